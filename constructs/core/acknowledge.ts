@@ -1,0 +1,159 @@
+import { CfnResource, Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * The cdk-nag v3 packs this library knows, by the prefix of their rule ids. The pack name is also
+ * the namespace CDK uses for acknowledgments recorded in the validation report.
+ */
+export const PACK_PREFIXES = [
+  'AwsSolutions',
+  'HIPAA.Security',
+  'NIST.800.53.R5',
+  'PCI.DSS.321',
+  'Serverless',
+  'MLOps',
+] as const;
+
+/** A pack name, as used in rule ids and acknowledgment namespaces. */
+export type PackName = (typeof PACK_PREFIXES)[number];
+
+/** Construct metadata key under which each acknowledgment's owner and expiry are recorded. */
+export const ACKNOWLEDGMENT_METADATA_KEY = 'compliant-mlops:acknowledgment';
+
+/** CloudFormation `Metadata` key that carries acknowledgments in synthesized templates. */
+export const ACKNOWLEDGMENT_TEMPLATE_KEY = 'compliant-mlops';
+
+/** Who accepted a finding, why, and until when. */
+export interface AcknowledgmentOptions {
+  /** Why the finding is accepted; at least 20 characters (shorter is itself a finding, MLOps-AckReason). */
+  readonly reason: string;
+  /** Who answers for it: a team or person (missing is a finding, MLOps-AckOwner). */
+  readonly owner: string;
+  /** The last day it holds, as an ISO date `YYYY-MM-DD` (past it is a finding, MLOps-AckExpired). */
+  readonly expires: string;
+}
+
+/** One recorded acknowledgment, as stored in metadata and read back by the pack and the checker. */
+export interface AcknowledgmentRecord extends AcknowledgmentOptions {
+  /** The finding id, e.g. `AwsSolutions-S1` or `AwsSolutions-IAM5[Resource::*]`. */
+  readonly id: string;
+}
+
+/** Returns the pack a finding id belongs to, or undefined when no known pack prefixes it. */
+export function packOf(findingId: string): PackName | undefined {
+  // Longest prefix first, so `NIST.800.53.R5-` is not mistaken for a shorter name.
+  return [...PACK_PREFIXES].sort((a, b) => b.length - a.length).find((p) => findingId.startsWith(`${p}-`));
+}
+
+/**
+ * Controls that several packs check under different rule ids. Acknowledging a control with
+ * {@link acknowledgeControl} acknowledges it in every pack at once.
+ */
+export const CONTROLS = {
+  /** Server access logs on a bucket; the access-log bucket itself cannot log to itself. */
+  s3AccessLogs: [
+    'AwsSolutions-S1',
+    'HIPAA.Security-S3BucketLoggingEnabled',
+    'NIST.800.53.R5-S3BucketLoggingEnabled',
+    'PCI.DSS.321-S3BucketLoggingEnabled',
+  ],
+  /** Cross-bucket replication of a bucket. */
+  s3Replication: [
+    'HIPAA.Security-S3BucketReplicationEnabled',
+    'NIST.800.53.R5-S3BucketReplicationEnabled',
+    'PCI.DSS.321-S3BucketReplicationEnabled',
+  ],
+  /** Default encryption with a KMS key. */
+  s3DefaultEncryptionKms: [
+    'HIPAA.Security-S3DefaultEncryptionKMS',
+    'NIST.800.53.R5-S3DefaultEncryptionKMS',
+    'PCI.DSS.321-S3DefaultEncryptionKMS',
+  ],
+  /** A Lambda function attached to a VPC. */
+  lambdaInVpc: [
+    'HIPAA.Security-LambdaInsideVPC',
+    'NIST.800.53.R5-LambdaInsideVPC',
+    'PCI.DSS.321-LambdaInsideVPC',
+  ],
+} as const satisfies Record<string, readonly string[]>;
+
+/** The name of a control in {@link CONTROLS}. */
+export type ControlName = keyof typeof CONTROLS;
+
+function targetResource(scope: IConstruct): CfnResource {
+  if (CfnResource.isCfnResource(scope)) return scope;
+  const child = scope.node.defaultChild;
+  if (child && CfnResource.isCfnResource(child)) return child;
+  throw new Error(
+    `${scope.node.path}: acknowledge: an acknowledgment must name one resource (got a construct with no default CfnResource; expected a CfnResource or an L2 with a default child)`,
+  );
+}
+
+/**
+ * Acknowledges one finding on one resource, with a reason, an owner and an expiry date.
+ *
+ * It is recorded three ways: in the namespaced form CDK moves into the validation report's
+ * `suppressedViolations` (`<Pack>::<id>`), as construct metadata the MLOps pack reads to report
+ * expired or ownerless acknowledgments, and as template `Metadata` the checker reads.
+ *
+ * @param scope a CfnResource, or an L2 whose default child is the resource the finding is on
+ * @param findingId the exact finding id, e.g. `AwsSolutions-IAM5[Resource::*]`
+ */
+export function acknowledge(scope: IConstruct, findingId: string, options: AcknowledgmentOptions): void {
+  const pack = packOf(findingId);
+  if (!pack) {
+    throw new Error(
+      `${scope.node.path}: acknowledge: findingId is not from a known pack (got ${JSON.stringify(findingId)}; expected a prefix of ${PACK_PREFIXES.join(', ')})`,
+    );
+  }
+  const resource = targetResource(scope);
+  const record: AcknowledgmentRecord = {
+    id: findingId,
+    reason: options.reason,
+    owner: options.owner,
+    expires: options.expires,
+  };
+  Validations.of(resource).acknowledge({
+    id: `${pack}::${findingId}`,
+    reason: `${options.reason} (owner: ${options.owner}; expires: ${options.expires})`,
+  });
+  resource.node.addMetadata(ACKNOWLEDGMENT_METADATA_KEY, record);
+  const existing = resource.getMetadata(ACKNOWLEDGMENT_TEMPLATE_KEY) as
+    | { acknowledgments?: AcknowledgmentRecord[] }
+    | undefined;
+  resource.addMetadata(ACKNOWLEDGMENT_TEMPLATE_KEY, {
+    ...existing,
+    acknowledgments: [...(existing?.acknowledgments ?? []), record],
+  });
+}
+
+/**
+ * Acknowledges one control in every pack that checks it, on one resource, e.g. access logs on
+ * the access-log bucket itself.
+ */
+export function acknowledgeControl(scope: IConstruct, control: ControlName, options: AcknowledgmentOptions): void {
+  for (const id of CONTROLS[control]) acknowledge(scope, id, options);
+}
+
+/** The acknowledgments recorded on a construct itself (not its ancestors). */
+export function acknowledgmentsOf(construct: IConstruct): AcknowledgmentRecord[] {
+  return construct.node.metadata
+    .filter((m) => m.type === ACKNOWLEDGMENT_METADATA_KEY)
+    .map((m) => m.data as AcknowledgmentRecord);
+}
+
+/**
+ * The qualified ids (`<Pack>::<id>`) acknowledged through `Validations.of(c).acknowledge` on a
+ * construct or any of its ancestors, the way CDK matches them.
+ */
+export function acknowledgedIds(construct: IConstruct): Set<string> {
+  const ids = new Set<string>();
+  for (const c of construct.node.scopes) {
+    for (const m of c.node.metadata) {
+      if (m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && m.data && typeof m.data === 'object') {
+        for (const id of Object.keys(m.data as Record<string, unknown>)) ids.add(id);
+      }
+    }
+  }
+  return ids;
+}
