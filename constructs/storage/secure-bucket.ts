@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -132,6 +132,7 @@ export class SecureBucket extends Construct {
         : undefined,
     });
     denyOtherKeys(this.bucket, this.encryptionKey);
+    if (!p.accessLogsBucket) ackLogTargetWarning(this.bucket);
 
     if (p.replication ?? true) {
       const replica = new s3.Bucket(this, 'Replica', {
@@ -147,6 +148,7 @@ export class SecureBucket extends Construct {
         ],
       });
       denyOtherKeys(replica, this.encryptionKey);
+      if (!p.accessLogsBucket) ackLogTargetWarning(replica);
       acknowledgeControl(replica, 's3Replication', {
         reason: 'this bucket is the replication target of its SecureBucket; replicating the replica again would recurse',
         ...INHERENT,
@@ -280,6 +282,14 @@ function hardenedBucketProps(key: kms.IKey): s3.BucketProps {
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     removalPolicy: RemovalPolicy.RETAIN,
   };
+}
+
+/** The shared access-log bucket grants log delivery in its own policy, which CDK cannot see on an import. */
+function ackLogTargetWarning(bucket: s3.Bucket): void {
+  Annotations.of(bucket).acknowledgeWarning(
+    '@aws-cdk/aws-s3:accessLogsPolicyNotAdded',
+    'AccessLogBucket grants logging.s3.amazonaws.com in its own bucket policy',
+  );
 }
 
 /** Rejects uploads that ask for another encryption type or another key than the bucket's own. */

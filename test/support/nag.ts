@@ -1,19 +1,20 @@
-import { App, IPolicyValidationPluginBeta1, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { acknowledgedIds } from '../../constructs/core/acknowledge';
+import { MLOpsChecks } from '../../lib/policy/mlops-checks';
 import { RequiredTags } from '../../constructs/core/tags';
 
-/** The packs every construct must pass with default props. The MLOps pack joins via `extraPacks`. */
+/** The packs every construct must pass with default props. */
 export function standardPacks(): NagPack[] {
-  return [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks(), new PCIDSS321Checks()];
-}
-
-let extra: () => NagPack[] = () => [];
-/** Registers more packs for {@link findings} (the MLOps pack registers itself from test/support/packs.ts). */
-export function registerExtraPacks(factory: () => NagPack[]): void {
-  extra = factory;
+  return [
+    new AwsSolutionsChecks(),
+    new HIPAASecurityChecks(),
+    new NIST80053R5Checks(),
+    new PCIDSS321Checks(),
+    new MLOpsChecks(),
+  ];
 }
 
 /** One unacknowledged finding. */
@@ -27,7 +28,7 @@ export interface Finding {
  * Runs every pack over a stack (after applying aspects such as tags, as synth would) and returns
  * the findings CDK would not move to `suppressedViolations`.
  */
-export function findings(stack: Stack, packs: NagPack[] = [...standardPacks(), ...extra()]): Finding[] {
+export function findings(stack: Stack, packs: NagPack[] = standardPacks()): Finding[] {
   Template.fromStack(stack); // runs aspects (tags) exactly as synth does
   const out: Finding[] = [];
   for (const pack of packs) {
@@ -37,7 +38,7 @@ export function findings(stack: Stack, packs: NagPack[] = [...standardPacks(), .
         const construct = stack.node.root.node.findAll().find((c) => c.node.path === r.constructPath) as IConstruct;
         const acked = construct ? acknowledgedIds(construct) : new Set<string>();
         if (!acked.has(`${pack.name}::${v.ruleName}`)) {
-          out.push({ pack: pack.name, ruleId: v.ruleName, path: r.constructPath });
+          out.push({ pack: pack.name, ruleId: v.ruleName, path: r.constructPath ?? '' });
         }
       }
     }
@@ -63,4 +64,3 @@ export function testStack(id = 'Test', props: StackProps = {}): Stack {
   return stack;
 }
 
-export type { IPolicyValidationPluginBeta1 };

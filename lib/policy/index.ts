@@ -1,0 +1,4 @@
+export * from './mlops-checks';
+export * from './rule';
+export * from './rules';
+export * from './packs';
