@@ -12,7 +12,7 @@ export const PACK_FACTORIES: Readonly<Record<string, () => NagPack>> = {
 };
 
 /** The packs the reference app registers and every construct must pass with default props. */
-export const PLATFORM_PACKS = ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321', 'MLOps'] as const;
+export const PLATFORM_PACKS = ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321', 'Serverless', 'MLOps'] as const;
 
 /** Creates the named packs; throws on an unknown name. */
 export function createPacks(names: readonly string[]): NagPack[] {

@@ -26,6 +26,13 @@ export interface MLOpsRule {
   readonly nist: readonly string[];
   /** GitHub code-scanning `security-severity` (0.1–10.0). */
   readonly securitySeverity: number;
+  /**
+   * CloudFormation resource types the rule can apply to; a trailing `*` matches a prefix
+   * (`AWS::SageMaker::*`). The pack skips the rule for every other type without calling it,
+   * which keeps `compliant-mlops check` fast on templates with thousands of resources.
+   * @default - every resource type
+   */
+  readonly resourceTypes?: readonly string[];
   /** The check: COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, or a list of granular findings. */
   check(node: CfnResource, config: MLOpsRuleConfig): NagRuleResult;
 }

@@ -1,6 +1,8 @@
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
+import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { TieredDatasetBucket } from '../../constructs/storage/tiered-dataset-bucket';
 import { PlatformConfig } from './config';
 
@@ -16,11 +18,15 @@ export interface PlatformStackProps extends StackProps {
 export class PlatformStack extends Stack {
   public readonly keys: EncryptionKeys;
   public readonly datasets: TieredDatasetBucket;
+  public readonly alerts: AlertTopic;
+  public readonly network: InferenceNetwork;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
     const { config } = props;
     this.keys = new EncryptionKeys(this, 'Keys', { aliasPrefix: `alias/${config.prefix}` });
+    this.alerts = new AlertTopic(this, 'Alerts', { encryptionKey: this.keys.logs });
+    this.network = new InferenceNetwork(this, 'Network', { encryptionKey: this.keys.logs });
     this.datasets = new TieredDatasetBucket(this, 'Datasets', {
       encryptionKey: this.keys.data,
       intelligentTieringAfter: daysOf(config.datasets.intelligentTieringAfterDays),

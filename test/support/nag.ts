@@ -1,18 +1,26 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import {
+  AwsSolutionsChecks,
+  HIPAASecurityChecks,
+  NagPack,
+  NIST80053R5Checks,
+  PCIDSS321Checks,
+  ServerlessChecks,
+} from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { acknowledgedIds } from '../../constructs/core/acknowledge';
 import { MLOpsChecks } from '../../lib/policy/mlops-checks';
 import { RequiredTags } from '../../constructs/core/tags';
 
-/** The packs every construct must pass with default props. */
+/** The packs every construct must pass with default props: the platform gate (PLATFORM_PACKS). */
 export function standardPacks(): NagPack[] {
   return [
     new AwsSolutionsChecks(),
     new HIPAASecurityChecks(),
     new NIST80053R5Checks(),
     new PCIDSS321Checks(),
+    new ServerlessChecks(),
     new MLOpsChecks(),
   ];
 }

@@ -1,0 +1,202 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { acknowledge } from './acknowledge';
+import { INHERENT } from './inherent';
+import { ScopedRole } from './scoped-role';
+import { durationBetween, refs, validateProps } from './validate';
+
+/** Props for {@link SecureFunction}. */
+export interface SecureFunctionProps {
+  /** Name of the prebuilt handler bundle: `assets/handlers/<handler>/index.js` (built from `lib/runtime/<handler>/`). */
+  readonly handler: string;
+  /** The VPC the function runs in (it reaches AWS through the VPC's interface endpoints). */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets for the function's network interfaces.
+   * @default - the VPC's isolated subnets, else its private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** Key for the log group, the dead-letter queue and environment variables (the `logs` key). */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * What the function does, shown in the console.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Environment variables.
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+  /**
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Reserved concurrency. Mutating handlers keep 1 so that two runs never act on the same resource.
+   * @default 1
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * How long the function's logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+const schema = z.strictObject({
+  handler: z.string().regex(/^[a-z0-9-]+$/),
+  vpc: refs.vpc,
+  vpcSubnets: z.custom<ec2.SubnetSelection>((v) => typeof v === 'object' && v !== null).optional(),
+  encryptionKey: refs.key,
+  description: z.string().max(256).optional(),
+  environment: z.record(z.string(), z.string()).optional(),
+  timeout: durationBetween(Duration.seconds(1), Duration.minutes(15)).optional(),
+  memorySize: z.number().int().min(128).max(10240).optional(),
+  reservedConcurrentExecutions: z.number().int().min(1).max(1000).optional(),
+  logRetention: z.enum(logs.RetentionDays).optional(),
+});
+
+/** Where prebuilt handler bundles live, from the source tree or from `dist/` of the installed package. */
+export function handlerAssetPath(handler: string): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const candidate = path.join(dir, 'assets', 'handlers', handler);
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error(
+    `handler: no prebuilt bundle for ${JSON.stringify(handler)} (got no assets/handlers/${handler}/index.js; expected the output of \`npm run bundle\`)`,
+  );
+}
+
+/**
+ * A Lambda function that passes every policy pack: a prebuilt bundle (consumers' synth never
+ * runs a bundler), Node.js 22 on arm64, inside a VPC, a scoped role without managed policies, a
+ * KMS-encrypted log group with retention, active tracing, reserved concurrency, and an encrypted
+ * dead-letter queue that is also the on-failure destination of asynchronous invocations.
+ */
+export class SecureFunction extends Construct {
+  /** The function. */
+  public readonly function: lambda.Function;
+  /** Its role; grant to this. */
+  public readonly role: ScopedRole;
+  /** Failed asynchronous invocations land here. */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** The function's log group. */
+  public readonly logGroup: logs.LogGroup;
+  /** The function's security group (HTTPS egress only). */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: SecureFunctionProps) {
+    super(scope, id);
+    const p = validateProps(this, schema, props);
+    const code = lambda.Code.fromAsset(handlerAssetPath(p.handler));
+
+    this.role = new ScopedRole(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: p.description,
+    });
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      encryptionKey: p.encryptionKey,
+      retention: p.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: p.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: p.vpc,
+      description: `HTTPS egress to AWS endpoints for ${this.node.path}`,
+      allowAllOutbound: false,
+    });
+    // HTTPS only. The subnets have no route to the internet, so this reaches the VPC's interface
+    // endpoints and the S3 gateway endpoint (whose regional prefix list is not known offline).
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS endpoints');
+
+    this.function = new lambda.Function(this, 'Resource', {
+      code,
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      role: this.role,
+      description: p.description,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...p.environment },
+      environmentEncryption: p.encryptionKey,
+      timeout: p.timeout ?? Duration.minutes(5),
+      memorySize: p.memorySize ?? 512,
+      reservedConcurrentExecutions: p.reservedConcurrentExecutions ?? 1,
+      vpc: p.vpc,
+      vpcSubnets: p.vpcSubnets ?? defaultSubnets(p.vpc),
+      securityGroups: [this.securityGroup],
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      deadLetterQueue: this.deadLetterQueue,
+      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+      retryAttempts: 2,
+    });
+    // The role is created before the function, so the key and queue grants are explicit.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptedQueueAndEnvironment',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [p.encryptionKey.keyArn],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'VpcNetworkInterfaces',
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }),
+    );
+    acknowledge(this.role.policy, 'AwsSolutions-IAM5[Resource::*]', {
+      reason:
+        'VPC network-interface management (ec2:DescribeNetworkInterfaces) and X-Ray segment upload accept only Resource "*"',
+      ...INHERENT,
+    });
+    for (const id of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
+      acknowledge(this.function, id, {
+        reason:
+          'DESIGN.md pins nodejs22.x: the bundles target node22 and are tested on Node 20/22; nodejs24.x is adopted once verified',
+        owner: INHERENT.owner,
+        expires: '2027-04-30',
+      });
+    }
+  }
+
+  /** Lets the function publish to a topic or call anything else: grants go to its scoped role. */
+  public get grantPrincipal(): iam.IPrincipal {
+    return this.role;
+  }
+}
+
+function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  return vpc.isolatedSubnets.length > 0
+    ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }
+    : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+}

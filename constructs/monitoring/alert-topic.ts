@@ -1,0 +1,89 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { refs, validateProps } from '../core/validate';
+import { createDomainKey } from '../encryption/encryption-keys';
+
+/** Props for {@link AlertTopic}. */
+export interface AlertTopicProps {
+  /**
+   * The key that encrypts messages. It must let CloudWatch, EventBridge and AWS Budgets publish
+   * (the `logs` key of {@link EncryptionKeys} does).
+   * @default - a dedicated `logs` key
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * E-mail addresses subscribed to the alerts.
+   * @default - no subscriptions
+   */
+  readonly emails?: string[];
+}
+
+const schema = z.strictObject({
+  encryptionKey: refs.key.optional(),
+  emails: z.array(z.email()).optional(),
+});
+
+/**
+ * The platform's one encrypted alert topic: every alarm, drift event, approval change and budget
+ * alert of the library goes here, so on-call has one place to subscribe.
+ *
+ * KMS-encrypted, TLS-only publishing, and a topic policy that lets CloudWatch alarms, EventBridge
+ * rules and AWS Budgets of this account publish.
+ *
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html
+ */
+export class AlertTopic extends Construct {
+  /** The topic. */
+  public readonly topic: sns.Topic;
+  /** The key that encrypts it. */
+  public readonly encryptionKey: kms.IKey;
+  /** An alarm action that notifies this topic, for `alarm.addAlarmAction(...)`. */
+  public readonly alarmAction: cloudwatch.IAlarmAction;
+
+  constructor(scope: Construct, id: string, props: AlertTopicProps = {}) {
+    super(scope, id);
+    const p = validateProps(this, schema, props);
+    this.encryptionKey = p.encryptionKey ?? createDomainKey(this, 'Key', 'logs');
+    this.topic = new sns.Topic(this, 'Resource', {
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+      displayName: 'ML platform alerts',
+    });
+    const account = this.topic.stack.account;
+    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'budgets.amazonaws.com']) {
+      this.topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `Publish${service.split('.')[0]}`,
+          principals: [new iam.ServicePrincipal(service)],
+          actions: ['sns:Publish'],
+          resources: [this.topic.topicArn],
+          conditions: { StringEquals: { 'aws:SourceAccount': account } },
+        }),
+      );
+    }
+    for (const email of p.emails ?? []) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    this.alarmAction = new cwActions.SnsAction(this.topic);
+  }
+
+  /** Sends an alarm's ALARM and OK transitions to this topic. */
+  public notify(alarm: cloudwatch.Alarm): void {
+    alarm.addAlarmAction(this.alarmAction);
+    alarm.addOkAction(this.alarmAction);
+  }
+
+  /** Lets a principal publish to the topic (and encrypt with its key). */
+  public grantPublish(grantee: iam.IGrantable): iam.Grant {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resourceArns: [this.encryptionKey.keyArn],
+    });
+    return iam.Grant.addToPrincipal({ grantee, actions: ['sns:Publish'], resourceArns: [this.topic.topicArn] });
+  }
+}

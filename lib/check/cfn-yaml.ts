@@ -1,0 +1,66 @@
+import { parse, ScalarTag, CollectionTag, YAMLMap, YAMLSeq, Tags } from 'yaml';
+
+/**
+ * CloudFormation short-form intrinsic tags and the long-form key each maps to. `!Ref` and
+ * `!Condition` have no `Fn::` prefix; every other function does.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
+ */
+const FUNCTIONS: Readonly<Record<string, string>> = {
+  Ref: 'Ref',
+  Condition: 'Condition',
+  ...Object.fromEntries(
+    [
+      'Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub',
+      'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'Length', 'ToJsonString', 'ForEach',
+      // Rules-section functions.
+      'Contains', 'EachMemberEquals', 'EachMemberIn', 'RefAll', 'ValueOf', 'ValueOfAll',
+    ].map((n) => [n, `Fn::${n}`]),
+  ),
+};
+
+function scalarTag(name: string, key: string): ScalarTag {
+  return {
+    tag: `!${name}`,
+    // `!GetAtt Resource.Attribute` is the one scalar form whose long form is a list.
+    resolve: (value: string) => ({ [key]: name === 'GetAtt' ? splitGetAtt(value) : value }),
+  };
+}
+
+function splitGetAtt(value: string): string[] {
+  const dot = value.indexOf('.');
+  return dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)];
+}
+
+function collectionTag(name: string, key: string, collection: 'seq' | 'map'): CollectionTag {
+  return {
+    tag: `!${name}`,
+    collection,
+    resolve: (value: YAMLMap.Parsed | YAMLSeq.Parsed) => ({ [key]: value.toJSON() }),
+  };
+}
+
+/** The `yaml` custom tags for every CloudFormation short form, scalar, sequence and mapping. */
+export const CFN_YAML_TAGS: readonly (ScalarTag | CollectionTag)[] = Object.entries(FUNCTIONS).flatMap(
+  ([name, key]) => [scalarTag(name, key), collectionTag(name, key, 'seq'), collectionTag(name, key, 'map')],
+);
+
+// YAML 1.1 minus its timestamp and sexagesimal forms: `AWSTemplateFormatVersion: 2010-09-09` and
+// `Version: 2012-10-17` must stay strings, and `10:30` must not become the number 630.
+function cfnTags(tags: Tags): Tags {
+  return [...tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')), ...CFN_YAML_TAGS];
+}
+
+/**
+ * Parses a CloudFormation YAML template into the long-form JSON object CloudFormation itself
+ * would see (`!GetAtt a.b` becomes `{"Fn::GetAtt": ["a", "b"]}`). YAML 1.1 scalars, as
+ * CloudFormation reads them, except that dates and `a:b` times stay strings.
+ * @throws Error with a one-line message naming the line and column of the first problem
+ */
+export function parseCfnYaml(text: string): unknown {
+  try {
+    return parse(text, { customTags: cfnTags, schema: 'yaml-1.1', prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    // The yaml package appends a multi-line code excerpt; keep the first line, which names the position.
+    throw new Error(String((e as Error).message).split('\n')[0].replace(/:\s*$/, ''));
+  }
+}

@@ -1,0 +1,454 @@
+import { createHash } from 'node:crypto';
+import { AwsFakeError } from '../errors';
+import { RawResponse } from './types';
+
+/** One stored object. */
+export interface S3Object {
+  /** Object bytes. */
+  readonly body: Buffer;
+  /** `Content-Type` given at upload. */
+  readonly contentType: string;
+  /** User metadata (`x-amz-meta-*` without the prefix). */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Quoted MD5 hex, as S3 returns for single-part uploads. */
+  readonly etag: string;
+  /** Upload time. */
+  readonly lastModified: Date;
+}
+
+/** Options for seeding an object. */
+export interface PutObjectOptions {
+  /**
+   * Content type of the object.
+   * @default 'application/octet-stream'
+   */
+  readonly contentType?: string;
+  /**
+   * User metadata.
+   * @default {}
+   */
+  readonly metadata?: Record<string, string>;
+  /**
+   * Last-modified time.
+   * @default - now
+   */
+  readonly lastModified?: Date;
+}
+
+/**
+ * The fake's in-memory S3: buckets of objects, served over REST-XML (path-style) and seeded or
+ * inspected directly by tests.
+ */
+export class S3Store {
+  private readonly buckets = new Map<string, Map<string, S3Object>>();
+
+  /** Creates a bucket (idempotent). SDK requests to a bucket that does not exist get `NoSuchBucket`. */
+  public createBucket(bucket: string): void {
+    if (!this.buckets.has(bucket)) {
+      this.buckets.set(bucket, new Map());
+    }
+  }
+
+  /** True when the bucket exists. */
+  public hasBucket(bucket: string): boolean {
+    return this.buckets.has(bucket);
+  }
+
+  /** Stores an object, creating the bucket if needed. */
+  public putObject(bucket: string, key: string, body: string | Uint8Array, options: PutObjectOptions = {}): S3Object {
+    this.createBucket(bucket);
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+    const obj: S3Object = {
+      body: bytes,
+      contentType: options.contentType ?? 'application/octet-stream',
+      metadata: { ...(options.metadata ?? {}) },
+      etag: `"${createHash('md5').update(bytes).digest('hex')}"`,
+      lastModified: options.lastModified ?? new Date(),
+    };
+    this.buckets.get(bucket)?.set(key, obj);
+    return obj;
+  }
+
+  /** The stored object, or `undefined`. */
+  public getObject(bucket: string, key: string): S3Object | undefined {
+    return this.buckets.get(bucket)?.get(key);
+  }
+
+  /** The stored object's body as UTF-8 text, or `undefined`. */
+  public getText(bucket: string, key: string): string | undefined {
+    return this.getObject(bucket, key)?.body.toString('utf8');
+  }
+
+  /** Deletes an object; true when it existed. */
+  public deleteObject(bucket: string, key: string): boolean {
+    return this.buckets.get(bucket)?.delete(key) ?? false;
+  }
+
+  /** Keys of a bucket in S3 list order (UTF-8 binary order). */
+  public keys(bucket: string): string[] {
+    return [...(this.buckets.get(bucket)?.keys() ?? [])].sort(compareKeys);
+  }
+
+  /** Names of all buckets, sorted. */
+  public bucketNames(): string[] {
+    return [...this.buckets.keys()].sort();
+  }
+}
+
+function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** A decoded path-style S3 request. */
+export interface S3Request {
+  readonly method: string;
+  /** Bucket name from the first path segment, if any. */
+  readonly bucket?: string;
+  /** Object key (decoded), if any. */
+  readonly key?: string;
+  readonly query: URLSearchParams;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Buffer;
+}
+
+/** Splits a path-style URL into bucket and key. */
+export function parseS3Request(
+  method: string,
+  url: string,
+  headers: Record<string, string | string[] | undefined>,
+  body: Buffer,
+): S3Request {
+  const parsed = new URL(url, 'http://localhost');
+  const path = parsed.pathname.replace(/^\//, '');
+  const slash = path.indexOf('/');
+  const bucketPart = slash >= 0 ? path.slice(0, slash) : path;
+  const keyPart = slash >= 0 ? path.slice(slash + 1) : '';
+  return {
+    method,
+    bucket: bucketPart === '' ? undefined : decodeURIComponent(bucketPart),
+    key: keyPart === '' ? undefined : decodeURIComponent(keyPart),
+    query: parsed.searchParams,
+    headers,
+    body,
+  };
+}
+
+/**
+ * Names the S3 operation of a request. The SDK adds `x-id=<Operation>` to many requests; the rest
+ * are recognised by method, path shape and sub-resource query parameters.
+ */
+export function s3Operation(req: S3Request): string {
+  const xid = req.query.get('x-id');
+  if (xid) {
+    return xid;
+  }
+  const subresources = [...req.query.keys()].filter((k) => !k.startsWith('x-') && !['list-type', 'prefix', 'delimiter', 'max-keys', 'continuation-token', 'start-after', 'encoding-type', 'fetch-owner', 'marker'].includes(k));
+  const sub = subresources.length > 0 ? subresources[0] : undefined;
+  if (req.bucket === undefined) {
+    return req.method === 'GET' ? 'ListBuckets' : `${req.method}Service`;
+  }
+  if (req.key === undefined) {
+    if (sub !== undefined) {
+      // Bucket sub-resources (?encryption, ?policy, ...) are not modelled; name them so the
+      // unknown-operation error says what was called.
+      return `${req.method}Bucket?${sub}`;
+    }
+    switch (req.method) {
+      case 'GET':
+        return req.query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
+      case 'HEAD':
+        return 'HeadBucket';
+      case 'PUT':
+        return 'CreateBucket';
+      case 'DELETE':
+        return 'DeleteBucket';
+      default:
+        return `${req.method}Bucket`;
+    }
+  }
+  if (sub !== undefined) {
+    return `${req.method}Object?${sub}`;
+  }
+  switch (req.method) {
+    case 'GET':
+      return 'GetObject';
+    case 'HEAD':
+      return 'HeadObject';
+    case 'PUT':
+      return header(req, 'x-amz-copy-source') !== undefined ? 'CopyObject' : 'PutObject';
+    case 'DELETE':
+      return 'DeleteObject';
+    default:
+      return `${req.method}Object`;
+  }
+}
+
+function header(req: S3Request, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * The request as the SDK input it came from (`Bucket`, `Key`, list parameters, `Body` for uploads),
+ * for `fake.calls` and custom S3 handlers.
+ */
+export function s3Input(operation: string, req: S3Request): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  if (req.bucket !== undefined) input.Bucket = req.bucket;
+  if (req.key !== undefined) input.Key = req.key;
+  const q = (name: string, field: string): void => {
+    const v = req.query.get(name);
+    if (v !== null) input[field] = v;
+  };
+  if (operation === 'ListObjectsV2' || operation === 'ListObjects') {
+    q('prefix', 'Prefix');
+    q('delimiter', 'Delimiter');
+    q('continuation-token', 'ContinuationToken');
+    q('start-after', 'StartAfter');
+    q('marker', 'Marker');
+    const maxKeys = req.query.get('max-keys');
+    if (maxKeys !== null) input.MaxKeys = Number(maxKeys);
+  }
+  if (operation === 'PutObject') {
+    input.Body = decodeUploadBody(req);
+    const ct = header(req, 'content-type');
+    if (ct !== undefined) input.ContentType = ct;
+    const meta = userMetadata(req);
+    if (Object.keys(meta).length > 0) input.Metadata = meta;
+  }
+  return input;
+}
+
+function userMetadata(req: S3Request): Record<string, string> {
+  const meta: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name.startsWith('x-amz-meta-') && value !== undefined) {
+      meta[name.slice('x-amz-meta-'.length)] = Array.isArray(value) ? value.join(',') : value;
+    }
+  }
+  return meta;
+}
+
+/**
+ * The uploaded bytes. Streaming uploads arrive `aws-chunked` (the SDK's flexible checksums send
+ * `<hex-size>[;chunk-signature=..]\r\n<data>\r\n ... 0\r\n<trailers>\r\n\r\n`), plain ones as-is.
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html
+ */
+export function decodeUploadBody(req: S3Request): Buffer {
+  const encoding = header(req, 'content-encoding') ?? '';
+  const sha = header(req, 'x-amz-content-sha256') ?? '';
+  if (!encoding.split(',').map((s) => s.trim()).includes('aws-chunked') && !sha.startsWith('STREAMING-')) {
+    return req.body;
+  }
+  const parts: Buffer[] = [];
+  let pos = 0;
+  const body = req.body;
+  for (;;) {
+    const eol = body.indexOf('\r\n', pos);
+    if (eol < 0) {
+      throw new AwsFakeError(400, 'IncompleteBody', 'aws-chunked body ended before the final chunk');
+    }
+    const size = parseInt(body.subarray(pos, eol).toString('latin1').split(';')[0], 16);
+    if (!Number.isFinite(size)) {
+      throw new AwsFakeError(400, 'InvalidRequest', 'malformed aws-chunked chunk header');
+    }
+    pos = eol + 2;
+    if (size === 0) {
+      break;
+    }
+    parts.push(body.subarray(pos, pos + size));
+    pos += size + 2;
+  }
+  const decoded = Buffer.concat(parts);
+  const declared = header(req, 'x-amz-decoded-content-length');
+  if (declared !== undefined && Number(declared) !== decoded.length) {
+    throw new AwsFakeError(400, 'IncompleteBody', `decoded ${decoded.length} bytes, header says ${declared}`);
+  }
+  return decoded;
+}
+
+/** Escapes text for an XML element. */
+export function xmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+const XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
+function el(name: string, value: string | number | boolean | undefined): string {
+  return value === undefined ? '' : `<${name}>${xmlEscape(String(value))}</${name}>`;
+}
+
+function requireBucket(store: S3Store, req: S3Request): string {
+  const bucket = req.bucket ?? '';
+  if (!store.hasBucket(bucket)) {
+    throw new AwsFakeError(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
+  }
+  return bucket;
+}
+
+function objectHeaders(obj: S3Object, requestId: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': obj.contentType,
+    'content-length': String(obj.body.length),
+    etag: obj.etag,
+    'last-modified': obj.lastModified.toUTCString(),
+    'accept-ranges': 'bytes',
+    'x-amz-request-id': requestId,
+  };
+  for (const [k, v] of Object.entries(obj.metadata)) {
+    headers[`x-amz-meta-${k}`] = v;
+  }
+  return headers;
+}
+
+const LIST_TOKEN_PREFIX = 'aws-fake-s3-';
+
+/**
+ * Serves the built-in S3 operations from the store: ListObjectsV2, GetObject, HeadObject,
+ * PutObject, DeleteObject, HeadBucket, CreateBucket, ListBuckets. Anything else returns
+ * `undefined` so the caller answers `UnknownOperationException`.
+ */
+export function s3Builtin(store: S3Store, operation: string, req: S3Request, requestId: string): RawResponse | undefined {
+  switch (operation) {
+    case 'ListObjectsV2':
+      return listObjectsV2(store, req, requestId);
+    case 'GetObject':
+    case 'HeadObject': {
+      const bucket = requireBucket(store, req);
+      const obj = store.getObject(bucket, req.key ?? '');
+      if (obj === undefined) {
+        throw new AwsFakeError(404, 'NoSuchKey', 'The specified key does not exist.', { Key: req.key ?? '' });
+      }
+      const headers = objectHeaders(obj, requestId);
+      if (operation === 'HeadObject') {
+        return { status: 200, headers };
+      }
+      return { status: 200, headers, body: obj.body };
+    }
+    case 'PutObject': {
+      const bucket = requireBucket(store, req);
+      const meta = userMetadata(req);
+      const obj = store.putObject(bucket, req.key ?? '', decodeUploadBody(req), {
+        contentType: header(req, 'content-type'),
+        metadata: meta,
+      });
+      return { status: 200, headers: { etag: obj.etag, 'x-amz-request-id': requestId, 'content-length': '0' } };
+    }
+    case 'DeleteObject': {
+      const bucket = requireBucket(store, req);
+      store.deleteObject(bucket, req.key ?? '');
+      return { status: 204, headers: { 'x-amz-request-id': requestId } };
+    }
+    case 'HeadBucket':
+      requireBucket(store, req);
+      return { status: 200, headers: { 'x-amz-request-id': requestId, 'x-amz-bucket-region': 'eu-west-1' } };
+    case 'CreateBucket':
+      store.createBucket(req.bucket ?? '');
+      return { status: 200, headers: { location: `/${req.bucket ?? ''}`, 'x-amz-request-id': requestId, 'content-length': '0' } };
+    case 'ListBuckets': {
+      const buckets = store
+        .bucketNames()
+        .map((b) => `<Bucket>${el('Name', b)}${el('CreationDate', new Date(0).toISOString())}</Bucket>`)
+        .join('');
+      return xml(requestId, `<ListAllMyBucketsResult xmlns="${S3_NS}"><Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function xml(requestId: string, body: string): RawResponse {
+  return { status: 200, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body: XML_HEADER + body };
+}
+
+function listObjectsV2(store: S3Store, req: S3Request, requestId: string): RawResponse {
+  const bucket = requireBucket(store, req);
+  const prefix = req.query.get('prefix') ?? '';
+  const delimiter = req.query.get('delimiter') ?? '';
+  const startAfter = req.query.get('start-after') ?? undefined;
+  const token = req.query.get('continuation-token') ?? undefined;
+  const maxKeysRaw = req.query.get('max-keys');
+  const maxKeys = maxKeysRaw === null ? 1000 : Math.min(1000, Number(maxKeysRaw));
+  if (!Number.isInteger(maxKeys) || maxKeys < 0) {
+    throw new AwsFakeError(400, 'InvalidArgument', `max-keys must be a non-negative integer (got ${maxKeysRaw ?? ''})`);
+  }
+  let after = startAfter;
+  if (token !== undefined) {
+    if (!token.startsWith(LIST_TOKEN_PREFIX)) {
+      throw new AwsFakeError(400, 'InvalidArgument', 'The continuation token provided is incorrect');
+    }
+    after = Buffer.from(token.slice(LIST_TOKEN_PREFIX.length), 'base64url').toString('utf8');
+  }
+  // Collapse keys under the delimiter into common prefixes, then page over the merged, ordered list.
+  const entries: { key: string; prefix: boolean }[] = [];
+  const seen = new Set<string>();
+  for (const key of store.keys(bucket)) {
+    if (!key.startsWith(prefix)) continue;
+    if (delimiter !== '') {
+      const idx = key.indexOf(delimiter, prefix.length);
+      if (idx >= 0) {
+        const cp = key.slice(0, idx + delimiter.length);
+        if (!seen.has(cp)) {
+          seen.add(cp);
+          entries.push({ key: cp, prefix: true });
+        }
+        continue;
+      }
+    }
+    entries.push({ key, prefix: false });
+  }
+  const remaining = entries.filter((e) => after === undefined || compareKeys(e.key, after) > 0);
+  const page = remaining.slice(0, maxKeys);
+  const truncated = remaining.length > page.length;
+  const last = page.length > 0 ? page[page.length - 1].key : undefined;
+  const nextToken = truncated && last !== undefined ? LIST_TOKEN_PREFIX + Buffer.from(last, 'utf8').toString('base64url') : undefined;
+  const contents = page
+    .filter((e) => !e.prefix)
+    .map((e) => {
+      const obj = store.getObject(bucket, e.key);
+      return `<Contents>${el('Key', e.key)}${el('LastModified', obj?.lastModified.toISOString())}${el('ETag', obj?.etag)}${el('Size', obj?.body.length)}${el('StorageClass', 'STANDARD')}</Contents>`;
+    })
+    .join('');
+  const prefixes = page
+    .filter((e) => e.prefix)
+    .map((e) => `<CommonPrefixes>${el('Prefix', e.key)}</CommonPrefixes>`)
+    .join('');
+  const body =
+    `<ListBucketResult xmlns="${S3_NS}">` +
+    el('Name', bucket) +
+    el('Prefix', prefix) +
+    (delimiter !== '' ? el('Delimiter', delimiter) : '') +
+    el('MaxKeys', maxKeys) +
+    el('KeyCount', page.length) +
+    el('IsTruncated', truncated) +
+    el('ContinuationToken', token) +
+    el('NextContinuationToken', nextToken) +
+    el('StartAfter', startAfter) +
+    contents +
+    prefixes +
+    `</ListBucketResult>`;
+  return xml(requestId, body);
+}
+
+/**
+ * An S3 error response: `<Error><Code>..</Code><Message>..</Message></Error>`; HEAD responses
+ * carry no body, so the SDK names the error from the status (404 becomes `NotFound`).
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+ */
+export function s3Error(err: AwsFakeError, requestId: string, method: string): RawResponse {
+  const headers: Record<string, string> = { 'content-type': 'application/xml', 'x-amz-request-id': requestId };
+  if (method === 'HEAD') {
+    return { status: err.status, headers };
+  }
+  const extra = Object.entries(err.fields)
+    .map(([k, v]) => el(k, v === undefined || v === null ? undefined : String(v)))
+    .join('');
+  return {
+    status: err.status,
+    headers,
+    body: `${XML_HEADER}<Error>${el('Code', err.code)}${el('Message', err.message)}${extra}${el('RequestId', requestId)}</Error>`,
+  };
+}
