@@ -106,6 +106,8 @@ export function acknowledge(scope: IConstruct, findingId: string, options: Ackno
       `${scope.node.path}: acknowledge: findingId is not from a known pack (got ${JSON.stringify(findingId)}; expected a prefix of ${PACK_PREFIXES.join(', ')})`,
     );
   }
+  // MLOps-Ack* findings judge acknowledgments themselves; acknowledging one would defeat it.
+  if (findingId.startsWith('MLOps-Ack')) throw new Error(`${scope.node.path}: acknowledge: MLOps-Ack* findings cannot be acknowledged (got ${JSON.stringify(findingId)}; expected a finding id of another rule: fix the acknowledgment instead)`);
   const resource = targetResource(scope);
   const record: AcknowledgmentRecord = {
     id: findingId,

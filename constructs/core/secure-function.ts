@@ -179,6 +179,10 @@ export class SecureFunction extends Construct {
         'VPC network-interface management (ec2:DescribeNetworkInterfaces) and X-Ray segment upload accept only Resource "*"',
       ...INHERENT,
     });
+    acknowledge(this.deadLetterQueue, 'Serverless-SQSRedrivePolicy', {
+      reason: 'a dead-letter queue is the end of the redrive chain and has no dead-letter queue of its own',
+      ...INHERENT,
+    });
     for (const id of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
       acknowledge(this.function, id, {
         reason:

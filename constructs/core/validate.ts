@@ -46,9 +46,9 @@ function formatProblems(constructPath: string, problems: readonly PropsProblem[]
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
-  if (Token.isUnresolved(value)) return '<token>';
-  if (value instanceof Duration) return value.toString();
   if (Construct.isConstruct(value)) return `construct ${value.node.path || '<root>'}`;
+  if (value instanceof Duration) return value.toString();
+  if (Token.isUnresolved(value)) return '<token>';
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (typeof value === 'function') return 'a function';

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -141,7 +141,7 @@ export function createDomainKey(scope: Construct, id: string, domain: KeyDomain,
     enableKeyRotation: true,
     rotationPeriodInDays: (options.rotationPeriod ?? Duration.days(365)).toDays(),
     pendingWindowInDays: (options.pendingWindow ?? Duration.days(30)).toDays(),
-    keyPolicy: keyPolicy(domain).toJSON(),
+    keyPolicy: keyPolicy(domain, Stack.of(scope)).toJSON(),
   });
   cfn.applyRemovalPolicy(RemovalPolicy.RETAIN);
   if (options.alias) new kms.CfnAlias(scope, `${id}Alias`, { aliasName: options.alias, targetKeyId: cfn.ref });
@@ -152,7 +152,8 @@ function domainId(domain: KeyDomain): string {
   return `${domain[0].toUpperCase()}${domain.slice(1)}Key`;
 }
 
-function keyPolicy(domain: KeyDomain): iam.PolicyDocument {
+function keyPolicy(domain: KeyDomain, stack: Stack): iam.PolicyDocument {
+  const { account, region, partition } = stack;
   const root = new iam.AccountRootPrincipal();
   const statements: iam.PolicyStatement[] = [
     new iam.PolicyStatement({
@@ -168,8 +169,8 @@ function keyPolicy(domain: KeyDomain): iam.PolicyDocument {
       resources: ['*'],
       conditions: {
         StringEquals: {
-          'kms:CallerAccount': Aws.ACCOUNT_ID,
-          'kms:ViaService': VIA_SERVICES[domain].map((s) => `${s}.${Aws.REGION}.amazonaws.com`),
+          'kms:CallerAccount': account,
+          'kms:ViaService': VIA_SERVICES[domain].map((s) => `${s}.${region}.amazonaws.com`),
         },
       },
     }),
@@ -180,8 +181,8 @@ function keyPolicy(domain: KeyDomain): iam.PolicyDocument {
       resources: ['*'],
       conditions: {
         StringEquals: {
-          'kms:CallerAccount': Aws.ACCOUNT_ID,
-          'kms:ViaService': VIA_SERVICES[domain].map((s) => `${s}.${Aws.REGION}.amazonaws.com`),
+          'kms:CallerAccount': account,
+          'kms:ViaService': VIA_SERVICES[domain].map((s) => `${s}.${region}.amazonaws.com`),
         },
         Bool: { 'kms:GrantIsForAWSResource': 'true' },
       },
@@ -191,12 +192,12 @@ function keyPolicy(domain: KeyDomain): iam.PolicyDocument {
     statements.push(
       new iam.PolicyStatement({
         sid: 'CloudWatchLogsEncryption',
-        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
         actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
         resources: ['*'],
         conditions: {
           ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*`,
+            'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*`,
           },
         },
       }),
@@ -214,7 +215,7 @@ function keyPolicy(domain: KeyDomain): iam.PolicyDocument {
         ],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
       }),
     );
   }
@@ -227,9 +228,9 @@ function keyPolicy(domain: KeyDomain): iam.PolicyDocument {
         resources: ['*'],
         conditions: {
           StringLike: {
-            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${Aws.PARTITION}:cloudtrail:*:${Aws.ACCOUNT_ID}:trail/*`,
+            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${partition}:cloudtrail:*:${account}:trail/*`,
           },
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          StringEquals: { 'aws:SourceAccount': account },
         },
       }),
     );

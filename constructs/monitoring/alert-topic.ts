@@ -1,11 +1,15 @@
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import { acknowledge } from '../core/acknowledge';
+import { INHERENT } from '../core/inherent';
 import { refs, validateProps } from '../core/validate';
 import { createDomainKey } from '../encryption/encryption-keys';
 
@@ -43,6 +47,8 @@ export class AlertTopic extends Construct {
   public readonly topic: sns.Topic;
   /** The key that encrypts it. */
   public readonly encryptionKey: kms.IKey;
+  /** Where notifications that cannot be delivered to a subscriber go, when there are subscribers. */
+  public readonly deadLetterQueue?: sqs.Queue;
   /** An alarm action that notifies this topic, for `alarm.addAlarmAction(...)`. */
   public readonly alarmAction: cloudwatch.IAlarmAction;
 
@@ -67,7 +73,26 @@ export class AlertTopic extends Construct {
         }),
       );
     }
-    for (const email of p.emails ?? []) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    if (p.emails && p.emails.length > 0) {
+      // Undeliverable notifications are kept, not lost (Serverless-SNSRedrivePolicy).
+      this.deadLetterQueue = new sqs.Queue(this, 'UndeliveredAlerts', {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.encryptionKey,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      acknowledge(this.deadLetterQueue, 'AwsSolutions-SQS3', {
+        reason: 'this queue is the redrive dead-letter queue of the alert subscriptions; the rule only recognises SQS and Lambda DLQs',
+        ...INHERENT,
+      });
+      acknowledge(this.deadLetterQueue, 'Serverless-SQSRedrivePolicy', {
+        reason: 'a dead-letter queue is the end of the redrive chain and has no dead-letter queue of its own',
+        ...INHERENT,
+      });
+      for (const email of p.emails) {
+        this.topic.addSubscription(new subscriptions.EmailSubscription(email, { deadLetterQueue: this.deadLetterQueue }));
+      }
+    }
     this.alarmAction = new cwActions.SnsAction(this.topic);
   }
 
