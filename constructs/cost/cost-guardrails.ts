@@ -1,0 +1,276 @@
+import { CfnResource, Stack, TagManager, Token } from 'aws-cdk-lib';
+import * as budgets from 'aws-cdk-lib/aws-budgets';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct, IConstruct } from 'constructs';
+import { z } from 'zod';
+import { DEFAULT_REQUIRED_TAGS } from '../core/tags';
+import { describeValue, validateProps } from '../core/validate';
+import { AlertTopic } from '../monitoring/alert-topic';
+
+/** SageMaker resource types that belong to one model and must say which (`model-id`). */
+export const MODEL_SCOPED_TYPES: readonly string[] = [
+  'AWS::SageMaker::Model',
+  'AWS::SageMaker::EndpointConfig',
+  'AWS::SageMaker::Endpoint',
+  'AWS::SageMaker::Pipeline',
+  'AWS::SageMaker::ModelPackageGroup',
+  'AWS::SageMaker::InferenceComponent',
+];
+
+/** GPU and accelerator instance families: allowed only where `allowGpu` is true. */
+export const GPU_FAMILIES: readonly string[] = ['g4dn', 'g5', 'g6', 'g6e', 'p3', 'p4d', 'p4de', 'p5', 'p5e', 'inf1', 'inf2', 'trn1', 'trn2'];
+
+/** A monthly budget filtered on cost-allocation tags. */
+export interface TagBudget {
+  /** Budget name, unique in the account. */
+  readonly name: string;
+  /** Monthly limit in US dollars. */
+  readonly limitUsd: number;
+  /** Cost-allocation tags the budget counts, e.g. `{ team: 'fraud' }` or `{ 'model-id': 'churn' }`. */
+  readonly tags: Readonly<Record<string, string>>;
+  /**
+   * Alert when actual spend passes this share of the limit (percent).
+   * @default 80
+   */
+  readonly actualThresholdPercent?: number;
+  /**
+   * Alert when forecast spend passes this share of the limit (percent).
+   * @default 100
+   */
+  readonly forecastThresholdPercent?: number;
+}
+
+/** Which instances an environment may run. */
+export interface InstancePolicy {
+  /**
+   * Allowed instance types; `*` matches the size (e.g. `ml.m5.*`).
+   * @default - every type, subject to `allowGpu`
+   */
+  readonly allowedInstanceTypes?: string[];
+  /**
+   * Most instances one resource may ask for (variant count, training instance count).
+   * @default 10
+   */
+  readonly maxInstanceCount?: number;
+  /**
+   * Whether GPU and accelerator families are allowed.
+   * @default false
+   */
+  readonly allowGpu?: boolean;
+}
+
+/** Props for {@link CostGuardrails}. */
+export interface CostGuardrailsProps {
+  /** Where budget alerts go; its key policy lets AWS Budgets publish. */
+  readonly alerts: AlertTopic;
+  /**
+   * Per-team and per-model monthly budgets.
+   * @default - none
+   */
+  readonly budgets?: TagBudget[];
+  /**
+   * The instance-type policy enforced at synth on every SageMaker resource in `scope`,
+   * pipeline definitions included.
+   * @default - no instance policy
+   */
+  readonly instancePolicy?: InstancePolicy;
+  /**
+   * Tag key every model-scoped SageMaker resource must carry (see {@link MODEL_SCOPED_TYPES}).
+   * @default 'model-id'
+   */
+  readonly modelTagKey?: string;
+  /**
+   * Where the tag and instance rules apply.
+   * @default - the whole app
+   */
+  readonly scope?: IConstruct;
+}
+
+const patternRe = /^ml\.[a-z0-9-]+\.(\*|[a-z0-9-]+)$/;
+const schema = z.strictObject({
+  alerts: z.custom<AlertTopic>((v) => v instanceof AlertTopic, { params: { expected: 'an AlertTopic' }, message: 'is not an AlertTopic' }),
+  budgets: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[^:\\]{1,100}$/),
+        limitUsd: z.number().positive().max(10_000_000),
+        tags: z.record(z.string().min(1), z.string().min(1)).refine((t) => Object.keys(t).length > 0, {
+          message: 'needs at least one tag',
+          params: { expected: 'at least one tag' },
+        }),
+        actualThresholdPercent: z.number().min(1).max(1000).optional(),
+        forecastThresholdPercent: z.number().min(1).max(1000).optional(),
+      }),
+    )
+    .optional(),
+  instancePolicy: z
+    .strictObject({
+      allowedInstanceTypes: z.array(z.string().regex(patternRe)).min(1).optional(),
+      maxInstanceCount: z.number().int().min(1).max(1000).optional(),
+      allowGpu: z.boolean().optional(),
+    })
+    .optional(),
+  modelTagKey: z.string().min(1).max(128).optional(),
+  scope: z.custom<IConstruct>((v) => typeof v === 'object' && v !== null && 'node' in v).optional(),
+});
+
+/** The instance type and count a SageMaker resource asks for, found in its L1 properties. */
+interface InstanceUse {
+  readonly field: string;
+  readonly instanceType?: unknown;
+  readonly count?: unknown;
+}
+
+/**
+ * Cost guardrails for an ML platform: monthly budgets per team and per model with actual and
+ * forecast alerts to the encrypted alert topic, a `model-id` tag on every model-scoped SageMaker
+ * resource, and an instance-type policy per environment (allowlist, maximum count, GPU only where
+ * allowed) enforced at synth, inside pipeline definitions too.
+ *
+ * @see https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-managing-costs.html
+ */
+export class CostGuardrails extends Construct {
+  /** The budgets, by name. */
+  public readonly budgets: Readonly<Record<string, budgets.CfnBudget>>;
+
+  constructor(scope: Construct, id: string, props: CostGuardrailsProps) {
+    super(scope, id);
+    const p = validateProps(this, schema, props);
+    const made: Record<string, budgets.CfnBudget> = {};
+    for (const b of p.budgets ?? []) {
+      const subscribers = [{ subscriptionType: 'SNS', address: p.alerts.topic.topicArn }];
+      made[b.name] = new budgets.CfnBudget(this, `Budget${b.name.replace(/[^A-Za-z0-9]/g, '')}`, {
+        budget: {
+          budgetName: b.name,
+          budgetType: 'COST',
+          timeUnit: 'MONTHLY',
+          budgetLimit: { amount: b.limitUsd, unit: 'USD' },
+          costFilters: { TagKeyValue: Object.entries(b.tags).map(([k, v]) => `user:${k}$${v}`) },
+        },
+        notificationsWithSubscribers: [
+          {
+            notification: {
+              notificationType: 'ACTUAL',
+              comparisonOperator: 'GREATER_THAN',
+              threshold: b.actualThresholdPercent ?? 80,
+              thresholdType: 'PERCENTAGE',
+            },
+            subscribers,
+          },
+          {
+            notification: {
+              notificationType: 'FORECASTED',
+              comparisonOperator: 'GREATER_THAN',
+              threshold: b.forecastThresholdPercent ?? 100,
+              thresholdType: 'PERCENTAGE',
+            },
+            subscribers,
+          },
+        ],
+      });
+    }
+    this.budgets = made;
+
+    const target = p.scope ?? this.node.root;
+    const modelTag = p.modelTagKey ?? 'model-id';
+    const policy = p.instancePolicy;
+    target.node.addValidation({
+      validate: () => [
+        ...modelTagProblems(target, modelTag),
+        ...(policy ? instanceProblems(target, policy) : []),
+      ],
+    });
+  }
+
+  /** The cost-allocation tag keys the platform requires, plus the model tag. */
+  public static requiredTagKeys(modelTagKey = 'model-id'): string[] {
+    return [...DEFAULT_REQUIRED_TAGS, modelTagKey];
+  }
+}
+
+function modelTagProblems(scope: IConstruct, key: string): string[] {
+  const out: string[] = [];
+  for (const c of scope.node.findAll()) {
+    if (!CfnResource.isCfnResource(c) || !MODEL_SCOPED_TYPES.includes(c.cfnResourceType)) continue;
+    if (!TagManager.isTaggable(c)) continue;
+    const value = c.tags.tagValues()[key];
+    if (!value) {
+      out.push(`${c.node.path}: tags.${key}: a model-scoped SageMaker resource must say which model it serves (got no ${key}; expected a ${key} tag)`);
+    }
+  }
+  return out;
+}
+
+function instanceProblems(scope: IConstruct, policy: InstancePolicy): string[] {
+  const out: string[] = [];
+  const max = policy.maxInstanceCount ?? 10;
+  for (const c of scope.node.findAll()) {
+    if (!CfnResource.isCfnResource(c) || !c.cfnResourceType.startsWith('AWS::SageMaker::')) continue;
+    for (const use of instanceUses(c)) {
+      if (typeof use.instanceType === 'string' && !Token.isUnresolved(use.instanceType)) {
+        const why = disallowed(use.instanceType, policy);
+        if (why) out.push(`${c.node.path}: ${use.field}.instanceType: ${why.problem} (got ${describeValue(use.instanceType)}; expected ${why.expected})`);
+      }
+      if (typeof use.count === 'number' && !Token.isUnresolved(use.count) && use.count > max) {
+        out.push(`${c.node.path}: ${use.field}.instanceCount: exceeds the environment's maximum (got ${use.count}; expected <= ${max})`);
+      }
+    }
+  }
+  return out;
+}
+
+function disallowed(type: string, policy: InstancePolicy): { problem: string; expected: string } | undefined {
+  const family = type.split('.')[1] ?? '';
+  if (!policy.allowGpu && GPU_FAMILIES.includes(family)) {
+    return { problem: 'GPU and accelerator instances are not allowed in this environment', expected: 'a CPU instance type, or allowGpu: true' };
+  }
+  const allowed = policy.allowedInstanceTypes;
+  if (allowed && !allowed.some((pattern) => matches(pattern, type))) {
+    return { problem: 'is not in the instance allowlist', expected: `one of ${allowed.join(', ')}` };
+  }
+  return undefined;
+}
+
+function matches(pattern: string, type: string): boolean {
+  return pattern.endsWith('.*') ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
+}
+
+function instanceUses(c: CfnResource): InstanceUse[] {
+  const resolve = (v: unknown) => Stack.of(c).resolve(v);
+  if (c instanceof sagemaker.CfnEndpointConfig) {
+    const variants = [
+      ...((resolve(c.productionVariants) as Array<Record<string, unknown>> | undefined) ?? []),
+      ...((resolve(c.shadowProductionVariants) as Array<Record<string, unknown>> | undefined) ?? []),
+    ];
+    return variants.map((v, i) => ({ field: `variants.${i}`, instanceType: v.instanceType ?? v.InstanceType, count: v.initialInstanceCount ?? v.InitialInstanceCount }));
+  }
+  if (c instanceof sagemaker.CfnNotebookInstance) {
+    return [{ field: 'notebook', instanceType: resolve(c.instanceType) }];
+  }
+  if (c instanceof sagemaker.CfnPipeline) {
+    return pipelineUses(resolve(c.pipelineDefinition));
+  }
+  return [];
+}
+
+/** Instance types inside an inline pipeline definition: training and processing steps. */
+function pipelineUses(definition: unknown): InstanceUse[] {
+  const body = (definition as { PipelineDefinitionBody?: unknown; pipelineDefinitionBody?: unknown } | undefined);
+  const text = body?.PipelineDefinitionBody ?? body?.pipelineDefinitionBody;
+  if (typeof text !== 'string') return [];
+  let parsed: { Steps?: Array<{ Name?: string; Arguments?: Record<string, unknown> }> };
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const uses: InstanceUse[] = [];
+  for (const step of parsed.Steps ?? []) {
+    const args = step.Arguments ?? {};
+    const rc = (args.ResourceConfig ?? (args.ProcessingResources as { ClusterConfig?: unknown } | undefined)?.ClusterConfig) as
+      | { InstanceType?: unknown; InstanceCount?: unknown }
+      | undefined;
+    if (rc) uses.push({ field: `steps.${step.Name ?? '?'}`, instanceType: rc.InstanceType, count: rc.InstanceCount });
+  }
+  return uses;
+}

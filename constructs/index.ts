@@ -1,0 +1,12 @@
+// The public entry point of compliant-mlops: constructs, the policy packs and the checker API.
+export * from './core/validate';
+export * from './core/acknowledge';
+export * from './core/tags';
+export * from './core/scoped-role';
+export * from './core/secure-function';
+export * from './encryption/encryption-keys';
+export * from './storage/secure-bucket';
+export * from './storage/tiered-dataset-bucket';
+export * from './monitoring/alert-topic';
+export * from './serving/inference-network';
+export * from '../lib/policy';

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { App, Stack, Tags } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { CostGuardrails } from '../../constructs/cost/cost-guardrails';
+import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { findingLines, testStack } from '../support/nag';
+
+function endpointConfig(stack: Stack, id: string, instanceType: string, count = 1) {
+  return new sagemaker.CfnEndpointConfig(stack, id, {
+    productionVariants: [{ variantName: 'v', modelName: 'm', instanceType, initialInstanceCount: count }],
+  });
+}
+
+function synthError(app: App): string {
+  try {
+    app.synth();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return '';
+}
+
+describe('CostGuardrails', () => {
+  it('creates monthly tag-filtered budgets with actual and forecast alerts to the alert topic', () => {
+    const stack = testStack();
+    const alerts = new AlertTopic(stack, 'Alerts');
+    new CostGuardrails(stack, 'Cost', {
+      alerts,
+      budgets: [
+        { name: 'team-fraud', limitUsd: 5000, tags: { team: 'fraud' } },
+        { name: 'model-churn', limitUsd: 800, tags: { 'model-id': 'churn' }, actualThresholdPercent: 50 },
+      ],
+    });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::Budgets::Budget', 2);
+    const fraud = Object.values(t.findResources('AWS::Budgets::Budget')).find((b) => b.Properties.Budget.BudgetName === 'team-fraud')!;
+    expect(fraud.Properties).toMatchObject({
+      Budget: {
+        BudgetType: 'COST',
+        TimeUnit: 'MONTHLY',
+        BudgetLimit: { Amount: 5000, Unit: 'USD' },
+        CostFilters: { TagKeyValue: ['user:team$fraud'] },
+      },
+      NotificationsWithSubscribers: [
+        {
+          Notification: { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: 80, ThresholdType: 'PERCENTAGE' },
+          Subscribers: [{ SubscriptionType: 'SNS', Address: { Ref: expect.stringMatching(/^Alerts/) } }],
+        },
+        { Notification: { NotificationType: 'FORECASTED', Threshold: 100 } },
+      ],
+    });
+    t.hasResourceProperties('AWS::Budgets::Budget', { Budget: { BudgetName: 'model-churn', CostFilters: { TagKeyValue: ['user:model-id$churn'] } } });
+  });
+
+  it('requires a model-id tag on model-scoped SageMaker resources at synth', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    const alerts = new AlertTopic(stack, 'Alerts');
+    new CostGuardrails(stack, 'Cost', { alerts });
+    endpointConfig(stack, 'Config', 'ml.m5.large');
+    expect(synthError(app)).toContain('S/Config: tags.model-id: a model-scoped SageMaker resource must say which model it serves (got no model-id; expected a model-id tag)');
+  });
+
+  it('passes once the model tag is there', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    new CostGuardrails(stack, 'Cost', { alerts: new AlertTopic(stack, 'Alerts') });
+    endpointConfig(stack, 'Config', 'ml.m5.large');
+    Tags.of(stack).add('model-id', 'churn');
+    expect(synthError(app)).toBe('');
+  });
+
+  it('refuses GPU instances where GPUs are not allowed, types off the allowlist and too many instances', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    Tags.of(stack).add('model-id', 'm');
+    new CostGuardrails(stack, 'Cost', {
+      alerts: new AlertTopic(stack, 'Alerts'),
+      instancePolicy: { allowedInstanceTypes: ['ml.m5.*', 'ml.g5.xlarge'], maxInstanceCount: 4 },
+    });
+    endpointConfig(stack, 'Gpu', 'ml.g5.xlarge');
+    endpointConfig(stack, 'Big', 'ml.c5.large');
+    endpointConfig(stack, 'Many', 'ml.m5.large', 6);
+    endpointConfig(stack, 'Fine', 'ml.m5.xlarge', 2);
+    const message = synthError(app);
+    expect(message).toContain('S/Gpu: variants.0.instanceType: GPU and accelerator instances are not allowed in this environment (got "ml.g5.xlarge"; expected a CPU instance type, or allowGpu: true)');
+    expect(message).toContain('S/Big: variants.0.instanceType: is not in the instance allowlist (got "ml.c5.large"; expected one of ml.m5.*, ml.g5.xlarge)');
+    expect(message).toContain('S/Many: variants.0.instanceCount: exceeds the environment\'s maximum (got 6; expected <= 4)');
+    expect(message).not.toContain('S/Fine');
+  });
+
+  it('looks inside inline pipeline definitions', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    Tags.of(stack).add('model-id', 'm');
+    new CostGuardrails(stack, 'Cost', { alerts: new AlertTopic(stack, 'Alerts'), instancePolicy: { allowGpu: false } });
+    new sagemaker.CfnPipeline(stack, 'Pipeline', {
+      pipelineName: 'p',
+      roleArn: 'arn:aws:iam::111111111111:role/r',
+      pipelineDefinition: {
+        PipelineDefinitionBody: JSON.stringify({
+          Version: '2020-12-01',
+          Steps: [{ Name: 'Train', Type: 'Training', Arguments: { ResourceConfig: { InstanceType: 'ml.p4d.24xlarge', InstanceCount: 1, VolumeSizeInGB: 50 } } }],
+        }),
+      },
+    });
+    expect(synthError(app)).toContain('S/Pipeline: steps.Train.instanceType: GPU and accelerator instances are not allowed');
+  });
+
+  it('rejects bad props naming path and field', () => {
+    const stack = testStack();
+    const alerts = new AlertTopic(stack, 'Alerts');
+    expect(() => new CostGuardrails(stack, 'Cost', { alerts, budgets: [{ name: 'x', limitUsd: -1, tags: {} }], instancePolicy: { allowedInstanceTypes: ['m5.large'] } })).toThrow(
+      /Test\/Cost: budgets.0.limitUsd: is too small[\s\S]*Test\/Cost: budgets.0.tags: needs at least one tag[\s\S]*Test\/Cost: instancePolicy.allowedInstanceTypes.0: has an invalid format/,
+    );
+  });
+
+  it('passes every pack', () => {
+    const stack = testStack();
+    new CostGuardrails(stack, 'Cost', { alerts: new AlertTopic(stack, 'Alerts'), budgets: [{ name: 'team', limitUsd: 100, tags: { team: 'a' } }] });
+    expect(findingLines(stack)).toEqual([]);
+  });
+});
