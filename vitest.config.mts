@@ -6,7 +6,7 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     // Unit tests synthesize single stacks; the built-in CloudFormation validator (~3.5 s per synth)
     // runs once, in the reference-app test and in `cdk synth`, not in every construct test.
-    env: { CDK_VALIDATION: 'false' },
+    env: { CDK_VALIDATION: 'false', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

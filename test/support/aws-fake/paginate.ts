@@ -60,7 +60,10 @@ export function paginate<T>(items: readonly T[], input: unknown, options: Pagina
   const token = request[inputTokenField];
   let offset = 0;
   if (token !== undefined && token !== null && token !== '') {
-    const parsed = typeof token === 'string' && token.startsWith(TOKEN_PREFIX) ? Number(token.slice(TOKEN_PREFIX.length)) : NaN;
+    const parsed =
+      typeof token === 'string' && token.startsWith(TOKEN_PREFIX)
+        ? Number(token.slice(TOKEN_PREFIX.length))
+        : NaN;
     if (!Number.isInteger(parsed) || parsed < 0 || parsed > items.length) {
       throw new AwsFakeError(400, 'ValidationException', `invalid pagination token ${JSON.stringify(token)}`);
     }

@@ -32,7 +32,9 @@ export function parseTarget(header: string, contentType: string | undefined): Js
   const dot = header.lastIndexOf('.');
   const prefix = dot >= 0 ? header.slice(0, dot) : header;
   const operation = dot >= 0 ? header.slice(dot + 1) : '';
-  const known = (JSON_TARGETS as Record<string, { service: JsonServiceName; version: '1.0' | '1.1' }>)[prefix];
+  const known = (JSON_TARGETS as Record<string, { service: JsonServiceName; version: '1.0' | '1.1' }>)[
+    prefix
+  ];
   const version = known?.version ?? (contentType?.includes('1.0') ? '1.0' : '1.1');
   return { service: known?.service, prefix, operation, version };
 }
@@ -90,7 +92,12 @@ export function jsonSuccess(version: '1.0' | '1.1', output: unknown, requestId: 
  * `x-amzn-errortype` header. Query-compatible services (CloudWatch sends `x-amzn-query-mode: true`)
  * also get `x-amzn-query-error: <Code>;<Sender|Receiver>`, which that parser prefers.
  */
-export function jsonError(version: '1.0' | '1.1', err: AwsFakeError, requestId: string, queryMode: boolean): RawResponse {
+export function jsonError(
+  version: '1.0' | '1.1',
+  err: AwsFakeError,
+  requestId: string,
+  queryMode: boolean,
+): RawResponse {
   const headers: Record<string, string> = {
     'content-type': `application/x-amz-json-${version}`,
     'x-amzn-requestid': requestId,

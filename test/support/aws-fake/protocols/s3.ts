@@ -55,7 +55,12 @@ export class S3Store {
   }
 
   /** Stores an object, creating the bucket if needed. */
-  public putObject(bucket: string, key: string, body: string | Uint8Array, options: PutObjectOptions = {}): S3Object {
+  public putObject(
+    bucket: string,
+    key: string,
+    body: string | Uint8Array,
+    options: PutObjectOptions = {},
+  ): S3Object {
     this.createBucket(bucket);
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
     const obj: S3Object = {
@@ -89,6 +94,11 @@ export class S3Store {
     return [...(this.buckets.get(bucket)?.keys() ?? [])].sort(compareKeys);
   }
 
+  /** Removes every bucket and object. */
+  public clear(): void {
+    this.buckets.clear();
+  }
+
   /** Names of all buckets, sorted. */
   public bucketNames(): string[] {
     return [...this.buckets.keys()].sort();
@@ -101,13 +111,17 @@ function compareKeys(a: string, b: string): number {
 
 /** A decoded path-style S3 request. */
 export interface S3Request {
+  /** HTTP method. */
   readonly method: string;
   /** Bucket name from the first path segment, if any. */
   readonly bucket?: string;
   /** Object key (decoded), if any. */
   readonly key?: string;
+  /** Query string parameters. */
   readonly query: URLSearchParams;
+  /** Request headers (lower-case names). */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Raw request body (still `aws-chunked` encoded for streaming uploads). */
   readonly body: Buffer;
 }
 
@@ -133,6 +147,21 @@ export function parseS3Request(
   };
 }
 
+// Query parameters that are operation arguments rather than sub-resources.
+const PLAIN_QUERY_PARAMS = new Set([
+  'list-type',
+  'prefix',
+  'delimiter',
+  'max-keys',
+  'continuation-token',
+  'start-after',
+  'encoding-type',
+  'fetch-owner',
+  'marker',
+  'versionId',
+  'partNumber',
+]);
+
 /**
  * Names the S3 operation of a request. The SDK adds `x-id=<Operation>` to many requests; the rest
  * are recognised by method, path shape and sub-resource query parameters.
@@ -142,16 +171,16 @@ export function s3Operation(req: S3Request): string {
   if (xid) {
     return xid;
   }
-  const subresources = [...req.query.keys()].filter((k) => !k.startsWith('x-') && !['list-type', 'prefix', 'delimiter', 'max-keys', 'continuation-token', 'start-after', 'encoding-type', 'fetch-owner', 'marker'].includes(k));
+  const subresources = [...req.query.keys()].filter(
+    (k) => !k.startsWith('x-') && !k.startsWith('response-') && !PLAIN_QUERY_PARAMS.has(k),
+  );
   const sub = subresources.length > 0 ? subresources[0] : undefined;
   if (req.bucket === undefined) {
     return req.method === 'GET' ? 'ListBuckets' : `${req.method}Service`;
   }
   if (req.key === undefined) {
     if (sub !== undefined) {
-      // Bucket sub-resources (?encryption, ?policy, ...) are not modelled; name them so the
-      // unknown-operation error says what was called.
-      return `${req.method}Bucket?${sub}`;
+      return subresourceOperation(req.method, 'bucket', sub);
     }
     switch (req.method) {
       case 'GET':
@@ -167,7 +196,7 @@ export function s3Operation(req: S3Request): string {
     }
   }
   if (sub !== undefined) {
-    return `${req.method}Object?${sub}`;
+    return subresourceOperation(req.method, 'object', sub);
   }
   switch (req.method) {
     case 'GET':
@@ -181,6 +210,52 @@ export function s3Operation(req: S3Request): string {
     default:
       return `${req.method}Object`;
   }
+}
+
+const VERBS: Record<string, string> = {
+  GET: 'Get',
+  PUT: 'Put',
+  DELETE: 'Delete',
+  POST: 'Post',
+  HEAD: 'Head',
+};
+
+// Sub-resources whose operation names do not follow `<Verb>Bucket<Subresource>`.
+const BUCKET_SUBRESOURCES: Record<string, string> = {
+  publicAccessBlock: 'PublicAccessBlock',
+  lifecycle: 'BucketLifecycleConfiguration',
+  notification: 'BucketNotificationConfiguration',
+  'object-lock': 'ObjectLockConfiguration',
+  intelligentTiering: 'BucketIntelligentTieringConfiguration',
+  analytics: 'BucketAnalyticsConfiguration',
+  metrics: 'BucketMetricsConfiguration',
+  inventory: 'BucketInventoryConfiguration',
+};
+
+/**
+ * Names an operation on a bucket or object sub-resource (`GET /b/?encryption` is
+ * `GetBucketEncryption`, `GET /b/k?tagging` is `GetObjectTagging`, `POST /b/?delete` is
+ * `DeleteObjects`), so `fake.on('s3', 'GetBucketEncryption', ...)` can serve it.
+ */
+function subresourceOperation(method: string, level: 'bucket' | 'object', sub: string): string {
+  const verb = VERBS[method] ?? method;
+  if (level === 'bucket' && method === 'POST' && sub === 'delete') return 'DeleteObjects';
+  if (level === 'object' && method === 'POST' && sub === 'uploads') return 'CreateMultipartUpload';
+  if (level === 'object' && sub === 'uploadId') {
+    return method === 'PUT'
+      ? 'UploadPart'
+      : method === 'POST'
+        ? 'CompleteMultipartUpload'
+        : method === 'DELETE'
+          ? 'AbortMultipartUpload'
+          : 'ListParts';
+  }
+  const camel = sub.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+  const upper = camel.charAt(0).toUpperCase() + camel.slice(1);
+  if (level === 'bucket') {
+    return `${verb}${BUCKET_SUBRESOURCES[sub] ?? `Bucket${upper}`}`;
+  }
+  return `${verb}Object${upper}`;
 }
 
 function header(req: S3Request, name: string): string | undefined {
@@ -238,7 +313,13 @@ function userMetadata(req: S3Request): Record<string, string> {
 export function decodeUploadBody(req: S3Request): Buffer {
   const encoding = header(req, 'content-encoding') ?? '';
   const sha = header(req, 'x-amz-content-sha256') ?? '';
-  if (!encoding.split(',').map((s) => s.trim()).includes('aws-chunked') && !sha.startsWith('STREAMING-')) {
+  if (
+    !encoding
+      .split(',')
+      .map((s) => s.trim())
+      .includes('aws-chunked') &&
+    !sha.startsWith('STREAMING-')
+  ) {
     return req.body;
   }
   const parts: Buffer[] = [];
@@ -268,9 +349,37 @@ export function decodeUploadBody(req: S3Request): Buffer {
   return decoded;
 }
 
+/**
+ * Serializes a plain object as an S3 XML document: `toXml('ServerSideEncryptionConfiguration',
+ * { Rule: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] })`. Arrays
+ * become repeated elements (S3's flattened lists), `Date` becomes ISO 8601, `undefined` is skipped.
+ * The root element gets the S3 namespace.
+ */
+export function toXml(root: string, value: unknown): string {
+  return `${XML_HEADER}${xmlElement(root, value, ` xmlns="${S3_NS}"`)}`;
+}
+
+function xmlElement(name: string, value: unknown, attrs = ''): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map((v) => xmlElement(name, v)).join('');
+  if (value instanceof Date) return `<${name}${attrs}>${value.toISOString()}</${name}>`;
+  if (typeof value === 'object') {
+    const inner = Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => xmlElement(k, v))
+      .join('');
+    return `<${name}${attrs}>${inner}</${name}>`;
+  }
+  return `<${name}${attrs}>${xmlEscape(String(value))}</${name}>`;
+}
+
 /** Escapes text for an XML element. */
 export function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 const XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -283,7 +392,9 @@ function el(name: string, value: string | number | boolean | undefined): string 
 function requireBucket(store: S3Store, req: S3Request): string {
   const bucket = req.bucket ?? '';
   if (!store.hasBucket(bucket)) {
-    throw new AwsFakeError(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
+    throw new AwsFakeError(404, 'NoSuchBucket', 'The specified bucket does not exist', {
+      BucketName: bucket,
+    });
   }
   return bucket;
 }
@@ -310,7 +421,12 @@ const LIST_TOKEN_PREFIX = 'aws-fake-s3-';
  * PutObject, DeleteObject, HeadBucket, CreateBucket, ListBuckets. Anything else returns
  * `undefined` so the caller answers `UnknownOperationException`.
  */
-export function s3Builtin(store: S3Store, operation: string, req: S3Request, requestId: string): RawResponse | undefined {
+export function s3Builtin(
+  store: S3Store,
+  operation: string,
+  req: S3Request,
+  requestId: string,
+): RawResponse | undefined {
   switch (operation) {
     case 'ListObjectsV2':
       return listObjectsV2(store, req, requestId);
@@ -334,7 +450,10 @@ export function s3Builtin(store: S3Store, operation: string, req: S3Request, req
         contentType: header(req, 'content-type'),
         metadata: meta,
       });
-      return { status: 200, headers: { etag: obj.etag, 'x-amz-request-id': requestId, 'content-length': '0' } };
+      return {
+        status: 200,
+        headers: { etag: obj.etag, 'x-amz-request-id': requestId, 'content-length': '0' },
+      };
     }
     case 'DeleteObject': {
       const bucket = requireBucket(store, req);
@@ -346,13 +465,19 @@ export function s3Builtin(store: S3Store, operation: string, req: S3Request, req
       return { status: 200, headers: { 'x-amz-request-id': requestId, 'x-amz-bucket-region': 'eu-west-1' } };
     case 'CreateBucket':
       store.createBucket(req.bucket ?? '');
-      return { status: 200, headers: { location: `/${req.bucket ?? ''}`, 'x-amz-request-id': requestId, 'content-length': '0' } };
+      return {
+        status: 200,
+        headers: { location: `/${req.bucket ?? ''}`, 'x-amz-request-id': requestId, 'content-length': '0' },
+      };
     case 'ListBuckets': {
       const buckets = store
         .bucketNames()
         .map((b) => `<Bucket>${el('Name', b)}${el('CreationDate', new Date(0).toISOString())}</Bucket>`)
         .join('');
-      return xml(requestId, `<ListAllMyBucketsResult xmlns="${S3_NS}"><Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`);
+      return xml(
+        requestId,
+        `<ListAllMyBucketsResult xmlns="${S3_NS}"><Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`,
+      );
     }
     default:
       return undefined;
@@ -360,7 +485,11 @@ export function s3Builtin(store: S3Store, operation: string, req: S3Request, req
 }
 
 function xml(requestId: string, body: string): RawResponse {
-  return { status: 200, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body: XML_HEADER + body };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
+    body: XML_HEADER + body,
+  };
 }
 
 function listObjectsV2(store: S3Store, req: S3Request, requestId: string): RawResponse {
@@ -372,7 +501,11 @@ function listObjectsV2(store: S3Store, req: S3Request, requestId: string): RawRe
   const maxKeysRaw = req.query.get('max-keys');
   const maxKeys = maxKeysRaw === null ? 1000 : Math.min(1000, Number(maxKeysRaw));
   if (!Number.isInteger(maxKeys) || maxKeys < 0) {
-    throw new AwsFakeError(400, 'InvalidArgument', `max-keys must be a non-negative integer (got ${maxKeysRaw ?? ''})`);
+    throw new AwsFakeError(
+      400,
+      'InvalidArgument',
+      `max-keys must be a non-negative integer (got ${maxKeysRaw ?? ''})`,
+    );
   }
   let after = startAfter;
   if (token !== undefined) {
@@ -403,7 +536,10 @@ function listObjectsV2(store: S3Store, req: S3Request, requestId: string): RawRe
   const page = remaining.slice(0, maxKeys);
   const truncated = remaining.length > page.length;
   const last = page.length > 0 ? page[page.length - 1].key : undefined;
-  const nextToken = truncated && last !== undefined ? LIST_TOKEN_PREFIX + Buffer.from(last, 'utf8').toString('base64url') : undefined;
+  const nextToken =
+    truncated && last !== undefined
+      ? LIST_TOKEN_PREFIX + Buffer.from(last, 'utf8').toString('base64url')
+      : undefined;
   const contents = page
     .filter((e) => !e.prefix)
     .map((e) => {
@@ -439,7 +575,10 @@ function listObjectsV2(store: S3Store, req: S3Request, requestId: string): RawRe
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
  */
 export function s3Error(err: AwsFakeError, requestId: string, method: string): RawResponse {
-  const headers: Record<string, string> = { 'content-type': 'application/xml', 'x-amz-request-id': requestId };
+  const headers: Record<string, string> = {
+    'content-type': 'application/xml',
+    'x-amz-request-id': requestId,
+  };
   if (method === 'HEAD') {
     return { status: err.status, headers };
   }
