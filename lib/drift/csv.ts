@@ -108,7 +108,10 @@ export class CsvStreamParser {
           continue;
         }
         if (this.fieldStarted) {
-          throw new CsvSyntaxError('a quote inside an unquoted field (quote the whole field and double inner quotes)', this.recordLine);
+          throw new CsvSyntaxError(
+            'a quote inside an unquoted field (quote the whole field and double inner quotes)',
+            this.recordLine,
+          );
         }
         this.inQuotes = true;
         this.fieldStarted = true;

@@ -3,11 +3,7 @@
  * reason and raises its input alarm instead of failing silently.
  */
 export type DriftInputReason =
-  | 'emptyTrainingData'
-  | 'badTrainingData'
-  | 'malformedBaseline'
-  | 'schemaMismatch'
-  | 'noParsableRecords';
+  'emptyTrainingData' | 'badTrainingData' | 'malformedBaseline' | 'schemaMismatch' | 'noParsableRecords';
 
 /** Unusable training data, baseline or capture: one line saying what is wrong and where. */
 export class DriftInputError extends Error {

@@ -232,13 +232,20 @@ export interface ChiSquareResult {
 /**
  * Pearson chi-square goodness-of-fit of observed counts against expected proportions:
  * `E_k = N · p_k`, `χ² = Σ (O_k − E_k)² / E_k`, df = bins − 1, p = Q(df/2, χ²/2) (regularized upper
- * incomplete gamma). Proportions must be > 0 and are normalised to sum to 1.
+ * incomplete gamma). Proportions must be > 0 and are normalised to sum to 1. With no observations
+ * the statistic is 0 and p = 1.
  * @see https://en.wikipedia.org/wiki/Pearson%27s_chi-squared_test
  */
-export function chiSquareGoodnessOfFit(observed: readonly number[], expectedProportions: readonly number[]): ChiSquareResult {
+export function chiSquareGoodnessOfFit(
+  observed: readonly number[],
+  expectedProportions: readonly number[],
+): ChiSquareResult {
   if (observed.length !== expectedProportions.length) throw new RangeError('chi-square: lengths differ');
   const total = sum(observed);
   const pTotal = sum(expectedProportions);
+  const degreesOfFreedom = Math.max(0, observed.length - 1);
+  // No observations: nothing deviates from anything.
+  if (total === 0) return { statistic: 0, degreesOfFreedom, pValue: 1 };
   let statistic = 0;
   for (let k = 0; k < observed.length; k++) {
     const e = (total * expectedProportions[k]) / pTotal;
@@ -246,7 +253,6 @@ export function chiSquareGoodnessOfFit(observed: readonly number[], expectedProp
     const d = observed[k] - e;
     statistic += (d * d) / e;
   }
-  const degreesOfFreedom = Math.max(0, observed.length - 1);
   return { statistic, degreesOfFreedom, pValue: chiSquareSurvival(statistic, degreesOfFreedom) };
 }
 

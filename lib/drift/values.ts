@@ -6,8 +6,6 @@
 /** A cell as it comes out of CSV (string) or JSON (number, string, boolean, null, object). */
 export type RawCell = unknown;
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
 /**
  * Whether a cell is missing: `null`, `undefined`, or a string that is empty after trimming
  * whitespace (what pandas writes for NaN). No sentinel strings such as `NA` are treated as missing:
@@ -15,7 +13,12 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  */
 export function isMissing(cell: RawCell): boolean {
   if (cell === null || cell === undefined) return true;
-  if (typeof cell === 'string') return cell.length === 0 || cell.trim().length === 0;
+  if (typeof cell === 'string') {
+    // Hot path: a first character that is not whitespace settles it without allocating.
+    if (cell.length === 0) return true;
+    if (cell.charCodeAt(0) > 32 && cell.charCodeAt(cell.length - 1) > 32) return false;
+    return cell.trim().length === 0;
+  }
   return false;
 }
 
@@ -27,12 +30,19 @@ export function isMissing(cell: RawCell): boolean {
 export function toNumber(cell: RawCell): number {
   if (typeof cell === 'number') return Number.isFinite(cell) ? cell : NaN;
   if (typeof cell !== 'string') return NaN;
-  let s = cell;
-  const c0 = s.charCodeAt(0);
-  const cl = s.charCodeAt(s.length - 1);
-  // Trim only when needed: most cells are clean and trim() would allocate.
-  if (c0 <= 32 || cl <= 32) s = s.trim();
-  return NUMBER.test(s) ? Number(s) : NaN;
+  // Number() is the fast path (no regex, no allocation); it already ignores surrounding whitespace
+  // and rejects `1,5`, `1_000` and `.`. What it accepts beyond decimal literals is filtered out:
+  // non-finite results (`Infinity`), blank strings (Number(' ') is 0) and the unsigned radix
+  // prefixes 0x / 0o / 0b (the only other literals it parses).
+  const n = Number(cell);
+  if (!Number.isFinite(n)) return NaN;
+  if (n === 0 && cell.trim().length === 0) return NaN;
+  const s = cell.charCodeAt(0) <= 32 ? cell.trim() : cell;
+  if (s.length > 2 && s.charCodeAt(0) === 48) {
+    const c1 = s.charCodeAt(1) | 32;
+    if (c1 === 120 || c1 === 111 || c1 === 98) return NaN;
+  }
+  return n;
 }
 
 /**
