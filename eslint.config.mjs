@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'cdk.out/**', 'node_modules/**', 'assets/**', 'coverage/**', '.tmp/**'] },
+  { ignores: ['dist/**', 'cdk.out/**', 'node_modules/**', 'assets/**', 'coverage/**', '.tmp/**', 'scripts/package-fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

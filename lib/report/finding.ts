@@ -51,6 +51,8 @@ export interface Finding {
   readonly resourceType?: string;
   /** Source location from creation stack traces, when the assembly has them. */
   readonly source?: SourceLocation;
+  /** Line of the logical id in the template (check), the fallback location when no source is known. */
+  readonly templateLine?: number;
   /** Present when the finding is acknowledged; acknowledged findings never fail a run. */
   readonly acknowledgment?: FindingAcknowledgment;
 }
@@ -83,4 +85,6 @@ export interface Report {
   /** What was checked (paths, or account/region). */
   readonly inputs: readonly string[];
   readonly errors: readonly InputError[];
+  /** The packs (check) or check groups (audit) that ran, including those with no findings. */
+  readonly packs?: readonly string[];
 }

@@ -1,0 +1,66 @@
+// Synth benchmarks: the reference app against an empty aws-cdk-lib app (both with the built-in
+// CloudFormation validator on), and the cost per served model at 1, 10 and 30 models.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { BenchRow, median, repeat } from './stats';
+
+interface ChildResult {
+  ms: number;
+  heapMB: number;
+  largestResources: number;
+  largestBytes: number;
+}
+
+function synthOnce(variant: string): ChildResult {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'bench-synth-'));
+  try {
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'synth-child.ts'), variant, outdir],
+      { env: { ...process.env, CDK_VALIDATION: 'true' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    return JSON.parse(out) as ChildResult;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the synth and scale benchmarks; `runs` synths per case (medians). */
+export async function benchSynth(runs = 5, models: readonly number[] = [1, 10, 30]): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const empty = await repeat(runs, () => synthOnce('empty'));
+  const reference = await repeat(runs, () => synthOnce('reference'));
+  const e = median(empty.map((r) => r.ms));
+  const r = median(reference.map((x) => x.ms));
+  rows.push({ bench: 'synth', case: 'reference app vs empty app', value: r, unit: 'ms', baseline: e, ratio: r / e, budget: '≤ 1.5×', met: r / e <= 1.5 });
+
+  const scale: { n: number; ms: number; heapMB: number; res: number; bytes: number }[] = [];
+  for (const n of models) {
+    const results = await repeat(Math.max(3, Math.min(runs, n >= 30 ? 3 : runs)), () => synthOnce(`models:${n}`));
+    scale.push({
+      n,
+      ms: median(results.map((x) => x.ms)),
+      heapMB: median(results.map((x) => x.heapMB)),
+      res: Math.max(...results.map((x) => x.largestResources)),
+      bytes: Math.max(...results.map((x) => x.largestBytes)),
+    });
+  }
+  const first = scale[0];
+  for (const s of scale.slice(1)) {
+    const perModelMs = (s.ms - first.ms) / (s.n - first.n);
+    const perModelMB = (s.heapMB - first.heapMB) / (s.n - first.n);
+    rows.push({ bench: 'scale', case: `${s.n} models: marginal ms per model`, value: perModelMs, unit: 'ms', note: `${perModelMB.toFixed(1)} MB/model` });
+  }
+  if (scale.length >= 3) {
+    const [, mid, last] = scale;
+    const early = (mid.ms - first.ms) / (mid.n - first.n);
+    const late = (last.ms - mid.ms) / (last.n - mid.n);
+    rows.push({ bench: 'scale', case: 'marginal cost growth (late/early)', value: late / early, unit: '×', budget: '≤ 1.25× (linear)', met: late / early <= 1.25 });
+  }
+  const largest = scale[scale.length - 1];
+  rows.push({ bench: 'scale', case: 'largest template resources', value: largest.res, unit: 'resources', baseline: 500, ratio: largest.res / 500, budget: '< 500', met: largest.res < 500 });
+  rows.push({ bench: 'scale', case: 'largest template size', value: largest.bytes / 1024, unit: 'KiB', baseline: 1024, ratio: largest.bytes / 1024 / 1024, budget: '< 1 MiB', met: largest.bytes < 1024 * 1024 });
+  return rows;
+}

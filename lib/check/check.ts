@@ -1,0 +1,365 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
+import { NagPack } from 'cdk-nag';
+import { createPacks, PACK_FACTORIES } from '../policy/packs';
+import { Finding, FindingLevel, InputError, Report, RuleInfo, SourceLocation } from '../report/finding';
+import {
+  AcknowledgmentsFile,
+  AcknowledgmentSources,
+  AcknowledgmentTarget,
+  candidatesFor,
+  problemsOf,
+  toFindingAcknowledgment,
+} from './acknowledgments';
+import { CheckUsageError } from './errors';
+import { AssemblyStackMetadata, displayPath, loadInputs, TemplateInput } from './inputs';
+import { RuleCatalog } from './rule-catalog';
+import { toolVersion } from './version';
+
+/** Options of {@link checkPaths}. */
+export interface CheckOptions {
+  /** Directory that relative paths resolve against and that reported paths are relative to. */
+  readonly cwd: string;
+  /**
+   * Pack names, as in `PACK_FACTORIES`.
+   * @default - every pack in PACK_FACTORIES
+   */
+  readonly packs?: readonly string[];
+  /**
+   * Parsed `--acknowledgments` files.
+   * @default - none
+   */
+  readonly acknowledgments?: readonly AcknowledgmentsFile[];
+  /**
+   * The day acknowledgments are judged against, `YYYY-MM-DD`.
+   * @default - today (UTC)
+   */
+  readonly today?: string;
+  /**
+   * Called after each template is checked.
+   * @default - no progress reporting
+   */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** When a run fails: findings at or above this level that are not acknowledged. */
+export type FailOn = 'error' | 'warning' | 'none';
+
+/** The levels that fail a run at each threshold. */
+const FAILING: Readonly<Record<FailOn, readonly FindingLevel[]>> = {
+  error: ['error'],
+  warning: ['error', 'warning'],
+  none: [],
+};
+
+/** True when a finding fails a run at the given threshold. */
+export function fails(finding: Finding, failOn: FailOn): boolean {
+  return finding.acknowledgment === undefined && FAILING[failOn].includes(finding.level);
+}
+
+/**
+ * The exit code of a run: 2 when an input could not be checked, 1 when an unacknowledged finding
+ * is at or above `failOn`, else 0.
+ */
+export function exitCodeOf(report: Report, failOn: FailOn): 0 | 1 | 2 {
+  if (report.errors.length > 0) return 2;
+  return report.findings.some((f) => fails(f, failOn)) ? 1 : 0;
+}
+
+/** The pack names `check` runs by default: all of them. */
+export function defaultPacks(): string[] {
+  return Object.keys(PACK_FACTORIES);
+}
+
+/**
+ * Checks cloud assemblies, templates and directories of templates with cdk-nag packs, without
+ * synthesizing: each template is loaded with CfnInclude into its own App and every pack runs
+ * `validateScope` over it. Inputs that cannot be loaded are listed in `errors`; the others are
+ * still checked.
+ * @throws CheckUsageError for an unknown pack name
+ */
+export function checkPaths(paths: readonly string[], options: CheckOptions): Report {
+  const packNames = options.packs ?? defaultPacks();
+  const unknown = packNames.filter((p) => !(p in PACK_FACTORIES));
+  if (unknown.length > 0) {
+    throw new CheckUsageError(
+      `unknown pack ${unknown.map((u) => JSON.stringify(u)).join(', ')} (expected one of ${Object.keys(PACK_FACTORIES).join(', ')})`,
+    );
+  }
+  const loaded = loadInputs(paths, options.cwd);
+  const result = checkTemplates(loaded.templates, { ...options, packs: packNames });
+  return {
+    tool: { name: 'compliant-mlops', version: toolVersion(), command: 'check' },
+    findings: result.findings,
+    rules: result.rules,
+    inputs: loaded.templates.filter((t) => !result.errors.some((e) => e.input === t.displayPath)).map((t) => t.displayPath),
+    errors: [...loaded.errors, ...result.errors],
+    packs: packNames,
+  };
+}
+
+/** Findings, rule descriptors and load errors of a set of parsed templates. */
+export interface TemplateCheckResult {
+  readonly findings: Finding[];
+  readonly rules: RuleInfo[];
+  readonly errors: InputError[];
+}
+
+/**
+ * Checks parsed templates with the named packs (see {@link checkPaths}). One pack instance of
+ * each kind serves every template: `validateScope` resets its state per call.
+ */
+export function checkTemplates(templates: readonly TemplateInput[], options: CheckOptions): TemplateCheckResult {
+  const catalog = new RuleCatalog();
+  const packs = createPacks(options.packs ?? defaultPacks());
+  packs.forEach((p) => catalog.observe(p));
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const findings: Finding[] = [];
+  const errors: InputError[] = [];
+  let scratch: string | undefined;
+  try {
+    templates.forEach((input, index) => {
+      let file = input.file;
+      if (input.format !== 'json') {
+        // CfnInclude reads a file; give it the template exactly as this checker parsed it.
+        scratch ??= mkdtempSync(join(tmpdir(), 'compliant-mlops-check-'));
+        file = join(scratch, `${index}.json`);
+        writeFileSync(file, JSON.stringify(input.template));
+      }
+      const included = include(input, file);
+      if ('error' in included) {
+        errors.push({ input: input.displayPath, message: included.error });
+      } else {
+        findings.push(...checkStack(included.stack, input, packs, catalog, options, today));
+      }
+      options.onProgress?.(index + 1, templates.length);
+    });
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+  const ids = [...new Set(findings.map((f) => f.ruleId))].sort();
+  const rules = ids.map((id) => catalog.get(id) ?? fallbackRule(id, findings));
+  return { findings, rules, errors };
+}
+
+function fallbackRule(id: string, findings: readonly Finding[]): RuleInfo {
+  const f = findings.find((x) => x.ruleId === id)!;
+  return { id, pack: f.pack, info: f.message, level: f.level };
+}
+
+function include(input: TemplateInput, file: string): { stack: Stack } | { error: string } {
+  const app = new App();
+  const stack = new Stack(app, 'Check');
+  try {
+    new CfnInclude(stack, 'Template', { templateFile: file });
+    return { stack };
+  } catch (e) {
+    const message = String((e as Error).message).split('\n')[0];
+    if (usesForEach(input.template)) {
+      return {
+        error: `uses Fn::ForEach (AWS::LanguageExtensions), which CfnInclude cannot load; check the processed template instead (${message})`,
+      };
+    }
+    return { error: `CfnInclude cannot load the template: ${message}` };
+  }
+}
+
+function usesForEach(template: TemplateInput['template']): boolean {
+  return Object.keys(template.Resources).some((k) => k.startsWith('Fn::ForEach'));
+}
+
+/** Runs every pack over one included template and maps its violations to findings. */
+function checkStack(
+  stack: Stack,
+  input: TemplateInput,
+  packs: readonly NagPack[],
+  catalog: RuleCatalog,
+  options: CheckOptions,
+  today: string,
+): Finding[] {
+  const resourceOrder = new Map(Object.keys(input.template.Resources).map((id, i) => [id, i]));
+  const sources: AcknowledgmentSources = { template: input.template, assembly: input.assembly, files: options.acknowledgments ?? [] };
+  const evidence = templateEvidence(input.template);
+  let lines: Map<string, number> | undefined;
+  const findings: Finding[] = [];
+  const ackFindings = new Map<string, Finding>();
+  packs.forEach((pack) => {
+    const report = pack.validateScope(stack);
+    for (const violation of report.violations) {
+      const { ruleId, granular } = splitRuleName(violation.ruleName);
+      const level = catalog.get(ruleId)?.level ?? (violation.severity === 'error' ? 'error' : 'warning');
+      for (const resource of violation.violatingResources) {
+        const logicalId = (resource.constructPath ?? '').split('/').pop() ?? '';
+        const templateResource = input.template.Resources[logicalId];
+        const constructPath = constructPathOf(logicalId, templateResource?.Metadata, input.assembly);
+        lines ??= logicalIdLines(input.text);
+        const base: Finding = {
+          ruleId,
+          findingId: violation.ruleName,
+          ...(granular !== undefined ? { granular } : {}),
+          level,
+          pack: pack.name,
+          message: violation.description,
+          stack: input.stackName,
+          templatePath: input.displayPath,
+          logicalId,
+          ...(constructPath ? { constructPath } : {}),
+          ...(typeof templateResource?.Type === 'string' ? { resourceType: templateResource.Type } : {}),
+          ...sourceOf(constructPath, input.assembly, options.cwd),
+          ...(lines.has(logicalId) ? { templateLine: lines.get(logicalId) } : {}),
+        };
+        const target: AcknowledgmentTarget = {
+          pack: pack.name,
+          ruleId,
+          findingId: violation.ruleName,
+          granular,
+          stack: input.stackName,
+          logicalId,
+          constructPath,
+        };
+        let acknowledgment: Finding['acknowledgment'] = evidence(ruleId, logicalId);
+        for (const candidate of candidatesFor(target, sources)) {
+          const problems = problemsOf(violation.ruleName, candidate, today);
+          if (problems.length === 0) {
+            acknowledgment ??= toFindingAcknowledgment(candidate);
+            continue;
+          }
+          for (const p of problems) {
+            // The same acknowledgment recorded twice (assembly metadata and template metadata) is one problem.
+            const key = `${p.ruleId}|${violation.ruleName}|${candidate.reason}|${candidate.owner}|${candidate.expires}`;
+            if (ackFindings.has(key)) continue;
+            ackFindings.set(key, {
+              ...base,
+              ruleId: p.ruleId,
+              findingId: `${p.ruleId}[${violation.ruleName}]`,
+              granular: violation.ruleName,
+              level: 'error',
+              pack: 'MLOps',
+              message: p.message,
+            });
+          }
+        }
+        findings.push(acknowledgment ? { ...base, acknowledgment } : base);
+      }
+    }
+  });
+  // One finding per (finding id, resource): the MLOps pack may report an acknowledgment problem
+  // the checker also derives, and a source may repeat an acknowledgment another holds.
+  const unique = new Map<string, Finding>();
+  for (const f of [...findings, ...ackFindings.values()]) {
+    const key = `${f.findingId}|${f.logicalId}|${f.message}`;
+    if (!unique.has(key)) unique.set(key, f);
+  }
+  const order = (f: Finding): number => resourceOrder.get(f.logicalId ?? '') ?? Number.MAX_SAFE_INTEGER;
+  return [...unique.values()].sort((a, b) => order(a) - order(b) || cmp(a.findingId, b.findingId) || cmp(a.message, b.message));
+}
+
+/**
+ * Acknowledgments the template itself proves, for rules that look for evidence in the construct
+ * tree an included template does not reproduce. `VPCDefaultSecurityGroupClosed` looks for the
+ * L2 Vpc's `RestrictDefaultSecurityGroupCustomResource` child; in a template the same evidence is
+ * a `Custom::VpcRestrictDefaultSG` resource pointing at the VPC's default security group.
+ */
+function templateEvidence(template: TemplateInput['template']): (ruleId: string, logicalId: string) => Finding['acknowledgment'] {
+  const restricted = new Map<string, string>();
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'Custom::VpcRestrictDefaultSG') continue;
+    const props = resource.Properties as Record<string, unknown> | undefined;
+    const att = (props?.DefaultSecurityGroupId as Record<string, unknown> | undefined)?.['Fn::GetAtt'];
+    const [vpc, attribute] = Array.isArray(att) ? att : typeof att === 'string' ? att.split('.') : [];
+    if (typeof vpc === 'string' && attribute === 'DefaultSecurityGroup') restricted.set(vpc, id);
+  }
+  return (ruleId, logicalId) => {
+    const by = restricted.get(logicalId);
+    if (!by || !ruleId.endsWith('-VPCDefaultSecurityGroupClosed')) return undefined;
+    return {
+      reason: `the template closes this VPC's default security group with the Custom::VpcRestrictDefaultSG resource ${by}; the rule looks for it in a construct tree that an included template does not have`,
+      owner: 'compliant-mlops check',
+      source: 'template-evidence',
+    };
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `AwsSolutions-IAM5[Resource::*]` → base id `AwsSolutions-IAM5` and granular part `Resource::*`. */
+export function splitRuleName(ruleName: string): { ruleId: string; granular?: string } {
+  const open = ruleName.indexOf('[');
+  if (open < 0 || !ruleName.endsWith(']')) return { ruleId: ruleName };
+  return { ruleId: ruleName.slice(0, open), granular: ruleName.slice(open + 1, -1) };
+}
+
+function constructPathOf(
+  logicalId: string,
+  metadata: Readonly<Record<string, unknown>> | undefined,
+  assembly: AssemblyStackMetadata | undefined,
+): string | undefined {
+  const fromTemplate = metadata?.['aws:cdk:path'];
+  if (typeof fromTemplate === 'string') return fromTemplate;
+  return assembly?.pathByLogicalId.get(logicalId);
+}
+
+/**
+ * The first user frame of a resource's creation stack trace: the first `file:line` outside
+ * node_modules and Node internals. Traces appear only when the app was synthesized with them on.
+ */
+function sourceOf(
+  constructPath: string | undefined,
+  assembly: AssemblyStackMetadata | undefined,
+  cwd: string,
+): { source?: SourceLocation } {
+  if (!constructPath || !assembly) return {};
+  for (const entry of assembly.byPath.get(constructPath) ?? []) {
+    const frames = entry.type === 'aws:cdk:creationStack' && Array.isArray(entry.data) ? entry.data : entry.trace;
+    if (!Array.isArray(frames)) continue;
+    for (const frame of frames) {
+      const location = parseFrame(String(frame), cwd);
+      if (location) return { source: location };
+    }
+  }
+  return {};
+}
+
+const FRAME = /(?:\(|at |^)((?:file:\/\/)?(?:[A-Za-z]:)?[^\s()]+?):(\d+)(?::(\d+))?\)?\s*$/;
+
+/** Parses one V8 stack frame into a location relative to `cwd`, or undefined for library frames. */
+export function parseFrame(frame: string, cwd: string): SourceLocation | undefined {
+  const m = FRAME.exec(frame.trim());
+  if (!m) return undefined;
+  const file = m[1].replace(/^file:\/\//, '');
+  if (!isAbsolute(file) || /[\\/]node_modules[\\/]/.test(file) || file.startsWith('node:')) return undefined;
+  return { file: displayPath(file, cwd), line: Number(m[2]), ...(m[3] ? { column: Number(m[3]) } : {}) };
+}
+
+/**
+ * The 1-based line of each resource's logical id in the template text, found by indentation:
+ * the keys one level inside `Resources`. Works for pretty-printed JSON and block YAML; a
+ * single-line template maps every id it contains to line 1.
+ */
+export function logicalIdLines(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const lines = text.split('\n');
+  const key = /^(\s*)["']?([A-Za-z0-9:_.-]+)["']?\s*:/;
+  if (lines.length === 1) {
+    for (const m of text.matchAll(/"([A-Za-z0-9]+)"\s*:\s*\{\s*"Type"/g)) if (!out.has(m[1])) out.set(m[1], 1);
+    return out;
+  }
+  const start = lines.findIndex((l) => /^\s*["']?Resources["']?\s*:/.test(l));
+  if (start < 0) return out;
+  const outer = (key.exec(lines[start])?.[1] ?? '').length;
+  let indent: number | undefined;
+  for (let i = start + 1; i < lines.length; i++) {
+    const m = key.exec(lines[i]);
+    if (!m) continue;
+    const width = m[1].length;
+    if (width <= outer) break;
+    indent ??= width;
+    if (width === indent && !out.has(m[2])) out.set(m[2], i + 1);
+  }
+  return out;
+}

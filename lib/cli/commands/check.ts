@@ -1,0 +1,137 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AcknowledgmentsFile, loadAcknowledgmentsFile } from '../../check/acknowledgments';
+import { checkPaths, exitCodeOf, FailOn } from '../../check/check';
+import { CheckUsageError } from '../../check/errors';
+import { PACK_FACTORIES } from '../../policy/packs';
+import { isReportFormat, REPORT_FORMATS, writeReport } from '../../report/writers';
+import { CliIO, Command, EXIT, UsageError } from '../command';
+
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'none'];
+
+/** More templates than this and `check` reports progress on stderr. */
+const PROGRESS_THRESHOLD = 5;
+
+const USAGE = `usage: compliant-mlops check <path...> [options]
+
+Checks cloud assemblies (cdk.out), CloudFormation templates (.json, .yaml, .yml) and directories
+of templates with cdk-nag v3 packs, without deploying or synthesizing.
+
+options:
+  --packs a,b            packs to run (default: all: ${Object.keys(PACK_FACTORIES).join(', ')})
+  --format F             text | json | sarif | junit | markdown (default: text)
+  --output FILE          write the report to FILE instead of stdout
+  --fail-on L            error | warning | none: the lowest unacknowledged level that fails (default: error)
+  --acknowledgments FILE YAML/JSON list of {rule | id, resource, reason, owner, expires}
+  --category NAME        SARIF runAutomationDetails.id prefix for GitHub code scanning (default: compliant-mlops)
+  --quiet                no progress on stderr
+
+exit codes: 0 no unacknowledged finding at or above --fail-on; 1 findings; 2 usage or input error
+`;
+
+/** Options of {@link createCheckCommand}. */
+export interface CheckCommandOptions {
+  /**
+   * The day acknowledgments are judged against, `YYYY-MM-DD`.
+   * @default - today (UTC) when the command runs
+   */
+  readonly today?: () => string;
+}
+
+/**
+ * `compliant-mlops check`: runs the packs over the given inputs and writes a report.
+ * `today` is injectable so tests can pin acknowledgment expiry.
+ */
+export function createCheckCommand(options: CheckCommandOptions = {}): Command {
+  return {
+    name: 'check',
+    summary: 'check cloud assemblies and CloudFormation templates with cdk-nag packs (text, JSON, SARIF, JUnit, Markdown)',
+    usage: USAGE,
+    run: async (args, io) => runCheck(args, io, options),
+  };
+}
+
+/** The `check` command with the real clock. */
+export const checkCommand: Command = createCheckCommand();
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        packs: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        'fail-on': { type: 'string' },
+        acknowledgments: { type: 'string' },
+        category: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`check: ${String((e as Error).message).split('\n')[0]}`);
+  }
+}
+
+async function runCheck(args: readonly string[], io: CliIO, options: CheckCommandOptions): Promise<number> {
+  const { values, positionals } = parse(args);
+  if (positionals.length === 0) throw new UsageError('check: missing path (usage: compliant-mlops check <path...> [options]; see --help)');
+  const format = values.format ?? 'text';
+  if (!isReportFormat(format)) {
+    throw new UsageError(`check: --format: unknown format ${JSON.stringify(format)} (expected one of ${REPORT_FORMATS.join(', ')})`);
+  }
+  const failOn = (values['fail-on'] ?? 'error') as FailOn;
+  if (!FAIL_ON.includes(failOn)) {
+    throw new UsageError(`check: --fail-on: unknown level ${JSON.stringify(failOn)} (expected one of ${FAIL_ON.join(', ')})`);
+  }
+  const packs = values.packs === undefined ? undefined : values.packs.split(',').map((p) => p.trim()).filter(Boolean);
+  if (packs !== undefined && packs.length === 0) throw new UsageError('check: --packs: no pack named (expected a comma-separated list)');
+  if (values.category !== undefined && !/^[A-Za-z0-9._-]+$/.test(values.category)) {
+    throw new UsageError(`check: --category: ${JSON.stringify(values.category)} is not a plain name (expected letters, digits, . _ -)`);
+  }
+  let acknowledgments: AcknowledgmentsFile[] = [];
+  let report;
+  try {
+    if (values.acknowledgments !== undefined) acknowledgments = [loadAcknowledgmentsFile(values.acknowledgments, io.cwd)];
+    const quiet = values.quiet === true;
+    let lastShown = 0;
+    report = checkPaths(positionals, {
+      cwd: io.cwd,
+      packs,
+      acknowledgments,
+      today: options.today?.(),
+      onProgress: (done, total) => {
+        if (quiet || total <= PROGRESS_THRESHOLD) return;
+        // A line per tenth of the run (and the last), so CI logs stay short.
+        if (done === total || done - lastShown >= Math.max(1, Math.floor(total / 10))) {
+          lastShown = done;
+          io.stderr(`checking ${done}/${total} templates\n`);
+        }
+      },
+    });
+  } catch (e) {
+    if (e instanceof CheckUsageError) throw new UsageError(`check: ${e.message}`);
+    throw e;
+  }
+  for (const error of report.errors) io.stderr(`compliant-mlops: ${error.input}: ${error.message}\n`);
+  // With nothing checked there is nothing to report beyond the errors already printed.
+  if (report.inputs.length > 0) {
+    const color = format === 'text' && values.output === undefined && io.isTTY && !io.env.NO_COLOR;
+    const text = writeReport(report, format, { color, category: values.category });
+    if (values.output !== undefined) {
+      const file = resolve(io.cwd, values.output);
+      try {
+        writeFileSync(file, text);
+      } catch (e) {
+        throw new UsageError(`check: --output: cannot write ${values.output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+    } else {
+      io.stdout(text);
+    }
+  }
+  const code = exitCodeOf(report, failOn);
+  return code === 2 ? EXIT.usage : code === 1 ? EXIT.findings : EXIT.ok;
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Packs the library, installs the tarball into fresh apps outside the repository (TypeScript and
+# plain CommonJS), composes the constructs as README shows, and synthesizes through every pack.
+# Also checks what the tarball holds: declarations and handler bundles in, tests out.
+set -euo pipefail
+shopt -s nullglob
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cd "$repo"
+[ -f dist/constructs/index.js ] && [ -f assets/handlers/sizes.json ] || npm run build >/dev/null
+tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
+echo "packed $tarball"
+
+listing=$(tar tzf "$work/$tarball")
+need() { echo "$listing" | grep -q "$1" || { echo "tarball lacks $1"; exit 1; }; }
+need 'package/dist/constructs/index.d.ts'
+need 'package/dist/lib/policy/index.d.ts'
+need 'package/dist/bin/cli.js'
+for h in "$repo"/lib/runtime/*/index.ts; do
+  name=$(basename "$(dirname "$h")")
+  need "package/assets/handlers/$name/index.js"
+done
+if echo "$listing" | grep -qE '^package/(dist/)?test/'; then echo "tarball holds test files"; exit 1; fi
+
+app="$work/app"
+mkdir -p "$app"
+cd "$app"
+cat > package.json <<JSON
+{ "name": "consumer-app", "version": "0.0.0", "private": true }
+JSON
+cdk_lib=$(node -p "require('$repo/node_modules/aws-cdk-lib/package.json').version")
+constructs_v=$(node -p "require('$repo/node_modules/constructs/package.json').version")
+nag=$(node -p "require('$repo/node_modules/cdk-nag/package.json').version")
+ts=$(node -p "require('$repo/node_modules/typescript/package.json').version")
+npm install --no-audit --no-fund --prefer-offline --silent \
+  "$work/$tarball" "aws-cdk-lib@$cdk_lib" "constructs@$constructs_v" "cdk-nag@$nag" "typescript@$ts" "@types/node@20" >/dev/null
+
+cp "$repo/scripts/package-fixtures/app.ts" "$repo/scripts/package-fixtures/app.cjs" .
+cat > tsconfig.json <<JSON
+{ "compilerOptions": { "target": "ES2022", "module": "nodenext", "moduleResolution": "nodenext", "strict": true, "types": ["node"], "outDir": "out", "skipLibCheck": false } }
+JSON
+npx tsc -p . 
+echo "== TypeScript consumer"
+CDK_OUTDIR="$app/cdk.out.ts" node out/app.js
+echo "== CommonJS consumer"
+CDK_OUTDIR="$app/cdk.out.cjs" node app.cjs
+echo "package test passed"
