@@ -97,7 +97,8 @@ function targetResource(scope: IConstruct): CfnResource {
  * expired or ownerless acknowledgments, and as template `Metadata` the checker reads.
  *
  * @param scope a CfnResource, or an L2 whose default child is the resource the finding is on
- * @param findingId the exact finding id, e.g. `AwsSolutions-IAM5[Resource::*]`
+ * @param findingId the exact finding id, e.g. `AwsSolutions-IAM5[Resource::*]`; `MLOps-Ack*` ids are
+ *   refused, since those findings judge acknowledgments and must be fixed, not acknowledged
  */
 export function acknowledge(scope: IConstruct, findingId: string, options: AcknowledgmentOptions): void {
   const pack = packOf(findingId);
@@ -107,7 +108,11 @@ export function acknowledge(scope: IConstruct, findingId: string, options: Ackno
     );
   }
   // MLOps-Ack* findings judge acknowledgments themselves; acknowledging one would defeat it.
-  if (findingId.startsWith('MLOps-Ack')) throw new Error(`${scope.node.path}: acknowledge: MLOps-Ack* findings cannot be acknowledged (got ${JSON.stringify(findingId)}; expected a finding id of another rule: fix the acknowledgment instead)`);
+  if (findingId.startsWith('MLOps-Ack')) {
+    throw new Error(
+      `${scope.node.path}: acknowledge: MLOps-Ack* findings cannot be acknowledged (got ${JSON.stringify(findingId)}; expected a finding id of another rule: fix the acknowledgment instead)`,
+    );
+  }
   const resource = targetResource(scope);
   const record: AcknowledgmentRecord = {
     id: findingId,

@@ -125,11 +125,7 @@ export class SecureBucket extends Construct {
       serverAccessLogsPrefix: `${this.node.addr}/`,
       lifecycleRules: lifecycle,
       objectLockEnabled: p.objectLock ? true : undefined,
-      objectLockDefaultRetention: p.objectLock
-        ? p.objectLock.mode === 'COMPLIANCE'
-          ? s3.ObjectLockRetention.compliance(p.objectLock.retention)
-          : s3.ObjectLockRetention.governance(p.objectLock.retention)
-        : undefined,
+      objectLockDefaultRetention: lockRetention(p.objectLock),
     });
     denyOtherKeys(this.bucket, this.encryptionKey);
     if (!p.accessLogsBucket) ackLogTargetWarning(this.bucket);
@@ -137,6 +133,9 @@ export class SecureBucket extends Construct {
     if (p.replication ?? true) {
       const replica = new s3.Bucket(this, 'Replica', {
         ...common,
+        // S3 replicates only into a bucket with Object Lock when the source has it.
+        objectLockEnabled: p.objectLock ? true : undefined,
+        objectLockDefaultRetention: lockRetention(p.objectLock),
         serverAccessLogsBucket: logs,
         serverAccessLogsPrefix: `${this.node.addr}-replica/`,
         lifecycleRules: [
@@ -170,7 +169,13 @@ export class SecureBucket extends Construct {
         new iam.PolicyStatement({
           sid: 'ReplicationSourceObjects',
           principals: [role],
-          actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
+          actions: [
+            's3:GetObjectVersionForReplication',
+            's3:GetObjectVersionAcl',
+            's3:GetObjectVersionTagging',
+            's3:GetObjectRetention',
+            's3:GetObjectLegalHold',
+          ],
           resources: [this.bucket.arnForObjects('*')],
         }),
       );
@@ -268,6 +273,13 @@ export class SecureBucket extends Construct {
       }),
     );
   }
+}
+
+function lockRetention(lock: ObjectLockOptions | undefined): s3.ObjectLockRetention | undefined {
+  if (!lock) return undefined;
+  return lock.mode === 'COMPLIANCE'
+    ? s3.ObjectLockRetention.compliance(lock.retention)
+    : s3.ObjectLockRetention.governance(lock.retention);
 }
 
 function hardenedBucketProps(key: kms.IKey): s3.BucketProps {

@@ -73,7 +73,13 @@ export class MLOpsChecks extends NagPack {
       this.byType.set(type, rules);
     }
     for (const { rule, check } of rules) {
-      this.applyRule({ info: rule.info, explanation: rule.explanation, level: rule.level, rule: check, node });
+      this.applyRule({
+        info: rule.info,
+        explanation: rule.explanation,
+        level: rule.level,
+        rule: check,
+        node,
+      });
     }
   }
 }

@@ -15,6 +15,8 @@ export const platformConfigSchema = z.strictObject({
   tags: z.record(z.string(), z.string().min(1)),
   /** Required cost-allocation tag keys, enforced at synth. */
   requiredTags: z.array(z.string().min(1)).min(1),
+  /** The models the platform serves, one stack each (lowercase names). */
+  servedModels: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,30}$/)).min(0).max(100),
   /** Dataset retention and tiering, in days. */
   datasets: z.strictObject({
     intelligentTieringAfterDays: z.number().int().min(0),
@@ -39,6 +41,7 @@ export const DEFAULT_CONFIG: PlatformConfig = {
     'data-classification': 'confidential',
   },
   requiredTags: ['owner', 'cost-center', 'environment', 'data-classification'],
+  servedModels: ['churn'],
   datasets: {
     intelligentTieringAfterDays: 0,
     glacierInstantRetrievalAfterDays: 90,

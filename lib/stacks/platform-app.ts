@@ -2,16 +2,51 @@ import { App, Validations } from 'aws-cdk-lib';
 import { RequiredTags } from '../../constructs/core/tags';
 import { createPacks, PLATFORM_PACKS } from '../policy/packs';
 import { PlatformConfig } from './config';
+import { addAuditTrail } from './audit';
+import { addFeatureStore } from './feature-store';
+import { ServingStack } from './serving';
 import { PlatformStack } from './platform-stack';
 
+/** Options of {@link buildPlatform} used by tests and benchmarks. */
+export interface BuildOptions {
+  /** How many served models (one stack each). @default - the config's models */
+  readonly servedModels?: number;
+  /** Whether to register the policy packs. @default true */
+  readonly packs?: boolean;
+}
+
 /** Builds the reference ML platform into an app: stacks, tags, and the policy gate. */
-export function buildPlatform(app: App, config: PlatformConfig): { platform: PlatformStack } {
+export function buildPlatform(
+  app: App,
+  config: PlatformConfig,
+  options: BuildOptions = {},
+): { platform: PlatformStack; serving: ServingStack[] } {
   const env = { account: config.account, region: config.region };
   const platform = new PlatformStack(app, `${config.prefix}-platform`, { env, config });
+  addAuditTrail(platform, { objectLockMode: config.environment === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE' });
+  addFeatureStore(platform);
+
+  // One stack per served model: CloudFormation's 500-resource limit applies per stack.
+  const models = options.servedModels === undefined ? config.servedModels : demoModels(options.servedModels);
+  const serving = models.map(
+    (modelName) =>
+      new ServingStack(app, `${config.prefix}-serving-${modelName}`, {
+        env,
+        keys: platform.keys,
+        alerts: platform.alerts,
+        network: platform.network,
+        modelName,
+        environment: config.environment,
+      }),
+  );
 
   RequiredTags.apply(app, config.tags);
   RequiredTags.enforce(app, { keys: config.requiredTags });
   // The policy gate: any unacknowledged finding of any pack fails synth.
-  Validations.of(app).addPlugins(...createPacks(PLATFORM_PACKS));
-  return { platform };
+  if (options.packs ?? true) Validations.of(app).addPlugins(...createPacks(PLATFORM_PACKS));
+  return { platform, serving };
+}
+
+function demoModels(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => (i === 0 ? 'churn' : `model-${i + 1}`));
 }

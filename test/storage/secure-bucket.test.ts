@@ -132,6 +132,15 @@ describe('SecureBucket', () => {
     });
   });
 
+  it('gives the replica the same Object Lock, so replication of locked objects works', () => {
+    const { t } = build({ objectLock: { mode: 'GOVERNANCE', retention: Duration.days(30) } });
+    const [, replica] = Object.entries(t.findResources('AWS::S3::Bucket')).find(([id]) => id.startsWith('DataReplica'))!;
+    expect(replica.Properties.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } },
+    });
+  });
+
   it('grants prefix-scoped object access in the bucket policy and key use in the identity policy', () => {
     const stack = testStack();
     const keys = new EncryptionKeys(stack, 'Keys');

@@ -1,5 +1,82 @@
 import { MLOpsRule } from '../rule';
+import { AckExpired } from './acknowledgments/AckExpired';
+import { AckOwner } from './acknowledgments/AckOwner';
+import { AckReason } from './acknowledgments/AckReason';
+import { SageMakerExecutionRoleNoFullAccess } from './iam/SageMakerExecutionRoleNoFullAccess';
+import { SageMakerPipelineDefinitionCheckable } from './pipelines/SageMakerPipelineDefinitionCheckable';
+import { SageMakerPipelineProcessingStep } from './pipelines/SageMakerPipelineProcessingStep';
+import { SageMakerPipelineRegisterModelApproval } from './pipelines/SageMakerPipelineRegisterModelApproval';
+import { SageMakerPipelineTrainingSpotCheckpoints } from './pipelines/SageMakerPipelineTrainingSpotCheckpoints';
+import { SageMakerPipelineTrainingStep } from './pipelines/SageMakerPipelineTrainingStep';
+import { SageMakerEndpointConfigAsyncOutputKMS } from './sagemaker/SageMakerEndpointConfigAsyncOutputKMS';
+import { SageMakerEndpointConfigDataCapture } from './sagemaker/SageMakerEndpointConfigDataCapture';
+import { SageMakerEndpointConfigInstanceCount } from './sagemaker/SageMakerEndpointConfigInstanceCount';
+import { SageMakerEndpointConfigKMS } from './sagemaker/SageMakerEndpointConfigKMS';
+import { SageMakerEndpointDeploymentGuardrails } from './sagemaker/SageMakerEndpointDeploymentGuardrails';
+import { SageMakerFeatureGroupDataClassification } from './sagemaker/SageMakerFeatureGroupDataClassification';
+import { SageMakerFeatureGroupOfflineStoreKMS } from './sagemaker/SageMakerFeatureGroupOfflineStoreKMS';
+import { SageMakerFeatureGroupOnlineStoreKMS } from './sagemaker/SageMakerFeatureGroupOnlineStoreKMS';
+import { SageMakerModelImageDigest } from './sagemaker/SageMakerModelImageDigest';
 import { SageMakerModelNetworkIsolation } from './sagemaker/SageMakerModelNetworkIsolation';
+import { SageMakerModelPrivateRegistry } from './sagemaker/SageMakerModelPrivateRegistry';
+import { SageMakerModelVpcConfig } from './sagemaker/SageMakerModelVpcConfig';
+import { SageMakerNotebookIMDSv2 } from './sagemaker/SageMakerNotebookIMDSv2';
+import { SageMakerNotebookLifecycleConfig } from './sagemaker/SageMakerNotebookLifecycleConfig';
+import { SageMakerNotebookRootAccessDisabled } from './sagemaker/SageMakerNotebookRootAccessDisabled';
+import { SageMakerProcessingJobInterContainerEncryption } from './sagemaker/SageMakerProcessingJobInterContainerEncryption';
+import { SageMakerProcessingJobNetworkIsolation } from './sagemaker/SageMakerProcessingJobNetworkIsolation';
+import { SageMakerProcessingJobOutputKMS } from './sagemaker/SageMakerProcessingJobOutputKMS';
+import { SageMakerProcessingJobVolumeKMS } from './sagemaker/SageMakerProcessingJobVolumeKMS';
+import { SageMakerStudioDomainIdleShutdown } from './sagemaker/SageMakerStudioDomainIdleShutdown';
+import { SageMakerStudioDomainKMS } from './sagemaker/SageMakerStudioDomainKMS';
+import { SageMakerStudioDomainVpcOnly } from './sagemaker/SageMakerStudioDomainVpcOnly';
+import { SageMakerStudioUserProfileIdleShutdown } from './sagemaker/SageMakerStudioUserProfileIdleShutdown';
+import { SageMakerRequiredTags } from './tags/SageMakerRequiredTags';
 
-/** Every rule of the MLOps pack, in the order the pack applies them. A test pins this list. */
-export const MLOPS_RULES: readonly MLOpsRule[] = [SageMakerModelNetworkIsolation];
+/**
+ * Every rule of the MLOps pack, in the order the pack applies them. Names are stable and never
+ * reused; a test pins this list and another checks that lib/policy/README.md documents each one.
+ */
+export const MLOPS_RULES: readonly MLOpsRule[] = [
+  // Models
+  SageMakerModelNetworkIsolation,
+  SageMakerModelVpcConfig,
+  SageMakerModelImageDigest,
+  SageMakerModelPrivateRegistry,
+  // Endpoint configs and endpoints
+  SageMakerEndpointConfigKMS,
+  SageMakerEndpointConfigDataCapture,
+  SageMakerEndpointConfigInstanceCount,
+  SageMakerEndpointConfigAsyncOutputKMS,
+  SageMakerEndpointDeploymentGuardrails,
+  // Feature store
+  SageMakerFeatureGroupOnlineStoreKMS,
+  SageMakerFeatureGroupOfflineStoreKMS,
+  SageMakerFeatureGroupDataClassification,
+  // Pipelines
+  SageMakerPipelineDefinitionCheckable,
+  SageMakerPipelineTrainingStep,
+  SageMakerPipelineTrainingSpotCheckpoints,
+  SageMakerPipelineProcessingStep,
+  SageMakerPipelineRegisterModelApproval,
+  // Studio and notebook instances
+  SageMakerStudioDomainVpcOnly,
+  SageMakerStudioDomainKMS,
+  SageMakerStudioDomainIdleShutdown,
+  SageMakerStudioUserProfileIdleShutdown,
+  SageMakerNotebookRootAccessDisabled,
+  SageMakerNotebookIMDSv2,
+  SageMakerNotebookLifecycleConfig,
+  // Processing and monitoring jobs
+  SageMakerProcessingJobNetworkIsolation,
+  SageMakerProcessingJobInterContainerEncryption,
+  SageMakerProcessingJobVolumeKMS,
+  SageMakerProcessingJobOutputKMS,
+  // IAM and tags
+  SageMakerExecutionRoleNoFullAccess,
+  SageMakerRequiredTags,
+  // Acknowledgments
+  AckExpired,
+  AckOwner,
+  AckReason,
+];

@@ -12,9 +12,12 @@ export const SageMakerModelNetworkIsolation: MLOpsRule = {
   level: NagMessageLevel.ERROR,
   nist: ['AC-4', 'SC-7', 'SC-7(5)'],
   securitySeverity: 8.0,
+  resourceTypes: ['AWS::SageMaker::Model'],
   check(node: CfnResource) {
     if (!(node instanceof CfnModel)) return NagRuleCompliance.NOT_APPLICABLE;
     const isolation = NagRules.resolveIfPrimitive(node, Stack.of(node).resolve(node.enableNetworkIsolation));
-    return isolation === true || isolation === 'true' ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    return isolation === true || isolation === 'true'
+      ? NagRuleCompliance.COMPLIANT
+      : NagRuleCompliance.NON_COMPLIANT;
   },
 };

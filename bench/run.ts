@@ -1,0 +1,117 @@
+// `npm run bench`: every benchmark, each figure against a baseline measured in the same run on the
+// same machine (medians of >= 5 runs). Prints a table and writes bench/results.json.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { checkPaths } from '../lib/check/check';
+import { benchCheck, generateTemplate } from './check';
+import { benchDrift } from './drift';
+import { BenchRow, median, repeat, table } from './stats';
+import { benchSynth } from './synth';
+
+const root = path.join(__dirname, '..');
+const quick = process.argv.includes('--quick');
+const runs = quick ? 3 : 5;
+
+async function checkRows(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const r of await benchCheck(root)) {
+    rows.push({ bench: 'check', case: `${r.name} (${r.resources} resources)`, value: r.resourcesPerSecond, unit: 'resources/s', note: `${r.templatesPerSecond} templates/s` });
+  }
+  // 10 templates x 500 resources, the whole multi-template path.
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-check10-'));
+  try {
+    const files = Array.from({ length: 10 }, (_, i) => {
+      const f = path.join(dir, `t${i}.template.json`);
+      writeFileSync(f, JSON.stringify(generateTemplate(500)));
+      return f;
+    });
+    const times = await repeat(runs, async () => {
+      const t0 = performance.now();
+      checkPaths(files, { cwd: dir });
+      return performance.now() - t0;
+    });
+    const ms = median(times);
+    rows.push({ bench: 'check', case: '10 x 500 resources, all packs', value: (5000 / ms) * 1000, unit: 'resources/s', note: `${(ms / 1000).toFixed(1)} s per run` });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+function bundleRows(): BenchRow[] {
+  const dir = path.join(root, 'assets', 'handlers');
+  if (!existsSync(path.join(dir, 'sizes.json'))) return [];
+  const sizes = JSON.parse(readFileSync(path.join(dir, 'sizes.json'), 'utf8')) as Record<string, number>;
+  const rows: BenchRow[] = [];
+  const loadMs = (file: string) => {
+    const out = execFileSync(process.execPath, ['-e', `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`], { encoding: 'utf8' });
+    return Number(out);
+  };
+  const empty = path.join(dir, '..', '..', 'bench', 'empty-module.js');
+  writeFileSync(empty, 'module.exports = {};\n');
+  try {
+    const baseline = median(Array.from({ length: runs }, () => loadMs(empty)));
+    for (const name of readdirSync(dir).filter((n) => existsSync(path.join(dir, n, 'index.js')))) {
+      const file = path.join(dir, name, 'index.js');
+      const ms = median(Array.from({ length: runs }, () => loadMs(file)));
+      rows.push({ bench: 'bundle', case: `${name} size`, value: sizes[name] / 1024, unit: 'KiB' });
+      rows.push({ bench: 'bundle', case: `${name} cold module load`, value: ms, unit: 'ms', baseline, ratio: ms / baseline });
+    }
+  } finally {
+    rmSync(empty, { force: true });
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const rows: BenchRow[] = [];
+  const section = async (name: string, fn: () => Promise<BenchRow[]> | BenchRow[]) => {
+    process.stderr.write(`bench: ${name}...\n`);
+    try {
+      rows.push(...(await fn()));
+    } catch (e) {
+      rows.push({ bench: name, case: 'failed', value: 0, unit: '', note: (e as Error).message.split('\n')[0] });
+    }
+  };
+  await section('synth', () => benchSynth(runs, quick ? [1, 3, 5] : [1, 10, 30]));
+  if (!existsSync(path.join(root, 'cdk.out', 'manifest.json'))) {
+    execFileSync('npx', ['cdk', 'synth', '--quiet'], { cwd: root, stdio: 'ignore' });
+  }
+  await section('check', checkRows);
+  await section('drift', async () =>
+    (await benchDrift()).map((r) => ({
+      bench: 'drift',
+      case: r.case,
+      value: r.mbPerSecond,
+      unit: 'MB/s',
+      ratio: r.relativeToJsonParse,
+      budget: r.case.startsWith('drift') ? '≥ 0.3× JSON.parse' : undefined,
+      met: r.case.startsWith('drift') ? r.relativeToJsonParse >= 0.3 : undefined,
+      note: `${r.recordsPerSecond} records/s`,
+    })),
+  );
+  const sweepModule = path.join(__dirname, 'sweep.ts');
+  if (existsSync(sweepModule)) {
+    await section('sweep', async () => {
+      const { benchSweep } = (await import(sweepModule)) as { benchSweep: () => Promise<Array<Record<string, unknown>>> };
+      return (await benchSweep()).map((r) => ({
+        bench: 'sweep',
+        case: String(r.case ?? r.name ?? 'sweep'),
+        value: Number(r.medianMs ?? r.wallMs ?? r.value ?? 0),
+        unit: 'ms',
+        note: Object.entries(r)
+          .filter(([k]) => !['case', 'name', 'medianMs', 'wallMs', 'value'].includes(k))
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(' '),
+      }));
+    });
+  }
+  await section('bundles', bundleRows);
+  const text = table(rows);
+  console.log(text);
+  writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2));
+}
+
+void main();

@@ -1,0 +1,90 @@
+import { Duration } from 'aws-cdk-lib';
+
+/**
+ * Hardened defaults and naming rules of the feature store constructs, as pure functions so that
+ * tests and the README can state them exactly.
+ */
+
+/** snake_case feature names: lowercase, so Glue and Athena (which fold case) see the same name. */
+export const FEATURE_NAME_PATTERN = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+
+/**
+ * Names a feature cannot have: the three columns Feature Store adds to every offline record, and
+ * the partition columns of the Glue-format offline table.
+ *
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-quotas.html
+ */
+export const RESERVED_FEATURE_NAMES: readonly string[] = [
+  'is_deleted',
+  'write_time',
+  'api_invocation_time',
+  'year',
+  'month',
+  'day',
+  'hour',
+];
+
+/** `FeatureGroupName` is at most 64 characters. */
+export const MAX_FEATURE_GROUP_NAME_LENGTH = 64;
+
+/** Feature Store's limit of feature definitions per feature group. */
+export const MAX_FEATURES_PER_GROUP = 2500;
+
+/** How long a time-bound grant may last unless the construct is configured otherwise. */
+export const DEFAULT_MAX_ACCESS_WINDOW = Duration.hours(8);
+
+/** The longest time-bound window any configuration may allow. */
+export const ABSOLUTE_MAX_ACCESS_WINDOW = Duration.days(7);
+
+/** How long a feature group may go without a successful `PutRecord` before the freshness alarm fires. */
+export const DEFAULT_FRESHNESS_WINDOW = Duration.hours(24);
+
+/** The Glue catalog id Feature Store uses for the account's AWS Glue Data Catalog. */
+export const DATA_CATALOG = 'AwsDataCatalog';
+
+/** `<domain>-<name>-v<major>`, or `<domain>-<name>-restricted-v<major>` for the restricted group. */
+export function featureGroupNameFor(domain: string, name: string, major: number, restricted: boolean): string {
+  return `${domain}-${name}${restricted ? '-restricted' : ''}-v${major}`;
+}
+
+/** The Glue name of a feature group's catalog entry: the group name with `_` for `-` (Athena's naming rules). */
+export function glueNameFor(featureGroupName: string): string {
+  return featureGroupName.replace(/-/g, '_');
+}
+
+/** The Glue database of one major version of a contract: `<domain>_<name>_v<major>`. */
+export function glueDatabaseNameFor(domain: string, name: string, major: number): string {
+  return glueNameFor(featureGroupNameFor(domain, name, major, false));
+}
+
+/**
+ * The offline store prefix of a feature group, `<base><group name>/`. Each group gets a sibling
+ * prefix, so a grant on the standard group's prefix never reaches the restricted group's data.
+ */
+export function offlineStorePrefixFor(base: string, featureGroupName: string): string {
+  return `${base}${featureGroupName}/`;
+}
+
+/** The online store TTL as Feature Store takes it: the largest unit that divides the duration exactly. */
+export function ttlDurationFor(ttl: Duration): { Unit: string; Value: number } {
+  const seconds = ttl.toSeconds();
+  const units: [string, number][] = [
+    ['Weeks', 604800],
+    ['Days', 86400],
+    ['Hours', 3600],
+    ['Minutes', 60],
+  ];
+  for (const [unit, size] of units) if (seconds % size === 0) return { Unit: unit, Value: seconds / size };
+  return { Unit: 'Seconds', Value: seconds };
+}
+
+/**
+ * The alarm shape for a freshness window. Up to a day, one period as long as the window; beyond a
+ * day (CloudWatch periods stop at one day), hourly periods that must all breach, so the alarm still
+ * means "no successful write in the whole window".
+ */
+export function freshnessAlarmShape(window: Duration): { period: Duration; evaluationPeriods: number } {
+  const minutes = window.toMinutes();
+  if (minutes <= 24 * 60) return { period: window, evaluationPeriods: 1 };
+  return { period: Duration.hours(1), evaluationPeriods: window.toHours() };
+}

@@ -1,0 +1,26 @@
+// Public API of the serving constructs. Defaults and IAM action lists stay internal to avoid
+// name clashes with other areas' defaults.ts and perms.ts.
+export { ENVIRONMENTS, SAGEMAKER_REALTIME_INVOCATION_TIMEOUT } from './defaults';
+export type { ServingEnvironment } from './defaults';
+export { ENDPOINT_METRICS, INSTANCE_NAMESPACE, INVOCATION_NAMESPACE } from './endpoint-metrics';
+export type { EndpointMetricName, EndpointMetricOptions } from './endpoint-metrics';
+export {
+  ACCESS_LOG_FIELD_NAMES,
+  CUSTOM_ATTRIBUTES_HEADER,
+  INFERENCE_ID_HEADER,
+  InferenceApi,
+  INVOCATIONS_PATH,
+  REQUEST_ID_HEADER,
+} from './inference-api';
+export type { InferenceApiProps } from './inference-api-props';
+export { INTERFACE_ENDPOINT_SERVICES, InferenceNetwork } from './inference-network';
+export type { InferenceNetworkProps } from './inference-network';
+export { IsolatedEndpoint } from './isolated-endpoint';
+export type { EndpointAlarms, IIsolatedEndpoint } from './isolated-endpoint';
+export type {
+  DeploymentStrategy,
+  IsolatedEndpointProps,
+  ScheduledCapacity,
+  ServerlessOptions,
+  ShadowVariantOptions,
+} from './isolated-endpoint-props';

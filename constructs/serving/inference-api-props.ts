@@ -1,0 +1,105 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+import { constructRef, durationBetween, refs } from '../core/validate';
+import { APIGW_MAX_PAYLOAD_BYTES } from './defaults';
+import { IIsolatedEndpoint } from './isolated-endpoint';
+
+/** Props for {@link InferenceApi}. */
+export interface InferenceApiProps {
+  /** The endpoint the API invokes. */
+  readonly endpoint: IIsolatedEndpoint;
+  /**
+   * The request body contract, as a zod schema of an object. It is rendered as a JSON Schema
+   * (draft 4) model that API Gateway validates every request against before SageMaker sees it.
+   */
+  readonly inputContract: z.ZodType;
+  /**
+   * Key for the access, execution and WAF log groups (the `logs` key).
+   * @default - a dedicated `logs` key
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * How long access, execution and WAF logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Authorise callers with a Cognito user pool instead of IAM (SigV4).
+   * @default - IAM authorisation; grant callers with `grantInvoke`
+   */
+  readonly cognitoUserPool?: cognito.IUserPool;
+  /**
+   * Require an API key, so every client is metered by the usage plan's quota and throttle
+   * (add clients with `addClient`).
+   * @default true
+   */
+  readonly apiKeyRequired?: boolean;
+  /**
+   * The stage name.
+   * @default 'v1'
+   */
+  readonly stageName?: string;
+  /**
+   * Steady-state requests per second, for the stage, the method and the usage plan.
+   * @default 50
+   */
+  readonly throttlingRateLimit?: number;
+  /**
+   * Burst of requests above the rate.
+   * @default 100
+   */
+  readonly throttlingBurstLimit?: number;
+  /**
+   * Requests per day per client (API key).
+   * @default 100000
+   */
+  readonly quotaPerDay?: number;
+  /**
+   * Requests per five minutes from one IP address before WAF blocks it (100 to 2,000,000,000).
+   * @default 1000
+   */
+  readonly wafRateLimit?: number;
+  /**
+   * Largest request body, bytes. Up to 64 KiB it is enforced by a WAF size rule; above that (up to
+   * API Gateway's 10 MiB) only by API Gateway's own limit and the contract's `max` constraints.
+   * @default 65536
+   */
+  readonly maxPayloadBytes?: number;
+  /**
+   * How long API Gateway waits for SageMaker. Above 29 s needs a quota increase for the account
+   * (Regional APIs only); it may not exceed the endpoint's invocation timeout (60 s). At least 1 s.
+   * @default Duration.seconds(29)
+   */
+  readonly integrationTimeout?: Duration;
+  /**
+   * Set the account-level API Gateway CloudWatch role (`AWS::ApiGateway::Account`) that execution
+   * logging needs. It is one setting per account and region: when several APIs share one, let one
+   * of them (or the platform) own it and pass `false` elsewhere.
+   * @default true
+   */
+  readonly manageAccountCloudWatchRole?: boolean;
+}
+
+/** The zod schema of {@link InferenceApiProps}. */
+export const inferenceApiSchema = z.strictObject({
+  endpoint: constructRef<IIsolatedEndpoint>('IIsolatedEndpoint', ['endpointName', 'endpointArn', 'grantInvoke', 'invocationTimeout']),
+  inputContract: z.custom<z.ZodType>((v) => v instanceof z.ZodType, {
+    message: 'is not a zod schema',
+    params: { expected: 'a zod schema (z.object(...))' },
+  }),
+  encryptionKey: refs.key.optional(),
+  logRetention: z.enum(logs.RetentionDays).optional(),
+  cognitoUserPool: constructRef<cognito.IUserPool>('cognito.IUserPool', ['userPoolId', 'userPoolArn']).optional(),
+  apiKeyRequired: z.boolean().optional(),
+  stageName: z.string().regex(/^[a-zA-Z0-9_]{1,128}$/).optional(),
+  throttlingRateLimit: z.number().positive().max(10_000).optional(),
+  throttlingBurstLimit: z.number().int().min(1).max(5_000).optional(),
+  quotaPerDay: z.number().int().min(1).optional(),
+  wafRateLimit: z.number().int().min(100).max(2_000_000_000).optional(),
+  maxPayloadBytes: z.number().int().min(1).max(APIGW_MAX_PAYLOAD_BYTES).optional(),
+  integrationTimeout: durationBetween(Duration.seconds(1), Duration.minutes(5)).optional(),
+  manageAccountCloudWatchRole: z.boolean().optional(),
+});

@@ -1,0 +1,469 @@
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { acknowledge } from '../core/acknowledge';
+import { INHERENT } from '../core/inherent';
+import { ScopedRole } from '../core/scoped-role';
+import { describeValue, PropsProblem, throwIfProblems, validateProps } from '../core/validate';
+import { createDomainKey } from '../encryption/encryption-keys';
+import {
+  DEFAULT_BURST_LIMIT,
+  DEFAULT_INTEGRATION_TIMEOUT,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_QUOTA_PER_DAY,
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_STAGE_NAME,
+  DEFAULT_WAF_RATE_LIMIT,
+  physicalNameFor,
+  WAF_MAX_BODY_INSPECTION_BYTES,
+} from './defaults';
+import { InferenceApiProps, inferenceApiSchema } from './inference-api-props';
+import { IIsolatedEndpoint } from './isolated-endpoint';
+import { APIGW_EXECUTION_LOG_ACTIONS } from './perms';
+
+/** The resource path the API serves inference on. */
+export const INVOCATIONS_PATH = '/invocations';
+
+/** The SageMaker header that carries the correlation id into the container (`correlation-id=<request id>`). */
+export const CUSTOM_ATTRIBUTES_HEADER = 'X-Amzn-SageMaker-Custom-Attributes';
+
+/** The SageMaker header whose value data capture records as `eventMetadata.inferenceId`. */
+export const INFERENCE_ID_HEADER = 'X-Amzn-SageMaker-Inference-Id';
+
+/** The response header that returns the request id to the caller. */
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** Access-log fields: JSON, keyed by the request id that also reaches SageMaker and X-Ray. */
+const ACCESS_LOG_FIELDS: Record<string, string> = {
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  xrayTraceId: '$context.xrayTraceId',
+  requestTime: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  caller: '$context.identity.caller',
+  user: '$context.identity.user',
+  userArn: '$context.identity.userArn',
+  apiKeyId: '$context.identity.apiKeyId',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  requestLength: '$context.requestLength',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integration.status',
+  integrationLatency: '$context.integration.latency',
+  wafStatus: '$context.waf.status',
+  errorMessage: '$context.error.message',
+  validationError: '$context.error.validationErrorString',
+};
+
+/**
+ * A Regional REST API in front of an {@link IsolatedEndpoint} that passes every policy pack:
+ * API Gateway calls SageMaker `InvokeEndpoint` directly (no Lambda) with a role allowed only that
+ * endpoint; IAM authorisation (or a Cognito user pool); request bodies validated against a JSON
+ * Schema rendered from a zod contract; stage, method and per-client (usage plan) throttling and
+ * quotas; a WAF web ACL with AWS managed rules, an IP rate limit and a body-size limit; JSON
+ * access logs, execution logs and WAF logs in KMS-encrypted log groups; X-Ray tracing; and the
+ * request id passed to SageMaker so access logs, data capture records and traces share one id.
+ *
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/integrating-api-with-aws-services.html
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html
+ */
+export class InferenceApi extends Construct {
+  /** The REST API. */
+  public readonly api: apigw.RestApi;
+  /** The deployed stage. */
+  public readonly stage: apigw.Stage;
+  /** The POST /invocations method. */
+  public readonly method: apigw.Method;
+  /** The role API Gateway assumes to invoke the endpoint. */
+  public readonly integrationRole: ScopedRole;
+  /** The request body model rendered from the input contract. */
+  public readonly model: apigw.Model;
+  /** The JSON Schema rendered from the input contract. */
+  public readonly inputJsonSchema: Record<string, unknown>;
+  /** The usage plan that throttles and meters clients. */
+  public readonly usagePlan: apigw.UsagePlan;
+  /** The WAF web ACL associated with the stage. */
+  public readonly webAcl: wafv2.CfnWebACL;
+  /** JSON access logs. */
+  public readonly accessLogGroup: logs.LogGroup;
+  /** Execution (error) logs, pre-created so they are encrypted and expire. */
+  public readonly executionLogGroup: logs.LogGroup;
+  /** WAF logs. */
+  public readonly wafLogGroup: logs.LogGroup;
+  /** The key of the log groups. */
+  public readonly encryptionKey: kms.IKey;
+  /** The invoke URL of `POST /invocations`. */
+  public readonly invocationsUrl: string;
+  /** The endpoint behind the API. */
+  public readonly endpoint: IIsolatedEndpoint;
+
+  constructor(scope: Construct, id: string, props: InferenceApiProps) {
+    super(scope, id);
+    const p = validateProps(this, inferenceApiSchema, props);
+    const timeout = p.integrationTimeout ?? DEFAULT_INTEGRATION_TIMEOUT;
+    const rendered = renderContract(p.inputContract);
+    throwIfProblems(this, crossFieldProblems(p.endpoint, timeout, rendered));
+    const jsonSchema = rendered.schema as Record<string, unknown>;
+    this.inputJsonSchema = jsonSchema;
+    this.endpoint = p.endpoint;
+
+    const stack = Stack.of(this);
+    const stageName = p.stageName ?? DEFAULT_STAGE_NAME;
+    const rate = p.throttlingRateLimit ?? DEFAULT_RATE_LIMIT;
+    const burst = p.throttlingBurstLimit ?? DEFAULT_BURST_LIMIT;
+    const retention = p.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const maxPayload = p.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.encryptionKey = p.encryptionKey ?? createDomainKey(this, 'Key', 'logs');
+    const logGroup = (logId: string, logGroupName?: string) =>
+      new logs.LogGroup(this, logId, {
+        logGroupName,
+        encryptionKey: this.encryptionKey,
+        retention,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+
+    this.accessLogGroup = logGroup('AccessLogs');
+    const clientCertificate = new apigw.CfnClientCertificate(this, 'ClientCertificate', {
+      description: `Lets HTTP backends verify calls from ${this.node.path}`,
+    });
+
+    this.api = new apigw.RestApi(this, 'Resource', {
+      restApiName: physicalNameFor(this, 100),
+      description: `Inference API of SageMaker endpoint ${p.endpoint.endpointName}`,
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // aws-cdk-lib's default account role carries an AWS managed policy; ours is scoped below.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        // Request and response bodies are inference data: never in execution logs.
+        dataTraceEnabled: false,
+        throttlingRateLimit: rate,
+        throttlingBurstLimit: burst,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+        clientCertificateId: clientCertificate.ref,
+        methodOptions: {
+          [`${INVOCATIONS_PATH}/POST`]: { throttlingRateLimit: rate, throttlingBurstLimit: burst },
+        },
+      },
+    });
+    this.stage = this.api.deploymentStage;
+    this.executionLogGroup = logGroup('ExecutionLogs', `API-Gateway-Execution-Logs_${this.api.restApiId}/${stageName}`);
+    this.stage.node.addDependency(this.executionLogGroup);
+    if (p.manageAccountCloudWatchRole ?? true) this.stage.node.addDependency(this.accountCloudWatchRole());
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+      acknowledge(this.stage, `${pack}-APIGWCacheEnabledAndEncrypted`, {
+        reason:
+          'inference is POST: a cache keyed on headers and parameters, not the body, would return one caller\'s prediction to another',
+        ...INHERENT,
+      });
+    }
+
+    this.integrationRole = new ScopedRole(this, 'IntegrationRole', {
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      description: `Lets ${this.node.path} invoke SageMaker endpoint ${p.endpoint.endpointName}`,
+    });
+    p.endpoint.grantInvoke(this.integrationRole);
+
+    this.model = this.api.addModel('Input', {
+      contentType: 'application/json',
+      description: 'The inference request contract',
+      schema: toApigwSchema(jsonSchema) as apigw.JsonSchema,
+    });
+    const validator = this.api.addRequestValidator('Validator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+
+    const errorTemplate = (message: string) => ({
+      'application/json': JSON.stringify({ message, requestId: '$context.requestId' }),
+    });
+    const requestIdOut = { [`method.response.header.${REQUEST_ID_HEADER}`]: 'context.requestId' };
+    const integration = new apigw.AwsIntegration({
+      service: 'runtime.sagemaker',
+      path: `endpoints/${p.endpoint.endpointName}/invocations`,
+      integrationHttpMethod: 'POST',
+      options: {
+        credentialsRole: this.integrationRole,
+        passthroughBehavior: apigw.PassthroughBehavior.NEVER,
+        timeout,
+        requestParameters: {
+          // Data capture records carry the inference id, so captures join access logs on it.
+          [`integration.request.header.${INFERENCE_ID_HEADER}`]: 'context.requestId',
+          'integration.request.header.Content-Type': "'application/json'",
+          'integration.request.header.Accept': "'application/json'",
+        },
+        requestTemplates: {
+          // The body passes through unchanged; the container receives the id as a custom attribute.
+          'application/json': `#set($context.requestOverride.header.${CUSTOM_ATTRIBUTES_HEADER} = "correlation-id=$context.requestId")\n$input.body`,
+        },
+        integrationResponses: [
+          { statusCode: '200', responseParameters: requestIdOut },
+          {
+            statusCode: '400',
+            selectionPattern: '4\\d{2}',
+            responseParameters: requestIdOut,
+            responseTemplates: errorTemplate('the model rejected the request'),
+          },
+          {
+            statusCode: '502',
+            selectionPattern: '5\\d{2}',
+            responseParameters: requestIdOut,
+            responseTemplates: errorTemplate('the model failed to answer'),
+          },
+        ],
+      },
+    });
+
+    const authorizer = p.cognitoUserPool
+      ? new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [p.cognitoUserPool] })
+      : undefined;
+    const responseHeader = { [`method.response.header.${REQUEST_ID_HEADER}`]: true };
+    this.method = this.api.root.addResource(INVOCATIONS_PATH.slice(1)).addMethod('POST', integration, {
+      authorizationType: authorizer ? apigw.AuthorizationType.COGNITO : apigw.AuthorizationType.IAM,
+      authorizer,
+      apiKeyRequired: p.apiKeyRequired ?? true,
+      requestValidator: validator,
+      requestModels: { 'application/json': this.model },
+      methodResponses: ['200', '400', '502'].map((statusCode) => ({ statusCode, responseParameters: responseHeader })),
+    });
+    if (!authorizer) {
+      acknowledge(this.method, 'AwsSolutions-COG4', {
+        reason:
+          'IAM (SigV4) authorisation is the default: callers are workloads with roles, not Cognito users; pass cognitoUserPool for user-facing APIs',
+        ...INHERENT,
+      });
+    }
+
+    this.usagePlan = this.api.addUsagePlan('UsagePlan', {
+      description: `Throttle and daily quota per client of ${this.node.path}`,
+      throttle: { rateLimit: rate, burstLimit: burst },
+      quota: { limit: p.quotaPerDay ?? DEFAULT_QUOTA_PER_DAY, period: apigw.Period.DAY },
+      apiStages: [
+        { api: this.api, stage: this.stage, throttle: [{ method: this.method, throttle: { rateLimit: rate, burstLimit: burst } }] },
+      ],
+    });
+
+    this.wafLogGroup = logGroup('WafLogs', `aws-waf-logs-${physicalNameFor(this, 200)}`);
+    this.webAcl = this.createWebAcl(p.wafRateLimit ?? DEFAULT_WAF_RATE_LIMIT, maxPayload);
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.stage.stageArn,
+      webAclArn: this.webAcl.attrArn,
+    });
+    const logging = new wafv2.CfnLoggingConfiguration(this, 'WafLogging', {
+      resourceArn: this.webAcl.attrArn,
+      // WAF wants the log group ARN without the `:*` that CloudFormation's Arn attribute ends with.
+      logDestinationConfigs: [
+        stack.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: this.wafLogGroup.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'x-api-key' } }],
+    });
+    logging.node.addDependency(this.wafLogGroup);
+
+    this.invocationsUrl = this.api.urlForPath(INVOCATIONS_PATH);
+  }
+
+  /**
+   * Lets a principal call `POST /invocations` (`execute-api:Invoke` on that method and stage), for
+   * the default IAM authorisation.
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [this.api.arnForExecuteApi('POST', INVOCATIONS_PATH, this.stage.stageName)],
+    });
+  }
+
+  /** Adds a client: an API key in the usage plan, so it gets the plan's throttle and quota. */
+  public addClient(id: string, description?: string): apigw.IApiKey {
+    const key = new apigw.ApiKey(this, `Client${id}`, { description: description ?? `Client ${id} of ${this.node.path}` });
+    this.usagePlan.addApiKey(key);
+    return key;
+  }
+
+  /**
+   * The account-level role API Gateway writes execution logs with. It may write to any API's
+   * execution-log group (`API-Gateway-Execution-Logs_*`), because the setting is one per account and
+   * region and the last API deployed sets it for all.
+   */
+  private accountCloudWatchRole(): apigw.CfnAccount {
+    const role = new ScopedRole(this, 'AccountCloudWatchRole', {
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      description: 'API Gateway account role: writes execution logs of the account\'s REST APIs',
+    });
+    role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    role.policy.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    const stack = Stack.of(this);
+    const logGroups = `arn:${Aws.PARTITION}:logs:${stack.region}:${stack.account}:log-group:API-Gateway-Execution-Logs_*`;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ExecutionLogs', actions: [...APIGW_EXECUTION_LOG_ACTIONS], resources: [logGroups] }),
+    );
+    acknowledge(role.policy, `AwsSolutions-IAM5[Resource::${flattenForNag(stack.resolve(logGroups))}]`, {
+      reason:
+        'the API Gateway account role is shared by every REST API in the account and region; execution-log group names embed each API id',
+      ...INHERENT,
+    });
+    const account = new apigw.CfnAccount(this, 'Account', { cloudWatchRoleArn: role.roleArn });
+    account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    account.node.addDependency(role.policy);
+    return account;
+  }
+
+  private createWebAcl(rateLimit: number, maxPayload: number): wafv2.CfnWebACL {
+    const visibility = (metricName: string) => ({
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName,
+    });
+    const managed = (name: string, priority: number, overrides?: string[]): wafv2.CfnWebACL.RuleProperty => ({
+      name: `AWS-${name}`,
+      priority,
+      overrideAction: { none: {} },
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: 'AWS',
+          name,
+          ruleActionOverrides: overrides?.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+        },
+      },
+      visibilityConfig: visibility(name),
+    });
+    const rules: wafv2.CfnWebACL.RuleProperty[] = [
+      managed('AWSManagedRulesAmazonIpReputationList', 0),
+      {
+        name: 'RateLimitPerIp',
+        priority: 1,
+        action: { block: {} },
+        statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+        visibilityConfig: visibility('RateLimitPerIp'),
+      },
+    ];
+    if (maxPayload <= WAF_MAX_BODY_INSPECTION_BYTES) {
+      rules.push({
+        name: 'MaxPayloadSize',
+        priority: 2,
+        action: { block: {} },
+        statement: {
+          sizeConstraintStatement: {
+            // Bodies past the 64 KiB inspection limit match too, so nothing larger slips through.
+            fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+            comparisonOperator: 'GT',
+            size: maxPayload,
+            textTransformations: [{ priority: 0, type: 'NONE' }],
+          },
+        },
+        visibilityConfig: visibility('MaxPayloadSize'),
+      });
+    }
+    rules.push(managed('AWSManagedRulesKnownBadInputsRuleSet', 3));
+    // The common rule set blocks bodies over 8 KiB; the payload limit above is the one that applies.
+    rules.push(managed('AWSManagedRulesCommonRuleSet', 4, ['SizeRestrictions_BODY']));
+    return new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      description: `Protects ${this.node.path}`,
+      visibilityConfig: visibility(physicalNameFor(this, 128)),
+      associationConfig: { requestBody: { API_GATEWAY: { defaultSizeInspectionLimit: 'KB_64' } } },
+      rules,
+    });
+  }
+}
+
+/** A contract rendered as JSON Schema draft 4, or why it could not be. */
+interface RenderedContract {
+  readonly schema?: Record<string, unknown>;
+  readonly problem?: string;
+}
+
+function renderContract(contract: z.ZodType): RenderedContract {
+  let schema: Record<string, unknown>;
+  try {
+    schema = z.toJSONSchema(contract, { target: 'draft-4', io: 'input' }) as Record<string, unknown>;
+  } catch (e) {
+    return { problem: `cannot be rendered as JSON Schema (${(e as Error).message.split('\n')[0]})` };
+  }
+  if (schema.type !== 'object') return { schema, problem: 'must describe a JSON object (the request body)' };
+  return { schema };
+}
+
+function crossFieldProblems(endpoint: IIsolatedEndpoint, timeout: Duration, rendered: RenderedContract): PropsProblem[] {
+  const problems: PropsProblem[] = [];
+  if (rendered.problem) {
+    problems.push({
+      field: 'inputContract',
+      problem: rendered.problem,
+      got: rendered.schema ? describeValue(rendered.schema.type ?? 'a non-object schema') : 'a zod schema',
+      expected: 'a zod object schema without transforms',
+    });
+  }
+  if (!timeout.isUnresolved() && timeout.toMilliseconds() > endpoint.invocationTimeout.toMilliseconds()) {
+    problems.push({
+      field: 'integrationTimeout',
+      problem: 'exceeds what the endpoint allows for one invocation',
+      got: `${timeout.toSeconds()} s`,
+      expected: `<= ${endpoint.invocationTimeout.toSeconds()} s (the endpoint's invocation timeout)`,
+    });
+  }
+  return problems;
+}
+
+/** JSON Schema keys that aws-cdk-lib's `JsonSchema` spells without the `$`. */
+const DOLLAR_KEYS: Record<string, string> = { $schema: 'schema', $ref: 'ref', $id: 'id' };
+/** Keys whose children are user-chosen names, not schema keywords. */
+const NAMED_CHILDREN = new Set(['properties', 'patternProperties', 'definitions', 'dependencies']);
+
+/** Converts JSON Schema to aws-cdk-lib's `JsonSchema` spelling (`$schema` → `schema`, ...). */
+export function toApigwSchema(schema: unknown, namedChildren = false): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => toApigwSchema(s));
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (namedChildren) out[key] = toApigwSchema(value);
+    else out[DOLLAR_KEYS[key] ?? key] = toApigwSchema(value, NAMED_CHILDREN.has(key));
+  }
+  return out;
+}
+
+/**
+ * The text cdk-nag's IAM5 rule shows for a policy resource: intrinsics flattened to `<Ref>` and
+ * `<Logical.Attr>`, as its `flattenCfnReference` does, so an acknowledgment names the exact finding.
+ */
+export function flattenForNag(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (Array.isArray(v['Fn::Join'])) {
+      const [delimiter, items] = v['Fn::Join'] as [string, unknown[]];
+      return items.map((i) => flattenForNag(i)).join(delimiter);
+    }
+    if (v['Fn::Sub'] !== undefined) return flattenForNag(v['Fn::Sub']);
+    if (Array.isArray(v['Fn::GetAtt'])) {
+      const [resource, attribute] = v['Fn::GetAtt'] as [unknown, unknown];
+      return `<${flattenForNag(resource)}.${flattenForNag(attribute)}>`;
+    }
+    if (v['Fn::ImportValue'] !== undefined) return flattenForNag(v['Fn::ImportValue']);
+    if (v.Ref !== undefined) return `<${flattenForNag(v.Ref)}>`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Exposed for tests and the README: the access-log field names. */
+export const ACCESS_LOG_FIELD_NAMES = Object.keys(ACCESS_LOG_FIELDS);

@@ -1,0 +1,118 @@
+import { toolVersion } from '../check/version';
+import { Finding, FindingLevel, InputError, Report } from '../report/finding';
+import { AUDIT_CHECK_FUNCTIONS, CheckContext } from './checks';
+import { AuditClientFactory, AuditClientOptions, createAuditClients, destroyClients } from './clients';
+import { AuditAbort, isAccessDenied, isCredentialsProblem, messageOf } from './errors';
+import { SageMakerInventory } from './inventory';
+import { createLimiter } from './limit';
+import { AUDIT_CHECKS, AUDIT_RULES, AuditCheckName } from './rules';
+
+/** Options of {@link runAudit}. */
+export interface AuditOptions extends AuditClientOptions {
+  /**
+   * The check groups to run.
+   * @default - all of AUDIT_CHECKS
+   */
+  readonly checks?: readonly AuditCheckName[];
+  /**
+   * Requests in flight at once (describes, metric queries).
+   * @default 4
+   */
+  readonly concurrency?: number;
+  /**
+   * Builds the clients; tests pass one that points at a loopback fake.
+   * @default createAuditClients
+   */
+  readonly clientFactory?: AuditClientFactory;
+  /**
+   * The audit's clock.
+   * @default - now
+   */
+  readonly now?: Date;
+  /**
+   * Days of the idle-endpoint window and the training-job lookback.
+   * @default 30
+   */
+  readonly lookbackDays?: number;
+  /**
+   * Called once per check that could not run or ran only in part, with a one-line message.
+   * @default - none
+   */
+  readonly onProblem?: (line: string) => void;
+}
+
+/**
+ * Runs read-only checks against the SageMaker resources and the KMS keys of one account and
+ * region, and returns a report in the shared model. A check that is denied access is reported in
+ * `errors` and the others still run; missing or rejected credentials stop the audit with an
+ * {@link AuditAbort}.
+ */
+export async function runAudit(options: AuditOptions): Promise<Report> {
+  const checks = options.checks ?? AUDIT_CHECKS;
+  const clients = (options.clientFactory ?? createAuditClients)(options);
+  const location = options.profile ? `${options.region} (profile ${options.profile})` : options.region;
+  const limit = createLimiter(options.concurrency ?? 4);
+  const now = options.now ?? new Date();
+  const lookbackDays = options.lookbackDays ?? 30;
+  const ctx: CheckContext = {
+    clients,
+    inventory: new SageMakerInventory(clients.sagemaker, limit, now, lookbackDays),
+    limit,
+    now,
+    lookbackDays,
+    location,
+  };
+  const findings: Finding[] = [];
+  const errors: InputError[] = [];
+  const problem = (check: string, message: string): void => {
+    errors.push({ input: `check ${check}`, message });
+    options.onProblem?.(`check ${check}: ${message}`);
+  };
+  try {
+    // In the fixed order of AUDIT_CHECKS, one at a time: each check's describes already run in
+    // parallel, and shared lists are fetched by the first check that needs them.
+    for (const name of AUDIT_CHECKS.filter((c) => checks.includes(c))) {
+      try {
+        const outcome = await AUDIT_CHECK_FUNCTIONS[name](ctx);
+        findings.push(...outcome.findings);
+        for (const p of outcome.problems) problem(name, `incomplete: ${p}`);
+      } catch (err) {
+        if (isCredentialsProblem(err)) {
+          throw new AuditAbort(
+            `no usable AWS credentials for region ${options.region}${options.profile ? ` and profile ${options.profile}` : ''} (${messageOf(err)}); set AWS_PROFILE, pass --profile, or configure credentials`,
+          );
+        }
+        problem(name, isAccessDenied(err) ? `access denied, not checked (${messageOf(err)})` : `failed, not checked (${messageOf(err)})`);
+      }
+    }
+  } finally {
+    destroyClients(clients);
+  }
+  const packs = AUDIT_CHECKS.filter((c) => checks.includes(c));
+  return {
+    tool: { name: 'compliant-mlops', version: toolVersion(), command: 'audit' },
+    findings,
+    rules: AUDIT_RULES.filter((r) => (packs as readonly string[]).includes(r.pack)),
+    inputs: [location],
+    errors,
+    packs,
+  };
+}
+
+/** When a run fails: findings at or above this level. */
+export type AuditFailOn = 'error' | 'warning' | 'none';
+
+const FAILING: Readonly<Record<AuditFailOn, readonly FindingLevel[]>> = {
+  error: ['error'],
+  warning: ['error', 'warning'],
+  none: [],
+};
+
+/**
+ * The exit code of an audit, as the checker's: 2 when a check could not run (the audit is
+ * incomplete), 1 when a finding is at or above `failOn`, else 0.
+ */
+export function auditExitCode(report: Report, failOn: AuditFailOn): 0 | 1 | 2 {
+  if (report.errors.length > 0) return 2;
+  return report.findings.some((f) => !f.acknowledgment && FAILING[failOn].includes(f.level)) ? 1 : 0;
+}

@@ -1,0 +1,348 @@
+import { paginateGetMetricData } from '@aws-sdk/client-cloudwatch';
+import { DescribeKeyCommand, GetKeyRotationStatusCommand, KeyMetadata } from '@aws-sdk/client-kms';
+import { ProductionVariantSummary } from '@aws-sdk/client-sagemaker';
+import { Finding } from '../report/finding';
+import { AuditClients } from './clients';
+import { isAccessDenied, isCredentialsProblem, messageOf } from './errors';
+import { SageMakerInventory } from './inventory';
+import { Limiter, mapLimited } from './limit';
+import { AUDIT_RULE_IDS as R, AuditCheckName, auditRule } from './rules';
+
+/** What a check reads and where it reports. */
+export interface CheckContext {
+  readonly clients: AuditClients;
+  readonly inventory: SageMakerInventory;
+  readonly limit: Limiter;
+  /** The audit's clock: idle windows and training lookback end here. */
+  readonly now: Date;
+  /** Days of the idle-endpoint window and the training-job lookback. */
+  readonly lookbackDays: number;
+  /** `Finding.stack`: where the resources are, e.g. `eu-west-1`. */
+  readonly location: string;
+}
+
+/** The findings of one check, plus what it could not read (it still reports the rest). */
+export interface CheckOutcome {
+  readonly findings: Finding[];
+  /** One line per part the check could not complete, e.g. a key it may not describe. */
+  readonly problems: string[];
+}
+
+/** One check group. */
+export type AuditCheck = (ctx: CheckContext) => Promise<CheckOutcome>;
+
+/** Hours in an average month (365 × 24 / 12), the unit of the idle-endpoint cost estimate. */
+export const HOURS_PER_MONTH = 730;
+
+interface Resource {
+  readonly name: string;
+  readonly type: string;
+}
+
+function finding(ctx: CheckContext, ruleId: string, resource: Resource, message: string, granular?: string): Finding {
+  const rule = auditRule(ruleId);
+  return {
+    ruleId,
+    findingId: granular ? `${ruleId}[${granular}]` : ruleId,
+    granular,
+    level: rule.level,
+    pack: rule.pack,
+    message,
+    explanation: rule.explanation,
+    stack: ctx.location,
+    logicalId: resource.name,
+    resourceType: resource.type,
+  };
+}
+
+const ok = (findings: Finding[], problems: string[] = []): CheckOutcome => ({ findings, problems });
+
+/** Endpoint configurations: CMK on the volumes, data capture on and encrypted. */
+export const checkEndpointConfigs: AuditCheck = async (ctx) => {
+  const out: Finding[] = [];
+  for (const ec of await ctx.inventory.endpointConfigs()) {
+    const r = { name: ec.EndpointConfigName ?? '?', type: 'AWS::SageMaker::EndpointConfig' };
+    const variants = ec.ProductionVariants ?? [];
+    const serverlessOnly = variants.length > 0 && variants.every((v) => v.ServerlessConfig !== undefined);
+    if (!ec.KmsKeyId && !serverlessOnly) {
+      out.push(finding(ctx, R.endpointConfigKms, r, 'ML storage volumes are not encrypted with a customer-managed key (no KmsKeyId).'));
+    }
+    const capture = ec.DataCaptureConfig;
+    if (!capture || capture.EnableCapture === false) {
+      out.push(finding(ctx, R.endpointConfigCapture, r, 'Data capture is off: predictions leave no record.'));
+    } else if (!capture.KmsKeyId) {
+      out.push(finding(ctx, R.endpointConfigCaptureKms, r, 'Captured requests and responses are not encrypted with a customer-managed key.'));
+    }
+  }
+  return ok(out);
+};
+
+/** Models: network isolation and a VPC. */
+export const checkModels: AuditCheck = async (ctx) => {
+  const out: Finding[] = [];
+  for (const m of await ctx.inventory.models()) {
+    const r = { name: m.ModelName ?? '?', type: 'AWS::SageMaker::Model' };
+    if (m.EnableNetworkIsolation !== true) out.push(finding(ctx, R.modelIsolation, r, 'Network isolation is off.'));
+    if (!m.VpcConfig) out.push(finding(ctx, R.modelVpc, r, 'The model runs outside a VPC.'));
+  }
+  return ok(out);
+};
+
+/** Notebook instances: no root, no direct internet, a CMK. */
+export const checkNotebooks: AuditCheck = async (ctx) => {
+  const out: Finding[] = [];
+  for (const n of await ctx.inventory.notebooks()) {
+    const r = { name: n.NotebookInstanceName ?? '?', type: 'AWS::SageMaker::NotebookInstance' };
+    // Both default to Enabled when the instance was created without them.
+    if (n.RootAccess !== 'Disabled') out.push(finding(ctx, R.notebookRoot, r, 'Users have root access.'));
+    if (n.DirectInternetAccess !== 'Disabled') out.push(finding(ctx, R.notebookInternet, r, 'Direct internet access is enabled.'));
+    if (!n.KmsKeyId) out.push(finding(ctx, R.notebookKms, r, 'The volume is not encrypted with a customer-managed key.'));
+  }
+  return ok(out);
+};
+
+/** Studio domains: VPC-only, idle shutdown of JupyterLab and Code Editor apps. */
+export const checkDomains: AuditCheck = async (ctx) => {
+  const out: Finding[] = [];
+  for (const d of await ctx.inventory.domains()) {
+    const r = { name: d.DomainName ? `${d.DomainName} (${d.DomainId ?? '?'})` : (d.DomainId ?? '?'), type: 'AWS::SageMaker::Domain' };
+    if (d.AppNetworkAccessType !== 'VpcOnly') {
+      out.push(finding(ctx, R.domainVpcOnly, r, `Apps reach the internet directly (AppNetworkAccessType ${d.AppNetworkAccessType ?? 'PublicInternetOnly'}).`));
+    }
+    const user = d.DefaultUserSettings;
+    const space = d.DefaultSpaceSettings;
+    const idle = {
+      JupyterLab:
+        user?.JupyterLabAppSettings?.AppLifecycleManagement?.IdleSettings?.LifecycleManagement === 'ENABLED' ||
+        space?.JupyterLabAppSettings?.AppLifecycleManagement?.IdleSettings?.LifecycleManagement === 'ENABLED',
+      CodeEditor: user?.CodeEditorAppSettings?.AppLifecycleManagement?.IdleSettings?.LifecycleManagement === 'ENABLED',
+    };
+    for (const [app, on] of Object.entries(idle)) {
+      if (!on) out.push(finding(ctx, R.domainIdle, r, `${app} apps are not shut down when idle.`, app));
+    }
+  }
+  return ok(out);
+};
+
+/** Endpoints in service for the whole window with no invocations in it: retirement candidates. */
+export const checkIdleEndpoints: AuditCheck = async (ctx) => {
+  const windowStart = new Date(ctx.now.getTime() - ctx.lookbackDays * 86_400_000);
+  const candidates = (await ctx.inventory.endpoints()).filter((e) => !e.CreationTime || e.CreationTime <= windowStart);
+  const problems: string[] = [];
+  const results = await mapLimited(ctx.limit, candidates, async (e) => {
+    const name = e.EndpointName ?? '?';
+    const variants = e.ProductionVariants ?? [];
+    const instances = variants.reduce((n, v) => n + instanceCount(v), 0);
+    if (instances === 0) return undefined; // serverless: billed per request, nothing idles
+    const invocations = await sumInvocations(ctx, name, variants, windowStart);
+    if (invocations > 0) return undefined;
+    const types = await instanceTypes(ctx, e.EndpointConfigName, problems);
+    const hours = instances * HOURS_PER_MONTH;
+    const what = types ? ` (${instances} × ${types})` : ` (${instances} instance${instances === 1 ? '' : 's'})`;
+    return finding(
+      ctx,
+      R.endpointIdle,
+      { name, type: 'AWS::SageMaker::Endpoint' },
+      `No invocations in ${ctx.lookbackDays} days; ${hours} instance-hours a month${what}.`,
+    );
+  });
+  return ok(results.filter((f): f is Finding => f !== undefined), problems);
+};
+
+function instanceCount(v: ProductionVariantSummary): number {
+  if (v.CurrentServerlessConfig) return 0;
+  return v.CurrentInstanceCount ?? v.DesiredInstanceCount ?? 0;
+}
+
+async function sumInvocations(ctx: CheckContext, endpoint: string, variants: ProductionVariantSummary[], start: Date): Promise<number> {
+  const queries = variants.map((v, i) => ({
+    Id: `v${i}`,
+    MetricStat: {
+      Metric: {
+        Namespace: 'AWS/SageMaker',
+        MetricName: 'Invocations',
+        Dimensions: [
+          { Name: 'EndpointName', Value: endpoint },
+          { Name: 'VariantName', Value: v.VariantName ?? '' },
+        ],
+      },
+      Period: 86_400,
+      Stat: 'Sum',
+    },
+  }));
+  let total = 0;
+  const pages = paginateGetMetricData({ client: ctx.clients.cloudwatch }, { MetricDataQueries: queries, StartTime: start, EndTime: ctx.now });
+  for await (const page of pages) {
+    for (const r of page.MetricDataResults ?? []) for (const v of r.Values ?? []) total += v;
+  }
+  return total;
+}
+
+async function instanceTypes(ctx: CheckContext, configName: string | undefined, problems: string[]): Promise<string | undefined> {
+  if (!configName) return undefined;
+  try {
+    const ec = await ctx.inventory.endpointConfig(configName);
+    const types = (ec.ProductionVariants ?? []).map((v) => v.InstanceType).filter((t): t is NonNullable<typeof t> => t !== undefined);
+    return types.length > 0 ? [...new Set(types)].join(', ') : undefined;
+  } catch (err) {
+    if (isCredentialsProblem(err)) throw err;
+    problems.push(`endpoint config ${configName}: ${messageOf(err)}`);
+    return undefined;
+  }
+}
+
+/** Training jobs of the lookback window: managed spot, checkpoints, and what spot saved. */
+export const checkTrainingJobs: AuditCheck = async (ctx) => {
+  const out: Finding[] = [];
+  for (const j of await ctx.inventory.trainingJobs()) {
+    const r = { name: j.TrainingJobName ?? '?', type: 'AWS::SageMaker::TrainingJob' };
+    if (j.EnableManagedSpotTraining !== true) {
+      out.push(finding(ctx, R.trainingSpot, r, 'Ran on on-demand capacity (managed spot training off).'));
+      continue;
+    }
+    if (!j.CheckpointConfig?.S3Uri) out.push(finding(ctx, R.trainingCheckpoint, r, 'Spot job without checkpoints: an interruption restarts it.'));
+    const training = j.TrainingTimeInSeconds ?? 0;
+    const billable = j.BillableTimeInSeconds;
+    if (training > 0 && billable !== undefined) {
+      const saved = spotSavings(training, billable);
+      out.push(
+        finding(ctx, R.trainingSavings, r, `Managed spot saved ${Math.round(saved * 100)}% (billable ${billable} s of ${training} s).`),
+      );
+    }
+  }
+  return ok(out);
+};
+
+/** Spot savings of a training job: `1 - billable / training`, clamped to [0, 1]. */
+export function spotSavings(trainingSeconds: number, billableSeconds: number): number {
+  if (trainingSeconds <= 0) return 0;
+  return Math.min(1, Math.max(0, 1 - billableSeconds / trainingSeconds));
+}
+
+/** A KMS key reference found on a SageMaker resource. */
+interface KeyUse {
+  readonly ref: string;
+  readonly user: string;
+}
+
+/**
+ * Customer-managed keys referenced by SageMaker resources (endpoint configs, notebooks, domains,
+ * training jobs): rotation on, not pending deletion, usable. AWS managed keys rotate on their own
+ * and are skipped.
+ */
+export const checkKeys: AuditCheck = async (ctx) => {
+  const problems: string[] = [];
+  const uses: KeyUse[] = [];
+  const sources: [string, () => Promise<KeyUse[]>][] = [
+    [
+      'endpoint configs',
+      async () =>
+        (await ctx.inventory.endpointConfigs()).flatMap((ec) =>
+          [ec.KmsKeyId, ec.DataCaptureConfig?.KmsKeyId, ec.AsyncInferenceConfig?.OutputConfig?.KmsKeyId]
+            .filter(isKeyRef)
+            .map((ref) => ({ ref, user: `endpoint config ${ec.EndpointConfigName}` })),
+        ),
+    ],
+    [
+      'notebook instances',
+      async () =>
+        (await ctx.inventory.notebooks())
+          .filter((n) => isKeyRef(n.KmsKeyId))
+          .map((n) => ({ ref: n.KmsKeyId!, user: `notebook ${n.NotebookInstanceName}` })),
+    ],
+    [
+      'domains',
+      async () =>
+        (await ctx.inventory.domains())
+          .filter((d) => isKeyRef(d.KmsKeyId))
+          .map((d) => ({ ref: d.KmsKeyId!, user: `domain ${d.DomainName ?? d.DomainId}` })),
+    ],
+    [
+      'training jobs',
+      async () =>
+        (await ctx.inventory.trainingJobs()).flatMap((j) =>
+          [j.OutputDataConfig?.KmsKeyId, j.ResourceConfig?.VolumeKmsKeyId]
+            .filter(isKeyRef)
+            .map((ref) => ({ ref, user: `training job ${j.TrainingJobName}` })),
+        ),
+    ],
+  ];
+  for (const [label, read] of sources) {
+    try {
+      uses.push(...(await read()));
+    } catch (err) {
+      if (isCredentialsProblem(err)) throw err;
+      problems.push(`${label} not read (${isAccessDenied(err) ? 'access denied: ' : ''}${messageOf(err)})`);
+    }
+  }
+
+  const refs = [...new Set(uses.map((u) => u.ref))];
+  const described = await mapLimited(ctx.limit, refs, async (ref) => {
+    try {
+      const res = await ctx.clients.kms.send(new DescribeKeyCommand({ KeyId: ref }));
+      return { ref, meta: res.KeyMetadata };
+    } catch (err) {
+      if (isCredentialsProblem(err)) throw err;
+      if (errorName(err) === 'NotFoundException') return { ref, meta: undefined, missing: true };
+      problems.push(`key ${ref} not described (${messageOf(err)})`);
+      return { ref, meta: undefined };
+    }
+  });
+
+  // Several references (alias, id, ARN) may name one key: report each key once.
+  const byArn = new Map<string, { meta: KeyMetadata; users: Set<string> }>();
+  const out: Finding[] = [];
+  for (const d of described) {
+    const users = uses.filter((u) => u.ref === d.ref).map((u) => u.user);
+    if ('missing' in d && d.missing) {
+      out.push(finding(ctx, R.keyUnusable, { name: d.ref, type: 'AWS::KMS::Key' }, `The key does not exist; used by ${users.join(', ')}.`));
+      continue;
+    }
+    if (!d.meta?.Arn || d.meta.KeyManager === 'AWS') continue;
+    const entry = byArn.get(d.meta.Arn) ?? { meta: d.meta, users: new Set<string>() };
+    users.forEach((u) => entry.users.add(u));
+    byArn.set(d.meta.Arn, entry);
+  }
+
+  const keyFindings = await mapLimited(ctx.limit, [...byArn.entries()], async ([arn, { meta, users }]) => {
+    const r = { name: arn, type: 'AWS::KMS::Key' };
+    const usedBy = `used by ${[...users].sort().join(', ')}`;
+    const state = meta.KeyState;
+    if (state === 'PendingDeletion' || state === 'PendingReplicaDeletion') {
+      const when = meta.DeletionDate ? ` on ${meta.DeletionDate.toISOString().slice(0, 10)}` : '';
+      return [finding(ctx, R.keyPendingDeletion, r, `Scheduled for deletion${when}; ${usedBy}.`)];
+    }
+    if (state === 'Disabled') return [finding(ctx, R.keyUnusable, r, `The key is disabled; ${usedBy}.`)];
+    // Automatic rotation exists only for symmetric keys with KMS-generated material.
+    if (meta.KeySpec !== 'SYMMETRIC_DEFAULT' || meta.Origin !== 'AWS_KMS') return [];
+    try {
+      const rotation = await ctx.clients.kms.send(new GetKeyRotationStatusCommand({ KeyId: arn }));
+      return rotation.KeyRotationEnabled ? [] : [finding(ctx, R.keyRotation, r, `Automatic rotation is off; ${usedBy}.`)];
+    } catch (err) {
+      if (isCredentialsProblem(err)) throw err;
+      problems.push(`rotation of ${arn} not read (${messageOf(err)})`);
+      return [];
+    }
+  });
+  out.push(...keyFindings.flat());
+  return ok(out, problems);
+};
+
+function isKeyRef(value: string | undefined): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function errorName(err: unknown): string {
+  return typeof err === 'object' && err !== null && typeof (err as { name?: unknown }).name === 'string' ? (err as { name: string }).name : '';
+}
+
+/** Every check group, by name. */
+export const AUDIT_CHECK_FUNCTIONS: Readonly<Record<AuditCheckName, AuditCheck>> = {
+  'endpoint-configs': checkEndpointConfigs,
+  models: checkModels,
+  notebooks: checkNotebooks,
+  domains: checkDomains,
+  'idle-endpoints': checkIdleEndpoints,
+  'training-jobs': checkTrainingJobs,
+  keys: checkKeys,
+};

@@ -1,0 +1,210 @@
+import { RuleInfo } from '../report/finding';
+
+/** The check groups of `compliant-mlops audit`, in the order they run. */
+export const AUDIT_CHECKS = [
+  'endpoint-configs',
+  'models',
+  'notebooks',
+  'domains',
+  'idle-endpoints',
+  'training-jobs',
+  'keys',
+] as const;
+
+/** One check group, selectable with `--checks`. */
+export type AuditCheckName = (typeof AUDIT_CHECKS)[number];
+
+/** True when `value` names a check group. */
+export function isAuditCheckName(value: string): value is AuditCheckName {
+  return (AUDIT_CHECKS as readonly string[]).includes(value);
+}
+
+/** The ids of the audit's rules. Prefix `Audit-` keeps them apart from the synth-time packs. */
+export const AUDIT_RULE_IDS = {
+  keyRotation: 'Audit-KmsKeyRotation',
+  keyPendingDeletion: 'Audit-KmsKeyPendingDeletion',
+  keyUnusable: 'Audit-KmsKeyUnusable',
+  endpointConfigKms: 'Audit-EndpointConfigKMS',
+  endpointConfigCapture: 'Audit-EndpointConfigDataCapture',
+  endpointConfigCaptureKms: 'Audit-EndpointConfigDataCaptureKMS',
+  modelIsolation: 'Audit-ModelNetworkIsolation',
+  modelVpc: 'Audit-ModelVpcConfig',
+  notebookRoot: 'Audit-NotebookRootAccess',
+  notebookInternet: 'Audit-NotebookDirectInternetAccess',
+  notebookKms: 'Audit-NotebookKMS',
+  domainVpcOnly: 'Audit-DomainVpcOnly',
+  domainIdle: 'Audit-DomainIdleShutdown',
+  endpointIdle: 'Audit-EndpointIdle',
+  trainingSpot: 'Audit-TrainingJobManagedSpot',
+  trainingSavings: 'Audit-TrainingJobSpotSavings',
+  trainingCheckpoint: 'Audit-TrainingJobCheckpoints',
+} as const;
+
+const R = AUDIT_RULE_IDS;
+
+/** What each audit rule checks, grouped by the check that reports it. */
+export const AUDIT_RULES: readonly RuleInfo[] = [
+  {
+    id: R.keyRotation,
+    pack: 'keys',
+    info: 'A customer-managed KMS key used by SageMaker resources does not rotate automatically.',
+    explanation:
+      'Keys that never rotate widen the exposure of one compromised key version. Turn on automatic rotation (EnableKeyRotation); keys with imported material or in a custom key store rotate by hand.',
+    level: 'error',
+    nist: ['SC-12', 'SC-28'],
+    securitySeverity: 6.0,
+  },
+  {
+    id: R.keyPendingDeletion,
+    pack: 'keys',
+    info: 'A customer-managed KMS key used by SageMaker resources is scheduled for deletion.',
+    explanation:
+      'Once deleted, everything encrypted under the key (model artifacts, captures, volumes) is unrecoverable. Cancel the deletion (CancelKeyDeletion) unless every user has moved to another key.',
+    level: 'error',
+    nist: ['SC-12', 'CP-9'],
+    securitySeverity: 8.0,
+  },
+  {
+    id: R.keyUnusable,
+    pack: 'keys',
+    info: 'A KMS key referenced by SageMaker resources is disabled or does not exist.',
+    explanation: 'Resources that reference it cannot decrypt their data. Enable the key, or move the resources to a usable key.',
+    level: 'error',
+    nist: ['SC-12'],
+    securitySeverity: 7.0,
+  },
+  {
+    id: R.endpointConfigKms,
+    pack: 'endpoint-configs',
+    info: 'The endpoint configuration does not encrypt the ML storage volumes with a customer-managed key.',
+    explanation:
+      'Set KmsKeyId so the volumes that hold the model on the instances are encrypted under a key you control and audit. Serverless-only configurations are exempt.',
+    level: 'error',
+    nist: ['SC-28', 'SC-12'],
+    securitySeverity: 6.0,
+  },
+  {
+    id: R.endpointConfigCapture,
+    pack: 'endpoint-configs',
+    info: 'The endpoint configuration does not capture requests and responses.',
+    explanation:
+      'Data capture is the per-prediction record (CloudTrail does not record InvokeEndpoint) and the input of drift analysis. Enable DataCaptureConfig.',
+    level: 'error',
+    nist: ['AU-2', 'AU-12', 'SI-4'],
+    securitySeverity: 5.0,
+  },
+  {
+    id: R.endpointConfigCaptureKms,
+    pack: 'endpoint-configs',
+    info: 'The endpoint configuration captures data without a customer-managed key.',
+    explanation: 'Captured requests hold inference inputs, often personal data. Set DataCaptureConfig.KmsKeyId.',
+    level: 'error',
+    nist: ['SC-28', 'AU-9'],
+    securitySeverity: 6.0,
+  },
+  {
+    id: R.modelIsolation,
+    pack: 'models',
+    info: 'The model does not enable network isolation.',
+    explanation: 'Without isolation the inference container can make outbound calls and exfiltrate data. Set EnableNetworkIsolation.',
+    level: 'error',
+    nist: ['SC-7', 'AC-4'],
+    securitySeverity: 6.0,
+  },
+  {
+    id: R.modelVpc,
+    pack: 'models',
+    info: 'The model does not run in a VPC.',
+    explanation: 'Set VpcConfig so the containers reach only the VPC endpoints and services you allow.',
+    level: 'error',
+    nist: ['SC-7'],
+    securitySeverity: 5.0,
+  },
+  {
+    id: R.notebookRoot,
+    pack: 'notebooks',
+    info: 'The notebook instance gives users root access.',
+    explanation: 'Root lets users change the instance, its network and its credentials. Set RootAccess to Disabled.',
+    level: 'error',
+    nist: ['AC-6'],
+    securitySeverity: 5.0,
+  },
+  {
+    id: R.notebookInternet,
+    pack: 'notebooks',
+    info: 'The notebook instance has direct internet access.',
+    explanation: 'Set DirectInternetAccess to Disabled and reach the internet, if at all, through the VPC.',
+    level: 'error',
+    nist: ['SC-7', 'AC-4'],
+    securitySeverity: 6.0,
+  },
+  {
+    id: R.notebookKms,
+    pack: 'notebooks',
+    info: 'The notebook instance volume is not encrypted with a customer-managed key.',
+    explanation: 'Set KmsKeyId so the notebook volume, which holds data copies, is encrypted under a key you control.',
+    level: 'error',
+    nist: ['SC-28'],
+    securitySeverity: 5.0,
+  },
+  {
+    id: R.domainVpcOnly,
+    pack: 'domains',
+    info: 'The SageMaker Studio domain is not VPC-only.',
+    explanation: 'With PublicInternetOnly, Studio apps reach the internet through SageMaker. Set AppNetworkAccessType to VpcOnly.',
+    level: 'error',
+    nist: ['SC-7', 'AC-4'],
+    securitySeverity: 6.0,
+  },
+  {
+    id: R.domainIdle,
+    pack: 'domains',
+    info: 'The Studio domain does not shut idle apps down.',
+    explanation:
+      'Idle JupyterLab and Code Editor apps keep their instances billed. Set AppLifecycleManagement.IdleSettings (LifecycleManagement ENABLED, IdleTimeoutInMinutes) in the default user or space settings.',
+    level: 'warning',
+    nist: ['CM-7'],
+    securitySeverity: 2.0,
+  },
+  {
+    id: R.endpointIdle,
+    pack: 'idle-endpoints',
+    info: 'The endpoint had no invocations for 30 days: a retirement candidate.',
+    explanation:
+      'An unused endpoint is billed for every instance-hour. Retire it (delete the endpoint, keep the model and configuration), or scale it to zero.',
+    level: 'warning',
+    securitySeverity: 1.0,
+  },
+  {
+    id: R.trainingSpot,
+    pack: 'training-jobs',
+    info: 'The training job did not use managed spot training.',
+    explanation: 'Managed spot training typically costs 60-90% less. Set EnableManagedSpotTraining with MaxWaitTimeInSeconds and checkpoints.',
+    level: 'warning',
+    securitySeverity: 1.0,
+  },
+  {
+    id: R.trainingCheckpoint,
+    pack: 'training-jobs',
+    info: 'The spot training job does not write checkpoints.',
+    explanation: 'An interrupted spot job without checkpoints restarts from the beginning. Set CheckpointConfig.S3Uri.',
+    level: 'warning',
+    nist: ['CP-10'],
+    securitySeverity: 2.0,
+  },
+  {
+    id: R.trainingSavings,
+    pack: 'training-jobs',
+    info: 'Managed spot savings of a training job (1 - billable / training seconds).',
+    explanation: 'For information: what spot capacity saved on this job.',
+    level: 'note',
+    securitySeverity: 0.1,
+  },
+];
+
+/** The rule descriptor of an id. */
+export function auditRule(id: string): RuleInfo {
+  const rule = AUDIT_RULES.find((r) => r.id === id);
+  if (!rule) throw new Error(`unknown audit rule ${id}`);
+  return rule;
+}

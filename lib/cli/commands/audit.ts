@@ -1,0 +1,149 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { auditExitCode, AuditFailOn, runAudit } from '../../audit/audit';
+import { AuditClientFactory } from '../../audit/clients';
+import { AuditAbort } from '../../audit/errors';
+import { AUDIT_CHECKS, AuditCheckName, isAuditCheckName } from '../../audit/rules';
+import { isReportFormat, REPORT_FORMATS, writeReport } from '../../report/writers';
+import { CliIO, Command, EXIT, UsageError } from '../command';
+
+const FAIL_ON: readonly AuditFailOn[] = ['error', 'warning', 'none'];
+
+const USAGE = `usage: compliant-mlops audit [options]
+
+Read-only checks of the SageMaker resources and KMS keys deployed in one account and region:
+key rotation and pending deletion, endpoint encryption and data capture, model isolation,
+notebook and Studio hardening, idle endpoints (retirement candidates) and spot savings of recent
+training jobs. Needs read access only (sagemaker:List*/Describe*, kms:DescribeKey,
+kms:GetKeyRotationStatus, cloudwatch:GetMetricData).
+
+options:
+  --region R             region to audit (default: AWS_REGION, then AWS_DEFAULT_REGION)
+  --profile P            profile of the shared AWS config/credentials files (default: the SDK's credential chain)
+  --checks a,b           checks to run (default: all: ${AUDIT_CHECKS.join(', ')})
+  --format F             text | json | sarif | junit | markdown (default: text)
+  --output FILE          write the report to FILE instead of stdout
+  --fail-on L            error | warning | none: the lowest level that fails (default: error)
+  --concurrency N        requests in flight at once, 1-16 (default: 4)
+  --category NAME        SARIF runAutomationDetails.id prefix (default: compliant-mlops)
+
+exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error, missing credentials,
+or a check that could not run (access denied: the other checks still run and are reported)
+`;
+
+/** Options of {@link createAuditCommand}. */
+export interface AuditCommandOptions {
+  /**
+   * Builds the SDK clients; tests point them at a loopback fake.
+   * @default - SDK v3 clients with the default endpoint resolution and credential chain
+   */
+  readonly clientFactory?: AuditClientFactory;
+  /**
+   * The audit's clock.
+   * @default - the time the command runs
+   */
+  readonly now?: () => Date;
+}
+
+/** `compliant-mlops audit`, with injectable clients and clock. */
+export function createAuditCommand(options: AuditCommandOptions = {}): Command {
+  return {
+    name: 'audit',
+    summary: 'read-only audit of the SageMaker resources and KMS keys of a deployed account and region',
+    usage: USAGE,
+    run: async (args, io) => runAuditCommand(args, io, options),
+  };
+}
+
+/** The `audit` command with real AWS clients. */
+export const auditCommand: Command = createAuditCommand();
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      allowPositionals: false,
+      strict: true,
+      options: {
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        checks: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        'fail-on': { type: 'string' },
+        concurrency: { type: 'string' },
+        category: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`audit: ${String((e as Error).message).split('\n')[0]}`);
+  }
+}
+
+async function runAuditCommand(args: readonly string[], io: CliIO, options: AuditCommandOptions): Promise<number> {
+  const { values } = parse(args);
+  const region = values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  if (!region) throw new UsageError('audit: --region: no region (pass --region or set AWS_REGION)');
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new UsageError(`audit: --region: ${JSON.stringify(region)} is not a region name (expected e.g. eu-west-1)`);
+  }
+  const format = values.format ?? 'text';
+  if (!isReportFormat(format)) {
+    throw new UsageError(`audit: --format: unknown format ${JSON.stringify(format)} (expected one of ${REPORT_FORMATS.join(', ')})`);
+  }
+  const failOn = (values['fail-on'] ?? 'error') as AuditFailOn;
+  if (!FAIL_ON.includes(failOn)) {
+    throw new UsageError(`audit: --fail-on: unknown level ${JSON.stringify(failOn)} (expected one of ${FAIL_ON.join(', ')})`);
+  }
+  let checks: AuditCheckName[] | undefined;
+  if (values.checks !== undefined) {
+    const named = values.checks.split(',').map((c) => c.trim()).filter(Boolean);
+    const unknown = named.filter((c) => !isAuditCheckName(c));
+    if (named.length === 0 || unknown.length > 0) {
+      throw new UsageError(
+        `audit: --checks: ${named.length === 0 ? 'no check named' : `unknown check ${unknown.map((u) => JSON.stringify(u)).join(', ')}`} (expected a comma-separated list of ${AUDIT_CHECKS.join(', ')})`,
+      );
+    }
+    checks = named.filter(isAuditCheckName);
+  }
+  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
+    throw new UsageError(`audit: --concurrency: ${JSON.stringify(values.concurrency)} is not an integer from 1 to 16`);
+  }
+  if (values.category !== undefined && !/^[A-Za-z0-9._-]+$/.test(values.category)) {
+    throw new UsageError(`audit: --category: ${JSON.stringify(values.category)} is not a plain name (expected letters, digits, . _ -)`);
+  }
+  if (values.profile !== undefined && !/^[A-Za-z0-9._+=,@-]+$/.test(values.profile)) {
+    throw new UsageError(`audit: --profile: ${JSON.stringify(values.profile)} is not a profile name`);
+  }
+
+  let report;
+  try {
+    report = await runAudit({
+      region,
+      profile: values.profile,
+      checks,
+      concurrency,
+      clientFactory: options.clientFactory,
+      now: options.now?.(),
+    });
+  } catch (e) {
+    if (e instanceof AuditAbort) throw new UsageError(`audit: ${e.message}`);
+    throw e;
+  }
+  for (const error of report.errors) io.stderr(`compliant-mlops: audit: ${error.input}: ${error.message}\n`);
+  const color = format === 'text' && values.output === undefined && io.isTTY && !io.env.NO_COLOR;
+  const text = writeReport(report, format, { color, category: values.category });
+  if (values.output !== undefined) {
+    try {
+      writeFileSync(resolve(io.cwd, values.output), text);
+    } catch (e) {
+      throw new UsageError(`audit: --output: cannot write ${values.output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  } else {
+    io.stdout(text);
+  }
+  const code = auditExitCode(report, failOn);
+  return code === 2 ? EXIT.usage : code === 1 ? EXIT.findings : EXIT.ok;
+}

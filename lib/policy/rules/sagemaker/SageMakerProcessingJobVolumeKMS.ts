@@ -1,0 +1,23 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { MLOpsRule } from '../../rule';
+import { isSet, PROCESSING_JOB_TYPES, processingJobSettings } from '../../rule-helpers';
+
+/** The ML storage volume of a processing job holds a full copy of its input data while it runs. */
+export const SageMakerProcessingJobVolumeKMS: MLOpsRule = {
+  name: 'SageMakerProcessingJobVolumeKMS',
+  info: 'The SageMaker processing or monitoring job does not encrypt its storage volume with a customer managed KMS key.',
+  explanation:
+    'Input data is staged on the ML storage volume. Without ClusterConfig.VolumeKmsKeyId it is encrypted with an AWS managed key outside your key policy. Set VolumeKmsKeyId to a customer managed key.',
+  level: NagMessageLevel.ERROR,
+  nist: ['SC-28', 'SC-28(1)', 'SC-12'],
+  securitySeverity: 6.0,
+  resourceTypes: PROCESSING_JOB_TYPES,
+  check(node: CfnResource) {
+    const job = processingJobSettings(node);
+    if (!job) return NagRuleCompliance.NOT_APPLICABLE;
+    return isSet(job.volumeKmsKeyId, 'ClusterConfig.VolumeKmsKeyId')
+      ? NagRuleCompliance.COMPLIANT
+      : NagRuleCompliance.NON_COMPLIANT;
+  },
+};

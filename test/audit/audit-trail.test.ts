@@ -1,0 +1,436 @@
+import { CfnParameter, Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { describe, expect, test } from 'vitest';
+import { AuditTrail, MAX_SELECTOR_VALUES, SENSITIVE_EVENTS } from '../../constructs/audit';
+import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
+import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { findingLines, testStack } from '../support/nag';
+
+const FG_ARN = 'arn:aws:sagemaker:eu-west-1:111111111111:feature-group/churn-v1';
+
+function build(props: ConstructorParameters<typeof AuditTrail>[2] = {}) {
+  const stack = testStack();
+  const trail = new AuditTrail(stack, 'Audit', props);
+  return { stack, trail, template: () => Template.fromStack(stack) };
+}
+
+function trailProps(t: Template): Record<string, unknown> {
+  const trails = t.findResources('AWS::CloudTrail::Trail');
+  const values = Object.values(trails);
+  expect(values).toHaveLength(1);
+  return (values[0] as { Properties: Record<string, unknown> }).Properties;
+}
+
+describe('AuditTrail defaults', () => {
+  test('multi-region trail with global service events, logging on', () => {
+    const { template } = build();
+    template().hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      IsLogging: true,
+    });
+  });
+
+  test('log file validation on', () => {
+    build().template().hasResourceProperties('AWS::CloudTrail::Trail', { EnableLogFileValidation: true });
+  });
+
+  test('encrypted with a dedicated audit key with rotation', () => {
+    const { template } = build();
+    const t = template();
+    const keys = t.findResources('AWS::KMS::Key');
+    const [keyId] = Object.entries(keys).find(([, k]) =>
+      String((k as { Properties: { Description: string } }).Properties.Description).includes('audit key'),
+    )!;
+    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('audit key') });
+    t.hasResourceProperties('AWS::CloudTrail::Trail', { KMSKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+  });
+
+  test('uses the given key for trail, bucket and log group', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    new AuditTrail(stack, 'Audit', { encryptionKey: keys.audit });
+    const t = Template.fromStack(stack);
+    const auditKeyArn = stack.resolve(keys.audit.keyArn) as Record<string, unknown>;
+    t.hasResourceProperties('AWS::CloudTrail::Trail', { KMSKeyId: auditKeyArn });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: auditKeyArn });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: auditKeyArn } }),
+        ],
+      },
+    });
+    // No key of its own.
+    expect(JSON.stringify(t.findResources('AWS::KMS::Key'))).not.toContain('Test/Audit/Key');
+  });
+
+  test('CloudWatch Logs delivery to an encrypted log group with one-year retention', () => {
+    const { template } = build();
+    const t = template();
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() });
+    const props = trailProps(t);
+    expect(JSON.stringify(props.CloudWatchLogsLogGroupArn)).toMatch(/AuditLogGroup.*Arn/);
+    expect(JSON.stringify(props.CloudWatchLogsRoleArn)).toMatch(/AuditLogsRole.*Arn/);
+  });
+
+  test('log group retained on stack deletion', () => {
+    build().template().hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('CloudWatch role: trust scoped to this trail, permissions in a managed policy on the log group only', () => {
+    const { template, trail } = build();
+    const t = template();
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceArn': Match.anyValue() } },
+          }),
+        ],
+      },
+    });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Sid: 'DeliverTrailEvents',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('AuditLogGroup'), 'Arn'] },
+          },
+        ],
+      },
+    });
+    t.resourceCountIs('AWS::IAM::Policy', 0);
+    expect(trail.logsRole.policy).toBeDefined();
+  });
+
+  test('trail depends on the bucket policy and the role policy', () => {
+    const t = build().template();
+    t.hasResource('AWS::CloudTrail::Trail', {
+      DependsOn: Match.arrayWith([Match.stringLikeRegexp('AuditBucketPolicy'), Match.stringLikeRegexp('AuditLogsRolePolicy')]),
+    });
+  });
+
+  test('bucket: Object Lock in COMPLIANCE mode for 365 days', () => {
+    build().template().hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } } },
+    });
+  });
+
+  test('bucket: GOVERNANCE mode and a custom retention', () => {
+    build({ objectLockMode: 'GOVERNANCE', objectLockRetention: Duration.days(30) })
+      .template()
+      .hasResourceProperties('AWS::S3::Bucket', {
+        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } } },
+      });
+  });
+
+  test('bucket: access logs and log files expire after seven years', () => {
+    const t = build().template();
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-log-files', ExpirationInDays: 2555, Status: 'Enabled' })]) },
+    });
+  });
+
+  test('bucket policy: CloudTrail may check the ACL and write, only for this trail', () => {
+    const { template } = build();
+    const t = template();
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'CloudTrailAclCheck',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: 's3:GetBucketAcl',
+            Condition: { StringEquals: { 'aws:SourceArn': Match.anyValue() } },
+          }),
+          Match.objectLike({
+            Sid: 'CloudTrailWrite',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: { 'Fn::Join': ['', [Match.anyValue(), '/AWSLogs/111111111111/*']] },
+            Condition: {
+              StringEquals: { 'aws:SourceArn': Match.anyValue(), 's3:x-amz-acl': 'bucket-owner-full-control' },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('the SourceArn condition names this trail', () => {
+    const { template, trail } = build({ trailName: 'platform-audit' });
+    const policy = JSON.stringify(template().findResources('AWS::S3::BucketPolicy'));
+    expect(policy).toContain(':cloudtrail:eu-west-1:111111111111:trail/platform-audit');
+    expect(trail.trailName).toBe('platform-audit');
+    template().hasResourceProperties('AWS::CloudTrail::Trail', { TrailName: 'platform-audit' });
+  });
+
+  test('a generated trail name when none is given', () => {
+    const { trail } = build();
+    expect(trail.trailName).toMatch(/^Test-Audit-[A-F0-9]{8}$/);
+  });
+});
+
+describe('AuditTrail event selectors', () => {
+  test('management events only, by default', () => {
+    const props = trailProps(build().template());
+    expect(props.AdvancedEventSelectors).toEqual([
+      { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+    ]);
+    expect(props.EventSelectors).toBeUndefined();
+  });
+
+  test('S3 data events scoped to the bucket ARNs, from props', () => {
+    const stack = testStack();
+    const bucket = new s3.Bucket(stack, 'Datasets');
+    new AuditTrail(stack, 'Audit', { dataEventBuckets: [bucket] });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudTrail::Trail', {
+      AdvancedEventSelectors: Match.arrayWith([
+        {
+          Name: 'Object reads and writes of the platform buckets',
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['Data'] },
+            { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+            { Field: 'resources.ARN', StartsWith: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [stack.getLogicalId(bucket.node.defaultChild as never), 'Arn'] }, '/']] }] },
+          ],
+        },
+      ]),
+    });
+  });
+
+  test('addDataEvents after construction, for buckets and feature groups; duplicates recorded once', () => {
+    const { stack, trail, template } = build();
+    const a = s3.Bucket.fromBucketName(stack, 'A', 'features-bucket');
+    const b = s3.Bucket.fromBucketName(stack, 'B', 'models-bucket');
+    trail.addDataEvents(a);
+    trail.addDataEvents(b);
+    trail.addDataEvents(a);
+    trail.addDataEvents({ featureGroupArn: FG_ARN });
+    trail.addDataEvents({ featureGroupArn: FG_ARN });
+    const selectors = trailProps(template()).AdvancedEventSelectors as { Name: string; FieldSelectors: unknown[] }[];
+    expect(selectors).toHaveLength(3);
+    const s3Selector = JSON.stringify(selectors[1]);
+    expect(s3Selector).toContain('features-bucket/');
+    expect(s3Selector).toContain('models-bucket/');
+    expect(selectors[1].FieldSelectors[2]).toMatchObject({ Field: 'resources.ARN' });
+    expect((selectors[1].FieldSelectors[2] as { StartsWith: unknown[] }).StartsWith).toHaveLength(2);
+    expect(selectors[2]).toEqual({
+      Name: 'Record reads and writes of the platform feature groups',
+      FieldSelectors: [
+        { Field: 'eventCategory', Equals: ['Data'] },
+        { Field: 'resources.type', Equals: ['AWS::SageMaker::FeatureGroup'] },
+        { Field: 'resources.ARN', StartsWith: [FG_ARN] },
+      ],
+    });
+    expect(trail.selectorValueCount).toBe(1 + 4 + 3);
+  });
+
+  test('feature groups from props, with token ARNs passing through', () => {
+    const { template } = build({ dataEventFeatureGroups: [{ featureGroupArn: FG_ARN }] });
+    expect(JSON.stringify(trailProps(template()).AdvancedEventSelectors)).toContain(FG_ARN);
+  });
+
+  test('data events do not record reads only or writes only: both', () => {
+    const { stack, trail, template } = build();
+    trail.addDataEvents(s3.Bucket.fromBucketName(stack, 'A', 'x-bucket'));
+    expect(JSON.stringify(trailProps(template()).AdvancedEventSelectors)).not.toContain('readOnly');
+  });
+
+  test('more selector values than CloudTrail allows fail synthesis with path and field', () => {
+    const { stack, trail } = build();
+    for (let i = 0; i < MAX_SELECTOR_VALUES; i++) {
+      trail.addDataEvents({ featureGroupArn: `arn:aws:sagemaker:eu-west-1:111111111111:feature-group/g${i}` });
+    }
+    expect(() => Template.fromStack(stack)).toThrow(/Test\/Audit: dataEvents: has too many selector values \(got 503; expected <= 500/);
+  });
+});
+
+describe('AuditTrail alarms', () => {
+  test('one metric filter per sensitive event class, on the trail log group', () => {
+    const t = build().template();
+    const names = Object.keys(SENSITIVE_EVENTS);
+    t.resourceCountIs('AWS::Logs::MetricFilter', names.length);
+    for (const name of names) {
+      t.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: { Ref: Match.stringLikeRegexp('AuditLogGroup') },
+        MetricTransformations: [{ MetricNamespace: 'CompliantMLOps/Audit', MetricName: name, MetricValue: '1' }],
+      });
+    }
+  });
+
+  test.each([
+    ['KeyDisabledOrScheduledForDeletion', ['kms.amazonaws.com', 'DisableKey', 'ScheduleKeyDeletion']],
+    ['ModelApprovalChanged', ['sagemaker.amazonaws.com', 'UpdateModelPackage', 'modelApprovalStatus']],
+    ['BucketPolicyChanged', ['PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketAcl']],
+    ['TrailChanged', ['StopLogging', 'DeleteTrail', 'UpdateTrail']],
+    ['IamPolicyChanged', ['PutRolePolicy', 'AttachRolePolicy', 'CreatePolicyVersion']],
+    ['UnauthorizedApiCalls', ['AccessDenied*', '*UnauthorizedOperation']],
+  ])('%s filter matches %j', (name, terms) => {
+    const t = build().template();
+    const filters = Object.values(t.findResources('AWS::Logs::MetricFilter')) as {
+      Properties: { FilterPattern: string; MetricTransformations: { MetricName: string }[] };
+    }[];
+    const filter = filters.find((f) => f.Properties.MetricTransformations[0].MetricName === name)!;
+    for (const term of terms) expect(filter.Properties.FilterPattern).toContain(term);
+  });
+
+  test('every alarm notifies the alert topic on ALARM and OK', () => {
+    const stack = testStack();
+    const alerts = new AlertTopic(stack, 'Alerts');
+    new AuditTrail(stack, 'Audit', { alertTopic: alerts.topic });
+    const t = Template.fromStack(stack);
+    const topicRef = { Ref: stack.getLogicalId(alerts.topic.node.defaultChild as never) };
+    t.resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(SENSITIVE_EVENTS).length);
+    t.resourceCountIs('AWS::SNS::Topic', 1);
+    for (const name of Object.keys(SENSITIVE_EVENTS)) {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: name,
+        Namespace: 'CompliantMLOps/Audit',
+        Statistic: 'Sum',
+        Period: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topicRef],
+        OKActions: [topicRef],
+      });
+    }
+  });
+
+  test('sensitive events alarm on the first occurrence; denied calls at the threshold', () => {
+    const { trail, template } = build({ unauthorizedApiCallsThreshold: 10 });
+    const t = template();
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'KeyDisabledOrScheduledForDeletion', Threshold: 1 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'UnauthorizedApiCalls', Threshold: 10 });
+    expect(Object.keys(trail.alarms)).toEqual(Object.keys(SENSITIVE_EVENTS));
+  });
+
+  test('a dedicated alert topic when none is given', () => {
+    const t = build().template();
+    t.resourceCountIs('AWS::SNS::Topic', 1);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('AuditAlerts') }] });
+  });
+
+  test('metricSensitiveEvent: namespace, name, sum over 5 minutes, overridable', () => {
+    const { trail } = build();
+    const m = trail.metricSensitiveEvent('TrailChanged');
+    expect(m.namespace).toBe('CompliantMLOps/Audit');
+    expect(m.metricName).toBe('TrailChanged');
+    expect(m.statistic).toBe('Sum');
+    expect(m.period.toMinutes()).toBe(5);
+    expect(trail.metricSensitiveEvent('TrailChanged', { period: Duration.hours(1) }).period.toHours()).toBe(1);
+  });
+});
+
+describe('AuditTrail grants', () => {
+  test('grantReadLogFiles: bucket policy on AWSLogs/ and decrypt on the key', () => {
+    const { stack, trail, template } = build();
+    const role = new iam.Role(stack, 'Investigator', { assumedBy: new iam.AccountRootPrincipal() });
+    trail.grantReadLogFiles(role);
+    const t = template();
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['s3:GetObject']),
+            Resource: { 'Fn::Join': ['', [Match.anyValue(), '/AWSLogs/*']] },
+          }),
+        ]),
+      },
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['kms:Decrypt', 'kms:DescribeKey'] })] },
+    });
+  });
+});
+
+describe('AuditTrail validation', () => {
+  test('logFileRetention shorter than the lock', () => {
+    expect(() => build({ objectLockRetention: Duration.days(400), logFileRetention: Duration.days(100) })).toThrow(
+      /^Test\/Audit: logFileRetention: is shorter than the object lock retention \(got Duration\.days\(100\); expected at least objectLockRetention \(400 days\)\)$/,
+    );
+  });
+
+  test('objectLockRetention out of range', () => {
+    expect(() => build({ objectLockRetention: Duration.hours(1) })).toThrow(/Test\/Audit: objectLockRetention: is out of range/);
+  });
+
+  test('invalid trail name', () => {
+    expect(() => build({ trailName: '-bad name' })).toThrow(/Test\/Audit: trailName: has an invalid format \(got "-bad name"/);
+  });
+
+  test('unknown object lock mode', () => {
+    expect(() => build({ objectLockMode: 'WORM' as never })).toThrow(/Test\/Audit: objectLockMode: is not an allowed value/);
+  });
+
+  test('threshold must be a positive integer', () => {
+    expect(() => build({ unauthorizedApiCallsThreshold: 0 })).toThrow(/Test\/Audit: unauthorizedApiCallsThreshold: is too small/);
+  });
+
+  test('log group retention must be a RetentionDays value', () => {
+    expect(() => build({ logGroupRetention: 17 as logs.RetentionDays })).toThrow(/Test\/Audit: logGroupRetention: is not an allowed value/);
+  });
+
+  test('malformed feature group ARN in props', () => {
+    expect(() => build({ dataEventFeatureGroups: [{ featureGroupArn: 'churn' }] })).toThrow(
+      /Test\/Audit: dataEventFeatureGroups\.0\.featureGroupArn: is not a feature group ARN \(got "churn"/,
+    );
+  });
+
+  test('addDataEvents rejects a malformed feature group ARN and a non-resource', () => {
+    const { trail } = build();
+    expect(() => trail.addDataEvents({ featureGroupArn: 'arn:aws:s3:::x' })).toThrow(
+      /Test\/Audit: addDataEvents\.resource\.featureGroupArn: is not a feature group ARN/,
+    );
+    expect(() => trail.addDataEvents({} as never)).toThrow(/Test\/Audit: addDataEvents\.resource: is neither a bucket nor a feature group/);
+  });
+
+  test('unknown props are rejected', () => {
+    expect(() => build({ isMultiRegionTrail: false } as never)).toThrow(/Test\/Audit: isMultiRegionTrail: is not a known prop/);
+  });
+
+  test('tokens pass through validation', () => {
+    const stack = testStack();
+    const name = new CfnParameter(stack, 'Name').valueAsString;
+    expect(() => new AuditTrail(stack, 'Audit', { trailName: name })).not.toThrow();
+  });
+
+  test('all problems in one error', () => {
+    expect(() => build({ trailName: 'x', unauthorizedApiCallsThreshold: -1 })).toThrow(/trailName[\s\S]*unauthorizedApiCallsThreshold/);
+  });
+});
+
+describe('AuditTrail nag', () => {
+  test('zero findings with defaults', () => {
+    expect(findingLines(build().stack)).toEqual([]);
+  });
+
+  test('zero findings with data events, shared keys and alert topic', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    const alerts = new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs });
+    const trail = new AuditTrail(stack, 'Audit', {
+      encryptionKey: keys.audit,
+      alertTopic: alerts.topic,
+      dataEventFeatureGroups: [{ featureGroupArn: FG_ARN }],
+    });
+    trail.addDataEvents(s3.Bucket.fromBucketName(stack, 'Models', 'models-bucket'));
+    expect(findingLines(stack)).toEqual([]);
+  });
+
+  test('zero findings in GOVERNANCE mode', () => {
+    expect(findingLines(build({ objectLockMode: 'GOVERNANCE' }).stack)).toEqual([]);
+  });
+});

@@ -1,0 +1,212 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { AuditClientFactory } from '../../lib/audit/clients';
+import { AwsFake, awsError, pageOutput } from '../support/aws-fake';
+
+/** The audit's fixed clock in tests. */
+export const NOW = new Date('2026-03-01T00:00:00Z');
+const DAY = 86_400_000;
+export const daysAgo = (n: number): Date => new Date(NOW.getTime() - n * DAY);
+
+export const ACCOUNT = '111111111111';
+export const keyArn = (id: string): string => `arn:aws:kms:eu-west-1:${ACCOUNT}:key/${id}`;
+
+/** A SageMaker/KMS/CloudWatch world the fake serves. */
+export interface World {
+  endpointConfigs: Record<string, unknown>[];
+  models: Record<string, unknown>[];
+  notebooks: Record<string, unknown>[];
+  domains: Record<string, unknown>[];
+  endpoints: Record<string, unknown>[];
+  trainingJobs: Record<string, unknown>[];
+  /** KeyMetadata by every reference that names it (id, ARN, alias). */
+  keys: Record<string, Record<string, unknown>>;
+  rotation: Record<string, boolean>;
+  /** Daily invocation sums per endpoint name. */
+  invocations: Record<string, number[]>;
+}
+
+function key(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    KeyId: id,
+    Arn: keyArn(id),
+    KeyManager: 'CUSTOMER',
+    KeyState: 'Enabled',
+    KeySpec: 'SYMMETRIC_DEFAULT',
+    Origin: 'AWS_KMS',
+    ...extra,
+  };
+}
+
+/**
+ * A world with one problem of each kind next to compliant resources:
+ * - endpoint configs: `good` (CMK, encrypted capture), `no-capture`, `plain-capture` (no capture key),
+ *   `no-kms`, `serverless` (exempt from the volume key)
+ * - keys: `k-good` (rotating; referenced by id, ARN and alias), `k-norotate`, `k-pending`, AWS managed `k-aws`
+ */
+export function standardWorld(): World {
+  const good = keyArn('k-good');
+  const keys: World['keys'] = {
+    [good]: key('k-good'),
+    'k-good': key('k-good'),
+    'alias/platform/models': key('k-good'),
+    [keyArn('k-norotate')]: key('k-norotate'),
+    [keyArn('k-pending')]: key('k-pending', { KeyState: 'PendingDeletion', DeletionDate: new Date('2026-03-20T00:00:00Z') }),
+    [keyArn('k-aws')]: key('k-aws', { KeyManager: 'AWS' }),
+  };
+  return {
+    endpointConfigs: [
+      {
+        EndpointConfigName: 'good',
+        KmsKeyId: good,
+        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 2 }],
+        DataCaptureConfig: { EnableCapture: true, KmsKeyId: 'alias/platform/models', DestinationS3Uri: 's3://c/', InitialSamplingPercentage: 100, CaptureOptions: [{ CaptureMode: 'Input' }] },
+      },
+      {
+        EndpointConfigName: 'no-capture',
+        KmsKeyId: 'k-good',
+        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.c5.xlarge', InitialInstanceCount: 1 }],
+      },
+      {
+        EndpointConfigName: 'plain-capture',
+        KmsKeyId: keyArn('k-pending'),
+        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+        DataCaptureConfig: { EnableCapture: true, DestinationS3Uri: 's3://c/', InitialSamplingPercentage: 10, CaptureOptions: [{ CaptureMode: 'Input' }] },
+      },
+      {
+        EndpointConfigName: 'no-kms',
+        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+        DataCaptureConfig: { EnableCapture: true, KmsKeyId: keyArn('k-aws'), DestinationS3Uri: 's3://c/', InitialSamplingPercentage: 10, CaptureOptions: [{ CaptureMode: 'Input' }] },
+      },
+      {
+        EndpointConfigName: 'serverless',
+        ProductionVariants: [{ VariantName: 'v1', ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } }],
+        DataCaptureConfig: { EnableCapture: true, KmsKeyId: good, DestinationS3Uri: 's3://c/', InitialSamplingPercentage: 10, CaptureOptions: [{ CaptureMode: 'Input' }] },
+      },
+    ],
+    models: [
+      { ModelName: 'isolated', EnableNetworkIsolation: true, VpcConfig: { SecurityGroupIds: ['sg-1'], Subnets: ['subnet-1'] } },
+      { ModelName: 'open' },
+    ],
+    notebooks: [
+      { NotebookInstanceName: 'locked', RootAccess: 'Disabled', DirectInternetAccess: 'Disabled', KmsKeyId: keyArn('k-norotate') },
+      { NotebookInstanceName: 'defaults' },
+    ],
+    domains: [
+      {
+        DomainId: 'd-good',
+        DomainName: 'studio',
+        AppNetworkAccessType: 'VpcOnly',
+        DefaultUserSettings: {
+          JupyterLabAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 60 } } },
+          CodeEditorAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 60 } } },
+        },
+      },
+      { DomainId: 'd-open', DomainName: 'sandbox', AppNetworkAccessType: 'PublicInternetOnly' },
+    ],
+    endpoints: [
+      {
+        EndpointName: 'busy',
+        EndpointConfigName: 'good',
+        CreationTime: daysAgo(90),
+        ProductionVariants: [{ VariantName: 'v1', CurrentInstanceCount: 2 }],
+      },
+      {
+        EndpointName: 'idle',
+        EndpointConfigName: 'good',
+        CreationTime: daysAgo(60),
+        ProductionVariants: [{ VariantName: 'v1', CurrentInstanceCount: 2 }],
+      },
+      {
+        EndpointName: 'new',
+        EndpointConfigName: 'no-capture',
+        CreationTime: daysAgo(5),
+        ProductionVariants: [{ VariantName: 'v1', CurrentInstanceCount: 1 }],
+      },
+      {
+        EndpointName: 'serverless-idle',
+        EndpointConfigName: 'serverless',
+        CreationTime: daysAgo(60),
+        ProductionVariants: [{ VariantName: 'v1', CurrentServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } }],
+      },
+    ],
+    trainingJobs: [
+      {
+        TrainingJobName: 'spot-ckpt',
+        CreationTime: daysAgo(3),
+        EnableManagedSpotTraining: true,
+        CheckpointConfig: { S3Uri: 's3://ckpt/' },
+        TrainingTimeInSeconds: 3000,
+        BillableTimeInSeconds: 1200,
+        OutputDataConfig: { S3OutputPath: 's3://out/', KmsKeyId: good },
+      },
+      { TrainingJobName: 'spot-nockpt', CreationTime: daysAgo(4), EnableManagedSpotTraining: true, TrainingTimeInSeconds: 100, BillableTimeInSeconds: 100 },
+      { TrainingJobName: 'on-demand', CreationTime: daysAgo(5), TrainingTimeInSeconds: 500, BillableTimeInSeconds: 500 },
+    ],
+    keys,
+    rotation: { 'k-good': true, 'k-norotate': false },
+    invocations: { busy: [0, 3, 0, 12], idle: [0, 0, 0] },
+  };
+}
+
+/** Registers every operation the audit calls, with lists paged `pageSize` at a time. */
+export function serve(fake: AwsFake, world: World, pageSize = 2): void {
+  const byName = <T extends Record<string, unknown>>(items: T[], field: string, input: Record<string, unknown>, what: string): T => {
+    const found = items.find((i) => i[field] === input[field]);
+    if (!found) throw awsError(400, 'ValidationException', `Could not find ${what} "${String(input[field])}".`);
+    return found;
+  };
+  const summaries = (items: Record<string, unknown>[], fields: string[]) =>
+    items.map((i) => Object.fromEntries(fields.map((f) => [f, i[f] ?? daysAgo(1)])));
+
+  fake.seedList('sagemaker', 'ListEndpointConfigs', 'EndpointConfigs', summaries(world.endpointConfigs, ['EndpointConfigName', 'CreationTime']), { pageSize });
+  fake.on('sagemaker', 'DescribeEndpointConfig', (input) => byName(world.endpointConfigs, 'EndpointConfigName', input, 'endpoint configuration'));
+  fake.seedList('sagemaker', 'ListModels', 'Models', summaries(world.models, ['ModelName', 'CreationTime']), { pageSize });
+  fake.on('sagemaker', 'DescribeModel', (input) => byName(world.models, 'ModelName', input, 'model'));
+  fake.seedList('sagemaker', 'ListNotebookInstances', 'NotebookInstances', summaries(world.notebooks, ['NotebookInstanceName']), { pageSize });
+  fake.on('sagemaker', 'DescribeNotebookInstance', (input) => byName(world.notebooks, 'NotebookInstanceName', input, 'notebook instance'));
+  fake.seedList('sagemaker', 'ListDomains', 'Domains', summaries(world.domains, ['DomainId', 'DomainName']), { pageSize });
+  fake.on('sagemaker', 'DescribeDomain', (input) => byName(world.domains, 'DomainId', input, 'domain'));
+  fake.on('sagemaker', 'ListEndpoints', (input) =>
+    pageOutput('Endpoints', summaries(world.endpoints, ['EndpointName', 'CreationTime']), input, { pageSize }),
+  );
+  fake.on('sagemaker', 'DescribeEndpoint', (input) => ({ EndpointStatus: 'InService', ...byName(world.endpoints, 'EndpointName', input, 'endpoint') }));
+  fake.on('sagemaker', 'ListTrainingJobs', (input) => {
+    const after = typeof input.CreationTimeAfter === 'number' ? input.CreationTimeAfter * 1000 : 0;
+    const jobs = world.trainingJobs.filter((j) => (j.CreationTime as Date).getTime() > after);
+    return pageOutput('TrainingJobSummaries', summaries(jobs, ['TrainingJobName', 'CreationTime']), input, { pageSize });
+  });
+  fake.on('sagemaker', 'DescribeTrainingJob', (input) => ({
+    TrainingJobStatus: 'Completed',
+    ...byName(world.trainingJobs, 'TrainingJobName', input, 'training job'),
+  }));
+  fake.on('kms', 'DescribeKey', (input) => {
+    const meta = world.keys[String(input.KeyId)];
+    if (!meta) throw awsError(400, 'NotFoundException', `Key '${String(input.KeyId)}' does not exist`);
+    return { KeyMetadata: meta };
+  });
+  fake.on('kms', 'GetKeyRotationStatus', (input) => {
+    const id = String(input.KeyId).split('/').pop()!;
+    return { KeyRotationEnabled: world.rotation[id] ?? false };
+  });
+  fake.on('cloudwatch', 'GetMetricData', (input) => {
+    const queries = input.MetricDataQueries as { Id: string; MetricStat: { Metric: { Dimensions: { Name: string; Value: string }[] } } }[];
+    return {
+      MetricDataResults: queries.map((q) => {
+        const endpoint = q.MetricStat.Metric.Dimensions.find((d) => d.Name === 'EndpointName')!.Value;
+        const values = world.invocations[endpoint] ?? [];
+        return { Id: q.Id, Label: 'Invocations', StatusCode: 'Complete', Values: values, Timestamps: values.map((_, i) => daysAgo(i + 1)) };
+      }),
+    };
+  });
+}
+
+/** A client factory pointing the real SDK clients at the fake. */
+export function fakeClients(fake: AwsFake, options: { maxAttempts?: number } = {}): AuditClientFactory {
+  return (o) => ({
+    sagemaker: new SageMakerClient(fake.clientConfig({ region: o.region, maxAttempts: options.maxAttempts })),
+    kms: new KMSClient(fake.clientConfig({ region: o.region, maxAttempts: options.maxAttempts })),
+    cloudwatch: new CloudWatchClient(fake.clientConfig({ region: o.region, maxAttempts: options.maxAttempts })),
+  });
+}

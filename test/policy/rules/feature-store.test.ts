@@ -1,0 +1,87 @@
+import { Fn, Stack } from 'aws-cdk-lib';
+import { CfnFeatureGroup, CfnFeatureGroupProps } from 'aws-cdk-lib/aws-sagemaker';
+import { describe, expect, it } from 'vitest';
+import { KEY_ARN, reported, ruleIds, THREW } from '../fixtures';
+
+const compliant: CfnFeatureGroupProps = {
+  featureGroupName: 'customers-v1',
+  recordIdentifierFeatureName: 'customer_id',
+  eventTimeFeatureName: 'event_time',
+  featureDefinitions: [
+    { featureName: 'customer_id', featureType: 'String' },
+    { featureName: 'event_time', featureType: 'String' },
+  ],
+  onlineStoreConfig: { EnableOnlineStore: true, SecurityConfig: { KmsKeyId: KEY_ARN } },
+  offlineStoreConfig: {
+    S3StorageConfig: { S3Uri: 's3://ml-features/offline', KmsKeyId: KEY_ARN },
+    TableFormat: 'Iceberg',
+  },
+  tags: [{ key: 'data-classification', value: 'confidential' }],
+};
+
+function group(props: Partial<CfnFeatureGroupProps> = {}): Stack {
+  const stack = new Stack();
+  new CfnFeatureGroup(stack, 'Group', { ...compliant, ...props });
+  return stack;
+}
+
+function threw(stack: Stack, rule: string): void {
+  const r = reported(stack, rule);
+  expect(r.map((x) => x.ruleName)).toEqual([`MLOps-${rule}`]);
+  expect(r[0].description).toMatch(THREW);
+}
+
+describe('MLOps-SageMakerFeatureGroupOnlineStoreKMS', () => {
+  const rule = 'SageMakerFeatureGroupOnlineStoreKMS';
+  it('passes an online store with a CMK and ignores a disabled online store', () => {
+    expect(ruleIds(group(), rule)).toEqual([]);
+    expect(ruleIds(group({ onlineStoreConfig: { EnableOnlineStore: false } }), rule)).toEqual([]);
+  });
+  it('flags an enabled online store without a key', () => {
+    expect(ruleIds(group({ onlineStoreConfig: { EnableOnlineStore: true } }), rule)).toEqual([
+      `MLOps-${rule}`,
+    ]);
+  });
+  it('reports EnableOnlineStore behind Fn::If instead of crashing', () => {
+    threw(group({ onlineStoreConfig: { EnableOnlineStore: Fn.conditionIf('C', true, false) } }), rule);
+  });
+});
+
+describe('MLOps-SageMakerFeatureGroupOfflineStoreKMS', () => {
+  const rule = 'SageMakerFeatureGroupOfflineStoreKMS';
+  it('passes an offline store with a CMK and ignores a group without one', () => {
+    expect(ruleIds(group(), rule)).toEqual([]);
+    expect(ruleIds(group({ offlineStoreConfig: undefined }), rule)).toEqual([]);
+  });
+  it('flags an offline store without a key', () => {
+    expect(
+      ruleIds(
+        group({ offlineStoreConfig: { S3StorageConfig: { S3Uri: 's3://ml-features/offline' } } }),
+        rule,
+      ),
+    ).toEqual([`MLOps-${rule}`]);
+  });
+  it('reports a storage config behind Fn::If instead of crashing', () => {
+    threw(
+      group({
+        offlineStoreConfig: {
+          S3StorageConfig: Fn.conditionIf('C', { S3Uri: 's3://a' }, { S3Uri: 's3://b' }),
+        },
+      }),
+      rule,
+    );
+  });
+});
+
+describe('MLOps-SageMakerFeatureGroupDataClassification', () => {
+  const rule = 'SageMakerFeatureGroupDataClassification';
+  it('passes a classified group', () => {
+    expect(ruleIds(group(), rule)).toEqual([]);
+  });
+  it('flags a group without the tag, or with an empty one', () => {
+    expect(ruleIds(group({ tags: [] }), rule)).toEqual([`MLOps-${rule}`]);
+    expect(ruleIds(group({ tags: [{ key: 'data-classification', value: ' ' }] }), rule)).toEqual([
+      `MLOps-${rule}`,
+    ]);
+  });
+});

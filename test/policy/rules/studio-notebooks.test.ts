@@ -1,0 +1,191 @@
+import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import {
+  CfnDomain,
+  CfnDomainProps,
+  CfnNotebookInstance,
+  CfnNotebookInstanceProps,
+  CfnUserProfile,
+} from 'aws-cdk-lib/aws-sagemaker';
+import { describe, expect, it } from 'vitest';
+import { KEY_ARN, ROLE_ARN, reported, ruleIds, THREW } from '../fixtures';
+
+const idle = {
+  appLifecycleManagement: { idleSettings: { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: 60 } },
+};
+const compliantDomain: CfnDomainProps = {
+  domainName: 'ml',
+  authMode: 'IAM',
+  vpcId: 'vpc-0a1b2c3d',
+  subnetIds: ['subnet-0a1b2c3d'],
+  appNetworkAccessType: 'VpcOnly',
+  kmsKeyId: KEY_ARN,
+  defaultUserSettings: { executionRole: ROLE_ARN, jupyterLabAppSettings: idle },
+};
+
+function domain(props: Partial<CfnDomainProps> = {}): Stack {
+  const stack = new Stack();
+  new CfnDomain(stack, 'Domain', { ...compliantDomain, ...props });
+  return stack;
+}
+
+function threw(stack: Stack, rule: string): void {
+  const r = reported(stack, rule);
+  expect(r.map((x) => x.ruleName)).toEqual([`MLOps-${rule}`]);
+  expect(r[0].description).toMatch(THREW);
+}
+
+function paramStack(): [Stack, string] {
+  const stack = new Stack();
+  return [stack, new CfnParameter(stack, 'P', { type: 'String' }).valueAsString];
+}
+
+describe('MLOps-SageMakerStudioDomainVpcOnly', () => {
+  const rule = 'SageMakerStudioDomainVpcOnly';
+  it('passes VpcOnly', () => expect(ruleIds(domain(), rule)).toEqual([]));
+  it('flags the PublicInternetOnly default and the explicit value', () => {
+    expect(ruleIds(domain({ appNetworkAccessType: undefined }), rule)).toEqual([`MLOps-${rule}`]);
+    expect(ruleIds(domain({ appNetworkAccessType: 'PublicInternetOnly' }), rule)).toEqual([`MLOps-${rule}`]);
+  });
+  it('reports a parameter instead of crashing', () => {
+    const [stack, p] = paramStack();
+    new CfnDomain(stack, 'Domain', { ...compliantDomain, appNetworkAccessType: p });
+    threw(stack, rule);
+  });
+});
+
+describe('MLOps-SageMakerStudioDomainKMS', () => {
+  const rule = 'SageMakerStudioDomainKMS';
+  it('passes a CMK', () => expect(ruleIds(domain(), rule)).toEqual([]));
+  it('flags a domain without a key', () =>
+    expect(ruleIds(domain({ kmsKeyId: undefined }), rule)).toEqual([`MLOps-${rule}`]));
+  it('reports a key behind Fn::If instead of crashing', () => {
+    threw(domain({ kmsKeyId: Fn.conditionIf('C', KEY_ARN, Fn.ref('AWS::NoValue')).toString() }), rule);
+  });
+});
+
+describe('MLOps-SageMakerStudioDomainIdleShutdown', () => {
+  const rule = 'SageMakerStudioDomainIdleShutdown';
+  it('passes idle shutdown on JupyterLab or on Code Editor', () => {
+    expect(ruleIds(domain(), rule)).toEqual([]);
+    const codeEditorOnly = { executionRole: ROLE_ARN, codeEditorAppSettings: idle };
+    expect(ruleIds(domain({ defaultUserSettings: codeEditorOnly }), rule)).toEqual([]);
+  });
+  it('flags a domain without idle shutdown', () => {
+    expect(ruleIds(domain({ defaultUserSettings: { executionRole: ROLE_ARN } }), rule)).toEqual([
+      `MLOps-${rule}`,
+    ]);
+  });
+  it('flags a domain that disables it for another app', () => {
+    const disabled = { appLifecycleManagement: { idleSettings: { lifecycleManagement: 'DISABLED' } } };
+    const settings = {
+      executionRole: ROLE_ARN,
+      jupyterLabAppSettings: idle,
+      codeEditorAppSettings: disabled,
+    };
+    expect(ruleIds(domain({ defaultUserSettings: settings }), rule)).toEqual([`MLOps-${rule}`]);
+  });
+  it('reports a parameter instead of crashing', () => {
+    const [stack, p] = paramStack();
+    const settings = {
+      executionRole: ROLE_ARN,
+      jupyterLabAppSettings: { appLifecycleManagement: { idleSettings: { lifecycleManagement: p } } },
+    };
+    new CfnDomain(stack, 'Domain', { ...compliantDomain, defaultUserSettings: settings });
+    threw(stack, rule);
+  });
+});
+
+describe('MLOps-SageMakerStudioUserProfileIdleShutdown', () => {
+  const rule = 'SageMakerStudioUserProfileIdleShutdown';
+  function profile(userSettings?: CfnUserProfile.UserSettingsProperty): Stack {
+    const stack = new Stack();
+    new CfnUserProfile(stack, 'Profile', { domainId: 'd-123', userProfileName: 'alice', userSettings });
+    return stack;
+  }
+  it('passes a profile that keeps the domain default or enables it', () => {
+    expect(ruleIds(profile(), rule)).toEqual([]);
+    expect(ruleIds(profile({ jupyterLabAppSettings: idle }), rule)).toEqual([]);
+  });
+  it('flags each app whose idle shutdown the profile disables', () => {
+    const disabled = { appLifecycleManagement: { idleSettings: { lifecycleManagement: 'DISABLED' } } };
+    expect(
+      ruleIds(profile({ jupyterLabAppSettings: disabled, codeEditorAppSettings: disabled }), rule),
+    ).toEqual([`MLOps-${rule}[CodeEditor]`, `MLOps-${rule}[JupyterLab]`]);
+  });
+  it('reports settings behind Fn::If instead of crashing', () => {
+    const stack = new Stack();
+    new CfnUserProfile(stack, 'Profile', {
+      domainId: 'd-123',
+      userProfileName: 'bob',
+      userSettings: { jupyterLabAppSettings: Fn.conditionIf('C', {}, {}) },
+    });
+    threw(stack, rule);
+  });
+});
+
+const compliantNotebook: CfnNotebookInstanceProps = {
+  instanceType: 'ml.t3.medium',
+  roleArn: ROLE_ARN,
+  kmsKeyId: KEY_ARN,
+  subnetId: 'subnet-0a1b2c3d',
+  securityGroupIds: ['sg-0a1b2c3d'],
+  directInternetAccess: 'Disabled',
+  rootAccess: 'Disabled',
+  instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: '2' },
+  lifecycleConfigName: 'auto-stop',
+};
+
+function notebook(props: Partial<CfnNotebookInstanceProps> = {}): Stack {
+  const stack = new Stack();
+  new CfnNotebookInstance(stack, 'Notebook', { ...compliantNotebook, ...props });
+  return stack;
+}
+
+describe('MLOps-SageMakerNotebookRootAccessDisabled', () => {
+  const rule = 'SageMakerNotebookRootAccessDisabled';
+  it('passes root access disabled', () => expect(ruleIds(notebook(), rule)).toEqual([]));
+  it('flags the Enabled default', () =>
+    expect(ruleIds(notebook({ rootAccess: undefined }), rule)).toEqual([`MLOps-${rule}`]));
+  it('reports a parameter instead of crashing', () => {
+    const [stack, p] = paramStack();
+    new CfnNotebookInstance(stack, 'Notebook', { ...compliantNotebook, rootAccess: p });
+    threw(stack, rule);
+  });
+});
+
+describe('MLOps-SageMakerNotebookIMDSv2', () => {
+  const rule = 'SageMakerNotebookIMDSv2';
+  it('passes IMDSv2', () => expect(ruleIds(notebook(), rule)).toEqual([]));
+  it('flags IMDSv1 and the default', () => {
+    expect(
+      ruleIds(
+        notebook({ instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: '1' } }),
+        rule,
+      ),
+    ).toEqual([`MLOps-${rule}`]);
+    expect(ruleIds(notebook({ instanceMetadataServiceConfiguration: undefined }), rule)).toEqual([
+      `MLOps-${rule}`,
+    ]);
+  });
+  it('reports a parameter instead of crashing', () => {
+    const [stack, p] = paramStack();
+    new CfnNotebookInstance(stack, 'Notebook', {
+      ...compliantNotebook,
+      instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: p },
+    });
+    threw(stack, rule);
+  });
+});
+
+describe('MLOps-SageMakerNotebookLifecycleConfig', () => {
+  const rule = 'SageMakerNotebookLifecycleConfig';
+  it('passes a lifecycle config', () => expect(ruleIds(notebook(), rule)).toEqual([]));
+  it('flags a notebook without one', () =>
+    expect(ruleIds(notebook({ lifecycleConfigName: undefined }), rule)).toEqual([`MLOps-${rule}`]));
+  it('reports a name behind Fn::If instead of crashing', () => {
+    threw(
+      notebook({ lifecycleConfigName: Fn.conditionIf('C', 'a', Fn.ref('AWS::NoValue')).toString() }),
+      rule,
+    );
+  });
+});

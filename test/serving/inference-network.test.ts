@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { createDomainKey } from '../../constructs/encryption/encryption-keys';
+import { INTERFACE_ENDPOINT_SERVICES, InferenceNetwork } from '../../constructs/serving/inference-network';
+import { InferenceNetworkProps } from '../../constructs/serving/inference-network';
+import { findingLines, testStack } from '../support/nag';
+
+function build(props: InferenceNetworkProps = {}) {
+  const stack = testStack();
+  const network = new InferenceNetwork(stack, 'Net', props);
+  return { stack, network, template: Template.fromStack(stack) };
+}
+
+function buildError(props: InferenceNetworkProps): string {
+  try {
+    build(props);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('InferenceNetwork', () => {
+  it('has isolated subnets only, in two zones, and no internet or NAT gateway', () => {
+    const { template, network } = build();
+    template.resourceCountIs('AWS::EC2::Subnet', 2);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourcePropertiesCountIs('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false }, 2);
+    template.resourcePropertiesCountIs('AWS::EC2::Route', { DestinationCidrBlock: '0.0.0.0/0' }, 0);
+    expect(network.vpc.isolatedSubnets).toHaveLength(2);
+    expect(network.vpc.publicSubnets).toHaveLength(0);
+    expect(network.vpc.privateSubnets).toHaveLength(0);
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.64.0.0/16' });
+  });
+
+  it('uses the zones and CIDR it is given', () => {
+    const { template } = build({ cidr: '10.10.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] });
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.10.0.0/16' });
+    template.resourceCountIs('AWS::EC2::Subnet', 3);
+    template.hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone: 'eu-west-1c' });
+  });
+
+  it('has an interface endpoint with private DNS for each AWS API the platform calls, and an S3 gateway', () => {
+    const { template, network } = build();
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', INTERFACE_ENDPOINT_SERVICES.length + 1);
+    for (const service of ['sagemaker.api', 'sagemaker.runtime', 'sts', 'logs', 'monitoring', 'kms', 'ecr.api', 'ecr.dkr']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        ServiceName: `com.amazonaws.eu-west-1.${service}`,
+        VpcEndpointType: 'Interface',
+        PrivateDnsEnabled: true,
+        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^NetEndpointSecurityGroup'), 'GroupId'] }],
+      });
+      expect(network.interfaceEndpoints[service]).toBeDefined();
+    }
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] },
+      VpcEndpointType: 'Gateway',
+    });
+  });
+
+  it('restricts every endpoint policy to principals of the account', () => {
+    const { template } = build();
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')) as {
+      Properties: { PolicyDocument: { Statement: { Condition: unknown; Principal: unknown }[] } };
+    }[];
+    expect(endpoints).toHaveLength(INTERFACE_ENDPOINT_SERVICES.length + 1);
+    for (const e of endpoints) {
+      expect(e.Properties.PolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' } } }),
+      ]);
+    }
+  });
+
+  it('admits only HTTPS from the VPC to the endpoints and nothing out', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'HTTPS from inside the VPC to the AWS interface endpoints',
+      SecurityGroupIngress: [{ CidrIp: '10.64.0.0/16', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: 'HTTPS from the VPC' }],
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
+    });
+  });
+
+  it('writes all flow logs to a CMK-encrypted log group with retention', () => {
+    const { template } = build({ flowLogRetention: logs.RetentionDays.SIX_MONTHS });
+    template.hasResourceProperties('AWS::EC2::FlowLog', {
+      TrafficType: 'ALL',
+      LogDestinationType: 'cloud-watch-logs',
+      ResourceType: 'VPC',
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetKey'), 'Arn'] },
+      RetentionInDays: 180,
+    });
+  });
+
+  it('encrypts flow logs with the key it is given', () => {
+    const stack = testStack();
+    const key = createDomainKey(stack, 'Logs', 'logs');
+    new InferenceNetwork(stack, 'Net', { encryptionKey: key });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': ['Logs', 'Arn'] } });
+    template.resourceCountIs('AWS::KMS::Key', 1);
+  });
+
+  it('selects the isolated subnets for workloads', () => {
+    const { network } = build();
+    expect(network.vpc.selectSubnets(network.subnets).subnets).toEqual(network.vpc.isolatedSubnets);
+  });
+
+  it('refuses a malformed CIDR and a single zone, naming each field', () => {
+    const message = buildError({ cidr: '10.64.0.0/8', availabilityZones: ['eu-west-1a'] });
+    expect(message).toContain('Test/Net: cidr: has an invalid format (got "10.64.0.0/8";');
+    expect(message).toContain('Test/Net: availabilityZones: is too small (got ["eu-west-1a"]; expected >= 2 items)');
+  });
+
+  it('has zero findings with default props', () => {
+    const { stack } = build();
+    expect(findingLines(stack)).toEqual([]);
+  });
+});

@@ -1,0 +1,547 @@
+import { describe, expect, it } from 'vitest';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { InferenceNetwork } from '../../constructs/serving/inference-network';
+import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
+import { IsolatedEndpointProps } from '../../constructs/serving/isolated-endpoint-props';
+import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { findingLines, testStack } from '../support/nag';
+
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+const SHADOW_DIGEST = `sha256:${'b'.repeat(64)}`;
+
+interface Fixture {
+  stack: Stack;
+  endpoint: IsolatedEndpoint;
+  template: () => Template;
+  alerts: AlertTopic;
+  bucket: SecureBucket;
+}
+
+function base(stack: Stack): Omit<IsolatedEndpointProps, 'alertTopic'> & { alerts: AlertTopic } {
+  const network = new InferenceNetwork(stack, 'Net');
+  const bucket = new SecureBucket(stack, 'Models', { keyDomain: 'models' });
+  const alerts = new AlertTopic(stack, 'Alerts');
+  return {
+    environment: 'prod',
+    vpc: network.vpc,
+    imageRepository: ecr.Repository.fromRepositoryName(stack, 'Repo', 'churn'),
+    imageDigest: DIGEST,
+    modelBucket: bucket,
+    modelDataKey: 'models/churn/1/model.tar.gz',
+    alerts,
+  };
+}
+
+function build(overrides: Partial<IsolatedEndpointProps> = {}, stack: Stack = testStack()): Fixture {
+  const { alerts, ...props } = base(stack);
+  const endpoint = new IsolatedEndpoint(stack, 'Ep', { ...props, alertTopic: alerts.topic, ...overrides });
+  return { stack, endpoint, alerts, bucket: props.modelBucket, template: () => Template.fromStack(stack) };
+}
+
+function buildError(overrides: Partial<IsolatedEndpointProps>): string {
+  try {
+    build(overrides);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected a validation error');
+}
+
+function ruleIds(stack: Stack): string[] {
+  return [...new Set(findingLines(stack).map((l) => l.split(' @ ')[0]))].sort();
+}
+
+describe('IsolatedEndpoint model', () => {
+  it('enables network isolation and runs in the isolated subnets with its own security group', () => {
+    const { template } = build();
+    template().hasResourceProperties('AWS::SageMaker::Model', {
+      EnableNetworkIsolation: true,
+      VpcConfig: {
+        Subnets: [{ Ref: Match.stringLikeRegexp('^NetisolatedSubnet1') }, { Ref: Match.stringLikeRegexp('^NetisolatedSubnet2') }],
+        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^EpSecurityGroup'), 'GroupId'] }],
+      },
+    });
+  });
+
+  it('pins the image by digest in the private repository and reads the artifact from the model bucket', () => {
+    const { template } = build();
+    template().hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: {
+        Image: { 'Fn::Join': ['', ['111111111111.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, `/churn@${DIGEST}`]] },
+        ModelDataUrl: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^Models') }, '/models/churn/1/model.tar.gz']] },
+        Mode: 'SingleModel',
+      },
+    });
+  });
+
+  it('allows only HTTPS egress from the model security group', () => {
+    const { template } = build();
+    template().hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('models of'),
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS to AWS endpoints' }],
+    });
+  });
+
+  it('pre-creates the container log group, encrypted and with retention', () => {
+    const { template, endpoint } = build();
+    template().hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: `/aws/sagemaker/Endpoints/${endpoint.endpointName}`,
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EpLogKey'), 'Arn'] },
+      RetentionInDays: 365,
+    });
+  });
+});
+
+describe('IsolatedEndpoint execution role', () => {
+  function statements(fixture: Fixture): { Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
+    const policies = fixture.template().findResources('AWS::IAM::ManagedPolicy', {
+      Properties: { Description: 'Permissions of Test/Ep/Role' },
+    });
+    const [policy] = Object.values(policies) as { Properties: { PolicyDocument: { Statement: [] } } }[];
+    return policy.Properties.PolicyDocument.Statement;
+  }
+
+  it('reads exactly the artifact object and decrypts with its key', () => {
+    const s = statements(build());
+    expect(s.find((x) => x.Sid === 'ReadModelArtifact')).toEqual({
+      Sid: 'ReadModelArtifact',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Models/), 'Arn'] }, '/models/churn/1/model.tar.gz']] },
+    });
+    expect(s.find((x) => x.Sid === 'DecryptModelArtifact')?.Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+  });
+
+  it('pulls only from its repository; the registry token alone takes Resource "*"', () => {
+    const s = statements(build());
+    expect(s.find((x) => x.Sid === 'PullImage')).toMatchObject({
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:111111111111:repository/churn']] },
+    });
+    expect(s.find((x) => x.Sid === 'RegistryToken')).toMatchObject({ Action: 'ecr:GetAuthorizationToken', Resource: '*' });
+  });
+
+  it('writes logs only to its log group and metrics only to the endpoint namespace', () => {
+    const s = statements(build());
+    expect(s.find((x) => x.Sid === 'ContainerLogs')).toMatchObject({
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^EpLogs/), 'Arn'] },
+    });
+    expect(s.find((x) => x.Sid === 'EndpointMetrics')).toMatchObject({
+      Action: 'cloudwatch:PutMetricData',
+      Condition: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/Endpoints' } },
+    });
+    expect(s.find((x) => x.Sid === 'NetworkInterfacesInVpc')?.Condition).toMatchObject({ ArnEquals: { 'ec2:Vpc': expect.anything() } });
+  });
+
+  it('carries no wildcard action', () => {
+    const actions = statements(build()).flatMap((x) => (Array.isArray(x.Action) ? x.Action : [x.Action]));
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+  });
+
+  it('may write captures under the capture prefix, through the bucket policy', () => {
+    const { template, endpoint } = build();
+    template().hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
+            Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EpRole'), 'Arn'] } },
+            Resource: { 'Fn::Join': ['', [Match.anyValue(), `/data-capture/${endpoint.endpointName}/*`]] },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('IsolatedEndpoint endpoint config', () => {
+  it('encrypts volumes with a CMK and captures input and output to an encrypted prefix', () => {
+    const { template, endpoint } = build();
+    template().hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EpKey'), 'Arn'] },
+      DataCaptureConfig: {
+        EnableCapture: true,
+        InitialSamplingPercentage: 100,
+        CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ModelsKey'), 'Arn'] },
+        DestinationS3Uri: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^Models') }, `/data-capture/${endpoint.endpointName}/`]] },
+        CaptureContentTypeHeader: { CsvContentTypes: ['text/csv'], JsonContentTypes: ['application/json'] },
+      },
+    });
+  });
+
+  it('starts two ml.m5.large instances in the production variant', () => {
+    const { template } = build();
+    template().hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [
+        { VariantName: 'primary', InstanceType: 'ml.m5.large', InitialInstanceCount: 2, InitialVariantWeight: 1, ModelName: Match.anyValue() },
+      ],
+      ShadowProductionVariants: Match.absent(),
+    });
+  });
+
+  it('names each configuration after its content, so a changed config never collides', () => {
+    const name = (overrides: Partial<IsolatedEndpointProps>) => {
+      const { template } = build(overrides);
+      const config = Object.values(template().findResources('AWS::SageMaker::EndpointConfig'))[0] as {
+        Properties: { EndpointConfigName: string };
+      };
+      return config.Properties.EndpointConfigName;
+    };
+    const a = name({});
+    expect(a).toMatch(/^test-ep-[0-9a-f]{8}-[0-9a-f]{8}$/);
+    expect(name({})).toBe(a);
+    expect(name({ instanceType: 'ml.c5.xlarge' })).not.toBe(a);
+    expect(name({ captureSamplingPercent: 20 })).not.toBe(a);
+  });
+
+  it('adds a shadow variant that receives a copy of the configured share of traffic', () => {
+    const { template } = build({ shadowVariant: { imageDigest: SHADOW_DIGEST, modelDataKey: 'models/churn/2/model.tar.gz', trafficPercent: 20 } });
+    template().resourceCountIs('AWS::SageMaker::Model', 2);
+    template().hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ShadowProductionVariants: [
+        {
+          VariantName: 'shadow',
+          InitialVariantWeight: 0.2,
+          InstanceType: 'ml.m5.large',
+          InitialInstanceCount: 1,
+          ModelName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EpShadowModel'), 'ModelName'] },
+        },
+      ],
+    });
+    template().hasResourceProperties('AWS::SageMaker::Model', {
+      EnableNetworkIsolation: true,
+      PrimaryContainer: Match.objectLike({ Image: { 'Fn::Join': ['', Match.arrayWith([`/churn@${SHADOW_DIGEST}`])] } }),
+    });
+  });
+});
+
+describe('IsolatedEndpoint rollout', () => {
+  it('rolls out blue/green with a 10% canary and rolls back on the error and latency alarms', () => {
+    const { template } = build();
+    template().hasResourceProperties('AWS::SageMaker::Endpoint', {
+      RetainAllVariantProperties: true,
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: {
+          TerminationWaitInSeconds: 600,
+          TrafficRoutingConfiguration: { Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 }, WaitIntervalInSeconds: 300 },
+        },
+        AutoRollbackConfiguration: {
+          Alarms: [
+            { AlarmName: { Ref: Match.stringLikeRegexp('^EpInvocation5XXErrorsAlarm') } },
+            { AlarmName: { Ref: Match.stringLikeRegexp('^EpInvocation4XXErrorsAlarm') } },
+            { AlarmName: { Ref: Match.stringLikeRegexp('^EpModelLatencyAlarm') } },
+          ],
+        },
+      },
+    });
+  });
+
+  it('shifts linearly in equal steps', () => {
+    const { template } = build({ deploymentStrategy: 'linear', linearStepPercent: 20, trafficWait: Duration.minutes(2) });
+    template().hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: { Type: 'LINEAR', LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 20 }, WaitIntervalInSeconds: 120 },
+        },
+        AutoRollbackConfiguration: { Alarms: Match.anyValue() },
+      },
+    });
+  });
+
+  it('rolls in batches and rolls back all at once', () => {
+    const { template } = build({ deploymentStrategy: 'rolling', rollingBatchPercent: 50 });
+    template().hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: Match.absent(),
+        RollingUpdatePolicy: {
+          MaximumBatchSize: { Type: 'CAPACITY_PERCENT', Value: 50 },
+          RollbackMaximumBatchSize: { Type: 'CAPACITY_PERCENT', Value: 100 },
+          WaitIntervalInSeconds: 300,
+        },
+        AutoRollbackConfiguration: { Alarms: Match.anyValue() },
+      },
+    });
+  });
+
+  it('keeps a stable endpoint name and points at the generated configuration', () => {
+    const { template, endpoint } = build({ endpointName: 'churn-prod' });
+    expect(endpoint.endpointName).toBe('churn-prod');
+    template().hasResourceProperties('AWS::SageMaker::Endpoint', {
+      EndpointName: 'churn-prod',
+      EndpointConfigName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EpConfig'), 'EndpointConfigName'] },
+    });
+  });
+});
+
+describe('IsolatedEndpoint autoscaling', () => {
+  it('tracks invocations per instance on the variant, between the initial count and twice that', () => {
+    const { template, endpoint } = build();
+    template().hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ServiceNamespace: 'sagemaker',
+      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      ResourceId: `endpoint/${endpoint.endpointName}/variant/primary`,
+      MinCapacity: 2,
+      MaxCapacity: 4,
+    });
+    template().hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 100,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+        ScaleInCooldown: 300,
+        ScaleOutCooldown: 60,
+      },
+    });
+    const target = Object.values(template().findResources('AWS::ApplicationAutoScaling::ScalableTarget'))[0] as { DependsOn: string[] };
+    expect(target.DependsOn.some((d) => d.startsWith('Ep6'))).toBe(true);
+  });
+
+  it('adds scheduled capacity for known peaks', () => {
+    const { template } = build({
+      maxCapacity: 10,
+      scheduledCapacity: [
+        { schedule: appscaling.Schedule.cron({ hour: '7', minute: '45' }), minCapacity: 6, maxCapacity: 10, timeZone: 'Europe/Paris' },
+        { schedule: appscaling.Schedule.cron({ hour: '20', minute: '0' }), minCapacity: 2, maxCapacity: 4 },
+      ],
+    });
+    template().hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MaxCapacity: 10,
+      ScheduledActions: [
+        {
+          Schedule: 'cron(45 7 * * ? *)',
+          ScalableTargetAction: { MinCapacity: 6, MaxCapacity: 10 },
+          ScheduledActionName: 'Schedule0',
+          Timezone: 'Europe/Paris',
+        },
+        { Schedule: 'cron(0 20 * * ? *)', ScalableTargetAction: { MinCapacity: 2, MaxCapacity: 4 }, ScheduledActionName: 'Schedule1' },
+      ],
+    });
+  });
+});
+
+describe('IsolatedEndpoint alarms', () => {
+  it('alarms on 5XX, 4XX, latency p99, CPU and disk, each notifying the alert topic', () => {
+    const { template, endpoint } = build();
+    const topicRef = { Ref: Match.stringLikeRegexp('^Alerts') };
+    const cases: [string, string, Record<string, unknown>][] = [
+      ['Invocation5XXErrors', 'AWS/SageMaker', { Statistic: 'Sum', Threshold: 5, Period: 60, EvaluationPeriods: 2 }],
+      ['Invocation4XXErrors', 'AWS/SageMaker', { Statistic: 'Sum', Threshold: 5 }],
+      ['ModelLatency', 'AWS/SageMaker', { ExtendedStatistic: 'p99', Threshold: 1_000_000 }],
+      // ml.m5.large has 2 vCPUs: 80% of each is 160 in the summed metric.
+      ['CPUUtilization', '/aws/sagemaker/Endpoints', { Statistic: 'Average', Threshold: 160, Period: 300 }],
+      ['DiskUtilization', '/aws/sagemaker/Endpoints', { Statistic: 'Average', Threshold: 80 }],
+    ];
+    for (const [metric, namespace, extra] of cases) {
+      template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Namespace: namespace,
+        Dimensions: [
+          { Name: 'EndpointName', Value: endpoint.endpointName },
+          { Name: 'VariantName', Value: 'primary' },
+        ],
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topicRef],
+        OKActions: [topicRef],
+        ...extra,
+      });
+    }
+    template().resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'GPUUtilization' }, 0);
+  });
+
+  it('alarms on GPU utilization for GPU instance types', () => {
+    const { template } = build({ instanceType: 'ml.g5.xlarge' });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'GPUUtilization', Namespace: '/aws/sagemaker/Endpoints', Threshold: 80 });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 320 });
+  });
+});
+
+describe('IsolatedEndpoint validation', () => {
+  it('refuses an image tag instead of a digest', () => {
+    expect(buildError({ imageDigest: 'v1.2.3' })).toMatch(
+      /^Test\/Ep: imageDigest: is a tag, not a digest \(tags can be moved to another image\) \(got "v1.2.3"; expected sha256:<64 lowercase hex digits>\)$/,
+    );
+  });
+
+  it('refuses a malformed digest, also for the shadow variant', () => {
+    const message = buildError({
+      imageDigest: 'sha256:abc',
+      shadowVariant: { imageDigest: 'latest', modelDataKey: 'm/2/model.tar.gz', trafficPercent: 10 },
+    });
+    expect(message).toContain('Test/Ep: imageDigest: is not a valid digest');
+    expect(message).toContain('Test/Ep: shadowVariant.imageDigest: is a tag, not a digest');
+  });
+
+  it('refuses a prod endpoint with one instance', () => {
+    expect(buildError({ initialInstanceCount: 1, minCapacity: 2 })).toMatch(
+      /^Test\/Ep: initialInstanceCount: a prod endpoint needs at least two instances .* \(got 1; expected >= 2 when environment is "prod"\)$/,
+    );
+  });
+
+  it('refuses a prod minimum capacity below two', () => {
+    expect(buildError({ minCapacity: 1 })).toContain('Test/Ep: minCapacity: autoscaling would take a prod endpoint below two instances');
+  });
+
+  it('refuses a canary above half the capacity', () => {
+    expect(buildError({ canaryPercent: 60 })).toMatch(/^Test\/Ep: canaryPercent: a canary larger than half the capacity .*\(got 60; expected <= 50/);
+  });
+
+  it('refuses a step size for another strategy', () => {
+    expect(buildError({ deploymentStrategy: 'rolling', canaryPercent: 10 })).toContain(
+      'Test/Ep: canaryPercent: applies only to the "canary" deployment strategy (got 10 with deploymentStrategy "rolling"',
+    );
+  });
+
+  it('refuses a minimum capacity above the maximum', () => {
+    expect(buildError({ minCapacity: 5, maxCapacity: 3 })).toBe(
+      'Test/Ep: maxCapacity: is below the minimum capacity (got 3; expected >= minCapacity (5))',
+    );
+  });
+
+  it('refuses a scheduled minimum above its maximum', () => {
+    expect(
+      buildError({ scheduledCapacity: [{ schedule: appscaling.Schedule.rate(Duration.hours(1)), minCapacity: 4, maxCapacity: 3 }] }),
+    ).toContain('Test/Ep: scheduledCapacity.0.maxCapacity: is below the scheduled minimum capacity (got 3;');
+  });
+
+  it('refuses serverless inference while network isolation is required, naming the prop', () => {
+    expect(buildError({ serverless: { memorySizeMb: 2048, maxConcurrency: 5 } })).toMatch(
+      /^Test\/Ep: serverless: serverless inference supports neither VPC nor network isolation.*expected no serverless \(instance-based variants\), or networkIsolation: false/,
+    );
+  });
+
+  it('reports every problem at once, before any child exists', () => {
+    const stack = testStack();
+    const { alerts, ...props } = base(stack);
+    const before = stack.node.findAll().length;
+    expect(() =>
+      new IsolatedEndpoint(stack, 'Ep', { ...props, alertTopic: alerts.topic, imageDigest: 'latest', initialInstanceCount: 1, canaryPercent: 80 }),
+    ).toThrow(/imageDigest/);
+    expect(stack.node.tryFindChild('Ep')?.node.children.length ?? 0).toBe(0);
+    expect(stack.node.findAll().length).toBe(before + 1);
+    const message = buildError({ initialInstanceCount: 1, canaryPercent: 80, minCapacity: 2 });
+    expect(message.split('\n')).toHaveLength(2);
+  });
+
+  it('lets tokens through validation', () => {
+    const digest = Lazy.string({ produce: () => DIGEST });
+    const { template } = build({ imageDigest: digest });
+    template().hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: Match.objectLike({ Image: { 'Fn::Join': ['', Match.arrayWith([`/churn@${DIGEST}`])] } }),
+    });
+  });
+});
+
+describe('IsolatedEndpoint grants, metrics and imports', () => {
+  it('grants invoke on the endpoint ARN only', () => {
+    const { stack, endpoint, template } = build({ endpointName: 'Churn-Prod' });
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    endpoint.grantInvoke(role);
+    template().hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: 'sagemaker:InvokeEndpoint',
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:endpoint/churn-prod']] },
+          },
+        ],
+      },
+    });
+  });
+
+  it('fills in metric dimensions with documented defaults', () => {
+    const { stack, endpoint } = build({ endpointName: 'churn' });
+    const resolve = (m: unknown) => stack.resolve(m);
+    expect(resolve(endpoint.metricInvocations())).toMatchObject({
+      namespace: 'AWS/SageMaker',
+      metricName: 'Invocations',
+      statistic: 'Sum',
+      dimensions: { EndpointName: 'churn', VariantName: 'primary' },
+    });
+    expect(endpoint.metricInvocations().period.toSeconds()).toBe(60);
+    expect(endpoint.metricModelLatency().statistic).toBe('p99');
+    expect(endpoint.metricInvocation5XXErrors().metricName).toBe('Invocation5XXErrors');
+    expect(endpoint.metricInvocation4XXErrors().metricName).toBe('Invocation4XXErrors');
+    expect(endpoint.metricInvocationsPerInstance().metricName).toBe('InvocationsPerInstance');
+    expect(endpoint.metricOverheadLatency().metricName).toBe('OverheadLatency');
+    for (const m of [endpoint.metricCPUUtilization(), endpoint.metricMemoryUtilization(), endpoint.metricGPUUtilization(), endpoint.metricDiskUtilization()]) {
+      expect(m.namespace).toBe('/aws/sagemaker/Endpoints');
+      expect(m.statistic).toBe('Average');
+    }
+    const shadow = endpoint.metricInvocations({ variantName: 'shadow', statistic: 'SampleCount', period: Duration.minutes(5) });
+    expect(shadow.dimensions).toEqual({ EndpointName: 'churn', VariantName: 'shadow' });
+    expect(shadow.statistic).toBe('SampleCount');
+    expect(shadow.period.toMinutes()).toBe(5);
+  });
+
+  it('imports by name and by ARN', () => {
+    const stack = testStack();
+    const byName = IsolatedEndpoint.fromEndpointName(stack, 'ByName', 'Churn');
+    expect(byName.endpointName).toBe('Churn');
+    expect(stack.resolve(byName.endpointArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:endpoint/churn']],
+    });
+    expect(byName.invocationTimeout.toSeconds()).toBe(60);
+    const byArn = IsolatedEndpoint.fromEndpointArn(stack, 'ByArn', 'arn:aws:sagemaker:eu-west-1:222222222222:endpoint/fraud', 'blue');
+    expect(byArn.endpointName).toBe('fraud');
+    expect(byArn.metricInvocations().dimensions).toEqual({ EndpointName: 'fraud', VariantName: 'blue' });
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    byArn.grantInvoke(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'sagemaker:InvokeEndpoint', Resource: 'arn:aws:sagemaker:eu-west-1:222222222222:endpoint/fraud' }] },
+    });
+  });
+
+  it('refuses an ARN that is not an endpoint ARN', () => {
+    expect(() => IsolatedEndpoint.fromEndpointArn(testStack(), 'Bad', 'arn:aws:s3:::bucket')).toThrow(
+      /^Test: endpointArn: is not a SageMaker endpoint ARN \(got "arn:aws:s3:::bucket"/,
+    );
+  });
+});
+
+describe('IsolatedEndpoint policy packs', () => {
+  it('has zero findings with default props', () => {
+    const { stack } = build();
+    expect(findingLines(stack)).toEqual([]);
+  });
+
+  it('has zero findings with a shadow variant, rolling updates and schedules', () => {
+    const { stack } = build({
+      deploymentStrategy: 'rolling',
+      shadowVariant: { imageDigest: SHADOW_DIGEST, modelDataKey: 'models/churn/2/model.tar.gz', trafficPercent: 5 },
+      scheduledCapacity: [{ schedule: appscaling.Schedule.cron({ hour: '8', minute: '0' }), minCapacity: 3, maxCapacity: 4 }],
+    });
+    expect(findingLines(stack)).toEqual([]);
+  });
+
+  it('networkIsolation: false yields exactly MLOps-SageMakerModelNetworkIsolation', () => {
+    const { stack } = build({ networkIsolation: false });
+    expect(findingLines(stack)).toEqual(['MLOps-SageMakerModelNetworkIsolation @ Test/Ep/Model']);
+  });
+
+  it('one instance outside prod yields exactly MLOps-SageMakerEndpointConfigInstanceCount', () => {
+    const { stack } = build({ environment: 'dev', initialInstanceCount: 1 });
+    expect(findingLines(stack)).toEqual(['MLOps-SageMakerEndpointConfigInstanceCount[primary] @ Test/Ep/Config']);
+  });
+
+  it('serverless with networkIsolation: false yields exactly the isolation and VPC findings', () => {
+    const { stack, template } = build({ environment: 'dev', networkIsolation: false, serverless: { memorySizeMb: 2048, maxConcurrency: 5 } });
+    template().hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [Match.objectLike({ ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } })],
+      DataCaptureConfig: Match.absent(),
+      KmsKeyId: Match.anyValue(),
+    });
+    template().hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' } }, AutoRollbackConfiguration: Match.anyValue() },
+    });
+    template().resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+    expect(ruleIds(stack)).toEqual(['MLOps-SageMakerModelNetworkIsolation', 'MLOps-SageMakerModelVpcConfig']);
+  });
+});
