@@ -10,6 +10,7 @@ export * from './storage/tiered-dataset-bucket';
 export * from './monitoring/alert-topic';
 export * from './serving';
 export * from './feature-store';
+export * from './training';
 export * from './cost/cost-guardrails';
 export * from './audit';
 export * from '../lib/policy';

@@ -5,6 +5,7 @@ import { PlatformConfig } from './config';
 import { addAuditTrail } from './audit';
 import { addFeatureStore } from './feature-store';
 import { ServingStack } from './serving';
+import { addTraining } from './training';
 import { PlatformStack } from './platform-stack';
 
 /** Options of {@link buildPlatform} used by tests and benchmarks. */
@@ -25,6 +26,7 @@ export function buildPlatform(
   const platform = new PlatformStack(app, `${config.prefix}-platform`, { env, config });
   addAuditTrail(platform, { objectLockMode: config.environment === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE' });
   addFeatureStore(platform);
+  addTraining(platform);
 
   // One stack per served model: CloudFormation's 500-resource limit applies per stack.
   const models = options.servedModels === undefined ? config.servedModels : demoModels(options.servedModels);

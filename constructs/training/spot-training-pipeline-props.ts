@@ -1,0 +1,322 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { z } from 'zod';
+import { constructRef, durationBetween, refs, tokenOr } from '../core/validate';
+import { SecureBucket } from '../storage/secure-bucket';
+import { TieredDatasetBucket } from '../storage/tiered-dataset-bucket';
+import { MAX_TRAINING_DURATION } from './defaults';
+import { IModelRegistry } from './model-registry';
+import { MetricComparison } from './pipeline-definition';
+
+/** A metric the training container prints, captured from its logs by a regular expression. */
+export interface TrainingMetricDefinition {
+  /** The metric name, e.g. `validation:auc`. */
+  readonly name: string;
+  /** A regular expression whose first group is the value, e.g. `validation-auc=([0-9.]+)`. */
+  readonly regex: string;
+}
+
+/** The evaluation (processing) step that scores the trained model. */
+export interface EvaluationOptions {
+  /** The evaluation image, pinned by digest (see {@link ModelImageRepository.imageUri}). */
+  readonly imageUri: string;
+  /**
+   * The repository of the evaluation image, for the pull grant.
+   * @default - the training image's repository
+   */
+  readonly imageRepository?: ecr.IRepository;
+  /** The command the container runs, e.g. `['python3', '/opt/program/evaluate.py']`. */
+  readonly entrypoint: string[];
+  /**
+   * The processing instance type (must be in the allowlist).
+   * @default 'ml.m5.xlarge'
+   */
+  readonly instanceType?: string;
+  /**
+   * The dataset channel scored, mounted at `/opt/ml/processing/input/data`.
+   * @default 'test'
+   */
+  readonly channel?: string;
+  /**
+   * The JSON report the container writes under `/opt/ml/processing/evaluation/`; the
+   * registration gate reads its metric from it.
+   * @default 'evaluation.json'
+   */
+  readonly reportFileName?: string;
+  /**
+   * How long evaluation may run.
+   * @default Duration.hours(1)
+   */
+  readonly maxRuntime?: Duration;
+}
+
+/** Registers the model only when a metric clears a threshold. */
+export interface RegistrationGateOptions {
+  /**
+   * With `evaluation`: the JSON path of the metric in the evaluation report, e.g.
+   * `metrics.auc.value`. Without it: the name of one of `metricDefinitions` (its final value).
+   */
+  readonly metric: string;
+  /** The threshold the metric must clear. */
+  readonly threshold: number;
+  /**
+   * How the metric is compared with the threshold.
+   * @default 'GreaterThanOrEqualTo'
+   */
+  readonly comparison?: MetricComparison;
+}
+
+/** How risky the model's use is, as the model card records it. */
+export type ModelRiskRating = 'High' | 'Medium' | 'Low' | 'Unknown';
+
+/** Props for {@link SpotTrainingPipeline}. */
+export interface SpotTrainingPipelineProps {
+  /**
+   * The pipeline name.
+   * @default - a name unique to this construct's path
+   */
+  readonly pipelineName?: string;
+  /**
+   * The training image URI, pinned by digest (`<registry>/<repository>@sha256:<64 hex>`); a tag
+   * can be moved to another image, so a tag-only URI is rejected.
+   */
+  readonly trainingImageUri: string;
+  /** The ECR repository the images come from; the execution role may pull from it only. */
+  readonly imageRepository: ecr.IRepository;
+  /**
+   * The image that serves the registered model, pinned by digest.
+   * @default - the training image
+   */
+  readonly inferenceImageUri?: string;
+  /**
+   * The training instance type; its family must be in `allowedInstanceFamilies`.
+   * @default 'ml.g5.xlarge'
+   */
+  readonly instanceType?: string;
+  /**
+   * The instance families this pipeline may use (training and evaluation).
+   * @default DEFAULT_TRAINING_INSTANCE_FAMILIES (current G and P GPU families, m5/m6i/m7i, c5/c6i/c7i, r5/r6i/r7i)
+   */
+  readonly allowedInstanceFamilies?: string[];
+  /**
+   * The number of training instances (distributed training above 1).
+   * @default 1
+   */
+  readonly instanceCount?: number;
+  /**
+   * The size of each instance's ML storage volume, in GB.
+   * @default 50
+   */
+  readonly volumeSizeGb?: number;
+  /**
+   * Managed spot training: up to 90% cheaper than on-demand, at the price of interruptions that
+   * checkpoints recover from.
+   * @default true
+   */
+  readonly useSpotInstances?: boolean;
+  /**
+   * Checkpoints to `s3://<artifact bucket>/checkpoints/<pipeline>/<execution id>/`, synced from
+   * `/opt/ml/checkpoints`. May be turned off only without spot instances.
+   * @default true
+   */
+  readonly checkpoints?: boolean;
+  /**
+   * The longest the training may run (billable time). At most 28 days.
+   * @default Duration.hours(24)
+   */
+  readonly maxRuntime?: Duration;
+  /**
+   * The longest the job may take including time waiting for spot capacity; at least `maxRuntime`.
+   * Only with spot instances.
+   * @default - twice `maxRuntime`, at most 28 days
+   */
+  readonly maxWait?: Duration;
+  /**
+   * How many times a step is retried after a capacity error (`SageMaker.CAPACITY_ERROR`),
+   * with the interval doubling each time.
+   * @default 5
+   */
+  readonly capacityRetryAttempts?: number;
+  /**
+   * The first wait before a capacity retry.
+   * @default Duration.minutes(5)
+   */
+  readonly capacityRetryInterval?: Duration;
+  /**
+   * Hyperparameters, each declared as a String pipeline parameter `hp_<name>` with this default,
+   * so an execution can override them.
+   * @default - none
+   */
+  readonly hyperparameters?: Record<string, string | number | boolean>;
+  /**
+   * Metrics captured from the training logs.
+   * @default - none
+   */
+  readonly metricDefinitions?: TrainingMetricDefinition[];
+  /** The dataset bucket; the channels are read from `datasetPrefix(datasetName, <DatasetVersion>)`. */
+  readonly datasetBucket: TieredDatasetBucket;
+  /** The dataset name under the bucket's datasets prefix. */
+  readonly datasetName: string;
+  /**
+   * The dataset version trained on by default; declared as the `DatasetVersion` pipeline parameter
+   * and recorded as a tag on the training job and the model version (lineage).
+   */
+  readonly datasetVersion: string;
+  /**
+   * The input channels: one sub-prefix each of the dataset version.
+   * @default ['train', 'validation']
+   */
+  readonly inputChannels?: string[];
+  /**
+   * Where model artifacts, checkpoints and evaluation reports go.
+   * @default - a new SecureBucket with the `models` key
+   */
+  readonly artifactBucket?: SecureBucket;
+  /**
+   * The key that encrypts the instances' volumes and the job outputs.
+   * @default - the artifact bucket's key
+   */
+  readonly encryptionKey?: kms.IKey;
+  /** The VPC the jobs run in (isolated subnets with endpoints, e.g. InferenceNetwork). */
+  readonly vpc: ec2.IVpc;
+  /**
+   * The subnets the jobs run in.
+   * @default - the VPC's isolated subnets, else its private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * The jobs' security groups.
+   * @default - one that admits traffic only from itself (distributed training) and sends only to itself and HTTPS
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /** The registry the model is registered into. */
+  readonly modelRegistry: IModelRegistry;
+  /**
+   * The approval status of new model versions. `Approved` skips the review gate and trips
+   * `MLOps` pipeline rules; use it only for low-risk models with an acknowledgment.
+   * @default 'PendingManualApproval'
+   */
+  readonly modelApprovalStatus?: 'PendingManualApproval' | 'Approved';
+  /** What the model is for and what it must not be used for (model card `intended_uses`). */
+  readonly intendedUse: string;
+  /** The risk rating of the model's use (model card `risk_rating`). */
+  readonly riskRating: ModelRiskRating;
+  /** Who answers for the model: a team or person (model card `model_owner`). */
+  readonly modelOwner: string;
+  /**
+   * Content types the model accepts and returns.
+   * @default ['application/json']
+   */
+  readonly contentTypes?: string[];
+  /**
+   * Instance types reviewers may deploy the model on.
+   * @default ['ml.m5.xlarge']
+   */
+  readonly inferenceInstanceTypes?: string[];
+  /**
+   * An evaluation step scoring the trained model.
+   * @default - no evaluation step
+   */
+  readonly evaluation?: EvaluationOptions;
+  /**
+   * A condition step: the model is registered only when the metric clears the threshold;
+   * otherwise the execution fails with a message.
+   * @default - every trained model is registered (for review)
+   */
+  readonly registrationGate?: RegistrationGateOptions;
+  /**
+   * An EventBridge Scheduler expression that starts the pipeline, e.g. `cron(0 3 ? * MON *)`.
+   * @default - no schedule
+   */
+  readonly schedule?: string;
+  /**
+   * The time zone of `schedule`.
+   * @default 'UTC'
+   */
+  readonly scheduleTimeZone?: string;
+}
+
+/** Whether a (possibly token-bearing) image URI ends with a literal `@sha256:<64 hex>`. */
+export function isPinnedImageUri(uri: string): boolean {
+  return /@sha256:[0-9a-f]{64}$/.test(uri);
+}
+
+/** An image URI pinned by digest; a URI that is one opaque token is left to deploy time. */
+const pinnedImage = z.string().refine((v) => (Token.isUnresolved(v) && !v.includes('@')) || isPinnedImageUri(v), {
+  message: 'is not pinned by digest',
+  params: { expected: '<registry>/<repository>@sha256:<64 hex>' },
+});
+
+const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
+const SEGMENT = /^[a-zA-Z0-9!_.*'()-]+$/;
+const duration = durationBetween(Duration.seconds(1), MAX_TRAINING_DURATION);
+const comparison = z.enum(['GreaterThanOrEqualTo', 'GreaterThan', 'LessThanOrEqualTo', 'LessThan']);
+
+/** The zod schema of {@link SpotTrainingPipelineProps}. */
+export const spotTrainingPipelineSchema = z.strictObject({
+  pipelineName: tokenOr(z.string().regex(NAME)).optional(),
+  trainingImageUri: pinnedImage,
+  imageRepository: constructRef<ecr.IRepository>('ecr.IRepository', ['repositoryArn', 'repositoryUriForDigest']),
+  inferenceImageUri: pinnedImage.optional(),
+  instanceType: z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/).optional(),
+  allowedInstanceFamilies: z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1).optional(),
+  instanceCount: z.number().int().min(1).max(100).optional(),
+  volumeSizeGb: z.number().int().min(1).max(16384).optional(),
+  useSpotInstances: z.boolean().optional(),
+  checkpoints: z.boolean().optional(),
+  maxRuntime: duration.optional(),
+  maxWait: duration.optional(),
+  capacityRetryAttempts: z.number().int().min(1).max(20).optional(),
+  capacityRetryInterval: durationBetween(Duration.seconds(1), Duration.hours(6)).optional(),
+  hyperparameters: z
+    .record(z.string().regex(/^[A-Za-z0-9_-]{1,61}$/), z.union([z.string().max(2500), z.number(), z.boolean()]))
+    .optional(),
+  metricDefinitions: z
+    .array(z.strictObject({ name: z.string().min(1).max(255), regex: z.string().min(1).max(500) }))
+    .max(40)
+    .optional(),
+  datasetBucket: constructRef<TieredDatasetBucket>('TieredDatasetBucket', ['datasetPrefix', 'grantReadDatasets']),
+  datasetName: z.string().regex(SEGMENT),
+  datasetVersion: z.string().regex(SEGMENT).max(256),
+  inputChannels: z.array(z.string().regex(/^[A-Za-z0-9.\-_]{1,64}$/)).min(1).max(20).optional(),
+  artifactBucket: constructRef<SecureBucket>('SecureBucket', ['grantWritePrefix', 's3UriForPrefix']).optional(),
+  encryptionKey: refs.key.optional(),
+  vpc: refs.vpc,
+  vpcSubnets: z.custom<ec2.SubnetSelection>((v) => typeof v === 'object' && v !== null).optional(),
+  securityGroups: z.array(refs.securityGroup).min(1).max(5).optional(),
+  modelRegistry: z.custom<IModelRegistry>(
+    (v) => typeof v === 'object' && v !== null && 'modelPackageGroupName' in v && 'grantRegister' in v,
+    { params: { expected: 'an IModelRegistry' }, message: 'is not a model registry' },
+  ),
+  modelApprovalStatus: z.enum(['PendingManualApproval', 'Approved']).optional(),
+  intendedUse: z.string().min(1).max(2048),
+  riskRating: z.enum(['High', 'Medium', 'Low', 'Unknown']),
+  modelOwner: z.string().min(1).max(1024),
+  contentTypes: z.array(z.string().min(1)).min(1).optional(),
+  inferenceInstanceTypes: z.array(z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/)).min(1).optional(),
+  evaluation: z
+    .strictObject({
+      imageUri: pinnedImage,
+      imageRepository: constructRef<ecr.IRepository>('ecr.IRepository', ['repositoryArn']).optional(),
+      entrypoint: z.array(z.string().min(1)).min(1),
+      instanceType: z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/).optional(),
+      channel: z.string().regex(/^[A-Za-z0-9.\-_]{1,64}$/).optional(),
+      reportFileName: z.string().regex(/^[A-Za-z0-9._-]+\.json$/).optional(),
+      maxRuntime: durationBetween(Duration.minutes(1), Duration.days(5)).optional(),
+    })
+    .optional(),
+  registrationGate: z
+    .strictObject({
+      metric: z.string().min(1).max(255),
+      threshold: z.number().finite(),
+      comparison: comparison.optional(),
+    })
+    .optional(),
+  schedule: z
+    .string()
+    .regex(/^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(.+\))$/)
+    .optional(),
+  scheduleTimeZone: z.string().min(1).optional(),
+});

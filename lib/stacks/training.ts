@@ -1,0 +1,54 @@
+import { ModelImageRepository } from '../../constructs/training/model-image-repository';
+import { ModelRegistry } from '../../constructs/training/model-registry';
+import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
+import { PlatformStack } from './platform-stack';
+
+/**
+ * The digest the reference training pipeline runs. A placeholder until the first image is pushed
+ * (`aws ecr describe-images` prints the real one); synth needs no registry access.
+ */
+export const REFERENCE_TRAINING_IMAGE_DIGEST = `sha256:${'0'.repeat(64)}`;
+
+/** What {@link addTraining} added. */
+export interface PlatformTraining {
+  readonly images: ModelImageRepository;
+  readonly registry: ModelRegistry;
+  readonly pipeline: SpotTrainingPipeline;
+}
+
+/**
+ * Adds the reference training capability to the platform stack: the model image repository, a
+ * model registry whose approval changes go to the alert topic, and a weekly managed-spot training
+ * pipeline with evaluation and a registration gate.
+ */
+export function addTraining(stack: PlatformStack): PlatformTraining {
+  const images = new ModelImageRepository(stack, 'ModelImages', { encryptionKey: stack.keys.models });
+  const registry = new ModelRegistry(stack, 'ModelRegistry', {
+    modelPackageGroupName: 'churn-model',
+    description: 'Customer churn model versions, reviewed before deployment',
+    alertTopic: stack.alerts.topic,
+  });
+  const imageUri = images.imageUri(REFERENCE_TRAINING_IMAGE_DIGEST);
+  const pipeline = new SpotTrainingPipeline(stack, 'ChurnTraining', {
+    pipelineName: 'churn-training',
+    trainingImageUri: imageUri,
+    imageRepository: images.repository,
+    encryptionKey: stack.keys.models,
+    datasetBucket: stack.datasets,
+    datasetName: 'churn',
+    datasetVersion: '1',
+    vpc: stack.network.vpc,
+    vpcSubnets: stack.network.subnets,
+    modelRegistry: registry,
+    intendedUse: 'Ranks customers by churn risk for retention offers; not for credit, pricing or employment decisions',
+    riskRating: 'Medium',
+    modelOwner: 'ml-platform-team',
+    hyperparameters: { epochs: 20, learning_rate: 0.05 },
+    metricDefinitions: [{ name: 'validation:auc', regex: 'validation-auc=([0-9.]+)' }],
+    evaluation: { imageUri, entrypoint: ['python3', '/opt/program/evaluate.py'] },
+    registrationGate: { metric: 'metrics.auc.value', threshold: 0.75 },
+    schedule: 'cron(0 3 ? * MON *)',
+  });
+  images.grantPull(pipeline.executionRole);
+  return { images, registry, pipeline };
+}

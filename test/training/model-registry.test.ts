@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ScopedRole } from '../../constructs/core/scoped-role';
+import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { ModelRegistry, ModelRegistryProps } from '../../constructs/training/model-registry';
+import { findingLines, testStack } from '../support/nag';
+
+function registry(props: Partial<ModelRegistryProps> = {}) {
+  const stack = testStack();
+  const alerts = new AlertTopic(stack, 'Alerts');
+  return { stack, alerts, registry: new ModelRegistry(stack, 'Registry', { alertTopic: alerts.topic, ...props }) };
+}
+
+describe('ModelRegistry', () => {
+  it('creates a model package group with a generated lowercase name by default', () => {
+    const { stack, registry: r } = registry();
+    expect(r.modelPackageGroupName).toMatch(/^test-registry-[a-z0-9]+$/);
+    Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::ModelPackageGroup', {
+      ModelPackageGroupName: r.modelPackageGroupName,
+      ModelPackageGroupPolicy: Match.absent(),
+    });
+  });
+
+  it('routes approval-status changes to the alert topic with a dead-letter queue', () => {
+    const { stack } = registry({ modelPackageGroupName: 'churn' });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.sagemaker'],
+        'detail-type': ['SageMaker Model Package State Change'],
+        detail: { ModelPackageGroupName: ['churn'], ModelApprovalStatus: ['PendingManualApproval', 'Approved', 'Rejected'] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: Match.stringLikeRegexp('^Alerts') },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RegistryDeadLetters'), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 10 },
+        }),
+      ],
+    });
+    t.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it('adds a cross-account read policy for promotion', () => {
+    const { stack } = registry({ modelPackageGroupName: 'churn', crossAccountReadAccounts: ['222222222222'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::ModelPackageGroup', {
+      ModelPackageGroupPolicy: {
+        Statement: [
+          Match.objectLike({
+            Principal: { AWS: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':iam::222222222222:root'])] }) },
+            Action: ['sagemaker:DescribeModelPackage', 'sagemaker:DescribeModelPackageGroup', 'sagemaker:ListModelPackages'],
+          }),
+        ],
+      },
+    });
+  });
+
+  it('grants register and approve scoped to the group and its versions', () => {
+    const { stack, registry: r } = registry({ modelPackageGroupName: 'Churn' });
+    const pipeline = new ScopedRole(stack, 'PipelineRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const reviewer = new ScopedRole(stack, 'Reviewer', { assumedBy: new iam.AccountRootPrincipal() });
+    r.grantRegister(pipeline);
+    r.grantApprove(reviewer);
+    const t = Template.fromStack(stack);
+    const resources = [
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:model-package-group/churn']] },
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:model-package/churn/*']] },
+    ];
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: Match.arrayWith(['sagemaker:CreateModelPackage']), Resource: resources })] },
+    });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: Match.arrayWith(['sagemaker:UpdateModelPackage']), Resource: resources })] },
+    });
+  });
+
+  it('rejects an invalid name and account', () => {
+    expect(() => registry({ modelPackageGroupName: 'bad_name' })).toThrow(/^Test\/Registry: modelPackageGroupName: /);
+    expect(() => registry({ crossAccountReadAccounts: ['123'] })).toThrow(/^Test\/Registry: crossAccountReadAccounts\.0: has an invalid format/);
+  });
+
+  it('imports by name', () => {
+    const stack = testStack();
+    const r = ModelRegistry.fromModelPackageGroupName(stack, 'Imported', 'churn');
+    expect(stack.resolve(r.modelPackageArnPattern)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:model-package/churn/*']],
+    });
+  });
+
+  it('has zero findings with defaults and with a cross-account policy', () => {
+    expect(findingLines(registry().stack)).toEqual([]);
+    expect(findingLines(registry({ crossAccountReadAccounts: ['222222222222'] }).stack)).toEqual([]);
+  });
+});

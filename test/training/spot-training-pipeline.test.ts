@@ -1,0 +1,425 @@
+import { describe, expect, it } from 'vitest';
+import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import { PropsValidationError } from '../../constructs/core/validate';
+import { DEFAULT_TRAINING_INSTANCE_FAMILIES } from '../../constructs/training/defaults';
+import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
+import { findingLines } from '../support/nag';
+import { DIGEST, EVAL_DIGEST, minimalProps, pipelineWith, trainingFixture } from './fixtures';
+import { PLACEHOLDER, schemaErrors, synthesizedDefinition, unrepairedErrors } from './pipeline-schema';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function steps(pipeline: SpotTrainingPipeline): Json[] {
+  return synthesizedDefinition(pipeline.resource).Steps as Json[];
+}
+function trainArgs(pipeline: SpotTrainingPipeline): Json {
+  return steps(pipeline)[0].Arguments as Json;
+}
+function errorOf(fn: () => unknown): PropsValidationError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof PropsValidationError) return e;
+    throw e;
+  }
+  throw new Error('expected a PropsValidationError');
+}
+function policyStatements(stack: Stack, pathFragment: string): Json[] {
+  const t = Template.fromStack(stack).toJSON() as Json;
+  return Object.entries(t.Resources as Json)
+    .filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && String(r.Properties.Description).includes(pathFragment))
+    .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Json[]);
+}
+const gated = {
+  evaluation: { imageUri: `111111111111.dkr.ecr.eu-west-1.amazonaws.com/eval@${EVAL_DIGEST}`, entrypoint: ['python3', '/opt/program/evaluate.py'] },
+  registrationGate: { metric: 'metrics.auc.value', threshold: 0.8 },
+};
+
+/**
+ * Removes the four constructs the published schema predates (see pipeline-schema.ts), turning
+ * joins and JSON reads into plain strings.
+ */
+function withoutRepairs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutRepairs);
+  if (typeof node !== 'object' || node === null) return node;
+  const o = node as Json;
+  if (o['Std:Join']) return (o['Std:Join'].Values as unknown[]).map((v) => (typeof v === 'string' ? v : PLACEHOLDER)).join('');
+  if (o['Std:JsonGet']) return { Get: 'Steps.Evaluate.PropertyFiles' };
+  const out: Json = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'PropertyFiles' || k === 'ModelApprovalStatus') continue;
+    out[k] = withoutRepairs(v);
+  }
+  return out;
+}
+
+describe('SpotTrainingPipeline definition', () => {
+  it('validates against the pipeline definition schema with defaults', () => {
+    const { pipeline } = pipelineWith();
+    expect(schemaErrors(synthesizedDefinition(pipeline.resource))).toEqual([]);
+  });
+
+  it('validates with every optional step and prop', () => {
+    const f = trainingFixture();
+    const { pipeline } = pipelineWith(
+      {
+        hyperparameters: { epochs: 10, learning_rate: 0.1, early_stop: true },
+        metricDefinitions: [{ name: 'validation:auc', regex: 'auc=([0-9.]+)' }],
+        evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST), instanceType: 'ml.c6i.2xlarge', channel: 'holdout' },
+        registrationGate: { ...gated.registrationGate, comparison: 'GreaterThan' },
+        instanceCount: 2,
+        schedule: 'rate(7 days)',
+      },
+      f,
+    );
+    const definition = synthesizedDefinition(pipeline.resource);
+    expect((definition.Steps as Json[]).map((s) => s.Type)).toEqual(['Training', 'Processing', 'Condition']);
+    expect(schemaErrors(definition)).toEqual([]);
+  });
+
+  it('validates with a gate on a training metric (no evaluation step)', () => {
+    const { pipeline } = pipelineWith({
+      metricDefinitions: [{ name: 'validation:auc', regex: 'auc=([0-9.]+)' }],
+      registrationGate: { metric: 'validation:auc', threshold: 0.7 },
+    });
+    const definition = synthesizedDefinition(pipeline.resource);
+    expect(schemaErrors(definition)).toEqual([]);
+    const condition = (definition.Steps as Json[])[1];
+    expect(condition.Arguments.Conditions[0].LeftValue).toEqual({ Get: "Steps.Train.FinalMetricDataList['validation:auc'].Value" });
+  });
+
+  it('validates without spot instances and checkpoints', () => {
+    const { pipeline } = pipelineWith({ useSpotInstances: false, checkpoints: false });
+    expect(schemaErrors(synthesizedDefinition(pipeline.resource))).toEqual([]);
+  });
+
+  it('differs from the published schema only by the four documented repairs', () => {
+    const f = trainingFixture();
+    const { pipeline } = pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } }, f);
+    const definition = synthesizedDefinition(pipeline.resource);
+    expect(unrepairedErrors(definition)).not.toEqual([]);
+    expect(unrepairedErrors(withoutRepairs(definition))).toEqual([]);
+  });
+
+  it('renders as an Fn::Join whose literal parts and placeholders are JSON', () => {
+    const { pipeline } = pipelineWith();
+    const resolved = Stack.of(pipeline).resolve(pipeline.resource.pipelineDefinition) as Json;
+    expect(resolved.PipelineDefinitionBody['Fn::Join'][0]).toBe('');
+    expect(() => synthesizedDefinition(pipeline.resource)).not.toThrow();
+  });
+});
+
+describe('SpotTrainingPipeline secure defaults', () => {
+  it('turns managed spot on with MaxWait = 2 x MaxRuntime', () => {
+    const args = trainArgs(pipelineWith().pipeline);
+    expect(args.EnableManagedSpotTraining).toBe(true);
+    expect(args.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 86400, MaxWaitTimeInSeconds: 172800 });
+  });
+
+  it('caps the default MaxWait at 28 days', () => {
+    const args = trainArgs(pipelineWith({ maxRuntime: Duration.days(20) }).pipeline);
+    expect(args.StoppingCondition.MaxWaitTimeInSeconds).toBe(28 * 86400);
+  });
+
+  it('checkpoints to a per-execution prefix of the artifact bucket at /opt/ml/checkpoints', () => {
+    const { pipeline } = pipelineWith();
+    const join = pipeline.definition.Steps[0].Arguments.CheckpointConfig as Json;
+    expect(join.LocalPath).toBe('/opt/ml/checkpoints');
+    const values = join.S3Uri['Std:Join'].Values as unknown[];
+    expect(values[1]).toEqual({ Get: 'Execution.PipelineExecutionId' });
+    expect(String(values[0])).toMatch(/^s3:\/\/.+\/checkpoints\/Test-Pipeline-[A-Za-z0-9]+\/$/);
+  });
+
+  it('encrypts volumes and outputs with the key, isolates the network, encrypts inter-container traffic', () => {
+    const args = trainArgs(pipelineWith().pipeline);
+    expect(args.ResourceConfig.VolumeKmsKeyId).toBe(PLACEHOLDER);
+    expect(args.OutputDataConfig.KmsKeyId).toBe(PLACEHOLDER);
+    expect(args.EnableNetworkIsolation).toBe(true);
+    expect(args.EnableInterContainerTrafficEncryption).toBe(true);
+  });
+
+  it('runs in the VPC isolated subnets with a security group', () => {
+    const { f, pipeline } = pipelineWith();
+    const vpc = trainArgs(pipeline).VpcConfig;
+    expect(vpc.Subnets).toHaveLength(f.network.vpc.isolatedSubnets.length);
+    expect(vpc.SecurityGroupIds).toHaveLength(1);
+    Template.fromStack(f.stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Jobs of Test/Pipeline'),
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })],
+      SecurityGroupIngress: Match.absent(),
+    });
+  });
+
+  it('admits traffic between instances only for distributed training', () => {
+    const { f } = pipelineWith({ instanceCount: 4 });
+    Template.fromStack(f.stack).resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  it('pins the image, uses the default instance type and volume', () => {
+    const args = trainArgs(pipelineWith().pipeline);
+    expect(args.AlgorithmSpecification.TrainingImage).toMatch(new RegExp(`@${DIGEST}$`));
+    expect(args.ResourceConfig).toMatchObject({ InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 50 });
+  });
+
+  it('retries capacity, resource-limit, throttling and service errors with backoff', () => {
+    const retries = steps(pipelineWith().pipeline)[0].RetryPolicies as Json[];
+    expect(retries.map((r) => r.ExceptionType)).toEqual([
+      'SageMaker.CAPACITY_ERROR',
+      'SageMaker.RESOURCE_LIMIT',
+      'Step.THROTTLING',
+      'Step.SERVICE_FAULT',
+    ]);
+    expect(retries[0]).toEqual({ ExceptionType: 'SageMaker.CAPACITY_ERROR', IntervalSeconds: 300, BackoffRate: 2, MaxAttempts: 5 });
+  });
+
+  it('declares hyperparameters and the dataset version as pipeline parameters', () => {
+    const { pipeline } = pipelineWith({ hyperparameters: { epochs: 10 } });
+    const definition = synthesizedDefinition(pipeline.resource);
+    expect(definition.Parameters).toEqual([
+      { Name: 'DatasetVersion', Type: 'String', DefaultValue: '2024-06-01' },
+      { Name: 'hp_epochs', Type: 'String', DefaultValue: '10' },
+    ]);
+    expect(trainArgs(pipeline).HyperParameters).toEqual({ epochs: { Get: 'Parameters.hp_epochs' } });
+  });
+
+  it('reads each channel from the dataset version prefix and tags the job with the version', () => {
+    const args = trainArgs(pipelineWith().pipeline);
+    expect(args.InputDataConfig.map((c: Json) => c.ChannelName)).toEqual(['train', 'validation']);
+    const values = args.InputDataConfig[0].DataSource.S3DataSource.S3Uri['Std:Join'].Values as unknown[];
+    expect(String(values[0]).endsWith('/datasets/churn/v')).toBe(true);
+    expect(values.slice(1)).toEqual([{ Get: 'Parameters.DatasetVersion' }, '/train/']);
+    expect(args.Tags).toContainEqual({ Key: 'dataset-version', Value: { Get: 'Parameters.DatasetVersion' } });
+  });
+
+  it('registers with PendingManualApproval and the model card fields', () => {
+    const register = steps(pipelineWith().pipeline)[1];
+    expect(register.Type).toBe('RegisterModel');
+    expect(register.Arguments.ModelApprovalStatus).toBe('PendingManualApproval');
+    expect(register.Arguments.ModelPackageGroupName).toBe('churn');
+    const description = register.Arguments.ModelPackageDescription['Std:Join'].Values as unknown[];
+    expect(description[0]).toMatch(/^intended use: Ranks customers .*; risk rating: Medium; owner: retention-ml-team; dataset: churn v$/);
+    expect(register.Arguments.InferenceSpecification.Containers[0].ModelDataUrl).toEqual({
+      Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts',
+    });
+  });
+
+  it('gates registration on the evaluation report metric, else fails the execution', () => {
+    const f = trainingFixture();
+    const { pipeline } = pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } }, f);
+    const [, evaluation, condition] = steps(pipeline);
+    expect(evaluation.PropertyFiles).toEqual([{ PropertyFileName: 'EvaluationReport', OutputName: 'evaluation', FilePath: 'evaluation.json' }]);
+    expect(evaluation.Arguments.NetworkConfig).toMatchObject({ EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true });
+    expect(condition.Arguments.Conditions).toEqual([
+      {
+        Type: 'GreaterThanOrEqualTo',
+        LeftValue: { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.Evaluate.PropertyFiles.EvaluationReport' }, Path: 'metrics.auc.value' } },
+        RightValue: 0.8,
+      },
+    ]);
+    expect(condition.Arguments.IfSteps.map((s: Json) => s.Type)).toEqual(['RegisterModel']);
+    expect(condition.Arguments.ElseSteps.map((s: Json) => s.Type)).toEqual(['Fail']);
+  });
+
+  it('tags the pipeline with the risk rating and owner', () => {
+    const { f } = pipelineWith();
+    Template.fromStack(f.stack).hasResourceProperties('AWS::SageMaker::Pipeline', {
+      Tags: Match.arrayWith([
+        { Key: 'model-owner', Value: 'retention-ml-team' },
+        { Key: 'model-risk-rating', Value: 'Medium' },
+      ]),
+    });
+  });
+
+  it('allows the current G and P families and CPU families by default', () => {
+    for (const family of ['g5', 'g6', 'p4d', 'p5', 'm5', 'm7i', 'c6i']) expect(DEFAULT_TRAINING_INSTANCE_FAMILIES).toContain(family);
+    expect(DEFAULT_TRAINING_INSTANCE_FAMILIES).not.toContain('p2');
+  });
+});
+
+describe('SpotTrainingPipeline validation', () => {
+  it('rejects a tag-only image', () => {
+    const f = trainingFixture();
+    const e = errorOf(() => pipelineWith({ trainingImageUri: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/train:latest' }, f));
+    expect(e.message).toMatch(/^Test\/Pipeline: trainingImageUri: is not pinned by digest/);
+  });
+
+  it('rejects a tag-only evaluation image', () => {
+    const e = errorOf(() => pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: 'repo/eval:v1' } }));
+    expect(e.message).toContain('Test/Pipeline: evaluation.imageUri: is not pinned by digest');
+  });
+
+  it('rejects MaxWait shorter than MaxRuntime', () => {
+    const e = errorOf(() => pipelineWith({ maxRuntime: Duration.hours(10), maxWait: Duration.hours(5) }));
+    expect(e.message).toBe(
+      'Test/Pipeline: maxWait: is shorter than maxRuntime (got Duration.hours(5); expected at least maxRuntime (Duration.hours(10)))',
+    );
+  });
+
+  it('rejects MaxWait without spot instances', () => {
+    const e = errorOf(() => pipelineWith({ useSpotInstances: false, maxWait: Duration.hours(48) }));
+    expect(e.message).toContain('Test/Pipeline: maxWait: applies only to spot instances');
+  });
+
+  it('rejects an instance type outside the allowlist', () => {
+    const e = errorOf(() => pipelineWith({ instanceType: 'ml.p2.xlarge' }));
+    expect(e.message).toMatch(/^Test\/Pipeline: instanceType: is not an allowed instance type \(got "ml\.p2\.xlarge"; expected an instance family in g4dn/);
+  });
+
+  it('honours a configured allowlist, for evaluation too', () => {
+    const e = errorOf(() =>
+      pipelineWith({ allowedInstanceFamilies: ['g5'], ...gated, evaluation: { ...gated.evaluation, imageUri: `r@${EVAL_DIGEST}` } }),
+    );
+    expect(e.message).toContain('Test/Pipeline: evaluation.instanceType: is not an allowed instance type (got "ml.m5.xlarge"; expected an instance family in g5)');
+  });
+
+  it('rejects spot without checkpoints, whether spot is defaulted or forced on', () => {
+    for (const useSpotInstances of [undefined, true]) {
+      const e = errorOf(() => pipelineWith({ useSpotInstances, checkpoints: false }));
+      expect(e.message).toContain('Test/Pipeline: checkpoints: must be on with spot instances');
+    }
+  });
+
+  it('rejects a gate on an undefined training metric', () => {
+    const e = errorOf(() => pipelineWith({ registrationGate: { metric: 'auc', threshold: 1 } }));
+    expect(e.message).toContain('Test/Pipeline: registrationGate.metric: is not a training metric');
+  });
+
+  it('reports every problem at once', () => {
+    const e = errorOf(() => pipelineWith({ instanceType: 'ml.t3.medium', checkpoints: false, maxWait: Duration.hours(1) }));
+    expect(e.problems.map((p) => p.field)).toEqual(['instanceType', 'checkpoints', 'maxWait']);
+  });
+
+  it('rejects unknown props and a missing registry, before creating children', () => {
+    const f = trainingFixture();
+    const props = { ...minimalProps(f), modelRegistry: undefined, bogus: 1 } as unknown as ReturnType<typeof minimalProps>;
+    const e = errorOf(() => new SpotTrainingPipeline(f.stack, 'Bad', props));
+    expect(e.problems.map((p) => p.field).sort()).toEqual(['bogus', 'modelRegistry']);
+    expect(f.stack.node.tryFindChild('Bad')?.node.children.length ?? 0).toBe(0);
+  });
+});
+
+describe('SpotTrainingPipeline roles', () => {
+  it('uses no wildcard actions', () => {
+    const { f } = pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: `r@${EVAL_DIGEST}` }, schedule: 'rate(1 day)' });
+    const t = Template.fromStack(f.stack).toJSON() as Json;
+    const actions = Object.values(t.Resources as Json)
+      .filter((r: Json) => r.Type === 'AWS::IAM::ManagedPolicy')
+      .flatMap((r: Json) => r.Properties.PolicyDocument.Statement.flatMap((s: Json) => [s.Action].flat()));
+    expect(actions.filter((a: string) => a.includes('*'))).toEqual([]);
+  });
+
+  it('passes the execution role only to SageMaker', () => {
+    const { f } = pipelineWith();
+    const pass = policyStatements(f.stack, 'Test/Pipeline/Role').find((s) => s.Action === 'iam:PassRole');
+    expect(pass?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
+    expect(pass?.Resource['Fn::GetAtt'][0]).toMatch(/^PipelineExecutionRole/);
+  });
+
+  it('lets the pipeline role start only its own jobs and register into its group', () => {
+    const { f } = pipelineWith();
+    const statements = policyStatements(f.stack, 'Test/Pipeline/Role');
+    const training = statements.find((s) => s.Sid === 'TrainingJobs');
+    expect(JSON.stringify(training?.Resource)).toContain(':training-job/pipelines-*');
+    const register = statements.find((s) => [s.Action].flat().includes('sagemaker:CreateModelPackage'));
+    expect(JSON.stringify(register?.Resource)).toContain('model-package/churn/*');
+  });
+
+  it('pulls only from the one repository', () => {
+    const { f } = pipelineWith();
+    const pull = policyStatements(f.stack, 'Test/Pipeline/ExecutionRole').find((s) => s.Sid === 'PullImages');
+    expect(pull?.Resource).toEqual({ 'Fn::GetAtt': [f.stack.getLogicalId(f.images.repository.node.defaultChild as CfnResource), 'Arn'] });
+  });
+
+  it('grants the dataset prefix read and the artifact prefixes write in bucket policies', () => {
+    const { f } = pipelineWith();
+    const t = Template.fromStack(f.stack);
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'],
+            Resource: { 'Fn::Join': ['', [Match.anyValue(), '/datasets/churn/v*']] },
+          }),
+        ]),
+      },
+    });
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
+            Resource: { 'Fn::Join': ['', [Match.anyValue(), Match.stringLikeRegexp('^/checkpoints/Test-Pipeline-.*/\\*$')]] },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('SpotTrainingPipeline triggers', () => {
+  it('creates a schedule that starts the pipeline with a scoped role, retries and a dead-letter queue', () => {
+    const { f } = pipelineWith({ schedule: 'cron(0 3 ? * MON *)' });
+    const t = Template.fromStack(f.stack);
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 3 ? * MON *)',
+      ScheduleExpressionTimezone: 'UTC',
+      Target: {
+        Arn: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+        SageMakerPipelineParameters: { PipelineParameterList: [] },
+        RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      },
+    });
+    const start = policyStatements(f.stack, 'Test/Pipeline/ScheduleRole').find((s) => s.Action === 'sagemaker:StartPipelineExecution');
+    expect(JSON.stringify(start?.Resource)).toMatch(/:pipeline\/test-pipeline-[a-z0-9]+"/);
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } })],
+      },
+    });
+  });
+
+  it('starts the pipeline on events (drift) through onEvent and asRuleTarget', () => {
+    const { f, pipeline } = pipelineWith();
+    pipeline.onEvent('OnDrift', { eventPattern: { source: ['compliant-mlops.drift'], detailType: ['Drift Detected'] } });
+    const other = new events.Rule(f.stack, 'Other', { eventPattern: { source: ['custom'] } });
+    other.addTarget(pipeline.asRuleTarget());
+    const t = Template.fromStack(f.stack);
+    t.resourcePropertiesCountIs(
+      'AWS::Events::Rule',
+      { Targets: [Match.objectLike({ RoleArn: Match.anyValue(), DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 } })] },
+      2,
+    );
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  it('grants start on the pipeline ARN only', () => {
+    const { f, pipeline } = pipelineWith();
+    expect(pipeline.eventRole.node.path).toBe('Test/Pipeline/EventRole');
+    const statements = policyStatements(f.stack, 'Test/Pipeline/EventRole');
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toBe('sagemaker:StartPipelineExecution');
+    expect(JSON.stringify(statements[0].Resource)).toMatch(/:pipeline\/test-pipeline-[a-z0-9]+"/);
+  });
+});
+
+describe('SpotTrainingPipeline nag', () => {
+  it('has zero findings with defaults', () => {
+    const { f } = pipelineWith();
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  it('has zero findings with evaluation, gate and schedule', () => {
+    const f = trainingFixture();
+    pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) }, schedule: 'rate(1 day)' }, f);
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  it('registering as Approved (the escape hatch) trips only the MLOps review-gate rule', () => {
+    const { f } = pipelineWith({ modelApprovalStatus: 'Approved' });
+    expect(findingLines(f.stack)).toEqual(['MLOps-SageMakerPipelineRegisterModelApproval[RegisterModel.ModelApprovalStatus] @ Test/Pipeline/Resource']);
+  });
+});
