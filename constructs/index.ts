@@ -12,5 +12,6 @@ export * from './serving';
 export * from './feature-store';
 export * from './training';
 export * from './cost/cost-guardrails';
+export * from './cost/auto-shutdown';
 export * from './audit';
 export * from '../lib/policy';

@@ -5,8 +5,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
@@ -52,6 +52,12 @@ export interface SecureFunctionProps {
    */
   readonly reservedConcurrentExecutions?: number;
   /**
+   * A topic that receives the result of each successful asynchronous invocation (e.g. a run
+   * report). The function is granted publish with explicit actions.
+   * @default - results are not sent anywhere
+   */
+  readonly onSuccessTopic?: sns.ITopic;
+  /**
    * How long the function's logs are kept.
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -69,6 +75,7 @@ const schema = z.strictObject({
   memorySize: z.number().int().min(128).max(10240).optional(),
   reservedConcurrentExecutions: z.number().int().min(1).max(1000).optional(),
   logRetention: z.enum(logs.RetentionDays).optional(),
+  onSuccessTopic: refs.topic.optional(),
 });
 
 /** Where prebuilt handler bundles live, from the source tree or from `dist/` of the installed package. */
@@ -150,7 +157,10 @@ export class SecureFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
       deadLetterQueue: this.deadLetterQueue,
-      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+      // Plain destinations: aws-cdk-lib's SqsDestination/SnsDestination grant wildcard KMS actions
+      // (kms:GenerateDataKey*, AwsSolutions-IAM5); the explicit grants below cover the same need.
+      onFailure: { bind: () => ({ destination: this.deadLetterQueue.queueArn }) },
+      onSuccess: p.onSuccessTopic ? { bind: () => ({ destination: p.onSuccessTopic!.topicArn }) } : undefined,
       retryAttempts: 2,
     });
     // The role is created before the function, so the key and queue grants are explicit.
@@ -161,6 +171,20 @@ export class SecureFunction extends Construct {
         resources: [p.encryptionKey.keyArn],
       }),
     );
+    if (p.onSuccessTopic) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid: 'PublishResults', actions: ['sns:Publish'], resources: [p.onSuccessTopic.topicArn] }),
+      );
+      if (p.onSuccessTopic.masterKey) {
+        this.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            sid: 'EncryptResults',
+            actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            resources: [p.onSuccessTopic.masterKey.keyArn],
+          }),
+        );
+      }
+    }
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'VpcNetworkInterfaces',

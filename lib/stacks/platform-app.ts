@@ -3,6 +3,7 @@ import { RequiredTags } from '../../constructs/core/tags';
 import { createPacks, PLATFORM_PACKS } from '../policy/packs';
 import { PlatformConfig } from './config';
 import { addAuditTrail } from './audit';
+import { addAutoShutdown } from './auto-shutdown';
 import { addFeatureStore } from './feature-store';
 import { ServingStack } from './serving';
 import { addTraining } from './training';
@@ -27,6 +28,7 @@ export function buildPlatform(
   addAuditTrail(platform, { objectLockMode: config.environment === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE' });
   addFeatureStore(platform);
   addTraining(platform);
+  addAutoShutdown(platform);
 
   // One stack per served model: CloudFormation's 500-resource limit applies per stack.
   const models = options.servedModels === undefined ? config.servedModels : demoModels(options.servedModels);

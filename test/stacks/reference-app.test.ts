@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,28 @@ describe('reference app', () => {
     const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: PluginReport[] };
     const failing = report.pluginReports.filter((r) => r.violations.length > 0);
     expect(failing.map((r) => `${r.pluginName}: ${JSON.stringify(r.violations).slice(0, 500)}`)).toEqual([]);
+  });
+
+  it('lists every acknowledgment the library records in README', () => {
+    const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Acknowledgments'));
+    const ids = new Set<string>();
+    for (const file of readdirSync(outdir).filter((f) => f.endsWith('.template.json'))) {
+      const template = JSON.parse(readFileSync(path.join(outdir, file), 'utf8')) as {
+        Resources: Record<string, { Metadata?: { 'compliant-mlops'?: { acknowledgments?: { id: string }[] } } }>;
+      };
+      for (const r of Object.values(template.Resources)) {
+        for (const a of r.Metadata?.['compliant-mlops']?.acknowledgments ?? []) ids.add(a.id);
+      }
+    }
+    expect(ids.size).toBeGreaterThan(10);
+    const missing = [...ids].filter((id) => {
+      const rule = id.replace(/^(AwsSolutions|HIPAA\.Security|NIST\.800\.53\.R5|PCI\.DSS\.321|Serverless|MLOps)-/, '').replace(/\[.*$/, '');
+      const granular = /\[(.*)\]$/.exec(id)?.[1];
+      const tail = granular?.split(/[/:]/).filter(Boolean).pop();
+      return !section.includes(rule) || (tail !== undefined && !section.includes(tail));
+    });
+    expect(missing).toEqual([]);
   });
 
   it('rejects a bad config with every problem named', () => {

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../../lib/runtime/auto-shutdown/config';
+import {
+  appGate,
+  decideApp,
+  decideEndpointInvocations,
+  decideNotebook,
+  endpointEligibility,
+  isExempt,
+  notebookStatusGate,
+  restoreInput,
+  restoreTags,
+} from '../../../lib/runtime/auto-shutdown/decide';
+import { summarizeReport, SweepReport } from '../../../lib/runtime/auto-shutdown/report';
+import { isAlreadyDone, mapLimit } from '../../../lib/runtime/auto-shutdown/sweep';
+
+const NOW = new Date('2025-03-04T12:00:00Z');
+const ago = (min: number) => new Date(NOW.getTime() - min * 60_000);
+const cfg = (env: Record<string, string> = {}, event: unknown = {}) => parseConfig(env, event);
+
+describe('parseConfig', () => {
+  it('has safe defaults: dry run, cap 10, 2 h idle, 24 h endpoints, 12 h app age, standard tags', () => {
+    expect(cfg()).toEqual({
+      mode: 'idle-sweep',
+      dryRun: true,
+      maxActionsPerRun: 10,
+      idleThresholdMinutes: 120,
+      endpointIdleThresholdMinutes: 1440,
+      studioMaxAppAgeMinutes: 720,
+      exemptionTagKey: 'auto-shutdown:exempt',
+      environmentTagKey: 'environment',
+      productionValues: ['prod', 'production'],
+      targets: ['notebooks', 'studio', 'endpoints'],
+      studioAppTypes: ['JupyterLab', 'CodeEditor', 'KernelGateway'],
+      maxAttempts: 8,
+      concurrency: 8,
+    });
+  });
+  it('reads every setting from the environment', () => {
+    const c = cfg(
+      {
+        AUTO_SHUTDOWN_DRY_RUN: 'false',
+        AUTO_SHUTDOWN_MAX_ACTIONS: '3',
+        AUTO_SHUTDOWN_IDLE_MINUTES: '30',
+        AUTO_SHUTDOWN_ENDPOINT_IDLE_MINUTES: '120',
+        AUTO_SHUTDOWN_EXEMPTION_TAG_KEY: 'keep',
+        AUTO_SHUTDOWN_ENVIRONMENT_TAG_KEY: 'stage',
+        AUTO_SHUTDOWN_PRODUCTION_VALUES: 'Live, prd',
+        AUTO_SHUTDOWN_TARGETS: 'endpoints',
+        AUTO_SHUTDOWN_STUDIO_APP_TYPES: 'JupyterServer',
+      },
+      { mode: 'off-hours' },
+    );
+    expect(c).toMatchObject({
+      mode: 'off-hours',
+      dryRun: false,
+      maxActionsPerRun: 3,
+      idleThresholdMinutes: 30,
+      endpointIdleThresholdMinutes: 120,
+      exemptionTagKey: 'keep',
+      environmentTagKey: 'stage',
+      productionValues: ['live', 'prd'],
+      targets: ['endpoints'],
+      studioAppTypes: ['JupyterServer'],
+    });
+  });
+  it.each([
+    [{ AUTO_SHUTDOWN_MAX_ACTIONS: '-1' }, 'AUTO_SHUTDOWN_MAX_ACTIONS: is not an integer in range (got "-1"; expected 0..1000)'],
+    [{ AUTO_SHUTDOWN_DRY_RUN: 'yes' }, 'AUTO_SHUTDOWN_DRY_RUN: is not a boolean'],
+    [{ AUTO_SHUTDOWN_TARGETS: 'notebooks,ec2' }, 'AUTO_SHUTDOWN_TARGETS: has unknown targets (got ["ec2"]'],
+    [{ AUTO_SHUTDOWN_PRODUCTION_VALUES: ' , ' }, 'AUTO_SHUTDOWN_PRODUCTION_VALUES: is empty'],
+  ])('rejects %j', (env, message) => {
+    expect(() => cfg(env)).toThrow(ConfigError);
+    expect(() => cfg(env)).toThrow(message);
+  });
+});
+
+describe('decisions', () => {
+  const idle = cfg({ AUTO_SHUTDOWN_DRY_RUN: 'false' });
+  const offHours = cfg({}, { mode: 'off-hours' });
+
+  it('exemption: only the value true, any case', () => {
+    expect(isExempt({ 'auto-shutdown:exempt': 'True ' }, 'auto-shutdown:exempt')).toBe(true);
+    expect(isExempt({ 'auto-shutdown:exempt': 'false' }, 'auto-shutdown:exempt')).toBe(false);
+    expect(isExempt({}, 'auto-shutdown:exempt')).toBe(false);
+  });
+
+  it('notebooks: only InService ones are considered', () => {
+    expect(notebookStatusGate('InService')).toBeUndefined();
+    expect(notebookStatusGate('Stopping')).toEqual({ act: false, reason: 'status is Stopping' });
+  });
+
+  it('notebooks: idle from the later of the activity tag and the last start', () => {
+    const tags = (min: number) => ({ 'auto-shutdown:last-activity': ago(min).toISOString() });
+    expect(decideNotebook({ tags: tags(121) }, idle, NOW)).toEqual({ act: true, reason: 'idle for 121 min (threshold 120 min)' });
+    expect(decideNotebook({ tags: tags(119) }, idle, NOW).act).toBe(false);
+    expect(decideNotebook({ tags: tags(500), lastModified: ago(10) }, idle, NOW)).toEqual({ act: false, reason: 'active 10 min ago (threshold 120 min)' });
+    expect(decideNotebook({ tags: {} }, idle, NOW).reason).toMatch(/^no idle signal/);
+    expect(decideNotebook({ tags: { 'auto-shutdown:last-activity': 'soon' } }, idle, NOW).reason).toMatch(/is not a timestamp/);
+    expect(decideNotebook({ tags: {} }, offHours, NOW)).toEqual({ act: true, reason: 'off-hours' });
+    expect(decideNotebook({ tags: { 'auto-shutdown:exempt': 'true' } }, offHours, NOW).act).toBe(false);
+  });
+
+  it('apps: type and status gate; JupyterServer only when configured', () => {
+    expect(appGate({ type: 'JupyterServer', status: 'InService' }, idle)?.reason).toBe('app type JupyterServer is not swept');
+    expect(appGate({ type: 'JupyterServer', status: 'InService' }, cfg({ AUTO_SHUTDOWN_STUDIO_APP_TYPES: 'JupyterServer' }))).toBeUndefined();
+    expect(appGate({ type: 'JupyterLab', status: 'Deleting' }, idle)?.reason).toBe('status is Deleting');
+  });
+
+  it('apps: max age, real user activity, health-check-only activity counts as none', () => {
+    expect(decideApp({ tags: {}, created: ago(721), lastUserActivity: ago(1) }, idle, NOW).reason).toBe('older than 720 min (age 721 min)');
+    expect(decideApp({ tags: {}, created: ago(300), lastUserActivity: ago(30), lastHealthCheck: ago(5) }, idle, NOW)).toEqual({
+      act: false,
+      reason: 'active 30 min ago (threshold 120 min)',
+    });
+    expect(decideApp({ tags: {}, created: ago(300), lastUserActivity: ago(130), lastHealthCheck: ago(5) }, idle, NOW).act).toBe(true);
+    // Equal timestamps: a health check without user activity; idle since creation.
+    expect(decideApp({ tags: {}, created: ago(200), lastUserActivity: ago(5), lastHealthCheck: ago(5) }, idle, NOW)).toEqual({
+      act: true,
+      reason: 'no user activity recorded for 200 min (threshold 120 min)',
+    });
+    expect(decideApp({ tags: {}, created: ago(60) }, idle, NOW).act).toBe(false);
+    expect(decideApp({ tags: { 'auto-shutdown:exempt': 'true' }, created: ago(6000) }, idle, NOW).act).toBe(false);
+  });
+
+  it('endpoints: never untagged, prod (any case), exempt, or recently changed', () => {
+    const old = ago(3000);
+    expect(endpointEligibility({ tags: {}, lastModified: old }, idle, NOW).reason).toBe('no environment tag');
+    expect(endpointEligibility({ tags: { environment: ' PRODUCTION' }, lastModified: old }, idle, NOW).act).toBe(false);
+    expect(endpointEligibility({ tags: { environment: 'dev', 'auto-shutdown:exempt': 'true' }, lastModified: old }, idle, NOW).act).toBe(false);
+    expect(endpointEligibility({ tags: { environment: 'dev' }, lastModified: ago(60) }, idle, NOW).act).toBe(false);
+    expect(endpointEligibility({ tags: { environment: 'dev' }, lastModified: old }, idle, NOW)).toEqual({ act: true, reason: 'non-production (environment=dev)' });
+    expect(decideEndpointInvocations(0, idle).act).toBe(true);
+    expect(decideEndpointInvocations(1, idle).act).toBe(false);
+  });
+
+  it('restore tags round-trip, stay within tag limits and drop aws: tags', () => {
+    const tags = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`key-${i}`, `value with spaces ${i} {"json"}`]));
+    const written = restoreTags('ep', { ...tags, 'aws:cloudformation:stack-name': 's' }, NOW);
+    for (const t of written) {
+      expect(t.Value.length).toBeLessThanOrEqual(256);
+      expect(t.Value).toMatch(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u);
+    }
+    expect(written.length).toBeGreaterThan(3);
+    const map = Object.fromEntries(written.map((t) => [t.Key, t.Value]));
+    const back = restoreInput('cfg', map);
+    expect(back?.Tags).toEqual(Object.entries(tags).map(([Key, Value]) => ({ Key, Value })));
+    expect(restoreInput('cfg', {})).toBeUndefined();
+  });
+
+  it('already-done errors are recognised; others are not', () => {
+    const err = (name: string, message: string) => Object.assign(new Error(message), { name });
+    expect(isAlreadyDone(err('ResourceNotFound', 'x'))).toBe(true);
+    expect(isAlreadyDone(err('ValidationException', 'RecordNotFound'))).toBe(true);
+    expect(isAlreadyDone(err('ValidationException', 'Could not find endpoint "x".'))).toBe(true);
+    expect(isAlreadyDone(err('ValidationException', 'Status (Stopping) not in ([InService]).'))).toBe(true);
+    expect(isAlreadyDone(err('ValidationException', 'bad name'))).toBe(false);
+    expect(isAlreadyDone(err('AccessDeniedException', 'not found'))).toBe(false);
+  });
+
+  it('mapLimit keeps at most `limit` in flight', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    await mapLimit([...Array(20).keys()], 3, async () => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, 1));
+      inFlight--;
+    });
+    expect(peak).toBe(3);
+  });
+
+  it('summarizeReport keeps acted and failed, trims skipped', () => {
+    const report = { skipped: Array.from({ length: 150 }, (_, i) => ({ resource: `r${i}`, reason: 'x' })), acted: [], failed: [] } as unknown as SweepReport;
+    const s = summarizeReport(report);
+    expect(s.skipped).toHaveLength(100);
+    expect(s.skippedTruncated).toBe(true);
+  });
+});
