@@ -1,6 +1,8 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
+import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
+import { addDriftMonitor } from './drift';
 import { z } from 'zod';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
@@ -62,6 +64,8 @@ export class ServingStack extends Stack {
   public readonly endpoint: IsolatedEndpoint;
   /** The API in front of it. */
   public readonly api: InferenceApi;
+  /** Drift analysis of the endpoint's captured traffic against its training baseline. */
+  public readonly drift: DriftMonitor;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     const { keys, alerts, network, modelName, environment, imageDigest, modelVersion, inputContract, ...stackProps } = props;
@@ -88,6 +92,15 @@ export class ServingStack extends Stack {
     this.api = new InferenceApi(this, 'Api', {
       endpoint: this.endpoint,
       inputContract: inputContract ?? DEMO_INPUT_CONTRACT,
+      encryptionKey: keys.logs,
+    });
+
+    this.drift = addDriftMonitor(this, {
+      endpointName: this.endpoint.endpointName,
+      captureBucket: this.models,
+      capturePrefix: `data-capture/${this.endpoint.endpointName}/`,
+      alerts,
+      vpc: network.vpc,
       encryptionKey: keys.logs,
     });
 

@@ -1,0 +1,100 @@
+import { DEFAULT_DRIFT_THRESHOLDS, DEFAULT_REPORT_PREFIX, DEFAULT_VARIANT_NAME, ENV } from './constants';
+
+/** The settings of one analysis run, read from the environment the construct sets. */
+export interface DriftConfig {
+  readonly endpointName: string;
+  readonly variantName: string;
+  /** Bucket SageMaker data capture writes to. */
+  readonly captureBucket: string;
+  /** The endpoint config's capture prefix (empty or ending in `/`); objects live under `<prefix><endpoint>/<variant>/yyyy/mm/dd/hh/`. */
+  readonly capturePrefix: string;
+  readonly baselineBucket: string;
+  readonly baselineKey: string;
+  /** When set, a baseline with another schema hash is an error. */
+  readonly expectedSchemaHash?: string;
+  readonly reportBucket: string;
+  /** Empty or ending in `/`; reports go to `<prefix><endpoint>/<timestamp>.json`. */
+  readonly reportPrefix: string;
+  /** The report bucket's KMS key ARN (the bucket policy rejects any other key). */
+  readonly reportKmsKeyId: string;
+  /** How far back the run looks. */
+  readonly windowMinutes: number;
+  readonly psiThreshold: number;
+  readonly pValue: number;
+  readonly minSampleSize: number;
+  /** Drifted share at or above which the run counts as drifted (the alarm uses the same value). */
+  readonly driftedShareThreshold: number;
+  /** Observed values kept per numeric feature for the KS test. */
+  readonly observedSampleSize: number;
+  /** Attempts per API request (throttling and 5xx are retried with backoff by the SDK). */
+  readonly maxAttempts: number;
+}
+
+/** Thrown when the environment is malformed: a deployment error, so the run fails loudly. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string): string {
+  const v = env[name];
+  if (v === undefined || v.trim() === '') {
+    throw new ConfigError(`${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`);
+  }
+  return v;
+}
+
+function prefix(env: Env, name: string, fallback: string): string {
+  const v = env[name] ?? fallback;
+  if (v !== '' && (!v.endsWith('/') || v.startsWith('/'))) {
+    throw new ConfigError(`${name}: is not a key prefix (got ${JSON.stringify(v)}; expected "" or a prefix ending in "/" and not starting with "/")`);
+  }
+  return v;
+}
+
+function num(env: Env, name: string, fallback: number, min: number, max: number, opts: { integer?: boolean; exclusiveMin?: boolean } = {}): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  const belowMin = opts.exclusiveMin ? n <= min : n < min;
+  if (!Number.isFinite(n) || belowMin || n > max || (opts.integer && !Number.isInteger(n))) {
+    const range = `${opts.exclusiveMin ? '>' : '>='} ${min} and <= ${max}`;
+    throw new ConfigError(
+      `${name}: is out of range (got ${JSON.stringify(raw)}; expected ${opts.integer ? 'an integer' : 'a number'} ${range})`,
+    );
+  }
+  return n;
+}
+
+/** Reads and checks the run settings. */
+export function parseConfig(env: Env): DriftConfig {
+  const expectedSchemaHash = env[ENV.expectedSchemaHash];
+  if (expectedSchemaHash !== undefined && expectedSchemaHash !== '' && !/^sha256:[0-9a-f]{64}$/.test(expectedSchemaHash)) {
+    throw new ConfigError(
+      `${ENV.expectedSchemaHash}: is not a schema hash (got ${JSON.stringify(expectedSchemaHash)}; expected sha256:<64 hex digits>)`,
+    );
+  }
+  return {
+    endpointName: required(env, ENV.endpointName),
+    variantName: env[ENV.variantName] || DEFAULT_VARIANT_NAME,
+    captureBucket: required(env, ENV.captureBucket),
+    capturePrefix: prefix(env, ENV.capturePrefix, ''),
+    baselineBucket: env[ENV.baselineBucket] || required(env, ENV.captureBucket),
+    baselineKey: required(env, ENV.baselineKey),
+    expectedSchemaHash: expectedSchemaHash || undefined,
+    reportBucket: env[ENV.reportBucket] || required(env, ENV.captureBucket),
+    reportPrefix: prefix(env, ENV.reportPrefix, DEFAULT_REPORT_PREFIX),
+    reportKmsKeyId: required(env, ENV.reportKmsKeyId),
+    windowMinutes: num(env, ENV.windowMinutes, 60, 1, 7 * 24 * 60, { integer: true }),
+    psiThreshold: num(env, ENV.psiThreshold, DEFAULT_DRIFT_THRESHOLDS.psi, 0, 100, { exclusiveMin: true }),
+    pValue: num(env, ENV.pValue, DEFAULT_DRIFT_THRESHOLDS.pValue, 0, 0.5, { exclusiveMin: true }),
+    minSampleSize: num(env, ENV.minSampleSize, DEFAULT_DRIFT_THRESHOLDS.minSampleSize, 1, 10_000_000, { integer: true }),
+    driftedShareThreshold: num(env, ENV.driftedShareThreshold, DEFAULT_DRIFT_THRESHOLDS.driftedShare, 0, 1, { exclusiveMin: true }),
+    observedSampleSize: num(env, ENV.observedSampleSize, 100_000, 100, 1_000_000, { integer: true }),
+    maxAttempts: num(env, ENV.maxAttempts, 8, 1, 20, { integer: true }),
+  };
+}

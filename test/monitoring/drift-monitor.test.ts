@@ -1,0 +1,355 @@
+import { describe, expect, it } from 'vitest';
+import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { acknowledge } from '../../constructs/core/acknowledge';
+import { INHERENT } from '../../constructs/core/inherent';
+import { createDomainKey } from '../../constructs/encryption/encryption-keys';
+import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { DriftMonitor, rateExpression, type DriftMonitorProps } from '../../constructs/monitoring/drift-monitor';
+import { InferenceNetwork } from '../../constructs/serving/inference-network';
+import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { findingLines, testStack } from '../support/nag';
+
+type Fixture = { stack: Stack; props: DriftMonitorProps; capture: SecureBucket; alerts: AlertTopic };
+
+function fixture(): Fixture {
+  const stack = testStack();
+  const logsKey = createDomainKey(stack, 'LogsKey', 'logs');
+  const network = new InferenceNetwork(stack, 'Network', { encryptionKey: logsKey });
+  const capture = new SecureBucket(stack, 'Capture');
+  const alerts = new AlertTopic(stack, 'Alerts', { encryptionKey: logsKey });
+  return {
+    stack,
+    capture,
+    alerts,
+    props: {
+      endpoint: { endpointName: 'churn' },
+      captureBucket: capture,
+      capturePrefix: 'data-capture/churn/',
+      baselineKey: 'baselines/churn/baseline.json',
+      alerts,
+      vpc: network.vpc,
+      encryptionKey: logsKey,
+    },
+  };
+}
+
+function build(overrides: Partial<DriftMonitorProps> = {}): { stack: Stack; monitor: DriftMonitor; t: Template; f: Fixture } {
+  const f = fixture();
+  const monitor = new DriftMonitor(f.stack, 'Drift', { ...f.props, ...overrides });
+  return { stack: f.stack, monitor, t: Template.fromStack(f.stack), f };
+}
+
+function policyStatements(t: Template, logicalIdPrefix: RegExp): Record<string, unknown>[] {
+  const policies = t.findResources('AWS::IAM::ManagedPolicy');
+  return Object.entries(policies)
+    .filter(([id]) => logicalIdPrefix.test(id))
+    .flatMap(([, r]) => (r as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement);
+}
+
+describe('DriftMonitor', () => {
+  it('passes every pack with default props', () => {
+    const { stack } = build();
+    expect(findingLines(stack)).toEqual([]);
+  });
+
+  it('runs the prebuilt drift-monitor bundle on nodejs22.x arm64 in the VPC with the thresholds in its environment', () => {
+    const { t } = build();
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 1024,
+      Timeout: 300,
+      VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
+      Environment: {
+        Variables: Match.objectLike({
+          DRIFT_ENDPOINT_NAME: 'churn',
+          DRIFT_VARIANT_NAME: 'primary',
+          DRIFT_CAPTURE_PREFIX: 'data-capture/churn/',
+          DRIFT_BASELINE_KEY: 'baselines/churn/baseline.json',
+          DRIFT_REPORT_PREFIX: 'drift-reports/',
+          DRIFT_WINDOW_MINUTES: '60',
+          DRIFT_PSI_THRESHOLD: '0.2',
+          DRIFT_P_VALUE: '0.01',
+          DRIFT_MIN_SAMPLE_SIZE: '100',
+          DRIFT_DRIFTED_SHARE_THRESHOLD: '0.3',
+          DRIFT_REPORT_KMS_KEY_ID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CaptureKey'), 'Arn'] },
+        }),
+      },
+    });
+  });
+
+  it('is scheduled hourly by EventBridge Scheduler with retries and the dead-letter queue', () => {
+    const { t } = build();
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 hour)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DriftFunction'), 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DriftScheduleRole'), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DriftFunctionDeadLetters'), 'Arn'] } },
+        Input: '{"source":"compliant-mlops.drift-monitor"}',
+      },
+    });
+  });
+
+  it("gives the schedule's role only InvokeFunction on this function and the dead-letter queue", () => {
+    const { t } = build();
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } }),
+        ],
+      },
+    });
+    const statements = policyStatements(t, /^DriftScheduleRolePolicy/);
+    expect(statements).toEqual([
+      { Sid: 'InvokeDriftAnalysis', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DriftFunction[0-9A-F]+$/), 'Arn'] } },
+      { Sid: 'UndeliveredRuns', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DriftFunctionDeadLetters/), 'Arn'] } },
+      { Sid: 'UndeliveredRunsKey', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LogsKey/), 'Arn'] } },
+    ]);
+  });
+
+  it('scopes the function to the capture prefix, the baseline key and the report prefix in the bucket policy', () => {
+    const { t } = build();
+    const doc = Object.values(t.findResources('AWS::S3::BucketPolicy'))
+      .map((r) => JSON.stringify(r))
+      .find((s) => s.includes('DriftFunctionRole'));
+    expect(doc).toBeDefined();
+    const policy = JSON.parse(doc as string) as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown; Principal?: unknown }[] } } };
+    const mine = policy.Properties.PolicyDocument.Statement.filter((s) => JSON.stringify(s.Principal ?? '').includes('DriftFunctionRole'));
+    const resources = mine.map((s) => JSON.stringify(s.Resource));
+    expect(resources.some((r) => r.includes('/data-capture/churn/churn/primary/*'))).toBe(true);
+    expect(resources.some((r) => r.includes('/baselines/churn/baseline.json*'))).toBe(true);
+    expect(resources.some((r) => r.includes('/drift-reports/churn/*'))).toBe(true);
+    const write = mine.find((s) => JSON.stringify(s.Resource).includes('drift-reports'));
+    expect(write?.Action).toEqual(['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload']);
+    const reads = mine.filter((s) => JSON.stringify(s.Action).includes('s3:GetObject'));
+    expect(reads.map((s) => JSON.stringify(s.Resource)).every((r) => !r.includes('drift-reports'))).toBe(true);
+    // Listing is limited to the same prefixes.
+    const lists = mine.filter((s) => JSON.stringify(s.Action).includes('s3:ListBucket'));
+    expect(lists.map((s) => JSON.stringify(s.Condition))).toEqual([
+      JSON.stringify({ StringLike: { 's3:prefix': ['data-capture/churn/churn/primary/*'] } }),
+      JSON.stringify({ StringLike: { 's3:prefix': ['baselines/churn/baseline.json*'] } }),
+    ]);
+  });
+
+  it('lets the function publish metrics only in the ML/Drift namespace, in its own acknowledged policy', () => {
+    const { t } = build();
+    expect(policyStatements(t, /^DriftMetricsPolicy/)).toEqual([
+      { Sid: 'PublishDriftMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'ML/Drift' } } },
+    ]);
+    const functionStatements = policyStatements(t, /^DriftFunctionRolePolicy/);
+    expect(JSON.stringify(functionStatements)).not.toContain('cloudwatch:PutMetricData');
+    t.hasResource('AWS::IAM::ManagedPolicy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^DriftFunctionRole') }], PolicyDocument: Match.anyValue() },
+      Metadata: { 'compliant-mlops': { acknowledgments: [Match.objectLike({ id: 'AwsSolutions-IAM5[Resource::*]' })] } },
+    });
+  });
+
+  it('acknowledges exactly the Resource::* finding of PutMetricData, on the metrics policy only', () => {
+    const f = fixture();
+    const monitor = new DriftMonitor(f.stack, 'Drift', f.props);
+    Template.fromStack(f.stack);
+    // The raw pack report still lists the finding: the acknowledgment, not a missing check, removes it.
+    const raw = new AwsSolutionsChecks().validateScope(f.stack);
+    const onMetricsPolicy = raw.violations.filter((v) => v.violatingResources.some((r) => r.constructPath === 'Test/Drift/MetricsPolicy/Resource'));
+    expect(onMetricsPolicy.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
+    const cfn = monitor.metricsPolicy.node.defaultChild as CfnResource;
+    expect(cfn.getMetadata('compliant-mlops')).toEqual({
+      acknowledgments: [expect.objectContaining({ id: 'AwsSolutions-IAM5[Resource::*]', reason: expect.stringMatching(/no resource-level permissions/) })],
+    });
+  });
+
+  it('alarms on max PSI, drifted share, analysis errors and missing runs, all to the alert topic', () => {
+    const { t } = build();
+    const topic = { Ref: Match.stringLikeRegexp('^Alerts') };
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ML/Drift',
+      MetricName: 'MaxPSI',
+      Dimensions: [{ Name: 'EndpointName', Value: 'churn' }],
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: 0.2,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topic],
+      OKActions: [topic],
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DriftedShare',
+      Threshold: 0.3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [topic],
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AnalysisErrors',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [topic],
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AnalysisRuns',
+      Statistic: 'SampleCount',
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'breaching',
+      AlarmActions: [topic],
+    });
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  });
+
+  it('takes custom thresholds, schedule and window', () => {
+    const { t } = build({
+      psiThreshold: 0.1,
+      pValue: 0.001,
+      minSampleSize: 500,
+      driftedShareThreshold: 0.5,
+      schedule: Duration.minutes(30),
+      window: Duration.hours(2),
+      endpoint: { endpointName: 'churn', variantName: 'blue' },
+      reportPrefix: 'reports/',
+    });
+    t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(30 minutes)' });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'MaxPSI', Threshold: 0.1, Period: 1800 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DriftedShare', Threshold: 0.5 });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          DRIFT_VARIANT_NAME: 'blue',
+          DRIFT_WINDOW_MINUTES: '120',
+          DRIFT_P_VALUE: '0.001',
+          DRIFT_MIN_SAMPLE_SIZE: '500',
+          DRIFT_REPORT_PREFIX: 'reports/',
+        }),
+      },
+    });
+  });
+
+  it('sends drift alarm transitions to ALARM to the onDrift targets through one rule', () => {
+    const f = fixture();
+    const stack = f.stack;
+    const monitor = new DriftMonitor(stack, 'Drift', f.props);
+    const dlq = new sqs.Queue(stack, 'TriggerDlq', { enforceSSL: true, encryption: sqs.QueueEncryption.SQS_MANAGED });
+    for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) acknowledge(dlq, id, { reason: 'test dead-letter queue of the drift rule target', ...INHERENT });
+    const queue = new sqs.Queue(stack, 'Retrain', { enforceSSL: true, encryption: sqs.QueueEncryption.SQS_MANAGED, deadLetterQueue: { queue: dlq, maxReceiveCount: 3 } });
+    const rule = monitor.onDrift(new targets.SqsQueue(queue, { deadLetterQueue: dlq, retryAttempts: 5 }));
+    expect(monitor.onDrift(new targets.SqsQueue(queue, { deadLetterQueue: dlq }))).toBe(rule);
+    expect(rule).toBeInstanceOf(events.Rule);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::Events::Rule', 1);
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        resources: [
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^DriftMaxPsiAlarm'), 'Arn'] },
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^DriftDriftedShareAlarm'), 'Arn'] },
+        ],
+        detail: { state: { value: ['ALARM'] } },
+      },
+      Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Retrain'), 'Arn'] } })]),
+    });
+    expect(findingLines(stack)).toEqual([]);
+  });
+
+  it('has metric helpers with the endpoint dimension and documented defaults', () => {
+    const { monitor } = build();
+    const max = monitor.metricMaxPsi();
+    expect(max.namespace).toBe('ML/Drift');
+    expect(max.metricName).toBe('MaxPSI');
+    expect(max.statistic).toBe('Maximum');
+    expect(max.period.toSeconds()).toBe(3600);
+    expect(max.dimensions).toEqual({ EndpointName: 'churn' });
+    expect(monitor.metricDriftedShare().metricName).toBe('DriftedShare');
+    expect(monitor.metricAnalysisErrors({ period: Duration.hours(6) }).period.toSeconds()).toBe(21600);
+    expect(monitor.metricAnalysisRuns().statistic).toBe('SampleCount');
+    expect(monitor.metricRecordsAnalyzed().statistic).toBe('Sum');
+    expect(monitor.metricFeaturePsi('age').dimensions).toEqual({ EndpointName: 'churn', Feature: 'age' });
+    expect(monitor.metricFeaturePValue('age').metricName).toBe('PValue');
+    expect(monitor.reportS3Uri).toMatch(/\/drift-reports\/churn\/$/);
+  });
+
+  it('accepts an endpoint object with more members, and tokens', () => {
+    const f = fixture();
+    const endpoint = { endpointName: f.capture.bucketName, variantName: 'primary', endpointArn: 'arn:aws:sagemaker:eu-west-1:1:endpoint/x' };
+    const monitor = new DriftMonitor(f.stack, 'Drift', { ...f.props, endpoint });
+    expect(monitor.endpointName).toBe(f.capture.bucketName);
+  });
+
+  it('writes reports to another bucket and reads the baseline from another bucket', () => {
+    const f = fixture();
+    const reports = new SecureBucket(f.stack, 'Reports');
+    const baselines = new SecureBucket(f.stack, 'Baselines');
+    new DriftMonitor(f.stack, 'Drift', { ...f.props, reportBucket: reports, baselineBucket: baselines });
+    const t = Template.fromStack(f.stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          DRIFT_REPORT_BUCKET: { Ref: Match.stringLikeRegexp('^Reports') },
+          DRIFT_BASELINE_BUCKET: { Ref: Match.stringLikeRegexp('^Baselines') },
+          DRIFT_REPORT_KMS_KEY_ID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportsKey'), 'Arn'] },
+        }),
+      },
+    });
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  describe('validation', () => {
+    const cases: [string, Partial<DriftMonitorProps>, RegExp][] = [
+      ['endpoint name', { endpoint: { endpointName: 'bad name!' } }, /^Test\/Drift: endpoint\.endpointName: has an invalid format \(got "bad name!"/m],
+      ['variant name', { endpoint: { endpointName: 'ok', variantName: '-x' } }, /^Test\/Drift: endpoint\.variantName: has an invalid format/m],
+      ['capture prefix', { capturePrefix: 'no-slash' }, /^Test\/Drift: capturePrefix: has an invalid format \(got "no-slash"/m],
+      ['baseline key', { baselineKey: 'dir/' }, /^Test\/Drift: baselineKey: has an invalid format/m],
+      ['report prefix', { reportPrefix: '/abs/' }, /^Test\/Drift: reportPrefix: has an invalid format/m],
+      ['psi', { psiThreshold: 0 }, /^Test\/Drift: psiThreshold: is too small \(got 0; expected > 0\)/m],
+      ['p-value', { pValue: 0.9 }, /^Test\/Drift: pValue: is too large \(got 0.9; expected <= 0.5\)/m],
+      ['sample size', { minSampleSize: 1.5 }, /^Test\/Drift: minSampleSize: has the wrong type \(got 1.5; expected int\)/m],
+      ['share', { driftedShareThreshold: 1.5 }, /^Test\/Drift: driftedShareThreshold: is too large \(got 1.5; expected <= 1\)/m],
+      ['schedule range', { schedule: Duration.days(1) }, /^Test\/Drift: schedule: is out of range \(got Duration.days\(1\); expected between Duration.minutes\(5\) and Duration.hours\(12\)\)/m],
+      ['schedule minutes', { schedule: Duration.seconds(330) }, /^Test\/Drift: schedule: is not whole minutes \(got Duration.seconds\(330\); expected a whole number of minutes\)/m],
+      ['window vs schedule', { window: Duration.minutes(30) }, /^Test\/Drift: window: is shorter than the schedule, so captures between runs would never be analysed \(got Duration.minutes\(30\); expected at least the schedule \(Duration.hours\(1\)\)\)/m],
+      ['schema hash', { expectedSchemaHash: 'abc' }, /^Test\/Drift: expectedSchemaHash: has an invalid format/m],
+    ];
+    for (const [name, override, message] of cases) {
+      it(`rejects a bad ${name}`, () => {
+        const f = fixture();
+        expect(() => new DriftMonitor(f.stack, 'Drift', { ...f.props, ...override })).toThrow(message);
+        expect(f.stack.node.tryFindChild('Drift')?.node.children ?? []).toHaveLength(0);
+      });
+    }
+
+    it('lists every problem at once, including a wrong bucket type', () => {
+      const f = fixture();
+      const bad = { ...f.props, captureBucket: f.alerts, psiThreshold: -1, unknown: 1 } as unknown as DriftMonitorProps;
+      let message = '';
+      try {
+        new DriftMonitor(f.stack, 'Drift', bad);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message.split('\n')).toEqual([
+        "Test/Drift: captureBucket: has the wrong type (got construct Test/Alerts; expected SecureBucket)",
+        expect.stringMatching(/^Test\/Drift: psiThreshold: is too small/),
+        expect.stringMatching(/^Test\/Drift: unknown: is not a known prop/),
+      ]);
+    });
+  });
+
+  it('renders rate expressions in the largest whole unit', () => {
+    expect(rateExpression(Duration.hours(1))).toBe('rate(1 hour)');
+    expect(rateExpression(Duration.minutes(90))).toBe('rate(90 minutes)');
+    expect(rateExpression(Duration.hours(6))).toBe('rate(6 hours)');
+    expect(rateExpression(Duration.minutes(5))).toBe('rate(5 minutes)');
+  });
+});
