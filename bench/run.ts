@@ -8,7 +8,8 @@ import { checkPaths } from '../lib/check/check';
 import { benchCheck, generateTemplate } from './check';
 import { benchDrift } from './drift';
 import { BenchRow, median, repeat, table } from './stats';
-import { benchSynth } from './synth';
+import { benchSynth, packsInsideSynthMs } from './synth';
+import { checkPathsInParallel } from '../lib/check/parallel';
 
 const root = path.join(__dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -16,10 +17,22 @@ const runs = quick ? 3 : 5;
 
 async function checkRows(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const r of await benchCheck(root)) {
-    rows.push({ bench: 'check', case: `${r.name} (${r.resources} resources)`, value: r.resourcesPerSecond, unit: 'resources/s', note: `${r.templatesPerSecond} templates/s` });
+  const results = await benchCheck(root);
+  const inSynth = await packsInsideSynthMs(runs);
+  for (const r of results) {
+    const reference = r.name === 'check/reference-assembly';
+    rows.push({
+      bench: 'check',
+      case: `${r.name} (${r.resources} resources)`,
+      value: r.resourcesPerSecond,
+      unit: 'resources/s',
+      // The same packs inside synth, over the same resources, are the baseline.
+      baseline: reference ? (r.resources / inSynth) * 1000 : undefined,
+      ratio: reference ? ((r.resources / r.medianMs) * 1000) / ((r.resources / inSynth) * 1000) : undefined,
+      note: `${r.templatesPerSecond} templates/s${reference ? `; packs inside synth ${inSynth.toFixed(0)} ms` : ''}`,
+    });
   }
-  // 10 templates x 500 resources, the whole multi-template path.
+  // 10 templates x 500 resources: one thread against both cores.
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-check10-'));
   try {
     const files = Array.from({ length: 10 }, (_, i) => {
@@ -27,17 +40,27 @@ async function checkRows(): Promise<BenchRow[]> {
       writeFileSync(f, JSON.stringify(generateTemplate(500)));
       return f;
     });
-    const times = await repeat(runs, async () => {
-      const t0 = performance.now();
-      checkPaths(files, { cwd: dir });
-      return performance.now() - t0;
+    const single = median(await repeat(runs, () => timed(() => checkPaths(files, { cwd: dir }))));
+    const both = median(await repeat(runs, () => timed(() => checkPathsInParallel(files, { cwd: dir, jobs: 2 }))));
+    rows.push({ bench: 'check', case: '10 x 500 resources, 1 thread', value: (5000 / single) * 1000, unit: 'resources/s' });
+    rows.push({
+      bench: 'check',
+      case: '10 x 500 resources, 2 workers',
+      value: (5000 / both) * 1000,
+      unit: 'resources/s',
+      baseline: (5000 / single) * 1000,
+      ratio: single / both,
     });
-    const ms = median(times);
-    rows.push({ bench: 'check', case: '10 x 500 resources, all packs', value: (5000 / ms) * 1000, unit: 'resources/s', note: `${(ms / 1000).toFixed(1)} s per run` });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   return rows;
+}
+
+async function timed(fn: () => unknown): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
 }
 
 function bundleRows(): BenchRow[] {

@@ -1,5 +1,5 @@
 // One synthesis in a fresh process, timed from app construction to the written assembly.
-// Usage: tsx bench/synth-child.ts <empty|reference|models:N> <outdir>
+// Usage: tsx bench/synth-child.ts <empty|reference|reference-nopacks|models:N> <outdir>
 import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import { readFileSync, statSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -21,7 +21,7 @@ if (variant === 'empty') {
   new CfnWaitConditionHandle(stack, 'Placeholder');
 } else {
   const models = variant.startsWith('models:') ? Number(variant.split(':')[1]) : undefined;
-  buildPlatform(app, DEFAULT_CONFIG, models === undefined ? {} : { servedModels: models });
+  buildPlatform(app, DEFAULT_CONFIG, { servedModels: models, packs: variant !== 'reference-nopacks' });
 }
 app.synth();
 const ms = Number(process.hrtime.bigint() - start) / 1e6;

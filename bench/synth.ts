@@ -13,18 +13,28 @@ interface ChildResult {
   largestBytes: number;
 }
 
-function synthOnce(variant: string): ChildResult {
+function synthOnce(variant: string, validation = true): ChildResult {
   const outdir = mkdtempSync(path.join(tmpdir(), 'bench-synth-'));
   try {
     const out = execFileSync(
       process.execPath,
       ['--import', 'tsx', path.join(__dirname, 'synth-child.ts'), variant, outdir],
-      { env: { ...process.env, CDK_VALIDATION: 'true' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: { ...process.env, CDK_VALIDATION: validation ? 'true' : 'false' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     );
     return JSON.parse(out) as ChildResult;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The time the platform packs take inside synth for the reference app: synth with the packs minus
+ * synth without them (the CloudFormation validator off in both), the baseline `check` is held to.
+ */
+export async function packsInsideSynthMs(runs = 5): Promise<number> {
+  const withPacks = median((await repeat(runs, () => synthOnce('reference', false))).map((r) => r.ms));
+  const without = median((await repeat(runs, () => synthOnce('reference-nopacks', false))).map((r) => r.ms));
+  return Math.max(1, withPacks - without);
 }
 
 /** Runs the synth and scale benchmarks; `runs` synths per case (medians). */

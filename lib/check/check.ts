@@ -15,7 +15,7 @@ import {
   toFindingAcknowledgment,
 } from './acknowledgments';
 import { CheckUsageError } from './errors';
-import { AssemblyStackMetadata, displayPath, loadInputs, TemplateInput } from './inputs';
+import { AssemblyStackMetadata, displayPath, LoadedInputs, loadInputs, TemplateInput } from './inputs';
 import { RuleCatalog } from './rule-catalog';
 import { toolVersion } from './version';
 
@@ -82,22 +82,33 @@ export function defaultPacks(): string[] {
  * @throws CheckUsageError for an unknown pack name
  */
 export function checkPaths(paths: readonly string[], options: CheckOptions): Report {
-  const packNames = options.packs ?? defaultPacks();
+  const packNames = resolvePackNames(options.packs);
+  const loaded = loadInputs(paths, options.cwd);
+  const result = checkTemplates(loaded.templates, { ...options, packs: packNames });
+  return reportOf(loaded, result, packNames);
+}
+
+/** Validates pack names, throwing CheckUsageError for an unknown one; returns the names to run. */
+export function resolvePackNames(packs: readonly string[] | undefined): string[] {
+  const packNames = [...(packs ?? defaultPacks())];
   const unknown = packNames.filter((p) => !(p in PACK_FACTORIES));
   if (unknown.length > 0) {
     throw new CheckUsageError(
       `unknown pack ${unknown.map((u) => JSON.stringify(u)).join(', ')} (expected one of ${Object.keys(PACK_FACTORIES).join(', ')})`,
     );
   }
-  const loaded = loadInputs(paths, options.cwd);
-  const result = checkTemplates(loaded.templates, { ...options, packs: packNames });
+  return packNames;
+}
+
+/** The report of a run from its loaded inputs and the result of checking them. */
+export function reportOf(loaded: LoadedInputs, result: TemplateCheckResult, packNames: readonly string[]): Report {
   return {
     tool: { name: 'compliant-mlops', version: toolVersion(), command: 'check' },
     findings: result.findings,
     rules: result.rules,
     inputs: loaded.templates.filter((t) => !result.errors.some((e) => e.input === t.displayPath)).map((t) => t.displayPath),
     errors: [...loaded.errors, ...result.errors],
-    packs: packNames,
+    packs: [...packNames],
   };
 }
 

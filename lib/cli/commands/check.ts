@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AcknowledgmentsFile, loadAcknowledgmentsFile } from '../../check/acknowledgments';
-import { checkPaths, exitCodeOf, FailOn } from '../../check/check';
+import { exitCodeOf, FailOn } from '../../check/check';
+import { checkPathsInParallel } from '../../check/parallel';
 import { CheckUsageError } from '../../check/errors';
 import { PACK_FACTORIES } from '../../policy/packs';
 import { isReportFormat, REPORT_FORMATS, writeReport } from '../../report/writers';
@@ -25,6 +26,7 @@ options:
   --fail-on L            error | warning | none: the lowest unacknowledged level that fails (default: error)
   --acknowledgments FILE YAML/JSON list of {rule | id, resource, reason, owner, expires}
   --category NAME        SARIF runAutomationDetails.id prefix for GitHub code scanning (default: compliant-mlops)
+  --jobs N               worker threads for large runs (default: available cores; 1 = no workers)
   --quiet                no progress on stderr
 
 exit codes: 0 no unacknowledged finding at or above --fail-on; 1 findings; 2 usage or input error
@@ -69,6 +71,7 @@ function parse(args: readonly string[]) {
         acknowledgments: { type: 'string' },
         category: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        jobs: { type: 'string', short: 'j' },
       },
     });
   } catch (e) {
@@ -92,14 +95,19 @@ async function runCheck(args: readonly string[], io: CliIO, options: CheckComman
   if (values.category !== undefined && !/^[A-Za-z0-9._-]+$/.test(values.category)) {
     throw new UsageError(`check: --category: ${JSON.stringify(values.category)} is not a plain name (expected letters, digits, . _ -)`);
   }
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) {
+    throw new UsageError(`check: --jobs: ${JSON.stringify(values.jobs)} is not a whole number from 1 to 64`);
+  }
   let acknowledgments: AcknowledgmentsFile[] = [];
   let report;
   try {
     if (values.acknowledgments !== undefined) acknowledgments = [loadAcknowledgmentsFile(values.acknowledgments, io.cwd)];
     const quiet = values.quiet === true;
     let lastShown = 0;
-    report = checkPaths(positionals, {
+    report = await checkPathsInParallel(positionals, {
       cwd: io.cwd,
+      jobs,
       packs,
       acknowledgments,
       today: options.today?.(),
