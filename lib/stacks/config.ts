@@ -17,6 +17,13 @@ export const platformConfigSchema = z.strictObject({
   requiredTags: z.array(z.string().min(1)).min(1),
   /** The models the platform serves, one stack each (lowercase names). */
   servedModels: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,30}$/)).min(0).max(100),
+  /** Cost guardrails: monthly budgets (USD) per team and per served model, and the instance policy. */
+  costs: z.strictObject({
+    teamBudgetsUsd: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), z.number().positive()),
+    modelBudgetUsd: z.number().positive(),
+    allowGpu: z.boolean(),
+    maxInstanceCount: z.number().int().min(1).max(1000),
+  }),
   /** Dataset retention and tiering, in days. */
   datasets: z.strictObject({
     intelligentTieringAfterDays: z.number().int().min(0),
@@ -42,6 +49,12 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   },
   requiredTags: ['owner', 'cost-center', 'environment', 'data-classification'],
   servedModels: ['churn'],
+  costs: {
+    teamBudgetsUsd: { 'ml-platform-team': 20000 },
+    modelBudgetUsd: 3000,
+    allowGpu: true,
+    maxInstanceCount: 8,
+  },
   datasets: {
     intelligentTieringAfterDays: 0,
     glacierInstantRetrievalAfterDays: 90,

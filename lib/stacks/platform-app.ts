@@ -1,4 +1,5 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { CostGuardrails } from '../../constructs/cost/cost-guardrails';
 import { RequiredTags } from '../../constructs/core/tags';
 import { createPacks, PLATFORM_PACKS } from '../policy/packs';
 import { PlatformConfig } from './config';
@@ -27,7 +28,9 @@ export function buildPlatform(
   const platform = new PlatformStack(app, `${config.prefix}-platform`, { env, config });
   addAuditTrail(platform, { objectLockMode: config.environment === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE' });
   addFeatureStore(platform);
-  addTraining(platform);
+  const training = addTraining(platform);
+  Tags.of(training.pipeline).add('model-id', 'churn');
+  Tags.of(training.registry).add('model-id', 'churn');
   addAutoShutdown(platform);
 
   // One stack per served model: CloudFormation's 500-resource limit applies per stack.
@@ -43,6 +46,18 @@ export function buildPlatform(
         environment: config.environment,
       }),
   );
+
+  for (const stack of serving) Tags.of(stack).add('model-id', stack.modelName);
+
+  // Budgets per team and per model, the model-id tag and the instance policy, enforced app-wide.
+  new CostGuardrails(platform, 'CostGuardrails', {
+    alerts: platform.alerts,
+    budgets: [
+      ...Object.entries(config.costs.teamBudgetsUsd).map(([team, limitUsd]) => ({ name: `team-${team}`, limitUsd, tags: { owner: team } })),
+      ...models.map((m) => ({ name: `model-${m}`, limitUsd: config.costs.modelBudgetUsd, tags: { 'model-id': m } })),
+    ],
+    instancePolicy: { allowGpu: config.costs.allowGpu, maxInstanceCount: config.costs.maxInstanceCount },
+  });
 
   RequiredTags.apply(app, config.tags);
   RequiredTags.enforce(app, { keys: config.requiredTags });

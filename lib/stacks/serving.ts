@@ -58,6 +58,8 @@ export const DEMO_IMAGE_DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
  * grants nothing in platform resources' policies, so no dependency cycle can form.
  */
 export class ServingStack extends Stack {
+  /** The served model's name (its `model-id` tag). */
+  public readonly modelName: string;
   /** The bucket that holds the model's artifacts and its captured traffic. */
   public readonly models: SecureBucket;
   /** The endpoint. */
@@ -76,6 +78,7 @@ export class ServingStack extends Stack {
       );
     }
 
+    this.modelName = modelName;
     this.models = new SecureBucket(this, 'Models', { encryptionKey: keys.models });
     const repository = ecr.Repository.fromRepositoryName(this, 'Repository', modelName);
     this.endpoint = new IsolatedEndpoint(this, 'Endpoint', {
