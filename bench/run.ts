@@ -118,16 +118,19 @@ async function main(): Promise<void> {
   const sweepModule = path.join(__dirname, 'sweep.ts');
   if (existsSync(sweepModule)) {
     await section('sweep', async () => {
-      const { benchSweep } = (await import(sweepModule)) as { benchSweep: () => Promise<Array<Record<string, unknown>>> };
-      return (await benchSweep()).map((r) => ({
+      const { benchSweep } = (await import(sweepModule)) as {
+        benchSweep: () => Promise<Array<{ case: string; resources: number; medianSeconds: number; medianApiCalls: number; medianFaulted: number; acted: number; failed: number }>>;
+      };
+      const rows = await benchSweep();
+      const clean = rows[0];
+      return rows.map((r) => ({
         bench: 'sweep',
-        case: String(r.case ?? r.name ?? 'sweep'),
-        value: Number(r.medianMs ?? r.wallMs ?? r.value ?? 0),
+        case: `${r.resources} resources, ${r.case}`,
+        value: r.medianSeconds * 1000,
         unit: 'ms',
-        note: Object.entries(r)
-          .filter(([k]) => !['case', 'name', 'medianMs', 'wallMs', 'value'].includes(k))
-          .map(([k, v]) => `${k}=${String(v)}`)
-          .join(' '),
+        baseline: r === clean ? undefined : clean.medianSeconds * 1000,
+        ratio: r === clean ? undefined : r.medianSeconds / clean.medianSeconds,
+        note: `${r.medianApiCalls} API calls (${r.medianFaulted} faulted), acted ${r.acted}, failed ${r.failed}`,
       }));
     });
   }
