@@ -84,7 +84,7 @@ describe('json', () => {
 });
 
 describe('sarif', () => {
-  const schema = JSON.parse(readFileSync('/work/shared/schemas/sarif-schema-2.1.0.json', 'utf8')) as object;
+  const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
   const ajv = new AjvDraft04({ allErrors: true, strict: false });
   ajv.addFormat('uri', (s: string) => /^[a-z][a-z0-9+.-]*:/i.test(s));
   ajv.addFormat('uri-reference', (s: string) => !/\s/.test(s));
