@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, Stats, statSync } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../report/finding';
 import { parseCfnYaml } from './cfn-yaml';
@@ -114,8 +114,10 @@ function loadDirectory(dir: string, cwd: string, errors: InputError[]): { templa
   let problems = 0;
   for (const name of readdirSync(dir).sort()) {
     const file = join(dir, name);
-    if (!TEMPLATE_EXTENSIONS.has(extname(name).toLowerCase()) || !statSync(file).isFile()) continue;
+    if (!TEMPLATE_EXTENSIONS.has(extname(name).toLowerCase())) continue;
     try {
+      // A symlink loop or a dangling link is a broken entry of its own, not a failure of the directory.
+      if (!statFile(file).isFile()) continue;
       const t = loadTemplateFile(file, cwd, undefined, undefined, false);
       if (t) templates.push(t);
     } catch (e) {
@@ -156,6 +158,9 @@ function loadTemplateFile(
     if (!required) return undefined;
     throw new InputProblem('not a CloudFormation template (no Resources section)');
   }
+  if (nestsDeeperThan(parsed, MAX_TEMPLATE_DEPTH)) {
+    throw new InputProblem(`nested deeper than ${MAX_TEMPLATE_DEPTH} levels (expected a CloudFormation template)`);
+  }
   return {
     file,
     displayPath: displayPath(file, cwd),
@@ -176,7 +181,35 @@ function baseName(file: string): string {
   return name.replace(/(\.template)?\.(json|ya?ml|template)$/i, '');
 }
 
+function statFile(file: string): Stats {
+  try {
+    return statSync(file);
+  } catch (e) {
+    throw new InputProblem(`cannot read: ${(e as NodeJS.ErrnoException).code ?? firstLine((e as Error).message)}`);
+  }
+}
+
+/**
+ * Deeper than this, CfnInclude overflows the stack or, from a few thousand levels, runs for
+ * minutes; real templates nest a few dozen levels at most.
+ */
+export const MAX_TEMPLATE_DEPTH = 256;
+
+/** True when a parsed value nests deeper than `limit` objects/arrays (iterative: no recursion). */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 function readText(file: string): string {
+  // A FIFO or device would block the read, or never end: only regular files are read.
+  if (!statFile(file).isFile()) throw new InputProblem('not a regular file (expected a template file, a directory of templates or a cloud assembly)');
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
