@@ -1,5 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { childPath, tokenOr, validatePropsAt } from './validate';
 
 /** Props for {@link ScopedRole}. */
 export interface ScopedRoleProps {
@@ -11,6 +13,27 @@ export interface ScopedRoleProps {
    */
   readonly description?: string;
 }
+
+/** IAM's own character set for a role description: tab, line breaks and printable Latin-1. */
+function iamDescriptionText(s: string): boolean {
+  return [...s].every((c) => {
+    const n = c.codePointAt(0) ?? 0;
+    return n === 0x09 || n === 0x0a || n === 0x0d || (n >= 0x20 && n <= 0x7e) || (n >= 0xa1 && n <= 0xff);
+  });
+}
+
+const schema = z.strictObject({
+  assumedBy: z.custom<iam.IPrincipal>(
+    (v) => typeof v === 'object' && v !== null && 'policyFragment' in v && 'assumeRoleAction' in v && 'addToPrincipalPolicy' in v,
+    { params: { expected: 'iam.IPrincipal' }, message: 'is not an iam.IPrincipal' },
+  ),
+  description: tokenOr(
+    z.string().max(1000).refine(iamDescriptionText, {
+      message: 'has characters IAM does not allow in a role description',
+      params: { expected: 'tab, line breaks and printable Latin-1 characters' },
+    }),
+  ).optional(),
+});
 
 /**
  * An IAM role whose permissions live in one customer-managed policy instead of an inline policy.
@@ -25,7 +48,9 @@ export class ScopedRole extends iam.Role {
   public readonly policy: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: ScopedRoleProps) {
-    super(scope, id, { assumedBy: props.assumedBy, description: props.description });
+    // iam.Role builds its trust policy in super(), so the props are validated in its argument.
+    const p = validatePropsAt(childPath(scope, id), schema, props);
+    super(scope, id, { assumedBy: p.assumedBy, description: p.description });
     this.policy = new iam.ManagedPolicy(this, 'Policy', { description: `Permissions of ${this.node.path}` });
     this.policy.attachToRole(this);
   }

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { acknowledge } from './acknowledge';
 import { INHERENT } from './inherent';
 import { ScopedRole } from './scoped-role';
-import { durationBetween, refs, validateProps } from './validate';
+import { constructRef, describeValue, durationBetween, PropsProblem, refs, retentionDays, throwIfProblems, validateProps } from './validate';
 
 /** Props for {@link SecureFunction}. */
 export interface SecureFunctionProps {
@@ -67,25 +67,44 @@ export interface SecureFunctionProps {
 const schema = z.strictObject({
   handler: z.string().regex(/^[a-z0-9-]+$/),
   vpc: refs.vpc,
-  vpcSubnets: z.custom<ec2.SubnetSelection>((v) => typeof v === 'object' && v !== null).optional(),
+  // The forms SecureFunction can check against the VPC before ec2 does (subnet groups by name and
+  // filters are not offered): public subnets would give the function no route and trip Lambda's checks.
+  vpcSubnets: z
+    .strictObject({
+      subnetType: z.enum([ec2.SubnetType.PRIVATE_ISOLATED, ec2.SubnetType.PRIVATE_WITH_EGRESS]).optional(),
+      availabilityZones: z.array(z.string().min(1)).min(1).optional(),
+      onePerAz: z.boolean().optional(),
+      subnets: z.array(constructRef<ec2.ISubnet>('ec2.ISubnet', ['subnetId', 'availabilityZone'])).min(1).optional(),
+    })
+    .optional(),
   encryptionKey: refs.key,
   description: z.string().max(256).optional(),
   environment: z.record(z.string(), z.string()).optional(),
-  timeout: durationBetween(Duration.seconds(1), Duration.minutes(15)).optional(),
+  timeout: durationBetween(Duration.seconds(1), Duration.minutes(15), { unit: 'seconds' }).optional(),
   memorySize: z.number().int().min(128).max(10240).optional(),
   reservedConcurrentExecutions: z.number().int().min(1).max(1000).optional(),
-  logRetention: z.enum(logs.RetentionDays).optional(),
+  logRetention: retentionDays().optional(),
   onSuccessTopic: refs.topic.optional(),
 });
 
-/** Where prebuilt handler bundles live, from the source tree or from `dist/` of the installed package. */
-export function handlerAssetPath(handler: string): string {
+/**
+ * Where a prebuilt handler bundle lives, from the source tree or from `dist/` of the installed
+ * package; `undefined` when there is none.
+ */
+export function findHandlerAsset(handler: string): string | undefined {
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
     const candidate = path.join(dir, 'assets', 'handlers', handler);
     if (existsSync(path.join(dir, 'package.json')) && existsSync(candidate)) return candidate;
     dir = path.dirname(dir);
   }
+  return undefined;
+}
+
+/** Where prebuilt handler bundles live, from the source tree or from `dist/` of the installed package. */
+export function handlerAssetPath(handler: string): string {
+  const found = findHandlerAsset(handler);
+  if (found !== undefined) return found;
   throw new Error(
     `handler: no prebuilt bundle for ${JSON.stringify(handler)} (got no assets/handlers/${handler}/index.js; expected the output of \`npm run bundle\`)`,
   );
@@ -112,7 +131,9 @@ export class SecureFunction extends Construct {
   constructor(scope: Construct, id: string, props: SecureFunctionProps) {
     super(scope, id);
     const p = validateProps(this, schema, props);
-    const code = lambda.Code.fromAsset(handlerAssetPath(p.handler));
+    const asset = findHandlerAsset(p.handler);
+    throwIfProblems(this, [...handlerProblems(p.handler, asset), ...subnetProblems(p.vpc, p.vpcSubnets)]);
+    const code = lambda.Code.fromAsset(asset!);
 
     this.role = new ScopedRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -221,6 +242,36 @@ export class SecureFunction extends Construct {
   public get grantPrincipal(): iam.IPrincipal {
     return this.role;
   }
+}
+
+function handlerProblems(handler: string, asset: string | undefined): PropsProblem[] {
+  if (asset !== undefined) return [];
+  return [
+    {
+      field: 'handler',
+      problem: 'has no prebuilt bundle',
+      got: describeValue(handler),
+      expected: `a bundle at assets/handlers/${handler}/index.js (the output of \`npm run bundle\`)`,
+    },
+  ];
+}
+
+/** A selection that matches no subnet of the VPC would throw from ec2 and Lambda: say so first. */
+function subnetProblems(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): PropsProblem[] {
+  if (selection === undefined || selection.subnets !== undefined) return [];
+  const type = selection.subnetType ?? defaultSubnets(vpc).subnetType;
+  const candidates = type === ec2.SubnetType.PRIVATE_WITH_EGRESS ? vpc.privateSubnets : vpc.isolatedSubnets;
+  const zones = selection.availabilityZones;
+  const matching = zones ? candidates.filter((s) => zones.includes(s.availabilityZone)) : candidates;
+  if (matching.length > 0) return [];
+  return [
+    {
+      field: 'vpcSubnets',
+      problem: 'matches no subnet of the VPC',
+      got: describeValue(selection),
+      expected: `${type} subnets in ${describeValue(candidates.map((s) => s.availabilityZone))}`,
+    },
+  ];
 }
 
 function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {

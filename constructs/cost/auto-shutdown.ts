@@ -23,9 +23,9 @@ import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
 import { SecureFunction } from '../core/secure-function';
-import { durationBetween, PropsProblem, refs, throwIfProblems, validateProps } from '../core/validate';
+import { durationBetween, literalList, PropsProblem, refs, throwIfProblems, validateProps } from '../core/validate';
 import { AlertTopic } from '../monitoring/alert-topic';
-import { triggerDeadLetterQueue } from '../training/dead-letters';
+import { DEAD_LETTER_KEY_ACTIONS, triggerDeadLetterQueue } from '../training/dead-letters';
 import { flattenedArn } from '../training/nag-ids';
 import { idleCheckScript } from './auto-shutdown-lcc';
 import {
@@ -159,7 +159,7 @@ const tagKey = z
 
 function literalMinutes(schema: z.ZodType<Duration, Duration>): z.ZodType<Duration, Duration> {
   return schema.superRefine((d, ctx) => {
-    if (d.isUnresolved() || d.toSeconds() % 60 !== 0) {
+    if (d.isUnresolved() || d.toMilliseconds() % 60_000 !== 0) {
       ctx.addIssue({ code: 'custom', message: 'is not a whole number of minutes', input: d, params: { expected: 'a literal Duration in whole minutes' } });
     }
   });
@@ -193,7 +193,8 @@ const schema = z.strictObject({
   sweepInterval: literalMinutes(durationBetween(Duration.minutes(5), Duration.hours(24))).optional(),
   exemptionTagKey: tagKey.optional(),
   environmentTagKey: tagKey.optional(),
-  productionValues: z.array(z.string().min(1).max(256)).min(1).optional(),
+  // Joined into the handler's environment and listed in an IAM condition at synth.
+  productionValues: literalList(z.array(z.string().min(1).max(256)).min(1)).optional(),
   targets: z.array(z.enum(TARGETS)).min(1).optional(),
   studioAppTypes: z.array(z.enum(['JupyterLab', 'CodeEditor', 'KernelGateway', 'JupyterServer'])).min(1).optional(),
   studioDomain: z
@@ -309,7 +310,7 @@ export class AutoShutdown extends Construct {
       onStart: [{ content: Buffer.from(idleCheckScript(), 'utf8').toString('base64') }],
     });
 
-    this.scheduleDeadLetterQueue = triggerDeadLetterQueue(this, 'ScheduleDeadLetters');
+    this.scheduleDeadLetterQueue = triggerDeadLetterQueue(this, 'ScheduleDeadLetters', p.encryptionKey);
     this.schedulerRole = new ScopedRole(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
         StringEquals: { 'aws:SourceAccount': stack.account },
@@ -321,6 +322,10 @@ export class AutoShutdown extends Construct {
     );
     this.schedulerRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'UndeliveredRuns', actions: ['sqs:SendMessage'], resources: [this.scheduleDeadLetterQueue.queueArn] }),
+    );
+    // Scheduler writes dead letters as this role, so SQS encrypts them with the queue's key for it.
+    this.schedulerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'UndeliveredRunsKey', actions: [...DEAD_LETTER_KEY_ACTIONS], resources: [p.encryptionKey.keyArn] }),
     );
     this.sweepSchedule = this.schedule('IdleSweepSchedule', `rate(${interval.toMinutes()} minutes)`, 'UTC', 'idle-sweep', interval);
     if (p.offHoursEnabled ?? true) {

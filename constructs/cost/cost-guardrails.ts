@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CfnResource, Stack, TagManager, Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -102,6 +103,16 @@ const schema = z.strictObject({
         forecastThresholdPercent: z.number().min(1).max(1000).optional(),
       }),
     )
+    .superRefine((list, ctx) => {
+      // Budget names are unique in the account, and each becomes a construct id.
+      const seen = new Set<string>();
+      list.forEach((b, i) => {
+        if (seen.has(b.name)) {
+          ctx.addIssue({ code: 'custom', message: 'is a duplicate budget name', path: [i, 'name'], input: b.name, params: { expected: 'unique budget names' } });
+        }
+        seen.add(b.name);
+      });
+    })
     .optional(),
   instancePolicy: z
     .strictObject({
@@ -113,6 +124,17 @@ const schema = z.strictObject({
   modelTagKey: z.string().min(1).max(128).optional(),
   scope: z.custom<IConstruct>((v) => typeof v === 'object' && v !== null && 'node' in v).optional(),
 });
+
+/**
+ * The construct id of a budget: `Budget<alphanumerics of the name>` (stable, as before), with a
+ * hash of the full name appended when another name already took that id ("a-b" and "ab").
+ */
+function budgetId(name: string, taken: Set<string>): string {
+  let id = `Budget${name.replace(/[^A-Za-z0-9]/g, '')}`;
+  if (taken.has(id)) id = `${id}${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+  taken.add(id);
+  return id;
+}
 
 /** The instance type and count a SageMaker resource asks for, found in its L1 properties. */
 interface InstanceUse {
@@ -137,9 +159,10 @@ export class CostGuardrails extends Construct {
     super(scope, id);
     const p = validateProps(this, schema, props);
     const made: Record<string, budgets.CfnBudget> = {};
+    const ids = new Set<string>();
     for (const b of p.budgets ?? []) {
       const subscribers = [{ subscriptionType: 'SNS', address: p.alerts.topic.topicArn }];
-      made[b.name] = new budgets.CfnBudget(this, `Budget${b.name.replace(/[^A-Za-z0-9]/g, '')}`, {
+      made[b.name] = new budgets.CfnBudget(this, budgetId(b.name, ids), {
         budget: {
           budgetName: b.name,
           budgetType: 'COST',

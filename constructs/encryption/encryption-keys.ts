@@ -50,8 +50,8 @@ const schema = z.strictObject({
     .regex(/^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,200}$/)
     .optional()
     .default('alias/compliant-mlops'),
-  rotationPeriod: durationBetween(Duration.days(90), Duration.days(2560)).optional(),
-  pendingWindow: durationBetween(Duration.days(7), Duration.days(30)).optional(),
+  rotationPeriod: durationBetween(Duration.days(90), Duration.days(2560), { unit: 'days' }).optional(),
+  pendingWindow: durationBetween(Duration.days(7), Duration.days(30), { unit: 'days' }).optional(),
 });
 
 /**

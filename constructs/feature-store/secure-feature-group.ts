@@ -313,14 +313,14 @@ const schema = z.strictObject({
     .optional(),
   onlineStore: z.boolean().optional(),
   onlineStorageType: z.enum(['Standard', 'InMemory']).optional(),
-  onlineTtl: durationBetween(Duration.minutes(1), Duration.days(365 * 10)).optional(),
+  onlineTtl: durationBetween(Duration.minutes(1), Duration.days(365 * 10), { unit: 'seconds', literal: true }).optional(),
   offlineStore: z.boolean().optional(),
   tableFormat: z.enum(['Iceberg', 'Glue']).optional(),
   throughputMode: z.enum(['OnDemand', 'Provisioned']).optional(),
   provisionedReadCapacityUnits: z.number().int().min(1).max(10_000_000).optional(),
   provisionedWriteCapacityUnits: z.number().int().min(1).max(10_000_000).optional(),
-  freshnessWindow: durationBetween(Duration.minutes(5), Duration.days(7)).optional(),
-  maxAccessWindow: durationBetween(Duration.minutes(15), ABSOLUTE_MAX_ACCESS_WINDOW).optional(),
+  freshnessWindow: durationBetween(Duration.minutes(5), Duration.days(7), { unit: 'seconds', literal: true }).optional(),
+  maxAccessWindow: durationBetween(Duration.minutes(15), ABSOLUTE_MAX_ACCESS_WINDOW, { unit: 'seconds', literal: true }).optional(),
   athenaWorkGroup: z
     .string()
     .regex(/^[a-zA-Z0-9._-]{1,128}$/)

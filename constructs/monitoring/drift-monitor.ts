@@ -134,7 +134,7 @@ export interface DriftMonitorProps {
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const PREFIX = /^([^/].*\/)?$/;
 
-const wholeMinutes = (d: Duration): boolean => d.isUnresolved() || d.toSeconds() % 60 === 0;
+const wholeMinutes = (d: Duration): boolean => d.isUnresolved() || d.toMilliseconds() % 60_000 === 0;
 
 const schema = z.strictObject({
   endpoint: z.object({
@@ -151,10 +151,10 @@ const schema = z.strictObject({
   alerts: z.instanceof(AlertTopic, { message: 'is not an AlertTopic' }),
   vpc: refs.vpc,
   encryptionKey: refs.key,
-  schedule: durationBetween(Duration.minutes(5), Duration.hours(12))
+  schedule: durationBetween(Duration.minutes(5), Duration.hours(12), { literal: true })
     .refine(wholeMinutes, { message: 'is not whole minutes', params: { expected: 'a whole number of minutes' } })
     .optional(),
-  window: durationBetween(Duration.minutes(5), Duration.days(7))
+  window: durationBetween(Duration.minutes(5), Duration.days(7), { literal: true })
     .refine(wholeMinutes, { message: 'is not whole minutes', params: { expected: 'a whole number of minutes' } })
     .optional(),
   psiThreshold: z.number().gt(0).max(10).optional(),
@@ -162,7 +162,7 @@ const schema = z.strictObject({
   minSampleSize: z.number().int().min(1).max(10_000_000).optional(),
   driftedShareThreshold: z.number().gt(0).max(1).optional(),
   memorySize: z.number().int().min(256).max(10240).optional(),
-  timeout: durationBetween(Duration.minutes(1), Duration.minutes(15)).optional(),
+  timeout: durationBetween(Duration.minutes(1), Duration.minutes(15), { unit: 'seconds' }).optional(),
 });
 
 /** Options of the drift monitor's metric helpers. */

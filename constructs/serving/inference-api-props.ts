@@ -3,7 +3,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { constructRef, durationBetween, refs } from '../core/validate';
+import { constructRef, durationBetween, refs, retentionDays } from '../core/validate';
 import { APIGW_MAX_PAYLOAD_BYTES } from './defaults';
 import { IIsolatedEndpoint } from './isolated-endpoint';
 
@@ -91,7 +91,7 @@ export const inferenceApiSchema = z.strictObject({
     params: { expected: 'a zod schema (z.object(...))' },
   }),
   encryptionKey: refs.key.optional(),
-  logRetention: z.enum(logs.RetentionDays).optional(),
+  logRetention: retentionDays().optional(),
   cognitoUserPool: constructRef<cognito.IUserPool>('cognito.IUserPool', ['userPoolId', 'userPoolArn']).optional(),
   apiKeyRequired: z.boolean().optional(),
   stageName: z.string().regex(/^[a-zA-Z0-9_]{1,128}$/).optional(),
@@ -100,6 +100,6 @@ export const inferenceApiSchema = z.strictObject({
   quotaPerDay: z.number().int().min(1).optional(),
   wafRateLimit: z.number().int().min(100).max(2_000_000_000).optional(),
   maxPayloadBytes: z.number().int().min(1).max(APIGW_MAX_PAYLOAD_BYTES).optional(),
-  integrationTimeout: durationBetween(Duration.seconds(1), Duration.minutes(5)).optional(),
+  integrationTimeout: durationBetween(Duration.seconds(1), Duration.minutes(5), { literal: true }).optional(),
   manageAccountCloudWatchRole: z.boolean().optional(),
 });

@@ -1,4 +1,4 @@
-import { CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { acknowledge, acknowledgmentsOf } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
-import { refs, validateProps } from '../core/validate';
+import { describeValue, literalList, PropsProblem, refs, retentionDays, throwIfProblems, validateProps } from '../core/validate';
 import { createDomainKey } from '../encryption/encryption-keys';
 
 /** The AWS services reached through interface endpoints, by endpoint service name suffix. */
@@ -52,12 +52,59 @@ export interface InferenceNetworkProps {
 const schema = z.strictObject({
   cidr: z
     .string()
-    .regex(/^(\d{1,3}\.){3}\d{1,3}\/(1[6-9]|2[0-4])$/)
+    .regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(1[6-9]|2[0-4])$/)
     .optional(),
-  availabilityZones: z.array(z.string().min(1)).min(2).optional(),
+  availabilityZones: literalList(z.array(z.string().min(1)).min(2)).optional(),
   encryptionKey: refs.key.optional(),
-  flowLogRetention: z.enum(logs.RetentionDays).optional(),
+  flowLogRetention: retentionDays().optional(),
 });
+
+/** The placeholders CDK returns for a stack's zones until `cdk.context.json` holds the real ones. */
+const DUMMY_ZONES: readonly string[] = ['dummy1a', 'dummy1b', 'dummy1c'];
+
+/** Each zone gets one isolated subnet of this size. */
+const SUBNET_MASK = 20;
+
+/**
+ * The subnet layout must fit: one /20 a zone, so N zones need a VPC prefix of at most
+ * 20 - ceil(log2 N), and explicit zones must be distinct zones of the stack (ec2.Vpc throws otherwise).
+ */
+function layoutProblems(stack: Stack, cidr: string | undefined, zones: readonly string[] | undefined): PropsProblem[] {
+  const problems: PropsProblem[] = [];
+  const zoneCount = zones?.length ?? 2;
+  const maxPrefix = SUBNET_MASK - Math.ceil(Math.log2(zoneCount));
+  if (cidr !== undefined && Number(cidr.split('/')[1]) > maxPrefix) {
+    problems.push({
+      field: 'cidr',
+      problem: `is too small for one /${SUBNET_MASK} subnet in each of ${zoneCount} zones`,
+      got: describeValue(cidr),
+      expected: `a prefix length between /16 and /${maxPrefix}`,
+    });
+  }
+  if (zones !== undefined) {
+    if (new Set(zones).size !== zones.length) {
+      problems.push({ field: 'availabilityZones', problem: 'has duplicates', got: describeValue(zones), expected: 'distinct zones' });
+    }
+    // As ec2.Vpc does: only zones known from context count (not tokens, not the dummy placeholders
+    // used before a context lookup).
+    const known = Token.isUnresolved(stack.availabilityZones)
+      ? []
+      : stack.availabilityZones.filter((z) => !Token.isUnresolved(z) && !DUMMY_ZONES.includes(z));
+    if (known.length > 0) {
+      zones.forEach((zone, i) => {
+        if (!Token.isUnresolved(zone) && !known.includes(zone)) {
+          problems.push({
+            field: `availabilityZones.${i}`,
+            problem: "is not one of the stack's availability zones",
+            got: describeValue(zone),
+            expected: `one of ${known.map((z) => JSON.stringify(z)).join(', ')}`,
+          });
+        }
+      });
+    }
+  }
+  return problems;
+}
 
 /**
  * A VPC for ML workloads with no path to the internet: isolated subnets only (no internet or NAT
@@ -85,6 +132,7 @@ export class InferenceNetwork extends Construct {
     super(scope, id);
     const p = validateProps(this, schema, props);
     const stack = Stack.of(this);
+    throwIfProblems(this, layoutProblems(stack, p.cidr, p.availabilityZones));
     const cidr = p.cidr ?? '10.64.0.0/16';
     const key = p.encryptionKey ?? createDomainKey(this, 'Key', 'logs');
 
@@ -97,7 +145,7 @@ export class InferenceNetwork extends Construct {
       natGateways: 0,
       createInternetGateway: false,
       restrictDefaultSecurityGroup: true,
-      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 }],
+      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: SUBNET_MASK }],
     });
 
     acknowledgeRestrictDefaultSgProvider(stack);

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { z } from 'zod';
-import { constructRef, durationBetween, refs, tokenOr } from '../core/validate';
+import { constructRef, durationBetween, refs, retentionDays, tokenOr } from '../core/validate';
 import { SecureBucket } from '../storage/secure-bucket';
 import { ENVIRONMENTS, ServingEnvironment } from './defaults';
 
@@ -263,7 +263,7 @@ export const isolatedEndpointSchema = z.strictObject({
   containerEnvironment: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$/), z.string().max(1024)).optional(),
   encryptionKey: refs.key.optional(),
   logEncryptionKey: refs.key.optional(),
-  logRetention: z.enum(logs.RetentionDays).optional(),
+  logRetention: retentionDays().optional(),
   endpointName: tokenOr(z.string().regex(NAME)).optional(),
   variantName: z.string().regex(VARIANT).optional(),
   instanceType: instanceType.optional(),
@@ -293,8 +293,8 @@ export const isolatedEndpointSchema = z.strictObject({
   canaryPercent: z.number().int().min(1).optional(),
   linearStepPercent: percent(100).optional(),
   rollingBatchPercent: percent(100).optional(),
-  trafficWait: durationBetween(Duration.seconds(0), Duration.hours(1)).optional(),
-  terminationWait: durationBetween(Duration.seconds(0), Duration.hours(1)).optional(),
+  trafficWait: durationBetween(Duration.seconds(0), Duration.hours(1), { unit: 'seconds' }).optional(),
+  terminationWait: durationBetween(Duration.seconds(0), Duration.hours(1), { unit: 'seconds' }).optional(),
   minCapacity: z.number().int().min(1).max(1000).optional(),
   maxCapacity: z.number().int().min(1).max(1000).optional(),
   targetInvocationsPerInstance: z.number().positive().optional(),
@@ -313,7 +313,7 @@ export const isolatedEndpointSchema = z.strictObject({
     .max(50)
     .optional(),
   alertTopic: refs.topic,
-  latencyP99Threshold: durationBetween(Duration.millis(1), Duration.seconds(60)).optional(),
+  latencyP99Threshold: durationBetween(Duration.millis(1), Duration.seconds(60), { literal: true }).optional(),
   errorThreshold: z.number().int().min(0).optional(),
   utilizationThresholdPercent: z.number().min(1).max(100).optional(),
 });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { acknowledgeControl } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
-import { durationBetween, refs, validateProps } from '../core/validate';
+import { describeValue, durationBetween, literalList, refs, throwIfProblems, validateProps } from '../core/validate';
 import { createDomainKey, KeyDomain } from '../encryption/encryption-keys';
 import { OBJECT_READ_ACTIONS, OBJECT_WRITE_ACTIONS, BUCKET_LIST_ACTIONS } from './perms';
 
@@ -62,6 +62,36 @@ export interface SecureBucketProps {
   readonly lifecycleRules?: s3.LifecycleRule[];
 }
 
+const days = (max: number) => durationBetween(Duration.days(1), Duration.days(max), { unit: 'days' });
+const transition = z.strictObject({
+  storageClass: z.instanceof(s3.StorageClass, { message: 'is not an s3.StorageClass' }),
+  transitionAfter: durationBetween(Duration.days(0), Duration.days(36500), { unit: 'days' }),
+});
+const LIFECYCLE_ACTIONS = ['expiration', 'transitions', 'noncurrentVersionExpiration', 'noncurrentVersionsToRetain', 'noncurrentVersionTransitions', 'abortIncompleteMultipartUploadAfter'] as const;
+/**
+ * The lifecycle-rule forms SecureBucket accepts, checked before s3.Bucket sees them. Object Lock and
+ * versioning stay in charge, so `expiredObjectDeleteMarker` and `expirationDate` are not offered.
+ */
+const lifecycleRule = z
+  .strictObject({
+    id: z.string().min(1).max(255).optional(),
+    enabled: z.boolean().optional(),
+    prefix: z.string().max(1024).optional(),
+    tagFilters: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),
+    objectSizeGreaterThan: z.number().int().min(0).optional(),
+    objectSizeLessThan: z.number().int().min(1).optional(),
+    expiration: days(36500).optional(),
+    transitions: z.array(transition).min(1).optional(),
+    noncurrentVersionExpiration: days(36500).optional(),
+    noncurrentVersionsToRetain: z.number().int().min(1).max(100).optional(),
+    noncurrentVersionTransitions: z.array(transition).min(1).optional(),
+    abortIncompleteMultipartUploadAfter: days(36500).optional(),
+  })
+  .refine((r) => LIFECYCLE_ACTIONS.some((a) => r[a] !== undefined), {
+    message: 'has no action',
+    params: { expected: `at least one of ${LIFECYCLE_ACTIONS.join(', ')}` },
+  });
+
 const schema = z.strictObject({
   encryptionKey: refs.key.optional(),
   keyDomain: z.enum(['data', 'models', 'logs', 'audit']).optional(),
@@ -69,12 +99,13 @@ const schema = z.strictObject({
   objectLock: z
     .strictObject({
       mode: z.enum(['GOVERNANCE', 'COMPLIANCE']),
-      retention: durationBetween(Duration.days(1), Duration.days(36500)),
+      // s3.ObjectLockRetention compares the value with one day at synth, so it must be a literal.
+      retention: durationBetween(Duration.days(1), Duration.days(36500), { unit: 'days', literal: true }),
     })
     .optional(),
   replication: z.boolean().optional(),
-  noncurrentVersionRetention: durationBetween(Duration.days(1), Duration.days(3650)).optional(),
-  lifecycleRules: z.array(z.custom<s3.LifecycleRule>((v) => typeof v === 'object' && v !== null)).optional(),
+  noncurrentVersionRetention: durationBetween(Duration.days(1), Duration.days(3650), { unit: 'days' }).optional(),
+  lifecycleRules: literalList(z.array(lifecycleRule)).optional(),
 });
 
 /**
@@ -107,7 +138,20 @@ export class SecureBucket extends Construct {
     const p = validateProps(this, schema, props);
 
     this.encryptionKey = p.encryptionKey ?? createDomainKey(this, 'Key', p.keyDomain ?? 'data');
-    const logs = p.accessLogsBucket ?? AccessLogBucket.of(this).importedIn(this);
+    throwIfProblems(
+      this,
+      p.accessLogsBucket instanceof s3.Bucket && p.accessLogsBucket.encryptionKey
+        ? [
+            {
+              field: 'accessLogsBucket',
+              problem: 'is encrypted with a KMS key, and S3 delivers server access logs only to SSE-S3 buckets',
+              got: describeValue(p.accessLogsBucket),
+              expected: 'a bucket with S3-managed encryption, e.g. AccessLogBucket.of(scope).bucket',
+            },
+          ]
+        : [],
+    );
+    const logs = p.accessLogsBucket ? logTarget(this, p.accessLogsBucket) : AccessLogBucket.of(this).importedIn(this);
     const lifecycle: s3.LifecycleRule[] = [
       {
         id: 'expire-noncurrent-versions',
@@ -128,7 +172,7 @@ export class SecureBucket extends Construct {
       objectLockDefaultRetention: lockRetention(p.objectLock),
     });
     denyOtherKeys(this.bucket, this.encryptionKey);
-    if (!p.accessLogsBucket) ackLogTargetWarning(this.bucket);
+    if (!p.accessLogsBucket || p.accessLogsBucket instanceof s3.Bucket) ackLogTargetWarning(this.bucket);
 
     if (p.replication ?? true) {
       const replica = new s3.Bucket(this, 'Replica', {
@@ -147,7 +191,7 @@ export class SecureBucket extends Construct {
         ],
       });
       denyOtherKeys(replica, this.encryptionKey);
-      if (!p.accessLogsBucket) ackLogTargetWarning(replica);
+      if (!p.accessLogsBucket || p.accessLogsBucket instanceof s3.Bucket) ackLogTargetWarning(replica);
       acknowledgeControl(replica, 's3Replication', {
         reason: 'this bucket is the replication target of its SecureBucket; replicating the replica again would recurse',
         ...INHERENT,
@@ -273,6 +317,28 @@ export class SecureBucket extends Construct {
       }),
     );
   }
+}
+
+/**
+ * A log target the caller created in the app (an L2 s3.Bucket, ACLs disabled) would make s3.Bucket
+ * switch it to the legacy LogDeliveryWrite ACL, which BucketOwnerEnforced forbids. As for the
+ * shared AccessLogBucket, log delivery is granted in the target's bucket policy instead (for this
+ * bucket's prefixes only) and the target is referenced as an import, which CDK leaves alone.
+ */
+function logTarget(source: SecureBucket, target: s3.IBucket): s3.IBucket {
+  if (!(target instanceof s3.Bucket)) return target;
+  if (!(target.node.scope instanceof AccessLogBucket)) {
+    target.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: `S3ServerAccessLogs${source.node.addr}`,
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [target.arnForObjects(`${source.node.addr}/*`), target.arnForObjects(`${source.node.addr}-replica/*`)],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(source).account } },
+      }),
+    );
+  }
+  return s3.Bucket.fromBucketAttributes(source, 'AccessLogsTarget', { bucketArn: target.bucketArn, bucketName: target.bucketName });
 }
 
 function lockRetention(lock: ObjectLockOptions | undefined): s3.ObjectLockRetention | undefined {

@@ -56,11 +56,11 @@ const schema = z.strictObject({
   encryptionKey: refs.key.optional(),
   datasetsPrefix: z.string().regex(/^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*\/$/).optional(),
   archivePrefix: z.string().regex(/^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*\/$/).optional(),
-  intelligentTieringAfter: durationBetween(day(0), day(36500)).optional(),
-  glacierInstantRetrievalAfter: durationBetween(day(0), day(36500)).optional(),
-  deepArchiveAfter: durationBetween(day(0), day(36500)).optional(),
-  expireAfter: durationBetween(day(1), day(36500)).optional(),
-  noncurrentVersionRetention: durationBetween(day(1), day(3650)).optional(),
+  intelligentTieringAfter: durationBetween(day(0), day(36500), { unit: 'days' }).optional(),
+  glacierInstantRetrievalAfter: durationBetween(day(0), day(36500), { unit: 'days' }).optional(),
+  deepArchiveAfter: durationBetween(day(0), day(36500), { unit: 'days' }).optional(),
+  expireAfter: durationBetween(day(1), day(36500), { unit: 'days' }).optional(),
+  noncurrentVersionRetention: durationBetween(day(1), day(3650), { unit: 'days' }).optional(),
 });
 
 /**

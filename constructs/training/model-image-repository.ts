@@ -59,10 +59,12 @@ const schema = z.strictObject({
   repositoryName: z
     .string()
     .regex(/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/)
+    // ECR's own limits: 2 to 256 characters.
+    .min(2)
     .max(256)
     .optional(),
   encryptionKey: refs.key.optional(),
-  untaggedImageRetention: durationBetween(Duration.days(1), Duration.days(3650)).optional(),
+  untaggedImageRetention: durationBetween(Duration.days(1), Duration.days(3650), { unit: 'days' }).optional(),
   pullPrincipals: z.array(z.custom<iam.IPrincipal>((v) => typeof v === 'object' && v !== null && 'policyFragment' in v)).optional(),
 });
 

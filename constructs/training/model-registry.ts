@@ -114,7 +114,8 @@ export class ModelRegistry extends Construct implements IModelRegistry {
         : undefined,
     });
 
-    this.deadLetterQueue = triggerDeadLetterQueue(this, 'DeadLetters');
+    // The alert topic's key already lets EventBridge encrypt (it publishes to the topic with it).
+    this.deadLetterQueue = triggerDeadLetterQueue(this, 'DeadLetters', p.alertTopic.masterKey);
     this.approvalRule = new events.Rule(this, 'ApprovalChanges', {
       description: `Approval-status changes of model versions in ${this.node.path}`,
       eventPattern: {

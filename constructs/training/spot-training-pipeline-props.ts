@@ -251,7 +251,8 @@ const pinnedImage = z.string().refine((v) => (Token.isUnresolved(v) && !v.includ
 
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
 const SEGMENT = /^[a-zA-Z0-9!_.*'()-]+$/;
-const duration = durationBetween(Duration.seconds(1), MAX_TRAINING_DURATION);
+// MaxRuntime and MaxWait are added and compared at synth, so they must be literals.
+const duration = durationBetween(Duration.seconds(1), MAX_TRAINING_DURATION, { unit: 'seconds', literal: true });
 const comparison = z.enum(['GreaterThanOrEqualTo', 'GreaterThan', 'LessThanOrEqualTo', 'LessThan']);
 
 /** The zod schema of {@link SpotTrainingPipelineProps}. */
@@ -269,7 +270,7 @@ export const spotTrainingPipelineSchema = z.strictObject({
   maxRuntime: duration.optional(),
   maxWait: duration.optional(),
   capacityRetryAttempts: z.number().int().min(1).max(20).optional(),
-  capacityRetryInterval: durationBetween(Duration.seconds(1), Duration.hours(6)).optional(),
+  capacityRetryInterval: durationBetween(Duration.seconds(1), Duration.hours(6), { unit: 'seconds' }).optional(),
   hyperparameters: z
     .record(z.string().regex(/^[A-Za-z0-9_-]{1,61}$/), z.union([z.string().max(2500), z.number(), z.boolean()]))
     .optional(),
@@ -304,7 +305,7 @@ export const spotTrainingPipelineSchema = z.strictObject({
       instanceType: z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/).optional(),
       channel: z.string().regex(/^[A-Za-z0-9.\-_]{1,64}$/).optional(),
       reportFileName: z.string().regex(/^[A-Za-z0-9._-]+\.json$/).optional(),
-      maxRuntime: durationBetween(Duration.minutes(1), Duration.days(5)).optional(),
+      maxRuntime: durationBetween(Duration.minutes(1), Duration.days(5), { unit: 'seconds' }).optional(),
     })
     .optional(),
   registrationGate: z

@@ -15,7 +15,7 @@ import { ScopedRole } from '../core/scoped-role';
 import { PropsProblem, throwIfProblems, validateProps } from '../core/validate';
 import { grantKey } from '../encryption/encryption-keys';
 import { SecureBucket } from '../storage/secure-bucket';
-import { triggerDeadLetterQueue } from './dead-letters';
+import { grantDeadLetterKey, triggerDeadLetterQueue } from './dead-letters';
 import { flattenedArn } from './nag-ids';
 import {
   CHECKPOINT_LOCAL_PATH,
@@ -443,6 +443,7 @@ export class SpotTrainingPipeline extends Construct {
     this.grantStartExecution(role);
     // Scheduler sends undeliverable runs to the dead-letter queue as this role.
     iam.Grant.addToPrincipal({ grantee: role, actions: ['sqs:SendMessage'], resourceArns: [this.deadLetterQueue.queueArn] });
+    grantDeadLetterKey(this.deadLetterQueue, role);
     const schedule = new scheduler.CfnSchedule(this, 'Schedule', {
       description: `Starts ${this.node.path}`,
       scheduleExpression: expression,

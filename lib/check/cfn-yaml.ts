@@ -1,4 +1,4 @@
-import { parse, ScalarTag, CollectionTag, YAMLMap, YAMLSeq, Tags } from 'yaml';
+import { parseDocument, ScalarTag, CollectionTag, YAMLMap, YAMLSeq, Tags } from 'yaml';
 
 /**
  * CloudFormation short-form intrinsic tags and the long-form key each maps to. `!Ref` and
@@ -57,10 +57,20 @@ function cfnTags(tags: Tags): Tags {
  * @throws Error with a one-line message naming the line and column of the first problem
  */
 export function parseCfnYaml(text: string): unknown {
+  // parseDocument, not parse: parse prints warnings (an unknown tag such as `!NotAFunction`, read
+  // as a plain string) on process stderr and carries on. CloudFormation rejects unknown tags, so
+  // errors and warnings alike are one input error here; logLevel 'silent' keeps the yaml package quiet.
+  const doc = parseDocument(text, { customTags: cfnTags, schema: 'yaml-1.1', prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw new Error(firstLine(problem.message));
   try {
-    return parse(text, { customTags: cfnTags, schema: 'yaml-1.1', prettyErrors: true, uniqueKeys: true });
+    return doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    // The yaml package appends a multi-line code excerpt; keep the first line, which names the position.
-    throw new Error(String((e as Error).message).split('\n')[0].replace(/:\s*$/, ''));
+    throw new Error(firstLine(String((e as Error).message)));
   }
+}
+
+/** The yaml package appends a multi-line code excerpt; the first line names the position. */
+function firstLine(message: string): string {
+  return message.split('\n')[0].replace(/:\s*$/, '');
 }

@@ -1,4 +1,4 @@
-import { CfnParameter, Duration } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Lazy, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -432,5 +432,13 @@ describe('AuditTrail nag', () => {
 
   test('zero findings in GOVERNANCE mode', () => {
     expect(findingLines(build({ objectLockMode: 'GOVERNANCE' }).stack)).toEqual([]);
+  });
+
+  test('refuses INFINITE log retention, partial days and a token Object Lock retention', () => {
+    expect(() => build({ logGroupRetention: logs.RetentionDays.INFINITE })).toThrow(/^Test\/Audit: logGroupRetention: must not be INFINITE/);
+    expect(() => build({ logFileRetention: Duration.hours(2200) })).toThrow(/^Test\/Audit: logFileRetention: must be a whole number of days/);
+    expect(() => build({ objectLockRetention: Duration.days(Token.asNumber(Lazy.number({ produce: () => 30 }))) })).toThrow(
+      /^Test\/Audit: objectLockRetention: must be a literal duration/,
+    );
   });
 });

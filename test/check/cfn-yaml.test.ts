@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { parseCfnYaml } from '../../lib/check/cfn-yaml';
 
 describe('parseCfnYaml', () => {
@@ -40,5 +40,21 @@ describe('parseCfnYaml', () => {
 
   test('rejects duplicate keys', () => {
     expect(() => parseCfnYaml('a: 1\na: 2')).toThrow(/unique/);
+  });
+
+  test('rejects an unknown tag as one line naming it, and prints nothing itself', () => {
+    const warn = vi.spyOn(process, 'emitWarning');
+    try {
+      expect(() => parseCfnYaml('Resources:\n  Q:\n    Properties:\n      QueueName: !NotAFunction x\n')).toThrow(/^[^\n]*NotAFunction[^\n]*$/);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('still expands aliases, and refuses an alias bomb', () => {
+    expect(parseCfnYaml('a: &x [1]\nb: *x')).toEqual({ a: [1], b: [1] });
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+    expect(() => parseCfnYaml(bomb)).toThrow(/^[^\n]*$/);
   });
 });

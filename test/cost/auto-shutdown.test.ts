@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -120,6 +120,8 @@ describe('AutoShutdown defaults', () => {
         Statement: [
           { Sid: 'InvokeSweep', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: stack.resolve(auto.function.function.functionArn) },
           { Sid: 'UndeliveredRuns', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: stack.resolve(auto.scheduleDeadLetterQueue.queueArn) },
+          // Scheduler sends dead letters as this role, so it encrypts them with the queue's (logs) key.
+          { Sid: 'UndeliveredRunsKey', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: stack.resolve(auto.scheduleDeadLetterQueue.encryptionMasterKey!.keyArn) },
         ],
       },
     });
@@ -323,5 +325,15 @@ describe('AutoShutdown validation', () => {
     expect(() => new AutoShutdown(stack, 'AutoShutdown', {} as AutoShutdownProps)).toThrow(
       /Test\/AutoShutdown: alerts: [^\n]*\nTest\/AutoShutdown: vpc: [^\n]*\nTest\/AutoShutdown: encryptionKey: /,
     );
+  });
+
+  it('refuses a list token as productionValues: the values go into an IAM condition at synth', () => {
+    expect(() => setup({ productionValues: Token.asList(Lazy.list({ produce: () => ['prod'] })) })).toThrow(
+      /^Test\/AutoShutdown: productionValues: must be a literal list, not a list token/,
+    );
+  });
+
+  it('bounds sub-second durations instead of failing to convert them', () => {
+    expect(() => setup({ sweepInterval: Duration.millis(1) })).toThrow(/^Test\/AutoShutdown: sweepInterval: is out of range/);
   });
 });

@@ -121,4 +121,32 @@ describe('CostGuardrails', () => {
     new CostGuardrails(stack, 'Cost', { alerts: new AlertTopic(stack, 'Alerts'), budgets: [{ name: 'team', limitUsd: 100, tags: { team: 'a' } }] });
     expect(findingLines(stack)).toEqual([]);
   });
+
+  it('keeps budget ids stable and distinct when names differ only in punctuation', () => {
+    const stack = testStack();
+    const cost = new CostGuardrails(stack, 'Cost', {
+      alerts: new AlertTopic(stack, 'Alerts'),
+      budgets: [
+        { name: 'a-b', limitUsd: 10, tags: { team: 'a' } },
+        { name: 'ab', limitUsd: 20, tags: { team: 'b' } },
+      ],
+    });
+    expect(cost.budgets['a-b'].node.id).toBe('Budgetab');
+    expect(cost.budgets.ab.node.id).toMatch(/^Budgetab[0-9a-f]{8}$/);
+    Template.fromStack(stack).resourceCountIs('AWS::Budgets::Budget', 2);
+  });
+
+  it('refuses duplicate budget names, naming the second', () => {
+    const stack = testStack();
+    expect(
+      () =>
+        new CostGuardrails(stack, 'Cost', {
+          alerts: new AlertTopic(stack, 'Alerts'),
+          budgets: [
+            { name: 'team', limitUsd: 10, tags: { team: 'a' } },
+            { name: 'team', limitUsd: 20, tags: { team: 'b' } },
+          ],
+        }),
+    ).toThrow('Test/Cost: budgets.1.name: is a duplicate budget name (got "team"; expected unique budget names)');
+  });
 });

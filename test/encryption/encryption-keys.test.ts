@@ -119,4 +119,10 @@ describe('EncryptionKeys', () => {
     new EncryptionKeys(stack, 'Keys');
     expect(findingLines(stack)).toEqual([]);
   });
+
+  it('refuses rotation periods and pending windows that are not whole days', () => {
+    const stack = testStack();
+    expect(() => new EncryptionKeys(stack, 'A', { rotationPeriod: Duration.hours(2200) })).toThrow(/^Test\/A: rotationPeriod: must be a whole number of days/);
+    expect(() => new EncryptionKeys(stack, 'B', { pendingWindow: Duration.millis(1) })).toThrow(/^Test\/B: pendingWindow: is out of range/);
+  });
 });

@@ -240,9 +240,10 @@ describe('DriftMonitor', () => {
     const f = fixture();
     const stack = f.stack;
     const monitor = new DriftMonitor(stack, 'Drift', f.props);
-    const dlq = new sqs.Queue(stack, 'TriggerDlq', { enforceSSL: true, encryption: sqs.QueueEncryption.SQS_MANAGED });
+    const queueKey = createDomainKey(stack, 'QueueKey', 'logs'); // MLOps-SQSQueueCMK: queues need a customer-managed key
+    const dlq = new sqs.Queue(stack, 'TriggerDlq', { enforceSSL: true, encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: queueKey });
     for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) acknowledge(dlq, id, { reason: 'test dead-letter queue of the drift rule target', ...INHERENT });
-    const queue = new sqs.Queue(stack, 'Retrain', { enforceSSL: true, encryption: sqs.QueueEncryption.SQS_MANAGED, deadLetterQueue: { queue: dlq, maxReceiveCount: 3 } });
+    const queue = new sqs.Queue(stack, 'Retrain', { enforceSSL: true, encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: queueKey, deadLetterQueue: { queue: dlq, maxReceiveCount: 3 } });
     const rule = monitor.onDrift(new targets.SqsQueue(queue, { deadLetterQueue: dlq, retryAttempts: 5 }));
     expect(monitor.onDrift(new targets.SqsQueue(queue, { deadLetterQueue: dlq }))).toBe(rule);
     expect(rule).toBeInstanceOf(events.Rule);

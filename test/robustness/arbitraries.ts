@@ -9,7 +9,7 @@ import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
-import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { AccessLogBucket, SecureBucket } from '../../constructs/storage/secure-bucket';
 import { TieredDatasetBucket } from '../../constructs/storage/tiered-dataset-bucket';
 import { ModelImageRepository } from '../../constructs/training/model-image-repository';
 import { ModelRegistry } from '../../constructs/training/model-registry';
@@ -40,7 +40,8 @@ export type RefKind =
   | 'endpointRef'
   | 'featureContract'
   | 'zodSchema'
-  | 'principal';
+  | 'principal'
+  | 'accessLogBucket';
 const REF_KINDS: readonly RefKind[] = [
   'key',
   'bucket',
@@ -59,6 +60,7 @@ const REF_KINDS: readonly RefKind[] = [
   'featureContract',
   'zodSchema',
   'principal',
+  'accessLogBucket',
 ];
 
 /** A construct reference of one kind. */
@@ -198,6 +200,9 @@ export class Fixtures {
         return churn();
       case 'principal':
         return new iam.ServicePrincipal('sagemaker.amazonaws.com');
+      case 'accessLogBucket':
+        // An s3.Bucket created in the app (SSE-S3, ACLs disabled): a valid server-access-log target.
+        return AccessLogBucket.of(this.stack).bucket;
       case 'zodSchema':
         return z.strictObject({ instances: z.array(z.array(z.number()).max(16)).min(1).max(100) });
     }
@@ -246,12 +251,6 @@ function odd(kind: OddMarker['odd']): unknown {
   }
 }
 
-/**
- * Generators that hit known bugs (see KNOWN_BUGS in fuzz-cases.ts) are off unless `FUZZ_KNOWN=1`,
- * so the suite stays green while the report names the bug; turning one on is how a fix is proven.
- */
-export const KNOWN_BUGS_ON = process.env.FUZZ_KNOWN === '1';
-
 // ---------------------------------------------------------------------------------------------
 // Field arbitraries: each field has values meant to be valid and values meant to be invalid. The
 // oracle does not trust either label: any outcome other than "synthesizes clean" or "throws a
@@ -286,28 +285,30 @@ export const anyValue: fc.Arbitrary<Recipe> = fc.oneof(
   fc.constantFrom(...REF_KINDS).map((k) => new RefMarker(k)),
   fc.constantFrom<OddMarker['odd']>('function', 'cycle', 'date', 'map', 'symbol', 'bigint').map((k) => new OddMarker(k)),
   fc.string({ maxLength: 10 }).map((s) => new TokenMarker('string', s)),
-  // Known bugs 17 and 18: number tokens in string props and list tokens in list props reach synth.
-  ...(KNOWN_BUGS_ON ? [fc.integer().map((n) => new TokenMarker('number', n)), fc.constant(new TokenMarker('list', ['a', 'b']))] : []),
-  // Known bug 9: Duration.millis(1) makes durationBetween itself throw.
-  fc.constantFrom<DurationUnit>('seconds', 'minutes', 'hours', 'days', 'millis').filter((u) => KNOWN_BUGS_ON || u !== 'millis').map((u) => new DurationMarker(u, 1)),
+  fc.integer().map((n) => new TokenMarker('number', n)),
+  fc.constant(new TokenMarker('list', ['a', 'b'])),
+  fc.constantFrom<DurationUnit>('seconds', 'minutes', 'hours', 'days', 'millis').map((u) => new DurationMarker(u, 1)),
+  fc.constantFrom<DurationUnit>('seconds', 'minutes', 'hours', 'days', 'millis').map((u) => new DurationMarker(u, 'token')),
 );
 
 const SECONDS: Readonly<Record<DurationUnit, number>> = { millis: 0.001, seconds: 1, minutes: 60, hours: 3600, days: 86400 };
 
 /**
- * Durations between `min` and `max` days (valid) and outside them (invalid), in every unit,
- * including whole numbers of a smaller unit that are not whole days, and unresolved tokens.
+ * Durations between `min` and `max` seconds (valid: whole days in any unit when `wholeDays`) and
+ * outside them (invalid, including sub-second ones and, for `wholeDays`, partial days), in every
+ * unit, and unresolved tokens in `tokenUnit` (valid when the construct accepts tokens) or in any
+ * unit (invalid where a token cannot be converted).
  */
 export function durationField(
   minSeconds: number,
   maxSeconds: number,
-  options: { wholeDays?: boolean; tokenUnit?: DurationUnit; tokens?: boolean } = {},
+  options: { wholeDays?: boolean; tokenUnit?: DurationUnit } = {},
 ): FieldSpec {
   const tokenUnit: DurationUnit = options.tokenUnit ?? 'seconds';
   const inUnit = (lo: number, hi: number): fc.Arbitrary<Recipe> =>
     fc.constantFrom<DurationUnit>('seconds', 'minutes', 'hours', 'days').chain((unit) => {
-      // Whole days in any unit: the bug list says why the other amounts are off by default.
-      const step = options.wholeDays && !KNOWN_BUGS_ON ? 86400 / SECONDS[unit] : 1;
+      // Whole days in any unit; partial days are among the invalid values.
+      const step = options.wholeDays ? 86400 / SECONDS[unit] : 1;
       const a = Math.ceil(lo / SECONDS[unit] / step);
       const b = Math.floor(hi / SECONDS[unit] / step);
       return a <= b
@@ -318,21 +319,25 @@ export function durationField(
     valid: fc.oneof(
       { weight: 4, arbitrary: inUnit(minSeconds, maxSeconds) },
       { weight: 1, arbitrary: fc.constant(new DurationMarker('days', Math.ceil(minSeconds / 86400))) },
-      // Known bug 11: unresolved Durations crash most constructs (unit conversion, arithmetic).
-      ...(KNOWN_BUGS_ON || options.tokens ? [{ weight: 1, arbitrary: fc.constant(new DurationMarker(tokenUnit, 'token')) }] : []),
+      // Unresolved: accepted in the unit the construct renders, or refused as needing a literal.
+      { weight: 1, arbitrary: fc.constant(new DurationMarker(tokenUnit, 'token')) },
     ),
     invalid: fc.oneof(
       minSeconds > 0 ? inUnit(0, minSeconds - 1) : fc.constant(new DurationMarker('days', maxSeconds / 86400 + 1)),
       inUnit(maxSeconds + 1, maxSeconds * 10 + 86400),
-      fc.constant(new DurationMarker(KNOWN_BUGS_ON ? 'millis' : 'seconds', KNOWN_BUGS_ON ? 1 : maxSeconds + 1)),
+      fc.constantFrom(new DurationMarker('millis', 1), new DurationMarker('seconds', maxSeconds + 1)),
+      fc.constantFrom<DurationUnit>('millis', 'seconds', 'minutes', 'hours', 'days').map((u) => new DurationMarker(u, 'token')),
+      ...(options.wholeDays
+        ? [fc.integer({ min: Math.ceil(minSeconds / 3600), max: Math.floor(maxSeconds / 3600) }).filter((h) => h % 24 !== 0).map((h) => new DurationMarker('hours', h))]
+        : []),
       fc.constantFrom(30, '30 days', 'P30D', null).map((v) => v as Recipe),
     ),
   };
 }
 
 /** Whole days between `minDays` and `maxDays`. */
-export function daysField(minDays: number, maxDays: number, options: { tokens?: boolean } = {}): FieldSpec {
-  return durationField(minDays * 86400, maxDays * 86400, { wholeDays: true, tokenUnit: 'days', ...options });
+export function daysField(minDays: number, maxDays: number): FieldSpec {
+  return durationField(minDays * 86400, maxDays * 86400, { wholeDays: true, tokenUnit: 'days' });
 }
 
 /** Integers in a range; invalid: out of range, fractions, NaN, strings. */
@@ -402,7 +407,7 @@ export function arrayField(item: FieldSpec, options: { minLength?: number; maxLe
     fc.array(item.invalid, { minLength: 1, maxLength: 3 }),
     fc.tuple(fc.array(item.valid, { maxLength: 2 }), item.invalid).map(([v, bad]) => [...v, bad]),
     fc.constantFrom<Recipe>('not-a-list', 0, {}),
-    ...(KNOWN_BUGS_ON ? [fc.constant(new TokenMarker('list', ['a', 'b']))] : []),
+    fc.constant(new TokenMarker('list', ['a', 'b'])),
   ];
   if (min > 0) invalid.push(fc.array(item.valid, { maxLength: min - 1 }));
   return { valid: fc.array(item.valid, { minLength: min, maxLength: max }), invalid: fc.oneof(...invalid) };
@@ -418,9 +423,8 @@ const unknownKey: fc.Arbitrary<string> = fc
   .oneof(
     fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', '', ' ', 'Resource', 'encryption_key', 'EncryptionKey', 'a.b', 'a\nb', 'a: b'),
     fc.string({ minLength: 1, maxLength: 12 }),
-  )
-  // Known bug 2: such keys are printed raw as the field, breaking the `<path>: <field>: ` format.
-  .filter((k) => KNOWN_BUGS_ON || /^[^\s:][^:\n\r]*$/.test(k));
+    fc.string({ unit: 'grapheme', maxLength: 6 }),
+  );
 
 /** Props meant to be valid: every required prop, any subset of the optional ones. */
 export function validProps(spec: PropsSpec): fc.Arbitrary<Recipe> {
@@ -465,19 +469,31 @@ export function propsArbitrary(spec: PropsSpec): fc.Arbitrary<Recipe> {
 export const RETENTION_DAYS: readonly number[] = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number');
 
 /**
- * A retention enum field. Known bug 16: `INFINITE` passes every retention schema and trips
- * CloudWatchLogGroupRetentionPeriod in four packs, so it is a valid value only under FUZZ_KNOWN.
+ * A retention enum field. `INFINITE` is refused (it trips CloudWatchLogGroupRetentionPeriod in
+ * the HIPAA, NIST, PCI and Serverless packs).
  */
 export const retentionField: FieldSpec = enumField(
-  RETENTION_DAYS.filter((d) => KNOWN_BUGS_ON || d !== logs.RetentionDays.INFINITE),
-  fc.constantFrom<Recipe>(2, 15, 0, -1, 'ONE_YEAR', 366.5),
+  RETENTION_DAYS.filter((d) => d !== logs.RetentionDays.INFINITE),
+  fc.constantFrom<Recipe>(logs.RetentionDays.INFINITE, 2, 15, 0, -1, 'ONE_YEAR', 366.5),
 );
 
 /** `SubnetSelection` values: the fixture VPC has isolated subnets only. */
 export const subnetSelectionField: FieldSpec = {
-  valid: fc.constantFrom<Recipe>({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }),
-  // Known bug 15: any object passes the schema, and a selection that matches no subnet throws from ec2.
-  invalid: KNOWN_BUGS_ON
-    ? fc.constantFrom<Recipe>({ subnetType: ec2.SubnetType.PUBLIC }, { subnetType: 'bogus' }, { subnetGroupName: 'missing' }, { availabilityZones: ['nowhere-1a'] }, {})
-    : fc.constantFrom<Recipe>('isolated', 1, null),
+  valid: fc.constantFrom<Recipe>(
+    { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: ['dummy1a'] },
+    { onePerAz: true },
+    {},
+  ),
+  invalid: fc.constantFrom<Recipe>(
+    { subnetType: ec2.SubnetType.PUBLIC },
+    { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    { subnetType: 'bogus' },
+    { subnetGroupName: 'missing' },
+    { availabilityZones: ['nowhere-1a'] },
+    { availabilityZones: [] },
+    'isolated',
+    1,
+    null,
+  ),
 };

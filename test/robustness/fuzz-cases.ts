@@ -39,7 +39,6 @@ import {
   stringField,
   subnetSelectionField,
   DurationMarker,
-  KNOWN_BUGS_ON,
   FieldSpec,
 } from './arbitraries';
 
@@ -74,32 +73,6 @@ export interface FuzzCase {
   readonly runsFactor?: number;
 }
 
-
-/**
- * Bugs the fuzzer found, by number. Their generators are off unless `FUZZ_KNOWN=1` (see
- * KNOWN_BUGS_ON); each entry says what escapes and where the fix belongs.
- */
-export const KNOWN_BUGS: readonly string[] = [
-  '1 durations: a Duration within range but not a whole number of days (Duration.hours(2200)) passes durationBetween and then toDays() throws UnscopedValidationError (EncryptionKeys rotationPeriod/pendingWindow, SecureBucket noncurrentVersionRetention/objectLock.retention, TieredDatasetBucket *After, ModelImageRepository untaggedImageRetention, AuditTrail logFileRetention/objectLockRetention) — fix: a whole-days refinement in constructs/core/validate.ts',
-  '2 validate.ts fieldOf: unknown keys are printed raw, so "" gives `Test/Subject: : is not a known prop` and "a\nb" splits the message over two lines — fix: JSON.stringify keys that are not plain identifiers',
-  '3 InferenceNetwork: a cidr of /20../24 (schema allows /16../24) cannot hold two /20 subnets: UnscopedValidationError "exceeds remaining space" — fix: cross-field check cidr mask <= 20 - ceil(log2(zones))',
-  '4 SecureFunction: default props give AwsSolutions-IAM5 (kms:ReEncrypt*, kms:GenerateDataKey*) on Role/Policy, from the encrypted dead-letter queue grant; it has no nag test of its own',
-  '5 SecureFunction: a handler matching /^[a-z0-9-]+$/ without a bundle throws a plain Error from handlerAssetPath — fix: throwIfProblems(this, [{ field: "handler", ... }])',
-  '6 SecureBucket lifecycleRules: any object passes the schema, so {} or { expiration: Duration.hours(25) } reach s3.Bucket and throw its errors',
-  '7 CostGuardrails budgets: two names differing only in non-alphanumerics ("a-b", "ab") collide as construct ids and throw a plain Error; duplicate names are not rejected either',
-  '9 validate.ts durationBetween: Duration.millis(1) (any sub-second Duration) makes toSeconds() throw inside validation — fix: compare toMilliseconds()',
-  '10 SecureBucket accessLogsBucket: an s3.Bucket created in the app (BUCKET_OWNER_ENFORCED, e.g. another SecureBucket or AccessLogBucket.of(..).bucket) throws ValidationError "objectOwnership must be set to ObjectWriter when accessControl is LogDeliveryWrite" — fix: import the target with fromBucketAttributes as the default path does',
-  '11 token Durations: an unresolved Duration passes validation and then throws UnscopedValidationError in SecureFunction timeout, SecureFeatureGroup freshnessWindow, InferenceApi integrationTimeout, DriftMonitor window/schedule ("must be specified as Duration.minutes()"), TieredDatasetBucket/SecureBucket lifecycle, AuditTrail objectLockRetention ("at least 1 day") and SpotTrainingPipeline maxRuntime ("Duration amounts cannot be negative. Received: -3.78e+289": arithmetic on the token) — reject tokens where the value is needed at synth, or keep them in the unit the L2 renders',
-  '13 ModelImageRepository repositoryName: the pattern allows one character ("a"); ecr.Repository requires 2..256 and throws "Invalid ECR repository name"',
-  '14 IsolatedEndpoint latencyP99Threshold: its schema is durationBetween(Duration.millis(1), ...), so every Duration given (even Duration.seconds(1)) throws "\'1 millis\' cannot be converted into a whole number of seconds" from validation itself (see 9)',
-  '15 SecureFunction vpcSubnets: any object passes the schema; { subnetType: PUBLIC } (or a missing group name) on the isolated VPC throws ValidationError "There are no \'Public\' subnet groups in this VPC"',
-  '16 logs.RetentionDays.INFINITE passes every retention prop (InferenceNetwork flowLogRetention, SecureFunction logRetention, AuditTrail logGroupRetention, IsolatedEndpoint/InferenceApi logRetention) and trips CloudWatchLogGroupRetentionPeriod in HIPAA, NIST, PCI and Serverless — reject it in the schemas or document it as an escape hatch',
-  '17 validate.ts tokenOr: any unresolved value passes, whatever its type: a number token (Lazy.number) as ModelRegistry modelPackageGroupName reaches synth and fails "Supplied properties not correct for CfnModelPackageGroupProps" — check typeof (string token for string schemas)',
-  '18 AutoShutdown productionValues: a list token (Lazy.list) passes z.array and fails at synth with EncodedListTokenInScalarContext — reject list tokens or use Fn.select/Fn.join',
-  '19 ScopedRole has no props validation: props undefined, assumedBy {} or a string escape as TypeError / aws-iam UnscopedValidationError ("Action \'undefined\' is invalid") — fix: validateProps with refs for an iam.IPrincipal',
-  '12 SecureBucket objectLock.retention: a token Duration passes validation and throws UnscopedValidationError "Object Lock retention duration must be at least 1 day" from s3.ObjectLockRetention',
-  '8 InferenceNetwork: cidr octets are not range-checked (999.1.0.0/16), and zones outside the stack\'s zones throw from ec2.Vpc',
-];
 
 const prefixRe = /^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*\/$/;
 const prefixSegment = fc.stringMatching(/^[a-zA-Z0-9_.-]{1,12}$/);
@@ -155,8 +128,8 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
         fc.stringMatching(/^alias\/[a-z][a-zA-Z0-9/_-]{0,40}$/),
         fc.oneof(hostileString, fc.constantFrom('alias/aws/x', 'alias/', 'mykeys', 'alias/a b', `alias/${'a'.repeat(201)}`)),
       ),
-      rotationPeriod: daysField(90, 2560, { tokens: true }),
-      pendingWindow: daysField(7, 30, { tokens: true }),
+      rotationPeriod: daysField(90, 2560),
+      pendingWindow: daysField(7, 30),
     },
     build: (stack, props) => new EncryptionKeys(stack, 'Subject', as<EncryptionKeysProps>(props)),
   },
@@ -165,16 +138,12 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
     spec: {
       encryptionKey: refField('key'),
       keyDomain: enumField(['data', 'models', 'logs', 'audit'], fc.constantFrom<Recipe>('Data', 'secrets', '', 1)),
-      // Known bug 10: an s3.Bucket (not an import) as the log target throws from s3.Bucket.
-      accessLogsBucket: KNOWN_BUGS_ON ? refField('bucket') : { ...refField('bucket'), valid: fc.constant(undefined) },
+      // An app-created s3.Bucket (SSE-S3) works as the target; a KMS-encrypted one is refused.
+      accessLogsBucket: refField('accessLogBucket'),
       objectLock: objectField({
         mode: { ...enumField(['GOVERNANCE', 'COMPLIANCE'], fc.constantFrom<Recipe>('governance', 'LEGAL_HOLD', '')), required: true },
-        // Known bug 12: a token retention throws from s3.ObjectLockRetention.
-        retention: {
-          ...daysField(1, 36500),
-          required: true,
-          ...(KNOWN_BUGS_ON ? {} : { valid: fc.integer({ min: 1, max: 36500 }).map((n) => new DurationMarker('days', n)) }),
-        },
+        // A token retention is refused: s3.ObjectLockRetention compares it with one day at synth.
+        retention: req(daysField(1, 36500)),
       }),
       replication: boolField(),
       noncurrentVersionRetention: daysField(1, 3650),
@@ -185,9 +154,18 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
             prefix: fc.constantFrom('tmp/', 'scratch/', 'a/b/'),
             expiration: fc.integer({ min: 1, max: 3650 }).map((n) => new DurationMarker('days', n)),
           }),
-          invalid: KNOWN_BUGS_ON
-            ? fc.constantFrom<Recipe>({}, { expiration: 5 }, { expiration: new DurationMarker('hours', 25) }, 'rule')
-            : fc.constantFrom<Recipe>('rule', 7, null),
+          invalid: fc.constantFrom<Recipe>(
+            {},
+            { id: 'x' },
+            { expiration: 5 },
+            { expiration: new DurationMarker('hours', 25) },
+            { expiration: new DurationMarker('days', 'token') },
+            { expiration: new DurationMarker('days', 1), expiredObjectDeleteMarker: true },
+            { transitions: [{ storageClass: 'GLACIER', transitionAfter: new DurationMarker('days', 30) }] },
+            'rule',
+            7,
+            null,
+          ),
         },
         { maxLength: 3 },
       ),
@@ -228,14 +206,12 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
     spec: {
       cidr: stringField(
         fc
-          .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: KNOWN_BUGS_ON ? 24 : 18 }))
+          .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: 24 }))
           .map(([b, m]) => `10.${b}.0.0/${m}`),
-        KNOWN_BUGS_ON
-          ? fc.constantFrom('999.1.0.0/16', '10.0.0.0/8', '10.0.0.0/28', '10.0.0.0', 'fd00::/64', '', '10.0.0.0/20')
-          : fc.constantFrom('10.0.0.0/8', '10.0.0.0/28', '10.0.0.0', 'fd00::/64', ''),
+        fc.constantFrom('999.1.0.0/16', '10.256.0.0/16', '01.0.0.0/16', '10.0.0.0/8', '10.0.0.0/28', '10.0.0.0', 'fd00::/64', '', '10.0.0.0/20'),
       ),
       availabilityZones: arrayField(
-        stringField(fc.constantFrom('dummy1a', 'dummy1b', 'dummy1c'), KNOWN_BUGS_ON ? fc.constantFrom('', 'eu-west-1a') : fc.constant('')),
+        stringField(fc.constantFrom('dummy1a', 'dummy1b', 'dummy1c'), fc.constantFrom('', 'eu-west-1a')),
         { minLength: 2, maxLength: 3 },
       ),
       encryptionKey: refField('key'),
@@ -247,7 +223,7 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
     name: 'CostGuardrails',
     spec: {
       alerts: refField('alertTopic', true),
-      budgets: arrayField(objectField(budgetSpec), { maxLength: KNOWN_BUGS_ON ? 3 : 1 }),
+      budgets: arrayField(objectField(budgetSpec), { maxLength: 3 }),
       instancePolicy: objectField({
         allowedInstanceTypes: arrayField(
           stringField(fc.constantFrom('ml.m5.large', 'ml.m5.*', 'ml.c5.xlarge', 'ml.g5.*'), fc.constantFrom('m5.large', 'ml.*', 'ML.M5.LARGE', '')),
@@ -268,9 +244,7 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       handler: {
         required: true,
         valid: fc.constantFrom('auto-shutdown', 'drift-monitor'),
-        invalid: KNOWN_BUGS_ON
-          ? fc.constantFrom<Recipe>('Auto_Shutdown', '../auto-shutdown', '', 'no-such-bundle')
-          : fc.constantFrom<Recipe>('Auto_Shutdown', '../auto-shutdown', ''),
+        invalid: fc.constantFrom<Recipe>('Auto_Shutdown', '../auto-shutdown', '', 'no-such-bundle'),
       },
       vpc: refField('vpc', true),
       vpcSubnets: subnetSelectionField,
@@ -286,7 +260,6 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       logRetention: retentionField,
     },
     build: (stack, props) => new SecureFunction(stack, 'Subject', as<SecureFunctionProps>(props)),
-    escapeHatches: () => (KNOWN_BUGS_ON ? [] : ['IAM5']), // known bug 4
   },
   {
     name: 'SecureFeatureGroup',
@@ -324,10 +297,12 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       captureSamplingPercent: intField(1, 100),
       trafficWait: durationField(0, 3600),
       terminationWait: durationField(0, 3600),
-      // Known bug 9: any Duration here throws inside durationBetween (its minimum is Duration.millis(1)).
       latencyP99Threshold: {
-        valid: KNOWN_BUGS_ON ? fc.integer({ min: 1, max: 60 }).map((n) => new DurationMarker('seconds', n)) : fc.constant(undefined),
-        invalid: KNOWN_BUGS_ON ? fc.constantFrom<Recipe>(new DurationMarker('minutes', 2), 'fast', 0) : fc.constantFrom<Recipe>('fast', 0),
+        valid: fc.oneof(
+          fc.integer({ min: 1, max: 60 }).map((n) => new DurationMarker('seconds', n)),
+          fc.integer({ min: 1, max: 60_000 }).map((n) => new DurationMarker('millis', n)),
+        ),
+        invalid: fc.constantFrom<Recipe>(new DurationMarker('minutes', 2), new DurationMarker('seconds', 'token'), 'fast', 0),
       },
       alertTopic: req(refField('topic')),
     },
@@ -355,10 +330,9 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
   {
     name: 'ModelImageRepository',
     spec: {
-      // Known bug 13: one-character names pass the schema and throw from ecr.Repository.
       repositoryName: stringField(
-        fc.stringMatching(KNOWN_BUGS_ON ? /^[a-z0-9]{1,10}(\/[a-z0-9]{1,10})?$/ : /^[a-z0-9]{2,10}(\/[a-z0-9]{1,10})?$/),
-        fc.constantFrom('', 'UPPER', 'a//b', '-a'),
+        fc.stringMatching(/^[a-z0-9]{1,10}(\/[a-z0-9]{1,10})?$/),
+        fc.constantFrom('', 'a', 'UPPER', 'a//b', '-a', 'x'.repeat(257)),
       ),
       encryptionKey: refField('key'),
       untaggedImageRetention: daysField(1, 3650),
@@ -453,8 +427,7 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
     },
     build: (stack, props) => new DriftMonitor(stack, 'Subject', as<DriftMonitorProps>(props)),
   },
-  // Known bug 19: ScopedRole validates nothing, so every invalid prop escapes as an aws-iam error.
-  ...(KNOWN_BUGS_ON ? [scopedRoleCase()] : []),
+  scopedRoleCase(),
 ];
 
 function scopedRoleCase(): FuzzCase {

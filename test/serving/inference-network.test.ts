@@ -119,4 +119,41 @@ describe('InferenceNetwork', () => {
     const { stack } = build();
     expect(findingLines(stack)).toEqual([]);
   });
+
+  describe('subnet layout and CIDR (found by props fuzzing)', () => {
+    it.each([
+      ['/20 for two /20 subnets', { cidr: '10.0.0.0/20' }, 'Test/Net: cidr: is too small for one /20 subnet in each of 2 zones (got "10.0.0.0/20"; expected a prefix length between /16 and /19)'],
+      ['/19 for three zones', { cidr: '10.0.0.0/19', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] }, 'Test/Net: cidr: is too small for one /20 subnet in each of 3 zones (got "10.0.0.0/19"; expected a prefix length between /16 and /18)'],
+    ])('refuses a prefix of %s', (_name, props, message) => {
+      expect(buildError(props)).toBe(message);
+    });
+
+    it('accepts the largest prefix that fits', () => {
+      const { template } = build({ cidr: '10.0.0.0/19' });
+      template.resourceCountIs('AWS::EC2::Subnet', 2);
+    });
+
+    it.each(['999.1.0.0/16', '10.256.0.0/16', '01.0.0.0/16'])('refuses the octets of %s', (cidr) => {
+      expect(buildError({ cidr })).toMatch(/^Test\/Net: cidr: has an invalid format/);
+    });
+
+    it('refuses duplicate zones and zones the stack does not have', () => {
+      const stack = testStack();
+      stack.node.setContext('availability-zones:account=111111111111:region=eu-west-1', ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+      let message = '';
+      try {
+        new InferenceNetwork(stack, 'Net', { availabilityZones: ['eu-west-1a', 'eu-west-1a', 'us-east-1a'] });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message.split('\n')).toEqual([
+        'Test/Net: availabilityZones: has duplicates (got ["eu-west-1a","eu-west-1a","us-east-1a"]; expected distinct zones)',
+        `Test/Net: availabilityZones.2: is not one of the stack's availability zones (got "us-east-1a"; expected one of "eu-west-1a", "eu-west-1b", "eu-west-1c")`,
+      ]);
+    });
+
+    it('refuses INFINITE flow-log retention, which four packs flag', () => {
+      expect(buildError({ flowLogRetention: logs.RetentionDays.INFINITE })).toMatch(/^Test\/Net: flowLogRetention: must not be INFINITE: .*CloudWatchLogGroupRetentionPeriod/);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -543,5 +543,15 @@ describe('IsolatedEndpoint policy packs', () => {
     });
     template().resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
     expect(ruleIds(stack)).toEqual(['MLOps-SageMakerModelNetworkIsolation', 'MLOps-SageMakerModelVpcConfig']);
+  });
+
+  it('takes a latency threshold in seconds or milliseconds and refuses a token one', () => {
+    const { template } = build({ latencyP99Threshold: Duration.millis(1500) });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1_500_000 });
+    expect(() => build({ latencyP99Threshold: Duration.seconds(2) })).not.toThrow();
+    expect(buildError({ latencyP99Threshold: Duration.minutes(2) })).toMatch(/^Test\/Ep: latencyP99Threshold: is out of range/);
+    expect(buildError({ latencyP99Threshold: Duration.seconds(Token.asNumber(Lazy.number({ produce: () => 1 }))) })).toMatch(
+      /^Test\/Ep: latencyP99Threshold: must be a literal duration/,
+    );
   });
 });

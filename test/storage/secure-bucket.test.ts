@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Lazy, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScopedRole } from '../../constructs/core/scoped-role';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
-import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { PropsValidationError } from '../../constructs/core/validate';
+import { AccessLogBucket, SecureBucket } from '../../constructs/storage/secure-bucket';
 import { findingLines, testStack } from '../support/nag';
 
 function build(props: ConstructorParameters<typeof SecureBucket>[2] = {}) {
@@ -175,5 +177,99 @@ describe('SecureBucket', () => {
   it('passes every pack with default props, object lock included', () => {
     const { stack } = build({ objectLock: { mode: 'GOVERNANCE', retention: Duration.days(30) } });
     expect(findingLines(stack)).toEqual([]);
+  });
+
+  describe('props the fuzzer found unsafe', () => {
+    const fieldsOf = (props: ConstructorParameters<typeof SecureBucket>[2]): string[] => {
+      const stack = testStack();
+      try {
+        new SecureBucket(stack, 'B', props);
+      } catch (e) {
+        if (e instanceof PropsValidationError) {
+          expect(e.constructPath).toBe('Test/B');
+          return e.problems.map((p) => `${p.field}: ${p.problem}`);
+        }
+        throw e;
+      }
+      throw new Error('expected a PropsValidationError');
+    };
+    const daysToken = () => Duration.days(Token.asNumber(Lazy.number({ produce: () => 30 })));
+
+    it('refuses partial days where S3 counts days', () => {
+      expect(fieldsOf({ noncurrentVersionRetention: Duration.hours(25) })).toEqual(['noncurrentVersionRetention: must be a whole number of days']);
+      expect(fieldsOf({ objectLock: { mode: 'GOVERNANCE', retention: Duration.hours(2200) } })).toEqual([
+        'objectLock.retention: must be a whole number of days',
+      ]);
+    });
+
+    it('refuses a token Object Lock retention (compared with one day at synth) and keeps a token noncurrent retention', () => {
+      expect(fieldsOf({ objectLock: { mode: 'GOVERNANCE', retention: daysToken() } })[0]).toMatch(/^objectLock\.retention: must be a literal duration/);
+      const { t } = build({ noncurrentVersionRetention: daysToken() });
+      const [, b] = dataBucket(t);
+      expect(b.Properties.LifecycleConfiguration.Rules[0].NoncurrentVersionExpiration.NoncurrentDays).toBe(30);
+    });
+
+    it.each([
+      ['an empty rule', {}, '0: has no action'],
+      ['a number as expiration', { expiration: 5 }, '0.expiration: is not a Duration'],
+      ['a partial-day expiration', { expiration: Duration.hours(25) }, '0.expiration: must be a whole number of days'],
+      ['a prop S3 rules do not offer here', { expiration: Duration.days(1), expiredObjectDeleteMarker: true }, '0.expiredObjectDeleteMarker: is not a known prop'],
+      ['a string storage class', { transitions: [{ storageClass: 'GLACIER', transitionAfter: Duration.days(30) }] }, '0.transitions.0.storageClass: has the wrong type'],
+    ])('refuses a lifecycle rule with %s', (_name, rule, problem) => {
+      expect(fieldsOf({ lifecycleRules: [rule as s3.LifecycleRule] })).toEqual([`lifecycleRules.${problem}`]);
+    });
+
+    it('adds valid lifecycle rules after its own', () => {
+      const { t } = build({
+        lifecycleRules: [{ id: 'tmp', prefix: 'tmp/', expiration: Duration.days(7), transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(1) }] }],
+      });
+      const [, b] = dataBucket(t);
+      expect(b.Properties.LifecycleConfiguration.Rules[1]).toMatchObject({ Id: 'tmp', Prefix: 'tmp/', ExpirationInDays: 7, Status: 'Enabled' });
+    });
+
+    it('logs to an app-created SSE-S3 bucket through its bucket policy, without the LogDeliveryWrite ACL', () => {
+      const stack = testStack();
+      const target = new s3.Bucket(stack, 'Logs', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      });
+      const bucket = new SecureBucket(stack, 'B', { accessLogsBucket: target, replication: false });
+      const t = Template.fromStack(stack);
+      const logs = Object.entries(t.findResources('AWS::S3::Bucket')).find(([id]) => id.startsWith('Logs'))![1];
+      expect(logs.Properties.AccessControl).toBeUndefined();
+      expect(logs.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+      t.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: Match.stringLikeRegexp('^Logs') },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: `S3ServerAccessLogs${bucket.node.addr}`,
+              Principal: { Service: 'logging.s3.amazonaws.com' },
+              Action: 's3:PutObject',
+              Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+            }),
+          ]),
+        },
+      });
+      const [, b] = Object.entries(t.findResources('AWS::S3::Bucket')).find(([id]) => id.startsWith('B'))!;
+      expect(b.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: expect.stringMatching(/^Logs/) }, LogFilePrefix: `${bucket.node.addr}/` });
+    });
+
+    it('logs to the shared AccessLogBucket passed explicitly, whose policy already admits log delivery', () => {
+      const stack = testStack();
+      const shared = AccessLogBucket.of(stack);
+      new SecureBucket(stack, 'B', { accessLogsBucket: shared.bucket });
+      expect(() => Template.fromStack(stack)).not.toThrow();
+      expect(findingLines(stack)).toEqual([]);
+    });
+
+    it('refuses a KMS-encrypted log target, to which S3 cannot deliver access logs', () => {
+      const stack = testStack();
+      const other = new SecureBucket(stack, 'Other');
+      expect(() => new SecureBucket(stack, 'B', { accessLogsBucket: other.bucket })).toThrow(
+        /^Test\/B: accessLogsBucket: is encrypted with a KMS key, and S3 delivers server access logs only to SSE-S3 buckets/,
+      );
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScopedRole } from '../../constructs/core/scoped-role';
@@ -103,5 +103,11 @@ describe('ModelImageRepository', () => {
   it('has zero findings with defaults', () => {
     const { stack } = repo();
     expect(findingLines(stack)).toEqual([]);
+  });
+
+  it('refuses names ECR refuses: one character, partial-day retention', () => {
+    expect(() => repo({ repositoryName: 'a' })).toThrow('Test/Images: repositoryName: is too small (got "a"; expected length >= 2)');
+    expect(() => repo({ untaggedImageRetention: Duration.hours(2200) })).toThrow(/^Test\/Images: untaggedImageRetention: must be a whole number of days/);
+    expect(() => repo({ repositoryName: 'ab' })).not.toThrow();
   });
 });

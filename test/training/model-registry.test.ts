@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Lazy, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScopedRole } from '../../constructs/core/scoped-role';
@@ -39,7 +40,8 @@ describe('ModelRegistry', () => {
         }),
       ],
     });
-    t.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    // Encrypted with the alert topic's key, which already lets EventBridge generate data keys.
+    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Alerts'), 'Arn'] } });
   });
 
   it('adds a cross-account read policy for promotion', () => {
@@ -91,5 +93,18 @@ describe('ModelRegistry', () => {
   it('has zero findings with defaults and with a cross-account policy', () => {
     expect(findingLines(registry().stack)).toEqual([]);
     expect(findingLines(registry({ crossAccountReadAccounts: ['222222222222'] }).stack)).toEqual([]);
+  });
+
+  it('refuses a number token as the group name (a string token passes)', () => {
+    expect(() => registry({ modelPackageGroupName: Token.asNumber(Lazy.number({ produce: () => 1 })) as unknown as string })).toThrow(
+      /^Test\/Registry: modelPackageGroupName: is a number token where a string is expected/,
+    );
+    expect(() => registry({ modelPackageGroupName: Token.asString(Lazy.string({ produce: () => 'churn' })) })).not.toThrow();
+  });
+
+  it('refuses a string that looks like a token but is not one (copied from a template)', () => {
+    expect(() => registry({ modelPackageGroupName: '${Token[TOKEN.1]}' })).toThrow(
+      /^Test\/Registry: modelPackageGroupName: looks like a token but was not created in this app/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import { PropsValidationError } from '../../constructs/core/validate';
@@ -422,4 +422,20 @@ describe('SpotTrainingPipeline nag', () => {
     const { f } = pipelineWith({ modelApprovalStatus: 'Approved' });
     expect(findingLines(f.stack)).toEqual(['MLOps-SageMakerPipelineRegisterModelApproval[RegisterModel.ModelApprovalStatus] @ Test/Pipeline/Resource']);
   });
+
+describe('SpotTrainingPipeline token durations', () => {
+  const secondsToken = () => Duration.seconds(Token.asNumber(Lazy.number({ produce: () => 3600 })));
+
+  it('refuses a token maxRuntime: MaxWait is derived from it and compared with it at synth', () => {
+    const e = errorOf(() => pipelineWith({ maxRuntime: secondsToken() }));
+    expect(e.problems.map((p) => p.field)).toEqual(['maxRuntime']);
+    expect(e.message).toMatch(/^Test\/Pipeline: maxRuntime: must be a literal duration/);
+  });
+
+  it('renders a token capacity retry interval in seconds', () => {
+    expect(() => pipelineWith({ capacityRetryInterval: secondsToken() })).not.toThrow();
+    const e = errorOf(() => pipelineWith({ capacityRetryInterval: Duration.minutes(Token.asNumber(Lazy.number({ produce: () => 5 }))) }));
+    expect(e.message).toMatch(/^Test\/Pipeline: capacityRetryInterval: is a token in minutes, which cannot be converted into seconds/);
+  });
+});
 });

@@ -2,6 +2,11 @@ import { MLOpsRule } from '../rule';
 import { AckExpired } from './acknowledgments/AckExpired';
 import { AckOwner } from './acknowledgments/AckOwner';
 import { AckReason } from './acknowledgments/AckReason';
+import { CloudTrailMultiRegion } from './cloudtrail/CloudTrailMultiRegion';
+import { ECRRepositoryImmutableTags } from './ecr/ECRRepositoryImmutableTags';
+import { ECRRepositoryKMS } from './ecr/ECRRepositoryKMS';
+import { ECRRepositoryScanOnPush } from './ecr/ECRRepositoryScanOnPush';
+import { IAMWildcardResourceOnlyForUnscopableActions } from './iam/IAMWildcardResourceOnlyForUnscopableActions';
 import { SageMakerExecutionRoleNoFullAccess } from './iam/SageMakerExecutionRoleNoFullAccess';
 import { SageMakerPipelineDefinitionCheckable } from './pipelines/SageMakerPipelineDefinitionCheckable';
 import { SageMakerPipelineProcessingStep } from './pipelines/SageMakerPipelineProcessingStep';
@@ -31,6 +36,8 @@ import { SageMakerStudioDomainIdleShutdown } from './sagemaker/SageMakerStudioDo
 import { SageMakerStudioDomainKMS } from './sagemaker/SageMakerStudioDomainKMS';
 import { SageMakerStudioDomainVpcOnly } from './sagemaker/SageMakerStudioDomainVpcOnly';
 import { SageMakerStudioUserProfileIdleShutdown } from './sagemaker/SageMakerStudioUserProfileIdleShutdown';
+import { SNSTopicTLSOnly } from './sns/SNSTopicTLSOnly';
+import { SQSQueueCMK } from './sqs/SQSQueueCMK';
 import { SageMakerRequiredTags } from './tags/SageMakerRequiredTags';
 
 /**
@@ -72,8 +79,16 @@ export const MLOPS_RULES: readonly MLOpsRule[] = [
   SageMakerProcessingJobInterContainerEncryption,
   SageMakerProcessingJobVolumeKMS,
   SageMakerProcessingJobOutputKMS,
+  // Platform resources around the models that the public packs under-check
+  SNSTopicTLSOnly,
+  SQSQueueCMK,
+  ECRRepositoryKMS,
+  ECRRepositoryImmutableTags,
+  ECRRepositoryScanOnPush,
+  CloudTrailMultiRegion,
   // IAM and tags
   SageMakerExecutionRoleNoFullAccess,
+  IAMWildcardResourceOnlyForUnscopableActions,
   SageMakerRequiredTags,
   // Acknowledgments
   AckExpired,
