@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { parseConfig, SweepConfig } from './config';
-import { jsonLogger, Logger } from './log';
+import { jsonLogger, Logger } from '../shared/log';
 import { summarizeReport, SweepReport } from './report';
 import { sweep, SweepClients } from './sweep';
 

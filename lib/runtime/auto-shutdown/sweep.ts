@@ -32,7 +32,7 @@ import {
   restoreTags,
   TagMap,
 } from './decide';
-import { Logger, silentLogger } from './log';
+import { Logger, silentLogger } from '../shared/log';
 import type { ActedEntry, FailedEntry, SkippedEntry, SweepReport } from './report';
 
 /** The clients a sweep uses; inject ones built for tests. */

@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { parseConfig, type DriftConfig } from './config';
-import { jsonLogger, type Logger } from './log';
+import { jsonLogger, type Logger } from '../shared/log';
 import { runDriftAnalysis, type DriftClients, type DriftRunResult } from './run';
 
 /** The Lambda context members the handler uses. */

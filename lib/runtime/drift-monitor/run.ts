@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { DriftAccumulator, DriftInputError, type CaptureEventMeta, type DriftBaseline, type DriftReport } from '../../drift';
 import type { DriftConfig } from './config';
 import { AnalysisError, DATA_MISSING_REASONS, type AnalysisErrorReason } from './errors';
-import type { Logger } from './log';
+import type { Logger } from '../shared/log';
 import { errorMetrics, maxPsiOf, putMetrics, rejectedOf, reportMetrics } from './metrics';
 import { listCaptureObjects, openCapture, readBaseline, writeJson, type CaptureObject } from './store';
 import { capturePrefixes, reportTimestamp, windowEndingAt } from './window';

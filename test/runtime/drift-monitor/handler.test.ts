@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildBaselineFromCsv, schemaHashOf, type DriftBaseline } from '../../../lib/drift';
 import { ENV, METRIC_NAMESPACE } from '../../../lib/runtime/drift-monitor/constants';
 import { createHandler, type DriftRunResult } from '../../../lib/runtime/drift-monitor';
-import type { Logger } from '../../../lib/runtime/drift-monitor/log';
+import type { Logger } from '../../../lib/runtime/shared/log';
 import { AwsFake, startAwsFake } from '../../support/aws-fake';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'drift');
