@@ -46,4 +46,8 @@ echo "== TypeScript consumer"
 CDK_OUTDIR="$app/cdk.out.ts" node out/app.js
 echo "== CommonJS consumer"
 CDK_OUTDIR="$app/cdk.out.cjs" node app.cjs
+echo "== the installed command checks the consumer's assembly"
+npx --no-install compliant-mlops check "$app/cdk.out.ts" --quiet --format markdown > "$app/check.md"
+grep -q "No open findings." "$app/check.md" || { cat "$app/check.md"; exit 1; }
+npx --no-install compliant-mlops rules --format json > /dev/null
 echo "package test passed"
