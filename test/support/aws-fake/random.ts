@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../../lib/drift/random';
+
 /**
  * A tiny seeded pseudo-random generator (mulberry32) so fault injection replays identically
  * for the same seed and the same request order.
@@ -6,12 +8,5 @@
  * @returns a function returning floats in [0, 1)
  */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
