@@ -6,6 +6,7 @@ import { Construct, IConstruct } from 'constructs';
 import { z } from 'zod';
 import { DEFAULT_REQUIRED_TAGS } from '../core/tags';
 import { describeValue, validateProps } from '../core/validate';
+import { argValue, checkablePipelineSteps, pipelineParameters } from '../../lib/policy/rule-helpers';
 import { AlertTopic } from '../monitoring/alert-topic';
 
 /** SageMaker resource types that belong to one model and must say which (`model-id`). */
@@ -271,29 +272,30 @@ function instanceUses(c: CfnResource): InstanceUse[] {
     return [{ field: 'notebook', instanceType: resolve(c.instanceType) }];
   }
   if (c instanceof sagemaker.CfnPipeline) {
-    return pipelineUses(resolve(c.pipelineDefinition));
+    return pipelineUses(c);
   }
   return [];
 }
 
-/** Instance types inside an inline pipeline definition: training and processing steps. */
-function pipelineUses(definition: unknown): InstanceUse[] {
-  const body = (definition as { PipelineDefinitionBody?: unknown; pipelineDefinitionBody?: unknown } | undefined);
-  const text = body?.PipelineDefinitionBody ?? body?.pipelineDefinitionBody;
-  if (typeof text !== 'string') return [];
-  let parsed: { Steps?: Array<{ Name?: string; Arguments?: Record<string, unknown> }> };
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return [];
-  }
+/**
+ * Instance types inside an inline pipeline definition: training and processing steps (nested
+ * Condition steps included), with pipeline parameters read at their default values. The
+ * definition is parsed the way the MLOps pack parses it, so bodies built with `Fn::Join` around
+ * references count too.
+ */
+function pipelineUses(pipeline: sagemaker.CfnPipeline): InstanceUse[] {
+  const steps = checkablePipelineSteps(pipeline) ?? [];
+  const parameters = pipelineParameters(pipeline);
   const uses: InstanceUse[] = [];
-  for (const step of parsed.Steps ?? []) {
-    const args = step.Arguments ?? {};
-    const rc = (args.ResourceConfig ?? (args.ProcessingResources as { ClusterConfig?: unknown } | undefined)?.ClusterConfig) as
-      | { InstanceType?: unknown; InstanceCount?: unknown }
-      | undefined;
-    if (rc) uses.push({ field: `steps.${step.Name ?? '?'}`, instanceType: rc.InstanceType, count: rc.InstanceCount });
+  for (const step of steps) {
+    const processing = step.args.ProcessingResources as { ClusterConfig?: unknown } | undefined;
+    const rc = (step.args.ResourceConfig ?? processing?.ClusterConfig) as { InstanceType?: unknown; InstanceCount?: unknown } | undefined;
+    if (!rc) continue;
+    uses.push({
+      field: `steps.${step.name}`,
+      instanceType: argValue(rc.InstanceType, parameters),
+      count: argValue(rc.InstanceCount, parameters),
+    });
   }
   return uses;
 }

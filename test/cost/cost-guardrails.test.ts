@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { CostGuardrails } from '../../constructs/cost/cost-guardrails';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
@@ -106,6 +107,35 @@ describe('CostGuardrails', () => {
       },
     });
     expect(synthError(app)).toContain('S/Pipeline: steps.Train.instanceType: GPU and accelerator instances are not allowed');
+  });
+
+  it('reads pipeline bodies built around references and instance types given as parameters', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    Tags.of(stack).add('model-id', 'm');
+    new CostGuardrails(stack, 'Cost', { alerts: new AlertTopic(stack, 'Alerts'), instancePolicy: { allowGpu: false } });
+    const bucket = new s3.Bucket(stack, 'B');
+    new sagemaker.CfnPipeline(stack, 'Pipeline', {
+      pipelineName: 'p',
+      roleArn: 'arn:aws:iam::111111111111:role/r',
+      pipelineDefinition: {
+        PipelineDefinitionBody: stack.toJsonString({
+          Version: '2020-12-01',
+          Parameters: [{ Name: 'TrainingInstanceType', Type: 'String', DefaultValue: 'ml.g5.2xlarge' }],
+          Steps: [
+            {
+              Name: 'Train',
+              Type: 'Training',
+              Arguments: {
+                OutputDataConfig: { S3OutputPath: `s3://${bucket.bucketName}/out/` },
+                ResourceConfig: { InstanceType: { Get: 'Parameters.TrainingInstanceType' }, InstanceCount: 1, VolumeSizeInGB: 50 },
+              },
+            },
+          ],
+        }),
+      },
+    });
+    expect(synthError(app)).toContain('S/Pipeline: steps.Train.instanceType: GPU and accelerator instances are not allowed in this environment (got "ml.g5.2xlarge"');
   });
 
   it('rejects bad props naming path and field', () => {
