@@ -31,6 +31,11 @@ export interface AddDriftMonitorOptions {
   /** The platform's `logs` key. */
   readonly encryptionKey: kms.IKey;
   /**
+   * Names the drift alarms `<prefix>-max-psi` / `<prefix>-drifted-share` for rules elsewhere.
+   * @default - generated names
+   */
+  readonly alarmNamePrefix?: string;
+  /**
    * How often drift is analysed (and how much capture each run reads).
    * @default Duration.hours(1)
    */
@@ -53,5 +58,6 @@ export function addDriftMonitor(stack: Stack, options: AddDriftMonitorOptions): 
     vpc: options.vpc,
     encryptionKey: options.encryptionKey,
     schedule: options.schedule,
+    alarmNamePrefix: options.alarmNamePrefix,
   });
 }

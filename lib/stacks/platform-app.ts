@@ -1,5 +1,6 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { CostGuardrails } from '../../constructs/cost/cost-guardrails';
+import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
 import { RequiredTags } from '../../constructs/core/tags';
 import { createPacks, PLATFORM_PACKS } from '../policy/packs';
 import { PlatformConfig } from './config';
@@ -32,6 +33,8 @@ export function buildPlatform(
   Tags.of(training.pipeline).add('model-id', 'churn');
   Tags.of(training.registry).add('model-id', 'churn');
   addAutoShutdown(platform);
+  // Drift on the served churn model (alarms named by its serving stack) starts retraining.
+  training.pipeline.onEvent('RetrainOnDrift', { eventPattern: DriftMonitor.driftEventPattern('churn-drift') });
 
   // One stack per served model: CloudFormation's 500-resource limit applies per stack.
   const models = options.servedModels === undefined ? config.servedModels : demoModels(options.servedModels);

@@ -105,6 +105,8 @@ export class ServingStack extends Stack {
       alerts,
       vpc: network.vpc,
       encryptionKey: keys.logs,
+      // Named alarms, so the platform stack's retraining rule matches them without a reference.
+      alarmNamePrefix: `${modelName}-drift`,
     });
 
     new CfnOutput(this, 'EndpointName', { value: this.endpoint.endpointName });

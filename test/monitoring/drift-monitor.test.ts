@@ -306,6 +306,25 @@ describe('DriftMonitor', () => {
     expect(findingLines(f.stack)).toEqual([]);
   });
 
+  it('names the drift alarms from alarmNamePrefix, and the drift pattern matches exactly those two', () => {
+    const { t } = build({ alarmNamePrefix: 'churn-drift' });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-drift-max-psi' });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-drift-drifted-share' });
+    expect(Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.AlarmName)).toHaveLength(2);
+    expect(DriftMonitor.driftEventPattern('churn-drift')).toEqual({
+      source: ['aws.cloudwatch'],
+      detailType: ['CloudWatch Alarm State Change'],
+      detail: { alarmName: ['churn-drift-max-psi', 'churn-drift-drifted-share'], state: { value: ['ALARM'] } },
+    });
+  });
+
+  it('leaves alarm names to CloudFormation without a prefix, and refuses a malformed one', () => {
+    const { t } = build();
+    expect(Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.AlarmName)).toHaveLength(0);
+    const f = fixture();
+    expect(() => new DriftMonitor(f.stack, 'Drift', { ...f.props, alarmNamePrefix: 'bad name' })).toThrow(/Test\/Drift: alarmNamePrefix: has an invalid format/);
+  });
+
   describe('validation', () => {
     const cases: [string, Partial<DriftMonitorProps>, RegExp][] = [
       ['endpoint name', { endpoint: { endpointName: 'bad name!' } }, /^Test\/Drift: endpoint\.endpointName: has an invalid format \(got "bad name!"/m],

@@ -33,6 +33,20 @@ describe('reference app', () => {
     expect(failing.map((r) => `${r.pluginName}: ${JSON.stringify(r.violations).slice(0, 500)}`)).toEqual([]);
   });
 
+  it('starts retraining in the platform stack when the serving stack\'s drift alarms fire', () => {
+    type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    const read = (name: string) => (JSON.parse(readFileSync(path.join(outdir, name), 'utf8')) as { Resources: Resources }).Resources;
+    const alarmNames = Object.values(read('mlops-serving-churn.template.json'))
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && typeof r.Properties.AlarmName === 'string')
+      .map((r) => r.Properties.AlarmName);
+    const rule = Object.values(read('mlops-platform.template.json')).find(
+      (r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern ?? {}).includes('CloudWatch Alarm State Change'),
+    );
+    const pattern = rule?.Properties.EventPattern as { detail: { alarmName: string[] } };
+    expect(pattern.detail.alarmName.sort()).toEqual([...alarmNames].sort());
+    expect(JSON.stringify(rule?.Properties.Targets)).toContain(':pipeline/churn-training');
+  });
+
   it('lists every acknowledgment the library records in README', () => {
     const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Acknowledgments'));
