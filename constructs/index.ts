@@ -17,3 +17,10 @@ export * from './cost/cost-guardrails';
 export * from './cost/auto-shutdown';
 export * from './audit';
 export * from '../lib/policy';
+// The checker behind `compliant-mlops check`, and the report model and writers it shares with `audit`.
+export { checkPaths, exitCodeOf } from '../lib/check/check';
+export type { CheckOptions, FailOn } from '../lib/check/check';
+export { checkPathsInParallel } from '../lib/check/parallel';
+export type { ParallelCheckOptions } from '../lib/check/parallel';
+export { loadAcknowledgmentsFile } from '../lib/check/acknowledgments';
+export * from '../lib/report';
