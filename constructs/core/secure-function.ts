@@ -101,15 +101,6 @@ export function findHandlerAsset(handler: string): string | undefined {
   return undefined;
 }
 
-/** Where prebuilt handler bundles live, from the source tree or from `dist/` of the installed package. */
-export function handlerAssetPath(handler: string): string {
-  const found = findHandlerAsset(handler);
-  if (found !== undefined) return found;
-  throw new Error(
-    `handler: no prebuilt bundle for ${JSON.stringify(handler)} (got no assets/handlers/${handler}/index.js; expected the output of \`npm run bundle\`)`,
-  );
-}
-
 /**
  * A Lambda function that passes every policy pack: a prebuilt bundle (consumers' synth never
  * runs a bundler), Node.js 22 on arm64, inside a VPC, a scoped role without managed policies, a

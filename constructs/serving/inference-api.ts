@@ -417,8 +417,8 @@ function crossFieldProblems(endpoint: IIsolatedEndpoint, timeout: Duration, rend
     problems.push({
       field: 'integrationTimeout',
       problem: 'exceeds what the endpoint allows for one invocation',
-      got: `${timeout.toSeconds()} s`,
-      expected: `<= ${endpoint.invocationTimeout.toSeconds()} s (the endpoint's invocation timeout)`,
+      got: describeValue(timeout),
+      expected: `<= ${describeValue(endpoint.invocationTimeout)} (the endpoint's invocation timeout)`,
     });
   }
   return problems;

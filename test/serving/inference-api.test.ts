@@ -314,7 +314,13 @@ describe('InferenceApi logging and tracing', () => {
 describe('InferenceApi validation', () => {
   it('refuses an integration timeout above what the endpoint allows', () => {
     expect(buildError({ integrationTimeout: Duration.seconds(90) })).toBe(
-      "Test/Api: integrationTimeout: exceeds what the endpoint allows for one invocation (got 90 s; expected <= 60 s (the endpoint's invocation timeout))",
+      "Test/Api: integrationTimeout: exceeds what the endpoint allows for one invocation (got Duration.seconds(90); expected <= Duration.seconds(60) (the endpoint's invocation timeout))",
+    );
+  });
+
+  it('reports a sub-second timeout above the limit as a validation error, not a crash', () => {
+    expect(buildError({ integrationTimeout: Duration.millis(60_500) })).toBe(
+      "Test/Api: integrationTimeout: exceeds what the endpoint allows for one invocation (got Duration.millis(60500); expected <= Duration.seconds(60) (the endpoint's invocation timeout))",
     );
   });
 
