@@ -10,7 +10,6 @@ import {
   durationBetween,
   fieldOf,
   literalList,
-  PropsValidationError,
   refs,
   retentionDays,
   throwIfProblems,
@@ -18,6 +17,7 @@ import {
   validateProps,
   validatePropsAt,
 } from '../../constructs/core/validate';
+import { propsError as errorOf } from '../support/props';
 
 const schema = z.strictObject({
   name: z.string().regex(/^[a-z]+$/),
@@ -39,15 +39,6 @@ function scope(): Stack {
   return new Stack(new App(), 'S');
 }
 
-function errorOf(fn: () => unknown): PropsValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PropsValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a PropsValidationError');
-}
 
 describe('validateProps', () => {
   it('returns parsed props when valid', () => {

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { CfnResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
-import { PropsValidationError } from '../../constructs/core/validate';
 import { DEFAULT_TRAINING_INSTANCE_FAMILIES } from '../../constructs/training/defaults';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
 import { findingLines } from '../support/nag';
 import { DIGEST, EVAL_DIGEST, minimalProps, pipelineWith, trainingFixture } from './fixtures';
 import { PLACEHOLDER, schemaErrors, synthesizedDefinition, unrepairedErrors } from './pipeline-schema';
+import { propsError as errorOf } from '../support/props';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -16,15 +16,6 @@ function steps(pipeline: SpotTrainingPipeline): Json[] {
 }
 function trainArgs(pipeline: SpotTrainingPipeline): Json {
   return steps(pipeline)[0].Arguments as Json;
-}
-function errorOf(fn: () => unknown): PropsValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PropsValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a PropsValidationError');
 }
 function policyStatements(stack: Stack, pathFragment: string): Json[] {
   const t = Template.fromStack(stack).toJSON() as Json;
