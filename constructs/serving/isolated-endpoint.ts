@@ -1,5 +1,14 @@
-import { createHash } from 'node:crypto';
-import { Arn, ArnFormat, Duration, IResource, Lazy, RemovalPolicy, Resource, Stack, TimeZone, Token } from 'aws-cdk-lib';
+import {
+  Arn,
+  ArnFormat,
+  Duration,
+  IResource,
+  RemovalPolicy,
+  Resource,
+  Stack,
+  TimeZone,
+  Token,
+} from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -93,7 +102,11 @@ abstract class EndpointBase extends Resource implements IIsolatedEndpoint {
   public readonly invocationTimeout: Duration = SAGEMAKER_REALTIME_INVOCATION_TIMEOUT;
 
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: [...ENDPOINT_INVOKE_ACTIONS], resourceArns: [this.endpointArn] });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...ENDPOINT_INVOKE_ACTIONS],
+      resourceArns: [this.endpointArn],
+    });
   }
 
   public metric(metricName: EndpointMetricName, options?: EndpointMetricOptions): cloudwatch.Metric {
@@ -169,17 +182,35 @@ export interface EndpointAlarms {
  */
 export class IsolatedEndpoint extends EndpointBase {
   /** Imports an endpoint by name; metric helpers default to the variant given. */
-  public static fromEndpointName(scope: Construct, id: string, endpointName: string, variantName = 'primary'): IIsolatedEndpoint {
+  public static fromEndpointName(
+    scope: Construct,
+    id: string,
+    endpointName: string,
+    variantName = 'primary',
+  ): IIsolatedEndpoint {
     const arn = endpointArnFor(scope, endpointName);
     return new ImportedEndpoint(scope, id, endpointName, arn, variantName);
   }
 
   /** Imports an endpoint by ARN (`arn:<partition>:sagemaker:<region>:<account>:endpoint/<name>`). */
-  public static fromEndpointArn(scope: Construct, id: string, endpointArn: string, variantName = 'primary'): IIsolatedEndpoint {
+  public static fromEndpointArn(
+    scope: Construct,
+    id: string,
+    endpointArn: string,
+    variantName = 'primary',
+  ): IIsolatedEndpoint {
     const name = Arn.split(endpointArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName;
-    if (!Token.isUnresolved(endpointArn) && (!name || !/^arn:[^:]+:sagemaker:[^:]*:\d{12}:endpoint\//.test(endpointArn))) {
+    if (
+      !Token.isUnresolved(endpointArn) &&
+      (!name || !/^arn:[^:]+:sagemaker:[^:]*:\d{12}:endpoint\//.test(endpointArn))
+    ) {
       throwIfProblems(scope, [
-        { field: 'endpointArn', problem: 'is not a SageMaker endpoint ARN', got: describeValue(endpointArn), expected: 'arn:<partition>:sagemaker:<region>:<account>:endpoint/<name>' },
+        {
+          field: 'endpointArn',
+          problem: 'is not a SageMaker endpoint ARN',
+          got: describeValue(endpointArn),
+          expected: 'arn:<partition>:sagemaker:<region>:<account>:endpoint/<name>',
+        },
       ]);
     }
     return new ImportedEndpoint(scope, id, name ?? endpointArn, endpointArn, variantName);
@@ -190,7 +221,7 @@ export class IsolatedEndpoint extends EndpointBase {
   public readonly variantName: string;
   /** The endpoint. */
   public readonly endpoint: sagemaker.CfnEndpoint;
-  /** The endpoint configuration (replaced, under a new name, whenever it changes). */
+  /** The endpoint configuration (replaced, under a new CloudFormation-generated name, whenever it changes). */
   public readonly endpointConfig: sagemaker.CfnEndpointConfig;
   /** The model of the production variant. */
   public readonly model: sagemaker.CfnModel;
@@ -224,7 +255,6 @@ export class IsolatedEndpoint extends EndpointBase {
     const maxCapacity = p.maxCapacity ?? Math.max(minCapacity * 2, count);
     throwIfProblems(this, crossFieldProblems(p, { isolation, count, strategy, minCapacity, maxCapacity }));
 
-    const stack = Stack.of(this);
     this.endpointName = p.endpointName ?? physicalNameFor(this);
     this.endpointArn = endpointArnFor(this, this.endpointName);
     this.variantName = p.variantName ?? 'primary';
@@ -244,7 +274,12 @@ export class IsolatedEndpoint extends EndpointBase {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
       description: `Execution role of the models of endpoint ${this.endpointName}`,
     });
-    this.grantExecution(p.modelBucket, [p.modelDataKey, ...(p.shadowVariant ? [p.shadowVariant.modelDataKey] : [])], p.imageRepository.repositoryArn, p.vpc);
+    this.grantExecution(
+      p.modelBucket,
+      [p.modelDataKey, ...(p.shadowVariant ? [p.shadowVariant.modelDataKey] : [])],
+      p.imageRepository.repositoryArn,
+      p.vpc,
+    );
 
     let vpcConfig: sagemaker.CfnModel.VpcConfigProperty | undefined;
     if (!serverless) {
@@ -257,7 +292,8 @@ export class IsolatedEndpoint extends EndpointBase {
       // endpoints (ECR, STS, logs) and the S3 gateway endpoint, whose prefix list is not known offline.
       this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS endpoints');
       vpcConfig = {
-        subnets: p.vpc.selectSubnets(p.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds,
+        subnets: p.vpc.selectSubnets(p.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED })
+          .subnetIds,
         securityGroupIds: [this.securityGroup.securityGroupId],
       };
     }
@@ -279,14 +315,18 @@ export class IsolatedEndpoint extends EndpointBase {
       return model;
     };
     this.model = makeModel('Model', p.imageDigest, p.modelDataKey);
-    if (p.shadowVariant) this.shadowModel = makeModel('ShadowModel', p.shadowVariant.imageDigest, p.shadowVariant.modelDataKey);
+    if (p.shadowVariant)
+      this.shadowModel = makeModel('ShadowModel', p.shadowVariant.imageDigest, p.shadowVariant.modelDataKey);
 
     const productionVariant: sagemaker.CfnEndpointConfig.ProductionVariantProperty = serverless
       ? {
           variantName: this.variantName,
           modelName: this.model.attrModelName,
           initialVariantWeight: 1,
-          serverlessConfig: { memorySizeInMb: serverless.memorySizeMb, maxConcurrency: serverless.maxConcurrency },
+          serverlessConfig: {
+            memorySizeInMb: serverless.memorySizeMb,
+            maxConcurrency: serverless.maxConcurrency,
+          },
         }
       : {
           variantName: this.variantName,
@@ -295,18 +335,19 @@ export class IsolatedEndpoint extends EndpointBase {
           instanceType,
           initialInstanceCount: count,
         };
-    const shadowVariants = p.shadowVariant && this.shadowModel
-      ? [
-          {
-            variantName: 'shadow',
-            modelName: this.shadowModel.attrModelName,
-            // Relative to the production variant's weight of 1: the share of requests copied.
-            initialVariantWeight: p.shadowVariant.trafficPercent / 100,
-            instanceType: p.shadowVariant.instanceType ?? instanceType,
-            initialInstanceCount: p.shadowVariant.instanceCount ?? 1,
-          },
-        ]
-      : undefined;
+    const shadowVariants =
+      p.shadowVariant && this.shadowModel
+        ? [
+            {
+              variantName: 'shadow',
+              modelName: this.shadowModel.attrModelName,
+              // Relative to the production variant's weight of 1: the share of requests copied.
+              initialVariantWeight: p.shadowVariant.trafficPercent / 100,
+              instanceType: p.shadowVariant.instanceType ?? instanceType,
+              initialInstanceCount: p.shadowVariant.instanceCount ?? 1,
+            },
+          ]
+        : undefined;
 
     let dataCaptureConfig: sagemaker.CfnEndpointConfig.DataCaptureConfigProperty | undefined;
     if (!serverless) {
@@ -328,20 +369,15 @@ export class IsolatedEndpoint extends EndpointBase {
       };
     }
 
-    const configProps: sagemaker.CfnEndpointConfigProps = {
+    // No EndpointConfigName (and no ModelName): CloudFormation replaces both on nearly any change
+    // (a new digest replaces the model, which replaces the config that points at it) and refuses to
+    // replace a resource under the same custom name. Generated names are new on every replacement,
+    // and nothing refers to the config by name: alarms, capture prefix and monitors use the endpoint's.
+    this.endpointConfig = new sagemaker.CfnEndpointConfig(this, 'Config', {
       kmsKeyId: this.encryptionKey.keyArn,
       productionVariants: [productionVariant],
       shadowProductionVariants: shadowVariants,
       dataCaptureConfig,
-    };
-    const configPrefix = this.endpointName.slice(0, 54).replace(/-+$/, '');
-    this.endpointConfig = new sagemaker.CfnEndpointConfig(this, 'Config', {
-      ...configProps,
-      // Any change to a configuration replaces it. A name derived from its content means the new
-      // configuration never collides with the one the endpoint still serves from.
-      endpointConfigName: Lazy.string({
-        produce: () => `${configPrefix}-${contentHash(stack.resolve(configProps))}`,
-      }),
     });
 
     const alarms = this.createAlarms(p, instanceType, !serverless);
@@ -388,7 +424,11 @@ export class IsolatedEndpoint extends EndpointBase {
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions, resources, conditions }));
     // Exactly the artifact objects, in the identity policy, so a bucket in another stack needs no
     // bucket-policy change (which would make that stack depend on this one).
-    add('ReadModelArtifact', [...MODEL_ARTIFACT_READ_ACTIONS], keys.map((k) => bucket.bucket.arnForObjects(k)));
+    add(
+      'ReadModelArtifact',
+      [...MODEL_ARTIFACT_READ_ACTIONS],
+      keys.map((k) => bucket.bucket.arnForObjects(k)),
+    );
     add('DecryptModelArtifact', [...MODEL_ARTIFACT_KEY_ACTIONS], [bucket.encryptionKey.keyArn]);
     add('PullImage', [...ECR_PULL_ACTIONS], [repositoryArn]);
     add('RegistryToken', [...ECR_AUTH_ACTIONS], ['*']);
@@ -398,7 +438,9 @@ export class IsolatedEndpoint extends EndpointBase {
     });
     add('DescribeNetwork', [...VPC_DESCRIBE_ACTIONS], ['*']);
     add('NetworkInterfacesInVpc', [...VPC_ENI_ACTIONS], ['*'], {
-      ArnEquals: { 'ec2:Vpc': Stack.of(this).formatArn({ service: 'ec2', resource: 'vpc', resourceName: vpc.vpcId }) },
+      ArnEquals: {
+        'ec2:Vpc': Stack.of(this).formatArn({ service: 'ec2', resource: 'vpc', resourceName: vpc.vpcId }),
+      },
     });
     acknowledge(this.role.policy, 'AwsSolutions-IAM5[Resource::*]', {
       reason:
@@ -407,11 +449,21 @@ export class IsolatedEndpoint extends EndpointBase {
     });
   }
 
-  private createAlarms(p: IsolatedEndpointProps, instanceType: string, instanceBased: boolean): EndpointAlarms {
+  private createAlarms(
+    p: IsolatedEndpointProps,
+    instanceType: string,
+    instanceBased: boolean,
+  ): EndpointAlarms {
     const errors = p.errorThreshold ?? DEFAULT_ERROR_THRESHOLD;
     const utilization = p.utilizationThresholdPercent ?? DEFAULT_UTILIZATION_THRESHOLD_PERCENT;
     const notify = new cwActions.SnsAction(p.alertTopic);
-    const make = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, periods: number, description: string) => {
+    const make = (
+      alarmId: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      periods: number,
+      description: string,
+    ) => {
       const alarm = new cloudwatch.Alarm(this, alarmId, {
         metric,
         threshold,
@@ -428,8 +480,20 @@ export class IsolatedEndpoint extends EndpointBase {
     const latency = p.latencyP99Threshold ?? DEFAULT_LATENCY_P99_THRESHOLD;
     const fiveMinutes = { period: Duration.minutes(5) };
     return {
-      invocation5XXErrors: make('Invocation5XXErrorsAlarm', this.metricInvocation5XXErrors(), errors, 2, `more than ${errors} 5XX responses a minute`),
-      invocation4XXErrors: make('Invocation4XXErrorsAlarm', this.metricInvocation4XXErrors(), errors, 2, `more than ${errors} invocation errors (4XX) a minute`),
+      invocation5XXErrors: make(
+        'Invocation5XXErrorsAlarm',
+        this.metricInvocation5XXErrors(),
+        errors,
+        2,
+        `more than ${errors} 5XX responses a minute`,
+      ),
+      invocation4XXErrors: make(
+        'Invocation4XXErrorsAlarm',
+        this.metricInvocation4XXErrors(),
+        errors,
+        2,
+        `more than ${errors} invocation errors (4XX) a minute`,
+      ),
       modelLatencyP99: make(
         'ModelLatencyAlarm',
         this.metricModelLatency(),
@@ -438,14 +502,32 @@ export class IsolatedEndpoint extends EndpointBase {
         `ModelLatency p99 above ${latency.toHumanString()}`,
       ),
       cpuUtilization: instanceBased
-        ? make('CPUUtilizationAlarm', this.metricCPUUtilization(fiveMinutes), utilization * vcpusOf(instanceType), 3, `CPU above ${utilization}% of all vCPUs`)
+        ? make(
+            'CPUUtilizationAlarm',
+            this.metricCPUUtilization(fiveMinutes),
+            utilization * vcpusOf(instanceType),
+            3,
+            `CPU above ${utilization}% of all vCPUs`,
+          )
         : undefined,
       gpuUtilization:
         instanceBased && isGpuInstanceType(instanceType)
-          ? make('GPUUtilizationAlarm', this.metricGPUUtilization(fiveMinutes), utilization, 3, `GPU utilization above ${utilization}%`)
+          ? make(
+              'GPUUtilizationAlarm',
+              this.metricGPUUtilization(fiveMinutes),
+              utilization,
+              3,
+              `GPU utilization above ${utilization}%`,
+            )
           : undefined,
       diskUtilization: instanceBased
-        ? make('DiskUtilizationAlarm', this.metricDiskUtilization(fiveMinutes), utilization, 1, `disk above ${utilization}%`)
+        ? make(
+            'DiskUtilizationAlarm',
+            this.metricDiskUtilization(fiveMinutes),
+            utilization,
+            1,
+            `disk above ${utilization}%`,
+          )
         : undefined,
     };
   }
@@ -471,17 +553,6 @@ function endpointArnFor(scope: Construct, endpointName: string): string {
     resource: 'endpoint',
     resourceName: Token.isUnresolved(endpointName) ? endpointName : endpointName.toLowerCase(),
   });
-}
-
-/** 12 hex digits of the SHA-256 of a resolved value, keys sorted so the order never matters. */
-function contentHash(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
-        : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex').slice(0, 8);
 }
 
 function deploymentConfigFor(
@@ -518,32 +589,53 @@ function deploymentConfigFor(
       terminationWaitInSeconds: (p.terminationWait ?? DEFAULT_TERMINATION_WAIT).toSeconds(),
       trafficRoutingConfiguration:
         strategy === 'canary'
-          ? { type: 'CANARY', canarySize: percent(p.canaryPercent ?? DEFAULT_CANARY_PERCENT), waitIntervalInSeconds: wait }
-          : { type: 'LINEAR', linearStepSize: percent(p.linearStepPercent ?? DEFAULT_LINEAR_STEP_PERCENT), waitIntervalInSeconds: wait },
+          ? {
+              type: 'CANARY',
+              canarySize: percent(p.canaryPercent ?? DEFAULT_CANARY_PERCENT),
+              waitIntervalInSeconds: wait,
+            }
+          : {
+              type: 'LINEAR',
+              linearStepSize: percent(p.linearStepPercent ?? DEFAULT_LINEAR_STEP_PERCENT),
+              waitIntervalInSeconds: wait,
+            },
     },
   };
 }
 
 function crossFieldProblems(
   p: IsolatedEndpointProps,
-  d: { isolation: boolean; count: number; strategy: DeploymentStrategy; minCapacity: number; maxCapacity: number },
+  d: {
+    isolation: boolean;
+    count: number;
+    strategy: DeploymentStrategy;
+    minCapacity: number;
+    maxCapacity: number;
+  },
 ): PropsProblem[] {
   const problems: PropsProblem[] = [];
   if (p.serverless && d.isolation) {
     problems.push({
       field: 'serverless',
-      problem: 'serverless inference supports neither VPC nor network isolation, which this endpoint requires',
+      problem:
+        'serverless inference supports neither VPC nor network isolation, which this endpoint requires',
       got: describeValue(p.serverless),
       expected: 'no serverless (instance-based variants), or networkIsolation: false to accept the finding',
     });
   }
   if (p.serverless && p.shadowVariant) {
-    problems.push({ field: 'shadowVariant', problem: 'serverless endpoints take no shadow variant', got: 'a shadow variant', expected: 'no shadowVariant with serverless' });
+    problems.push({
+      field: 'shadowVariant',
+      problem: 'serverless endpoints take no shadow variant',
+      got: 'a shadow variant',
+      expected: 'no shadowVariant with serverless',
+    });
   }
   if (!p.serverless && p.environment === 'prod' && d.count < PROD_MIN_INSTANCE_COUNT) {
     problems.push({
       field: 'initialInstanceCount',
-      problem: 'a prod endpoint needs at least two instances so SageMaker spreads them across Availability Zones',
+      problem:
+        'a prod endpoint needs at least two instances so SageMaker spreads them across Availability Zones',
       got: String(d.count),
       expected: `>= ${PROD_MIN_INSTANCE_COUNT} when environment is "prod"`,
     });
@@ -572,7 +664,12 @@ function crossFieldProblems(
     }
   }
   if (p.terminationWait !== undefined && d.strategy === 'rolling') {
-    problems.push({ field: 'terminationWait', problem: 'applies only to blue/green (canary or linear) deployments', got: describeValue(p.terminationWait), expected: 'no terminationWait with "rolling"' });
+    problems.push({
+      field: 'terminationWait',
+      problem: 'applies only to blue/green (canary or linear) deployments',
+      got: describeValue(p.terminationWait),
+      expected: 'no terminationWait with "rolling"',
+    });
   }
   if (d.minCapacity > d.maxCapacity) {
     problems.push({
@@ -601,7 +698,12 @@ function crossFieldProblems(
     }
   });
   if (p.serverless && (p.scheduledCapacity || p.minCapacity !== undefined || p.maxCapacity !== undefined)) {
-    problems.push({ field: 'serverless', problem: 'serverless endpoints scale by concurrency, not instances', got: 'capacity settings', expected: 'no minCapacity, maxCapacity or scheduledCapacity with serverless' });
+    problems.push({
+      field: 'serverless',
+      problem: 'serverless endpoints scale by concurrency, not instances',
+      got: 'capacity settings',
+      expected: 'no minCapacity, maxCapacity or scheduledCapacity with serverless',
+    });
   }
   return problems;
 }

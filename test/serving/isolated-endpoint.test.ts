@@ -62,7 +62,10 @@ describe('IsolatedEndpoint model', () => {
     template().hasResourceProperties('AWS::SageMaker::Model', {
       EnableNetworkIsolation: true,
       VpcConfig: {
-        Subnets: [{ Ref: Match.stringLikeRegexp('^NetisolatedSubnet1') }, { Ref: Match.stringLikeRegexp('^NetisolatedSubnet2') }],
+        Subnets: [
+          { Ref: Match.stringLikeRegexp('^NetisolatedSubnet1') },
+          { Ref: Match.stringLikeRegexp('^NetisolatedSubnet2') },
+        ],
         SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^EpSecurityGroup'), 'GroupId'] }],
       },
     });
@@ -72,8 +75,18 @@ describe('IsolatedEndpoint model', () => {
     const { template } = build();
     template().hasResourceProperties('AWS::SageMaker::Model', {
       PrimaryContainer: {
-        Image: { 'Fn::Join': ['', ['111111111111.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, `/churn@${DIGEST}`]] },
-        ModelDataUrl: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^Models') }, '/models/churn/1/model.tar.gz']] },
+        Image: {
+          'Fn::Join': [
+            '',
+            ['111111111111.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, `/churn@${DIGEST}`],
+          ],
+        },
+        ModelDataUrl: {
+          'Fn::Join': [
+            '',
+            ['s3://', { Ref: Match.stringLikeRegexp('^Models') }, '/models/churn/1/model.tar.gz'],
+          ],
+        },
         Mode: 'SingleModel',
       },
     });
@@ -83,7 +96,15 @@ describe('IsolatedEndpoint model', () => {
     const { template } = build();
     template().hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('models of'),
-      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS to AWS endpoints' }],
+      SecurityGroupEgress: [
+        {
+          CidrIp: '0.0.0.0/0',
+          IpProtocol: 'tcp',
+          FromPort: 443,
+          ToPort: 443,
+          Description: 'HTTPS to AWS endpoints',
+        },
+      ],
     });
   });
 
@@ -98,7 +119,9 @@ describe('IsolatedEndpoint model', () => {
 });
 
 describe('IsolatedEndpoint execution role', () => {
-  function statements(fixture: Fixture): { Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
+  function statements(
+    fixture: Fixture,
+  ): { Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
     const policies = fixture.template().findResources('AWS::IAM::ManagedPolicy', {
       Properties: { Description: 'Permissions of Test/Ep/Role' },
     });
@@ -112,18 +135,31 @@ describe('IsolatedEndpoint execution role', () => {
       Sid: 'ReadModelArtifact',
       Effect: 'Allow',
       Action: 's3:GetObject',
-      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Models/), 'Arn'] }, '/models/churn/1/model.tar.gz']] },
+      Resource: {
+        'Fn::Join': [
+          '',
+          [{ 'Fn::GetAtt': [expect.stringMatching(/^Models/), 'Arn'] }, '/models/churn/1/model.tar.gz'],
+        ],
+      },
     });
-    expect(s.find((x) => x.Sid === 'DecryptModelArtifact')?.Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+    expect(s.find((x) => x.Sid === 'DecryptModelArtifact')?.Action).toEqual([
+      'kms:Decrypt',
+      'kms:DescribeKey',
+    ]);
   });
 
   it('pulls only from its repository; the registry token alone takes Resource "*"', () => {
     const s = statements(build());
     expect(s.find((x) => x.Sid === 'PullImage')).toMatchObject({
       Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:111111111111:repository/churn']] },
+      Resource: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:111111111111:repository/churn']],
+      },
     });
-    expect(s.find((x) => x.Sid === 'RegistryToken')).toMatchObject({ Action: 'ecr:GetAuthorizationToken', Resource: '*' });
+    expect(s.find((x) => x.Sid === 'RegistryToken')).toMatchObject({
+      Action: 'ecr:GetAuthorizationToken',
+      Resource: '*',
+    });
   });
 
   it('writes logs only to its log group and metrics only to the endpoint namespace', () => {
@@ -135,7 +171,9 @@ describe('IsolatedEndpoint execution role', () => {
       Action: 'cloudwatch:PutMetricData',
       Condition: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/Endpoints' } },
     });
-    expect(s.find((x) => x.Sid === 'NetworkInterfacesInVpc')?.Condition).toMatchObject({ ArnEquals: { 'ec2:Vpc': expect.anything() } });
+    expect(s.find((x) => x.Sid === 'NetworkInterfacesInVpc')?.Condition).toMatchObject({
+      ArnEquals: { 'ec2:Vpc': expect.anything() },
+    });
   });
 
   it('carries no wildcard action', () => {
@@ -169,7 +207,12 @@ describe('IsolatedEndpoint endpoint config', () => {
         InitialSamplingPercentage: 100,
         CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
         KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ModelsKey'), 'Arn'] },
-        DestinationS3Uri: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^Models') }, `/data-capture/${endpoint.endpointName}/`]] },
+        DestinationS3Uri: {
+          'Fn::Join': [
+            '',
+            ['s3://', { Ref: Match.stringLikeRegexp('^Models') }, `/data-capture/${endpoint.endpointName}/`],
+          ],
+        },
         CaptureContentTypeHeader: { CsvContentTypes: ['text/csv'], JsonContentTypes: ['application/json'] },
       },
     });
@@ -179,29 +222,69 @@ describe('IsolatedEndpoint endpoint config', () => {
     const { template } = build();
     template().hasResourceProperties('AWS::SageMaker::EndpointConfig', {
       ProductionVariants: [
-        { VariantName: 'primary', InstanceType: 'ml.m5.large', InitialInstanceCount: 2, InitialVariantWeight: 1, ModelName: Match.anyValue() },
+        {
+          VariantName: 'primary',
+          InstanceType: 'ml.m5.large',
+          InitialInstanceCount: 2,
+          InitialVariantWeight: 1,
+          ModelName: Match.anyValue(),
+        },
       ],
       ShadowProductionVariants: Match.absent(),
     });
   });
 
-  it('names each configuration after its content, so a changed config never collides', () => {
-    const name = (overrides: Partial<IsolatedEndpointProps>) => {
-      const { template } = build(overrides);
-      const config = Object.values(template().findResources('AWS::SageMaker::EndpointConfig'))[0] as {
-        Properties: { EndpointConfigName: string };
+  // CloudFormation replaces an AWS::SageMaker::EndpointConfig on any property change and an
+  // AWS::SageMaker::Model on any container change, and refuses to replace a resource under the same
+  // custom name ("cannot update a stack when a custom-named resource requires replacing"). A new
+  // digest replaces the model; the config then points at the new model (its ModelName GetAtt reads
+  // the same in the template but resolves differently), so it is replaced too.
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpointconfig.html
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-model.html
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
+  it('never replaces a config or model under the same name when the image, artifact or instance type changes', () => {
+    const names = (overrides: Partial<IsolatedEndpointProps>) => {
+      const t = build(overrides).template();
+      const one = (type: string, nameProp: string) =>
+        Object.values(t.findResources(type)).map(
+          (r) => (r as { Properties: Record<string, unknown> }).Properties[nameProp],
+        );
+      return {
+        config: one('AWS::SageMaker::EndpointConfig', 'EndpointConfigName'),
+        model: one('AWS::SageMaker::Model', 'ModelName'),
       };
-      return config.Properties.EndpointConfigName;
     };
-    const a = name({});
-    expect(a).toMatch(/^test-ep-[0-9a-f]{8}-[0-9a-f]{8}$/);
-    expect(name({})).toBe(a);
-    expect(name({ instanceType: 'ml.c5.xlarge' })).not.toBe(a);
-    expect(name({ captureSamplingPercent: 20 })).not.toBe(a);
+    const before = names({});
+    // CloudFormation names both, so each replacement gets a fresh name.
+    expect(before).toEqual({ config: [undefined], model: [undefined] });
+    const changes: Partial<IsolatedEndpointProps>[] = [
+      { imageDigest: `sha256:${'c'.repeat(64)}` },
+      { modelDataKey: 'models/churn/2/model.tar.gz' },
+      { instanceType: 'ml.c5.xlarge' },
+      { initialInstanceCount: 3 },
+      { captureSamplingPercent: 20 },
+      { containerEnvironment: { THREADS: '4' } },
+    ];
+    for (const change of changes) {
+      const after = names(change);
+      for (const kind of ['config', 'model'] as const) {
+        before[kind].forEach((name, i) => {
+          // Either CloudFormation names it (a new physical name on every replacement) or the name changes.
+          if (name !== undefined)
+            expect(after[kind][i], `${kind} name after ${JSON.stringify(change)}`).not.toEqual(name);
+        });
+      }
+    }
   });
 
   it('adds a shadow variant that receives a copy of the configured share of traffic', () => {
-    const { template } = build({ shadowVariant: { imageDigest: SHADOW_DIGEST, modelDataKey: 'models/churn/2/model.tar.gz', trafficPercent: 20 } });
+    const { template } = build({
+      shadowVariant: {
+        imageDigest: SHADOW_DIGEST,
+        modelDataKey: 'models/churn/2/model.tar.gz',
+        trafficPercent: 20,
+      },
+    });
     template().resourceCountIs('AWS::SageMaker::Model', 2);
     template().hasResourceProperties('AWS::SageMaker::EndpointConfig', {
       ShadowProductionVariants: [
@@ -216,7 +299,9 @@ describe('IsolatedEndpoint endpoint config', () => {
     });
     template().hasResourceProperties('AWS::SageMaker::Model', {
       EnableNetworkIsolation: true,
-      PrimaryContainer: Match.objectLike({ Image: { 'Fn::Join': ['', Match.arrayWith([`/churn@${SHADOW_DIGEST}`])] } }),
+      PrimaryContainer: Match.objectLike({
+        Image: { 'Fn::Join': ['', Match.arrayWith([`/churn@${SHADOW_DIGEST}`])] },
+      }),
     });
   });
 });
@@ -229,7 +314,11 @@ describe('IsolatedEndpoint rollout', () => {
       DeploymentConfig: {
         BlueGreenUpdatePolicy: {
           TerminationWaitInSeconds: 600,
-          TrafficRoutingConfiguration: { Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 }, WaitIntervalInSeconds: 300 },
+          TrafficRoutingConfiguration: {
+            Type: 'CANARY',
+            CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 },
+            WaitIntervalInSeconds: 300,
+          },
         },
         AutoRollbackConfiguration: {
           Alarms: [
@@ -243,11 +332,19 @@ describe('IsolatedEndpoint rollout', () => {
   });
 
   it('shifts linearly in equal steps', () => {
-    const { template } = build({ deploymentStrategy: 'linear', linearStepPercent: 20, trafficWait: Duration.minutes(2) });
+    const { template } = build({
+      deploymentStrategy: 'linear',
+      linearStepPercent: 20,
+      trafficWait: Duration.minutes(2),
+    });
     template().hasResourceProperties('AWS::SageMaker::Endpoint', {
       DeploymentConfig: {
         BlueGreenUpdatePolicy: {
-          TrafficRoutingConfiguration: { Type: 'LINEAR', LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 20 }, WaitIntervalInSeconds: 120 },
+          TrafficRoutingConfiguration: {
+            Type: 'LINEAR',
+            LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 20 },
+            WaitIntervalInSeconds: 120,
+          },
         },
         AutoRollbackConfiguration: { Alarms: Match.anyValue() },
       },
@@ -298,7 +395,9 @@ describe('IsolatedEndpoint autoscaling', () => {
         ScaleOutCooldown: 60,
       },
     });
-    const target = Object.values(template().findResources('AWS::ApplicationAutoScaling::ScalableTarget'))[0] as { DependsOn: string[] };
+    const target = Object.values(
+      template().findResources('AWS::ApplicationAutoScaling::ScalableTarget'),
+    )[0] as { DependsOn: string[] };
     expect(target.DependsOn.some((d) => d.startsWith('Ep6'))).toBe(true);
   });
 
@@ -306,7 +405,12 @@ describe('IsolatedEndpoint autoscaling', () => {
     const { template } = build({
       maxCapacity: 10,
       scheduledCapacity: [
-        { schedule: appscaling.Schedule.cron({ hour: '7', minute: '45' }), minCapacity: 6, maxCapacity: 10, timeZone: 'Europe/Paris' },
+        {
+          schedule: appscaling.Schedule.cron({ hour: '7', minute: '45' }),
+          minCapacity: 6,
+          maxCapacity: 10,
+          timeZone: 'Europe/Paris',
+        },
         { schedule: appscaling.Schedule.cron({ hour: '20', minute: '0' }), minCapacity: 2, maxCapacity: 4 },
       ],
     });
@@ -319,7 +423,11 @@ describe('IsolatedEndpoint autoscaling', () => {
           ScheduledActionName: 'Schedule0',
           Timezone: 'Europe/Paris',
         },
-        { Schedule: 'cron(0 20 * * ? *)', ScalableTargetAction: { MinCapacity: 2, MaxCapacity: 4 }, ScheduledActionName: 'Schedule1' },
+        {
+          Schedule: 'cron(0 20 * * ? *)',
+          ScalableTargetAction: { MinCapacity: 2, MaxCapacity: 4 },
+          ScheduledActionName: 'Schedule1',
+        },
       ],
     });
   });
@@ -330,7 +438,11 @@ describe('IsolatedEndpoint alarms', () => {
     const { template, endpoint } = build();
     const topicRef = { Ref: Match.stringLikeRegexp('^Alerts') };
     const cases: [string, string, Record<string, unknown>][] = [
-      ['Invocation5XXErrors', 'AWS/SageMaker', { Statistic: 'Sum', Threshold: 5, Period: 60, EvaluationPeriods: 2 }],
+      [
+        'Invocation5XXErrors',
+        'AWS/SageMaker',
+        { Statistic: 'Sum', Threshold: 5, Period: 60, EvaluationPeriods: 2 },
+      ],
       ['Invocation4XXErrors', 'AWS/SageMaker', { Statistic: 'Sum', Threshold: 5 }],
       ['ModelLatency', 'AWS/SageMaker', { ExtendedStatistic: 'p99', Threshold: 1_000_000 }],
       // ml.m5.large has 2 vCPUs: 80% of each is 160 in the summed metric.
@@ -357,8 +469,15 @@ describe('IsolatedEndpoint alarms', () => {
 
   it('alarms on GPU utilization for GPU instance types', () => {
     const { template } = build({ instanceType: 'ml.g5.xlarge' });
-    template().hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'GPUUtilization', Namespace: '/aws/sagemaker/Endpoints', Threshold: 80 });
-    template().hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 320 });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'GPUUtilization',
+      Namespace: '/aws/sagemaker/Endpoints',
+      Threshold: 80,
+    });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'CPUUtilization',
+      Threshold: 320,
+    });
   });
 });
 
@@ -385,11 +504,15 @@ describe('IsolatedEndpoint validation', () => {
   });
 
   it('refuses a prod minimum capacity below two', () => {
-    expect(buildError({ minCapacity: 1 })).toContain('Test/Ep: minCapacity: autoscaling would take a prod endpoint below two instances');
+    expect(buildError({ minCapacity: 1 })).toContain(
+      'Test/Ep: minCapacity: autoscaling would take a prod endpoint below two instances',
+    );
   });
 
   it('refuses a canary above half the capacity', () => {
-    expect(buildError({ canaryPercent: 60 })).toMatch(/^Test\/Ep: canaryPercent: a canary larger than half the capacity .*\(got 60; expected <= 50/);
+    expect(buildError({ canaryPercent: 60 })).toMatch(
+      /^Test\/Ep: canaryPercent: a canary larger than half the capacity .*\(got 60; expected <= 50/,
+    );
   });
 
   it('refuses a step size for another strategy', () => {
@@ -406,7 +529,11 @@ describe('IsolatedEndpoint validation', () => {
 
   it('refuses a scheduled minimum above its maximum', () => {
     expect(
-      buildError({ scheduledCapacity: [{ schedule: appscaling.Schedule.rate(Duration.hours(1)), minCapacity: 4, maxCapacity: 3 }] }),
+      buildError({
+        scheduledCapacity: [
+          { schedule: appscaling.Schedule.rate(Duration.hours(1)), minCapacity: 4, maxCapacity: 3 },
+        ],
+      }),
     ).toContain('Test/Ep: scheduledCapacity.0.maxCapacity: is below the scheduled minimum capacity (got 3;');
   });
 
@@ -420,8 +547,15 @@ describe('IsolatedEndpoint validation', () => {
     const stack = testStack();
     const { alerts, ...props } = base(stack);
     const before = stack.node.findAll().length;
-    expect(() =>
-      new IsolatedEndpoint(stack, 'Ep', { ...props, alertTopic: alerts.topic, imageDigest: 'latest', initialInstanceCount: 1, canaryPercent: 80 }),
+    expect(
+      () =>
+        new IsolatedEndpoint(stack, 'Ep', {
+          ...props,
+          alertTopic: alerts.topic,
+          imageDigest: 'latest',
+          initialInstanceCount: 1,
+          canaryPercent: 80,
+        }),
     ).toThrow(/imageDigest/);
     expect(stack.node.tryFindChild('Ep')?.node.children.length ?? 0).toBe(0);
     expect(stack.node.findAll().length).toBe(before + 1);
@@ -433,7 +567,9 @@ describe('IsolatedEndpoint validation', () => {
     const digest = Lazy.string({ produce: () => DIGEST });
     const { template } = build({ imageDigest: digest });
     template().hasResourceProperties('AWS::SageMaker::Model', {
-      PrimaryContainer: Match.objectLike({ Image: { 'Fn::Join': ['', Match.arrayWith([`/churn@${DIGEST}`])] } }),
+      PrimaryContainer: Match.objectLike({
+        Image: { 'Fn::Join': ['', Match.arrayWith([`/churn@${DIGEST}`])] },
+      }),
     });
   });
 });
@@ -449,7 +585,12 @@ describe('IsolatedEndpoint grants, metrics and imports', () => {
           {
             Action: 'sagemaker:InvokeEndpoint',
             Effect: 'Allow',
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:endpoint/churn-prod']] },
+            Resource: {
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:endpoint/churn-prod'],
+              ],
+            },
           },
         ],
       },
@@ -471,11 +612,20 @@ describe('IsolatedEndpoint grants, metrics and imports', () => {
     expect(endpoint.metricInvocation4XXErrors().metricName).toBe('Invocation4XXErrors');
     expect(endpoint.metricInvocationsPerInstance().metricName).toBe('InvocationsPerInstance');
     expect(endpoint.metricOverheadLatency().metricName).toBe('OverheadLatency');
-    for (const m of [endpoint.metricCPUUtilization(), endpoint.metricMemoryUtilization(), endpoint.metricGPUUtilization(), endpoint.metricDiskUtilization()]) {
+    for (const m of [
+      endpoint.metricCPUUtilization(),
+      endpoint.metricMemoryUtilization(),
+      endpoint.metricGPUUtilization(),
+      endpoint.metricDiskUtilization(),
+    ]) {
       expect(m.namespace).toBe('/aws/sagemaker/Endpoints');
       expect(m.statistic).toBe('Average');
     }
-    const shadow = endpoint.metricInvocations({ variantName: 'shadow', statistic: 'SampleCount', period: Duration.minutes(5) });
+    const shadow = endpoint.metricInvocations({
+      variantName: 'shadow',
+      statistic: 'SampleCount',
+      period: Duration.minutes(5),
+    });
     expect(shadow.dimensions).toEqual({ EndpointName: 'churn', VariantName: 'shadow' });
     expect(shadow.statistic).toBe('SampleCount');
     expect(shadow.period.toMinutes()).toBe(5);
@@ -486,16 +636,31 @@ describe('IsolatedEndpoint grants, metrics and imports', () => {
     const byName = IsolatedEndpoint.fromEndpointName(stack, 'ByName', 'Churn');
     expect(byName.endpointName).toBe('Churn');
     expect(stack.resolve(byName.endpointArn)).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:endpoint/churn']],
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:endpoint/churn'],
+      ],
     });
     expect(byName.invocationTimeout.toSeconds()).toBe(60);
-    const byArn = IsolatedEndpoint.fromEndpointArn(stack, 'ByArn', 'arn:aws:sagemaker:eu-west-1:222222222222:endpoint/fraud', 'blue');
+    const byArn = IsolatedEndpoint.fromEndpointArn(
+      stack,
+      'ByArn',
+      'arn:aws:sagemaker:eu-west-1:222222222222:endpoint/fraud',
+      'blue',
+    );
     expect(byArn.endpointName).toBe('fraud');
     expect(byArn.metricInvocations().dimensions).toEqual({ EndpointName: 'fraud', VariantName: 'blue' });
     const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
     byArn.grantInvoke(role);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'sagemaker:InvokeEndpoint', Resource: 'arn:aws:sagemaker:eu-west-1:222222222222:endpoint/fraud' }] },
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: 'sagemaker:InvokeEndpoint',
+            Resource: 'arn:aws:sagemaker:eu-west-1:222222222222:endpoint/fraud',
+          },
+        ],
+      },
     });
   });
 
@@ -515,8 +680,14 @@ describe('IsolatedEndpoint policy packs', () => {
   it('has zero findings with a shadow variant, rolling updates and schedules', () => {
     const { stack } = build({
       deploymentStrategy: 'rolling',
-      shadowVariant: { imageDigest: SHADOW_DIGEST, modelDataKey: 'models/churn/2/model.tar.gz', trafficPercent: 5 },
-      scheduledCapacity: [{ schedule: appscaling.Schedule.cron({ hour: '8', minute: '0' }), minCapacity: 3, maxCapacity: 4 }],
+      shadowVariant: {
+        imageDigest: SHADOW_DIGEST,
+        modelDataKey: 'models/churn/2/model.tar.gz',
+        trafficPercent: 5,
+      },
+      scheduledCapacity: [
+        { schedule: appscaling.Schedule.cron({ hour: '8', minute: '0' }), minCapacity: 3, maxCapacity: 4 },
+      ],
     });
     expect(findingLines(stack)).toEqual([]);
   });
@@ -528,18 +699,29 @@ describe('IsolatedEndpoint policy packs', () => {
 
   it('one instance outside prod yields exactly MLOps-SageMakerEndpointConfigInstanceCount', () => {
     const { stack } = build({ environment: 'dev', initialInstanceCount: 1 });
-    expect(findingLines(stack)).toEqual(['MLOps-SageMakerEndpointConfigInstanceCount[primary] @ Test/Ep/Config']);
+    expect(findingLines(stack)).toEqual([
+      'MLOps-SageMakerEndpointConfigInstanceCount[primary] @ Test/Ep/Config',
+    ]);
   });
 
   it('serverless with networkIsolation: false yields exactly the isolation and VPC findings', () => {
-    const { stack, template } = build({ environment: 'dev', networkIsolation: false, serverless: { memorySizeMb: 2048, maxConcurrency: 5 } });
+    const { stack, template } = build({
+      environment: 'dev',
+      networkIsolation: false,
+      serverless: { memorySizeMb: 2048, maxConcurrency: 5 },
+    });
     template().hasResourceProperties('AWS::SageMaker::EndpointConfig', {
-      ProductionVariants: [Match.objectLike({ ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } })],
+      ProductionVariants: [
+        Match.objectLike({ ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } }),
+      ],
       DataCaptureConfig: Match.absent(),
       KmsKeyId: Match.anyValue(),
     });
     template().hasResourceProperties('AWS::SageMaker::Endpoint', {
-      DeploymentConfig: { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' } }, AutoRollbackConfiguration: Match.anyValue() },
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' } },
+        AutoRollbackConfiguration: Match.anyValue(),
+      },
     });
     template().resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
     expect(ruleIds(stack)).toEqual(['MLOps-SageMakerModelNetworkIsolation', 'MLOps-SageMakerModelVpcConfig']);
@@ -549,9 +731,13 @@ describe('IsolatedEndpoint policy packs', () => {
     const { template } = build({ latencyP99Threshold: Duration.millis(1500) });
     template().hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1_500_000 });
     expect(() => build({ latencyP99Threshold: Duration.seconds(2) })).not.toThrow();
-    expect(buildError({ latencyP99Threshold: Duration.minutes(2) })).toMatch(/^Test\/Ep: latencyP99Threshold: is out of range/);
-    expect(buildError({ latencyP99Threshold: Duration.seconds(Token.asNumber(Lazy.number({ produce: () => 1 }))) })).toMatch(
-      /^Test\/Ep: latencyP99Threshold: must be a literal duration/,
+    expect(buildError({ latencyP99Threshold: Duration.minutes(2) })).toMatch(
+      /^Test\/Ep: latencyP99Threshold: is out of range/,
     );
+    expect(
+      buildError({
+        latencyP99Threshold: Duration.seconds(Token.asNumber(Lazy.number({ produce: () => 1 }))),
+      }),
+    ).toMatch(/^Test\/Ep: latencyP99Threshold: must be a literal duration/);
   });
 });
