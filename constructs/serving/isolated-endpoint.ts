@@ -55,6 +55,7 @@ import {
   METRIC_PUBLISH_ACTIONS,
   MODEL_ARTIFACT_KEY_ACTIONS,
   MODEL_ARTIFACT_READ_ACTIONS,
+  ROLLBACK_ALARM_ACTIONS,
   VPC_DESCRIBE_ACTIONS,
   VPC_ENI_ACTIONS,
 } from './perms';
@@ -383,6 +384,15 @@ export class IsolatedEndpoint extends EndpointBase {
     const alarms = this.createAlarms(p, instanceType, !serverless);
     this.alarms = alarms;
     this.rollbackAlarms = [alarms.invocation5XXErrors, alarms.invocation4XXErrors, alarms.modelLatencyP99];
+    // Deployment guardrails read the rollback alarms as the execution role; without this a
+    // deployment cannot watch them. The model waits for the policy, so the alarms exist first.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeRollbackAlarms',
+        actions: [...ROLLBACK_ALARM_ACTIONS],
+        resources: this.rollbackAlarms.map((a) => a.alarmArn),
+      }),
+    );
 
     this.endpoint = new sagemaker.CfnEndpoint(this, 'Resource', {
       endpointName: this.endpointName,

@@ -7,7 +7,11 @@
 export const ENDPOINT_INVOKE_ACTIONS = ['sagemaker:InvokeEndpoint'];
 
 /** Pull an image from one ECR repository (scoped to the repository ARN). */
-export const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
+export const ECR_PULL_ACTIONS = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:GetDownloadUrlForLayer',
+  'ecr:BatchGetImage',
+];
 
 /** Obtain an ECR registry token; the action has no resource type, so it takes `Resource: "*"`. */
 export const ECR_AUTH_ACTIONS = ['ecr:GetAuthorizationToken'];
@@ -23,6 +27,13 @@ export const ENDPOINT_LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'
 
 /** Publish metrics; CloudWatch has no resource types, so it is scoped by a namespace condition instead. */
 export const METRIC_PUBLISH_ACTIONS = ['cloudwatch:PutMetricData'];
+
+/**
+ * Read the state of the auto-rollback alarms during a deployment. SageMaker calls it as the
+ * models' execution role; it takes the `alarm` resource type, so it is scoped to the alarm ARNs.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html
+ */
+export const ROLLBACK_ALARM_ACTIONS = ['cloudwatch:DescribeAlarms'];
 
 /** Read-only network discovery SageMaker does before it attaches a model to the VPC (no resource types). */
 export const VPC_DESCRIBE_ACTIONS = [

