@@ -81,8 +81,11 @@ export interface IsolatedEndpointProps {
    */
   readonly containerEnvironment?: Record<string, string>;
   /**
-   * Key for the endpoint's ML storage volumes.
-   * @default - a dedicated `models` key
+   * Key for the endpoint's ML storage volumes. Refused when a variant runs on an instance type with
+   * local NVMe storage: those volumes are hardware-encrypted and `CreateEndpointConfig` fails with
+   * a `KmsKeyId`.
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html
+   * @default - a dedicated `models` key; none for instance types with local NVMe storage
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -239,16 +242,27 @@ const digest = tokenOr(
     const looksLikeTag = !value.startsWith('sha256:');
     ctx.addIssue({
       code: 'custom',
-      message: looksLikeTag ? 'is a tag, not a digest (tags can be moved to another image)' : 'is not a valid digest',
+      message: looksLikeTag
+        ? 'is a tag, not a digest (tags can be moved to another image)'
+        : 'is not a valid digest',
       input: value,
       params: { expected: 'sha256:<64 lowercase hex digits>' },
     });
   }),
 );
 
-const s3Key = tokenOr(z.string().min(1).max(1024).regex(/^[^/].*[^/]$/));
+const s3Key = tokenOr(
+  z
+    .string()
+    .min(1)
+    .max(1024)
+    .regex(/^[^/].*[^/]$/),
+);
 const percent = (max: number) => z.number().int().min(1).max(max);
-const contentTypes = z.array(z.string().regex(/^[a-zA-Z0-9!#$&^_.+-]+\/[a-zA-Z0-9!#$&^_.+-]+$/)).min(1).max(10);
+const contentTypes = z
+  .array(z.string().regex(/^[a-zA-Z0-9!#$&^_.+-]+\/[a-zA-Z0-9!#$&^_.+-]+$/))
+  .min(1)
+  .max(10);
 const instanceType = tokenOr(z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/));
 
 /** The zod schema of {@link IsolatedEndpointProps}. */
@@ -256,11 +270,16 @@ export const isolatedEndpointSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS),
   vpc: refs.vpc,
   vpcSubnets: z.custom<ec2.SubnetSelection>((v) => typeof v === 'object' && v !== null).optional(),
-  imageRepository: constructRef<ecr.IRepository>('ecr.IRepository', ['repositoryArn', 'repositoryUriForDigest']),
+  imageRepository: constructRef<ecr.IRepository>('ecr.IRepository', [
+    'repositoryArn',
+    'repositoryUriForDigest',
+  ]),
   imageDigest: digest,
   modelBucket: z.instanceof(SecureBucket, { message: 'is not a SecureBucket' }),
   modelDataKey: s3Key,
-  containerEnvironment: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$/), z.string().max(1024)).optional(),
+  containerEnvironment: z
+    .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$/), z.string().max(1024))
+    .optional(),
   encryptionKey: refs.key.optional(),
   logEncryptionKey: refs.key.optional(),
   logRetention: retentionDays().optional(),
@@ -276,7 +295,13 @@ export const isolatedEndpointSchema = z.strictObject({
     })
     .optional(),
   captureBucket: z.instanceof(SecureBucket, { message: 'is not a SecureBucket' }).optional(),
-  capturePrefix: tokenOr(z.string().min(1).max(512).regex(/^[^/].*\/$/)).optional(),
+  capturePrefix: tokenOr(
+    z
+      .string()
+      .min(1)
+      .max(512)
+      .regex(/^[^/].*\/$/),
+  ).optional(),
   captureSamplingPercent: percent(100).optional(),
   captureCsvContentTypes: contentTypes.optional(),
   captureJsonContentTypes: contentTypes.optional(),
@@ -313,7 +338,9 @@ export const isolatedEndpointSchema = z.strictObject({
     .max(50)
     .optional(),
   alertTopic: refs.topic,
-  latencyP99Threshold: durationBetween(Duration.millis(1), Duration.seconds(60), { literal: true }).optional(),
+  latencyP99Threshold: durationBetween(Duration.millis(1), Duration.seconds(60), {
+    literal: true,
+  }).optional(),
   errorThreshold: z.number().int().min(0).optional(),
   utilizationThresholdPercent: z.number().min(1).max(100).optional(),
 });

@@ -20,6 +20,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
+import { hasNvmeInstanceStorage } from '../../lib/aws-facts/instance-storage';
 import { ScopedRole } from '../core/scoped-role';
 import { describeValue, PropsProblem, throwIfProblems, validateProps } from '../core/validate';
 import { createDomainKey } from '../encryption/encryption-keys';
@@ -234,8 +235,11 @@ export class IsolatedEndpoint extends EndpointBase {
   public readonly securityGroup?: ec2.SecurityGroup;
   /** The container log group `/aws/sagemaker/Endpoints/<name>`. */
   public readonly logGroup: logs.LogGroup;
-  /** The key of the ML storage volumes. */
-  public readonly encryptionKey: kms.IKey;
+  /**
+   * The key of the ML storage volumes; undefined when a variant runs on an instance type with local
+   * NVMe storage, whose volumes are hardware-encrypted and for which SageMaker refuses a key.
+   */
+  public readonly encryptionKey?: kms.IKey;
   /** The S3 URI data capture writes to; undefined for serverless. */
   public readonly captureS3Uri?: string;
   /** The scalable target of the production variant; undefined for serverless. */
@@ -254,14 +258,20 @@ export class IsolatedEndpoint extends EndpointBase {
     const strategy: DeploymentStrategy = p.deploymentStrategy ?? 'canary';
     const minCapacity = p.minCapacity ?? count;
     const maxCapacity = p.maxCapacity ?? Math.max(minCapacity * 2, count);
-    throwIfProblems(this, crossFieldProblems(p, { isolation, count, strategy, minCapacity, maxCapacity }));
+    const instanceType = p.instanceType ?? DEFAULT_INSTANCE_TYPE;
+    const nvmeVariants = p.serverless ? [] : nvmeVariantsOf(p, instanceType);
+    throwIfProblems(
+      this,
+      crossFieldProblems(p, { isolation, count, strategy, minCapacity, maxCapacity, nvmeVariants }),
+    );
 
     this.endpointName = p.endpointName ?? physicalNameFor(this);
     this.endpointArn = endpointArnFor(this, this.endpointName);
     this.variantName = p.variantName ?? 'primary';
-    this.encryptionKey = p.encryptionKey ?? createDomainKey(this, 'Key', 'models');
+    // CreateEndpointConfig fails with KmsKeyId when any variant has local NVMe storage.
+    this.encryptionKey =
+      nvmeVariants.length > 0 ? undefined : (p.encryptionKey ?? createDomainKey(this, 'Key', 'models'));
     const logKey = p.logEncryptionKey ?? createDomainKey(this, 'LogKey', 'logs');
-    const instanceType = p.instanceType ?? DEFAULT_INSTANCE_TYPE;
 
     // Pre-created so it is encrypted and expires; SageMaker would otherwise create it without either.
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -375,11 +385,21 @@ export class IsolatedEndpoint extends EndpointBase {
     // replace a resource under the same custom name. Generated names are new on every replacement,
     // and nothing refers to the config by name: alarms, capture prefix and monitors use the endpoint's.
     this.endpointConfig = new sagemaker.CfnEndpointConfig(this, 'Config', {
-      kmsKeyId: this.encryptionKey.keyArn,
+      kmsKeyId: this.encryptionKey?.keyArn,
       productionVariants: [productionVariant],
       shadowProductionVariants: shadowVariants,
       dataCaptureConfig,
     });
+
+    if (!this.encryptionKey) {
+      // The HIPAA, NIST and PCI packs demand KmsKeyId on every endpoint config; AWS rejects it here.
+      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+        acknowledge(this.endpointConfig, `${pack}-SageMakerEndpointConfigurationKMSKeyConfigured`, {
+          reason: `${nvmeVariants.map((v) => v.instanceType).join(', ')} has local NVMe storage, encrypted by a hardware module; CreateEndpointConfig rejects KmsKeyId for it`,
+          ...INHERENT,
+        });
+      }
+    }
 
     const alarms = this.createAlarms(p, instanceType, !serverless);
     this.alarms = alarms;
@@ -543,6 +563,10 @@ export class IsolatedEndpoint extends EndpointBase {
   }
 }
 
+/** Where SageMaker documents that `KmsKeyId` fails for instance types with local storage. */
+const CREATE_ENDPOINT_CONFIG_DOC =
+  'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html';
+
 class ImportedEndpoint extends EndpointBase {
   public readonly endpointName: string;
   public readonly endpointArn: string;
@@ -613,6 +637,26 @@ function deploymentConfigFor(
   };
 }
 
+/** A variant whose instance type has local NVMe storage, and the prop that chose it. */
+interface NvmeVariant {
+  readonly field: string;
+  readonly instanceType: string;
+}
+
+/** The variants on instance types with local NVMe storage (tokens are not known, so not counted). */
+function nvmeVariantsOf(p: IsolatedEndpointProps, instanceType: string): NvmeVariant[] {
+  const variants: NvmeVariant[] = [{ field: 'instanceType', instanceType }];
+  if (p.shadowVariant) {
+    variants.push({
+      field: p.shadowVariant.instanceType ? 'shadowVariant.instanceType' : 'instanceType',
+      instanceType: p.shadowVariant.instanceType ?? instanceType,
+    });
+  }
+  return variants.filter(
+    (v) => !Token.isUnresolved(v.instanceType) && hasNvmeInstanceStorage(v.instanceType),
+  );
+}
+
 function crossFieldProblems(
   p: IsolatedEndpointProps,
   d: {
@@ -621,9 +665,20 @@ function crossFieldProblems(
     strategy: DeploymentStrategy;
     minCapacity: number;
     maxCapacity: number;
+    nvmeVariants: NvmeVariant[];
   },
 ): PropsProblem[] {
   const problems: PropsProblem[] = [];
+  const [nvme] = d.nvmeVariants;
+  if (p.encryptionKey && nvme) {
+    problems.push({
+      field: 'encryptionKey',
+      problem:
+        'sagemaker rejects a volume key for instance types with local nvme storage, which is hardware-encrypted',
+      got: `a key with ${nvme.field} ${describeValue(nvme.instanceType)}`,
+      expected: `no encryptionKey, or instance types without instance storage, see ${CREATE_ENDPOINT_CONFIG_DOC}`,
+    });
+  }
   if (p.serverless && d.isolation) {
     problems.push({
       field: 'serverless',
