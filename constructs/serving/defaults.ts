@@ -28,8 +28,43 @@ export const DEFAULT_INSTANCE_COUNT = 2;
 /** The fewest instances a `prod` variant may start with. */
 export const PROD_MIN_INSTANCE_COUNT = 2;
 
-/** Largest canary, as a share of the fleet: past half, a canary is no longer a canary. */
+/**
+ * Largest canary, as a share of the fleet: past half, a canary is no longer a canary, and
+ * SageMaker refuses it (`CanarySize` at most 50 % of the variant's instances).
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html
+ */
 export const MAX_CANARY_PERCENT = 50;
+
+/**
+ * The linear step sizes SageMaker accepts, percent of the variant's instances ("each linear step
+ * should only be between 10-50% of the green fleet's capacity").
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green-linear.html
+ */
+export const LINEAR_STEP_PERCENT_RANGE = { min: 10, max: 50 } as const;
+
+/**
+ * The rolling batch sizes SageMaker accepts, percent of the variant's instances
+ * (`MaximumBatchSize` "between 5% to 50% of the variant's total instance count").
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_RollingUpdatePolicy.html
+ */
+export const ROLLING_BATCH_PERCENT_RANGE = { min: 5, max: 50 } as const;
+
+/**
+ * The fewest instances Application Auto Scaling may keep on a production variant: at least 1
+ * (only endpoints that host inference components scale to zero).
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-policy.html
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html
+ */
+export const MIN_SCALABLE_CAPACITY = 1;
+
+/** The documentation pages the guardrail and scaling validation errors cite. */
+export const GUARDRAIL_DOCS = {
+  canary: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html',
+  linear: 'https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green-linear.html',
+  rolling: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_RollingUpdatePolicy.html',
+  scalingCapacity: 'https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-policy.html',
+  scalingUpdate: 'https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-scaling-update.html',
+} as const;
 
 /** Canary share of capacity when none is given. */
 export const DEFAULT_CANARY_PERCENT = 10;
@@ -110,7 +145,10 @@ export function isGpuInstanceType(instanceType: string): boolean {
 export function physicalNameFor(scope: IConstruct, maxLength = 63): string {
   const stack = Stack.of(scope);
   const path = scope.node.path;
-  const readable = [stack.stackName, ...scope.node.scopes.slice(stack.node.scopes.length).map((s) => s.node.id)]
+  const readable = [
+    stack.stackName,
+    ...scope.node.scopes.slice(stack.node.scopes.length).map((s) => s.node.id),
+  ]
     .join('-')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

@@ -109,7 +109,8 @@ export interface IsolatedEndpointProps {
    */
   readonly variantName?: string;
   /**
-   * Instance type of the production variant.
+   * Instance type of the production variant. Changing it on a deployed endpoint takes two
+   * deployments (see `autoscaling`).
    * @default 'ml.m5.large'
    */
   readonly instanceType?: string;
@@ -169,17 +170,20 @@ export interface IsolatedEndpointProps {
    */
   readonly deploymentStrategy?: DeploymentStrategy;
   /**
-   * Canary size, percent of capacity (1 to 50).
+   * Canary size, percent of capacity (1 to 50, SageMaker's limit).
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html
    * @default 10
    */
   readonly canaryPercent?: number;
   /**
-   * Linear step size, percent of capacity (1 to 100).
+   * Linear step size, percent of capacity (10 to 50, SageMaker's limit).
+   * @see https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green-linear.html
    * @default 25
    */
   readonly linearStepPercent?: number;
   /**
-   * Rolling batch size, percent of capacity (1 to 100).
+   * Rolling batch size, percent of capacity (5 to 50, SageMaker's limit).
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_RollingUpdatePolicy.html
    * @default 25
    */
   readonly rollingBatchPercent?: number;
@@ -193,6 +197,19 @@ export interface IsolatedEndpointProps {
    * @default Duration.minutes(10)
    */
   readonly terminationWait?: Duration;
+  /**
+   * Autoscaling of the production variant (target tracking and `scheduledCapacity`). SageMaker
+   * rejects an endpoint update that changes the instance type of a variant registered for
+   * autoscaling, so an `instanceType` change takes two deployments: first `autoscaling: false`
+   * with the old instance type (the scalable target is deregistered), then the new instance type
+   * with autoscaling on again (its scalable target is registered after the endpoint update). While
+   * off, `minCapacity`, `maxCapacity`, `targetInvocationsPerInstance` and `scheduledCapacity` are
+   * still validated and apply again once it is on; the variant keeps its current instance count.
+   * A model or image change needs none of this.
+   * @see https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-scaling-update.html
+   * @default true
+   */
+  readonly autoscaling?: boolean;
   /**
    * Fewest instances autoscaling keeps.
    * @default - the initial instance count
@@ -315,11 +332,13 @@ export const isolatedEndpointSchema = z.strictObject({
     })
     .optional(),
   deploymentStrategy: z.enum(['canary', 'linear', 'rolling']).optional(),
+  // The upper and lower limits SageMaker sets are checked with the other fields, citing their docs.
   canaryPercent: z.number().int().min(1).optional(),
-  linearStepPercent: percent(100).optional(),
-  rollingBatchPercent: percent(100).optional(),
+  linearStepPercent: z.number().int().optional(),
+  rollingBatchPercent: z.number().int().optional(),
   trafficWait: durationBetween(Duration.seconds(0), Duration.hours(1), { unit: 'seconds' }).optional(),
   terminationWait: durationBetween(Duration.seconds(0), Duration.hours(1), { unit: 'seconds' }).optional(),
+  autoscaling: z.boolean().optional(),
   minCapacity: z.number().int().min(1).max(1000).optional(),
   maxCapacity: z.number().int().min(1).max(1000).optional(),
   targetInvocationsPerInstance: z.number().positive().optional(),
@@ -330,7 +349,7 @@ export const isolatedEndpointSchema = z.strictObject({
           message: 'is not an appscaling.Schedule',
           params: { expected: 'an appscaling.Schedule' },
         }),
-        minCapacity: z.number().int().min(0).max(1000),
+        minCapacity: z.number().int().max(1000),
         maxCapacity: z.number().int().min(1).max(1000),
         timeZone: z.string().min(1).optional(),
       }),

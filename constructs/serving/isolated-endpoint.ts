@@ -41,7 +41,11 @@ import {
   DEFAULT_TRAFFIC_WAIT,
   DEFAULT_UTILIZATION_THRESHOLD_PERCENT,
   isGpuInstanceType,
+  GUARDRAIL_DOCS,
+  LINEAR_STEP_PERCENT_RANGE,
   MAX_CANARY_PERCENT,
+  MIN_SCALABLE_CAPACITY,
+  ROLLING_BATCH_PERCENT_RANGE,
   physicalNameFor,
   PROD_MIN_INSTANCE_COUNT,
   SAGEMAKER_REALTIME_INVOCATION_TIMEOUT,
@@ -242,7 +246,7 @@ export class IsolatedEndpoint extends EndpointBase {
   public readonly encryptionKey?: kms.IKey;
   /** The S3 URI data capture writes to; undefined for serverless. */
   public readonly captureS3Uri?: string;
-  /** The scalable target of the production variant; undefined for serverless. */
+  /** The scalable target of the production variant; undefined for serverless or with `autoscaling: false`. */
   public readonly scalableTarget?: appscaling.ScalableTarget;
   /** The alarms. */
   public readonly alarms: EndpointAlarms;
@@ -423,7 +427,9 @@ export class IsolatedEndpoint extends EndpointBase {
     });
     this.endpoint.node.addDependency(this.logGroup);
 
-    if (!serverless) {
+    if (!serverless && (p.autoscaling ?? true)) {
+      // Registered after the endpoint, so when autoscaling comes back on after an instance type
+      // change (see the autoscaling prop) the endpoint update runs with no target registered.
       this.scalableTarget = new appscaling.ScalableTarget(this, 'Scaling', {
         serviceNamespace: appscaling.ServiceNamespace.SAGEMAKER,
         resourceId: `endpoint/${this.endpointName}/variant/${this.variantName}`,
@@ -710,8 +716,23 @@ function crossFieldProblems(
       field: 'canaryPercent',
       problem: 'a canary larger than half the capacity is no longer a canary',
       got: String(p.canaryPercent),
-      expected: `<= ${MAX_CANARY_PERCENT} (percent of capacity)`,
+      expected: `<= ${MAX_CANARY_PERCENT} (percent of capacity), see ${GUARDRAIL_DOCS.canary}`,
     });
+  }
+  const ranges: [keyof IsolatedEndpointProps, { min: number; max: number }, string, string][] = [
+    ['linearStepPercent', LINEAR_STEP_PERCENT_RANGE, 'shifts linear steps', GUARDRAIL_DOCS.linear],
+    ['rollingBatchPercent', ROLLING_BATCH_PERCENT_RANGE, 'replaces rolling batches', GUARDRAIL_DOCS.rolling],
+  ];
+  for (const [field, range, what, doc] of ranges) {
+    const value = p[field];
+    if (typeof value === 'number' && !Token.isUnresolved(value) && (value < range.min || value > range.max)) {
+      problems.push({
+        field,
+        problem: `sagemaker ${what} of ${range.min} to ${range.max} % of the variant's instances`,
+        got: String(value),
+        expected: `${range.min} to ${range.max}, see ${doc}`,
+      });
+    }
   }
   const strategyFields: [keyof IsolatedEndpointProps, DeploymentStrategy][] = [
     ['canaryPercent', 'canary'],
@@ -753,6 +774,22 @@ function crossFieldProblems(
     });
   }
   (p.scheduledCapacity ?? []).forEach((s, i) => {
+    if (s.minCapacity < MIN_SCALABLE_CAPACITY) {
+      problems.push({
+        field: `scheduledCapacity.${i}.minCapacity`,
+        problem:
+          'a variant keeps at least one instance under application auto scaling (only inference components scale to zero)',
+        got: String(s.minCapacity),
+        expected: `>= ${MIN_SCALABLE_CAPACITY}, see ${GUARDRAIL_DOCS.scalingCapacity}`,
+      });
+    } else if (!p.serverless && p.environment === 'prod' && s.minCapacity < PROD_MIN_INSTANCE_COUNT) {
+      problems.push({
+        field: `scheduledCapacity.${i}.minCapacity`,
+        problem: 'a schedule would take a prod endpoint below two instances',
+        got: String(s.minCapacity),
+        expected: `>= ${PROD_MIN_INSTANCE_COUNT} when environment is "prod"`,
+      });
+    }
     if (s.minCapacity > s.maxCapacity) {
       problems.push({
         field: `scheduledCapacity.${i}.maxCapacity`,

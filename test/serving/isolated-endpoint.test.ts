@@ -581,6 +581,96 @@ describe('IsolatedEndpoint on instance types with NVMe instance storage', () => 
   });
 });
 
+describe('IsolatedEndpoint deployment guardrail and scaling limits', () => {
+  const linearDoc =
+    'https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green-linear.html';
+  const rollingDoc = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_RollingUpdatePolicy.html';
+  const canaryDoc = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html';
+  const scalingDoc = 'https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-policy.html';
+
+  // "Each linear step should only be between 10-50% of the green fleet's capacity." (linearDoc;
+  // API_TrafficRoutingConfig: LinearStepSize "must be 10-50% of the variant's total instance count")
+  it('refuses linear steps outside 10 to 50 % of capacity', () => {
+    for (const value of [5, 9, 51, 100]) {
+      expect(buildError({ deploymentStrategy: 'linear', linearStepPercent: value })).toBe(
+        `Test/Ep: linearStepPercent: sagemaker shifts linear steps of 10 to 50 % of the variant's instances (got ${value}; expected 10 to 50, see ${linearDoc})`,
+      );
+    }
+    for (const value of [10, 50])
+      expect(() => build({ deploymentStrategy: 'linear', linearStepPercent: value })).not.toThrow();
+  });
+
+  // RollingUpdatePolicy.MaximumBatchSize: "Value must be between 5% to 50% of the variant's total
+  // instance count." (rollingDoc; https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-rolling.html)
+  it('refuses rolling batches outside 5 to 50 % of capacity', () => {
+    for (const value of [1, 4, 51, 100]) {
+      expect(buildError({ deploymentStrategy: 'rolling', rollingBatchPercent: value })).toBe(
+        `Test/Ep: rollingBatchPercent: sagemaker replaces rolling batches of 5 to 50 % of the variant's instances (got ${value}; expected 5 to 50, see ${rollingDoc})`,
+      );
+    }
+    for (const value of [5, 50])
+      expect(() => build({ deploymentStrategy: 'rolling', rollingBatchPercent: value })).not.toThrow();
+  });
+
+  // CanarySize: "Value must be less than or equal to 50% of the variant's total instance count." (canaryDoc)
+  it('cites the canary limit', () => {
+    expect(buildError({ canaryPercent: 51 })).toContain(
+      `(got 51; expected <= 50 (percent of capacity), see ${canaryDoc})`,
+    );
+    expect(() => build({ canaryPercent: 50 })).not.toThrow();
+  });
+
+  // register-scalable-target --min-capacity: "This value must be set to at least 1" for a variant
+  // (scalingDoc); only endpoints hosting inference components scale to zero
+  // (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html).
+  it('refuses a scheduled minimum capacity of zero, and below two in prod', () => {
+    const schedule = appscaling.Schedule.cron({ hour: '22', minute: '0' });
+    expect(
+      buildError({
+        environment: 'dev',
+        initialInstanceCount: 1,
+        scheduledCapacity: [{ schedule, minCapacity: 0, maxCapacity: 2 }],
+      }),
+    ).toBe(
+      `Test/Ep: scheduledCapacity.0.minCapacity: a variant keeps at least one instance under application auto scaling (only inference components scale to zero) (got 0; expected >= 1, see ${scalingDoc})`,
+    );
+    expect(buildError({ scheduledCapacity: [{ schedule, minCapacity: 1, maxCapacity: 2 }] })).toBe(
+      'Test/Ep: scheduledCapacity.0.minCapacity: a schedule would take a prod endpoint below two instances (got 1; expected >= 2 when environment is "prod")',
+    );
+    expect(() =>
+      build({
+        environment: 'dev',
+        initialInstanceCount: 1,
+        scheduledCapacity: [{ schedule, minCapacity: 1, maxCapacity: 2 }],
+      }),
+    ).not.toThrow();
+  });
+
+  // "If the update would change the instance type for any model that is a target for auto scaling,
+  // the update fails ... deregister the variant as a scalable target ... After you update the
+  // endpoint, you can register the updated variant as a scalable target."
+  // https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-scaling-update.html
+  it('autoscaling: false drops the scalable target, so the next deployment may change the instance type', () => {
+    const { template, endpoint } = build({ autoscaling: false, maxCapacity: 6 });
+    template().resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+    template().resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 0);
+    expect(endpoint.scalableTarget).toBeUndefined();
+    template().hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [Match.objectLike({ InitialInstanceCount: 2 })],
+    });
+    expect(findingLines(build({ autoscaling: false }).stack)).toEqual([]);
+  });
+
+  it('registers the scalable target only after the endpoint, so a re-enabled target sees the new instance type', () => {
+    const { template } = build({ instanceType: 'ml.c5.xlarge' });
+    const target = Object.values(
+      template().findResources('AWS::ApplicationAutoScaling::ScalableTarget'),
+    )[0] as { DependsOn: string[] };
+    const endpointId = Object.keys(template().findResources('AWS::SageMaker::Endpoint'))[0];
+    expect(target.DependsOn).toContain(endpointId);
+  });
+});
+
 describe('IsolatedEndpoint validation', () => {
   it('refuses an image tag instead of a digest', () => {
     expect(buildError({ imageDigest: 'v1.2.3' })).toMatch(
