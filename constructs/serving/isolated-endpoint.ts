@@ -282,7 +282,9 @@ export class IsolatedEndpoint extends EndpointBase {
       logGroupName: `/aws/sagemaker/Endpoints/${this.endpointName}`,
       encryptionKey: logKey,
       retention: p.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept on delete and replacement (evidence), but not after a failed first create: its fixed
+      // name would block the retry.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     this.role = new ScopedRole(this, 'Role', {

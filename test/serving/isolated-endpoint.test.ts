@@ -121,6 +121,21 @@ describe('IsolatedEndpoint model', () => {
   });
 });
 
+describe('IsolatedEndpoint retry after a failed first create', () => {
+  // The container log group has a fixed name (SageMaker writes to /aws/sagemaker/Endpoints/<name>).
+  // Retained on a failed create, it would make the retry fail with "already exists";
+  // RetainExceptOnCreate deletes it when the create rolls back and keeps it otherwise.
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+  it('deletes the fixed-name log group when the first create rolls back, and keeps it afterwards', () => {
+    const { template } = build();
+    template().hasResource('AWS::Logs::LogGroup', {
+      Properties: Match.objectLike({ LogGroupName: Match.stringLikeRegexp('^/aws/sagemaker/Endpoints/') }),
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
 describe('IsolatedEndpoint execution role', () => {
   function statements(
     fixture: Fixture,
