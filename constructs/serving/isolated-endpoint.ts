@@ -401,7 +401,7 @@ export class IsolatedEndpoint extends EndpointBase {
       // The HIPAA, NIST and PCI packs demand KmsKeyId on every endpoint config; AWS rejects it here.
       for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
         acknowledge(this.endpointConfig, `${pack}-SageMakerEndpointConfigurationKMSKeyConfigured`, {
-          reason: `${nvmeVariants.map((v) => v.instanceType).join(', ')} has local NVMe storage, encrypted by a hardware module; CreateEndpointConfig rejects KmsKeyId for it`,
+          reason: `local NVMe storage of ${[...new Set(nvmeVariants.map((v) => v.instanceType))].join(', ')} is encrypted by a hardware module, and CreateEndpointConfig rejects KmsKeyId for it`,
           ...INHERENT,
         });
       }
