@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -11,6 +13,8 @@ import {
   DefaultSecurityGroupCloser,
   DefaultSecurityGroupCloserProps,
 } from '../../constructs/serving/default-security-group-closer';
+import { InferenceNetwork } from '../../constructs/serving/inference-network';
+import { checkPaths } from '../../lib/check/check';
 import { findingLines, findings, testStack } from '../support/nag';
 
 function isolatedVpc(stack: Stack, restrictDefaultSecurityGroup = false): ec2.Vpc {
@@ -156,6 +160,32 @@ describe('DefaultSecurityGroupCloser', () => {
     ]);
     const { stack } = build();
     expect(findings(stack, packs()).filter(closedRule)).toEqual([]);
+  });
+
+  it('is recognised from the template too: `check` finds no open finding on the network, its closer or its function', () => {
+    // From a template the packs see the closer's function as a typed L1 (synth-time packs saw
+    // aws-cdk-lib's provider as a raw resource and skipped it), and VPCDefaultSecurityGroupClosed
+    // is answered by the checker's template evidence: the Custom::VpcRestrictDefaultSG resource.
+    const stack = testStack();
+    new InferenceNetwork(stack, 'Net');
+    const assembly = (stack.node.root as App).synth();
+    try {
+      const report = checkPaths([assembly.directory], {
+        cwd: join(__dirname, '..', '..'),
+        today: '2026-12-01',
+      });
+      expect(report.errors).toEqual([]);
+      expect(
+        report.findings.filter((f) => !f.acknowledgment).map((f) => `${f.findingId} @ ${f.logicalId}`),
+      ).toEqual([]);
+      expect(
+        report.findings
+          .filter((f) => f.findingId.endsWith('VPCDefaultSecurityGroupClosed'))
+          .map((f) => f.acknowledgment?.source),
+      ).toEqual(['template-evidence', 'template-evidence', 'template-evidence']);
+    } finally {
+      rmSync(assembly.directory, { recursive: true, force: true });
+    }
   });
 
   it("gets a logical id of its own, so replacing aws-cdk-lib's resource never changes a service token in place", () => {
