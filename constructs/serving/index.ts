@@ -13,6 +13,13 @@ export {
   REQUEST_ID_HEADER,
 } from './inference-api';
 export type { InferenceApiProps } from './inference-api-props';
+export {
+  CLOSER_SERVICE_TIMEOUT,
+  customResourceResponseStatement,
+  DEFAULT_SECURITY_GROUP_ACTIONS,
+  DefaultSecurityGroupCloser,
+} from './default-security-group-closer';
+export type { DefaultSecurityGroupCloserProps } from './default-security-group-closer';
 export { INTERFACE_ENDPOINT_SERVICES, InferenceNetwork } from './inference-network';
 export type { InferenceNetworkProps } from './inference-network';
 export { IsolatedEndpoint } from './isolated-endpoint';

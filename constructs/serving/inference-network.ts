@@ -1,15 +1,14 @@
-import { CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { acknowledge, acknowledgmentsOf } from '../core/acknowledge';
-import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
 import { describeValue, literalList, PropsProblem, refs, retentionDays, throwIfProblems, validateProps } from '../core/validate';
 import { createDomainKey } from '../encryption/encryption-keys';
+import { customResourceResponseStatement, DefaultSecurityGroupCloser } from './default-security-group-closer';
 
 /** The AWS services reached through interface endpoints, by endpoint service name suffix. */
 export const INTERFACE_ENDPOINT_SERVICES = [
@@ -23,6 +22,8 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   'ecr.dkr',
   'sns',
   'events',
+  // The default-security-group closer revokes and restores the default group's rules.
+  'ec2',
 ] as const;
 
 /** Props for {@link InferenceNetwork}. */
@@ -110,11 +111,11 @@ function layoutProblems(stack: Stack, cidr: string | undefined, zones: readonly 
  * A VPC for ML workloads with no path to the internet: isolated subnets only (no internet or NAT
  * gateway) in at least two zones, interface endpoints for the AWS APIs the platform calls, an S3
  * gateway endpoint, endpoint policies limited to the account, one security group that admits only
- * HTTPS from inside the VPC to the endpoints, the default security group closed, and flow logs to
- * a KMS-encrypted log group.
+ * HTTPS from inside the VPC to the endpoints, the default security group closed (by an in-VPC
+ * {@link DefaultSecurityGroupCloser}), and flow logs to a KMS-encrypted log group.
  *
  * Cost: each interface endpoint bills per zone-hour (about USD 7.30 a month per zone in most
- * regions), so the ten endpoints in two zones cost about USD 146 a month before data processing.
+ * regions), so the eleven endpoints in two zones cost about USD 161 a month before data processing.
  *
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html
  */
@@ -127,6 +128,8 @@ export class InferenceNetwork extends Construct {
   public readonly flowLogGroup: logs.LogGroup;
   /** The interface endpoints, by service. */
   public readonly interfaceEndpoints: Readonly<Record<string, ec2.InterfaceVpcEndpoint>>;
+  /** Closes the VPC's default security group from inside the VPC. */
+  public readonly defaultSecurityGroupCloser: DefaultSecurityGroupCloser;
 
   constructor(scope: Construct, id: string, props: InferenceNetworkProps = {}) {
     super(scope, id);
@@ -144,11 +147,10 @@ export class InferenceNetwork extends Construct {
       maxAzs: p.availabilityZones ? undefined : 2,
       natGateways: 0,
       createInternetGateway: false,
-      restrictDefaultSecurityGroup: true,
+      // Closed by our in-VPC DefaultSecurityGroupCloser below, not aws-cdk-lib's out-of-VPC provider.
+      restrictDefaultSecurityGroup: false,
       subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: SUBNET_MASK }],
     });
-
-    acknowledgeRestrictDefaultSgProvider(stack);
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       encryptionKey: key,
@@ -191,6 +193,14 @@ export class InferenceNetwork extends Construct {
     this.interfaceEndpoints = endpoints;
     const s3 = this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
     s3.addToPolicy(accountOnly);
+
+    // The closer's function answers CloudFormation through a pre-signed URL of an AWS-owned bucket.
+    s3.addToPolicy(customResourceResponseStatement(this));
+    this.defaultSecurityGroupCloser = new DefaultSecurityGroupCloser(this, 'DefaultSecurityGroupCloser', {
+      vpc: this.vpc,
+      encryptionKey: key,
+      dependsOn: [endpoints.ec2, s3],
+    });
   }
 
   /** The subnets workloads run in. */
@@ -204,43 +214,4 @@ function endpointId(service: string): string {
     .split('.')
     .map((s) => s[0].toUpperCase() + s.slice(1))
     .join('');
-}
-
-/**
- * aws-cdk-lib closes the default security group (`restrictDefaultSecurityGroup`) with a singleton
- * deploy-time provider whose function and role it vends itself and lets no one configure. Synth-time
- * packs skip it (its resources are untyped there), but `compliant-mlops check` loads the template,
- * where the packs see a Lambda function outside a VPC and a role with an inline and an AWS managed
- * policy. Those findings are inherent to the provider, so they are acknowledged on it, once.
- */
-function acknowledgeRestrictDefaultSgProvider(stack: Stack): void {
-  const provider = stack.node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
-  const role = provider?.node.tryFindChild('Role');
-  const handler = provider?.node.tryFindChild('Handler');
-  if (!role || !handler || !CfnResource.isCfnResource(role) || !CfnResource.isCfnResource(handler)) return;
-  if (acknowledgmentsOf(role).length > 0) return;
-  const reason =
-    "aws-cdk-lib's vended provider that strips the default security group's rules once at deploy; its function and role cannot be configured";
-  const opts = { reason, ...INHERENT };
-  for (const id of [
-    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    'HIPAA.Security-IAMNoInlinePolicy',
-    'NIST.800.53.R5-IAMNoInlinePolicy',
-    'PCI.DSS.321-IAMNoInlinePolicy',
-  ]) {
-    acknowledge(role, id, opts);
-  }
-  for (const id of [
-    'HIPAA.Security-LambdaConcurrency',
-    'HIPAA.Security-LambdaDLQ',
-    'HIPAA.Security-LambdaInsideVPC',
-    'NIST.800.53.R5-LambdaConcurrency',
-    'NIST.800.53.R5-LambdaDLQ',
-    'NIST.800.53.R5-LambdaInsideVPC',
-    'PCI.DSS.321-LambdaInsideVPC',
-    'Serverless-LambdaDLQ',
-    'Serverless-LambdaTracing',
-  ]) {
-    acknowledge(handler, id, opts);
-  }
 }

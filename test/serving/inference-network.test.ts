@@ -67,10 +67,57 @@ describe('InferenceNetwork', () => {
     }[];
     expect(endpoints).toHaveLength(INTERFACE_ENDPOINT_SERVICES.length + 1);
     for (const e of endpoints) {
-      expect(e.Properties.PolicyDocument.Statement).toEqual([
-        expect.objectContaining({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' } } }),
-      ]);
+      expect(e.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' } } }),
+        ]),
+      );
+      // Beyond the account-only statement, only the S3 gateway's narrow CloudFormation-response one.
+      const others = e.Properties.PolicyDocument.Statement.filter((st) => st.Condition === undefined);
+      expect(others.length).toBeLessThanOrEqual(1);
+      for (const other of others) expect(other).toMatchObject({ Sid: 'CloudFormationCustomResourceResponses', Action: 's3:PutObject' });
     }
+  });
+
+  describe('the default security group', () => {
+    it("is closed by an in-VPC function, not aws-cdk-lib's out-of-VPC provider", () => {
+      const { template } = build();
+      template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+      expect(Object.keys(template.toJSON().Resources as object).filter((id) => id.startsWith('CustomVpcRestrictDefaultSG'))).toEqual([]);
+      for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: { VpcConfig?: unknown } }[]) {
+        expect(fn.Properties.VpcConfig).toBeDefined();
+      }
+    });
+
+    it('reaches EC2 through an interface endpoint and is created after it and the S3 gateway', () => {
+      const { template, network, stack } = build();
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.eu-west-1.ec2', VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+      const [closer] = Object.values(template.findResources('Custom::VpcRestrictDefaultSG')) as { DependsOn: string[] }[];
+      const s3 = network.vpc.node.findChild('S3').node.defaultChild;
+      expect(closer.DependsOn).toEqual(
+        expect.arrayContaining([stack.getLogicalId(network.interfaceEndpoints.ec2.node.defaultChild as never), stack.getLogicalId(s3 as never)]),
+      );
+    });
+
+    it("lets the function upload its answer to CloudFormation's response bucket through the S3 gateway", () => {
+      // The pre-signed ResponseURL is signed by CloudFormation, not by a principal of this account.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html
+      const { template } = build();
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Gateway',
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Sid: 'CloudFormationCustomResourceResponses',
+              Effect: 'Allow',
+              Principal: { AWS: '*' },
+              Action: 's3:PutObject',
+              Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::cloudformation-custom-resource-response-euwest1/*']] },
+            },
+          ]),
+        },
+      });
+    });
   });
 
   it('admits only HTTPS from the VPC to the endpoints and nothing out', () => {

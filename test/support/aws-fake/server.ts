@@ -5,6 +5,14 @@ import { AwsFakeError } from './errors';
 import { pageOutput, PaginateOptions } from './paginate';
 import { FaultPlan, randomFaultError } from './faults';
 import { decodeJsonBody, jsonError, jsonSuccess, parseTarget } from './protocols/json';
+import {
+  EC2_QUERY_VERSIONS,
+  ec2Error,
+  ec2FaultError,
+  ec2Success,
+  isQueryRequest,
+  parseEc2Query,
+} from './protocols/ec2';
 import { parseS3Request, s3Builtin, s3Error, s3Input, s3Operation, S3Store, toXml } from './protocols/s3';
 import { RawResponse } from './protocols/types';
 import {
@@ -32,8 +40,8 @@ interface MutableCall {
 }
 
 /**
- * A loopback AWS endpoint for tests: SageMaker and KMS (AWS JSON 1.1), CloudWatch (AWS JSON 1.0)
- * and S3 (REST-XML, path-style) on `127.0.0.1:<ephemeral port>`, so handler code runs through
+ * A loopback AWS endpoint for tests: SageMaker and KMS (AWS JSON 1.1), CloudWatch (AWS JSON 1.0),
+ * EC2 (EC2 Query) and S3 (REST-XML, path-style) on `127.0.0.1:<ephemeral port>`, so handler code runs through
  * the real SDK v3 clients, their serializers, retry strategy and paginators.
  *
  * Create it with {@link startAwsFake}; close it in `afterAll`.
@@ -83,7 +91,7 @@ export class AwsFake {
   /**
    * Registers the handler of one operation, replacing any earlier one.
    *
-   * @param service `sagemaker`, `kms`, `cloudwatch` or `s3` (S3 handlers override the built-in store)
+   * @param service `sagemaker`, `kms`, `cloudwatch`, `ec2` or `s3` (S3 handlers override the built-in store)
    * @param operation operation name as in the SDK command without `Command`, for example `ListEndpoints`
    * @param handler computes the response; see {@link OperationHandler}
    */
@@ -256,6 +264,8 @@ export class AwsFake {
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string') {
       await this.onJson(req, res, body, target, requestId);
+    } else if (isQueryRequest(req.method, req.headers['content-type'], body)) {
+      await this.onEc2Query(req, res, body, requestId);
     } else {
       await this.onS3(req, res, body, requestId);
     }
@@ -311,6 +321,49 @@ export class AwsFake {
     try {
       const output = await handler(input as never, this.context(svc, target.operation, call, req, requestId));
       return this.send(res, call, jsonSuccess(target.version, output, requestId));
+    } catch (err) {
+      return fail(this.handlerFailure(err));
+    }
+  }
+
+  /** EC2 Query: form-encoded `Action=..&Version=..`, XML out; the version names the service. */
+  private async onEc2Query(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    requestId: string,
+  ): Promise<void> {
+    const query = parseEc2Query(body);
+    const service = EC2_QUERY_VERSIONS[query.version];
+    const call = this.record(service ?? 'unknown', query.action, query.input, req);
+    const fail = (err: AwsFakeError): Promise<void> =>
+      this.send(res, call, ec2Error(err, requestId), err.code);
+    if (service === undefined) {
+      this.unhandled.push(`${query.version}.${query.action}`);
+      return fail(
+        new AwsFakeError(
+          400,
+          'UnknownOperationException',
+          `aws-fake: unknown Query API version ${query.version}`,
+        ),
+      );
+    }
+    const fault = await this.injectFault(service, query.action, call, res);
+    if (fault === 'handled') return;
+    if (fault !== undefined) {
+      return fail(call.fault === 'throttle' || call.fault === 'server' ? ec2FaultError(call.fault) : fault);
+    }
+    const handler = this.handlers.get(key(service, query.action));
+    if (handler === undefined) {
+      this.unhandled.push(`${service}.${query.action}`);
+      return fail(unknownOperation(service, query.action));
+    }
+    try {
+      const output = await handler(
+        query.input as never,
+        this.context(service, query.action, call, req, requestId),
+      );
+      return this.send(res, call, ec2Success(query.action, output, requestId));
     } catch (err) {
       return fail(this.handlerFailure(err));
     }

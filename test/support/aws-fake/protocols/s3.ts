@@ -160,6 +160,10 @@ const PLAIN_QUERY_PARAMS = new Set([
   'marker',
   'versionId',
   'partNumber',
+  // Query authentication of pre-signed URLs (SigV2 style; SigV4 uses X-Amz-*).
+  'AWSAccessKeyId',
+  'Expires',
+  'Signature',
 ]);
 
 /**
@@ -172,7 +176,7 @@ export function s3Operation(req: S3Request): string {
     return xid;
   }
   const subresources = [...req.query.keys()].filter(
-    (k) => !k.startsWith('x-') && !k.startsWith('response-') && !PLAIN_QUERY_PARAMS.has(k),
+    (k) => !k.toLowerCase().startsWith('x-') && !k.startsWith('response-') && !PLAIN_QUERY_PARAMS.has(k),
   );
   const sub = subresources.length > 0 ? subresources[0] : undefined;
   if (req.bucket === undefined) {
