@@ -14,6 +14,7 @@ import {
   GetMetricDataCommand,
   InvalidParameterValueException,
   ListMetricsCommand,
+  PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
 import {
   GetBucketEncryptionCommand,
@@ -203,6 +204,28 @@ describe('CloudWatch (AWS JSON 1.0)', () => {
     const err = await cw.send(new ListMetricsCommand({ Namespace: '?' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidParameterValueException);
     expect(err).toMatchObject({ message: 'bad namespace' });
+  });
+
+  it('decodes a gzip-compressed PutMetricData body (the SDK compresses bodies of 10 KiB and more)', async () => {
+    // https://docs.aws.amazon.com/sdkref/latest/guide/feature-compression.html
+    const received: { count: number; encoding?: string }[] = [];
+    fake.on<{ MetricData: unknown[] }>('cloudwatch', 'PutMetricData', (input, ctx) => {
+      received.push({ count: input.MetricData.length, encoding: ctx.headers['content-encoding'] });
+      return {};
+    });
+    const cw = new CloudWatchClient(fake.clientConfig());
+    const MetricData = Array.from({ length: 300 }, (_, i) => ({
+      MetricName: `PSI-${i}`,
+      Dimensions: [
+        { Name: 'EndpointName', Value: 'churn' },
+        { Name: 'Feature', Value: `feature-${i}` },
+      ],
+      Value: i / 7,
+      Unit: 'None' as const,
+    }));
+    await cw.send(new PutMetricDataCommand({ Namespace: 'ML/Test', MetricData }));
+    expect(received).toEqual([{ count: 300, encoding: 'gzip' }]);
+    fake.assertAllHandled();
   });
 
   it('retries CloudWatch Throttling errors', async () => {

@@ -79,8 +79,9 @@ function run(env: Record<string, string> = {}, maxAttempts = 8): Promise<DriftRu
   const handler = createHandler({
     clients: () => ({
       s3: new S3Client(fake.clientConfig({ maxAttempts })),
-      // The fake reads plain JSON: the SDK gzips PutMetricData bodies above 10 KiB otherwise.
-      cloudwatch: new CloudWatchClient({ ...fake.clientConfig({ maxAttempts }), disableRequestCompression: true }),
+      // Request compression stays on as in production: PutMetricData bodies of 10 KiB and more
+      // arrive gzip-encoded, and the fake decodes them.
+      cloudwatch: new CloudWatchClient(fake.clientConfig({ maxAttempts })),
     }),
     env: { ...ENVIRONMENT, ...env },
     now: () => NOW,

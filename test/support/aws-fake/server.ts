@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { AwsFakeError } from './errors';
 import { pageOutput, PaginateOptions } from './paginate';
@@ -276,7 +277,8 @@ export class AwsFake {
       this.send(res, call, jsonError(target.version, err, requestId, queryMode), err.code);
     let input: Record<string, unknown>;
     try {
-      const decoded = decodeJsonBody(body);
+      // S3 keeps Content-Encoding as object metadata; the JSON services take compressed requests.
+      const decoded = decodeJsonBody(decodeContent(body, req.headers['content-encoding']));
       input =
         typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded)
           ? (decoded as Record<string, unknown>)
@@ -508,6 +510,36 @@ function parseAttempt(header: string | string[] | undefined): number {
   const value = Array.isArray(header) ? header[0] : header;
   const match = /attempt=(\d+)/.exec(value ?? '');
   return match ? Number(match[1]) : 1;
+}
+
+/**
+ * Undoes `Content-Encoding: gzip`, which the SDK applies to request bodies of 10 KiB and more for
+ * operations that support request compression (CloudWatch `PutMetricData`).
+ *
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-compression.html
+ */
+function decodeContent(body: Buffer, encoding: string | string[] | undefined): Buffer {
+  const codings = (Array.isArray(encoding) ? encoding.join(',') : (encoding ?? ''))
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  // Codings apply in the order listed, so undo them last to first.
+  let out = body;
+  for (const coding of [...codings].reverse()) {
+    if (coding !== 'gzip') {
+      throw new AwsFakeError(415, 'UnsupportedMediaType', `aws-fake: unsupported Content-Encoding ${coding}`);
+    }
+    try {
+      out = gunzipSync(out);
+    } catch (err) {
+      throw new AwsFakeError(
+        400,
+        'SerializationException',
+        `request body is not valid gzip (${(err as Error).message})`,
+      );
+    }
+  }
+  return out;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
