@@ -55,6 +55,7 @@ export class AwsFake {
   private readonly handlers = new Map<string, OperationHandler<never, unknown>>();
   private readonly plan = new FaultPlan();
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
+  private readonly hangs = new Set<() => void>();
   private readonly callLog: MutableCall[] = [];
   private seq = 0;
   private closed = false;
@@ -241,6 +242,7 @@ export class AwsFake {
       wake();
     }
     this.timers.clear();
+    for (const release of [...this.hangs]) release();
     await new Promise<void>((resolve, reject) => {
       this.server.close((err) => (err ? reject(err) : resolve()));
       // Clients keep sockets alive; without this, close() waits for their idle timeout.
@@ -387,6 +389,20 @@ export class AwsFake {
           return 'handled';
         }
       }
+      if (scripted.hang === true) {
+        call.fault = 'hang';
+        await this.hangUntilClosed(res);
+        return 'handled';
+      }
+      if (scripted.body !== undefined) {
+        call.fault = 'scripted';
+        await this.send(res, call, {
+          status: scripted.status ?? 502,
+          headers: { 'content-type': scripted.contentType ?? 'text/html' },
+          body: scripted.body,
+        });
+        return 'handled';
+      }
       if (scripted.disconnect === true) {
         call.fault = 'disconnect';
         res.socket?.destroy();
@@ -475,6 +491,18 @@ export class AwsFake {
     await new Promise<void>((resolve) =>
       res.end(res.req.method === 'HEAD' ? undefined : body, () => resolve()),
     );
+  }
+
+  /** Waits until the client drops the connection or the fake closes; never answers. */
+  private hangUntilClosed(res: ServerResponse): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.hangs.delete(done);
+        resolve();
+      };
+      this.hangs.add(done);
+      res.once('close', done);
+    });
   }
 
   private sleep(ms: number): Promise<void> {
