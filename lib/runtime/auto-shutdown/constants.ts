@@ -58,5 +58,6 @@ export const ENV = {
   targets: 'AUTO_SHUTDOWN_TARGETS',
   studioAppTypes: 'AUTO_SHUTDOWN_STUDIO_APP_TYPES',
   maxAttempts: 'AUTO_SHUTDOWN_MAX_ATTEMPTS',
+  requestTimeoutMs: 'AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS',
   concurrency: 'AUTO_SHUTDOWN_CONCURRENCY',
 } as const;

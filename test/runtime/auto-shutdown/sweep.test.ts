@@ -1,9 +1,9 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../../lib/runtime/auto-shutdown/config';
 import { restoreInput } from '../../../lib/runtime/auto-shutdown/decide';
-import { createHandler } from '../../../lib/runtime/auto-shutdown/index';
+import { createHandler, defaultClients } from '../../../lib/runtime/auto-shutdown/index';
 import { SweepReport } from '../../../lib/runtime/auto-shutdown/report';
 import { sweep, SweepClients } from '../../../lib/runtime/auto-shutdown/sweep';
 import { AwsFake, startAwsFake } from '../../support/aws-fake';
@@ -266,6 +266,49 @@ describe('handler', () => {
     expect(lines.length).toBeGreaterThan(2);
     for (const l of lines) expect(JSON.parse(l)).toMatchObject({ correlationId: 'req-42' });
     expect(lines.some((l) => JSON.parse(l).message === 'run report')).toBe(true);
+  });
+
+  describe('the production clients (defaultClients), pointed at the fake through the environment', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    it('an endpoint that accepts connections and never answers ends the run with timeout errors, not a hang', async () => {
+      for (const [k, v] of Object.entries(fake.env())) vi.stubEnv(k, v);
+      fake.failNext('sagemaker', '*', { hang: true, times: 1000 });
+      fake.failNext('cloudwatch', '*', { hang: true, times: 1000 });
+      const errors: string[] = [];
+      const handler = createHandler({
+        clients: defaultClients,
+        env: {
+          AUTO_SHUTDOWN_DRY_RUN: 'false',
+          AUTO_SHUTDOWN_MAX_ATTEMPTS: '2',
+          AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS: '200',
+        },
+        now: () => NOW,
+        log: () => ({ info: () => {}, warn: () => {}, error: (m, f) => errors.push(`${m} ${JSON.stringify(f)}`) }),
+      });
+      const started = Date.now();
+      const report = await handler({ mode: 'idle-sweep' }, { awsRequestId: 'req-hang' });
+      // Three listings and the metrics, two attempts of 200 ms each, plus the SDK's backoff.
+      expect(Date.now() - started).toBeLessThan(8000);
+      expect(report.failed.map((f) => f.resource)).toEqual([
+        'endpoints (ListEndpoints)',
+        'notebook-instances (ListNotebookInstances)',
+        'studio-apps (ListApps)',
+      ]);
+      for (const f of report.failed) expect(f.error).toMatch(/^TimeoutError: .*200 ms/);
+      expect(errors).toEqual([expect.stringMatching(/^could not publish metrics .*TimeoutError/)]);
+      expect(fake.callsTo('sagemaker', 'ListNotebookInstances').map((c) => c.fault)).toEqual(['hang', 'hang']);
+    }, 20_000);
+
+    it('defaults to a 10 s request timeout, configurable from 100 ms to 60 s', () => {
+      expect(parseConfig({}, {}).requestTimeoutMs).toBe(10_000);
+      expect(parseConfig({ AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS: '2500' }, {}).requestTimeoutMs).toBe(2500);
+      expect(() => parseConfig({ AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS: '0' }, {})).toThrow(
+        'AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS: is not an integer in range (got "0"; expected 100..60000)',
+      );
+    });
   });
 
   it('defaults to a dry run and rejects a bad mode before calling any API', async () => {
