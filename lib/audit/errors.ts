@@ -46,6 +46,25 @@ export function isCredentialsProblem(err: unknown): boolean {
   return code === 'CredentialsProviderError' || BAD_CREDENTIAL_CODES.has(code);
 }
 
+/** Network error codes that mean the service endpoint cannot be reached at all. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * True when the service did not answer: a request, connection or socket timeout, or an endpoint
+ * that cannot be reached, after the SDK's retries. The next requests would wait just as long, so
+ * the audit stops with one line rather than timing out check after check.
+ */
+export function isUnreachable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  return codeOf(err) === 'TimeoutError' || (typeof code === 'string' && UNREACHABLE_CODES.has(code));
+}
+
+/** True when the audit cannot go on: credentials are missing or rejected, or AWS does not answer. */
+export function isFatal(err: unknown): boolean {
+  return isCredentialsProblem(err) || isUnreachable(err);
+}
+
 /** The message of any thrown value, one line. */
 export function messageOf(err: unknown): string {
   const raw = err instanceof Error ? err.message : typeof err === 'object' && err !== null && typeof (err as ErrorLike).message === 'string' ? String((err as ErrorLike).message) : String(err);

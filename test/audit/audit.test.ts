@@ -1,5 +1,6 @@
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { auditExitCode, runAudit } from '../../lib/audit/audit';
 import { spotSavings } from '../../lib/audit/checks';
 import { AuditClientFactory } from '../../lib/audit/clients';
@@ -315,6 +316,41 @@ describe('runAudit through the SDK against the fake', () => {
     serve(fake, standardWorld());
     fake.failNext('sagemaker', '*', { code: 'UnrecognizedClientException', status: 400, message: 'The security token included in the request is invalid.' });
     await expect(audit()).rejects.toThrow(/no usable AWS credentials.*UnrecognizedClientException/);
+  });
+
+  describe('an endpoint that accepts connections and never answers', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    test('the production clients time out and the audit stops with one clear error, in bounded time', async () => {
+      // createAuditClients (no clientFactory), pointed at the fake through the environment.
+      for (const [k, v] of Object.entries(fake.env())) vi.stubEnv(k, v);
+      serve(fake, standardWorld());
+      fake.failNext('sagemaker', '*', { hang: true, times: 1000 });
+      const problems: string[] = [];
+      const started = Date.now();
+      const run = runAudit({ region: 'eu-west-1', now: NOW, maxAttempts: 2, requestTimeoutMs: 200, onProblem: (l) => problems.push(l) });
+      const err = await run.catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(err).toBeInstanceOf(AuditAbort);
+      expect((err as Error).message).toMatch(
+        /^no answer from AWS in region eu-west-1 within 0\.2 s per request \(TimeoutError: .*\); check the network path to the service endpoints \(proxy, firewall, VPC endpoints\)$/,
+      );
+      // The first check's first list call, twice; no other check waits its turn to time out too.
+      expect(fake.calls.map((c) => `${c.operation}:${c.fault}`)).toEqual(['ListEndpointConfigs:hang', 'ListEndpointConfigs:hang']);
+      expect(problems).toEqual([]);
+    }, 20_000);
+
+    test('a describe inside a check that never answers stops the audit too', async () => {
+      serve(fake, standardWorld());
+      fake.failNext('kms', 'DescribeKey', { hang: true, times: 1000 });
+      const factory: AuditClientFactory = (o) => {
+        const base = fakeClients(fake, { maxAttempts: 2 })(o);
+        return { ...base, kms: new KMSClient(fake.clientConfig({ maxAttempts: 2, requestTimeoutMs: 100 })) };
+      };
+      await expect(runAudit({ region: 'eu-west-1', clientFactory: factory, now: NOW, checks: ['keys'] })).rejects.toThrow(/^no answer from AWS/);
+    }, 20_000);
   });
 
   test('bounded concurrency: at most 4 describes in flight', async () => {
