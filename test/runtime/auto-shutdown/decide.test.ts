@@ -33,6 +33,7 @@ describe('parseConfig', () => {
       targets: ['notebooks', 'studio', 'endpoints'],
       studioAppTypes: ['JupyterLab', 'CodeEditor', 'KernelGateway'],
       maxAttempts: 8,
+      requestTimeoutMs: 10_000,
       concurrency: 8,
     });
   });
