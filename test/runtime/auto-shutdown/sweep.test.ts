@@ -2,7 +2,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../../lib/runtime/auto-shutdown/config';
-import { restoreInput } from '../../../lib/runtime/auto-shutdown/decide';
+import { restoreInput, restoreInputs } from '../../../lib/runtime/auto-shutdown/decide';
 import { createHandler, defaultClients } from '../../../lib/runtime/auto-shutdown/index';
 import { SweepReport } from '../../../lib/runtime/auto-shutdown/report';
 import { sweep, SweepClients } from '../../../lib/runtime/auto-shutdown/sweep';
@@ -183,9 +183,8 @@ describe('idle sweep through the SDK against the loopback fake', () => {
     expect(ops).toEqual(['AddTags', 'DeleteEndpoint']);
     const configArn = 'arn:aws:sagemaker:eu-west-1:111111111111:endpoint-config/dev-model-config';
     const tags = w.configTags.get(configArn) ?? {};
-    expect(tags['auto-shutdown:deleted-endpoint']).toBe('Dev-Model');
-    expect(tags['auto-shutdown:deleted-at']).toBe('2025-03-04T12:00:00Z');
-    expect(restoreInput('Dev-Model-config', tags)).toEqual({
+    expect(tags['auto-shutdown:deleted:Dev-Model']).toBe('2025-03-04T12:00:00Z 1');
+    expect(restoreInput('Dev-Model-config', tags, 'Dev-Model')).toEqual({
       EndpointName: 'Dev-Model',
       EndpointConfigName: 'Dev-Model-config',
       Tags: [
@@ -202,6 +201,64 @@ describe('idle sweep through the SDK against the loopback fake', () => {
     const q = fake.callsTo('cloudwatch', 'GetMetricData')[0].input as { MetricDataQueries: unknown[]; StartTime: number; EndTime: number };
     expect(q.MetricDataQueries).toHaveLength(5);
     expect(q.EndTime - q.StartTime).toBe(86_400);
+  });
+
+  it('two endpoints sharing one endpoint config each keep their own restore record', async () => {
+    const w = emptyWorld();
+    w.endpoints.push(endpoint('dev-a', 'InService', { configName: 'shared', tags: { environment: 'dev', team: 'a' } }));
+    w.endpoints.push(endpoint('dev-b', 'InService', { configName: 'shared', tags: { environment: 'dev', team: 'b', owner: 'bo' } }));
+    installWorld(fake, w);
+    const report = await run(w);
+    expect(report.acted.map((a) => [a.resource.split('/').pop(), a.outcome])).toEqual([
+      ['dev-a', 'done'],
+      ['dev-b', 'done'],
+    ]);
+    const tags = w.configTags.get('arn:aws:sagemaker:eu-west-1:111111111111:endpoint-config/shared') ?? {};
+    expect(restoreInput('shared', tags, 'dev-a')).toEqual({
+      EndpointName: 'dev-a',
+      EndpointConfigName: 'shared',
+      Tags: [
+        { Key: 'environment', Value: 'dev' },
+        { Key: 'team', Value: 'a' },
+      ],
+    });
+    expect(restoreInput('shared', tags, 'dev-b')?.Tags).toEqual([
+      { Key: 'environment', Value: 'dev' },
+      { Key: 'team', Value: 'b' },
+      { Key: 'owner', Value: 'bo' },
+    ]);
+    expect(restoreInputs('shared', tags).map((r) => r.EndpointName)).toEqual(['dev-a', 'dev-b']);
+  });
+
+  it('never deletes a serverless endpoint: it costs nothing while idle', async () => {
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html
+    const w = emptyWorld();
+    w.endpoints.push(endpoint('dev-serverless', 'InService', { serverless: true, tags: { environment: 'dev' } }));
+    w.endpoints.push(endpoint('dev-instances', 'InService', { tags: { environment: 'dev' } }));
+    installWorld(fake, w);
+    const report = await run(w);
+    expect(fake.callsTo('sagemaker', 'DeleteEndpoint').map((c) => c.input.EndpointName)).toEqual(['dev-instances']);
+    expect(report.skipped).toEqual([
+      {
+        resource: 'arn:aws:sagemaker:eu-west-1:111111111111:endpoint/dev-serverless',
+        reason: 'serverless (billed per request; nothing to save while idle)',
+      },
+    ]);
+    // Not even measured.
+    const queried = fake.callsTo('cloudwatch', 'GetMetricData').flatMap((c) =>
+      (c.input.MetricDataQueries as { MetricStat: { Metric: { Dimensions: { Value: string }[] } } }[]).map((q) => q.MetricStat.Metric.Dimensions[0].Value),
+    );
+    expect(queried).toEqual(['dev-instances']);
+  });
+
+  it('never deletes an endpoint whose config cannot be read', async () => {
+    const w = emptyWorld();
+    w.endpoints.push(endpoint('dev-1', 'InService', { tags: { environment: 'dev' } }));
+    installWorld(fake, w);
+    fake.failNext('sagemaker', 'DescribeEndpointConfig', { code: 'AccessDeniedException', message: 'no DescribeEndpointConfig' });
+    const report = await run(w);
+    expect(report.failed).toEqual([{ resource: expect.stringContaining('endpoint/dev-1'), error: expect.stringContaining('AccessDeniedException') }]);
+    expect(fake.callsTo('sagemaker', 'DeleteEndpoint')).toEqual([]);
   });
 
   it('never deletes an endpoint whose restore record could not be written', async () => {
