@@ -353,6 +353,57 @@ describe('runAudit through the SDK against the fake', () => {
     }, 20_000);
   });
 
+  test.each([
+    // Errors common to every AWS service: https://docs.aws.amazon.com/emr/latest/APIReference/CommonErrors.html
+    ['IncompleteSignature', 400],
+    ['IncompleteSignatureException', 400],
+    ['MissingAuthenticationToken', 403],
+    ['MissingAuthenticationTokenException', 403],
+    ['RequestExpired', 400],
+    ['InvalidClientTokenId', 403],
+    ['ExpiredTokenException', 403],
+  ])('a rejected access key (%s) gives one credentials error, not one per check or per key', async (code, status) => {
+    serve(fake, standardWorld());
+    for (const service of ['sagemaker', 'kms', 'cloudwatch'] as const) {
+      fake.failNext(service, '*', { code, status, message: `rejected by ${service}`, times: 1000 });
+    }
+    const problems: string[] = [];
+    const run = audit({ onProblem: (l) => problems.push(l) });
+    await expect(run).rejects.toThrow(AuditAbort);
+    await expect(run).rejects.toThrow(new RegExp(`^no usable AWS credentials for region eu-west-1 \\(${code}: `));
+    expect(problems).toEqual([]);
+    // The key check alone (describes fanned out per key) stops at the first rejection too.
+    fake.reset();
+    serve(fake, standardWorld());
+    fake.failNext('kms', '*', { code, status, message: 'rejected', times: 1000 });
+    await expect(audit({ checks: ['keys'], onProblem: (l) => problems.push(l) })).rejects.toThrow(AuditAbort);
+    expect(problems).toEqual([]);
+  });
+
+  test('a non-JSON error body (an HTML 502 from a proxy) is reported with its HTTP status', async () => {
+    serve(fake, standardWorld());
+    fake.failNext('sagemaker', 'ListModels', { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', contentType: 'text/html', times: 100 });
+    fake.failNext('sagemaker', 'ListDomains', { status: 503, body: '', times: 100 });
+    const report = await runAudit({ region: 'eu-west-1', clientFactory: fakeClients(fake, { maxAttempts: 2 }), now: NOW, checks: ['models', 'domains'] });
+    expect(report.errors).toEqual([
+      {
+        input: 'check models',
+        message: expect.stringMatching(/^failed, not checked \(HTTP 502 \(text\/html\), not an AWS error response: Unexpected token '<', "<html><bod"\.\.\. is not valid JSON\)$/),
+      },
+      { input: 'check domains', message: 'failed, not checked (HTTP 503 (text/html), not an AWS error response: empty body)' },
+    ]);
+    expect(fake.count('sagemaker', 'ListModels')).toBe(2); // 502 is retried
+  });
+
+  test('a proxy page with status 403 is reported as access denied, with its status', async () => {
+    serve(fake, standardWorld());
+    fake.failNext('sagemaker', 'ListModels', { status: 403, body: '<html>Forbidden by proxy policy</html>', contentType: 'text/html' });
+    const report = await audit({ checks: ['models'] });
+    expect(report.errors).toEqual([
+      { input: 'check models', message: expect.stringMatching(/^access denied, not checked \(HTTP 403 \(text\/html\), not an AWS error response: /) },
+    ]);
+  });
+
   test('bounded concurrency: at most 4 describes in flight', async () => {
     const world = standardWorld();
     for (let i = 0; i < 12; i++) world.models.push({ ModelName: `m${i}`, EnableNetworkIsolation: true, VpcConfig: { SecurityGroupIds: ['sg'], Subnets: ['s'] } });
