@@ -312,7 +312,15 @@ export const checkKeys: AuditCheck = async (ctx) => {
       const when = meta.DeletionDate ? ` on ${meta.DeletionDate.toISOString().slice(0, 10)}` : '';
       return [finding(ctx, R.keyPendingDeletion, r, `Scheduled for deletion${when}; ${usedBy}.`)];
     }
+    // States in which SageMaker cannot use the key for anything: nothing it encrypts can start.
+    // https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
     if (state === 'Disabled') return [finding(ctx, R.keyUnusable, r, `The key is disabled; ${usedBy}.`)];
+    if (state === 'PendingImport') {
+      return [finding(ctx, R.keyUnusable, r, `The key has no key material yet (PendingImport); ${usedBy}.`)];
+    }
+    if (state === 'Unavailable') {
+      return [finding(ctx, R.keyUnusable, r, `The key is unavailable (Unavailable: its custom key store is disconnected); ${usedBy}.`)];
+    }
     // Automatic rotation exists only for symmetric keys with KMS-generated material.
     if (meta.KeySpec !== 'SYMMETRIC_DEFAULT' || meta.Origin !== 'AWS_KMS') return [];
     try {

@@ -176,6 +176,31 @@ describe('runAudit through the SDK against the fake', () => {
     expect(report.findings.find((f) => f.ruleId === R.keyUnusable)).toMatchObject({ logicalId: keyArn('gone') });
   });
 
+  test('keys pending import or unavailable are unusable, like disabled ones', async () => {
+    // Key states and what they allow: https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+    const world = standardWorld();
+    const meta = (id: string, extra: Record<string, unknown>) => ({
+      KeyId: id, Arn: keyArn(id), KeyManager: 'CUSTOMER', KeySpec: 'SYMMETRIC_DEFAULT', ...extra,
+    });
+    world.keys[keyArn('k-import')] = meta('k-import', { KeyState: 'PendingImport', Origin: 'EXTERNAL' });
+    world.keys[keyArn('k-hsm')] = meta('k-hsm', { KeyState: 'Unavailable', Origin: 'AWS_CLOUDHSM' });
+    world.keys[keyArn('k-off')] = meta('k-off', { KeyState: 'Disabled', Origin: 'AWS_KMS' });
+    world.notebooks.push(
+      { NotebookInstanceName: 'nb-import', RootAccess: 'Disabled', DirectInternetAccess: 'Disabled', KmsKeyId: keyArn('k-import') },
+      { NotebookInstanceName: 'nb-hsm', RootAccess: 'Disabled', DirectInternetAccess: 'Disabled', KmsKeyId: keyArn('k-hsm') },
+      { NotebookInstanceName: 'nb-off', RootAccess: 'Disabled', DirectInternetAccess: 'Disabled', KmsKeyId: keyArn('k-off') },
+    );
+    serve(fake, world);
+    const report = await audit({ checks: ['keys'] });
+    const unusable = Object.fromEntries(report.findings.filter((f) => f.ruleId === R.keyUnusable).map((f) => [f.logicalId, f.message]));
+    expect(unusable).toEqual({
+      [keyArn('k-import')]: 'The key has no key material yet (PendingImport); used by notebook nb-import.',
+      [keyArn('k-hsm')]: 'The key is unavailable (Unavailable: its custom key store is disconnected); used by notebook nb-hsm.',
+      [keyArn('k-off')]: 'The key is disabled; used by notebook nb-off.',
+    });
+    expect(fake.callsTo('kms', 'GetKeyRotationStatus').map((c) => c.input.KeyId)).not.toContain(keyArn('k-off'));
+  });
+
   test('an endpoint without capture', async () => {
     serve(fake, standardWorld());
     const report = await audit({ checks: ['endpoint-configs'] });
