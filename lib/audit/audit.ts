@@ -70,8 +70,8 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   };
   const findings: Finding[] = [];
   const errors: InputError[] = [];
-  const problem = (check: string, message: string): void => {
-    errors.push({ input: `check ${check}`, message });
+  const problem = (check: AuditCheckName, message: string): void => {
+    errors.push({ input: `check ${check}`, message, pack: check });
     options.onProblem?.(`check ${check}: ${message}`);
   };
   try {

@@ -8,6 +8,7 @@ import { AuditAbort, isAccessDenied, isCredentialsProblem, messageOf } from '../
 import { createLimiter, mapLimited } from '../../lib/audit/limit';
 import { AUDIT_CHECKS, AUDIT_RULE_IDS as R, AUDIT_RULES } from '../../lib/audit/rules';
 import { Finding, Report } from '../../lib/report/finding';
+import { writeSarif } from '../../lib/report/sarif';
 import { AwsFake, awsError, startAwsFake } from '../support/aws-fake';
 import { daysAgo, fakeClients, keyArn, NOW, serve, standardWorld } from './world';
 
@@ -73,7 +74,7 @@ describe('pure logic', () => {
     expect(auditExitCode({ ...base, findings: [warn] }, 'error')).toBe(0);
     expect(auditExitCode({ ...base, findings: [warn] }, 'warning')).toBe(1);
     expect(auditExitCode({ ...base, findings: [{ ...warn, level: 'error' }] }, 'none')).toBe(0);
-    expect(auditExitCode({ ...base, errors: [{ input: 'check keys', message: 'denied' }] }, 'none')).toBe(2);
+    expect(auditExitCode({ ...base, errors: [{ input: 'check keys', pack: 'keys', message: 'denied' }] }, 'none')).toBe(2);
   });
 
   test('every rule belongs to a check and has an explanation', () => {
@@ -291,11 +292,11 @@ describe('runAudit through the SDK against the fake', () => {
     const report = await audit({ onProblem: (l) => problems.push(l) });
     expect(report.errors).toEqual([
       {
-        input: 'check notebooks',
+        input: 'check notebooks', pack: 'notebooks',
         message: 'access denied, not checked (AccessDeniedException: User is not authorized to perform: sagemaker:ListNotebookInstances)',
       },
       {
-        input: 'check keys',
+        input: 'check keys', pack: 'keys',
         message:
           'incomplete: notebook instances not read (access denied: AccessDeniedException: User is not authorized to perform: sagemaker:ListNotebookInstances)',
       },
@@ -307,6 +308,12 @@ describe('runAudit through the SDK against the fake', () => {
     expect(report.findings.some((f) => f.pack === 'models')).toBe(true);
     expect(fake.count('sagemaker', 'ListNotebookInstances')).toBe(1); // not retried, not re-fetched
     expect(auditExitCode(report, 'error')).toBe(2);
+    // SARIF: only the runs of the two incomplete checks are unsuccessful.
+    const sarif = JSON.parse(writeSarif(report)) as { runs: { automationDetails: { id: string }; invocations: { executionSuccessful: boolean }[] }[] };
+    expect(sarif.runs.filter((r) => !r.invocations[0].executionSuccessful).map((r) => r.automationDetails.id)).toEqual([
+      'compliant-mlops/notebooks/',
+      'compliant-mlops/keys/',
+    ]);
   });
 
   test('access denied on one key: that key is reported as not described, the others checked', async () => {
@@ -318,7 +325,7 @@ describe('runAudit through the SDK against the fake', () => {
     });
     const report = await audit({ checks: ['keys'] });
     expect(report.errors).toEqual([
-      { input: 'check keys', message: `incomplete: key ${keyArn('k-norotate')} not described (AccessDeniedException: not allowed to describe)` },
+      { input: 'check keys', pack: 'keys', message: `incomplete: key ${keyArn('k-norotate')} not described (AccessDeniedException: not allowed to describe)` },
     ]);
     expect(report.findings.map((f) => f.ruleId)).toEqual([R.keyPendingDeletion]);
   });
@@ -412,10 +419,10 @@ describe('runAudit through the SDK against the fake', () => {
     const report = await runAudit({ region: 'eu-west-1', clientFactory: fakeClients(fake, { maxAttempts: 2 }), now: NOW, checks: ['models', 'domains'] });
     expect(report.errors).toEqual([
       {
-        input: 'check models',
+        input: 'check models', pack: 'models',
         message: expect.stringMatching(/^failed, not checked \(HTTP 502 \(text\/html\), not an AWS error response: Unexpected token '<', "<html><bod"\.\.\. is not valid JSON\)$/),
       },
-      { input: 'check domains', message: 'failed, not checked (HTTP 503 (text/html), not an AWS error response: empty body)' },
+      { input: 'check domains', pack: 'domains', message: 'failed, not checked (HTTP 503 (text/html), not an AWS error response: empty body)' },
     ]);
     expect(fake.count('sagemaker', 'ListModels')).toBe(2); // 502 is retried
   });
@@ -425,7 +432,7 @@ describe('runAudit through the SDK against the fake', () => {
     fake.failNext('sagemaker', 'ListModels', { status: 403, body: '<html>Forbidden by proxy policy</html>', contentType: 'text/html' });
     const report = await audit({ checks: ['models'] });
     expect(report.errors).toEqual([
-      { input: 'check models', message: expect.stringMatching(/^access denied, not checked \(HTTP 403 \(text\/html\), not an AWS error response: /) },
+      { input: 'check models', pack: 'models', message: expect.stringMatching(/^access denied, not checked \(HTTP 403 \(text\/html\), not an AWS error response: /) },
     ]);
   });
 
