@@ -1,8 +1,14 @@
 import { toolVersion } from '../check/version';
 import { Finding, FindingLevel, InputError, Report } from '../report/finding';
 import { AUDIT_CHECK_FUNCTIONS, CheckContext } from './checks';
-import { AuditClientFactory, AuditClientOptions, createAuditClients, destroyClients } from './clients';
-import { AuditAbort, isAccessDenied, isCredentialsProblem, messageOf } from './errors';
+import {
+  AuditClientFactory,
+  AuditClientOptions,
+  createAuditClients,
+  DEFAULT_AUDIT_REQUEST_TIMEOUT_MS,
+  destroyClients,
+} from './clients';
+import { AuditAbort, isAccessDenied, isCredentialsProblem, isUnreachable, messageOf } from './errors';
 import { SageMakerInventory } from './inventory';
 import { createLimiter } from './limit';
 import { AUDIT_CHECKS, AUDIT_RULES, AuditCheckName } from './rules';
@@ -44,8 +50,8 @@ export interface AuditOptions extends AuditClientOptions {
 /**
  * Runs read-only checks against the SageMaker resources and the KMS keys of one account and
  * region, and returns a report in the shared model. A check that is denied access is reported in
- * `errors` and the others still run; missing or rejected credentials stop the audit with an
- * {@link AuditAbort}.
+ * `errors` and the others still run; missing or rejected credentials, and a service that does
+ * not answer (timeouts after the SDK's retries), stop the audit with one {@link AuditAbort}.
  */
 export async function runAudit(options: AuditOptions): Promise<Report> {
   const checks = options.checks ?? AUDIT_CHECKS;
@@ -64,8 +70,8 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   };
   const findings: Finding[] = [];
   const errors: InputError[] = [];
-  const problem = (check: string, message: string): void => {
-    errors.push({ input: `check ${check}`, message });
+  const problem = (check: AuditCheckName, message: string): void => {
+    errors.push({ input: `check ${check}`, message, pack: check });
     options.onProblem?.(`check ${check}: ${message}`);
   };
   try {
@@ -80,6 +86,12 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
         if (isCredentialsProblem(err)) {
           throw new AuditAbort(
             `no usable AWS credentials for region ${options.region}${options.profile ? ` and profile ${options.profile}` : ''} (${messageOf(err)}); set AWS_PROFILE, pass --profile, or configure credentials`,
+          );
+        }
+        if (isUnreachable(err)) {
+          const seconds = (options.requestTimeoutMs ?? DEFAULT_AUDIT_REQUEST_TIMEOUT_MS) / 1000;
+          throw new AuditAbort(
+            `no answer from AWS in region ${options.region} within ${seconds} s per request (${messageOf(err)}); check the network path to the service endpoints (proxy, firewall, VPC endpoints)`,
           );
         }
         problem(name, isAccessDenied(err) ? `access denied, not checked (${messageOf(err)})` : `failed, not checked (${messageOf(err)})`);

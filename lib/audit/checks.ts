@@ -3,7 +3,7 @@ import { DescribeKeyCommand, GetKeyRotationStatusCommand, KeyMetadata } from '@a
 import { ProductionVariantSummary } from '@aws-sdk/client-sagemaker';
 import { Finding } from '../report/finding';
 import { AuditClients } from './clients';
-import { isAccessDenied, isCredentialsProblem, messageOf } from './errors';
+import { isAccessDenied, isFatal, messageOf } from './errors';
 import { SageMakerInventory } from './inventory';
 import { Limiter, mapLimited } from './limit';
 import { AUDIT_RULE_IDS as R, AuditCheckName, auditRule } from './rules';
@@ -185,7 +185,7 @@ async function instanceTypes(ctx: CheckContext, configName: string | undefined, 
     const types = (ec.ProductionVariants ?? []).map((v) => v.InstanceType).filter((t): t is NonNullable<typeof t> => t !== undefined);
     return types.length > 0 ? [...new Set(types)].join(', ') : undefined;
   } catch (err) {
-    if (isCredentialsProblem(err)) throw err;
+    if (isFatal(err)) throw err;
     problems.push(`endpoint config ${configName}: ${messageOf(err)}`);
     return undefined;
   }
@@ -271,7 +271,7 @@ export const checkKeys: AuditCheck = async (ctx) => {
     try {
       uses.push(...(await read()));
     } catch (err) {
-      if (isCredentialsProblem(err)) throw err;
+      if (isFatal(err)) throw err;
       problems.push(`${label} not read (${isAccessDenied(err) ? 'access denied: ' : ''}${messageOf(err)})`);
     }
   }
@@ -282,7 +282,7 @@ export const checkKeys: AuditCheck = async (ctx) => {
       const res = await ctx.clients.kms.send(new DescribeKeyCommand({ KeyId: ref }));
       return { ref, meta: res.KeyMetadata };
     } catch (err) {
-      if (isCredentialsProblem(err)) throw err;
+      if (isFatal(err)) throw err;
       if (errorName(err) === 'NotFoundException') return { ref, meta: undefined, missing: true };
       problems.push(`key ${ref} not described (${messageOf(err)})`);
       return { ref, meta: undefined };
@@ -312,14 +312,22 @@ export const checkKeys: AuditCheck = async (ctx) => {
       const when = meta.DeletionDate ? ` on ${meta.DeletionDate.toISOString().slice(0, 10)}` : '';
       return [finding(ctx, R.keyPendingDeletion, r, `Scheduled for deletion${when}; ${usedBy}.`)];
     }
+    // States in which SageMaker cannot use the key for anything: nothing it encrypts can start.
+    // https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
     if (state === 'Disabled') return [finding(ctx, R.keyUnusable, r, `The key is disabled; ${usedBy}.`)];
+    if (state === 'PendingImport') {
+      return [finding(ctx, R.keyUnusable, r, `The key has no key material yet (PendingImport); ${usedBy}.`)];
+    }
+    if (state === 'Unavailable') {
+      return [finding(ctx, R.keyUnusable, r, `The key is unavailable (Unavailable: its custom key store is disconnected); ${usedBy}.`)];
+    }
     // Automatic rotation exists only for symmetric keys with KMS-generated material.
     if (meta.KeySpec !== 'SYMMETRIC_DEFAULT' || meta.Origin !== 'AWS_KMS') return [];
     try {
       const rotation = await ctx.clients.kms.send(new GetKeyRotationStatusCommand({ KeyId: arn }));
       return rotation.KeyRotationEnabled ? [] : [finding(ctx, R.keyRotation, r, `Automatic rotation is off; ${usedBy}.`)];
     } catch (err) {
-      if (isCredentialsProblem(err)) throw err;
+      if (isFatal(err)) throw err;
       problems.push(`rotation of ${arn} not read (${messageOf(err)})`);
       return [];
     }

@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { boundedHttpOptions } from '../runtime/shared/http';
 
 /** The read-only clients the audit uses. */
 export interface AuditClients {
@@ -23,7 +24,16 @@ export interface AuditClientOptions {
    * @default 6
    */
   readonly maxAttempts?: number;
+  /**
+   * Milliseconds each request may take (connection, answer, silence on the socket) before it fails
+   * with a `TimeoutError`; the SDK retries it up to `maxAttempts`, then the audit stops.
+   * @default 20000
+   */
+  readonly requestTimeoutMs?: number;
 }
+
+/** Default of {@link AuditClientOptions.requestTimeoutMs}. */
+export const DEFAULT_AUDIT_REQUEST_TIMEOUT_MS = 20_000;
 
 /**
  * Builds the clients of one region. The SDK's standard retry strategy backs off exponentially
@@ -33,11 +43,16 @@ export interface AuditClientOptions {
  */
 export type AuditClientFactory = (options: AuditClientOptions) => AuditClients;
 
-/** The production factory: SDK v3 clients with the default endpoint resolution. */
+/**
+ * The production factory: SDK v3 clients with the default endpoint resolution, and connection,
+ * request and socket timeouts that throw (an endpoint that never answers ends the audit within
+ * about `maxAttempts × requestTimeoutMs` instead of hanging it).
+ */
 export const createAuditClients: AuditClientFactory = (options) => {
   const config = {
     region: options.region,
     maxAttempts: options.maxAttempts ?? 6,
+    requestHandler: boundedHttpOptions(options.requestTimeoutMs ?? DEFAULT_AUDIT_REQUEST_TIMEOUT_MS),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
   };
   return {

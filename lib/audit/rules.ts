@@ -67,8 +67,9 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
   {
     id: R.keyUnusable,
     pack: 'keys',
-    info: 'A KMS key referenced by SageMaker resources is disabled or does not exist.',
-    explanation: 'Resources that reference it cannot decrypt their data. Enable the key, or move the resources to a usable key.',
+    info: 'A KMS key referenced by SageMaker resources is disabled, pending import, unavailable or does not exist.',
+    explanation:
+      'Resources that reference it cannot decrypt their data. Enable the key, import its key material, reconnect its custom key store, or move the resources to a usable key.',
     level: 'error',
     nist: ['SC-12'],
     securitySeverity: 7.0,

@@ -75,6 +75,12 @@ export interface RuleInfo {
 export interface InputError {
   readonly input: string;
   readonly message: string;
+  /**
+   * The pack (or audit check group) the error leaves incomplete; SARIF marks only that run
+   * unsuccessful.
+   * @default - every pack (an input none of them could read)
+   */
+  readonly pack?: string;
 }
 
 /** A whole run. */

@@ -15,7 +15,8 @@ export function writeJson(report: Report): string {
     summary: summarize(report),
     packs: report.packs ?? [...new Set(report.findings.map((f) => f.pack))],
     inputs: report.inputs,
-    errors: report.errors,
+    // docs/check-report.schema.json admits exactly { input, message } per error.
+    errors: report.errors.map(({ input, message }) => ({ input, message })),
     rules: report.rules,
     findings: report.findings.map((f) => ({ ...f, fingerprint: fingerprintOf(f) })),
   };

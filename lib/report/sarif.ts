@@ -38,11 +38,10 @@ interface SarifRule {
 export function writeSarif(report: Report, options: SarifOptions = {}): string {
   const category = options.category ?? 'compliant-mlops';
   const packs = [...new Set([...(report.packs ?? []), ...report.findings.map((f) => f.pack)])];
-  const notifications = report.errors.map((e) => ({
-    level: 'error' as const,
-    message: { text: `${e.input}: ${e.message}` },
-  }));
   const runs = packs.map((pack) => {
+    // A run is incomplete only through its own pack's errors, or an input no pack could read.
+    const errors = report.errors.filter((e) => e.pack === undefined || e.pack === pack);
+    const notifications = errors.map((e) => ({ level: 'error' as const, message: { text: `${e.input}: ${e.message}` } }));
     const findings = report.findings.filter((f) => f.pack === pack);
     const ruleIds = [...new Set(findings.map((f) => f.ruleId))].sort();
     const rules = ruleIds.map((id) => descriptor(report.rules.find((r) => r.id === id) ?? fallback(id, findings), pack));
@@ -57,7 +56,7 @@ export function writeSarif(report: Report, options: SarifOptions = {}): string {
         },
       },
       automationDetails: { id: `${category}/${pack}/` },
-      invocations: [{ executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications }],
+      invocations: [{ executionSuccessful: errors.length === 0, toolExecutionNotifications: notifications }],
       results: findings.map((f) => result(f, index.get(f.ruleId)!)),
       columnKind: 'utf16CodeUnits',
     };

@@ -1,5 +1,6 @@
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { auditExitCode, runAudit } from '../../lib/audit/audit';
 import { spotSavings } from '../../lib/audit/checks';
 import { AuditClientFactory } from '../../lib/audit/clients';
@@ -7,6 +8,7 @@ import { AuditAbort, isAccessDenied, isCredentialsProblem, messageOf } from '../
 import { createLimiter, mapLimited } from '../../lib/audit/limit';
 import { AUDIT_CHECKS, AUDIT_RULE_IDS as R, AUDIT_RULES } from '../../lib/audit/rules';
 import { Finding, Report } from '../../lib/report/finding';
+import { writeSarif } from '../../lib/report/sarif';
 import { AwsFake, awsError, startAwsFake } from '../support/aws-fake';
 import { daysAgo, fakeClients, keyArn, NOW, serve, standardWorld } from './world';
 
@@ -72,7 +74,7 @@ describe('pure logic', () => {
     expect(auditExitCode({ ...base, findings: [warn] }, 'error')).toBe(0);
     expect(auditExitCode({ ...base, findings: [warn] }, 'warning')).toBe(1);
     expect(auditExitCode({ ...base, findings: [{ ...warn, level: 'error' }] }, 'none')).toBe(0);
-    expect(auditExitCode({ ...base, errors: [{ input: 'check keys', message: 'denied' }] }, 'none')).toBe(2);
+    expect(auditExitCode({ ...base, errors: [{ input: 'check keys', pack: 'keys', message: 'denied' }] }, 'none')).toBe(2);
   });
 
   test('every rule belongs to a check and has an explanation', () => {
@@ -175,6 +177,31 @@ describe('runAudit through the SDK against the fake', () => {
     expect(report.findings.find((f) => f.ruleId === R.keyUnusable)).toMatchObject({ logicalId: keyArn('gone') });
   });
 
+  test('keys pending import or unavailable are unusable, like disabled ones', async () => {
+    // Key states and what they allow: https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+    const world = standardWorld();
+    const meta = (id: string, extra: Record<string, unknown>) => ({
+      KeyId: id, Arn: keyArn(id), KeyManager: 'CUSTOMER', KeySpec: 'SYMMETRIC_DEFAULT', ...extra,
+    });
+    world.keys[keyArn('k-import')] = meta('k-import', { KeyState: 'PendingImport', Origin: 'EXTERNAL' });
+    world.keys[keyArn('k-hsm')] = meta('k-hsm', { KeyState: 'Unavailable', Origin: 'AWS_CLOUDHSM' });
+    world.keys[keyArn('k-off')] = meta('k-off', { KeyState: 'Disabled', Origin: 'AWS_KMS' });
+    world.notebooks.push(
+      { NotebookInstanceName: 'nb-import', RootAccess: 'Disabled', DirectInternetAccess: 'Disabled', KmsKeyId: keyArn('k-import') },
+      { NotebookInstanceName: 'nb-hsm', RootAccess: 'Disabled', DirectInternetAccess: 'Disabled', KmsKeyId: keyArn('k-hsm') },
+      { NotebookInstanceName: 'nb-off', RootAccess: 'Disabled', DirectInternetAccess: 'Disabled', KmsKeyId: keyArn('k-off') },
+    );
+    serve(fake, world);
+    const report = await audit({ checks: ['keys'] });
+    const unusable = Object.fromEntries(report.findings.filter((f) => f.ruleId === R.keyUnusable).map((f) => [f.logicalId, f.message]));
+    expect(unusable).toEqual({
+      [keyArn('k-import')]: 'The key has no key material yet (PendingImport); used by notebook nb-import.',
+      [keyArn('k-hsm')]: 'The key is unavailable (Unavailable: its custom key store is disconnected); used by notebook nb-hsm.',
+      [keyArn('k-off')]: 'The key is disabled; used by notebook nb-off.',
+    });
+    expect(fake.callsTo('kms', 'GetKeyRotationStatus').map((c) => c.input.KeyId)).not.toContain(keyArn('k-off'));
+  });
+
   test('an endpoint without capture', async () => {
     serve(fake, standardWorld());
     const report = await audit({ checks: ['endpoint-configs'] });
@@ -265,11 +292,11 @@ describe('runAudit through the SDK against the fake', () => {
     const report = await audit({ onProblem: (l) => problems.push(l) });
     expect(report.errors).toEqual([
       {
-        input: 'check notebooks',
+        input: 'check notebooks', pack: 'notebooks',
         message: 'access denied, not checked (AccessDeniedException: User is not authorized to perform: sagemaker:ListNotebookInstances)',
       },
       {
-        input: 'check keys',
+        input: 'check keys', pack: 'keys',
         message:
           'incomplete: notebook instances not read (access denied: AccessDeniedException: User is not authorized to perform: sagemaker:ListNotebookInstances)',
       },
@@ -281,6 +308,12 @@ describe('runAudit through the SDK against the fake', () => {
     expect(report.findings.some((f) => f.pack === 'models')).toBe(true);
     expect(fake.count('sagemaker', 'ListNotebookInstances')).toBe(1); // not retried, not re-fetched
     expect(auditExitCode(report, 'error')).toBe(2);
+    // SARIF: only the runs of the two incomplete checks are unsuccessful.
+    const sarif = JSON.parse(writeSarif(report)) as { runs: { automationDetails: { id: string }; invocations: { executionSuccessful: boolean }[] }[] };
+    expect(sarif.runs.filter((r) => !r.invocations[0].executionSuccessful).map((r) => r.automationDetails.id)).toEqual([
+      'compliant-mlops/notebooks/',
+      'compliant-mlops/keys/',
+    ]);
   });
 
   test('access denied on one key: that key is reported as not described, the others checked', async () => {
@@ -292,7 +325,7 @@ describe('runAudit through the SDK against the fake', () => {
     });
     const report = await audit({ checks: ['keys'] });
     expect(report.errors).toEqual([
-      { input: 'check keys', message: `incomplete: key ${keyArn('k-norotate')} not described (AccessDeniedException: not allowed to describe)` },
+      { input: 'check keys', pack: 'keys', message: `incomplete: key ${keyArn('k-norotate')} not described (AccessDeniedException: not allowed to describe)` },
     ]);
     expect(report.findings.map((f) => f.ruleId)).toEqual([R.keyPendingDeletion]);
   });
@@ -315,6 +348,92 @@ describe('runAudit through the SDK against the fake', () => {
     serve(fake, standardWorld());
     fake.failNext('sagemaker', '*', { code: 'UnrecognizedClientException', status: 400, message: 'The security token included in the request is invalid.' });
     await expect(audit()).rejects.toThrow(/no usable AWS credentials.*UnrecognizedClientException/);
+  });
+
+  describe('an endpoint that accepts connections and never answers', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    test('the production clients time out and the audit stops with one clear error, in bounded time', async () => {
+      // createAuditClients (no clientFactory), pointed at the fake through the environment.
+      for (const [k, v] of Object.entries(fake.env())) vi.stubEnv(k, v);
+      serve(fake, standardWorld());
+      fake.failNext('sagemaker', '*', { hang: true, times: 1000 });
+      const problems: string[] = [];
+      const started = Date.now();
+      const run = runAudit({ region: 'eu-west-1', now: NOW, maxAttempts: 2, requestTimeoutMs: 200, onProblem: (l) => problems.push(l) });
+      const err = await run.catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(err).toBeInstanceOf(AuditAbort);
+      expect((err as Error).message).toMatch(
+        /^no answer from AWS in region eu-west-1 within 0\.2 s per request \(TimeoutError: .*\); check the network path to the service endpoints \(proxy, firewall, VPC endpoints\)$/,
+      );
+      // The first check's first list call, twice; no other check waits its turn to time out too.
+      expect(fake.calls.map((c) => `${c.operation}:${c.fault}`)).toEqual(['ListEndpointConfigs:hang', 'ListEndpointConfigs:hang']);
+      expect(problems).toEqual([]);
+    }, 20_000);
+
+    test('a describe inside a check that never answers stops the audit too', async () => {
+      serve(fake, standardWorld());
+      fake.failNext('kms', 'DescribeKey', { hang: true, times: 1000 });
+      const factory: AuditClientFactory = (o) => {
+        const base = fakeClients(fake, { maxAttempts: 2 })(o);
+        return { ...base, kms: new KMSClient(fake.clientConfig({ maxAttempts: 2, requestTimeoutMs: 100 })) };
+      };
+      await expect(runAudit({ region: 'eu-west-1', clientFactory: factory, now: NOW, checks: ['keys'] })).rejects.toThrow(/^no answer from AWS/);
+    }, 20_000);
+  });
+
+  test.each([
+    // Errors common to every AWS service: https://docs.aws.amazon.com/emr/latest/APIReference/CommonErrors.html
+    ['IncompleteSignature', 400],
+    ['IncompleteSignatureException', 400],
+    ['MissingAuthenticationToken', 403],
+    ['MissingAuthenticationTokenException', 403],
+    ['RequestExpired', 400],
+    ['InvalidClientTokenId', 403],
+    ['ExpiredTokenException', 403],
+  ])('a rejected access key (%s) gives one credentials error, not one per check or per key', async (code, status) => {
+    serve(fake, standardWorld());
+    for (const service of ['sagemaker', 'kms', 'cloudwatch'] as const) {
+      fake.failNext(service, '*', { code, status, message: `rejected by ${service}`, times: 1000 });
+    }
+    const problems: string[] = [];
+    const run = audit({ onProblem: (l) => problems.push(l) });
+    await expect(run).rejects.toThrow(AuditAbort);
+    await expect(run).rejects.toThrow(new RegExp(`^no usable AWS credentials for region eu-west-1 \\(${code}: `));
+    expect(problems).toEqual([]);
+    // The key check alone (describes fanned out per key) stops at the first rejection too.
+    fake.reset();
+    serve(fake, standardWorld());
+    fake.failNext('kms', '*', { code, status, message: 'rejected', times: 1000 });
+    await expect(audit({ checks: ['keys'], onProblem: (l) => problems.push(l) })).rejects.toThrow(AuditAbort);
+    expect(problems).toEqual([]);
+  });
+
+  test('a non-JSON error body (an HTML 502 from a proxy) is reported with its HTTP status', async () => {
+    serve(fake, standardWorld());
+    fake.failNext('sagemaker', 'ListModels', { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', contentType: 'text/html', times: 100 });
+    fake.failNext('sagemaker', 'ListDomains', { status: 503, body: '', times: 100 });
+    const report = await runAudit({ region: 'eu-west-1', clientFactory: fakeClients(fake, { maxAttempts: 2 }), now: NOW, checks: ['models', 'domains'] });
+    expect(report.errors).toEqual([
+      {
+        input: 'check models', pack: 'models',
+        message: expect.stringMatching(/^failed, not checked \(HTTP 502 \(text\/html\), not an AWS error response: Unexpected token '<', "<html><bod"\.\.\. is not valid JSON\)$/),
+      },
+      { input: 'check domains', pack: 'domains', message: 'failed, not checked (HTTP 503 (text/html), not an AWS error response: empty body)' },
+    ]);
+    expect(fake.count('sagemaker', 'ListModels')).toBe(2); // 502 is retried
+  });
+
+  test('a proxy page with status 403 is reported as access denied, with its status', async () => {
+    serve(fake, standardWorld());
+    fake.failNext('sagemaker', 'ListModels', { status: 403, body: '<html>Forbidden by proxy policy</html>', contentType: 'text/html' });
+    const report = await audit({ checks: ['models'] });
+    expect(report.errors).toEqual([
+      { input: 'check models', pack: 'models', message: expect.stringMatching(/^access denied, not checked \(HTTP 403 \(text\/html\), not an AWS error response: /) },
+    ]);
   });
 
   test('bounded concurrency: at most 4 describes in flight', async () => {

@@ -2,8 +2,8 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { AuditClientFactory } from '../../lib/audit/clients';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
+import { AuditClientFactory, createAuditClients } from '../../lib/audit/clients';
 import { CliIO } from '../../lib/cli/command';
 import { createAuditCommand } from '../../lib/cli/commands/audit';
 import { main } from '../../lib/cli/main';
@@ -94,6 +94,44 @@ describe('compliant-mlops audit: exit codes', () => {
     expect(r.stderr).toMatch(/^compliant-mlops: audit: no usable AWS credentials for region eu-west-1 .*--profile/);
   });
 
+  describe('an endpoint that accepts connections and never answers', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    test('2 and one line within a bounded time, with the real clients and --request-timeout', async () => {
+      for (const [k, v] of Object.entries(fake.env())) vi.stubEnv(k, v);
+      serve(fake, standardWorld());
+      fake.failNext('sagemaker', '*', { hang: true, times: 1000 });
+      let timeout: number | undefined;
+      const started = Date.now();
+      const r = await cli(['--region', 'eu-west-1', '--request-timeout', '0.2'], {
+        factory: (o) => {
+          timeout = o.requestTimeoutMs;
+          return createAuditClients({ ...o, maxAttempts: 2 });
+        },
+      });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(timeout).toBe(200);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(r.stderr).toMatch(/^compliant-mlops: audit: no answer from AWS in region eu-west-1 within 0\.2 s per request \(TimeoutError: /);
+    }, 20_000);
+
+    test('--request-timeout defaults to 20 s', async () => {
+      serve(fake, emptyWorld());
+      let timeout: number | undefined;
+      await cli(['--region', 'eu-west-1'], {
+        factory: (o) => {
+          timeout = o.requestTimeoutMs;
+          return fakeClients(fake)(o);
+        },
+      });
+      expect(timeout).toBe(20_000);
+    });
+  });
+
   test.each([
     [['--region', 'eu-west-1', '--format', 'yaml'], /--format: unknown format "yaml"/],
     [['--region', 'eu-west-1', '--fail-on', 'fatal'], /--fail-on: unknown level "fatal"/],
@@ -101,6 +139,8 @@ describe('compliant-mlops audit: exit codes', () => {
     [['--region', 'eu-west-1', '--checks', ','], /--checks: no check named/],
     [['--region', 'Ireland'], /--region: "Ireland" is not a region name/],
     [['--region', 'eu-west-1', '--concurrency', '0'], /--concurrency: "0" is not an integer from 1 to 16/],
+    [['--region', 'eu-west-1', '--request-timeout', '0'], /--request-timeout: "0" is not a number of seconds from 0\.1 to 300/],
+    [['--region', 'eu-west-1', '--request-timeout', 'soon'], /--request-timeout: "soon" is not a number of seconds from 0\.1 to 300/],
     [['--region', 'eu-west-1', '--bogus'], /audit: Unknown option '--bogus'/],
     [['--region', 'eu-west-1', 'extra'], /audit: Unexpected argument 'extra'/],
     [[], /--region: no region \(pass --region or set AWS_REGION\)/],

@@ -161,6 +161,32 @@ describe('sarif', () => {
     expect(first.runs[0].results[0].partialFingerprints.primaryLocationLineHash).not.toBe(first.runs[1].results[0].partialFingerprints.primaryLocationLineHash);
   });
 
+  test("a run is unsuccessful only for its own pack's errors and for errors that concern every pack", () => {
+    type Invocations = { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[] }[] };
+    const audit: Report = {
+      tool: { name: 'compliant-mlops', version: '1.2.3', command: 'audit' },
+      packs: ['models', 'notebooks', 'keys'],
+      inputs: ['eu-west-1'],
+      rules: [],
+      findings: [],
+      errors: [{ input: 'check notebooks', message: 'access denied, not checked (AccessDeniedException)', pack: 'notebooks' }],
+    };
+    const runs = (JSON.parse(writeSarif(audit)) as Invocations).runs.map((r) => r.invocations[0]);
+    expect(runs.map((i) => i.executionSuccessful)).toEqual([true, false, true]);
+    expect(runs.map((i) => i.toolExecutionNotifications.map((n) => n.message.text))).toEqual([
+      [],
+      ['check notebooks: access denied, not checked (AccessDeniedException)'],
+      [],
+    ]);
+    // An error without a pack (an unreadable template) leaves every run incomplete.
+    const check = (JSON.parse(writeSarif(handMade)) as Invocations).runs.map((r) => r.invocations[0].executionSuccessful);
+    expect(check).toEqual([false, false]);
+    // The JSON layout (docs/check-report.schema.json) keeps errors as { input, message }.
+    expect((JSON.parse(writeJson(audit)) as { errors: unknown[] }).errors).toEqual([
+      { input: 'check notebooks', message: 'access denied, not checked (AccessDeniedException)' },
+    ]);
+  });
+
   test('acknowledged findings are results with an external suppression and its justification', () => {
     const sarif = JSON.parse(writeSarif(handMade)) as Sarif;
     expect(sarif.runs[0].results[0].suppressions).toBeUndefined();

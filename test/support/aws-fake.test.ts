@@ -14,6 +14,7 @@ import {
   GetMetricDataCommand,
   InvalidParameterValueException,
   ListMetricsCommand,
+  PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
 import {
   GetBucketEncryptionCommand,
@@ -203,6 +204,28 @@ describe('CloudWatch (AWS JSON 1.0)', () => {
     const err = await cw.send(new ListMetricsCommand({ Namespace: '?' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidParameterValueException);
     expect(err).toMatchObject({ message: 'bad namespace' });
+  });
+
+  it('decodes a gzip-compressed PutMetricData body (the SDK compresses bodies of 10 KiB and more)', async () => {
+    // https://docs.aws.amazon.com/sdkref/latest/guide/feature-compression.html
+    const received: { count: number; encoding?: string }[] = [];
+    fake.on<{ MetricData: unknown[] }>('cloudwatch', 'PutMetricData', (input, ctx) => {
+      received.push({ count: input.MetricData.length, encoding: ctx.headers['content-encoding'] });
+      return {};
+    });
+    const cw = new CloudWatchClient(fake.clientConfig());
+    const MetricData = Array.from({ length: 300 }, (_, i) => ({
+      MetricName: `PSI-${i}`,
+      Dimensions: [
+        { Name: 'EndpointName', Value: 'churn' },
+        { Name: 'Feature', Value: `feature-${i}` },
+      ],
+      Value: i / 7,
+      Unit: 'None' as const,
+    }));
+    await cw.send(new PutMetricDataCommand({ Namespace: 'ML/Test', MetricData }));
+    expect(received).toEqual([{ count: 300, encoding: 'gzip' }]);
+    fake.assertAllHandled();
   });
 
   it('retries CloudWatch Throttling errors', async () => {
@@ -484,6 +507,57 @@ describe('faults and retries', () => {
     const out = await sm.send(new ListEndpointsCommand({}));
     expect(out.Endpoints).toHaveLength(1);
     expect(fake.count('sagemaker', 'ListEndpoints')).toBe(2);
+  });
+});
+
+describe('an endpoint that never answers, or answers like a proxy', () => {
+  it('hang: accepts the request and never answers; the SDK request timeout ends each attempt', async () => {
+    fake.seedList('sagemaker', 'ListEndpoints', 'Endpoints', endpoints(1));
+    fake.failNext('sagemaker', '*', { hang: true, times: 3 });
+    const sm = new SageMakerClient(fake.clientConfig({ maxAttempts: 3, requestTimeoutMs: 100 }));
+    const started = Date.now();
+    const err = await sm.send(new ListEndpointsCommand({})).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'TimeoutError' });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(fake.callsTo('sagemaker', 'ListEndpoints').map((c) => c.fault)).toEqual(['hang', 'hang', 'hang']);
+    sm.destroy();
+  });
+
+  it('hang: close() releases requests that were never answered', async () => {
+    const own = await startAwsFake();
+    own.failNext('kms', 'DescribeKey', { hang: true });
+    const kms = new KMSClient(own.clientConfig({ maxAttempts: 1 }));
+    const pending = kms.send(new DescribeKeyCommand({ KeyId: 'k' })).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(own.count('kms', 'DescribeKey')).toBe(1));
+    await own.close();
+    expect(await pending).toBeInstanceOf(Error);
+    expect(own.calls[0].fault).toBe('hang');
+    kms.destroy();
+  });
+
+  it('body: answers with a raw non-AWS body, such as the HTML 502 page of a proxy', async () => {
+    fake.failNext('kms', 'DescribeKey', {
+      status: 502,
+      body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+      contentType: 'text/html',
+      times: 8,
+    });
+    const kms = new KMSClient(fake.clientConfig({ maxAttempts: 2 }));
+    const err = await kms.send(new DescribeKeyCommand({ KeyId: 'k' })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ $metadata: { httpStatusCode: 502 } });
+    const calls = fake.callsTo('kms', 'DescribeKey');
+    expect(calls.map((c) => [c.status, c.fault])).toEqual([
+      [502, 'scripted'],
+      [502, 'scripted'],
+    ]);
+    const res = await fetch(fake.endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'TrentService.DescribeKey', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    });
+    expect(res.headers.get('content-type')).toBe('text/html');
+    expect(res.headers.get('x-amzn-errortype')).toBeNull();
+    expect(await res.text()).toContain('502 Bad Gateway');
   });
 });
 

@@ -26,10 +26,12 @@ options:
   --output FILE          write the report to FILE instead of stdout
   --fail-on L            error | warning | none: the lowest level that fails (default: error)
   --concurrency N        requests in flight at once, 1-16 (default: 4)
+  --request-timeout S    seconds each request may take before it is retried, 0.1-300 (default: 20);
+                         a service that still does not answer stops the audit
   --category NAME        SARIF runAutomationDetails.id prefix (default: compliant-mlops)
 
 exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error, missing credentials,
-or a check that could not run (access denied: the other checks still run and are reported)
+no answer from AWS, or a check that could not run (access denied: the other checks still run and are reported)
 `;
 
 /** Options of {@link createAuditCommand}. */
@@ -73,6 +75,7 @@ function parse(args: readonly string[]) {
         output: { type: 'string', short: 'o' },
         'fail-on': { type: 'string' },
         concurrency: { type: 'string' },
+        'request-timeout': { type: 'string' },
         category: { type: 'string' },
       },
     });
@@ -111,6 +114,12 @@ async function runAuditCommand(args: readonly string[], io: CliIO, options: Audi
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
     throw new UsageError(`audit: --concurrency: ${JSON.stringify(values.concurrency)} is not an integer from 1 to 16`);
   }
+  const timeoutSeconds = values['request-timeout'] === undefined ? 20 : Number(values['request-timeout']);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0.1 || timeoutSeconds > 300) {
+    throw new UsageError(
+      `audit: --request-timeout: ${JSON.stringify(values['request-timeout'])} is not a number of seconds from 0.1 to 300`,
+    );
+  }
   if (values.category !== undefined && !/^[A-Za-z0-9._-]+$/.test(values.category)) {
     throw new UsageError(`audit: --category: ${JSON.stringify(values.category)} is not a plain name (expected letters, digits, . _ -)`);
   }
@@ -125,6 +134,7 @@ async function runAuditCommand(args: readonly string[], io: CliIO, options: Audi
       profile: values.profile,
       checks,
       concurrency,
+      requestTimeoutMs: Math.round(timeoutSeconds * 1000),
       clientFactory: options.clientFactory,
       now: options.now?.(),
     });

@@ -37,6 +37,11 @@ export interface SweepConfig {
   readonly studioAppTypes: readonly string[];
   /** Attempts per API request (throttling and 5xx are retried with backoff by the SDK). */
   readonly maxAttempts: number;
+  /**
+   * Milliseconds each API request may take (connection, answer, silence on the socket) before it
+   * fails with a `TimeoutError` and is retried: an endpoint that never answers cannot hang the run.
+   */
+  readonly requestTimeoutMs: number;
   /** How many resources are examined at once. */
   readonly concurrency: number;
 }
@@ -112,6 +117,7 @@ export function parseConfig(env: Record<string, string | undefined>, event: unkn
     targets: targets as Target[],
     studioAppTypes: list(env, ENV.studioAppTypes, DEFAULT_STUDIO_APP_TYPES),
     maxAttempts: int(env, ENV.maxAttempts, 8, 1, 20),
+    requestTimeoutMs: int(env, ENV.requestTimeoutMs, 10_000, 100, 60_000),
     concurrency: int(env, ENV.concurrency, 8, 1, 64),
   };
 }

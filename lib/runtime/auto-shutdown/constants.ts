@@ -12,17 +12,28 @@ export const METRIC_NAMESPACE = 'ML/AutoShutdown';
  */
 export const LAST_ACTIVITY_TAG = 'auto-shutdown:last-activity';
 
-/** Tag written on the endpoint config of a deleted endpoint: the endpoint's name. */
-export const DELETED_ENDPOINT_TAG = 'auto-shutdown:deleted-endpoint';
-
-/** Tag written on the endpoint config of a deleted endpoint: when it was deleted (ISO 8601). */
-export const DELETED_AT_TAG = 'auto-shutdown:deleted-at';
+/**
+ * Prefix of the tag written on the endpoint config of a deleted endpoint, one per endpoint:
+ * `auto-shutdown:deleted:<EndpointName>` = `<deleted at, ISO 8601> <number of tag chunks>`.
+ * Keyed by the endpoint name because several endpoints may share one endpoint config.
+ */
+export const DELETED_TAG_PREFIX = 'auto-shutdown:deleted:';
 
 /**
- * Prefix of the tags that carry the deleted endpoint's own tags, base64url-encoded JSON split into
- * chunks of at most 256 characters (`auto-shutdown:endpoint-tags-0`, `-1`, ...).
+ * Prefix of the tags that carry a deleted endpoint's own tags, base64url-encoded JSON split into
+ * chunks of at most 256 characters: `auto-shutdown:tags:<EndpointName>:0`, `:1`, ...
  */
-export const ENDPOINT_TAGS_TAG_PREFIX = 'auto-shutdown:endpoint-tags-';
+export const ENDPOINT_TAGS_TAG_PREFIX = 'auto-shutdown:tags:';
+
+/**
+ * Former single-record format (one endpoint per config), still read by `restoreInput`:
+ * the endpoint's name, its deletion time and `auto-shutdown:endpoint-tags-N` chunks.
+ */
+export const LEGACY_RESTORE_TAGS = {
+  endpointName: 'auto-shutdown:deleted-endpoint',
+  deletedAt: 'auto-shutdown:deleted-at',
+  tagsPrefix: 'auto-shutdown:endpoint-tags-',
+} as const;
 
 /** Every tag key the handler writes starts with this (the role's AddTags is limited to it). */
 export const HANDLER_TAG_PREFIX = 'auto-shutdown:';
@@ -58,5 +69,6 @@ export const ENV = {
   targets: 'AUTO_SHUTDOWN_TARGETS',
   studioAppTypes: 'AUTO_SHUTDOWN_STUDIO_APP_TYPES',
   maxAttempts: 'AUTO_SHUTDOWN_MAX_ATTEMPTS',
+  requestTimeoutMs: 'AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS',
   concurrency: 'AUTO_SHUTDOWN_CONCURRENCY',
 } as const;

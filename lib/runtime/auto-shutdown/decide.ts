@@ -1,10 +1,5 @@
 import type { SweepConfig } from './config';
-import {
-  DELETED_AT_TAG,
-  DELETED_ENDPOINT_TAG,
-  ENDPOINT_TAGS_TAG_PREFIX,
-  LAST_ACTIVITY_TAG,
-} from './constants';
+import { DELETED_TAG_PREFIX, ENDPOINT_TAGS_TAG_PREFIX, LAST_ACTIVITY_TAG, LEGACY_RESTORE_TAGS } from './constants';
 
 /** Tags of one resource, by key. */
 export type TagMap = Readonly<Record<string, string>>;
@@ -153,23 +148,27 @@ const CHUNK = 256;
 const MAX_CHUNKS = 8;
 
 /**
- * The tags written on an endpoint config before its endpoint is deleted: what restores it. The
- * endpoint's own tags (without `aws:` ones) travel as base64url JSON, since tag values admit
- * neither braces nor quotes, in chunks of 256 characters; more than 8 chunks are not recorded
- * (the run report still lists them).
+ * The tags written on an endpoint config before its endpoint is deleted: what restores it, keyed
+ * by the endpoint's name, since several endpoints may share one config. The endpoint's own tags
+ * (without `aws:` ones) travel as base64url JSON, since tag values admit neither braces nor
+ * quotes, in chunks of 256 characters; more than 8 chunks are not recorded (the run report still
+ * lists them). The record's first tag names how many chunks belong to it, so chunks left over
+ * from an earlier, longer record of the same endpoint are ignored.
+ *
+ * Keys stay within SageMaker's 128 characters: the prefix, a name of at most 63 and a digit.
+ *
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Tag.html
  */
 export function restoreTags(endpointName: string, endpointTags: TagMap, now: Date): Tag[] {
   const kept = Object.fromEntries(Object.entries(endpointTags).filter(([k]) => !k.startsWith('aws:')));
   const encoded = Buffer.from(JSON.stringify(kept), 'utf8').toString('base64url');
   const chunks: Tag[] = [];
   for (let i = 0; i * CHUNK < encoded.length; i++) {
-    chunks.push({ Key: `${ENDPOINT_TAGS_TAG_PREFIX}${i}`, Value: encoded.slice(i * CHUNK, (i + 1) * CHUNK) });
+    chunks.push({ Key: `${ENDPOINT_TAGS_TAG_PREFIX}${endpointName}:${i}`, Value: encoded.slice(i * CHUNK, (i + 1) * CHUNK) });
   }
-  return [
-    { Key: DELETED_ENDPOINT_TAG, Value: endpointName },
-    { Key: DELETED_AT_TAG, Value: now.toISOString().replace(/\.\d{3}Z$/, 'Z') },
-    ...(chunks.length <= MAX_CHUNKS ? chunks : []),
-  ];
+  const recorded = chunks.length <= MAX_CHUNKS ? chunks : [];
+  const at = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return [{ Key: `${DELETED_TAG_PREFIX}${endpointName}`, Value: `${at} ${recorded.length}` }, ...recorded];
 }
 
 /** What restores a deleted endpoint: the input of `CreateEndpoint`. */
@@ -179,22 +178,44 @@ export interface RestoreInput {
   readonly Tags: Tag[];
 }
 
+function decodeTags(chunks: readonly string[]): Tag[] {
+  if (chunks.length === 0) return [];
+  const tags = JSON.parse(Buffer.from(chunks.join(''), 'base64url').toString('utf8')) as Record<string, string>;
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
 /**
- * Reads the restore record back from an endpoint config's tags, as the input of `CreateEndpoint`,
- * or undefined when the config carries none.
+ * Reads the restore record of one deleted endpoint back from its endpoint config's tags, as the
+ * input of `CreateEndpoint`, or undefined when the config carries none for that endpoint. Reads
+ * the former single-record format too.
  */
-export function restoreInput(endpointConfigName: string, configTags: TagMap): RestoreInput | undefined {
-  const endpointName = configTags[DELETED_ENDPOINT_TAG];
-  if (!endpointName) return undefined;
-  const chunks: string[] = [];
-  for (let i = 0; configTags[`${ENDPOINT_TAGS_TAG_PREFIX}${i}`] !== undefined; i++) {
-    chunks.push(configTags[`${ENDPOINT_TAGS_TAG_PREFIX}${i}`]);
+export function restoreInput(endpointConfigName: string, configTags: TagMap, endpointName: string): RestoreInput | undefined {
+  const record = configTags[`${DELETED_TAG_PREFIX}${endpointName}`];
+  if (record !== undefined) {
+    const count = Number(record.split(' ')[1] ?? 0);
+    const chunks: string[] = [];
+    for (let i = 0; i < count; i++) chunks.push(configTags[`${ENDPOINT_TAGS_TAG_PREFIX}${endpointName}:${i}`] ?? '');
+    return { EndpointName: endpointName, EndpointConfigName: endpointConfigName, Tags: decodeTags(chunks) };
   }
-  let tags: Record<string, string> = {};
-  if (chunks.length > 0) tags = JSON.parse(Buffer.from(chunks.join(''), 'base64url').toString('utf8')) as Record<string, string>;
-  return {
-    EndpointName: endpointName,
-    EndpointConfigName: endpointConfigName,
-    Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-  };
+  if (configTags[LEGACY_RESTORE_TAGS.endpointName] !== endpointName) return undefined;
+  const chunks: string[] = [];
+  for (let i = 0; configTags[`${LEGACY_RESTORE_TAGS.tagsPrefix}${i}`] !== undefined; i++) {
+    chunks.push(configTags[`${LEGACY_RESTORE_TAGS.tagsPrefix}${i}`]);
+  }
+  return { EndpointName: endpointName, EndpointConfigName: endpointConfigName, Tags: decodeTags(chunks) };
+}
+
+/** Every restore record on an endpoint config (one per deleted endpoint), sorted by endpoint name. */
+export function restoreInputs(endpointConfigName: string, configTags: TagMap): RestoreInput[] {
+  const names = new Set(
+    Object.keys(configTags)
+      .filter((k) => k.startsWith(DELETED_TAG_PREFIX))
+      .map((k) => k.slice(DELETED_TAG_PREFIX.length)),
+  );
+  const legacy = configTags[LEGACY_RESTORE_TAGS.endpointName];
+  if (legacy) names.add(legacy);
+  return [...names]
+    .sort()
+    .map((n) => restoreInput(endpointConfigName, configTags, n))
+    .filter((r): r is RestoreInput => r !== undefined);
 }

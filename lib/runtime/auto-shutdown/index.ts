@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { parseConfig, SweepConfig } from './config';
+import { boundedHttpOptions } from '../shared/http';
 import { jsonLogger, Logger } from '../shared/log';
 import { summarizeReport, SweepReport } from './report';
 import { sweep, SweepClients } from './sweep';
@@ -19,9 +20,18 @@ export interface HandlerDeps {
   readonly log?: (correlationId: string) => Logger;
 }
 
-/** The production clients: SDK v3 with the standard retry strategy (backoff with jitter) and `maxAttempts`. */
+/**
+ * The production clients: SDK v3 with the standard retry strategy (backoff with jitter),
+ * `maxAttempts`, and connection/request timeouts that throw, so a run against an endpoint that
+ * never answers ends with `TimeoutError`s in its report (about `maxAttempts × requestTimeoutMs`
+ * per call) well within the function's timeout.
+ */
 export function defaultClients(config: SweepConfig): SweepClients {
-  const common = { maxAttempts: config.maxAttempts, retryMode: 'standard' };
+  const common = {
+    maxAttempts: config.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: boundedHttpOptions(config.requestTimeoutMs),
+  };
   return { sagemaker: new SageMakerClient(common), cloudwatch: new CloudWatchClient(common) };
 }
 
@@ -36,7 +46,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown, context?: Han
     const correlationId = context?.awsRequestId ?? `local-${Date.now()}`;
     const log = (deps.log ?? jsonLogger)(correlationId);
     const config = parseConfig(deps.env ?? process.env, event);
-    const key = String(config.maxAttempts);
+    const key = `${config.maxAttempts}/${config.requestTimeoutMs}`;
     if (!cached || cached.key !== key) cached = { key, clients: deps.clients(config) };
     log.info('run started', { mode: config.mode, dryRun: config.dryRun, maxActionsPerRun: config.maxActionsPerRun, targets: config.targets });
     const report = await sweep(cached.clients, config, { correlationId, log, now: deps.now?.() });

@@ -11,6 +11,7 @@ import {
   DeleteEndpointCommand,
   DescribeAppCommand,
   DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
   paginateListApps,
   paginateListEndpoints,
   paginateListNotebookInstances,
@@ -302,7 +303,7 @@ async function sweepEndpoints(clients: SweepClients, config: SweepConfig, now: D
   } catch (err) {
     sink.fail('endpoints (ListEndpoints)', err);
   }
-  const eligible: { name: string; arn: string; configName: string; variants: string[]; tags: TagMap; reason: string }[] = [];
+  const eligible: { name: string; arn: string; configName: string; configArn: string; variants: string[]; tags: TagMap; reason: string }[] = [];
   await mapLimit(listed, config.concurrency, async (ep) => {
     const gate = endpointStatusGate(ep.status);
     if (gate) return sink.skip(ep.arn, gate.reason);
@@ -314,7 +315,15 @@ async function sweepEndpoints(clients: SweepClients, config: SweepConfig, now: D
       if (desc.EndpointStatus && desc.EndpointStatus !== 'InService') return sink.skip(ep.arn, `status is ${desc.EndpointStatus}`);
       const variants = (desc.ProductionVariants ?? []).map((v) => v.VariantName ?? '').filter((v) => v !== '');
       if (!desc.EndpointConfigName || variants.length === 0) return sink.skip(ep.arn, 'no endpoint config or variants to measure');
-      eligible.push({ name: ep.name, arn: ep.arn, configName: desc.EndpointConfigName, variants, tags, reason: d.reason });
+      // Serverless endpoints are billed per request and cost nothing while idle: deleting one
+      // saves nothing and loses its warm capacity. The config says so (ServerlessConfig).
+      const cfg = await sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: desc.EndpointConfigName }));
+      if ((cfg.ProductionVariants ?? []).some((v) => v.ServerlessConfig !== undefined)) {
+        return sink.skip(ep.arn, 'serverless (billed per request; nothing to save while idle)');
+      }
+      const configArn =
+        cfg.EndpointConfigArn ?? ep.arn.replace(/:endpoint\/[^/]+$/, `:endpoint-config/${desc.EndpointConfigName.toLowerCase()}`);
+      eligible.push({ name: ep.name, arn: ep.arn, configName: desc.EndpointConfigName, configArn, variants, tags, reason: d.reason });
     } catch (err) {
       sink.fail(ep.arn, err);
     }
@@ -381,7 +390,6 @@ async function sweepEndpoints(clients: SweepClients, config: SweepConfig, now: D
       continue;
     }
     const d = decideEndpointInvocations(sums.get(ep.name) ?? 0, config);
-    const configArn = ep.arn.replace(/:endpoint\/[^/]+$/, `:endpoint-config/${ep.configName.toLowerCase()}`);
     const tags = restoreTags(ep.name, ep.tags, now);
     sink.consider(ep.arn, d, {
       kind: 'endpoints',
@@ -395,7 +403,7 @@ async function sweepEndpoints(clients: SweepClients, config: SweepConfig, now: D
       },
       run: async () => {
         // The restore record goes first: an endpoint is never deleted without it.
-        await sm.send(new AddTagsCommand({ ResourceArn: configArn, Tags: tags }));
+        await sm.send(new AddTagsCommand({ ResourceArn: ep.configArn, Tags: tags }));
         await sm.send(new DeleteEndpointCommand({ EndpointName: ep.name }));
       },
     });

@@ -28,6 +28,11 @@ export interface DriftConfig {
   readonly observedSampleSize: number;
   /** Attempts per API request (throttling and 5xx are retried with backoff by the SDK). */
   readonly maxAttempts: number;
+  /**
+   * Milliseconds each API request may take (connection, answer, silence on the socket) before it
+   * fails with a `TimeoutError` and is retried: an endpoint that never answers cannot hang the run.
+   */
+  readonly requestTimeoutMs: number;
 }
 
 /** Thrown when the environment is malformed: a deployment error, so the run fails loudly. */
@@ -96,5 +101,6 @@ export function parseConfig(env: Env): DriftConfig {
     driftedShareThreshold: num(env, ENV.driftedShareThreshold, DEFAULT_DRIFT_THRESHOLDS.driftedShare, 0, 1, { exclusiveMin: true }),
     observedSampleSize: num(env, ENV.observedSampleSize, 100_000, 100, 1_000_000, { integer: true }),
     maxAttempts: num(env, ENV.maxAttempts, 8, 1, 20, { integer: true }),
+    requestTimeoutMs: num(env, ENV.requestTimeoutMs, 10_000, 100, 60_000, { integer: true }),
   };
 }

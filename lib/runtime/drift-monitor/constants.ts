@@ -56,6 +56,7 @@ export const ENV = {
   driftedShareThreshold: 'DRIFT_DRIFTED_SHARE_THRESHOLD',
   observedSampleSize: 'DRIFT_OBSERVED_SAMPLE_SIZE',
   maxAttempts: 'DRIFT_MAX_ATTEMPTS',
+  requestTimeoutMs: 'DRIFT_REQUEST_TIMEOUT_MS',
 } as const;
 
 /** Default variant name, the one `IsolatedEndpoint` uses. */

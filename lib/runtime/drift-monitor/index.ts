@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { parseConfig, type DriftConfig } from './config';
+import { boundedHttpOptions } from '../shared/http';
 import { jsonLogger, type Logger } from '../shared/log';
 import { runDriftAnalysis, type DriftClients, type DriftRunResult } from './run';
 
@@ -22,9 +23,18 @@ export interface HandlerDeps {
   readonly log?: (correlationId: string) => Logger;
 }
 
-/** The production clients: SDK v3 with the standard retry strategy (backoff with jitter) and `maxAttempts`. */
+/**
+ * The production clients: SDK v3 with the standard retry strategy (backoff with jitter),
+ * `maxAttempts`, and connection/request/socket timeouts that throw, so an endpoint that never
+ * answers (or a capture object whose body stalls) fails the run with a `TimeoutError` after
+ * about `maxAttempts × requestTimeoutMs` instead of running into the function's timeout.
+ */
 export function defaultClients(config: DriftConfig): DriftClients {
-  const common = { maxAttempts: config.maxAttempts, retryMode: 'standard' };
+  const common = {
+    maxAttempts: config.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: boundedHttpOptions(config.requestTimeoutMs),
+  };
   return { s3: new S3Client(common), cloudwatch: new CloudWatchClient(common) };
 }
 
@@ -39,7 +49,7 @@ export function createHandler(deps: HandlerDeps): (event?: unknown, context?: Ha
     const correlationId = context?.awsRequestId ?? `local-${Date.now()}`;
     const log = (deps.log ?? jsonLogger)(correlationId);
     const config = parseConfig(deps.env ?? process.env);
-    const key = String(config.maxAttempts);
+    const key = `${config.maxAttempts}/${config.requestTimeoutMs}`;
     if (!cached || cached.key !== key) cached = { key, clients: deps.clients(config) };
     const remaining = context?.getRemainingTimeInMillis;
     return runDriftAnalysis(cached.clients, config, {

@@ -9,6 +9,7 @@ import {
   isExempt,
   notebookStatusGate,
   restoreInput,
+  restoreInputs,
   restoreTags,
 } from '../../../lib/runtime/auto-shutdown/decide';
 import { summarizeReport, SweepReport } from '../../../lib/runtime/auto-shutdown/report';
@@ -33,6 +34,7 @@ describe('parseConfig', () => {
       targets: ['notebooks', 'studio', 'endpoints'],
       studioAppTypes: ['JupyterLab', 'CodeEditor', 'KernelGateway'],
       maxAttempts: 8,
+      requestTimeoutMs: 10_000,
       concurrency: 8,
     });
   });
@@ -142,10 +144,38 @@ describe('decisions', () => {
       expect(t.Value).toMatch(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u);
     }
     expect(written.length).toBeGreaterThan(3);
+    for (const t of written) expect(t.Key.length).toBeLessThanOrEqual(128);
     const map = Object.fromEntries(written.map((t) => [t.Key, t.Value]));
-    const back = restoreInput('cfg', map);
+    const back = restoreInput('cfg', map, 'ep');
     expect(back?.Tags).toEqual(Object.entries(tags).map(([Key, Value]) => ({ Key, Value })));
-    expect(restoreInput('cfg', {})).toBeUndefined();
+    expect(restoreInput('cfg', {}, 'ep')).toBeUndefined();
+    expect(restoreInput('cfg', map, 'other')).toBeUndefined();
+  });
+
+  it('restore tags are keyed by endpoint name, and a later, shorter record ignores stale chunks', () => {
+    // 63 characters: the longest endpoint name; tag keys may have 128.
+    // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Tag.html
+    const longName = `e${'x'.repeat(62)}`;
+    const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`key-${i}`, `value ${i}`]));
+    const first = Object.fromEntries(restoreTags(longName, many, NOW).map((t) => [t.Key, t.Value]));
+    expect(Object.keys(first).every((k) => k.length <= 128 && k.includes(longName))).toBe(true);
+    expect(Object.keys(first).length).toBeGreaterThan(2);
+    // Restored, tagged anew, idle again: the second record overwrites the first's keys.
+    const second = { ...first, ...Object.fromEntries(restoreTags(longName, { team: 'a' }, NOW).map((t) => [t.Key, t.Value])) };
+    expect(restoreInput('cfg', second, longName)?.Tags).toEqual([{ Key: 'team', Value: 'a' }]);
+  });
+
+  it('reads a restore record of the former single-endpoint format', () => {
+    const legacy = {
+      'auto-shutdown:deleted-endpoint': 'old-ep',
+      'auto-shutdown:deleted-at': '2025-01-01T00:00:00Z',
+      'auto-shutdown:endpoint-tags-0': Buffer.from(JSON.stringify({ team: 'x' })).toString('base64url'),
+    };
+    expect(restoreInput('cfg', legacy, 'old-ep')).toEqual({ EndpointName: 'old-ep', EndpointConfigName: 'cfg', Tags: [{ Key: 'team', Value: 'x' }] });
+    expect(restoreInputs('cfg', { ...legacy, ...Object.fromEntries(restoreTags('new-ep', {}, NOW).map((t) => [t.Key, t.Value])) }).map((r) => r.EndpointName)).toEqual([
+      'new-ep',
+      'old-ep',
+    ]);
   });
 
   it('already-done errors are recognised; others are not', () => {

@@ -1,9 +1,9 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../../lib/runtime/auto-shutdown/config';
-import { restoreInput } from '../../../lib/runtime/auto-shutdown/decide';
-import { createHandler } from '../../../lib/runtime/auto-shutdown/index';
+import { restoreInput, restoreInputs } from '../../../lib/runtime/auto-shutdown/decide';
+import { createHandler, defaultClients } from '../../../lib/runtime/auto-shutdown/index';
 import { SweepReport } from '../../../lib/runtime/auto-shutdown/report';
 import { sweep, SweepClients } from '../../../lib/runtime/auto-shutdown/sweep';
 import { AwsFake, startAwsFake } from '../../support/aws-fake';
@@ -183,9 +183,8 @@ describe('idle sweep through the SDK against the loopback fake', () => {
     expect(ops).toEqual(['AddTags', 'DeleteEndpoint']);
     const configArn = 'arn:aws:sagemaker:eu-west-1:111111111111:endpoint-config/dev-model-config';
     const tags = w.configTags.get(configArn) ?? {};
-    expect(tags['auto-shutdown:deleted-endpoint']).toBe('Dev-Model');
-    expect(tags['auto-shutdown:deleted-at']).toBe('2025-03-04T12:00:00Z');
-    expect(restoreInput('Dev-Model-config', tags)).toEqual({
+    expect(tags['auto-shutdown:deleted:Dev-Model']).toBe('2025-03-04T12:00:00Z 1');
+    expect(restoreInput('Dev-Model-config', tags, 'Dev-Model')).toEqual({
       EndpointName: 'Dev-Model',
       EndpointConfigName: 'Dev-Model-config',
       Tags: [
@@ -202,6 +201,64 @@ describe('idle sweep through the SDK against the loopback fake', () => {
     const q = fake.callsTo('cloudwatch', 'GetMetricData')[0].input as { MetricDataQueries: unknown[]; StartTime: number; EndTime: number };
     expect(q.MetricDataQueries).toHaveLength(5);
     expect(q.EndTime - q.StartTime).toBe(86_400);
+  });
+
+  it('two endpoints sharing one endpoint config each keep their own restore record', async () => {
+    const w = emptyWorld();
+    w.endpoints.push(endpoint('dev-a', 'InService', { configName: 'shared', tags: { environment: 'dev', team: 'a' } }));
+    w.endpoints.push(endpoint('dev-b', 'InService', { configName: 'shared', tags: { environment: 'dev', team: 'b', owner: 'bo' } }));
+    installWorld(fake, w);
+    const report = await run(w);
+    expect(report.acted.map((a) => [a.resource.split('/').pop(), a.outcome])).toEqual([
+      ['dev-a', 'done'],
+      ['dev-b', 'done'],
+    ]);
+    const tags = w.configTags.get('arn:aws:sagemaker:eu-west-1:111111111111:endpoint-config/shared') ?? {};
+    expect(restoreInput('shared', tags, 'dev-a')).toEqual({
+      EndpointName: 'dev-a',
+      EndpointConfigName: 'shared',
+      Tags: [
+        { Key: 'environment', Value: 'dev' },
+        { Key: 'team', Value: 'a' },
+      ],
+    });
+    expect(restoreInput('shared', tags, 'dev-b')?.Tags).toEqual([
+      { Key: 'environment', Value: 'dev' },
+      { Key: 'team', Value: 'b' },
+      { Key: 'owner', Value: 'bo' },
+    ]);
+    expect(restoreInputs('shared', tags).map((r) => r.EndpointName)).toEqual(['dev-a', 'dev-b']);
+  });
+
+  it('never deletes a serverless endpoint: it costs nothing while idle', async () => {
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html
+    const w = emptyWorld();
+    w.endpoints.push(endpoint('dev-serverless', 'InService', { serverless: true, tags: { environment: 'dev' } }));
+    w.endpoints.push(endpoint('dev-instances', 'InService', { tags: { environment: 'dev' } }));
+    installWorld(fake, w);
+    const report = await run(w);
+    expect(fake.callsTo('sagemaker', 'DeleteEndpoint').map((c) => c.input.EndpointName)).toEqual(['dev-instances']);
+    expect(report.skipped).toEqual([
+      {
+        resource: 'arn:aws:sagemaker:eu-west-1:111111111111:endpoint/dev-serverless',
+        reason: 'serverless (billed per request; nothing to save while idle)',
+      },
+    ]);
+    // Not even measured.
+    const queried = fake.callsTo('cloudwatch', 'GetMetricData').flatMap((c) =>
+      (c.input.MetricDataQueries as { MetricStat: { Metric: { Dimensions: { Value: string }[] } } }[]).map((q) => q.MetricStat.Metric.Dimensions[0].Value),
+    );
+    expect(queried).toEqual(['dev-instances']);
+  });
+
+  it('never deletes an endpoint whose config cannot be read', async () => {
+    const w = emptyWorld();
+    w.endpoints.push(endpoint('dev-1', 'InService', { tags: { environment: 'dev' } }));
+    installWorld(fake, w);
+    fake.failNext('sagemaker', 'DescribeEndpointConfig', { code: 'AccessDeniedException', message: 'no DescribeEndpointConfig' });
+    const report = await run(w);
+    expect(report.failed).toEqual([{ resource: expect.stringContaining('endpoint/dev-1'), error: expect.stringContaining('AccessDeniedException') }]);
+    expect(fake.callsTo('sagemaker', 'DeleteEndpoint')).toEqual([]);
   });
 
   it('never deletes an endpoint whose restore record could not be written', async () => {
@@ -266,6 +323,49 @@ describe('handler', () => {
     expect(lines.length).toBeGreaterThan(2);
     for (const l of lines) expect(JSON.parse(l)).toMatchObject({ correlationId: 'req-42' });
     expect(lines.some((l) => JSON.parse(l).message === 'run report')).toBe(true);
+  });
+
+  describe('the production clients (defaultClients), pointed at the fake through the environment', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    it('an endpoint that accepts connections and never answers ends the run with timeout errors, not a hang', async () => {
+      for (const [k, v] of Object.entries(fake.env())) vi.stubEnv(k, v);
+      fake.failNext('sagemaker', '*', { hang: true, times: 1000 });
+      fake.failNext('cloudwatch', '*', { hang: true, times: 1000 });
+      const errors: string[] = [];
+      const handler = createHandler({
+        clients: defaultClients,
+        env: {
+          AUTO_SHUTDOWN_DRY_RUN: 'false',
+          AUTO_SHUTDOWN_MAX_ATTEMPTS: '2',
+          AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS: '200',
+        },
+        now: () => NOW,
+        log: () => ({ info: () => {}, warn: () => {}, error: (m, f) => errors.push(`${m} ${JSON.stringify(f)}`) }),
+      });
+      const started = Date.now();
+      const report = await handler({ mode: 'idle-sweep' }, { awsRequestId: 'req-hang' });
+      // Three listings and the metrics, two attempts of 200 ms each, plus the SDK's backoff.
+      expect(Date.now() - started).toBeLessThan(8000);
+      expect(report.failed.map((f) => f.resource)).toEqual([
+        'endpoints (ListEndpoints)',
+        'notebook-instances (ListNotebookInstances)',
+        'studio-apps (ListApps)',
+      ]);
+      for (const f of report.failed) expect(f.error).toMatch(/^TimeoutError: .*200 ms/);
+      expect(errors).toEqual([expect.stringMatching(/^could not publish metrics .*TimeoutError/)]);
+      expect(fake.callsTo('sagemaker', 'ListNotebookInstances').map((c) => c.fault)).toEqual(['hang', 'hang']);
+    }, 20_000);
+
+    it('defaults to a 10 s request timeout, configurable from 100 ms to 60 s', () => {
+      expect(parseConfig({}, {}).requestTimeoutMs).toBe(10_000);
+      expect(parseConfig({ AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS: '2500' }, {}).requestTimeoutMs).toBe(2500);
+      expect(() => parseConfig({ AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS: '0' }, {})).toThrow(
+        'AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS: is not an integer in range (got "0"; expected 100..60000)',
+      );
+    });
   });
 
   it('defaults to a dry run and rejects a bad mode before calling any API', async () => {

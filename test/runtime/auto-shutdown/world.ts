@@ -32,6 +32,8 @@ export interface SimEndpoint {
   status: string;
   lastModified: Date;
   configName: string;
+  /** Whether the endpoint config's variants are serverless (ServerlessConfig instead of instances). */
+  serverless: boolean;
   variants: string[];
   invocations: number;
   tags: Record<string, string>;
@@ -70,13 +72,14 @@ export function app(name: string, type: string, status: string, opts: { createdH
   };
 }
 
-export function endpoint(name: string, status: string, opts: { invocations?: number; tags?: Record<string, string>; modifiedHoursAgo?: number; variants?: string[] } = {}): SimEndpoint {
+export function endpoint(name: string, status: string, opts: { invocations?: number; tags?: Record<string, string>; modifiedHoursAgo?: number; variants?: string[]; configName?: string; serverless?: boolean } = {}): SimEndpoint {
   return {
     name,
     arn: arn('endpoint', name),
     status,
     lastModified: hoursAgo(opts.modifiedHoursAgo ?? 72),
-    configName: `${name}-config`,
+    configName: opts.configName ?? `${name}-config`,
+    serverless: opts.serverless ?? false,
     variants: opts.variants ?? ['AllTraffic'],
     invocations: opts.invocations ?? 0,
     tags: { ...opts.tags },
@@ -189,6 +192,20 @@ export function installWorld(fake: AwsFake, world: World, opts: { pageSize?: num
       ProductionVariants: e.variants.map((VariantName) => ({ VariantName })),
       CreationTime: hoursAgo(500),
       LastModifiedTime: e.lastModified,
+    };
+  });
+  fake.on<{ EndpointConfigName: string }>('sagemaker', 'DescribeEndpointConfig', (input) => {
+    const e = world.endpoints.find((x) => x.configName === input.EndpointConfigName);
+    if (!e) throw awsError(400, 'ValidationException', `Could not find endpoint configuration "${input.EndpointConfigName}".`);
+    return {
+      EndpointConfigName: e.configName,
+      EndpointConfigArn: arn('endpoint-config', e.configName),
+      ProductionVariants: e.variants.map((VariantName) =>
+        e.serverless
+          ? { VariantName, ModelName: 'm', ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } }
+          : { VariantName, ModelName: 'm', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 },
+      ),
+      CreationTime: hoursAgo(500),
     };
   });
   fake.on<{ EndpointName: string }>('sagemaker', 'DeleteEndpoint', (input) => {

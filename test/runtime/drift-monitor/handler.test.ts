@@ -2,10 +2,10 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildBaselineFromCsv, schemaHashOf, type DriftBaseline } from '../../../lib/drift';
 import { ENV, METRIC_NAMESPACE } from '../../../lib/runtime/drift-monitor/constants';
-import { createHandler, type DriftRunResult } from '../../../lib/runtime/drift-monitor';
+import { createHandler, defaultClients, parseConfig, type DriftRunResult } from '../../../lib/runtime/drift-monitor';
 import type { Logger } from '../../../lib/runtime/shared/log';
 import { AwsFake, startAwsFake } from '../../support/aws-fake';
 
@@ -79,8 +79,9 @@ function run(env: Record<string, string> = {}, maxAttempts = 8): Promise<DriftRu
   const handler = createHandler({
     clients: () => ({
       s3: new S3Client(fake.clientConfig({ maxAttempts })),
-      // The fake reads plain JSON: the SDK gzips PutMetricData bodies above 10 KiB otherwise.
-      cloudwatch: new CloudWatchClient({ ...fake.clientConfig({ maxAttempts }), disableRequestCompression: true }),
+      // Request compression stays on as in production: PutMetricData bodies of 10 KiB and more
+      // arrive gzip-encoded, and the fake decodes them.
+      cloudwatch: new CloudWatchClient(fake.clientConfig({ maxAttempts })),
     }),
     env: { ...ENVIRONMENT, ...env },
     now: () => NOW,
@@ -323,6 +324,39 @@ describe('drift-monitor handler through the SDK', () => {
     } finally {
       remaining = () => 300_000;
     }
+  });
+
+  describe('the production clients (defaultClients), pointed at the fake through the environment', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    it('an S3 endpoint that accepts connections and never answers fails the run with a TimeoutError, not a hang', async () => {
+      for (const [k, v] of Object.entries(fake.env())) vi.stubEnv(k, v);
+      putCapture(lines('capture-stable.jsonl'), 400);
+      fake.failNext('s3', 'ListObjectsV2', { hang: true, times: 1000 });
+      const handler = createHandler({
+        clients: defaultClients,
+        env: { ...ENVIRONMENT, [ENV.maxAttempts]: '2', [ENV.requestTimeoutMs]: '200' },
+        now: () => NOW,
+        log: () => ({ info: () => {}, warn: () => {}, error: (m, f) => logLines.push({ level: 'ERROR', message: m, ...f }) }),
+      });
+      const started = Date.now();
+      await expect(handler({}, { awsRequestId: 'req-hang' })).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(Date.now() - started).toBeLessThan(8000);
+      expect(fake.callsTo('s3', 'ListObjectsV2').map((c) => c.fault)).toEqual(['hang', 'hang']);
+      // The error alarm still hears about it.
+      expect(metric('AnalysisErrors')).toBe(1);
+      expect(logLines).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'drift analysis failed', error: expect.stringMatching(/^TimeoutError: /) }));
+    }, 20_000);
+
+    it('defaults to a 10 s request timeout, configurable from 100 ms to 60 s', () => {
+      expect(parseConfig(ENVIRONMENT).requestTimeoutMs).toBe(10_000);
+      expect(parseConfig({ ...ENVIRONMENT, [ENV.requestTimeoutMs]: '2500' }).requestTimeoutMs).toBe(2500);
+      expect(() => parseConfig({ ...ENVIRONMENT, [ENV.requestTimeoutMs]: '0' })).toThrow(
+        'DRIFT_REQUEST_TIMEOUT_MS: is out of range (got "0"; expected an integer >= 100 and <= 60000)',
+      );
+    });
   });
 
   it('rejects a malformed environment before any call', async () => {

@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { AwsFakeError } from './errors';
 import { pageOutput, PaginateOptions } from './paginate';
@@ -62,6 +63,7 @@ export class AwsFake {
   private readonly handlers = new Map<string, OperationHandler<never, unknown>>();
   private readonly plan = new FaultPlan();
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
+  private readonly hangs = new Set<() => void>();
   private readonly callLog: MutableCall[] = [];
   private seq = 0;
   private closed = false;
@@ -248,6 +250,7 @@ export class AwsFake {
       wake();
     }
     this.timers.clear();
+    for (const release of [...this.hangs]) release();
     await new Promise<void>((resolve, reject) => {
       this.server.close((err) => (err ? reject(err) : resolve()));
       // Clients keep sockets alive; without this, close() waits for their idle timeout.
@@ -286,7 +289,8 @@ export class AwsFake {
       this.send(res, call, jsonError(target.version, err, requestId, queryMode), err.code);
     let input: Record<string, unknown>;
     try {
-      const decoded = decodeJsonBody(body);
+      // S3 keeps Content-Encoding as object metadata; the JSON services take compressed requests.
+      const decoded = decodeJsonBody(decodeContent(body, req.headers['content-encoding']));
       input =
         typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded)
           ? (decoded as Record<string, unknown>)
@@ -438,6 +442,20 @@ export class AwsFake {
           return 'handled';
         }
       }
+      if (scripted.hang === true) {
+        call.fault = 'hang';
+        await this.hangUntilClosed(res);
+        return 'handled';
+      }
+      if (scripted.body !== undefined) {
+        call.fault = 'scripted';
+        await this.send(res, call, {
+          status: scripted.status ?? 502,
+          headers: { 'content-type': scripted.contentType ?? 'text/html' },
+          body: scripted.body,
+        });
+        return 'handled';
+      }
       if (scripted.disconnect === true) {
         call.fault = 'disconnect';
         res.socket?.destroy();
@@ -528,6 +546,18 @@ export class AwsFake {
     );
   }
 
+  /** Waits until the client drops the connection or the fake closes; never answers. */
+  private hangUntilClosed(res: ServerResponse): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.hangs.delete(done);
+        resolve();
+      };
+      this.hangs.add(done);
+      res.once('close', done);
+    });
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const t = setTimeout(() => {
@@ -561,6 +591,36 @@ function parseAttempt(header: string | string[] | undefined): number {
   const value = Array.isArray(header) ? header[0] : header;
   const match = /attempt=(\d+)/.exec(value ?? '');
   return match ? Number(match[1]) : 1;
+}
+
+/**
+ * Undoes `Content-Encoding: gzip`, which the SDK applies to request bodies of 10 KiB and more for
+ * operations that support request compression (CloudWatch `PutMetricData`).
+ *
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-compression.html
+ */
+function decodeContent(body: Buffer, encoding: string | string[] | undefined): Buffer {
+  const codings = (Array.isArray(encoding) ? encoding.join(',') : (encoding ?? ''))
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  // Codings apply in the order listed, so undo them last to first.
+  let out = body;
+  for (const coding of [...codings].reverse()) {
+    if (coding !== 'gzip') {
+      throw new AwsFakeError(415, 'UnsupportedMediaType', `aws-fake: unsupported Content-Encoding ${coding}`);
+    }
+    try {
+      out = gunzipSync(out);
+    } catch (err) {
+      throw new AwsFakeError(
+        400,
+        'SerializationException',
+        `request body is not valid gzip (${(err as Error).message})`,
+      );
+    }
+  }
+  return out;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

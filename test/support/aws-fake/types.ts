@@ -122,6 +122,24 @@ export interface FailSpec {
    */
   readonly disconnect?: boolean;
   /**
+   * Accept the request and never answer (until the client gives up or the fake closes): an
+   * endpoint behind a stalled proxy or a black-holed route. Only a client request timeout ends it.
+   * @default false
+   */
+  readonly hang?: boolean;
+  /**
+   * Answer with this raw body instead of an AWS error document, with status `status` (default 502
+   * here) and only a `content-type` header: what a proxy or load balancer in front of the service
+   * sends (an HTML error page). Overrides `code`.
+   * @default - an AWS error document
+   */
+  readonly body?: string;
+  /**
+   * Content type of `body`.
+   * @default 'text/html'
+   */
+  readonly contentType?: string;
+  /**
    * How many consecutive matching requests get this fault.
    * @default 1
    */
@@ -129,7 +147,7 @@ export interface FailSpec {
 }
 
 /** Why a request did not reach its handler. */
-export type FaultKind = 'throttle' | 'server' | 'scripted' | 'disconnect';
+export type FaultKind = 'throttle' | 'server' | 'scripted' | 'disconnect' | 'hang';
 
 /** One HTTP request the fake received (one SDK attempt). */
 export interface FakeCall {
