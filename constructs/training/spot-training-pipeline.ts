@@ -264,7 +264,7 @@ export class SpotTrainingPipeline extends Construct {
         Name: STEP_NAMES.evaluation,
         Type: 'Processing',
         Description: 'Scores the trained model on a held-out channel',
-        RetryPolicies: retries.filter((r) => r.ExceptionType !== 'SageMaker.CAPACITY_ERROR'),
+        RetryPolicies: retries.filter((r) => !r.ExceptionType.includes('SageMaker.CAPACITY_ERROR')),
         PropertyFiles: [{ PropertyFileName: EVALUATION_PROPERTY_FILE, OutputName: 'evaluation', FilePath: reportFile }],
         Arguments: {
           AppSpecification: { ImageUri: e.imageUri, ContainerEntrypoint: e.entrypoint },
@@ -326,7 +326,7 @@ export class SpotTrainingPipeline extends Construct {
       Name: STEP_NAMES.register,
       Type: 'RegisterModel',
       Description: 'Registers the model version for review',
-      RetryPolicies: retries.filter((r) => r.ExceptionType.startsWith('Step.')),
+      RetryPolicies: retries.filter((r) => r.ExceptionType.every((t) => t.startsWith('Step.'))),
       Arguments: {
         ModelPackageGroupName: p.modelRegistry.modelPackageGroupName,
         // The published definition schema allows no CustomerMetadataProperties or ModelCard here, so

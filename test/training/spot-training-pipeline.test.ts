@@ -29,8 +29,9 @@ const gated = {
 };
 
 /**
- * Removes the four constructs the published schema predates (see pipeline-schema.ts), turning
- * joins and JSON reads into plain strings.
+ * Undoes the five repairs of the published schema (see pipeline-schema.ts): turns joins and JSON
+ * reads into plain strings, drops the fields it lacks, and writes each one-element
+ * `ExceptionType` list as the single string the published schema expects.
  */
 function withoutRepairs(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutRepairs);
@@ -41,6 +42,10 @@ function withoutRepairs(node: unknown): unknown {
   const out: Json = {};
   for (const [k, v] of Object.entries(o)) {
     if (k === 'PropertyFiles' || k === 'ModelApprovalStatus') continue;
+    if (k === 'ExceptionType' && Array.isArray(v) && v.length === 1) {
+      out[k] = v[0];
+      continue;
+    }
     out[k] = withoutRepairs(v);
   }
   return out;
@@ -86,12 +91,31 @@ describe('SpotTrainingPipeline definition', () => {
     expect(schemaErrors(synthesizedDefinition(pipeline.resource))).toEqual([]);
   });
 
-  it('differs from the published schema only by the four documented repairs', () => {
+  it('differs from the published schema only by the five documented repairs', () => {
     const f = trainingFixture();
     const { pipeline } = pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } }, f);
     const definition = synthesizedDefinition(pipeline.resource);
     expect(unrepairedErrors(definition)).not.toEqual([]);
     expect(unrepairedErrors(withoutRepairs(definition))).toEqual([]);
+  });
+
+  // https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-retry-policy.html: the retry policy
+  // JSON schema is `"ExceptionType": [String]`; a plain string is not a list of exception types.
+  it('writes every RetryPolicies[].ExceptionType as an array of strings, and the schema rejects a string', () => {
+    const f = trainingFixture();
+    const { pipeline } = pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } }, f);
+    const definition = synthesizedDefinition(pipeline.resource);
+    const all = (definition.Steps as Json[]).flatMap((s) => [s, ...(s.Arguments?.IfSteps ?? [])]);
+    const policies = all.flatMap((s) => (s.RetryPolicies ?? []) as Json[]);
+    expect(policies.length).toBeGreaterThan(0);
+    for (const policy of policies) {
+      expect(Array.isArray(policy.ExceptionType)).toBe(true);
+      expect(policy.ExceptionType.length).toBeGreaterThan(0);
+      for (const type of policy.ExceptionType) expect(typeof type).toBe('string');
+    }
+    const withString = structuredClone(definition);
+    (withString.Steps as Json[])[0].RetryPolicies[0].ExceptionType = 'SageMaker.CAPACITY_ERROR';
+    expect(schemaErrors(withString).map((e) => e.instancePath)).toContain('/Steps/0/RetryPolicies/0/ExceptionType');
   });
 
   it('renders as an Fn::Join whose literal parts and placeholders are JSON', () => {
@@ -158,12 +182,12 @@ describe('SpotTrainingPipeline secure defaults', () => {
   it('retries capacity, resource-limit, throttling and service errors with backoff', () => {
     const retries = steps(pipelineWith().pipeline)[0].RetryPolicies as Json[];
     expect(retries.map((r) => r.ExceptionType)).toEqual([
-      'SageMaker.CAPACITY_ERROR',
-      'SageMaker.RESOURCE_LIMIT',
-      'Step.THROTTLING',
-      'Step.SERVICE_FAULT',
+      ['SageMaker.CAPACITY_ERROR'],
+      ['SageMaker.RESOURCE_LIMIT'],
+      ['Step.THROTTLING'],
+      ['Step.SERVICE_FAULT'],
     ]);
-    expect(retries[0]).toEqual({ ExceptionType: 'SageMaker.CAPACITY_ERROR', IntervalSeconds: 300, BackoffRate: 2, MaxAttempts: 5 });
+    expect(retries[0]).toEqual({ ExceptionType: ['SageMaker.CAPACITY_ERROR'], IntervalSeconds: 300, BackoffRate: 2, MaxAttempts: 5 });
   });
 
   it('declares hyperparameters and the dataset version as pipeline parameters', () => {
