@@ -175,10 +175,22 @@ export interface SpotTrainingPipelineProps {
    */
   readonly artifactBucket?: SecureBucket;
   /**
-   * The key that encrypts the instances' volumes and the job outputs.
+   * The key that encrypts the job outputs (model artifacts, evaluation reports), and the ML
+   * storage volumes of instance types with EBS volumes unless `volumeEncryptionKey` is set.
+   * Instance types with local NVMe storage (g4dn, g5, p4d, m5d …) get no volume key: SageMaker
+   * encrypts those volumes in hardware and rejects `VolumeKmsKeyId` for them.
    * @default - the artifact bucket's key
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * The key that encrypts the training and evaluation instances' EBS storage volumes
+   * (`VolumeKmsKeyId`). Setting it with an instance type that has local NVMe storage is a
+   * validation error, since SageMaker rejects the request.
+   * @default - `encryptionKey` for instance types with EBS volumes; none (hardware encryption) for NVMe types
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProcessingClusterConfig.html
+   */
+  readonly volumeEncryptionKey?: kms.IKey;
   /** The VPC the jobs run in (isolated subnets with endpoints, e.g. InferenceNetwork). */
   readonly vpc: ec2.IVpc;
   /**
@@ -284,6 +296,7 @@ export const spotTrainingPipelineSchema = z.strictObject({
   inputChannels: z.array(z.string().regex(/^[A-Za-z0-9.\-_]{1,64}$/)).min(1).max(20).optional(),
   artifactBucket: constructRef<SecureBucket>('SecureBucket', ['grantWritePrefix', 's3UriForPrefix']).optional(),
   encryptionKey: refs.key.optional(),
+  volumeEncryptionKey: refs.key.optional(),
   vpc: refs.vpc,
   vpcSubnets: z.custom<ec2.SubnetSelection>((v) => typeof v === 'object' && v !== null).optional(),
   securityGroups: z.array(refs.securityGroup).min(1).max(5).optional(),

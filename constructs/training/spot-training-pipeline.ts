@@ -9,6 +9,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { hasNvmeInstanceStorage } from '../../lib/aws-facts/instance-storage';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
@@ -117,8 +118,10 @@ export class SpotTrainingPipeline extends Construct {
   public readonly executionRole: ScopedRole;
   /** Where model artifacts, checkpoints and evaluation reports go. */
   public readonly artifactBucket: SecureBucket;
-  /** The key of volumes and job outputs. */
+  /** The key of job outputs, and of EBS volumes unless {@link volumeEncryptionKey} differs. */
   public readonly encryptionKey: kms.IKey;
+  /** The key of the jobs' EBS volumes (none is used for instance types with local NVMe storage). */
+  public readonly volumeEncryptionKey: kms.IKey;
   /** The jobs' security groups. */
   public readonly securityGroups: ec2.ISecurityGroup[];
   /** Trigger events that could not start the pipeline wait here. */
@@ -172,6 +175,10 @@ export class SpotTrainingPipeline extends Construct {
         ],
       });
     this.encryptionKey = p.encryptionKey ?? this.artifactBucket.encryptionKey;
+    this.volumeEncryptionKey = p.volumeEncryptionKey ?? this.encryptionKey;
+    // SageMaker rejects VolumeKmsKeyId for instance types with local NVMe storage, which it
+    // encrypts in hardware; those jobs carry no volume key (crossFieldProblems refuses an explicit one).
+    const volumeKey = (type: string) => (hasNvmeInstanceStorage(type) ? {} : { VolumeKmsKeyId: this.volumeEncryptionKey.keyArn });
 
     this.securityGroups = p.securityGroups ?? [this.defaultSecurityGroup(p.vpc, (p.instanceCount ?? 1) > 1)];
     const subnetIds = p.vpc.selectSubnets(p.vpcSubnets ?? defaultSubnets(p.vpc)).subnetIds;
@@ -239,7 +246,7 @@ export class SpotTrainingPipeline extends Construct {
           InstanceType: instanceType,
           InstanceCount: p.instanceCount ?? 1,
           VolumeSizeInGB: p.volumeSizeGb ?? 50,
-          VolumeKmsKeyId: this.encryptionKey.keyArn,
+          ...volumeKey(instanceType),
         },
         StoppingCondition: {
           MaxRuntimeInSeconds: maxRuntime.toSeconds(),
@@ -307,7 +314,7 @@ export class SpotTrainingPipeline extends Construct {
               InstanceType: evalInstanceType,
               InstanceCount: 1,
               VolumeSizeInGB: 30,
-              VolumeKmsKeyId: this.encryptionKey.keyArn,
+              ...volumeKey(evalInstanceType),
             },
           },
           NetworkConfig: {
@@ -494,6 +501,7 @@ export class SpotTrainingPipeline extends Construct {
     this.artifactBucket.grantReadWritePrefix(role, this.modelPrefix);
     this.artifactBucket.grantReadWritePrefix(role, this.evaluationPrefix);
     grantKey(this.encryptionKey, role, JOB_KEY_ACTIONS);
+    if (this.volumeEncryptionKey !== this.encryptionKey) grantKey(this.volumeEncryptionKey, role, JOB_KEY_ACTIONS);
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'PullImages',
@@ -660,6 +668,21 @@ function crossFieldProblems(
   };
   checkFamily('instanceType', r.instanceType);
   if (p.evaluation) checkFamily('evaluation.instanceType', r.evalInstanceType);
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html and
+  // API_ProcessingClusterConfig.html: "You can't request a VolumeKmsKeyId when using an instance
+  // type with local storage."
+  if (p.volumeEncryptionKey) {
+    const types: [string, string][] = [['instanceType', r.instanceType]];
+    if (p.evaluation) types.push(['evaluation.instanceType', r.evalInstanceType]);
+    for (const [field, type] of types.filter(([, t]) => hasNvmeInstanceStorage(t))) {
+      problems.push({
+        field: 'volumeEncryptionKey',
+        problem: 'is rejected by SageMaker for an instance type with local NVMe storage, whose volumes are encrypted in hardware',
+        got: `a key with ${field} ${JSON.stringify(type)}`,
+        expected: 'no volumeEncryptionKey, or an instance type with EBS volumes only',
+      });
+    }
+  }
   if (r.spot && !r.checkpoints) {
     problems.push({
       field: 'checkpoints',

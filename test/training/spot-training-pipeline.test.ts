@@ -147,12 +147,50 @@ describe('SpotTrainingPipeline secure defaults', () => {
     expect(String(values[0])).toMatch(/^s3:\/\/.+\/checkpoints\/Test-Pipeline-[A-Za-z0-9]+\/$/);
   });
 
-  it('encrypts volumes and outputs with the key, isolates the network, encrypts inter-container traffic', () => {
-    const args = trainArgs(pipelineWith().pipeline);
+  it('encrypts EBS volumes and outputs with the key, isolates the network, encrypts inter-container traffic', () => {
+    const args = trainArgs(pipelineWith({ instanceType: 'ml.m5.xlarge' }).pipeline);
     expect(args.ResourceConfig.VolumeKmsKeyId).toBe(PLACEHOLDER);
     expect(args.OutputDataConfig.KmsKeyId).toBe(PLACEHOLDER);
     expect(args.EnableNetworkIsolation).toBe(true);
     expect(args.EnableInterContainerTrafficEncryption).toBe(true);
+  });
+
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html#sagemaker-Type-ResourceConfig-VolumeKmsKeyId
+  // and https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProcessingClusterConfig.html:
+  // local storage volumes are encrypted by a hardware module, and "you can't request a
+  // VolumeKmsKeyId when using an instance type with local storage".
+  it('sends no VolumeKmsKeyId for NVMe instance types (the default ml.g5.xlarge), and keeps the output key', () => {
+    const f = trainingFixture();
+    const { pipeline } = pipelineWith(
+      { ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST), instanceType: 'ml.g4dn.xlarge' } },
+      f,
+    );
+    const [train, evaluation] = steps(pipeline);
+    expect(train.Arguments.ResourceConfig.InstanceType).toBe('ml.g5.xlarge');
+    expect(train.Arguments.ResourceConfig).not.toHaveProperty('VolumeKmsKeyId');
+    expect(train.Arguments.OutputDataConfig.KmsKeyId).toBe(PLACEHOLDER);
+    expect(evaluation.Arguments.ProcessingResources.ClusterConfig).not.toHaveProperty('VolumeKmsKeyId');
+    expect(evaluation.Arguments.ProcessingOutputConfig.KmsKeyId).toBe(PLACEHOLDER);
+  });
+
+  it('encrypts the evaluation volume when its type is EBS-only, whatever the training type', () => {
+    const f = trainingFixture();
+    const { pipeline } = pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } }, f);
+    const [train, evaluation] = steps(pipeline);
+    expect(train.Arguments.ResourceConfig).not.toHaveProperty('VolumeKmsKeyId');
+    expect(evaluation.Arguments.ProcessingResources.ClusterConfig.VolumeKmsKeyId).toBe(PLACEHOLDER);
+  });
+
+  it('uses volumeEncryptionKey for EBS volumes when given, and grants the execution role on it', () => {
+    const f = trainingFixture();
+    const { pipeline } = pipelineWith({ instanceType: 'ml.m5.xlarge', volumeEncryptionKey: f.keys.logs }, f);
+    const resolved = Stack.of(pipeline).resolve(pipeline.definition.Steps[0].Arguments.ResourceConfig) as Json;
+    expect(resolved.VolumeKmsKeyId).toEqual(Stack.of(pipeline).resolve(f.keys.logs.keyArn));
+    const keyStatements = policyStatements(f.stack, 'Test/Pipeline/ExecutionRole').filter((s) =>
+      [s.Action].flat().includes('kms:CreateGrant'),
+    );
+    expect(keyStatements.map((s) => JSON.stringify(s.Resource))).toContainEqual(JSON.stringify(Stack.of(pipeline).resolve(f.keys.logs.keyArn)));
+    expect(findingLines(f.stack)).toEqual([]);
   });
 
   it('runs in the VPC isolated subnets with a security group', () => {
@@ -300,6 +338,33 @@ describe('SpotTrainingPipeline validation', () => {
   it('rejects a gate on an undefined training metric', () => {
     const e = errorOf(() => pipelineWith({ registrationGate: { metric: 'auc', threshold: 1 } }));
     expect(e.message).toContain('Test/Pipeline: registrationGate.metric: is not a training metric');
+  });
+
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html: SageMaker
+  // rejects VolumeKmsKeyId for an instance type with local (NVMe) storage.
+  it('rejects a volume key with an NVMe training instance type', () => {
+    const f = trainingFixture();
+    const e = errorOf(() => pipelineWith({ instanceType: 'ml.p4d.24xlarge', volumeEncryptionKey: f.keys.models }, f));
+    expect(e.problems.map((p) => p.field)).toEqual(['volumeEncryptionKey']);
+    expect(e.message).toBe(
+      'Test/Pipeline: volumeEncryptionKey: is rejected by SageMaker for an instance type with local NVMe storage, whose volumes are encrypted in hardware (got a key with instanceType "ml.p4d.24xlarge"; expected no volumeEncryptionKey, or an instance type with EBS volumes only)',
+    );
+  });
+
+  it('rejects a volume key with an NVMe evaluation instance type', () => {
+    const f = trainingFixture();
+    const e = errorOf(() =>
+      pipelineWith(
+        {
+          instanceType: 'ml.m5.xlarge',
+          volumeEncryptionKey: f.keys.models,
+          ...gated,
+          evaluation: { ...gated.evaluation, imageUri: `r@${EVAL_DIGEST}`, instanceType: 'ml.g4dn.xlarge' },
+        },
+        f,
+      ),
+    );
+    expect(e.problems.map((p) => [p.field, p.got])).toEqual([['volumeEncryptionKey', 'a key with evaluation.instanceType "ml.g4dn.xlarge"']]);
   });
 
   it('reports every problem at once', () => {
