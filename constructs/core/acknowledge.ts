@@ -75,6 +75,12 @@ export const CONTROLS = {
     'NIST.800.53.R5-LambdaInsideVPC',
     'PCI.DSS.321-LambdaInsideVPC',
   ],
+  /** Reserved concurrency on a Lambda function. */
+  lambdaConcurrency: [
+    'HIPAA.Security-LambdaConcurrency',
+    'NIST.800.53.R5-LambdaConcurrency',
+    'PCI.DSS.321-LambdaConcurrency',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The name of a control in {@link CONTROLS}. */
