@@ -132,8 +132,7 @@ export function acknowledge(scope: IConstruct, findingId: string, options: Ackno
   });
   resource.node.addMetadata(ACKNOWLEDGMENT_METADATA_KEY, record);
   const existing = resource.getMetadata(ACKNOWLEDGMENT_TEMPLATE_KEY) as
-    | { acknowledgments?: AcknowledgmentRecord[] }
-    | undefined;
+    { acknowledgments?: AcknowledgmentRecord[] } | undefined;
   resource.addMetadata(ACKNOWLEDGMENT_TEMPLATE_KEY, {
     ...existing,
     acknowledgments: [...(existing?.acknowledgments ?? []), record],
@@ -144,7 +143,11 @@ export function acknowledge(scope: IConstruct, findingId: string, options: Ackno
  * Acknowledges one control in every pack that checks it, on one resource, e.g. access logs on
  * the access-log bucket itself.
  */
-export function acknowledgeControl(scope: IConstruct, control: ControlName, options: AcknowledgmentOptions): void {
+export function acknowledgeControl(
+  scope: IConstruct,
+  control: ControlName,
+  options: AcknowledgmentOptions,
+): void {
   for (const id of CONTROLS[control]) acknowledge(scope, id, options);
 }
 

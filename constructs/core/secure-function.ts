@@ -13,7 +13,16 @@ import { z } from 'zod';
 import { acknowledge, acknowledgeControl } from './acknowledge';
 import { INHERENT } from './inherent';
 import { ScopedRole } from './scoped-role';
-import { constructRef, describeValue, durationBetween, PropsProblem, refs, retentionDays, throwIfProblems, validateProps } from './validate';
+import {
+  constructRef,
+  describeValue,
+  durationBetween,
+  PropsProblem,
+  refs,
+  retentionDays,
+  throwIfProblems,
+  validateProps,
+} from './validate';
 
 /** Props for {@link SecureFunction}. */
 export interface SecureFunctionProps {
@@ -95,7 +104,10 @@ const schema = z.strictObject({
       subnetType: z.enum([ec2.SubnetType.PRIVATE_ISOLATED, ec2.SubnetType.PRIVATE_WITH_EGRESS]).optional(),
       availabilityZones: z.array(z.string().min(1)).min(1).optional(),
       onePerAz: z.boolean().optional(),
-      subnets: z.array(constructRef<ec2.ISubnet>('ec2.ISubnet', ['subnetId', 'availabilityZone'])).min(1).optional(),
+      subnets: z
+        .array(constructRef<ec2.ISubnet>('ec2.ISubnet', ['subnetId', 'availabilityZone']))
+        .min(1)
+        .optional(),
     })
     .optional(),
   encryptionKey: refs.key,
@@ -222,7 +234,11 @@ export class SecureFunction extends Construct {
     );
     if (p.onSuccessTopic) {
       this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ sid: 'PublishResults', actions: ['sns:Publish'], resources: [p.onSuccessTopic.topicArn] }),
+        new iam.PolicyStatement({
+          sid: 'PublishResults',
+          actions: ['sns:Publish'],
+          resources: [p.onSuccessTopic.topicArn],
+        }),
       );
       if (p.onSuccessTopic.masterKey) {
         this.role.addToPrincipalPolicy(

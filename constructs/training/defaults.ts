@@ -80,7 +80,10 @@ export interface RetryPolicyDefinition {
  *
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-retry-policy.html
  */
-export function defaultRetryPolicies(capacityAttempts: number, capacityInterval: Duration): RetryPolicyDefinition[] {
+export function defaultRetryPolicies(
+  capacityAttempts: number,
+  capacityInterval: Duration,
+): RetryPolicyDefinition[] {
   return [
     {
       ExceptionType: ['SageMaker.CAPACITY_ERROR'],

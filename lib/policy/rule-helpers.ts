@@ -355,7 +355,10 @@ export function argValue(value: unknown, parameters: ReadonlyMap<string, JsonObj
  * the parameter's default; `undefined` when absent or unknown (a CloudFormation reference inside
  * the body, which {@link templateJson} turned into {@link PLACEHOLDER}).
  */
-export function argInstanceType(value: unknown, parameters: ReadonlyMap<string, JsonObject>): string | undefined {
+export function argInstanceType(
+  value: unknown,
+  parameters: ReadonlyMap<string, JsonObject>,
+): string | undefined {
   const v = argValue(value, parameters);
   return typeof v === 'string' && !v.includes(PLACEHOLDER) ? v : undefined;
 }

@@ -13,7 +13,13 @@ function setup(props: Partial<SecureFunctionProps> = {}) {
   const stack = testStack();
   const keys = new EncryptionKeys(stack, 'Keys');
   const network = new InferenceNetwork(stack, 'Network', { encryptionKey: keys.logs });
-  const build = () => new SecureFunction(stack, 'Fn', { handler: 'auto-shutdown', vpc: network.vpc, encryptionKey: keys.logs, ...props });
+  const build = () =>
+    new SecureFunction(stack, 'Fn', {
+      handler: 'auto-shutdown',
+      vpc: network.vpc,
+      encryptionKey: keys.logs,
+      ...props,
+    });
   return { stack, build };
 }
 
@@ -42,11 +48,13 @@ describe('SecureFunction', () => {
     const { stack, build } = setup();
     const fn = build();
     const roleId = stack.getLogicalId(fn.role.node.defaultChild as CfnResource);
-    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy')).filter((r) =>
-      JSON.stringify(r.Properties.Roles ?? []).includes(`"${roleId}"`),
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy')).filter(
+      (r) => JSON.stringify(r.Properties.Roles ?? []).includes(`"${roleId}"`),
     );
     expect(policies.length).toBeGreaterThan(0);
-    const statements = policies.flatMap((r) => r.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
+    const statements = policies.flatMap(
+      (r) => r.Properties.PolicyDocument.Statement as Record<string, unknown>[],
+    );
     const logs = statements.filter((st) => [st.Action].flat().some((a) => String(a).startsWith('logs:')));
     expect(logs).toEqual([
       {
@@ -84,8 +92,14 @@ describe('SecureFunction', () => {
   it('reserves concurrency only when asked, and then records no concurrency acknowledgment', () => {
     const { stack, build } = setup({ reservedConcurrentExecutions: 5 });
     const fn = build();
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 5 });
-    expect(acknowledgmentsOf(fn.function.node.defaultChild!).map((a) => a.id).filter((id) => id.includes('Concurrency'))).toEqual([]);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 5,
+    });
+    expect(
+      acknowledgmentsOf(fn.function.node.defaultChild!)
+        .map((a) => a.id)
+        .filter((id) => id.includes('Concurrency')),
+    ).toEqual([]);
     expect(findingLines(stack)).toEqual([]);
   });
 
@@ -109,24 +123,36 @@ describe('SecureFunction', () => {
 
   it('refuses retry and event-age values Lambda does not accept', () => {
     expect(errorOf({ retryAttempts: 3 }).problems.map((p) => p.field)).toEqual(['retryAttempts']);
-    expect(errorOf({ maxEventAge: Duration.seconds(30) }).problems.map((p) => p.field)).toEqual(['maxEventAge']);
+    expect(errorOf({ maxEventAge: Duration.seconds(30) }).problems.map((p) => p.field)).toEqual([
+      'maxEventAge',
+    ]);
   });
 
   it('refuses a handler without a prebuilt bundle as a props error on handler', () => {
     const e = errorOf({ handler: 'no-such-bundle' });
-    expect(e.message).toMatch(/^Test\/Fn: handler: has no prebuilt bundle \(got "no-such-bundle"; expected a bundle at assets\/handlers\/no-such-bundle\/index\.js/);
+    expect(e.message).toMatch(
+      /^Test\/Fn: handler: has no prebuilt bundle \(got "no-such-bundle"; expected a bundle at assets\/handlers\/no-such-bundle\/index\.js/,
+    );
   });
 
   it('accepts isolated subnets in a zone of the VPC', () => {
-    const { stack, build } = setup({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: ['dummy1a'] } });
+    const { stack, build } = setup({
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: ['dummy1a'] },
+    });
     build();
-    const [, fn] = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('Fn'))!;
+    const [, fn] = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function')).find(
+      ([id]) => id.startsWith('Fn'),
+    )!;
     expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(1);
   });
 
   it.each([
     ['public subnets', { subnetType: ec2.SubnetType.PUBLIC }, 'vpcSubnets.subnetType'],
-    ['subnets the isolated VPC does not have', { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, 'vpcSubnets'],
+    [
+      'subnets the isolated VPC does not have',
+      { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      'vpcSubnets',
+    ],
     ['a zone outside the VPC', { availabilityZones: ['nowhere-1a'] }, 'vpcSubnets'],
     ['a subnet group by name (not offered)', { subnetGroupName: 'missing' }, 'vpcSubnets.subnetGroupName'],
   ])('refuses a subnet selection of %s', (_name, vpcSubnets, field) => {

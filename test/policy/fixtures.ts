@@ -64,7 +64,8 @@ const schema = structuredClone(PIPELINE_SCHEMA);
 schema.definitions.RegisterModelStep.properties.Arguments.properties.ModelApprovalStatus = {
   $ref: '#/definitions/StringArgumentValue',
 };
-const retry = (schema.definitions.RetryPolicy as unknown as { properties: Record<string, unknown> }).properties;
+const retry = (schema.definitions.RetryPolicy as unknown as { properties: Record<string, unknown> })
+  .properties;
 retry.ExceptionType = { type: 'array', minItems: 1, items: retry.ExceptionType };
 
 /**

@@ -37,7 +37,15 @@ import { PLACEHOLDER, templateJson } from '../../lib/policy/rule-helpers';
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-properties.html
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-retry-policy.html
  */
-export const SCHEMA_PATH = join(__dirname, '..', '..', '..', 'shared', 'schemas', 'sagemaker-pipeline-definition.schema.json');
+export const SCHEMA_PATH = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'shared',
+  'schemas',
+  'sagemaker-pipeline-definition.schema.json',
+);
 
 type Json = Record<string, unknown>;
 
@@ -79,20 +87,28 @@ export function repairedSchema(): Json {
     additionalProperties: false,
   };
   (defs.StringArgumentValue.oneOf as Json[]).push({ $ref: '#/definitions/JoinFunction' });
-  const binary = (defs.BinaryCondition.properties as Record<string, Json>);
-  for (const side of ['LeftValue', 'RightValue']) (binary[side].anyOf as Json[]).push({ $ref: '#/definitions/JsonGetFunction' });
+  const binary = defs.BinaryCondition.properties as Record<string, Json>;
+  for (const side of ['LeftValue', 'RightValue'])
+    (binary[side].anyOf as Json[]).push({ $ref: '#/definitions/JsonGetFunction' });
   (defs.ProcessingStep.properties as Record<string, Json>).PropertyFiles = {
     type: 'array',
     items: {
       type: 'object',
-      properties: { PropertyFileName: { type: 'string' }, OutputName: { type: 'string' }, FilePath: { type: 'string' } },
+      properties: {
+        PropertyFileName: { type: 'string' },
+        OutputName: { type: 'string' },
+        FilePath: { type: 'string' },
+      },
       required: ['PropertyFileName', 'OutputName', 'FilePath'],
       additionalProperties: false,
     },
   };
   const register = (defs.RegisterModelStep.properties as Record<string, Json>).Arguments;
   (register.properties as Record<string, Json>).ModelApprovalStatus = {
-    oneOf: [{ type: 'string', enum: ['PendingManualApproval', 'Approved', 'Rejected'] }, { $ref: '#/definitions/GetFunction' }],
+    oneOf: [
+      { type: 'string', enum: ['PendingManualApproval', 'Approved', 'Rejected'] },
+      { $ref: '#/definitions/GetFunction' },
+    ],
   };
   const retry = defs.RetryPolicy.properties as Record<string, Json>;
   retry.ExceptionType = { type: 'array', minItems: 1, items: retry.ExceptionType };

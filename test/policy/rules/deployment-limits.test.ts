@@ -1,7 +1,17 @@
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { CfnEndpoint, CfnPipeline } from 'aws-cdk-lib/aws-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { inlineBody, pipelineDefinition, processingStep, reported, ROLE_ARN, ruleIds, THREW, trainingStep, conditionStep } from '../fixtures';
+import {
+  inlineBody,
+  pipelineDefinition,
+  processingStep,
+  reported,
+  ROLE_ARN,
+  ruleIds,
+  THREW,
+  trainingStep,
+  conditionStep,
+} from '../fixtures';
 
 const alarms = { alarms: [{ alarmName: 'ep-5xx' }] };
 
@@ -14,13 +24,20 @@ const linear = (type: unknown, value: unknown) =>
   endpoint({
     autoRollbackConfiguration: alarms,
     blueGreenUpdatePolicy: {
-      trafficRoutingConfiguration: { type: 'LINEAR', waitIntervalInSeconds: 300, linearStepSize: { type, value } as CfnEndpoint.CapacitySizeProperty },
+      trafficRoutingConfiguration: {
+        type: 'LINEAR',
+        waitIntervalInSeconds: 300,
+        linearStepSize: { type, value } as CfnEndpoint.CapacitySizeProperty,
+      },
     },
   });
 const rolling = (type: unknown, value: unknown) =>
   endpoint({
     autoRollbackConfiguration: alarms,
-    rollingUpdatePolicy: { waitIntervalInSeconds: 300, maximumBatchSize: { type, value } as CfnEndpoint.CapacitySizeProperty },
+    rollingUpdatePolicy: {
+      waitIntervalInSeconds: 300,
+      maximumBatchSize: { type, value } as CfnEndpoint.CapacitySizeProperty,
+    },
   });
 
 function threw(stack: Stack, rule: string): void {
@@ -41,13 +58,18 @@ describe('MLOps-SageMakerEndpointLinearTrafficStep', () => {
     const canary = endpoint({
       autoRollbackConfiguration: alarms,
       blueGreenUpdatePolicy: {
-        trafficRoutingConfiguration: { type: 'CANARY', waitIntervalInSeconds: 300, canarySize: { type: 'CAPACITY_PERCENT', value: 5 } },
+        trafficRoutingConfiguration: {
+          type: 'CANARY',
+          waitIntervalInSeconds: 300,
+          canarySize: { type: 'CAPACITY_PERCENT', value: 5 },
+        },
       },
     });
     expect(ruleIds(canary, rule)).toEqual([]);
   });
   it('flags a step below 10 or above 50 percent', () => {
-    for (const v of [5, 9, 51, 100]) expect(ruleIds(linear('CAPACITY_PERCENT', v), rule)).toEqual([`MLOps-${rule}[LinearStepSize]`]);
+    for (const v of [5, 9, 51, 100])
+      expect(ruleIds(linear('CAPACITY_PERCENT', v), rule)).toEqual([`MLOps-${rule}[LinearStepSize]`]);
   });
   it('reports a step size from a parameter instead of crashing', () => {
     const stack = new Stack();
@@ -57,7 +79,11 @@ describe('MLOps-SageMakerEndpointLinearTrafficStep', () => {
       deploymentConfig: {
         autoRollbackConfiguration: alarms,
         blueGreenUpdatePolicy: {
-          trafficRoutingConfiguration: { type: 'LINEAR', waitIntervalInSeconds: 300, linearStepSize: { type: 'CAPACITY_PERCENT', value: p.valueAsNumber } },
+          trafficRoutingConfiguration: {
+            type: 'LINEAR',
+            waitIntervalInSeconds: 300,
+            linearStepSize: { type: 'CAPACITY_PERCENT', value: p.valueAsNumber },
+          },
         },
       },
     });
@@ -76,7 +102,8 @@ describe('MLOps-SageMakerEndpointRollingBatchSize', () => {
     expect(ruleIds(linear('CAPACITY_PERCENT', 20), rule)).toEqual([]);
   });
   it('flags a batch below 5 or above 50 percent', () => {
-    for (const v of [1, 4, 51, 100]) expect(ruleIds(rolling('CAPACITY_PERCENT', v), rule)).toEqual([`MLOps-${rule}[MaximumBatchSize]`]);
+    for (const v of [1, 4, 51, 100])
+      expect(ruleIds(rolling('CAPACITY_PERCENT', v), rule)).toEqual([`MLOps-${rule}[MaximumBatchSize]`]);
   });
   it('reports a batch type behind Fn::If instead of crashing', () => {
     threw(rolling(Fn.conditionIf('C', 'CAPACITY_PERCENT', 'INSTANCE_COUNT'), 20), rule);
@@ -96,7 +123,9 @@ describe('MLOps-SageMakerPipelineRetryExceptionTypeList', () => {
     return ruleIds(stack, rule);
   }
   it('passes lists of exception types, and definitions without retry policies', () => {
-    const definition = pipelineDefinition([withRetries(trainingStep(), ['SageMaker.CAPACITY_ERROR', 'Step.THROTTLING'])]);
+    const definition = pipelineDefinition([
+      withRetries(trainingStep(), ['SageMaker.CAPACITY_ERROR', 'Step.THROTTLING']),
+    ]);
     expect(ids(inlineBody(definition))).toEqual([]);
     expect(ids(inlineBody(pipelineDefinition([trainingStep()])))).toEqual([]);
   });

@@ -48,23 +48,39 @@ function processingJob(instanceType: string, volumeKmsKeyId?: string): Stack {
   new CfnProcessingJob(stack, 'Job', {
     appSpecification: { imageUri: PINNED_IMAGE },
     roleArn: ROLE_ARN,
-    processingResources: { clusterConfig: { instanceCount: 1, instanceType, volumeSizeInGb: 30, volumeKmsKeyId } },
+    processingResources: {
+      clusterConfig: { instanceCount: 1, instanceType, volumeSizeInGb: 30, volumeKmsKeyId },
+    },
   });
   return stack;
 }
 
 function pipeline(definition: unknown): Stack {
   const stack = new Stack();
-  new CfnPipeline(stack, 'Pipeline', { pipelineName: 'p', roleArn: ROLE_ARN, pipelineDefinition: definition });
+  new CfnPipeline(stack, 'Pipeline', {
+    pipelineName: 'p',
+    roleArn: ROLE_ARN,
+    pipelineDefinition: definition,
+  });
   return stack;
 }
 
 const resources = (type: string, key?: string) => ({
-  ResourceConfig: { InstanceCount: 1, InstanceType: type, VolumeSizeInGB: 30, ...(key ? { VolumeKmsKeyId: key } : {}) },
+  ResourceConfig: {
+    InstanceCount: 1,
+    InstanceType: type,
+    VolumeSizeInGB: 30,
+    ...(key ? { VolumeKmsKeyId: key } : {}),
+  },
 });
 const cluster = (type: string, key?: string) => ({
   ProcessingResources: {
-    ClusterConfig: { InstanceCount: 1, InstanceType: type, VolumeSizeInGB: 30, ...(key ? { VolumeKmsKeyId: key } : {}) },
+    ClusterConfig: {
+      InstanceCount: 1,
+      InstanceType: type,
+      VolumeSizeInGB: 30,
+      ...(key ? { VolumeKmsKeyId: key } : {}),
+    },
   },
 });
 
@@ -83,7 +99,9 @@ describe('MLOps-SageMakerEndpointConfigKMS with local NVMe storage', () => {
     const stack = new Stack();
     const p = new CfnParameter(stack, 'Type', { type: 'String' });
     new CfnEndpointConfig(stack, 'Config', {
-      productionVariants: [{ variantName: 'V', modelName: 'm', instanceType: p.valueAsString, initialInstanceCount: 2 }],
+      productionVariants: [
+        { variantName: 'V', modelName: 'm', instanceType: p.valueAsString, initialInstanceCount: 2 },
+      ],
     });
     const r = reported(stack, rule);
     expect(r.map((x) => x.ruleName)).toEqual([`MLOps-${rule}`]);
@@ -110,13 +128,20 @@ describe('MLOps pipeline step rules with local NVMe storage', () => {
   });
   it('judge an instance type given as a pipeline parameter by its default', () => {
     const definition = pipelineDefinition(
-      [trainingStep('Train', { ResourceConfig: { InstanceCount: 1, InstanceType: { Get: 'Parameters.Type' }, VolumeSizeInGB: 30 } })],
+      [
+        trainingStep('Train', {
+          ResourceConfig: { InstanceCount: 1, InstanceType: { Get: 'Parameters.Type' }, VolumeSizeInGB: 30 },
+        }),
+      ],
       [{ Name: 'Type', Type: 'String', DefaultValue: NVME }],
     );
     expect(ruleIds(pipeline(inlineBody(definition)), 'SageMakerPipelineTrainingStep')).toEqual([]);
   });
   it('still ask a volume key of EBS steps', () => {
-    const definition = pipelineDefinition([trainingStep('Train', resources(EBS)), processingStep('Prep', cluster(EBS))]);
+    const definition = pipelineDefinition([
+      trainingStep('Train', resources(EBS)),
+      processingStep('Prep', cluster(EBS)),
+    ]);
     expect(ruleIds(pipeline(inlineBody(definition)), 'SageMakerPipelineTrainingStep')).toEqual([
       'MLOps-SageMakerPipelineTrainingStep[Train.ResourceConfig.VolumeKmsKeyId]',
     ]);
@@ -142,7 +167,9 @@ describe('MLOps-SageMakerVolumeKmsOnInstanceStorage', () => {
     expect(ruleIds(endpointConfig([EBS, NVME], KEY_ARN), RULE)).toEqual([`MLOps-${RULE}[V1.KmsKeyId]`]);
   });
   it('flags a processing or monitoring job volume key on an NVMe type', () => {
-    expect(ruleIds(processingJob('ml.p4d.24xlarge', KEY_ARN), RULE)).toEqual([`MLOps-${RULE}[ClusterConfig.VolumeKmsKeyId]`]);
+    expect(ruleIds(processingJob('ml.p4d.24xlarge', KEY_ARN), RULE)).toEqual([
+      `MLOps-${RULE}[ClusterConfig.VolumeKmsKeyId]`,
+    ]);
   });
   it('flags pipeline training and processing steps with a volume key on an NVMe type, not an EBS one', () => {
     const definition = pipelineDefinition([
@@ -164,11 +191,15 @@ describe('MLOps-SageMakerVolumeKmsOnInstanceStorage', () => {
   it('reports a pipeline step whose instance type is a CloudFormation reference, with a key, instead of passing it', () => {
     const stack = new Stack();
     const type = new CfnParameter(stack, 'Type', { type: 'String' });
-    const [before, after] = JSON.stringify(pipelineDefinition([trainingStep('Train', resources(EBS, KEY_ARN))])).split(`"${EBS}"`);
+    const [before, after] = JSON.stringify(
+      pipelineDefinition([trainingStep('Train', resources(EBS, KEY_ARN))]),
+    ).split(`"${EBS}"`);
     new CfnPipeline(stack, 'Pipeline', {
       pipelineName: 'p',
       roleArn: ROLE_ARN,
-      pipelineDefinition: { PipelineDefinitionBody: Fn.join('', [`${before}"`, type.valueAsString, `"${after}`]) },
+      pipelineDefinition: {
+        PipelineDefinitionBody: Fn.join('', [`${before}"`, type.valueAsString, `"${after}`]),
+      },
     });
     const r = reported(stack, RULE);
     expect(r.map((x) => x.ruleName)).toEqual([`MLOps-${RULE}`]);

@@ -25,7 +25,8 @@ export const SageMakerPipelineProcessingStep: MLOpsRule = {
   resourceTypes: ['AWS::SageMaker::Pipeline'],
   check(node: CfnResource) {
     const steps = checkablePipelineSteps(node)?.filter((s) => s.type === 'Processing');
-    if (!steps || steps.length === 0 || !(node instanceof CfnPipeline)) return NagRuleCompliance.NOT_APPLICABLE;
+    if (!steps || steps.length === 0 || !(node instanceof CfnPipeline))
+      return NagRuleCompliance.NOT_APPLICABLE;
     const parameters = pipelineParameters(node);
     const findings: string[] = [];
     for (const { name, args } of steps) {
@@ -41,7 +42,10 @@ export const SageMakerPipelineProcessingStep: MLOpsRule = {
         'NetworkConfig.EnableInterContainerTrafficEncryption',
       );
       // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProcessingClusterConfig.html
-      const type = argInstanceType(arg(args, 'ProcessingResources', 'ClusterConfig', 'InstanceType'), parameters);
+      const type = argInstanceType(
+        arg(args, 'ProcessingResources', 'ClusterConfig', 'InstanceType'),
+        parameters,
+      );
       missing(
         (type !== undefined && hasNvmeInstanceStorage(type)) ||
           argIsSet(arg(args, 'ProcessingResources', 'ClusterConfig', 'VolumeKmsKeyId')),

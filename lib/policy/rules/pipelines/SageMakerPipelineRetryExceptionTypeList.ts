@@ -25,7 +25,8 @@ export const SageMakerPipelineRetryExceptionTypeList: MLOpsRule = {
         // A CloudFormation reference spliced in place of the list is unknown text, not a string.
         if (type === PLACEHOLDER) throw new UnresolvableError(what, type);
         // https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-retry-policy.html
-        if (!Array.isArray(type) || type.length === 0 || !type.every((t) => typeof t === 'string')) findings.push(what);
+        if (!Array.isArray(type) || type.length === 0 || !type.every((t) => typeof t === 'string'))
+          findings.push(what);
       });
     }
     return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;

@@ -39,7 +39,10 @@ export const SageMakerPipelineTrainingStep: MLOpsRule = {
       // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html#sagemaker-Type-ResourceConfig-VolumeKmsKeyId
       const type = argInstanceType(arg(args, 'ResourceConfig', 'InstanceType'), parameters);
       const local = type !== undefined && hasNvmeInstanceStorage(type);
-      missing(local || argIsSet(arg(args, 'ResourceConfig', 'VolumeKmsKeyId')), 'ResourceConfig.VolumeKmsKeyId');
+      missing(
+        local || argIsSet(arg(args, 'ResourceConfig', 'VolumeKmsKeyId')),
+        'ResourceConfig.VolumeKmsKeyId',
+      );
       missing(argIsSet(arg(args, 'OutputDataConfig', 'KmsKeyId')), 'OutputDataConfig.KmsKeyId');
       missing(argIsTrue(args.EnableNetworkIsolation), 'EnableNetworkIsolation');
       missing(argIsTrue(args.EnableInterContainerTrafficEncryption), 'EnableInterContainerTrafficEncryption');

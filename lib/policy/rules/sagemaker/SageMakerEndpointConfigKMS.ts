@@ -21,7 +21,10 @@ export const SageMakerEndpointConfigKMS: MLOpsRule = {
     // with any variant on local storage no key may be given, and those volumes are hardware-encrypted.
     const variants = list(resolved(node, node.productionVariants), 'ProductionVariants');
     const local = variants.some((v, i) =>
-      onInstanceStorage(field(v, `ProductionVariants.${i}`, 'instanceType'), `ProductionVariants.${i}.InstanceType`),
+      onInstanceStorage(
+        field(v, `ProductionVariants.${i}`, 'instanceType'),
+        `ProductionVariants.${i}.InstanceType`,
+      ),
     );
     return local ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },

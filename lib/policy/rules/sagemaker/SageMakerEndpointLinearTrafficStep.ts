@@ -23,13 +23,19 @@ export const SageMakerEndpointLinearTrafficStep: MLOpsRule = {
       'blueGreenUpdatePolicy',
       'trafficRoutingConfiguration',
     );
-    if (literal(field(routing, what, 'type'), `${what}.Type`) !== 'LINEAR') return NagRuleCompliance.NOT_APPLICABLE;
+    if (literal(field(routing, what, 'type'), `${what}.Type`) !== 'LINEAR')
+      return NagRuleCompliance.NOT_APPLICABLE;
     const step = field(routing, what, 'linearStepSize');
-    if (literal(field(step, `${what}.LinearStepSize`, 'type'), `${what}.LinearStepSize.Type`) !== 'CAPACITY_PERCENT') {
+    if (
+      literal(field(step, `${what}.LinearStepSize`, 'type'), `${what}.LinearStepSize.Type`) !==
+      'CAPACITY_PERCENT'
+    ) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
     // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html: "Value must be 10-50%".
     const value = literal(field(step, `${what}.LinearStepSize`, 'value'), `${what}.LinearStepSize.Value`);
-    return typeof value === 'number' && value >= 10 && value <= 50 ? NagRuleCompliance.COMPLIANT : ['LinearStepSize'];
+    return typeof value === 'number' && value >= 10 && value <= 50
+      ? NagRuleCompliance.COMPLIANT
+      : ['LinearStepSize'];
   },
 };

@@ -17,11 +17,19 @@ export const SageMakerEndpointRollingBatchSize: MLOpsRule = {
   check(node: CfnResource) {
     if (!(node instanceof CfnEndpoint)) return NagRuleCompliance.NOT_APPLICABLE;
     const what = 'DeploymentConfig.RollingUpdatePolicy.MaximumBatchSize';
-    const batch = field(resolved(node, node.deploymentConfig), 'DeploymentConfig', 'rollingUpdatePolicy', 'maximumBatchSize');
+    const batch = field(
+      resolved(node, node.deploymentConfig),
+      'DeploymentConfig',
+      'rollingUpdatePolicy',
+      'maximumBatchSize',
+    );
     if (batch === undefined) return NagRuleCompliance.NOT_APPLICABLE;
-    if (literal(field(batch, what, 'type'), `${what}.Type`) !== 'CAPACITY_PERCENT') return NagRuleCompliance.NOT_APPLICABLE;
+    if (literal(field(batch, what, 'type'), `${what}.Type`) !== 'CAPACITY_PERCENT')
+      return NagRuleCompliance.NOT_APPLICABLE;
     // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_RollingUpdatePolicy.html: "between 5% to 50%".
     const value = literal(field(batch, what, 'value'), `${what}.Value`);
-    return typeof value === 'number' && value >= 5 && value <= 50 ? NagRuleCompliance.COMPLIANT : ['MaximumBatchSize'];
+    return typeof value === 'number' && value >= 5 && value <= 50
+      ? NagRuleCompliance.COMPLIANT
+      : ['MaximumBatchSize'];
   },
 };

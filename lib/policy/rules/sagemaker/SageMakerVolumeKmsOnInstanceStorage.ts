@@ -51,13 +51,15 @@ export const SageMakerVolumeKmsOnInstanceStorage: MLOpsRule = {
         if (type === undefined && volume.instanceType !== undefined) {
           throw new UnresolvableError(`${volume.label}.InstanceType`, volume.instanceType);
         }
-        if (type !== undefined && hasNvmeInstanceStorage(type)) findings.push(`${volume.label}.${volume.keyPath}`);
+        if (type !== undefined && hasNvmeInstanceStorage(type))
+          findings.push(`${volume.label}.${volume.keyPath}`);
       }
     } else {
       const job = processingJobSettings(node);
       if (!job) return NagRuleCompliance.NOT_APPLICABLE;
       if (!isSet(job.volumeKmsKeyId, 'ClusterConfig.VolumeKmsKeyId')) return NagRuleCompliance.COMPLIANT;
-      if (onInstanceStorage(job.instanceType, 'ClusterConfig.InstanceType')) findings.push('ClusterConfig.VolumeKmsKeyId');
+      if (onInstanceStorage(job.instanceType, 'ClusterConfig.InstanceType'))
+        findings.push('ClusterConfig.VolumeKmsKeyId');
     }
     return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
   },
