@@ -75,6 +75,12 @@ export const CONTROLS = {
     'NIST.800.53.R5-LambdaInsideVPC',
     'PCI.DSS.321-LambdaInsideVPC',
   ],
+  /** Reserved concurrency on a Lambda function. */
+  lambdaConcurrency: [
+    'HIPAA.Security-LambdaConcurrency',
+    'NIST.800.53.R5-LambdaConcurrency',
+    'PCI.DSS.321-LambdaConcurrency',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The name of a control in {@link CONTROLS}. */
@@ -126,8 +132,7 @@ export function acknowledge(scope: IConstruct, findingId: string, options: Ackno
   });
   resource.node.addMetadata(ACKNOWLEDGMENT_METADATA_KEY, record);
   const existing = resource.getMetadata(ACKNOWLEDGMENT_TEMPLATE_KEY) as
-    | { acknowledgments?: AcknowledgmentRecord[] }
-    | undefined;
+    { acknowledgments?: AcknowledgmentRecord[] } | undefined;
   resource.addMetadata(ACKNOWLEDGMENT_TEMPLATE_KEY, {
     ...existing,
     acknowledgments: [...(existing?.acknowledgments ?? []), record],
@@ -138,7 +143,11 @@ export function acknowledge(scope: IConstruct, findingId: string, options: Ackno
  * Acknowledges one control in every pack that checks it, on one resource, e.g. access logs on
  * the access-log bucket itself.
  */
-export function acknowledgeControl(scope: IConstruct, control: ControlName, options: AcknowledgmentOptions): void {
+export function acknowledgeControl(
+  scope: IConstruct,
+  control: ControlName,
+  options: AcknowledgmentOptions,
+): void {
   for (const id of CONTROLS[control]) acknowledge(scope, id, options);
 }
 

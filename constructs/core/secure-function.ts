@@ -10,10 +10,19 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { acknowledge } from './acknowledge';
+import { acknowledge, acknowledgeControl } from './acknowledge';
 import { INHERENT } from './inherent';
 import { ScopedRole } from './scoped-role';
-import { constructRef, describeValue, durationBetween, PropsProblem, refs, retentionDays, throwIfProblems, validateProps } from './validate';
+import {
+  constructRef,
+  describeValue,
+  durationBetween,
+  PropsProblem,
+  refs,
+  retentionDays,
+  throwIfProblems,
+  validateProps,
+} from './validate';
 
 /** Props for {@link SecureFunction}. */
 export interface SecureFunctionProps {
@@ -47,10 +56,31 @@ export interface SecureFunctionProps {
    */
   readonly memorySize?: number;
   /**
-   * Reserved concurrency. Mutating handlers keep 1 so that two runs never act on the same resource.
-   * @default 1
+   * Reserved concurrency, opt-in. A reservation may not take the account's unreserved
+   * concurrency below its minimum (100), so accounts with a low concurrency quota (new accounts
+   * get 10) reject any reservation and the stack fails to deploy. Without one, the
+   * `*-LambdaConcurrency` findings of the HIPAA, NIST and PCI packs are acknowledged on the
+   * function. Keep one-at-a-time runs with `retryAttempts`, `maxEventAge` and a schedule period
+   * longer than the timeout plus the event age instead (see constructs/core/README.md).
+   * @default - no reservation: the function uses the account's unreserved pool
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * How many times Lambda retries a failed asynchronous invocation (0–2). A retry starts only
+   * after the failed attempt has ended. Mutating handlers on a schedule use 0: the next run comes soon.
+   * @default 2
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+   */
+  readonly retryAttempts?: number;
+  /**
+   * The oldest an asynchronous event may be when Lambda starts it (60 s – 6 h); older events go to
+   * the dead-letter queue. A short age keeps a delayed run from starting when the next scheduled
+   * run is due.
+   * @default Duration.hours(6)
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+   */
+  readonly maxEventAge?: Duration;
   /**
    * A topic that receives the result of each successful asynchronous invocation (e.g. a run
    * report). The function is granted publish with explicit actions.
@@ -74,7 +104,10 @@ const schema = z.strictObject({
       subnetType: z.enum([ec2.SubnetType.PRIVATE_ISOLATED, ec2.SubnetType.PRIVATE_WITH_EGRESS]).optional(),
       availabilityZones: z.array(z.string().min(1)).min(1).optional(),
       onePerAz: z.boolean().optional(),
-      subnets: z.array(constructRef<ec2.ISubnet>('ec2.ISubnet', ['subnetId', 'availabilityZone'])).min(1).optional(),
+      subnets: z
+        .array(constructRef<ec2.ISubnet>('ec2.ISubnet', ['subnetId', 'availabilityZone']))
+        .min(1)
+        .optional(),
     })
     .optional(),
   encryptionKey: refs.key,
@@ -83,6 +116,8 @@ const schema = z.strictObject({
   timeout: durationBetween(Duration.seconds(1), Duration.minutes(15), { unit: 'seconds' }).optional(),
   memorySize: z.number().int().min(128).max(10240).optional(),
   reservedConcurrentExecutions: z.number().int().min(1).max(1000).optional(),
+  retryAttempts: z.number().int().min(0).max(2).optional(),
+  maxEventAge: durationBetween(Duration.seconds(60), Duration.hours(6), { unit: 'seconds' }).optional(),
   logRetention: retentionDays().optional(),
   onSuccessTopic: refs.topic.optional(),
 });
@@ -104,8 +139,10 @@ export function findHandlerAsset(handler: string): string | undefined {
 /**
  * A Lambda function that passes every policy pack: a prebuilt bundle (consumers' synth never
  * runs a bundler), Node.js 22 on arm64, inside a VPC, a scoped role without managed policies, a
- * KMS-encrypted log group with retention, active tracing, reserved concurrency, and an encrypted
- * dead-letter queue that is also the on-failure destination of asynchronous invocations.
+ * KMS-encrypted log group with retention that only this function's role may write to, active
+ * tracing, and an encrypted dead-letter queue that is also the on-failure destination of
+ * asynchronous invocations. Reserved concurrency is opt-in (accounts with a low concurrency quota
+ * reject any reservation).
  */
 export class SecureFunction extends Construct {
   /** The function. */
@@ -161,7 +198,7 @@ export class SecureFunction extends Construct {
       environmentEncryption: p.encryptionKey,
       timeout: p.timeout ?? Duration.minutes(5),
       memorySize: p.memorySize ?? 512,
-      reservedConcurrentExecutions: p.reservedConcurrentExecutions ?? 1,
+      reservedConcurrentExecutions: p.reservedConcurrentExecutions,
       vpc: p.vpc,
       vpcSubnets: p.vpcSubnets ?? defaultSubnets(p.vpc),
       securityGroups: [this.securityGroup],
@@ -173,8 +210,20 @@ export class SecureFunction extends Construct {
       // (kms:GenerateDataKey*, AwsSolutions-IAM5); the explicit grants below cover the same need.
       onFailure: { bind: () => ({ destination: this.deadLetterQueue.queueArn }) },
       onSuccess: p.onSuccessTopic ? { bind: () => ({ destination: p.onSuccessTopic!.topicArn }) } : undefined,
-      retryAttempts: 2,
+      retryAttempts: p.retryAttempts ?? 2,
+      maxEventAge: p.maxEventAge ?? Duration.hours(6),
     });
+    // With a custom log group, Lambda's runtime writes as the execution role: without these two
+    // actions the handler runs and nothing is logged. The group's Arn attribute ends in ":*",
+    // which covers its log streams (the resource of PutLogEvents).
+    // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html#monitoring-cloudwatchlogs-prereqs
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
     // The role is created before the function, so the key and queue grants are explicit.
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -185,7 +234,11 @@ export class SecureFunction extends Construct {
     );
     if (p.onSuccessTopic) {
       this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ sid: 'PublishResults', actions: ['sns:Publish'], resources: [p.onSuccessTopic.topicArn] }),
+        new iam.PolicyStatement({
+          sid: 'PublishResults',
+          actions: ['sns:Publish'],
+          resources: [p.onSuccessTopic.topicArn],
+        }),
       );
       if (p.onSuccessTopic.masterKey) {
         this.role.addToPrincipalPolicy(
@@ -219,6 +272,13 @@ export class SecureFunction extends Construct {
       reason: 'a dead-letter queue is the end of the redrive chain and has no dead-letter queue of its own',
       ...INHERENT,
     });
+    if (p.reservedConcurrentExecutions === undefined) {
+      acknowledgeControl(this.function, 'lambdaConcurrency', {
+        reason:
+          'reserved concurrency is opt-in: accounts with a concurrency quota below 100 + the reservation reject any reservation and the deployment fails; one-at-a-time runs come from retryAttempts, maxEventAge and the schedule period',
+        ...INHERENT,
+      });
+    }
     for (const id of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
       acknowledge(this.function, id, {
         reason:

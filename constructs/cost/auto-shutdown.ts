@@ -230,7 +230,8 @@ export function studioIdleSettings(idleTimeout: Duration): Pick<sagemaker.CfnDom
  * Safe by construction: dry run on by default, a cap on changes per run, an exemption tag, never an
  * endpoint tagged production or without an environment tag (enforced by the handler and again by
  * IAM conditions), a restore record on the endpoint config before an endpoint is deleted,
- * reserved concurrency 1. Each run's JSON report is logged, published as `ML/AutoShutdown` metrics
+ * one sweep at a time (timeout and event ages shorter than the sweep period, no Lambda retries;
+ * no reserved concurrency, which low-quota accounts reject). Each run's JSON report is logged, published as `ML/AutoShutdown` metrics
  * and sent to the alert topic by the function's on-success destination; failures alarm.
  *
  * Notebook idleness comes from the lifecycle config {@link lifecycleConfig}, which notebooks must
@@ -285,8 +286,13 @@ export class AutoShutdown extends Construct {
       vpc: p.vpc,
       encryptionKey: p.encryptionKey,
       description: 'Stops idle SageMaker notebooks, deletes idle Studio apps and idle non-production endpoints',
-      timeout: Duration.minutes(10),
-      reservedConcurrentExecutions: 1,
+      // One sweep at a time, without reserved concurrency (low-quota accounts reject any): a run
+      // starts at most SWEEP_EVENT_AGE (Scheduler) + SWEEP_EVENT_AGE (Lambda) after its scheduled
+      // time and ends within the timeout, so it has ended before the next sweep is due; a failed
+      // run is not retried (the next one takes over). See constructs/core/README.md.
+      timeout: minDuration(Duration.minutes(10), Duration.seconds(interval.toSeconds() - 2 * SWEEP_EVENT_AGE.toSeconds())),
+      retryAttempts: 0,
+      maxEventAge: SWEEP_EVENT_AGE,
       // Each run's returned report goes to the alert topic (on-success destination).
       onSuccessTopic: p.alerts.topic,
       environment: {
@@ -327,7 +333,7 @@ export class AutoShutdown extends Construct {
     this.schedulerRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'UndeliveredRunsKey', actions: [...DEAD_LETTER_KEY_ACTIONS], resources: [p.encryptionKey.keyArn] }),
     );
-    this.sweepSchedule = this.schedule('IdleSweepSchedule', `rate(${interval.toMinutes()} minutes)`, 'UTC', 'idle-sweep', interval);
+    this.sweepSchedule = this.schedule('IdleSweepSchedule', `rate(${interval.toMinutes()} minutes)`, 'UTC', 'idle-sweep', SWEEP_EVENT_AGE);
     if (p.offHoursEnabled ?? true) {
       const off = p.offHoursSchedule ?? DEFAULT_OFF_HOURS;
       this.offHoursSchedule = this.schedule('OffHoursSchedule', off.expression, off.timeZone, 'off-hours', Duration.hours(1));
@@ -484,4 +490,17 @@ function applyStudioIdleSettings(domain: sagemaker.CfnDomain, idle: Duration): v
     jupyterLabAppSettings: { ...(settings.jupyterLabAppSettings as object), ...fragment.jupyterLabAppSettings } as sagemaker.CfnDomain.JupyterLabAppSettingsProperty,
     codeEditorAppSettings: { ...(settings.codeEditorAppSettings as object), ...fragment.codeEditorAppSettings } as sagemaker.CfnDomain.CodeEditorAppSettingsProperty,
   };
+}
+
+/**
+ * How late a sweep may start, at each of Scheduler (delivery retries) and Lambda (asynchronous
+ * queue): the minimum both accept. Older events go to the dead-letter queues.
+ *
+ * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+ */
+const SWEEP_EVENT_AGE = Duration.seconds(60);
+
+function minDuration(a: Duration, b: Duration): Duration {
+  return a.toSeconds() <= b.toSeconds() ? a : b;
 }

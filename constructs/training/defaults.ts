@@ -53,14 +53,22 @@ export const MAX_TRAINING_DURATION = Duration.days(28);
 /** Where SageMaker syncs checkpoints from and to inside the container. */
 export const CHECKPOINT_LOCAL_PATH = '/opt/ml/checkpoints';
 
-/** One pipeline retry policy, as the definition carries it. */
+/** An exception type a pipeline retry policy matches. */
+export type RetryExceptionType =
+  | 'Step.SERVICE_FAULT'
+  | 'Step.THROTTLING'
+  | 'SageMaker.JOB_INTERNAL_ERROR'
+  | 'SageMaker.CAPACITY_ERROR'
+  | 'SageMaker.RESOURCE_LIMIT';
+
+/**
+ * One pipeline retry policy, as the definition carries it. `ExceptionType` is a list: the retry
+ * policy JSON schema is `"ExceptionType": [String]`, and a single string is not accepted.
+ *
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-retry-policy.html
+ */
 export interface RetryPolicyDefinition {
-  readonly ExceptionType:
-    | 'Step.SERVICE_FAULT'
-    | 'Step.THROTTLING'
-    | 'SageMaker.JOB_INTERNAL_ERROR'
-    | 'SageMaker.CAPACITY_ERROR'
-    | 'SageMaker.RESOURCE_LIMIT';
+  readonly ExceptionType: readonly RetryExceptionType[];
   readonly IntervalSeconds: number;
   readonly BackoffRate: number;
   readonly MaxAttempts: number;
@@ -72,16 +80,19 @@ export interface RetryPolicyDefinition {
  *
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-retry-policy.html
  */
-export function defaultRetryPolicies(capacityAttempts: number, capacityInterval: Duration): RetryPolicyDefinition[] {
+export function defaultRetryPolicies(
+  capacityAttempts: number,
+  capacityInterval: Duration,
+): RetryPolicyDefinition[] {
   return [
     {
-      ExceptionType: 'SageMaker.CAPACITY_ERROR',
+      ExceptionType: ['SageMaker.CAPACITY_ERROR'],
       IntervalSeconds: capacityInterval.toSeconds(),
       BackoffRate: 2,
       MaxAttempts: capacityAttempts,
     },
-    { ExceptionType: 'SageMaker.RESOURCE_LIMIT', IntervalSeconds: 60, BackoffRate: 2, MaxAttempts: 5 },
-    { ExceptionType: 'Step.THROTTLING', IntervalSeconds: 10, BackoffRate: 2, MaxAttempts: 10 },
-    { ExceptionType: 'Step.SERVICE_FAULT', IntervalSeconds: 30, BackoffRate: 2, MaxAttempts: 5 },
+    { ExceptionType: ['SageMaker.RESOURCE_LIMIT'], IntervalSeconds: 60, BackoffRate: 2, MaxAttempts: 5 },
+    { ExceptionType: ['Step.THROTTLING'], IntervalSeconds: 10, BackoffRate: 2, MaxAttempts: 10 },
+    { ExceptionType: ['Step.SERVICE_FAULT'], IntervalSeconds: 30, BackoffRate: 2, MaxAttempts: 5 },
   ];
 }

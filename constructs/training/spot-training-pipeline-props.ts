@@ -175,10 +175,22 @@ export interface SpotTrainingPipelineProps {
    */
   readonly artifactBucket?: SecureBucket;
   /**
-   * The key that encrypts the instances' volumes and the job outputs.
+   * The key that encrypts the job outputs (model artifacts, evaluation reports), and the ML
+   * storage volumes of instance types with EBS volumes unless `volumeEncryptionKey` is set.
+   * Instance types with local NVMe storage (g4dn, g5, p4d, m5d …) get no volume key: SageMaker
+   * encrypts those volumes in hardware and rejects `VolumeKmsKeyId` for them.
    * @default - the artifact bucket's key
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * The key that encrypts the training and evaluation instances' EBS storage volumes
+   * (`VolumeKmsKeyId`). Setting it with an instance type that has local NVMe storage is a
+   * validation error, since SageMaker rejects the request.
+   * @default - `encryptionKey` for instance types with EBS volumes; none (hardware encryption) for NVMe types
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProcessingClusterConfig.html
+   */
+  readonly volumeEncryptionKey?: kms.IKey;
   /** The VPC the jobs run in (isolated subnets with endpoints, e.g. InferenceNetwork). */
   readonly vpc: ec2.IVpc;
   /**
@@ -244,25 +256,39 @@ export function isPinnedImageUri(uri: string): boolean {
 }
 
 /** An image URI pinned by digest; a URI that is one opaque token is left to deploy time. */
-const pinnedImage = z.string().refine((v) => (Token.isUnresolved(v) && !v.includes('@')) || isPinnedImageUri(v), {
-  message: 'is not pinned by digest',
-  params: { expected: '<registry>/<repository>@sha256:<64 hex>' },
-});
+const pinnedImage = z
+  .string()
+  .refine((v) => (Token.isUnresolved(v) && !v.includes('@')) || isPinnedImageUri(v), {
+    message: 'is not pinned by digest',
+    params: { expected: '<registry>/<repository>@sha256:<64 hex>' },
+  });
 
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
 const SEGMENT = /^[a-zA-Z0-9!_.*'()-]+$/;
 // MaxRuntime and MaxWait are added and compared at synth, so they must be literals.
-const duration = durationBetween(Duration.seconds(1), MAX_TRAINING_DURATION, { unit: 'seconds', literal: true });
+const duration = durationBetween(Duration.seconds(1), MAX_TRAINING_DURATION, {
+  unit: 'seconds',
+  literal: true,
+});
 const comparison = z.enum(['GreaterThanOrEqualTo', 'GreaterThan', 'LessThanOrEqualTo', 'LessThan']);
 
 /** The zod schema of {@link SpotTrainingPipelineProps}. */
 export const spotTrainingPipelineSchema = z.strictObject({
   pipelineName: tokenOr(z.string().regex(NAME)).optional(),
   trainingImageUri: pinnedImage,
-  imageRepository: constructRef<ecr.IRepository>('ecr.IRepository', ['repositoryArn', 'repositoryUriForDigest']),
+  imageRepository: constructRef<ecr.IRepository>('ecr.IRepository', [
+    'repositoryArn',
+    'repositoryUriForDigest',
+  ]),
   inferenceImageUri: pinnedImage.optional(),
-  instanceType: z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/).optional(),
-  allowedInstanceFamilies: z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1).optional(),
+  instanceType: z
+    .string()
+    .regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/)
+    .optional(),
+  allowedInstanceFamilies: z
+    .array(z.string().regex(/^[a-z0-9-]+$/))
+    .min(1)
+    .optional(),
   instanceCount: z.number().int().min(1).max(100).optional(),
   volumeSizeGb: z.number().int().min(1).max(16384).optional(),
   useSpotInstances: z.boolean().optional(),
@@ -270,20 +296,36 @@ export const spotTrainingPipelineSchema = z.strictObject({
   maxRuntime: duration.optional(),
   maxWait: duration.optional(),
   capacityRetryAttempts: z.number().int().min(1).max(20).optional(),
-  capacityRetryInterval: durationBetween(Duration.seconds(1), Duration.hours(6), { unit: 'seconds' }).optional(),
+  capacityRetryInterval: durationBetween(Duration.seconds(1), Duration.hours(6), {
+    unit: 'seconds',
+  }).optional(),
   hyperparameters: z
-    .record(z.string().regex(/^[A-Za-z0-9_-]{1,61}$/), z.union([z.string().max(2500), z.number(), z.boolean()]))
+    .record(
+      z.string().regex(/^[A-Za-z0-9_-]{1,61}$/),
+      z.union([z.string().max(2500), z.number(), z.boolean()]),
+    )
     .optional(),
   metricDefinitions: z
     .array(z.strictObject({ name: z.string().min(1).max(255), regex: z.string().min(1).max(500) }))
     .max(40)
     .optional(),
-  datasetBucket: constructRef<TieredDatasetBucket>('TieredDatasetBucket', ['datasetPrefix', 'grantReadDatasets']),
+  datasetBucket: constructRef<TieredDatasetBucket>('TieredDatasetBucket', [
+    'datasetPrefix',
+    'grantReadDatasets',
+  ]),
   datasetName: z.string().regex(SEGMENT),
   datasetVersion: z.string().regex(SEGMENT).max(256),
-  inputChannels: z.array(z.string().regex(/^[A-Za-z0-9.\-_]{1,64}$/)).min(1).max(20).optional(),
-  artifactBucket: constructRef<SecureBucket>('SecureBucket', ['grantWritePrefix', 's3UriForPrefix']).optional(),
+  inputChannels: z
+    .array(z.string().regex(/^[A-Za-z0-9.\-_]{1,64}$/))
+    .min(1)
+    .max(20)
+    .optional(),
+  artifactBucket: constructRef<SecureBucket>('SecureBucket', [
+    'grantWritePrefix',
+    's3UriForPrefix',
+  ]).optional(),
   encryptionKey: refs.key.optional(),
+  volumeEncryptionKey: refs.key.optional(),
   vpc: refs.vpc,
   vpcSubnets: z.custom<ec2.SubnetSelection>((v) => typeof v === 'object' && v !== null).optional(),
   securityGroups: z.array(refs.securityGroup).min(1).max(5).optional(),
@@ -296,15 +338,27 @@ export const spotTrainingPipelineSchema = z.strictObject({
   riskRating: z.enum(['High', 'Medium', 'Low', 'Unknown']),
   modelOwner: z.string().min(1).max(1024),
   contentTypes: z.array(z.string().min(1)).min(1).optional(),
-  inferenceInstanceTypes: z.array(z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/)).min(1).optional(),
+  inferenceInstanceTypes: z
+    .array(z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/))
+    .min(1)
+    .optional(),
   evaluation: z
     .strictObject({
       imageUri: pinnedImage,
       imageRepository: constructRef<ecr.IRepository>('ecr.IRepository', ['repositoryArn']).optional(),
       entrypoint: z.array(z.string().min(1)).min(1),
-      instanceType: z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/).optional(),
-      channel: z.string().regex(/^[A-Za-z0-9.\-_]{1,64}$/).optional(),
-      reportFileName: z.string().regex(/^[A-Za-z0-9._-]+\.json$/).optional(),
+      instanceType: z
+        .string()
+        .regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/)
+        .optional(),
+      channel: z
+        .string()
+        .regex(/^[A-Za-z0-9.\-_]{1,64}$/)
+        .optional(),
+      reportFileName: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]+\.json$/)
+        .optional(),
       maxRuntime: durationBetween(Duration.minutes(1), Duration.days(5), { unit: 'seconds' }).optional(),
     })
     .optional(),

@@ -9,6 +9,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { hasNvmeInstanceStorage } from '../../lib/aws-facts/instance-storage';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
@@ -117,8 +118,10 @@ export class SpotTrainingPipeline extends Construct {
   public readonly executionRole: ScopedRole;
   /** Where model artifacts, checkpoints and evaluation reports go. */
   public readonly artifactBucket: SecureBucket;
-  /** The key of volumes and job outputs. */
+  /** The key of job outputs, and of EBS volumes unless {@link volumeEncryptionKey} differs. */
   public readonly encryptionKey: kms.IKey;
+  /** The key of the jobs' EBS volumes (none is used for instance types with local NVMe storage). */
+  public readonly volumeEncryptionKey: kms.IKey;
   /** The jobs' security groups. */
   public readonly securityGroups: ec2.ISecurityGroup[];
   /** Trigger events that could not start the pipeline wait here. */
@@ -141,20 +144,28 @@ export class SpotTrainingPipeline extends Construct {
     const spot = p.useSpotInstances ?? true;
     const checkpoints = p.checkpoints ?? true;
     const maxRuntime = p.maxRuntime ?? DEFAULT_MAX_RUNTIME;
-    const maxWait = spot ? (p.maxWait ?? minDuration(maxRuntime.plus(maxRuntime), MAX_TRAINING_DURATION)) : undefined;
+    const maxWait = spot
+      ? (p.maxWait ?? minDuration(maxRuntime.plus(maxRuntime), MAX_TRAINING_DURATION))
+      : undefined;
     const families = p.allowedInstanceFamilies ?? DEFAULT_TRAINING_INSTANCE_FAMILIES;
     const instanceType = p.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE;
     const evalInstanceType = p.evaluation?.instanceType ?? DEFAULT_EVALUATION_INSTANCE_TYPE;
-    throwIfProblems(this, crossFieldProblems(p, { spot, checkpoints, maxRuntime, families, instanceType, evalInstanceType }));
+    throwIfProblems(
+      this,
+      crossFieldProblems(p, { spot, checkpoints, maxRuntime, families, instanceType, evalInstanceType }),
+    );
 
     this.pipelineName =
-      p.pipelineName ?? Names.uniqueResourceName(this, { maxLength: 80, separator: '-', allowedSpecialCharacters: '-' });
+      p.pipelineName ??
+      Names.uniqueResourceName(this, { maxLength: 80, separator: '-', allowedSpecialCharacters: '-' });
     const stack = Stack.of(this);
     this.pipelineArn = stack.formatArn({
       service: 'sagemaker',
       resource: 'pipeline',
       // SageMaker writes pipeline names into ARNs in lowercase; IAM compares ARNs case-sensitively.
-      resourceName: Token.isUnresolved(this.pipelineName) ? this.pipelineName : this.pipelineName.toLowerCase(),
+      resourceName: Token.isUnresolved(this.pipelineName)
+        ? this.pipelineName
+        : this.pipelineName.toLowerCase(),
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
     this.checkpointPrefix = `checkpoints/${this.pipelineName}/`;
@@ -172,6 +183,11 @@ export class SpotTrainingPipeline extends Construct {
         ],
       });
     this.encryptionKey = p.encryptionKey ?? this.artifactBucket.encryptionKey;
+    this.volumeEncryptionKey = p.volumeEncryptionKey ?? this.encryptionKey;
+    // SageMaker rejects VolumeKmsKeyId for instance types with local NVMe storage, which it
+    // encrypts in hardware; those jobs carry no volume key (crossFieldProblems refuses an explicit one).
+    const volumeKey = (type: string) =>
+      hasNvmeInstanceStorage(type) ? {} : { VolumeKmsKeyId: this.volumeEncryptionKey.keyArn };
 
     this.securityGroups = p.securityGroups ?? [this.defaultSecurityGroup(p.vpc, (p.instanceCount ?? 1) > 1)];
     const subnetIds = p.vpc.selectSubnets(p.vpcSubnets ?? defaultSubnets(p.vpc)).subnetIds;
@@ -187,7 +203,9 @@ export class SpotTrainingPipeline extends Construct {
     });
     const repositories = uniqueRepositories([p.imageRepository, p.evaluation?.imageRepository]);
     // Any version of this one dataset (the version is a run-time parameter), nothing else.
-    const [datasetVersionsPrefix] = splitOnVersion(p.datasetBucket.datasetPrefix(p.datasetName, VERSION_MARKER));
+    const [datasetVersionsPrefix] = splitOnVersion(
+      p.datasetBucket.datasetPrefix(p.datasetName, VERSION_MARKER),
+    );
     p.datasetBucket.grantReadDatasets(this.executionRole, datasetVersionsPrefix);
     this.grantExecutionRole(repositories);
     this.grantPipelineRole(p.modelRegistry, p.evaluation !== undefined);
@@ -196,7 +214,11 @@ export class SpotTrainingPipeline extends Construct {
     const hyperparameters = Object.entries(p.hyperparameters ?? {});
     const parameters: ParameterDefinition[] = [
       { Name: DATASET_VERSION_PARAMETER, Type: 'String', DefaultValue: p.datasetVersion },
-      ...hyperparameters.map(([k, v]): ParameterDefinition => ({ Name: `hp_${k}`, Type: 'String', DefaultValue: String(v) })),
+      ...hyperparameters.map(([k, v]): ParameterDefinition => ({
+        Name: `hp_${k}`,
+        Type: 'String',
+        DefaultValue: String(v),
+      })),
     ];
     const datasetUri = (channel: string): ArgumentValue => {
       const [before, after] = splitOnVersion(p.datasetBucket.datasetPrefix(p.datasetName, VERSION_MARKER));
@@ -205,13 +227,19 @@ export class SpotTrainingPipeline extends Construct {
     };
     const artifactUri = (prefix: string, suffix = ''): ArgumentValue =>
       join([`s3://${this.artifactBucket.bucket.bucketName}/${prefix}`, EXECUTION_ID, `/${suffix}`]);
-    const vpcConfig = { SecurityGroupIds: this.securityGroups.map((sg) => sg.securityGroupId), Subnets: subnetIds };
+    const vpcConfig = {
+      SecurityGroupIds: this.securityGroups.map((sg) => sg.securityGroupId),
+      Subnets: subnetIds,
+    };
     const lineageTags = [
       { Key: 'dataset-name', Value: p.datasetName },
       { Key: 'dataset-version', Value: param(DATASET_VERSION_PARAMETER) },
       { Key: 'pipeline-name', Value: this.pipelineName },
     ];
-    const retries = defaultRetryPolicies(p.capacityRetryAttempts ?? 5, p.capacityRetryInterval ?? Duration.minutes(5));
+    const retries = defaultRetryPolicies(
+      p.capacityRetryAttempts ?? 5,
+      p.capacityRetryInterval ?? Duration.minutes(5),
+    );
 
     const training: StepDefinition = {
       Name: STEP_NAMES.training,
@@ -231,15 +259,22 @@ export class SpotTrainingPipeline extends Construct {
         InputDataConfig: (p.inputChannels ?? ['train', 'validation']).map((channel) => ({
           ChannelName: channel,
           DataSource: {
-            S3DataSource: { S3DataType: 'S3Prefix', S3Uri: datasetUri(channel), S3DataDistributionType: 'FullyReplicated' },
+            S3DataSource: {
+              S3DataType: 'S3Prefix',
+              S3Uri: datasetUri(channel),
+              S3DataDistributionType: 'FullyReplicated',
+            },
           },
         })),
-        OutputDataConfig: { S3OutputPath: artifactUri(this.modelPrefix), KmsKeyId: this.encryptionKey.keyArn },
+        OutputDataConfig: {
+          S3OutputPath: artifactUri(this.modelPrefix),
+          KmsKeyId: this.encryptionKey.keyArn,
+        },
         ResourceConfig: {
           InstanceType: instanceType,
           InstanceCount: p.instanceCount ?? 1,
           VolumeSizeInGB: p.volumeSizeGb ?? 50,
-          VolumeKmsKeyId: this.encryptionKey.keyArn,
+          ...volumeKey(instanceType),
         },
         StoppingCondition: {
           MaxRuntimeInSeconds: maxRuntime.toSeconds(),
@@ -247,7 +282,12 @@ export class SpotTrainingPipeline extends Construct {
         },
         EnableManagedSpotTraining: spot,
         ...(checkpoints
-          ? { CheckpointConfig: { S3Uri: artifactUri(this.checkpointPrefix), LocalPath: CHECKPOINT_LOCAL_PATH } }
+          ? {
+              CheckpointConfig: {
+                S3Uri: artifactUri(this.checkpointPrefix),
+                LocalPath: CHECKPOINT_LOCAL_PATH,
+              },
+            }
           : {}),
         EnableNetworkIsolation: true,
         EnableInterContainerTrafficEncryption: true,
@@ -264,8 +304,10 @@ export class SpotTrainingPipeline extends Construct {
         Name: STEP_NAMES.evaluation,
         Type: 'Processing',
         Description: 'Scores the trained model on a held-out channel',
-        RetryPolicies: retries.filter((r) => r.ExceptionType !== 'SageMaker.CAPACITY_ERROR'),
-        PropertyFiles: [{ PropertyFileName: EVALUATION_PROPERTY_FILE, OutputName: 'evaluation', FilePath: reportFile }],
+        RetryPolicies: retries.filter((r) => !r.ExceptionType.includes('SageMaker.CAPACITY_ERROR')),
+        PropertyFiles: [
+          { PropertyFileName: EVALUATION_PROPERTY_FILE, OutputName: 'evaluation', FilePath: reportFile },
+        ],
         Arguments: {
           AppSpecification: { ImageUri: e.imageUri, ContainerEntrypoint: e.entrypoint },
           RoleArn: this.executionRole.roleArn,
@@ -307,7 +349,7 @@ export class SpotTrainingPipeline extends Construct {
               InstanceType: evalInstanceType,
               InstanceCount: 1,
               VolumeSizeInGB: 30,
-              VolumeKmsKeyId: this.encryptionKey.keyArn,
+              ...volumeKey(evalInstanceType),
             },
           },
           NetworkConfig: {
@@ -326,7 +368,7 @@ export class SpotTrainingPipeline extends Construct {
       Name: STEP_NAMES.register,
       Type: 'RegisterModel',
       Description: 'Registers the model version for review',
-      RetryPolicies: retries.filter((r) => r.ExceptionType.startsWith('Step.')),
+      RetryPolicies: retries.filter((r) => r.ExceptionType.every((t) => t.startsWith('Step.'))),
       Arguments: {
         ModelPackageGroupName: p.modelRegistry.modelPackageGroupName,
         // The published definition schema allows no CustomerMetadataProperties or ModelCard here, so
@@ -337,7 +379,12 @@ export class SpotTrainingPipeline extends Construct {
         ]),
         ModelApprovalStatus: p.modelApprovalStatus ?? 'PendingManualApproval',
         InferenceSpecification: {
-          Containers: [{ Image: p.inferenceImageUri ?? p.trainingImageUri, ModelDataUrl: modelArtifacts(STEP_NAMES.training) }],
+          Containers: [
+            {
+              Image: p.inferenceImageUri ?? p.trainingImageUri,
+              ModelDataUrl: modelArtifacts(STEP_NAMES.training),
+            },
+          ],
           SupportedContentTypes: contentTypes,
           SupportedResponseMIMETypes: contentTypes,
           SupportedRealtimeInferenceInstanceTypes: p.inferenceInstanceTypes ?? ['ml.m5.xlarge'],
@@ -347,7 +394,10 @@ export class SpotTrainingPipeline extends Construct {
           ? {
               ModelMetrics: {
                 ModelQuality: {
-                  Statistics: { ContentType: 'application/json', S3Uri: artifactUri(this.evaluationPrefix, reportFile) },
+                  Statistics: {
+                    ContentType: 'application/json',
+                    S3Uri: artifactUri(this.evaluationPrefix, reportFile),
+                  },
                 },
               },
             }
@@ -362,9 +412,19 @@ export class SpotTrainingPipeline extends Construct {
         : finalMetric(STEP_NAMES.training, g.metric);
       const comparison = g.comparison ?? 'GreaterThanOrEqualTo';
       steps.push(
-        conditionStep(STEP_NAMES.condition, left, comparison, g.threshold, [register], [
-          failStep(STEP_NAMES.fail, `${g.metric} did not satisfy ${comparison} ${g.threshold}; the model was not registered`),
-        ]),
+        conditionStep(
+          STEP_NAMES.condition,
+          left,
+          comparison,
+          g.threshold,
+          [register],
+          [
+            failStep(
+              STEP_NAMES.fail,
+              `${g.metric} did not satisfy ${comparison} ${g.threshold}; the model was not registered`,
+            ),
+          ],
+        ),
       );
     } else {
       steps.push(register);
@@ -379,7 +439,8 @@ export class SpotTrainingPipeline extends Construct {
 
     this.resource = new sagemaker.CfnPipeline(this, 'Resource', {
       pipelineName: this.pipelineName,
-      pipelineDescription: `Spot training of ${p.datasetName} into ${p.modelRegistry.modelPackageGroupName}`.slice(0, 3072),
+      pipelineDescription:
+        `Spot training of ${p.datasetName} into ${p.modelRegistry.modelPackageGroupName}`.slice(0, 3072),
       roleArn: this.role.roleArn,
       pipelineDefinition: { PipelineDefinitionBody: renderDefinition(this.definition) },
       tags: [
@@ -416,7 +477,11 @@ export class SpotTrainingPipeline extends Construct {
 
   /** Lets a principal start executions of this pipeline. */
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: [...START_PIPELINE_ACTIONS], resourceArns: [this.pipelineArn] });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...START_PIPELINE_ACTIONS],
+      resourceArns: [this.pipelineArn],
+    });
   }
 
   /** The role EventBridge rules assume to start the pipeline (created on first use). */
@@ -442,7 +507,11 @@ export class SpotTrainingPipeline extends Construct {
     });
     this.grantStartExecution(role);
     // Scheduler sends undeliverable runs to the dead-letter queue as this role.
-    iam.Grant.addToPrincipal({ grantee: role, actions: ['sqs:SendMessage'], resourceArns: [this.deadLetterQueue.queueArn] });
+    iam.Grant.addToPrincipal({
+      grantee: role,
+      actions: ['sqs:SendMessage'],
+      resourceArns: [this.deadLetterQueue.queueArn],
+    });
     grantDeadLetterKey(this.deadLetterQueue, role);
     const schedule = new scheduler.CfnSchedule(this, 'Schedule', {
       description: `Starts ${this.node.path}`,
@@ -468,17 +537,24 @@ export class SpotTrainingPipeline extends Construct {
       allowAllOutbound: false,
     });
     // The subnets have no route to the internet: 443 reaches the interface endpoints and S3.
-    sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the VPC endpoints and the S3 gateway endpoint');
+    sg.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS to the VPC endpoints and the S3 gateway endpoint',
+    );
     if (distributed) {
       // Distributed training (NCCL, EFA) needs all traffic between the instances of one job;
       // it is encrypted (EnableInterContainerTrafficEncryption) and admitted from this group only.
       sg.addIngressRule(sg, ec2.Port.allTraffic(), 'between the instances of a distributed training job');
       sg.addEgressRule(sg, ec2.Port.allTraffic(), 'between the instances of a distributed training job');
-      const ingress = sg.node.children.find((c) => c.node.id.startsWith('from ') && c.node.id.endsWith('ALL TRAFFIC'));
+      const ingress = sg.node.children.find(
+        (c) => c.node.id.startsWith('from ') && c.node.id.endsWith('ALL TRAFFIC'),
+      );
       if (ingress) {
         for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
           acknowledge(ingress, `${pack}-EC2RestrictedCommonPorts`, {
-            reason: 'distributed training needs all ports between the instances of one job; the only source is this security group itself',
+            reason:
+              'distributed training needs all ports between the instances of one job; the only source is this security group itself',
             ...INHERENT,
           });
         }
@@ -494,6 +570,8 @@ export class SpotTrainingPipeline extends Construct {
     this.artifactBucket.grantReadWritePrefix(role, this.modelPrefix);
     this.artifactBucket.grantReadWritePrefix(role, this.evaluationPrefix);
     grantKey(this.encryptionKey, role, JOB_KEY_ACTIONS);
+    if (this.volumeEncryptionKey !== this.encryptionKey)
+      grantKey(this.volumeEncryptionKey, role, JOB_KEY_ACTIONS);
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'PullImages',
@@ -551,9 +629,18 @@ export class SpotTrainingPipeline extends Construct {
     const role = this.role;
     const stack = Stack.of(this);
     const jobArn = (type: string) =>
-      stack.formatArn({ service: 'sagemaker', resource: type, resourceName: 'pipelines-*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+      stack.formatArn({
+        service: 'sagemaker',
+        resource: type,
+        resourceName: 'pipelines-*',
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      });
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'TrainingJobs', actions: [...TRAINING_JOB_ACTIONS], resources: [jobArn('training-job')] }),
+      new iam.PolicyStatement({
+        sid: 'TrainingJobs',
+        actions: [...TRAINING_JOB_ACTIONS],
+        resources: [jobArn('training-job')],
+      }),
     );
     if (evaluation) {
       role.addToPrincipalPolicy(
@@ -581,10 +668,15 @@ export class SpotTrainingPipeline extends Construct {
         ...INHERENT,
       });
     }
-    acknowledge(role.policy, `AwsSolutions-IAM5[Resource::${flattenedArn(this, registry.modelPackageArnPattern)}]`, {
-      reason: 'model versions are named <group>/<version number> by SageMaker at registration, so only the group is known',
-      ...INHERENT,
-    });
+    acknowledge(
+      role.policy,
+      `AwsSolutions-IAM5[Resource::${flattenedArn(this, registry.modelPackageArnPattern)}]`,
+      {
+        reason:
+          'model versions are named <group>/<version number> by SageMaker at registration, so only the group is known',
+        ...INHERENT,
+      },
+    );
   }
 }
 
@@ -655,11 +747,32 @@ function crossFieldProblems(
   const checkFamily = (field: string, type: string) => {
     const family = instanceFamily(type);
     if (!family || !r.families.includes(family)) {
-      problems.push({ field, problem: 'is not an allowed instance type', got: JSON.stringify(type), expected: allowed });
+      problems.push({
+        field,
+        problem: 'is not an allowed instance type',
+        got: JSON.stringify(type),
+        expected: allowed,
+      });
     }
   };
   checkFamily('instanceType', r.instanceType);
   if (p.evaluation) checkFamily('evaluation.instanceType', r.evalInstanceType);
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html and
+  // API_ProcessingClusterConfig.html: "You can't request a VolumeKmsKeyId when using an instance
+  // type with local storage."
+  if (p.volumeEncryptionKey) {
+    const types: [string, string][] = [['instanceType', r.instanceType]];
+    if (p.evaluation) types.push(['evaluation.instanceType', r.evalInstanceType]);
+    for (const [field, type] of types.filter(([, t]) => hasNvmeInstanceStorage(t))) {
+      problems.push({
+        field: 'volumeEncryptionKey',
+        problem:
+          'is rejected by SageMaker for an instance type with local NVMe storage, whose volumes are encrypted in hardware',
+        got: `a key with ${field} ${JSON.stringify(type)}`,
+        expected: 'no volumeEncryptionKey, or an instance type with EBS volumes only',
+      });
+    }
+  }
   if (r.spot && !r.checkpoints) {
     problems.push({
       field: 'checkpoints',
@@ -676,7 +789,12 @@ function crossFieldProblems(
       expected: 'no maxWait, or useSpotInstances: true',
     });
   }
-  if (p.maxWait && !p.maxWait.isUnresolved() && !r.maxRuntime.isUnresolved() && p.maxWait.toSeconds() < r.maxRuntime.toSeconds()) {
+  if (
+    p.maxWait &&
+    !p.maxWait.isUnresolved() &&
+    !r.maxRuntime.isUnresolved() &&
+    p.maxWait.toSeconds() < r.maxRuntime.toSeconds()
+  ) {
     problems.push({
       field: 'maxWait',
       problem: 'is shorter than maxRuntime',
@@ -691,7 +809,9 @@ function crossFieldProblems(
         field: 'registrationGate.metric',
         problem: 'is not a training metric (without evaluation, the gate reads a metric definition)',
         got: JSON.stringify(p.registrationGate.metric),
-        expected: names.length ? `one of ${names.map((n) => JSON.stringify(n)).join(', ')}` : 'a metricDefinitions entry, or evaluation',
+        expected: names.length
+          ? `one of ${names.map((n) => JSON.stringify(n)).join(', ')}`
+          : 'a metricDefinitions entry, or evaluation',
       });
     }
   }

@@ -1,5 +1,6 @@
 import { CfnResource, Stack, TagManager } from 'aws-cdk-lib';
 import { ACKNOWLEDGMENT_TEMPLATE_KEY, acknowledgmentsOf } from '../../constructs/core/acknowledge';
+import { hasNvmeInstanceStorage } from '../aws-facts/instance-storage';
 import {
   CfnDataQualityJobDefinition,
   CfnModelBiasJobDefinition,
@@ -248,6 +249,8 @@ export interface PipelineStep {
   readonly name: string;
   readonly type: string;
   readonly args: JsonObject;
+  /** The whole step object (for fields beside `Arguments`, e.g. `RetryPolicies`). */
+  readonly step: JsonObject;
 }
 
 const definitionCache = new WeakMap<
@@ -299,7 +302,7 @@ export function pipelineSteps(definition: JsonObject): PipelineStep[] {
       if (!isObject(s)) return;
       const name = typeof s.Name === 'string' && s.Name !== '' ? s.Name : `${prefix}${i}`;
       const args = isObject(s.Arguments) ? s.Arguments : {};
-      out.push({ name, type: String(s.Type), args });
+      out.push({ name, type: String(s.Type), args, step: s });
       if (s.Type === 'Condition') {
         visit(args.IfSteps, `${name}.IfSteps.`);
         visit(args.ElseSteps, `${name}.ElseSteps.`);
@@ -345,6 +348,64 @@ export function argValue(value: unknown, parameters: ReadonlyMap<string, JsonObj
     return parameters.get(value.Get.slice('Parameters.'.length))?.DefaultValue;
   }
   return value;
+}
+
+/**
+ * A pipeline instance type argument as a literal: a string, or a `{Get: "Parameters.X"}` judged by
+ * the parameter's default; `undefined` when absent or unknown (a CloudFormation reference inside
+ * the body, which {@link templateJson} turned into {@link PLACEHOLDER}).
+ */
+export function argInstanceType(
+  value: unknown,
+  parameters: ReadonlyMap<string, JsonObject>,
+): string | undefined {
+  const v = argValue(value, parameters);
+  return typeof v === 'string' && !v.includes(PLACEHOLDER) ? v : undefined;
+}
+
+// ---- Instance storage -------------------------------------------------------------------------
+
+/**
+ * Whether a resolved L1 instance type has local NVMe storage (so SageMaker encrypts its volumes in
+ * hardware and rejects a key for them); `false` when absent; throws for an intrinsic.
+ *
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html#sagemaker-Type-ResourceConfig-VolumeKmsKeyId
+ */
+export function onInstanceStorage(instanceType: unknown, what: string): boolean {
+  const type = literal(instanceType, what);
+  return typeof type === 'string' && hasNvmeInstanceStorage(type);
+}
+
+/** A pipeline job's volume: where its instance type and key sit, for findings `<step>.<keyPath>`. */
+export interface PipelineJobVolume {
+  /** Finding prefix (the step, or `<step>.TrainingJobDefinitions.<i>`). */
+  readonly label: string;
+  /** The argument path of the key, e.g. `ResourceConfig.VolumeKmsKeyId`. */
+  readonly keyPath: string;
+  /** The instance type argument as written. */
+  readonly instanceType: unknown;
+  /** The key argument as written. */
+  readonly volumeKmsKeyId: unknown;
+}
+
+/** The ML storage volumes a pipeline's training, tuning and processing steps ask for. */
+export function pipelineJobVolumes(steps: readonly PipelineStep[]): PipelineJobVolume[] {
+  const out: PipelineJobVolume[] = pipelineTrainingJobs(steps).map(({ label, args }) => ({
+    label,
+    keyPath: 'ResourceConfig.VolumeKmsKeyId',
+    instanceType: arg(args, 'ResourceConfig', 'InstanceType'),
+    volumeKmsKeyId: arg(args, 'ResourceConfig', 'VolumeKmsKeyId'),
+  }));
+  for (const { name, type, args } of steps) {
+    if (type !== 'Processing') continue;
+    out.push({
+      label: name,
+      keyPath: 'ProcessingResources.ClusterConfig.VolumeKmsKeyId',
+      instanceType: arg(args, 'ProcessingResources', 'ClusterConfig', 'InstanceType'),
+      volumeKmsKeyId: arg(args, 'ProcessingResources', 'ClusterConfig', 'VolumeKmsKeyId'),
+    });
+  }
+  return out;
 }
 
 /** A pipeline image argument as a string: literals and `Std:Join` of literals; `Get` parts become {@link PLACEHOLDER}. */
@@ -402,6 +463,8 @@ export interface ProcessingJobSettings {
   readonly networkConfig: unknown;
   /** `...Resources.ClusterConfig.VolumeKmsKeyId`. */
   readonly volumeKmsKeyId: unknown;
+  /** `...Resources.ClusterConfig.InstanceType` (NVMe types take no volume key). */
+  readonly instanceType: unknown;
   /** The output config (`ProcessingOutputConfig` / `*JobOutputConfig` / `MonitoringOutputConfig`), absent for a job without outputs. */
   readonly outputConfig: unknown;
 }
@@ -412,9 +475,11 @@ function jobSettings(
   resources: unknown,
   output: unknown,
 ): ProcessingJobSettings {
+  const res = resolved(node, resources);
   return {
     networkConfig: resolved(node, network),
-    volumeKmsKeyId: field(resolved(node, resources), 'Resources', 'clusterConfig', 'volumeKmsKeyId'),
+    volumeKmsKeyId: field(res, 'Resources', 'clusterConfig', 'volumeKmsKeyId'),
+    instanceType: field(res, 'Resources', 'clusterConfig', 'instanceType'),
     outputConfig: resolved(node, output),
   };
 }
@@ -447,6 +512,7 @@ export function processingJobSettings(node: CfnResource): ProcessingJobSettings 
     return {
       networkConfig: field(def, what, 'networkConfig'),
       volumeKmsKeyId: field(def, what, 'monitoringResources', 'clusterConfig', 'volumeKmsKeyId'),
+      instanceType: field(def, what, 'monitoringResources', 'clusterConfig', 'instanceType'),
       outputConfig: field(def, what, 'monitoringOutputConfig'),
     };
   }

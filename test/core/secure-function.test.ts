@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Template } from 'aws-cdk-lib/assertions';
+import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { acknowledgmentsOf, CONTROLS } from '../../constructs/core/acknowledge';
 import { SecureFunction, SecureFunctionProps } from '../../constructs/core/secure-function';
 import { PropsValidationError } from '../../constructs/core/validate';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
@@ -11,7 +13,13 @@ function setup(props: Partial<SecureFunctionProps> = {}) {
   const stack = testStack();
   const keys = new EncryptionKeys(stack, 'Keys');
   const network = new InferenceNetwork(stack, 'Network', { encryptionKey: keys.logs });
-  const build = () => new SecureFunction(stack, 'Fn', { handler: 'auto-shutdown', vpc: network.vpc, encryptionKey: keys.logs, ...props });
+  const build = () =>
+    new SecureFunction(stack, 'Fn', {
+      handler: 'auto-shutdown',
+      vpc: network.vpc,
+      encryptionKey: keys.logs,
+      ...props,
+    });
   return { stack, build };
 }
 
@@ -33,21 +41,118 @@ describe('SecureFunction', () => {
     expect(findingLines(stack)).toEqual([]);
   });
 
+  // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html#monitoring-cloudwatchlogs-prereqs:
+  // the execution role needs logs:CreateLogStream and logs:PutLogEvents to send logs; without them
+  // the handler runs and nothing is logged.
+  it('lets the role write log streams and events to its own log group, and nowhere else', () => {
+    const { stack, build } = setup();
+    const fn = build();
+    const roleId = stack.getLogicalId(fn.role.node.defaultChild as CfnResource);
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy')).filter(
+      (r) => JSON.stringify(r.Properties.Roles ?? []).includes(`"${roleId}"`),
+    );
+    expect(policies.length).toBeGreaterThan(0);
+    const statements = policies.flatMap(
+      (r) => r.Properties.PolicyDocument.Statement as Record<string, unknown>[],
+    );
+    const logs = statements.filter((st) => [st.Action].flat().some((a) => String(a).startsWith('logs:')));
+    expect(logs).toEqual([
+      {
+        Sid: 'WriteOwnLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: Stack.of(fn).resolve(fn.logGroup.logGroupArn),
+      },
+    ]);
+    // The log group ARN attribute ends in ":*", which covers its log streams (PutLogEvents' resource).
+    expect(Stack.of(fn).resolve(fn.logGroup.logGroupArn)).toEqual({
+      'Fn::GetAtt': [stack.getLogicalId(fn.logGroup.node.defaultChild as CfnResource), 'Arn'],
+    });
+  });
+
+  // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html: a reservation may
+  // not take the account's unreserved concurrency below its minimum (100), so an account whose
+  // concurrency quota is 10 rejects every reservation and the stack fails to deploy.
+  it('reserves no concurrency by default, and acknowledges only the three LambdaConcurrency findings', () => {
+    const { stack, build } = setup();
+    const fn = build();
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      ReservedConcurrentExecutions: Match.absent(),
+    });
+    const ids = acknowledgmentsOf(fn.function.node.defaultChild!).map((a) => a.id);
+    expect(ids.filter((id) => id.includes('Concurrency'))).toEqual([...CONTROLS.lambdaConcurrency]);
+    expect(CONTROLS.lambdaConcurrency).toEqual([
+      'HIPAA.Security-LambdaConcurrency',
+      'NIST.800.53.R5-LambdaConcurrency',
+      'PCI.DSS.321-LambdaConcurrency',
+    ]);
+  });
+
+  it('reserves concurrency only when asked, and then records no concurrency acknowledgment', () => {
+    const { stack, build } = setup({ reservedConcurrentExecutions: 5 });
+    const fn = build();
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 5,
+    });
+    expect(
+      acknowledgmentsOf(fn.function.node.defaultChild!)
+        .map((a) => a.id)
+        .filter((id) => id.includes('Concurrency')),
+    ).toEqual([]);
+    expect(findingLines(stack)).toEqual([]);
+  });
+
+  // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-errors:
+  // MaximumRetryAttempts 0-2 and MaximumEventAgeInSeconds 60-21600 bound how often and how late an
+  // asynchronous event runs.
+  it('retries asynchronous events twice within six hours by default, and as configured', () => {
+    const def = setup();
+    def.build();
+    Template.fromStack(def.stack).hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+    });
+    const once = setup({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
+    once.build();
+    Template.fromStack(once.stack).hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+    });
+  });
+
+  it('refuses retry and event-age values Lambda does not accept', () => {
+    expect(errorOf({ retryAttempts: 3 }).problems.map((p) => p.field)).toEqual(['retryAttempts']);
+    expect(errorOf({ maxEventAge: Duration.seconds(30) }).problems.map((p) => p.field)).toEqual([
+      'maxEventAge',
+    ]);
+  });
+
   it('refuses a handler without a prebuilt bundle as a props error on handler', () => {
     const e = errorOf({ handler: 'no-such-bundle' });
-    expect(e.message).toMatch(/^Test\/Fn: handler: has no prebuilt bundle \(got "no-such-bundle"; expected a bundle at assets\/handlers\/no-such-bundle\/index\.js/);
+    expect(e.message).toMatch(
+      /^Test\/Fn: handler: has no prebuilt bundle \(got "no-such-bundle"; expected a bundle at assets\/handlers\/no-such-bundle\/index\.js/,
+    );
   });
 
   it('accepts isolated subnets in a zone of the VPC', () => {
-    const { stack, build } = setup({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: ['dummy1a'] } });
+    const { stack, build } = setup({
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: ['dummy1a'] },
+    });
     build();
-    const [, fn] = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('Fn'))!;
+    const [, fn] = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function')).find(
+      ([id]) => id.startsWith('Fn'),
+    )!;
     expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(1);
   });
 
   it.each([
     ['public subnets', { subnetType: ec2.SubnetType.PUBLIC }, 'vpcSubnets.subnetType'],
-    ['subnets the isolated VPC does not have', { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, 'vpcSubnets'],
+    [
+      'subnets the isolated VPC does not have',
+      { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      'vpcSubnets',
+    ],
     ['a zone outside the VPC', { availabilityZones: ['nowhere-1a'] }, 'vpcSubnets'],
     ['a subnet group by name (not offered)', { subnetGroupName: 'missing' }, 'vpcSubnets.subnetGroupName'],
   ])('refuses a subnet selection of %s', (_name, vpcSubnets, field) => {

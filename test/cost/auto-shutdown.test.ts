@@ -64,12 +64,14 @@ describe('AutoShutdown defaults', () => {
     });
   });
 
-  it('the function: the prebuilt bundle, Node.js 22 on arm64, reserved concurrency 1, in the VPC', () => {
+  it('the function: the prebuilt bundle, Node.js 22 on arm64, no reserved concurrency, in the VPC', () => {
     setup().template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
-      ReservedConcurrentExecutions: 1,
+      // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html: a reservation
+      // may not take unreserved concurrency below 100, so low-quota accounts reject any.
+      ReservedConcurrentExecutions: Match.absent(),
       VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
       Environment: { Variables: Match.objectLike({ AUTO_SHUTDOWN_DRY_RUN: 'true' }) },
     });
@@ -85,6 +87,27 @@ describe('AutoShutdown defaults', () => {
     });
   });
 
+  // One sweep at a time without reserved concurrency. A run starts at most (Scheduler's event age
+  // + Lambda's event age) after its scheduled time and ends within the function timeout, so it has
+  // ended before the next sweep is due when timeout + both ages <= the sweep period. Lambda does
+  // not retry a failed run (the next one takes over), and stale events are dropped to the DLQ.
+  // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html (MaximumRetryAttempts
+  // 0-2, MaximumEventAgeInSeconds 60-21600) and
+  // https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html (MaximumEventAgeInSeconds >= 60).
+  it.each([5, 15, 30, 24 * 60])('runs sweeps one at a time with a %d-minute period: timeout + event ages fit in the period', (minutes) => {
+    const { template } = setup({ sweepInterval: Duration.minutes(minutes) });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }));
+    const sweep = Object.values(template.findResources('AWS::Scheduler::Schedule')).find(
+      (r) => r.Properties.Target.Input === '{"mode":"idle-sweep"}',
+    )!;
+    expect(sweep.Properties.ScheduleExpression).toBe(`rate(${minutes} minutes)`);
+    const schedulerAge = sweep.Properties.Target.RetryPolicy.MaximumEventAgeInSeconds as number;
+    expect(schedulerAge).toBe(60);
+    expect(fn.Properties.Timeout + schedulerAge + 60).toBeLessThanOrEqual(minutes * 60);
+    expect(fn.Properties.Timeout).toBe(Math.min(600, minutes * 60 - 120));
+  });
+
   it('an idle sweep every 30 minutes and off-hours at 20:00 on weekdays, London time, with retries and a DLQ', () => {
     const { template, stack, auto } = setup();
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -94,7 +117,7 @@ describe('AutoShutdown defaults', () => {
         Arn: stack.resolve(auto.function.function.functionArn),
         Input: '{"mode":"idle-sweep"}',
         DeadLetterConfig: { Arn: stack.resolve(auto.scheduleDeadLetterQueue.queueArn) },
-        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 1800 },
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 60 },
       }),
     });
     template.hasResourceProperties('AWS::Scheduler::Schedule', {

@@ -51,15 +51,22 @@ export const PIPELINE_SCHEMA = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as 
 };
 
 /**
- * The schema the fixtures validate against: the shared one plus exactly one property. The shared
- * schema's RegisterModel `Arguments` has `additionalProperties: false` and no `ModelApprovalStatus`,
- * although the SageMaker Python SDK writes it there (it is a CreateModelPackage argument) and the
- * register-model rule is about it; a test pins that the stock schema still lacks it.
+ * The schema the fixtures validate against: the shared one with exactly two changes.
+ * 1. The shared schema's RegisterModel `Arguments` has `additionalProperties: false` and no
+ *    `ModelApprovalStatus`, although the SageMaker Python SDK writes it there (it is a
+ *    CreateModelPackage argument) and the register-model rule is about it; a test pins that the
+ *    stock schema still lacks it.
+ * 2. `RetryPolicy.ExceptionType` is a list of strings, not one string: the retry policy JSON
+ *    schema is `"ExceptionType": [String]`
+ *    (https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-retry-policy.html).
  */
 const schema = structuredClone(PIPELINE_SCHEMA);
 schema.definitions.RegisterModelStep.properties.Arguments.properties.ModelApprovalStatus = {
   $ref: '#/definitions/StringArgumentValue',
 };
+const retry = (schema.definitions.RetryPolicy as unknown as { properties: Record<string, unknown> })
+  .properties;
+retry.ExceptionType = { type: 'array', minItems: 1, items: retry.ExceptionType };
 
 /**
  * Ajv for the draft the schema declares. It declares `http://json-schema.org/schema#` (the

@@ -14,7 +14,8 @@ import { PLACEHOLDER, templateJson } from '../../lib/policy/rule-helpers';
  * default) with the `$schema` key removed.
  *
  * The schema predates four parts of the definition language that SageMaker documents and that
- * the generated definitions need, so {@link repairedSchema} adds exactly these four, nothing else:
+ * the generated definitions need, and gets one shape wrong, so {@link repairedSchema} makes
+ * exactly these five changes, nothing else:
  * 1. `Std:Join`: the schema defines `JoinFunction` but references it nowhere, and its body is
  *    malformed (`Values` sits beside `required` instead of under `properties`, with
  *    `additionalProperties: false`, so no join could ever match). It is rewritten as
@@ -25,13 +26,26 @@ import { PLACEHOLDER, templateJson } from '../../lib/policy/rule-helpers';
  * 3. `PropertyFiles` on a Processing step (`PropertyFileName`, `OutputName`, `FilePath`).
  * 4. `ModelApprovalStatus` in RegisterModel arguments (a CreateModelPackage field the schema
  *    omits; it is the review gate, and MLOps-SageMakerPipelineRegisterModelApproval requires it).
+ * 5. `RetryPolicies[].ExceptionType`: the schema types it as one string, but SageMaker's retry
+ *    policy JSON schema is `"ExceptionType": [String]`, an array of exception type strings
+ *    (pipelines-retry-policy.html, and the example on pipelines-configuring-retry-policy.html).
+ *    It becomes a non-empty array of the same enum, so a string is now rejected.
  * Every other constraint (`additionalProperties: false` on steps and arguments, enums such as
  * the retry exception types) is kept. `unrepairedErrors` proves the original schema objects to
- * nothing but these four.
+ * nothing but these five.
  *
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-properties.html
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-retry-policy.html
  */
-export const SCHEMA_PATH = join(__dirname, '..', '..', '..', 'shared', 'schemas', 'sagemaker-pipeline-definition.schema.json');
+export const SCHEMA_PATH = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'shared',
+  'schemas',
+  'sagemaker-pipeline-definition.schema.json',
+);
 
 type Json = Record<string, unknown>;
 
@@ -41,7 +55,7 @@ function load(): Json {
   return schema;
 }
 
-/** The schema with the three repairs described above. */
+/** The schema with the five repairs described above. */
 export function repairedSchema(): Json {
   const schema = load();
   const defs = schema.definitions as Record<string, Json>;
@@ -73,21 +87,31 @@ export function repairedSchema(): Json {
     additionalProperties: false,
   };
   (defs.StringArgumentValue.oneOf as Json[]).push({ $ref: '#/definitions/JoinFunction' });
-  const binary = (defs.BinaryCondition.properties as Record<string, Json>);
-  for (const side of ['LeftValue', 'RightValue']) (binary[side].anyOf as Json[]).push({ $ref: '#/definitions/JsonGetFunction' });
+  const binary = defs.BinaryCondition.properties as Record<string, Json>;
+  for (const side of ['LeftValue', 'RightValue'])
+    (binary[side].anyOf as Json[]).push({ $ref: '#/definitions/JsonGetFunction' });
   (defs.ProcessingStep.properties as Record<string, Json>).PropertyFiles = {
     type: 'array',
     items: {
       type: 'object',
-      properties: { PropertyFileName: { type: 'string' }, OutputName: { type: 'string' }, FilePath: { type: 'string' } },
+      properties: {
+        PropertyFileName: { type: 'string' },
+        OutputName: { type: 'string' },
+        FilePath: { type: 'string' },
+      },
       required: ['PropertyFileName', 'OutputName', 'FilePath'],
       additionalProperties: false,
     },
   };
   const register = (defs.RegisterModelStep.properties as Record<string, Json>).Arguments;
   (register.properties as Record<string, Json>).ModelApprovalStatus = {
-    oneOf: [{ type: 'string', enum: ['PendingManualApproval', 'Approved', 'Rejected'] }, { $ref: '#/definitions/GetFunction' }],
+    oneOf: [
+      { type: 'string', enum: ['PendingManualApproval', 'Approved', 'Rejected'] },
+      { $ref: '#/definitions/GetFunction' },
+    ],
   };
+  const retry = defs.RetryPolicy.properties as Record<string, Json>;
+  retry.ExceptionType = { type: 'array', minItems: 1, items: retry.ExceptionType };
   return schema;
 }
 

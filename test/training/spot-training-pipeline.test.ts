@@ -20,27 +20,39 @@ function trainArgs(pipeline: SpotTrainingPipeline): Json {
 function policyStatements(stack: Stack, pathFragment: string): Json[] {
   const t = Template.fromStack(stack).toJSON() as Json;
   return Object.entries(t.Resources as Json)
-    .filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && String(r.Properties.Description).includes(pathFragment))
+    .filter(
+      ([, r]) =>
+        r.Type === 'AWS::IAM::ManagedPolicy' && String(r.Properties.Description).includes(pathFragment),
+    )
     .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Json[]);
 }
 const gated = {
-  evaluation: { imageUri: `111111111111.dkr.ecr.eu-west-1.amazonaws.com/eval@${EVAL_DIGEST}`, entrypoint: ['python3', '/opt/program/evaluate.py'] },
+  evaluation: {
+    imageUri: `111111111111.dkr.ecr.eu-west-1.amazonaws.com/eval@${EVAL_DIGEST}`,
+    entrypoint: ['python3', '/opt/program/evaluate.py'],
+  },
   registrationGate: { metric: 'metrics.auc.value', threshold: 0.8 },
 };
 
 /**
- * Removes the four constructs the published schema predates (see pipeline-schema.ts), turning
- * joins and JSON reads into plain strings.
+ * Undoes the five repairs of the published schema (see pipeline-schema.ts): turns joins and JSON
+ * reads into plain strings, drops the fields it lacks, and writes each one-element
+ * `ExceptionType` list as the single string the published schema expects.
  */
 function withoutRepairs(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutRepairs);
   if (typeof node !== 'object' || node === null) return node;
   const o = node as Json;
-  if (o['Std:Join']) return (o['Std:Join'].Values as unknown[]).map((v) => (typeof v === 'string' ? v : PLACEHOLDER)).join('');
+  if (o['Std:Join'])
+    return (o['Std:Join'].Values as unknown[]).map((v) => (typeof v === 'string' ? v : PLACEHOLDER)).join('');
   if (o['Std:JsonGet']) return { Get: 'Steps.Evaluate.PropertyFiles' };
   const out: Json = {};
   for (const [k, v] of Object.entries(o)) {
     if (k === 'PropertyFiles' || k === 'ModelApprovalStatus') continue;
+    if (k === 'ExceptionType' && Array.isArray(v) && v.length === 1) {
+      out[k] = v[0];
+      continue;
+    }
     out[k] = withoutRepairs(v);
   }
   return out;
@@ -58,7 +70,12 @@ describe('SpotTrainingPipeline definition', () => {
       {
         hyperparameters: { epochs: 10, learning_rate: 0.1, early_stop: true },
         metricDefinitions: [{ name: 'validation:auc', regex: 'auc=([0-9.]+)' }],
-        evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST), instanceType: 'ml.c6i.2xlarge', channel: 'holdout' },
+        evaluation: {
+          ...gated.evaluation,
+          imageUri: f.images.imageUri(EVAL_DIGEST),
+          instanceType: 'ml.c6i.2xlarge',
+          channel: 'holdout',
+        },
         registrationGate: { ...gated.registrationGate, comparison: 'GreaterThan' },
         instanceCount: 2,
         schedule: 'rate(7 days)',
@@ -78,7 +95,9 @@ describe('SpotTrainingPipeline definition', () => {
     const definition = synthesizedDefinition(pipeline.resource);
     expect(schemaErrors(definition)).toEqual([]);
     const condition = (definition.Steps as Json[])[1];
-    expect(condition.Arguments.Conditions[0].LeftValue).toEqual({ Get: "Steps.Train.FinalMetricDataList['validation:auc'].Value" });
+    expect(condition.Arguments.Conditions[0].LeftValue).toEqual({
+      Get: "Steps.Train.FinalMetricDataList['validation:auc'].Value",
+    });
   });
 
   it('validates without spot instances and checkpoints', () => {
@@ -86,12 +105,39 @@ describe('SpotTrainingPipeline definition', () => {
     expect(schemaErrors(synthesizedDefinition(pipeline.resource))).toEqual([]);
   });
 
-  it('differs from the published schema only by the four documented repairs', () => {
+  it('differs from the published schema only by the five documented repairs', () => {
     const f = trainingFixture();
-    const { pipeline } = pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } }, f);
+    const { pipeline } = pipelineWith(
+      { ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } },
+      f,
+    );
     const definition = synthesizedDefinition(pipeline.resource);
     expect(unrepairedErrors(definition)).not.toEqual([]);
     expect(unrepairedErrors(withoutRepairs(definition))).toEqual([]);
+  });
+
+  // https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-retry-policy.html: the retry policy
+  // JSON schema is `"ExceptionType": [String]`; a plain string is not a list of exception types.
+  it('writes every RetryPolicies[].ExceptionType as an array of strings, and the schema rejects a string', () => {
+    const f = trainingFixture();
+    const { pipeline } = pipelineWith(
+      { ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } },
+      f,
+    );
+    const definition = synthesizedDefinition(pipeline.resource);
+    const all = (definition.Steps as Json[]).flatMap((s) => [s, ...(s.Arguments?.IfSteps ?? [])]);
+    const policies = all.flatMap((s) => (s.RetryPolicies ?? []) as Json[]);
+    expect(policies.length).toBeGreaterThan(0);
+    for (const policy of policies) {
+      expect(Array.isArray(policy.ExceptionType)).toBe(true);
+      expect(policy.ExceptionType.length).toBeGreaterThan(0);
+      for (const type of policy.ExceptionType) expect(typeof type).toBe('string');
+    }
+    const withString = structuredClone(definition);
+    (withString.Steps as Json[])[0].RetryPolicies[0].ExceptionType = 'SageMaker.CAPACITY_ERROR';
+    expect(schemaErrors(withString).map((e) => e.instancePath)).toContain(
+      '/Steps/0/RetryPolicies/0/ExceptionType',
+    );
   });
 
   it('renders as an Fn::Join whose literal parts and placeholders are JSON', () => {
@@ -123,12 +169,64 @@ describe('SpotTrainingPipeline secure defaults', () => {
     expect(String(values[0])).toMatch(/^s3:\/\/.+\/checkpoints\/Test-Pipeline-[A-Za-z0-9]+\/$/);
   });
 
-  it('encrypts volumes and outputs with the key, isolates the network, encrypts inter-container traffic', () => {
-    const args = trainArgs(pipelineWith().pipeline);
+  it('encrypts EBS volumes and outputs with the key, isolates the network, encrypts inter-container traffic', () => {
+    const args = trainArgs(pipelineWith({ instanceType: 'ml.m5.xlarge' }).pipeline);
     expect(args.ResourceConfig.VolumeKmsKeyId).toBe(PLACEHOLDER);
     expect(args.OutputDataConfig.KmsKeyId).toBe(PLACEHOLDER);
     expect(args.EnableNetworkIsolation).toBe(true);
     expect(args.EnableInterContainerTrafficEncryption).toBe(true);
+  });
+
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html#sagemaker-Type-ResourceConfig-VolumeKmsKeyId
+  // and https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProcessingClusterConfig.html:
+  // local storage volumes are encrypted by a hardware module, and "you can't request a
+  // VolumeKmsKeyId when using an instance type with local storage".
+  it('sends no VolumeKmsKeyId for NVMe instance types (the default ml.g5.xlarge), and keeps the output key', () => {
+    const f = trainingFixture();
+    const { pipeline } = pipelineWith(
+      {
+        ...gated,
+        evaluation: {
+          ...gated.evaluation,
+          imageUri: f.images.imageUri(EVAL_DIGEST),
+          instanceType: 'ml.g4dn.xlarge',
+        },
+      },
+      f,
+    );
+    const [train, evaluation] = steps(pipeline);
+    expect(train.Arguments.ResourceConfig.InstanceType).toBe('ml.g5.xlarge');
+    expect(train.Arguments.ResourceConfig).not.toHaveProperty('VolumeKmsKeyId');
+    expect(train.Arguments.OutputDataConfig.KmsKeyId).toBe(PLACEHOLDER);
+    expect(evaluation.Arguments.ProcessingResources.ClusterConfig).not.toHaveProperty('VolumeKmsKeyId');
+    expect(evaluation.Arguments.ProcessingOutputConfig.KmsKeyId).toBe(PLACEHOLDER);
+  });
+
+  it('encrypts the evaluation volume when its type is EBS-only, whatever the training type', () => {
+    const f = trainingFixture();
+    const { pipeline } = pipelineWith(
+      { ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } },
+      f,
+    );
+    const [train, evaluation] = steps(pipeline);
+    expect(train.Arguments.ResourceConfig).not.toHaveProperty('VolumeKmsKeyId');
+    expect(evaluation.Arguments.ProcessingResources.ClusterConfig.VolumeKmsKeyId).toBe(PLACEHOLDER);
+  });
+
+  it('uses volumeEncryptionKey for EBS volumes when given, and grants the execution role on it', () => {
+    const f = trainingFixture();
+    const { pipeline } = pipelineWith({ instanceType: 'ml.m5.xlarge', volumeEncryptionKey: f.keys.logs }, f);
+    const resolved = Stack.of(pipeline).resolve(
+      pipeline.definition.Steps[0].Arguments.ResourceConfig,
+    ) as Json;
+    expect(resolved.VolumeKmsKeyId).toEqual(Stack.of(pipeline).resolve(f.keys.logs.keyArn));
+    const keyStatements = policyStatements(f.stack, 'Test/Pipeline/ExecutionRole').filter((s) =>
+      [s.Action].flat().includes('kms:CreateGrant'),
+    );
+    expect(keyStatements.map((s) => JSON.stringify(s.Resource))).toContainEqual(
+      JSON.stringify(Stack.of(pipeline).resolve(f.keys.logs.keyArn)),
+    );
+    expect(findingLines(f.stack)).toEqual([]);
   });
 
   it('runs in the VPC isolated subnets with a security group', () => {
@@ -152,18 +250,27 @@ describe('SpotTrainingPipeline secure defaults', () => {
   it('pins the image, uses the default instance type and volume', () => {
     const args = trainArgs(pipelineWith().pipeline);
     expect(args.AlgorithmSpecification.TrainingImage).toMatch(new RegExp(`@${DIGEST}$`));
-    expect(args.ResourceConfig).toMatchObject({ InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 50 });
+    expect(args.ResourceConfig).toMatchObject({
+      InstanceType: 'ml.g5.xlarge',
+      InstanceCount: 1,
+      VolumeSizeInGB: 50,
+    });
   });
 
   it('retries capacity, resource-limit, throttling and service errors with backoff', () => {
     const retries = steps(pipelineWith().pipeline)[0].RetryPolicies as Json[];
     expect(retries.map((r) => r.ExceptionType)).toEqual([
-      'SageMaker.CAPACITY_ERROR',
-      'SageMaker.RESOURCE_LIMIT',
-      'Step.THROTTLING',
-      'Step.SERVICE_FAULT',
+      ['SageMaker.CAPACITY_ERROR'],
+      ['SageMaker.RESOURCE_LIMIT'],
+      ['Step.THROTTLING'],
+      ['Step.SERVICE_FAULT'],
     ]);
-    expect(retries[0]).toEqual({ ExceptionType: 'SageMaker.CAPACITY_ERROR', IntervalSeconds: 300, BackoffRate: 2, MaxAttempts: 5 });
+    expect(retries[0]).toEqual({
+      ExceptionType: ['SageMaker.CAPACITY_ERROR'],
+      IntervalSeconds: 300,
+      BackoffRate: 2,
+      MaxAttempts: 5,
+    });
   });
 
   it('declares hyperparameters and the dataset version as pipeline parameters', () => {
@@ -191,7 +298,9 @@ describe('SpotTrainingPipeline secure defaults', () => {
     expect(register.Arguments.ModelApprovalStatus).toBe('PendingManualApproval');
     expect(register.Arguments.ModelPackageGroupName).toBe('churn');
     const description = register.Arguments.ModelPackageDescription['Std:Join'].Values as unknown[];
-    expect(description[0]).toMatch(/^intended use: Ranks customers .*; risk rating: Medium; owner: retention-ml-team; dataset: churn v$/);
+    expect(description[0]).toMatch(
+      /^intended use: Ranks customers .*; risk rating: Medium; owner: retention-ml-team; dataset: churn v$/,
+    );
     expect(register.Arguments.InferenceSpecification.Containers[0].ModelDataUrl).toEqual({
       Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts',
     });
@@ -199,14 +308,27 @@ describe('SpotTrainingPipeline secure defaults', () => {
 
   it('gates registration on the evaluation report metric, else fails the execution', () => {
     const f = trainingFixture();
-    const { pipeline } = pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } }, f);
+    const { pipeline } = pipelineWith(
+      { ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } },
+      f,
+    );
     const [, evaluation, condition] = steps(pipeline);
-    expect(evaluation.PropertyFiles).toEqual([{ PropertyFileName: 'EvaluationReport', OutputName: 'evaluation', FilePath: 'evaluation.json' }]);
-    expect(evaluation.Arguments.NetworkConfig).toMatchObject({ EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true });
+    expect(evaluation.PropertyFiles).toEqual([
+      { PropertyFileName: 'EvaluationReport', OutputName: 'evaluation', FilePath: 'evaluation.json' },
+    ]);
+    expect(evaluation.Arguments.NetworkConfig).toMatchObject({
+      EnableNetworkIsolation: true,
+      EnableInterContainerTrafficEncryption: true,
+    });
     expect(condition.Arguments.Conditions).toEqual([
       {
         Type: 'GreaterThanOrEqualTo',
-        LeftValue: { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.Evaluate.PropertyFiles.EvaluationReport' }, Path: 'metrics.auc.value' } },
+        LeftValue: {
+          'Std:JsonGet': {
+            PropertyFile: { Get: 'Steps.Evaluate.PropertyFiles.EvaluationReport' },
+            Path: 'metrics.auc.value',
+          },
+        },
         RightValue: 0.8,
       },
     ]);
@@ -225,7 +347,8 @@ describe('SpotTrainingPipeline secure defaults', () => {
   });
 
   it('allows the current G and P families and CPU families by default', () => {
-    for (const family of ['g5', 'g6', 'p4d', 'p5', 'm5', 'm7i', 'c6i']) expect(DEFAULT_TRAINING_INSTANCE_FAMILIES).toContain(family);
+    for (const family of ['g5', 'g6', 'p4d', 'p5', 'm5', 'm7i', 'c6i'])
+      expect(DEFAULT_TRAINING_INSTANCE_FAMILIES).toContain(family);
     expect(DEFAULT_TRAINING_INSTANCE_FAMILIES).not.toContain('p2');
   });
 });
@@ -233,12 +356,16 @@ describe('SpotTrainingPipeline secure defaults', () => {
 describe('SpotTrainingPipeline validation', () => {
   it('rejects a tag-only image', () => {
     const f = trainingFixture();
-    const e = errorOf(() => pipelineWith({ trainingImageUri: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/train:latest' }, f));
+    const e = errorOf(() =>
+      pipelineWith({ trainingImageUri: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/train:latest' }, f),
+    );
     expect(e.message).toMatch(/^Test\/Pipeline: trainingImageUri: is not pinned by digest/);
   });
 
   it('rejects a tag-only evaluation image', () => {
-    const e = errorOf(() => pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: 'repo/eval:v1' } }));
+    const e = errorOf(() =>
+      pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: 'repo/eval:v1' } }),
+    );
     expect(e.message).toContain('Test/Pipeline: evaluation.imageUri: is not pinned by digest');
   });
 
@@ -256,14 +383,22 @@ describe('SpotTrainingPipeline validation', () => {
 
   it('rejects an instance type outside the allowlist', () => {
     const e = errorOf(() => pipelineWith({ instanceType: 'ml.p2.xlarge' }));
-    expect(e.message).toMatch(/^Test\/Pipeline: instanceType: is not an allowed instance type \(got "ml\.p2\.xlarge"; expected an instance family in g4dn/);
+    expect(e.message).toMatch(
+      /^Test\/Pipeline: instanceType: is not an allowed instance type \(got "ml\.p2\.xlarge"; expected an instance family in g4dn/,
+    );
   });
 
   it('honours a configured allowlist, for evaluation too', () => {
     const e = errorOf(() =>
-      pipelineWith({ allowedInstanceFamilies: ['g5'], ...gated, evaluation: { ...gated.evaluation, imageUri: `r@${EVAL_DIGEST}` } }),
+      pipelineWith({
+        allowedInstanceFamilies: ['g5'],
+        ...gated,
+        evaluation: { ...gated.evaluation, imageUri: `r@${EVAL_DIGEST}` },
+      }),
     );
-    expect(e.message).toContain('Test/Pipeline: evaluation.instanceType: is not an allowed instance type (got "ml.m5.xlarge"; expected an instance family in g5)');
+    expect(e.message).toContain(
+      'Test/Pipeline: evaluation.instanceType: is not an allowed instance type (got "ml.m5.xlarge"; expected an instance family in g5)',
+    );
   });
 
   it('rejects spot without checkpoints, whether spot is defaulted or forced on', () => {
@@ -278,14 +413,49 @@ describe('SpotTrainingPipeline validation', () => {
     expect(e.message).toContain('Test/Pipeline: registrationGate.metric: is not a training metric');
   });
 
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html: SageMaker
+  // rejects VolumeKmsKeyId for an instance type with local (NVMe) storage.
+  it('rejects a volume key with an NVMe training instance type', () => {
+    const f = trainingFixture();
+    const e = errorOf(() =>
+      pipelineWith({ instanceType: 'ml.p4d.24xlarge', volumeEncryptionKey: f.keys.models }, f),
+    );
+    expect(e.problems.map((p) => p.field)).toEqual(['volumeEncryptionKey']);
+    expect(e.message).toBe(
+      'Test/Pipeline: volumeEncryptionKey: is rejected by SageMaker for an instance type with local NVMe storage, whose volumes are encrypted in hardware (got a key with instanceType "ml.p4d.24xlarge"; expected no volumeEncryptionKey, or an instance type with EBS volumes only)',
+    );
+  });
+
+  it('rejects a volume key with an NVMe evaluation instance type', () => {
+    const f = trainingFixture();
+    const e = errorOf(() =>
+      pipelineWith(
+        {
+          instanceType: 'ml.m5.xlarge',
+          volumeEncryptionKey: f.keys.models,
+          ...gated,
+          evaluation: { ...gated.evaluation, imageUri: `r@${EVAL_DIGEST}`, instanceType: 'ml.g4dn.xlarge' },
+        },
+        f,
+      ),
+    );
+    expect(e.problems.map((p) => [p.field, p.got])).toEqual([
+      ['volumeEncryptionKey', 'a key with evaluation.instanceType "ml.g4dn.xlarge"'],
+    ]);
+  });
+
   it('reports every problem at once', () => {
-    const e = errorOf(() => pipelineWith({ instanceType: 'ml.t3.medium', checkpoints: false, maxWait: Duration.hours(1) }));
+    const e = errorOf(() =>
+      pipelineWith({ instanceType: 'ml.t3.medium', checkpoints: false, maxWait: Duration.hours(1) }),
+    );
     expect(e.problems.map((p) => p.field)).toEqual(['instanceType', 'checkpoints', 'maxWait']);
   });
 
   it('rejects unknown props and a missing registry, before creating children', () => {
     const f = trainingFixture();
-    const props = { ...minimalProps(f), modelRegistry: undefined, bogus: 1 } as unknown as ReturnType<typeof minimalProps>;
+    const props = { ...minimalProps(f), modelRegistry: undefined, bogus: 1 } as unknown as ReturnType<
+      typeof minimalProps
+    >;
     const e = errorOf(() => new SpotTrainingPipeline(f.stack, 'Bad', props));
     expect(e.problems.map((p) => p.field).sort()).toEqual(['bogus', 'modelRegistry']);
     expect(f.stack.node.tryFindChild('Bad')?.node.children.length ?? 0).toBe(0);
@@ -294,7 +464,11 @@ describe('SpotTrainingPipeline validation', () => {
 
 describe('SpotTrainingPipeline roles', () => {
   it('uses no wildcard actions', () => {
-    const { f } = pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: `r@${EVAL_DIGEST}` }, schedule: 'rate(1 day)' });
+    const { f } = pipelineWith({
+      ...gated,
+      evaluation: { ...gated.evaluation, imageUri: `r@${EVAL_DIGEST}` },
+      schedule: 'rate(1 day)',
+    });
     const t = Template.fromStack(f.stack).toJSON() as Json;
     const actions = Object.values(t.Resources as Json)
       .filter((r: Json) => r.Type === 'AWS::IAM::ManagedPolicy')
@@ -321,7 +495,9 @@ describe('SpotTrainingPipeline roles', () => {
   it('pulls only from the one repository', () => {
     const { f } = pipelineWith();
     const pull = policyStatements(f.stack, 'Test/Pipeline/ExecutionRole').find((s) => s.Sid === 'PullImages');
-    expect(pull?.Resource).toEqual({ 'Fn::GetAtt': [f.stack.getLogicalId(f.images.repository.node.defaultChild as CfnResource), 'Arn'] });
+    expect(pull?.Resource).toEqual({
+      'Fn::GetAtt': [f.stack.getLogicalId(f.images.repository.node.defaultChild as CfnResource), 'Arn'],
+    });
   });
 
   it('grants the dataset prefix read and the artifact prefixes write in bucket policies', () => {
@@ -342,7 +518,12 @@ describe('SpotTrainingPipeline roles', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
-            Resource: { 'Fn::Join': ['', [Match.anyValue(), Match.stringLikeRegexp('^/checkpoints/Test-Pipeline-.*/\\*$')]] },
+            Resource: {
+              'Fn::Join': [
+                '',
+                [Match.anyValue(), Match.stringLikeRegexp('^/checkpoints/Test-Pipeline-.*/\\*$')],
+              ],
+            },
           }),
         ]),
       },
@@ -364,24 +545,41 @@ describe('SpotTrainingPipeline triggers', () => {
         DeadLetterConfig: { Arn: Match.anyValue() },
       },
     });
-    const start = policyStatements(f.stack, 'Test/Pipeline/ScheduleRole').find((s) => s.Action === 'sagemaker:StartPipelineExecution');
+    const start = policyStatements(f.stack, 'Test/Pipeline/ScheduleRole').find(
+      (s) => s.Action === 'sagemaker:StartPipelineExecution',
+    );
     expect(JSON.stringify(start?.Resource)).toMatch(/:pipeline\/test-pipeline-[a-z0-9]+"/);
     t.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
-        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } })],
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+          }),
+        ],
       },
     });
   });
 
   it('starts the pipeline on events (drift) through onEvent and asRuleTarget', () => {
     const { f, pipeline } = pipelineWith();
-    pipeline.onEvent('OnDrift', { eventPattern: { source: ['compliant-mlops.drift'], detailType: ['Drift Detected'] } });
+    pipeline.onEvent('OnDrift', {
+      eventPattern: { source: ['compliant-mlops.drift'], detailType: ['Drift Detected'] },
+    });
     const other = new events.Rule(f.stack, 'Other', { eventPattern: { source: ['custom'] } });
     other.addTarget(pipeline.asRuleTarget());
     const t = Template.fromStack(f.stack);
     t.resourcePropertiesCountIs(
       'AWS::Events::Rule',
-      { Targets: [Match.objectLike({ RoleArn: Match.anyValue(), DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 } })] },
+      {
+        Targets: [
+          Match.objectLike({
+            RoleArn: Match.anyValue(),
+            DeadLetterConfig: Match.anyValue(),
+            RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 },
+          }),
+        ],
+      },
       2,
     );
     expect(findingLines(f.stack)).toEqual([]);
@@ -405,28 +603,43 @@ describe('SpotTrainingPipeline nag', () => {
 
   it('has zero findings with evaluation, gate and schedule', () => {
     const f = trainingFixture();
-    pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) }, schedule: 'rate(1 day)' }, f);
+    pipelineWith(
+      {
+        ...gated,
+        evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) },
+        schedule: 'rate(1 day)',
+      },
+      f,
+    );
     expect(findingLines(f.stack)).toEqual([]);
   });
 
   it('registering as Approved (the escape hatch) trips only the MLOps review-gate rule', () => {
     const { f } = pipelineWith({ modelApprovalStatus: 'Approved' });
-    expect(findingLines(f.stack)).toEqual(['MLOps-SageMakerPipelineRegisterModelApproval[RegisterModel.ModelApprovalStatus] @ Test/Pipeline/Resource']);
+    expect(findingLines(f.stack)).toEqual([
+      'MLOps-SageMakerPipelineRegisterModelApproval[RegisterModel.ModelApprovalStatus] @ Test/Pipeline/Resource',
+    ]);
   });
 
-describe('SpotTrainingPipeline token durations', () => {
-  const secondsToken = () => Duration.seconds(Token.asNumber(Lazy.number({ produce: () => 3600 })));
+  describe('SpotTrainingPipeline token durations', () => {
+    const secondsToken = () => Duration.seconds(Token.asNumber(Lazy.number({ produce: () => 3600 })));
 
-  it('refuses a token maxRuntime: MaxWait is derived from it and compared with it at synth', () => {
-    const e = errorOf(() => pipelineWith({ maxRuntime: secondsToken() }));
-    expect(e.problems.map((p) => p.field)).toEqual(['maxRuntime']);
-    expect(e.message).toMatch(/^Test\/Pipeline: maxRuntime: must be a literal duration/);
-  });
+    it('refuses a token maxRuntime: MaxWait is derived from it and compared with it at synth', () => {
+      const e = errorOf(() => pipelineWith({ maxRuntime: secondsToken() }));
+      expect(e.problems.map((p) => p.field)).toEqual(['maxRuntime']);
+      expect(e.message).toMatch(/^Test\/Pipeline: maxRuntime: must be a literal duration/);
+    });
 
-  it('renders a token capacity retry interval in seconds', () => {
-    expect(() => pipelineWith({ capacityRetryInterval: secondsToken() })).not.toThrow();
-    const e = errorOf(() => pipelineWith({ capacityRetryInterval: Duration.minutes(Token.asNumber(Lazy.number({ produce: () => 5 }))) }));
-    expect(e.message).toMatch(/^Test\/Pipeline: capacityRetryInterval: is a token in minutes, which cannot be converted into seconds/);
+    it('renders a token capacity retry interval in seconds', () => {
+      expect(() => pipelineWith({ capacityRetryInterval: secondsToken() })).not.toThrow();
+      const e = errorOf(() =>
+        pipelineWith({
+          capacityRetryInterval: Duration.minutes(Token.asNumber(Lazy.number({ produce: () => 5 }))),
+        }),
+      );
+      expect(e.message).toMatch(
+        /^Test\/Pipeline: capacityRetryInterval: is a token in minutes, which cannot be converted into seconds/,
+      );
+    });
   });
-});
 });

@@ -10,6 +10,7 @@ import { IAMWildcardResourceOnlyForUnscopableActions } from './iam/IAMWildcardRe
 import { SageMakerExecutionRoleNoFullAccess } from './iam/SageMakerExecutionRoleNoFullAccess';
 import { SageMakerPipelineDefinitionCheckable } from './pipelines/SageMakerPipelineDefinitionCheckable';
 import { SageMakerPipelineProcessingStep } from './pipelines/SageMakerPipelineProcessingStep';
+import { SageMakerPipelineRetryExceptionTypeList } from './pipelines/SageMakerPipelineRetryExceptionTypeList';
 import { SageMakerPipelineRegisterModelApproval } from './pipelines/SageMakerPipelineRegisterModelApproval';
 import { SageMakerPipelineTrainingSpotCheckpoints } from './pipelines/SageMakerPipelineTrainingSpotCheckpoints';
 import { SageMakerPipelineTrainingStep } from './pipelines/SageMakerPipelineTrainingStep';
@@ -18,6 +19,8 @@ import { SageMakerEndpointConfigDataCapture } from './sagemaker/SageMakerEndpoin
 import { SageMakerEndpointConfigInstanceCount } from './sagemaker/SageMakerEndpointConfigInstanceCount';
 import { SageMakerEndpointConfigKMS } from './sagemaker/SageMakerEndpointConfigKMS';
 import { SageMakerEndpointDeploymentGuardrails } from './sagemaker/SageMakerEndpointDeploymentGuardrails';
+import { SageMakerEndpointLinearTrafficStep } from './sagemaker/SageMakerEndpointLinearTrafficStep';
+import { SageMakerEndpointRollingBatchSize } from './sagemaker/SageMakerEndpointRollingBatchSize';
 import { SageMakerFeatureGroupDataClassification } from './sagemaker/SageMakerFeatureGroupDataClassification';
 import { SageMakerFeatureGroupOfflineStoreKMS } from './sagemaker/SageMakerFeatureGroupOfflineStoreKMS';
 import { SageMakerFeatureGroupOnlineStoreKMS } from './sagemaker/SageMakerFeatureGroupOnlineStoreKMS';
@@ -36,6 +39,7 @@ import { SageMakerStudioDomainIdleShutdown } from './sagemaker/SageMakerStudioDo
 import { SageMakerStudioDomainKMS } from './sagemaker/SageMakerStudioDomainKMS';
 import { SageMakerStudioDomainVpcOnly } from './sagemaker/SageMakerStudioDomainVpcOnly';
 import { SageMakerStudioUserProfileIdleShutdown } from './sagemaker/SageMakerStudioUserProfileIdleShutdown';
+import { SageMakerVolumeKmsOnInstanceStorage } from './sagemaker/SageMakerVolumeKmsOnInstanceStorage';
 import { SNSTopicTLSOnly } from './sns/SNSTopicTLSOnly';
 import { SQSQueueCMK } from './sqs/SQSQueueCMK';
 import { SageMakerRequiredTags } from './tags/SageMakerRequiredTags';
@@ -79,6 +83,11 @@ export const MLOPS_RULES: readonly MLOpsRule[] = [
   SageMakerProcessingJobInterContainerEncryption,
   SageMakerProcessingJobVolumeKMS,
   SageMakerProcessingJobOutputKMS,
+  // AWS API constraints a template can show (requests SageMaker rejects)
+  SageMakerVolumeKmsOnInstanceStorage,
+  SageMakerEndpointLinearTrafficStep,
+  SageMakerEndpointRollingBatchSize,
+  SageMakerPipelineRetryExceptionTypeList,
   // Platform resources around the models that the public packs under-check
   SNSTopicTLSOnly,
   SQSQueueCMK,

@@ -1,13 +1,17 @@
 import { CfnResource } from 'aws-cdk-lib';
+import { CfnPipeline } from 'aws-cdk-lib/aws-sagemaker';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { MLOpsRule } from '../../rule';
+import { hasNvmeInstanceStorage } from '../../../aws-facts/instance-storage';
 import {
   arg,
   argImage,
+  argInstanceType,
   argIsSet,
   argIsTrue,
   checkablePipelineSteps,
   endsWithDigest,
+  pipelineParameters,
   pipelineTrainingJobs,
 } from '../../rule-helpers';
 
@@ -16,14 +20,15 @@ export const SageMakerPipelineTrainingStep: MLOpsRule = {
   name: 'SageMakerPipelineTrainingStep',
   info: 'A SageMaker pipeline training job lacks a required protection (CMK, network isolation, inter-container encryption, VPC or pinned image).',
   explanation:
-    'Every Training step (and every training job definition of a Tuning step) must set ResourceConfig.VolumeKmsKeyId and OutputDataConfig.KmsKeyId, EnableNetworkIsolation and EnableInterContainerTrafficEncryption to literal true (a pipeline parameter can be overridden per execution), a VpcConfig with subnets and security groups, and AlgorithmSpecification.TrainingImage pinned by @sha256 digest. Each finding is <step>.<field>, e.g. Train.EnableNetworkIsolation.',
+    'Every Training step (and every training job definition of a Tuning step) must set ResourceConfig.VolumeKmsKeyId (except on an instance type with local NVMe storage, which SageMaker encrypts in hardware and for which it rejects a key; a parameter is judged by its DefaultValue) and OutputDataConfig.KmsKeyId, EnableNetworkIsolation and EnableInterContainerTrafficEncryption to literal true (a pipeline parameter can be overridden per execution), a VpcConfig with subnets and security groups, and AlgorithmSpecification.TrainingImage pinned by @sha256 digest. Each finding is <step>.<field>, e.g. Train.EnableNetworkIsolation.',
   level: NagMessageLevel.ERROR,
   nist: ['SC-28', 'SC-7', 'SC-7(5)', 'SC-8', 'AC-4', 'CM-2', 'SI-7'],
   securitySeverity: 7.5,
   resourceTypes: ['AWS::SageMaker::Pipeline'],
   check(node: CfnResource) {
     const steps = checkablePipelineSteps(node);
-    if (!steps) return NagRuleCompliance.NOT_APPLICABLE;
+    if (!steps || !(node instanceof CfnPipeline)) return NagRuleCompliance.NOT_APPLICABLE;
+    const parameters = pipelineParameters(node);
     const jobs = pipelineTrainingJobs(steps);
     if (jobs.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
     const findings: string[] = [];
@@ -31,7 +36,13 @@ export const SageMakerPipelineTrainingStep: MLOpsRule = {
       const missing = (ok: boolean, f: string) => {
         if (!ok) findings.push(`${label}.${f}`);
       };
-      missing(argIsSet(arg(args, 'ResourceConfig', 'VolumeKmsKeyId')), 'ResourceConfig.VolumeKmsKeyId');
+      // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html#sagemaker-Type-ResourceConfig-VolumeKmsKeyId
+      const type = argInstanceType(arg(args, 'ResourceConfig', 'InstanceType'), parameters);
+      const local = type !== undefined && hasNvmeInstanceStorage(type);
+      missing(
+        local || argIsSet(arg(args, 'ResourceConfig', 'VolumeKmsKeyId')),
+        'ResourceConfig.VolumeKmsKeyId',
+      );
       missing(argIsSet(arg(args, 'OutputDataConfig', 'KmsKeyId')), 'OutputDataConfig.KmsKeyId');
       missing(argIsTrue(args.EnableNetworkIsolation), 'EnableNetworkIsolation');
       missing(argIsTrue(args.EnableInterContainerTrafficEncryption), 'EnableInterContainerTrafficEncryption');
