@@ -48,8 +48,10 @@ export type AuditedResource = s3.IBucket | AuditedFeatureGroup;
 export interface AuditTrailProps {
   /**
    * The customer-managed key for log files, the bucket and the log group. Its key policy must let
-   * CloudTrail (`kms:GenerateDataKey`) and CloudWatch Logs use it, as the `audit` key of
-   * `EncryptionKeys` does.
+   * CloudTrail (describe, generate data keys, decrypt for the bucket key) and CloudWatch Logs use
+   * it, as the `audit` key of `EncryptionKeys` does: another domain key is a validation error, an
+   * L2 `kms.Key` of the app gets the statements, an imported key is trusted (see
+   * constructs/encryption/README.md for the statements).
    * @default - a dedicated `audit` key with rotation
    */
   readonly encryptionKey?: kms.IKey;
@@ -160,8 +162,9 @@ const schema = z.strictObject({
  * period. It records every management event, and data events (object reads and writes, feature
  * group record reads and writes) through advanced event selectors scoped to the ARNs of the
  * platform's buckets and feature groups. Metric filters and alarms to the alert topic catch keys
- * being disabled or scheduled for deletion, model approval changes, bucket policy, trail and IAM
- * policy changes, and denied API calls.
+ * being disabled or scheduled for deletion, key policy changes, grants created by principals rather
+ * than by AWS services, model approval changes, bucket policy, trail and IAM policy changes, and
+ * denied API calls.
  *
  * CloudTrail does not record `InvokeEndpoint`: the per-prediction record is the inference API's
  * access log and the endpoint's data capture, which share one request id (see README).
