@@ -163,7 +163,8 @@ const schema = z.strictObject({
  * Customer-managed key with a Bucket Key, TLS-only, TLS 1.2 minimum, versioned, public access
  * blocked, ACLs disabled, server access logs, retained on stack deletion, a bucket policy that
  * rejects uploads under any other key or encryption type, noncurrent versions expired,
- * incomplete multipart uploads aborted, a replica, and optional Object Lock.
+ * incomplete multipart uploads aborted, a replica that expires what the source expires, EventBridge
+ * notifications, and Object Lock activated (with a default retention only when `objectLock` asks).
  *
  * Grants go into the bucket policy, scoped to a key prefix, so no identity policy needs a
  * wildcard resource.
@@ -237,7 +238,7 @@ export class SecureBucket extends Construct {
       objectLockEnabled: lockOn ? true : undefined,
       objectLockDefaultRetention: lockRetention(p.objectLock),
     });
-    harden(this.bucket, lockOn);
+    harden(this.bucket);
     denyOtherKeys(this.bucket, this.encryptionKey, p.sseS3ServiceWrites ?? []);
     if (!p.accessLogsBucket || p.accessLogsBucket instanceof s3.Bucket) ackLogTargetWarning(this.bucket);
 
@@ -260,7 +261,7 @@ export class SecureBucket extends Construct {
           ...replicaExpirations(p.lifecycleRules ?? []),
         ],
       });
-      harden(replica, lockOn);
+      harden(replica);
       denyOtherKeys(replica, this.encryptionKey, p.sseS3ServiceWrites ?? []);
       if (!p.accessLogsBucket || p.accessLogsBucket instanceof s3.Bucket) ackLogTargetWarning(replica);
       acknowledgeControl(replica, 's3Replication', {
@@ -481,16 +482,15 @@ function replicaExpirations(rules: readonly s3.LifecycleRule[]): s3.LifecycleRul
  * Control Tower's proactive controls on every ML bucket, set on the L1:
  * - CT.S3.PR.4: event notifications, to EventBridge (the L2 `eventBridgeEnabled` prop would add a
  *   notifications custom-resource Lambda outside any VPC);
- * - CT.S3.PR.9: Object Lock activated; without a default retention the configuration holds only
- *   `ObjectLockEnabled`, so legal holds and retentions can be placed per object version.
+ * - CT.S3.PR.9 (Object Lock activated, `ObjectLockEnabled: true`) comes from the L2's
+ *   `objectLockEnabled`; without a default retention no `ObjectLockConfiguration` is written, so
+ *   nothing is locked until a legal hold or a retention is placed on an object version.
  *
  * @see https://docs.aws.amazon.com/controltower/latest/controlreference/s3-rules.html
  */
-function harden(bucket: s3.Bucket, objectLock: boolean): void {
+function harden(bucket: s3.Bucket): void {
   const cfn = bucket.node.defaultChild as s3.CfnBucket;
   cfn.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
-  if (objectLock && cfn.objectLockConfiguration === undefined)
-    cfn.objectLockConfiguration = { objectLockEnabled: 'Enabled' };
 }
 
 /**

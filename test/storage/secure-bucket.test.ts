@@ -253,8 +253,15 @@ describe('SecureBucket', () => {
     for (const [id, b] of Object.entries(t.findResources('AWS::S3::Bucket'))) {
       if (id.startsWith('ComplianceAccessLogs')) continue;
       expect(b.Properties.ObjectLockEnabled, id).toBe(true);
-      expect(b.Properties.ObjectLockConfiguration, id).toEqual({ ObjectLockEnabled: 'Enabled' });
+      expect(b.Properties.ObjectLockConfiguration, id).toBeUndefined(); // no default retention
     }
+  });
+
+  it('refuses an SSE-S3 exception for something that is not a service principal', () => {
+    const stack = testStack();
+    expect(
+      () => new SecureBucket(stack, 'Bad', { sseS3ServiceWrites: [{ servicePrincipal: '*', prefix: 'x/' }] }),
+    ).toThrow(/^Test\/Bad: sseS3ServiceWrites\.0\.servicePrincipal: has an invalid format \(got "\*"/);
   });
 
   it('keeps Object Lock off with objectLockEnabled: false, and refuses it together with a retention', () => {
