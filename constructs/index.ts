@@ -5,6 +5,7 @@ export * from './core/tags';
 export * from './core/scoped-role';
 export * from './core/secure-function';
 export * from './encryption/encryption-keys';
+export * from './encryption/service-access';
 export * from './storage/secure-bucket';
 export * from './storage/tiered-dataset-bucket';
 export * from './monitoring/alert-topic';

@@ -21,9 +21,15 @@ import {
   validateProps,
 } from '../core/validate';
 import { createDomainKey } from '../encryption/encryption-keys';
+import { requireKeyServiceAccess } from '../encryption/service-access';
 import { AlertTopic } from '../monitoring/alert-topic';
 import { SecureBucket } from '../storage/secure-bucket';
-import { AUDIT_METRIC_NAMESPACE, MAX_SELECTOR_VALUES, SENSITIVE_EVENTS, SensitiveEventName } from './defaults';
+import {
+  AUDIT_METRIC_NAMESPACE,
+  MAX_SELECTOR_VALUES,
+  SENSITIVE_EVENTS,
+  SensitiveEventName,
+} from './defaults';
 import { LOG_DELIVERY_ACTIONS } from './perms';
 
 /**
@@ -42,8 +48,10 @@ export type AuditedResource = s3.IBucket | AuditedFeatureGroup;
 export interface AuditTrailProps {
   /**
    * The customer-managed key for log files, the bucket and the log group. Its key policy must let
-   * CloudTrail (`kms:GenerateDataKey`) and CloudWatch Logs use it, as the `audit` key of
-   * `EncryptionKeys` does.
+   * CloudTrail (describe, generate data keys, decrypt for the bucket key) and CloudWatch Logs use
+   * it, as the `audit` key of `EncryptionKeys` does: another domain key is a validation error, an
+   * L2 `kms.Key` of the app gets the statements, an imported key is trusted (see
+   * constructs/encryption/README.md for the statements).
    * @default - a dedicated `audit` key with rotation
    */
   readonly encryptionKey?: kms.IKey;
@@ -109,7 +117,10 @@ const FEATURE_GROUP_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:feature-g
 
 const featureGroupRef = z
   .custom<AuditedFeatureGroup>(
-    (v) => typeof v === 'object' && v !== null && typeof (v as { featureGroupArn?: unknown }).featureGroupArn === 'string',
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as { featureGroupArn?: unknown }).featureGroupArn === 'string',
     { params: { expected: 'an object with a featureGroupArn' }, message: 'is not a feature group' },
   )
   .superRefine((v, ctx) => {
@@ -129,7 +140,10 @@ const schema = z.strictObject({
   alertTopic: refs.topic.optional(),
   trailName: tokenOr(z.string().regex(TRAIL_NAME)).optional(),
   objectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).optional(),
-  objectLockRetention: durationBetween(Duration.days(1), Duration.days(36500), { unit: 'days', literal: true }).optional(),
+  objectLockRetention: durationBetween(Duration.days(1), Duration.days(36500), {
+    unit: 'days',
+    literal: true,
+  }).optional(),
   logFileRetention: durationBetween(Duration.days(1), Duration.days(36500), { unit: 'days' }).optional(),
   logGroupRetention: retentionDays().optional(),
   accessLogsBucket: refs.bucket.optional(),
@@ -148,8 +162,9 @@ const schema = z.strictObject({
  * period. It records every management event, and data events (object reads and writes, feature
  * group record reads and writes) through advanced event selectors scoped to the ARNs of the
  * platform's buckets and feature groups. Metric filters and alarms to the alert topic catch keys
- * being disabled or scheduled for deletion, model approval changes, bucket policy, trail and IAM
- * policy changes, and denied API calls.
+ * being disabled or scheduled for deletion, key policy changes, grants created by principals rather
+ * than by AWS services, model approval changes, bucket policy, trail and IAM policy changes, and
+ * denied API calls.
  *
  * CloudTrail does not record `InvokeEndpoint`: the per-prediction record is the inference API's
  * access log and the endpoint's data capture, which share one request id (see README).
@@ -188,7 +203,11 @@ export class AuditTrail extends Construct {
     const lockRetention = p.objectLockRetention ?? Duration.days(365);
     const fileRetention = p.logFileRetention ?? Duration.days(2555);
     const problems: PropsProblem[] = [];
-    if (!lockRetention.isUnresolved() && !fileRetention.isUnresolved() && fileRetention.toDays() < lockRetention.toDays()) {
+    if (
+      !lockRetention.isUnresolved() &&
+      !fileRetention.isUnresolved() &&
+      fileRetention.toDays() < lockRetention.toDays()
+    ) {
       problems.push({
         field: 'logFileRetention',
         problem: 'is shorter than the object lock retention',
@@ -200,16 +219,29 @@ export class AuditTrail extends Construct {
 
     const stack = Stack.of(this);
     this.encryptionKey = p.encryptionKey ?? createDomainKey(this, 'Key', 'audit');
+    requireKeyServiceAccess(this, 'encryptionKey', this.encryptionKey, ['cloudtrail', 'logs']);
     this.trailName = p.trailName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
     // Built from the name rather than read from the trail: the bucket policy and the role's trust
     // policy must exist before the trail, which CloudTrail validates on creation.
-    this.trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: this.trailName });
+    this.trailArn = stack.formatArn({
+      service: 'cloudtrail',
+      resource: 'trail',
+      resourceName: this.trailName,
+    });
 
     this.bucket = new SecureBucket(this, 'Bucket', {
       encryptionKey: this.encryptionKey,
       accessLogsBucket: p.accessLogsBucket,
       objectLock: { mode: p.objectLockMode ?? 'COMPLIANCE', retention: lockRetention },
       lifecycleRules: [{ id: 'expire-log-files', expiration: fileRetention }],
+      // Digest files are SSE-S3 whatever the trail's key: CloudTrail alone may write them, there only.
+      // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html
+      sseS3ServiceWrites: [
+        {
+          servicePrincipal: 'cloudtrail.amazonaws.com',
+          prefix: `AWSLogs/${stack.account}/CloudTrail-Digest/`,
+        },
+      ],
     });
     const cloudTrail = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
     const fromThisTrail = { 'aws:SourceArn': this.trailArn };
@@ -270,7 +302,10 @@ export class AuditTrail extends Construct {
     const action = new cwActions.SnsAction(this.alertTopic);
     const filters: Partial<Record<SensitiveEventName, logs.MetricFilter>> = {};
     const alarms: Partial<Record<SensitiveEventName, cloudwatch.Alarm>> = {};
-    for (const [name, event] of Object.entries(SENSITIVE_EVENTS) as [SensitiveEventName, (typeof SENSITIVE_EVENTS)[SensitiveEventName]][]) {
+    for (const [name, event] of Object.entries(SENSITIVE_EVENTS) as [
+      SensitiveEventName,
+      (typeof SENSITIVE_EVENTS)[SensitiveEventName],
+    ][]) {
       const filter = new logs.MetricFilter(this, `${name}Filter`, {
         logGroup: this.logGroup,
         filterPattern: logs.FilterPattern.literal(event.pattern),
@@ -339,7 +374,10 @@ export class AuditTrail extends Construct {
    * The number of sensitive events of one class, from the trail's metric filter.
    * @default - sum over 5 minutes
    */
-  public metricSensitiveEvent(name: SensitiveEventName, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  public metricSensitiveEvent(
+    name: SensitiveEventName,
+    options: cloudwatch.MetricOptions = {},
+  ): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: AUDIT_METRIC_NAMESPACE,
       metricName: name,

@@ -28,18 +28,22 @@ export type SensitiveEventName =
   | 'BucketPolicyChanged'
   | 'TrailChanged'
   | 'IamPolicyChanged'
-  | 'UnauthorizedApiCalls';
+  | 'UnauthorizedApiCalls'
+  | 'KeyPolicyChanged'
+  | 'KeyGrantCreatedByPrincipal';
 
 /** The sensitive event classes, in the order their alarms are created. */
 export const SENSITIVE_EVENTS: Readonly<Record<SensitiveEventName, SensitiveEvent>> = {
   KeyDisabledOrScheduledForDeletion: {
     name: 'KeyDisabledOrScheduledForDeletion',
-    description: 'A KMS key was disabled or scheduled for deletion: data encrypted under it becomes unreadable',
+    description:
+      'A KMS key was disabled or scheduled for deletion: data encrypted under it becomes unreadable',
     pattern: anyEvent('kms.amazonaws.com', ['DisableKey', 'ScheduleKeyDeletion']),
   },
   ModelApprovalChanged: {
     name: 'ModelApprovalChanged',
-    description: 'The approval status of a model package changed: a model may be promoted or withdrawn outside the review gate',
+    description:
+      'The approval status of a model package changed: a model may be promoted or withdrawn outside the review gate',
     pattern:
       '{ ($.eventSource = sagemaker.amazonaws.com) && ($.eventName = UpdateModelPackage) && ($.requestParameters.modelApprovalStatus = "*") }',
   },
@@ -100,6 +104,22 @@ export const SENSITIVE_EVENTS: Readonly<Record<SensitiveEventName, SensitiveEven
     // Log delivery and HeadBucket probes are denied routinely; counting them would page on noise.
     pattern:
       '{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }',
+  },
+  KeyPolicyChanged: {
+    name: 'KeyPolicyChanged',
+    description:
+      'A KMS key policy was replaced: whoever may call PutKeyPolicy can give itself use of the key',
+    pattern: anyEvent('kms.amazonaws.com', ['PutKeyPolicy']),
+  },
+  KeyGrantCreatedByPrincipal: {
+    name: 'KeyGrantCreatedByPrincipal',
+    description:
+      'A KMS grant was created by a principal, not by an AWS service for an AWS resource: the grantee may decrypt',
+    // Services that create grants for their resources (EBS, SageMaker, ...) call on a principal's
+    // behalf (userIdentity.invokedBy) or as themselves (userIdentity.type AWSService).
+    // NOT EXISTS: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+    pattern:
+      '{ ($.eventSource = kms.amazonaws.com) && ($.eventName = CreateGrant) && ($.userIdentity.invokedBy NOT EXISTS) && ($.userIdentity.type != "AWSService") }',
   },
 };
 

@@ -9,7 +9,9 @@ import {
   KEY_DECRYPT_ACTIONS,
   KEY_ENCRYPT_DECRYPT_ACTIONS,
   KEY_GRANT_ACTIONS,
+  KEY_POLICY_MANAGEMENT_ACTIONS,
 } from './perms';
+import { keyServiceStatements, KeyServiceUse, recordDomainKey } from './service-access';
 
 /** The data domains that each get their own customer-managed key. */
 export const KEY_DOMAINS = ['data', 'models', 'logs', 'audit'] as const;
@@ -23,6 +25,14 @@ const VIA_SERVICES: Record<KeyDomain, readonly string[]> = {
   models: ['s3', 'sagemaker', 'ecr'],
   logs: ['s3', 'sns', 'sqs', 'lambda'],
   audit: ['s3', 'cloudtrail'],
+};
+
+/** The AWS service uses each domain's key policy allows (see {@link KeyServiceUse}). */
+export const DOMAIN_SERVICE_USES: Readonly<Record<KeyDomain, readonly KeyServiceUse[]>> = {
+  data: [],
+  models: [],
+  logs: ['logs', 'alert-publishers'],
+  audit: ['logs', 'cloudtrail'],
 };
 
 /** Props for {@link EncryptionKeys}. */
@@ -42,7 +52,23 @@ export interface EncryptionKeysProps {
    * @default Duration.days(30)
    */
   readonly pendingWindow?: Duration;
+  /**
+   * The principals (roles, users) that administer the keys: enable, disable, rotate, alias, tag,
+   * revoke grants, schedule and cancel deletion. None of them may use the keys for data. The account
+   * root then keeps only `kms:PutKeyPolicy`, `kms:GetKeyPolicy` and `kms:DescribeKey`, which
+   * CloudFormation's execution role needs to pass KMS's key policy lockout safety check.
+   * @default - the account root (any IAM principal of the account whose identity policy allows it)
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+   */
+  readonly administrators?: iam.IPrincipal[];
 }
+
+const principals = z.array(
+  z.custom<iam.IPrincipal>((v) => typeof v === 'object' && v !== null && 'policyFragment' in v, {
+    message: 'is not an iam.IPrincipal',
+    params: { expected: 'an iam.IPrincipal (role, user, account principal)' },
+  }),
+);
 
 const schema = z.strictObject({
   aliasPrefix: z
@@ -52,13 +78,15 @@ const schema = z.strictObject({
     .default('alias/compliant-mlops'),
   rotationPeriod: durationBetween(Duration.days(90), Duration.days(2560), { unit: 'days' }).optional(),
   pendingWindow: durationBetween(Duration.days(7), Duration.days(30), { unit: 'days' }).optional(),
+  administrators: principals.min(1).optional(),
 });
 
 /**
  * One customer-managed KMS key per data domain (`data`, `models`, `logs`, `audit`).
  *
  * Each key rotates, is retained on stack deletion, and has a key policy in which the account root
- * may administer the key but not use it: data use is allowed only to the account's principals
+ * (or the named `administrators`) may administer the key but not use it, nor create grants for
+ * itself: data use is allowed only to the account's principals
  * calling through the domain's AWS services (`kms:ViaService`), to the service principals that
  * write encrypted logs, alarms and trails, and to principals granted through
  * {@link EncryptionKeys.grantEncryptDecrypt}.
@@ -84,6 +112,7 @@ export class EncryptionKeys extends Construct {
         alias: `${p.aliasPrefix}/${domain}`,
         rotationPeriod: p.rotationPeriod,
         pendingWindow: p.pendingWindow,
+        administrators: p.administrators,
       });
 
     this.data = make('data');
@@ -128,6 +157,11 @@ export interface DomainKeyOptions {
   readonly rotationPeriod?: Duration;
   /** @default Duration.days(30) */
   readonly pendingWindow?: Duration;
+  /**
+   * The principals that administer the key (see {@link EncryptionKeysProps.administrators}).
+   * @default - the account root
+   */
+  readonly administrators?: iam.IPrincipal[];
 }
 
 /**
@@ -135,44 +169,66 @@ export interface DomainKeyOptions {
  * without a blanket account-root `kms:*` (see {@link EncryptionKeys}). Constructs that are given no
  * key create theirs with this.
  */
-export function createDomainKey(scope: Construct, id: string, domain: KeyDomain, options: DomainKeyOptions = {}): kms.IKey {
+export function createDomainKey(
+  scope: Construct,
+  id: string,
+  domain: KeyDomain,
+  options: DomainKeyOptions = {},
+): kms.IKey {
   const cfn = new kms.CfnKey(scope, id, {
     description: `compliant-mlops ${domain} key (${scope.node.path}/${id})`,
     enableKeyRotation: true,
     rotationPeriodInDays: (options.rotationPeriod ?? Duration.days(365)).toDays(),
     pendingWindowInDays: (options.pendingWindow ?? Duration.days(30)).toDays(),
-    keyPolicy: keyPolicy(domain, Stack.of(scope)).toJSON(),
+    keyPolicy: keyPolicy(domain, Stack.of(scope), options.administrators ?? []).toJSON(),
   });
   cfn.applyRemovalPolicy(RemovalPolicy.RETAIN);
-  if (options.alias) new kms.CfnAlias(scope, `${id}Alias`, { aliasName: options.alias, targetKeyId: cfn.ref });
-  return kms.Key.fromCfnKey(cfn);
+  if (options.alias)
+    new kms.CfnAlias(scope, `${id}Alias`, { aliasName: options.alias, targetKeyId: cfn.ref });
+  const key = kms.Key.fromCfnKey(cfn);
+  recordDomainKey(key, domain, DOMAIN_SERVICE_USES[domain]);
+  return key;
 }
 
 function domainId(domain: KeyDomain): string {
   return `${domain[0].toUpperCase()}${domain.slice(1)}Key`;
 }
 
-function keyPolicy(domain: KeyDomain, stack: Stack): iam.PolicyDocument {
-  const { account, region, partition } = stack;
+function keyPolicy(
+  domain: KeyDomain,
+  stack: Stack,
+  administrators: readonly iam.IPrincipal[],
+): iam.PolicyDocument {
+  const { account, region } = stack;
   const root = new iam.AccountRootPrincipal();
+  const viaServices = VIA_SERVICES[domain].map((s) => `${s}.${region}.amazonaws.com`);
   const statements: iam.PolicyStatement[] = [
     new iam.PolicyStatement({
       sid: 'AdministerWithoutDataUse',
-      principals: [root],
+      principals: administrators.length > 0 ? [...administrators] : [root],
       actions: KEY_ADMIN_ACTIONS,
       resources: ['*'],
     }),
+  ];
+  if (administrators.length > 0) {
+    // Key policy lockout safety check: CreateKey and PutKeyPolicy fail unless the caller
+    // (CloudFormation's execution role, an IAM principal of the account) may call PutKeyPolicy again.
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DeploymentManagesKeyPolicy',
+        principals: [root],
+        actions: KEY_POLICY_MANAGEMENT_ACTIONS,
+        resources: ['*'],
+      }),
+    );
+  }
+  statements.push(
     new iam.PolicyStatement({
       sid: 'UseThroughDomainServices',
       principals: [root],
       actions: KEY_ENCRYPT_DECRYPT_ACTIONS,
       resources: ['*'],
-      conditions: {
-        StringEquals: {
-          'kms:CallerAccount': account,
-          'kms:ViaService': VIA_SERVICES[domain].map((s) => `${s}.${region}.amazonaws.com`),
-        },
-      },
+      conditions: { StringEquals: { 'kms:CallerAccount': account, 'kms:ViaService': viaServices } },
     }),
     new iam.PolicyStatement({
       sid: 'GrantsForAwsResources',
@@ -180,60 +236,11 @@ function keyPolicy(domain: KeyDomain, stack: Stack): iam.PolicyDocument {
       actions: KEY_GRANT_ACTIONS,
       resources: ['*'],
       conditions: {
-        StringEquals: {
-          'kms:CallerAccount': account,
-          'kms:ViaService': VIA_SERVICES[domain].map((s) => `${s}.${region}.amazonaws.com`),
-        },
+        StringEquals: { 'kms:CallerAccount': account, 'kms:ViaService': viaServices },
         Bool: { 'kms:GrantIsForAWSResource': 'true' },
       },
     }),
-  ];
-  if (domain === 'logs' || domain === 'audit') {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchLogsEncryption',
-        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*`,
-          },
-        },
-      }),
-    );
-  }
-  if (domain === 'logs') {
-    // Encrypted SNS topics: the services that publish alarms, events and budget alerts.
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'AlertPublishers',
-        principals: [
-          new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
-          new iam.ServicePrincipal('events.amazonaws.com'),
-          new iam.ServicePrincipal('budgets.amazonaws.com'),
-        ],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
-      }),
-    );
-  }
-  if (domain === 'audit') {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'CloudTrailEncryptLogs',
-        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-        actions: ['kms:GenerateDataKey', 'kms:DescribeKey'],
-        resources: ['*'],
-        conditions: {
-          StringLike: {
-            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${partition}:cloudtrail:*:${account}:trail/*`,
-          },
-          StringEquals: { 'aws:SourceAccount': account },
-        },
-      }),
-    );
-  }
+  );
+  for (const use of DOMAIN_SERVICE_USES[domain]) statements.push(...keyServiceStatements(use, stack));
   return new iam.PolicyDocument({ statements });
 }

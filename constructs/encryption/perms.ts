@@ -19,23 +19,44 @@ export const KEY_ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:D
 export const KEY_GRANT_ACTIONS = ['kms:CreateGrant', 'kms:DescribeKey'];
 
 /**
- * Key administration: everything but using the key for data. Held by the account root so the key
- * can always be managed, without the blanket `kms:*` that would let any IAM policy decrypt.
+ * Key administration: everything but using the key for data, listed action by action so that no
+ * wildcard reaches `kms:CreateGrant` (a grant lets its grantee decrypt) or a future data action.
+ * `kms:CreateGrant` is allowed only for AWS resources, in its own statement
+ * (`kms:GrantIsForAWSResource`).
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-administrators
  */
 export const KEY_ADMIN_ACTIONS = [
-  'kms:Create*',
-  'kms:Describe*',
-  'kms:Enable*',
-  'kms:List*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:Disable*',
-  'kms:Get*',
-  'kms:Delete*',
+  'kms:CreateAlias',
+  'kms:UpdateAlias',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:EnableKey',
+  'kms:DisableKey',
+  'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation',
+  'kms:RotateKeyOnDemand',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:UpdateKeyDescription',
+  'kms:RevokeGrant',
   'kms:TagResource',
   'kms:UntagResource',
   'kms:ScheduleKeyDeletion',
   'kms:CancelKeyDeletion',
-  'kms:RotateKeyOnDemand',
 ];
+
+/**
+ * What the account root keeps when the key has named administrators: reading and replacing the key
+ * policy. KMS refuses a key policy (CreateKey, PutKeyPolicy) that would not let the calling principal
+ * (CloudFormation's execution role, an IAM principal of the account) call PutKeyPolicy again: the
+ * key policy lockout safety check.
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key
+ */
+export const KEY_POLICY_MANAGEMENT_ACTIONS = ['kms:PutKeyPolicy', 'kms:GetKeyPolicy', 'kms:DescribeKey'];

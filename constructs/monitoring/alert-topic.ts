@@ -12,12 +12,14 @@ import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { refs, validateProps } from '../core/validate';
 import { createDomainKey } from '../encryption/encryption-keys';
+import { requireKeyServiceAccess } from '../encryption/service-access';
 
 /** Props for {@link AlertTopic}. */
 export interface AlertTopicProps {
   /**
    * The key that encrypts messages. It must let CloudWatch, EventBridge and AWS Budgets publish
-   * (the `logs` key of {@link EncryptionKeys} does).
+   * (the `logs` key of {@link EncryptionKeys} does): another domain key is a validation error, an
+   * L2 `kms.Key` of the app gets the `AlertPublishers` statement, an imported key is trusted.
    * @default - a dedicated `logs` key
    */
   readonly encryptionKey?: kms.IKey;
@@ -56,6 +58,8 @@ export class AlertTopic extends Construct {
     super(scope, id);
     const p = validateProps(this, schema, props);
     this.encryptionKey = p.encryptionKey ?? createDomainKey(this, 'Key', 'logs');
+    // CloudWatch, EventBridge and Budgets must encrypt with the key to publish to the topic.
+    requireKeyServiceAccess(this, 'encryptionKey', this.encryptionKey, ['alert-publishers']);
     this.topic = new sns.Topic(this, 'Resource', {
       masterKey: this.encryptionKey,
       enforceSSL: true,
@@ -82,7 +86,8 @@ export class AlertTopic extends Construct {
         retentionPeriod: Duration.days(14),
       });
       acknowledge(this.deadLetterQueue, 'AwsSolutions-SQS3', {
-        reason: 'this queue is the redrive dead-letter queue of the alert subscriptions; the rule only recognises SQS and Lambda DLQs',
+        reason:
+          'this queue is the redrive dead-letter queue of the alert subscriptions; the rule only recognises SQS and Lambda DLQs',
         ...INHERENT,
       });
       acknowledge(this.deadLetterQueue, 'Serverless-SQSRedrivePolicy', {
@@ -90,7 +95,9 @@ export class AlertTopic extends Construct {
         ...INHERENT,
       });
       for (const email of p.emails) {
-        this.topic.addSubscription(new subscriptions.EmailSubscription(email, { deadLetterQueue: this.deadLetterQueue }));
+        this.topic.addSubscription(
+          new subscriptions.EmailSubscription(email, { deadLetterQueue: this.deadLetterQueue }),
+        );
       }
     }
     this.alarmAction = new cwActions.SnsAction(this.topic);
@@ -109,6 +116,10 @@ export class AlertTopic extends Construct {
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
       resourceArns: [this.encryptionKey.keyArn],
     });
-    return iam.Grant.addToPrincipal({ grantee, actions: ['sns:Publish'], resourceArns: [this.topic.topicArn] });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sns:Publish'],
+      resourceArns: [this.topic.topicArn],
+    });
   }
 }

@@ -7,7 +7,14 @@ import { z } from 'zod';
 import { acknowledgeControl } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
-import { describeValue, durationBetween, literalList, refs, throwIfProblems, validateProps } from '../core/validate';
+import {
+  describeValue,
+  durationBetween,
+  literalList,
+  refs,
+  throwIfProblems,
+  validateProps,
+} from '../core/validate';
 import { createDomainKey, KeyDomain } from '../encryption/encryption-keys';
 import { OBJECT_READ_ACTIONS, OBJECT_WRITE_ACTIONS, BUCKET_LIST_ACTIONS } from './perms';
 
@@ -20,6 +27,14 @@ export interface ObjectLockOptions {
   readonly mode: 'GOVERNANCE' | 'COMPLIANCE';
   /** How long each new object version is protected (1 day to 100 years). */
   readonly retention: Duration;
+}
+
+/** One AWS service that must write SSE-S3 objects under one key prefix (see {@link SecureBucketProps.sseS3ServiceWrites}). */
+export interface SseS3ServiceWrite {
+  /** The service principal, e.g. `cloudtrail.amazonaws.com`. */
+  readonly servicePrincipal: string;
+  /** The key prefix, e.g. `AWSLogs/111111111111/CloudTrail-Digest/`. */
+  readonly prefix: string;
 }
 
 /** Props for {@link SecureBucket}. */
@@ -40,10 +55,26 @@ export interface SecureBucketProps {
    */
   readonly accessLogsBucket?: s3.IBucket;
   /**
-   * Object Lock (WORM) with a default retention. Turned on at creation only.
-   * @default - no Object Lock
+   * Object Lock (WORM) with a default retention for every new object version.
+   * @default - Object Lock activated without a default retention (see `objectLockEnabled`)
    */
   readonly objectLock?: ObjectLockOptions;
+  /**
+   * Activate S3 Object Lock on the bucket and its replica. Without `objectLock` no default retention
+   * is set: nothing is locked until someone places a legal hold or a retention on an object version,
+   * so erasure stays possible (Control Tower CT.S3.PR.9). Changing it on an existing bucket replaces
+   * the bucket (CloudFormation's `ObjectLockEnabled` requires replacement), so set `false` to keep a
+   * bucket deployed before Object Lock became the default.
+   * @default true
+   */
+  readonly objectLockEnabled?: boolean;
+  /**
+   * Key prefixes where one AWS service principal may write objects encrypted with S3-managed keys
+   * (`x-amz-server-side-encryption: AES256`), as CloudTrail does for its digest files. Everyone else
+   * is still denied any encryption header other than the bucket's key.
+   * @default - none
+   */
+  readonly sseS3ServiceWrites?: SseS3ServiceWrite[];
   /**
    * Keep a replica of every object in a second bucket (same key, Glacier Instant Retrieval).
    * Turning it off trips `S3BucketReplicationEnabled` in HIPAA.Security, NIST.800.53.R5 and PCI.DSS.321.
@@ -67,7 +98,14 @@ const transition = z.strictObject({
   storageClass: z.instanceof(s3.StorageClass, { message: 'is not an s3.StorageClass' }),
   transitionAfter: durationBetween(Duration.days(0), Duration.days(36500), { unit: 'days' }),
 });
-const LIFECYCLE_ACTIONS = ['expiration', 'transitions', 'noncurrentVersionExpiration', 'noncurrentVersionsToRetain', 'noncurrentVersionTransitions', 'abortIncompleteMultipartUploadAfter'] as const;
+const LIFECYCLE_ACTIONS = [
+  'expiration',
+  'transitions',
+  'noncurrentVersionExpiration',
+  'noncurrentVersionsToRetain',
+  'noncurrentVersionTransitions',
+  'abortIncompleteMultipartUploadAfter',
+] as const;
 /**
  * The lifecycle-rule forms SecureBucket accepts, checked before s3.Bucket sees them. Object Lock and
  * versioning stay in charge, so `expiredObjectDeleteMarker` and `expirationDate` are not offered.
@@ -103,8 +141,19 @@ const schema = z.strictObject({
       retention: durationBetween(Duration.days(1), Duration.days(36500), { unit: 'days', literal: true }),
     })
     .optional(),
+  objectLockEnabled: z.boolean().optional(),
+  sseS3ServiceWrites: z
+    .array(
+      z.strictObject({
+        servicePrincipal: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/),
+        prefix: z.string().min(1).max(1024),
+      }),
+    )
+    .optional(),
   replication: z.boolean().optional(),
-  noncurrentVersionRetention: durationBetween(Duration.days(1), Duration.days(3650), { unit: 'days' }).optional(),
+  noncurrentVersionRetention: durationBetween(Duration.days(1), Duration.days(3650), {
+    unit: 'days',
+  }).optional(),
   lifecycleRules: literalList(z.array(lifecycleRule)).optional(),
 });
 
@@ -114,7 +163,8 @@ const schema = z.strictObject({
  * Customer-managed key with a Bucket Key, TLS-only, TLS 1.2 minimum, versioned, public access
  * blocked, ACLs disabled, server access logs, retained on stack deletion, a bucket policy that
  * rejects uploads under any other key or encryption type, noncurrent versions expired,
- * incomplete multipart uploads aborted, a replica, and optional Object Lock.
+ * incomplete multipart uploads aborted, a replica that expires what the source expires, EventBridge
+ * notifications, and Object Lock activated (with a default retention only when `objectLock` asks).
  *
  * Grants go into the bucket policy, scoped to a key prefix, so no identity policy needs a
  * wildcard resource.
@@ -137,6 +187,20 @@ export class SecureBucket extends Construct {
     super(scope, id);
     const p = validateProps(this, schema, props);
 
+    throwIfProblems(
+      this,
+      p.objectLockEnabled === false && p.objectLock
+        ? [
+            {
+              field: 'objectLockEnabled',
+              problem: 'cannot be false with an objectLock retention',
+              got: 'false',
+              expected: 'true or omitted',
+            },
+          ]
+        : [],
+    );
+    const lockOn = p.objectLockEnabled ?? true;
     this.encryptionKey = p.encryptionKey ?? createDomainKey(this, 'Key', p.keyDomain ?? 'data');
     throwIfProblems(
       this,
@@ -144,14 +208,17 @@ export class SecureBucket extends Construct {
         ? [
             {
               field: 'accessLogsBucket',
-              problem: 'is encrypted with a KMS key, and S3 delivers server access logs only to SSE-S3 buckets',
+              problem:
+                'is encrypted with a KMS key, and S3 delivers server access logs only to SSE-S3 buckets',
               got: describeValue(p.accessLogsBucket),
               expected: 'a bucket with S3-managed encryption, e.g. AccessLogBucket.of(scope).bucket',
             },
           ]
         : [],
     );
-    const logs = p.accessLogsBucket ? logTarget(this, p.accessLogsBucket) : AccessLogBucket.of(this).importedIn(this);
+    const logs = p.accessLogsBucket
+      ? logTarget(this, p.accessLogsBucket)
+      : AccessLogBucket.of(this).importedIn(this);
     const lifecycle: s3.LifecycleRule[] = [
       {
         id: 'expire-noncurrent-versions',
@@ -168,32 +235,38 @@ export class SecureBucket extends Construct {
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: `${this.node.addr}/`,
       lifecycleRules: lifecycle,
-      objectLockEnabled: p.objectLock ? true : undefined,
+      objectLockEnabled: lockOn ? true : undefined,
       objectLockDefaultRetention: lockRetention(p.objectLock),
     });
-    denyOtherKeys(this.bucket, this.encryptionKey);
+    harden(this.bucket);
+    denyOtherKeys(this.bucket, this.encryptionKey, p.sseS3ServiceWrites ?? []);
     if (!p.accessLogsBucket || p.accessLogsBucket instanceof s3.Bucket) ackLogTargetWarning(this.bucket);
 
     if (p.replication ?? true) {
       const replica = new s3.Bucket(this, 'Replica', {
         ...common,
         // S3 replicates only into a bucket with Object Lock when the source has it.
-        objectLockEnabled: p.objectLock ? true : undefined,
+        objectLockEnabled: lockOn ? true : undefined,
         objectLockDefaultRetention: lockRetention(p.objectLock),
         serverAccessLogsBucket: logs,
         serverAccessLogsPrefix: `${this.node.addr}-replica/`,
+        // Lifecycle actions are not replicated: the replica expires what the source expires.
         lifecycleRules: [
           {
             id: 'expire-noncurrent-versions',
             noncurrentVersionExpiration: p.noncurrentVersionRetention ?? Duration.days(90),
             abortIncompleteMultipartUploadAfter: Duration.days(7),
+            expiredObjectDeleteMarker: p.objectLock ? undefined : true,
           },
+          ...replicaExpirations(p.lifecycleRules ?? []),
         ],
       });
-      denyOtherKeys(replica, this.encryptionKey);
+      harden(replica);
+      denyOtherKeys(replica, this.encryptionKey, p.sseS3ServiceWrites ?? []);
       if (!p.accessLogsBucket || p.accessLogsBucket instanceof s3.Bucket) ackLogTargetWarning(replica);
       acknowledgeControl(replica, 's3Replication', {
-        reason: 'this bucket is the replication target of its SecureBucket; replicating the replica again would recurse',
+        reason:
+          'this bucket is the replication target of its SecureBucket; replicating the replica again would recurse',
         ...INHERENT,
       });
       const role = new ScopedRole(this, 'ReplicationRole', {
@@ -282,7 +355,11 @@ export class SecureBucket extends Construct {
         resources: [this.bucket.arnForObjects(`${prefix}*`)],
       }),
     );
-    return iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt', 'kms:DescribeKey'], resourceArns: [this.encryptionKey.keyArn] });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:Decrypt', 'kms:DescribeKey'],
+      resourceArns: [this.encryptionKey.keyArn],
+    });
   }
 
   /** Lets a principal write (and overwrite) objects under a prefix, encrypting with the bucket's key. */
@@ -333,12 +410,18 @@ function logTarget(source: SecureBucket, target: s3.IBucket): s3.IBucket {
         sid: `S3ServerAccessLogs${source.node.addr}`,
         principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
         actions: ['s3:PutObject'],
-        resources: [target.arnForObjects(`${source.node.addr}/*`), target.arnForObjects(`${source.node.addr}-replica/*`)],
+        resources: [
+          target.arnForObjects(`${source.node.addr}/*`),
+          target.arnForObjects(`${source.node.addr}-replica/*`),
+        ],
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(source).account } },
       }),
     );
   }
-  return s3.Bucket.fromBucketAttributes(source, 'AccessLogsTarget', { bucketArn: target.bucketArn, bucketName: target.bucketName });
+  return s3.Bucket.fromBucketAttributes(source, 'AccessLogsTarget', {
+    bucketArn: target.bucketArn,
+    bucketName: target.bucketName,
+  });
 }
 
 function lockRetention(lock: ObjectLockOptions | undefined): s3.ObjectLockRetention | undefined {
@@ -370,8 +453,62 @@ function ackLogTargetWarning(bucket: s3.Bucket): void {
   );
 }
 
-/** Rejects uploads that ask for another encryption type or another key than the bucket's own. */
-function denyOtherKeys(bucket: s3.Bucket, key: kms.IKey): void {
+/**
+ * The source's expirations, for its replica: lifecycle actions are not replicated, so without them
+ * expired datasets, checkpoints and personal data would stay in the replica forever. Transitions are
+ * not copied (the replica is already Glacier Instant Retrieval); rules without an expiration are
+ * dropped.
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html
+ */
+function replicaExpirations(rules: readonly s3.LifecycleRule[]): s3.LifecycleRule[] {
+  return rules
+    .filter((r) => r.expiration !== undefined || r.noncurrentVersionExpiration !== undefined)
+    .map((r) => ({
+      id: r.id,
+      enabled: r.enabled,
+      prefix: r.prefix,
+      tagFilters: r.tagFilters,
+      objectSizeGreaterThan: r.objectSizeGreaterThan,
+      objectSizeLessThan: r.objectSizeLessThan,
+      expiration: r.expiration,
+      noncurrentVersionExpiration: r.noncurrentVersionExpiration,
+      noncurrentVersionsToRetain:
+        r.noncurrentVersionExpiration !== undefined ? r.noncurrentVersionsToRetain : undefined,
+    }));
+}
+
+/**
+ * Control Tower's proactive controls on every ML bucket, set on the L1:
+ * - CT.S3.PR.4: event notifications, to EventBridge (the L2 `eventBridgeEnabled` prop would add a
+ *   notifications custom-resource Lambda outside any VPC);
+ * - CT.S3.PR.9 (Object Lock activated, `ObjectLockEnabled: true`) comes from the L2's
+ *   `objectLockEnabled`; without a default retention no `ObjectLockConfiguration` is written, so
+ *   nothing is locked until a legal hold or a retention is placed on an object version.
+ *
+ * @see https://docs.aws.amazon.com/controltower/latest/controlreference/s3-rules.html
+ */
+function harden(bucket: s3.Bucket): void {
+  const cfn = bucket.node.defaultChild as s3.CfnBucket;
+  cfn.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+}
+
+/**
+ * Rejects uploads that name another encryption type or another key than the bucket's own. Only a
+ * header that is present and wrong is denied (`Null: false` guard): uploads relying on default
+ * encryption send none, and multipart `UploadPart` requests never carry one, so an `...IfExists`
+ * operator, which matches an absent key, would deny both.
+ *
+ * `writes` lets one service principal write SSE-S3 objects under one prefix (CloudTrail's digest
+ * files): such principals are exempt from the bucket-wide statement, and a second statement denies
+ * them everywhere outside their prefixes.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null
+ */
+function denyOtherKeys(bucket: s3.Bucket, key: kms.IKey, writes: readonly SseS3ServiceWrite[]): void {
+  const sse = 's3:x-amz-server-side-encryption';
+  const keyId = 's3:x-amz-server-side-encryption-aws-kms-key-id';
+  const services = [...new Set(writes.map((w) => w.servicePrincipal))];
   bucket.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'DenyOtherEncryption',
@@ -379,9 +516,27 @@ function denyOtherKeys(bucket: s3.Bucket, key: kms.IKey): void {
       principals: [new iam.AnyPrincipal()],
       actions: ['s3:PutObject'],
       resources: [bucket.arnForObjects('*')],
-      conditions: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+      conditions: {
+        StringNotEquals: {
+          [sse]: 'aws:kms',
+          ...(services.length > 0 ? { 'aws:PrincipalServiceName': services } : {}),
+        },
+        Null: { [sse]: 'false' },
+      },
     }),
   );
+  if (writes.length > 0) {
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenySseS3OutsideServicePrefixes',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        notResources: writes.map((w) => bucket.arnForObjects(`${w.prefix}*`)),
+        conditions: { StringNotEquals: { [sse]: 'aws:kms' }, Null: { [sse]: 'false' } },
+      }),
+    );
+  }
   bucket.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'DenyOtherKeys',
@@ -389,7 +544,7 @@ function denyOtherKeys(bucket: s3.Bucket, key: kms.IKey): void {
       principals: [new iam.AnyPrincipal()],
       actions: ['s3:PutObject'],
       resources: [bucket.arnForObjects('*')],
-      conditions: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': key.keyArn } },
+      conditions: { StringNotEquals: { [keyId]: key.keyArn }, Null: { [keyId]: 'false' } },
     }),
   );
 }
@@ -437,6 +592,11 @@ export class AccessLogBucket extends Construct {
         },
       ],
     });
+    // CT.S3.PR.4 applies to every bucket; Object Lock (CT.S3.PR.9) cannot: S3 does not deliver
+    // server access logs to a bucket with Object Lock.
+    (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
     // Log delivery through the bucket policy (not the legacy LogDeliveryWrite ACL), whatever the
     // app's feature flags say: sources reference this bucket as an import, so CDK leaves it alone.
     this.bucket.addToResourcePolicy(
@@ -449,11 +609,13 @@ export class AccessLogBucket extends Construct {
       }),
     );
     acknowledgeControl(this.bucket, 's3DefaultEncryptionKms', {
-      reason: 'S3 server access logs can only be delivered to buckets encrypted with S3-managed keys (SSE-S3)',
+      reason:
+        'S3 server access logs can only be delivered to buckets encrypted with S3-managed keys (SSE-S3)',
       ...INHERENT,
     });
     acknowledgeControl(this.bucket, 's3Replication', {
-      reason: 'access logs are operational evidence kept for one year; the audit trail holds the replicated record',
+      reason:
+        'access logs are operational evidence kept for one year; the audit trail holds the replicated record',
       ...INHERENT,
     });
   }

@@ -54,8 +54,14 @@ export interface TieredDatasetBucketProps {
 const day = (n: number) => Duration.days(n);
 const schema = z.strictObject({
   encryptionKey: refs.key.optional(),
-  datasetsPrefix: z.string().regex(/^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*\/$/).optional(),
-  archivePrefix: z.string().regex(/^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*\/$/).optional(),
+  datasetsPrefix: z
+    .string()
+    .regex(/^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*\/$/)
+    .optional(),
+  archivePrefix: z
+    .string()
+    .regex(/^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*\/$/)
+    .optional(),
   intelligentTieringAfter: durationBetween(day(0), day(36500), { unit: 'days' }).optional(),
   glacierInstantRetrievalAfter: durationBetween(day(0), day(36500), { unit: 'days' }).optional(),
   deepArchiveAfter: durationBetween(day(0), day(36500), { unit: 'days' }).optional(),
@@ -109,7 +115,10 @@ export class TieredDatasetBucket extends Construct {
     after('glacierInstantRetrievalAfter', gir, expire, 'expireAfter');
     after('deepArchiveAfter', deep, expire, 'expireAfter');
     after('glacierInstantRetrievalAfter', gir, deep, 'deepArchiveAfter');
-    if (this.datasetsPrefix.startsWith(this.archivePrefix) || this.archivePrefix.startsWith(this.datasetsPrefix)) {
+    if (
+      this.datasetsPrefix.startsWith(this.archivePrefix) ||
+      this.archivePrefix.startsWith(this.datasetsPrefix)
+    ) {
       problems.push({
         field: 'archivePrefix',
         problem: 'must not overlap datasetsPrefix',

@@ -1,6 +1,7 @@
 import { CfnParameter, Duration, Lazy, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, test } from 'vitest';
@@ -45,7 +46,10 @@ describe('AuditTrail defaults', () => {
     const [keyId] = Object.entries(keys).find(([, k]) =>
       String((k as { Properties: { Description: string } }).Properties.Description).includes('audit key'),
     )!;
-    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('audit key') });
+    t.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      Description: Match.stringLikeRegexp('audit key'),
+    });
     t.hasResourceProperties('AWS::CloudTrail::Trail', { KMSKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
   });
 
@@ -61,7 +65,9 @@ describe('AuditTrail defaults', () => {
       ObjectLockEnabled: true,
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [
-          Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: auditKeyArn } }),
+          Match.objectLike({
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: auditKeyArn },
+          }),
         ],
       },
     });
@@ -79,7 +85,9 @@ describe('AuditTrail defaults', () => {
   });
 
   test('log group retained on stack deletion', () => {
-    build().template().hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    build()
+      .template()
+      .hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
   test('CloudWatch role: trust scoped to this trail, permissions in a managed policy on the log group only', () => {
@@ -114,22 +122,33 @@ describe('AuditTrail defaults', () => {
   test('trail depends on the bucket policy and the role policy', () => {
     const t = build().template();
     t.hasResource('AWS::CloudTrail::Trail', {
-      DependsOn: Match.arrayWith([Match.stringLikeRegexp('AuditBucketPolicy'), Match.stringLikeRegexp('AuditLogsRolePolicy')]),
+      DependsOn: Match.arrayWith([
+        Match.stringLikeRegexp('AuditBucketPolicy'),
+        Match.stringLikeRegexp('AuditLogsRolePolicy'),
+      ]),
     });
   });
 
   test('bucket: Object Lock in COMPLIANCE mode for 365 days', () => {
-    build().template().hasResourceProperties('AWS::S3::Bucket', {
-      ObjectLockEnabled: true,
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } } },
-    });
+    build()
+      .template()
+      .hasResourceProperties('AWS::S3::Bucket', {
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } },
+        },
+      });
   });
 
   test('bucket: GOVERNANCE mode and a custom retention', () => {
     build({ objectLockMode: 'GOVERNANCE', objectLockRetention: Duration.days(30) })
       .template()
       .hasResourceProperties('AWS::S3::Bucket', {
-        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } } },
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } },
+        },
       });
   });
 
@@ -138,7 +157,11 @@ describe('AuditTrail defaults', () => {
     t.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockEnabled: true,
       LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-log-files', ExpirationInDays: 2555, Status: 'Enabled' })]) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Id: 'expire-log-files', ExpirationInDays: 2555, Status: 'Enabled' }),
+        ]),
+      },
     });
   });
 
@@ -162,10 +185,45 @@ describe('AuditTrail defaults', () => {
             Action: 's3:PutObject',
             Resource: { 'Fn::Join': ['', [Match.anyValue(), '/AWSLogs/111111111111/*']] },
             Condition: {
-              StringEquals: { 'aws:SourceArn': Match.anyValue(), 's3:x-amz-acl': 'bucket-owner-full-control' },
+              StringEquals: {
+                'aws:SourceArn': Match.anyValue(),
+                's3:x-amz-acl': 'bucket-owner-full-control',
+              },
             },
           }),
         ]),
+      },
+    });
+  });
+
+  // Digest files are encrypted with SSE-S3 even when the trail uses SSE-KMS, and go to
+  // AWSLogs/<account>/CloudTrail-Digest/: the bucket must accept them, or log file validation
+  // never produces a digest.
+  // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html
+  // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-digest-file-structure.html
+  test('bucket policy: only CloudTrail may write SSE-S3 objects, and only its digest files', () => {
+    const t = build().template();
+    const [policy] = Object.values(t.findResources('AWS::S3::BucketPolicy')).filter((p) =>
+      JSON.stringify(p).includes('CloudTrailWrite'),
+    ) as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }[];
+    const statements = policy.Properties.PolicyDocument.Statement;
+    const other = statements.find((s) => s.Sid === 'DenyOtherEncryption')!;
+    expect(other.Condition).toEqual({
+      StringNotEquals: {
+        's3:x-amz-server-side-encryption': 'aws:kms',
+        'aws:PrincipalServiceName': ['cloudtrail.amazonaws.com'],
+      },
+      Null: { 's3:x-amz-server-side-encryption': 'false' },
+    });
+    const outside = statements.find((s) => s.Sid === 'DenySseS3OutsideServicePrefixes')!;
+    expect(outside).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      NotResource: { 'Fn::Join': ['', [expect.anything(), '/AWSLogs/111111111111/CloudTrail-Digest/*']] },
+      Condition: {
+        StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+        Null: { 's3:x-amz-server-side-encryption': 'false' },
       },
     });
   });
@@ -204,7 +262,17 @@ describe('AuditTrail event selectors', () => {
           FieldSelectors: [
             { Field: 'eventCategory', Equals: ['Data'] },
             { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
-            { Field: 'resources.ARN', StartsWith: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [stack.getLogicalId(bucket.node.defaultChild as never), 'Arn'] }, '/']] }] },
+            {
+              Field: 'resources.ARN',
+              StartsWith: [
+                {
+                  'Fn::Join': [
+                    '',
+                    [{ 'Fn::GetAtt': [stack.getLogicalId(bucket.node.defaultChild as never), 'Arn'] }, '/'],
+                  ],
+                },
+              ],
+            },
           ],
         },
       ]),
@@ -220,7 +288,10 @@ describe('AuditTrail event selectors', () => {
     trail.addDataEvents(a);
     trail.addDataEvents({ featureGroupArn: FG_ARN });
     trail.addDataEvents({ featureGroupArn: FG_ARN });
-    const selectors = trailProps(template()).AdvancedEventSelectors as { Name: string; FieldSelectors: unknown[] }[];
+    const selectors = trailProps(template()).AdvancedEventSelectors as {
+      Name: string;
+      FieldSelectors: unknown[];
+    }[];
     expect(selectors).toHaveLength(3);
     const s3Selector = JSON.stringify(selectors[1]);
     expect(s3Selector).toContain('features-bucket/');
@@ -252,9 +323,13 @@ describe('AuditTrail event selectors', () => {
   test('more selector values than CloudTrail allows fail synthesis with path and field', () => {
     const { stack, trail } = build();
     for (let i = 0; i < MAX_SELECTOR_VALUES; i++) {
-      trail.addDataEvents({ featureGroupArn: `arn:aws:sagemaker:eu-west-1:111111111111:feature-group/g${i}` });
+      trail.addDataEvents({
+        featureGroupArn: `arn:aws:sagemaker:eu-west-1:111111111111:feature-group/g${i}`,
+      });
     }
-    expect(() => Template.fromStack(stack)).toThrow(/Test\/Audit: dataEvents: has too many selector values \(got 503; expected <= 500/);
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Test\/Audit: dataEvents: has too many selector values \(got 503; expected <= 500/,
+    );
   });
 });
 
@@ -266,7 +341,9 @@ describe('AuditTrail alarms', () => {
     for (const name of names) {
       t.hasResourceProperties('AWS::Logs::MetricFilter', {
         LogGroupName: { Ref: Match.stringLikeRegexp('AuditLogGroup') },
-        MetricTransformations: [{ MetricNamespace: 'CompliantMLOps/Audit', MetricName: name, MetricValue: '1' }],
+        MetricTransformations: [
+          { MetricNamespace: 'CompliantMLOps/Audit', MetricName: name, MetricValue: '1' },
+        ],
       });
     }
   });
@@ -278,6 +355,18 @@ describe('AuditTrail alarms', () => {
     ['TrailChanged', ['StopLogging', 'DeleteTrail', 'UpdateTrail']],
     ['IamPolicyChanged', ['PutRolePolicy', 'AttachRolePolicy', 'CreatePolicyVersion']],
     ['UnauthorizedApiCalls', ['AccessDenied*', '*UnauthorizedOperation']],
+    // Whoever may call PutKeyPolicy can give itself data use (key-policy-default.html).
+    ['KeyPolicyChanged', ['kms.amazonaws.com', '($.eventName = PutKeyPolicy)']],
+    // A grant made by a principal rather than by an AWS service for an AWS resource lets its grantee decrypt.
+    [
+      'KeyGrantCreatedByPrincipal',
+      [
+        'kms.amazonaws.com',
+        '($.eventName = CreateGrant)',
+        '$.userIdentity.invokedBy NOT EXISTS',
+        '$.userIdentity.type != "AWSService"',
+      ],
+    ],
   ])('%s filter matches %j', (name, terms) => {
     const t = build().template();
     const filters = Object.values(t.findResources('AWS::Logs::MetricFilter')) as {
@@ -312,7 +401,10 @@ describe('AuditTrail alarms', () => {
   test('sensitive events alarm on the first occurrence; denied calls at the threshold', () => {
     const { trail, template } = build({ unauthorizedApiCallsThreshold: 10 });
     const t = template();
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'KeyDisabledOrScheduledForDeletion', Threshold: 1 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'KeyDisabledOrScheduledForDeletion',
+      Threshold: 1,
+    });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'UnauthorizedApiCalls', Threshold: 10 });
     expect(Object.keys(trail.alarms)).toEqual(Object.keys(SENSITIVE_EVENTS));
   });
@@ -320,7 +412,9 @@ describe('AuditTrail alarms', () => {
   test('a dedicated alert topic when none is given', () => {
     const t = build().template();
     t.resourceCountIs('AWS::SNS::Topic', 1);
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('AuditAlerts') }] });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AuditAlerts') }],
+    });
   });
 
   test('metricSensitiveEvent: namespace, name, sum over 5 minutes, overridable', () => {
@@ -330,7 +424,9 @@ describe('AuditTrail alarms', () => {
     expect(m.metricName).toBe('TrailChanged');
     expect(m.statistic).toBe('Sum');
     expect(m.period.toMinutes()).toBe(5);
-    expect(trail.metricSensitiveEvent('TrailChanged', { period: Duration.hours(1) }).period.toHours()).toBe(1);
+    expect(trail.metricSensitiveEvent('TrailChanged', { period: Duration.hours(1) }).period.toHours()).toBe(
+      1,
+    );
   });
 });
 
@@ -357,30 +453,68 @@ describe('AuditTrail grants', () => {
 });
 
 describe('AuditTrail validation', () => {
+  test('refuses a domain key that does not let CloudTrail and CloudWatch Logs use it', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    expect(() => new AuditTrail(stack, 'Audit', { encryptionKey: keys.data })).toThrow(
+      /^Test\/Audit: encryptionKey: is a data key whose policy lacks the CloudTrailDescribeKey, CloudTrailEncryptLogs, CloudTrailDecryptWithBucketKey statements \(cloudtrail\)[^\n]*\nTest\/Audit: encryptionKey: is a data key whose policy lacks the CloudWatchLogsEncryption statement \(logs\)/,
+    );
+  });
+
+  test('adds the CloudTrail and CloudWatch Logs statements to an app key', () => {
+    const stack = testStack();
+    const key = new kms.Key(stack, 'TeamKey', { enableKeyRotation: true });
+    new AuditTrail(stack, 'Audit', { encryptionKey: key });
+    const sids = (
+      Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(key.node.defaultChild as kms.CfnKey)]
+        .Properties.KeyPolicy.Statement as { Sid?: string }[]
+    ).map((st) => st.Sid);
+    expect(sids).toEqual(
+      expect.arrayContaining([
+        'CloudTrailEncryptLogs',
+        'CloudTrailDescribeKey',
+        'CloudTrailDecryptWithBucketKey',
+        'CloudWatchLogsEncryption',
+      ]),
+    );
+  });
+
   test('logFileRetention shorter than the lock', () => {
-    expect(() => build({ objectLockRetention: Duration.days(400), logFileRetention: Duration.days(100) })).toThrow(
+    expect(() =>
+      build({ objectLockRetention: Duration.days(400), logFileRetention: Duration.days(100) }),
+    ).toThrow(
       /^Test\/Audit: logFileRetention: is shorter than the object lock retention \(got Duration\.days\(100\); expected at least objectLockRetention \(400 days\)\)$/,
     );
   });
 
   test('objectLockRetention out of range', () => {
-    expect(() => build({ objectLockRetention: Duration.hours(1) })).toThrow(/Test\/Audit: objectLockRetention: is out of range/);
+    expect(() => build({ objectLockRetention: Duration.hours(1) })).toThrow(
+      /Test\/Audit: objectLockRetention: is out of range/,
+    );
   });
 
   test('invalid trail name', () => {
-    expect(() => build({ trailName: '-bad name' })).toThrow(/Test\/Audit: trailName: has an invalid format \(got "-bad name"/);
+    expect(() => build({ trailName: '-bad name' })).toThrow(
+      /Test\/Audit: trailName: has an invalid format \(got "-bad name"/,
+    );
   });
 
   test('unknown object lock mode', () => {
-    expect(() => build({ objectLockMode: 'WORM' as never })).toThrow(/Test\/Audit: objectLockMode: is not an allowed value/);
+    expect(() => build({ objectLockMode: 'WORM' as never })).toThrow(
+      /Test\/Audit: objectLockMode: is not an allowed value/,
+    );
   });
 
   test('threshold must be a positive integer', () => {
-    expect(() => build({ unauthorizedApiCallsThreshold: 0 })).toThrow(/Test\/Audit: unauthorizedApiCallsThreshold: is too small/);
+    expect(() => build({ unauthorizedApiCallsThreshold: 0 })).toThrow(
+      /Test\/Audit: unauthorizedApiCallsThreshold: is too small/,
+    );
   });
 
   test('log group retention must be a RetentionDays value', () => {
-    expect(() => build({ logGroupRetention: 17 as logs.RetentionDays })).toThrow(/Test\/Audit: logGroupRetention: is not an allowed value/);
+    expect(() => build({ logGroupRetention: 17 as logs.RetentionDays })).toThrow(
+      /Test\/Audit: logGroupRetention: is not an allowed value/,
+    );
   });
 
   test('malformed feature group ARN in props', () => {
@@ -394,11 +528,15 @@ describe('AuditTrail validation', () => {
     expect(() => trail.addDataEvents({ featureGroupArn: 'arn:aws:s3:::x' })).toThrow(
       /Test\/Audit: addDataEvents\.resource\.featureGroupArn: is not a feature group ARN/,
     );
-    expect(() => trail.addDataEvents({} as never)).toThrow(/Test\/Audit: addDataEvents\.resource: is neither a bucket nor a feature group/);
+    expect(() => trail.addDataEvents({} as never)).toThrow(
+      /Test\/Audit: addDataEvents\.resource: is neither a bucket nor a feature group/,
+    );
   });
 
   test('unknown props are rejected', () => {
-    expect(() => build({ isMultiRegionTrail: false } as never)).toThrow(/Test\/Audit: isMultiRegionTrail: is not a known prop/);
+    expect(() => build({ isMultiRegionTrail: false } as never)).toThrow(
+      /Test\/Audit: isMultiRegionTrail: is not a known prop/,
+    );
   });
 
   test('tokens pass through validation', () => {
@@ -408,7 +546,9 @@ describe('AuditTrail validation', () => {
   });
 
   test('all problems in one error', () => {
-    expect(() => build({ trailName: 'x', unauthorizedApiCallsThreshold: -1 })).toThrow(/trailName[\s\S]*unauthorizedApiCallsThreshold/);
+    expect(() => build({ trailName: 'x', unauthorizedApiCallsThreshold: -1 })).toThrow(
+      /trailName[\s\S]*unauthorizedApiCallsThreshold/,
+    );
   });
 });
 
@@ -435,10 +575,14 @@ describe('AuditTrail nag', () => {
   });
 
   test('refuses INFINITE log retention, partial days and a token Object Lock retention', () => {
-    expect(() => build({ logGroupRetention: logs.RetentionDays.INFINITE })).toThrow(/^Test\/Audit: logGroupRetention: must not be INFINITE/);
-    expect(() => build({ logFileRetention: Duration.hours(2200) })).toThrow(/^Test\/Audit: logFileRetention: must be a whole number of days/);
-    expect(() => build({ objectLockRetention: Duration.days(Token.asNumber(Lazy.number({ produce: () => 30 }))) })).toThrow(
-      /^Test\/Audit: objectLockRetention: must be a literal duration/,
+    expect(() => build({ logGroupRetention: logs.RetentionDays.INFINITE })).toThrow(
+      /^Test\/Audit: logGroupRetention: must not be INFINITE/,
     );
+    expect(() => build({ logFileRetention: Duration.hours(2200) })).toThrow(
+      /^Test\/Audit: logFileRetention: must be a whole number of days/,
+    );
+    expect(() =>
+      build({ objectLockRetention: Duration.days(Token.asNumber(Lazy.number({ produce: () => 30 }))) }),
+    ).toThrow(/^Test\/Audit: objectLockRetention: must be a literal duration/);
   });
 });

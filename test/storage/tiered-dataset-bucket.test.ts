@@ -5,7 +5,9 @@ import { TieredDatasetBucket } from '../../constructs/storage/tiered-dataset-buc
 import { findingLines, testStack } from '../support/nag';
 
 function rules(t: Template) {
-  const [, b] = Object.entries(t.findResources('AWS::S3::Bucket')).find(([id]) => id.startsWith('Datasets') && !id.includes('Replica'))!;
+  const [, b] = Object.entries(t.findResources('AWS::S3::Bucket')).find(
+    ([id]) => id.startsWith('Datasets') && !id.includes('Replica'),
+  )!;
   return b.Properties.LifecycleConfiguration.Rules as Array<Record<string, unknown>>;
 }
 
@@ -23,7 +25,10 @@ describe('TieredDatasetBucket', () => {
 
   it('moves historical datasets to Glacier IR then Deep Archive', () => {
     const stack = testStack();
-    new TieredDatasetBucket(stack, 'Datasets', { glacierInstantRetrievalAfter: Duration.days(30), deepArchiveAfter: Duration.days(200) });
+    new TieredDatasetBucket(stack, 'Datasets', {
+      glacierInstantRetrievalAfter: Duration.days(30),
+      deepArchiveAfter: Duration.days(200),
+    });
     const r = rules(Template.fromStack(stack)).find((x) => x.Id === 'tier-historical-datasets');
     expect(r).toMatchObject({
       Prefix: 'archive/',
@@ -64,10 +69,12 @@ describe('TieredDatasetBucket', () => {
 
   it('rejects overlapping prefixes and malformed ones', () => {
     const stack = testStack();
-    expect(() => new TieredDatasetBucket(stack, 'A', { datasetsPrefix: 'data/', archivePrefix: 'data/old/' })).toThrow(
-      /Test\/A: archivePrefix: must not overlap datasetsPrefix/,
+    expect(
+      () => new TieredDatasetBucket(stack, 'A', { datasetsPrefix: 'data/', archivePrefix: 'data/old/' }),
+    ).toThrow(/Test\/A: archivePrefix: must not overlap datasetsPrefix/);
+    expect(() => new TieredDatasetBucket(stack, 'B', { datasetsPrefix: '/abs' })).toThrow(
+      /Test\/B: datasetsPrefix: has an invalid format/,
     );
-    expect(() => new TieredDatasetBucket(stack, 'B', { datasetsPrefix: '/abs' })).toThrow(/Test\/B: datasetsPrefix: has an invalid format/);
   });
 
   it('names dataset versions for lineage', () => {
@@ -75,6 +82,27 @@ describe('TieredDatasetBucket', () => {
     const d = new TieredDatasetBucket(stack, 'Datasets');
     expect(d.datasetPrefix('churn', '3')).toBe('datasets/churn/v3/');
     expect(d.datasetUri('churn', '3')).toMatch(/^s3:\/\/.+\/datasets\/churn\/v3\/$/);
+  });
+
+  // Lifecycle actions are not replicated, so expired datasets would stay in the replica forever.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html
+  it('expires datasets from the replica after the same retention period', () => {
+    const stack = testStack();
+    new TieredDatasetBucket(stack, 'Datasets', { expireAfter: Duration.days(400) });
+    const [, replica] = Object.entries(Template.fromStack(stack).findResources('AWS::S3::Bucket')).find(
+      ([id]) => id.includes('Replica'),
+    )!;
+    const rules = replica.Properties.LifecycleConfiguration.Rules as Record<string, unknown>[];
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Prefix: 'datasets/', ExpirationInDays: 400 }),
+        expect.objectContaining({ Prefix: 'archive/', ExpirationInDays: 400 }),
+        expect.objectContaining({
+          Id: 'expire-noncurrent-versions',
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        }),
+      ]),
+    );
   });
 
   it('passes every pack', () => {
