@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { describeUnsafe, retryBlockers, unclassifiedTypes, unsafeReplacements } from './update-safety-diff';
+import { appSubject, constructSubjects, Subject, Templates } from './update-safety-subjects';
+
+// Update safety: changing one input at a time never replaces a custom-named resource under the
+// name it already has. CloudFormation refuses that update ("CloudFormation cannot update a stack
+// when a custom-named resource requires replacing"); a replacement is fine when the name changes too.
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
+//
+// Retry safety: a failed first create rolls back and deletes what it created, except resources with
+// DeletionPolicy Retain; RetainExceptOnCreate (RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE) deletes them
+// too. A retained resource with a fixed name would make the retry fail with "already exists".
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+
+const SUBJECTS: Subject[] = [...constructSubjects(), appSubject()];
+
+/** The base templates of each subject, synthesized once. */
+const bases = new Map<string, Templates>();
+function baseOf(s: Subject): Templates {
+  let t = bases.get(s.construct);
+  if (!t) bases.set(s.construct, (t = s.base()));
+  return t;
+}
+
+function unsafeLines(construct: string, input: string, before: Templates, after: Templates): string[] {
+  return Object.entries(after).flatMap(([stackName, template]) => {
+    const old = before[stackName];
+    if (!old) return [];
+    return unsafeReplacements(old, template).map(
+      (u) => `(${construct}, ${input}, ${stackName}/${describeUnsafe(u)})`,
+    );
+  });
+}
+
+describe.each(SUBJECTS.map((s) => [s.construct, s] as const))('update safety of %s', (_name, s) => {
+  it.each(Object.keys(s.inputs))(
+    'changing %s replaces no custom-named resource under the same name',
+    (input) => {
+      const after = s.inputs[input]();
+      const before = baseOf(s);
+      expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+      expect(unsafeLines(s.construct, input, before, after)).toEqual([]);
+    },
+  );
+});
+
+describe('retry safety', () => {
+  it.each(SUBJECTS.map((s) => [s.construct, s] as const))(
+    '%s retains no fixed-name resource a failed create would leave behind',
+    (_name, s) => {
+      const lines = Object.entries(baseOf(s)).flatMap(([stackName, t]) =>
+        retryBlockers(t).map(
+          (b) =>
+            `(${s.construct}, ${stackName}/${b.logicalId} ${b.type} ${b.name}: DeletionPolicy ${b.deletionPolicy}; expected RetainExceptOnCreate or no fixed name)`,
+        ),
+      );
+      expect(lines).toEqual([]);
+    },
+  );
+
+  it.each(SUBJECTS.map((s) => [s.construct, s] as const))(
+    'every resource type of %s has a known physical identity',
+    (_name, s) => {
+      const types = Object.values(baseOf(s)).flatMap((t) => unclassifiedTypes(t));
+      expect(types).toEqual([]);
+    },
+  );
+});
