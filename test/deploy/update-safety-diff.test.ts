@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CfnTemplate, retryBlockers, unclassifiedTypes, unsafeReplacements } from './update-safety-diff';
+import {
+  CfnTemplate,
+  changedExportsInUse,
+  retryBlockers,
+  unclassifiedTypes,
+  unsafeReplacements,
+} from './update-safety-diff';
 
 // The checks behind update-safety.test.ts, on hand-written templates: each must find what it is
 // meant to find, or a green update-safety run would prove nothing.
@@ -122,5 +128,34 @@ describe('unclassifiedTypes', () => {
     expect(unclassifiedTypes(t({ A: { Type: 'AWS::Foo::Bar' }, B: { Type: 'AWS::SQS::Queue' } }))).toEqual([
       'AWS::Foo::Bar',
     ]);
+  });
+});
+
+describe('changedExportsInUse', () => {
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html
+  const producer = (image: string): CfnTemplate => ({
+    Resources: { Model: model(image) } as CfnTemplate['Resources'],
+    Outputs: {
+      ModelName: { Value: { 'Fn::GetAtt': ['Model', 'ModelName'] }, Export: { Name: 'p:ModelName' } },
+    },
+  });
+  const consumer = t({
+    Q: {
+      Type: 'AWS::SQS::Queue',
+      Properties: { Tags: [{ Key: 'm', Value: { 'Fn::ImportValue': 'p:ModelName' } }] },
+    },
+  });
+
+  it('finds an export whose resource is replaced while another stack imports it', () => {
+    expect(changedExportsInUse({ p: producer('a'), c: consumer }, { p: producer('b'), c: consumer })).toEqual(
+      [{ stackName: 'p', exportName: 'p:ModelName (ModelName)', importedBy: ['c'] }],
+    );
+  });
+
+  it('accepts an unchanged export, and a changed one nobody imports', () => {
+    expect(changedExportsInUse({ p: producer('a'), c: consumer }, { p: producer('a'), c: consumer })).toEqual(
+      [],
+    );
+    expect(changedExportsInUse({ p: producer('a') }, { p: producer('b') })).toEqual([]);
   });
 });

@@ -242,6 +242,7 @@ export function propagateReplacements(
     template = {
       ...after,
       Resources: markReferences(after.Resources, marked) as Record<string, CfnResourceJson>,
+      Outputs: markReferences(after.Outputs, marked) as CfnTemplate['Outputs'],
     };
   }
 }
@@ -368,4 +369,45 @@ export function retryBlockers(template: CfnTemplate): RetryBlocker[] {
 /** One line per finding, for assertion messages that name the resource. */
 export function describeUnsafe(u: UnsafeReplacement): string {
   return `${u.logicalId} (${u.type}) replaced under the same ${u.name}, forced by ${u.causes.join('; ')}`;
+}
+
+/** An exported value that an update would change while another stack imports it. */
+export interface ChangedExportInUse {
+  readonly stackName: string;
+  readonly exportName: string;
+  readonly importedBy: readonly string[];
+}
+
+/**
+ * Exports whose value changes (directly, or because the resource behind it is replaced) while
+ * another stack of the app imports them: CloudFormation refuses to update an export in use
+ * ("Cannot update export ... as it is in use by ..."), so the exporting stack's update fails.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html
+ */
+export function changedExportsInUse(
+  before: Record<string, CfnTemplate>,
+  after: Record<string, CfnTemplate>,
+): ChangedExportInUse[] {
+  const importers = (name: string): string[] =>
+    Object.entries(before)
+      .filter(([, t]) =>
+        JSON.stringify(t.Resources ?? {}).includes(JSON.stringify({ 'Fn::ImportValue': name })),
+      )
+      .map(([stackName]) => stackName);
+  const out: ChangedExportInUse[] = [];
+  for (const [stackName, old] of Object.entries(before)) {
+    const now = after[stackName];
+    if (!now) continue;
+    const { template } = propagateReplacements(old, now);
+    for (const [outputId, output] of Object.entries(old.Outputs ?? {})) {
+      const exportName = output.Export?.Name;
+      if (typeof exportName !== 'string') continue;
+      const next = Object.values(template.Outputs ?? {}).find((o) => o.Export?.Name === exportName);
+      if (next && JSON.stringify(next.Value) === JSON.stringify(output.Value)) continue;
+      const importedBy = importers(exportName).filter((s) => s !== stackName);
+      if (importedBy.length > 0)
+        out.push({ stackName, exportName: `${exportName} (${outputId})`, importedBy });
+    }
+  }
+  return out;
 }

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { z } from 'zod';
 import { AuditTrail } from '../../constructs/audit/audit-trail';
+import { ScopedRole } from '../../constructs/core/scoped-role';
 import { SecureFunction } from '../../constructs/core/secure-function';
 import { RequiredTags } from '../../constructs/core/tags';
 import { AutoShutdown } from '../../constructs/cost/auto-shutdown';
@@ -532,6 +533,23 @@ export function constructSubjects(): Subject[] {
         memorySize: { memorySize: 1024 },
         logRetention: { logRetention: logs.RetentionDays.SIX_MONTHS },
         onSuccessTopic: { onSuccess: true },
+      },
+      {},
+    ),
+    subject<{ description?: string; service?: string; statement?: boolean }>(
+      'ScopedRole',
+      (stack, o) => {
+        const role = new ScopedRole(stack, 'Role', {
+          assumedBy: new iam.ServicePrincipal(o.service ?? 'sagemaker.amazonaws.com'),
+          description: o.description,
+        });
+        const resources = ['arn:aws:s3:::bucket/key', ...(o.statement ? ['arn:aws:s3:::bucket/other'] : [])];
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources }));
+      },
+      {
+        description: { description: 'Runs the models' },
+        assumedBy: { service: 'lambda.amazonaws.com' },
+        'granted statement': { statement: true },
       },
       {},
     ),
