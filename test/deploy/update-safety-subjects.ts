@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { App, Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -563,12 +565,38 @@ export function constructSubjects(): Subject[] {
   ];
 }
 
-const PLATFORM_CONTEXT = { '@aws-cdk/core:validateAgainstDefaultRules': false };
+/** The context `cdk synth` uses: cdk.json's settings and the committed availability zones. */
+const PLATFORM_CONTEXT = {
+  ...(
+    JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
+      context: Record<string, unknown>;
+    }
+  ).context,
+  ...(JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.context.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >),
+};
 
-function appTemplates(config: PlatformConfig, servingInputs: Partial<ServingStackProps> = {}): Templates {
+function synthesized(app: App): Templates {
+  return Object.fromEntries(app.synth().stacks.map((s) => [s.stackName, s.template as CfnTemplate]));
+}
+
+/** The reference app exactly as `cdk synth` builds it, with the policy packs off. */
+function platformTemplates(config: PlatformConfig): Templates {
+  const app = new App({ context: PLATFORM_CONTEXT });
+  buildPlatform(app, config, { packs: false });
+  return synthesized(app);
+}
+
+/**
+ * The reference app with its served model's stack built here the way buildPlatform builds it,
+ * so the stack's own inputs (image digest, model version) can change too.
+ */
+function servingTemplates(servingInputs: Partial<ServingStackProps> = {}): Templates {
+  const config = DEFAULT_CONFIG;
   const app = new App({ context: PLATFORM_CONTEXT });
   const { platform } = buildPlatform(app, config, { packs: false, servedModels: 0 });
-  // The served model's stack, built as buildPlatform builds it, so its own inputs can change too.
   const serving = new ServingStack(app, `${config.prefix}-serving-churn`, {
     env: { account: config.account, region: config.region },
     keys: platform.keys,
@@ -579,26 +607,36 @@ function appTemplates(config: PlatformConfig, servingInputs: Partial<ServingStac
     ...servingInputs,
   });
   Tags.of(serving).add('model-id', serving.modelName);
-  const assembly = app.synth();
-  return Object.fromEntries(assembly.stacks.map((s) => [s.stackName, s.template as CfnTemplate]));
+  return synthesized(app);
 }
 
-/** The reference app (buildPlatform, packs off) and its configuration and serving inputs. */
+/** The reference app (buildPlatform, packs off), one configuration field changed at a time. */
 export function appSubject(): Subject {
-  const with_ = (change: Partial<PlatformConfig>) => () => appTemplates({ ...DEFAULT_CONFIG, ...change });
+  const with_ = (change: Partial<PlatformConfig>) => () =>
+    platformTemplates({ ...DEFAULT_CONFIG, ...change });
   return {
     construct: 'reference app',
-    base: () => appTemplates(DEFAULT_CONFIG),
+    base: () => platformTemplates(DEFAULT_CONFIG),
     inputs: {
-      'image digest': () =>
-        appTemplates(DEFAULT_CONFIG, { imageDigest: `sha256:${'fedcba9876543210'.repeat(4)}` }),
-      'model version (model data key)': () => appTemplates(DEFAULT_CONFIG, { modelVersion: '2' }),
       tags: with_({ tags: { ...DEFAULT_CONFIG.tags, 'cost-center': 'cc-9999' } }),
       'team budget': with_({
         costs: { ...DEFAULT_CONFIG.costs, teamBudgetsUsd: { 'ml-platform-team': 25000 } },
       }),
+      'model budget': with_({ costs: { ...DEFAULT_CONFIG.costs, modelBudgetUsd: 4000 } }),
       maxInstanceCount: with_({ costs: { ...DEFAULT_CONFIG.costs, maxInstanceCount: 6 } }),
       'dataset retention': with_({ datasets: { ...DEFAULT_CONFIG.datasets, expireAfterDays: 3650 } }),
+    },
+  };
+}
+
+/** The reference app's serving stack, one of its inputs changed at a time. */
+export function servingSubject(): Subject {
+  return {
+    construct: 'reference app serving stack',
+    base: () => servingTemplates(),
+    inputs: {
+      'image digest': () => servingTemplates({ imageDigest: `sha256:${'fedcba9876543210'.repeat(4)}` }),
+      'model version (model data key)': () => servingTemplates({ modelVersion: '2' }),
     },
   };
 }
