@@ -127,7 +127,7 @@ export class InferenceApi extends Construct {
         logGroupName,
         encryptionKey: this.encryptionKey,
         retention,
-        removalPolicy: RemovalPolicy.RETAIN,
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       });
 
     this.accessLogGroup = logGroup('AccessLogs');

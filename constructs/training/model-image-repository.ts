@@ -105,7 +105,7 @@ export class ModelImageRepository extends Construct implements IModelImageReposi
       encryptionKey: this.encryptionKey,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
       imageScanOnPush: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       lifecycleRules: [
         {
           description: 'expire untagged images',

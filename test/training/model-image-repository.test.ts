@@ -23,7 +23,7 @@ describe('ModelImageRepository', () => {
         ImageTagMutability: 'IMMUTABLE',
         ImageScanningConfiguration: { ScanOnPush: true },
       },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
     t.resourceCountIs('AWS::KMS::Key', 1);
   });

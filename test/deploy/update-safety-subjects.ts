@@ -1,0 +1,642 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, Duration, Stack, Tags } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Template } from 'aws-cdk-lib/assertions';
+import { z } from 'zod';
+import { AuditTrail } from '../../constructs/audit/audit-trail';
+import { ScopedRole } from '../../constructs/core/scoped-role';
+import { SecureFunction } from '../../constructs/core/secure-function';
+import { RequiredTags } from '../../constructs/core/tags';
+import { AutoShutdown } from '../../constructs/cost/auto-shutdown';
+import { CostGuardrails } from '../../constructs/cost/cost-guardrails';
+import { createDomainKey, EncryptionKeys } from '../../constructs/encryption/encryption-keys';
+import { FeatureContract, FeatureContractSpec } from '../../constructs/feature-store/feature-contract';
+import {
+  SecureFeatureGroup,
+  SecureFeatureGroupProps,
+} from '../../constructs/feature-store/secure-feature-group';
+import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { DriftMonitor, DriftMonitorProps } from '../../constructs/monitoring/drift-monitor';
+import { InferenceApi } from '../../constructs/serving/inference-api';
+import { InferenceApiProps } from '../../constructs/serving/inference-api-props';
+import { InferenceNetwork, InferenceNetworkProps } from '../../constructs/serving/inference-network';
+import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
+import { IsolatedEndpointProps } from '../../constructs/serving/isolated-endpoint-props';
+import { SecureBucket, SecureBucketProps } from '../../constructs/storage/secure-bucket';
+import {
+  TieredDatasetBucket,
+  TieredDatasetBucketProps,
+} from '../../constructs/storage/tiered-dataset-bucket';
+import {
+  ModelImageRepository,
+  ModelImageRepositoryProps,
+} from '../../constructs/training/model-image-repository';
+import { ModelRegistry, ModelRegistryProps } from '../../constructs/training/model-registry';
+import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
+import { SpotTrainingPipelineProps } from '../../constructs/training/spot-training-pipeline-props';
+import { DEFAULT_CONFIG, PlatformConfig } from '../../lib/stacks/config';
+import { buildPlatform } from '../../lib/stacks/platform-app';
+import { ServingStack, ServingStackProps } from '../../lib/stacks/serving';
+import { CfnTemplate } from './update-safety-diff';
+
+/**
+ * What the update-safety test synthesizes: each public construct and the reference app, once with
+ * base inputs and once per changed input. Every builder returns the templates by stack name.
+ */
+
+/** The templates of one synthesis, by stack name. */
+export type Templates = Record<string, CfnTemplate>;
+
+/** One construct (or the app) and the inputs changed one at a time. */
+export interface Subject {
+  readonly construct: string;
+  readonly base: () => Templates;
+  readonly inputs: Readonly<Record<string, () => Templates>>;
+}
+
+const BASE_TAGS = {
+  owner: 'ml-platform',
+  'cost-center': 'cc-1234',
+  environment: 'dev',
+  'data-classification': 'internal',
+};
+/** The `tags` input: one cost-allocation tag value changed. */
+const CHANGED_TAGS = { ...BASE_TAGS, 'cost-center': 'cc-5678' };
+
+function newStack(tags: Record<string, string> = BASE_TAGS): Stack {
+  const app = new App();
+  const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+  RequiredTags.apply(stack, tags);
+  return stack;
+}
+
+function templateOf(stack: Stack): Templates {
+  return { [stack.stackName]: Template.fromStack(stack).toJSON() as CfnTemplate };
+}
+
+/**
+ * A subject whose construct is built by `make(stack, overrides)`: the base has no overrides, each
+ * input one, and `tags` (every subject) changes a stack tag instead.
+ */
+function subject<O>(
+  construct: string,
+  make: (stack: Stack, overrides: O) => void,
+  inputs: Record<string, O>,
+  base: O,
+): Subject {
+  const build = (overrides: O, tags?: Record<string, string>) => () => {
+    const stack = newStack(tags);
+    make(stack, overrides);
+    return templateOf(stack);
+  };
+  return {
+    construct,
+    base: build(base),
+    inputs: {
+      ...Object.fromEntries(Object.entries(inputs).map(([name, o]) => [name, build({ ...base, ...o })])),
+      tags: build(base, CHANGED_TAGS),
+    },
+  };
+}
+
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+const OTHER_DIGEST = `sha256:${'b'.repeat(64)}`;
+
+function contractSpec(
+  overrides: Partial<FeatureContractSpec> = {},
+  extra: FeatureContractSpec['features'] = [],
+): FeatureContractSpec {
+  return {
+    domain: 'marketing',
+    name: 'customer-churn',
+    version: '1.0.0',
+    description: 'Churn signals per customer',
+    owner: 'churn-team',
+    recordIdentifier: 'customer_id',
+    eventTime: 'event_time',
+    features: [
+      { name: 'customer_id', type: 'String', description: 'Pseudonymous customer key' },
+      { name: 'event_time', type: 'String', description: 'When the features were computed' },
+      { name: 'tenure_months', type: 'Integral', description: 'Months since sign-up' },
+      { name: 'email', type: 'String', description: 'Contact e-mail', pii: 'pii' },
+      ...extra,
+    ],
+    ...overrides,
+  };
+}
+
+type FeatureGroupInputs = Partial<Omit<SecureFeatureGroupProps, 'contract' | 'alerts'>> & {
+  spec?: FeatureContractSpec;
+};
+
+type PipelineInputs = Partial<SpotTrainingPipelineProps> & { trainingDigest?: string; evalDigest?: string };
+
+type EndpointInputs = Partial<
+  Omit<IsolatedEndpointProps, 'alertTopic' | 'vpc' | 'modelBucket' | 'imageRepository'>
+>;
+
+/** The public constructs, each with the inputs a user changes over its life. */
+export function constructSubjects(): Subject[] {
+  return [
+    subject<{ aliasPrefix?: string; rotationPeriod?: Duration; pendingWindow?: Duration }>(
+      'EncryptionKeys',
+      (stack, o) => new EncryptionKeys(stack, 'Keys', o),
+      {
+        aliasPrefix: { aliasPrefix: 'alias/other' },
+        rotationPeriod: { rotationPeriod: Duration.days(180) },
+        pendingWindow: { pendingWindow: Duration.days(7) },
+      },
+      {},
+    ),
+    subject<SecureBucketProps>(
+      'SecureBucket',
+      (stack, o) => new SecureBucket(stack, 'Bucket', o),
+      {
+        keyDomain: { keyDomain: 'models' },
+        objectLock: { objectLock: { mode: 'GOVERNANCE', retention: Duration.days(30) } },
+        replication: { replication: false },
+        noncurrentVersionRetention: { noncurrentVersionRetention: Duration.days(30) },
+        lifecycleRules: { lifecycleRules: [{ id: 'tmp', prefix: 'tmp/', expiration: Duration.days(7) }] },
+      },
+      {},
+    ),
+    subject<TieredDatasetBucketProps>(
+      'TieredDatasetBucket',
+      (stack, o) => new TieredDatasetBucket(stack, 'Datasets', o),
+      {
+        datasetsPrefix: { datasetsPrefix: 'data/' },
+        glacierInstantRetrievalAfter: { glacierInstantRetrievalAfter: Duration.days(60) },
+        expireAfter: { expireAfter: Duration.days(3650) },
+        noncurrentVersionRetention: { noncurrentVersionRetention: Duration.days(60) },
+        archivePrefix: { archivePrefix: 'cold/' },
+        deepArchiveAfter: { deepArchiveAfter: Duration.days(730) },
+      },
+      {},
+    ),
+    subject<FeatureGroupInputs>(
+      'SecureFeatureGroup',
+      (stack, { spec, ...o }) => {
+        const alerts = new AlertTopic(stack, 'Alerts');
+        new SecureFeatureGroup(stack, 'Features', {
+          contract: FeatureContract.define(spec ?? contractSpec()),
+          alerts,
+          ...o,
+        });
+      },
+      {
+        'contract version (minor, optional feature added)': {
+          spec: contractSpec({ version: '1.1.0' }, [
+            { name: 'plan', type: 'String', description: 'Subscription plan', required: false },
+          ]),
+        },
+        'contract version (patch)': { spec: contractSpec({ version: '1.0.1' }) },
+        'contract version (major)': { spec: contractSpec({ version: '2.0.0' }) },
+        'feature definitions (feature added, major)': {
+          spec: contractSpec({ version: '2.0.0' }, [
+            { name: 'monthly_spend', type: 'Fractional', description: 'Average monthly spend in EUR' },
+          ]),
+        },
+        'contract description': { spec: contractSpec({ description: 'Churn signals per customer, daily' }) },
+        'contract owner': { spec: contractSpec({ owner: 'retention-team' }) },
+        onlineTtl: { onlineTtl: Duration.days(30) },
+        freshnessWindow: { freshnessWindow: Duration.hours(48) },
+        offlineStorePrefix: { offlineStorePrefix: 'features/' },
+      },
+      {},
+    ),
+    subject<PipelineInputs>(
+      'SpotTrainingPipeline',
+      (stack, { trainingDigest, evalDigest, ...o }) => {
+        const keys = new EncryptionKeys(stack, 'Keys');
+        const alerts = new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs });
+        const network = new InferenceNetwork(stack, 'Network', { encryptionKey: keys.logs });
+        const datasets = new TieredDatasetBucket(stack, 'Datasets', { encryptionKey: keys.data });
+        const images = new ModelImageRepository(stack, 'Images', { encryptionKey: keys.models });
+        const registry = new ModelRegistry(stack, 'Registry', {
+          alertTopic: alerts.topic,
+          modelPackageGroupName: 'churn',
+        });
+        new SpotTrainingPipeline(stack, 'Pipeline', {
+          trainingImageUri: images.imageUri(trainingDigest ?? DIGEST),
+          imageRepository: images.repository,
+          datasetBucket: datasets,
+          datasetName: 'churn',
+          datasetVersion: '2024-06-01',
+          vpc: network.vpc,
+          modelRegistry: registry,
+          intendedUse:
+            'Ranks customers by churn risk for retention offers; not for credit or pricing decisions',
+          riskRating: 'Medium',
+          modelOwner: 'retention-ml-team',
+          schedule: 'cron(0 3 ? * MON *)',
+          metricDefinitions: [{ name: 'validation:auc', regex: 'validation-auc=([0-9.]+)' }],
+          evaluation: {
+            imageUri: images.imageUri(evalDigest ?? DIGEST),
+            entrypoint: ['python3', '/opt/program/evaluate.py'],
+          },
+          registrationGate: { metric: 'metrics.auc.value', threshold: 0.75 },
+          ...o,
+        });
+      },
+      {
+        'image digest': { trainingDigest: OTHER_DIGEST },
+        instanceType: { instanceType: 'ml.g5.2xlarge' },
+        datasetVersion: { datasetVersion: '2024-07-01' },
+        hyperparameters: { hyperparameters: { epochs: 30 } },
+        schedule: { schedule: 'cron(0 4 ? * TUE *)' },
+        maxRuntime: { maxRuntime: Duration.hours(12) },
+        registrationGate: { registrationGate: { metric: 'metrics.auc.value', threshold: 0.8 } },
+        'evaluation image digest': { evalDigest: OTHER_DIGEST },
+        riskRating: { riskRating: 'High' },
+        pipelineName: { pipelineName: 'churn-training-v2' },
+      },
+      {},
+    ),
+    subject<Partial<Omit<ModelRegistryProps, 'alertTopic'>>>(
+      'ModelRegistry',
+      (stack, o) => {
+        const alerts = new AlertTopic(stack, 'Alerts');
+        new ModelRegistry(stack, 'Registry', {
+          alertTopic: alerts.topic,
+          modelPackageGroupName: 'churn',
+          ...o,
+        });
+      },
+      {
+        description: { description: 'Customer churn model versions' },
+        crossAccountReadAccounts: { crossAccountReadAccounts: ['222222222222'] },
+        modelPackageGroupName: { modelPackageGroupName: 'churn-v2' },
+      },
+      {},
+    ),
+    subject<ModelImageRepositoryProps & { ownKey?: boolean }>(
+      'ModelImageRepository',
+      (stack, { ownKey, ...o }) => {
+        new ModelImageRepository(stack, 'Images', {
+          ...o,
+          encryptionKey: ownKey ? createDomainKey(stack, 'OwnKey', 'models') : undefined,
+        });
+      },
+      {
+        encryptionKey: { ownKey: true },
+        untaggedImageRetention: { untaggedImageRetention: Duration.days(7) },
+        pullPrincipals: { pullPrincipals: [new iam.AccountPrincipal('222222222222')] },
+      },
+      {},
+    ),
+    subject<ModelImageRepositoryProps & { ownKey?: boolean }>(
+      'ModelImageRepository (named)',
+      (stack, { ownKey, ...o }) => {
+        new ModelImageRepository(stack, 'Images', {
+          ...o,
+          encryptionKey: ownKey ? createDomainKey(stack, 'OwnKey', 'models') : undefined,
+        });
+      },
+      {
+        encryptionKey: { ownKey: true },
+        untaggedImageRetention: { untaggedImageRetention: Duration.days(7) },
+      },
+      { repositoryName: 'churn' },
+    ),
+    subject<InferenceNetworkProps>(
+      'InferenceNetwork',
+      (stack, o) => new InferenceNetwork(stack, 'Network', o),
+      {
+        cidr: { cidr: '10.65.0.0/16' },
+        flowLogRetention: { flowLogRetention: logs.RetentionDays.SIX_MONTHS },
+      },
+      {},
+    ),
+    subject<EndpointInputs>(
+      'IsolatedEndpoint',
+      (stack, o) => {
+        const network = new InferenceNetwork(stack, 'Net');
+        const bucket = new SecureBucket(stack, 'Models', { keyDomain: 'models' });
+        const alerts = new AlertTopic(stack, 'Alerts');
+        new IsolatedEndpoint(stack, 'Ep', {
+          environment: 'prod',
+          vpc: network.vpc,
+          imageRepository: ecr.Repository.fromRepositoryName(stack, 'Repo', 'churn'),
+          imageDigest: DIGEST,
+          modelBucket: bucket,
+          modelDataKey: 'models/churn/1/model.tar.gz',
+          alertTopic: alerts.topic,
+          ...o,
+        });
+      },
+      {
+        'image digest': { imageDigest: OTHER_DIGEST },
+        'model data key': { modelDataKey: 'models/churn/2/model.tar.gz' },
+        instanceType: { instanceType: 'ml.c5.xlarge' },
+        initialInstanceCount: { initialInstanceCount: 3 },
+        containerEnvironment: { containerEnvironment: { LOG_LEVEL: 'debug' } },
+        captureSamplingPercent: { captureSamplingPercent: 50 },
+        shadowVariant: {
+          shadowVariant: {
+            imageDigest: OTHER_DIGEST,
+            modelDataKey: 'models/churn/2/model.tar.gz',
+            trafficPercent: 10,
+          },
+        },
+        deploymentStrategy: { deploymentStrategy: 'linear' },
+        scheduledCapacity: {
+          scheduledCapacity: [
+            {
+              schedule: appscaling.Schedule.cron({ hour: '7', minute: '45' }),
+              minCapacity: 4,
+              maxCapacity: 8,
+            },
+          ],
+        },
+        maxCapacity: { maxCapacity: 6 },
+        latencyP99Threshold: { latencyP99Threshold: Duration.millis(500) },
+        logRetention: { logRetention: logs.RetentionDays.SIX_MONTHS },
+        endpointName: { endpointName: 'churn-v2' },
+      },
+      {},
+    ),
+    subject<Partial<Omit<InferenceApiProps, 'endpoint'>> & { endpointName?: string }>(
+      'InferenceApi',
+      (stack, { endpointName, ...o }) => {
+        const endpoint = IsolatedEndpoint.fromEndpointName(stack, 'Endpoint', endpointName ?? 'churn-prod');
+        new InferenceApi(stack, 'Api', {
+          endpoint,
+          inputContract: z.strictObject({ instances: z.array(z.array(z.number())) }),
+          ...o,
+        });
+      },
+      {
+        endpoint: { endpointName: 'churn-v2' },
+        inputContract: { inputContract: z.strictObject({ instances: z.array(z.array(z.number())).max(10) }) },
+        stageName: { stageName: 'v2' },
+        throttlingRateLimit: { throttlingRateLimit: 20 },
+        quotaPerDay: { quotaPerDay: 5000 },
+        wafRateLimit: { wafRateLimit: 2000 },
+        maxPayloadBytes: { maxPayloadBytes: 32768 },
+        apiKeyRequired: { apiKeyRequired: false },
+        throttlingBurstLimit: { throttlingBurstLimit: 50 },
+        logRetention: { logRetention: logs.RetentionDays.SIX_MONTHS },
+      },
+      {},
+    ),
+    subject<Partial<Omit<DriftMonitorProps, 'captureBucket' | 'alerts' | 'vpc' | 'encryptionKey'>>>(
+      'DriftMonitor',
+      (stack, o) => {
+        const keys = new EncryptionKeys(stack, 'Keys');
+        const network = new InferenceNetwork(stack, 'Net', { encryptionKey: keys.logs });
+        const bucket = new SecureBucket(stack, 'Capture', { encryptionKey: keys.models });
+        const alerts = new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs });
+        new DriftMonitor(stack, 'Drift', {
+          endpoint: { endpointName: 'churn-prod' },
+          captureBucket: bucket,
+          capturePrefix: 'data-capture/churn-prod/',
+          baselineKey: 'drift-baselines/churn-prod/baseline.json',
+          alerts,
+          vpc: network.vpc,
+          encryptionKey: keys.logs,
+          alarmNamePrefix: 'churn-drift',
+          ...o,
+        });
+      },
+      {
+        schedule: { schedule: Duration.hours(6) },
+        psiThreshold: { psiThreshold: 0.25 },
+        driftedShareThreshold: { driftedShareThreshold: 0.5 },
+        baselineKey: { baselineKey: 'drift-baselines/churn-prod/v2/baseline.json' },
+        endpoint: { endpoint: { endpointName: 'churn-v2' } },
+        memorySize: { memorySize: 2048 },
+        expectedSchemaHash: { expectedSchemaHash: `sha256:${'c'.repeat(64)}` },
+        capturePrefix: { capturePrefix: 'data-capture/churn-prod/v2/' },
+        reportPrefix: { reportPrefix: 'reports/' },
+        alarmNamePrefix: { alarmNamePrefix: 'churn-v2-drift' },
+      },
+      {},
+    ),
+    subject<{
+      trailName?: string;
+      objectLockMode?: 'GOVERNANCE' | 'COMPLIANCE';
+      objectLockRetention?: Duration;
+      logFileRetention?: Duration;
+      dataEvents?: boolean;
+      unauthorizedApiCallsThreshold?: number;
+    }>(
+      'AuditTrail',
+      (stack, { dataEvents, ...o }) => {
+        const buckets = dataEvents ? [new SecureBucket(stack, 'Audited').bucket] : undefined;
+        new AuditTrail(stack, 'Audit', { ...o, dataEventBuckets: buckets });
+      },
+      {
+        objectLockMode: { objectLockMode: 'GOVERNANCE' },
+        objectLockRetention: { objectLockRetention: Duration.days(730) },
+        logFileRetention: { logFileRetention: Duration.days(3650) },
+        dataEventBuckets: { dataEvents: true },
+        unauthorizedApiCallsThreshold: { unauthorizedApiCallsThreshold: 10 },
+        trailName: { trailName: 'platform-trail' },
+      },
+      {},
+    ),
+    subject<{
+      dryRun?: boolean;
+      maxActionsPerRun?: number;
+      idleThreshold?: Duration;
+      sweepInterval?: Duration;
+      offHours?: boolean;
+    }>(
+      'AutoShutdown',
+      (stack, { offHours, ...o }) => {
+        const keys = new EncryptionKeys(stack, 'Keys');
+        const network = new InferenceNetwork(stack, 'Net', { encryptionKey: keys.logs });
+        const alerts = new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs });
+        new AutoShutdown(stack, 'AutoShutdown', {
+          alerts,
+          vpc: network.vpc,
+          encryptionKey: keys.logs,
+          offHoursSchedule: offHours
+            ? { expression: 'cron(0 19 ? * MON-FRI *)', timeZone: 'Europe/Paris' }
+            : undefined,
+          ...o,
+        });
+      },
+      {
+        dryRun: { dryRun: false },
+        maxActionsPerRun: { maxActionsPerRun: 5 },
+        idleThreshold: { idleThreshold: Duration.hours(4) },
+        sweepInterval: { sweepInterval: Duration.hours(1) },
+        'schedule (off hours)': { offHours: true },
+      },
+      {},
+    ),
+    subject<{
+      limitUsd?: number;
+      actualThresholdPercent?: number;
+      forecastThresholdPercent?: number;
+      budgetTags?: Record<string, string>;
+      maxInstanceCount?: number;
+    }>(
+      'CostGuardrails',
+      (stack, o) => {
+        const alerts = new AlertTopic(stack, 'Alerts');
+        new CostGuardrails(stack, 'Costs', {
+          alerts,
+          scope: stack,
+          budgets: [
+            {
+              name: 'team-ml',
+              limitUsd: o.limitUsd ?? 1000,
+              tags: o.budgetTags ?? { owner: 'ml-platform' },
+              actualThresholdPercent: o.actualThresholdPercent,
+              forecastThresholdPercent: o.forecastThresholdPercent,
+            },
+          ],
+          instancePolicy: { maxInstanceCount: o.maxInstanceCount ?? 10 },
+        });
+      },
+      {
+        'budget limit': { limitUsd: 2000 },
+        'budget actual threshold': { actualThresholdPercent: 90 },
+        'budget forecast threshold': { forecastThresholdPercent: 110 },
+        'budget tags': { budgetTags: { owner: 'retention-team' } },
+        maxInstanceCount: { maxInstanceCount: 4 },
+      },
+      {},
+    ),
+    subject<{ emails?: string[]; ownKey?: boolean }>(
+      'AlertTopic',
+      (stack, { ownKey, ...o }) =>
+        new AlertTopic(stack, 'Alerts', {
+          ...o,
+          encryptionKey: ownKey ? createDomainKey(stack, 'OwnKey', 'logs') : undefined,
+        }),
+      { emails: { emails: ['oncall@example.com'] }, encryptionKey: { ownKey: true } },
+      {},
+    ),
+    subject<{
+      description?: string;
+      environment?: Record<string, string>;
+      timeout?: Duration;
+      memorySize?: number;
+      logRetention?: logs.RetentionDays;
+      onSuccess?: boolean;
+    }>(
+      'SecureFunction',
+      (stack, { onSuccess, ...o }) => {
+        const keys = new EncryptionKeys(stack, 'Keys');
+        const network = new InferenceNetwork(stack, 'Net', { encryptionKey: keys.logs });
+        const alerts = onSuccess ? new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs }) : undefined;
+        new SecureFunction(stack, 'Fn', {
+          handler: 'auto-shutdown',
+          vpc: network.vpc,
+          encryptionKey: keys.logs,
+          onSuccessTopic: alerts?.topic,
+          ...o,
+        });
+      },
+      {
+        description: { description: 'Runs the sweep' },
+        environment: { environment: { DRY_RUN: 'false' } },
+        timeout: { timeout: Duration.minutes(10) },
+        memorySize: { memorySize: 1024 },
+        logRetention: { logRetention: logs.RetentionDays.SIX_MONTHS },
+        onSuccessTopic: { onSuccess: true },
+      },
+      {},
+    ),
+    subject<{ description?: string; service?: string; statement?: boolean }>(
+      'ScopedRole',
+      (stack, o) => {
+        const role = new ScopedRole(stack, 'Role', {
+          assumedBy: new iam.ServicePrincipal(o.service ?? 'sagemaker.amazonaws.com'),
+          description: o.description,
+        });
+        const resources = ['arn:aws:s3:::bucket/key', ...(o.statement ? ['arn:aws:s3:::bucket/other'] : [])];
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources }));
+      },
+      {
+        description: { description: 'Runs the models' },
+        assumedBy: { service: 'lambda.amazonaws.com' },
+        'granted statement': { statement: true },
+      },
+      {},
+    ),
+  ];
+}
+
+/** The context `cdk synth` uses: cdk.json's settings and the committed availability zones. */
+const PLATFORM_CONTEXT = {
+  ...(
+    JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
+      context: Record<string, unknown>;
+    }
+  ).context,
+  ...(JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.context.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >),
+};
+
+function synthesized(app: App): Templates {
+  return Object.fromEntries(app.synth().stacks.map((s) => [s.stackName, s.template as CfnTemplate]));
+}
+
+/** The reference app exactly as `cdk synth` builds it, with the policy packs off. */
+function platformTemplates(config: PlatformConfig): Templates {
+  const app = new App({ context: PLATFORM_CONTEXT });
+  buildPlatform(app, config, { packs: false });
+  return synthesized(app);
+}
+
+/**
+ * The reference app with its served model's stack built here the way buildPlatform builds it,
+ * so the stack's own inputs (image digest, model version) can change too.
+ */
+function servingTemplates(servingInputs: Partial<ServingStackProps> = {}): Templates {
+  const config = DEFAULT_CONFIG;
+  const app = new App({ context: PLATFORM_CONTEXT });
+  const { platform } = buildPlatform(app, config, { packs: false, servedModels: 0 });
+  const serving = new ServingStack(app, `${config.prefix}-serving-churn`, {
+    env: { account: config.account, region: config.region },
+    keys: platform.keys,
+    alerts: platform.alerts,
+    network: platform.network,
+    modelName: 'churn',
+    environment: config.environment,
+    ...servingInputs,
+  });
+  Tags.of(serving).add('model-id', serving.modelName);
+  return synthesized(app);
+}
+
+/** The reference app (buildPlatform, packs off), one configuration field changed at a time. */
+export function appSubject(): Subject {
+  const with_ = (change: Partial<PlatformConfig>) => () =>
+    platformTemplates({ ...DEFAULT_CONFIG, ...change });
+  return {
+    construct: 'reference app',
+    base: () => platformTemplates(DEFAULT_CONFIG),
+    inputs: {
+      tags: with_({ tags: { ...DEFAULT_CONFIG.tags, 'cost-center': 'cc-9999' } }),
+      'team budget': with_({
+        costs: { ...DEFAULT_CONFIG.costs, teamBudgetsUsd: { 'ml-platform-team': 25000 } },
+      }),
+      'model budget': with_({ costs: { ...DEFAULT_CONFIG.costs, modelBudgetUsd: 4000 } }),
+      maxInstanceCount: with_({ costs: { ...DEFAULT_CONFIG.costs, maxInstanceCount: 6 } }),
+      'dataset retention': with_({ datasets: { ...DEFAULT_CONFIG.datasets, expireAfterDays: 3650 } }),
+    },
+  };
+}
+
+/** The reference app's serving stack, one of its inputs changed at a time. */
+export function servingSubject(): Subject {
+  return {
+    construct: 'reference app serving stack',
+    base: () => servingTemplates(),
+    inputs: {
+      'image digest': () => servingTemplates({ imageDigest: `sha256:${'fedcba9876543210'.repeat(4)}` }),
+      'model version (model data key)': () => servingTemplates({ modelVersion: '2' }),
+    },
+  };
+}
