@@ -345,14 +345,14 @@ export class ReferenceModel {
         principal,
         action,
         resource: { resource, accountId: options.resourceAccount ?? this.accountOf(resource) },
-        contextVariables: context,
+        contextVariables: aliasContext(context),
       },
-      identityPolicies: identity.map((p) => ({ name: p.label, policy: p.document })),
+      identityPolicies: identity.map((p) => ({ name: p.label, policy: aliasPolicy(p.document) })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      ...(resourcePolicy !== undefined ? { resourcePolicy: resourcePolicy.document } : {}),
+      ...(resourcePolicy !== undefined ? { resourcePolicy: aliasPolicy(resourcePolicy.document) } : {}),
       ...(endpoints.length > 0
-        ? { vpcEndpointPolicies: endpoints.map((e) => ({ name: e.label, policy: e.document })) }
+        ? { vpcEndpointPolicies: endpoints.map((e) => ({ name: e.label, policy: aliasPolicy(e.document) })) }
         : {}),
     };
     const response = await runSimulation(simulation, {});
@@ -360,6 +360,14 @@ export class ReferenceModel {
       throw new Error(`simulation of ${action} on ${resource} rejected: ${JSON.stringify(response.errors)}`);
     }
     const results = response.resultType === 'single' ? [response.result] : response.results;
+    // A context key iam-simulate does not know for the action would silently never match: refuse.
+    const ignored = [...new Set(results.flatMap((r) => r.ignoredContextKeys ?? []))].filter(
+      (k) => !DEFAULT_KEYS.has(k),
+    );
+    if (ignored.length > 0)
+      throw new Error(
+        `${action} on ${resource}: context keys not applicable to the action: ${ignored.join(', ')}`,
+      );
     const allowedBy = new Set<string>();
     const deniedBy = new Set<string>();
     const blockedBy = new Set<string>();
@@ -748,6 +756,51 @@ interface StatementLike {
 }
 
 const REF = '$ref';
+
+/** Context keys added to every request; the ones not applicable to an action are dropped quietly. */
+const DEFAULT_KEYS = new Set([
+  'aws:SecureTransport',
+  's3:TlsVersion',
+  'aws:PrincipalAccount',
+  'aws:PrincipalArn',
+  'kms:CallerAccount',
+]);
+
+/**
+ * iam-simulate 0.1.173 drops request context keys whose variable part follows a colon
+ * (`kms:EncryptionContext:aws:logs:arn`: it matches variable keys only after a `/`), so a
+ * condition on them could never match. The harness renames them, in the request and in every
+ * policy alike, to the global variable key `aws:RequestTag/kms:EncryptionContext:<key>`, which it
+ * keeps; the operators and values are untouched, so the decision is the same. No policy of the app
+ * uses `aws:RequestTag`.
+ */
+const EC_PREFIX = 'kms:encryptioncontext:';
+const EC_ALIAS = 'aws:RequestTag/kms:EncryptionContext:';
+
+function aliasKey(key: string): string {
+  return key.toLowerCase().startsWith(EC_PREFIX) ? `${EC_ALIAS}${key.slice(EC_PREFIX.length)}` : key;
+}
+
+function aliasContext(context: Record<string, string | string[]>): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(context).map(([k, v]) => [aliasKey(k), v]));
+}
+
+function aliasPolicy(doc: PolicyDocument): PolicyDocument {
+  return {
+    ...doc,
+    Statement: doc.Statement.map((st) => {
+      const condition = st.Condition as Record<string, Record<string, unknown>> | undefined;
+      if (condition === undefined) return st;
+      const renamed = Object.fromEntries(
+        Object.entries(condition).map(([op, keys]) => [
+          op,
+          Object.fromEntries(Object.entries(keys).map(([k, v]) => [aliasKey(k), v])),
+        ]),
+      );
+      return { ...st, Condition: renamed };
+    }),
+  };
+}
 const NO_VALUE = Symbol('AWS::NoValue');
 
 function key(stack: string, id: string): string {
