@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import type { Actor, Decision, ReferenceModel, RequestOptions } from './harness';
 
 /**
@@ -64,33 +63,6 @@ export async function evaluate(m: ReferenceModel, c: AccessCase): Promise<Evalua
   return { c, decision, ok };
 }
 
-/**
- * Declares one test per case: cases without a defect under `title`, the others under a describe
- * block per defect. `model()` is read when the tests run (the file synthesizes in `beforeAll`).
- */
-export function declareCases(title: string, cases: readonly AccessCase[], model: () => ReferenceModel): void {
-  const label = (c: AccessCase) => caseName({ labelOf: labelOfActor }, c);
-  const groups = new Map<string, AccessCase[]>();
-  for (const c of cases) {
-    const g = c.defect ?? title;
-    groups.set(g, [...(groups.get(g) ?? []), c]);
-  }
-  for (const [group, list] of groups) {
-    describe(group, () => {
-      for (const c of list) {
-        // The doc page is part of the name, so a failure says where the requirement comes from.
-        it(`${label(c)} (${c.doc})`, async () => {
-          const { decision, ok } = await evaluate(model(), c);
-          expect(
-            ok,
-            `${decision.result}; allowed by [${decision.allowedBy.join(', ')}]; denied by [${decision.deniedBy.join(', ')}]; blocked by [${decision.blockedBy.join(', ')}]`,
-          ).toBe(true);
-        });
-      }
-    });
-  }
-}
-
 /** The matrix label of an actor, without a model. */
 export function labelOfActor(a: Actor): string {
   if ('role' in a) return `role ${a.role}`;
@@ -122,7 +94,7 @@ export function viaS3(m: ReferenceModel, bucket: string): Record<string, string>
 export function via(
   m: ReferenceModel,
   service: string,
-  extra: Record<string, string> = {},
-): Record<string, string> {
+  extra: Record<string, string | string[]> = {},
+): Record<string, string | string[]> {
   return { 'kms:ViaService': `${service}.${m.region}.amazonaws.com`, ...extra };
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { declareCases } from './cases';
+import { declareCases } from './declare';
 import { HANDLER_CALLS, LAMBDA_CASES } from './cases/lambda';
 import { loadReferenceModel, type ReferenceModel } from './harness';
 

@@ -1,5 +1,5 @@
 import { beforeAll } from 'vitest';
-import { declareCases } from './cases';
+import { declareCases } from './declare';
 import { SAGEMAKER_CASES } from './cases/sagemaker';
 import { loadReferenceModel, type ReferenceModel } from './harness';
 

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { declareCases } from './cases';
+import { declareCases } from './declare';
 import { DOC } from './cases/docs';
 import { SERVICE_CASES } from './cases/services';
 import { loadReferenceModel, type ReferenceModel } from './harness';
