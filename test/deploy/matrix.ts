@@ -17,6 +17,11 @@ export const SECTIONS: readonly { title: string; cases: readonly AccessCase[] }[
   { title: 'Negative cases and uploads', cases: NEGATIVE_CASES },
 ];
 
+/** Escapes Markdown emphasis, HTML and table characters in a cell. */
+function md(text: string): string {
+  return text.replace(/([*_|<>])/g, '\\$1');
+}
+
 function decidedBy(e: Evaluated): string {
   const d = e.decision;
   const list = d.result === 'Allowed' ? d.allowedBy : d.result === 'ExplicitlyDenied' ? d.deniedBy : [];
@@ -63,7 +68,7 @@ export async function renderAccessMatrix(model: ReferenceModel): Promise<string>
     out.push('');
     for (const d of defects) {
       const n = failing.filter((e) => (e.c.defect ?? 'untagged') === d).length;
-      out.push(`- ${d.replace(/^defect: /, '')} (${n} ${n === 1 ? 'case' : 'cases'})`);
+      out.push(`- ${md(d.replace(/^defect: /, ''))} (${n} ${n === 1 ? 'case' : 'cases'})`);
     }
     out.push('');
   }
@@ -76,7 +81,7 @@ export async function renderAccessMatrix(model: ReferenceModel): Promise<string>
       const c = e.c;
       const decision = `${e.decision.result}${e.ok ? '' : ' ✗'}`;
       out.push(
-        `| ${model.labelOf(c.actor)} | \`${c.action}\` | ${c.resourceLabel} | ${c.expect}: ${c.why} | ${decision} | ${decidedBy(e)} | [doc](${c.doc}) |`,
+        `| ${md(model.labelOf(c.actor))} | \`${c.action}\` | ${md(c.resourceLabel)} | ${c.expect}: ${md(c.why)} | ${decision} | ${decidedBy(e)} | [doc](${c.doc}) |`,
       );
     }
     out.push('');
