@@ -309,8 +309,9 @@ export class ReferenceModel {
    * Evaluates one request the way AWS does: identity policies of the actor, the resource policy of
    * the resource, the policies of the VPC endpoints it goes through.
    *
-   * Defaults added to the context: `aws:SecureTransport=true`, `s3:TlsVersion=1.3`, and for a
-   * principal in the account `aws:PrincipalAccount`, `aws:PrincipalArn`, `kms:CallerAccount`.
+   * Defaults added to the context: `aws:SecureTransport=true`, `s3:TlsVersion=1.3`; for a service
+   * principal `aws:PrincipalServiceName` and `aws:PrincipalIsAWSService=true`; for a principal of
+   * an account `aws:PrincipalAccount`, `aws:PrincipalArn`, `kms:CallerAccount`.
    */
   public async can(
     actor: Actor,
@@ -330,6 +331,10 @@ export class ReferenceModel {
       'service' in actor ? undefined : /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
     const context: Record<string, string | string[]> = {
       'aws:SecureTransport': 'true',
+      // What AWS sets on every request a service principal makes for itself.
+      ...('service' in actor
+        ? { 'aws:PrincipalServiceName': actor.service, 'aws:PrincipalIsAWSService': 'true' }
+        : {}),
       ...(action.startsWith('s3:') ? { 's3:TlsVersion': '1.3' } : {}),
       ...(principalAccount !== undefined
         ? {
@@ -764,6 +769,8 @@ const DEFAULT_KEYS = new Set([
   'aws:PrincipalAccount',
   'aws:PrincipalArn',
   'kms:CallerAccount',
+  'aws:PrincipalServiceName',
+  'aws:PrincipalIsAWSService',
 ]);
 
 /**

@@ -73,15 +73,6 @@ const admin: AccessCase[] = [
     doc: DOC.kmsKeyPolicyDefault,
     defect: DEFECTS.keyAdmin,
   })),
-  {
-    actor: ADMIN,
-    action: 'kms:DescribeKey',
-    resourceLabel: 'KeysDataKey',
-    resource: (m) => m.arn('KeysDataKey'),
-    expect: 'allow',
-    why: 'key metadata stays visible to administrators',
-    doc: DOC.kmsKeyPolicyDefault,
-  },
 ];
 
 /** App roles that have nothing to do with datasets. */
