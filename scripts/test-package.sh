@@ -24,6 +24,30 @@ for h in "$repo"/lib/runtime/*/index.ts; do
 done
 if echo "$listing" | grep -qE '^package/(dist/)?test/'; then echo "tarball holds test files"; exit 1; fi
 
+# The IAM simulator behind the authorization proof (test/deploy) is AGPL-3.0: a dev dependency only.
+# No AGPL package may reach what users install: not in the tarball's files or bundles, not in the
+# production dependency tree of the repository, nor in the tree a consumer installs.
+no_agpl() { # <dir> [npm ls flags...]: fails on any AGPL-licensed package or iam-simulate in that tree
+  local dir=$1; shift
+  (cd "$dir" && npm ls --all --parseable "$@" 2>/dev/null || true) | node -e '
+    const { readFileSync, existsSync } = require("node:fs");
+    const bad = [];
+    for (const dir of require("node:fs").readFileSync(0, "utf8").split("\n").filter(Boolean)) {
+      const file = `${dir}/package.json`;
+      if (!existsSync(file)) continue;
+      const p = JSON.parse(readFileSync(file, "utf8"));
+      const license = JSON.stringify(p.license ?? p.licenses ?? "");
+      if (/AGPL/i.test(license) || p.name === "@cloud-copilot/iam-simulate") bad.push(`${p.name}@${p.version} (${license})`);
+    }
+    if (bad.length > 0) { console.error(`AGPL packages in ${process.argv[1]}: ${bad.join(", ")}`); process.exit(1); }
+  ' "$dir"
+}
+no_agpl "$repo" --omit dev
+mkdir -p "$work/unpacked" && tar xzf "$work/$tarball" -C "$work/unpacked"
+if grep -rlE 'GNU AFFERO GENERAL PUBLIC LICENSE|@cloud-copilot/iam-simulate' "$work/unpacked/package/dist" "$work/unpacked/package/assets"; then
+  echo "tarball code holds AGPL (iam-simulate) material"; exit 1
+fi
+
 app="$work/app"
 mkdir -p "$app"
 cd "$app"
@@ -50,4 +74,5 @@ echo "== the installed command checks the consumer's assembly"
 npx --no-install compliant-mlops check "$app/cdk.out.ts" --quiet --format markdown > "$app/check.md"
 grep -q "No open findings." "$app/check.md" || { cat "$app/check.md"; exit 1; }
 npx --no-install compliant-mlops rules --format json > /dev/null
+no_agpl "$app"
 echo "package test passed"

@@ -6,14 +6,31 @@ import { restoreInput, restoreInputs } from '../../../lib/runtime/auto-shutdown/
 import { createHandler, defaultClients } from '../../../lib/runtime/auto-shutdown/index';
 import { SweepReport } from '../../../lib/runtime/auto-shutdown/report';
 import { sweep, SweepClients } from '../../../lib/runtime/auto-shutdown/sweep';
+import { AUTO_SHUTDOWN_SDK_CALLS } from '../../../lib/runtime/auto-shutdown/sdk-calls';
 import { AwsFake, startAwsFake } from '../../support/aws-fake';
-import { app, emptyWorld, endpoint, generateWorld, installWorld, notebook, NOW, touched, World } from './world';
+import {
+  app,
+  emptyWorld,
+  endpoint,
+  generateWorld,
+  installWorld,
+  notebook,
+  NOW,
+  touched,
+  World,
+} from './world';
 
 let fake: AwsFake;
 beforeAll(async () => {
   fake = await startAwsFake();
 });
 afterAll(async () => {
+  // Every call the handler sent is declared, so the authorization proof (test/deploy) covers it.
+  expect(
+    fake
+      .operationsReceived()
+      .filter((op) => !AUTO_SHUTDOWN_SDK_CALLS.some((c) => `${c.service}.${c.operation}` === op)),
+  ).toEqual([]);
   await fake.close();
 });
 beforeEach(() => fake.reset());
@@ -29,12 +46,19 @@ function config(env: Record<string, string> = {}, event: unknown = { mode: 'idle
   return parseConfig({ AUTO_SHUTDOWN_DRY_RUN: 'false', AUTO_SHUTDOWN_MAX_ACTIONS: '1000', ...env }, event);
 }
 
-async function run(_world: World, env: Record<string, string> = {}, event?: unknown, c = clients()): Promise<SweepReport> {
+async function run(
+  _world: World,
+  env: Record<string, string> = {},
+  event?: unknown,
+  c = clients(),
+): Promise<SweepReport> {
   return sweep(c, config(env, event), { correlationId: 'req-1', now: NOW });
 }
 
 const mutating = () =>
-  fake.calls.filter((c) => ['StopNotebookInstance', 'DeleteApp', 'DeleteEndpoint', 'AddTags'].includes(c.operation));
+  fake.calls.filter((c) =>
+    ['StopNotebookInstance', 'DeleteApp', 'DeleteEndpoint', 'AddTags'].includes(c.operation),
+  );
 
 describe('idle sweep through the SDK against the loopback fake', () => {
   it('with pagination, 20% throttling and 5% 5xx: acts on every eligible resource, never on a protected one', async () => {
@@ -55,16 +79,23 @@ describe('idle sweep through the SDK against the loopback fake', () => {
     // Faults were injected and retried; pages were followed.
     expect(fake.calls.some((c) => c.fault === 'throttle')).toBe(true);
     expect(fake.calls.some((c) => c.fault === 'server')).toBe(true);
-    expect(fake.callsTo('sagemaker', 'ListNotebookInstances').filter((c) => c.status === 200).length).toBeGreaterThan(5);
-    expect(g.world.notebooks.filter((n) => n.status === 'Stopping').map((n) => n.arn).sort()).toEqual(
-      [...g.eligible].filter((a) => a.includes(':notebook-instance/')).sort(),
-    );
+    expect(
+      fake.callsTo('sagemaker', 'ListNotebookInstances').filter((c) => c.status === 200).length,
+    ).toBeGreaterThan(5);
+    expect(
+      g.world.notebooks
+        .filter((n) => n.status === 'Stopping')
+        .map((n) => n.arn)
+        .sort(),
+    ).toEqual([...g.eligible].filter((a) => a.includes(':notebook-instance/')).sort());
     fake.assertAllHandled();
   });
 
   it('names the reason for each protected resource it skipped', async () => {
     const w = emptyWorld();
-    w.notebooks.push(notebook('exempt', 'InService', { activityHoursAgo: 9, tags: { 'auto-shutdown:exempt': 'TRUE' } }));
+    w.notebooks.push(
+      notebook('exempt', 'InService', { activityHoursAgo: 9, tags: { 'auto-shutdown:exempt': 'TRUE' } }),
+    );
     w.endpoints.push(endpoint('prod', 'InService', { tags: { environment: 'prod' } }));
     w.endpoints.push(endpoint('untagged', 'InService'));
     w.apps.push(app('default', 'JupyterServer', 'InService', { createdHoursAgo: 100 }));
@@ -96,7 +127,10 @@ describe('idle sweep through the SDK against the loopback fake', () => {
   it('an event can turn a dry run on but never off', async () => {
     const g = generateWorld(10);
     installWorld(fake, g.world);
-    const report = await sweep(clients(), config({}, { mode: 'idle-sweep', dryRun: true }), { correlationId: 'x', now: NOW });
+    const report = await sweep(clients(), config({}, { mode: 'idle-sweep', dryRun: true }), {
+      correlationId: 'x',
+      now: NOW,
+    });
     expect(report.dryRun).toBe(true);
     expect(mutating()).toEqual([]);
     expect(parseConfig({ AUTO_SHUTDOWN_DRY_RUN: 'true' }, { dryRun: false }).dryRun).toBe(true);
@@ -108,7 +142,11 @@ describe('idle sweep through the SDK against the loopback fake', () => {
     const report = await run(g.world, { AUTO_SHUTDOWN_MAX_ACTIONS: '4' });
     expect(report.capped).toBe(true);
     expect(report.acted).toHaveLength(4);
-    const changed = new Set(mutating().filter((c) => c.operation !== 'AddTags').map((c) => JSON.stringify(c.input)));
+    const changed = new Set(
+      mutating()
+        .filter((c) => c.operation !== 'AddTags')
+        .map((c) => JSON.stringify(c.input)),
+    );
     expect(changed.size).toBe(4);
     const capped = report.skipped.filter((s) => s.reason.startsWith('cap reached (4 actions per run)'));
     expect(capped).toHaveLength(g.eligible.size - 4);
@@ -135,7 +173,10 @@ describe('idle sweep through the SDK against the loopback fake', () => {
     w.notebooks.push(notebook('racing', 'InService', { activityHoursAgo: 9 }));
     w.apps.push(app('vanished', 'JupyterLab', 'InService', { createdHoursAgo: 20 }));
     installWorld(fake, w);
-    fake.failNext('sagemaker', 'StopNotebookInstance', { code: 'ValidationException', message: 'Status (Stopping) not in ([InService]).' });
+    fake.failNext('sagemaker', 'StopNotebookInstance', {
+      code: 'ValidationException',
+      message: 'Status (Stopping) not in ([InService]).',
+    });
     fake.failNext('sagemaker', 'DeleteApp', { code: 'ResourceNotFound', message: 'App does not exist' });
     const report = await run(w);
     expect(report.failed).toEqual([]);
@@ -144,10 +185,16 @@ describe('idle sweep through the SDK against the loopback fake', () => {
 
   it('a failing resource or listing never stops the sweep', async () => {
     const w = emptyWorld();
-    w.notebooks.push(notebook('nb-a', 'InService', { activityHoursAgo: 9 }), notebook('nb-b', 'InService', { activityHoursAgo: 9 }));
+    w.notebooks.push(
+      notebook('nb-a', 'InService', { activityHoursAgo: 9 }),
+      notebook('nb-b', 'InService', { activityHoursAgo: 9 }),
+    );
     w.endpoints.push(endpoint('dev-1', 'InService', { tags: { environment: 'dev' } }));
     installWorld(fake, w);
-    fake.failNext('sagemaker', 'StopNotebookInstance', { code: 'AccessDeniedException', message: 'not allowed' });
+    fake.failNext('sagemaker', 'StopNotebookInstance', {
+      code: 'AccessDeniedException',
+      message: 'not allowed',
+    });
     fake.failNext('sagemaker', 'ListApps', { code: 'AccessDeniedException', message: 'no ListApps' });
     const report = await run(w);
     expect(report.failed.map((f) => f.resource)).toEqual([
@@ -167,19 +214,37 @@ describe('idle sweep through the SDK against the loopback fake', () => {
     installWorld(fake, w);
     fake.failNext('cloudwatch', 'GetMetricData', { status: 500, code: 'InternalFailure', times: 3 });
     const report = await run(w, { AUTO_SHUTDOWN_MAX_ATTEMPTS: '3' }, undefined, clients(3));
-    expect(report.failed).toEqual([{ resource: expect.stringContaining('endpoint/dev-1'), error: expect.stringContaining('InternalFailure') }]);
+    expect(report.failed).toEqual([
+      {
+        resource: expect.stringContaining('endpoint/dev-1'),
+        error: expect.stringContaining('InternalFailure'),
+      },
+    ]);
     expect(fake.callsTo('cloudwatch', 'GetMetricData')).toHaveLength(3);
     expect(mutating()).toEqual([]);
   });
 
   it('endpoints: records what restores them on the endpoint config before deleting, summing variants', async () => {
     const w = emptyWorld();
-    w.endpoints.push(endpoint('Dev-Model', 'InService', { tags: { environment: 'dev', team: 'fraud', 'model-id': 'm-1' }, variants: ['blue', 'green'] }));
-    w.endpoints.push(endpoint('busy', 'InService', { tags: { environment: 'dev' }, invocations: 3, variants: ['a', 'b', 'c'] }));
+    w.endpoints.push(
+      endpoint('Dev-Model', 'InService', {
+        tags: { environment: 'dev', team: 'fraud', 'model-id': 'm-1' },
+        variants: ['blue', 'green'],
+      }),
+    );
+    w.endpoints.push(
+      endpoint('busy', 'InService', {
+        tags: { environment: 'dev' },
+        invocations: 3,
+        variants: ['a', 'b', 'c'],
+      }),
+    );
     w.endpoints.push(endpoint('fresh', 'InService', { tags: { environment: 'dev' }, modifiedHoursAgo: 2 }));
     installWorld(fake, w);
     const report = await run(w);
-    const ops = mutating().filter((c) => c.status === 200).map((c) => c.operation);
+    const ops = mutating()
+      .filter((c) => c.status === 200)
+      .map((c) => c.operation);
     expect(ops).toEqual(['AddTags', 'DeleteEndpoint']);
     const configArn = 'arn:aws:sagemaker:eu-west-1:111111111111:endpoint-config/dev-model-config';
     const tags = w.configTags.get(configArn) ?? {};
@@ -198,7 +263,11 @@ describe('idle sweep through the SDK against the loopback fake', () => {
     expect(skipped.busy).toBe('3 invocations in the last 1440 min');
     expect(skipped.fresh).toBe('changed 120 min ago, within the idle window');
     // Two variants, one query each, in one request over the 24-hour window.
-    const q = fake.callsTo('cloudwatch', 'GetMetricData')[0].input as { MetricDataQueries: unknown[]; StartTime: number; EndTime: number };
+    const q = fake.callsTo('cloudwatch', 'GetMetricData')[0].input as {
+      MetricDataQueries: unknown[];
+      StartTime: number;
+      EndTime: number;
+    };
     expect(q.MetricDataQueries).toHaveLength(5);
     expect(q.EndTime - q.StartTime).toBe(86_400);
   });
@@ -289,7 +358,10 @@ describe('idle sweep through the SDK against the loopback fake', () => {
     const g = generateWorld(10);
     installWorld(fake, g.world);
     await run(g.world);
-    const put = g.world.metricsPublished[0] as { Namespace: string; MetricData: { MetricName: string; Value: number }[] };
+    const put = g.world.metricsPublished[0] as {
+      Namespace: string;
+      MetricData: { MetricName: string; Value: number }[];
+    };
     expect(put.Namespace).toBe('ML/AutoShutdown');
     expect(Object.fromEntries(put.MetricData.map((m) => [m.MetricName, m.Value]))).toEqual({
       Acted: g.eligible.size,
@@ -371,10 +443,17 @@ describe('handler', () => {
   it('defaults to a dry run and rejects a bad mode before calling any API', async () => {
     const g = generateWorld(10);
     installWorld(fake, g.world);
-    const handler = createHandler({ clients: () => clients(), env: {}, now: () => NOW, log: () => ({ info: () => {}, warn: () => {}, error: () => {} }) });
+    const handler = createHandler({
+      clients: () => clients(),
+      env: {},
+      now: () => NOW,
+      log: () => ({ info: () => {}, warn: () => {}, error: () => {} }),
+    });
     expect((await handler({}, { awsRequestId: 'r' })).dryRun).toBe(true);
     fake.clearCalls();
-    await expect(handler({ mode: 'nightly' })).rejects.toThrow('event.mode: is not an allowed value (got "nightly"');
+    await expect(handler({ mode: 'nightly' })).rejects.toThrow(
+      'event.mode: is not an allowed value (got "nightly"',
+    );
     expect(fake.calls).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { buildBaselineFromCsv, schemaHashOf, type DriftBaseline } from '../../..
 import { ENV, METRIC_NAMESPACE } from '../../../lib/runtime/drift-monitor/constants';
 import { createHandler, defaultClients, parseConfig, type DriftRunResult } from '../../../lib/runtime/drift-monitor';
 import type { Logger } from '../../../lib/runtime/shared/log';
+import { DRIFT_MONITOR_SDK_CALLS } from '../../../lib/runtime/drift-monitor/sdk-calls';
 import { AwsFake, startAwsFake } from '../../support/aws-fake';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'drift');
@@ -37,13 +38,25 @@ let puts: { key: string; sse?: string; keyId?: string; bucketKey?: string }[];
 let logLines: Record<string, unknown>[];
 let objectSeq = 0;
 
-const lines = (file: string): string[] => readFileSync(join(FIXTURES, file), 'utf8').split('\n').filter((l) => l !== '');
+const lines = (file: string): string[] =>
+  readFileSync(join(FIXTURES, file), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 
 beforeAll(async () => {
   fake = await startAwsFake();
-  baseline = await buildBaselineFromCsv(createReadStream(join(FIXTURES, 'training.csv')), { target: 'label', categorical: ['zip'] });
+  baseline = await buildBaselineFromCsv(createReadStream(join(FIXTURES, 'training.csv')), {
+    target: 'label',
+    categorical: ['zip'],
+  });
 });
 afterAll(async () => {
+  // Every call the handler sent is declared, so the authorization proof (test/deploy) covers it.
+  expect(
+    fake
+      .operationsReceived()
+      .filter((op) => !DRIFT_MONITOR_SDK_CALLS.some((c) => `${c.service}.${c.operation}` === op)),
+  ).toEqual([]);
   await fake.close();
 });
 beforeEach(() => {
@@ -98,11 +111,18 @@ function run(env: Record<string, string> = {}, maxAttempts = 8): Promise<DriftRu
 let remaining = (): number => 300_000;
 
 /** Puts capture lines as objects of `perObject` lines, written at 09:30 (inside the window). */
-function putCapture(captureLines: readonly string[], perObject: number, prefix = HOUR_PREFIX, lastModified = new Date('2025-01-01T09:30:00Z')): number {
+function putCapture(
+  captureLines: readonly string[],
+  perObject: number,
+  prefix = HOUR_PREFIX,
+  lastModified = new Date('2025-01-01T09:30:00Z'),
+): number {
   let n = 0;
   for (let i = 0; i < captureLines.length; i += perObject) {
     const key = `${prefix}${String(objectSeq++).padStart(5, '0')}-capture.jsonl`;
-    fake.s3.putObject('capture', key, `${captureLines.slice(i, i + perObject).join('\n')}\n`, { lastModified });
+    fake.s3.putObject('capture', key, `${captureLines.slice(i, i + perObject).join('\n')}\n`, {
+      lastModified,
+    });
     n++;
   }
   return n;
@@ -139,7 +159,12 @@ describe('drift-monitor handler through the SDK', () => {
       window: { start: '2025-01-01T09:00:00.000Z', end: '2025-01-01T10:00:00.000Z' },
       captureObjects: 8,
       reportKey: 'drift-reports/churn/2025-01-01T10-00-00Z.json',
-      drift: { anyDrift: false, driftedFeatures: 0, driftedShare: 0, breaches: { maxPsi: false, driftedShare: false } },
+      drift: {
+        anyDrift: false,
+        driftedFeatures: 0,
+        driftedShare: 0,
+        breaches: { maxPsi: false, driftedShare: false },
+      },
       records: { records: 400, rejected: 0 },
     });
     for (const f of ['age', 'income', 'segment', 'zip']) {
@@ -157,12 +182,22 @@ describe('drift-monitor handler through the SDK', () => {
     expect(metric('AnalysisRuns')).toBe(1);
     expect(puts).toEqual([{ key: result.reportKey, sse: 'aws:kms', keyId: KEY_ARN, bucketKey: 'true' }]);
     const doc = storedReport(result.reportKey as string);
-    expect(doc).toMatchObject({ kind: 'compliant-mlops/drift-run-report', status: 'ok', correlationId: 'req-123' });
+    expect(doc).toMatchObject({
+      kind: 'compliant-mlops/drift-run-report',
+      status: 'ok',
+      correlationId: 'req-123',
+    });
     expect((doc.report as { features: unknown[] }).features).toHaveLength(4);
     // Correlation: capture event ids reach the report and the logs.
-    expect((doc.objects as { firstEventId: string }[])[0]).toMatchObject({ rows: 50, firstEventId: 'evt-2-0', lastEventId: 'evt-2-49' });
+    expect((doc.objects as { firstEventId: string }[])[0]).toMatchObject({
+      rows: 50,
+      firstEventId: 'evt-2-0',
+      lastEventId: 'evt-2-49',
+    });
     expect(logLines.every((l) => l.correlationId === 'req-123')).toBe(true);
-    expect(logLines.some((l) => l.message === 'capture object read' && l.firstEventId === 'evt-2-0')).toBe(true);
+    expect(logLines.some((l) => l.message === 'capture object read' && l.firstEventId === 'evt-2-0')).toBe(
+      true,
+    );
     fake.assertAllHandled();
   });
 
@@ -185,9 +220,24 @@ describe('drift-monitor handler through the SDK', () => {
 
   it('reads only objects written inside the window, including the hour before the window start', async () => {
     const stable = lines('capture-stable.jsonl');
-    putCapture(stable.slice(0, 100), 100, 'data-capture/churn/churn/primary/2025/01/01/08/', new Date('2025-01-01T09:02:00Z'));
-    putCapture(stable.slice(100, 200), 100, 'data-capture/churn/churn/primary/2025/01/01/08/', new Date('2025-01-01T08:59:00Z'));
-    putCapture(stable.slice(200, 300), 100, 'data-capture/churn/churn/primary/2025/01/01/10/', new Date('2025-01-01T10:00:20Z'));
+    putCapture(
+      stable.slice(0, 100),
+      100,
+      'data-capture/churn/churn/primary/2025/01/01/08/',
+      new Date('2025-01-01T09:02:00Z'),
+    );
+    putCapture(
+      stable.slice(100, 200),
+      100,
+      'data-capture/churn/churn/primary/2025/01/01/08/',
+      new Date('2025-01-01T08:59:00Z'),
+    );
+    putCapture(
+      stable.slice(200, 300),
+      100,
+      'data-capture/churn/churn/primary/2025/01/01/10/',
+      new Date('2025-01-01T10:00:20Z'),
+    );
     putCapture(stable.slice(300, 400), 100, 'data-capture/churn/churn/shadow/2025/01/01/09/');
     const result = await run();
     expect(result.captureObjects).toBe(1);
@@ -202,7 +252,12 @@ describe('drift-monitor handler through the SDK', () => {
     // The hour before the window: 1100 keys, of which the last 60 were written after 09:00.
     const stable = lines('capture-stable.jsonl');
     const prefix08 = 'data-capture/churn/churn/primary/2025/01/01/08/';
-    putCapture(stable.slice(0, 340).concat(stable.slice(0, 340), stable.slice(0, 360)), 1, prefix08, new Date('2025-01-01T08:30:00Z'));
+    putCapture(
+      stable.slice(0, 340).concat(stable.slice(0, 340), stable.slice(0, 360)),
+      1,
+      prefix08,
+      new Date('2025-01-01T08:30:00Z'),
+    );
     putCapture(stable.slice(0, 60), 1, prefix08, new Date('2025-01-01T09:01:00Z'));
     putCapture(stable.slice(60, 400), 20);
     const result = await run();
@@ -245,14 +300,23 @@ describe('drift-monitor handler through the SDK', () => {
   it('reports an empty window as an error and alarms (AnalysisErrors and DataMissing)', async () => {
     const result = await run();
     expect(result).toMatchObject({ status: 'error', reason: 'noCaptureData', captureObjects: 0 });
-    expect(result.message).toMatch(/no capture object under s3:\/\/capture\/data-capture\/churn\/churn\/primary\/ was written between/);
+    expect(result.message).toMatch(
+      /no capture object under s3:\/\/capture\/data-capture\/churn\/churn\/primary\/ was written between/,
+    );
     expect(metric('AnalysisErrors')).toBe(1);
     expect(metric('DataMissing')).toBe(1);
     expect(metric('CaptureObjects')).toBe(0);
     expect(metric('AnalysisRuns')).toBe(1);
     expect(metric('MaxPSI')).toBeUndefined();
-    expect(storedReport(result.reportKey as string)).toMatchObject({ status: 'error', reason: 'noCaptureData', report: null });
-    expect(logLines.find((l) => l.level === 'ERROR')).toMatchObject({ reason: 'noCaptureData', correlationId: 'req-123' });
+    expect(storedReport(result.reportKey as string)).toMatchObject({
+      status: 'error',
+      reason: 'noCaptureData',
+      report: null,
+    });
+    expect(logLines.find((l) => l.level === 'ERROR')).toMatchObject({
+      reason: 'noCaptureData',
+      correlationId: 'req-123',
+    });
   });
 
   it('reports a window of unparsable records as DataMissing', async () => {
@@ -285,7 +349,11 @@ describe('drift-monitor handler through the SDK', () => {
     putCapture(lines('capture-stable.jsonl'), 400);
     fake.s3.deleteObject('capture', 'baselines/churn.json');
     const missing = await run();
-    expect(missing).toMatchObject({ status: 'error', reason: 'missingBaseline', message: 'no baseline at s3://capture/baselines/churn.json' });
+    expect(missing).toMatchObject({
+      status: 'error',
+      reason: 'missingBaseline',
+      message: 'no baseline at s3://capture/baselines/churn.json',
+    });
     expect(metric('AnalysisErrors')).toBe(1);
     metrics = [];
     fake.s3.putObject('capture', 'baselines/churn.json', '{"kind":"something else"}');
@@ -303,7 +371,10 @@ describe('drift-monitor handler through the SDK', () => {
     const doc = { ...wide, schemaHash: schemaHashOf(wide.features) };
     fake.s3.putObject('capture', 'baselines/churn.json', JSON.stringify(doc));
     const row = Array.from({ length: 400 }, (_, i) => String(i % 1000)).join(',');
-    const line = JSON.stringify({ captureData: { endpointInput: { observedContentType: 'text/csv', data: row, encoding: 'CSV' } }, eventMetadata: { eventId: 'e1' } });
+    const line = JSON.stringify({
+      captureData: { endpointInput: { observedContentType: 'text/csv', data: row, encoding: 'CSV' } },
+      eventMetadata: { eventId: 'e1' },
+    });
     putCapture([line, line, line], 3);
     const result = await run();
     expect(result.status).toBe('ok');
@@ -319,7 +390,12 @@ describe('drift-monitor handler through the SDK', () => {
     remaining = () => (++calls > 2 ? 10_000 : 300_000);
     try {
       const result = await run();
-      expect(result).toMatchObject({ status: 'ok', captureObjects: 2, skippedObjects: 2, records: { records: 200 } });
+      expect(result).toMatchObject({
+        status: 'ok',
+        captureObjects: 2,
+        skippedObjects: 2,
+        records: { records: 200 },
+      });
       expect(logLines.some((l) => l.level === 'WARN' && l.skipped === 2)).toBe(true);
     } finally {
       remaining = () => 300_000;
@@ -360,7 +436,9 @@ describe('drift-monitor handler through the SDK', () => {
   });
 
   it('rejects a malformed environment before any call', async () => {
-    await expect(run({ [ENV.psiThreshold]: '-1' })).rejects.toThrow(/^DRIFT_PSI_THRESHOLD: is out of range \(got "-1"; expected a number > 0 and <= 100\)/);
+    await expect(run({ [ENV.psiThreshold]: '-1' })).rejects.toThrow(
+      /^DRIFT_PSI_THRESHOLD: is out of range \(got "-1"; expected a number > 0 and <= 100\)/,
+    );
     await expect(run({ [ENV.endpointName]: '' })).rejects.toThrow(/^DRIFT_ENDPOINT_NAME: is required/);
     expect(fake.calls).toHaveLength(0);
   });

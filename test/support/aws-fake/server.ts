@@ -65,6 +65,7 @@ export class AwsFake {
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private readonly hangs = new Set<() => void>();
   private readonly callLog: MutableCall[] = [];
+  private readonly received = new Set<string>();
   private seq = 0;
   private closed = false;
 
@@ -161,6 +162,15 @@ export class AwsFake {
   /** The recorded requests of one operation. */
   public callsTo(service: ServiceName, operation: string): FakeCall[] {
     return this.callLog.filter((c) => c.service === service && c.operation === operation);
+  }
+
+  /**
+   * Every distinct `service.operation` received since the fake started, kept across `reset()` and
+   * `clearCalls()`, so a test file can check, once, that a handler sends only the calls it declares
+   * (and the authorization proof grants).
+   */
+  public operationsReceived(): string[] {
+    return [...this.received].sort();
   }
 
   /** Forgets recorded calls, unhandled operations and handler errors; keeps handlers and data. */
@@ -514,6 +524,7 @@ export class AwsFake {
       status: 0,
     };
     this.callLog.push(call);
+    this.received.add(`${service}.${operation}`);
     return call;
   }
 

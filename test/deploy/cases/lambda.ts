@@ -1,0 +1,486 @@
+import { AUTO_SHUTDOWN_SDK_CALLS } from '../../../lib/runtime/auto-shutdown/sdk-calls';
+import { DRIFT_MONITOR_SDK_CALLS } from '../../../lib/runtime/drift-monitor/sdk-calls';
+import { type AccessCase, DEFECTS, sseKms, via, viaS3 } from '../cases';
+import type { ReferenceModel } from '../harness';
+import { DOC } from './docs';
+
+const AUTO_SHUTDOWN = { role: 'AutoShutdownFunctionRole' } as const;
+const DRIFT = { role: 'DriftMonitorFunctionRole' } as const;
+
+const sm = (m: ReferenceModel, rest: string) => `arn:aws:sagemaker:${m.region}:${m.account}:${rest}`;
+const NOTEBOOK = 'notebook-instance/team-notebook';
+const APP = 'app/d-abcdef123456/alice/jupyterlab/default';
+const DEV_ENDPOINT = 'endpoint/churn-dev';
+const PROD_ENDPOINT = 'endpoint/churn-prod';
+
+// Auto-shutdown calls SageMaker and CloudWatch from an isolated subnet, through the interface endpoints.
+const viaSageMaker = { via: ['NetworkSagemakerApi'] };
+const viaMonitoring = { via: ['NetworkMonitoring'] };
+
+/**
+ * Auto-shutdown: each call of AUTO_SHUTDOWN_SDK_CALLS on the resources it targets, with the tags
+ * the handler's own decision relies on, and what the role must never do.
+ */
+const autoShutdownCalls: AccessCase[] = [
+  ...['ListNotebookInstances', 'ListApps', 'ListEndpoints'].map((op): AccessCase => ({
+    actor: AUTO_SHUTDOWN,
+    action: `sagemaker:${op}`,
+    resourceLabel: '*',
+    resource: () => '*',
+    options: () => viaSageMaker,
+    expect: 'allow',
+    why: 'lists what it sweeps',
+    doc: DOC.sagemakerActions,
+  })),
+  ...[NOTEBOOK, APP, DEV_ENDPOINT].map((r): AccessCase => ({
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:ListTags',
+    resourceLabel: r,
+    resource: (m) => sm(m, r),
+    options: () => viaSageMaker,
+    expect: 'allow',
+    why: 'reads exemption and environment tags',
+    doc: DOC.sagemakerActions,
+  })),
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:DescribeApp',
+    resourceLabel: APP,
+    resource: (m) => sm(m, APP),
+    options: () => viaSageMaker,
+    expect: 'allow',
+    why: 'reads the last activity of an app',
+    doc: DOC.sagemakerActions,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:DescribeEndpoint',
+    resourceLabel: DEV_ENDPOINT,
+    resource: (m) => sm(m, DEV_ENDPOINT),
+    options: () => viaSageMaker,
+    expect: 'allow',
+    why: 'reads the config and variants of an endpoint',
+    doc: DOC.sagemakerActions,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:StopNotebookInstance',
+    resourceLabel: NOTEBOOK,
+    resource: (m) => sm(m, NOTEBOOK),
+    options: () => ({ ...viaSageMaker, context: { 'aws:ResourceTag/environment': 'dev' } }),
+    expect: 'allow',
+    why: 'stops an idle notebook',
+    doc: DOC.sagemakerTags,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:DeleteApp',
+    resourceLabel: APP,
+    resource: (m) => sm(m, APP),
+    options: () => ({ ...viaSageMaker, context: { 'aws:ResourceTag/environment': 'dev' } }),
+    expect: 'allow',
+    why: 'deletes an idle Studio app',
+    doc: DOC.sagemakerTags,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:AddTags',
+    resourceLabel: 'endpoint-config/churn-dev-config',
+    resource: (m) => sm(m, 'endpoint-config/churn-dev-config'),
+    options: () => ({
+      ...viaSageMaker,
+      context: {
+        'aws:TagKeys': [
+          'auto-shutdown:deleted-endpoint',
+          'auto-shutdown:deleted-at',
+          'auto-shutdown:endpoint-tags-0',
+        ],
+      },
+    }),
+    expect: 'allow',
+    why: 'records what restores an endpoint before deleting it',
+    doc: DOC.sagemakerTags,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:DeleteEndpoint',
+    resourceLabel: DEV_ENDPOINT,
+    resource: (m) => sm(m, DEV_ENDPOINT),
+    options: () => ({ ...viaSageMaker, context: { 'aws:ResourceTag/environment': 'dev' } }),
+    expect: 'allow',
+    why: 'deletes an idle dev endpoint',
+    doc: DOC.sagemakerTags,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'cloudwatch:GetMetricData',
+    resourceLabel: '*',
+    resource: () => '*',
+    options: () => viaMonitoring,
+    expect: 'allow',
+    why: 'sums endpoint invocations',
+    doc: DOC.cloudwatchActions,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'cloudwatch:PutMetricData',
+    resourceLabel: '* (namespace ML/AutoShutdown)',
+    resource: () => '*',
+    options: () => ({ ...viaMonitoring, context: { 'cloudwatch:namespace': 'ML/AutoShutdown' } }),
+    expect: 'allow',
+    why: 'publishes run counts',
+    doc: DOC.cloudwatchNamespace,
+  },
+  // What it must never do: the tag conditions are the guard, the handler's decision the second one.
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:DeleteEndpoint',
+    resourceLabel: `${PROD_ENDPOINT} (environment=prod)`,
+    resource: (m) => sm(m, PROD_ENDPOINT),
+    options: () => ({ ...viaSageMaker, context: { 'aws:ResourceTag/environment': 'prod' } }),
+    expect: 'deny',
+    why: 'a prod endpoint is never deleted',
+    doc: DOC.sagemakerTags,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:DeleteEndpoint',
+    resourceLabel: `${PROD_ENDPOINT} (environment=Production)`,
+    resource: (m) => sm(m, PROD_ENDPOINT),
+    options: () => ({ ...viaSageMaker, context: { 'aws:ResourceTag/environment': 'Production' } }),
+    expect: 'deny',
+    why: 'whatever the case of the tag value',
+    doc: DOC.sagemakerTags,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:DeleteEndpoint',
+    resourceLabel: 'endpoint/untagged',
+    resource: (m) => sm(m, 'endpoint/untagged'),
+    options: () => viaSageMaker,
+    expect: 'deny',
+    why: 'an endpoint without environment tag is never deleted',
+    doc: DOC.sagemakerTags,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:DeleteEndpoint',
+    resourceLabel: `${DEV_ENDPOINT} (auto-shutdown:exempt=true)`,
+    resource: (m) => sm(m, DEV_ENDPOINT),
+    options: () => ({
+      ...viaSageMaker,
+      context: { 'aws:ResourceTag/environment': 'dev', 'aws:ResourceTag/auto-shutdown:exempt': 'TRUE' },
+    }),
+    expect: 'deny',
+    why: 'an exempt endpoint is never deleted',
+    doc: DOC.sagemakerTags,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:StopNotebookInstance',
+    resourceLabel: `${NOTEBOOK} (auto-shutdown:exempt=true)`,
+    resource: (m) => sm(m, NOTEBOOK),
+    options: () => ({ ...viaSageMaker, context: { 'aws:ResourceTag/auto-shutdown:exempt': 'true' } }),
+    expect: 'deny',
+    why: 'an exempt notebook is never stopped',
+    doc: DOC.sagemakerTags,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:AddTags',
+    resourceLabel: 'endpoint-config/churn-dev-config (tag environment)',
+    resource: (m) => sm(m, 'endpoint-config/churn-dev-config'),
+    options: () => ({ ...viaSageMaker, context: { 'aws:TagKeys': ['environment'] } }),
+    expect: 'deny',
+    why: 'it cannot retag a config out of production',
+    doc: DOC.sagemakerTags,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'cloudwatch:PutMetricData',
+    resourceLabel: '* (namespace AWS/SageMaker)',
+    resource: () => '*',
+    options: () => ({ ...viaMonitoring, context: { 'cloudwatch:namespace': 'AWS/SageMaker' } }),
+    expect: 'deny',
+    why: 'it cannot forge the metrics other alarms read',
+    doc: DOC.cloudwatchNamespace,
+  },
+];
+
+const CAPTURE_HOUR =
+  'data-capture/mlops-serving-churn-endpoint-7f2fd576/mlops-serving-churn-endpoint-7f2fd576/primary/2026/12/01/10/';
+const BASELINE = 'drift-baselines/mlops-serving-churn-endpoint-7f2fd576/baseline.json';
+const REPORT = 'drift-reports/mlops-serving-churn-endpoint-7f2fd576/2026-12-01T11-00-00Z.json';
+const viaS3Gateway = { via: ['NetworkS3'] };
+
+/** Drift monitor: each call of DRIFT_MONITOR_SDK_CALLS on the keys it reads and writes. */
+const driftCalls: AccessCase[] = [
+  {
+    actor: DRIFT,
+    action: 's3:ListBucket',
+    resourceLabel: `Models (prefix ${CAPTURE_HOUR})`,
+    resource: (m) => m.arn('Models'),
+    options: () => ({ ...viaS3Gateway, context: { 's3:prefix': CAPTURE_HOUR } }),
+    expect: 'allow',
+    why: 'lists one hour of capture files (ListObjectsV2)',
+    doc: DOC.s3Prefix,
+  },
+  {
+    actor: DRIFT,
+    action: 's3:GetObject',
+    resourceLabel: `Models/${CAPTURE_HOUR}capture.jsonl`,
+    resource: (m) => m.object('Models', `${CAPTURE_HOUR}capture.jsonl`),
+    options: () => viaS3Gateway,
+    expect: 'allow',
+    why: 'reads capture records',
+    doc: DOC.s3Actions,
+  },
+  {
+    actor: DRIFT,
+    action: 's3:GetObject',
+    resourceLabel: `Models/${BASELINE}`,
+    resource: (m) => m.object('Models', BASELINE),
+    options: () => viaS3Gateway,
+    expect: 'allow',
+    why: 'reads the training baseline',
+    doc: DOC.s3Actions,
+  },
+  {
+    actor: DRIFT,
+    action: 'kms:Decrypt',
+    resourceLabel: 'KeysModelsKey (via S3)',
+    resource: (m) => m.arn('KeysModelsKey'),
+    options: (m) => ({ context: viaS3(m, 'Models') }),
+    expect: 'allow',
+    why: 'S3 decrypts the capture and baseline objects for it',
+    doc: DOC.s3KmsContext,
+  },
+  {
+    actor: DRIFT,
+    action: 's3:PutObject',
+    resourceLabel: `Models/${REPORT} (SSE-KMS headers)`,
+    resource: (m) => m.object('Models', REPORT),
+    options: (m) => ({ ...viaS3Gateway, context: sseKms(m.arn('KeysModelsKey')) }),
+    expect: 'allow',
+    why: 'writes its report with the bucket key',
+    doc: DOC.s3Sse,
+  },
+  {
+    actor: DRIFT,
+    action: 'kms:GenerateDataKey',
+    resourceLabel: 'KeysModelsKey (via S3)',
+    resource: (m) => m.arn('KeysModelsKey'),
+    options: (m) => ({ context: viaS3(m, 'Models') }),
+    expect: 'allow',
+    why: 'S3 encrypts the report for it',
+    doc: DOC.s3KmsContext,
+  },
+  {
+    actor: DRIFT,
+    action: 'cloudwatch:PutMetricData',
+    resourceLabel: '* (namespace ML/Drift)',
+    resource: () => '*',
+    options: () => ({ via: ['NetworkMonitoring'], context: { 'cloudwatch:namespace': 'ML/Drift' } }),
+    expect: 'allow',
+    why: 'publishes drift metrics the alarms read',
+    doc: DOC.cloudwatchNamespace,
+  },
+  {
+    actor: DRIFT,
+    action: 's3:PutObject',
+    resourceLabel: `Models/${BASELINE}`,
+    resource: (m) => m.object('Models', BASELINE),
+    options: (m) => ({ ...viaS3Gateway, context: sseKms(m.arn('KeysModelsKey')) }),
+    expect: 'deny',
+    why: 'it cannot rewrite the baseline it judges against',
+    doc: DOC.s3Actions,
+  },
+  {
+    actor: DRIFT,
+    action: 's3:GetObject',
+    resourceLabel: 'Models/models/churn/1/model.tar.gz',
+    resource: (m) => m.object('Models', 'models/churn/1/model.tar.gz'),
+    options: () => viaS3Gateway,
+    expect: 'deny',
+    why: 'it reads capture, not model artifacts',
+    doc: DOC.s3Actions,
+  },
+];
+
+/** What Lambda itself does with a function's execution role: logs, DLQ, destinations, ENIs, traces. */
+function platformCalls(role: string, logGroup: string, deadLetters: string, stream: string): AccessCase[] {
+  const actor = { role };
+  return [
+    {
+      actor: { service: 'lambda.amazonaws.com' },
+      action: 'sts:AssumeRole',
+      resourceLabel: role,
+      resource: (m) => m.att(role, 'Arn'),
+      expect: 'allow',
+      why: 'Lambda assumes the execution role',
+      doc: DOC.lambdaRole,
+    },
+    ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): AccessCase => ({
+      actor,
+      action,
+      resourceLabel: `${logGroup}:log-stream:…`,
+      resource: (m) => m.logStream(logGroup, stream),
+      expect: 'allow',
+      why: 'Lambda writes the function logs with the execution role',
+      doc: DOC.lambdaLogs,
+      defect: DEFECTS.lambdaLogs,
+    })),
+    {
+      actor,
+      action: 'sqs:SendMessage',
+      resourceLabel: deadLetters,
+      resource: (m) => m.arn(deadLetters),
+      expect: 'allow',
+      why: 'Lambda sends failed async events to the DLQ',
+      doc: DOC.lambdaAsync,
+    },
+    ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action): AccessCase => ({
+      actor,
+      action,
+      resourceLabel: 'KeysLogsKey (via SQS)',
+      resource: (m) => m.arn('KeysLogsKey'),
+      options: (m) => ({
+        context: via(m, 'sqs', { 'kms:EncryptionContext:aws:sqs:arn': m.arn(deadLetters) }),
+      }),
+      expect: 'allow',
+      why: 'SQS encrypts the dead letter',
+      doc: DOC.sqsSse,
+    })),
+    {
+      actor,
+      action: 'ec2:CreateNetworkInterface',
+      resourceLabel: 'subnet of the isolated network',
+      resource: (m) => `arn:aws:ec2:${m.region}:${m.account}:subnet/${m.ref('NetworkisolatedSubnet1Subnet')}`,
+      expect: 'allow',
+      why: 'Lambda attaches the function to the VPC',
+      doc: DOC.lambdaVpc,
+    },
+    {
+      actor,
+      action: 'ec2:DescribeNetworkInterfaces',
+      resourceLabel: '*',
+      resource: () => '*',
+      expect: 'allow',
+      why: 'Lambda manages the function ENIs',
+      doc: DOC.lambdaVpc,
+    },
+    {
+      actor,
+      action: 'xray:PutTraceSegments',
+      resourceLabel: '*',
+      resource: () => '*',
+      expect: 'allow',
+      why: 'active tracing',
+      doc: DOC.lambdaXray,
+    },
+  ];
+}
+
+/** The schedules that run each function. */
+function scheduleCalls(role: string, fn: string, deadLetters: string): AccessCase[] {
+  const actor = { role };
+  return [
+    {
+      actor: { service: 'scheduler.amazonaws.com' },
+      action: 'sts:AssumeRole',
+      resourceLabel: role,
+      resource: (m) => m.att(role, 'Arn'),
+      options: (m) => ({ context: { 'aws:SourceAccount': m.account } }),
+      expect: 'allow',
+      why: 'Scheduler assumes the schedule role',
+      doc: DOC.scheduler,
+    },
+    {
+      actor: { service: 'scheduler.amazonaws.com' },
+      action: 'sts:AssumeRole',
+      resourceLabel: `${role} (other account)`,
+      resource: (m) => m.att(role, 'Arn'),
+      options: () => ({ context: { 'aws:SourceAccount': '210987654321' } }),
+      expect: 'deny',
+      why: 'no schedule of another account can use it',
+      doc: DOC.confusedDeputy,
+    },
+    {
+      actor,
+      action: 'lambda:InvokeFunction',
+      resourceLabel: fn,
+      resource: (m) => m.arn(fn),
+      expect: 'allow',
+      why: 'the schedule invokes the function',
+      doc: DOC.scheduler,
+    },
+    {
+      actor,
+      action: 'sqs:SendMessage',
+      resourceLabel: deadLetters,
+      resource: (m) => m.arn(deadLetters),
+      expect: 'allow',
+      why: 'undelivered runs go to the DLQ',
+      doc: DOC.schedulerDlq,
+    },
+    {
+      actor,
+      action: 'kms:GenerateDataKey',
+      resourceLabel: 'KeysLogsKey (via SQS)',
+      resource: (m) => m.arn('KeysLogsKey'),
+      options: (m) => ({
+        context: via(m, 'sqs', { 'kms:EncryptionContext:aws:sqs:arn': m.arn(deadLetters) }),
+      }),
+      expect: 'allow',
+      why: 'SQS encrypts the undelivered run',
+      doc: DOC.sqsSse,
+    },
+  ];
+}
+
+/** Every case of the two Lambda handlers and their schedules. */
+export const LAMBDA_CASES: readonly AccessCase[] = [
+  ...autoShutdownCalls,
+  ...platformCalls(
+    'AutoShutdownFunctionRole',
+    'AutoShutdownFunctionLogs',
+    'AutoShutdownFunctionDeadLetters',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sns:Publish',
+    resourceLabel: 'Alerts',
+    resource: (m) => m.arn('Alerts'),
+    expect: 'allow',
+    why: 'Lambda sends the on-success destination',
+    doc: DOC.lambdaAsync,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'kms:GenerateDataKey',
+    resourceLabel: 'KeysLogsKey (via SNS)',
+    resource: (m) => m.arn('KeysLogsKey'),
+    options: (m) => ({
+      context: via(m, 'sns', { 'kms:EncryptionContext:aws:sns:topicArn': m.arn('Alerts') }),
+    }),
+    expect: 'allow',
+    why: 'SNS encrypts the destination record',
+    doc: DOC.snsSse,
+  },
+  ...scheduleCalls('AutoShutdownSchedulerRole', 'AutoShutdownFunction', 'AutoShutdownScheduleDeadLetters'),
+  ...driftCalls,
+  ...platformCalls(
+    'DriftMonitorFunctionRole',
+    'DriftMonitorFunctionLogs',
+    'DriftMonitorFunctionDeadLetters',
+    '2026/12/01/[$LATEST]fedcba9876543210',
+  ),
+  ...scheduleCalls('DriftMonitorScheduleRole', 'DriftMonitorFunction', 'DriftMonitorFunctionDeadLetters'),
+];
+
+/** The handler roles and the SDK calls each declares (a test checks each has an allowed case). */
+export const HANDLER_CALLS = [
+  { role: 'AutoShutdownFunctionRole', calls: AUTO_SHUTDOWN_SDK_CALLS },
+  { role: 'DriftMonitorFunctionRole', calls: DRIFT_MONITOR_SDK_CALLS },
+] as const;
