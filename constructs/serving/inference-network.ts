@@ -1,4 +1,4 @@
-import { CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -109,8 +109,8 @@ function layoutProblems(stack: Stack, cidr: string | undefined, zones: readonly 
 /**
  * A VPC for ML workloads with no path to the internet: isolated subnets only (no internet or NAT
  * gateway) in at least two zones, interface endpoints for the AWS APIs the platform calls, an S3
- * gateway endpoint, endpoint policies limited to the account, one security group that admits only
- * HTTPS from inside the VPC to the endpoints, the default security group closed, and flow logs to
+ * gateway endpoint, endpoint policies limited to the account (the S3 one also admits ECR's image
+ * layer bucket), one security group that admits only HTTPS from inside the VPC to the endpoints, the default security group closed, and flow logs to
  * a KMS-encrypted log group.
  *
  * Cost: each interface endpoint bills per zone-hour (about USD 7.30 a month per zone in most
@@ -191,6 +191,17 @@ export class InferenceNetwork extends Construct {
     this.interfaceEndpoints = endpoints;
     const s3 = this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
     s3.addToPolicy(accountOnly);
+    // ECR serves image layers from an AWS-owned bucket, so the account-only statement alone would
+    // deny every image pull made through this endpoint. One statement per concern: others sit beside.
+    // https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms
+    s3.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'EcrImageLayers',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:GetObject'],
+        resources: [`arn:${Aws.PARTITION}:s3:::prod-${stack.region}-starport-layer-bucket/*`],
+      }),
+    );
   }
 
   /** The subnets workloads run in. */

@@ -63,14 +63,36 @@ describe('InferenceNetwork', () => {
   it('restricts every endpoint policy to principals of the account', () => {
     const { template } = build();
     const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')) as {
-      Properties: { PolicyDocument: { Statement: { Condition: unknown; Principal: unknown }[] } };
+      Properties: { VpcEndpointType: string; PolicyDocument: { Statement: { Condition: unknown; Principal: unknown }[] } };
     }[];
     expect(endpoints).toHaveLength(INTERFACE_ENDPOINT_SERVICES.length + 1);
     for (const e of endpoints) {
-      expect(e.Properties.PolicyDocument.Statement).toEqual([
+      expect(e.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' } } }),
-      ]);
+      );
+      if (e.Properties.VpcEndpointType === 'Interface') expect(e.Properties.PolicyDocument.Statement).toHaveLength(1);
     }
+  });
+
+  // ECR keeps image layers in the AWS-owned bucket prod-<region>-starport-layer-bucket, which an
+  // account-only S3 gateway endpoint policy denies, so image pulls through the VPC fail:
+  // https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms
+  it('lets image layer downloads from the ECR layer bucket through the S3 gateway endpoint', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'EcrImageLayers',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 's3:GetObject',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::prod-eu-west-1-starport-layer-bucket/*']] },
+          },
+        ]),
+      },
+    });
   });
 
   it('admits only HTTPS from the VPC to the endpoints and nothing out', () => {
