@@ -1,5 +1,7 @@
 // Public API of the serving constructs. Defaults and IAM action lists stay internal to avoid
 // name clashes with other areas' defaults.ts and perms.ts.
+export { ApiGatewayAccount } from './api-gateway-account';
+export type { IApiGatewayAccount } from './api-gateway-account';
 export { ENVIRONMENTS, SAGEMAKER_REALTIME_INVOCATION_TIMEOUT } from './defaults';
 export type { ServingEnvironment } from './defaults';
 export { ENDPOINT_METRICS, INSTANCE_NAMESPACE, INVOCATION_NAMESPACE } from './endpoint-metrics';

@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -24,7 +24,7 @@ import {
 } from './defaults';
 import { InferenceApiProps, inferenceApiSchema } from './inference-api-props';
 import { IIsolatedEndpoint } from './isolated-endpoint';
-import { APIGW_EXECUTION_LOG_ACTIONS } from './perms';
+import { ApiGatewayAccount, IApiGatewayAccount } from './api-gateway-account';
 
 /** The resource path the API serves inference on. */
 export const INVOCATIONS_PATH = '/invocations';
@@ -104,13 +104,15 @@ export class InferenceApi extends Construct {
   public readonly invocationsUrl: string;
   /** The endpoint behind the API. */
   public readonly endpoint: IIsolatedEndpoint;
+  /** The account's API Gateway CloudWatch role setting the stage deploys after, if one was given or created. */
+  public readonly apiGatewayAccount?: IApiGatewayAccount;
 
   constructor(scope: Construct, id: string, props: InferenceApiProps) {
     super(scope, id);
     const p = validateProps(this, inferenceApiSchema, props);
     const timeout = p.integrationTimeout ?? DEFAULT_INTEGRATION_TIMEOUT;
     const rendered = renderContract(p.inputContract);
-    throwIfProblems(this, crossFieldProblems(p.endpoint, timeout, rendered));
+    throwIfProblems(this, [...crossFieldProblems(p.endpoint, timeout, rendered), ...accountProblems(p)]);
     const jsonSchema = rendered.schema as Record<string, unknown>;
     this.inputJsonSchema = jsonSchema;
     this.endpoint = p.endpoint;
@@ -159,13 +161,20 @@ export class InferenceApi extends Construct {
       },
     });
     this.stage = this.api.deploymentStage;
-    this.executionLogGroup = logGroup('ExecutionLogs', `API-Gateway-Execution-Logs_${this.api.restApiId}/${stageName}`);
+    this.executionLogGroup = logGroup(
+      'ExecutionLogs',
+      `API-Gateway-Execution-Logs_${this.api.restApiId}/${stageName}`,
+    );
     this.stage.node.addDependency(this.executionLogGroup);
-    if (p.manageAccountCloudWatchRole ?? true) this.stage.node.addDependency(this.accountCloudWatchRole());
+    // Execution and access logging need the account's CloudWatch role set before the stage exists.
+    this.apiGatewayAccount = p.manageAccountCloudWatchRole
+      ? new ApiGatewayAccount(this, 'Account')
+      : p.apiGatewayAccount;
+    if (this.apiGatewayAccount) this.stage.node.addDependency(this.apiGatewayAccount);
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
       acknowledge(this.stage, `${pack}-APIGWCacheEnabledAndEncrypted`, {
         reason:
-          'inference is POST: a cache keyed on headers and parameters, not the body, would return one caller\'s prediction to another',
+          "inference is POST: a cache keyed on headers and parameters, not the body, would return one caller's prediction to another",
         ...INHERENT,
       });
     }
@@ -236,7 +245,10 @@ export class InferenceApi extends Construct {
       apiKeyRequired: p.apiKeyRequired ?? true,
       requestValidator: validator,
       requestModels: { 'application/json': this.model },
-      methodResponses: ['200', '400', '502'].map((statusCode) => ({ statusCode, responseParameters: responseHeader })),
+      methodResponses: ['200', '400', '502'].map((statusCode) => ({
+        statusCode,
+        responseParameters: responseHeader,
+      })),
     });
     if (!authorizer) {
       acknowledge(this.method, 'AwsSolutions-COG4', {
@@ -251,7 +263,11 @@ export class InferenceApi extends Construct {
       throttle: { rateLimit: rate, burstLimit: burst },
       quota: { limit: p.quotaPerDay ?? DEFAULT_QUOTA_PER_DAY, period: apigw.Period.DAY },
       apiStages: [
-        { api: this.api, stage: this.stage, throttle: [{ method: this.method, throttle: { rateLimit: rate, burstLimit: burst } }] },
+        {
+          api: this.api,
+          stage: this.stage,
+          throttle: [{ method: this.method, throttle: { rateLimit: rate, burstLimit: burst } }],
+        },
       ],
     });
 
@@ -293,37 +309,11 @@ export class InferenceApi extends Construct {
 
   /** Adds a client: an API key in the usage plan, so it gets the plan's throttle and quota. */
   public addClient(id: string, description?: string): apigw.IApiKey {
-    const key = new apigw.ApiKey(this, `Client${id}`, { description: description ?? `Client ${id} of ${this.node.path}` });
+    const key = new apigw.ApiKey(this, `Client${id}`, {
+      description: description ?? `Client ${id} of ${this.node.path}`,
+    });
     this.usagePlan.addApiKey(key);
     return key;
-  }
-
-  /**
-   * The account-level role API Gateway writes execution logs with. It may write to any API's
-   * execution-log group (`API-Gateway-Execution-Logs_*`), because the setting is one per account and
-   * region and the last API deployed sets it for all.
-   */
-  private accountCloudWatchRole(): apigw.CfnAccount {
-    const role = new ScopedRole(this, 'AccountCloudWatchRole', {
-      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      description: 'API Gateway account role: writes execution logs of the account\'s REST APIs',
-    });
-    role.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    role.policy.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    const stack = Stack.of(this);
-    const logGroups = `arn:${Aws.PARTITION}:logs:${stack.region}:${stack.account}:log-group:API-Gateway-Execution-Logs_*`;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'ExecutionLogs', actions: [...APIGW_EXECUTION_LOG_ACTIONS], resources: [logGroups] }),
-    );
-    acknowledge(role.policy, `AwsSolutions-IAM5[Resource::${flattenForNag(stack.resolve(logGroups))}]`, {
-      reason:
-        'the API Gateway account role is shared by every REST API in the account and region; execution-log group names embed each API id',
-      ...INHERENT,
-    });
-    const account = new apigw.CfnAccount(this, 'Account', { cloudWatchRoleArn: role.roleArn });
-    account.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    account.node.addDependency(role.policy);
-    return account;
   }
 
   private createWebAcl(rateLimit: number, maxPayload: number): wafv2.CfnWebACL {
@@ -351,7 +341,9 @@ export class InferenceApi extends Construct {
         name: 'RateLimitPerIp',
         priority: 1,
         action: { block: {} },
-        statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+        statement: {
+          rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 },
+        },
         visibilityConfig: visibility('RateLimitPerIp'),
       },
     ];
@@ -403,7 +395,23 @@ function renderContract(contract: z.ZodType): RenderedContract {
   return { schema };
 }
 
-function crossFieldProblems(endpoint: IIsolatedEndpoint, timeout: Duration, rendered: RenderedContract): PropsProblem[] {
+function accountProblems(p: InferenceApiProps): PropsProblem[] {
+  if (!p.manageAccountCloudWatchRole || !p.apiGatewayAccount) return [];
+  return [
+    {
+      field: 'manageAccountCloudWatchRole',
+      problem: 'conflicts with apiGatewayAccount: the account setting would be made twice',
+      got: 'true',
+      expected: 'false (or omitted) when apiGatewayAccount is given',
+    },
+  ];
+}
+
+function crossFieldProblems(
+  endpoint: IIsolatedEndpoint,
+  timeout: Duration,
+  rendered: RenderedContract,
+): PropsProblem[] {
   const problems: PropsProblem[] = [];
   if (rendered.problem) {
     problems.push({
@@ -441,29 +449,7 @@ export function toApigwSchema(schema: unknown, namedChildren = false): unknown {
   return out;
 }
 
-/**
- * The text cdk-nag's IAM5 rule shows for a policy resource: intrinsics flattened to `<Ref>` and
- * `<Logical.Attr>`, as its `flattenCfnReference` does, so an acknowledgment names the exact finding.
- */
-export function flattenForNag(value: unknown): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (value && typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if (Array.isArray(v['Fn::Join'])) {
-      const [delimiter, items] = v['Fn::Join'] as [string, unknown[]];
-      return items.map((i) => flattenForNag(i)).join(delimiter);
-    }
-    if (v['Fn::Sub'] !== undefined) return flattenForNag(v['Fn::Sub']);
-    if (Array.isArray(v['Fn::GetAtt'])) {
-      const [resource, attribute] = v['Fn::GetAtt'] as [unknown, unknown];
-      return `<${flattenForNag(resource)}.${flattenForNag(attribute)}>`;
-    }
-    if (v['Fn::ImportValue'] !== undefined) return flattenForNag(v['Fn::ImportValue']);
-    if (v.Ref !== undefined) return `<${flattenForNag(v.Ref)}>`;
-  }
-  return JSON.stringify(value);
-}
+export { flattenForNag } from './nag-ids';
 
 /** Exposed for tests and the README: the access-log field names. */
 export const ACCESS_LOG_FIELD_NAMES = Object.keys(ACCESS_LOG_FIELDS);

@@ -16,7 +16,10 @@ export const platformConfigSchema = z.strictObject({
   /** Required cost-allocation tag keys, enforced at synth. */
   requiredTags: z.array(z.string().min(1)).min(1),
   /** The models the platform serves, one stack each (lowercase names). */
-  servedModels: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,30}$/)).min(0).max(100),
+  servedModels: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]{1,30}$/))
+    .min(0)
+    .max(100),
   /** Cost guardrails: monthly budgets (USD) per team and per served model, and the instance policy. */
   costs: z.strictObject({
     teamBudgetsUsd: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), z.number().positive()),

@@ -34,7 +34,9 @@ export function buildPlatform(
   Tags.of(training.registry).add('model-id', 'churn');
   addAutoShutdown(platform);
   // Drift on the served churn model (alarms named by its serving stack) starts retraining.
-  training.pipeline.onEvent('RetrainOnDrift', { eventPattern: DriftMonitor.driftEventPattern('churn-drift') });
+  training.pipeline.onEvent('RetrainOnDrift', {
+    eventPattern: DriftMonitor.driftEventPattern('churn-drift'),
+  });
 
   // One stack per served model: CloudFormation's 500-resource limit applies per stack.
   const models = options.servedModels === undefined ? config.servedModels : demoModels(options.servedModels);
@@ -45,6 +47,7 @@ export function buildPlatform(
         keys: platform.keys,
         alerts: platform.alerts,
         network: platform.network,
+        apiGatewayAccount: platform.apiGatewayAccount,
         modelName,
         environment: config.environment,
       }),
@@ -56,8 +59,16 @@ export function buildPlatform(
   new CostGuardrails(platform, 'CostGuardrails', {
     alerts: platform.alerts,
     budgets: [
-      ...Object.entries(config.costs.teamBudgetsUsd).map(([team, limitUsd]) => ({ name: `team-${team}`, limitUsd, tags: { owner: team } })),
-      ...models.map((m) => ({ name: `model-${m}`, limitUsd: config.costs.modelBudgetUsd, tags: { 'model-id': m } })),
+      ...Object.entries(config.costs.teamBudgetsUsd).map(([team, limitUsd]) => ({
+        name: `team-${team}`,
+        limitUsd,
+        tags: { owner: team },
+      })),
+      ...models.map((m) => ({
+        name: `model-${m}`,
+        limitUsd: config.costs.modelBudgetUsd,
+        tags: { 'model-id': m },
+      })),
     ],
     instancePolicy: { allowGpu: config.costs.allowGpu, maxInstanceCount: config.costs.maxInstanceCount },
   });

@@ -2,6 +2,7 @@ import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { ApiGatewayAccount } from '../../constructs/serving/api-gateway-account';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { TieredDatasetBucket } from '../../constructs/storage/tiered-dataset-bucket';
 import { PlatformConfig } from './config';
@@ -20,6 +21,8 @@ export class PlatformStack extends Stack {
   public readonly datasets: TieredDatasetBucket;
   public readonly alerts: AlertTopic;
   public readonly network: InferenceNetwork;
+  /** The account's API Gateway CloudWatch role setting, one per account and region, for every serving stack's API. */
+  public readonly apiGatewayAccount: ApiGatewayAccount;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -27,6 +30,7 @@ export class PlatformStack extends Stack {
     this.keys = new EncryptionKeys(this, 'Keys', { aliasPrefix: `alias/${config.prefix}` });
     this.alerts = new AlertTopic(this, 'Alerts', { encryptionKey: this.keys.logs });
     this.network = new InferenceNetwork(this, 'Network', { encryptionKey: this.keys.logs });
+    this.apiGatewayAccount = new ApiGatewayAccount(this, 'ApiGatewayAccount');
     this.datasets = new TieredDatasetBucket(this, 'Datasets', {
       encryptionKey: this.keys.data,
       intelligentTieringAfter: daysOf(config.datasets.intelligentTieringAfterDays),

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { ServingEnvironment } from '../../constructs/serving/defaults';
+import { IApiGatewayAccount } from '../../constructs/serving/api-gateway-account';
 import { InferenceApi } from '../../constructs/serving/inference-api';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
@@ -25,6 +26,8 @@ export interface ServingStackProps extends StackProps {
   readonly alerts: AlertTopic;
   /** The platform's network (`PlatformStack.network`). */
   readonly network: InferenceNetwork;
+  /** The platform's API Gateway account setting (`PlatformStack.apiGatewayAccount`), which the API's stage deploys after. */
+  readonly apiGatewayAccount: IApiGatewayAccount;
   /** The served model's name: lowercase, it names the ECR repository and the artifact prefix. */
   readonly modelName: string;
   /** The environment; `prod` demands two or more instances. */
@@ -70,7 +73,18 @@ export class ServingStack extends Stack {
   public readonly drift: DriftMonitor;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
-    const { keys, alerts, network, modelName, environment, imageDigest, modelVersion, inputContract, ...stackProps } = props;
+    const {
+      keys,
+      alerts,
+      network,
+      apiGatewayAccount,
+      modelName,
+      environment,
+      imageDigest,
+      modelVersion,
+      inputContract,
+      ...stackProps
+    } = props;
     super(scope, id, stackProps);
     if (!/^[a-z][a-z0-9-]{1,40}$/.test(modelName)) {
       throw new Error(
@@ -96,6 +110,7 @@ export class ServingStack extends Stack {
       endpoint: this.endpoint,
       inputContract: inputContract ?? DEMO_INPUT_CONTRACT,
       encryptionKey: keys.logs,
+      apiGatewayAccount,
     });
 
     this.drift = addDriftMonitor(this, {

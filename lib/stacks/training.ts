@@ -40,7 +40,8 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
     vpc: stack.network.vpc,
     vpcSubnets: stack.network.subnets,
     modelRegistry: registry,
-    intendedUse: 'Ranks customers by churn risk for retention offers; not for credit, pricing or employment decisions',
+    intendedUse:
+      'Ranks customers by churn risk for retention offers; not for credit, pricing or employment decisions',
     riskRating: 'Medium',
     modelOwner: 'ml-platform-team',
     hyperparameters: { epochs: 20, learning_rate: 0.05 },

@@ -16,6 +16,7 @@ function build(environment: 'dev' | 'prod' = 'prod') {
     keys: platform.keys,
     alerts: platform.alerts,
     network: platform.network,
+    apiGatewayAccount: platform.apiGatewayAccount,
     modelName: 'churn',
     environment,
   });
@@ -42,14 +43,30 @@ describe('ServingStack', () => {
     const { serving } = build();
     const template = Template.fromStack(serving);
     const model = Object.values(template.findResources('AWS::SageMaker::Model'))[0] as {
-      Properties: { PrimaryContainer: { Image: { 'Fn::Join': [string, unknown[]] }; ModelDataUrl: { 'Fn::Join': [string, unknown[]] } } };
+      Properties: {
+        PrimaryContainer: {
+          Image: { 'Fn::Join': [string, unknown[]] };
+          ModelDataUrl: { 'Fn::Join': [string, unknown[]] };
+        };
+      };
     };
     const image = model.Properties.PrimaryContainer.Image['Fn::Join'][1];
     expect(image[0]).toBe(`${DEFAULT_CONFIG.account}.dkr.ecr.${DEFAULT_CONFIG.region}.`);
     expect(image[2]).toBe(`/churn@${DEMO_IMAGE_DIGEST}`);
-    expect(model.Properties.PrimaryContainer.ModelDataUrl['Fn::Join'][1][2]).toBe('/models/churn/1/model.tar.gz');
+    expect(model.Properties.PrimaryContainer.ModelDataUrl['Fn::Join'][1][2]).toBe(
+      '/models/churn/1/model.tar.gz',
+    );
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     template.resourceCountIs('AWS::SageMaker::Endpoint', 1);
+  });
+
+  // One AWS::ApiGateway::Account per account and region, so the platform owns it and each serving
+  // stack's API deploys after it: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-account.html
+  it('leaves the API Gateway account setting to the platform stack', () => {
+    const { platform, serving } = build();
+    Template.fromStack(serving).resourceCountIs('AWS::ApiGateway::Account', 0);
+    Template.fromStack(platform).resourceCountIs('AWS::ApiGateway::Account', 1);
+    expect(serving.api.apiGatewayAccount).toBe(platform.apiGatewayAccount);
   });
 
   it('rejects an invalid model name', () => {
@@ -60,6 +77,7 @@ describe('ServingStack', () => {
           keys: platform.keys,
           alerts: platform.alerts,
           network: platform.network,
+          apiGatewayAccount: platform.apiGatewayAccount,
           modelName: 'Churn Model',
           environment: 'dev',
         }),
