@@ -33,9 +33,11 @@ export interface InferenceApiProps {
    */
   readonly cognitoUserPool?: cognito.IUserPool;
   /**
-   * Require an API key, so every client is metered by the usage plan's quota and throttle
-   * (add clients with `addClient`).
-   * @default true
+   * Require an API key, so every client is metered by the usage plan's quota and throttle. API
+   * keys meter, they do not authenticate (IAM or Cognito does): with `true`, add each client with
+   * `addClient` and hand it its key; `true` with no client is a validation error (every call would
+   * get 403), and so is `addClient` with `false` (its key would never be checked).
+   * @default false
    */
   readonly apiKeyRequired?: boolean;
   /**
@@ -60,7 +62,7 @@ export interface InferenceApiProps {
   readonly quotaPerDay?: number;
   /**
    * Requests per five minutes from one IP address before WAF blocks it (100 to 2,000,000,000).
-   * @default 1000
+   * @default - what the stage throttle admits in five minutes: `throttlingRateLimit` × 300 (15,000 with the default rate), at least 100
    */
   readonly wafRateLimit?: number;
   /**

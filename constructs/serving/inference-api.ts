@@ -18,7 +18,6 @@ import {
   DEFAULT_QUOTA_PER_DAY,
   DEFAULT_RATE_LIMIT,
   DEFAULT_STAGE_NAME,
-  DEFAULT_WAF_RATE_LIMIT,
   physicalNameFor,
   WAF_MAX_BODY_INSPECTION_BYTES,
 } from './defaults';
@@ -104,6 +103,8 @@ export class InferenceApi extends Construct {
   public readonly invocationsUrl: string;
   /** The endpoint behind the API. */
   public readonly endpoint: IIsolatedEndpoint;
+  /** Ids of the clients added with addClient. */
+  private readonly clients: string[] = [];
   /** The account's API Gateway CloudWatch role setting the stage deploys after, if one was given or created. */
   public readonly apiGatewayAccount?: IApiGatewayAccount;
 
@@ -219,22 +220,20 @@ export class InferenceApi extends Construct {
         },
         integrationResponses: [
           { statusCode: '200', responseParameters: requestIdOut },
-          {
-            statusCode: '400',
-            selectionPattern: '4\\d{2}',
+          // Only our message and the request id reach the caller: a model error's body can carry
+          // the container's output, and the container's logs are where its detail belongs.
+          ...INTEGRATION_ERRORS.map((e) => ({
+            statusCode: e.statusCode,
+            selectionPattern: e.selectionPattern,
             responseParameters: requestIdOut,
-            responseTemplates: errorTemplate('the model rejected the request'),
-          },
-          {
-            statusCode: '502',
-            selectionPattern: '5\\d{2}',
-            responseParameters: requestIdOut,
-            responseTemplates: errorTemplate('the model failed to answer'),
-          },
+            responseTemplates: errorTemplate(e.message),
+          })),
         ],
       },
     });
 
+    const apiKeyRequired = p.apiKeyRequired ?? false;
+    this.node.addValidation({ validate: () => clientProblems(this, apiKeyRequired, this.clients) });
     const authorizer = p.cognitoUserPool
       ? new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [p.cognitoUserPool] })
       : undefined;
@@ -242,10 +241,10 @@ export class InferenceApi extends Construct {
     this.method = this.api.root.addResource(INVOCATIONS_PATH.slice(1)).addMethod('POST', integration, {
       authorizationType: authorizer ? apigw.AuthorizationType.COGNITO : apigw.AuthorizationType.IAM,
       authorizer,
-      apiKeyRequired: p.apiKeyRequired ?? true,
+      apiKeyRequired,
       requestValidator: validator,
       requestModels: { 'application/json': this.model },
-      methodResponses: ['200', '400', '502'].map((statusCode) => ({
+      methodResponses: ['200', ...INTEGRATION_ERRORS.map((e) => e.statusCode)].map((statusCode) => ({
         statusCode,
         responseParameters: responseHeader,
       })),
@@ -272,7 +271,7 @@ export class InferenceApi extends Construct {
     });
 
     this.wafLogGroup = logGroup('WafLogs', `aws-waf-logs-${physicalNameFor(this, 200)}`);
-    this.webAcl = this.createWebAcl(p.wafRateLimit ?? DEFAULT_WAF_RATE_LIMIT, maxPayload);
+    this.webAcl = this.createWebAcl(p.wafRateLimit ?? wafRateLimitFor(rate), maxPayload);
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
       resourceArn: this.stage.stageArn,
       webAclArn: this.webAcl.attrArn,
@@ -307,12 +306,16 @@ export class InferenceApi extends Construct {
     });
   }
 
-  /** Adds a client: an API key in the usage plan, so it gets the plan's throttle and quota. */
+  /**
+   * Adds a client: an API key in the usage plan, so it gets the plan's throttle and quota. Needs
+   * `apiKeyRequired: true` (a validation error otherwise: the key would never be checked).
+   */
   public addClient(id: string, description?: string): apigw.IApiKey {
     const key = new apigw.ApiKey(this, `Client${id}`, {
       description: description ?? `Client ${id} of ${this.node.path}`,
     });
     this.usagePlan.addApiKey(key);
+    this.clients.push(id);
     return key;
   }
 
@@ -376,6 +379,70 @@ export class InferenceApi extends Construct {
       rules,
     });
   }
+}
+
+/**
+ * How SageMaker's InvokeEndpoint errors reach the caller, by HTTP status. API Gateway matches the
+ * whole backend status code against each pattern, and keys integration responses by the status
+ * they answer with, so the patterns are disjoint and the statuses distinct.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html#API_runtime_InvokeEndpoint_Errors
+ */
+const INTEGRATION_ERRORS: readonly { statusCode: string; selectionPattern: string; message: string }[] = [
+  // ValidationError (and ThrottlingException, which shares the status): the caller's to fix.
+  { statusCode: '400', selectionPattern: '400', message: 'the endpoint rejected the request' },
+  // ModelError: the container answered this request with an error.
+  { statusCode: '424', selectionPattern: '424', message: 'the model returned an error for this request' },
+  // ModelNotReadyException: retryable.
+  {
+    statusCode: '429',
+    selectionPattern: '429',
+    message: 'the model is not ready or is throttled; retry with backoff',
+  },
+  // Any other 4xx (access denied, endpoint not found): this API's configuration, not the caller.
+  {
+    statusCode: '500',
+    selectionPattern: '4(0[1-9]|1\\d|2[0-35-8]|[3-9]\\d)',
+    message: 'the API could not invoke the model endpoint',
+  },
+  // ServiceUnavailable: retryable.
+  {
+    statusCode: '503',
+    selectionPattern: '503',
+    message: 'the model endpoint is unavailable; retry with backoff',
+  },
+  // InternalFailure, InternalDependencyException and any other 5xx.
+  {
+    statusCode: '502',
+    selectionPattern: '5(0[0-24-9]|[1-9]\\d)',
+    message: 'the model endpoint failed to answer',
+  },
+];
+
+/** WAF counts a rate-based rule's requests per IP over five minutes. */
+const WAF_RATE_WINDOW_SECONDS = 300;
+
+/**
+ * The default per-IP WAF limit: what the stage throttle admits in WAF's five-minute window, so one
+ * caller (or many behind one NAT address) can use the whole stage rate but no more. WAF's floor is 100.
+ * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
+ */
+export function wafRateLimitFor(stageRateLimit: number): number {
+  return Math.max(100, Math.ceil(stageRateLimit * WAF_RATE_WINDOW_SECONDS));
+}
+
+/** An API key is checked only when the method requires one; a required key no client holds blocks every call. */
+function clientProblems(api: InferenceApi, apiKeyRequired: boolean, clients: readonly string[]): string[] {
+  if (apiKeyRequired && clients.length === 0) {
+    return [
+      `${api.node.path}: apiKeyRequired: is true but no client holds an API key, so every call would get 403 (got 0 clients; expected at least one addClient(...) or apiKeyRequired: false)`,
+    ];
+  }
+  if (!apiKeyRequired && clients.length > 0) {
+    return [
+      `${api.node.path}: apiKeyRequired: is false, so the usage plan meters no client added with addClient (got clients ${clients.join(', ')}; expected apiKeyRequired: true)`,
+    ];
+  }
+  return [];
 }
 
 /** A contract rendered as JSON Schema draft 4, or why it could not be. */

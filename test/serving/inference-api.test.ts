@@ -118,16 +118,66 @@ describe('InferenceApi integration', () => {
     });
   });
 
-  it('maps model errors without leaking them', () => {
+  // InvokeEndpoint's errors and their HTTP status codes: ValidationError 400, ModelError 424 (the
+  // container answered with an error), ModelNotReadyException 429, InternalFailure 500,
+  // ServiceUnavailable 503, InternalDependencyException 530:
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html#API_runtime_InvokeEndpoint_Errors
+  it.each([
+    ['400', '400', 'the endpoint rejected the request'],
+    ['424', '424', 'the model returned an error for this request'],
+    ['429', '429', 'the model is not ready or is throttled; retry with backoff'],
+    ['403', '500', 'the API could not invoke the model endpoint'],
+    ['404', '500', 'the API could not invoke the model endpoint'],
+    ['503', '503', 'the model endpoint is unavailable; retry with backoff'],
+    ['500', '502', 'the model endpoint failed to answer'],
+    ['530', '502', 'the model endpoint failed to answer'],
+  ])(
+    'maps SageMaker status %s to %s without leaking the model output',
+    (sagemakerStatus, apiStatus, message) => {
+      const { template } = build();
+      const method = Object.values(template().findResources('AWS::ApiGateway::Method'))[0] as {
+        Properties: {
+          Integration: {
+            IntegrationResponses: {
+              StatusCode: string;
+              SelectionPattern?: string;
+              ResponseTemplates?: Record<string, string>;
+            }[];
+          };
+          MethodResponses: { StatusCode: string }[];
+        };
+      };
+      // API Gateway matches the whole backend status code against each selection pattern.
+      const matching = method.Properties.Integration.IntegrationResponses.filter(
+        (r) =>
+          r.SelectionPattern !== undefined && new RegExp(`^(?:${r.SelectionPattern})$`).test(sagemakerStatus),
+      );
+      expect(matching.map((r) => r.StatusCode)).toEqual([apiStatus]);
+      expect(JSON.parse(matching[0].ResponseTemplates?.['application/json'] ?? '{}')).toEqual({
+        message,
+        requestId: '$context.requestId',
+      });
+      expect(method.Properties.MethodResponses.map((r) => r.StatusCode)).toContain(apiStatus);
+    },
+  );
+
+  it('selects at most one integration response for every status code, one per API status', () => {
     const { template } = build();
-    template().hasResourceProperties('AWS::ApiGateway::Method', {
-      Integration: Match.objectLike({
-        IntegrationResponses: Match.arrayWith([
-          Match.objectLike({ StatusCode: '400', SelectionPattern: '4\\d{2}' }),
-          Match.objectLike({ StatusCode: '502', SelectionPattern: '5\\d{2}' }),
-        ]),
-      }),
-    });
+    const method = Object.values(template().findResources('AWS::ApiGateway::Method'))[0] as {
+      Properties: {
+        Integration: { IntegrationResponses: { StatusCode: string; SelectionPattern?: string }[] };
+      };
+    };
+    const responses = method.Properties.Integration.IntegrationResponses;
+    // PutIntegrationResponse is keyed by status code: two entries with one code would collide.
+    expect(new Set(responses.map((r) => r.StatusCode)).size).toBe(responses.length);
+    for (let code = 100; code < 600; code++) {
+      const n = responses.filter(
+        (r) =>
+          r.SelectionPattern !== undefined && new RegExp(`^(?:${r.SelectionPattern})$`).test(String(code)),
+      ).length;
+      expect(n, String(code)).toBe(code >= 400 ? 1 : 0);
+    }
   });
 
   it('waits 29 s by default and up to the endpoint invocation timeout when asked', () => {
@@ -145,13 +195,31 @@ describe('InferenceApi integration', () => {
 });
 
 describe('InferenceApi access control and validation', () => {
-  it('authorises with IAM and requires an API key by default', () => {
-    build()
-      .template()
-      .hasResourceProperties('AWS::ApiGateway::Method', {
-        AuthorizationType: 'AWS_IAM',
-        ApiKeyRequired: true,
-      });
+  // API keys meter clients of a usage plan; they do not authenticate. Under IAM (SigV4) or Cognito
+  // authorisation, requiring one that no client holds answers every signed call with 403:
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html
+  it('authorises with IAM and does not require an API key by default', () => {
+    build().template().hasResourceProperties('AWS::ApiGateway::Method', {
+      AuthorizationType: 'AWS_IAM',
+      ApiKeyRequired: false,
+    });
+  });
+
+  it('refuses to require an API key that no client was given', () => {
+    const { api } = build({ apiKeyRequired: true });
+    expect(api.node.validate()).toEqual([
+      'Test/Api: apiKeyRequired: is true but no client holds an API key, so every call would get 403 (got 0 clients; expected at least one addClient(...) or apiKeyRequired: false)',
+    ]);
+    api.addClient('Partner');
+    expect(api.node.validate()).toEqual([]);
+  });
+
+  it('refuses clients whose API keys the method would not check', () => {
+    const { api } = build();
+    api.addClient('Partner');
+    expect(api.node.validate()).toEqual([
+      'Test/Api: apiKeyRequired: is false, so the usage plan meters no client added with addClient (got clients Partner; expected apiKeyRequired: true)',
+    ]);
   });
 
   it('authorises with a Cognito user pool when given one', () => {
@@ -264,7 +332,7 @@ describe('InferenceApi throttling, usage plan and WAF', () => {
   });
 
   it('meters each client with a usage plan: throttle and daily quota', () => {
-    const { api, template } = build({ quotaPerDay: 5000 });
+    const { api, template } = build({ quotaPerDay: 5000, apiKeyRequired: true });
     api.addClient('Partner');
     template().hasResourceProperties('AWS::ApiGateway::UsagePlan', {
       Throttle: { RateLimit: 50, BurstLimit: 100 },
@@ -337,6 +405,27 @@ describe('InferenceApi throttling, usage plan and WAF', () => {
     };
     expect(acl.Properties.Rules.map((r) => r.Name)).not.toContain('MaxPayloadSize');
   });
+  // A rate-based rule counts requests per IP over a five-minute window (limit 100 to 2,000,000,000):
+  // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
+  it.each([
+    [{}, 15_000],
+    [{ throttlingRateLimit: 20 }, 6_000],
+    [{ throttlingRateLimit: 0.1 }, 100],
+    [{ throttlingRateLimit: 20, wafRateLimit: 500 }, 500],
+  ])(
+    'lets one IP send what the stage throttle admits in five minutes by default (%j -> %d)',
+    (props, limit) => {
+      const { template } = build(props);
+      template().hasResourceProperties('AWS::WAFv2::WebACL', {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Name: 'RateLimitPerIp',
+            Statement: { RateBasedStatement: Match.objectLike({ Limit: limit }) },
+          }),
+        ]),
+      });
+    },
+  );
 
   it('logs WAF decisions to an encrypted aws-waf-logs- group with credentials redacted', () => {
     const { template } = build();
