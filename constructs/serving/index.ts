@@ -15,7 +15,7 @@ export {
   REQUEST_ID_HEADER,
 } from './inference-api';
 export type { InferenceApiProps } from './inference-api-props';
-export { INTERFACE_ENDPOINT_SERVICES, InferenceNetwork } from './inference-network';
+export { INTERFACE_ENDPOINT_SERVICES, InferenceNetwork, REQUIRED_INTERFACE_ENDPOINTS } from './inference-network';
 export type { InferenceNetworkProps } from './inference-network';
 export { IsolatedEndpoint } from './isolated-endpoint';
 export type { EndpointAlarms, IIsolatedEndpoint } from './isolated-endpoint';

@@ -1,4 +1,4 @@
-import { Aws, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -24,6 +24,25 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   'sns',
   'events',
 ] as const;
+
+/**
+ * The interface endpoints the library's workloads need in a VPC with no internet path, and what
+ * calls each one: a product team's own VPC must have them all (plus an S3 gateway endpoint);
+ * {@link InferenceNetwork.requireEndpoints} checks a VPC defined in the app.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html
+ */
+export const REQUIRED_INTERFACE_ENDPOINTS: Readonly<Record<(typeof INTERFACE_ENDPOINT_SERVICES)[number], string>> = {
+  'sagemaker.api': 'SageMaker control plane: the drift monitor, auto-shutdown and pipeline steps',
+  'sagemaker.runtime': 'InvokeEndpoint from workloads inside the VPC',
+  sts: 'credentials of SDK clients (AssumeRole, GetCallerIdentity)',
+  logs: 'function, training and processing container logs',
+  monitoring: 'custom metrics (PutMetricData) and metric reads',
+  kms: 'data keys of encrypted buckets, queues and log groups',
+  'ecr.api': 'registry login and image manifests for training and processing images',
+  'ecr.dkr': 'image pulls for training and processing containers',
+  sns: 'alerts published from functions',
+  events: 'drift and shutdown events (PutEvents)',
+};
 
 /** Props for {@link InferenceNetwork}. */
 export interface InferenceNetworkProps {
@@ -204,10 +223,56 @@ export class InferenceNetwork extends Construct {
     );
   }
 
+  /**
+   * Checks that a product team's own VPC has what the ML workloads need without an internet path:
+   * an interface endpoint for each of `services` and an S3 gateway endpoint. For an `ec2.Vpc`
+   * defined in this app it adds a validation (synth fails listing every missing service; endpoints
+   * created anywhere in the app for that VPC count) and returns true. An imported VPC cannot be
+   * inspected offline: it gets a warning and the function returns false; check its endpoints with
+   * `aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=<vpc id>` instead.
+   * @param services endpoint service name suffixes, e.g. `sagemaker.api`
+   * @default services INTERFACE_ENDPOINT_SERVICES
+   */
+  public static requireEndpoints(vpc: ec2.IVpc, services: readonly string[] = INTERFACE_ENDPOINT_SERVICES): boolean {
+    if (!(vpc instanceof ec2.Vpc)) {
+      Annotations.of(vpc).addWarningV2(
+        'compliant-mlops:importedVpcEndpoints',
+        `cannot check the interface endpoints of an imported VPC: make sure it has one for each of ${services.join(', ')} and an S3 gateway endpoint`,
+      );
+      return false;
+    }
+    vpc.node.addValidation({ validate: () => missingEndpointProblems(vpc, services) });
+    return true;
+  }
+
   /** The subnets workloads run in. */
   public get subnets(): ec2.SubnetSelection {
     return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
   }
+}
+
+/** One problem naming every service the VPC (matched by VPC id across the app) has no endpoint for. */
+function missingEndpointProblems(vpc: ec2.Vpc, services: readonly string[]): string[] {
+  const endpoints = vpc.node.root.node
+    .findAll()
+    .filter((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint && c.vpcId === vpc.vpcId)
+    .map((c) => ({ type: c.vpcEndpointType ?? 'Gateway', name: flatServiceName(Stack.of(c).resolve(c.serviceName)) }));
+  const has = (type: string, service: string) => endpoints.some((e) => e.type === type && e.name.endsWith(`.${service}`));
+  const missing = [
+    ...services.filter((s) => !has('Interface', s)),
+    ...(has('Gateway', 's3') ? [] : ['s3 (gateway)']),
+  ];
+  if (missing.length === 0) return [];
+  return [
+    `${vpc.node.path}: interfaceEndpoints: lacks endpoints the ML workloads call with no internet path (got none for ${missing.join(', ')}; expected an interface endpoint for each of ${services.join(', ')} and an S3 gateway endpoint)`,
+  ];
+}
+
+/** A resolved endpoint service name as text (`com.amazonaws.<region>.<service>`; intrinsics become `?`). */
+function flatServiceName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  return join ? join[1].map((part) => (typeof part === 'string' ? part : '?')).join(join[0]) : '';
 }
 
 function endpointId(service: string): string {

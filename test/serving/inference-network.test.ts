@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { createDomainKey } from '../../constructs/encryption/encryption-keys';
 import { INTERFACE_ENDPOINT_SERVICES, InferenceNetwork } from '../../constructs/serving/inference-network';
@@ -124,6 +125,48 @@ describe('InferenceNetwork', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': ['Logs', 'Arn'] } });
     template.resourceCountIs('AWS::KMS::Key', 1);
+  });
+
+  describe('own VPC: InferenceNetwork.requireEndpoints', () => {
+    // With no internet path, every AWS API a workload calls needs an interface endpoint, and S3 a
+    // gateway endpoint: https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html
+    it('reports the endpoints a product team VPC lacks as one validation error', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'TeamVpc', { natGateways: 0, subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      for (const service of INTERFACE_ENDPOINT_SERVICES.filter((s) => s !== 'sts' && s !== 'kms')) {
+        vpc.addInterfaceEndpoint(service, { service: new ec2.InterfaceVpcEndpointAwsService(service) });
+      }
+      expect(InferenceNetwork.requireEndpoints(vpc)).toBe(true);
+      expect(vpc.node.validate()).toEqual([
+        'Test/TeamVpc: interfaceEndpoints: lacks endpoints the ML workloads call with no internet path (got none for sts, kms, s3 (gateway); expected an interface endpoint for each of ' +
+          INTERFACE_ENDPOINT_SERVICES.join(', ') +
+          ' and an S3 gateway endpoint)',
+      ]);
+    });
+
+    it('finds endpoints created outside the VPC construct, by VPC id', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'TeamVpc', { natGateways: 0, subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      for (const service of INTERFACE_ENDPOINT_SERVICES) {
+        new ec2.InterfaceVpcEndpoint(stack, `Endpoint-${service}`, { vpc, service: new ec2.InterfaceVpcEndpointAwsService(service) });
+      }
+      vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+      InferenceNetwork.requireEndpoints(vpc);
+      expect(vpc.node.validate()).toEqual([]);
+    });
+
+    it('passes for its own VPC', () => {
+      const { network } = build();
+      InferenceNetwork.requireEndpoints(network.vpc);
+      expect(network.vpc.node.validate()).toEqual([]);
+    });
+
+    it('cannot check an imported VPC and says so with a warning', () => {
+      const stack = testStack();
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', { vpcId: 'vpc-0123', availabilityZones: ['eu-west-1a'], isolatedSubnetIds: ['subnet-1'] });
+      expect(InferenceNetwork.requireEndpoints(vpc)).toBe(false);
+      Annotations.fromStack(stack).hasWarning('/Test/Imported', Match.stringLikeRegexp('cannot check the interface endpoints of an imported VPC'));
+    });
   });
 
   it('selects the isolated subnets for workloads', () => {
