@@ -133,6 +133,11 @@ export class ServingStack extends Stack {
     });
 
     new CfnOutput(this, 'EndpointName', { value: this.endpoint.endpointName });
+    new CfnOutput(this, 'CaptureBucketName', {
+      description:
+        'Data capture, drift reports, and the drift baseline at drift-baselines/<endpoint name>/baseline.json',
+      value: this.capture.bucketName,
+    });
     new CfnOutput(this, 'InvocationsUrl', { value: this.api.invocationsUrl });
   }
 }

@@ -115,6 +115,14 @@ describe('ServingStack', () => {
     expect(serving.api.apiGatewayAccount).toBe(platform.apiGatewayAccount);
   });
 
+  it('outputs what the deployment steps need: endpoint, invocation URL and capture bucket', () => {
+    const { serving } = build();
+    const outputs = Template.fromStack(serving).toJSON().Outputs as Record<string, unknown>;
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['EndpointName', 'InvocationsUrl', 'CaptureBucketName']),
+    );
+  });
+
   it('rejects an invalid model name', () => {
     const { app, platform } = build();
     expect(
