@@ -1,5 +1,7 @@
 // Public API of the serving constructs. Defaults and IAM action lists stay internal to avoid
 // name clashes with other areas' defaults.ts and perms.ts.
+export { ApiGatewayAccount } from './api-gateway-account';
+export type { IApiGatewayAccount } from './api-gateway-account';
 export { ENVIRONMENTS, SAGEMAKER_REALTIME_INVOCATION_TIMEOUT } from './defaults';
 export type { ServingEnvironment } from './defaults';
 export { ENDPOINT_METRICS, INSTANCE_NAMESPACE, INVOCATION_NAMESPACE } from './endpoint-metrics';
@@ -20,7 +22,7 @@ export {
   DefaultSecurityGroupCloser,
 } from './default-security-group-closer';
 export type { DefaultSecurityGroupCloserProps } from './default-security-group-closer';
-export { INTERFACE_ENDPOINT_SERVICES, InferenceNetwork } from './inference-network';
+export { INTERFACE_ENDPOINT_SERVICES, InferenceNetwork, REQUIRED_INTERFACE_ENDPOINTS } from './inference-network';
 export type { InferenceNetworkProps } from './inference-network';
 export { IsolatedEndpoint } from './isolated-endpoint';
 export type { EndpointAlarms, IIsolatedEndpoint } from './isolated-endpoint';

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { constructRef, durationBetween, refs, retentionDays } from '../core/validate';
 import { APIGW_MAX_PAYLOAD_BYTES } from './defaults';
+import type { IApiGatewayAccount } from './api-gateway-account';
 import { IIsolatedEndpoint } from './isolated-endpoint';
 
 /** Props for {@link InferenceApi}. */
@@ -32,9 +33,11 @@ export interface InferenceApiProps {
    */
   readonly cognitoUserPool?: cognito.IUserPool;
   /**
-   * Require an API key, so every client is metered by the usage plan's quota and throttle
-   * (add clients with `addClient`).
-   * @default true
+   * Require an API key, so every client is metered by the usage plan's quota and throttle. API
+   * keys meter, they do not authenticate (IAM or Cognito does): with `true`, add each client with
+   * `addClient` and hand it its key; `true` with no client is a validation error (every call would
+   * get 403), and so is `addClient` with `false` (its key would never be checked).
+   * @default false
    */
   readonly apiKeyRequired?: boolean;
   /**
@@ -59,7 +62,7 @@ export interface InferenceApiProps {
   readonly quotaPerDay?: number;
   /**
    * Requests per five minutes from one IP address before WAF blocks it (100 to 2,000,000,000).
-   * @default 1000
+   * @default - what the stage throttle admits in five minutes: `throttlingRateLimit` × 300 (15,000 with the default rate), at least 100
    */
   readonly wafRateLimit?: number;
   /**
@@ -75,31 +78,53 @@ export interface InferenceApiProps {
    */
   readonly integrationTimeout?: Duration;
   /**
-   * Set the account-level API Gateway CloudWatch role (`AWS::ApiGateway::Account`) that execution
-   * logging needs. It is one setting per account and region: when several APIs share one, let one
-   * of them (or the platform) own it and pass `false` elsewhere.
-   * @default true
+   * The account's API Gateway CloudWatch role setting (`ApiGatewayAccount`, owned once per
+   * account and region, e.g. by the platform stack). The stage is deployed after it: execution
+   * and access logging fail on an account whose setting is missing.
+   * @default - none: the account's CloudWatch role must already be set (by an ApiGatewayAccount elsewhere)
+   */
+  readonly apiGatewayAccount?: IApiGatewayAccount;
+  /**
+   * Create an `ApiGatewayAccount` inside this API. Only for an app with a single REST API
+   * per account and region: the setting is one per account and region, and a second one in the
+   * app is a validation error. Conflicts with `apiGatewayAccount`.
+   * @default false
    */
   readonly manageAccountCloudWatchRole?: boolean;
 }
 
 /** The zod schema of {@link InferenceApiProps}. */
 export const inferenceApiSchema = z.strictObject({
-  endpoint: constructRef<IIsolatedEndpoint>('IIsolatedEndpoint', ['endpointName', 'endpointArn', 'grantInvoke', 'invocationTimeout']),
+  endpoint: constructRef<IIsolatedEndpoint>('IIsolatedEndpoint', [
+    'endpointName',
+    'endpointArn',
+    'grantInvoke',
+    'invocationTimeout',
+  ]),
   inputContract: z.custom<z.ZodType>((v) => v instanceof z.ZodType, {
     message: 'is not a zod schema',
     params: { expected: 'a zod schema (z.object(...))' },
   }),
   encryptionKey: refs.key.optional(),
   logRetention: retentionDays().optional(),
-  cognitoUserPool: constructRef<cognito.IUserPool>('cognito.IUserPool', ['userPoolId', 'userPoolArn']).optional(),
+  cognitoUserPool: constructRef<cognito.IUserPool>('cognito.IUserPool', [
+    'userPoolId',
+    'userPoolArn',
+  ]).optional(),
   apiKeyRequired: z.boolean().optional(),
-  stageName: z.string().regex(/^[a-zA-Z0-9_]{1,128}$/).optional(),
+  stageName: z
+    .string()
+    .regex(/^[a-zA-Z0-9_]{1,128}$/)
+    .optional(),
   throttlingRateLimit: z.number().positive().max(10_000).optional(),
   throttlingBurstLimit: z.number().int().min(1).max(5_000).optional(),
   quotaPerDay: z.number().int().min(1).optional(),
   wafRateLimit: z.number().int().min(100).max(2_000_000_000).optional(),
   maxPayloadBytes: z.number().int().min(1).max(APIGW_MAX_PAYLOAD_BYTES).optional(),
   integrationTimeout: durationBetween(Duration.seconds(1), Duration.minutes(5), { literal: true }).optional(),
+  apiGatewayAccount: constructRef<IApiGatewayAccount>('IApiGatewayAccount', [
+    'cloudWatchRoleArn',
+    'node',
+  ]).optional(),
   manageAccountCloudWatchRole: z.boolean().optional(),
 });

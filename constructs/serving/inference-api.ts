@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -18,13 +18,12 @@ import {
   DEFAULT_QUOTA_PER_DAY,
   DEFAULT_RATE_LIMIT,
   DEFAULT_STAGE_NAME,
-  DEFAULT_WAF_RATE_LIMIT,
   physicalNameFor,
   WAF_MAX_BODY_INSPECTION_BYTES,
 } from './defaults';
 import { InferenceApiProps, inferenceApiSchema } from './inference-api-props';
 import { IIsolatedEndpoint } from './isolated-endpoint';
-import { APIGW_EXECUTION_LOG_ACTIONS } from './perms';
+import { ApiGatewayAccount, IApiGatewayAccount } from './api-gateway-account';
 
 /** The resource path the API serves inference on. */
 export const INVOCATIONS_PATH = '/invocations';
@@ -104,13 +103,17 @@ export class InferenceApi extends Construct {
   public readonly invocationsUrl: string;
   /** The endpoint behind the API. */
   public readonly endpoint: IIsolatedEndpoint;
+  /** Ids of the clients added with addClient. */
+  private readonly clients: string[] = [];
+  /** The account's API Gateway CloudWatch role setting the stage deploys after, if one was given or created. */
+  public readonly apiGatewayAccount?: IApiGatewayAccount;
 
   constructor(scope: Construct, id: string, props: InferenceApiProps) {
     super(scope, id);
     const p = validateProps(this, inferenceApiSchema, props);
     const timeout = p.integrationTimeout ?? DEFAULT_INTEGRATION_TIMEOUT;
     const rendered = renderContract(p.inputContract);
-    throwIfProblems(this, crossFieldProblems(p.endpoint, timeout, rendered));
+    throwIfProblems(this, [...crossFieldProblems(p.endpoint, timeout, rendered), ...accountProblems(p)]);
     const jsonSchema = rendered.schema as Record<string, unknown>;
     this.inputJsonSchema = jsonSchema;
     this.endpoint = p.endpoint;
@@ -159,13 +162,20 @@ export class InferenceApi extends Construct {
       },
     });
     this.stage = this.api.deploymentStage;
-    this.executionLogGroup = logGroup('ExecutionLogs', `API-Gateway-Execution-Logs_${this.api.restApiId}/${stageName}`);
+    this.executionLogGroup = logGroup(
+      'ExecutionLogs',
+      `API-Gateway-Execution-Logs_${this.api.restApiId}/${stageName}`,
+    );
     this.stage.node.addDependency(this.executionLogGroup);
-    if (p.manageAccountCloudWatchRole ?? true) this.stage.node.addDependency(this.accountCloudWatchRole());
+    // Execution and access logging need the account's CloudWatch role set before the stage exists.
+    this.apiGatewayAccount = p.manageAccountCloudWatchRole
+      ? new ApiGatewayAccount(this, 'Account')
+      : p.apiGatewayAccount;
+    if (this.apiGatewayAccount) this.stage.node.addDependency(this.apiGatewayAccount);
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
       acknowledge(this.stage, `${pack}-APIGWCacheEnabledAndEncrypted`, {
         reason:
-          'inference is POST: a cache keyed on headers and parameters, not the body, would return one caller\'s prediction to another',
+          "inference is POST: a cache keyed on headers and parameters, not the body, would return one caller's prediction to another",
         ...INHERENT,
       });
     }
@@ -210,22 +220,20 @@ export class InferenceApi extends Construct {
         },
         integrationResponses: [
           { statusCode: '200', responseParameters: requestIdOut },
-          {
-            statusCode: '400',
-            selectionPattern: '4\\d{2}',
+          // Only our message and the request id reach the caller: a model error's body can carry
+          // the container's output, and the container's logs are where its detail belongs.
+          ...INTEGRATION_ERRORS.map((e) => ({
+            statusCode: e.statusCode,
+            selectionPattern: e.selectionPattern,
             responseParameters: requestIdOut,
-            responseTemplates: errorTemplate('the model rejected the request'),
-          },
-          {
-            statusCode: '502',
-            selectionPattern: '5\\d{2}',
-            responseParameters: requestIdOut,
-            responseTemplates: errorTemplate('the model failed to answer'),
-          },
+            responseTemplates: errorTemplate(e.message),
+          })),
         ],
       },
     });
 
+    const apiKeyRequired = p.apiKeyRequired ?? false;
+    this.node.addValidation({ validate: () => clientProblems(this, apiKeyRequired, this.clients) });
     const authorizer = p.cognitoUserPool
       ? new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [p.cognitoUserPool] })
       : undefined;
@@ -233,10 +241,13 @@ export class InferenceApi extends Construct {
     this.method = this.api.root.addResource(INVOCATIONS_PATH.slice(1)).addMethod('POST', integration, {
       authorizationType: authorizer ? apigw.AuthorizationType.COGNITO : apigw.AuthorizationType.IAM,
       authorizer,
-      apiKeyRequired: p.apiKeyRequired ?? true,
+      apiKeyRequired,
       requestValidator: validator,
       requestModels: { 'application/json': this.model },
-      methodResponses: ['200', '400', '502'].map((statusCode) => ({ statusCode, responseParameters: responseHeader })),
+      methodResponses: ['200', ...INTEGRATION_ERRORS.map((e) => e.statusCode)].map((statusCode) => ({
+        statusCode,
+        responseParameters: responseHeader,
+      })),
     });
     if (!authorizer) {
       acknowledge(this.method, 'AwsSolutions-COG4', {
@@ -251,12 +262,16 @@ export class InferenceApi extends Construct {
       throttle: { rateLimit: rate, burstLimit: burst },
       quota: { limit: p.quotaPerDay ?? DEFAULT_QUOTA_PER_DAY, period: apigw.Period.DAY },
       apiStages: [
-        { api: this.api, stage: this.stage, throttle: [{ method: this.method, throttle: { rateLimit: rate, burstLimit: burst } }] },
+        {
+          api: this.api,
+          stage: this.stage,
+          throttle: [{ method: this.method, throttle: { rateLimit: rate, burstLimit: burst } }],
+        },
       ],
     });
 
     this.wafLogGroup = logGroup('WafLogs', `aws-waf-logs-${physicalNameFor(this, 200)}`);
-    this.webAcl = this.createWebAcl(p.wafRateLimit ?? DEFAULT_WAF_RATE_LIMIT, maxPayload);
+    this.webAcl = this.createWebAcl(p.wafRateLimit ?? wafRateLimitFor(rate), maxPayload);
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
       resourceArn: this.stage.stageArn,
       webAclArn: this.webAcl.attrArn,
@@ -291,39 +306,17 @@ export class InferenceApi extends Construct {
     });
   }
 
-  /** Adds a client: an API key in the usage plan, so it gets the plan's throttle and quota. */
-  public addClient(id: string, description?: string): apigw.IApiKey {
-    const key = new apigw.ApiKey(this, `Client${id}`, { description: description ?? `Client ${id} of ${this.node.path}` });
-    this.usagePlan.addApiKey(key);
-    return key;
-  }
-
   /**
-   * The account-level role API Gateway writes execution logs with. It may write to any API's
-   * execution-log group (`API-Gateway-Execution-Logs_*`), because the setting is one per account and
-   * region and the last API deployed sets it for all.
+   * Adds a client: an API key in the usage plan, so it gets the plan's throttle and quota. Needs
+   * `apiKeyRequired: true` (a validation error otherwise: the key would never be checked).
    */
-  private accountCloudWatchRole(): apigw.CfnAccount {
-    const role = new ScopedRole(this, 'AccountCloudWatchRole', {
-      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      description: 'API Gateway account role: writes execution logs of the account\'s REST APIs',
+  public addClient(id: string, description?: string): apigw.IApiKey {
+    const key = new apigw.ApiKey(this, `Client${id}`, {
+      description: description ?? `Client ${id} of ${this.node.path}`,
     });
-    role.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    role.policy.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    const stack = Stack.of(this);
-    const logGroups = `arn:${Aws.PARTITION}:logs:${stack.region}:${stack.account}:log-group:API-Gateway-Execution-Logs_*`;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'ExecutionLogs', actions: [...APIGW_EXECUTION_LOG_ACTIONS], resources: [logGroups] }),
-    );
-    acknowledge(role.policy, `AwsSolutions-IAM5[Resource::${flattenForNag(stack.resolve(logGroups))}]`, {
-      reason:
-        'the API Gateway account role is shared by every REST API in the account and region; execution-log group names embed each API id',
-      ...INHERENT,
-    });
-    const account = new apigw.CfnAccount(this, 'Account', { cloudWatchRoleArn: role.roleArn });
-    account.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    account.node.addDependency(role.policy);
-    return account;
+    this.usagePlan.addApiKey(key);
+    this.clients.push(id);
+    return key;
   }
 
   private createWebAcl(rateLimit: number, maxPayload: number): wafv2.CfnWebACL {
@@ -351,7 +344,9 @@ export class InferenceApi extends Construct {
         name: 'RateLimitPerIp',
         priority: 1,
         action: { block: {} },
-        statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+        statement: {
+          rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 },
+        },
         visibilityConfig: visibility('RateLimitPerIp'),
       },
     ];
@@ -386,6 +381,70 @@ export class InferenceApi extends Construct {
   }
 }
 
+/**
+ * How SageMaker's InvokeEndpoint errors reach the caller, by HTTP status. API Gateway matches the
+ * whole backend status code against each pattern, and keys integration responses by the status
+ * they answer with, so the patterns are disjoint and the statuses distinct.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html#API_runtime_InvokeEndpoint_Errors
+ */
+const INTEGRATION_ERRORS: readonly { statusCode: string; selectionPattern: string; message: string }[] = [
+  // ValidationError (and ThrottlingException, which shares the status): the caller's to fix.
+  { statusCode: '400', selectionPattern: '400', message: 'the endpoint rejected the request' },
+  // ModelError: the container answered this request with an error.
+  { statusCode: '424', selectionPattern: '424', message: 'the model returned an error for this request' },
+  // ModelNotReadyException: retryable.
+  {
+    statusCode: '429',
+    selectionPattern: '429',
+    message: 'the model is not ready or is throttled; retry with backoff',
+  },
+  // Any other 4xx (access denied, endpoint not found): this API's configuration, not the caller.
+  {
+    statusCode: '500',
+    selectionPattern: '4(0[1-9]|1\\d|2[0-35-8]|[3-9]\\d)',
+    message: 'the API could not invoke the model endpoint',
+  },
+  // ServiceUnavailable: retryable.
+  {
+    statusCode: '503',
+    selectionPattern: '503',
+    message: 'the model endpoint is unavailable; retry with backoff',
+  },
+  // InternalFailure, InternalDependencyException and any other 5xx.
+  {
+    statusCode: '502',
+    selectionPattern: '5(0[0-24-9]|[1-9]\\d)',
+    message: 'the model endpoint failed to answer',
+  },
+];
+
+/** WAF counts a rate-based rule's requests per IP over five minutes. */
+const WAF_RATE_WINDOW_SECONDS = 300;
+
+/**
+ * The default per-IP WAF limit: what the stage throttle admits in WAF's five-minute window, so one
+ * caller (or many behind one NAT address) can use the whole stage rate but no more. WAF's floor is 100.
+ * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
+ */
+export function wafRateLimitFor(stageRateLimit: number): number {
+  return Math.max(100, Math.ceil(stageRateLimit * WAF_RATE_WINDOW_SECONDS));
+}
+
+/** An API key is checked only when the method requires one; a required key no client holds blocks every call. */
+function clientProblems(api: InferenceApi, apiKeyRequired: boolean, clients: readonly string[]): string[] {
+  if (apiKeyRequired && clients.length === 0) {
+    return [
+      `${api.node.path}: apiKeyRequired: is true but no client holds an API key, so every call would get 403 (got 0 clients; expected at least one addClient(...) or apiKeyRequired: false)`,
+    ];
+  }
+  if (!apiKeyRequired && clients.length > 0) {
+    return [
+      `${api.node.path}: apiKeyRequired: is false, so the usage plan meters no client added with addClient (got clients ${clients.join(', ')}; expected apiKeyRequired: true)`,
+    ];
+  }
+  return [];
+}
+
 /** A contract rendered as JSON Schema draft 4, or why it could not be. */
 interface RenderedContract {
   readonly schema?: Record<string, unknown>;
@@ -403,7 +462,23 @@ function renderContract(contract: z.ZodType): RenderedContract {
   return { schema };
 }
 
-function crossFieldProblems(endpoint: IIsolatedEndpoint, timeout: Duration, rendered: RenderedContract): PropsProblem[] {
+function accountProblems(p: InferenceApiProps): PropsProblem[] {
+  if (!p.manageAccountCloudWatchRole || !p.apiGatewayAccount) return [];
+  return [
+    {
+      field: 'manageAccountCloudWatchRole',
+      problem: 'conflicts with apiGatewayAccount: the account setting would be made twice',
+      got: 'true',
+      expected: 'false (or omitted) when apiGatewayAccount is given',
+    },
+  ];
+}
+
+function crossFieldProblems(
+  endpoint: IIsolatedEndpoint,
+  timeout: Duration,
+  rendered: RenderedContract,
+): PropsProblem[] {
   const problems: PropsProblem[] = [];
   if (rendered.problem) {
     problems.push({
@@ -441,29 +516,7 @@ export function toApigwSchema(schema: unknown, namedChildren = false): unknown {
   return out;
 }
 
-/**
- * The text cdk-nag's IAM5 rule shows for a policy resource: intrinsics flattened to `<Ref>` and
- * `<Logical.Attr>`, as its `flattenCfnReference` does, so an acknowledgment names the exact finding.
- */
-export function flattenForNag(value: unknown): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (value && typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if (Array.isArray(v['Fn::Join'])) {
-      const [delimiter, items] = v['Fn::Join'] as [string, unknown[]];
-      return items.map((i) => flattenForNag(i)).join(delimiter);
-    }
-    if (v['Fn::Sub'] !== undefined) return flattenForNag(v['Fn::Sub']);
-    if (Array.isArray(v['Fn::GetAtt'])) {
-      const [resource, attribute] = v['Fn::GetAtt'] as [unknown, unknown];
-      return `<${flattenForNag(resource)}.${flattenForNag(attribute)}>`;
-    }
-    if (v['Fn::ImportValue'] !== undefined) return flattenForNag(v['Fn::ImportValue']);
-    if (v.Ref !== undefined) return `<${flattenForNag(v.Ref)}>`;
-  }
-  return JSON.stringify(value);
-}
+export { flattenForNag } from './nag-ids';
 
 /** Exposed for tests and the README: the access-log field names. */
 export const ACCESS_LOG_FIELD_NAMES = Object.keys(ACCESS_LOG_FIELDS);

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -25,6 +25,25 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   // The default-security-group closer revokes and restores the default group's rules.
   'ec2',
 ] as const;
+
+/**
+ * The interface endpoints the library's workloads need in a VPC with no internet path, and what
+ * calls each one: a product team's own VPC must have them all (plus an S3 gateway endpoint);
+ * {@link InferenceNetwork.requireEndpoints} checks a VPC defined in the app.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html
+ */
+export const REQUIRED_INTERFACE_ENDPOINTS: Readonly<Record<(typeof INTERFACE_ENDPOINT_SERVICES)[number], string>> = {
+  'sagemaker.api': 'SageMaker control plane: the drift monitor, auto-shutdown and pipeline steps',
+  'sagemaker.runtime': 'InvokeEndpoint from workloads inside the VPC',
+  sts: 'credentials of SDK clients (AssumeRole, GetCallerIdentity)',
+  logs: 'function, training and processing container logs',
+  monitoring: 'custom metrics (PutMetricData) and metric reads',
+  kms: 'data keys of encrypted buckets, queues and log groups',
+  'ecr.api': 'registry login and image manifests for training and processing images',
+  'ecr.dkr': 'image pulls for training and processing containers',
+  sns: 'alerts published from functions',
+  events: 'drift and shutdown events (PutEvents)',
+};
 
 /** Props for {@link InferenceNetwork}. */
 export interface InferenceNetworkProps {
@@ -110,8 +129,9 @@ function layoutProblems(stack: Stack, cidr: string | undefined, zones: readonly 
 /**
  * A VPC for ML workloads with no path to the internet: isolated subnets only (no internet or NAT
  * gateway) in at least two zones, interface endpoints for the AWS APIs the platform calls, an S3
- * gateway endpoint, endpoint policies limited to the account, one security group that admits only
- * HTTPS from inside the VPC to the endpoints, the default security group closed (by an in-VPC
+ * gateway endpoint, endpoint policies limited to the account (the S3 one also admits ECR's image
+ * layer bucket and CloudFormation's custom-resource response bucket), one security group that admits
+ * only HTTPS from inside the VPC to the endpoints, the default security group closed (by an in-VPC
  * {@link DefaultSecurityGroupCloser}), and flow logs to a KMS-encrypted log group.
  *
  * Cost: each interface endpoint bills per zone-hour (about USD 7.30 a month per zone in most
@@ -201,12 +221,69 @@ export class InferenceNetwork extends Construct {
       encryptionKey: key,
       dependsOn: [endpoints.ec2, s3],
     });
+    // ECR serves image layers from an AWS-owned bucket, so the account-only statement alone would
+    // deny every image pull made through this endpoint. One statement per concern: others sit beside.
+    // https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms
+    s3.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'EcrImageLayers',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:GetObject'],
+        resources: [`arn:${Aws.PARTITION}:s3:::prod-${stack.region}-starport-layer-bucket/*`],
+      }),
+    );
+  }
+
+  /**
+   * Checks that a product team's own VPC has what the ML workloads need without an internet path:
+   * an interface endpoint for each of `services` and an S3 gateway endpoint. For an `ec2.Vpc`
+   * defined in this app it adds a validation (synth fails listing every missing service; endpoints
+   * created anywhere in the app for that VPC count) and returns true. An imported VPC cannot be
+   * inspected offline: it gets a warning and the function returns false; check its endpoints with
+   * `aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=<vpc id>` instead.
+   * @param services endpoint service name suffixes, e.g. `sagemaker.api`
+   * @default services INTERFACE_ENDPOINT_SERVICES
+   */
+  public static requireEndpoints(vpc: ec2.IVpc, services: readonly string[] = INTERFACE_ENDPOINT_SERVICES): boolean {
+    if (!(vpc instanceof ec2.Vpc)) {
+      Annotations.of(vpc).addWarningV2(
+        'compliant-mlops:importedVpcEndpoints',
+        `cannot check the interface endpoints of an imported VPC: make sure it has one for each of ${services.join(', ')} and an S3 gateway endpoint`,
+      );
+      return false;
+    }
+    vpc.node.addValidation({ validate: () => missingEndpointProblems(vpc, services) });
+    return true;
   }
 
   /** The subnets workloads run in. */
   public get subnets(): ec2.SubnetSelection {
     return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
   }
+}
+
+/** One problem naming every service the VPC (matched by VPC id across the app) has no endpoint for. */
+function missingEndpointProblems(vpc: ec2.Vpc, services: readonly string[]): string[] {
+  const endpoints = vpc.node.root.node
+    .findAll()
+    .filter((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint && c.vpcId === vpc.vpcId)
+    .map((c) => ({ type: c.vpcEndpointType ?? 'Gateway', name: flatServiceName(Stack.of(c).resolve(c.serviceName)) }));
+  const has = (type: string, service: string) => endpoints.some((e) => e.type === type && e.name.endsWith(`.${service}`));
+  const missing = [
+    ...services.filter((s) => !has('Interface', s)),
+    ...(has('Gateway', 's3') ? [] : ['s3 (gateway)']),
+  ];
+  if (missing.length === 0) return [];
+  return [
+    `${vpc.node.path}: interfaceEndpoints: lacks endpoints the ML workloads call with no internet path (got none for ${missing.join(', ')}; expected an interface endpoint for each of ${services.join(', ')} and an S3 gateway endpoint)`,
+  ];
+}
+
+/** A resolved endpoint service name as text (`com.amazonaws.<region>.<service>`; intrinsics become `?`). */
+function flatServiceName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  return join ? join[1].map((part) => (typeof part === 'string' ? part : '?')).join(join[0]) : '';
 }
 
 function endpointId(service: string): string {

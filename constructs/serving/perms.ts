@@ -53,12 +53,18 @@ export const VPC_ENI_ACTIONS = [
 ];
 
 /**
- * What API Gateway's account-level CloudWatch role needs to write execution logs. The managed
- * policy `AmazonAPIGatewayPushToCloudWatchLogs` adds reads on every log group; this does not.
+ * What API Gateway's account-level CloudWatch role needs on log groups and their streams: the
+ * actions of the AWS managed policy `AmazonAPIGatewayPushToCloudWatchLogs` that take a resource.
+ * @see https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonAPIGatewayPushToCloudWatchLogs.html
  */
-export const APIGW_EXECUTION_LOG_ACTIONS = [
+export const APIGW_ACCOUNT_LOG_ACTIONS = [
   'logs:CreateLogGroup',
   'logs:CreateLogStream',
   'logs:DescribeLogStreams',
   'logs:PutLogEvents',
+  'logs:GetLogEvents',
+  'logs:FilterLogEvents',
 ];
+
+/** The managed policy's remaining action, which has no resource type (`Resource: "*"` only). */
+export const APIGW_ACCOUNT_LOG_LISTING_ACTIONS = ['logs:DescribeLogGroups'];

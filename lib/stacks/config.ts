@@ -1,4 +1,35 @@
 import { z } from 'zod';
+import { IMAGE_DIGEST_PATTERN } from '../../constructs/training/model-image-repository';
+
+/**
+ * The digest the default config serves and trains with, so `cdk synth` works offline on a fresh
+ * clone. It names no real image: before the first serving deployment, push the image and put
+ * the digest `docker push` (or `aws ecr describe-images`) prints into the config (docs/DEPLOY.md).
+ */
+export const DEMO_IMAGE_DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
+
+/** The training digest of the default config, equally a placeholder until the first training image is pushed. */
+export const DEMO_TRAINING_IMAGE_DIGEST = `sha256:${'0'.repeat(64)}`;
+
+/** One served model: its serving stack runs this image on this artifact version. */
+export const servedModelSchema = z.strictObject({
+  /** Lowercase name: names the serving stack, the image repository and the artifact prefix. */
+  name: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/),
+  /** Digest of the serving image in the model's platform repository (`sha256:<64 hex>`); tags are refused. */
+  imageDigest: z
+    .string()
+    .regex(IMAGE_DIGEST_PATTERN, 'is not an image digest (sha256:<64 lowercase hex digits>)'),
+  /** The artifact served: `models/<name>/<modelVersion>/model.tar.gz` in the platform's model artifact bucket. */
+  modelVersion: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+      'is not a model version (letters, digits, ".", "_", "-"; no "/")',
+    ),
+});
+
+/** A served model of the config. */
+export type ServedModelConfig = z.infer<typeof servedModelSchema>;
 
 /**
  * The reference platform's configuration. The embedded default lets `npx cdk synth` work on a
@@ -15,8 +46,25 @@ export const platformConfigSchema = z.strictObject({
   tags: z.record(z.string(), z.string().min(1)),
   /** Required cost-allocation tag keys, enforced at synth. */
   requiredTags: z.array(z.string().min(1)).min(1),
-  /** The models the platform serves, one stack each (lowercase names). */
-  servedModels: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,30}$/)).min(0).max(100),
+  /** The models the platform serves, one stack each, with the image digest and model version each serves. */
+  servedModels: z
+    .array(servedModelSchema)
+    .max(100)
+    .superRefine((models, ctx) => {
+      models.forEach((m, i) => {
+        if (models.findIndex((o) => o.name === m.name) < i) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            message: `is served twice (${JSON.stringify(m.name)})`,
+          });
+        }
+      });
+    }),
+  /** Digest of the training (and evaluation) image in the platform's training repository. */
+  trainingImageDigest: z
+    .string()
+    .regex(IMAGE_DIGEST_PATTERN, 'is not an image digest (sha256:<64 lowercase hex digits>)'),
   /** Cost guardrails: monthly budgets (USD) per team and per served model, and the instance policy. */
   costs: z.strictObject({
     teamBudgetsUsd: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), z.number().positive()),
@@ -48,7 +96,8 @@ export const DEFAULT_CONFIG: PlatformConfig = {
     'data-classification': 'confidential',
   },
   requiredTags: ['owner', 'cost-center', 'environment', 'data-classification'],
-  servedModels: ['churn'],
+  servedModels: [{ name: 'churn', imageDigest: DEMO_IMAGE_DIGEST, modelVersion: '1' }],
+  trainingImageDigest: DEMO_TRAINING_IMAGE_DIGEST,
   costs: {
     teamBudgetsUsd: { 'ml-platform-team': 20000 },
     modelBudgetUsd: 3000,

@@ -19,10 +19,23 @@ export const CUSTOMER_CHURN_CONTRACT = FeatureContract.define({
     { name: 'customer_id', type: 'String', description: 'Pseudonymous customer key (not the CRM id)' },
     { name: 'event_time', type: 'String', description: 'When the features were computed, ISO 8601 UTC' },
     { name: 'tenure_months', type: 'Integral', description: 'Whole months since the customer signed up' },
-    { name: 'monthly_spend_eur', type: 'Fractional', description: 'Average monthly spend over the last 90 days, EUR' },
-    { name: 'support_tickets_90d', type: 'Integral', description: 'Support tickets opened in the last 90 days' },
+    {
+      name: 'monthly_spend_eur',
+      type: 'Fractional',
+      description: 'Average monthly spend over the last 90 days, EUR',
+    },
+    {
+      name: 'support_tickets_90d',
+      type: 'Integral',
+      description: 'Support tickets opened in the last 90 days',
+    },
     { name: 'plan', type: 'String', description: 'Current subscription plan', required: false },
-    { name: 'email', type: 'String', description: 'Contact e-mail, for retention campaigns only', pii: 'pii' },
+    {
+      name: 'email',
+      type: 'String',
+      description: 'Contact e-mail, for retention campaigns only',
+      pii: 'pii',
+    },
   ],
 });
 

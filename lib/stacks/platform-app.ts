@@ -3,7 +3,7 @@ import { CostGuardrails } from '../../constructs/cost/cost-guardrails';
 import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
 import { RequiredTags } from '../../constructs/core/tags';
 import { createPacks, PLATFORM_PACKS } from '../policy/packs';
-import { PlatformConfig } from './config';
+import { DEMO_IMAGE_DIGEST, PlatformConfig, ServedModelConfig } from './config';
 import { addAuditTrail } from './audit';
 import { addAutoShutdown } from './auto-shutdown';
 import { addFeatureStore } from './feature-store';
@@ -26,7 +26,12 @@ export function buildPlatform(
   options: BuildOptions = {},
 ): { platform: PlatformStack; serving: ServingStack[] } {
   const env = { account: config.account, region: config.region };
-  const platform = new PlatformStack(app, `${config.prefix}-platform`, { env, config });
+  // One stack per served model: CloudFormation's 500-resource limit applies per stack.
+  const models = options.servedModels === undefined ? config.servedModels : demoModels(options.servedModels);
+  const platform = new PlatformStack(app, `${config.prefix}-platform`, {
+    env,
+    config: { ...config, servedModels: models },
+  });
   addAuditTrail(platform, { objectLockMode: config.environment === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE' });
   addFeatureStore(platform);
   const training = addTraining(platform);
@@ -34,18 +39,23 @@ export function buildPlatform(
   Tags.of(training.registry).add('model-id', 'churn');
   addAutoShutdown(platform);
   // Drift on the served churn model (alarms named by its serving stack) starts retraining.
-  training.pipeline.onEvent('RetrainOnDrift', { eventPattern: DriftMonitor.driftEventPattern('churn-drift') });
+  training.pipeline.onEvent('RetrainOnDrift', {
+    eventPattern: DriftMonitor.driftEventPattern('churn-drift'),
+  });
 
-  // One stack per served model: CloudFormation's 500-resource limit applies per stack.
-  const models = options.servedModels === undefined ? config.servedModels : demoModels(options.servedModels);
   const serving = models.map(
-    (modelName) =>
-      new ServingStack(app, `${config.prefix}-serving-${modelName}`, {
+    (model) =>
+      new ServingStack(app, `${config.prefix}-serving-${model.name}`, {
         env,
         keys: platform.keys,
         alerts: platform.alerts,
         network: platform.network,
-        modelName,
+        apiGatewayAccount: platform.apiGatewayAccount,
+        imageRepository: platform.servedModelImages[model.name],
+        modelArtifacts: platform.modelArtifacts,
+        modelName: model.name,
+        imageDigest: model.imageDigest,
+        modelVersion: model.modelVersion,
         environment: config.environment,
       }),
   );
@@ -56,8 +66,16 @@ export function buildPlatform(
   new CostGuardrails(platform, 'CostGuardrails', {
     alerts: platform.alerts,
     budgets: [
-      ...Object.entries(config.costs.teamBudgetsUsd).map(([team, limitUsd]) => ({ name: `team-${team}`, limitUsd, tags: { owner: team } })),
-      ...models.map((m) => ({ name: `model-${m}`, limitUsd: config.costs.modelBudgetUsd, tags: { 'model-id': m } })),
+      ...Object.entries(config.costs.teamBudgetsUsd).map(([team, limitUsd]) => ({
+        name: `team-${team}`,
+        limitUsd,
+        tags: { owner: team },
+      })),
+      ...models.map((m) => ({
+        name: `model-${m.name}`,
+        limitUsd: config.costs.modelBudgetUsd,
+        tags: { 'model-id': m.name },
+      })),
     ],
     instancePolicy: { allowGpu: config.costs.allowGpu, maxInstanceCount: config.costs.maxInstanceCount },
   });
@@ -69,6 +87,10 @@ export function buildPlatform(
   return { platform, serving };
 }
 
-function demoModels(n: number): string[] {
-  return Array.from({ length: n }, (_, i) => (i === 0 ? 'churn' : `model-${i + 1}`));
+function demoModels(n: number): ServedModelConfig[] {
+  return Array.from({ length: n }, (_, i) => ({
+    name: i === 0 ? 'churn' : `model-${i + 1}`,
+    imageDigest: DEMO_IMAGE_DIGEST,
+    modelVersion: '1',
+  }));
 }

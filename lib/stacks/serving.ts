@@ -1,5 +1,4 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
 import { addDriftMonitor } from './drift';
@@ -7,10 +6,12 @@ import { z } from 'zod';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { ServingEnvironment } from '../../constructs/serving/defaults';
+import { IApiGatewayAccount } from '../../constructs/serving/api-gateway-account';
 import { InferenceApi } from '../../constructs/serving/inference-api';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { IModelImageRepository } from '../../constructs/training/model-image-repository';
 
 /** The demo model's request contract: a batch of numeric feature rows. */
 export const DEMO_INPUT_CONTRACT = z.strictObject({
@@ -25,20 +26,20 @@ export interface ServingStackProps extends StackProps {
   readonly alerts: AlertTopic;
   /** The platform's network (`PlatformStack.network`). */
   readonly network: InferenceNetwork;
-  /** The served model's name: lowercase, it names the ECR repository and the artifact prefix. */
+  /** The platform's API Gateway account setting (`PlatformStack.apiGatewayAccount`), which the API's stage deploys after. */
+  readonly apiGatewayAccount: IApiGatewayAccount;
+  /** The served model's image repository, owned by the platform stack (`PlatformStack.servedModelImages[modelName]`). */
+  readonly imageRepository: IModelImageRepository;
+  /** The platform's model artifact bucket (`PlatformStack.modelArtifacts`). */
+  readonly modelArtifacts: SecureBucket;
+  /** The served model's name: lowercase, it names the stack and the artifact prefix. */
   readonly modelName: string;
   /** The environment; `prod` demands two or more instances. */
   readonly environment: ServingEnvironment;
-  /**
-   * The image digest in the platform account's ECR repository named after the model.
-   * @default - the demo image digest
-   */
-  readonly imageDigest?: string;
-  /**
-   * The model version whose artifact is served (`models/<modelName>/<version>/model.tar.gz`).
-   * @default '1'
-   */
-  readonly modelVersion?: string;
+  /** The digest of the serving image in `imageRepository` (the config's `imageDigest`). */
+  readonly imageDigest: string;
+  /** The model version whose artifact is served: `models/<modelName>/<version>/model.tar.gz` in `modelArtifacts`. */
+  readonly modelVersion: string;
   /**
    * The request contract of the API.
    * @default DEMO_INPUT_CONTRACT
@@ -46,22 +47,28 @@ export interface ServingStackProps extends StackProps {
   readonly inputContract?: z.ZodType;
 }
 
-/** The digest the reference app serves until a real image is pushed. */
-export const DEMO_IMAGE_DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
+/** The digest the default config serves until a real image is pushed (re-exported from the config). */
+export { DEMO_IMAGE_DIGEST } from './config';
 
 /**
- * One served model: its artifact bucket, an isolated, autoscaled endpoint with data capture and
- * guarded rollouts, and an authenticated inference API. One stack per model keeps each well under
- * CloudFormation's 500-resource limit and lets models deploy independently.
+ * One served model: an isolated, autoscaled endpoint with data capture and guarded rollouts, an
+ * authenticated inference API, and drift monitoring of the captured traffic. One stack per model
+ * keeps each well under CloudFormation's 500-resource limit and lets models deploy independently.
  *
- * It references the platform stack's keys, topic and VPC (exports flow platform → serving) and
- * grants nothing in platform resources' policies, so no dependency cycle can form.
+ * The image repository and the artifact bucket belong to the platform stack, so they exist (and
+ * hold the image and artifact) before this stack is first deployed. It references the platform
+ * stack's keys, topic, VPC, repository and bucket (exports flow platform → serving) and grants
+ * only in its own roles' identity policies, never in platform resources' policies, so no
+ * dependency cycle can form.
  */
 export class ServingStack extends Stack {
   /** The served model's name (its `model-id` tag). */
   public readonly modelName: string;
-  /** The bucket that holds the model's artifacts and its captured traffic. */
-  public readonly models: SecureBucket;
+  /**
+   * The bucket that receives the endpoint's captured traffic and the drift baselines and reports
+   * (construct id `Models` kept from when it also held the artifacts).
+   */
+  public readonly capture: SecureBucket;
   /** The endpoint. */
   public readonly endpoint: IsolatedEndpoint;
   /** The API in front of it. */
@@ -70,7 +77,20 @@ export class ServingStack extends Stack {
   public readonly drift: DriftMonitor;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
-    const { keys, alerts, network, modelName, environment, imageDigest, modelVersion, inputContract, ...stackProps } = props;
+    const {
+      keys,
+      alerts,
+      network,
+      apiGatewayAccount,
+      imageRepository,
+      modelArtifacts,
+      modelName,
+      environment,
+      imageDigest,
+      modelVersion,
+      inputContract,
+      ...stackProps
+    } = props;
     super(scope, id, stackProps);
     if (!/^[a-z][a-z0-9-]{1,40}$/.test(modelName)) {
       throw new Error(
@@ -79,15 +99,17 @@ export class ServingStack extends Stack {
     }
 
     this.modelName = modelName;
-    this.models = new SecureBucket(this, 'Models', { encryptionKey: keys.models });
-    const repository = ecr.Repository.fromRepositoryName(this, 'Repository', modelName);
+    this.capture = new SecureBucket(this, 'Models', { encryptionKey: keys.models });
     this.endpoint = new IsolatedEndpoint(this, 'Endpoint', {
       environment,
       vpc: network.vpc,
-      imageRepository: repository,
-      imageDigest: imageDigest ?? DEMO_IMAGE_DIGEST,
-      modelBucket: this.models,
-      modelDataKey: `models/${modelName}/${modelVersion ?? '1'}/model.tar.gz`,
+      imageRepository: imageRepository.repository,
+      imageDigest,
+      // The endpoint role reads exactly this object through its identity policy: the platform's
+      // bucket policy is not changed, so the platform never depends on this stack.
+      modelBucket: modelArtifacts,
+      modelDataKey: `models/${modelName}/${modelVersion}/model.tar.gz`,
+      captureBucket: this.capture,
       encryptionKey: keys.models,
       logEncryptionKey: keys.logs,
       alertTopic: alerts.topic,
@@ -96,11 +118,12 @@ export class ServingStack extends Stack {
       endpoint: this.endpoint,
       inputContract: inputContract ?? DEMO_INPUT_CONTRACT,
       encryptionKey: keys.logs,
+      apiGatewayAccount,
     });
 
     this.drift = addDriftMonitor(this, {
       endpointName: this.endpoint.endpointName,
-      captureBucket: this.models,
+      captureBucket: this.capture,
       capturePrefix: `data-capture/${this.endpoint.endpointName}/`,
       alerts,
       vpc: network.vpc,
@@ -110,6 +133,11 @@ export class ServingStack extends Stack {
     });
 
     new CfnOutput(this, 'EndpointName', { value: this.endpoint.endpointName });
+    new CfnOutput(this, 'CaptureBucketName', {
+      description:
+        'Data capture, drift reports, and the drift baseline at drift-baselines/<endpoint name>/baseline.json',
+      value: this.capture.bucketName,
+    });
     new CfnOutput(this, 'InvocationsUrl', { value: this.api.invocationsUrl });
   }
 }

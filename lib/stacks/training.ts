@@ -1,13 +1,16 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import { DEMO_TRAINING_IMAGE_DIGEST } from './config';
 import { ModelImageRepository } from '../../constructs/training/model-image-repository';
 import { ModelRegistry } from '../../constructs/training/model-registry';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
 import { PlatformStack } from './platform-stack';
 
 /**
- * The digest the reference training pipeline runs. A placeholder until the first image is pushed
- * (`aws ecr describe-images` prints the real one); synth needs no registry access.
+ * The digest the reference training pipeline runs with the default config. A placeholder until the
+ * first image is pushed and its digest set as the config's `trainingImageDigest` (docs/DEPLOY.md);
+ * synth needs no registry access.
  */
-export const REFERENCE_TRAINING_IMAGE_DIGEST = `sha256:${'0'.repeat(64)}`;
+export const REFERENCE_TRAINING_IMAGE_DIGEST = DEMO_TRAINING_IMAGE_DIGEST;
 
 /** What {@link addTraining} added. */
 export interface PlatformTraining {
@@ -28,7 +31,11 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
     description: 'Customer churn model versions, reviewed before deployment',
     alertTopic: stack.alerts.topic,
   });
-  const imageUri = images.imageUri(REFERENCE_TRAINING_IMAGE_DIGEST);
+  new CfnOutput(stack, 'TrainingImageRepositoryUri', {
+    description: 'Push the training image here; set its digest as trainingImageDigest in the config',
+    value: images.repository.repositoryUri,
+  });
+  const imageUri = images.imageUri(stack.config.trainingImageDigest);
   const pipeline = new SpotTrainingPipeline(stack, 'ChurnTraining', {
     pipelineName: 'churn-training',
     trainingImageUri: imageUri,
@@ -40,7 +47,8 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
     vpc: stack.network.vpc,
     vpcSubnets: stack.network.subnets,
     modelRegistry: registry,
-    intendedUse: 'Ranks customers by churn risk for retention offers; not for credit, pricing or employment decisions',
+    intendedUse:
+      'Ranks customers by churn risk for retention offers; not for credit, pricing or employment decisions',
     riskRating: 'Medium',
     modelOwner: 'ml-platform-team',
     hyperparameters: { epochs: 20, learning_rate: 0.05 },

@@ -311,6 +311,8 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
   {
     name: 'InferenceApi',
     runsFactor: 0.5,
+    // apiKeyRequired: true needs a client added after construction (addClient); without one, synth stops.
+    synthGuard: /: apiKeyRequired: is true but no client holds an API key/,
     spec: {
       endpoint: req(refField('endpointRef')),
       inputContract: req(refField('zodSchema')),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { createDomainKey } from '../../constructs/encryption/encryption-keys';
 import { INTERFACE_ENDPOINT_SERVICES, InferenceNetwork } from '../../constructs/serving/inference-network';
@@ -63,7 +64,7 @@ describe('InferenceNetwork', () => {
   it('restricts every endpoint policy to principals of the account', () => {
     const { template } = build();
     const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')) as {
-      Properties: { PolicyDocument: { Statement: { Condition: unknown; Principal: unknown }[] } };
+      Properties: { VpcEndpointType: string; PolicyDocument: { Statement: { Condition: unknown; Principal: unknown }[] } };
     }[];
     expect(endpoints).toHaveLength(INTERFACE_ENDPOINT_SERVICES.length + 1);
     for (const e of endpoints) {
@@ -72,10 +73,12 @@ describe('InferenceNetwork', () => {
           expect.objectContaining({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' } } }),
         ]),
       );
-      // Beyond the account-only statement, only the S3 gateway's narrow CloudFormation-response one.
+      if (e.Properties.VpcEndpointType === 'Interface') expect(e.Properties.PolicyDocument.Statement).toHaveLength(1);
+      // Beyond the account-only statement, only the S3 gateway's two narrow AWS-owned-bucket ones.
       const others = e.Properties.PolicyDocument.Statement.filter((st) => st.Condition === undefined);
-      expect(others.length).toBeLessThanOrEqual(1);
-      for (const other of others) expect(other).toMatchObject({ Sid: 'CloudFormationCustomResourceResponses', Action: 's3:PutObject' });
+      expect(others.map((o) => (o as { Sid?: string }).Sid).sort()).toEqual(
+        e.Properties.VpcEndpointType === 'Gateway' ? ['CloudFormationCustomResourceResponses', 'EcrImageLayers'] : [],
+      );
     }
   });
 
@@ -120,6 +123,27 @@ describe('InferenceNetwork', () => {
     });
   });
 
+  // ECR keeps image layers in the AWS-owned bucket prod-<region>-starport-layer-bucket, which an
+  // account-only S3 gateway endpoint policy denies, so image pulls through the VPC fail:
+  // https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms
+  it('lets image layer downloads from the ECR layer bucket through the S3 gateway endpoint', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'EcrImageLayers',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 's3:GetObject',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::prod-eu-west-1-starport-layer-bucket/*']] },
+          },
+        ]),
+      },
+    });
+  });
+
   it('admits only HTTPS from the VPC to the endpoints and nothing out', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
@@ -149,6 +173,48 @@ describe('InferenceNetwork', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': ['Logs', 'Arn'] } });
     template.resourceCountIs('AWS::KMS::Key', 1);
+  });
+
+  describe('own VPC: InferenceNetwork.requireEndpoints', () => {
+    // With no internet path, every AWS API a workload calls needs an interface endpoint, and S3 a
+    // gateway endpoint: https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html
+    it('reports the endpoints a product team VPC lacks as one validation error', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'TeamVpc', { natGateways: 0, subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      for (const service of INTERFACE_ENDPOINT_SERVICES.filter((s) => s !== 'sts' && s !== 'kms')) {
+        vpc.addInterfaceEndpoint(service, { service: new ec2.InterfaceVpcEndpointAwsService(service) });
+      }
+      expect(InferenceNetwork.requireEndpoints(vpc)).toBe(true);
+      expect(vpc.node.validate()).toEqual([
+        'Test/TeamVpc: interfaceEndpoints: lacks endpoints the ML workloads call with no internet path (got none for sts, kms, s3 (gateway); expected an interface endpoint for each of ' +
+          INTERFACE_ENDPOINT_SERVICES.join(', ') +
+          ' and an S3 gateway endpoint)',
+      ]);
+    });
+
+    it('finds endpoints created outside the VPC construct, by VPC id', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'TeamVpc', { natGateways: 0, subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      for (const service of INTERFACE_ENDPOINT_SERVICES) {
+        new ec2.InterfaceVpcEndpoint(stack, `Endpoint-${service}`, { vpc, service: new ec2.InterfaceVpcEndpointAwsService(service) });
+      }
+      vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+      InferenceNetwork.requireEndpoints(vpc);
+      expect(vpc.node.validate()).toEqual([]);
+    });
+
+    it('passes for its own VPC', () => {
+      const { network } = build();
+      InferenceNetwork.requireEndpoints(network.vpc);
+      expect(network.vpc.node.validate()).toEqual([]);
+    });
+
+    it('cannot check an imported VPC and says so with a warning', () => {
+      const stack = testStack();
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', { vpcId: 'vpc-0123', availabilityZones: ['eu-west-1a'], isolatedSubnetIds: ['subnet-1'] });
+      expect(InferenceNetwork.requireEndpoints(vpc)).toBe(false);
+      Annotations.fromStack(stack).hasWarning('/Test/Imported', Match.stringLikeRegexp('cannot check the interface endpoints of an imported VPC'));
+    });
   });
 
   it('selects the isolated subnets for workloads', () => {

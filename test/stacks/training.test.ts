@@ -27,7 +27,8 @@ describe('addTraining', () => {
   it('adds an image repository, a registry and a scheduled pipeline with evaluation and a gate', () => {
     const { stack, training } = platformWithTraining();
     const t = Template.fromStack(stack);
-    t.resourceCountIs('AWS::ECR::Repository', 1);
+    // The training repository, beside the platform's one serving repository per served model.
+    t.resourceCountIs('AWS::ECR::Repository', 1 + DEFAULT_CONFIG.servedModels.length);
     t.resourceCountIs('AWS::SageMaker::ModelPackageGroup', 1);
     t.resourceCountIs('AWS::SageMaker::Pipeline', 1);
     t.resourceCountIs('AWS::Scheduler::Schedule', 1);
