@@ -1,4 +1,4 @@
-import { Annotations, Aws, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -43,6 +43,7 @@ export const REQUIRED_INTERFACE_ENDPOINTS: Readonly<Record<(typeof INTERFACE_END
   'ecr.dkr': 'image pulls for training and processing containers',
   sns: 'alerts published from functions',
   events: 'drift and shutdown events (PutEvents)',
+  ec2: 'the default-security-group closer (revokes and restores the default group\'s rules)',
 };
 
 /** Props for {@link InferenceNetwork}. */

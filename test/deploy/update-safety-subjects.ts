@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, Duration, Stack, Tags } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -40,7 +40,6 @@ import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pi
 import { SpotTrainingPipelineProps } from '../../constructs/training/spot-training-pipeline-props';
 import { DEFAULT_CONFIG, PlatformConfig } from '../../lib/stacks/config';
 import { buildPlatform } from '../../lib/stacks/platform-app';
-import { ServingStack, ServingStackProps } from '../../lib/stacks/serving';
 import { CfnTemplate } from './update-safety-diff';
 
 /**
@@ -589,25 +588,10 @@ function platformTemplates(config: PlatformConfig): Templates {
   return synthesized(app);
 }
 
-/**
- * The reference app with its served model's stack built here the way buildPlatform builds it,
- * so the stack's own inputs (image digest, model version) can change too.
- */
-function servingTemplates(servingInputs: Partial<ServingStackProps> = {}): Templates {
-  const config = DEFAULT_CONFIG;
-  const app = new App({ context: PLATFORM_CONTEXT });
-  const { platform } = buildPlatform(app, config, { packs: false, servedModels: 0 });
-  const serving = new ServingStack(app, `${config.prefix}-serving-churn`, {
-    env: { account: config.account, region: config.region },
-    keys: platform.keys,
-    alerts: platform.alerts,
-    network: platform.network,
-    modelName: 'churn',
-    environment: config.environment,
-    ...servingInputs,
-  });
-  Tags.of(serving).add('model-id', serving.modelName);
-  return synthesized(app);
+/** The reference app with its served model's own inputs (image digest, model version) changed in the config. */
+function servingTemplates(model: Partial<PlatformConfig['servedModels'][number]> = {}): Templates {
+  const [churn, ...others] = DEFAULT_CONFIG.servedModels;
+  return platformTemplates({ ...DEFAULT_CONFIG, servedModels: [{ ...churn, ...model }, ...others] });
 }
 
 /** The reference app (buildPlatform, packs off), one configuration field changed at a time. */
