@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { CfnElement, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -95,9 +95,10 @@ describe('AutoShutdown defaults', () => {
   // 0-2, MaximumEventAgeInSeconds 60-21600) and
   // https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html (MaximumEventAgeInSeconds >= 60).
   it.each([5, 15, 30, 24 * 60])('runs sweeps one at a time with a %d-minute period: timeout + event ages fit in the period', (minutes) => {
-    const { template } = setup({ sweepInterval: Duration.minutes(minutes) });
+    const { template, stack, auto } = setup({ sweepInterval: Duration.minutes(minutes) });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
-    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }));
+    // The sweep's own function: the network's default-security-group closer is a function too.
+    const fn = template.toJSON().Resources[stack.getLogicalId(auto.function.function.node.defaultChild as CfnElement)];
     const sweep = Object.values(template.findResources('AWS::Scheduler::Schedule')).find(
       (r) => r.Properties.Target.Input === '{"mode":"idle-sweep"}',
     )!;
