@@ -57,6 +57,8 @@ const results = new Map<string, RunnerResult | { hung: true; ms: number }>();
 let runnerStderr = '';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+/** The unprivileged user the runner becomes when the tests run as root. */
+const NOBODY = 65534;
 
 function write(name: string, content: string | Buffer): void {
   writeFileSync(join(dir, name), content);
@@ -238,7 +240,6 @@ const CASES: readonly Case[] = [
     name: 'unreadable file (chmod 000)',
     args: ['unreadable.json'],
     expect: { kind: 'error', lines: 1, match: /unreadable\.json: cannot read/ },
-    skip: isRoot ? 'tests run as root, and root reads a chmod 000 file; the FIFO and directory cases cover unreadable entries' : undefined,
   },
   { name: 'directory named like a template', args: ['dir.json'], expect: { kind: 'error', lines: 1, match: /dir\.json: / } },
   { name: 'FIFO named like a template (blocks on read)', args: ['fifo.json'], expect: { kind: 'error', lines: 1, match: /fifo\.json: / } },
@@ -266,6 +267,8 @@ const CASES: readonly Case[] = [
 
 function buildCorpus(): void {
   dir = mkdtempSync(join(tmpdir(), 'cli-hostile-'));
+  // The runner writes each case's stdout here, also when it runs as `nobody`.
+  if (isRoot) chmodSync(dir, 0o777);
   write('empty.json', '');
   write('empty.yaml', '');
   const bytes = Buffer.alloc(4096);
@@ -362,6 +365,8 @@ async function runCases(cases: readonly Case[]): Promise<void> {
       const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', RUNNER, dir, JSON.stringify(argvs)], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, NO_COLOR: '1' },
+        // Root reads a chmod 000 file: as root (CI), the runner drops to `nobody` so that case is real.
+        ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
       });
       let buffer = '';
       let finished = 0;
