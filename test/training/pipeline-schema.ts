@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { Stack } from 'aws-cdk-lib';
 import { CfnPipeline } from 'aws-cdk-lib/aws-sagemaker';
 import { PLACEHOLDER, templateJson } from '../../lib/policy/rule-helpers';
+import { missingSharedSchema, PIPELINE_SCHEMA_FILE, sharedSchemaPath } from '../support/shared-schemas';
 
 /**
  * The published SageMaker pipeline definition schema (../shared/schemas), loaded for tests.
@@ -37,15 +37,10 @@ import { PLACEHOLDER, templateJson } from '../../lib/policy/rule-helpers';
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-properties.html
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-retry-policy.html
  */
-export const SCHEMA_PATH = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'schemas',
-  'sagemaker-pipeline-definition.schema.json',
-);
+export const SCHEMA_PATH = sharedSchemaPath(PIPELINE_SCHEMA_FILE);
+
+/** Why the schema tests cannot run here, or `false`: see test/support/shared-schemas.ts. */
+export const NO_PIPELINE_SCHEMA = missingSharedSchema(PIPELINE_SCHEMA_FILE);
 
 type Json = Record<string, unknown>;
 
