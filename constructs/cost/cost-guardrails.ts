@@ -20,7 +20,21 @@ export const MODEL_SCOPED_TYPES: readonly string[] = [
 ];
 
 /** GPU and accelerator instance families: allowed only where `allowGpu` is true. */
-export const GPU_FAMILIES: readonly string[] = ['g4dn', 'g5', 'g6', 'g6e', 'p3', 'p4d', 'p4de', 'p5', 'p5e', 'inf1', 'inf2', 'trn1', 'trn2'];
+export const GPU_FAMILIES: readonly string[] = [
+  'g4dn',
+  'g5',
+  'g6',
+  'g6e',
+  'p3',
+  'p4d',
+  'p4de',
+  'p5',
+  'p5e',
+  'inf1',
+  'inf2',
+  'trn1',
+  'trn2',
+];
 
 /** A monthly budget filtered on cost-allocation tags. */
 export interface TagBudget {
@@ -90,7 +104,10 @@ export interface CostGuardrailsProps {
 
 const patternRe = /^ml\.[a-z0-9-]+\.(\*|[a-z0-9-]+)$/;
 const schema = z.strictObject({
-  alerts: z.custom<AlertTopic>((v) => v instanceof AlertTopic, { params: { expected: 'an AlertTopic' }, message: 'is not an AlertTopic' }),
+  alerts: z.custom<AlertTopic>((v) => v instanceof AlertTopic, {
+    params: { expected: 'an AlertTopic' },
+    message: 'is not an AlertTopic',
+  }),
   budgets: z
     .array(
       z.strictObject({
@@ -109,7 +126,13 @@ const schema = z.strictObject({
       const seen = new Set<string>();
       list.forEach((b, i) => {
         if (seen.has(b.name)) {
-          ctx.addIssue({ code: 'custom', message: 'is a duplicate budget name', path: [i, 'name'], input: b.name, params: { expected: 'unique budget names' } });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'is a duplicate budget name',
+            path: [i, 'name'],
+            input: b.name,
+            params: { expected: 'unique budget names' },
+          });
         }
         seen.add(b.name);
       });
@@ -219,7 +242,9 @@ function modelTagProblems(scope: IConstruct, key: string): string[] {
     if (!TagManager.isTaggable(c)) continue;
     const value = c.tags.tagValues()[key];
     if (!value) {
-      out.push(`${c.node.path}: tags.${key}: a model-scoped SageMaker resource must say which model it serves (got no ${key}; expected a ${key} tag)`);
+      out.push(
+        `${c.node.path}: tags.${key}: a model-scoped SageMaker resource must say which model it serves (got no ${key}; expected a ${key} tag)`,
+      );
     }
   }
   return out;
@@ -233,10 +258,15 @@ function instanceProblems(scope: IConstruct, policy: InstancePolicy): string[] {
     for (const use of instanceUses(c)) {
       if (typeof use.instanceType === 'string' && !Token.isUnresolved(use.instanceType)) {
         const why = disallowed(use.instanceType, policy);
-        if (why) out.push(`${c.node.path}: ${use.field}.instanceType: ${why.problem} (got ${describeValue(use.instanceType)}; expected ${why.expected})`);
+        if (why)
+          out.push(
+            `${c.node.path}: ${use.field}.instanceType: ${why.problem} (got ${describeValue(use.instanceType)}; expected ${why.expected})`,
+          );
       }
       if (typeof use.count === 'number' && !Token.isUnresolved(use.count) && use.count > max) {
-        out.push(`${c.node.path}: ${use.field}.instanceCount: exceeds the environment's maximum (got ${use.count}; expected <= ${max})`);
+        out.push(
+          `${c.node.path}: ${use.field}.instanceCount: exceeds the environment's maximum (got ${use.count}; expected <= ${max})`,
+        );
       }
     }
   }
@@ -246,7 +276,10 @@ function instanceProblems(scope: IConstruct, policy: InstancePolicy): string[] {
 function disallowed(type: string, policy: InstancePolicy): { problem: string; expected: string } | undefined {
   const family = type.split('.')[1] ?? '';
   if (!policy.allowGpu && GPU_FAMILIES.includes(family)) {
-    return { problem: 'GPU and accelerator instances are not allowed in this environment', expected: 'a CPU instance type, or allowGpu: true' };
+    return {
+      problem: 'GPU and accelerator instances are not allowed in this environment',
+      expected: 'a CPU instance type, or allowGpu: true',
+    };
   }
   const allowed = policy.allowedInstanceTypes;
   if (allowed && !allowed.some((pattern) => matches(pattern, type))) {
@@ -266,7 +299,11 @@ function instanceUses(c: CfnResource): InstanceUse[] {
       ...((resolve(c.productionVariants) as Array<Record<string, unknown>> | undefined) ?? []),
       ...((resolve(c.shadowProductionVariants) as Array<Record<string, unknown>> | undefined) ?? []),
     ];
-    return variants.map((v, i) => ({ field: `variants.${i}`, instanceType: v.instanceType ?? v.InstanceType, count: v.initialInstanceCount ?? v.InitialInstanceCount }));
+    return variants.map((v, i) => ({
+      field: `variants.${i}`,
+      instanceType: v.instanceType ?? v.InstanceType,
+      count: v.initialInstanceCount ?? v.InitialInstanceCount,
+    }));
   }
   if (c instanceof sagemaker.CfnNotebookInstance) {
     return [{ field: 'notebook', instanceType: resolve(c.instanceType) }];
@@ -289,7 +326,8 @@ function pipelineUses(pipeline: sagemaker.CfnPipeline): InstanceUse[] {
   const uses: InstanceUse[] = [];
   for (const step of steps) {
     const processing = step.args.ProcessingResources as { ClusterConfig?: unknown } | undefined;
-    const rc = (step.args.ResourceConfig ?? processing?.ClusterConfig) as { InstanceType?: unknown; InstanceCount?: unknown } | undefined;
+    const rc = (step.args.ResourceConfig ?? processing?.ClusterConfig) as
+      { InstanceType?: unknown; InstanceCount?: unknown } | undefined;
     if (!rc) continue;
     uses.push({
       field: `steps.${step.name}`,

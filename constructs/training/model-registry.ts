@@ -70,7 +70,11 @@ const schema = z.strictObject({
  */
 export class ModelRegistry extends Construct implements IModelRegistry {
   /** Imports a registry by group name (no rule or policy is created). */
-  public static fromModelPackageGroupName(scope: Construct, id: string, modelPackageGroupName: string): IModelRegistry {
+  public static fromModelPackageGroupName(
+    scope: Construct,
+    id: string,
+    modelPackageGroupName: string,
+  ): IModelRegistry {
     return new ImportedModelRegistry(scope, id, modelPackageGroupName);
   }
 
@@ -92,7 +96,11 @@ export class ModelRegistry extends Construct implements IModelRegistry {
     const p = validateProps(this, schema, props);
     this.modelPackageGroupName =
       p.modelPackageGroupName ??
-      Names.uniqueResourceName(this, { maxLength: 63, separator: '-', allowedSpecialCharacters: '-' }).toLowerCase();
+      Names.uniqueResourceName(this, {
+        maxLength: 63,
+        separator: '-',
+        allowedSpecialCharacters: '-',
+      }).toLowerCase();
     const arns = registryArns(this, this.modelPackageGroupName);
     this.modelPackageGroupArn = arns.group;
     this.modelPackageArnPattern = arns.versions;
@@ -126,7 +134,9 @@ export class ModelRegistry extends Construct implements IModelRegistry {
           ModelApprovalStatus: ['PendingManualApproval', 'Approved', 'Rejected'],
         },
       },
-      targets: [new targets.SnsTopic(p.alertTopic, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 10 })],
+      targets: [
+        new targets.SnsTopic(p.alertTopic, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 10 }),
+      ],
     });
   }
 

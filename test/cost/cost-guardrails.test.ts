@@ -35,7 +35,9 @@ describe('CostGuardrails', () => {
     });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::Budgets::Budget', 2);
-    const fraud = Object.values(t.findResources('AWS::Budgets::Budget')).find((b) => b.Properties.Budget.BudgetName === 'team-fraud')!;
+    const fraud = Object.values(t.findResources('AWS::Budgets::Budget')).find(
+      (b) => b.Properties.Budget.BudgetName === 'team-fraud',
+    )!;
     expect(fraud.Properties).toMatchObject({
       Budget: {
         BudgetType: 'COST',
@@ -45,13 +47,20 @@ describe('CostGuardrails', () => {
       },
       NotificationsWithSubscribers: [
         {
-          Notification: { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: 80, ThresholdType: 'PERCENTAGE' },
+          Notification: {
+            NotificationType: 'ACTUAL',
+            ComparisonOperator: 'GREATER_THAN',
+            Threshold: 80,
+            ThresholdType: 'PERCENTAGE',
+          },
           Subscribers: [{ SubscriptionType: 'SNS', Address: { Ref: expect.stringMatching(/^Alerts/) } }],
         },
         { Notification: { NotificationType: 'FORECASTED', Threshold: 100 } },
       ],
     });
-    t.hasResourceProperties('AWS::Budgets::Budget', { Budget: { BudgetName: 'model-churn', CostFilters: { TagKeyValue: ['user:model-id$churn'] } } });
+    t.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: { BudgetName: 'model-churn', CostFilters: { TagKeyValue: ['user:model-id$churn'] } },
+    });
   });
 
   it('requires a model-id tag on model-scoped SageMaker resources at synth', () => {
@@ -60,7 +69,9 @@ describe('CostGuardrails', () => {
     const alerts = new AlertTopic(stack, 'Alerts');
     new CostGuardrails(stack, 'Cost', { alerts });
     endpointConfig(stack, 'Config', 'ml.m5.large');
-    expect(synthError(app)).toContain('S/Config: tags.model-id: a model-scoped SageMaker resource must say which model it serves (got no model-id; expected a model-id tag)');
+    expect(synthError(app)).toContain(
+      'S/Config: tags.model-id: a model-scoped SageMaker resource must say which model it serves (got no model-id; expected a model-id tag)',
+    );
   });
 
   it('passes once the model tag is there', () => {
@@ -85,9 +96,15 @@ describe('CostGuardrails', () => {
     endpointConfig(stack, 'Many', 'ml.m5.large', 6);
     endpointConfig(stack, 'Fine', 'ml.m5.xlarge', 2);
     const message = synthError(app);
-    expect(message).toContain('S/Gpu: variants.0.instanceType: GPU and accelerator instances are not allowed in this environment (got "ml.g5.xlarge"; expected a CPU instance type, or allowGpu: true)');
-    expect(message).toContain('S/Big: variants.0.instanceType: is not in the instance allowlist (got "ml.c5.large"; expected one of ml.m5.*, ml.g5.xlarge)');
-    expect(message).toContain('S/Many: variants.0.instanceCount: exceeds the environment\'s maximum (got 6; expected <= 4)');
+    expect(message).toContain(
+      'S/Gpu: variants.0.instanceType: GPU and accelerator instances are not allowed in this environment (got "ml.g5.xlarge"; expected a CPU instance type, or allowGpu: true)',
+    );
+    expect(message).toContain(
+      'S/Big: variants.0.instanceType: is not in the instance allowlist (got "ml.c5.large"; expected one of ml.m5.*, ml.g5.xlarge)',
+    );
+    expect(message).toContain(
+      "S/Many: variants.0.instanceCount: exceeds the environment's maximum (got 6; expected <= 4)",
+    );
     expect(message).not.toContain('S/Fine');
   });
 
@@ -95,25 +112,41 @@ describe('CostGuardrails', () => {
     const app = new App();
     const stack = new Stack(app, 'S');
     Tags.of(stack).add('model-id', 'm');
-    new CostGuardrails(stack, 'Cost', { alerts: new AlertTopic(stack, 'Alerts'), instancePolicy: { allowGpu: false } });
+    new CostGuardrails(stack, 'Cost', {
+      alerts: new AlertTopic(stack, 'Alerts'),
+      instancePolicy: { allowGpu: false },
+    });
     new sagemaker.CfnPipeline(stack, 'Pipeline', {
       pipelineName: 'p',
       roleArn: 'arn:aws:iam::111111111111:role/r',
       pipelineDefinition: {
         PipelineDefinitionBody: JSON.stringify({
           Version: '2020-12-01',
-          Steps: [{ Name: 'Train', Type: 'Training', Arguments: { ResourceConfig: { InstanceType: 'ml.p4d.24xlarge', InstanceCount: 1, VolumeSizeInGB: 50 } } }],
+          Steps: [
+            {
+              Name: 'Train',
+              Type: 'Training',
+              Arguments: {
+                ResourceConfig: { InstanceType: 'ml.p4d.24xlarge', InstanceCount: 1, VolumeSizeInGB: 50 },
+              },
+            },
+          ],
         }),
       },
     });
-    expect(synthError(app)).toContain('S/Pipeline: steps.Train.instanceType: GPU and accelerator instances are not allowed');
+    expect(synthError(app)).toContain(
+      'S/Pipeline: steps.Train.instanceType: GPU and accelerator instances are not allowed',
+    );
   });
 
   it('reads pipeline bodies built around references and instance types given as parameters', () => {
     const app = new App();
     const stack = new Stack(app, 'S');
     Tags.of(stack).add('model-id', 'm');
-    new CostGuardrails(stack, 'Cost', { alerts: new AlertTopic(stack, 'Alerts'), instancePolicy: { allowGpu: false } });
+    new CostGuardrails(stack, 'Cost', {
+      alerts: new AlertTopic(stack, 'Alerts'),
+      instancePolicy: { allowGpu: false },
+    });
     const bucket = new s3.Bucket(stack, 'B');
     new sagemaker.CfnPipeline(stack, 'Pipeline', {
       pipelineName: 'p',
@@ -128,27 +161,43 @@ describe('CostGuardrails', () => {
               Type: 'Training',
               Arguments: {
                 OutputDataConfig: { S3OutputPath: `s3://${bucket.bucketName}/out/` },
-                ResourceConfig: { InstanceType: { Get: 'Parameters.TrainingInstanceType' }, InstanceCount: 1, VolumeSizeInGB: 50 },
+                ResourceConfig: {
+                  InstanceType: { Get: 'Parameters.TrainingInstanceType' },
+                  InstanceCount: 1,
+                  VolumeSizeInGB: 50,
+                },
               },
             },
           ],
         }),
       },
     });
-    expect(synthError(app)).toContain('S/Pipeline: steps.Train.instanceType: GPU and accelerator instances are not allowed in this environment (got "ml.g5.2xlarge"');
+    expect(synthError(app)).toContain(
+      'S/Pipeline: steps.Train.instanceType: GPU and accelerator instances are not allowed in this environment (got "ml.g5.2xlarge"',
+    );
   });
 
   it('rejects bad props naming path and field', () => {
     const stack = testStack();
     const alerts = new AlertTopic(stack, 'Alerts');
-    expect(() => new CostGuardrails(stack, 'Cost', { alerts, budgets: [{ name: 'x', limitUsd: -1, tags: {} }], instancePolicy: { allowedInstanceTypes: ['m5.large'] } })).toThrow(
+    expect(
+      () =>
+        new CostGuardrails(stack, 'Cost', {
+          alerts,
+          budgets: [{ name: 'x', limitUsd: -1, tags: {} }],
+          instancePolicy: { allowedInstanceTypes: ['m5.large'] },
+        }),
+    ).toThrow(
       /Test\/Cost: budgets.0.limitUsd: is too small[\s\S]*Test\/Cost: budgets.0.tags: needs at least one tag[\s\S]*Test\/Cost: instancePolicy.allowedInstanceTypes.0: has an invalid format/,
     );
   });
 
   it('passes every pack', () => {
     const stack = testStack();
-    new CostGuardrails(stack, 'Cost', { alerts: new AlertTopic(stack, 'Alerts'), budgets: [{ name: 'team', limitUsd: 100, tags: { team: 'a' } }] });
+    new CostGuardrails(stack, 'Cost', {
+      alerts: new AlertTopic(stack, 'Alerts'),
+      budgets: [{ name: 'team', limitUsd: 100, tags: { team: 'a' } }],
+    });
     expect(findingLines(stack)).toEqual([]);
   });
 
@@ -177,6 +226,8 @@ describe('CostGuardrails', () => {
             { name: 'team', limitUsd: 20, tags: { team: 'b' } },
           ],
         }),
-    ).toThrow('Test/Cost: budgets.1.name: is a duplicate budget name (got "team"; expected unique budget names)');
+    ).toThrow(
+      'Test/Cost: budgets.1.name: is a duplicate budget name (got "team"; expected unique budget names)',
+    );
   });
 });
