@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CfnResource, Stack, TagManager, Token } from 'aws-cdk-lib';
+import { CfnResource, Lazy, Stack, TagManager, Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct, IConstruct } from 'constructs';
@@ -38,7 +38,12 @@ export const GPU_FAMILIES: readonly string[] = [
 
 /** A monthly budget filtered on cost-allocation tags. */
 export interface TagBudget {
-  /** Budget name, unique in the account. */
+  /**
+   * The readable part of the budget name, unique in the account (at most 91
+   * characters, no `:` or `\\`). The deployed budget is named `<name>-<8 hex digits>`, the digits a
+   * hash of its alerts (thresholds and alert topic): CloudFormation replaces a budget whose
+   * notifications change, and it can only do so under a new name.
+   */
   readonly name: string;
   /** Monthly limit in US dollars. */
   readonly limitUsd: number;
@@ -111,7 +116,8 @@ const schema = z.strictObject({
   budgets: z
     .array(
       z.strictObject({
-        name: z.string().regex(/^[^:\\]{1,100}$/),
+        // Budget names are at most 100 characters; 9 are taken by the `-<hash>` suffix.
+        name: z.string().regex(/^[^:\\]{1,91}$/),
         limitUsd: z.number().positive().max(10_000_000),
         tags: z.record(z.string().min(1), z.string().min(1)).refine((t) => Object.keys(t).length > 0, {
           message: 'needs at least one tag',
@@ -160,6 +166,26 @@ function budgetId(name: string, taken: Set<string>): string {
   return id;
 }
 
+/**
+ * The deployed name of a budget: its readable name and a short hash of its notifications.
+ *
+ * `NotificationsWithSubscribers` is create-only ("Update requires: Replacement"), and CloudFormation
+ * cannot replace a custom-named resource under the same name, so whatever forces the replacement
+ * (a threshold, the alert topic) must rename the budget. The hash is taken at synthesis over the
+ * notifications as they resolve in the template, so a topic whose logical ID changes renames the
+ * budget too; limit and tag filter changes are updates and keep the name.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-budgets-budget.html
+ */
+function budgetName(scope: Construct, name: string, notifications: unknown): string {
+  return Lazy.string({
+    produce: () => {
+      const resolved = JSON.stringify(Stack.of(scope).resolve(notifications));
+      return `${name}-${createHash('sha256').update(resolved).digest('hex').slice(0, 8)}`;
+    },
+  });
+}
+
 /** The instance type and count a SageMaker resource asks for, found in its L1 properties. */
 interface InstanceUse {
   readonly field: string;
@@ -176,7 +202,7 @@ interface InstanceUse {
  * @see https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-managing-costs.html
  */
 export class CostGuardrails extends Construct {
-  /** The budgets, by name. */
+  /** The budgets, by the readable `name` given (the deployed name adds a hash; `ref` returns it). */
   public readonly budgets: Readonly<Record<string, budgets.CfnBudget>>;
 
   constructor(scope: Construct, id: string, props: CostGuardrailsProps) {
@@ -186,34 +212,35 @@ export class CostGuardrails extends Construct {
     const ids = new Set<string>();
     for (const b of p.budgets ?? []) {
       const subscribers = [{ subscriptionType: 'SNS', address: p.alerts.topic.topicArn }];
+      const notifications: budgets.CfnBudget.NotificationWithSubscribersProperty[] = [
+        {
+          notification: {
+            notificationType: 'ACTUAL',
+            comparisonOperator: 'GREATER_THAN',
+            threshold: b.actualThresholdPercent ?? 80,
+            thresholdType: 'PERCENTAGE',
+          },
+          subscribers,
+        },
+        {
+          notification: {
+            notificationType: 'FORECASTED',
+            comparisonOperator: 'GREATER_THAN',
+            threshold: b.forecastThresholdPercent ?? 100,
+            thresholdType: 'PERCENTAGE',
+          },
+          subscribers,
+        },
+      ];
       made[b.name] = new budgets.CfnBudget(this, budgetId(b.name, ids), {
         budget: {
-          budgetName: b.name,
+          budgetName: budgetName(this, b.name, notifications),
           budgetType: 'COST',
           timeUnit: 'MONTHLY',
           budgetLimit: { amount: b.limitUsd, unit: 'USD' },
           costFilters: { TagKeyValue: Object.entries(b.tags).map(([k, v]) => `user:${k}$${v}`) },
         },
-        notificationsWithSubscribers: [
-          {
-            notification: {
-              notificationType: 'ACTUAL',
-              comparisonOperator: 'GREATER_THAN',
-              threshold: b.actualThresholdPercent ?? 80,
-              thresholdType: 'PERCENTAGE',
-            },
-            subscribers,
-          },
-          {
-            notification: {
-              notificationType: 'FORECASTED',
-              comparisonOperator: 'GREATER_THAN',
-              threshold: b.forecastThresholdPercent ?? 100,
-              thresholdType: 'PERCENTAGE',
-            },
-            subscribers,
-          },
-        ],
+        notificationsWithSubscribers: notifications,
       });
     }
     this.budgets = made;

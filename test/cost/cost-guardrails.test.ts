@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { App, Stack, Tags } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { CostGuardrails } from '../../constructs/cost/cost-guardrails';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { CfnTemplate, unsafeReplacements } from '../deploy/update-safety-diff';
 import { findingLines, testStack } from '../support/nag';
 
 function endpointConfig(stack: Stack, id: string, instanceType: string, count = 1) {
@@ -22,6 +23,35 @@ function synthError(app: App): string {
   return '';
 }
 
+interface BudgetInputs {
+  readonly limitUsd?: number;
+  readonly actualThresholdPercent?: number;
+  readonly forecastThresholdPercent?: number;
+  readonly name?: string;
+  readonly topicId?: string;
+}
+
+/** One budget `team-ml` (or `name`) with the inputs given; the template and the budget's deployed name. */
+function oneBudget(o: BudgetInputs = {}): { template: CfnTemplate; budgetName: unknown } {
+  const stack = testStack();
+  const cost = new CostGuardrails(stack, 'Cost', {
+    alerts: new AlertTopic(stack, o.topicId ?? 'Alerts'),
+    budgets: [
+      {
+        name: o.name ?? 'team-ml',
+        limitUsd: o.limitUsd ?? 1000,
+        tags: { owner: 'ml-platform' },
+        actualThresholdPercent: o.actualThresholdPercent,
+        forecastThresholdPercent: o.forecastThresholdPercent,
+      },
+    ],
+  });
+  const template = Template.fromStack(stack).toJSON() as CfnTemplate;
+  const budget = Object.values(template.Resources ?? {}).find((r) => r.Type === 'AWS::Budgets::Budget')!;
+  expect(Object.keys(cost.budgets)).toEqual([o.name ?? 'team-ml']);
+  return { template, budgetName: (budget.Properties?.Budget as { BudgetName?: unknown }).BudgetName };
+}
+
 describe('CostGuardrails', () => {
   it('creates monthly tag-filtered budgets with actual and forecast alerts to the alert topic', () => {
     const stack = testStack();
@@ -35,8 +65,8 @@ describe('CostGuardrails', () => {
     });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::Budgets::Budget', 2);
-    const fraud = Object.values(t.findResources('AWS::Budgets::Budget')).find(
-      (b) => b.Properties.Budget.BudgetName === 'team-fraud',
+    const fraud = Object.values(t.findResources('AWS::Budgets::Budget')).find((b) =>
+      b.Properties.Budget.BudgetName.startsWith('team-fraud-'),
     )!;
     expect(fraud.Properties).toMatchObject({
       Budget: {
@@ -59,7 +89,10 @@ describe('CostGuardrails', () => {
       ],
     });
     t.hasResourceProperties('AWS::Budgets::Budget', {
-      Budget: { BudgetName: 'model-churn', CostFilters: { TagKeyValue: ['user:model-id$churn'] } },
+      Budget: {
+        BudgetName: Match.stringLikeRegexp('^model-churn-[0-9a-f]{8}$'),
+        CostFilters: { TagKeyValue: ['user:model-id$churn'] },
+      },
     });
   });
 
@@ -229,5 +262,45 @@ describe('CostGuardrails', () => {
     ).toThrow(
       'Test/Cost: budgets.1.name: is a duplicate budget name (got "team"; expected unique budget names)',
     );
+  });
+
+  // NotificationsWithSubscribers is "Update requires: Replacement", and CloudFormation cannot replace
+  // a custom-named resource under the same name:
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-budgets-budget.html
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
+  it('names each budget <name>-<hash of its notifications>, so a threshold change replaces it under a new name', () => {
+    const base = oneBudget();
+    expect(base.budgetName).toMatch(/^team-ml-[0-9a-f]{8}$/);
+    for (const changed of [
+      oneBudget({ actualThresholdPercent: 90 }),
+      oneBudget({ forecastThresholdPercent: 110 }),
+    ]) {
+      expect(changed.budgetName).toMatch(/^team-ml-[0-9a-f]{8}$/);
+      expect(changed.budgetName).not.toEqual(base.budgetName);
+      expect(unsafeReplacements(base.template, changed.template)).toEqual([]);
+    }
+  });
+
+  it('keeps the name when only updatable budget data changes, or a default is spelled out', () => {
+    const base = oneBudget();
+    expect(oneBudget({ limitUsd: 2000 }).budgetName).toEqual(base.budgetName);
+    expect(oneBudget({ actualThresholdPercent: 80, forecastThresholdPercent: 100 }).budgetName).toEqual(
+      base.budgetName,
+    );
+  });
+
+  // BudgetName: 1 to 100 characters, no ':' or '\\':
+  // https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Budget.html
+  it('leaves room for the 9-character suffix within the 100-character budget name limit', () => {
+    const longest = oneBudget({ name: 'b'.repeat(91) });
+    expect(String(longest.budgetName)).toHaveLength(100);
+    const stack = testStack();
+    expect(
+      () =>
+        new CostGuardrails(stack, 'Cost', {
+          alerts: new AlertTopic(stack, 'Alerts'),
+          budgets: [{ name: 'b'.repeat(92), limitUsd: 10, tags: { team: 'a' } }],
+        }),
+    ).toThrow(/^Test\/Cost: budgets\.0\.name: has an invalid format/);
   });
 });
