@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScopedRole } from '../../constructs/core/scoped-role';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { ModelRegistry, ModelRegistryProps } from '../../constructs/training/model-registry';
+import { CfnTemplate, unsafeReplacements } from '../deploy/update-safety-diff';
 import { findingLines, testStack } from '../support/nag';
 
 function registry(props: Partial<ModelRegistryProps> = {}) {
@@ -162,6 +163,50 @@ describe('ModelRegistry', () => {
   it('refuses a string that looks like a token but is not one (copied from a template)', () => {
     expect(() => registry({ modelPackageGroupName: '${Token[TOKEN.1]}' })).toThrow(
       /^Test\/Registry: modelPackageGroupName: looks like a token but was not created in this app/,
+    );
+  });
+
+  // ModelPackageGroupDescription is "Update requires: Replacement"; Tags are "No interruption":
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelpackagegroup.html
+  it('carries the description as a tag, not in the create-only ModelPackageGroupDescription', () => {
+    const { stack } = registry({
+      modelPackageGroupName: 'churn',
+      description: 'Customer churn model versions',
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::ModelPackageGroup', {
+      ModelPackageGroupName: 'churn',
+      ModelPackageGroupDescription: Match.absent(),
+      Tags: Match.arrayWith([{ Key: 'description', Value: 'Customer churn model versions' }]),
+    });
+  });
+
+  // Replacing the group would orphan its model versions, and a custom-named resource cannot be
+  // replaced under the same name:
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
+  it('keeps the group, under its name, when the description is added or changed', () => {
+    const template = (description?: string, name?: string) =>
+      Template.fromStack(
+        registry({ modelPackageGroupName: name, description }).stack,
+      ).toJSON() as CfnTemplate;
+    for (const name of ['churn', undefined]) {
+      const none = template(undefined, name);
+      const one = template('Customer churn model versions', name);
+      const other = template('Churn models - retrained weekly', name);
+      expect(unsafeReplacements(none, one)).toEqual([]);
+      expect(unsafeReplacements(one, other)).toEqual([]);
+    }
+  });
+
+  // A SageMaker tag value: at most 256 characters of letters, digits, spaces and _.:/=+-@:
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-modelpackagegroup-tag.html
+  it('refuses a description that is not a valid tag value', () => {
+    expect(() => registry({ description: 'd'.repeat(256) })).not.toThrow();
+    expect(() => registry({ description: 'Überwachte Modelle: Kündigung/Churn @team-a' })).not.toThrow();
+    expect(() => registry({ description: 'd'.repeat(257) })).toThrow(
+      /^Test\/Registry: description: is too large \(got .*; expected length <= 256\)/,
+    );
+    expect(() => registry({ description: 'churn models, weekly' })).toThrow(
+      /^Test\/Registry: description: has an invalid format \(got "churn models, weekly"; expected /,
     );
   });
 });
