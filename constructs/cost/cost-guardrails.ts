@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CfnResource, Stack, TagManager, Token } from 'aws-cdk-lib';
+import { CfnResource, Lazy, Stack, TagManager, Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct, IConstruct } from 'constructs';
@@ -20,11 +20,30 @@ export const MODEL_SCOPED_TYPES: readonly string[] = [
 ];
 
 /** GPU and accelerator instance families: allowed only where `allowGpu` is true. */
-export const GPU_FAMILIES: readonly string[] = ['g4dn', 'g5', 'g6', 'g6e', 'p3', 'p4d', 'p4de', 'p5', 'p5e', 'inf1', 'inf2', 'trn1', 'trn2'];
+export const GPU_FAMILIES: readonly string[] = [
+  'g4dn',
+  'g5',
+  'g6',
+  'g6e',
+  'p3',
+  'p4d',
+  'p4de',
+  'p5',
+  'p5e',
+  'inf1',
+  'inf2',
+  'trn1',
+  'trn2',
+];
 
 /** A monthly budget filtered on cost-allocation tags. */
 export interface TagBudget {
-  /** Budget name, unique in the account. */
+  /**
+   * The readable part of the budget name, unique in the account (at most 91
+   * characters, no `:` or `\\`). The deployed budget is named `<name>-<8 hex digits>`, the digits a
+   * hash of its alerts (thresholds and alert topic): CloudFormation replaces a budget whose
+   * notifications change, and it can only do so under a new name.
+   */
   readonly name: string;
   /** Monthly limit in US dollars. */
   readonly limitUsd: number;
@@ -90,11 +109,15 @@ export interface CostGuardrailsProps {
 
 const patternRe = /^ml\.[a-z0-9-]+\.(\*|[a-z0-9-]+)$/;
 const schema = z.strictObject({
-  alerts: z.custom<AlertTopic>((v) => v instanceof AlertTopic, { params: { expected: 'an AlertTopic' }, message: 'is not an AlertTopic' }),
+  alerts: z.custom<AlertTopic>((v) => v instanceof AlertTopic, {
+    params: { expected: 'an AlertTopic' },
+    message: 'is not an AlertTopic',
+  }),
   budgets: z
     .array(
       z.strictObject({
-        name: z.string().regex(/^[^:\\]{1,100}$/),
+        // Budget names are at most 100 characters; 9 are taken by the `-<hash>` suffix.
+        name: z.string().regex(/^[^:\\]{1,91}$/),
         limitUsd: z.number().positive().max(10_000_000),
         tags: z.record(z.string().min(1), z.string().min(1)).refine((t) => Object.keys(t).length > 0, {
           message: 'needs at least one tag',
@@ -109,7 +132,13 @@ const schema = z.strictObject({
       const seen = new Set<string>();
       list.forEach((b, i) => {
         if (seen.has(b.name)) {
-          ctx.addIssue({ code: 'custom', message: 'is a duplicate budget name', path: [i, 'name'], input: b.name, params: { expected: 'unique budget names' } });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'is a duplicate budget name',
+            path: [i, 'name'],
+            input: b.name,
+            params: { expected: 'unique budget names' },
+          });
         }
         seen.add(b.name);
       });
@@ -137,6 +166,26 @@ function budgetId(name: string, taken: Set<string>): string {
   return id;
 }
 
+/**
+ * The deployed name of a budget: its readable name and a short hash of its notifications.
+ *
+ * `NotificationsWithSubscribers` is create-only ("Update requires: Replacement"), and CloudFormation
+ * cannot replace a custom-named resource under the same name, so whatever forces the replacement
+ * (a threshold, the alert topic) must rename the budget. The hash is taken at synthesis over the
+ * notifications as they resolve in the template, so a topic whose logical ID changes renames the
+ * budget too; limit and tag filter changes are updates and keep the name.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-budgets-budget.html
+ */
+function budgetName(scope: Construct, name: string, notifications: unknown): string {
+  return Lazy.string({
+    produce: () => {
+      const resolved = JSON.stringify(Stack.of(scope).resolve(notifications));
+      return `${name}-${createHash('sha256').update(resolved).digest('hex').slice(0, 8)}`;
+    },
+  });
+}
+
 /** The instance type and count a SageMaker resource asks for, found in its L1 properties. */
 interface InstanceUse {
   readonly field: string;
@@ -153,7 +202,7 @@ interface InstanceUse {
  * @see https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-managing-costs.html
  */
 export class CostGuardrails extends Construct {
-  /** The budgets, by name. */
+  /** The budgets, by the readable `name` given (the deployed name adds a hash; `ref` returns it). */
   public readonly budgets: Readonly<Record<string, budgets.CfnBudget>>;
 
   constructor(scope: Construct, id: string, props: CostGuardrailsProps) {
@@ -163,34 +212,35 @@ export class CostGuardrails extends Construct {
     const ids = new Set<string>();
     for (const b of p.budgets ?? []) {
       const subscribers = [{ subscriptionType: 'SNS', address: p.alerts.topic.topicArn }];
+      const notifications: budgets.CfnBudget.NotificationWithSubscribersProperty[] = [
+        {
+          notification: {
+            notificationType: 'ACTUAL',
+            comparisonOperator: 'GREATER_THAN',
+            threshold: b.actualThresholdPercent ?? 80,
+            thresholdType: 'PERCENTAGE',
+          },
+          subscribers,
+        },
+        {
+          notification: {
+            notificationType: 'FORECASTED',
+            comparisonOperator: 'GREATER_THAN',
+            threshold: b.forecastThresholdPercent ?? 100,
+            thresholdType: 'PERCENTAGE',
+          },
+          subscribers,
+        },
+      ];
       made[b.name] = new budgets.CfnBudget(this, budgetId(b.name, ids), {
         budget: {
-          budgetName: b.name,
+          budgetName: budgetName(this, b.name, notifications),
           budgetType: 'COST',
           timeUnit: 'MONTHLY',
           budgetLimit: { amount: b.limitUsd, unit: 'USD' },
           costFilters: { TagKeyValue: Object.entries(b.tags).map(([k, v]) => `user:${k}$${v}`) },
         },
-        notificationsWithSubscribers: [
-          {
-            notification: {
-              notificationType: 'ACTUAL',
-              comparisonOperator: 'GREATER_THAN',
-              threshold: b.actualThresholdPercent ?? 80,
-              thresholdType: 'PERCENTAGE',
-            },
-            subscribers,
-          },
-          {
-            notification: {
-              notificationType: 'FORECASTED',
-              comparisonOperator: 'GREATER_THAN',
-              threshold: b.forecastThresholdPercent ?? 100,
-              thresholdType: 'PERCENTAGE',
-            },
-            subscribers,
-          },
-        ],
+        notificationsWithSubscribers: notifications,
       });
     }
     this.budgets = made;
@@ -219,7 +269,9 @@ function modelTagProblems(scope: IConstruct, key: string): string[] {
     if (!TagManager.isTaggable(c)) continue;
     const value = c.tags.tagValues()[key];
     if (!value) {
-      out.push(`${c.node.path}: tags.${key}: a model-scoped SageMaker resource must say which model it serves (got no ${key}; expected a ${key} tag)`);
+      out.push(
+        `${c.node.path}: tags.${key}: a model-scoped SageMaker resource must say which model it serves (got no ${key}; expected a ${key} tag)`,
+      );
     }
   }
   return out;
@@ -233,10 +285,15 @@ function instanceProblems(scope: IConstruct, policy: InstancePolicy): string[] {
     for (const use of instanceUses(c)) {
       if (typeof use.instanceType === 'string' && !Token.isUnresolved(use.instanceType)) {
         const why = disallowed(use.instanceType, policy);
-        if (why) out.push(`${c.node.path}: ${use.field}.instanceType: ${why.problem} (got ${describeValue(use.instanceType)}; expected ${why.expected})`);
+        if (why)
+          out.push(
+            `${c.node.path}: ${use.field}.instanceType: ${why.problem} (got ${describeValue(use.instanceType)}; expected ${why.expected})`,
+          );
       }
       if (typeof use.count === 'number' && !Token.isUnresolved(use.count) && use.count > max) {
-        out.push(`${c.node.path}: ${use.field}.instanceCount: exceeds the environment's maximum (got ${use.count}; expected <= ${max})`);
+        out.push(
+          `${c.node.path}: ${use.field}.instanceCount: exceeds the environment's maximum (got ${use.count}; expected <= ${max})`,
+        );
       }
     }
   }
@@ -246,7 +303,10 @@ function instanceProblems(scope: IConstruct, policy: InstancePolicy): string[] {
 function disallowed(type: string, policy: InstancePolicy): { problem: string; expected: string } | undefined {
   const family = type.split('.')[1] ?? '';
   if (!policy.allowGpu && GPU_FAMILIES.includes(family)) {
-    return { problem: 'GPU and accelerator instances are not allowed in this environment', expected: 'a CPU instance type, or allowGpu: true' };
+    return {
+      problem: 'GPU and accelerator instances are not allowed in this environment',
+      expected: 'a CPU instance type, or allowGpu: true',
+    };
   }
   const allowed = policy.allowedInstanceTypes;
   if (allowed && !allowed.some((pattern) => matches(pattern, type))) {
@@ -266,7 +326,11 @@ function instanceUses(c: CfnResource): InstanceUse[] {
       ...((resolve(c.productionVariants) as Array<Record<string, unknown>> | undefined) ?? []),
       ...((resolve(c.shadowProductionVariants) as Array<Record<string, unknown>> | undefined) ?? []),
     ];
-    return variants.map((v, i) => ({ field: `variants.${i}`, instanceType: v.instanceType ?? v.InstanceType, count: v.initialInstanceCount ?? v.InitialInstanceCount }));
+    return variants.map((v, i) => ({
+      field: `variants.${i}`,
+      instanceType: v.instanceType ?? v.InstanceType,
+      count: v.initialInstanceCount ?? v.InitialInstanceCount,
+    }));
   }
   if (c instanceof sagemaker.CfnNotebookInstance) {
     return [{ field: 'notebook', instanceType: resolve(c.instanceType) }];
@@ -289,7 +353,8 @@ function pipelineUses(pipeline: sagemaker.CfnPipeline): InstanceUse[] {
   const uses: InstanceUse[] = [];
   for (const step of steps) {
     const processing = step.args.ProcessingResources as { ClusterConfig?: unknown } | undefined;
-    const rc = (step.args.ResourceConfig ?? processing?.ClusterConfig) as { InstanceType?: unknown; InstanceCount?: unknown } | undefined;
+    const rc = (step.args.ResourceConfig ?? processing?.ClusterConfig) as
+      { InstanceType?: unknown; InstanceCount?: unknown } | undefined;
     if (!rc) continue;
     uses.push({
       field: `steps.${step.name}`,

@@ -33,7 +33,11 @@ export interface ModelRegistryProps {
    */
   readonly modelPackageGroupName?: string;
   /**
-   * What the group holds, shown to reviewers.
+   * What the group holds, shown to reviewers. It is set as the group's `description` tag, not as
+   * `ModelPackageGroupDescription`: CloudFormation replaces a group whose description changes, which
+   * would orphan every registered version (and fail, the name being fixed), while tags update in
+   * place. A tag value, so at most 256 letters, digits, spaces and `_ . : / = + - @`.
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelpackagegroup.html
    * @default - no description
    */
   readonly description?: string;
@@ -53,7 +57,12 @@ export interface ModelRegistryProps {
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const schema = z.strictObject({
   modelPackageGroupName: tokenOr(z.string().regex(NAME)).optional(),
-  description: z.string().max(1024).optional(),
+  // A SageMaker tag value (the description is carried as a tag).
+  description: z
+    .string()
+    .max(256)
+    .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u)
+    .optional(),
   alertTopic: refs.topic,
   crossAccountReadAccounts: z.array(z.string().regex(/^\d{12}$/)).optional(),
 });
@@ -70,7 +79,11 @@ const schema = z.strictObject({
  */
 export class ModelRegistry extends Construct implements IModelRegistry {
   /** Imports a registry by group name (no rule or policy is created). */
-  public static fromModelPackageGroupName(scope: Construct, id: string, modelPackageGroupName: string): IModelRegistry {
+  public static fromModelPackageGroupName(
+    scope: Construct,
+    id: string,
+    modelPackageGroupName: string,
+  ): IModelRegistry {
     return new ImportedModelRegistry(scope, id, modelPackageGroupName);
   }
 
@@ -92,14 +105,19 @@ export class ModelRegistry extends Construct implements IModelRegistry {
     const p = validateProps(this, schema, props);
     this.modelPackageGroupName =
       p.modelPackageGroupName ??
-      Names.uniqueResourceName(this, { maxLength: 63, separator: '-', allowedSpecialCharacters: '-' }).toLowerCase();
+      Names.uniqueResourceName(this, {
+        maxLength: 63,
+        separator: '-',
+        allowedSpecialCharacters: '-',
+      }).toLowerCase();
     const arns = registryArns(this, this.modelPackageGroupName);
     this.modelPackageGroupArn = arns.group;
     this.modelPackageArnPattern = arns.versions;
 
     this.resource = new sagemaker.CfnModelPackageGroup(this, 'Resource', {
       modelPackageGroupName: this.modelPackageGroupName,
-      modelPackageGroupDescription: p.description,
+      // Not ModelPackageGroupDescription: it is create-only, and a replaced group loses its versions.
+      tags: p.description === undefined ? undefined : [{ key: 'description', value: p.description }],
       modelPackageGroupPolicy: p.crossAccountReadAccounts?.length
         ? new iam.PolicyDocument({
             statements: [
@@ -126,7 +144,9 @@ export class ModelRegistry extends Construct implements IModelRegistry {
           ModelApprovalStatus: ['PendingManualApproval', 'Approved', 'Rejected'],
         },
       },
-      targets: [new targets.SnsTopic(p.alertTopic, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 10 })],
+      targets: [
+        new targets.SnsTopic(p.alertTopic, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 10 }),
+      ],
     });
   }
 

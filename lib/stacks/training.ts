@@ -28,7 +28,7 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
   const images = new ModelImageRepository(stack, 'ModelImages', { encryptionKey: stack.keys.models });
   const registry = new ModelRegistry(stack, 'ModelRegistry', {
     modelPackageGroupName: 'churn-model',
-    description: 'Customer churn model versions, reviewed before deployment',
+    description: 'Customer churn model versions - reviewed before deployment',
     alertTopic: stack.alerts.topic,
   });
   new CfnOutput(stack, 'TrainingImageRepositoryUri', {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { App, Stack, Tags } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { CostGuardrails } from '../../constructs/cost/cost-guardrails';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { CfnTemplate, unsafeReplacements } from '../deploy/update-safety-diff';
 import { findingLines, testStack } from '../support/nag';
 
 function endpointConfig(stack: Stack, id: string, instanceType: string, count = 1) {
@@ -22,6 +23,35 @@ function synthError(app: App): string {
   return '';
 }
 
+interface BudgetInputs {
+  readonly limitUsd?: number;
+  readonly actualThresholdPercent?: number;
+  readonly forecastThresholdPercent?: number;
+  readonly name?: string;
+  readonly topicId?: string;
+}
+
+/** One budget `team-ml` (or `name`) with the inputs given; the template and the budget's deployed name. */
+function oneBudget(o: BudgetInputs = {}): { template: CfnTemplate; budgetName: unknown } {
+  const stack = testStack();
+  const cost = new CostGuardrails(stack, 'Cost', {
+    alerts: new AlertTopic(stack, o.topicId ?? 'Alerts'),
+    budgets: [
+      {
+        name: o.name ?? 'team-ml',
+        limitUsd: o.limitUsd ?? 1000,
+        tags: { owner: 'ml-platform' },
+        actualThresholdPercent: o.actualThresholdPercent,
+        forecastThresholdPercent: o.forecastThresholdPercent,
+      },
+    ],
+  });
+  const template = Template.fromStack(stack).toJSON() as CfnTemplate;
+  const budget = Object.values(template.Resources ?? {}).find((r) => r.Type === 'AWS::Budgets::Budget')!;
+  expect(Object.keys(cost.budgets)).toEqual([o.name ?? 'team-ml']);
+  return { template, budgetName: (budget.Properties?.Budget as { BudgetName?: unknown }).BudgetName };
+}
+
 describe('CostGuardrails', () => {
   it('creates monthly tag-filtered budgets with actual and forecast alerts to the alert topic', () => {
     const stack = testStack();
@@ -35,7 +65,9 @@ describe('CostGuardrails', () => {
     });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::Budgets::Budget', 2);
-    const fraud = Object.values(t.findResources('AWS::Budgets::Budget')).find((b) => b.Properties.Budget.BudgetName === 'team-fraud')!;
+    const fraud = Object.values(t.findResources('AWS::Budgets::Budget')).find((b) =>
+      b.Properties.Budget.BudgetName.startsWith('team-fraud-'),
+    )!;
     expect(fraud.Properties).toMatchObject({
       Budget: {
         BudgetType: 'COST',
@@ -45,13 +77,23 @@ describe('CostGuardrails', () => {
       },
       NotificationsWithSubscribers: [
         {
-          Notification: { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: 80, ThresholdType: 'PERCENTAGE' },
+          Notification: {
+            NotificationType: 'ACTUAL',
+            ComparisonOperator: 'GREATER_THAN',
+            Threshold: 80,
+            ThresholdType: 'PERCENTAGE',
+          },
           Subscribers: [{ SubscriptionType: 'SNS', Address: { Ref: expect.stringMatching(/^Alerts/) } }],
         },
         { Notification: { NotificationType: 'FORECASTED', Threshold: 100 } },
       ],
     });
-    t.hasResourceProperties('AWS::Budgets::Budget', { Budget: { BudgetName: 'model-churn', CostFilters: { TagKeyValue: ['user:model-id$churn'] } } });
+    t.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: {
+        BudgetName: Match.stringLikeRegexp('^model-churn-[0-9a-f]{8}$'),
+        CostFilters: { TagKeyValue: ['user:model-id$churn'] },
+      },
+    });
   });
 
   it('requires a model-id tag on model-scoped SageMaker resources at synth', () => {
@@ -60,7 +102,9 @@ describe('CostGuardrails', () => {
     const alerts = new AlertTopic(stack, 'Alerts');
     new CostGuardrails(stack, 'Cost', { alerts });
     endpointConfig(stack, 'Config', 'ml.m5.large');
-    expect(synthError(app)).toContain('S/Config: tags.model-id: a model-scoped SageMaker resource must say which model it serves (got no model-id; expected a model-id tag)');
+    expect(synthError(app)).toContain(
+      'S/Config: tags.model-id: a model-scoped SageMaker resource must say which model it serves (got no model-id; expected a model-id tag)',
+    );
   });
 
   it('passes once the model tag is there', () => {
@@ -85,9 +129,15 @@ describe('CostGuardrails', () => {
     endpointConfig(stack, 'Many', 'ml.m5.large', 6);
     endpointConfig(stack, 'Fine', 'ml.m5.xlarge', 2);
     const message = synthError(app);
-    expect(message).toContain('S/Gpu: variants.0.instanceType: GPU and accelerator instances are not allowed in this environment (got "ml.g5.xlarge"; expected a CPU instance type, or allowGpu: true)');
-    expect(message).toContain('S/Big: variants.0.instanceType: is not in the instance allowlist (got "ml.c5.large"; expected one of ml.m5.*, ml.g5.xlarge)');
-    expect(message).toContain('S/Many: variants.0.instanceCount: exceeds the environment\'s maximum (got 6; expected <= 4)');
+    expect(message).toContain(
+      'S/Gpu: variants.0.instanceType: GPU and accelerator instances are not allowed in this environment (got "ml.g5.xlarge"; expected a CPU instance type, or allowGpu: true)',
+    );
+    expect(message).toContain(
+      'S/Big: variants.0.instanceType: is not in the instance allowlist (got "ml.c5.large"; expected one of ml.m5.*, ml.g5.xlarge)',
+    );
+    expect(message).toContain(
+      "S/Many: variants.0.instanceCount: exceeds the environment's maximum (got 6; expected <= 4)",
+    );
     expect(message).not.toContain('S/Fine');
   });
 
@@ -95,25 +145,41 @@ describe('CostGuardrails', () => {
     const app = new App();
     const stack = new Stack(app, 'S');
     Tags.of(stack).add('model-id', 'm');
-    new CostGuardrails(stack, 'Cost', { alerts: new AlertTopic(stack, 'Alerts'), instancePolicy: { allowGpu: false } });
+    new CostGuardrails(stack, 'Cost', {
+      alerts: new AlertTopic(stack, 'Alerts'),
+      instancePolicy: { allowGpu: false },
+    });
     new sagemaker.CfnPipeline(stack, 'Pipeline', {
       pipelineName: 'p',
       roleArn: 'arn:aws:iam::111111111111:role/r',
       pipelineDefinition: {
         PipelineDefinitionBody: JSON.stringify({
           Version: '2020-12-01',
-          Steps: [{ Name: 'Train', Type: 'Training', Arguments: { ResourceConfig: { InstanceType: 'ml.p4d.24xlarge', InstanceCount: 1, VolumeSizeInGB: 50 } } }],
+          Steps: [
+            {
+              Name: 'Train',
+              Type: 'Training',
+              Arguments: {
+                ResourceConfig: { InstanceType: 'ml.p4d.24xlarge', InstanceCount: 1, VolumeSizeInGB: 50 },
+              },
+            },
+          ],
         }),
       },
     });
-    expect(synthError(app)).toContain('S/Pipeline: steps.Train.instanceType: GPU and accelerator instances are not allowed');
+    expect(synthError(app)).toContain(
+      'S/Pipeline: steps.Train.instanceType: GPU and accelerator instances are not allowed',
+    );
   });
 
   it('reads pipeline bodies built around references and instance types given as parameters', () => {
     const app = new App();
     const stack = new Stack(app, 'S');
     Tags.of(stack).add('model-id', 'm');
-    new CostGuardrails(stack, 'Cost', { alerts: new AlertTopic(stack, 'Alerts'), instancePolicy: { allowGpu: false } });
+    new CostGuardrails(stack, 'Cost', {
+      alerts: new AlertTopic(stack, 'Alerts'),
+      instancePolicy: { allowGpu: false },
+    });
     const bucket = new s3.Bucket(stack, 'B');
     new sagemaker.CfnPipeline(stack, 'Pipeline', {
       pipelineName: 'p',
@@ -128,27 +194,43 @@ describe('CostGuardrails', () => {
               Type: 'Training',
               Arguments: {
                 OutputDataConfig: { S3OutputPath: `s3://${bucket.bucketName}/out/` },
-                ResourceConfig: { InstanceType: { Get: 'Parameters.TrainingInstanceType' }, InstanceCount: 1, VolumeSizeInGB: 50 },
+                ResourceConfig: {
+                  InstanceType: { Get: 'Parameters.TrainingInstanceType' },
+                  InstanceCount: 1,
+                  VolumeSizeInGB: 50,
+                },
               },
             },
           ],
         }),
       },
     });
-    expect(synthError(app)).toContain('S/Pipeline: steps.Train.instanceType: GPU and accelerator instances are not allowed in this environment (got "ml.g5.2xlarge"');
+    expect(synthError(app)).toContain(
+      'S/Pipeline: steps.Train.instanceType: GPU and accelerator instances are not allowed in this environment (got "ml.g5.2xlarge"',
+    );
   });
 
   it('rejects bad props naming path and field', () => {
     const stack = testStack();
     const alerts = new AlertTopic(stack, 'Alerts');
-    expect(() => new CostGuardrails(stack, 'Cost', { alerts, budgets: [{ name: 'x', limitUsd: -1, tags: {} }], instancePolicy: { allowedInstanceTypes: ['m5.large'] } })).toThrow(
+    expect(
+      () =>
+        new CostGuardrails(stack, 'Cost', {
+          alerts,
+          budgets: [{ name: 'x', limitUsd: -1, tags: {} }],
+          instancePolicy: { allowedInstanceTypes: ['m5.large'] },
+        }),
+    ).toThrow(
       /Test\/Cost: budgets.0.limitUsd: is too small[\s\S]*Test\/Cost: budgets.0.tags: needs at least one tag[\s\S]*Test\/Cost: instancePolicy.allowedInstanceTypes.0: has an invalid format/,
     );
   });
 
   it('passes every pack', () => {
     const stack = testStack();
-    new CostGuardrails(stack, 'Cost', { alerts: new AlertTopic(stack, 'Alerts'), budgets: [{ name: 'team', limitUsd: 100, tags: { team: 'a' } }] });
+    new CostGuardrails(stack, 'Cost', {
+      alerts: new AlertTopic(stack, 'Alerts'),
+      budgets: [{ name: 'team', limitUsd: 100, tags: { team: 'a' } }],
+    });
     expect(findingLines(stack)).toEqual([]);
   });
 
@@ -177,6 +259,48 @@ describe('CostGuardrails', () => {
             { name: 'team', limitUsd: 20, tags: { team: 'b' } },
           ],
         }),
-    ).toThrow('Test/Cost: budgets.1.name: is a duplicate budget name (got "team"; expected unique budget names)');
+    ).toThrow(
+      'Test/Cost: budgets.1.name: is a duplicate budget name (got "team"; expected unique budget names)',
+    );
+  });
+
+  // NotificationsWithSubscribers is "Update requires: Replacement", and CloudFormation cannot replace
+  // a custom-named resource under the same name:
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-budgets-budget.html
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
+  it('names each budget <name>-<hash of its notifications>, so a threshold change replaces it under a new name', () => {
+    const base = oneBudget();
+    expect(base.budgetName).toMatch(/^team-ml-[0-9a-f]{8}$/);
+    for (const changed of [
+      oneBudget({ actualThresholdPercent: 90 }),
+      oneBudget({ forecastThresholdPercent: 110 }),
+    ]) {
+      expect(changed.budgetName).toMatch(/^team-ml-[0-9a-f]{8}$/);
+      expect(changed.budgetName).not.toEqual(base.budgetName);
+      expect(unsafeReplacements(base.template, changed.template)).toEqual([]);
+    }
+  });
+
+  it('keeps the name when only updatable budget data changes, or a default is spelled out', () => {
+    const base = oneBudget();
+    expect(oneBudget({ limitUsd: 2000 }).budgetName).toEqual(base.budgetName);
+    expect(oneBudget({ actualThresholdPercent: 80, forecastThresholdPercent: 100 }).budgetName).toEqual(
+      base.budgetName,
+    );
+  });
+
+  // BudgetName: 1 to 100 characters, no ':' or '\\':
+  // https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Budget.html
+  it('leaves room for the 9-character suffix within the 100-character budget name limit', () => {
+    const longest = oneBudget({ name: 'b'.repeat(91) });
+    expect(String(longest.budgetName)).toHaveLength(100);
+    const stack = testStack();
+    expect(
+      () =>
+        new CostGuardrails(stack, 'Cost', {
+          alerts: new AlertTopic(stack, 'Alerts'),
+          budgets: [{ name: 'b'.repeat(92), limitUsd: 10, tags: { team: 'a' } }],
+        }),
+    ).toThrow(/^Test\/Cost: budgets\.0\.name: has an invalid format/);
   });
 });
