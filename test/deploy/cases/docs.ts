@@ -36,6 +36,7 @@ export const DOC = {
   kmsGrantForResource:
     'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource',
   kmsKeyPolicyDefault: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html',
+  kmsPutKeyPolicy: 'https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html',
   kmsCrossAccount:
     'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html',
   logsKms: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html',

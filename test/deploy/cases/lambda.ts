@@ -298,8 +298,8 @@ const driftCalls: AccessCase[] = [
   {
     actor: DRIFT,
     action: 's3:GetObject',
-    resourceLabel: 'Models/models/churn/1/model.tar.gz',
-    resource: (m) => m.object('Models', 'models/churn/1/model.tar.gz'),
+    resourceLabel: 'ModelArtifacts/models/churn/1/model.tar.gz',
+    resource: (m) => m.object('ModelArtifacts', 'models/churn/1/model.tar.gz'),
     options: () => viaS3Gateway,
     expect: 'deny',
     why: 'it reads capture, not model artifacts',
@@ -328,7 +328,6 @@ function platformCalls(role: string, logGroup: string, deadLetters: string, stre
       expect: 'allow',
       why: 'Lambda writes the function logs with the execution role',
       doc: DOC.lambdaLogs,
-      defect: DEFECTS.lambdaLogs,
     })),
     {
       actor,

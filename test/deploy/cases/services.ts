@@ -53,7 +53,6 @@ const cloudTrail: AccessCase[] = [
     expect: 'allow',
     why: 'log file validation delivers digest files, always SSE-S3',
     doc: DOC.cloudTrailDigest,
-    defect: DEFECTS.bucketIfExists,
   },
   {
     actor: CLOUDTRAIL,
@@ -76,7 +75,6 @@ const cloudTrail: AccessCase[] = [
     expect: 'allow',
     why: 'CreateTrail validates the key; DescribeKey carries no encryption context',
     doc: DOC.cloudTrailKms,
-    defect: DEFECTS.cloudTrailKey,
   },
   {
     actor: CLOUDTRAIL,
@@ -89,7 +87,6 @@ const cloudTrail: AccessCase[] = [
     expect: 'allow',
     why: 'delivery to a bucket with an S3 Bucket Key decrypts the bucket-level key',
     doc: DOC.cloudTrailBucketKey,
-    defect: DEFECTS.cloudTrailKey,
   },
   {
     actor: CLOUDTRAIL,
@@ -411,14 +408,14 @@ const apiGateway: AccessCase[] = [
   {
     actor: { service: 'apigateway.amazonaws.com' },
     action: 'sts:AssumeRole',
-    resourceLabel: 'ApiAccountCloudWatchRole',
-    resource: (m) => m.att('ApiAccountCloudWatchRole', 'Arn'),
+    resourceLabel: 'ApiGatewayAccountCloudWatchRole',
+    resource: (m) => m.att('ApiGatewayAccountCloudWatchRole', 'Arn'),
     expect: 'allow',
     why: 'the account-level CloudWatch role',
     doc: DOC.apiGatewayLogging,
   },
   ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): AccessCase => ({
-    actor: { role: 'ApiAccountCloudWatchRole' },
+    actor: { role: 'ApiGatewayAccountCloudWatchRole' },
     action,
     resourceLabel: 'ApiExecutionLogs:log-stream:…',
     resource: (m) => m.logStream('ApiExecutionLogs', '0123456789abcdef0123456789abcdef'),
@@ -427,17 +424,16 @@ const apiGateway: AccessCase[] = [
     doc: DOC.apiGatewayLogging,
   })),
   {
-    actor: { role: 'ApiAccountCloudWatchRole' },
+    actor: { role: 'ApiGatewayAccountCloudWatchRole' },
     action: 'logs:CreateLogGroup',
     resourceLabel: 'log-group:/aws/apigateway/welcome',
     resource: (m) => `arn:aws:logs:${m.region}:${m.account}:log-group:/aws/apigateway/welcome`,
     expect: 'allow',
     why: 'API Gateway validates the account role by writing to /aws/apigateway/welcome',
     doc: DOC.apiGatewayLogging,
-    defect: DEFECTS.apiGatewayAccount,
   },
   ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): AccessCase => ({
-    actor: { role: 'ApiAccountCloudWatchRole' },
+    actor: { role: 'ApiGatewayAccountCloudWatchRole' },
     action,
     resourceLabel: 'log-group:/aws/apigateway/welcome:log-stream:…',
     resource: (m) =>
@@ -445,17 +441,15 @@ const apiGateway: AccessCase[] = [
     expect: 'allow',
     why: 'API Gateway validates the account role by writing to /aws/apigateway/welcome',
     doc: DOC.apiGatewayLogging,
-    defect: DEFECTS.apiGatewayAccount,
   })),
   ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): AccessCase => ({
-    actor: { role: 'ApiAccountCloudWatchRole' },
+    actor: { role: 'ApiGatewayAccountCloudWatchRole' },
     action,
     resourceLabel: 'ApiAccessLogs:log-stream:…',
     resource: (m) => m.logStream('ApiAccessLogs', '0123456789abcdef0123456789abcdef'),
     expect: 'allow',
     why: 'writes access logs to the stage destination',
     doc: DOC.apiGatewayLogging,
-    defect: DEFECTS.apiGatewayAccount,
   })),
 ];
 
@@ -501,7 +495,6 @@ const network: AccessCase[] = [
     expect: 'allow',
     why: 'image layers of the training and inference images download from it through the gateway',
     doc: DOC.ecrEndpoints,
-    defect: DEFECTS.starport,
   },
   {
     actor: {
