@@ -1,6 +1,6 @@
 import { AUTO_SHUTDOWN_SDK_CALLS } from '../../../lib/runtime/auto-shutdown/sdk-calls';
 import { DRIFT_MONITOR_SDK_CALLS } from '../../../lib/runtime/drift-monitor/sdk-calls';
-import { type AccessCase, DEFECTS, sseKms, via, viaS3 } from '../cases';
+import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';
 

@@ -1,4 +1,4 @@
-import { type AccessCase, DEFECTS, sseKms, viaS3 } from '../cases';
+import { type AccessCase, sseKms, viaS3 } from '../cases';
 import type { Actor, ReferenceModel } from '../harness';
 import { DOC } from './docs';
 

@@ -1,4 +1,4 @@
-import { type AccessCase, DEFECTS, sseKms, via, viaS3 } from '../cases';
+import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';
 
