@@ -25,6 +25,11 @@ export const AUTO_SHUTDOWN_SDK_CALLS: readonly SdkCall[] = [
   { service: 'sagemaker', operation: 'DescribeApp', iamAction: 'sagemaker:DescribeApp' },
   { service: 'sagemaker', operation: 'DeleteApp', iamAction: 'sagemaker:DeleteApp' },
   { service: 'sagemaker', operation: 'DescribeEndpoint', iamAction: 'sagemaker:DescribeEndpoint' },
+  {
+    service: 'sagemaker',
+    operation: 'DescribeEndpointConfig',
+    iamAction: 'sagemaker:DescribeEndpointConfig',
+  },
   { service: 'sagemaker', operation: 'AddTags', iamAction: 'sagemaker:AddTags' },
   { service: 'sagemaker', operation: 'DeleteEndpoint', iamAction: 'sagemaker:DeleteEndpoint' },
   { service: 'cloudwatch', operation: 'GetMetricData', iamAction: 'cloudwatch:GetMetricData' },

@@ -12,6 +12,7 @@ const NOTEBOOK = 'notebook-instance/team-notebook';
 const APP = 'app/d-abcdef123456/alice/jupyterlab/default';
 const DEV_ENDPOINT = 'endpoint/churn-dev';
 const PROD_ENDPOINT = 'endpoint/churn-prod';
+const DEV_CONFIG = 'endpoint-config/churn-dev-config';
 
 // Auto-shutdown calls SageMaker and CloudWatch from an isolated subnet, through the interface endpoints.
 const viaSageMaker = { via: ['NetworkSagemakerApi'] };
@@ -60,6 +61,26 @@ const autoShutdownCalls: AccessCase[] = [
     options: () => viaSageMaker,
     expect: 'allow',
     why: 'reads the config and variants of an endpoint',
+    doc: DOC.sagemakerActions,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:DescribeEndpointConfig',
+    resourceLabel: DEV_CONFIG,
+    resource: (m) => sm(m, DEV_CONFIG),
+    options: () => viaSageMaker,
+    expect: 'allow',
+    why: 'skips serverless endpoints (ServerlessConfig), which cost nothing while idle',
+    doc: DOC.sagemakerActions,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:DescribeEndpointConfig',
+    resourceLabel: `${DEV_CONFIG} (another account)`,
+    resource: () => `arn:aws:sagemaker:eu-west-1:210987654321:${DEV_CONFIG}`,
+    options: () => viaSageMaker,
+    expect: 'deny',
+    why: 'only endpoint configs of its own account',
     doc: DOC.sagemakerActions,
   },
   {
