@@ -1,7 +1,7 @@
 /** One AWS API call a handler makes, and the IAM action that authorizes it. */
 export interface SdkCall {
-  /** Service as the loopback fake names it (`sagemaker`, `cloudwatch`, `s3`, `kms`). */
-  readonly service: 'sagemaker' | 'cloudwatch' | 's3' | 'kms';
+  /** Service as the loopback fake names it (`sagemaker`, `cloudwatch`, `s3`, `kms`, `ec2`). */
+  readonly service: 'sagemaker' | 'cloudwatch' | 's3' | 'kms' | 'ec2';
   /** Operation name: the SDK command without `Command`. */
   readonly operation: string;
   /** The IAM action AWS checks for the operation. */

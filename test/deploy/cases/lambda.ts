@@ -1,11 +1,13 @@
 import { AUTO_SHUTDOWN_SDK_CALLS } from '../../../lib/runtime/auto-shutdown/sdk-calls';
 import { DRIFT_MONITOR_SDK_CALLS } from '../../../lib/runtime/drift-monitor/sdk-calls';
+import { RESTRICT_DEFAULT_SG_SDK_CALLS } from '../../../lib/runtime/restrict-default-sg/sdk-calls';
 import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';
 
 const AUTO_SHUTDOWN = { role: 'AutoShutdownFunctionRole' } as const;
 const DRIFT = { role: 'DriftMonitorFunctionRole' } as const;
+const CLOSER = { role: 'NetworkDefaultSecurityGroupCloserFunctionRole' } as const;
 
 const sm = (m: ReferenceModel, rest: string) => `arn:aws:sagemaker:${m.region}:${m.account}:${rest}`;
 const NOTEBOOK = 'notebook-instance/team-notebook';
@@ -328,6 +330,52 @@ const driftCalls: AccessCase[] = [
   },
 ];
 
+const securityGroup = (m: ReferenceModel, id: string) =>
+  `arn:aws:ec2:${m.region}:${m.account}:security-group/${id}`;
+
+/**
+ * The default-security-group closer (a SecureFunction in the VPC, reaching EC2 through the `ec2`
+ * interface endpoint): each call of RESTRICT_DEFAULT_SG_SDK_CALLS on the VPC's default group, and
+ * on no other group.
+ */
+const closerCalls: AccessCase[] = RESTRICT_DEFAULT_SG_SDK_CALLS.flatMap(({ iamAction }): AccessCase[] => [
+  {
+    actor: CLOSER,
+    action: iamAction,
+    resourceLabel: 'security-group/<the VPC default group>',
+    resource: (m) => securityGroup(m, m.att('Network', 'DefaultSecurityGroup')),
+    options: () => ({ via: ['NetworkEc2'] }),
+    expect: 'allow',
+    why: iamAction.includes('Revoke')
+      ? 'removes the default rules when the stack creates the VPC'
+      : 'restores the default rules when the stack deletes the closer',
+    doc: DOC.ec2SecurityGroups,
+  },
+  {
+    actor: CLOSER,
+    action: iamAction,
+    resourceLabel: 'security-group/<another group> (NetworkEndpointSecurityGroup)',
+    resource: (m) => securityGroup(m, m.att('NetworkEndpointSecurityGroup', 'GroupId')),
+    options: () => ({ via: ['NetworkEc2'] }),
+    expect: 'deny',
+    why: 'it changes the default group only',
+    doc: DOC.ec2SecurityGroups,
+  },
+]);
+
+/** A function's role cannot write another function's log group (WriteOwnLogs is per group). */
+function notOthersLogs(role: string, otherLogGroup: string, stream: string): AccessCase {
+  return {
+    actor: { role },
+    action: 'logs:PutLogEvents',
+    resourceLabel: `${otherLogGroup}:log-stream:… (another function's logs)`,
+    resource: (m) => m.logStream(otherLogGroup, stream),
+    expect: 'deny',
+    why: 'a function writes its own log group only, so it cannot forge another one’s logs',
+    doc: DOC.lambdaLogs,
+  };
+}
+
 /** What Lambda itself does with a function's execution role: logs, DLQ, destinations, ENIs, traces. */
 function platformCalls(role: string, logGroup: string, deadLetters: string, stream: string): AccessCase[] {
   const actor = { role };
@@ -497,10 +545,33 @@ export const LAMBDA_CASES: readonly AccessCase[] = [
     '2026/12/01/[$LATEST]fedcba9876543210',
   ),
   ...scheduleCalls('DriftMonitorScheduleRole', 'DriftMonitorFunction', 'DriftMonitorFunctionDeadLetters'),
+  ...closerCalls,
+  ...platformCalls(
+    'NetworkDefaultSecurityGroupCloserFunctionRole',
+    'NetworkDefaultSecurityGroupCloserFunctionLogs',
+    'NetworkDefaultSecurityGroupCloserFunctionDeadLetters',
+    '2026/12/01/[$LATEST]00112233445566778899aabbccddeeff',
+  ),
+  notOthersLogs(
+    'AutoShutdownFunctionRole',
+    'DriftMonitorFunctionLogs',
+    '2026/12/01/[$LATEST]fedcba9876543210',
+  ),
+  notOthersLogs(
+    'DriftMonitorFunctionRole',
+    'AutoShutdownFunctionLogs',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
+  notOthersLogs(
+    'NetworkDefaultSecurityGroupCloserFunctionRole',
+    'AutoShutdownFunctionLogs',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
 ];
 
 /** The handler roles and the SDK calls each declares (a test checks each has an allowed case). */
 export const HANDLER_CALLS = [
   { role: 'AutoShutdownFunctionRole', calls: AUTO_SHUTDOWN_SDK_CALLS },
   { role: 'DriftMonitorFunctionRole', calls: DRIFT_MONITOR_SDK_CALLS },
+  { role: 'NetworkDefaultSecurityGroupCloserFunctionRole', calls: RESTRICT_DEFAULT_SG_SDK_CALLS },
 ] as const;

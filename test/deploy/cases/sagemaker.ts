@@ -562,15 +562,19 @@ const endpoint: AccessCase[] = [
     why: 'the endpoint joins the VPC',
     doc: DOC.sagemakerVpc,
   },
-  {
+  ...[
+    'EndpointInvocation5XXErrorsAlarm',
+    'EndpointInvocation4XXErrorsAlarm',
+    'EndpointModelLatencyAlarm',
+  ].map((alarm): AccessCase => ({
     actor: ENDPOINT,
     action: 'cloudwatch:DescribeAlarms',
-    resourceLabel: 'EndpointInvocation5XXErrorsAlarm',
-    resource: (m) => m.arn('EndpointInvocation5XXErrorsAlarm'),
+    resourceLabel: alarm,
+    resource: (m) => m.arn(alarm),
     expect: 'allow',
     why: 'deployment guardrails watch the rollback alarms',
     doc: DOC.sagemakerGuardrails,
-  },
+  })),
   {
     actor: ENDPOINT,
     action: 'cloudwatch:DescribeAlarms',

@@ -470,6 +470,53 @@ const LAYER_PRINCIPAL = {
 const STARPORT = (m: ReferenceModel) =>
   `arn:aws:s3:::prod-${m.region}-starport-layer-bucket/abcdef0123456789/layer.tar.gz`;
 
+/**
+ * A custom resource handler in the VPC (the default-security-group closer) answers CloudFormation
+ * with an HTTPS PUT to a presigned URL of CloudFormation's response bucket: the request is signed
+ * by CloudFormation's own (AWS-owned) credentials, so only the S3 gateway endpoint policy is the
+ * app's to get right.
+ */
+function cfnResponse(bucket: string, expect: 'allow' | 'deny', label: string): AccessCase[] {
+  return [
+    {
+      actor: {
+        external: 'CloudFormation presigned response URL (AWS-owned principal)',
+        arn: 'arn:aws:sts::999999999999:assumed-role/cloudformation-custom-resource-response/session',
+        policies: [
+          {
+            label: 'aws-owned',
+            document: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }],
+            },
+          },
+        ],
+      },
+      action: 's3:PutObject',
+      resourceLabel: `${bucket}/<stack>|<resource>|<request> (through the S3 gateway endpoint)`,
+      resource: () =>
+        `arn:aws:s3:::${bucket}/arn%3Aaws%3Acloudformation%3Aeu-west-1%3A123456789012%3Astack/mlops-platform/id%7CNetworkDefaultSecurityGroupCloser%7Crequest-id`,
+      options: () => ({
+        via: ['NetworkS3'],
+        resourceAccount: '999999999999',
+        // The AWS-owned bucket's own policy is AWS's; model it as allowing the upload.
+        resourcePolicy: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/*` },
+          ],
+        },
+      }),
+      expect,
+      why:
+        expect === 'allow'
+          ? 'the closer in the isolated subnets reports SUCCESS/FAILED to CloudFormation'
+          : `the gateway admits no upload to ${label}`,
+      doc: DOC.cfnResponses,
+    },
+  ];
+}
+
 const network: AccessCase[] = [
   {
     actor: LAYER_PRINCIPAL,
@@ -532,6 +579,16 @@ const network: AccessCase[] = [
     why: 'foreign credentials cannot move data out through the gateway',
     doc: DOC.vpceS3,
   },
+  ...cfnResponse(
+    'cloudformation-custom-resource-response-euwest1',
+    'allow',
+    'the response bucket of this region',
+  ),
+  ...cfnResponse(
+    'cloudformation-custom-resource-response-useast1',
+    'deny',
+    'another AWS-owned bucket (the response bucket of another region)',
+  ),
   {
     actor: { service: 'vpc-flow-logs.amazonaws.com' },
     action: 'sts:AssumeRole',
@@ -567,6 +624,8 @@ export const SERVICE_CASES: readonly AccessCase[] = [
     'KeysModelsKey',
   ),
   ...replication('Models', 'ModelsReplica', 'ModelsReplicationRole', 'KeysModelsKey'),
+  ...replication('ModelArtifacts', 'ModelArtifactsReplica', 'ModelArtifactsReplicationRole', 'KeysModelsKey'),
+  accessLogs('mlops-platform/ComplianceAccessLogs', 'ModelArtifacts'),
   ...logsEncryption,
   ...alerts,
   ...apiGateway,
