@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -105,6 +105,29 @@ export class AlertTopic extends Construct {
       }
     }
     this.alarmAction = new cwActions.SnsAction(this.topic);
+    // A statement added with topic.addToResourcePolicy bypasses grantPublish: refuse one that lets a
+    // service publish for any account.
+    this.node.addValidation({ validate: () => this.unboundServiceStatements() });
+  }
+
+  /** Topic-policy statements that let an AWS service principal act with no source condition. */
+  private unboundServiceStatements(): string[] {
+    const policy = this.topic.node.tryFindChild('Policy');
+    if (!(policy instanceof sns.TopicPolicy)) return [];
+    const json = Stack.of(this).resolve(policy.document.toJSON()) as
+      { Statement?: Record<string, unknown>[] } | undefined;
+    return (json?.Statement ?? []).flatMap((st, i) => {
+      const principal = st.Principal as { Service?: unknown } | undefined;
+      if (st.Effect !== 'Allow' || typeof principal !== 'object' || principal.Service === undefined)
+        return [];
+      const keys = Object.values((st.Condition ?? {}) as Record<string, object>).flatMap((c) =>
+        Object.keys(c),
+      );
+      if (keys.includes('aws:SourceAccount') || keys.includes('aws:SourceArn')) return [];
+      return [
+        `${this.node.path}: topic.policy: statement ${String(st.Sid ?? i)} lets ${JSON.stringify(principal.Service)} act for any account (got no aws:SourceAccount or aws:SourceArn condition; expected one, or grant with topic.grantPublish)`,
+      ];
+    });
   }
 
   /** Sends an alarm's ALARM and OK transitions to this topic. */

@@ -97,6 +97,22 @@ describe('AlertTopic', () => {
     });
   });
 
+  it('refuses a topic-policy statement that lets a service publish without a source condition', () => {
+    const stack = testStack();
+    const alerts = new AlertTopic(stack, 'Alerts');
+    alerts.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'Bare',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [alerts.topic.topicArn],
+      }),
+    );
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Test\/Alerts: topic\.policy: statement Bare lets "events\.amazonaws\.com" act for any account \(got no aws:SourceAccount or aws:SourceArn condition/,
+    );
+  });
+
   it('notifies alarms on ALARM and OK and subscribes e-mails', () => {
     const stack = testStack();
     const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
