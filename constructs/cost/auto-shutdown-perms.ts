@@ -7,7 +7,11 @@
  */
 
 /** SageMaker listings: no resource-level permissions. */
-export const LIST_ACTIONS = ['sagemaker:ListNotebookInstances', 'sagemaker:ListApps', 'sagemaker:ListEndpoints'] as const;
+export const LIST_ACTIONS = [
+  'sagemaker:ListNotebookInstances',
+  'sagemaker:ListApps',
+  'sagemaker:ListEndpoints',
+] as const;
 
 /** Reading the tags of the resources the sweep examines. */
 export const READ_TAG_ACTIONS = ['sagemaker:ListTags'] as const;
@@ -17,6 +21,12 @@ export const DESCRIBE_APP_ACTIONS = ['sagemaker:DescribeApp'] as const;
 
 /** Reading an endpoint's config name and variants. */
 export const DESCRIBE_ENDPOINT_ACTIONS = ['sagemaker:DescribeEndpoint'] as const;
+
+/**
+ * Reading an endpoint config, to skip serverless endpoints (they cost nothing while idle). Its
+ * resource type is `endpoint-config`, so it is granted on endpoint-config ARNs, not endpoint ARNs.
+ */
+export const DESCRIBE_ENDPOINT_CONFIG_ACTIONS = ['sagemaker:DescribeEndpointConfig'] as const;
 
 /** Stopping a notebook instance. */
 export const STOP_NOTEBOOK_ACTIONS = ['sagemaker:StopNotebookInstance'] as const;

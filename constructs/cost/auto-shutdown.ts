@@ -33,6 +33,7 @@ import {
   DELETE_ENDPOINT_ACTIONS,
   DESCRIBE_APP_ACTIONS,
   DESCRIBE_ENDPOINT_ACTIONS,
+  DESCRIBE_ENDPOINT_CONFIG_ACTIONS,
   LIST_ACTIONS,
   METRIC_PUBLISH_ACTIONS,
   METRIC_READ_ACTIONS,
@@ -434,6 +435,7 @@ export class AutoShutdown extends Construct {
         new iam.PolicyStatement({ sid: 'ReadTags', actions: [...READ_TAG_ACTIONS], resources: [notebooks, apps, endpoints] }),
         new iam.PolicyStatement({ sid: 'DescribeApps', actions: [...DESCRIBE_APP_ACTIONS], resources: [apps] }),
         new iam.PolicyStatement({ sid: 'DescribeEndpoints', actions: [...DESCRIBE_ENDPOINT_ACTIONS], resources: [endpoints] }),
+        new iam.PolicyStatement({ sid: 'DescribeEndpointConfigs', actions: [...DESCRIBE_ENDPOINT_CONFIG_ACTIONS], resources: [configs] }),
         new iam.PolicyStatement({ sid: 'StopNotebooks', actions: [...STOP_NOTEBOOK_ACTIONS], resources: [notebooks], conditions: notExempt }),
         new iam.PolicyStatement({ sid: 'DeleteApps', actions: [...DELETE_APP_ACTIONS], resources: [apps], conditions: notExempt }),
         // IAM repeats the handler's rules: never an endpoint without the environment tag, a

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -40,9 +40,13 @@ const schema = z.strictObject({
  * alert of the library goes here, so on-call has one place to subscribe.
  *
  * KMS-encrypted, TLS-only publishing, and a topic policy that lets CloudWatch alarms, EventBridge
- * rules and AWS Budgets of this account publish.
+ * rules and AWS Budgets of this account publish. `topic.grantPublish` to an AWS service principal
+ * (what aws-cdk-lib's `targets.SnsTopic` and notification-rule targets call) is conditioned on
+ * `aws:SourceAccount` in the topic policy and in the key policy, so no other account's rule,
+ * alarm or budget can publish through the service (confused deputy).
  *
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  */
 export class AlertTopic extends Construct {
   /** The topic. */
@@ -60,7 +64,7 @@ export class AlertTopic extends Construct {
     this.encryptionKey = p.encryptionKey ?? createDomainKey(this, 'Key', 'logs');
     // CloudWatch, EventBridge and Budgets must encrypt with the key to publish to the topic.
     requireKeyServiceAccess(this, 'encryptionKey', this.encryptionKey, ['alert-publishers']);
-    this.topic = new sns.Topic(this, 'Resource', {
+    this.topic = new SourceBoundTopic(this, 'Resource', {
       masterKey: this.encryptionKey,
       enforceSSL: true,
       displayName: 'ML platform alerts',
@@ -101,6 +105,29 @@ export class AlertTopic extends Construct {
       }
     }
     this.alarmAction = new cwActions.SnsAction(this.topic);
+    // A statement added with topic.addToResourcePolicy bypasses grantPublish: refuse one that lets a
+    // service publish for any account.
+    this.node.addValidation({ validate: () => this.unboundServiceStatements() });
+  }
+
+  /** Topic-policy statements that let an AWS service principal act with no source condition. */
+  private unboundServiceStatements(): string[] {
+    const policy = this.topic.node.tryFindChild('Policy');
+    if (!(policy instanceof sns.TopicPolicy)) return [];
+    const json = Stack.of(this).resolve(policy.document.toJSON()) as
+      { Statement?: Record<string, unknown>[] } | undefined;
+    return (json?.Statement ?? []).flatMap((st, i) => {
+      const principal = st.Principal as { Service?: unknown } | undefined;
+      if (st.Effect !== 'Allow' || typeof principal !== 'object' || principal.Service === undefined)
+        return [];
+      const keys = Object.values((st.Condition ?? {}) as Record<string, object>).flatMap((c) =>
+        Object.keys(c),
+      );
+      if (keys.includes('aws:SourceAccount') || keys.includes('aws:SourceArn')) return [];
+      return [
+        `${this.node.path}: topic.policy: statement ${String(st.Sid ?? i)} lets ${JSON.stringify(principal.Service)} act for any account (got no aws:SourceAccount or aws:SourceArn condition; expected one, or grant with topic.grantPublish)`,
+      ];
+    });
   }
 
   /** Sends an alarm's ALARM and OK transitions to this topic. */
@@ -122,4 +149,26 @@ export class AlertTopic extends Construct {
       resourceArns: [this.topic.topicArn],
     });
   }
+}
+
+/**
+ * The alert topic: a `grantPublish` to an AWS service principal without `aws:SourceAccount` or
+ * `aws:SourceArn` gets `aws:SourceAccount` of the topic's account. aws-cdk-lib's targets grant the
+ * bare service principal (`targets.SnsTopic` grants `events.amazonaws.com`), which would let a rule
+ * of any account publish, and encrypt with the topic key, through EventBridge.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ */
+class SourceBoundTopic extends sns.Topic {
+  public override grantPublish(grantee: iam.IGrantable): iam.Grant {
+    return super.grantPublish(boundToAccount(grantee.grantPrincipal, this.stack.account));
+  }
+}
+
+/** A service principal bound to `account` unless it already names its source; others unchanged. */
+function boundToAccount(principal: iam.IPrincipal, account: string): iam.IPrincipal {
+  const fragment = principal.policyFragment;
+  if (!('Service' in fragment.principalJson)) return principal;
+  const keys = Object.values(fragment.conditions).flatMap((c) => Object.keys(c as object));
+  if (keys.some((k) => k === 'aws:SourceAccount' || k === 'aws:SourceArn')) return principal;
+  return new iam.PrincipalWithConditions(principal, { StringEquals: { 'aws:SourceAccount': account } });
 }

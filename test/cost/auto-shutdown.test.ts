@@ -177,6 +177,16 @@ describe('AutoShutdown defaults', () => {
     }
   });
 
+  // The handler reads each candidate endpoint's config (DescribeEndpointConfig) to skip serverless
+  // endpoints; the action's resource type is endpoint-config.
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
+  it('may describe endpoint configs of its account and region, and nothing else with that action', () => {
+    const { stack } = setup();
+    const st = Object.fromEntries(sweepStatements(stack).map((s) => [s.Sid, s]));
+    expect(st.DescribeEndpointConfigs).toMatchObject({ Effect: 'Allow', Action: 'sagemaker:DescribeEndpointConfig' });
+    expect(JSON.stringify(st.DescribeEndpointConfigs.Resource)).toContain(':sagemaker:eu-west-1:111111111111:endpoint-config/*');
+  });
+
   it('the notebook lifecycle config installs the idle check that writes the last-activity tag', () => {
     const { template, auto, stack } = setup();
     const script = idleCheckScript();

@@ -23,8 +23,6 @@ it('no two cases share a name (each is one row and one test)', () => {
 
 /** Roles of the reference app the proof does not exercise, and why. */
 const NOT_EXERCISED: Record<string, string> = {
-  // aws-cdk-lib's provider (AWS managed AWSLambdaBasicExecutionRole, not modelled); issue 13 §6 replaces it.
-  CustomVpcRestrictDefaultSGCustomResourceProviderRole: 'aws-cdk-lib custom resource provider',
   // Application Auto Scaling acts on SageMaker variants through its service-linked role
   // (AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint), not through this role.
   // https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-service-linked-roles.html

@@ -6,17 +6,9 @@ import type { Actor, Decision, ReferenceModel, RequestOptions } from './harness'
  * grouped in a describe block named after the defect, never skipped or weakened.
  */
 export const DEFECTS = {
-  keyAdmin: 'defect: key policies let any IAM admin CreateGrant (kms:Create*) and PutKeyPolicy (kms:Put*)',
-  cloudTrailKey:
-    'defect: the audit key conditions CloudTrail DescribeKey on an encryption context and has no kms:Decrypt for CloudTrail',
-  bucketIfExists:
-    'defect: SecureBucket denies uploads without SSE headers (StringNotEqualsIfExists) and CloudTrail digest files',
-  lambdaLogs: 'defect: Lambda roles lack logs:CreateLogStream and logs:PutLogEvents on their log group',
-  endpointAlarms: 'defect: the endpoint execution role lacks cloudwatch:DescribeAlarms for auto-rollback',
-  apiGatewayAccount: 'defect: the API Gateway account role only allows API-Gateway-Execution-Logs_*',
-  starport: 'defect: the S3 gateway endpoint policy denies the ECR starport layer bucket',
-  eventsConfusedDeputy:
-    'defect: the alert topic and logs key let events.amazonaws.com of any account publish (no aws:SourceAccount)',
+  // None open: every defect the proof found (key administration, CloudTrail key, SecureBucket
+  // denies, Lambda logs, rollback alarms, API Gateway account role, starport layers, EventBridge
+  // confused deputy on the alert topic) is fixed and its cases pass untagged.
 } as const;
 
 /** The name of a defect's describe block. */

@@ -59,7 +59,9 @@ export async function renderAccessMatrix(model: ReferenceModel): Promise<string>
   );
   out.push('');
   out.push(
-    `${all.length} cases: ${all.length - failing.length} as AWS documents, ${failing.length} not yet (open defects below).`,
+    failing.length === 0
+      ? `${all.length} cases, all as AWS documents.`
+      : `${all.length} cases: ${all.length - failing.length} as AWS documents, ${failing.length} not yet (open defects below).`,
   );
   out.push('');
   const defects = [...new Set(failing.map((e) => e.c.defect ?? 'untagged'))];

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ScopedRole } from '../../constructs/core/scoped-role';
@@ -42,6 +44,73 @@ describe('AlertTopic', () => {
         },
       });
     }
+  });
+
+  // aws-cdk-lib's targets.SnsTopic calls topic.grantPublish(new ServicePrincipal('events.amazonaws.com')),
+  // which adds an unconditioned statement to the topic policy and to the key policy: any account's
+  // rule could then publish through EventBridge. Failed before AlertTopic conditioned service grants.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+  it('conditions every service-principal statement an EventBridge SNS target adds on aws:SourceAccount', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    const alerts = new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs });
+    new events.Rule(stack, 'Rule', {
+      eventPattern: { source: ['aws.sagemaker'] },
+      targets: [new targets.SnsTopic(alerts.topic)],
+    });
+    const t = Template.fromStack(stack);
+    const serviceStatements = (type: string, prop: string) =>
+      Object.values(t.findResources(type)).flatMap((r) =>
+        (r.Properties[prop].Statement as Record<string, unknown>[]).filter(
+          (st) => typeof st.Principal === 'object' && st.Principal !== null && 'Service' in st.Principal,
+        ),
+      );
+    const unconditioned = (st: Record<string, unknown>) => {
+      const c = JSON.stringify(st.Condition ?? {});
+      return !c.includes('aws:SourceAccount') && !c.includes('aws:SourceArn');
+    };
+    const topicStatements = serviceStatements('AWS::SNS::TopicPolicy', 'PolicyDocument');
+    expect(topicStatements.map((st) => st.Principal)).toContainEqual({ Service: 'events.amazonaws.com' });
+    expect(topicStatements.filter(unconditioned)).toEqual([]);
+    // The logs service is bound by its encryption context (aws:logs:arn), not by a source.
+    const keyStatements = serviceStatements('AWS::KMS::Key', 'KeyPolicy').filter(
+      (st) => JSON.stringify(st.Principal) !== JSON.stringify({ Service: 'logs.eu-west-1.amazonaws.com' }),
+    );
+    expect(keyStatements.filter(unconditioned)).toEqual([]);
+  });
+
+  it('grants publish to any service principal for this account only', () => {
+    const stack = testStack();
+    const alerts = new AlertTopic(stack, 'Alerts');
+    alerts.topic.grantPublish(new iam.ServicePrincipal('codestar-notifications.amazonaws.com'));
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'codestar-notifications.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('refuses a topic-policy statement that lets a service publish without a source condition', () => {
+    const stack = testStack();
+    const alerts = new AlertTopic(stack, 'Alerts');
+    alerts.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'Bare',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [alerts.topic.topicArn],
+      }),
+    );
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Test\/Alerts: topic\.policy: statement Bare lets "events\.amazonaws\.com" act for any account \(got no aws:SourceAccount or aws:SourceArn condition/,
+    );
   });
 
   it('notifies alarms on ALARM and OK and subscribes e-mails', () => {

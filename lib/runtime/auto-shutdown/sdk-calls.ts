@@ -1,7 +1,7 @@
 /** One AWS API call a handler makes, and the IAM action that authorizes it. */
 export interface SdkCall {
-  /** Service as the loopback fake names it (`sagemaker`, `cloudwatch`, `s3`, `kms`). */
-  readonly service: 'sagemaker' | 'cloudwatch' | 's3' | 'kms';
+  /** Service as the loopback fake names it (`sagemaker`, `cloudwatch`, `s3`, `kms`, `ec2`). */
+  readonly service: 'sagemaker' | 'cloudwatch' | 's3' | 'kms' | 'ec2';
   /** Operation name: the SDK command without `Command`. */
   readonly operation: string;
   /** The IAM action AWS checks for the operation. */
@@ -25,6 +25,11 @@ export const AUTO_SHUTDOWN_SDK_CALLS: readonly SdkCall[] = [
   { service: 'sagemaker', operation: 'DescribeApp', iamAction: 'sagemaker:DescribeApp' },
   { service: 'sagemaker', operation: 'DeleteApp', iamAction: 'sagemaker:DeleteApp' },
   { service: 'sagemaker', operation: 'DescribeEndpoint', iamAction: 'sagemaker:DescribeEndpoint' },
+  {
+    service: 'sagemaker',
+    operation: 'DescribeEndpointConfig',
+    iamAction: 'sagemaker:DescribeEndpointConfig',
+  },
   { service: 'sagemaker', operation: 'AddTags', iamAction: 'sagemaker:AddTags' },
   { service: 'sagemaker', operation: 'DeleteEndpoint', iamAction: 'sagemaker:DeleteEndpoint' },
   { service: 'cloudwatch', operation: 'GetMetricData', iamAction: 'cloudwatch:GetMetricData' },

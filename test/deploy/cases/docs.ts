@@ -36,6 +36,7 @@ export const DOC = {
   kmsGrantForResource:
     'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource',
   kmsKeyPolicyDefault: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html',
+  kmsPutKeyPolicy: 'https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html',
   kmsCrossAccount:
     'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html',
   logsKms: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html',
@@ -71,5 +72,7 @@ export const DOC = {
   passRole: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
   featureStore: 'https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-adding-policies.html',
   trust: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-service.html',
+  ec2SecurityGroups: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html',
+  cfnResponses: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html',
   flowLogs: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-cwl.html',
 } as const;

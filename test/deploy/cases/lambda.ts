@@ -1,17 +1,20 @@
 import { AUTO_SHUTDOWN_SDK_CALLS } from '../../../lib/runtime/auto-shutdown/sdk-calls';
 import { DRIFT_MONITOR_SDK_CALLS } from '../../../lib/runtime/drift-monitor/sdk-calls';
-import { type AccessCase, DEFECTS, sseKms, via, viaS3 } from '../cases';
+import { RESTRICT_DEFAULT_SG_SDK_CALLS } from '../../../lib/runtime/restrict-default-sg/sdk-calls';
+import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';
 
 const AUTO_SHUTDOWN = { role: 'AutoShutdownFunctionRole' } as const;
 const DRIFT = { role: 'DriftMonitorFunctionRole' } as const;
+const CLOSER = { role: 'NetworkDefaultSecurityGroupCloserFunctionRole' } as const;
 
 const sm = (m: ReferenceModel, rest: string) => `arn:aws:sagemaker:${m.region}:${m.account}:${rest}`;
 const NOTEBOOK = 'notebook-instance/team-notebook';
 const APP = 'app/d-abcdef123456/alice/jupyterlab/default';
 const DEV_ENDPOINT = 'endpoint/churn-dev';
 const PROD_ENDPOINT = 'endpoint/churn-prod';
+const DEV_CONFIG = 'endpoint-config/churn-dev-config';
 
 // Auto-shutdown calls SageMaker and CloudWatch from an isolated subnet, through the interface endpoints.
 const viaSageMaker = { via: ['NetworkSagemakerApi'] };
@@ -60,6 +63,26 @@ const autoShutdownCalls: AccessCase[] = [
     options: () => viaSageMaker,
     expect: 'allow',
     why: 'reads the config and variants of an endpoint',
+    doc: DOC.sagemakerActions,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:DescribeEndpointConfig',
+    resourceLabel: DEV_CONFIG,
+    resource: (m) => sm(m, DEV_CONFIG),
+    options: () => viaSageMaker,
+    expect: 'allow',
+    why: 'skips serverless endpoints (ServerlessConfig), which cost nothing while idle',
+    doc: DOC.sagemakerActions,
+  },
+  {
+    actor: AUTO_SHUTDOWN,
+    action: 'sagemaker:DescribeEndpointConfig',
+    resourceLabel: `${DEV_CONFIG} (another account)`,
+    resource: () => `arn:aws:sagemaker:eu-west-1:210987654321:${DEV_CONFIG}`,
+    options: () => viaSageMaker,
+    expect: 'deny',
+    why: 'only endpoint configs of its own account',
     doc: DOC.sagemakerActions,
   },
   {
@@ -298,14 +321,60 @@ const driftCalls: AccessCase[] = [
   {
     actor: DRIFT,
     action: 's3:GetObject',
-    resourceLabel: 'Models/models/churn/1/model.tar.gz',
-    resource: (m) => m.object('Models', 'models/churn/1/model.tar.gz'),
+    resourceLabel: 'ModelArtifacts/models/churn/1/model.tar.gz',
+    resource: (m) => m.object('ModelArtifacts', 'models/churn/1/model.tar.gz'),
     options: () => viaS3Gateway,
     expect: 'deny',
     why: 'it reads capture, not model artifacts',
     doc: DOC.s3Actions,
   },
 ];
+
+const securityGroup = (m: ReferenceModel, id: string) =>
+  `arn:aws:ec2:${m.region}:${m.account}:security-group/${id}`;
+
+/**
+ * The default-security-group closer (a SecureFunction in the VPC, reaching EC2 through the `ec2`
+ * interface endpoint): each call of RESTRICT_DEFAULT_SG_SDK_CALLS on the VPC's default group, and
+ * on no other group.
+ */
+const closerCalls: AccessCase[] = RESTRICT_DEFAULT_SG_SDK_CALLS.flatMap(({ iamAction }): AccessCase[] => [
+  {
+    actor: CLOSER,
+    action: iamAction,
+    resourceLabel: 'security-group/<the VPC default group>',
+    resource: (m) => securityGroup(m, m.att('Network', 'DefaultSecurityGroup')),
+    options: () => ({ via: ['NetworkEc2'] }),
+    expect: 'allow',
+    why: iamAction.includes('Revoke')
+      ? 'removes the default rules when the stack creates the VPC'
+      : 'restores the default rules when the stack deletes the closer',
+    doc: DOC.ec2SecurityGroups,
+  },
+  {
+    actor: CLOSER,
+    action: iamAction,
+    resourceLabel: 'security-group/<another group> (NetworkEndpointSecurityGroup)',
+    resource: (m) => securityGroup(m, m.att('NetworkEndpointSecurityGroup', 'GroupId')),
+    options: () => ({ via: ['NetworkEc2'] }),
+    expect: 'deny',
+    why: 'it changes the default group only',
+    doc: DOC.ec2SecurityGroups,
+  },
+]);
+
+/** A function's role cannot write another function's log group (WriteOwnLogs is per group). */
+function notOthersLogs(role: string, otherLogGroup: string, stream: string): AccessCase {
+  return {
+    actor: { role },
+    action: 'logs:PutLogEvents',
+    resourceLabel: `${otherLogGroup}:log-stream:… (another function's logs)`,
+    resource: (m) => m.logStream(otherLogGroup, stream),
+    expect: 'deny',
+    why: 'a function writes its own log group only, so it cannot forge another one’s logs',
+    doc: DOC.lambdaLogs,
+  };
+}
 
 /** What Lambda itself does with a function's execution role: logs, DLQ, destinations, ENIs, traces. */
 function platformCalls(role: string, logGroup: string, deadLetters: string, stream: string): AccessCase[] {
@@ -328,7 +397,6 @@ function platformCalls(role: string, logGroup: string, deadLetters: string, stre
       expect: 'allow',
       why: 'Lambda writes the function logs with the execution role',
       doc: DOC.lambdaLogs,
-      defect: DEFECTS.lambdaLogs,
     })),
     {
       actor,
@@ -477,10 +545,33 @@ export const LAMBDA_CASES: readonly AccessCase[] = [
     '2026/12/01/[$LATEST]fedcba9876543210',
   ),
   ...scheduleCalls('DriftMonitorScheduleRole', 'DriftMonitorFunction', 'DriftMonitorFunctionDeadLetters'),
+  ...closerCalls,
+  ...platformCalls(
+    'NetworkDefaultSecurityGroupCloserFunctionRole',
+    'NetworkDefaultSecurityGroupCloserFunctionLogs',
+    'NetworkDefaultSecurityGroupCloserFunctionDeadLetters',
+    '2026/12/01/[$LATEST]00112233445566778899aabbccddeeff',
+  ),
+  notOthersLogs(
+    'AutoShutdownFunctionRole',
+    'DriftMonitorFunctionLogs',
+    '2026/12/01/[$LATEST]fedcba9876543210',
+  ),
+  notOthersLogs(
+    'DriftMonitorFunctionRole',
+    'AutoShutdownFunctionLogs',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
+  notOthersLogs(
+    'NetworkDefaultSecurityGroupCloserFunctionRole',
+    'AutoShutdownFunctionLogs',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
 ];
 
 /** The handler roles and the SDK calls each declares (a test checks each has an allowed case). */
 export const HANDLER_CALLS = [
   { role: 'AutoShutdownFunctionRole', calls: AUTO_SHUTDOWN_SDK_CALLS },
   { role: 'DriftMonitorFunctionRole', calls: DRIFT_MONITOR_SDK_CALLS },
+  { role: 'NetworkDefaultSecurityGroupCloserFunctionRole', calls: RESTRICT_DEFAULT_SG_SDK_CALLS },
 ] as const;

@@ -1,4 +1,4 @@
-import { type AccessCase, DEFECTS, sseKms, via, viaS3 } from '../cases';
+import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';
 
@@ -88,7 +88,6 @@ const training: AccessCase[] = [
     expect: 'allow',
     why: 'a large model is uploaded in parts; UploadPart carries no SSE header',
     doc: DOC.s3Multipart,
-    defect: DEFECTS.bucketIfExists,
   },
   {
     actor: TRAINING,
@@ -99,7 +98,6 @@ const training: AccessCase[] = [
     expect: 'allow',
     why: 'checkpoint sync relies on the bucket default encryption',
     doc: DOC.s3DefaultEncryption,
-    defect: DEFECTS.bucketIfExists,
   },
   {
     actor: TRAINING,
@@ -477,8 +475,8 @@ const endpoint: AccessCase[] = [
   {
     actor: ENDPOINT,
     action: 's3:GetObject',
-    resourceLabel: `Models/${MODEL_ARTIFACT}`,
-    resource: (m) => m.object('Models', MODEL_ARTIFACT),
+    resourceLabel: `ModelArtifacts/${MODEL_ARTIFACT}`,
+    resource: (m) => m.object('ModelArtifacts', MODEL_ARTIFACT),
     expect: 'allow',
     why: 'SageMaker downloads the model artifact',
     doc: DOC.sagemakerRoles,
@@ -488,7 +486,7 @@ const endpoint: AccessCase[] = [
     action: 'kms:Decrypt',
     resourceLabel: 'KeysModelsKey (via S3)',
     resource: (m) => m.arn('KeysModelsKey'),
-    options: (m) => ({ context: viaS3(m, 'Models') }),
+    options: (m) => ({ context: viaS3(m, 'ModelArtifacts') }),
     expect: 'allow',
     why: 'S3 decrypts the artifact',
     doc: DOC.sagemakerKms,
@@ -506,8 +504,8 @@ const endpoint: AccessCase[] = [
     (action): AccessCase => ({
       actor: ENDPOINT,
       action,
-      resourceLabel: 'repository/churn',
-      resource: (m) => `arn:aws:ecr:${m.region}:${m.account}:repository/churn`,
+      resourceLabel: 'ServedModelschurnImages',
+      resource: (m) => m.arn('ServedModelschurnImages'),
       expect: 'allow',
       why: 'pulls the inference image',
       doc: DOC.ecrPull,
@@ -564,15 +562,27 @@ const endpoint: AccessCase[] = [
     why: 'the endpoint joins the VPC',
     doc: DOC.sagemakerVpc,
   },
-  {
+  ...[
+    'EndpointInvocation5XXErrorsAlarm',
+    'EndpointInvocation4XXErrorsAlarm',
+    'EndpointModelLatencyAlarm',
+  ].map((alarm): AccessCase => ({
     actor: ENDPOINT,
     action: 'cloudwatch:DescribeAlarms',
-    resourceLabel: 'EndpointInvocation5XXErrorsAlarm',
-    resource: (m) => m.arn('EndpointInvocation5XXErrorsAlarm'),
+    resourceLabel: alarm,
+    resource: (m) => m.arn(alarm),
     expect: 'allow',
     why: 'deployment guardrails watch the rollback alarms',
     doc: DOC.sagemakerGuardrails,
-    defect: DEFECTS.endpointAlarms,
+  })),
+  {
+    actor: ENDPOINT,
+    action: 'cloudwatch:DescribeAlarms',
+    resourceLabel: 'EndpointCPUUtilizationAlarm (not a rollback alarm)',
+    resource: (m) => m.arn('EndpointCPUUtilizationAlarm'),
+    expect: 'deny',
+    why: 'it describes only the alarms its deployment rolls back on',
+    doc: DOC.sagemakerGuardrails,
   },
   {
     actor: ENDPOINT,
@@ -587,8 +597,8 @@ const endpoint: AccessCase[] = [
   {
     actor: ENDPOINT,
     action: 's3:GetObject',
-    resourceLabel: 'Models/models/churn/2/model.tar.gz',
-    resource: (m) => m.object('Models', 'models/churn/2/model.tar.gz'),
+    resourceLabel: 'ModelArtifacts/models/churn/2/model.tar.gz',
+    resource: (m) => m.object('ModelArtifacts', 'models/churn/2/model.tar.gz'),
     expect: 'deny',
     why: 'it reads only the artifact it serves',
     doc: DOC.sagemakerRoles,

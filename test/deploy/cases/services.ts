@@ -1,4 +1,4 @@
-import { type AccessCase, DEFECTS, sseKms, viaS3 } from '../cases';
+import { type AccessCase, sseKms, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';
 
@@ -53,7 +53,6 @@ const cloudTrail: AccessCase[] = [
     expect: 'allow',
     why: 'log file validation delivers digest files, always SSE-S3',
     doc: DOC.cloudTrailDigest,
-    defect: DEFECTS.bucketIfExists,
   },
   {
     actor: CLOUDTRAIL,
@@ -76,7 +75,6 @@ const cloudTrail: AccessCase[] = [
     expect: 'allow',
     why: 'CreateTrail validates the key; DescribeKey carries no encryption context',
     doc: DOC.cloudTrailKms,
-    defect: DEFECTS.cloudTrailKey,
   },
   {
     actor: CLOUDTRAIL,
@@ -89,7 +87,6 @@ const cloudTrail: AccessCase[] = [
     expect: 'allow',
     why: 'delivery to a bucket with an S3 Bucket Key decrypts the bucket-level key',
     doc: DOC.cloudTrailBucketKey,
-    defect: DEFECTS.cloudTrailKey,
   },
   {
     actor: CLOUDTRAIL,
@@ -306,7 +303,6 @@ function publisher(
       expect: 'deny',
       why: 'no other account can publish through the service',
       doc: DOC.confusedDeputy,
-      ...(service === 'events.amazonaws.com' ? { defect: DEFECTS.eventsConfusedDeputy } : {}),
     },
   ];
 }
@@ -333,9 +329,11 @@ const alerts: AccessCase[] = [
     'arn:aws:budgets::210987654321:budget/other',
     DOC.budgetsSns,
   ),
-  {
+  // aws-cdk-lib's targets.SnsTopic grants events.amazonaws.com on the topic and its key; AlertTopic
+  // binds that grant to the account, so another account's rule cannot use the key either.
+  ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action): AccessCase => ({
     actor: { service: 'events.amazonaws.com' },
-    action: 'kms:Decrypt',
+    action,
     resourceLabel: 'KeysLogsKey (from another account)',
     resource: (m) => m.arn('KeysLogsKey'),
     options: () => ({
@@ -347,8 +345,7 @@ const alerts: AccessCase[] = [
     expect: 'deny',
     why: 'no other account’s rule uses the logs key',
     doc: DOC.confusedDeputy,
-    defect: DEFECTS.eventsConfusedDeputy,
-  },
+  })),
   // The registry rule's dead-letter queue (encrypted with the logs key).
   {
     actor: { service: 'events.amazonaws.com' },
@@ -411,14 +408,14 @@ const apiGateway: AccessCase[] = [
   {
     actor: { service: 'apigateway.amazonaws.com' },
     action: 'sts:AssumeRole',
-    resourceLabel: 'ApiAccountCloudWatchRole',
-    resource: (m) => m.att('ApiAccountCloudWatchRole', 'Arn'),
+    resourceLabel: 'ApiGatewayAccountCloudWatchRole',
+    resource: (m) => m.att('ApiGatewayAccountCloudWatchRole', 'Arn'),
     expect: 'allow',
     why: 'the account-level CloudWatch role',
     doc: DOC.apiGatewayLogging,
   },
   ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): AccessCase => ({
-    actor: { role: 'ApiAccountCloudWatchRole' },
+    actor: { role: 'ApiGatewayAccountCloudWatchRole' },
     action,
     resourceLabel: 'ApiExecutionLogs:log-stream:…',
     resource: (m) => m.logStream('ApiExecutionLogs', '0123456789abcdef0123456789abcdef'),
@@ -427,17 +424,16 @@ const apiGateway: AccessCase[] = [
     doc: DOC.apiGatewayLogging,
   })),
   {
-    actor: { role: 'ApiAccountCloudWatchRole' },
+    actor: { role: 'ApiGatewayAccountCloudWatchRole' },
     action: 'logs:CreateLogGroup',
     resourceLabel: 'log-group:/aws/apigateway/welcome',
     resource: (m) => `arn:aws:logs:${m.region}:${m.account}:log-group:/aws/apigateway/welcome`,
     expect: 'allow',
     why: 'API Gateway validates the account role by writing to /aws/apigateway/welcome',
     doc: DOC.apiGatewayLogging,
-    defect: DEFECTS.apiGatewayAccount,
   },
   ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): AccessCase => ({
-    actor: { role: 'ApiAccountCloudWatchRole' },
+    actor: { role: 'ApiGatewayAccountCloudWatchRole' },
     action,
     resourceLabel: 'log-group:/aws/apigateway/welcome:log-stream:…',
     resource: (m) =>
@@ -445,17 +441,15 @@ const apiGateway: AccessCase[] = [
     expect: 'allow',
     why: 'API Gateway validates the account role by writing to /aws/apigateway/welcome',
     doc: DOC.apiGatewayLogging,
-    defect: DEFECTS.apiGatewayAccount,
   })),
   ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): AccessCase => ({
-    actor: { role: 'ApiAccountCloudWatchRole' },
+    actor: { role: 'ApiGatewayAccountCloudWatchRole' },
     action,
     resourceLabel: 'ApiAccessLogs:log-stream:…',
     resource: (m) => m.logStream('ApiAccessLogs', '0123456789abcdef0123456789abcdef'),
     expect: 'allow',
     why: 'writes access logs to the stage destination',
     doc: DOC.apiGatewayLogging,
-    defect: DEFECTS.apiGatewayAccount,
   })),
 ];
 
@@ -475,6 +469,53 @@ const LAYER_PRINCIPAL = {
 };
 const STARPORT = (m: ReferenceModel) =>
   `arn:aws:s3:::prod-${m.region}-starport-layer-bucket/abcdef0123456789/layer.tar.gz`;
+
+/**
+ * A custom resource handler in the VPC (the default-security-group closer) answers CloudFormation
+ * with an HTTPS PUT to a presigned URL of CloudFormation's response bucket: the request is signed
+ * by CloudFormation's own (AWS-owned) credentials, so only the S3 gateway endpoint policy is the
+ * app's to get right.
+ */
+function cfnResponse(bucket: string, expect: 'allow' | 'deny', label: string): AccessCase[] {
+  return [
+    {
+      actor: {
+        external: 'CloudFormation presigned response URL (AWS-owned principal)',
+        arn: 'arn:aws:sts::999999999999:assumed-role/cloudformation-custom-resource-response/session',
+        policies: [
+          {
+            label: 'aws-owned',
+            document: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }],
+            },
+          },
+        ],
+      },
+      action: 's3:PutObject',
+      resourceLabel: `${bucket}/<stack>|<resource>|<request> (through the S3 gateway endpoint)`,
+      resource: () =>
+        `arn:aws:s3:::${bucket}/arn%3Aaws%3Acloudformation%3Aeu-west-1%3A123456789012%3Astack/mlops-platform/id%7CNetworkDefaultSecurityGroupCloser%7Crequest-id`,
+      options: () => ({
+        via: ['NetworkS3'],
+        resourceAccount: '999999999999',
+        // The AWS-owned bucket's own policy is AWS's; model it as allowing the upload.
+        resourcePolicy: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/*` },
+          ],
+        },
+      }),
+      expect,
+      why:
+        expect === 'allow'
+          ? 'the closer in the isolated subnets reports SUCCESS/FAILED to CloudFormation'
+          : `the gateway admits no upload to ${label}`,
+      doc: DOC.cfnResponses,
+    },
+  ];
+}
 
 const network: AccessCase[] = [
   {
@@ -501,7 +542,6 @@ const network: AccessCase[] = [
     expect: 'allow',
     why: 'image layers of the training and inference images download from it through the gateway',
     doc: DOC.ecrEndpoints,
-    defect: DEFECTS.starport,
   },
   {
     actor: {
@@ -539,6 +579,16 @@ const network: AccessCase[] = [
     why: 'foreign credentials cannot move data out through the gateway',
     doc: DOC.vpceS3,
   },
+  ...cfnResponse(
+    'cloudformation-custom-resource-response-euwest1',
+    'allow',
+    'the response bucket of this region',
+  ),
+  ...cfnResponse(
+    'cloudformation-custom-resource-response-useast1',
+    'deny',
+    'another AWS-owned bucket (the response bucket of another region)',
+  ),
   {
     actor: { service: 'vpc-flow-logs.amazonaws.com' },
     action: 'sts:AssumeRole',
@@ -574,6 +624,8 @@ export const SERVICE_CASES: readonly AccessCase[] = [
     'KeysModelsKey',
   ),
   ...replication('Models', 'ModelsReplica', 'ModelsReplicationRole', 'KeysModelsKey'),
+  ...replication('ModelArtifacts', 'ModelArtifactsReplica', 'ModelArtifactsReplicationRole', 'KeysModelsKey'),
+  accessLogs('mlops-platform/ComplianceAccessLogs', 'ModelArtifacts'),
   ...logsEncryption,
   ...alerts,
   ...apiGateway,
