@@ -11,6 +11,7 @@ import {
   MAX_RESPONSE_BYTES,
 } from '../../../lib/runtime/restrict-default-sg/constants';
 import type { CustomResourceEvent } from '../../../lib/runtime/restrict-default-sg/logic';
+import { RESTRICT_DEFAULT_SG_SDK_CALLS } from '../../../lib/runtime/restrict-default-sg/sdk-calls';
 import { silentLogger } from '../../../lib/runtime/shared/log';
 import { AwsFake, awsError, startAwsFake } from '../../support/aws-fake';
 
@@ -156,6 +157,11 @@ beforeAll(async () => {
   fake = await startAwsFake();
 });
 afterAll(async () => {
+  // Every EC2 call the handler sent is declared, so the authorization proof (test/deploy) covers it.
+  // (Its answer to CloudFormation is a plain PUT to the pre-signed URL, which lands in the fake's S3.)
+  const ec2 = fake.operationsReceived().filter((op) => op.startsWith('ec2.'));
+  expect(ec2.length).toBeGreaterThan(0);
+  expect(ec2.filter((op) => !RESTRICT_DEFAULT_SG_SDK_CALLS.some((c) => `${c.service}.${c.operation}` === op))).toEqual([]);
   await fake.close();
 });
 beforeEach(() => {
