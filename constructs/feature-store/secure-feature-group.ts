@@ -284,6 +284,9 @@ export interface SecureFeatureGroupProps {
   readonly onlineStorageType?: OnlineStorageType;
   /**
    * How long a record stays in the online store after its event time before it is hard-deleted.
+   * Like every storage setting other than the default, it adds a suffix to the group names:
+   * CloudFormation sets it only at creation, so a change creates new groups (the online records
+   * of the old ones are lost; their offline data stays).
    * @default - records never expire
    */
   readonly onlineTtl?: Duration;
@@ -520,7 +523,7 @@ export interface SharedSettings {
 export class RestrictedFeatureGroup extends FeatureGroupMetricsBase {
   /** The feature group. */
   public readonly resource: sagemaker.CfnFeatureGroup;
-  /** The feature group name, `<domain>-<name>-restricted-v<major>`. */
+  /** The feature group name, `<domain>-<name>-restricted-v<major>[-<storage suffix>]`. */
   public readonly featureGroupName: string;
   /** The feature group ARN. */
   public readonly featureGroupArn: string;
@@ -561,7 +564,10 @@ export class RestrictedFeatureGroup extends FeatureGroupMetricsBase {
  * - One offline-store role per group, scoped to its bucket prefix, key and Glue table.
  * - A freshness alarm per group: no successful `PutRecord` within the window (missing data
  *   breaches) notifies the alert topic.
- * - Tags: `data-classification`, `owner`, `feature-contract` and `feature-contract-version`.
+ * - Template tags: `data-classification` and `feature-contract` only, fixed by the group name;
+ *   other tags reach the groups as stack-level tags at creation (CloudFormation sets feature
+ *   group tags only at creation, and a replacement under the same name is refused).
+ * - Non-default storage settings add a 6-hex suffix to the names, since they too are create-only.
  *
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-security.html
  */
@@ -603,7 +609,7 @@ export class SecureFeatureGroup extends FeatureGroupBase {
   public readonly contract: FeatureContract;
   /** The standard feature group (the contract's unrestricted features). */
   public readonly resource: sagemaker.CfnFeatureGroup;
-  /** The standard feature group's name, `<domain>-<name>-v<major>`. */
+  /** The standard feature group's name, `<domain>-<name>-v<major>[-<storage suffix>]` (the suffix only with non-default storage settings). */
   public readonly featureGroupName: string;
   /** The standard feature group's ARN. */
   public readonly featureGroupArn: string;
