@@ -23,8 +23,9 @@ const TAGGED_AT_CREATION_ONLY = Symbol.for('compliant-mlops.taggedAtCreationOnly
 /**
  * Marks a resource whose `Tags` CloudFormation can set only at creation and which has a fixed
  * name (a SageMaker feature group), so that its template carries only tags that never change.
- * {@link RequiredTags.enforce} then counts the stack's own tags for it: CloudFormation applies
- * stack-level tags to the resources it creates, outside the template.
+ * {@link RequiredTags.enforce} then counts the stack's own tags for it: CDK passes them to
+ * CloudFormation as stack-level tags, which CloudFormation propagates to the resources it creates,
+ * outside the template (how it propagates varies by resource type: confirm on an account).
  *
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html
  */
