@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import { App, Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -764,6 +764,26 @@ describe('SecureFeatureGroup policy packs', () => {
     group.grantReadOffline(role);
     group.grantTimeBoundAccess(role, { until: new Date(Date.now() + 3_600_000) });
     expect(findingLines(stack)).toEqual([]);
+  });
+
+  it('keeps the required-tag finding for a tag applied below the stack, which reaches no feature group', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+    RequiredTags.apply(stack, {
+      owner: 'ml-platform',
+      environment: 'dev',
+      'data-classification': 'internal',
+    });
+    const group = new SecureFeatureGroup(stack, 'Churn', {
+      contract: churn(),
+      alerts: new AlertTopic(stack, 'Alerts'),
+    });
+    Tags.of(group).add('cost-center', 'cc-1234');
+    const groupFindings = findingLines(stack).filter((l) => l.includes('SageMakerRequiredTags'));
+    expect(groupFindings.sort()).toEqual([
+      'MLOps-SageMakerRequiredTags[cost-center] @ Test/Churn/Resource',
+      'MLOps-SageMakerRequiredTags[cost-center] @ Test/Churn/Restricted/Resource',
+    ]);
   });
 
   it('has zero findings with its own key and bucket, and with the opt-outs', () => {
