@@ -1,8 +1,13 @@
-import { CfnResource, TagManager, Tags } from 'aws-cdk-lib';
+import { CfnResource, Stack, TagManager, Tags } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** The cost-allocation tags every taggable resource must carry unless configured otherwise. */
-export const DEFAULT_REQUIRED_TAGS: readonly string[] = ['owner', 'cost-center', 'environment', 'data-classification'];
+export const DEFAULT_REQUIRED_TAGS: readonly string[] = [
+  'owner',
+  'cost-center',
+  'environment',
+  'data-classification',
+];
 
 /** Options for {@link RequiredTags.enforce}. */
 export interface RequiredTagsOptions {
@@ -13,12 +18,39 @@ export interface RequiredTagsOptions {
   readonly keys?: readonly string[];
 }
 
-/** The taggable resources under a scope that lack some of the keys, with what each lacks. */
-export function missingTags(scope: IConstruct, keys: readonly string[]): { path: string; missing: string[] }[] {
+const TAGGED_AT_CREATION_ONLY = Symbol.for('compliant-mlops.taggedAtCreationOnly');
+
+/**
+ * Marks a resource whose `Tags` CloudFormation can set only at creation and which has a fixed
+ * name (a SageMaker feature group), so that its template carries only tags that never change.
+ * {@link RequiredTags.enforce} then counts the stack's own tags for it: CDK passes them to
+ * CloudFormation as stack-level tags, which CloudFormation propagates to the resources it creates,
+ * outside the template (how it propagates varies by resource type: confirm on an account).
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html
+ */
+export function markTaggedAtCreationOnly(resource: CfnResource): void {
+  Object.defineProperty(resource, TAGGED_AT_CREATION_ONLY, { value: true });
+}
+
+/** Whether {@link markTaggedAtCreationOnly} marked the resource. */
+export function isTaggedAtCreationOnly(resource: IConstruct): boolean {
+  return (resource as unknown as Record<symbol, unknown>)[TAGGED_AT_CREATION_ONLY] === true;
+}
+
+/**
+ * The taggable resources under a scope that lack some of the keys, with what each lacks. A
+ * resource marked with {@link markTaggedAtCreationOnly} also counts its stack's tags.
+ */
+export function missingTags(
+  scope: IConstruct,
+  keys: readonly string[],
+): { path: string; missing: string[] }[] {
   const out: { path: string; missing: string[] }[] = [];
   for (const c of scope.node.findAll()) {
     if (!CfnResource.isCfnResource(c) || !TagManager.isTaggable(c)) continue;
-    const present = c.tags.tagValues();
+    const own = c.tags.tagValues();
+    const present = isTaggedAtCreationOnly(c) ? { ...Stack.of(c).tags.tagValues(), ...own } : own;
     const missing = keys.filter((k) => !(k in present) || present[k] === '');
     if (missing.length > 0) out.push({ path: c.node.path, missing });
   }

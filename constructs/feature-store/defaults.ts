@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Duration } from 'aws-cdk-lib';
 
 /**
@@ -43,7 +44,12 @@ export const DEFAULT_FRESHNESS_WINDOW = Duration.hours(24);
 export const DATA_CATALOG = 'AwsDataCatalog';
 
 /** `<domain>-<name>-v<major>`, or `<domain>-<name>-restricted-v<major>` for the restricted group. */
-export function featureGroupNameFor(domain: string, name: string, major: number, restricted: boolean): string {
+export function featureGroupNameFor(
+  domain: string,
+  name: string,
+  major: number,
+  restricted: boolean,
+): string {
   return `${domain}-${name}${restricted ? '-restricted' : ''}-v${major}`;
 }
 
@@ -87,4 +93,62 @@ export function freshnessAlarmShape(window: Duration): { period: Duration; evalu
   const minutes = window.toMinutes();
   if (minutes <= 24 * 60) return { period: window, evaluationPeriods: 1 };
   return { period: Duration.hours(1), evaluationPeriods: window.toHours() };
+}
+
+/** The storage settings a feature group can only get at creation (its `OnlineStoreConfig` and `OfflineStoreConfig`). */
+export interface StorageSettings {
+  readonly onlineStore: boolean;
+  readonly onlineStorageType: string;
+  /** The online TTL in seconds, or undefined for none. */
+  readonly onlineTtlSeconds?: number;
+  readonly offlineStore: boolean;
+  readonly tableFormat: string;
+  readonly offlineStorePrefix: string;
+}
+
+/** The storage settings of a group built with no storage props. */
+export const DEFAULT_STORAGE_SETTINGS: StorageSettings = {
+  onlineStore: true,
+  onlineStorageType: 'Standard',
+  onlineTtlSeconds: undefined,
+  offlineStore: true,
+  tableFormat: 'Iceberg',
+  offlineStorePrefix: 'feature-store/',
+};
+
+/**
+ * The name suffix that stands for a group's storage settings: empty for the defaults, else `-`
+ * and 6 hex digits of a hash of the settings. CloudFormation can set a feature group's store
+ * configuration only at creation and refuses to replace a resource under the name it has, so a
+ * change of these settings must come with a new name.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
+ */
+export function storageSuffixFor(settings: StorageSettings): string {
+  const canonical = (s: StorageSettings) =>
+    JSON.stringify([
+      s.onlineStore,
+      s.onlineStorageType,
+      s.onlineTtlSeconds ?? null,
+      s.offlineStore,
+      s.tableFormat,
+      s.offlineStorePrefix,
+    ]);
+  if (canonical(settings) === canonical(DEFAULT_STORAGE_SETTINGS)) return '';
+  return `-${createHash('sha256').update(canonical(settings)).digest('hex').slice(0, 6)}`;
+}
+
+/**
+ * The feature group `Description`: fixed per group name, because CloudFormation can set it only
+ * at creation. The contract's own description, which changes with patch versions, is kept in the
+ * Glue database, which CloudFormation updates in place.
+ */
+export function featureGroupDescriptionFor(
+  domain: string,
+  name: string,
+  major: number,
+  restricted: boolean,
+): string {
+  const what = restricted ? 'Restricted (pii, sensitive) features' : 'Features';
+  return `${what} of feature contract ${domain}/${name} v${major}`.slice(0, 128);
 }

@@ -118,13 +118,35 @@ export interface PutRecordInput {
   readonly Record: readonly { readonly FeatureName: string; readonly ValueAsString: string }[];
 }
 
+/**
+ * The deployed group names {@link FeatureContract.toPutRecordInputs} writes to. A `SecureFeatureGroup`
+ * with non-default storage settings adds a suffix to the contract's names: pass its
+ * `featureGroupName` and `restricted.featureGroupName` (e.g. through the writer's environment).
+ */
+export interface PutRecordTargets {
+  /**
+   * The standard group's name.
+   * @default - the contract's name, `<domain>-<name>-v<major>`
+   */
+  readonly featureGroupName?: string;
+  /**
+   * The restricted group's name.
+   * @default - the contract's name, `<domain>-<name>-restricted-v<major>`
+   */
+  readonly restrictedFeatureGroupName?: string;
+}
+
 /** Thrown by {@link FeatureContract.parseRecord}: names every failing field, one per line. */
 export class RecordValidationError extends Error {
   /** The problems, one per failing field. */
   public readonly problems: readonly RecordProblem[];
 
   constructor(contract: string, problems: readonly RecordProblem[]) {
-    super(problems.map((p) => `${contract}: ${p.field}: ${p.problem} (got ${p.got}; expected ${p.expected})`).join('\n'));
+    super(
+      problems
+        .map((p) => `${contract}: ${p.field}: ${p.problem} (got ${p.got}; expected ${p.expected})`)
+        .join('\n'),
+    );
     this.name = 'RecordValidationError';
     this.problems = problems;
   }
@@ -201,16 +223,23 @@ const contractSchema = z
     spec.features.forEach((f, i) => {
       const key = f.name.toLowerCase();
       const first = seen.get(key);
-      if (first !== undefined) problem(['features', i, 'name'], `duplicates features.${first}.name`, f.name, 'unique feature names');
+      if (first !== undefined)
+        problem(['features', i, 'name'], `duplicates features.${first}.name`, f.name, 'unique feature names');
       else seen.set(key, i);
     });
     const byName = new Map(spec.features.map((f) => [f.name, f]));
     const names = spec.features.map((f) => f.name).join(', ');
     const id = byName.get(spec.recordIdentifier);
-    if (!id) problem(['recordIdentifier'], 'is not one of the features', spec.recordIdentifier, `one of ${names}`);
+    if (!id)
+      problem(['recordIdentifier'], 'is not one of the features', spec.recordIdentifier, `one of ${names}`);
     else {
       if (id.type !== 'String' && id.type !== 'Integral') {
-        problem(['recordIdentifier'], 'has a type a record identifier cannot have', id.type, 'String or Integral');
+        problem(
+          ['recordIdentifier'],
+          'has a type a record identifier cannot have',
+          id.type,
+          'String or Integral',
+        );
       }
       checkKeyFeature(problem, 'recordIdentifier', id);
     }
@@ -218,15 +247,26 @@ const contractSchema = z
     if (!et) problem(['eventTime'], 'is not one of the features', spec.eventTime, `one of ${names}`);
     else {
       if (et.type !== 'String' && et.type !== 'Fractional') {
-        problem(['eventTime'], 'has a type an event time cannot have', et.type, 'String (ISO 8601) or Fractional (Unix seconds)');
+        problem(
+          ['eventTime'],
+          'has a type an event time cannot have',
+          et.type,
+          'String (ISO 8601) or Fractional (Unix seconds)',
+        );
       }
       checkKeyFeature(problem, 'eventTime', et);
     }
-    if (id && et && id.name === et.name) problem(['eventTime'], 'is the record identifier', spec.eventTime, 'a separate feature');
+    if (id && et && id.name === et.name)
+      problem(['eventTime'], 'is the record identifier', spec.eventTime, 'a separate feature');
     if (SEMVER.test(spec.version) && KEBAB.test(spec.domain) && KEBAB.test(spec.name)) {
       const longest = featureGroupNameFor(spec.domain, spec.name, majorOf(spec.version), true);
       if (longest.length > MAX_FEATURE_GROUP_NAME_LENGTH) {
-        problem(['name'], 'makes the restricted feature group name too long', longest, `at most ${MAX_FEATURE_GROUP_NAME_LENGTH} characters`);
+        problem(
+          ['name'],
+          'makes the restricted feature group name too long',
+          longest,
+          `at most ${MAX_FEATURE_GROUP_NAME_LENGTH} characters`,
+        );
       }
     }
   });
@@ -236,12 +276,22 @@ type Problem = (path: (string | number)[], message: string, input: unknown, expe
 /** Marks contracts, so that {@link FeatureContract.isFeatureContract} works across copies of the library. */
 const CONTRACT_SYMBOL = Symbol.for('compliant-mlops.FeatureContract');
 
-function checkKeyFeature(problem: Problem, field: 'recordIdentifier' | 'eventTime', f: z.output<typeof featureSchema>): void {
+function checkKeyFeature(
+  problem: Problem,
+  field: 'recordIdentifier' | 'eventTime',
+  f: z.output<typeof featureSchema>,
+): void {
   // Both feature groups carry the key features, so they cannot be restricted, and every record needs them.
   if ((f.pii ?? 'none') !== 'none') {
-    problem([field], 'is classified personal, but both feature groups carry it', `pii: ${f.pii}`, "pii: 'none' (use a pseudonymous key)");
+    problem(
+      [field],
+      'is classified personal, but both feature groups carry it',
+      `pii: ${f.pii}`,
+      "pii: 'none' (use a pseudonymous key)",
+    );
   }
-  if (f.required === false) problem([field], 'is optional, but every record needs it', 'required: false', 'required: true');
+  if (f.required === false)
+    problem([field], 'is optional, but every record needs it', 'required: false', 'required: true');
 }
 
 function majorOf(version: string): number {
@@ -272,13 +322,16 @@ export class FeatureContract {
    */
   public static define(spec: FeatureContractSpec): FeatureContract {
     const result = contractSchema.safeParse(spec, { reportInput: true });
-    if (!result.success) throw new PropsValidationError(labelOf(spec), problemsFromIssues(result.error.issues));
+    if (!result.success)
+      throw new PropsValidationError(labelOf(spec), problemsFromIssues(result.error.issues));
     return new FeatureContract(result.data);
   }
 
   /** Whether a value is a FeatureContract (also across copies of this library). */
   public static isFeatureContract(x: unknown): x is FeatureContract {
-    return typeof x === 'object' && x !== null && (x as { [CONTRACT_SYMBOL]?: boolean })[CONTRACT_SYMBOL] === true;
+    return (
+      typeof x === 'object' && x !== null && (x as { [CONTRACT_SYMBOL]?: boolean })[CONTRACT_SYMBOL] === true
+    );
   }
 
   /**
@@ -299,14 +352,21 @@ export class FeatureContract {
     const changes: ContractChange[] = [];
     const add = (field: string, change: string, bump: VersionBump) => changes.push({ field, change, bump });
     if (previous.recordIdentifier !== next.recordIdentifier) {
-      add('recordIdentifier', `changed from ${previous.recordIdentifier} to ${next.recordIdentifier}`, 'major');
+      add(
+        'recordIdentifier',
+        `changed from ${previous.recordIdentifier} to ${next.recordIdentifier}`,
+        'major',
+      );
     }
-    if (previous.eventTime !== next.eventTime) add('eventTime', `changed from ${previous.eventTime} to ${next.eventTime}`, 'major');
+    if (previous.eventTime !== next.eventTime)
+      add('eventTime', `changed from ${previous.eventTime} to ${next.eventTime}`, 'major');
+    // The data-classification tag is create-only on a feature group: only new groups (a new major) can carry a new one.
     if (previous.classification !== next.classification) {
-      add('classification', `changed from ${previous.classification} to ${next.classification}`, 'minor');
+      add('classification', `changed from ${previous.classification} to ${next.classification}`, 'major');
     }
     if (previous.description !== next.description) add('description', 'changed', 'patch');
-    if (previous.owner !== next.owner) add('owner', `changed from ${previous.owner} to ${next.owner}`, 'patch');
+    if (previous.owner !== next.owner)
+      add('owner', `changed from ${previous.owner} to ${next.owner}`, 'patch');
     const after = new Map(next.features.map((f) => [f.name, f]));
     for (const old of previous.features) {
       const now = after.get(old.name);
@@ -316,7 +376,11 @@ export class FeatureContract {
       }
       if (old.type !== now.type) add(old.name, `type changed from ${old.type} to ${now.type}`, 'major');
       if (old.restricted !== now.restricted) {
-        add(old.name, `moved ${now.restricted ? 'into' : 'out of'} the restricted feature group (pii ${old.pii} to ${now.pii})`, 'major');
+        add(
+          old.name,
+          `moved ${now.restricted ? 'into' : 'out of'} the restricted feature group (pii ${old.pii} to ${now.pii})`,
+          'major',
+        );
       } else if (old.pii !== now.pii) add(old.name, `pii changed from ${old.pii} to ${now.pii}`, 'patch');
       if (!old.required && now.required) add(old.name, 'became required', 'major');
       if (old.required && !now.required) add(old.name, 'became optional', 'minor');
@@ -326,11 +390,20 @@ export class FeatureContract {
     const before = new Set(previous.features.map((f) => f.name));
     for (const f of next.features) {
       if (before.has(f.name)) continue;
-      add(f.name, f.required ? 'added as a required feature' : 'added as an optional feature', f.required ? 'major' : 'minor');
+      add(
+        f.name,
+        f.required ? 'added as a required feature' : 'added as an optional feature',
+        f.required ? 'major' : 'minor',
+      );
     }
-    const requiredBump = changes.reduce<VersionBump>((m, c) => (BUMP_RANK[c.bump] > BUMP_RANK[m] ? c.bump : m), 'none');
+    const requiredBump = changes.reduce<VersionBump>(
+      (m, c) => (BUMP_RANK[c.bump] > BUMP_RANK[m] ? c.bump : m),
+      'none',
+    );
     const actualBump = bumpBetween(previous.version, next.version);
-    const ok = BUMP_RANK[actualBump] >= BUMP_RANK[requiredBump] && compareVersions(next.version, previous.version) >= 0;
+    const ok =
+      BUMP_RANK[actualBump] >= BUMP_RANK[requiredBump] &&
+      compareVersions(next.version, previous.version) >= 0;
     return { changes, requiredBump, actualBump, ok };
   }
 
@@ -344,7 +417,14 @@ export class FeatureContract {
     const expected = `a ${result.requiredBump} bump from ${previous.version} (${suggest(previous.version, result.requiredBump)} or higher)`;
     const problems: PropsProblem[] =
       compareVersions(next.version, previous.version) < 0
-        ? [{ field: 'version', problem: 'is lower than the previous version', got: next.version, expected: `>= ${previous.version}` }]
+        ? [
+            {
+              field: 'version',
+              problem: 'is lower than the previous version',
+              got: next.version,
+              expected: `>= ${previous.version}`,
+            },
+          ]
         : result.changes
             .filter((c) => BUMP_RANK[c.bump] > BUMP_RANK[result.actualBump])
             .map((c) => ({
@@ -430,7 +510,9 @@ export class FeatureContract {
 
   /** The features of the restricted group: the record identifier, the event time and every restricted feature. */
   public get restrictedFeatures(): readonly ContractFeature[] {
-    return this.features.filter((f) => f.restricted || f.name === this.recordIdentifier || f.name === this.eventTime);
+    return this.features.filter(
+      (f) => f.restricted || f.name === this.recordIdentifier || f.name === this.eventTime,
+    );
   }
 
   /** A feature by name, or undefined. */
@@ -455,7 +537,14 @@ export class FeatureContract {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       return {
         success: false,
-        problems: [{ field: '(record)', problem: 'is not an object', got: describeValue(record), expected: 'an object of feature values' }],
+        problems: [
+          {
+            field: '(record)',
+            problem: 'is not an object',
+            got: describeValue(record),
+            expected: 'an object of feature values',
+          },
+        ],
       };
     }
     const problems: RecordProblem[] = [];
@@ -463,17 +552,34 @@ export class FeatureContract {
     const input = record as Record<string, unknown>;
     for (const key of Object.keys(input)) {
       if (!this.byName.has(key)) {
-        problems.push({ field: key, problem: 'is not a feature of the contract', got: describeValue(input[key]), expected: 'only declared features' });
+        problems.push({
+          field: key,
+          problem: 'is not a feature of the contract',
+          got: describeValue(input[key]),
+          expected: 'only declared features',
+        });
       }
     }
     for (const f of this.features) {
       const value = input[f.name];
       if (value === undefined || value === null) {
-        if (f.required) problems.push({ field: f.name, problem: 'is required', got: describeValue(value), expected: expectedFor(f, this) });
+        if (f.required)
+          problems.push({
+            field: f.name,
+            problem: 'is required',
+            got: describeValue(value),
+            expected: expectedFor(f, this),
+          });
         continue;
       }
       const parsed = parseValue(f, value, f.name === this.eventTime, f.name === this.recordIdentifier);
-      if (typeof parsed === 'object') problems.push({ field: f.name, ...parsed, got: describeValue(value), expected: expectedFor(f, this) });
+      if (typeof parsed === 'object')
+        problems.push({
+          field: f.name,
+          ...parsed,
+          got: describeValue(value),
+          expected: expectedFor(f, this),
+        });
       else out[f.name] = parsed;
     }
     if (problems.length > 0) return { success: false, problems };
@@ -495,13 +601,23 @@ export class FeatureContract {
    * the standard group and, when the contract has restricted features, one for the restricted group.
    * @throws RecordValidationError naming every failing field
    */
-  public toPutRecordInputs(record: unknown): PutRecordInput[] {
+  public toPutRecordInputs(record: unknown, names: PutRecordTargets = {}): PutRecordInput[] {
     const parsed = this.parseRecord(record);
     const render = (features: readonly ContractFeature[]) =>
-      features.filter((f) => parsed[f.name] !== undefined).map((f) => ({ FeatureName: f.name, ValueAsString: String(parsed[f.name]) }));
-    const inputs: PutRecordInput[] = [{ FeatureGroupName: this.featureGroupName, Record: render(this.standardFeatures) }];
+      features
+        .filter((f) => parsed[f.name] !== undefined)
+        .map((f) => ({ FeatureName: f.name, ValueAsString: String(parsed[f.name]) }));
+    const inputs: PutRecordInput[] = [
+      {
+        FeatureGroupName: names.featureGroupName ?? this.featureGroupName,
+        Record: render(this.standardFeatures),
+      },
+    ];
     if (this.hasRestrictedFeatures) {
-      inputs.push({ FeatureGroupName: this.restrictedFeatureGroupName, Record: render(this.restrictedFeatures) });
+      inputs.push({
+        FeatureGroupName: names.restrictedFeatureGroupName ?? this.restrictedFeatureGroupName,
+        Record: render(this.restrictedFeatures),
+      });
     }
     return inputs;
   }
@@ -560,7 +676,9 @@ const MAX_STRING_BYTES = 350 * 1024;
 
 function expectedFor(f: ContractFeature, c: FeatureContract): string {
   if (f.name === c.eventTime) {
-    return f.type === 'String' ? "an ISO 8601 UTC time yyyy-MM-dd'T'HH:mm:ss[.SSS]Z or a Date" : 'Unix seconds (a finite number >= 0)';
+    return f.type === 'String'
+      ? "an ISO 8601 UTC time yyyy-MM-dd'T'HH:mm:ss[.SSS]Z or a Date"
+      : 'Unix seconds (a finite number >= 0)';
   }
   if (f.type === 'Integral') return 'a 64-bit integer (number or decimal string)';
   if (f.type === 'Fractional') return 'a finite number (number or numeric string)';
@@ -574,9 +692,14 @@ function parseValue(
   isRecordIdentifier: boolean,
 ): string | number | { problem: string } {
   if (isEventTime && f.type === 'String') {
-    const text = value instanceof Date ? (Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()) : value;
+    const text =
+      value instanceof Date ? (Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()) : value;
     if (typeof text !== 'string') return { problem: 'has the wrong type' };
-    if (!ISO_EVENT_TIME.test(text) || Number.isNaN(Date.parse(text)) || new Date(text).toISOString().slice(0, 19) !== text.slice(0, 19)) {
+    if (
+      !ISO_EVENT_TIME.test(text) ||
+      Number.isNaN(Date.parse(text)) ||
+      new Date(text).toISOString().slice(0, 19) !== text.slice(0, 19)
+    ) {
       return { problem: 'is not a valid event time' };
     }
     return text;
@@ -596,8 +719,14 @@ function parseValue(
       return { problem: typeof value === 'string' ? 'is not an integer' : 'has the wrong type' };
     }
     case 'Fractional': {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && DECIMAL_TEXT.test(value.trim()) ? Number(value) : undefined;
-      if (n === undefined) return { problem: typeof value === 'string' ? 'is not a number' : 'has the wrong type' };
+      const n =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'string' && DECIMAL_TEXT.test(value.trim())
+            ? Number(value)
+            : undefined;
+      if (n === undefined)
+        return { problem: typeof value === 'string' ? 'is not a number' : 'has the wrong type' };
       if (!Number.isFinite(n)) return { problem: 'is not finite' };
       if (isEventTime && n < 0) return { problem: 'is before the Unix epoch' };
       return n;

@@ -11,6 +11,7 @@ export type {
   ParsedRecord,
   PiiClass,
   PutRecordInput,
+  PutRecordTargets,
   RecordParseResult,
   RecordProblem,
   VersionBump,

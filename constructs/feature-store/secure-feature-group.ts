@@ -1,4 +1,15 @@
-import { Arn, ArnFormat, Duration, IResource, Resource, Stack, Tags } from 'aws-cdk-lib';
+import {
+  Arn,
+  ArnFormat,
+  AspectPriority,
+  Aspects,
+  Duration,
+  IAspect,
+  IResource,
+  Resource,
+  Stack,
+  Tags,
+} from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as glue from 'aws-cdk-lib/aws-glue';
@@ -9,7 +20,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ScopedRole } from '../core/scoped-role';
-import { describeValue, durationBetween, PropsProblem, refs, throwIfProblems, validateProps } from '../core/validate';
+import { acknowledge } from '../core/acknowledge';
+import { INHERENT } from '../core/inherent';
+import { markTaggedAtCreationOnly } from '../core/tags';
+import {
+  describeValue,
+  durationBetween,
+  PropsProblem,
+  refs,
+  throwIfProblems,
+  validateProps,
+} from '../core/validate';
 import { createDomainKey, grantKey } from '../encryption/encryption-keys';
 import { AlertTopic } from '../monitoring/alert-topic';
 import { BUCKET_LIST_ACTIONS, OBJECT_READ_ACTIONS } from '../storage/perms';
@@ -19,10 +40,13 @@ import {
   DATA_CATALOG,
   DEFAULT_FRESHNESS_WINDOW,
   DEFAULT_MAX_ACCESS_WINDOW,
+  featureGroupDescriptionFor,
   freshnessAlarmShape,
   glueDatabaseNameFor,
   glueNameFor,
+  MAX_FEATURE_GROUP_NAME_LENGTH,
   offlineStorePrefixFor,
+  storageSuffixFor,
   ttlDurationFor,
 } from './defaults';
 import { ContractFeature, FeatureContract } from './feature-contract';
@@ -100,7 +124,11 @@ export interface SecureFeatureGroupAttributes {
 const DEFAULT_PERIOD = Duration.minutes(5);
 
 /** One Feature Store runtime metric of a group (namespace `AWS/SageMaker`). Default: Sum over 5 minutes, `PutRecord`. */
-function groupMetric(featureGroupName: string, metricName: string, options: FeatureGroupMetricOptions = {}): cloudwatch.Metric {
+function groupMetric(
+  featureGroupName: string,
+  metricName: string,
+  options: FeatureGroupMetricOptions = {},
+): cloudwatch.Metric {
   const { operation, ...rest } = options;
   return new cloudwatch.Metric({
     namespace: 'AWS/SageMaker',
@@ -113,7 +141,10 @@ function groupMetric(featureGroupName: string, metricName: string, options: Feat
 }
 
 /** Successful `PutRecord` calls of a group: invocations less 4xx and 5xx errors. */
-function putRecordSuccesses(featureGroupName: string, options: cloudwatch.MathExpressionOptions = {}): cloudwatch.MathExpression {
+function putRecordSuccesses(
+  featureGroupName: string,
+  options: cloudwatch.MathExpressionOptions = {},
+): cloudwatch.MathExpression {
   const period = options.period ?? DEFAULT_PERIOD;
   return new cloudwatch.MathExpression({
     // FILL: error metrics may be absent in a period with invocations; no invocations leaves no data at all.
@@ -177,12 +208,20 @@ abstract class FeatureGroupBase extends FeatureGroupMetricsBase implements ISecu
 
   public grantReadOnline(grantee: iam.IGrantable): iam.Grant {
     if (this.encryptionKey) grantKey(this.encryptionKey, grantee, ONLINE_KEY_ACTIONS);
-    return iam.Grant.addToPrincipal({ grantee, actions: ONLINE_READ_ACTIONS, resourceArns: [this.featureGroupArn] });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ONLINE_READ_ACTIONS,
+      resourceArns: [this.featureGroupArn],
+    });
   }
 
   public grantWriteRecords(grantee: iam.IGrantable): iam.Grant {
     if (this.encryptionKey) grantKey(this.encryptionKey, grantee, ONLINE_KEY_ACTIONS);
-    return iam.Grant.addToPrincipal({ grantee, actions: RECORD_WRITE_ACTIONS, resourceArns: [this.featureGroupArn] });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: RECORD_WRITE_ACTIONS,
+      resourceArns: [this.featureGroupArn],
+    });
   }
 }
 
@@ -245,6 +284,9 @@ export interface SecureFeatureGroupProps {
   readonly onlineStorageType?: OnlineStorageType;
   /**
    * How long a record stays in the online store after its event time before it is hard-deleted.
+   * Like every storage setting other than the default, it adds a suffix to the group names:
+   * CloudFormation sets it only at creation, so a change creates new groups (the online records
+   * of the old ones are lost; their offline data stays).
    * @default - records never expire
    */
   readonly onlineTtl?: Duration;
@@ -304,7 +346,10 @@ const schema = z.strictObject({
   alerts: alertsRef,
   encryptionKey: refs.key.optional(),
   offlineStoreBucket: z
-    .custom<SecureBucket>((v) => v instanceof SecureBucket, { params: { expected: 'a SecureBucket' }, message: 'is not a SecureBucket' })
+    .custom<SecureBucket>((v) => v instanceof SecureBucket, {
+      params: { expected: 'a SecureBucket' },
+      message: 'is not a SecureBucket',
+    })
     .optional(),
   offlineStorePrefix: z
     .string()
@@ -313,14 +358,23 @@ const schema = z.strictObject({
     .optional(),
   onlineStore: z.boolean().optional(),
   onlineStorageType: z.enum(['Standard', 'InMemory']).optional(),
-  onlineTtl: durationBetween(Duration.minutes(1), Duration.days(365 * 10), { unit: 'seconds', literal: true }).optional(),
+  onlineTtl: durationBetween(Duration.minutes(1), Duration.days(365 * 10), {
+    unit: 'seconds',
+    literal: true,
+  }).optional(),
   offlineStore: z.boolean().optional(),
   tableFormat: z.enum(['Iceberg', 'Glue']).optional(),
   throughputMode: z.enum(['OnDemand', 'Provisioned']).optional(),
   provisionedReadCapacityUnits: z.number().int().min(1).max(10_000_000).optional(),
   provisionedWriteCapacityUnits: z.number().int().min(1).max(10_000_000).optional(),
-  freshnessWindow: durationBetween(Duration.minutes(5), Duration.days(7), { unit: 'seconds', literal: true }).optional(),
-  maxAccessWindow: durationBetween(Duration.minutes(15), ABSOLUTE_MAX_ACCESS_WINDOW, { unit: 'seconds', literal: true }).optional(),
+  freshnessWindow: durationBetween(Duration.minutes(5), Duration.days(7), {
+    unit: 'seconds',
+    literal: true,
+  }).optional(),
+  maxAccessWindow: durationBetween(Duration.minutes(15), ABSOLUTE_MAX_ACCESS_WINDOW, {
+    unit: 'seconds',
+    literal: true,
+  }).optional(),
   athenaWorkGroup: z
     .string()
     .regex(/^[a-zA-Z0-9._-]{1,128}$/)
@@ -336,7 +390,12 @@ function crossFieldProblems(p: Parsed): PropsProblem[] {
   const storage = p.onlineStorageType ?? 'Standard';
   const mode = p.throughputMode ?? 'OnDemand';
   if (!online && !offline) {
-    problems.push({ field: 'offlineStore', problem: 'leaves the feature group with no store', got: 'false (and onlineStore: false)', expected: 'at least one store' });
+    problems.push({
+      field: 'offlineStore',
+      problem: 'leaves the feature group with no store',
+      got: 'false (and onlineStore: false)',
+      expected: 'at least one store',
+    });
   }
   if (online && offline && storage === 'InMemory') {
     problems.push({
@@ -348,24 +407,51 @@ function crossFieldProblems(p: Parsed): PropsProblem[] {
   }
   if (!online) {
     for (const field of ['onlineStorageType', 'onlineTtl'] as const) {
-      if (p[field] !== undefined) problems.push({ field, problem: 'is set without an online store', got: describeValue(p[field]), expected: 'onlineStore: true' });
+      if (p[field] !== undefined)
+        problems.push({
+          field,
+          problem: 'is set without an online store',
+          got: describeValue(p[field]),
+          expected: 'onlineStore: true',
+        });
     }
   }
   if (!offline) {
     for (const field of ['tableFormat', 'offlineStoreBucket', 'offlineStorePrefix'] as const) {
-      if (p[field] !== undefined) problems.push({ field, problem: 'is set without an offline store', got: describeValue(p[field]), expected: 'offlineStore: true' });
+      if (p[field] !== undefined)
+        problems.push({
+          field,
+          problem: 'is set without an offline store',
+          got: describeValue(p[field]),
+          expected: 'offlineStore: true',
+        });
     }
   }
   for (const field of ['provisionedReadCapacityUnits', 'provisionedWriteCapacityUnits'] as const) {
     if (mode === 'Provisioned' && p[field] === undefined) {
-      problems.push({ field, problem: 'is required in Provisioned throughput mode', got: 'undefined', expected: 'an integer >= 1' });
+      problems.push({
+        field,
+        problem: 'is required in Provisioned throughput mode',
+        got: 'undefined',
+        expected: 'an integer >= 1',
+      });
     }
     if (mode === 'OnDemand' && p[field] !== undefined) {
-      problems.push({ field, problem: 'is only used in Provisioned throughput mode', got: describeValue(p[field]), expected: "throughputMode: 'Provisioned'" });
+      problems.push({
+        field,
+        problem: 'is only used in Provisioned throughput mode',
+        got: describeValue(p[field]),
+        expected: "throughputMode: 'Provisioned'",
+      });
     }
   }
   if (mode === 'Provisioned' && (!online || storage !== 'Standard')) {
-    problems.push({ field: 'throughputMode', problem: 'Provisioned throughput needs a Standard online store', got: '"Provisioned"', expected: '"OnDemand"' });
+    problems.push({
+      field: 'throughputMode',
+      problem: 'Provisioned throughput needs a Standard online store',
+      got: '"Provisioned"',
+      expected: '"OnDemand"',
+    });
   }
   const eventTime = p.contract.feature(p.contract.eventTime);
   if (offline && (p.tableFormat ?? 'Iceberg') === 'Iceberg' && eventTime?.type !== 'String') {
@@ -425,6 +511,8 @@ export interface SharedSettings {
   readonly database?: glue.CfnDatabase;
   readonly databaseName?: string;
   readonly prefixBase: string;
+  /** The standard and restricted group names (the contract's names plus the storage suffix). */
+  readonly names: { readonly standard: string; readonly restricted: string };
 }
 
 /**
@@ -435,7 +523,7 @@ export interface SharedSettings {
 export class RestrictedFeatureGroup extends FeatureGroupMetricsBase {
   /** The feature group. */
   public readonly resource: sagemaker.CfnFeatureGroup;
-  /** The feature group name, `<domain>-<name>-restricted-v<major>`. */
+  /** The feature group name, `<domain>-<name>-restricted-v<major>[-<storage suffix>]`. */
   public readonly featureGroupName: string;
   /** The feature group ARN. */
   public readonly featureGroupArn: string;
@@ -476,25 +564,44 @@ export class RestrictedFeatureGroup extends FeatureGroupMetricsBase {
  * - One offline-store role per group, scoped to its bucket prefix, key and Glue table.
  * - A freshness alarm per group: no successful `PutRecord` within the window (missing data
  *   breaches) notifies the alert topic.
- * - Tags: `data-classification`, `owner`, `feature-contract` and `feature-contract-version`.
+ * - Template tags: `data-classification` and `feature-contract` only, fixed by the group name;
+ *   other tags reach the groups as stack-level tags at creation (CloudFormation sets feature
+ *   group tags only at creation, and a replacement under the same name is refused).
+ * - Non-default storage settings add a 6-hex suffix to the names, since they too are create-only.
  *
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-security.html
  */
 export class SecureFeatureGroup extends FeatureGroupBase {
   /** Imports a feature group by name. */
-  public static fromFeatureGroupName(scope: Construct, id: string, featureGroupName: string): ISecureFeatureGroup {
+  public static fromFeatureGroupName(
+    scope: Construct,
+    id: string,
+    featureGroupName: string,
+  ): ISecureFeatureGroup {
     return SecureFeatureGroup.fromFeatureGroupAttributes(scope, id, { featureGroupName });
   }
 
   /** Imports a feature group by ARN. */
-  public static fromFeatureGroupArn(scope: Construct, id: string, featureGroupArn: string): ISecureFeatureGroup {
+  public static fromFeatureGroupArn(
+    scope: Construct,
+    id: string,
+    featureGroupArn: string,
+  ): ISecureFeatureGroup {
     const name = Arn.split(featureGroupArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName ?? '';
     return new ImportedFeatureGroup(scope, id, name, featureGroupArn);
   }
 
   /** Imports a feature group by name, with its online store key so grants include it. */
-  public static fromFeatureGroupAttributes(scope: Construct, id: string, attrs: SecureFeatureGroupAttributes): ISecureFeatureGroup {
-    const arn = Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'feature-group', resourceName: attrs.featureGroupName });
+  public static fromFeatureGroupAttributes(
+    scope: Construct,
+    id: string,
+    attrs: SecureFeatureGroupAttributes,
+  ): ISecureFeatureGroup {
+    const arn = Stack.of(scope).formatArn({
+      service: 'sagemaker',
+      resource: 'feature-group',
+      resourceName: attrs.featureGroupName,
+    });
     return new ImportedFeatureGroup(scope, id, attrs.featureGroupName, arn, attrs.encryptionKey);
   }
 
@@ -502,7 +609,7 @@ export class SecureFeatureGroup extends FeatureGroupBase {
   public readonly contract: FeatureContract;
   /** The standard feature group (the contract's unrestricted features). */
   public readonly resource: sagemaker.CfnFeatureGroup;
-  /** The standard feature group's name, `<domain>-<name>-v<major>`. */
+  /** The standard feature group's name, `<domain>-<name>-v<major>[-<storage suffix>]` (the suffix only with non-default storage settings). */
   public readonly featureGroupName: string;
   /** The standard feature group's ARN. */
   public readonly featureGroupArn: string;
@@ -535,6 +642,8 @@ export class SecureFeatureGroup extends FeatureGroupBase {
     const contract = p.contract;
     const online = p.onlineStore ?? true;
     const offline = p.offlineStore ?? true;
+    const names = groupNames(p);
+    throwIfProblems(this, nameProblems(p, names));
 
     this.contract = contract;
     this.maxAccessWindow = p.maxAccessWindow ?? DEFAULT_MAX_ACCESS_WINDOW;
@@ -547,14 +656,19 @@ export class SecureFeatureGroup extends FeatureGroupBase {
     let database: glue.CfnDatabase | undefined;
     let databaseName: string | undefined;
     if (offline) {
-      this.offlineStoreBucket = p.offlineStoreBucket ?? new SecureBucket(this, 'OfflineStore', { encryptionKey: key });
+      this.offlineStoreBucket =
+        p.offlineStoreBucket ?? new SecureBucket(this, 'OfflineStore', { encryptionKey: key });
       databaseName = glueDatabaseNameFor(contract.domain, contract.name, contract.majorVersion);
       database = new glue.CfnDatabase(this, 'Catalog', {
         catalogId: Stack.of(this).account,
         databaseInput: {
           name: databaseName,
-          description: `Offline store of feature contract ${contract.domain}/${contract.name} v${contract.majorVersion}: ${contract.description}`.slice(0, 2048),
-          parameters: catalogParameters(contract),
+          description:
+            `Offline store of feature contract ${contract.domain}/${contract.name} v${contract.majorVersion}: ${contract.description}`.slice(
+              0,
+              2048,
+            ),
+          parameters: catalogParameters(contract, names),
         },
       });
       this.glueDatabase = database;
@@ -569,6 +683,7 @@ export class SecureFeatureGroup extends FeatureGroupBase {
       database,
       databaseName,
       prefixBase: p.offlineStorePrefix ?? 'feature-store/',
+      names,
     };
     const standard = buildGroup(this, shared, false);
     this.resource = standard.resource;
@@ -579,14 +694,21 @@ export class SecureFeatureGroup extends FeatureGroupBase {
     this.glueTableName = standard.glueTableName;
     this.freshnessAlarm = standard.freshnessAlarm;
 
-    if (contract.hasRestrictedFeatures) this.restricted = new RestrictedFeatureGroup(this, 'Restricted', shared);
+    if (contract.hasRestrictedFeatures)
+      this.restricted = new RestrictedFeatureGroup(this, 'Restricted', shared);
   }
 
   /** Lets a principal put and delete records in the standard group and, when there is one, the restricted group. */
   public override grantWriteRecords(grantee: iam.IGrantable): iam.Grant {
     const grant = super.grantWriteRecords(grantee);
     if (!this.restricted) return grant;
-    return grant.combine(iam.Grant.addToPrincipal({ grantee, actions: RECORD_WRITE_ACTIONS, resourceArns: [this.restricted.featureGroupArn] }));
+    return grant.combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: RECORD_WRITE_ACTIONS,
+        resourceArns: [this.restricted.featureGroupArn],
+      }),
+    );
   }
 
   /**
@@ -596,7 +718,14 @@ export class SecureFeatureGroup extends FeatureGroupBase {
    */
   public grantReadOffline(grantee: iam.IGrantable): iam.Grant {
     if (!this.offlineStoreBucket || !this.offlineStorePrefix || !this.glueTableName) {
-      throwIfProblems(this, [{ field: 'grantReadOffline', problem: 'the feature group has no offline store', got: 'offlineStore: false', expected: 'offlineStore: true' }]);
+      throwIfProblems(this, [
+        {
+          field: 'grantReadOffline',
+          problem: 'the feature group has no offline store',
+          got: 'offlineStore: false',
+          expected: 'offlineStore: true',
+        },
+      ]);
     }
     return this.grantOffline(grantee, this.featureGroupArn, this.glueTableName!, this.offlineStorePrefix!);
   }
@@ -623,9 +752,19 @@ export class SecureFeatureGroup extends FeatureGroupBase {
       });
     }
     if (!(until instanceof Date) || Number.isNaN(until.getTime())) {
-      problems.push({ field: 'until', problem: 'is not a valid Date', got: describeValue(until), expected: 'a Date' });
+      problems.push({
+        field: 'until',
+        problem: 'is not a valid Date',
+        got: describeValue(until),
+        expected: 'a Date',
+      });
     } else if (until.getTime() <= now.getTime()) {
-      problems.push({ field: 'until', problem: 'is not in the future', got: until.toISOString(), expected: `after ${now.toISOString()}` });
+      problems.push({
+        field: 'until',
+        problem: 'is not in the future',
+        got: until.toISOString(),
+        expected: `after ${now.toISOString()}`,
+      });
     } else if (until.getTime() - now.getTime() > this.maxAccessWindow.toMilliseconds()) {
       problems.push({
         field: 'until',
@@ -640,11 +779,33 @@ export class SecureFeatureGroup extends FeatureGroupBase {
     let grant: iam.Grant | undefined;
     const merge = (g: iam.Grant) => (grant = grant ? grant.combine(g) : g);
     if (this.encryptionKey) {
-      merge(iam.Grant.addToPrincipal({ grantee, actions: ONLINE_KEY_ACTIONS, resourceArns: [this.encryptionKey.keyArn], conditions }));
-      merge(iam.Grant.addToPrincipal({ grantee, actions: ONLINE_READ_ACTIONS, resourceArns: [restricted.featureGroupArn], conditions }));
+      merge(
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ONLINE_KEY_ACTIONS,
+          resourceArns: [this.encryptionKey.keyArn],
+          conditions,
+        }),
+      );
+      merge(
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ONLINE_READ_ACTIONS,
+          resourceArns: [restricted.featureGroupArn],
+          conditions,
+        }),
+      );
     }
     if (this.offlineStoreBucket && restricted.offlineStorePrefix && restricted.glueTableName) {
-      merge(this.grantOffline(grantee, restricted.featureGroupArn, restricted.glueTableName, restricted.offlineStorePrefix, conditions));
+      merge(
+        this.grantOffline(
+          grantee,
+          restricted.featureGroupArn,
+          restricted.glueTableName,
+          restricted.offlineStorePrefix,
+          conditions,
+        ),
+      );
     }
     return grant!;
   }
@@ -658,15 +819,27 @@ export class SecureFeatureGroup extends FeatureGroupBase {
   ): iam.Grant {
     const bucket = this.offlineStoreBucket!;
     const stack = Stack.of(this);
-    let grant = iam.Grant.addToPrincipal({ grantee, actions: DESCRIBE_ACTIONS, resourceArns: [featureGroupArn], conditions });
+    let grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: DESCRIBE_ACTIONS,
+      resourceArns: [featureGroupArn],
+      conditions,
+    });
     grant = grant.combine(
-      iam.Grant.addToPrincipal({ grantee, actions: GLUE_READ_ACTIONS, resourceArns: glueArns(this, this.glueDatabaseName!, tableName), conditions }),
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: GLUE_READ_ACTIONS,
+        resourceArns: glueArns(this, this.glueDatabaseName!, tableName),
+        conditions,
+      }),
     );
     grant = grant.combine(
       iam.Grant.addToPrincipal({
         grantee,
         actions: ATHENA_QUERY_ACTIONS,
-        resourceArns: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.athenaWorkGroup })],
+        resourceArns: [
+          stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.athenaWorkGroup }),
+        ],
         conditions,
       }),
     );
@@ -689,7 +862,12 @@ export class SecureFeatureGroup extends FeatureGroupBase {
       }),
     );
     return grant.combine(
-      iam.Grant.addToPrincipal({ grantee, actions: OFFLINE_KEY_READ_ACTIONS, resourceArns: [bucket.encryptionKey.keyArn], conditions }),
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: OFFLINE_KEY_READ_ACTIONS,
+        resourceArns: [bucket.encryptionKey.keyArn],
+        conditions,
+      }),
     );
   }
 }
@@ -704,7 +882,10 @@ function glueArns(scope: Construct, database: string, table: string): string[] {
 }
 
 /** Glue database parameters: the contract, and each feature's description, owner and PII class. */
-function catalogParameters(contract: FeatureContract): Record<string, string> {
+function catalogParameters(
+  contract: FeatureContract,
+  names: SharedSettings['names'],
+): Record<string, string> {
   const params: Record<string, string> = {
     'feature-contract': `${contract.domain}/${contract.name}`,
     'feature-contract-version': contract.version,
@@ -718,7 +899,7 @@ function catalogParameters(contract: FeatureContract): Record<string, string> {
       owner: f.owner,
       pii: f.pii,
       required: f.required,
-      group: f.restricted ? contract.restrictedFeatureGroupName : contract.featureGroupName,
+      group: f.restricted ? names.restricted : names.standard,
     });
   }
   return params;
@@ -727,9 +908,11 @@ function catalogParameters(contract: FeatureContract): Record<string, string> {
 function buildGroup(scope: Construct, shared: SharedSettings, restricted: boolean): GroupParts {
   const { contract, props: p } = shared;
   const stack = Stack.of(scope);
-  const name = restricted ? contract.restrictedFeatureGroupName : contract.featureGroupName;
+  const name = restricted ? shared.names.restricted : shared.names.standard;
   const arn = stack.formatArn({ service: 'sagemaker', resource: 'feature-group', resourceName: name });
-  const features: readonly ContractFeature[] = restricted ? contract.restrictedFeatures : contract.standardFeatures;
+  const features: readonly ContractFeature[] = restricted
+    ? contract.restrictedFeatures
+    : contract.standardFeatures;
 
   let role: ScopedRole | undefined;
   let prefix: string | undefined;
@@ -745,13 +928,24 @@ function buildGroup(scope: Construct, shared: SharedSettings, restricted: boolea
     });
     bucket.grantReadWritePrefix(role, prefix);
     bucket.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({ principals: [role], actions: OFFLINE_STORE_BUCKET_ACTIONS, resources: [bucket.bucketArn] }),
+      new iam.PolicyStatement({
+        principals: [role],
+        actions: OFFLINE_STORE_BUCKET_ACTIONS,
+        resources: [bucket.bucketArn],
+      }),
     );
     bucket.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({ principals: [role], actions: OFFLINE_STORE_OBJECT_ACL_ACTIONS, resources: [bucket.bucket.arnForObjects(`${prefix}*`)] }),
+      new iam.PolicyStatement({
+        principals: [role],
+        actions: OFFLINE_STORE_OBJECT_ACL_ACTIONS,
+        resources: [bucket.bucket.arnForObjects(`${prefix}*`)],
+      }),
     );
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: GLUE_OFFLINE_STORE_ACTIONS, resources: glueArns(scope, shared.databaseName, tableName) }),
+      new iam.PolicyStatement({
+        actions: GLUE_OFFLINE_STORE_ACTIONS,
+        resources: glueArns(scope, shared.databaseName, tableName),
+      }),
     );
     offlineStoreConfig = {
       S3StorageConfig: { S3Uri: bucket.s3UriForPrefix(prefix), KmsKeyId: bucket.encryptionKey.keyArn },
@@ -774,9 +968,12 @@ function buildGroup(scope: Construct, shared: SharedSettings, restricted: boolea
   const mode = p.throughputMode ?? 'OnDemand';
   const resource = new sagemaker.CfnFeatureGroup(scope, 'Resource', {
     featureGroupName: name,
-    description: restricted
-      ? `Restricted (pii, sensitive) features of ${contract.domain}/${contract.name}`.slice(0, 128)
-      : contract.description,
+    description: featureGroupDescriptionFor(
+      contract.domain,
+      contract.name,
+      contract.majorVersion,
+      restricted,
+    ),
     recordIdentifierFeatureName: contract.recordIdentifier,
     eventTimeFeatureName: contract.eventTime,
     featureDefinitions: features.map((f) => ({ featureName: f.name, featureType: f.type })),
@@ -795,16 +992,22 @@ function buildGroup(scope: Construct, shared: SharedSettings, restricted: boolea
     if (shared.bucket?.bucket.policy) resource.node.addDependency(shared.bucket.bucket.policy);
     resource.node.addDependency(shared.database!);
   }
-  // The contract decides these, so they win over tags applied to the stack or app.
-  const tag = (key: string, value: string) => Tags.of(resource).add(key, value, { priority: 300 });
-  tag('data-classification', restricted ? 'restricted' : contract.classification);
-  tag('owner', contract.owner);
-  tag('feature-contract', `${contract.domain}/${contract.name}`);
-  tag('feature-contract-version', contract.version);
+  fixTags(resource, {
+    'data-classification': restricted ? 'restricted' : contract.classification,
+    'feature-contract': `${contract.domain}/${contract.name}`,
+  });
 
   const freshnessAlarm = freshness(scope, name, p);
   freshnessAlarm.node.addDependency(resource);
-  return { resource, featureGroupName: name, featureGroupArn: arn, offlineStoreRole: role, offlineStorePrefix: prefix, glueTableName: tableName, freshnessAlarm };
+  return {
+    resource,
+    featureGroupName: name,
+    featureGroupArn: arn,
+    offlineStoreRole: role,
+    offlineStorePrefix: prefix,
+    glueTableName: tableName,
+    freshnessAlarm,
+  };
 }
 
 function freshness(scope: Construct, featureGroupName: string, p: Parsed): cloudwatch.Alarm {
@@ -824,3 +1027,82 @@ function freshness(scope: Construct, featureGroupName: string, p: Parsed): cloud
   else alarm.addAlarmAction(new cwActions.SnsAction(p.alerts));
   return alarm;
 }
+
+/**
+ * The group names: the contract's (`<domain>-<name>[-restricted]-v<major>`), plus a suffix standing
+ * for the storage settings when they are not the defaults. CloudFormation sets a feature group's
+ * `OnlineStoreConfig` and `OfflineStoreConfig` only at creation, so a change of them replaces the
+ * group, and it refuses to replace a resource under the name it already has.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
+ */
+function groupNames(p: Parsed): SharedSettings['names'] {
+  const suffix = storageSuffixFor({
+    onlineStore: p.onlineStore ?? true,
+    onlineStorageType: p.onlineStorageType ?? 'Standard',
+    onlineTtlSeconds: p.onlineTtl?.toSeconds(),
+    offlineStore: p.offlineStore ?? true,
+    tableFormat: p.tableFormat ?? 'Iceberg',
+    offlineStorePrefix: p.offlineStorePrefix ?? 'feature-store/',
+  });
+  return {
+    standard: `${p.contract.featureGroupName}${suffix}`,
+    restricted: `${p.contract.restrictedFeatureGroupName}${suffix}`,
+  };
+}
+
+function nameProblems(p: Parsed, names: SharedSettings['names']): PropsProblem[] {
+  const longest = p.contract.hasRestrictedFeatures ? names.restricted : names.standard;
+  if (longest.length <= MAX_FEATURE_GROUP_NAME_LENGTH) return [];
+  return [
+    {
+      field: 'contract',
+      problem: 'with these storage settings the feature group name is too long',
+      got: `"${longest}" (${longest.length} characters)`,
+      expected: `at most ${MAX_FEATURE_GROUP_NAME_LENGTH} characters: a shorter domain or name, or the default storage settings`,
+    },
+  ];
+}
+
+/**
+ * Keeps exactly `fixed` as the feature group's tags: CloudFormation can set a feature group's `Tags`
+ * only at creation, so a stack or app tag that changes would replace the group under its fixed name,
+ * which CloudFormation refuses. Stack-level tags still reach the group at creation (CloudFormation
+ * applies them outside the template), and {@link markTaggedAtCreationOnly} lets
+ * `RequiredTags.enforce` count them.
+ */
+function fixTags(resource: sagemaker.CfnFeatureGroup, fixed: Record<string, string>): void {
+  for (const [key, value] of Object.entries(fixed)) Tags.of(resource).add(key, value, { priority: 300 });
+  // After every tag aspect, whatever AspectPriority.MUTATING is configured to be.
+  Aspects.of(resource).add(new WithholdTags(Object.keys(fixed)), { priority: AspectPriority.DEFAULT + 100 });
+  markTaggedAtCreationOnly(resource);
+}
+
+/**
+ * Removes every tag but the fixed keys from one feature group, so no tag change reaches its
+ * template. A withheld tag the stack itself carries reaches the group as a stack-level tag when
+ * CloudFormation creates it, so its `MLOps-SageMakerRequiredTags` finding is acknowledged; a tag
+ * applied below the stack reaches nothing and its finding stays.
+ */
+class WithholdTags implements IAspect {
+  private readonly acknowledged = new Set<string>();
+
+  constructor(private readonly keep: readonly string[]) {}
+
+  public visit(node: Construct): void {
+    if (!(node instanceof sagemaker.CfnFeatureGroup)) return;
+    const stackTags = Stack.of(node).tags.tagValues();
+    for (const [key, value] of Object.entries(node.tags.tagValues())) {
+      if (this.keep.includes(key)) continue;
+      node.tags.removeTag(key, WITHHELD_PRIORITY);
+      if (stackTags[key] !== value || this.acknowledged.has(key)) continue;
+      this.acknowledged.add(key);
+      acknowledge(node, `MLOps-SageMakerRequiredTags[${key}]`, {
+        reason: `CloudFormation sets feature group tags only at creation, so the stack tag ${key} is applied to the group as a stack-level tag, not in its template, where a change would replace the group under its fixed name`,
+        ...INHERENT,
+      });
+    }
+  }
+}
+
+/** Above any priority a tag is applied with in this library or aws-cdk-lib's defaults (100, 200, 300). */
+const WITHHELD_PRIORITY = 1000;

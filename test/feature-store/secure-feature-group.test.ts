@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { acknowledgedIds } from '../../constructs/core/acknowledge';
 import { ScopedRole } from '../../constructs/core/scoped-role';
+import { RequiredTags } from '../../constructs/core/tags';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
-import { SecureFeatureGroup, SecureFeatureGroupProps } from '../../constructs/feature-store/secure-feature-group';
+import {
+  SecureFeatureGroup,
+  SecureFeatureGroupProps,
+} from '../../constructs/feature-store/secure-feature-group';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import { findingLines, testStack } from '../support/nag';
@@ -16,7 +21,12 @@ function build(props: Partial<SecureFeatureGroupProps> = {}) {
   const stack = testStack();
   const keys = new EncryptionKeys(stack, 'Keys');
   const alerts = new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs });
-  const group = new SecureFeatureGroup(stack, 'Churn', { contract: churn(), alerts, encryptionKey: keys.data, ...props });
+  const group = new SecureFeatureGroup(stack, 'Churn', {
+    contract: churn(),
+    alerts,
+    encryptionKey: keys.data,
+    ...props,
+  });
   return { stack, keys, alerts, group, t: () => Template.fromStack(stack) };
 }
 
@@ -30,10 +40,11 @@ function errorOf(fn: () => unknown): string {
 }
 
 let readers = 0;
-const grantee = (stack: Stack) => new ScopedRole(stack, `Reader${readers++}`, { assumedBy: new iam.AccountRootPrincipal() });
+const grantee = (stack: Stack) =>
+  new ScopedRole(stack, `Reader${readers++}`, { assumedBy: new iam.AccountRootPrincipal() });
 const readerStatements = (t: Template) =>
-  Object.entries(t.findResources('AWS::IAM::ManagedPolicy')).find(([id]) => id.startsWith('Reader'))![1].Properties.PolicyDocument
-    .Statement as Record<string, unknown>[];
+  Object.entries(t.findResources('AWS::IAM::ManagedPolicy')).find(([id]) => id.startsWith('Reader'))![1]
+    .Properties.PolicyDocument.Statement as Record<string, unknown>[];
 
 describe('SecureFeatureGroup secure defaults', () => {
   it('encrypts the online store with the CMK', () => {
@@ -54,12 +65,25 @@ describe('SecureFeatureGroup secure defaults', () => {
       FeatureGroupName: 'marketing-customer-churn-v1',
       OfflineStoreConfig: {
         S3StorageConfig: {
-          S3Uri: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^ChurnOfflineStore') }, '/feature-store/marketing-customer-churn-v1/']] },
+          S3Uri: {
+            'Fn::Join': [
+              '',
+              [
+                's3://',
+                { Ref: Match.stringLikeRegexp('^ChurnOfflineStore') },
+                '/feature-store/marketing-customer-churn-v1/',
+              ],
+            ],
+          },
           KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeysDataKey'), 'Arn'] },
         },
         TableFormat: 'Iceberg',
         DisableGlueTableCreation: false,
-        DataCatalogConfig: { Catalog: 'AwsDataCatalog', Database: 'marketing_customer_churn_v1', TableName: 'marketing_customer_churn_v1' },
+        DataCatalogConfig: {
+          Catalog: 'AwsDataCatalog',
+          Database: 'marketing_customer_churn_v1',
+          TableName: 'marketing_customer_churn_v1',
+        },
       },
     });
     t().hasResourceProperties('AWS::Glue::Database', {
@@ -68,7 +92,7 @@ describe('SecureFeatureGroup secure defaults', () => {
     });
   });
 
-  it('records each feature description, owner and PII class in the Glue database and the contract description on the group', () => {
+  it('records each feature description, owner and PII class, and the contract description, in the Glue database', () => {
     const { t } = build();
     t().hasResourceProperties('AWS::Glue::Database', {
       DatabaseInput: Match.objectLike({
@@ -85,22 +109,47 @@ describe('SecureFeatureGroup secure defaults', () => {
         }),
       }),
     });
-    t().hasResourceProperties('AWS::SageMaker::FeatureGroup', {
-      FeatureGroupName: 'marketing-customer-churn-v1',
-      Description: 'Churn signals per customer',
+    t().hasResourceProperties('AWS::Glue::Database', {
+      DatabaseInput: Match.objectLike({ Description: Match.stringLikeRegexp('Churn signals per customer$') }),
     });
+  });
+
+  // Description is create-only in AWS::SageMaker::FeatureGroup: a contract description change (a
+  // patch) would replace the group under its fixed name, which CloudFormation refuses
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
+  it('gives each group a description fixed by its name, whatever the contract description says', () => {
+    const description = (spec: Partial<Parameters<typeof churn>[0]>) => {
+      const { t } = build({ contract: churn(spec) });
+      return Object.values(t().findResources('AWS::SageMaker::FeatureGroup')).map(
+        (g) => g.Properties.Description,
+      );
+    };
+    expect(description({})).toEqual([
+      'Features of feature contract marketing/customer-churn v1',
+      'Restricted (pii, sensitive) features of feature contract marketing/customer-churn v1',
+    ]);
+    expect(description({ description: 'Churn signals per customer, daily', version: '1.0.1' })).toEqual(
+      description({}),
+    );
   });
 
   it('uses a given SecureBucket and its key for the offline store', () => {
     const stack = testStack();
     const keys = new EncryptionKeys(stack, 'Keys');
     const bucket = new SecureBucket(stack, 'Lake', { encryptionKey: keys.data });
-    new SecureFeatureGroup(stack, 'Churn', { contract: churn(), alerts: new AlertTopic(stack, 'Alerts'), offlineStoreBucket: bucket });
+    new SecureFeatureGroup(stack, 'Churn', {
+      contract: churn(),
+      alerts: new AlertTopic(stack, 'Alerts'),
+      offlineStoreBucket: bucket,
+    });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::S3::Bucket', 3); // the lake, its replica and the access-log bucket
     t.hasResourceProperties('AWS::SageMaker::FeatureGroup', {
       OfflineStoreConfig: Match.objectLike({
-        S3StorageConfig: { S3Uri: Match.anyValue(), KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeysDataKey'), 'Arn'] } },
+        S3StorageConfig: {
+          S3Uri: Match.anyValue(),
+          KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeysDataKey'), 'Arn'] },
+        },
       }),
     });
   });
@@ -109,22 +158,41 @@ describe('SecureFeatureGroup secure defaults', () => {
     const stack = testStack();
     new SecureFeatureGroup(stack, 'Churn', { contract: churn(), alerts: new AlertTopic(stack, 'Alerts') });
     Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::FeatureGroup', {
-      OnlineStoreConfig: Match.objectLike({ SecurityConfig: { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ChurnKey'), 'Arn'] } } }),
+      OnlineStoreConfig: Match.objectLike({
+        SecurityConfig: { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ChurnKey'), 'Arn'] } },
+      }),
     });
   });
 
   it('splits pii features into a restricted group with its own prefix, table and classification', () => {
     const { t } = build();
     const groups = t().findResources('AWS::SageMaker::FeatureGroup');
-    const byName = Object.fromEntries(Object.values(groups).map((g) => [g.Properties.FeatureGroupName, g.Properties]));
-    expect(Object.keys(byName).sort()).toEqual(['marketing-customer-churn-restricted-v1', 'marketing-customer-churn-v1']);
-    const names = (n: string) => byName[n].FeatureDefinitions.map((d: { FeatureName: string }) => d.FeatureName);
-    expect(names('marketing-customer-churn-v1')).toEqual(['customer_id', 'event_time', 'tenure_months', 'monthly_spend']);
+    const byName = Object.fromEntries(
+      Object.values(groups).map((g) => [g.Properties.FeatureGroupName, g.Properties]),
+    );
+    expect(Object.keys(byName).sort()).toEqual([
+      'marketing-customer-churn-restricted-v1',
+      'marketing-customer-churn-v1',
+    ]);
+    const names = (n: string) =>
+      byName[n].FeatureDefinitions.map((d: { FeatureName: string }) => d.FeatureName);
+    expect(names('marketing-customer-churn-v1')).toEqual([
+      'customer_id',
+      'event_time',
+      'tenure_months',
+      'monthly_spend',
+    ]);
     expect(names('marketing-customer-churn-restricted-v1')).toEqual(['customer_id', 'event_time', 'email']);
     const restricted = byName['marketing-customer-churn-restricted-v1'];
-    expect(restricted.OfflineStoreConfig.S3StorageConfig.S3Uri['Fn::Join'][1][2]).toBe('/feature-store/marketing-customer-churn-restricted-v1/');
-    expect(restricted.OfflineStoreConfig.DataCatalogConfig.TableName).toBe('marketing_customer_churn_restricted_v1');
-    expect(restricted.Tags).toEqual(expect.arrayContaining([{ Key: 'data-classification', Value: 'restricted' }]));
+    expect(restricted.OfflineStoreConfig.S3StorageConfig.S3Uri['Fn::Join'][1][2]).toBe(
+      '/feature-store/marketing-customer-churn-restricted-v1/',
+    );
+    expect(restricted.OfflineStoreConfig.DataCatalogConfig.TableName).toBe(
+      'marketing_customer_churn_restricted_v1',
+    );
+    expect(restricted.Tags).toEqual(
+      expect.arrayContaining([{ Key: 'data-classification', Value: 'restricted' }]),
+    );
   });
 
   it('creates no restricted group for a contract without personal features', () => {
@@ -133,40 +201,80 @@ describe('SecureFeatureGroup secure defaults', () => {
     expect(group.restricted).toBeUndefined();
   });
 
-  it('tags classification, owner and contract version over the stack tags', () => {
-    const { t } = build();
-    t().hasResourceProperties('AWS::SageMaker::FeatureGroup', {
-      FeatureGroupName: 'marketing-customer-churn-v1',
-      Tags: Match.arrayWith([
-        { Key: 'cost-center', Value: 'cc-1234' },
+  // Tags are create-only in AWS::SageMaker::FeatureGroup: a stack tag, owner or version change
+  // would replace the group under its fixed name, which CloudFormation refuses.
+  it('keeps only the classification and contract tags in the template, whatever the stack tags are', () => {
+    const tagsOf = (stackTags: Record<string, string>) => {
+      const stack = testStack();
+      RequiredTags.apply(stack, stackTags);
+      new SecureFeatureGroup(stack, 'Churn', { contract: churn(), alerts: new AlertTopic(stack, 'Alerts') });
+      return Object.values(Template.fromStack(stack).findResources('AWS::SageMaker::FeatureGroup')).map(
+        (g) => g.Properties.Tags,
+      );
+    };
+    expect(tagsOf({})).toEqual([
+      [
         { Key: 'data-classification', Value: 'internal' },
         { Key: 'feature-contract', Value: 'marketing/customer-churn' },
-        { Key: 'feature-contract-version', Value: '1.0.0' },
-        { Key: 'owner', Value: 'churn-team' },
-      ]),
-    });
+      ],
+      [
+        { Key: 'data-classification', Value: 'restricted' },
+        { Key: 'feature-contract', Value: 'marketing/customer-churn' },
+      ],
+    ]);
+    expect(tagsOf({ 'cost-center': 'cc-5678', owner: 'retention-team', team: 'x' })).toEqual(tagsOf({}));
+  });
+
+  it('acknowledges the required-tag finding only for tags the stack carries (applied at creation as stack tags)', () => {
+    const { stack, group, t } = build();
+    Tags.of(group).add('team', 'churn');
+    t();
+    const ids = [...acknowledgedIds(group.resource)]
+      .filter((id) => id.includes('SageMakerRequiredTags'))
+      .sort();
+    expect(ids).toEqual([
+      'MLOps::MLOps-SageMakerRequiredTags[cost-center]',
+      'MLOps::MLOps-SageMakerRequiredTags[environment]',
+      'MLOps::MLOps-SageMakerRequiredTags[owner]',
+    ]);
+    expect(Stack.of(stack).tags.tagValues()['team']).toBeUndefined();
   });
 
   it('gives each group an offline-store role scoped to its prefix, key and Glue table', () => {
     const { t } = build();
     t().hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'sagemaker.amazonaws.com' } })] },
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'sagemaker.amazonaws.com' } })],
+      },
       Description: 'Feature Store offline store writer of marketing-customer-churn-v1',
     });
     const policy = Object.values(t().findResources('AWS::IAM::ManagedPolicy')).find((p) =>
       JSON.stringify(p.Properties.Roles).includes('ChurnOfflineStoreRole'),
     )!.Properties.PolicyDocument.Statement as Record<string, unknown>[];
-    const glue = policy.find((st) => JSON.stringify(st.Action) === JSON.stringify(['glue:GetDatabase', 'glue:GetTable', 'glue:UpdateTable']))!;
-    expect(JSON.stringify(glue.Resource)).toContain(':glue:eu-west-1:111111111111:table/marketing_customer_churn_v1/marketing_customer_churn_v1');
+    const glue = policy.find(
+      (st) =>
+        JSON.stringify(st.Action) ===
+        JSON.stringify(['glue:GetDatabase', 'glue:GetTable', 'glue:UpdateTable']),
+    )!;
+    expect(JSON.stringify(glue.Resource)).toContain(
+      ':glue:eu-west-1:111111111111:table/marketing_customer_churn_v1/marketing_customer_churn_v1',
+    );
     expect(JSON.stringify(glue.Resource)).not.toContain('restricted');
-    expect(policy.map((st) => st.Action)).toContainEqual(['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']);
+    expect(policy.map((st) => st.Action)).toContainEqual([
+      'kms:Encrypt',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'kms:DescribeKey',
+    ]);
     t().hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
             Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ChurnOfflineStoreRole'), 'Arn'] } },
-            Resource: { 'Fn::Join': ['', [Match.anyValue(), '/feature-store/marketing-customer-churn-v1/*']] },
+            Resource: {
+              'Fn::Join': ['', [Match.anyValue(), '/feature-store/marketing-customer-churn-v1/*']],
+            },
           }),
         ]),
       },
@@ -174,11 +282,23 @@ describe('SecureFeatureGroup secure defaults', () => {
   });
 
   it('is on-demand by default and configurable to provisioned throughput', () => {
-    build().t().hasResourceProperties('AWS::SageMaker::FeatureGroup', { ThroughputConfig: { ThroughputMode: 'OnDemand' } });
-    build({ throughputMode: 'Provisioned', provisionedReadCapacityUnits: 10, provisionedWriteCapacityUnits: 5 })
+    build()
       .t()
       .hasResourceProperties('AWS::SageMaker::FeatureGroup', {
-        ThroughputConfig: { ThroughputMode: 'Provisioned', ProvisionedReadCapacityUnits: 10, ProvisionedWriteCapacityUnits: 5 },
+        ThroughputConfig: { ThroughputMode: 'OnDemand' },
+      });
+    build({
+      throughputMode: 'Provisioned',
+      provisionedReadCapacityUnits: 10,
+      provisionedWriteCapacityUnits: 5,
+    })
+      .t()
+      .hasResourceProperties('AWS::SageMaker::FeatureGroup', {
+        ThroughputConfig: {
+          ThroughputMode: 'Provisioned',
+          ProvisionedReadCapacityUnits: 10,
+          ProvisionedWriteCapacityUnits: 5,
+        },
       });
   });
 
@@ -198,6 +318,76 @@ describe('SecureFeatureGroup secure defaults', () => {
       RoleArn: Match.absent(),
     });
     t().resourceCountIs('AWS::Glue::Database', 0);
+  });
+});
+
+// OnlineStoreConfig and OfflineStoreConfig are create-only in AWS::SageMaker::FeatureGroup, and
+// CloudFormation refuses to replace a resource under the name it has
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html): a change
+// of a storage setting must come with a new name.
+describe('SecureFeatureGroup names and storage settings', () => {
+  const namesOf = (props: Partial<SecureFeatureGroupProps>) => {
+    const { group } = build(props);
+    return [group.featureGroupName, group.restricted?.featureGroupName];
+  };
+
+  it('keeps the contract names with the default storage settings, given explicitly or not', () => {
+    expect(namesOf({})).toEqual(['marketing-customer-churn-v1', 'marketing-customer-churn-restricted-v1']);
+    expect(
+      namesOf({
+        onlineStorageType: 'Standard',
+        tableFormat: 'Iceberg',
+        offlineStorePrefix: 'feature-store/',
+      }),
+    ).toEqual(namesOf({}));
+  });
+
+  it.each<[string, Partial<SecureFeatureGroupProps>]>([
+    ['onlineTtl', { onlineTtl: Duration.days(30) }],
+    ['another onlineTtl', { onlineTtl: Duration.days(60) }],
+    ['offlineStorePrefix', { offlineStorePrefix: 'features/' }],
+    ['tableFormat', { tableFormat: 'Glue' }],
+    ['offlineStore', { offlineStore: false }],
+    ['onlineStore', { onlineStore: false }],
+  ])('adds a storage suffix to both names for %s', (_what, props) => {
+    const [standard, restricted] = namesOf(props);
+    const suffix = /^marketing-customer-churn-v1(-[0-9a-f]{6})$/.exec(standard!)?.[1];
+    expect(suffix).toBeDefined();
+    expect(restricted).toBe(`marketing-customer-churn-restricted-v1${suffix}`);
+  });
+
+  it('gives each storage setting its own suffix', () => {
+    const names = [
+      { onlineTtl: Duration.days(30) },
+      { onlineTtl: Duration.days(60) },
+      { offlineStorePrefix: 'features/' },
+    ].map((p) => namesOf(p)[0]);
+    expect(new Set(names).size).toBe(3);
+  });
+
+  it('uses the suffixed name for the prefix, the Glue table, the catalog parameters, the alarm and the grants', () => {
+    const { t, group } = build({ onlineTtl: Duration.days(30) });
+    const name = group.featureGroupName;
+    const glueName = name.replace(/-/g, '_');
+    t().hasResourceProperties('AWS::SageMaker::FeatureGroup', {
+      FeatureGroupName: name,
+      OfflineStoreConfig: Match.objectLike({
+        S3StorageConfig: Match.objectLike({
+          S3Uri: { 'Fn::Join': ['', ['s3://', Match.anyValue(), `/feature-store/${name}/`]] },
+        }),
+        DataCatalogConfig: {
+          Catalog: 'AwsDataCatalog',
+          Database: 'marketing_customer_churn_v1',
+          TableName: glueName,
+        },
+      }),
+    });
+    expect(group.glueTableName).toBe(glueName);
+    const params = Object.values(t().findResources('AWS::Glue::Database'))[0].Properties.DatabaseInput
+      .Parameters;
+    expect(JSON.parse(params['feature.tenure_months']).group).toBe(name);
+    expect(JSON.parse(params['feature.email']).group).toBe(group.restricted!.featureGroupName);
+    expect(JSON.stringify(t().findResources('AWS::CloudWatch::Alarm'))).toContain(`"Value":"${name}"`);
   });
 });
 
@@ -241,7 +431,9 @@ describe('SecureFeatureGroup freshness alarm', () => {
       .hasResourceProperties('AWS::CloudWatch::Alarm', {
         EvaluationPeriods: 36,
         DatapointsToAlarm: 36,
-        Metrics: Match.arrayWith([Match.objectLike({ Id: 'invocations', MetricStat: Match.objectLike({ Period: 3600 }) })]),
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Id: 'invocations', MetricStat: Match.objectLike({ Period: 3600 }) }),
+        ]),
       });
   });
 
@@ -249,33 +441,99 @@ describe('SecureFeatureGroup freshness alarm', () => {
     const stack = testStack();
     const topic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:eu-west-1:111111111111:alerts');
     new SecureFeatureGroup(stack, 'Churn', { contract: plainContract(), alerts: topic });
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:111111111111:alerts'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: ['arn:aws:sns:eu-west-1:111111111111:alerts'],
+    });
   });
 });
 
 describe('SecureFeatureGroup validation', () => {
   it('requires a FeatureContract and alerts, naming the construct path', () => {
     const stack = testStack();
-    const msg = errorOf(() => new SecureFeatureGroup(stack, 'Bad', { contract: {} as never, alerts: undefined as never }));
+    const msg = errorOf(
+      () => new SecureFeatureGroup(stack, 'Bad', { contract: {} as never, alerts: undefined as never }),
+    );
     expect(msg).toContain('Test/Bad: contract: is not a FeatureContract');
     expect(msg).toContain('Test/Bad: alerts: is not an AlertTopic or sns.ITopic');
   });
 
   it.each<[string, Partial<SecureFeatureGroupProps>, string]>([
-    ['no store at all', { onlineStore: false, offlineStore: false }, 'offlineStore: leaves the feature group with no store'],
-    ['InMemory with an offline store', { onlineStorageType: 'InMemory' }, 'onlineStorageType: InMemory online stores do not replicate to an offline store'],
-    ['a TTL without an online store', { onlineStore: false, onlineTtl: Duration.days(1) }, 'onlineTtl: is set without an online store'],
-    ['a table format without an offline store', { offlineStore: false, tableFormat: 'Glue' }, 'tableFormat: is set without an offline store'],
-    ['Provisioned without units', { throughputMode: 'Provisioned' }, 'provisionedReadCapacityUnits: is required in Provisioned throughput mode'],
-    ['units on demand', { provisionedWriteCapacityUnits: 3 }, 'provisionedWriteCapacityUnits: is only used in Provisioned throughput mode'],
-    ['a fractional freshness window', { freshnessWindow: Duration.seconds(330) }, 'freshnessWindow: is not a whole number of alarm periods'],
-    ['a freshness window beyond 7 days', { freshnessWindow: Duration.days(8) }, 'freshnessWindow: is out of range'],
+    [
+      'no store at all',
+      { onlineStore: false, offlineStore: false },
+      'offlineStore: leaves the feature group with no store',
+    ],
+    [
+      'InMemory with an offline store',
+      { onlineStorageType: 'InMemory' },
+      'onlineStorageType: InMemory online stores do not replicate to an offline store',
+    ],
+    [
+      'a TTL without an online store',
+      { onlineStore: false, onlineTtl: Duration.days(1) },
+      'onlineTtl: is set without an online store',
+    ],
+    [
+      'a table format without an offline store',
+      { offlineStore: false, tableFormat: 'Glue' },
+      'tableFormat: is set without an offline store',
+    ],
+    [
+      'Provisioned without units',
+      { throughputMode: 'Provisioned' },
+      'provisionedReadCapacityUnits: is required in Provisioned throughput mode',
+    ],
+    [
+      'units on demand',
+      { provisionedWriteCapacityUnits: 3 },
+      'provisionedWriteCapacityUnits: is only used in Provisioned throughput mode',
+    ],
+    [
+      'a fractional freshness window',
+      { freshnessWindow: Duration.seconds(330) },
+      'freshnessWindow: is not a whole number of alarm periods',
+    ],
+    [
+      'a freshness window beyond 7 days',
+      { freshnessWindow: Duration.days(8) },
+      'freshnessWindow: is out of range',
+    ],
     ['a bad prefix', { offlineStorePrefix: '/abs' }, 'offlineStorePrefix: has an invalid format'],
-    ['an access window beyond 7 days', { maxAccessWindow: Duration.days(8) }, 'maxAccessWindow: is out of range'],
+    [
+      'an access window beyond 7 days',
+      { maxAccessWindow: Duration.days(8) },
+      'maxAccessWindow: is out of range',
+    ],
   ])('rejects %s', (_what, props, expected) => {
     const stack = testStack();
-    const msg = errorOf(() => new SecureFeatureGroup(stack, 'Bad', { contract: churn(), alerts: new AlertTopic(stack, 'A'), ...props }));
+    const msg = errorOf(
+      () =>
+        new SecureFeatureGroup(stack, 'Bad', {
+          contract: churn(),
+          alerts: new AlertTopic(stack, 'A'),
+          ...props,
+        }),
+    );
     expect(msg).toContain(`Test/Bad: ${expected}`);
+    expect(stack.node.tryFindChild('Bad')?.node.children.length ?? 0).toBe(0);
+  });
+
+  it('rejects storage settings that make the feature group name longer than 64 characters', () => {
+    const stack = testStack();
+    // 'marketing-' + 40 characters + '-restricted-v1' is exactly 64 characters: valid until a suffix is added.
+    const contract = churn({ name: 'c'.repeat(40) });
+    expect(contract.restrictedFeatureGroupName).toHaveLength(64);
+    const msg = errorOf(
+      () =>
+        new SecureFeatureGroup(stack, 'Bad', {
+          contract,
+          alerts: new AlertTopic(stack, 'A'),
+          onlineTtl: Duration.days(30),
+        }),
+    );
+    expect(msg).toMatch(
+      /Test\/Bad: contract: with these storage settings the feature group name is too long \(got "marketing-c+-restricted-v1-[0-9a-f]{6}" \(71 characters\); expected at most 64 characters/,
+    );
     expect(stack.node.tryFindChild('Bad')?.node.children.length ?? 0).toBe(0);
   });
 
@@ -283,7 +541,9 @@ describe('SecureFeatureGroup validation', () => {
     const spec = churnSpec();
     const c = FeatureContract.define({
       ...spec,
-      features: spec.features.map((f) => (f.name === 'event_time' ? { ...f, type: 'Fractional' as const } : f)),
+      features: spec.features.map((f) =>
+        f.name === 'event_time' ? { ...f, type: 'Fractional' as const } : f,
+      ),
     });
     const stack = testStack();
     const alerts = new AlertTopic(stack, 'A');
@@ -303,10 +563,22 @@ describe('SecureFeatureGroup grants', () => {
     group.grantReadOnline(grantee(stack));
     expect(readerStatements(t())).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^KeysDataKey/), 'Arn'] } }),
+        expect.objectContaining({
+          Action: ['kms:Decrypt', 'kms:DescribeKey'],
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^KeysDataKey/), 'Arn'] },
+        }),
         expect.objectContaining({
           Action: ['sagemaker:GetRecord', 'sagemaker:BatchGetRecord', 'sagemaker:DescribeFeatureGroup'],
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:feature-group/marketing-customer-churn-v1']] },
+          Resource: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':sagemaker:eu-west-1:111111111111:feature-group/marketing-customer-churn-v1',
+              ],
+            ],
+          },
         }),
       ]),
     );
@@ -337,7 +609,9 @@ describe('SecureFeatureGroup grants', () => {
           Match.objectLike({
             Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'],
             Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Reader'), 'Arn'] } },
-            Resource: { 'Fn::Join': ['', [Match.anyValue(), '/feature-store/marketing-customer-churn-v1/*']] },
+            Resource: {
+              'Fn::Join': ['', [Match.anyValue(), '/feature-store/marketing-customer-churn-v1/*']],
+            },
           }),
         ]),
       },
@@ -346,7 +620,9 @@ describe('SecureFeatureGroup grants', () => {
 
   it('grantReadOffline fails without an offline store', () => {
     const { stack, group } = build({ offlineStore: false });
-    expect(errorOf(() => group.grantReadOffline(grantee(stack)))).toContain('Test/Churn: grantReadOffline: the feature group has no offline store');
+    expect(errorOf(() => group.grantReadOffline(grantee(stack)))).toContain(
+      'Test/Churn: grantReadOffline: the feature group has no offline store',
+    );
   });
 });
 
@@ -359,7 +635,8 @@ describe('SecureFeatureGroup.grantTimeBoundAccess', () => {
     group.grantTimeBoundAccess(grantee(stack), { until, now });
     const statements = readerStatements(t());
     expect(statements.length).toBeGreaterThanOrEqual(5);
-    for (const s of statements) expect(s.Condition).toEqual({ DateLessThan: { 'aws:CurrentTime': '2030-01-01T12:00:00.000Z' } });
+    for (const s of statements)
+      expect(s.Condition).toEqual({ DateLessThan: { 'aws:CurrentTime': '2030-01-01T12:00:00.000Z' } });
     expect(JSON.stringify(statements)).toContain('feature-group/marketing-customer-churn-restricted-v1');
     t().hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
@@ -367,7 +644,9 @@ describe('SecureFeatureGroup.grantTimeBoundAccess', () => {
           Match.objectLike({
             Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'],
             Condition: { DateLessThan: { 'aws:CurrentTime': '2030-01-01T12:00:00.000Z' } },
-            Resource: { 'Fn::Join': ['', [Match.anyValue(), '/feature-store/marketing-customer-churn-restricted-v1/*']] },
+            Resource: {
+              'Fn::Join': ['', [Match.anyValue(), '/feature-store/marketing-customer-churn-restricted-v1/*']],
+            },
           }),
         ]),
       },
@@ -376,30 +655,44 @@ describe('SecureFeatureGroup.grantTimeBoundAccess', () => {
 
   it('rejects a window beyond the maximum (8 hours by default)', () => {
     const { stack, group } = build();
-    expect(errorOf(() => group.grantTimeBoundAccess(grantee(stack), { until: new Date('2030-01-01T16:00:01Z'), now }))).toBe(
+    expect(
+      errorOf(() =>
+        group.grantTimeBoundAccess(grantee(stack), { until: new Date('2030-01-01T16:00:01Z'), now }),
+      ),
+    ).toBe(
       'Test/Churn: until: is beyond the maximum access window (got 2030-01-01T16:00:01.000Z; expected at most 8 hours after 2030-01-01T08:00:00.000Z)',
     );
   });
 
   it('honours a configured maximum window', () => {
     const { stack, group } = build({ maxAccessWindow: Duration.days(2) });
-    expect(() => group.grantTimeBoundAccess(grantee(stack), { until: new Date('2030-01-02T08:00:00Z'), now })).not.toThrow();
+    expect(() =>
+      group.grantTimeBoundAccess(grantee(stack), { until: new Date('2030-01-02T08:00:00Z'), now }),
+    ).not.toThrow();
   });
 
   it('rejects past dates and invalid dates', () => {
     const { stack, group } = build();
-    expect(errorOf(() => group.grantTimeBoundAccess(grantee(stack), { until: new Date('2029-12-31T00:00:00Z'), now }))).toContain(
-      'Test/Churn: until: is not in the future',
-    );
-    expect(errorOf(() => group.grantTimeBoundAccess(grantee(stack), { until: new Date('nope'), now }))).toContain('Test/Churn: until: is not a valid Date');
-    expect(errorOf(() => group.grantTimeBoundAccess(grantee(stack), { until: new Date(Date.now() - 1000) }))).toContain('until: is not in the future');
+    expect(
+      errorOf(() =>
+        group.grantTimeBoundAccess(grantee(stack), { until: new Date('2029-12-31T00:00:00Z'), now }),
+      ),
+    ).toContain('Test/Churn: until: is not in the future');
+    expect(
+      errorOf(() => group.grantTimeBoundAccess(grantee(stack), { until: new Date('nope'), now })),
+    ).toContain('Test/Churn: until: is not a valid Date');
+    expect(
+      errorOf(() => group.grantTimeBoundAccess(grantee(stack), { until: new Date(Date.now() - 1000) })),
+    ).toContain('until: is not in the future');
   });
 
   it('refuses when the contract has no restricted features', () => {
     const { stack, group } = build({ contract: plainContract() });
-    expect(errorOf(() => group.grantTimeBoundAccess(grantee(stack), { until: new Date('2030-01-01T09:00:00Z'), now }))).toContain(
-      'Test/Churn: grantTimeBoundAccess: the contract has no restricted features',
-    );
+    expect(
+      errorOf(() =>
+        group.grantTimeBoundAccess(grantee(stack), { until: new Date('2030-01-01T09:00:00Z'), now }),
+      ),
+    ).toContain('Test/Churn: grantTimeBoundAccess: the contract has no restricted features');
   });
 });
 
@@ -408,32 +701,57 @@ describe('SecureFeatureGroup metrics and imports', () => {
     const { group } = build();
     const inv = group.metricInvocations();
     expect(inv.namespace).toBe('AWS/SageMaker');
-    expect(inv.dimensions).toEqual({ FeatureGroupName: 'marketing-customer-churn-v1', OperationName: 'PutRecord' });
+    expect(inv.dimensions).toEqual({
+      FeatureGroupName: 'marketing-customer-churn-v1',
+      OperationName: 'PutRecord',
+    });
     expect(inv.statistic).toBe('Sum');
     expect(inv.period.toMinutes()).toBe(5);
-    expect(group.metricLatency({ operation: 'GetRecord' })).toMatchObject({ statistic: 'Average', dimensions: { OperationName: 'GetRecord' } });
+    expect(group.metricLatency({ operation: 'GetRecord' })).toMatchObject({
+      statistic: 'Average',
+      dimensions: { OperationName: 'GetRecord' },
+    });
     expect(group.metricConsumedReadRequestsUnits().dimensions).toMatchObject({ OperationName: 'GetRecord' });
     expect(group.metricThrottledRequests().metricName).toBe('ThrottledRequests');
-    expect(group.restricted!.metricOperation5XXErrors().dimensions).toMatchObject({ FeatureGroupName: 'marketing-customer-churn-restricted-v1' });
-    expect(group.metricPutRecordSuccesses().expression).toBe('invocations - FILL(clienterrors, 0) - FILL(servererrors, 0)');
+    expect(group.restricted!.metricOperation5XXErrors().dimensions).toMatchObject({
+      FeatureGroupName: 'marketing-customer-churn-restricted-v1',
+    });
+    expect(group.metricPutRecordSuccesses().expression).toBe(
+      'invocations - FILL(clienterrors, 0) - FILL(servererrors, 0)',
+    );
   });
 
   it('imports by name and ARN, with grants scoped to the ARN', () => {
     const stack = testStack();
     const byName = SecureFeatureGroup.fromFeatureGroupName(stack, 'ByName', 'team-a-v2');
-    const byArn = SecureFeatureGroup.fromFeatureGroupArn(stack, 'ByArn', 'arn:aws:sagemaker:eu-west-1:111111111111:feature-group/team-b-v1');
+    const byArn = SecureFeatureGroup.fromFeatureGroupArn(
+      stack,
+      'ByArn',
+      'arn:aws:sagemaker:eu-west-1:111111111111:feature-group/team-b-v1',
+    );
     expect(byArn.featureGroupName).toBe('team-b-v1');
     expect(stack.resolve(byName.featureGroupArn)).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:feature-group/team-a-v2']],
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:feature-group/team-a-v2'],
+      ],
     });
     const role = grantee(stack);
     byArn.grantWriteRecords(role);
     const keys = new EncryptionKeys(stack, 'Keys');
-    SecureFeatureGroup.fromFeatureGroupAttributes(stack, 'WithKey', { featureGroupName: 'team-c-v1', encryptionKey: keys.data }).grantReadOnline(role);
+    SecureFeatureGroup.fromFeatureGroupAttributes(stack, 'WithKey', {
+      featureGroupName: 'team-c-v1',
+      encryptionKey: keys.data,
+    }).grantReadOnline(role);
     const statements = JSON.stringify(readerStatements(Template.fromStack(stack)));
-    expect(statements).toContain('"Resource":"arn:aws:sagemaker:eu-west-1:111111111111:feature-group/team-b-v1"');
+    expect(statements).toContain(
+      '"Resource":"arn:aws:sagemaker:eu-west-1:111111111111:feature-group/team-b-v1"',
+    );
     expect(statements).toContain('kms:Decrypt');
-    expect(byName.metricInvocations().dimensions).toEqual({ FeatureGroupName: 'team-a-v2', OperationName: 'PutRecord' });
+    expect(byName.metricInvocations().dimensions).toEqual({
+      FeatureGroupName: 'team-a-v2',
+      OperationName: 'PutRecord',
+    });
   });
 });
 
@@ -448,12 +766,41 @@ describe('SecureFeatureGroup policy packs', () => {
     expect(findingLines(stack)).toEqual([]);
   });
 
+  it('keeps the required-tag finding for a tag applied below the stack, which reaches no feature group', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+    RequiredTags.apply(stack, {
+      owner: 'ml-platform',
+      environment: 'dev',
+      'data-classification': 'internal',
+    });
+    const group = new SecureFeatureGroup(stack, 'Churn', {
+      contract: churn(),
+      alerts: new AlertTopic(stack, 'Alerts'),
+    });
+    Tags.of(group).add('cost-center', 'cc-1234');
+    const groupFindings = findingLines(stack).filter((l) => l.includes('SageMakerRequiredTags'));
+    expect(groupFindings.sort()).toEqual([
+      'MLOps-SageMakerRequiredTags[cost-center] @ Test/Churn/Resource',
+      'MLOps-SageMakerRequiredTags[cost-center] @ Test/Churn/Restricted/Resource',
+    ]);
+  });
+
   it('has zero findings with its own key and bucket, and with the opt-outs', () => {
     const stack = testStack();
     const alerts = new AlertTopic(stack, 'Alerts');
     new SecureFeatureGroup(stack, 'Own', { contract: churn(), alerts });
-    new SecureFeatureGroup(stack, 'OnlineOnly', { contract: plainContract(), alerts, offlineStore: false, onlineStorageType: 'InMemory' });
-    new SecureFeatureGroup(stack, 'OfflineOnly', { contract: churn({ domain: 'sales' }), alerts, onlineStore: false });
+    new SecureFeatureGroup(stack, 'OnlineOnly', {
+      contract: plainContract(),
+      alerts,
+      offlineStore: false,
+      onlineStorageType: 'InMemory',
+    });
+    new SecureFeatureGroup(stack, 'OfflineOnly', {
+      contract: churn({ domain: 'sales' }),
+      alerts,
+      onlineStore: false,
+    });
     expect(findingLines(stack)).toEqual([]);
   });
 });
