@@ -20,7 +20,14 @@ import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
 import { SecureFunction } from '../core/secure-function';
-import { durationBetween, refs, throwIfProblems, tokenOr, validateProps } from '../core/validate';
+import {
+  durationBetween,
+  PropsProblem,
+  refs,
+  throwIfProblems,
+  tokenOr,
+  validateProps,
+} from '../core/validate';
 import { SecureBucket } from '../storage/secure-bucket';
 import { AlertTopic } from './alert-topic';
 import {
@@ -241,15 +248,14 @@ export class DriftMonitor extends Construct {
     const p = validateProps(this, schema, props);
     const schedule = p.schedule ?? Duration.hours(1);
     const window = p.window ?? schedule;
+    const problems: PropsProblem[] = [];
     if (!schedule.isUnresolved() && !window.isUnresolved() && window.toSeconds() < schedule.toSeconds()) {
-      throwIfProblems(this, [
-        {
-          field: 'window',
-          problem: 'is shorter than the schedule, so captures between runs would never be analysed',
-          got: window.toString(),
-          expected: `at least the schedule (${schedule.toString()})`,
-        },
-      ]);
+      problems.push({
+        field: 'window',
+        problem: 'is shorter than the schedule, so captures between runs would never be analysed',
+        got: window.toString(),
+        expected: `at least the schedule (${schedule.toString()})`,
+      });
     }
     // The latest a run starts after its scheduled time: Scheduler's event age + Lambda's event age.
     const latestStart = Duration.seconds(RUN_EVENT_AGE.toSeconds() * 2);
@@ -259,15 +265,14 @@ export class DriftMonitor extends Construct {
       !p.timeout.isUnresolved() &&
       p.timeout.toSeconds() > longestTimeout.toSeconds()
     ) {
-      throwIfProblems(this, [
-        {
-          field: 'timeout',
-          problem: `leaves no room for the ${latestStart.toMinutes()} minutes a run may start late, so runs could overlap`,
-          got: p.timeout.toString(),
-          expected: `at most the schedule minus ${latestStart.toMinutes()} minutes (${longestTimeout.toString()})`,
-        },
-      ]);
+      problems.push({
+        field: 'timeout',
+        problem: `leaves no room for the ${latestStart.toMinutes()} minutes a run may start late, so runs could overlap`,
+        got: p.timeout.toString(),
+        expected: `at most the schedule minus ${latestStart.toMinutes()} minutes (${longestTimeout.toString()})`,
+      });
     }
+    throwIfProblems(this, problems);
     this.endpointName = p.endpoint.endpointName;
     this.variantName = p.endpoint.variantName ?? DEFAULT_VARIANT_NAME;
     this.period = schedule;

@@ -551,6 +551,22 @@ describe('DriftMonitor', () => {
     },
   );
 
+  it('reports a short window and a long timeout in one error', () => {
+    const f = fixture();
+    let message = '';
+    try {
+      new DriftMonitor(f.stack, 'Drift', {
+        ...f.props,
+        schedule: Duration.minutes(10),
+        window: Duration.minutes(5),
+        timeout: Duration.minutes(10),
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split('\n').map((l) => l.split(':')[1]?.trim())).toEqual(['window', 'timeout']);
+  });
+
   it('refuses a timeout that would let a run overlap the next one', () => {
     const f = fixture();
     expect(
