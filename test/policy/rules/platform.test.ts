@@ -233,7 +233,7 @@ describe('MLOps-IAMWildcardResourceOnlyForUnscopableActions', () => {
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null
 describe('MLOps-S3BucketDeniesOtherEncryption', () => {
   const rule = 'S3BucketDeniesOtherEncryption';
-  const kms = (keyId: unknown = KEY_ARN) => ({
+  const kms = (keyId: string = KEY_ARN): CfnBucket.BucketEncryptionProperty => ({
     serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyId } }],
   });
   const denyOtherEncryption = {
@@ -244,7 +244,7 @@ describe('MLOps-S3BucketDeniesOtherEncryption', () => {
     Resource: 'arn:aws:s3:::b/*',
     Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' }, Null: { 's3:x-amz-server-side-encryption': 'false' } },
   };
-  const denyOtherKeys = (keyId: unknown = KEY_ARN) => ({
+  const denyOtherKeys = (keyId: string = KEY_ARN) => ({
     Sid: 'DenyOtherKeys',
     Effect: 'Deny',
     Principal: { AWS: '*' },
