@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { acknowledge, acknowledgeControl } from './acknowledge';
 import { INHERENT } from './inherent';
+import { requireKeyServiceAccess } from '../encryption/service-access';
 import { ScopedRole } from './scoped-role';
 import {
   constructRef,
@@ -35,7 +36,13 @@ export interface SecureFunctionProps {
    * @default - the VPC's isolated subnets, else its private subnets
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  /** Key for the log group, the dead-letter queue and environment variables (the `logs` key). */
+  /**
+   * Key for the log group, the dead-letter queue and environment variables (the `logs` key of
+   * `EncryptionKeys`). CloudWatch Logs must be able to use it: another domain key is a
+   * validation error, an L2 `kms.Key` of the app gets the `CloudWatchLogsEncryption` statement, an
+   * imported key is trusted (see constructs/encryption/README.md). The dead-letter queue and the
+   * environment need nothing more: Lambda uses them as the function's role.
+   */
   readonly encryptionKey: kms.IKey;
   /**
    * What the function does, shown in the console.
@@ -161,6 +168,13 @@ export class SecureFunction extends Construct {
     const p = validateProps(this, schema, props);
     const asset = findHandlerAsset(p.handler);
     throwIfProblems(this, [...handlerProblems(p.handler, asset), ...subnetProblems(p.vpc, p.vpcSubnets)]);
+    // CloudWatch Logs encrypts the log group with the key itself (logs.<region>.amazonaws.com), so the
+    // key policy must allow it. The queue and environment are used as the function's role: Lambda
+    // sends failed events to the dead-letter queue and on-failure destination with the execution role
+    // (its identity policy below), and decrypts the environment as that role too.
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+    // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+    requireKeyServiceAccess(this, 'encryptionKey', p.encryptionKey, ['logs']);
     const code = lambda.Code.fromAsset(asset!);
 
     this.role = new ScopedRole(this, 'Role', {

@@ -20,7 +20,14 @@ import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
 import { SecureFunction } from '../core/secure-function';
-import { durationBetween, refs, throwIfProblems, tokenOr, validateProps } from '../core/validate';
+import {
+  durationBetween,
+  PropsProblem,
+  refs,
+  throwIfProblems,
+  tokenOr,
+  validateProps,
+} from '../core/validate';
 import { SecureBucket } from '../storage/secure-bucket';
 import { AlertTopic } from './alert-topic';
 import {
@@ -133,7 +140,8 @@ export interface DriftMonitorProps {
   readonly memorySize?: number;
   /**
    * Timeout of the analysis function. A run stops reading 30 s before it and reports what it read.
-   * @default Duration.minutes(5)
+   * At most the schedule minus 2 minutes (the latest a run may start), so runs never overlap.
+   * @default - Duration.minutes(5), or the schedule minus 2 minutes when that is shorter
    */
   readonly timeout?: Duration;
 }
@@ -150,20 +158,38 @@ const schema = z.strictObject({
   }),
   captureBucket: z.instanceof(SecureBucket, { message: 'is not a SecureBucket' }),
   capturePrefix: tokenOr(z.string().max(512).regex(PREFIX)),
-  baselineKey: tokenOr(z.string().min(1).max(1024).regex(/^[^/](.*[^/])?$/)),
+  baselineKey: tokenOr(
+    z
+      .string()
+      .min(1)
+      .max(1024)
+      .regex(/^[^/](.*[^/])?$/),
+  ),
   baselineBucket: z.instanceof(SecureBucket, { message: 'is not a SecureBucket' }).optional(),
-  expectedSchemaHash: z.string().regex(/^sha256:[0-9a-f]{64}$/).optional(),
+  expectedSchemaHash: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/)
+    .optional(),
   reportBucket: z.instanceof(SecureBucket, { message: 'is not a SecureBucket' }).optional(),
   reportPrefix: tokenOr(z.string().max(512).regex(PREFIX)).optional(),
   alerts: z.instanceof(AlertTopic, { message: 'is not an AlertTopic' }),
   vpc: refs.vpc,
   encryptionKey: refs.key,
-  alarmNamePrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/).optional(),
+  alarmNamePrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/)
+    .optional(),
   schedule: durationBetween(Duration.minutes(5), Duration.hours(12), { literal: true })
-    .refine(wholeMinutes, { message: 'is not whole minutes', params: { expected: 'a whole number of minutes' } })
+    .refine(wholeMinutes, {
+      message: 'is not whole minutes',
+      params: { expected: 'a whole number of minutes' },
+    })
     .optional(),
   window: durationBetween(Duration.minutes(5), Duration.days(7), { literal: true })
-    .refine(wholeMinutes, { message: 'is not whole minutes', params: { expected: 'a whole number of minutes' } })
+    .refine(wholeMinutes, {
+      message: 'is not whole minutes',
+      params: { expected: 'a whole number of minutes' },
+    })
     .optional(),
   psiThreshold: z.number().gt(0).max(10).optional(),
   pValue: z.number().gt(0).max(0.5).optional(),
@@ -222,16 +248,31 @@ export class DriftMonitor extends Construct {
     const p = validateProps(this, schema, props);
     const schedule = p.schedule ?? Duration.hours(1);
     const window = p.window ?? schedule;
+    const problems: PropsProblem[] = [];
     if (!schedule.isUnresolved() && !window.isUnresolved() && window.toSeconds() < schedule.toSeconds()) {
-      throwIfProblems(this, [
-        {
-          field: 'window',
-          problem: 'is shorter than the schedule, so captures between runs would never be analysed',
-          got: window.toString(),
-          expected: `at least the schedule (${schedule.toString()})`,
-        },
-      ]);
+      problems.push({
+        field: 'window',
+        problem: 'is shorter than the schedule, so captures between runs would never be analysed',
+        got: window.toString(),
+        expected: `at least the schedule (${schedule.toString()})`,
+      });
     }
+    // The latest a run starts after its scheduled time: Scheduler's event age + Lambda's event age.
+    const latestStart = Duration.seconds(RUN_EVENT_AGE.toSeconds() * 2);
+    const longestTimeout = Duration.minutes(schedule.toMinutes() - latestStart.toMinutes());
+    if (
+      p.timeout !== undefined &&
+      !p.timeout.isUnresolved() &&
+      p.timeout.toSeconds() > longestTimeout.toSeconds()
+    ) {
+      problems.push({
+        field: 'timeout',
+        problem: `leaves no room for the ${latestStart.toMinutes()} minutes a run may start late, so runs could overlap`,
+        got: p.timeout.toString(),
+        expected: `at most the schedule minus ${latestStart.toMinutes()} minutes (${longestTimeout.toString()})`,
+      });
+    }
+    throwIfProblems(this, problems);
     this.endpointName = p.endpoint.endpointName;
     this.variantName = p.endpoint.variantName ?? DEFAULT_VARIANT_NAME;
     this.period = schedule;
@@ -250,9 +291,15 @@ export class DriftMonitor extends Construct {
       handler: 'drift-monitor',
       vpc: p.vpc,
       encryptionKey: p.encryptionKey,
-      description: 'Drift analysis of SageMaker data capture against a training baseline (compliant-mlops DriftMonitor)',
+      description:
+        'Drift analysis of SageMaker data capture against a training baseline (compliant-mlops DriftMonitor)',
       memorySize: p.memorySize ?? 1024,
-      timeout: p.timeout ?? Duration.minutes(5),
+      // One run at a time without reserved concurrency (constructs/core/README.md): a run starts at
+      // most latestStart after its scheduled time or not at all (dead-letter queue), Lambda does not
+      // retry it (the next run reads the same window), and it ends before the next one is due.
+      timeout: p.timeout ?? (longestTimeout.toSeconds() < 300 ? longestTimeout : Duration.minutes(5)),
+      retryAttempts: 0,
+      maxEventAge: RUN_EVENT_AGE,
       environment: {
         [ENV.endpointName]: this.endpointName,
         [ENV.variantName]: this.variantName,
@@ -311,10 +358,18 @@ export class DriftMonitor extends Construct {
     // Runs Scheduler cannot deliver wait in the function's (KMS-encrypted) dead-letter queue.
     const deadLetters = this.function.deadLetterQueue;
     this.scheduleRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'UndeliveredRuns', actions: DEAD_LETTER_SEND_ACTIONS, resources: [deadLetters.queueArn] }),
+      new iam.PolicyStatement({
+        sid: 'UndeliveredRuns',
+        actions: DEAD_LETTER_SEND_ACTIONS,
+        resources: [deadLetters.queueArn],
+      }),
     );
     this.scheduleRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'UndeliveredRunsKey', actions: DEAD_LETTER_KEY_ACTIONS, resources: [p.encryptionKey.keyArn] }),
+      new iam.PolicyStatement({
+        sid: 'UndeliveredRunsKey',
+        actions: DEAD_LETTER_KEY_ACTIONS,
+        resources: [p.encryptionKey.keyArn],
+      }),
     );
     this.schedule = new scheduler.CfnSchedule(this, 'Schedule', {
       description: `Drift analysis of ${this.node.path}`.slice(0, 512),
@@ -326,8 +381,8 @@ export class DriftMonitor extends Construct {
         arn: this.function.function.functionArn,
         roleArn: this.scheduleRole.roleArn,
         input: JSON.stringify({ source: 'compliant-mlops.drift-monitor' }),
-        // A run older than one period is superseded by the next one.
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: Math.min(86_400, Math.max(60, schedule.toSeconds())) },
+        // Scheduler retries delivery for at most RUN_EVENT_AGE, so a late run cannot meet the next one.
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: RUN_EVENT_AGE.toSeconds() },
         deadLetterConfig: { arn: deadLetters.queueArn },
       },
     });
@@ -340,8 +395,11 @@ export class DriftMonitor extends Construct {
       threshold: thresholds.psi,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
-      // A run without a report publishes no PSI; the analysis alarms speak for it.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      // A period without a report (no run, a late or dropped run, an analysis error) says nothing
+      // about drift: the alarm keeps its state. Read as OK, a gap would turn ALARM into OK and the next
+      // drifted run would send a second drift event (a second retraining). The analysis alarms speak
+      // for the gap. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
     this.driftedShareAlarm = this.metricDriftedShare().createAlarm(this, 'DriftedShareAlarm', {
       alarmName: p.alarmNamePrefix ? `${p.alarmNamePrefix}-drifted-share` : undefined,
@@ -349,7 +407,7 @@ export class DriftMonitor extends Construct {
       threshold: thresholds.driftedShare,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
     this.analysisErrorAlarm = this.metricAnalysisErrors().createAlarm(this, 'AnalysisErrorAlarm', {
       alarmDescription: `Drift analysis of ${name} produced no report: no capture in the window, unparsable records, or a missing or mismatched baseline (reason in the function's logs and the report)`,
@@ -367,7 +425,12 @@ export class DriftMonitor extends Construct {
       datapointsToAlarm: 2,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    this.alarms = [this.maxPsiAlarm, this.driftedShareAlarm, this.analysisErrorAlarm, this.analysisMissingAlarm];
+    this.alarms = [
+      this.maxPsiAlarm,
+      this.driftedShareAlarm,
+      this.analysisErrorAlarm,
+      this.analysisMissingAlarm,
+    ];
     for (const alarm of this.alarms) p.alerts.notify(alarm);
   }
 
@@ -459,18 +522,37 @@ export class DriftMonitor extends Construct {
 
   /** One feature's PSI. Default: Maximum over the schedule period. */
   public metricFeaturePsi(feature: string, options: DriftMetricOptions = {}): cloudwatch.Metric {
-    return this.metric(METRICS.psi, { ...options, dimensionsMap: { [DIMENSIONS.feature]: feature, ...options.dimensionsMap } });
+    return this.metric(METRICS.psi, {
+      ...options,
+      dimensionsMap: { [DIMENSIONS.feature]: feature, ...options.dimensionsMap },
+    });
   }
 
   /** One feature's KS or chi-square p-value. Default: Maximum over the schedule period. */
   public metricFeaturePValue(feature: string, options: DriftMetricOptions = {}): cloudwatch.Metric {
-    return this.metric(METRICS.pValue, { ...options, dimensionsMap: { [DIMENSIONS.feature]: feature, ...options.dimensionsMap } });
+    return this.metric(METRICS.pValue, {
+      ...options,
+      dimensionsMap: { [DIMENSIONS.feature]: feature, ...options.dimensionsMap },
+    });
   }
 }
+
+/**
+ * The oldest a run's event may be, at Scheduler and again at Lambda, before it is dropped to the
+ * dead-letter queue: the minimum both services accept.
+ * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+ */
+const RUN_EVENT_AGE = Duration.seconds(60);
 
 /** `rate(1 hour)`, `rate(90 minutes)`, `rate(2 hours)`: the largest whole unit. */
 export function rateExpression(d: Duration): string {
   const minutes = d.toMinutes();
-  const [n, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
+  const [n, unit] =
+    minutes % 1440 === 0
+      ? [minutes / 1440, 'day']
+      : minutes % 60 === 0
+        ? [minutes / 60, 'hour']
+        : [minutes, 'minute'];
   return `rate(${n} ${unit}${n === 1 ? '' : 's'})`;
 }

@@ -80,15 +80,6 @@ export class ApiGatewayAccount extends Construct implements IApiGatewayAccount {
         'logs:DescribeLogGroups, part of what API Gateway needs for logging, has no resource type and accepts only Resource "*"',
       ...INHERENT,
     });
-    acknowledge(
-      this.role.policy,
-      'MLOps-IAMWildcardResourceOnlyForUnscopableActions[logs:DescribeLogGroups]',
-      {
-        reason:
-          'logs:DescribeLogGroups has no resource type (IAM accepts only "*"); AmazonAPIGatewayPushToCloudWatchLogs grants it so',
-        ...INHERENT,
-      },
-    );
 
     this.resource = new apigw.CfnAccount(this, 'Resource', { cloudWatchRoleArn: this.role.roleArn });
     this.resource.applyRemovalPolicy(RemovalPolicy.RETAIN);

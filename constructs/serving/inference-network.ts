@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ScopedRole } from '../core/scoped-role';
 import { describeValue, literalList, PropsProblem, refs, retentionDays, throwIfProblems, validateProps } from '../core/validate';
 import { createDomainKey } from '../encryption/encryption-keys';
+import { requireKeyServiceAccess } from '../encryption/service-access';
 import { customResourceResponseStatement, DefaultSecurityGroupCloser } from './default-security-group-closer';
 
 /** The AWS services reached through interface endpoints, by endpoint service name suffix. */
@@ -159,6 +160,8 @@ export class InferenceNetwork extends Construct {
     throwIfProblems(this, layoutProblems(stack, p.cidr, p.availabilityZones));
     const cidr = p.cidr ?? '10.64.0.0/16';
     const key = p.encryptionKey ?? createDomainKey(this, 'Key', 'logs');
+    // CloudWatch Logs encrypts the flow-log group with the key (its own service principal).
+    requireKeyServiceAccess(this, 'encryptionKey', key, ['logs']);
 
     this.vpc = new ec2.Vpc(this, 'Resource', {
       ipAddresses: ec2.IpAddresses.cidr(cidr),

@@ -6,7 +6,8 @@ export const JSON_REPORT_VERSION = 1;
 
 /**
  * The report as JSON, following `docs/check-report.schema.json`: tool, summary counts, packs,
- * inputs, input errors, rule descriptors, and findings (each with its stable fingerprint).
+ * inputs, input errors (with their pack when they concern one), rule descriptors, and findings
+ * (each with its stable fingerprint).
  */
 export function writeJson(report: Report): string {
   const body = {
@@ -15,8 +16,13 @@ export function writeJson(report: Report): string {
     summary: summarize(report),
     packs: report.packs ?? [...new Set(report.findings.map((f) => f.pack))],
     inputs: report.inputs,
-    // docs/check-report.schema.json admits exactly { input, message } per error.
-    errors: report.errors.map(({ input, message }) => ({ input, message })),
+    // docs/check-report.schema.json admits { input, message, pack? } per error; pack is the one
+    // pack or audit check group the error leaves incomplete, absent when it concerns them all.
+    errors: report.errors.map(({ input, message, pack }) => ({
+      input,
+      message,
+      ...(pack !== undefined ? { pack } : {}),
+    })),
     rules: report.rules,
     findings: report.findings.map((f) => ({ ...f, fingerprint: fingerprintOf(f) })),
   };

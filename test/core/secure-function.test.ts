@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { acknowledgmentsOf, CONTROLS } from '../../constructs/core/acknowledge';
 import { SecureFunction, SecureFunctionProps } from '../../constructs/core/secure-function';
 import { PropsValidationError } from '../../constructs/core/validate';
-import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
+import { createDomainKey, EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { findingLines, testStack } from '../support/nag';
 
@@ -159,5 +160,74 @@ describe('SecureFunction', () => {
     const e = errorOf({ vpcSubnets: vpcSubnets as ec2.SubnetSelection });
     expect(e.problems.map((p) => p.field)).toEqual([field]);
     expect(e.message.startsWith(`Test/Fn: ${field}: `)).toBe(true);
+  });
+});
+
+/** The statements with `sid` in the key policies of the stack's AWS::KMS::Key resources whose id starts with `prefix`. */
+function keyStatements(stack: Stack, prefix: string, sid: string): unknown[] {
+  return Object.entries(Template.fromStack(stack).findResources('AWS::KMS::Key'))
+    .filter(([id]) => id.startsWith(prefix))
+    .flatMap(([, r]) => r.Properties.KeyPolicy.Statement as { Sid?: string }[])
+    .filter((st) => st.Sid === sid);
+}
+
+// CloudWatch Logs encrypts a log group with a key only if the key policy lets logs.<region>.amazonaws.com
+// use it; otherwise CreateLogGroup fails and the stack with it.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+describe('SecureFunction key', () => {
+  function build(stack: Stack, id: string, encryptionKey: kms.IKey) {
+    const network = new InferenceNetwork(stack, `${id}Network`, {});
+    return new SecureFunction(stack, id, { handler: 'auto-shutdown', vpc: network.vpc, encryptionKey });
+  }
+
+  it('adds the CloudWatch Logs statement to an L2 kms.Key of the app, once for two functions', () => {
+    const stack = testStack();
+    const key = new kms.Key(stack, 'TeamKey', { enableKeyRotation: true });
+    build(stack, 'Fn', key);
+    new SecureFunction(stack, 'Second', {
+      handler: 'auto-shutdown',
+      vpc: (stack.node.findChild('FnNetwork') as InferenceNetwork).vpc,
+      encryptionKey: key,
+    });
+    expect(keyStatements(stack, 'TeamKey', 'CloudWatchLogsEncryption')).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+        Condition: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': {
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:111111111111:log-group:*'],
+              ],
+            },
+          },
+        },
+      }),
+    ]);
+  });
+
+  it('refuses a data domain key, naming the field', () => {
+    const stack = testStack();
+    const key = createDomainKey(stack, 'DataKey', 'data');
+    expect(() => build(stack, 'Fn', key)).toThrow(
+      /^Test\/Fn: encryptionKey: is a data key whose policy lacks the CloudWatchLogsEncryption statement \(logs\)/,
+    );
+  });
+
+  it('leaves the logs domain key as it is: one CloudWatch Logs statement', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    build(stack, 'Fn', keys.logs);
+    expect(keyStatements(stack, 'KeysLogsKey', 'CloudWatchLogsEncryption')).toHaveLength(1);
+  });
+
+  it('accepts an imported key as it is', () => {
+    const stack = testStack();
+    const key = kms.Key.fromKeyArn(
+      stack,
+      'Imported',
+      'arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000',
+    );
+    expect(() => build(stack, 'Fn', key)).not.toThrow();
   });
 });

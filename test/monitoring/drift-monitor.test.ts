@@ -9,7 +9,11 @@ import { acknowledge } from '../../constructs/core/acknowledge';
 import { INHERENT } from '../../constructs/core/inherent';
 import { createDomainKey } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
-import { DriftMonitor, rateExpression, type DriftMonitorProps } from '../../constructs/monitoring/drift-monitor';
+import {
+  DriftMonitor,
+  rateExpression,
+  type DriftMonitorProps,
+} from '../../constructs/monitoring/drift-monitor';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import { findingLines, testStack } from '../support/nag';
@@ -38,7 +42,12 @@ function fixture(): Fixture {
   };
 }
 
-function build(overrides: Partial<DriftMonitorProps> = {}): { stack: Stack; monitor: DriftMonitor; t: Template; f: Fixture } {
+function build(overrides: Partial<DriftMonitorProps> = {}): {
+  stack: Stack;
+  monitor: DriftMonitor;
+  t: Template;
+  f: Fixture;
+} {
   const f = fixture();
   const monitor = new DriftMonitor(f.stack, 'Drift', { ...f.props, ...overrides });
   return { stack: f.stack, monitor, t: Template.fromStack(f.stack), f };
@@ -48,7 +57,11 @@ function policyStatements(t: Template, logicalIdPrefix: RegExp): Record<string, 
   const policies = t.findResources('AWS::IAM::ManagedPolicy');
   return Object.entries(policies)
     .filter(([id]) => logicalIdPrefix.test(id))
-    .flatMap(([, r]) => (r as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement);
+    .flatMap(
+      ([, r]) =>
+        (r as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties
+          .PolicyDocument.Statement,
+    );
 }
 
 describe('DriftMonitor', () => {
@@ -94,8 +107,10 @@ describe('DriftMonitor', () => {
       Target: {
         Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DriftFunction'), 'Arn'] },
         RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DriftScheduleRole'), 'Arn'] },
-        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DriftFunctionDeadLetters'), 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 60 },
+        DeadLetterConfig: {
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DriftFunctionDeadLetters'), 'Arn'] },
+        },
         Input: '{"source":"compliant-mlops.drift-monitor"}',
       },
     });
@@ -106,15 +121,33 @@ describe('DriftMonitor', () => {
     t.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
-          Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } }),
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+          }),
         ],
       },
     });
     const statements = policyStatements(t, /^DriftScheduleRolePolicy/);
     expect(statements).toEqual([
-      { Sid: 'InvokeDriftAnalysis', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DriftFunction[0-9A-F]+$/), 'Arn'] } },
-      { Sid: 'UndeliveredRuns', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DriftFunctionDeadLetters/), 'Arn'] } },
-      { Sid: 'UndeliveredRunsKey', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LogsKey/), 'Arn'] } },
+      {
+        Sid: 'InvokeDriftAnalysis',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DriftFunction[0-9A-F]+$/), 'Arn'] },
+      },
+      {
+        Sid: 'UndeliveredRuns',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DriftFunctionDeadLetters/), 'Arn'] },
+      },
+      {
+        Sid: 'UndeliveredRunsKey',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LogsKey/), 'Arn'] },
+      },
     ]);
   });
 
@@ -124,8 +157,21 @@ describe('DriftMonitor', () => {
       .map((r) => JSON.stringify(r))
       .find((s) => s.includes('DriftFunctionRole'));
     expect(doc).toBeDefined();
-    const policy = JSON.parse(doc as string) as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown; Principal?: unknown }[] } } };
-    const mine = policy.Properties.PolicyDocument.Statement.filter((s) => JSON.stringify(s.Principal ?? '').includes('DriftFunctionRole'));
+    const policy = JSON.parse(doc as string) as {
+      Properties: {
+        PolicyDocument: {
+          Statement: {
+            Action: string | string[];
+            Resource: unknown;
+            Condition?: unknown;
+            Principal?: unknown;
+          }[];
+        };
+      };
+    };
+    const mine = policy.Properties.PolicyDocument.Statement.filter((s) =>
+      JSON.stringify(s.Principal ?? '').includes('DriftFunctionRole'),
+    );
     const resources = mine.map((s) => JSON.stringify(s.Resource));
     expect(resources.some((r) => r.includes('/data-capture/churn/churn/primary/*'))).toBe(true);
     expect(resources.some((r) => r.includes('/baselines/churn/baseline.json*'))).toBe(true);
@@ -133,7 +179,9 @@ describe('DriftMonitor', () => {
     const write = mine.find((s) => JSON.stringify(s.Resource).includes('drift-reports'));
     expect(write?.Action).toEqual(['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload']);
     const reads = mine.filter((s) => JSON.stringify(s.Action).includes('s3:GetObject'));
-    expect(reads.map((s) => JSON.stringify(s.Resource)).every((r) => !r.includes('drift-reports'))).toBe(true);
+    expect(reads.map((s) => JSON.stringify(s.Resource)).every((r) => !r.includes('drift-reports'))).toBe(
+      true,
+    );
     // Listing is limited to the same prefixes.
     const lists = mine.filter((s) => JSON.stringify(s.Action).includes('s3:ListBucket'));
     expect(lists.map((s) => JSON.stringify(s.Condition))).toEqual([
@@ -145,13 +193,24 @@ describe('DriftMonitor', () => {
   it('lets the function publish metrics only in the ML/Drift namespace, in its own acknowledged policy', () => {
     const { t } = build();
     expect(policyStatements(t, /^DriftMetricsPolicy/)).toEqual([
-      { Sid: 'PublishDriftMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'ML/Drift' } } },
+      {
+        Sid: 'PublishDriftMetrics',
+        Effect: 'Allow',
+        Action: 'cloudwatch:PutMetricData',
+        Resource: '*',
+        Condition: { StringEquals: { 'cloudwatch:namespace': 'ML/Drift' } },
+      },
     ]);
     const functionStatements = policyStatements(t, /^DriftFunctionRolePolicy/);
     expect(JSON.stringify(functionStatements)).not.toContain('cloudwatch:PutMetricData');
     t.hasResource('AWS::IAM::ManagedPolicy', {
-      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^DriftFunctionRole') }], PolicyDocument: Match.anyValue() },
-      Metadata: { 'compliant-mlops': { acknowledgments: [Match.objectLike({ id: 'AwsSolutions-IAM5[Resource::*]' })] } },
+      Properties: {
+        Roles: [{ Ref: Match.stringLikeRegexp('^DriftFunctionRole') }],
+        PolicyDocument: Match.anyValue(),
+      },
+      Metadata: {
+        'compliant-mlops': { acknowledgments: [Match.objectLike({ id: 'AwsSolutions-IAM5[Resource::*]' })] },
+      },
     });
   });
 
@@ -161,11 +220,18 @@ describe('DriftMonitor', () => {
     Template.fromStack(f.stack);
     // The raw pack report still lists the finding: the acknowledgment, not a missing check, removes it.
     const raw = new AwsSolutionsChecks().validateScope(f.stack);
-    const onMetricsPolicy = raw.violations.filter((v) => v.violatingResources.some((r) => r.constructPath === 'Test/Drift/MetricsPolicy/Resource'));
+    const onMetricsPolicy = raw.violations.filter((v) =>
+      v.violatingResources.some((r) => r.constructPath === 'Test/Drift/MetricsPolicy/Resource'),
+    );
     expect(onMetricsPolicy.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
     const cfn = monitor.metricsPolicy.node.defaultChild as CfnResource;
     expect(cfn.getMetadata('compliant-mlops')).toEqual({
-      acknowledgments: [expect.objectContaining({ id: 'AwsSolutions-IAM5[Resource::*]', reason: expect.stringMatching(/no resource-level permissions/) })],
+      acknowledgments: [
+        expect.objectContaining({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: expect.stringMatching(/no resource-level permissions/),
+        }),
+      ],
     });
   });
 
@@ -180,7 +246,7 @@ describe('DriftMonitor', () => {
       Period: 3600,
       Threshold: 0.2,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
+      TreatMissingData: 'ignore',
       AlarmActions: [topic],
       OKActions: [topic],
     });
@@ -241,9 +307,19 @@ describe('DriftMonitor', () => {
     const stack = f.stack;
     const monitor = new DriftMonitor(stack, 'Drift', f.props);
     const queueKey = createDomainKey(stack, 'QueueKey', 'logs'); // MLOps-SQSQueueCMK: queues need a customer-managed key
-    const dlq = new sqs.Queue(stack, 'TriggerDlq', { enforceSSL: true, encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: queueKey });
-    for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) acknowledge(dlq, id, { reason: 'test dead-letter queue of the drift rule target', ...INHERENT });
-    const queue = new sqs.Queue(stack, 'Retrain', { enforceSSL: true, encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: queueKey, deadLetterQueue: { queue: dlq, maxReceiveCount: 3 } });
+    const dlq = new sqs.Queue(stack, 'TriggerDlq', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: queueKey,
+    });
+    for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy'])
+      acknowledge(dlq, id, { reason: 'test dead-letter queue of the drift rule target', ...INHERENT });
+    const queue = new sqs.Queue(stack, 'Retrain', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: queueKey,
+      deadLetterQueue: { queue: dlq, maxReceiveCount: 3 },
+    });
     const rule = monitor.onDrift(new targets.SqsQueue(queue, { deadLetterQueue: dlq, retryAttempts: 5 }));
     expect(monitor.onDrift(new targets.SqsQueue(queue, { deadLetterQueue: dlq }))).toBe(rule);
     expect(rule).toBeInstanceOf(events.Rule);
@@ -259,7 +335,9 @@ describe('DriftMonitor', () => {
         ],
         detail: { state: { value: ['ALARM'] } },
       },
-      Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Retrain'), 'Arn'] } })]),
+      Targets: Match.arrayWith([
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Retrain'), 'Arn'] } }),
+      ]),
     });
     expect(findingLines(stack)).toEqual([]);
   });
@@ -283,7 +361,11 @@ describe('DriftMonitor', () => {
 
   it('accepts an endpoint object with more members, and tokens', () => {
     const f = fixture();
-    const endpoint = { endpointName: f.capture.bucketName, variantName: 'primary', endpointArn: 'arn:aws:sagemaker:eu-west-1:1:endpoint/x' };
+    const endpoint = {
+      endpointName: f.capture.bucketName,
+      variantName: 'primary',
+      endpointArn: 'arn:aws:sagemaker:eu-west-1:1:endpoint/x',
+    };
     const monitor = new DriftMonitor(f.stack, 'Drift', { ...f.props, endpoint });
     expect(monitor.endpointName).toBe(f.capture.bucketName);
   });
@@ -310,36 +392,81 @@ describe('DriftMonitor', () => {
     const { t } = build({ alarmNamePrefix: 'churn-drift' });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-drift-max-psi' });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-drift-drifted-share' });
-    expect(Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.AlarmName)).toHaveLength(2);
+    expect(
+      Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.AlarmName),
+    ).toHaveLength(2);
     expect(DriftMonitor.driftEventPattern('churn-drift')).toEqual({
       source: ['aws.cloudwatch'],
       detailType: ['CloudWatch Alarm State Change'],
-      detail: { alarmName: ['churn-drift-max-psi', 'churn-drift-drifted-share'], state: { value: ['ALARM'] } },
+      detail: {
+        alarmName: ['churn-drift-max-psi', 'churn-drift-drifted-share'],
+        state: { value: ['ALARM'] },
+      },
     });
   });
 
   it('leaves alarm names to CloudFormation without a prefix, and refuses a malformed one', () => {
     const { t } = build();
-    expect(Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.AlarmName)).toHaveLength(0);
+    expect(
+      Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.AlarmName),
+    ).toHaveLength(0);
     const f = fixture();
-    expect(() => new DriftMonitor(f.stack, 'Drift', { ...f.props, alarmNamePrefix: 'bad name' })).toThrow(/Test\/Drift: alarmNamePrefix: has an invalid format/);
+    expect(() => new DriftMonitor(f.stack, 'Drift', { ...f.props, alarmNamePrefix: 'bad name' })).toThrow(
+      /Test\/Drift: alarmNamePrefix: has an invalid format/,
+    );
   });
 
   describe('validation', () => {
     const cases: [string, Partial<DriftMonitorProps>, RegExp][] = [
-      ['endpoint name', { endpoint: { endpointName: 'bad name!' } }, /^Test\/Drift: endpoint\.endpointName: has an invalid format \(got "bad name!"/m],
-      ['variant name', { endpoint: { endpointName: 'ok', variantName: '-x' } }, /^Test\/Drift: endpoint\.variantName: has an invalid format/m],
-      ['capture prefix', { capturePrefix: 'no-slash' }, /^Test\/Drift: capturePrefix: has an invalid format \(got "no-slash"/m],
+      [
+        'endpoint name',
+        { endpoint: { endpointName: 'bad name!' } },
+        /^Test\/Drift: endpoint\.endpointName: has an invalid format \(got "bad name!"/m,
+      ],
+      [
+        'variant name',
+        { endpoint: { endpointName: 'ok', variantName: '-x' } },
+        /^Test\/Drift: endpoint\.variantName: has an invalid format/m,
+      ],
+      [
+        'capture prefix',
+        { capturePrefix: 'no-slash' },
+        /^Test\/Drift: capturePrefix: has an invalid format \(got "no-slash"/m,
+      ],
       ['baseline key', { baselineKey: 'dir/' }, /^Test\/Drift: baselineKey: has an invalid format/m],
       ['report prefix', { reportPrefix: '/abs/' }, /^Test\/Drift: reportPrefix: has an invalid format/m],
       ['psi', { psiThreshold: 0 }, /^Test\/Drift: psiThreshold: is too small \(got 0; expected > 0\)/m],
       ['p-value', { pValue: 0.9 }, /^Test\/Drift: pValue: is too large \(got 0.9; expected <= 0.5\)/m],
-      ['sample size', { minSampleSize: 1.5 }, /^Test\/Drift: minSampleSize: has the wrong type \(got 1.5; expected int\)/m],
-      ['share', { driftedShareThreshold: 1.5 }, /^Test\/Drift: driftedShareThreshold: is too large \(got 1.5; expected <= 1\)/m],
-      ['schedule range', { schedule: Duration.days(1) }, /^Test\/Drift: schedule: is out of range \(got Duration.days\(1\); expected between Duration.minutes\(5\) and Duration.hours\(12\)\)/m],
-      ['schedule minutes', { schedule: Duration.seconds(330) }, /^Test\/Drift: schedule: is not whole minutes \(got Duration.seconds\(330\); expected a whole number of minutes\)/m],
-      ['window vs schedule', { window: Duration.minutes(30) }, /^Test\/Drift: window: is shorter than the schedule, so captures between runs would never be analysed \(got Duration.minutes\(30\); expected at least the schedule \(Duration.hours\(1\)\)\)/m],
-      ['schema hash', { expectedSchemaHash: 'abc' }, /^Test\/Drift: expectedSchemaHash: has an invalid format/m],
+      [
+        'sample size',
+        { minSampleSize: 1.5 },
+        /^Test\/Drift: minSampleSize: has the wrong type \(got 1.5; expected int\)/m,
+      ],
+      [
+        'share',
+        { driftedShareThreshold: 1.5 },
+        /^Test\/Drift: driftedShareThreshold: is too large \(got 1.5; expected <= 1\)/m,
+      ],
+      [
+        'schedule range',
+        { schedule: Duration.days(1) },
+        /^Test\/Drift: schedule: is out of range \(got Duration.days\(1\); expected between Duration.minutes\(5\) and Duration.hours\(12\)\)/m,
+      ],
+      [
+        'schedule minutes',
+        { schedule: Duration.seconds(330) },
+        /^Test\/Drift: schedule: is not whole minutes \(got Duration.seconds\(330\); expected a whole number of minutes\)/m,
+      ],
+      [
+        'window vs schedule',
+        { window: Duration.minutes(30) },
+        /^Test\/Drift: window: is shorter than the schedule, so captures between runs would never be analysed \(got Duration.minutes\(30\); expected at least the schedule \(Duration.hours\(1\)\)\)/m,
+      ],
+      [
+        'schema hash',
+        { expectedSchemaHash: 'abc' },
+        /^Test\/Drift: expectedSchemaHash: has an invalid format/m,
+      ],
     ];
     for (const [name, override, message] of cases) {
       it(`rejects a bad ${name}`, () => {
@@ -351,7 +478,12 @@ describe('DriftMonitor', () => {
 
     it('lists every problem at once, including a wrong bucket type', () => {
       const f = fixture();
-      const bad = { ...f.props, captureBucket: f.alerts, psiThreshold: -1, unknown: 1 } as unknown as DriftMonitorProps;
+      const bad = {
+        ...f.props,
+        captureBucket: f.alerts,
+        psiThreshold: -1,
+        unknown: 1,
+      } as unknown as DriftMonitorProps;
       let message = '';
       try {
         new DriftMonitor(f.stack, 'Drift', bad);
@@ -359,11 +491,102 @@ describe('DriftMonitor', () => {
         message = (e as Error).message;
       }
       expect(message.split('\n')).toEqual([
-        "Test/Drift: captureBucket: has the wrong type (got construct Test/Alerts; expected SecureBucket)",
+        'Test/Drift: captureBucket: has the wrong type (got construct Test/Alerts; expected SecureBucket)',
         expect.stringMatching(/^Test\/Drift: psiThreshold: is too small/),
         expect.stringMatching(/^Test\/Drift: unknown: is not a known prop/),
       ]);
     });
+  });
+
+  // Retraining starts on a drift alarm's change to ALARM (CloudWatch sends an event on each state
+  // change, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html).
+  // A second event needs ALARM -> OK -> ALARM. With missing data read as not breaching, a period
+  // without a run (a delayed, dropped or bunched run: runs are not aligned to the alarm's clock
+  // periods) turned the alarm OK and the next drifted run started a second retraining. Missing data
+  // now keeps the state ("ignore"), https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html;
+  // the missing-run alarm reports the gap instead.
+  it('keeps the drift alarms in their state when a period has no run, so a gap cannot re-emit drift', () => {
+    const { t } = build();
+    for (const metric of ['MaxPSI', 'DriftedShare']) {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        TreatMissingData: 'ignore',
+        EvaluationPeriods: 1,
+      });
+    }
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AnalysisRuns',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  // One run at a time without reserved concurrency, as AutoShutdown (constructs/core/README.md): a run
+  // starts at most Scheduler's event age + Lambda's event age after its scheduled time (or goes to the
+  // dead-letter queue), is never retried by Lambda, and ends within the timeout, so it has ended before
+  // the next one is due when timeout + both ages <= the schedule period.
+  // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html (MaximumRetryAttempts
+  // 0-2, MaximumEventAgeInSeconds 60-21600) and
+  // https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html (MaximumEventAgeInSeconds >= 60).
+  it.each([5, 6, 30, 60, 720])(
+    'runs one at a time with a %d-minute schedule: timeout + event ages fit in the period',
+    (minutes) => {
+      const { t } = build({ schedule: Duration.minutes(minutes) });
+      t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 60,
+      });
+      const [schedule] = Object.values(t.findResources('AWS::Scheduler::Schedule'));
+      const schedulerAge = schedule.Properties.Target.RetryPolicy.MaximumEventAgeInSeconds as number;
+      expect(schedulerAge).toBe(60);
+      const [fn] = Object.values(
+        t.findResources('AWS::Lambda::Function', {
+          Properties: {
+            Handler: 'index.handler',
+            Environment: { Variables: Match.objectLike({ DRIFT_ENDPOINT_NAME: 'churn' }) },
+          },
+        }),
+      );
+      expect(fn.Properties.Timeout + schedulerAge + 60).toBeLessThanOrEqual(minutes * 60);
+      expect(fn.Properties.Timeout).toBe(Math.min(300, minutes * 60 - 120));
+    },
+  );
+
+  it('reports a short window and a long timeout in one error', () => {
+    const f = fixture();
+    let message = '';
+    try {
+      new DriftMonitor(f.stack, 'Drift', {
+        ...f.props,
+        schedule: Duration.minutes(10),
+        window: Duration.minutes(5),
+        timeout: Duration.minutes(10),
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split('\n').map((l) => l.split(':')[1]?.trim())).toEqual(['window', 'timeout']);
+  });
+
+  it('refuses a timeout that would let a run overlap the next one', () => {
+    const f = fixture();
+    expect(
+      () =>
+        new DriftMonitor(f.stack, 'Drift', {
+          ...f.props,
+          schedule: Duration.minutes(10),
+          timeout: Duration.minutes(9),
+        }),
+    ).toThrow(
+      /^Test\/Drift: timeout: leaves no room for the 2 minutes a run may start late, so runs could overlap \(got Duration.minutes\(9\); expected at most the schedule minus 2 minutes \(Duration.minutes\(8\)\)\)$/,
+    );
+    expect(
+      () =>
+        new DriftMonitor(f.stack, 'Ok', {
+          ...f.props,
+          schedule: Duration.minutes(10),
+          timeout: Duration.minutes(8),
+        }),
+    ).not.toThrow();
   });
 
   it('renders rate expressions in the largest whole unit', () => {

@@ -56,6 +56,7 @@ const PINNED_IDS = [
   'MLOps-SageMakerPipelineRetryExceptionTypeList',
   'MLOps-SNSTopicTLSOnly',
   'MLOps-SQSQueueCMK',
+  'MLOps-S3BucketDeniesOtherEncryption',
   'MLOps-ECRRepositoryKMS',
   'MLOps-ECRRepositoryImmutableTags',
   'MLOps-ECRRepositoryScanOnPush',

@@ -184,10 +184,29 @@ describe('sarif', () => {
     // An error without a pack (an unreadable template) leaves every run incomplete.
     const check = (JSON.parse(writeSarif(handMade)) as Invocations).runs.map((r) => r.invocations[0].executionSuccessful);
     expect(check).toEqual([false, false]);
-    // The JSON layout (docs/check-report.schema.json) keeps errors as { input, message }.
-    expect((JSON.parse(writeJson(audit)) as { errors: unknown[] }).errors).toEqual([
-      { input: 'check notebooks', message: 'access denied, not checked (AccessDeniedException)' },
+  });
+
+  test('json carries the pack of an input error when it has one, and still validates', () => {
+    const audit: Report = {
+      tool: { name: 'compliant-mlops', version: '1.2.3', command: 'audit' },
+      packs: ['models', 'notebooks'],
+      inputs: ['eu-west-1'],
+      rules: [],
+      findings: [],
+      errors: [
+        { input: 'check notebooks', message: 'access denied, not checked (AccessDeniedException)', pack: 'notebooks' },
+        { input: 'credentials', message: 'the access key was rejected' },
+      ],
+    };
+    const json = JSON.parse(writeJson(audit)) as { errors: unknown[] };
+    expect(json.errors).toEqual([
+      { input: 'check notebooks', message: 'access denied, not checked (AccessDeniedException)', pack: 'notebooks' },
+      { input: 'credentials', message: 'the access key was rejected' },
     ]);
+    const schema = JSON.parse(readFileSync(join(cwd, 'docs/check-report.schema.json'), 'utf8')) as object;
+    const validate = new Ajv({ allErrors: true }).compile(schema);
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...json, errors: [{ input: 'x', message: 'y', pack: 3 }] })).toBe(false);
   });
 
   test('acknowledged findings are results with an external suppression and its justification', () => {

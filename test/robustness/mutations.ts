@@ -123,6 +123,20 @@ function tlsDenyRemoved<T extends CfnResource & { policyDocument: unknown }>(cls
   );
 }
 
+/** Removes one Deny statement, by Sid, from a bucket policy (SecureBucket's Null-guarded upload denies). */
+function denyStatementRemoved(sid: string, what: string): Mutation {
+  return on(
+    s3.CfnBucketPolicy,
+    `${sid.replace(/[A-Z]/g, (c, i: number) => (i === 0 ? c.toLowerCase() : `-${c.toLowerCase()}`))}-removed`,
+    `BucketPolicy.PolicyDocument: the ${sid} statement (${what})`,
+    (r, stack) => statements(stack, r.policyDocument).some((s) => s.Sid === sid && s.Effect === 'Deny'),
+    (r, stack) => {
+      const d = resolved(stack, r.policyDocument) as Json;
+      r.policyDocument = { ...d, Statement: statements(stack, d).filter((s) => s.Sid !== sid) };
+    },
+  );
+}
+
 const ALLOW = (s: Json) => s.Effect === 'Allow';
 
 /** Widens the first Allow statement of an identity policy: its Action or its Resource to `*`. */
@@ -280,8 +294,22 @@ export const MUTATIONS: Readonly<Record<string, readonly Mutation[]>> = {
     on(s3.CfnBucket, 'replication-removed', 'ReplicationConfiguration', (b, st) => set(resolved(st, b.replicationConfiguration)), (b) => {
       b.replicationConfiguration = undefined;
     }),
+    // Not mutated, because they are not security properties of the template (Control Tower's
+    // proactive controls check both at deploy, CT.S3.PR.4 and CT.S3.PR.9):
+    // - NotificationConfiguration.EventBridgeConfiguration is an event feed for automation: it
+    //   neither prevents nor records access (object-level access is recorded by the audit trail's
+    //   S3 data events and the server access logs, which the packs check).
+    // - ObjectLockEnabled without a default retention (SecureBucket's default) locks no object:
+    //   protection comes from legal holds and retentions placed on object versions at run time,
+    //   and Object Lock can still be enabled later on a versioned bucket
+    //   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html).
+    //   A default retention (`objectLock`) is a security property, and its removal would be one.
   ],
-  'AWS::S3::BucketPolicy': [tlsDenyRemoved(s3.CfnBucketPolicy, 'BucketPolicy')],
+  'AWS::S3::BucketPolicy': [
+    tlsDenyRemoved(s3.CfnBucketPolicy, 'BucketPolicy'),
+    denyStatementRemoved('DenyOtherEncryption', 'an upload naming another encryption type than SSE-KMS is denied'),
+    denyStatementRemoved('DenyOtherKeys', "an upload naming another KMS key than the bucket's is denied"),
+  ],
   'AWS::SNS::TopicPolicy': [tlsDenyRemoved(sns.CfnTopicPolicy, 'TopicPolicy')],
   'AWS::SQS::QueuePolicy': [tlsDenyRemoved(sqs.CfnQueuePolicy, 'QueuePolicy')],
   'AWS::KMS::Key': [

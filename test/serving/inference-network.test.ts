@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { createDomainKey } from '../../constructs/encryption/encryption-keys';
+import { createDomainKey, EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { INTERFACE_ENDPOINT_SERVICES, InferenceNetwork } from '../../constructs/serving/inference-network';
 import { InferenceNetworkProps } from '../../constructs/serving/inference-network';
 import { findingLines, testStack } from '../support/nag';
@@ -267,6 +268,45 @@ describe('InferenceNetwork', () => {
 
     it('refuses INFINITE flow-log retention, which four packs flag', () => {
       expect(buildError({ flowLogRetention: logs.RetentionDays.INFINITE })).toMatch(/^Test\/Net: flowLogRetention: must not be INFINITE: .*CloudWatchLogGroupRetentionPeriod/);
+    });
+  });
+
+  // CloudWatch Logs encrypts the flow-log group with the key only if the key policy lets
+  // logs.<region>.amazonaws.com use it, else the log group (and the stack) fails to create.
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+  describe('the flow-log key', () => {
+    function logsStatements(template: Template, prefix: string): unknown[] {
+      return Object.entries(template.findResources('AWS::KMS::Key'))
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(([, r]) => r.Properties.KeyPolicy.Statement as { Sid?: string }[])
+        .filter((st) => st.Sid === 'CloudWatchLogsEncryption');
+    }
+
+    it('adds the CloudWatch Logs statement to an L2 kms.Key of the app, once', () => {
+      const stack = testStack();
+      const key = new kms.Key(stack, 'TeamKey', { enableKeyRotation: true });
+      new InferenceNetwork(stack, 'Net', { encryptionKey: key });
+      expect(logsStatements(Template.fromStack(stack), 'TeamKey')).toEqual([
+        expect.objectContaining({ Principal: { Service: 'logs.eu-west-1.amazonaws.com' } }),
+      ]);
+    });
+
+    it('refuses a data domain key, naming the field of the network', () => {
+      const stack = testStack();
+      const key = createDomainKey(stack, 'DataKey', 'data');
+      expect(() => new InferenceNetwork(stack, 'Net', { encryptionKey: key })).toThrow(
+        /^Test\/Net: encryptionKey: is a data key whose policy lacks the CloudWatchLogsEncryption statement \(logs\)/,
+      );
+    });
+
+    it('leaves the logs domain key and its own default key with one CloudWatch Logs statement', () => {
+      const stack = testStack();
+      const keys = new EncryptionKeys(stack, 'Keys');
+      new InferenceNetwork(stack, 'Net', { encryptionKey: keys.logs });
+      new InferenceNetwork(stack, 'Own');
+      const template = Template.fromStack(stack);
+      expect(logsStatements(template, 'KeysLogsKey')).toHaveLength(1);
+      expect(logsStatements(template, 'OwnKey')).toHaveLength(1);
     });
   });
 });

