@@ -174,7 +174,7 @@ export class SecureFunction extends Construct {
     // (its identity policy below), and decrypts the environment as that role too.
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
     // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
-    requireKeyServiceAccess(this, 'encryptionKey', p.encryptionKey, ['logs']);
+    requireKeyServiceAccess(this, 'encryptionKey', p.encryptionKey, ['logs', 'queues-and-functions']);
     const code = lambda.Code.fromAsset(asset!);
 
     this.role = new ScopedRole(this, 'Role', {

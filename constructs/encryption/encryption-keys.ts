@@ -31,7 +31,8 @@ const VIA_SERVICES: Record<KeyDomain, readonly string[]> = {
 export const DOMAIN_SERVICE_USES: Readonly<Record<KeyDomain, readonly KeyServiceUse[]>> = {
   data: [],
   models: [],
-  logs: ['logs', 'alert-publishers'],
+  // kms:ViaService of the logs key names sqs and lambda (dead-letter queues, function environments).
+  logs: ['logs', 'alert-publishers', 'queues-and-functions'],
   audit: ['logs', 'cloudtrail'],
 };
 

@@ -13,17 +13,22 @@ import { describeValue, throwIfProblems } from '../core/validate';
  *   account publish to an SNS topic encrypted with the key.
  * - `cloudtrail` (`CloudTrailDescribeKey`, `CloudTrailEncryptLogs`, `CloudTrailDecryptWithBucketKey`):
  *   trails of this account encrypt their log files with the key, into a bucket with an S3 Bucket Key.
+ * - `queues-and-functions` (`UseThroughDomainServices`): the account's principals use the key through
+ *   SQS and Lambda (encrypted queues such as dead-letter queues, encrypted function environments). A
+ *   domain key allows it only where its `kms:ViaService` list names both; an app `kms.Key` leaves data
+ *   use to IAM policies (its default policy trusts the account), so nothing is added to it.
  */
-export type KeyServiceUse = 'logs' | 'alert-publishers' | 'cloudtrail';
+export type KeyServiceUse = 'logs' | 'alert-publishers' | 'cloudtrail' | 'queues-and-functions';
 
 /** Every {@link KeyServiceUse}. */
-export const KEY_SERVICE_USES: readonly KeyServiceUse[] = ['logs', 'alert-publishers', 'cloudtrail'];
+export const KEY_SERVICE_USES: readonly KeyServiceUse[] = ['logs', 'alert-publishers', 'cloudtrail', 'queues-and-functions'];
 
 /** The `Sid`s of the statements that grant each use, for error messages and documentation. */
 export const KEY_SERVICE_STATEMENT_IDS: Readonly<Record<KeyServiceUse, readonly string[]>> = {
   logs: ['CloudWatchLogsEncryption'],
   'alert-publishers': ['AlertPublishers'],
   cloudtrail: ['CloudTrailDescribeKey', 'CloudTrailEncryptLogs', 'CloudTrailDecryptWithBucketKey'],
+  'queues-and-functions': ['UseThroughDomainServices'],
 };
 
 /**
@@ -36,6 +41,9 @@ export const KEY_SERVICE_STATEMENT_IDS: Readonly<Record<KeyServiceUse, readonly 
 export function keyServiceStatements(use: KeyServiceUse, stack: Stack): iam.PolicyStatement[] {
   const { account, region, partition } = stack;
   switch (use) {
+    case 'queues-and-functions':
+      // Use by the account's own principals: their identity policies decide (see KeyServiceUse).
+      return [];
     case 'logs':
       return [
         new iam.PolicyStatement({
@@ -153,7 +161,7 @@ export function requireKeyServiceAccess(
       scope,
       missing.map((use) => ({
         field,
-        problem: `is a ${record.domain} key whose policy lacks the ${KEY_SERVICE_STATEMENT_IDS[use].join(', ')} statement${
+        problem: `is ${/^[aeiou]/.test(record.domain ?? '') ? 'an' : 'a'} ${record.domain} key whose policy lacks the ${KEY_SERVICE_STATEMENT_IDS[use].join(', ')} statement${
           KEY_SERVICE_STATEMENT_IDS[use].length > 1 ? 's' : ''
         } (${use})`,
         got: describeValue(key),
@@ -182,5 +190,7 @@ function domainsFor(use: KeyServiceUse): string {
       return 'the logs key of EncryptionKeys';
     case 'cloudtrail':
       return 'the audit key of EncryptionKeys';
+    case 'queues-and-functions':
+      return 'the logs key of EncryptionKeys';
   }
 }

@@ -214,6 +214,18 @@ describe('SecureFunction key', () => {
     );
   });
 
+  // The audit key lets CloudWatch Logs in, but the account's principals may use it only through S3
+  // and CloudTrail (kms:ViaService): the function's encrypted environment (Lambda) and its dead-letter
+  // queue (SQS) would fail at run time.
+  // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+  it('refuses the audit domain key: Lambda and SQS may not use it', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    expect(() => build(stack, 'Fn', keys.audit)).toThrow(
+      /^Test\/Fn: encryptionKey: is an audit key whose policy lacks the UseThroughDomainServices statement \(queues-and-functions\)/,
+    );
+  });
+
   it('leaves the logs domain key as it is: one CloudWatch Logs statement', () => {
     const stack = testStack();
     const keys = new EncryptionKeys(stack, 'Keys');
