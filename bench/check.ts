@@ -30,7 +30,14 @@ export function generateTemplate(resources = 500): object {
       case 0:
         out[`Bucket${i}`] = {
           Type: 'AWS::S3::Bucket',
-          Properties: { VersioningConfiguration: { Status: 'Enabled' }, BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] } },
+          Properties: {
+            VersioningConfiguration: { Status: 'Enabled' },
+            BucketEncryption: {
+              ServerSideEncryptionConfiguration: [
+                { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } },
+              ],
+            },
+          },
         };
         break;
       case 1:
@@ -39,7 +46,9 @@ export function generateTemplate(resources = 500): object {
           Properties: {
             ExecutionRoleArn: { 'Fn::GetAtt': [`Role${i + 1}`, 'Arn'] },
             EnableNetworkIsolation: i % 2 === 0,
-            PrimaryContainer: { Image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/model@sha256:${'a'.repeat(64)}` },
+            PrimaryContainer: {
+              Image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/model@sha256:${'a'.repeat(64)}`,
+            },
           },
         };
         break;
@@ -47,21 +56,53 @@ export function generateTemplate(resources = 500): object {
         out[`Role${i}`] = {
           Type: 'AWS::IAM::Role',
           Properties: {
-            AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
-            Policies: [{ PolicyName: 'p', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } }],
+            AssumeRolePolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { Service: 'sagemaker.amazonaws.com' },
+                  Action: 'sts:AssumeRole',
+                },
+              ],
+            },
+            Policies: [
+              {
+                PolicyName: 'p',
+                PolicyDocument: {
+                  Version: '2012-10-17',
+                  Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+                },
+              },
+            ],
           },
         };
         break;
       case 3:
         out[`EndpointConfig${i}`] = {
           Type: 'AWS::SageMaker::EndpointConfig',
-          Properties: { ProductionVariants: [{ ModelName: { 'Fn::GetAtt': [`Model${i - 2}`, 'ModelName'] }, VariantName: 'main', InitialInstanceCount: 1, InstanceType: 'ml.m5.large' }] },
+          Properties: {
+            ProductionVariants: [
+              {
+                ModelName: { 'Fn::GetAtt': [`Model${i - 2}`, 'ModelName'] },
+                VariantName: 'main',
+                InitialInstanceCount: 1,
+                InstanceType: 'ml.m5.large',
+              },
+            ],
+          },
         };
         break;
       default:
         out[`Function${i}`] = {
           Type: 'AWS::Lambda::Function',
-          Properties: { Runtime: 'nodejs22.x', Handler: 'index.handler', Role: { 'Fn::GetAtt': [`Role${i - 2}`, 'Arn'] }, Code: { ZipFile: 'exports.handler = async () => {}' }, Timeout: 30 },
+          Properties: {
+            Runtime: 'nodejs22.x',
+            Handler: 'index.handler',
+            Role: { 'Fn::GetAtt': [`Role${i - 2}`, 'Arn'] },
+            Code: { ZipFile: 'exports.handler = async () => {}' },
+            Timeout: 30,
+          },
         };
     }
   }
@@ -109,7 +150,8 @@ export async function benchCheck(cwd = process.cwd()): Promise<BenchResult[]> {
     writeFileSync(file, JSON.stringify(generateTemplate(500), null, 1));
     const results = [measure('check/generated-500', [file], cwd)];
     const assembly = join(cwd, 'cdk.out');
-    if (existsSync(join(assembly, 'manifest.json'))) results.push(measure('check/reference-assembly', [assembly], cwd));
+    if (existsSync(join(assembly, 'manifest.json')))
+      results.push(measure('check/reference-assembly', [assembly], cwd));
     return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -119,9 +161,20 @@ export async function benchCheck(cwd = process.cwd()): Promise<BenchResult[]> {
 /** Prints results as a table. */
 export function formatTable(results: readonly BenchResult[]): string {
   const head = ['workload', 'templates', 'resources', 'findings', 'median ms', 'templates/s', 'resources/s'];
-  const rows = results.map((r) => [r.name, r.templates, r.resources, r.findings, r.medianMs, r.templatesPerSecond, r.resourcesPerSecond].map(String));
+  const rows = results.map((r) =>
+    [
+      r.name,
+      r.templates,
+      r.resources,
+      r.findings,
+      r.medianMs,
+      r.templatesPerSecond,
+      r.resourcesPerSecond,
+    ].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 

@@ -45,11 +45,25 @@ async function checkRows(): Promise<BenchRow[]> {
     });
     const ten = files.slice(0, 10);
     const single10 = median(await repeat(runs, () => timed(() => checkPaths(ten, { cwd: dir }))));
-    rows.push({ bench: 'check', case: '10 x 500 resources, 1 thread', value: (5000 / single10) * 1000, unit: 'resources/s' });
+    rows.push({
+      bench: 'check',
+      case: '10 x 500 resources, 1 thread',
+      value: (5000 / single10) * 1000,
+      unit: 'resources/s',
+    });
     const bigRuns = Math.max(3, runs - 2);
     const single = median(await repeat(bigRuns, () => timed(() => checkPaths(files, { cwd: dir }))));
-    const both = median(await repeat(bigRuns, () => timed(() => checkPathsInParallel(files, { cwd: dir, jobs: 2, minResourcesForWorkers: 0 }))));
-    rows.push({ bench: 'check', case: '40 x 500 resources, 1 thread', value: (20000 / single) * 1000, unit: 'resources/s' });
+    const both = median(
+      await repeat(bigRuns, () =>
+        timed(() => checkPathsInParallel(files, { cwd: dir, jobs: 2, minResourcesForWorkers: 0 })),
+      ),
+    );
+    rows.push({
+      bench: 'check',
+      case: '40 x 500 resources, 1 thread',
+      value: (20000 / single) * 1000,
+      unit: 'resources/s',
+    });
     rows.push({
       bench: 'check',
       case: '40 x 500 resources, 2 workers',
@@ -76,7 +90,14 @@ function bundleRows(): BenchRow[] {
   const sizes = JSON.parse(readFileSync(path.join(dir, 'sizes.json'), 'utf8')) as Record<string, number>;
   const rows: BenchRow[] = [];
   const loadMs = (file: string) => {
-    const out = execFileSync(process.execPath, ['-e', `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`,
+      ],
+      { encoding: 'utf8' },
+    );
     return Number(out);
   };
   const empty = path.join(dir, '..', '..', 'bench', 'empty-module.js');
@@ -87,7 +108,14 @@ function bundleRows(): BenchRow[] {
       const file = path.join(dir, name, 'index.js');
       const ms = median(Array.from({ length: runs }, () => loadMs(file)));
       rows.push({ bench: 'bundle', case: `${name} size`, value: sizes[name] / 1024, unit: 'KiB' });
-      rows.push({ bench: 'bundle', case: `${name} cold module load`, value: ms, unit: 'ms', baseline, ratio: ms / baseline });
+      rows.push({
+        bench: 'bundle',
+        case: `${name} cold module load`,
+        value: ms,
+        unit: 'ms',
+        baseline,
+        ratio: ms / baseline,
+      });
     }
   } finally {
     rmSync(empty, { force: true });
@@ -106,7 +134,13 @@ async function main(): Promise<void> {
     try {
       rows.push(...(await fn()));
     } catch (e) {
-      rows.push({ bench: name, case: 'failed', value: 0, unit: '', note: (e as Error).message.split('\n')[0] });
+      rows.push({
+        bench: name,
+        case: 'failed',
+        value: 0,
+        unit: '',
+        note: (e as Error).message.split('\n')[0],
+      });
     }
   };
   await section('synth', () => benchSynth(runs, quick ? [1, 3, 5] : [1, 10, 30]));
@@ -130,7 +164,17 @@ async function main(): Promise<void> {
   if (existsSync(sweepModule)) {
     await section('sweep', async () => {
       const { benchSweep } = (await import(sweepModule)) as {
-        benchSweep: () => Promise<Array<{ case: string; resources: number; medianSeconds: number; medianApiCalls: number; medianFaulted: number; acted: number; failed: number }>>;
+        benchSweep: () => Promise<
+          Array<{
+            case: string;
+            resources: number;
+            medianSeconds: number;
+            medianApiCalls: number;
+            medianFaulted: number;
+            acted: number;
+            failed: number;
+          }>
+        >;
       };
       const rows = await benchSweep();
       const clean = rows[0];
@@ -148,7 +192,10 @@ async function main(): Promise<void> {
   await section('bundles', bundleRows);
   const text = table(rows);
   console.log(text);
-  writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2));
+  writeFileSync(
+    path.join(__dirname, 'results.json'),
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2),
+  );
 }
 
 void main();

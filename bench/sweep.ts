@@ -62,7 +62,10 @@ export async function benchSweep(): Promise<SweepBenchRow[]> {
           sagemaker: new SageMakerClient(fake.clientConfig({ maxAttempts: 8 })),
           cloudwatch: new CloudWatchClient(fake.clientConfig({ maxAttempts: 8 })),
         };
-        const config = parseConfig({ AUTO_SHUTDOWN_DRY_RUN: 'false', AUTO_SHUTDOWN_MAX_ACTIONS: '1000' }, { mode: 'idle-sweep' });
+        const config = parseConfig(
+          { AUTO_SHUTDOWN_DRY_RUN: 'false', AUTO_SHUTDOWN_MAX_ACTIONS: '1000' },
+          { mode: 'idle-sweep' },
+        );
         const started = performance.now();
         const report = await sweep(clients, config, { correlationId: `bench-${run}`, now: NOW });
         const seconds = (performance.now() - started) / 1000;

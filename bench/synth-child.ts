@@ -17,7 +17,9 @@ const start = process.hrtime.bigint();
 const app = new App({ outdir, context });
 if (variant === 'empty') {
   // The floor: one stack with one resource (the validator rejects a template without resources).
-  const stack = new Stack(app, 'Empty', { env: { account: DEFAULT_CONFIG.account, region: DEFAULT_CONFIG.region } });
+  const stack = new Stack(app, 'Empty', {
+    env: { account: DEFAULT_CONFIG.account, region: DEFAULT_CONFIG.region },
+  });
   new CfnWaitConditionHandle(stack, 'Placeholder');
 } else {
   const models = variant.startsWith('models:') ? Number(variant.split(':')[1]) : undefined;
@@ -29,10 +31,17 @@ let largestResources = 0;
 let largestBytes = 0;
 for (const f of readdirSync(outdir).filter((n) => n.endsWith('.template.json'))) {
   const bytes = statSync(path.join(outdir, f)).size;
-  const resources = Object.keys(JSON.parse(readFileSync(path.join(outdir, f), 'utf8')).Resources ?? {}).length;
+  const resources = Object.keys(
+    JSON.parse(readFileSync(path.join(outdir, f), 'utf8')).Resources ?? {},
+  ).length;
   largestResources = Math.max(largestResources, resources);
   largestBytes = Math.max(largestBytes, bytes);
 }
 process.stdout.write(
-  JSON.stringify({ ms, heapMB: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20, largestResources, largestBytes }),
+  JSON.stringify({
+    ms,
+    heapMB: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20,
+    largestResources,
+    largestBytes,
+  }),
 );

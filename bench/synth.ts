@@ -23,7 +23,11 @@ function synthOnce(variant: string, validation = true): ChildResult {
     const out = execFileSync(
       process.execPath,
       ['--import', 'tsx', path.join(__dirname, 'synth-child.ts'), variant, outdir],
-      { env: { ...process.env, CDK_VALIDATION: validation ? 'true' : 'false' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        env: { ...process.env, CDK_VALIDATION: validation ? 'true' : 'false' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     return { ...(JSON.parse(out) as Omit<ChildResult, 'wallMs'>), wallMs: performance.now() - start };
   } finally {
@@ -48,16 +52,42 @@ export async function benchSynth(runs = 5, models: readonly number[] = [1, 10, 3
   const reference = await repeat(runs, () => synthOnce('reference'));
   const e = median(empty.map((x) => x.wallMs));
   const r = median(reference.map((x) => x.wallMs));
-  rows.push({ bench: 'synth', case: 'reference app vs empty app (process wall time)', value: r, unit: 'ms', baseline: e, ratio: r / e, budget: '≤ 1.5×', met: r / e <= 1.5 });
+  rows.push({
+    bench: 'synth',
+    case: 'reference app vs empty app (process wall time)',
+    value: r,
+    unit: 'ms',
+    baseline: e,
+    ratio: r / e,
+    budget: '≤ 1.5×',
+    met: r / e <= 1.5,
+  });
   const ei = median(empty.map((x) => x.ms));
   const ri = median(reference.map((x) => x.ms));
-  rows.push({ bench: 'synth', case: 'reference app vs empty app (construct + synth only)', value: ri, unit: 'ms', baseline: ei, ratio: ri / ei });
+  rows.push({
+    bench: 'synth',
+    case: 'reference app vs empty app (construct + synth only)',
+    value: ri,
+    unit: 'ms',
+    baseline: ei,
+    ratio: ri / ei,
+  });
   const noValidator = median((await repeat(runs, () => synthOnce('reference', false))).map((x) => x.ms));
-  rows.push({ bench: 'synth', case: 'reference app, CloudFormation validator off', value: noValidator, unit: 'ms', baseline: ri, ratio: noValidator / ri, note: 'share of synth left without the built-in validator' });
+  rows.push({
+    bench: 'synth',
+    case: 'reference app, CloudFormation validator off',
+    value: noValidator,
+    unit: 'ms',
+    baseline: ri,
+    ratio: noValidator / ri,
+    note: 'share of synth left without the built-in validator',
+  });
 
   const scale: { n: number; ms: number; heapMB: number; res: number; bytes: number }[] = [];
   for (const n of models) {
-    const results = await repeat(Math.max(3, Math.min(runs, n >= 30 ? 3 : runs)), () => synthOnce(`models:${n}`));
+    const results = await repeat(Math.max(3, Math.min(runs, n >= 30 ? 3 : runs)), () =>
+      synthOnce(`models:${n}`),
+    );
     scale.push({
       n,
       ms: median(results.map((x) => x.ms)),
@@ -70,16 +100,47 @@ export async function benchSynth(runs = 5, models: readonly number[] = [1, 10, 3
   for (const s of scale.slice(1)) {
     const perModelMs = (s.ms - first.ms) / (s.n - first.n);
     const perModelMB = (s.heapMB - first.heapMB) / (s.n - first.n);
-    rows.push({ bench: 'scale', case: `${s.n} models: marginal ms per model`, value: perModelMs, unit: 'ms', note: `${perModelMB.toFixed(1)} MB/model` });
+    rows.push({
+      bench: 'scale',
+      case: `${s.n} models: marginal ms per model`,
+      value: perModelMs,
+      unit: 'ms',
+      note: `${perModelMB.toFixed(1)} MB/model`,
+    });
   }
   if (scale.length >= 3) {
     const [, mid, last] = scale;
     const early = (mid.ms - first.ms) / (mid.n - first.n);
     const late = (last.ms - mid.ms) / (last.n - mid.n);
-    rows.push({ bench: 'scale', case: 'marginal cost growth (late/early)', value: late / early, unit: '×', budget: '≤ 1.25× (linear)', met: late / early <= 1.25 });
+    rows.push({
+      bench: 'scale',
+      case: 'marginal cost growth (late/early)',
+      value: late / early,
+      unit: '×',
+      budget: '≤ 1.25× (linear)',
+      met: late / early <= 1.25,
+    });
   }
   const largest = scale[scale.length - 1];
-  rows.push({ bench: 'scale', case: 'largest template resources', value: largest.res, unit: 'resources', baseline: 500, ratio: largest.res / 500, budget: '< 500', met: largest.res < 500 });
-  rows.push({ bench: 'scale', case: 'largest template size', value: largest.bytes / 1024, unit: 'KiB', baseline: 1024, ratio: largest.bytes / 1024 / 1024, budget: '< 1 MiB', met: largest.bytes < 1024 * 1024 });
+  rows.push({
+    bench: 'scale',
+    case: 'largest template resources',
+    value: largest.res,
+    unit: 'resources',
+    baseline: 500,
+    ratio: largest.res / 500,
+    budget: '< 500',
+    met: largest.res < 500,
+  });
+  rows.push({
+    bench: 'scale',
+    case: 'largest template size',
+    value: largest.bytes / 1024,
+    unit: 'KiB',
+    baseline: 1024,
+    ratio: largest.bytes / 1024 / 1024,
+    budget: '< 1 MiB',
+    met: largest.bytes < 1024 * 1024,
+  });
   return rows;
 }

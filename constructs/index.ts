@@ -10,7 +10,11 @@ export * from './storage/secure-bucket';
 export * from './storage/tiered-dataset-bucket';
 export * from './monitoring/alert-topic';
 export { DriftMonitor, rateExpression } from './monitoring/drift-monitor';
-export type { DriftMonitorProps, DriftMonitoredEndpoint, DriftMetricOptions } from './monitoring/drift-monitor';
+export type {
+  DriftMonitorProps,
+  DriftMonitoredEndpoint,
+  DriftMetricOptions,
+} from './monitoring/drift-monitor';
 export * from './serving';
 export * from './feature-store';
 export * from './training';

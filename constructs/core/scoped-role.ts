@@ -24,14 +24,22 @@ function iamDescriptionText(s: string): boolean {
 
 const schema = z.strictObject({
   assumedBy: z.custom<iam.IPrincipal>(
-    (v) => typeof v === 'object' && v !== null && 'policyFragment' in v && 'assumeRoleAction' in v && 'addToPrincipalPolicy' in v,
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      'policyFragment' in v &&
+      'assumeRoleAction' in v &&
+      'addToPrincipalPolicy' in v,
     { params: { expected: 'iam.IPrincipal' }, message: 'is not an iam.IPrincipal' },
   ),
   description: tokenOr(
-    z.string().max(1000).refine(iamDescriptionText, {
-      message: 'has characters IAM does not allow in a role description',
-      params: { expected: 'tab, line breaks and printable Latin-1 characters' },
-    }),
+    z
+      .string()
+      .max(1000)
+      .refine(iamDescriptionText, {
+        message: 'has characters IAM does not allow in a role description',
+        params: { expected: 'tab, line breaks and printable Latin-1 characters' },
+      }),
   ).optional(),
 });
 

@@ -50,8 +50,10 @@ export function describeValue(value: unknown): string {
   if (Construct.isConstruct(value)) return `construct ${value.node.path || '<root>'}`;
   if (value instanceof Duration) return value.toString();
   if (Token.isUnresolved(value)) return '<token>';
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   if (typeof value === 'function') return 'a function';
   try {
     const json = JSON.stringify(value);
@@ -132,7 +134,10 @@ function renderKey(key: PropertyKey): string {
   if (plain) return s;
   // JSON.stringify escapes control characters and line breaks; colons and the Unicode line
   // separators are escaped too, so `<path>: <field>: ` still splits on the first two colons.
-  return JSON.stringify(s).replace(/[:\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(s).replace(
+    /[:\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Turns zod issues into props problems, one per issue (unknown keys: one per key). */
@@ -166,7 +171,11 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[]): PropsPr
  * Call it first in every constructor, right after `super()`, so that no child construct exists
  * when the props are wrong. Throws one {@link PropsValidationError} listing every problem.
  */
-export function validateProps<S extends z.ZodType>(scope: IConstruct, schema: S, props: unknown): z.output<S> {
+export function validateProps<S extends z.ZodType>(
+  scope: IConstruct,
+  schema: S,
+  props: unknown,
+): z.output<S> {
   return validatePropsAt(scope.node.path, schema, props);
 }
 
@@ -175,7 +184,11 @@ export function validateProps<S extends z.ZodType>(scope: IConstruct, schema: S,
  * class builds children from the props (an `iam.Role` subclass): validate in the `super(...)`
  * argument with the path the construct will have, `childPath(scope, id)`.
  */
-export function validatePropsAt<S extends z.ZodType>(constructPath: string, schema: S, props: unknown): z.output<S> {
+export function validatePropsAt<S extends z.ZodType>(
+  constructPath: string,
+  schema: S,
+  props: unknown,
+): z.output<S> {
   const forged = forgedTokens(props);
   if (forged.length > 0) throw new PropsValidationError(constructPath, forged);
   const result = schema.safeParse(props, { reportInput: true });
@@ -198,7 +211,10 @@ function forgedTokens(props: unknown): PropsProblem[] {
       problems.push({
         field: fieldOf(path),
         problem: 'looks like a token but was not created in this app',
-        got: typeof value === 'string' ? JSON.stringify(value.slice(0, 80)) : `a ${Array.isArray(value) ? 'list' : typeof value}`,
+        got:
+          typeof value === 'string'
+            ? JSON.stringify(value.slice(0, 80))
+            : `a ${Array.isArray(value) ? 'list' : typeof value}`,
         expected: 'a literal, or a token from this app (Token.asString, a construct attribute, ...)',
       });
       return;
@@ -299,7 +315,9 @@ function tokenKindsOf(schema: z.ZodType): Set<TokenKind> | undefined {
     case 'literal':
     case 'template_literal':
       // enum/literal: the token must resolve to one of the values, which are strings in these props.
-      return def.type === 'string' || def.type === 'template_literal' ? new Set(['string']) : literalKinds(def);
+      return def.type === 'string' || def.type === 'template_literal'
+        ? new Set(['string'])
+        : literalKinds(def);
     case 'number':
     case 'int':
       return new Set(['number']);
@@ -392,47 +410,53 @@ export interface DurationBetweenOptions {
  * Unresolved Durations are never validated as literals: they pass unless `literal` is set, or
  * `unit` is set and the token is in another unit.
  */
-export function durationBetween(min: Duration, max: Duration, options: DurationBetweenOptions = {}): z.ZodType<Duration, Duration> {
+export function durationBetween(
+  min: Duration,
+  max: Duration,
+  options: DurationBetweenOptions = {},
+): z.ZodType<Duration, Duration> {
   const unit = options.unit;
-  return z.custom<Duration>((value) => value instanceof Duration, {
-    params: { expected: 'a Duration' },
-    message: 'is not a Duration',
-  }).superRefine((value, ctx) => {
-    if (value.isUnresolved()) {
-      if (options.literal) {
+  return z
+    .custom<Duration>((value) => value instanceof Duration, {
+      params: { expected: 'a Duration' },
+      message: 'is not a Duration',
+    })
+    .superRefine((value, ctx) => {
+      if (value.isUnresolved()) {
+        if (options.literal) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be a literal duration, not a token (the construct needs its value at synth)',
+            input: value,
+            params: { expected: `a literal Duration between ${min.toString()} and ${max.toString()}` },
+          });
+        } else if (unit !== undefined && value.unitLabel() !== unit) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `is a token in ${value.unitLabel()}, which cannot be converted into ${unit}`,
+            input: value,
+            params: { expected: `a literal Duration or Duration.${unit}(<token>)` },
+          });
+        }
+        return;
+      }
+      const ms = value.toMilliseconds();
+      if (!Number.isFinite(ms) || ms < min.toMilliseconds() || ms > max.toMilliseconds()) {
         ctx.addIssue({
           code: 'custom',
-          message: 'must be a literal duration, not a token (the construct needs its value at synth)',
+          message: 'is out of range',
           input: value,
-          params: { expected: `a literal Duration between ${min.toString()} and ${max.toString()}` },
+          params: { expected: `between ${min.toString()} and ${max.toString()}` },
         });
-      } else if (unit !== undefined && value.unitLabel() !== unit) {
+      } else if (unit !== undefined && ms % UNIT_MS[unit] !== 0) {
         ctx.addIssue({
           code: 'custom',
-          message: `is a token in ${value.unitLabel()}, which cannot be converted into ${unit}`,
+          message: `must be a whole number of ${unit}`,
           input: value,
-          params: { expected: `a literal Duration or Duration.${unit}(<token>)` },
+          params: { expected: `a whole number of ${unit} between ${min.toString()} and ${max.toString()}` },
         });
       }
-      return;
-    }
-    const ms = value.toMilliseconds();
-    if (!Number.isFinite(ms) || ms < min.toMilliseconds() || ms > max.toMilliseconds()) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'is out of range',
-        input: value,
-        params: { expected: `between ${min.toString()} and ${max.toString()}` },
-      });
-    } else if (unit !== undefined && ms % UNIT_MS[unit] !== 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be a whole number of ${unit}`,
-        input: value,
-        params: { expected: `a whole number of ${unit} between ${min.toString()} and ${max.toString()}` },
-      });
-    }
-  });
+    });
 }
 
 /**
@@ -445,7 +469,8 @@ export function retentionDays(): z.ZodType<logs.RetentionDays, logs.RetentionDay
     if (value === logs.RetentionDays.INFINITE) {
       ctx.addIssue({
         code: 'custom',
-        message: 'must not be INFINITE: log groups that never expire trip CloudWatchLogGroupRetentionPeriod (HIPAA, NIST, PCI, Serverless)',
+        message:
+          'must not be INFINITE: log groups that never expire trip CloudWatchLogGroupRetentionPeriod (HIPAA, NIST, PCI, Serverless)',
         input: value,
         params: { expected: 'a finite logs.RetentionDays' },
       });
@@ -458,7 +483,9 @@ export function retentionDays(): z.ZodType<logs.RetentionDays, logs.RetentionDay
  * items at synth (to join them, loop over them or put them in a condition): such a list looks like
  * one string item to the item schema and fails only at synth.
  */
-export function literalList<S extends z.ZodType<readonly unknown[]>>(schema: S): z.ZodType<z.output<S>, z.input<S>> {
+export function literalList<S extends z.ZodType<readonly unknown[]>>(
+  schema: S,
+): z.ZodType<z.output<S>, z.input<S>> {
   return schema.superRefine((value, ctx) => {
     if (Token.isUnresolved(value)) {
       ctx.addIssue({

@@ -23,7 +23,14 @@ import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
 import { SecureFunction } from '../core/secure-function';
-import { durationBetween, literalList, PropsProblem, refs, throwIfProblems, validateProps } from '../core/validate';
+import {
+  durationBetween,
+  literalList,
+  PropsProblem,
+  refs,
+  throwIfProblems,
+  validateProps,
+} from '../core/validate';
 import { AlertTopic } from '../monitoring/alert-topic';
 import { DEAD_LETTER_KEY_ACTIONS, triggerDeadLetterQueue } from '../training/dead-letters';
 import { flattenedArn } from '../training/nag-ids';
@@ -60,7 +67,10 @@ export interface OffHoursSchedule {
 }
 
 /** The default off-hours schedule: weekdays at 20:00 London time. */
-export const DEFAULT_OFF_HOURS: OffHoursSchedule = { expression: 'cron(0 20 ? * MON-FRI *)', timeZone: 'Europe/London' };
+export const DEFAULT_OFF_HOURS: OffHoursSchedule = {
+  expression: 'cron(0 20 ? * MON-FRI *)',
+  timeZone: 'Europe/London',
+};
 
 /** Props for {@link AutoShutdown}. */
 export interface AutoShutdownProps {
@@ -161,7 +171,12 @@ const tagKey = z
 function literalMinutes(schema: z.ZodType<Duration, Duration>): z.ZodType<Duration, Duration> {
   return schema.superRefine((d, ctx) => {
     if (d.isUnresolved() || d.toMilliseconds() % 60_000 !== 0) {
-      ctx.addIssue({ code: 'custom', message: 'is not a whole number of minutes', input: d, params: { expected: 'a literal Duration in whole minutes' } });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is not a whole number of minutes',
+        input: d,
+        params: { expected: 'a literal Duration in whole minutes' },
+      });
     }
   });
 }
@@ -176,7 +191,10 @@ function isTimeZone(tz: string): boolean {
 }
 
 const schema = z.strictObject({
-  alerts: z.custom<AlertTopic>((v) => v instanceof AlertTopic, { params: { expected: 'an AlertTopic' }, message: 'is not an AlertTopic' }),
+  alerts: z.custom<AlertTopic>((v) => v instanceof AlertTopic, {
+    params: { expected: 'an AlertTopic' },
+    message: 'is not an AlertTopic',
+  }),
   vpc: refs.vpc,
   encryptionKey: refs.key,
   dryRun: z.boolean().optional(),
@@ -187,7 +205,10 @@ const schema = z.strictObject({
   offHoursSchedule: z
     .strictObject({
       expression: z.string().regex(/^cron\(\S+( \S+){5}\)$/),
-      timeZone: z.string().refine(isTimeZone, { message: 'is not an IANA time zone', params: { expected: 'an IANA time zone such as Europe/London' } }),
+      timeZone: z.string().refine(isTimeZone, {
+        message: 'is not an IANA time zone',
+        params: { expected: 'an IANA time zone such as Europe/London' },
+      }),
     })
     .optional(),
   offHoursEnabled: z.boolean().optional(),
@@ -197,9 +218,15 @@ const schema = z.strictObject({
   // Joined into the handler's environment and listed in an IAM condition at synth.
   productionValues: literalList(z.array(z.string().min(1).max(256)).min(1)).optional(),
   targets: z.array(z.enum(TARGETS)).min(1).optional(),
-  studioAppTypes: z.array(z.enum(['JupyterLab', 'CodeEditor', 'KernelGateway', 'JupyterServer'])).min(1).optional(),
+  studioAppTypes: z
+    .array(z.enum(['JupyterLab', 'CodeEditor', 'KernelGateway', 'JupyterServer']))
+    .min(1)
+    .optional(),
   studioDomain: z
-    .custom<sagemaker.CfnDomain>((v) => v instanceof sagemaker.CfnDomain, { params: { expected: 'a sagemaker.CfnDomain' }, message: 'is not a CfnDomain' })
+    .custom<sagemaker.CfnDomain>((v) => v instanceof sagemaker.CfnDomain, {
+      params: { expected: 'a sagemaker.CfnDomain' },
+      message: 'is not a CfnDomain',
+    })
     .optional(),
   maxAttempts: z.number().int().min(1).max(20).optional(),
 });
@@ -214,12 +241,22 @@ const schema = z.strictObject({
  * @param idleTimeout between 60 minutes and 365 days
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-idle-shutdown.html
  */
-export function studioIdleSettings(idleTimeout: Duration): Pick<sagemaker.CfnDomain.UserSettingsProperty, 'jupyterLabAppSettings' | 'codeEditorAppSettings'> {
+export function studioIdleSettings(
+  idleTimeout: Duration,
+): Pick<sagemaker.CfnDomain.UserSettingsProperty, 'jupyterLabAppSettings' | 'codeEditorAppSettings'> {
   const minutes = Math.max(60, Math.min(525_600, Math.round(idleTimeout.toMinutes({ integral: false }))));
   const appLifecycleManagement = {
-    idleSettings: { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: minutes, minIdleTimeoutInMinutes: 60, maxIdleTimeoutInMinutes: minutes },
+    idleSettings: {
+      lifecycleManagement: 'ENABLED',
+      idleTimeoutInMinutes: minutes,
+      minIdleTimeoutInMinutes: 60,
+      maxIdleTimeoutInMinutes: minutes,
+    },
   };
-  return { jupyterLabAppSettings: { appLifecycleManagement }, codeEditorAppSettings: { appLifecycleManagement } };
+  return {
+    jupyterLabAppSettings: { appLifecycleManagement },
+    codeEditorAppSettings: { appLifecycleManagement },
+  };
 }
 
 /**
@@ -268,10 +305,20 @@ export class AutoShutdown extends Construct {
     const environmentTagKey = p.environmentTagKey ?? DEFAULT_ENVIRONMENT_TAG_KEY;
     const problems: PropsProblem[] = [];
     if (exemptionTagKey === environmentTagKey) {
-      problems.push({ field: 'environmentTagKey', problem: 'is the same as exemptionTagKey', got: JSON.stringify(environmentTagKey), expected: 'a different tag key' });
+      problems.push({
+        field: 'environmentTagKey',
+        problem: 'is the same as exemptionTagKey',
+        got: JSON.stringify(environmentTagKey),
+        expected: 'a different tag key',
+      });
     }
     if (p.studioDomain && Token.isUnresolved(p.studioDomain.defaultUserSettings)) {
-      problems.push({ field: 'studioDomain', problem: 'has unresolvable defaultUserSettings', got: '<token>', expected: 'a CfnDomain whose defaultUserSettings is a literal object' });
+      problems.push({
+        field: 'studioDomain',
+        problem: 'has unresolvable defaultUserSettings',
+        got: '<token>',
+        expected: 'a CfnDomain whose defaultUserSettings is a literal object',
+      });
     }
     throwIfProblems(this, problems);
 
@@ -286,12 +333,16 @@ export class AutoShutdown extends Construct {
       handler: 'auto-shutdown',
       vpc: p.vpc,
       encryptionKey: p.encryptionKey,
-      description: 'Stops idle SageMaker notebooks, deletes idle Studio apps and idle non-production endpoints',
+      description:
+        'Stops idle SageMaker notebooks, deletes idle Studio apps and idle non-production endpoints',
       // One sweep at a time, without reserved concurrency (low-quota accounts reject any): a run
       // starts at most SWEEP_EVENT_AGE (Scheduler) + SWEEP_EVENT_AGE (Lambda) after its scheduled
       // time and ends within the timeout, so it has ended before the next sweep is due; a failed
       // run is not retried (the next one takes over). See constructs/core/README.md.
-      timeout: minDuration(Duration.minutes(10), Duration.seconds(interval.toSeconds() - 2 * SWEEP_EVENT_AGE.toSeconds())),
+      timeout: minDuration(
+        Duration.minutes(10),
+        Duration.seconds(interval.toSeconds() - 2 * SWEEP_EVENT_AGE.toSeconds()),
+      ),
       retryAttempts: 0,
       maxEventAge: SWEEP_EVENT_AGE,
       // Each run's returned report goes to the alert topic (on-success destination).
@@ -325,19 +376,43 @@ export class AutoShutdown extends Construct {
       description: `EventBridge Scheduler schedules that run ${this.node.path}`,
     });
     this.schedulerRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'InvokeSweep', actions: ['lambda:InvokeFunction'], resources: [this.function.function.functionArn] }),
+      new iam.PolicyStatement({
+        sid: 'InvokeSweep',
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.function.function.functionArn],
+      }),
     );
     this.schedulerRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'UndeliveredRuns', actions: ['sqs:SendMessage'], resources: [this.scheduleDeadLetterQueue.queueArn] }),
+      new iam.PolicyStatement({
+        sid: 'UndeliveredRuns',
+        actions: ['sqs:SendMessage'],
+        resources: [this.scheduleDeadLetterQueue.queueArn],
+      }),
     );
     // Scheduler writes dead letters as this role, so SQS encrypts them with the queue's key for it.
     this.schedulerRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'UndeliveredRunsKey', actions: [...DEAD_LETTER_KEY_ACTIONS], resources: [p.encryptionKey.keyArn] }),
+      new iam.PolicyStatement({
+        sid: 'UndeliveredRunsKey',
+        actions: [...DEAD_LETTER_KEY_ACTIONS],
+        resources: [p.encryptionKey.keyArn],
+      }),
     );
-    this.sweepSchedule = this.schedule('IdleSweepSchedule', `rate(${interval.toMinutes()} minutes)`, 'UTC', 'idle-sweep', SWEEP_EVENT_AGE);
+    this.sweepSchedule = this.schedule(
+      'IdleSweepSchedule',
+      `rate(${interval.toMinutes()} minutes)`,
+      'UTC',
+      'idle-sweep',
+      SWEEP_EVENT_AGE,
+    );
     if (p.offHoursEnabled ?? true) {
       const off = p.offHoursSchedule ?? DEFAULT_OFF_HOURS;
-      this.offHoursSchedule = this.schedule('OffHoursSchedule', off.expression, off.timeZone, 'off-hours', Duration.hours(1));
+      this.offHoursSchedule = this.schedule(
+        'OffHoursSchedule',
+        off.expression,
+        off.timeZone,
+        'off-hours',
+        Duration.hours(1),
+      );
     }
 
     if (p.studioDomain) applyStudioIdleSettings(p.studioDomain, idle);
@@ -371,7 +446,9 @@ export class AutoShutdown extends Construct {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: [...TAG_ACTIONS],
-      resourceArns: [Stack.of(this).formatArn({ service: 'sagemaker', resource: 'notebook-instance', resourceName: '*' })],
+      resourceArns: [
+        Stack.of(this).formatArn({ service: 'sagemaker', resource: 'notebook-instance', resourceName: '*' }),
+      ],
       conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [LAST_ACTIVITY_TAG] } },
     });
   }
@@ -397,10 +474,22 @@ export class AutoShutdown extends Construct {
   }
 
   private metric(name: string, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({ namespace: METRIC_NAMESPACE, metricName: name, statistic: 'Sum', period: Duration.hours(1), ...options });
+    return new cloudwatch.Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName: name,
+      statistic: 'Sum',
+      period: Duration.hours(1),
+      ...options,
+    });
   }
 
-  private schedule(id: string, expression: string, timeZone: string, mode: string, maxAge: Duration): scheduler.CfnSchedule {
+  private schedule(
+    id: string,
+    expression: string,
+    timeZone: string,
+    mode: string,
+    maxAge: Duration,
+  ): scheduler.CfnSchedule {
     const schedule = new scheduler.CfnSchedule(this, id, {
       description: `Runs ${this.node.path} (${mode})`,
       scheduleExpression: expression,
@@ -411,7 +500,10 @@ export class AutoShutdown extends Construct {
         roleArn: this.schedulerRole.roleArn,
         input: JSON.stringify({ mode }),
         // A stale sweep is worthless: the next one comes soon.
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: Math.max(60, Math.min(maxAge.toSeconds(), 3600)) },
+        retryPolicy: {
+          maximumRetryAttempts: 3,
+          maximumEventAgeInSeconds: Math.max(60, Math.min(maxAge.toSeconds(), 3600)),
+        },
         deadLetterConfig: { arn: this.scheduleDeadLetterQueue.queueArn },
       },
     });
@@ -419,7 +511,11 @@ export class AutoShutdown extends Construct {
     return schedule;
   }
 
-  private grantSweep(exemptionTagKey: string, environmentTagKey: string, productionValues: string[]): iam.ManagedPolicy {
+  private grantSweep(
+    exemptionTagKey: string,
+    environmentTagKey: string,
+    productionValues: string[],
+  ): iam.ManagedPolicy {
     const stack = Stack.of(this);
     const arn = (resource: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName: '*' });
     const notebooks = arn('notebook-instance');
@@ -432,12 +528,38 @@ export class AutoShutdown extends Construct {
       roles: [this.function.role],
       statements: [
         new iam.PolicyStatement({ sid: 'List', actions: [...LIST_ACTIONS], resources: ['*'] }),
-        new iam.PolicyStatement({ sid: 'ReadTags', actions: [...READ_TAG_ACTIONS], resources: [notebooks, apps, endpoints] }),
-        new iam.PolicyStatement({ sid: 'DescribeApps', actions: [...DESCRIBE_APP_ACTIONS], resources: [apps] }),
-        new iam.PolicyStatement({ sid: 'DescribeEndpoints', actions: [...DESCRIBE_ENDPOINT_ACTIONS], resources: [endpoints] }),
-        new iam.PolicyStatement({ sid: 'DescribeEndpointConfigs', actions: [...DESCRIBE_ENDPOINT_CONFIG_ACTIONS], resources: [configs] }),
-        new iam.PolicyStatement({ sid: 'StopNotebooks', actions: [...STOP_NOTEBOOK_ACTIONS], resources: [notebooks], conditions: notExempt }),
-        new iam.PolicyStatement({ sid: 'DeleteApps', actions: [...DELETE_APP_ACTIONS], resources: [apps], conditions: notExempt }),
+        new iam.PolicyStatement({
+          sid: 'ReadTags',
+          actions: [...READ_TAG_ACTIONS],
+          resources: [notebooks, apps, endpoints],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DescribeApps',
+          actions: [...DESCRIBE_APP_ACTIONS],
+          resources: [apps],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DescribeEndpoints',
+          actions: [...DESCRIBE_ENDPOINT_ACTIONS],
+          resources: [endpoints],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DescribeEndpointConfigs',
+          actions: [...DESCRIBE_ENDPOINT_CONFIG_ACTIONS],
+          resources: [configs],
+        }),
+        new iam.PolicyStatement({
+          sid: 'StopNotebooks',
+          actions: [...STOP_NOTEBOOK_ACTIONS],
+          resources: [notebooks],
+          conditions: notExempt,
+        }),
+        new iam.PolicyStatement({
+          sid: 'DeleteApps',
+          actions: [...DELETE_APP_ACTIONS],
+          resources: [apps],
+          conditions: notExempt,
+        }),
         // IAM repeats the handler's rules: never an endpoint without the environment tag, a
         // production one, or an exempt one.
         new iam.PolicyStatement({
@@ -458,7 +580,11 @@ export class AutoShutdown extends Construct {
           resources: [configs],
           conditions: { 'ForAllValues:StringLike': { 'aws:TagKeys': [`${HANDLER_TAG_PREFIX}*`] } },
         }),
-        new iam.PolicyStatement({ sid: 'ReadInvocations', actions: [...METRIC_READ_ACTIONS], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'ReadInvocations',
+          actions: [...METRIC_READ_ACTIONS],
+          resources: ['*'],
+        }),
         new iam.PolicyStatement({
           sid: 'PublishRunMetrics',
           actions: [...METRIC_PUBLISH_ACTIONS],
@@ -468,17 +594,25 @@ export class AutoShutdown extends Construct {
       ],
     });
     acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', {
-      reason: 'ListNotebookInstances, ListApps, ListEndpoints and GetMetricData have no resource-level permissions; PutMetricData is namespace-conditioned',
+      reason:
+        'ListNotebookInstances, ListApps, ListEndpoints and GetMetricData have no resource-level permissions; PutMetricData is namespace-conditioned',
       ...INHERENT,
     });
     const why: Record<string, string> = {
-      [notebooks]: 'the sweep stops any idle notebook instance of the account; StopNotebookInstance is conditioned on the exemption tag',
-      [apps]: 'Studio apps are created by users at run time, so their names are not known at synth; DeleteApp is conditioned on the exemption tag',
-      [endpoints]: 'the sweep deletes any idle dev endpoint; DeleteEndpoint requires a non-production environment tag and no exemption tag',
-      [configs]: 'the restore record goes on the config of whichever endpoint is deleted; AddTags is limited to auto-shutdown: tag keys',
+      [notebooks]:
+        'the sweep stops any idle notebook instance of the account; StopNotebookInstance is conditioned on the exemption tag',
+      [apps]:
+        'Studio apps are created by users at run time, so their names are not known at synth; DeleteApp is conditioned on the exemption tag',
+      [endpoints]:
+        'the sweep deletes any idle dev endpoint; DeleteEndpoint requires a non-production environment tag and no exemption tag',
+      [configs]:
+        'the restore record goes on the config of whichever endpoint is deleted; AddTags is limited to auto-shutdown: tag keys',
     };
     for (const [resource, reason] of Object.entries(why)) {
-      acknowledge(policy, `AwsSolutions-IAM5[Resource::${flattenedArn(this, resource)}]`, { reason, ...INHERENT });
+      acknowledge(policy, `AwsSolutions-IAM5[Resource::${flattenedArn(this, resource)}]`, {
+        reason,
+        ...INHERENT,
+      });
     }
     return policy;
   }
@@ -489,8 +623,14 @@ function applyStudioIdleSettings(domain: sagemaker.CfnDomain, idle: Duration): v
   const fragment = studioIdleSettings(idle);
   domain.defaultUserSettings = {
     ...settings,
-    jupyterLabAppSettings: { ...(settings.jupyterLabAppSettings as object), ...fragment.jupyterLabAppSettings } as sagemaker.CfnDomain.JupyterLabAppSettingsProperty,
-    codeEditorAppSettings: { ...(settings.codeEditorAppSettings as object), ...fragment.codeEditorAppSettings } as sagemaker.CfnDomain.CodeEditorAppSettingsProperty,
+    jupyterLabAppSettings: {
+      ...(settings.jupyterLabAppSettings as object),
+      ...fragment.jupyterLabAppSettings,
+    } as sagemaker.CfnDomain.JupyterLabAppSettingsProperty,
+    codeEditorAppSettings: {
+      ...(settings.codeEditorAppSettings as object),
+      ...fragment.codeEditorAppSettings,
+    } as sagemaker.CfnDomain.CodeEditorAppSettingsProperty,
   };
 }
 

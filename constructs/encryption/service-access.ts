@@ -21,7 +21,12 @@ import { describeValue, throwIfProblems } from '../core/validate';
 export type KeyServiceUse = 'logs' | 'alert-publishers' | 'cloudtrail' | 'queues-and-functions';
 
 /** Every {@link KeyServiceUse}. */
-export const KEY_SERVICE_USES: readonly KeyServiceUse[] = ['logs', 'alert-publishers', 'cloudtrail', 'queues-and-functions'];
+export const KEY_SERVICE_USES: readonly KeyServiceUse[] = [
+  'logs',
+  'alert-publishers',
+  'cloudtrail',
+  'queues-and-functions',
+];
 
 /** The `Sid`s of the statements that grant each use, for error messages and documentation. */
 export const KEY_SERVICE_STATEMENT_IDS: Readonly<Record<KeyServiceUse, readonly string[]>> = {

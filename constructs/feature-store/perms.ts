@@ -4,10 +4,18 @@
  */
 
 /** Read the latest records from the online store. */
-export const ONLINE_READ_ACTIONS = ['sagemaker:GetRecord', 'sagemaker:BatchGetRecord', 'sagemaker:DescribeFeatureGroup'];
+export const ONLINE_READ_ACTIONS = [
+  'sagemaker:GetRecord',
+  'sagemaker:BatchGetRecord',
+  'sagemaker:DescribeFeatureGroup',
+];
 
 /** Write (and delete, for erasure requests) records; they land in the online and the offline store. */
-export const RECORD_WRITE_ACTIONS = ['sagemaker:PutRecord', 'sagemaker:DeleteRecord', 'sagemaker:DescribeFeatureGroup'];
+export const RECORD_WRITE_ACTIONS = [
+  'sagemaker:PutRecord',
+  'sagemaker:DeleteRecord',
+  'sagemaker:DescribeFeatureGroup',
+];
 
 /** Describe a feature group (the offline readers find the Glue table and S3 location this way). */
 export const DESCRIBE_ACTIONS = ['sagemaker:DescribeFeatureGroup'];
@@ -21,7 +29,13 @@ export const DESCRIBE_ACTIONS = ['sagemaker:DescribeFeatureGroup'];
 export const ONLINE_KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 
 /** Read the offline store's catalog entry (Athena resolves the table through these). */
-export const GLUE_READ_ACTIONS = ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'];
+export const GLUE_READ_ACTIONS = [
+  'glue:GetDatabase',
+  'glue:GetTable',
+  'glue:GetTables',
+  'glue:GetPartition',
+  'glue:GetPartitions',
+];
 
 /** What Feature Store's offline store role does to the Iceberg table it maintains. */
 export const GLUE_OFFLINE_STORE_ACTIONS = ['glue:GetDatabase', 'glue:GetTable', 'glue:UpdateTable'];

@@ -58,7 +58,11 @@ export function endpointMetric(
     statistic: spec.statistic,
     period: Duration.minutes(1),
     ...rest,
-    dimensionsMap: { EndpointName: endpointName, VariantName: variantName ?? defaultVariant, ...rest.dimensionsMap },
+    dimensionsMap: {
+      EndpointName: endpointName,
+      VariantName: variantName ?? defaultVariant,
+      ...rest.dimensionsMap,
+    },
   });
 }
 

@@ -22,7 +22,11 @@ export {
   DefaultSecurityGroupCloser,
 } from './default-security-group-closer';
 export type { DefaultSecurityGroupCloserProps } from './default-security-group-closer';
-export { INTERFACE_ENDPOINT_SERVICES, InferenceNetwork, REQUIRED_INTERFACE_ENDPOINTS } from './inference-network';
+export {
+  INTERFACE_ENDPOINT_SERVICES,
+  InferenceNetwork,
+  REQUIRED_INTERFACE_ENDPOINTS,
+} from './inference-network';
 export type { InferenceNetworkProps } from './inference-network';
 export { IsolatedEndpoint } from './isolated-endpoint';
 export type { EndpointAlarms, IIsolatedEndpoint } from './isolated-endpoint';

@@ -6,7 +6,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ScopedRole } from '../core/scoped-role';
-import { describeValue, literalList, PropsProblem, refs, retentionDays, throwIfProblems, validateProps } from '../core/validate';
+import {
+  describeValue,
+  literalList,
+  PropsProblem,
+  refs,
+  retentionDays,
+  throwIfProblems,
+  validateProps,
+} from '../core/validate';
 import { createDomainKey } from '../encryption/encryption-keys';
 import { requireKeyServiceAccess } from '../encryption/service-access';
 import { customResourceResponseStatement, DefaultSecurityGroupCloser } from './default-security-group-closer';
@@ -33,7 +41,9 @@ export const INTERFACE_ENDPOINT_SERVICES = [
  * {@link InferenceNetwork.requireEndpoints} checks a VPC defined in the app.
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html
  */
-export const REQUIRED_INTERFACE_ENDPOINTS: Readonly<Record<(typeof INTERFACE_ENDPOINT_SERVICES)[number], string>> = {
+export const REQUIRED_INTERFACE_ENDPOINTS: Readonly<
+  Record<(typeof INTERFACE_ENDPOINT_SERVICES)[number], string>
+> = {
   'sagemaker.api': 'SageMaker control plane: the drift monitor, auto-shutdown and pipeline steps',
   'sagemaker.runtime': 'InvokeEndpoint from workloads inside the VPC',
   sts: 'credentials of SDK clients (AssumeRole, GetCallerIdentity)',
@@ -44,7 +54,7 @@ export const REQUIRED_INTERFACE_ENDPOINTS: Readonly<Record<(typeof INTERFACE_END
   'ecr.dkr': 'image pulls for training and processing containers',
   sns: 'alerts published from functions',
   events: 'drift and shutdown events (PutEvents)',
-  ec2: 'the default-security-group closer (revokes and restores the default group\'s rules)',
+  ec2: "the default-security-group closer (revokes and restores the default group's rules)",
 };
 
 /** Props for {@link InferenceNetwork}. */
@@ -91,7 +101,11 @@ const SUBNET_MASK = 20;
  * The subnet layout must fit: one /20 a zone, so N zones need a VPC prefix of at most
  * 20 - ceil(log2 N), and explicit zones must be distinct zones of the stack (ec2.Vpc throws otherwise).
  */
-function layoutProblems(stack: Stack, cidr: string | undefined, zones: readonly string[] | undefined): PropsProblem[] {
+function layoutProblems(
+  stack: Stack,
+  cidr: string | undefined,
+  zones: readonly string[] | undefined,
+): PropsProblem[] {
   const problems: PropsProblem[] = [];
   const zoneCount = zones?.length ?? 2;
   const maxPrefix = SUBNET_MASK - Math.ceil(Math.log2(zoneCount));
@@ -105,7 +119,12 @@ function layoutProblems(stack: Stack, cidr: string | undefined, zones: readonly 
   }
   if (zones !== undefined) {
     if (new Set(zones).size !== zones.length) {
-      problems.push({ field: 'availabilityZones', problem: 'has duplicates', got: describeValue(zones), expected: 'distinct zones' });
+      problems.push({
+        field: 'availabilityZones',
+        problem: 'has duplicates',
+        got: describeValue(zones),
+        expected: 'distinct zones',
+      });
     }
     // As ec2.Vpc does: only zones known from context count (not tokens, not the dummy placeholders
     // used before a context lookup).
@@ -173,7 +192,9 @@ export class InferenceNetwork extends Construct {
       createInternetGateway: false,
       // Closed by our in-VPC DefaultSecurityGroupCloser below, not aws-cdk-lib's out-of-VPC provider.
       restrictDefaultSecurityGroup: false,
-      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: SUBNET_MASK }],
+      subnetConfiguration: [
+        { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: SUBNET_MASK },
+      ],
     });
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
@@ -248,7 +269,10 @@ export class InferenceNetwork extends Construct {
    * @param services endpoint service name suffixes, e.g. `sagemaker.api`
    * @default services INTERFACE_ENDPOINT_SERVICES
    */
-  public static requireEndpoints(vpc: ec2.IVpc, services: readonly string[] = INTERFACE_ENDPOINT_SERVICES): boolean {
+  public static requireEndpoints(
+    vpc: ec2.IVpc,
+    services: readonly string[] = INTERFACE_ENDPOINT_SERVICES,
+  ): boolean {
     if (!(vpc instanceof ec2.Vpc)) {
       Annotations.of(vpc).addWarningV2(
         'compliant-mlops:importedVpcEndpoints',
@@ -271,8 +295,12 @@ function missingEndpointProblems(vpc: ec2.Vpc, services: readonly string[]): str
   const endpoints = vpc.node.root.node
     .findAll()
     .filter((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint && c.vpcId === vpc.vpcId)
-    .map((c) => ({ type: c.vpcEndpointType ?? 'Gateway', name: flatServiceName(Stack.of(c).resolve(c.serviceName)) }));
-  const has = (type: string, service: string) => endpoints.some((e) => e.type === type && e.name.endsWith(`.${service}`));
+    .map((c) => ({
+      type: c.vpcEndpointType ?? 'Gateway',
+      name: flatServiceName(Stack.of(c).resolve(c.serviceName)),
+    }));
+  const has = (type: string, service: string) =>
+    endpoints.some((e) => e.type === type && e.name.endsWith(`.${service}`));
   const missing = [
     ...services.filter((s) => !has('Interface', s)),
     ...(has('Gateway', 's3') ? [] : ['s3 (gateway)']),

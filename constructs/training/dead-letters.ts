@@ -35,7 +35,8 @@ export function triggerDeadLetterQueue(scope: Construct, id: string, encryptionK
   });
   for (const finding of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
     acknowledge(queue, finding, {
-      reason: 'this queue is itself the dead-letter queue of EventBridge targets; a dead-letter queue of a dead-letter queue adds nothing',
+      reason:
+        'this queue is itself the dead-letter queue of EventBridge targets; a dead-letter queue of a dead-letter queue adds nothing',
       ...INHERENT,
     });
   }
@@ -48,5 +49,9 @@ export function triggerDeadLetterQueue(scope: Construct, id: string, encryptionK
  */
 export function grantDeadLetterKey(queue: sqs.IQueue, grantee: iam.IGrantable): iam.Grant | undefined {
   if (!queue.encryptionMasterKey) return undefined;
-  return iam.Grant.addToPrincipal({ grantee, actions: [...DEAD_LETTER_KEY_ACTIONS], resourceArns: [queue.encryptionMasterKey.keyArn] });
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: [...DEAD_LETTER_KEY_ACTIONS],
+    resourceArns: [queue.encryptionMasterKey.keyArn],
+  });
 }

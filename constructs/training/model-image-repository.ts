@@ -65,7 +65,9 @@ const schema = z.strictObject({
     .optional(),
   encryptionKey: refs.key.optional(),
   untaggedImageRetention: durationBetween(Duration.days(1), Duration.days(3650), { unit: 'days' }).optional(),
-  pullPrincipals: z.array(z.custom<iam.IPrincipal>((v) => typeof v === 'object' && v !== null && 'policyFragment' in v)).optional(),
+  pullPrincipals: z
+    .array(z.custom<iam.IPrincipal>((v) => typeof v === 'object' && v !== null && 'policyFragment' in v))
+    .optional(),
 });
 
 /**
@@ -81,7 +83,11 @@ const schema = z.strictObject({
  */
 export class ModelImageRepository extends Construct implements IModelImageRepository {
   /** Imports a repository by name (its policy and key are managed elsewhere). */
-  public static fromRepositoryName(scope: Construct, id: string, repositoryName: string): IModelImageRepository {
+  public static fromRepositoryName(
+    scope: Construct,
+    id: string,
+    repositoryName: string,
+  ): IModelImageRepository {
     const repository = ecr.Repository.fromRepositoryName(scope, id, repositoryName);
     return new ImportedModelImageRepository(repository);
   }
@@ -179,5 +185,9 @@ function pinnedUri(scope: Construct, repository: ecr.IRepository, digest: string
 
 function grantPullOn(repository: ecr.IRepository, grantee: iam.IGrantable): iam.Grant {
   iam.Grant.addToPrincipal({ grantee, actions: [...ECR_AUTH_ACTIONS], resourceArns: ['*'] });
-  return iam.Grant.addToPrincipal({ grantee, actions: [...ECR_PULL_ACTIONS], resourceArns: [repository.repositoryArn] });
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: [...ECR_PULL_ACTIONS],
+    resourceArns: [repository.repositoryArn],
+  });
 }

@@ -1,5 +1,9 @@
 /** ECR actions to pull one image from one repository (no wildcards). */
-export const ECR_PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
+export const ECR_PULL_ACTIONS = [
+  'ecr:BatchGetImage',
+  'ecr:GetDownloadUrlForLayer',
+  'ecr:BatchCheckLayerAvailability',
+];
 
 /** ECR registry login; the action accepts only Resource "*". */
 export const ECR_AUTH_ACTIONS = ['ecr:GetAuthorizationToken'];

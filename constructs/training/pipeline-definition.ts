@@ -77,7 +77,9 @@ export function join(values: readonly (string | GetFunction)[], on = ''): JoinFu
 
 /** A value read from a property file of an earlier step. */
 export function jsonGet(stepName: string, propertyFileName: string, path: string): JsonGetFunction {
-  return { 'Std:JsonGet': { PropertyFile: get(`Steps.${stepName}.PropertyFiles.${propertyFileName}`), Path: path } };
+  return {
+    'Std:JsonGet': { PropertyFile: get(`Steps.${stepName}.PropertyFiles.${propertyFileName}`), Path: path },
+  };
 }
 
 /** The final value of a training metric (one of the step's metric definitions). */

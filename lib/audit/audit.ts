@@ -94,7 +94,12 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
             `no answer from AWS in region ${options.region} within ${seconds} s per request (${messageOf(err)}); check the network path to the service endpoints (proxy, firewall, VPC endpoints)`,
           );
         }
-        problem(name, isAccessDenied(err) ? `access denied, not checked (${messageOf(err)})` : `failed, not checked (${messageOf(err)})`);
+        problem(
+          name,
+          isAccessDenied(err)
+            ? `access denied, not checked (${messageOf(err)})`
+            : `failed, not checked (${messageOf(err)})`,
+        );
       }
     }
   } finally {

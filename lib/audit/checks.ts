@@ -39,7 +39,13 @@ interface Resource {
   readonly type: string;
 }
 
-function finding(ctx: CheckContext, ruleId: string, resource: Resource, message: string, granular?: string): Finding {
+function finding(
+  ctx: CheckContext,
+  ruleId: string,
+  resource: Resource,
+  message: string,
+  granular?: string,
+): Finding {
   const rule = auditRule(ruleId);
   return {
     ruleId,
@@ -65,13 +71,27 @@ export const checkEndpointConfigs: AuditCheck = async (ctx) => {
     const variants = ec.ProductionVariants ?? [];
     const serverlessOnly = variants.length > 0 && variants.every((v) => v.ServerlessConfig !== undefined);
     if (!ec.KmsKeyId && !serverlessOnly) {
-      out.push(finding(ctx, R.endpointConfigKms, r, 'ML storage volumes are not encrypted with a customer-managed key (no KmsKeyId).'));
+      out.push(
+        finding(
+          ctx,
+          R.endpointConfigKms,
+          r,
+          'ML storage volumes are not encrypted with a customer-managed key (no KmsKeyId).',
+        ),
+      );
     }
     const capture = ec.DataCaptureConfig;
     if (!capture || capture.EnableCapture === false) {
       out.push(finding(ctx, R.endpointConfigCapture, r, 'Data capture is off: predictions leave no record.'));
     } else if (!capture.KmsKeyId) {
-      out.push(finding(ctx, R.endpointConfigCaptureKms, r, 'Captured requests and responses are not encrypted with a customer-managed key.'));
+      out.push(
+        finding(
+          ctx,
+          R.endpointConfigCaptureKms,
+          r,
+          'Captured requests and responses are not encrypted with a customer-managed key.',
+        ),
+      );
     }
   }
   return ok(out);
@@ -82,7 +102,8 @@ export const checkModels: AuditCheck = async (ctx) => {
   const out: Finding[] = [];
   for (const m of await ctx.inventory.models()) {
     const r = { name: m.ModelName ?? '?', type: 'AWS::SageMaker::Model' };
-    if (m.EnableNetworkIsolation !== true) out.push(finding(ctx, R.modelIsolation, r, 'Network isolation is off.'));
+    if (m.EnableNetworkIsolation !== true)
+      out.push(finding(ctx, R.modelIsolation, r, 'Network isolation is off.'));
     if (!m.VpcConfig) out.push(finding(ctx, R.modelVpc, r, 'The model runs outside a VPC.'));
   }
   return ok(out);
@@ -95,8 +116,10 @@ export const checkNotebooks: AuditCheck = async (ctx) => {
     const r = { name: n.NotebookInstanceName ?? '?', type: 'AWS::SageMaker::NotebookInstance' };
     // Both default to Enabled when the instance was created without them.
     if (n.RootAccess !== 'Disabled') out.push(finding(ctx, R.notebookRoot, r, 'Users have root access.'));
-    if (n.DirectInternetAccess !== 'Disabled') out.push(finding(ctx, R.notebookInternet, r, 'Direct internet access is enabled.'));
-    if (!n.KmsKeyId) out.push(finding(ctx, R.notebookKms, r, 'The volume is not encrypted with a customer-managed key.'));
+    if (n.DirectInternetAccess !== 'Disabled')
+      out.push(finding(ctx, R.notebookInternet, r, 'Direct internet access is enabled.'));
+    if (!n.KmsKeyId)
+      out.push(finding(ctx, R.notebookKms, r, 'The volume is not encrypted with a customer-managed key.'));
   }
   return ok(out);
 };
@@ -105,17 +128,29 @@ export const checkNotebooks: AuditCheck = async (ctx) => {
 export const checkDomains: AuditCheck = async (ctx) => {
   const out: Finding[] = [];
   for (const d of await ctx.inventory.domains()) {
-    const r = { name: d.DomainName ? `${d.DomainName} (${d.DomainId ?? '?'})` : (d.DomainId ?? '?'), type: 'AWS::SageMaker::Domain' };
+    const r = {
+      name: d.DomainName ? `${d.DomainName} (${d.DomainId ?? '?'})` : (d.DomainId ?? '?'),
+      type: 'AWS::SageMaker::Domain',
+    };
     if (d.AppNetworkAccessType !== 'VpcOnly') {
-      out.push(finding(ctx, R.domainVpcOnly, r, `Apps reach the internet directly (AppNetworkAccessType ${d.AppNetworkAccessType ?? 'PublicInternetOnly'}).`));
+      out.push(
+        finding(
+          ctx,
+          R.domainVpcOnly,
+          r,
+          `Apps reach the internet directly (AppNetworkAccessType ${d.AppNetworkAccessType ?? 'PublicInternetOnly'}).`,
+        ),
+      );
     }
     const user = d.DefaultUserSettings;
     const space = d.DefaultSpaceSettings;
     const idle = {
       JupyterLab:
-        user?.JupyterLabAppSettings?.AppLifecycleManagement?.IdleSettings?.LifecycleManagement === 'ENABLED' ||
+        user?.JupyterLabAppSettings?.AppLifecycleManagement?.IdleSettings?.LifecycleManagement ===
+          'ENABLED' ||
         space?.JupyterLabAppSettings?.AppLifecycleManagement?.IdleSettings?.LifecycleManagement === 'ENABLED',
-      CodeEditor: user?.CodeEditorAppSettings?.AppLifecycleManagement?.IdleSettings?.LifecycleManagement === 'ENABLED',
+      CodeEditor:
+        user?.CodeEditorAppSettings?.AppLifecycleManagement?.IdleSettings?.LifecycleManagement === 'ENABLED',
     };
     for (const [app, on] of Object.entries(idle)) {
       if (!on) out.push(finding(ctx, R.domainIdle, r, `${app} apps are not shut down when idle.`, app));
@@ -127,7 +162,9 @@ export const checkDomains: AuditCheck = async (ctx) => {
 /** Endpoints in service for the whole window with no invocations in it: retirement candidates. */
 export const checkIdleEndpoints: AuditCheck = async (ctx) => {
   const windowStart = new Date(ctx.now.getTime() - ctx.lookbackDays * 86_400_000);
-  const candidates = (await ctx.inventory.endpoints()).filter((e) => !e.CreationTime || e.CreationTime <= windowStart);
+  const candidates = (await ctx.inventory.endpoints()).filter(
+    (e) => !e.CreationTime || e.CreationTime <= windowStart,
+  );
   const problems: string[] = [];
   const results = await mapLimited(ctx.limit, candidates, async (e) => {
     const name = e.EndpointName ?? '?';
@@ -138,7 +175,9 @@ export const checkIdleEndpoints: AuditCheck = async (ctx) => {
     if (invocations > 0) return undefined;
     const types = await instanceTypes(ctx, e.EndpointConfigName, problems);
     const hours = instances * HOURS_PER_MONTH;
-    const what = types ? ` (${instances} × ${types})` : ` (${instances} instance${instances === 1 ? '' : 's'})`;
+    const what = types
+      ? ` (${instances} × ${types})`
+      : ` (${instances} instance${instances === 1 ? '' : 's'})`;
     return finding(
       ctx,
       R.endpointIdle,
@@ -146,7 +185,10 @@ export const checkIdleEndpoints: AuditCheck = async (ctx) => {
       `No invocations in ${ctx.lookbackDays} days; ${hours} instance-hours a month${what}.`,
     );
   });
-  return ok(results.filter((f): f is Finding => f !== undefined), problems);
+  return ok(
+    results.filter((f): f is Finding => f !== undefined),
+    problems,
+  );
 };
 
 function instanceCount(v: ProductionVariantSummary): number {
@@ -154,7 +196,12 @@ function instanceCount(v: ProductionVariantSummary): number {
   return v.CurrentInstanceCount ?? v.DesiredInstanceCount ?? 0;
 }
 
-async function sumInvocations(ctx: CheckContext, endpoint: string, variants: ProductionVariantSummary[], start: Date): Promise<number> {
+async function sumInvocations(
+  ctx: CheckContext,
+  endpoint: string,
+  variants: ProductionVariantSummary[],
+  start: Date,
+): Promise<number> {
   const queries = variants.map((v, i) => ({
     Id: `v${i}`,
     MetricStat: {
@@ -171,18 +218,27 @@ async function sumInvocations(ctx: CheckContext, endpoint: string, variants: Pro
     },
   }));
   let total = 0;
-  const pages = paginateGetMetricData({ client: ctx.clients.cloudwatch }, { MetricDataQueries: queries, StartTime: start, EndTime: ctx.now });
+  const pages = paginateGetMetricData(
+    { client: ctx.clients.cloudwatch },
+    { MetricDataQueries: queries, StartTime: start, EndTime: ctx.now },
+  );
   for await (const page of pages) {
     for (const r of page.MetricDataResults ?? []) for (const v of r.Values ?? []) total += v;
   }
   return total;
 }
 
-async function instanceTypes(ctx: CheckContext, configName: string | undefined, problems: string[]): Promise<string | undefined> {
+async function instanceTypes(
+  ctx: CheckContext,
+  configName: string | undefined,
+  problems: string[],
+): Promise<string | undefined> {
   if (!configName) return undefined;
   try {
     const ec = await ctx.inventory.endpointConfig(configName);
-    const types = (ec.ProductionVariants ?? []).map((v) => v.InstanceType).filter((t): t is NonNullable<typeof t> => t !== undefined);
+    const types = (ec.ProductionVariants ?? [])
+      .map((v) => v.InstanceType)
+      .filter((t): t is NonNullable<typeof t> => t !== undefined);
     return types.length > 0 ? [...new Set(types)].join(', ') : undefined;
   } catch (err) {
     if (isFatal(err)) throw err;
@@ -200,13 +256,21 @@ export const checkTrainingJobs: AuditCheck = async (ctx) => {
       out.push(finding(ctx, R.trainingSpot, r, 'Ran on on-demand capacity (managed spot training off).'));
       continue;
     }
-    if (!j.CheckpointConfig?.S3Uri) out.push(finding(ctx, R.trainingCheckpoint, r, 'Spot job without checkpoints: an interruption restarts it.'));
+    if (!j.CheckpointConfig?.S3Uri)
+      out.push(
+        finding(ctx, R.trainingCheckpoint, r, 'Spot job without checkpoints: an interruption restarts it.'),
+      );
     const training = j.TrainingTimeInSeconds ?? 0;
     const billable = j.BillableTimeInSeconds;
     if (training > 0 && billable !== undefined) {
       const saved = spotSavings(training, billable);
       out.push(
-        finding(ctx, R.trainingSavings, r, `Managed spot saved ${Math.round(saved * 100)}% (billable ${billable} s of ${training} s).`),
+        finding(
+          ctx,
+          R.trainingSavings,
+          r,
+          `Managed spot saved ${Math.round(saved * 100)}% (billable ${billable} s of ${training} s).`,
+        ),
       );
     }
   }
@@ -295,7 +359,14 @@ export const checkKeys: AuditCheck = async (ctx) => {
   for (const d of described) {
     const users = uses.filter((u) => u.ref === d.ref).map((u) => u.user);
     if ('missing' in d && d.missing) {
-      out.push(finding(ctx, R.keyUnusable, { name: d.ref, type: 'AWS::KMS::Key' }, `The key does not exist; used by ${users.join(', ')}.`));
+      out.push(
+        finding(
+          ctx,
+          R.keyUnusable,
+          { name: d.ref, type: 'AWS::KMS::Key' },
+          `The key does not exist; used by ${users.join(', ')}.`,
+        ),
+      );
       continue;
     }
     if (!d.meta?.Arn || d.meta.KeyManager === 'AWS') continue;
@@ -319,13 +390,22 @@ export const checkKeys: AuditCheck = async (ctx) => {
       return [finding(ctx, R.keyUnusable, r, `The key has no key material yet (PendingImport); ${usedBy}.`)];
     }
     if (state === 'Unavailable') {
-      return [finding(ctx, R.keyUnusable, r, `The key is unavailable (Unavailable: its custom key store is disconnected); ${usedBy}.`)];
+      return [
+        finding(
+          ctx,
+          R.keyUnusable,
+          r,
+          `The key is unavailable (Unavailable: its custom key store is disconnected); ${usedBy}.`,
+        ),
+      ];
     }
     // Automatic rotation exists only for symmetric keys with KMS-generated material.
     if (meta.KeySpec !== 'SYMMETRIC_DEFAULT' || meta.Origin !== 'AWS_KMS') return [];
     try {
       const rotation = await ctx.clients.kms.send(new GetKeyRotationStatusCommand({ KeyId: arn }));
-      return rotation.KeyRotationEnabled ? [] : [finding(ctx, R.keyRotation, r, `Automatic rotation is off; ${usedBy}.`)];
+      return rotation.KeyRotationEnabled
+        ? []
+        : [finding(ctx, R.keyRotation, r, `Automatic rotation is off; ${usedBy}.`)];
     } catch (err) {
       if (isFatal(err)) throw err;
       problems.push(`rotation of ${arn} not read (${messageOf(err)})`);
@@ -341,7 +421,9 @@ function isKeyRef(value: string | undefined): value is string {
 }
 
 function errorName(err: unknown): string {
-  return typeof err === 'object' && err !== null && typeof (err as { name?: unknown }).name === 'string' ? (err as { name: string }).name : '';
+  return typeof err === 'object' && err !== null && typeof (err as { name?: unknown }).name === 'string'
+    ? (err as { name: string }).name
+    : '';
 }
 
 /** Every check group, by name. */

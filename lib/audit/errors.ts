@@ -57,7 +57,9 @@ export function isAccessDenied(err: unknown): boolean {
  */
 export function isCredentialsProblem(err: unknown): boolean {
   const code = codeOf(err);
-  return code === 'CredentialsProviderError' || code === 'TokenProviderError' || BAD_CREDENTIAL_CODES.has(code);
+  return (
+    code === 'CredentialsProviderError' || code === 'TokenProviderError' || BAD_CREDENTIAL_CODES.has(code)
+  );
 }
 
 /** Network error codes that mean the service endpoint cannot be reached at all. */
@@ -102,7 +104,12 @@ function nonAwsResponse(err: unknown): string | undefined {
 export function messageOf(err: unknown): string {
   const nonAws = nonAwsResponse(err);
   if (nonAws !== undefined) return nonAws;
-  const raw = err instanceof Error ? err.message : typeof err === 'object' && err !== null && typeof (err as ErrorLike).message === 'string' ? String((err as ErrorLike).message) : String(err);
+  const raw =
+    err instanceof Error
+      ? err.message
+      : typeof err === 'object' && err !== null && typeof (err as ErrorLike).message === 'string'
+        ? String((err as ErrorLike).message)
+        : String(err);
   const code = codeOf(err);
   const line = raw.split('\n')[0].trim();
   return code && !line.startsWith(code) && code !== 'Error' ? `${code}: ${line}` : line;

@@ -22,7 +22,10 @@ import {
 import { Limiter, mapLimited } from './limit';
 
 /** Pages through a paginator and collects one member of every page. */
-async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => readonly T[] | undefined): Promise<T[]> {
+async function collect<P, T>(
+  pages: AsyncIterable<P>,
+  pick: (page: P) => readonly T[] | undefined,
+): Promise<T[]> {
   const out: T[] = [];
   for await (const page of pages) out.push(...(pick(page) ?? []));
   return out;
@@ -47,28 +50,38 @@ export class SageMakerInventory {
   /** Every endpoint configuration, described. */
   public endpointConfigs(): Promise<DescribeEndpointConfigCommandOutput[]> {
     return this.once('endpointConfigs', async () => {
-      const names = await collect(paginateListEndpointConfigs({ client: this.sm }, {}), (p) => p.EndpointConfigs);
+      const names = await collect(
+        paginateListEndpointConfigs({ client: this.sm }, {}),
+        (p) => p.EndpointConfigs,
+      );
       return mapLimited(this.limit, names, (s) => this.endpointConfig(s.EndpointConfigName!));
     });
   }
 
   /** One endpoint configuration, described once. */
   public endpointConfig(name: string): Promise<DescribeEndpointConfigCommandOutput> {
-    return this.once(`endpointConfig:${name}`, () => this.sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name })));
+    return this.once(`endpointConfig:${name}`, () =>
+      this.sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name })),
+    );
   }
 
   /** Every model, described. */
   public models(): Promise<DescribeModelCommandOutput[]> {
     return this.once('models', async () => {
       const list = await collect(paginateListModels({ client: this.sm }, {}), (p) => p.Models);
-      return mapLimited(this.limit, list, (m) => this.sm.send(new DescribeModelCommand({ ModelName: m.ModelName })));
+      return mapLimited(this.limit, list, (m) =>
+        this.sm.send(new DescribeModelCommand({ ModelName: m.ModelName })),
+      );
     });
   }
 
   /** Every notebook instance, described. */
   public notebooks(): Promise<DescribeNotebookInstanceCommandOutput[]> {
     return this.once('notebooks', async () => {
-      const list = await collect(paginateListNotebookInstances({ client: this.sm }, {}), (p) => p.NotebookInstances);
+      const list = await collect(
+        paginateListNotebookInstances({ client: this.sm }, {}),
+        (p) => p.NotebookInstances,
+      );
       return mapLimited(this.limit, list, (n) =>
         this.sm.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: n.NotebookInstanceName })),
       );
@@ -79,15 +92,22 @@ export class SageMakerInventory {
   public domains(): Promise<DescribeDomainCommandOutput[]> {
     return this.once('domains', async () => {
       const list = await collect(paginateListDomains({ client: this.sm }, {}), (p) => p.Domains);
-      return mapLimited(this.limit, list, (d) => this.sm.send(new DescribeDomainCommand({ DomainId: d.DomainId })));
+      return mapLimited(this.limit, list, (d) =>
+        this.sm.send(new DescribeDomainCommand({ DomainId: d.DomainId })),
+      );
     });
   }
 
   /** Every endpoint in service, described. */
   public endpoints(): Promise<DescribeEndpointCommandOutput[]> {
     return this.once('endpoints', async () => {
-      const list = await collect(paginateListEndpoints({ client: this.sm }, { StatusEquals: 'InService' }), (p) => p.Endpoints);
-      return mapLimited(this.limit, list, (e) => this.sm.send(new DescribeEndpointCommand({ EndpointName: e.EndpointName })));
+      const list = await collect(
+        paginateListEndpoints({ client: this.sm }, { StatusEquals: 'InService' }),
+        (p) => p.Endpoints,
+      );
+      return mapLimited(this.limit, list, (e) =>
+        this.sm.send(new DescribeEndpointCommand({ EndpointName: e.EndpointName })),
+      );
     });
   }
 
@@ -95,8 +115,13 @@ export class SageMakerInventory {
   public trainingJobs(): Promise<DescribeTrainingJobCommandOutput[]> {
     return this.once('trainingJobs', async () => {
       const since = new Date(this.now.getTime() - this.lookbackDays * 86_400_000);
-      const list = await collect(paginateListTrainingJobs({ client: this.sm }, { CreationTimeAfter: since }), (p) => p.TrainingJobSummaries);
-      return mapLimited(this.limit, list, (j) => this.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: j.TrainingJobName })));
+      const list = await collect(
+        paginateListTrainingJobs({ client: this.sm }, { CreationTimeAfter: since }),
+        (p) => p.TrainingJobSummaries,
+      );
+      return mapLimited(this.limit, list, (j) =>
+        this.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: j.TrainingJobName })),
+      );
     });
   }
 

@@ -27,6 +27,10 @@ export function createLimiter(concurrency: number): Limiter {
 }
 
 /** Maps items through an async function with a limiter, keeping the input order. */
-export function mapLimited<T, R>(limit: Limiter, items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+export function mapLimited<T, R>(
+  limit: Limiter,
+  items: readonly T[],
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   return Promise.all(items.map((item) => limit(() => fn(item))));
 }

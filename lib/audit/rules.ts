@@ -98,7 +98,8 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
     id: R.endpointConfigCaptureKms,
     pack: 'endpoint-configs',
     info: 'The endpoint configuration captures data without a customer-managed key.',
-    explanation: 'Captured requests hold inference inputs, often personal data. Set DataCaptureConfig.KmsKeyId.',
+    explanation:
+      'Captured requests hold inference inputs, often personal data. Set DataCaptureConfig.KmsKeyId.',
     level: 'error',
     nist: ['SC-28', 'AU-9'],
     securitySeverity: 6.0,
@@ -107,7 +108,8 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
     id: R.modelIsolation,
     pack: 'models',
     info: 'The model does not enable network isolation.',
-    explanation: 'Without isolation the inference container can make outbound calls and exfiltrate data. Set EnableNetworkIsolation.',
+    explanation:
+      'Without isolation the inference container can make outbound calls and exfiltrate data. Set EnableNetworkIsolation.',
     level: 'error',
     nist: ['SC-7', 'AC-4'],
     securitySeverity: 6.0,
@@ -125,7 +127,8 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
     id: R.notebookRoot,
     pack: 'notebooks',
     info: 'The notebook instance gives users root access.',
-    explanation: 'Root lets users change the instance, its network and its credentials. Set RootAccess to Disabled.',
+    explanation:
+      'Root lets users change the instance, its network and its credentials. Set RootAccess to Disabled.',
     level: 'error',
     nist: ['AC-6'],
     securitySeverity: 5.0,
@@ -143,7 +146,8 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
     id: R.notebookKms,
     pack: 'notebooks',
     info: 'The notebook instance volume is not encrypted with a customer-managed key.',
-    explanation: 'Set KmsKeyId so the notebook volume, which holds data copies, is encrypted under a key you control.',
+    explanation:
+      'Set KmsKeyId so the notebook volume, which holds data copies, is encrypted under a key you control.',
     level: 'error',
     nist: ['SC-28'],
     securitySeverity: 5.0,
@@ -152,7 +156,8 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
     id: R.domainVpcOnly,
     pack: 'domains',
     info: 'The SageMaker Studio domain is not VPC-only.',
-    explanation: 'With PublicInternetOnly, Studio apps reach the internet through SageMaker. Set AppNetworkAccessType to VpcOnly.',
+    explanation:
+      'With PublicInternetOnly, Studio apps reach the internet through SageMaker. Set AppNetworkAccessType to VpcOnly.',
     level: 'error',
     nist: ['SC-7', 'AC-4'],
     securitySeverity: 6.0,
@@ -180,7 +185,8 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
     id: R.trainingSpot,
     pack: 'training-jobs',
     info: 'The training job did not use managed spot training.',
-    explanation: 'Managed spot training typically costs 60-90% less. Set EnableManagedSpotTraining with MaxWaitTimeInSeconds and checkpoints.',
+    explanation:
+      'Managed spot training typically costs 60-90% less. Set EnableManagedSpotTraining with MaxWaitTimeInSeconds and checkpoints.',
     level: 'warning',
     securitySeverity: 1.0,
   },
@@ -188,7 +194,8 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
     id: R.trainingCheckpoint,
     pack: 'training-jobs',
     info: 'The spot training job does not write checkpoints.',
-    explanation: 'An interrupted spot job without checkpoints restarts from the beginning. Set CheckpointConfig.S3Uri.',
+    explanation:
+      'An interrupted spot job without checkpoints restarts from the beginning. Set CheckpointConfig.S3Uri.',
     level: 'warning',
     nist: ['CP-10'],
     securitySeverity: 2.0,

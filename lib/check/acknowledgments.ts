@@ -73,7 +73,10 @@ const fileEntrySchema = z
   })
   .strict()
   .refine((e) => e.rule !== undefined || e.id !== undefined, { message: 'needs rule or id' });
-const fileSchema = z.union([z.array(fileEntrySchema), z.object({ acknowledgments: z.array(fileEntrySchema) }).strict()]);
+const fileSchema = z.union([
+  z.array(fileEntrySchema),
+  z.object({ acknowledgments: z.array(fileEntrySchema) }).strict(),
+]);
 
 /** A parsed `--acknowledgments` file, with the label findings cite as their source. */
 export interface AcknowledgmentsFile {
@@ -94,14 +97,18 @@ export function loadAcknowledgmentsFile(path: string, cwd: string): Acknowledgme
     text = readFileSync(abs, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new AcknowledgmentsFileError(`${label}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code})`}`);
+    throw new AcknowledgmentsFileError(
+      `${label}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code})`}`,
+    );
   }
   let raw: unknown;
   try {
     // YAML 1.2 core schema: JSON is valid YAML, and dates stay strings.
     raw = parse(text, { prettyErrors: true });
   } catch (e) {
-    throw new AcknowledgmentsFileError(`${label}: malformed YAML/JSON: ${String((e as Error).message).split('\n')[0]}`);
+    throw new AcknowledgmentsFileError(
+      `${label}: malformed YAML/JSON: ${String((e as Error).message).split('\n')[0]}`,
+    );
   }
   const result = fileSchema.safeParse(raw);
   if (!result.success) {
@@ -135,10 +142,14 @@ export interface AcknowledgmentSources {
 }
 
 /** Every acknowledgment that matches a finding, in order: assembly, template, cdk_nag, files. */
-export function candidatesFor(target: AcknowledgmentTarget, sources: AcknowledgmentSources): AcknowledgmentCandidate[] {
+export function candidatesFor(
+  target: AcknowledgmentTarget,
+  sources: AcknowledgmentSources,
+): AcknowledgmentCandidate[] {
   const out: AcknowledgmentCandidate[] = [];
   const resource = sources.template.Resources[target.logicalId] as CfnTemplateResource | undefined;
-  if (sources.assembly && target.constructPath) out.push(...fromAssembly(target, sources.assembly, target.constructPath));
+  if (sources.assembly && target.constructPath)
+    out.push(...fromAssembly(target, sources.assembly, target.constructPath));
   out.push(...fromTemplateMetadata(target, resource));
   out.push(...fromCdkNag(target, resource?.Metadata, sources.template.Metadata));
   for (const file of sources.files) out.push(...fromFile(target, file));
@@ -151,7 +162,11 @@ function ancestors(path: string): string[] {
   return parts.map((_, i) => parts.slice(0, parts.length - i).join('/'));
 }
 
-function fromAssembly(target: AcknowledgmentTarget, assembly: AssemblyStackMetadata, path: string): AcknowledgmentCandidate[] {
+function fromAssembly(
+  target: AcknowledgmentTarget,
+  assembly: AssemblyStackMetadata,
+  path: string,
+): AcknowledgmentCandidate[] {
   const out: AcknowledgmentCandidate[] = [];
   for (const p of ancestors(path)) {
     const entries = assembly.byPath.get(p);
@@ -178,12 +193,23 @@ function fromAssembly(target: AcknowledgmentTarget, assembly: AssemblyStackMetad
   return out;
 }
 
-function fromTemplateMetadata(target: AcknowledgmentTarget, resource: CfnTemplateResource | undefined): AcknowledgmentCandidate[] {
+function fromTemplateMetadata(
+  target: AcknowledgmentTarget,
+  resource: CfnTemplateResource | undefined,
+): AcknowledgmentCandidate[] {
   const ours = resource?.Metadata?.[ACKNOWLEDGMENT_TEMPLATE_KEY];
   if (!isRecord(ours) || !Array.isArray(ours.acknowledgments)) return [];
   return ours.acknowledgments
-    .filter((a): a is Record<string, unknown> => isRecord(a) && stripNamespace(str(a.id), target.pack) === target.findingId)
-    .map((a) => ({ reason: str(a.reason), owner: str(a.owner), expires: dateStr(a.expires), source: 'template' }));
+    .filter(
+      (a): a is Record<string, unknown> =>
+        isRecord(a) && stripNamespace(str(a.id), target.pack) === target.findingId,
+    )
+    .map((a) => ({
+      reason: str(a.reason),
+      owner: str(a.owner),
+      expires: dateStr(a.expires),
+      source: 'template',
+    }));
 }
 
 /**
@@ -206,8 +232,15 @@ function fromCdkNag(
       const matches =
         id === target.findingId ||
         (id === target.ruleId &&
-          (!Array.isArray(appliesTo) || (target.granular !== undefined && appliesTo.some((a) => appliesToMatches(a, target.granular!)))));
-      if (matches) out.push({ reason: str(rule.reason), owner: str(rule.owner), expires: dateStr(rule.expires), source: 'cdk_nag' });
+          (!Array.isArray(appliesTo) ||
+            (target.granular !== undefined && appliesTo.some((a) => appliesToMatches(a, target.granular!)))));
+      if (matches)
+        out.push({
+          reason: str(rule.reason),
+          owner: str(rule.owner),
+          expires: dateStr(rule.expires),
+          source: 'cdk_nag',
+        });
     }
   }
   return out;
@@ -234,7 +267,8 @@ function fromFile(target: AcknowledgmentTarget, file: AcknowledgmentsFile): Ackn
       const resource = e.resource.replace(/^\//, '');
       const onResource =
         resource === target.logicalId ||
-        (target.constructPath !== undefined && (target.constructPath === resource || target.constructPath.startsWith(`${resource}/`)));
+        (target.constructPath !== undefined &&
+          (target.constructPath === resource || target.constructPath.startsWith(`${resource}/`)));
       if (!onResource) return false;
       if (e.id !== undefined) return stripNamespace(e.id, target.pack) === target.findingId;
       return stripNamespace(e.rule, target.pack) === target.ruleId;
@@ -267,7 +301,11 @@ function isIsoDate(value: string): boolean {
  * date, no owner, or a reason shorter than {@link MIN_REASON_LENGTH} characters. Empty when it holds.
  * A missing expiry date is allowed: the owner answers for it until they set one.
  */
-export function problemsOf(findingId: string, candidate: AcknowledgmentCandidate, today: string): AcknowledgmentProblem[] {
+export function problemsOf(
+  findingId: string,
+  candidate: AcknowledgmentCandidate,
+  today: string,
+): AcknowledgmentProblem[] {
   const problems: AcknowledgmentProblem[] = [];
   const from = `(from ${candidate.source})`;
   if (candidate.expires !== undefined) {
@@ -284,7 +322,10 @@ export function problemsOf(findingId: string, candidate: AcknowledgmentCandidate
     }
   }
   if (!candidate.owner?.trim()) {
-    problems.push({ ruleId: ACK_RULE_IDS.owner, message: `The acknowledgment of ${findingId} has no owner ${from}.` });
+    problems.push({
+      ruleId: ACK_RULE_IDS.owner,
+      message: `The acknowledgment of ${findingId} has no owner ${from}.`,
+    });
   }
   const reason = candidate.reason?.trim() ?? '';
   if (reason.length < MIN_REASON_LENGTH) {

@@ -10,10 +10,32 @@ const FUNCTIONS: Readonly<Record<string, string>> = {
   Condition: 'Condition',
   ...Object.fromEntries(
     [
-      'Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub',
-      'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'Length', 'ToJsonString', 'ForEach',
+      'Base64',
+      'Cidr',
+      'FindInMap',
+      'GetAtt',
+      'GetAZs',
+      'ImportValue',
+      'Join',
+      'Select',
+      'Split',
+      'Sub',
+      'Transform',
+      'And',
+      'Equals',
+      'If',
+      'Not',
+      'Or',
+      'Length',
+      'ToJsonString',
+      'ForEach',
       // Rules-section functions.
-      'Contains', 'EachMemberEquals', 'EachMemberIn', 'RefAll', 'ValueOf', 'ValueOfAll',
+      'Contains',
+      'EachMemberEquals',
+      'EachMemberIn',
+      'RefAll',
+      'ValueOf',
+      'ValueOfAll',
     ].map((n) => [n, `Fn::${n}`]),
   ),
 };
@@ -47,7 +69,12 @@ export const CFN_YAML_TAGS: readonly (ScalarTag | CollectionTag)[] = Object.entr
 // YAML 1.1 minus its timestamp and sexagesimal forms: `AWSTemplateFormatVersion: 2010-09-09` and
 // `Version: 2012-10-17` must stay strings, and `10:30` must not become the number 630.
 function cfnTags(tags: Tags): Tags {
-  return [...tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')), ...CFN_YAML_TAGS];
+  return [
+    ...tags.filter(
+      (t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'),
+    ),
+    ...CFN_YAML_TAGS,
+  ];
 }
 
 /**
@@ -60,7 +87,13 @@ export function parseCfnYaml(text: string): unknown {
   // parseDocument, not parse: parse prints warnings (an unknown tag such as `!NotAFunction`, read
   // as a plain string) on process stderr and carries on. CloudFormation rejects unknown tags, so
   // errors and warnings alike are one input error here; logLevel 'silent' keeps the yaml package quiet.
-  const doc = parseDocument(text, { customTags: cfnTags, schema: 'yaml-1.1', prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
+  const doc = parseDocument(text, {
+    customTags: cfnTags,
+    schema: 'yaml-1.1',
+    prettyErrors: true,
+    uniqueKeys: true,
+    logLevel: 'silent',
+  });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) throw new Error(firstLine(problem.message));
   try {

@@ -101,12 +101,18 @@ export function resolvePackNames(packs: readonly string[] | undefined): string[]
 }
 
 /** The report of a run from its loaded inputs and the result of checking them. */
-export function reportOf(loaded: LoadedInputs, result: TemplateCheckResult, packNames: readonly string[]): Report {
+export function reportOf(
+  loaded: LoadedInputs,
+  result: TemplateCheckResult,
+  packNames: readonly string[],
+): Report {
   return {
     tool: { name: 'compliant-mlops', version: toolVersion(), command: 'check' },
     findings: result.findings,
     rules: result.rules,
-    inputs: loaded.templates.filter((t) => !result.errors.some((e) => e.input === t.displayPath)).map((t) => t.displayPath),
+    inputs: loaded.templates
+      .filter((t) => !result.errors.some((e) => e.input === t.displayPath))
+      .map((t) => t.displayPath),
     errors: [...loaded.errors, ...result.errors],
     packs: [...packNames],
   };
@@ -123,7 +129,10 @@ export interface TemplateCheckResult {
  * Checks parsed templates with the named packs (see {@link checkPaths}). One pack instance of
  * each kind serves every template: `validateScope` resets its state per call.
  */
-export function checkTemplates(templates: readonly TemplateInput[], options: CheckOptions): TemplateCheckResult {
+export function checkTemplates(
+  templates: readonly TemplateInput[],
+  options: CheckOptions,
+): TemplateCheckResult {
   const catalog = new RuleCatalog();
   const packs = createPacks(options.packs ?? defaultPacks());
   packs.forEach((p) => catalog.observe(p));
@@ -192,7 +201,11 @@ function checkStack(
   today: string,
 ): Finding[] {
   const resourceOrder = new Map(Object.keys(input.template.Resources).map((id, i) => [id, i]));
-  const sources: AcknowledgmentSources = { template: input.template, assembly: input.assembly, files: options.acknowledgments ?? [] };
+  const sources: AcknowledgmentSources = {
+    template: input.template,
+    assembly: input.assembly,
+    files: options.acknowledgments ?? [],
+  };
   const evidence = templateEvidence(input.template);
   let lines: Map<string, number> | undefined;
   const findings: Finding[] = [];
@@ -265,7 +278,9 @@ function checkStack(
     if (!unique.has(key)) unique.set(key, f);
   }
   const order = (f: Finding): number => resourceOrder.get(f.logicalId ?? '') ?? Number.MAX_SAFE_INTEGER;
-  return [...unique.values()].sort((a, b) => order(a) - order(b) || cmp(a.findingId, b.findingId) || cmp(a.message, b.message));
+  return [...unique.values()].sort(
+    (a, b) => order(a) - order(b) || cmp(a.findingId, b.findingId) || cmp(a.message, b.message),
+  );
 }
 
 /**
@@ -274,7 +289,9 @@ function checkStack(
  * L2 Vpc's `RestrictDefaultSecurityGroupCustomResource` child; in a template the same evidence is
  * a `Custom::VpcRestrictDefaultSG` resource pointing at the VPC's default security group.
  */
-function templateEvidence(template: TemplateInput['template']): (ruleId: string, logicalId: string) => Finding['acknowledgment'] {
+function templateEvidence(
+  template: TemplateInput['template'],
+): (ruleId: string, logicalId: string) => Finding['acknowledgment'] {
   const restricted = new Map<string, string>();
   for (const [id, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'Custom::VpcRestrictDefaultSG') continue;
@@ -326,7 +343,8 @@ function sourceOf(
 ): { source?: SourceLocation } {
   if (!constructPath || !assembly) return {};
   for (const entry of assembly.byPath.get(constructPath) ?? []) {
-    const frames = entry.type === 'aws:cdk:creationStack' && Array.isArray(entry.data) ? entry.data : entry.trace;
+    const frames =
+      entry.type === 'aws:cdk:creationStack' && Array.isArray(entry.data) ? entry.data : entry.trace;
     if (!Array.isArray(frames)) continue;
     for (const frame of frames) {
       const location = parseFrame(String(frame), cwd);
@@ -357,7 +375,8 @@ export function logicalIdLines(text: string): Map<string, number> {
   const lines = text.split('\n');
   const key = /^(\s*)["']?([A-Za-z0-9:_.-]+)["']?\s*:/;
   if (lines.length === 1) {
-    for (const m of text.matchAll(/"([A-Za-z0-9]+)"\s*:\s*\{\s*"Type"/g)) if (!out.has(m[1])) out.set(m[1], 1);
+    for (const m of text.matchAll(/"([A-Za-z0-9]+)"\s*:\s*\{\s*"Type"/g))
+      if (!out.has(m[1])) out.set(m[1], 1);
     return out;
   }
   const start = lines.findIndex((l) => /^\s*["']?Resources["']?\s*:/.test(l));

@@ -109,7 +109,11 @@ export function loadInputs(paths: readonly string[], cwd: string): LoadedInputs 
 }
 
 /** Templates in a directory, and how many files looked like templates (loaded or broken). */
-function loadDirectory(dir: string, cwd: string, errors: InputError[]): { templates: TemplateInput[]; candidates: number } {
+function loadDirectory(
+  dir: string,
+  cwd: string,
+  errors: InputError[],
+): { templates: TemplateInput[]; candidates: number } {
   const templates: TemplateInput[] = [];
   let problems = 0;
   for (const name of readdirSync(dir).sort()) {
@@ -135,8 +139,20 @@ function loadDirectory(dir: string, cwd: string, errors: InputError[]): { templa
  * but has no Resources section is skipped, and a file that does not parse is an error only when
  * it looks like a template.
  */
-function loadTemplateFile(file: string, cwd: string, stackName: string | undefined, assembly: AssemblyStackMetadata | undefined, required: true): TemplateInput;
-function loadTemplateFile(file: string, cwd: string, stackName: string | undefined, assembly: AssemblyStackMetadata | undefined, required: false): TemplateInput | undefined;
+function loadTemplateFile(
+  file: string,
+  cwd: string,
+  stackName: string | undefined,
+  assembly: AssemblyStackMetadata | undefined,
+  required: true,
+): TemplateInput;
+function loadTemplateFile(
+  file: string,
+  cwd: string,
+  stackName: string | undefined,
+  assembly: AssemblyStackMetadata | undefined,
+  required: false,
+): TemplateInput | undefined;
 function loadTemplateFile(
   file: string,
   cwd: string,
@@ -151,15 +167,20 @@ function loadTemplateFile(
   try {
     parsed = format === 'json' ? JSON.parse(text) : parseCfnYaml(text);
   } catch (e) {
-    if (!required && !/\bResources\b/.test(text) && !/\.template\.(json|ya?ml)$/i.test(file)) return undefined;
-    throw new InputProblem(`malformed ${format === 'json' ? 'JSON' : 'YAML'}: ${firstLine((e as Error).message)}`);
+    if (!required && !/\bResources\b/.test(text) && !/\.template\.(json|ya?ml)$/i.test(file))
+      return undefined;
+    throw new InputProblem(
+      `malformed ${format === 'json' ? 'JSON' : 'YAML'}: ${firstLine((e as Error).message)}`,
+    );
   }
   if (!isTemplate(parsed)) {
     if (!required) return undefined;
     throw new InputProblem('not a CloudFormation template (no Resources section)');
   }
   if (nestsDeeperThan(parsed, MAX_TEMPLATE_DEPTH)) {
-    throw new InputProblem(`nested deeper than ${MAX_TEMPLATE_DEPTH} levels (expected a CloudFormation template)`);
+    throw new InputProblem(
+      `nested deeper than ${MAX_TEMPLATE_DEPTH} levels (expected a CloudFormation template)`,
+    );
   }
   return {
     file,
@@ -185,7 +206,9 @@ function statFile(file: string): Stats {
   try {
     return statSync(file);
   } catch (e) {
-    throw new InputProblem(`cannot read: ${(e as NodeJS.ErrnoException).code ?? firstLine((e as Error).message)}`);
+    throw new InputProblem(
+      `cannot read: ${(e as NodeJS.ErrnoException).code ?? firstLine((e as Error).message)}`,
+    );
   }
 }
 
@@ -209,11 +232,16 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
 
 function readText(file: string): string {
   // A FIFO or device would block the read, or never end: only regular files are read.
-  if (!statFile(file).isFile()) throw new InputProblem('not a regular file (expected a template file, a directory of templates or a cloud assembly)');
+  if (!statFile(file).isFile())
+    throw new InputProblem(
+      'not a regular file (expected a template file, a directory of templates or a cloud assembly)',
+    );
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputProblem(`cannot read: ${(e as NodeJS.ErrnoException).code ?? firstLine((e as Error).message)}`);
+    throw new InputProblem(
+      `cannot read: ${(e as NodeJS.ErrnoException).code ?? firstLine((e as Error).message)}`,
+    );
   }
 }
 
@@ -261,7 +289,11 @@ function loadAssembly(dir: string, cwd: string, errors: InputError[], depth = 0)
         if (!(e instanceof InputProblem)) throw e;
         errors.push({ input: displayPath(file, cwd), message: e.message });
       }
-    } else if (artifact.type === 'cdk:cloud-assembly' && typeof props.directoryName === 'string' && depth < 20) {
+    } else if (
+      artifact.type === 'cdk:cloud-assembly' &&
+      typeof props.directoryName === 'string' &&
+      depth < 20
+    ) {
       const nested = join(dir, props.directoryName);
       try {
         out.push(...loadAssembly(nested, cwd, errors, depth + 1));
@@ -286,7 +318,8 @@ function stackMetadata(dir: string, artifact: ManifestArtifact): AssemblyStackMe
       for (const entry of entries) {
         if (!isRecord(entry) || typeof entry.type !== 'string') continue;
         list.push(entry as unknown as AssemblyMetadataEntry);
-        if (entry.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') pathByLogicalId.set(entry.data, key);
+        if (entry.type === 'aws:cdk:logicalId' && typeof entry.data === 'string')
+          pathByLogicalId.set(entry.data, key);
       }
       byPath.set(key, list);
     }
@@ -299,7 +332,9 @@ function stackMetadata(dir: string, artifact: ManifestArtifact): AssemblyStackMe
       merge(JSON.parse(readText(file)));
     } catch (e) {
       if (e instanceof InputProblem) throw e;
-      throw new InputProblem(`malformed ${artifact.additionalMetadataFile}: ${firstLine((e as Error).message)}`);
+      throw new InputProblem(
+        `malformed ${artifact.additionalMetadataFile}: ${firstLine((e as Error).message)}`,
+      );
     }
   }
   return { byPath, pathByLogicalId };

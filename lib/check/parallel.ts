@@ -32,7 +32,10 @@ export interface WorkerMessage {
  * (largest first), each worker runs every pack over its share, and the findings come back in the
  * order of the inputs, so the report is the same as a single-threaded run.
  */
-export async function checkPathsInParallel(paths: readonly string[], options: ParallelCheckOptions): Promise<Report> {
+export async function checkPathsInParallel(
+  paths: readonly string[],
+  options: ParallelCheckOptions,
+): Promise<Report> {
   const packNames = resolvePackNames(options.packs);
   const loaded = loadInputs(paths, options.cwd);
   const templates = loaded.templates;
@@ -45,7 +48,10 @@ export async function checkPathsInParallel(paths: readonly string[], options: Pa
   }
 
   // Deal the templates, largest first, to the least-loaded worker.
-  const shares: { load: number; items: [number, TemplateInput][] }[] = Array.from({ length: jobs }, () => ({ load: 0, items: [] }));
+  const shares: { load: number; items: [number, TemplateInput][] }[] = Array.from({ length: jobs }, () => ({
+    load: 0,
+    items: [],
+  }));
   [...templates.keys()]
     .sort((a, b) => resources(templates[b]) - resources(templates[a]))
     .forEach((i) => {
@@ -56,7 +62,12 @@ export async function checkPathsInParallel(paths: readonly string[], options: Pa
 
   const results: TemplateCheckResult[] = new Array(templates.length);
   let done = 0;
-  const workerOptions = { cwd: base.cwd, packs: packNames, acknowledgments: base.acknowledgments, today: base.today };
+  const workerOptions = {
+    cwd: base.cwd,
+    packs: packNames,
+    acknowledgments: base.acknowledgments,
+    today: base.today,
+  };
   await Promise.all(
     shares
       .filter((s) => s.items.length > 0)
@@ -77,7 +88,9 @@ export async function checkPathsInParallel(paths: readonly string[], options: Pa
               options.onProgress?.(done, templates.length);
             });
             worker.on('error', reject);
-            worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`check worker exited with code ${code}`))));
+            worker.on('exit', (code) =>
+              code === 0 ? resolve() : reject(new Error(`check worker exited with code ${code}`)),
+            );
           }),
       ),
   );

@@ -84,7 +84,13 @@ export class RuleCatalog {
     applier.applyRule = (params: IApplyRule): void => {
       const id = `${packName}-${params.ruleSuffixOverride ?? params.rule.name}`;
       if (!captured.has(id)) {
-        captured.set(id, { id, pack: pack.name, info: params.info, explanation: params.explanation, level: levelOf(params.level) });
+        captured.set(id, {
+          id,
+          pack: pack.name,
+          info: params.info,
+          explanation: params.explanation,
+          level: levelOf(params.level),
+        });
       }
       original(params);
     };

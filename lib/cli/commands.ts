@@ -6,4 +6,10 @@ import { driftCommand } from './commands/drift';
 import { rulesCommand } from './commands/rules';
 
 /** Every `compliant-mlops` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [checkCommand, rulesCommand, auditCommand, baselineCommand, driftCommand];
+export const COMMANDS: readonly Command[] = [
+  checkCommand,
+  rulesCommand,
+  auditCommand,
+  baselineCommand,
+  driftCommand,
+];

@@ -11,7 +11,7 @@ function help(commands: readonly Command[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'options:',
-    '  --help, -h     show this help, or a command\'s help with <command> --help',
+    "  --help, -h     show this help, or a command's help with <command> --help",
     '  --version, -V  print the version',
     '',
     'exit codes: 0 ok; 1 findings; 2 usage or input error',
@@ -21,7 +21,11 @@ function help(commands: readonly Command[]): string {
 
 /** A one-line message: multi-line errors are joined so stderr stays one line per error. */
 function oneLine(message: string): string {
-  return message.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join('; ');
+  return message
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('; ');
 }
 
 /**
@@ -32,10 +36,17 @@ function oneLine(message: string): string {
  * @param io the process streams, environment and working directory (fakes in tests)
  * @param commands the registry to dispatch to
  */
-export async function main(argv: readonly string[], io: CliIO, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIO,
+  commands: readonly Command[] = COMMANDS,
+): Promise<number> {
   try {
     const [name, ...rest] = argv;
-    if (name === undefined) throw new UsageError(`missing command (expected one of ${commands.map((c) => c.name).join(', ')}; see --help)`);
+    if (name === undefined)
+      throw new UsageError(
+        `missing command (expected one of ${commands.map((c) => c.name).join(', ')}; see --help)`,
+      );
     if (name === '--help' || name === '-h' || name === 'help') {
       const topic = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
       io.stdout(topic ? topic.usage : help(commands));
@@ -47,7 +58,9 @@ export async function main(argv: readonly string[], io: CliIO, commands: readonl
     }
     const command = commands.find((c) => c.name === name);
     if (!command) {
-      throw new UsageError(`unknown command ${JSON.stringify(name)} (expected one of ${commands.map((c) => c.name).join(', ')}; see --help)`);
+      throw new UsageError(
+        `unknown command ${JSON.stringify(name)} (expected one of ${commands.map((c) => c.name).join(', ')}; see --help)`,
+      );
     }
     const beforeDashes = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
     if (beforeDashes.includes('--help') || beforeDashes.includes('-h')) {
@@ -56,7 +69,8 @@ export async function main(argv: readonly string[], io: CliIO, commands: readonl
     }
     return await command.run(rest, io);
   } catch (e) {
-    const message = e instanceof UsageError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
+    const message =
+      e instanceof UsageError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
     io.stderr(`compliant-mlops: ${oneLine(message)}\n`);
     return EXIT.usage;
   }

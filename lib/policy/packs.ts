@@ -1,4 +1,11 @@
-import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
+import {
+  AwsSolutionsChecks,
+  HIPAASecurityChecks,
+  NagPack,
+  NIST80053R5Checks,
+  PCIDSS321Checks,
+  ServerlessChecks,
+} from 'cdk-nag';
 import { MLOpsChecks } from './mlops-checks';
 
 /** The packs `compliant-mlops check` and the reference app know, by name. */
@@ -12,13 +19,23 @@ export const PACK_FACTORIES: Readonly<Record<string, () => NagPack>> = {
 };
 
 /** The packs the reference app registers and every construct must pass with default props. */
-export const PLATFORM_PACKS = ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321', 'Serverless', 'MLOps'] as const;
+export const PLATFORM_PACKS = [
+  'AwsSolutions',
+  'HIPAA.Security',
+  'NIST.800.53.R5',
+  'PCI.DSS.321',
+  'Serverless',
+  'MLOps',
+] as const;
 
 /** Creates the named packs; throws on an unknown name. */
 export function createPacks(names: readonly string[]): NagPack[] {
   return names.map((n) => {
     const factory = PACK_FACTORIES[n];
-    if (!factory) throw new Error(`unknown pack ${JSON.stringify(n)} (expected one of ${Object.keys(PACK_FACTORIES).join(', ')})`);
+    if (!factory)
+      throw new Error(
+        `unknown pack ${JSON.stringify(n)} (expected one of ${Object.keys(PACK_FACTORIES).join(', ')})`,
+      );
     return factory();
   });
 }

@@ -32,7 +32,9 @@ export function writeJunit(report: Report): string {
         suiteFailures++;
         const text = open.map(detail).join('\n');
         const type = open.some((x) => x.level === 'error') ? 'error' : open[0].level;
-        body.push(`    <testcase ${attrs}>\n      <failure message="${xml(open[0].message)}" type="${type}">${xml(text)}</failure>\n    </testcase>`);
+        body.push(
+          `    <testcase ${attrs}>\n      <failure message="${xml(open[0].message)}" type="${type}">${xml(text)}</failure>\n    </testcase>`,
+        );
       } else {
         suiteSkipped++;
         const a = f.acknowledgment!;
@@ -49,10 +51,13 @@ export function writeJunit(report: Report): string {
   }
   if (report.errors.length > 0) {
     const body = report.errors.map(
-      (e) => `    <testcase name="${xml(e.input)}" classname="inputs">\n      <error message="${xml(e.message)}" type="input"/>\n    </testcase>`,
+      (e) =>
+        `    <testcase name="${xml(e.input)}" classname="inputs">\n      <error message="${xml(e.message)}" type="input"/>\n    </testcase>`,
     );
     tests += report.errors.length;
-    suites.push(`  <testsuite name="inputs" tests="${report.errors.length}" failures="0" errors="${report.errors.length}" skipped="0">\n${body.join('\n')}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="inputs" tests="${report.errors.length}" failures="0" errors="${report.errors.length}" skipped="0">\n${body.join('\n')}\n  </testsuite>`,
+    );
   }
   const name = `${report.tool.name} ${report.tool.command}: ${summaryLine(report)}`;
   return [

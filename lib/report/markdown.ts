@@ -22,7 +22,16 @@ export function writeMarkdown(report: Report, options: MarkdownOptions = {}): st
   if (open.length > 0) {
     out.push('| Level | Rule | Resource | Stack | Message | Location |', '|---|---|---|---|---|---|');
     for (const f of open.slice(0, max)) {
-      out.push(row([icon(f), code(f.ruleId) + granular(f), resource(f), cell(f.stack ?? ''), cell(f.message), loc(f)]));
+      out.push(
+        row([
+          icon(f),
+          code(f.ruleId) + granular(f),
+          resource(f),
+          cell(f.stack ?? ''),
+          cell(f.message),
+          loc(f),
+        ]),
+      );
     }
     if (open.length > max) out.push('', `…and ${open.length - max} more.`);
     out.push('');
@@ -34,7 +43,15 @@ export function writeMarkdown(report: Report, options: MarkdownOptions = {}): st
     out.push('| Rule | Resource | Reason | Owner | Expires |', '|---|---|---|---|---|');
     for (const f of acked.slice(0, max)) {
       const a = f.acknowledgment!;
-      out.push(row([code(f.ruleId) + granular(f), resource(f), cell(a.reason), cell(a.owner ?? ''), cell(a.expires ?? '')]));
+      out.push(
+        row([
+          code(f.ruleId) + granular(f),
+          resource(f),
+          cell(a.reason),
+          cell(a.owner ?? ''),
+          cell(a.expires ?? ''),
+        ]),
+      );
     }
     if (acked.length > max) out.push('', `…and ${acked.length - max} more.`);
     out.push('', '</details>', '');
@@ -70,7 +87,12 @@ function row(cells: string[]): string {
 
 /** Escapes table-breaking characters and HTML in a cell. */
 function cell(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>');
 }
 
 function code(s: string): string {

@@ -24,7 +24,13 @@ interface SarifRule {
   fullDescription: { text: string };
   help: { text: string; markdown: string };
   defaultConfiguration: { level: FindingLevel };
-  properties: { tags: string[]; 'security-severity': string; precision: 'high'; pack: string; nist?: readonly string[] };
+  properties: {
+    tags: string[];
+    'security-severity': string;
+    precision: 'high';
+    pack: string;
+    nist?: readonly string[];
+  };
 }
 
 /**
@@ -41,10 +47,15 @@ export function writeSarif(report: Report, options: SarifOptions = {}): string {
   const runs = packs.map((pack) => {
     // A run is incomplete only through its own pack's errors, or an input no pack could read.
     const errors = report.errors.filter((e) => e.pack === undefined || e.pack === pack);
-    const notifications = errors.map((e) => ({ level: 'error' as const, message: { text: `${e.input}: ${e.message}` } }));
+    const notifications = errors.map((e) => ({
+      level: 'error' as const,
+      message: { text: `${e.input}: ${e.message}` },
+    }));
     const findings = report.findings.filter((f) => f.pack === pack);
     const ruleIds = [...new Set(findings.map((f) => f.ruleId))].sort();
-    const rules = ruleIds.map((id) => descriptor(report.rules.find((r) => r.id === id) ?? fallback(id, findings), pack));
+    const rules = ruleIds.map((id) =>
+      descriptor(report.rules.find((r) => r.id === id) ?? fallback(id, findings), pack),
+    );
     const index = new Map(ruleIds.map((id, i) => [id, i]));
     return {
       tool: {
@@ -82,7 +93,9 @@ function descriptor(rule: RuleInfo, pack: string): SarifRule {
   const severity = rule.securitySeverity ?? DEFAULT_SEVERITY[rule.level];
   const controls = rule.nist && rule.nist.length > 0 ? rule.nist : undefined;
   const full = rule.explanation ?? rule.info;
-  const helpText = [rule.info, rule.explanation, controls && `NIST 800-53 r5: ${controls.join(', ')}`].filter(Boolean).join('\n\n');
+  const helpText = [rule.info, rule.explanation, controls && `NIST 800-53 r5: ${controls.join(', ')}`]
+    .filter(Boolean)
+    .join('\n\n');
   const helpMarkdown = [
     `**${rule.info}**`,
     rule.explanation,
@@ -113,7 +126,10 @@ function result(f: Finding, ruleIndex: number): Record<string, unknown> {
   const where = [f.logicalId, f.stack && `in ${f.stack}`].filter(Boolean).join(' ');
   const granular = f.granular !== undefined ? ` [${f.granular}]` : '';
   const location = f.source
-    ? { uri: f.source.file, region: { startLine: f.source.line, ...(f.source.column ? { startColumn: f.source.column } : {}) } }
+    ? {
+        uri: f.source.file,
+        region: { startLine: f.source.line, ...(f.source.column ? { startColumn: f.source.column } : {}) },
+      }
     : { uri: f.templatePath ?? '.', region: { startLine: f.templateLine ?? 1 } };
   return {
     ruleId: f.ruleId,
@@ -137,7 +153,10 @@ function result(f: Finding, ruleIndex: number): Record<string, unknown> {
           relatedLocations: [
             {
               id: 1,
-              physicalLocation: { artifactLocation: { uri: f.templatePath }, region: { startLine: f.templateLine ?? 1 } },
+              physicalLocation: {
+                artifactLocation: { uri: f.templatePath },
+                region: { startLine: f.templateLine ?? 1 },
+              },
               message: { text: `${f.logicalId ?? 'resource'} in the template` },
             },
           ],

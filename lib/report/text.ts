@@ -17,8 +17,13 @@ const ANSI = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, green: 32 } as co
  * ones marked with their reason, owner and expiry; input errors; and a summary line.
  */
 export function writeText(report: Report, options: TextOptions = {}): string {
-  const paint = (code: keyof typeof ANSI, s: string): string => (options.color ? `\u001b[${ANSI[code]}m${s}\u001b[0m` : s);
-  const levelColor: Record<FindingLevel, keyof typeof ANSI> = { error: 'red', warning: 'yellow', note: 'cyan' };
+  const paint = (code: keyof typeof ANSI, s: string): string =>
+    options.color ? `\u001b[${ANSI[code]}m${s}\u001b[0m` : s;
+  const levelColor: Record<FindingLevel, keyof typeof ANSI> = {
+    error: 'red',
+    warning: 'yellow',
+    note: 'cyan',
+  };
   const out: string[] = [];
   const groups = groupBy(report.findings, (f) => `${f.stack ?? ''}\u0000${f.templatePath ?? ''}`);
   for (const findings of groups.values()) {
@@ -51,10 +56,14 @@ function findingLines(
   const location = locationLabel(f);
   const state = f.acknowledgment ? paint('dim', 'acked  ') : paint(levelColor[f.level], f.level.padEnd(7));
   const granular = f.granular !== undefined ? ` [${f.granular}]` : '';
-  const lines = [`    ${state} ${f.ruleId}${granular}  ${f.message}${location ? paint('dim', `  ${location}`) : ''}`];
+  const lines = [
+    `    ${state} ${f.ruleId}${granular}  ${f.message}${location ? paint('dim', `  ${location}`) : ''}`,
+  ];
   if (f.acknowledgment) {
     const a = f.acknowledgment;
-    const who = [a.owner && `owner ${a.owner}`, a.expires && `until ${a.expires}`, `from ${a.source}`].filter(Boolean).join(', ');
+    const who = [a.owner && `owner ${a.owner}`, a.expires && `until ${a.expires}`, `from ${a.source}`]
+      .filter(Boolean)
+      .join(', ');
     lines.push(paint('dim', `            ${a.reason} (${who})`));
   }
   return lines;

@@ -1,4 +1,8 @@
-import { DescribeTrainingJobCommand, paginateListTrainingJobs, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  DescribeTrainingJobCommand,
+  paginateListTrainingJobs,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 
 /**
  * Spot savings and checkpoint resumes per training job, from the SageMaker API (read-only:
@@ -62,8 +66,12 @@ export interface DescribedTrainingJob {
 }
 
 /** `1 - billable / training`, clamped to [0, 1]; `undefined` when it cannot be computed. */
-export function spotSavings(trainingSeconds: number | undefined, billableSeconds: number | undefined): number | undefined {
-  if (trainingSeconds === undefined || billableSeconds === undefined || trainingSeconds <= 0) return undefined;
+export function spotSavings(
+  trainingSeconds: number | undefined,
+  billableSeconds: number | undefined,
+): number | undefined {
+  if (trainingSeconds === undefined || billableSeconds === undefined || trainingSeconds <= 0)
+    return undefined;
   return Math.min(1, Math.max(0, 1 - billableSeconds / trainingSeconds));
 }
 
@@ -92,7 +100,11 @@ export function reportJob(job: DescribedTrainingJob): TrainingJobReport {
     managedSpot,
     trainingSeconds: job.TrainingTimeInSeconds,
     billableSeconds: job.BillableTimeInSeconds,
-    spotSavings: managedSpot ? spotSavings(job.TrainingTimeInSeconds, job.BillableTimeInSeconds) : job.TrainingTimeInSeconds ? 0 : undefined,
+    spotSavings: managedSpot
+      ? spotSavings(job.TrainingTimeInSeconds, job.BillableTimeInSeconds)
+      : job.TrainingTimeInSeconds
+        ? 0
+        : undefined,
     checkpointsConfigured,
     interruptions,
     resumedFromCheckpoint: checkpointsConfigured && trainingAfterInterruption,
@@ -112,7 +124,10 @@ export function summarize(jobs: readonly TrainingJobReport[]): TrainingReport {
 }
 
 /** Lists the names of the jobs a time-window query selects, following every page. */
-async function listJobNames(client: SageMakerClient, q: Extract<TrainingReportQuery, { createdAfter: Date }>): Promise<string[]> {
+async function listJobNames(
+  client: SageMakerClient,
+  q: Extract<TrainingReportQuery, { createdAfter: Date }>,
+): Promise<string[]> {
   const names: string[] = [];
   const pages = paginateListTrainingJobs(
     { client, pageSize: 100 },

@@ -23,7 +23,12 @@ new TieredDatasetBucket(stack, 'Datasets', { encryptionKey: keys.data });
 new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs, emails: ['oncall@example.com'] });
 new InferenceNetwork(stack, 'Network', { encryptionKey: keys.logs });
 
-RequiredTags.apply(app, { owner: 'ml-platform', 'cost-center': 'cc-42', environment: 'prod', 'data-classification': 'confidential' });
+RequiredTags.apply(app, {
+  owner: 'ml-platform',
+  'cost-center': 'cc-42',
+  environment: 'prod',
+  'data-classification': 'confidential',
+});
 RequiredTags.enforce(app);
 Validations.of(app).addPlugins(...createPacks(PLATFORM_PACKS));
 if (!(new MLOpsChecks().name === 'MLOps')) throw new Error('compliant-mlops/policy export is broken');

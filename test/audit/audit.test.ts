@@ -68,13 +68,21 @@ describe('pure logic', () => {
   });
 
   test('exit codes: 0 clean, 1 at or above fail-on, 2 when a check could not run', () => {
-    const base: Report = { tool: { name: 'x', version: '0', command: 'audit' }, findings: [], rules: [], inputs: ['r'], errors: [] };
+    const base: Report = {
+      tool: { name: 'x', version: '0', command: 'audit' },
+      findings: [],
+      rules: [],
+      inputs: ['r'],
+      errors: [],
+    };
     const warn = { ruleId: 'a', findingId: 'a', level: 'warning', pack: 'p', message: 'm' } as Finding;
     expect(auditExitCode(base, 'error')).toBe(0);
     expect(auditExitCode({ ...base, findings: [warn] }, 'error')).toBe(0);
     expect(auditExitCode({ ...base, findings: [warn] }, 'warning')).toBe(1);
     expect(auditExitCode({ ...base, findings: [{ ...warn, level: 'error' }] }, 'none')).toBe(0);
-    expect(auditExitCode({ ...base, errors: [{ input: 'check keys', pack: 'keys', message: 'denied' }] }, 'none')).toBe(2);
+    expect(
+      auditExitCode({ ...base, errors: [{ input: 'check keys', pack: 'keys', message: 'denied' }] }, 'none'),
+    ).toBe(2);
   });
 
   test('every rule belongs to a check and has an explanation', () => {
@@ -123,7 +131,11 @@ describe('runAudit through the SDK against the fake', () => {
   test('pagination: every page of every list is read', async () => {
     const world = standardWorld();
     for (let i = 0; i < 7; i++) {
-      world.models.push({ ModelName: `extra-${i}`, EnableNetworkIsolation: true, VpcConfig: { SecurityGroupIds: ['sg'], Subnets: ['s'] } });
+      world.models.push({
+        ModelName: `extra-${i}`,
+        EnableNetworkIsolation: true,
+        VpcConfig: { SecurityGroupIds: ['sg'], Subnets: ['s'] },
+      });
     }
     serve(fake, world, 2);
     const report = await audit();
@@ -153,8 +165,15 @@ describe('runAudit through the SDK against the fake', () => {
     serve(fake, standardWorld());
     const report = await audit({ checks: ['keys'] });
     const pending = report.findings.find((f) => f.ruleId === R.keyPendingDeletion)!;
-    expect(pending).toMatchObject({ level: 'error', pack: 'keys', resourceType: 'AWS::KMS::Key', logicalId: keyArn('k-pending') });
-    expect(pending.message).toBe('Scheduled for deletion on 2026-03-20; used by endpoint config plain-capture.');
+    expect(pending).toMatchObject({
+      level: 'error',
+      pack: 'keys',
+      resourceType: 'AWS::KMS::Key',
+      logicalId: keyArn('k-pending'),
+    });
+    expect(pending.message).toBe(
+      'Scheduled for deletion on 2026-03-20; used by endpoint config plain-capture.',
+    );
     const rotationCalls = fake.callsTo('kms', 'GetKeyRotationStatus').map((c) => c.input.KeyId);
     expect(rotationCalls).not.toContain(keyArn('k-pending'));
   });
@@ -163,7 +182,12 @@ describe('runAudit through the SDK against the fake', () => {
     serve(fake, standardWorld());
     const report = await audit({ checks: ['keys'] });
     expect(report.findings.filter((f) => f.logicalId === keyArn('k-good'))).toEqual([]);
-    expect(fake.callsTo('kms', 'GetKeyRotationStatus').map((c) => c.input.KeyId).sort()).toEqual([keyArn('k-good'), keyArn('k-norotate')]);
+    expect(
+      fake
+        .callsTo('kms', 'GetKeyRotationStatus')
+        .map((c) => c.input.KeyId)
+        .sort(),
+    ).toEqual([keyArn('k-good'), keyArn('k-norotate')]);
     expect(report.findings.find((f) => f.ruleId === R.keyRotation)!.message).toBe(
       'Automatic rotation is off; used by notebook locked.',
     );
@@ -171,35 +195,66 @@ describe('runAudit through the SDK against the fake', () => {
 
   test('a referenced key that does not exist is unusable', async () => {
     const world = standardWorld();
-    world.notebooks.push({ NotebookInstanceName: 'orphan', RootAccess: 'Disabled', DirectInternetAccess: 'Disabled', KmsKeyId: keyArn('gone') });
+    world.notebooks.push({
+      NotebookInstanceName: 'orphan',
+      RootAccess: 'Disabled',
+      DirectInternetAccess: 'Disabled',
+      KmsKeyId: keyArn('gone'),
+    });
     serve(fake, world);
     const report = await audit({ checks: ['keys'] });
-    expect(report.findings.find((f) => f.ruleId === R.keyUnusable)).toMatchObject({ logicalId: keyArn('gone') });
+    expect(report.findings.find((f) => f.ruleId === R.keyUnusable)).toMatchObject({
+      logicalId: keyArn('gone'),
+    });
   });
 
   test('keys pending import or unavailable are unusable, like disabled ones', async () => {
     // Key states and what they allow: https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
     const world = standardWorld();
     const meta = (id: string, extra: Record<string, unknown>) => ({
-      KeyId: id, Arn: keyArn(id), KeyManager: 'CUSTOMER', KeySpec: 'SYMMETRIC_DEFAULT', ...extra,
+      KeyId: id,
+      Arn: keyArn(id),
+      KeyManager: 'CUSTOMER',
+      KeySpec: 'SYMMETRIC_DEFAULT',
+      ...extra,
     });
     world.keys[keyArn('k-import')] = meta('k-import', { KeyState: 'PendingImport', Origin: 'EXTERNAL' });
     world.keys[keyArn('k-hsm')] = meta('k-hsm', { KeyState: 'Unavailable', Origin: 'AWS_CLOUDHSM' });
     world.keys[keyArn('k-off')] = meta('k-off', { KeyState: 'Disabled', Origin: 'AWS_KMS' });
     world.notebooks.push(
-      { NotebookInstanceName: 'nb-import', RootAccess: 'Disabled', DirectInternetAccess: 'Disabled', KmsKeyId: keyArn('k-import') },
-      { NotebookInstanceName: 'nb-hsm', RootAccess: 'Disabled', DirectInternetAccess: 'Disabled', KmsKeyId: keyArn('k-hsm') },
-      { NotebookInstanceName: 'nb-off', RootAccess: 'Disabled', DirectInternetAccess: 'Disabled', KmsKeyId: keyArn('k-off') },
+      {
+        NotebookInstanceName: 'nb-import',
+        RootAccess: 'Disabled',
+        DirectInternetAccess: 'Disabled',
+        KmsKeyId: keyArn('k-import'),
+      },
+      {
+        NotebookInstanceName: 'nb-hsm',
+        RootAccess: 'Disabled',
+        DirectInternetAccess: 'Disabled',
+        KmsKeyId: keyArn('k-hsm'),
+      },
+      {
+        NotebookInstanceName: 'nb-off',
+        RootAccess: 'Disabled',
+        DirectInternetAccess: 'Disabled',
+        KmsKeyId: keyArn('k-off'),
+      },
     );
     serve(fake, world);
     const report = await audit({ checks: ['keys'] });
-    const unusable = Object.fromEntries(report.findings.filter((f) => f.ruleId === R.keyUnusable).map((f) => [f.logicalId, f.message]));
+    const unusable = Object.fromEntries(
+      report.findings.filter((f) => f.ruleId === R.keyUnusable).map((f) => [f.logicalId, f.message]),
+    );
     expect(unusable).toEqual({
       [keyArn('k-import')]: 'The key has no key material yet (PendingImport); used by notebook nb-import.',
-      [keyArn('k-hsm')]: 'The key is unavailable (Unavailable: its custom key store is disconnected); used by notebook nb-hsm.',
+      [keyArn('k-hsm')]:
+        'The key is unavailable (Unavailable: its custom key store is disconnected); used by notebook nb-hsm.',
       [keyArn('k-off')]: 'The key is disabled; used by notebook nb-off.',
     });
-    expect(fake.callsTo('kms', 'GetKeyRotationStatus').map((c) => c.input.KeyId)).not.toContain(keyArn('k-off'));
+    expect(fake.callsTo('kms', 'GetKeyRotationStatus').map((c) => c.input.KeyId)).not.toContain(
+      keyArn('k-off'),
+    );
   });
 
   test('an endpoint without capture', async () => {
@@ -215,9 +270,21 @@ describe('runAudit through the SDK against the fake', () => {
     // Capture explicitly switched off counts the same.
     fake.reset();
     const world = standardWorld();
-    world.endpointConfigs = [{ ...world.endpointConfigs[0], DataCaptureConfig: { EnableCapture: false, DestinationS3Uri: 's3://c/', InitialSamplingPercentage: 1, CaptureOptions: [{ CaptureMode: 'Input' }] } }];
+    world.endpointConfigs = [
+      {
+        ...world.endpointConfigs[0],
+        DataCaptureConfig: {
+          EnableCapture: false,
+          DestinationS3Uri: 's3://c/',
+          InitialSamplingPercentage: 1,
+          CaptureOptions: [{ CaptureMode: 'Input' }],
+        },
+      },
+    ];
     serve(fake, world);
-    expect(lines(await audit({ checks: ['endpoint-configs'] }))).toEqual([`${R.endpointConfigCapture} @ good`]);
+    expect(lines(await audit({ checks: ['endpoint-configs'] }))).toEqual([
+      `${R.endpointConfigCapture} @ good`,
+    ]);
   });
 
   test('idle endpoints: 30-day window, instance-hours a month, young and serverless endpoints skipped', async () => {
@@ -232,9 +299,19 @@ describe('runAudit through the SDK against the fake', () => {
     });
     const queried = fake.callsTo('cloudwatch', 'GetMetricData');
     expect(queried).toHaveLength(2); // busy and idle; not new, not serverless
-    const q = queried[0].input as { StartTime: number; EndTime: number; MetricDataQueries: { MetricStat: { Period: number; Stat: string; Metric: { Namespace: string; MetricName: string } } }[] };
+    const q = queried[0].input as {
+      StartTime: number;
+      EndTime: number;
+      MetricDataQueries: {
+        MetricStat: { Period: number; Stat: string; Metric: { Namespace: string; MetricName: string } };
+      }[];
+    };
     expect(q.EndTime - q.StartTime).toBe(30 * 86_400);
-    expect(q.MetricDataQueries[0].MetricStat).toMatchObject({ Period: 86_400, Stat: 'Sum', Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations' } });
+    expect(q.MetricDataQueries[0].MetricStat).toMatchObject({
+      Period: 86_400,
+      Stat: 'Sum',
+      Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations' },
+    });
   });
 
   test('training jobs: lookback of 30 days, savings and checkpoints', async () => {
@@ -248,7 +325,9 @@ describe('runAudit through the SDK against the fake', () => {
       message: 'Managed spot saved 60% (billable 1200 s of 3000 s).',
     });
     expect(report.findings.some((f) => f.logicalId === 'old')).toBe(false);
-    expect(fake.callsTo('sagemaker', 'ListTrainingJobs')[0].input.CreationTimeAfter).toBe(daysAgo(30).getTime() / 1000);
+    expect(fake.callsTo('sagemaker', 'ListTrainingJobs')[0].input.CreationTimeAfter).toBe(
+      daysAgo(30).getTime() / 1000,
+    );
   });
 
   test('throttling and 5xx are retried by the SDK: same report', async () => {
@@ -272,13 +351,19 @@ describe('runAudit through the SDK against the fake', () => {
     const report = await audit({ checks: ['idle-endpoints'] });
     expect(report.errors).toEqual([]);
     expect(report.findings).toHaveLength(1);
-    expect(fake.callsTo('cloudwatch', 'GetMetricData').filter((c) => c.errorCode === 'Throttling')).toHaveLength(3);
+    expect(
+      fake.callsTo('cloudwatch', 'GetMetricData').filter((c) => c.errorCode === 'Throttling'),
+    ).toHaveLength(3);
   });
 
   test('retries are bounded: persistent 5xx fails that check only', async () => {
     serve(fake, standardWorld());
     fake.failNext('sagemaker', 'ListDomains', { code: 'InternalFailure', status: 500, times: 100 });
-    const report = await runAudit({ region: 'eu-west-1', clientFactory: fakeClients(fake, { maxAttempts: 3 }), now: NOW });
+    const report = await runAudit({
+      region: 'eu-west-1',
+      clientFactory: fakeClients(fake, { maxAttempts: 3 }),
+      now: NOW,
+    });
     expect(fake.count('sagemaker', 'ListDomains')).toBe(3); // the keys check reuses the failed fetch
     expect(report.errors.map((e) => e.input)).toEqual(['check domains', 'check keys']);
     expect(report.errors[0].message).toMatch(/^failed, not checked \(InternalFailure/);
@@ -287,16 +372,23 @@ describe('runAudit through the SDK against the fake', () => {
 
   test('access denied on one check: reported, the others run', async () => {
     serve(fake, standardWorld());
-    fake.failNext('sagemaker', 'ListNotebookInstances', { code: 'AccessDeniedException', status: 400, message: 'User is not authorized to perform: sagemaker:ListNotebookInstances' });
+    fake.failNext('sagemaker', 'ListNotebookInstances', {
+      code: 'AccessDeniedException',
+      status: 400,
+      message: 'User is not authorized to perform: sagemaker:ListNotebookInstances',
+    });
     const problems: string[] = [];
     const report = await audit({ onProblem: (l) => problems.push(l) });
     expect(report.errors).toEqual([
       {
-        input: 'check notebooks', pack: 'notebooks',
-        message: 'access denied, not checked (AccessDeniedException: User is not authorized to perform: sagemaker:ListNotebookInstances)',
+        input: 'check notebooks',
+        pack: 'notebooks',
+        message:
+          'access denied, not checked (AccessDeniedException: User is not authorized to perform: sagemaker:ListNotebookInstances)',
       },
       {
-        input: 'check keys', pack: 'keys',
+        input: 'check keys',
+        pack: 'keys',
         message:
           'incomplete: notebook instances not read (access denied: AccessDeniedException: User is not authorized to perform: sagemaker:ListNotebookInstances)',
       },
@@ -309,23 +401,29 @@ describe('runAudit through the SDK against the fake', () => {
     expect(fake.count('sagemaker', 'ListNotebookInstances')).toBe(1); // not retried, not re-fetched
     expect(auditExitCode(report, 'error')).toBe(2);
     // SARIF: only the runs of the two incomplete checks are unsuccessful.
-    const sarif = JSON.parse(writeSarif(report)) as { runs: { automationDetails: { id: string }; invocations: { executionSuccessful: boolean }[] }[] };
-    expect(sarif.runs.filter((r) => !r.invocations[0].executionSuccessful).map((r) => r.automationDetails.id)).toEqual([
-      'compliant-mlops/notebooks/',
-      'compliant-mlops/keys/',
-    ]);
+    const sarif = JSON.parse(writeSarif(report)) as {
+      runs: { automationDetails: { id: string }; invocations: { executionSuccessful: boolean }[] }[];
+    };
+    expect(
+      sarif.runs.filter((r) => !r.invocations[0].executionSuccessful).map((r) => r.automationDetails.id),
+    ).toEqual(['compliant-mlops/notebooks/', 'compliant-mlops/keys/']);
   });
 
   test('access denied on one key: that key is reported as not described, the others checked', async () => {
     const world = standardWorld();
     serve(fake, world);
     fake.on('kms', 'DescribeKey', (input) => {
-      if (input.KeyId === keyArn('k-norotate')) throw awsError(400, 'AccessDeniedException', 'not allowed to describe');
+      if (input.KeyId === keyArn('k-norotate'))
+        throw awsError(400, 'AccessDeniedException', 'not allowed to describe');
       return { KeyMetadata: world.keys[String(input.KeyId)] };
     });
     const report = await audit({ checks: ['keys'] });
     expect(report.errors).toEqual([
-      { input: 'check keys', pack: 'keys', message: `incomplete: key ${keyArn('k-norotate')} not described (AccessDeniedException: not allowed to describe)` },
+      {
+        input: 'check keys',
+        pack: 'keys',
+        message: `incomplete: key ${keyArn('k-norotate')} not described (AccessDeniedException: not allowed to describe)`,
+      },
     ]);
     expect(report.findings.map((f) => f.ruleId)).toEqual([R.keyPendingDeletion]);
   });
@@ -334,7 +432,12 @@ describe('runAudit through the SDK against the fake', () => {
     serve(fake, standardWorld());
     const noCreds: AuditClientFactory = (o) => {
       const base = fakeClients(fake)(o);
-      const credentials = () => Promise.reject(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+      const credentials = () =>
+        Promise.reject(
+          Object.assign(new Error('Could not load credentials from any providers'), {
+            name: 'CredentialsProviderError',
+          }),
+        );
       return { ...base, sagemaker: new SageMakerClient({ ...fake.clientConfig(), credentials }) };
     };
     const run = runAudit({ region: 'eu-west-1', clientFactory: noCreds, now: NOW });
@@ -346,7 +449,11 @@ describe('runAudit through the SDK against the fake', () => {
 
   test('credentials the service rejects stop the audit too', async () => {
     serve(fake, standardWorld());
-    fake.failNext('sagemaker', '*', { code: 'UnrecognizedClientException', status: 400, message: 'The security token included in the request is invalid.' });
+    fake.failNext('sagemaker', '*', {
+      code: 'UnrecognizedClientException',
+      status: 400,
+      message: 'The security token included in the request is invalid.',
+    });
     await expect(audit()).rejects.toThrow(/no usable AWS credentials.*UnrecognizedClientException/);
   });
 
@@ -362,7 +469,13 @@ describe('runAudit through the SDK against the fake', () => {
       fake.failNext('sagemaker', '*', { hang: true, times: 1000 });
       const problems: string[] = [];
       const started = Date.now();
-      const run = runAudit({ region: 'eu-west-1', now: NOW, maxAttempts: 2, requestTimeoutMs: 200, onProblem: (l) => problems.push(l) });
+      const run = runAudit({
+        region: 'eu-west-1',
+        now: NOW,
+        maxAttempts: 2,
+        requestTimeoutMs: 200,
+        onProblem: (l) => problems.push(l),
+      });
       const err = await run.catch((e: unknown) => e);
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(err).toBeInstanceOf(AuditAbort);
@@ -370,7 +483,10 @@ describe('runAudit through the SDK against the fake', () => {
         /^no answer from AWS in region eu-west-1 within 0\.2 s per request \(TimeoutError: .*\); check the network path to the service endpoints \(proxy, firewall, VPC endpoints\)$/,
       );
       // The first check's first list call, twice; no other check waits its turn to time out too.
-      expect(fake.calls.map((c) => `${c.operation}:${c.fault}`)).toEqual(['ListEndpointConfigs:hang', 'ListEndpointConfigs:hang']);
+      expect(fake.calls.map((c) => `${c.operation}:${c.fault}`)).toEqual([
+        'ListEndpointConfigs:hang',
+        'ListEndpointConfigs:hang',
+      ]);
       expect(problems).toEqual([]);
     }, 20_000);
 
@@ -381,7 +497,9 @@ describe('runAudit through the SDK against the fake', () => {
         const base = fakeClients(fake, { maxAttempts: 2 })(o);
         return { ...base, kms: new KMSClient(fake.clientConfig({ maxAttempts: 2, requestTimeoutMs: 100 })) };
       };
-      await expect(runAudit({ region: 'eu-west-1', clientFactory: factory, now: NOW, checks: ['keys'] })).rejects.toThrow(/^no answer from AWS/);
+      await expect(
+        runAudit({ region: 'eu-west-1', clientFactory: factory, now: NOW, checks: ['keys'] }),
+      ).rejects.toThrow(/^no answer from AWS/);
     }, 20_000);
   });
 
@@ -394,51 +512,90 @@ describe('runAudit through the SDK against the fake', () => {
     ['RequestExpired', 400],
     ['InvalidClientTokenId', 403],
     ['ExpiredTokenException', 403],
-  ])('a rejected access key (%s) gives one credentials error, not one per check or per key', async (code, status) => {
-    serve(fake, standardWorld());
-    for (const service of ['sagemaker', 'kms', 'cloudwatch'] as const) {
-      fake.failNext(service, '*', { code, status, message: `rejected by ${service}`, times: 1000 });
-    }
-    const problems: string[] = [];
-    const run = audit({ onProblem: (l) => problems.push(l) });
-    await expect(run).rejects.toThrow(AuditAbort);
-    await expect(run).rejects.toThrow(new RegExp(`^no usable AWS credentials for region eu-west-1 \\(${code}: `));
-    expect(problems).toEqual([]);
-    // The key check alone (describes fanned out per key) stops at the first rejection too.
-    fake.reset();
-    serve(fake, standardWorld());
-    fake.failNext('kms', '*', { code, status, message: 'rejected', times: 1000 });
-    await expect(audit({ checks: ['keys'], onProblem: (l) => problems.push(l) })).rejects.toThrow(AuditAbort);
-    expect(problems).toEqual([]);
-  });
+  ])(
+    'a rejected access key (%s) gives one credentials error, not one per check or per key',
+    async (code, status) => {
+      serve(fake, standardWorld());
+      for (const service of ['sagemaker', 'kms', 'cloudwatch'] as const) {
+        fake.failNext(service, '*', { code, status, message: `rejected by ${service}`, times: 1000 });
+      }
+      const problems: string[] = [];
+      const run = audit({ onProblem: (l) => problems.push(l) });
+      await expect(run).rejects.toThrow(AuditAbort);
+      await expect(run).rejects.toThrow(
+        new RegExp(`^no usable AWS credentials for region eu-west-1 \\(${code}: `),
+      );
+      expect(problems).toEqual([]);
+      // The key check alone (describes fanned out per key) stops at the first rejection too.
+      fake.reset();
+      serve(fake, standardWorld());
+      fake.failNext('kms', '*', { code, status, message: 'rejected', times: 1000 });
+      await expect(audit({ checks: ['keys'], onProblem: (l) => problems.push(l) })).rejects.toThrow(
+        AuditAbort,
+      );
+      expect(problems).toEqual([]);
+    },
+  );
 
   test('a non-JSON error body (an HTML 502 from a proxy) is reported with its HTTP status', async () => {
     serve(fake, standardWorld());
-    fake.failNext('sagemaker', 'ListModels', { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', contentType: 'text/html', times: 100 });
+    fake.failNext('sagemaker', 'ListModels', {
+      status: 502,
+      body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+      contentType: 'text/html',
+      times: 100,
+    });
     fake.failNext('sagemaker', 'ListDomains', { status: 503, body: '', times: 100 });
-    const report = await runAudit({ region: 'eu-west-1', clientFactory: fakeClients(fake, { maxAttempts: 2 }), now: NOW, checks: ['models', 'domains'] });
+    const report = await runAudit({
+      region: 'eu-west-1',
+      clientFactory: fakeClients(fake, { maxAttempts: 2 }),
+      now: NOW,
+      checks: ['models', 'domains'],
+    });
     expect(report.errors).toEqual([
       {
-        input: 'check models', pack: 'models',
-        message: expect.stringMatching(/^failed, not checked \(HTTP 502 \(text\/html\), not an AWS error response: Unexpected token '<', "<html><bod"\.\.\. is not valid JSON\)$/),
+        input: 'check models',
+        pack: 'models',
+        message: expect.stringMatching(
+          /^failed, not checked \(HTTP 502 \(text\/html\), not an AWS error response: Unexpected token '<', "<html><bod"\.\.\. is not valid JSON\)$/,
+        ),
       },
-      { input: 'check domains', pack: 'domains', message: 'failed, not checked (HTTP 503 (text/html), not an AWS error response: empty body)' },
+      {
+        input: 'check domains',
+        pack: 'domains',
+        message: 'failed, not checked (HTTP 503 (text/html), not an AWS error response: empty body)',
+      },
     ]);
     expect(fake.count('sagemaker', 'ListModels')).toBe(2); // 502 is retried
   });
 
   test('a proxy page with status 403 is reported as access denied, with its status', async () => {
     serve(fake, standardWorld());
-    fake.failNext('sagemaker', 'ListModels', { status: 403, body: '<html>Forbidden by proxy policy</html>', contentType: 'text/html' });
+    fake.failNext('sagemaker', 'ListModels', {
+      status: 403,
+      body: '<html>Forbidden by proxy policy</html>',
+      contentType: 'text/html',
+    });
     const report = await audit({ checks: ['models'] });
     expect(report.errors).toEqual([
-      { input: 'check models', pack: 'models', message: expect.stringMatching(/^access denied, not checked \(HTTP 403 \(text\/html\), not an AWS error response: /) },
+      {
+        input: 'check models',
+        pack: 'models',
+        message: expect.stringMatching(
+          /^access denied, not checked \(HTTP 403 \(text\/html\), not an AWS error response: /,
+        ),
+      },
     ]);
   });
 
   test('bounded concurrency: at most 4 describes in flight', async () => {
     const world = standardWorld();
-    for (let i = 0; i < 12; i++) world.models.push({ ModelName: `m${i}`, EnableNetworkIsolation: true, VpcConfig: { SecurityGroupIds: ['sg'], Subnets: ['s'] } });
+    for (let i = 0; i < 12; i++)
+      world.models.push({
+        ModelName: `m${i}`,
+        EnableNetworkIsolation: true,
+        VpcConfig: { SecurityGroupIds: ['sg'], Subnets: ['s'] },
+      });
     serve(fake, world, 50);
     let active = 0;
     let peak = 0;
@@ -471,7 +628,17 @@ describe('runAudit through the SDK against the fake', () => {
   });
 
   test('an empty account is clean', async () => {
-    serve(fake, { endpointConfigs: [], models: [], notebooks: [], domains: [], endpoints: [], trainingJobs: [], keys: {}, rotation: {}, invocations: {} });
+    serve(fake, {
+      endpointConfigs: [],
+      models: [],
+      notebooks: [],
+      domains: [],
+      endpoints: [],
+      trainingJobs: [],
+      keys: {},
+      rotation: {},
+      invocations: {},
+    });
     const report = await audit();
     expect(report.findings).toEqual([]);
     expect(report.errors).toEqual([]);

@@ -52,7 +52,10 @@ export function standardWorld(): World {
     'k-good': key('k-good'),
     'alias/platform/models': key('k-good'),
     [keyArn('k-norotate')]: key('k-norotate'),
-    [keyArn('k-pending')]: key('k-pending', { KeyState: 'PendingDeletion', DeletionDate: new Date('2026-03-20T00:00:00Z') }),
+    [keyArn('k-pending')]: key('k-pending', {
+      KeyState: 'PendingDeletion',
+      DeletionDate: new Date('2026-03-20T00:00:00Z'),
+    }),
     [keyArn('k-aws')]: key('k-aws', { KeyManager: 'AWS' }),
   };
   return {
@@ -61,7 +64,13 @@ export function standardWorld(): World {
         EndpointConfigName: 'good',
         KmsKeyId: good,
         ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 2 }],
-        DataCaptureConfig: { EnableCapture: true, KmsKeyId: 'alias/platform/models', DestinationS3Uri: 's3://c/', InitialSamplingPercentage: 100, CaptureOptions: [{ CaptureMode: 'Input' }] },
+        DataCaptureConfig: {
+          EnableCapture: true,
+          KmsKeyId: 'alias/platform/models',
+          DestinationS3Uri: 's3://c/',
+          InitialSamplingPercentage: 100,
+          CaptureOptions: [{ CaptureMode: 'Input' }],
+        },
       },
       {
         EndpointConfigName: 'no-capture',
@@ -72,25 +81,53 @@ export function standardWorld(): World {
         EndpointConfigName: 'plain-capture',
         KmsKeyId: keyArn('k-pending'),
         ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
-        DataCaptureConfig: { EnableCapture: true, DestinationS3Uri: 's3://c/', InitialSamplingPercentage: 10, CaptureOptions: [{ CaptureMode: 'Input' }] },
+        DataCaptureConfig: {
+          EnableCapture: true,
+          DestinationS3Uri: 's3://c/',
+          InitialSamplingPercentage: 10,
+          CaptureOptions: [{ CaptureMode: 'Input' }],
+        },
       },
       {
         EndpointConfigName: 'no-kms',
         ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
-        DataCaptureConfig: { EnableCapture: true, KmsKeyId: keyArn('k-aws'), DestinationS3Uri: 's3://c/', InitialSamplingPercentage: 10, CaptureOptions: [{ CaptureMode: 'Input' }] },
+        DataCaptureConfig: {
+          EnableCapture: true,
+          KmsKeyId: keyArn('k-aws'),
+          DestinationS3Uri: 's3://c/',
+          InitialSamplingPercentage: 10,
+          CaptureOptions: [{ CaptureMode: 'Input' }],
+        },
       },
       {
         EndpointConfigName: 'serverless',
-        ProductionVariants: [{ VariantName: 'v1', ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } }],
-        DataCaptureConfig: { EnableCapture: true, KmsKeyId: good, DestinationS3Uri: 's3://c/', InitialSamplingPercentage: 10, CaptureOptions: [{ CaptureMode: 'Input' }] },
+        ProductionVariants: [
+          { VariantName: 'v1', ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } },
+        ],
+        DataCaptureConfig: {
+          EnableCapture: true,
+          KmsKeyId: good,
+          DestinationS3Uri: 's3://c/',
+          InitialSamplingPercentage: 10,
+          CaptureOptions: [{ CaptureMode: 'Input' }],
+        },
       },
     ],
     models: [
-      { ModelName: 'isolated', EnableNetworkIsolation: true, VpcConfig: { SecurityGroupIds: ['sg-1'], Subnets: ['subnet-1'] } },
+      {
+        ModelName: 'isolated',
+        EnableNetworkIsolation: true,
+        VpcConfig: { SecurityGroupIds: ['sg-1'], Subnets: ['subnet-1'] },
+      },
       { ModelName: 'open' },
     ],
     notebooks: [
-      { NotebookInstanceName: 'locked', RootAccess: 'Disabled', DirectInternetAccess: 'Disabled', KmsKeyId: keyArn('k-norotate') },
+      {
+        NotebookInstanceName: 'locked',
+        RootAccess: 'Disabled',
+        DirectInternetAccess: 'Disabled',
+        KmsKeyId: keyArn('k-norotate'),
+      },
       { NotebookInstanceName: 'defaults' },
     ],
     domains: [
@@ -99,8 +136,16 @@ export function standardWorld(): World {
         DomainName: 'studio',
         AppNetworkAccessType: 'VpcOnly',
         DefaultUserSettings: {
-          JupyterLabAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 60 } } },
-          CodeEditorAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 60 } } },
+          JupyterLabAppSettings: {
+            AppLifecycleManagement: {
+              IdleSettings: { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 60 },
+            },
+          },
+          CodeEditorAppSettings: {
+            AppLifecycleManagement: {
+              IdleSettings: { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 60 },
+            },
+          },
         },
       },
       { DomainId: 'd-open', DomainName: 'sandbox', AppNetworkAccessType: 'PublicInternetOnly' },
@@ -128,7 +173,9 @@ export function standardWorld(): World {
         EndpointName: 'serverless-idle',
         EndpointConfigName: 'serverless',
         CreationTime: daysAgo(60),
-        ProductionVariants: [{ VariantName: 'v1', CurrentServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } }],
+        ProductionVariants: [
+          { VariantName: 'v1', CurrentServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } },
+        ],
       },
     ],
     trainingJobs: [
@@ -141,8 +188,19 @@ export function standardWorld(): World {
         BillableTimeInSeconds: 1200,
         OutputDataConfig: { S3OutputPath: 's3://out/', KmsKeyId: good },
       },
-      { TrainingJobName: 'spot-nockpt', CreationTime: daysAgo(4), EnableManagedSpotTraining: true, TrainingTimeInSeconds: 100, BillableTimeInSeconds: 100 },
-      { TrainingJobName: 'on-demand', CreationTime: daysAgo(5), TrainingTimeInSeconds: 500, BillableTimeInSeconds: 500 },
+      {
+        TrainingJobName: 'spot-nockpt',
+        CreationTime: daysAgo(4),
+        EnableManagedSpotTraining: true,
+        TrainingTimeInSeconds: 100,
+        BillableTimeInSeconds: 100,
+      },
+      {
+        TrainingJobName: 'on-demand',
+        CreationTime: daysAgo(5),
+        TrainingTimeInSeconds: 500,
+        BillableTimeInSeconds: 500,
+      },
     ],
     keys,
     rotation: { 'k-good': true, 'k-norotate': false },
@@ -152,30 +210,63 @@ export function standardWorld(): World {
 
 /** Registers every operation the audit calls, with lists paged `pageSize` at a time. */
 export function serve(fake: AwsFake, world: World, pageSize = 2): void {
-  const byName = <T extends Record<string, unknown>>(items: T[], field: string, input: Record<string, unknown>, what: string): T => {
+  const byName = <T extends Record<string, unknown>>(
+    items: T[],
+    field: string,
+    input: Record<string, unknown>,
+    what: string,
+  ): T => {
     const found = items.find((i) => i[field] === input[field]);
-    if (!found) throw awsError(400, 'ValidationException', `Could not find ${what} "${String(input[field])}".`);
+    if (!found)
+      throw awsError(400, 'ValidationException', `Could not find ${what} "${String(input[field])}".`);
     return found;
   };
   const summaries = (items: Record<string, unknown>[], fields: string[]) =>
     items.map((i) => Object.fromEntries(fields.map((f) => [f, i[f] ?? daysAgo(1)])));
 
-  fake.seedList('sagemaker', 'ListEndpointConfigs', 'EndpointConfigs', summaries(world.endpointConfigs, ['EndpointConfigName', 'CreationTime']), { pageSize });
-  fake.on('sagemaker', 'DescribeEndpointConfig', (input) => byName(world.endpointConfigs, 'EndpointConfigName', input, 'endpoint configuration'));
-  fake.seedList('sagemaker', 'ListModels', 'Models', summaries(world.models, ['ModelName', 'CreationTime']), { pageSize });
+  fake.seedList(
+    'sagemaker',
+    'ListEndpointConfigs',
+    'EndpointConfigs',
+    summaries(world.endpointConfigs, ['EndpointConfigName', 'CreationTime']),
+    { pageSize },
+  );
+  fake.on('sagemaker', 'DescribeEndpointConfig', (input) =>
+    byName(world.endpointConfigs, 'EndpointConfigName', input, 'endpoint configuration'),
+  );
+  fake.seedList('sagemaker', 'ListModels', 'Models', summaries(world.models, ['ModelName', 'CreationTime']), {
+    pageSize,
+  });
   fake.on('sagemaker', 'DescribeModel', (input) => byName(world.models, 'ModelName', input, 'model'));
-  fake.seedList('sagemaker', 'ListNotebookInstances', 'NotebookInstances', summaries(world.notebooks, ['NotebookInstanceName']), { pageSize });
-  fake.on('sagemaker', 'DescribeNotebookInstance', (input) => byName(world.notebooks, 'NotebookInstanceName', input, 'notebook instance'));
-  fake.seedList('sagemaker', 'ListDomains', 'Domains', summaries(world.domains, ['DomainId', 'DomainName']), { pageSize });
+  fake.seedList(
+    'sagemaker',
+    'ListNotebookInstances',
+    'NotebookInstances',
+    summaries(world.notebooks, ['NotebookInstanceName']),
+    { pageSize },
+  );
+  fake.on('sagemaker', 'DescribeNotebookInstance', (input) =>
+    byName(world.notebooks, 'NotebookInstanceName', input, 'notebook instance'),
+  );
+  fake.seedList('sagemaker', 'ListDomains', 'Domains', summaries(world.domains, ['DomainId', 'DomainName']), {
+    pageSize,
+  });
   fake.on('sagemaker', 'DescribeDomain', (input) => byName(world.domains, 'DomainId', input, 'domain'));
   fake.on('sagemaker', 'ListEndpoints', (input) =>
-    pageOutput('Endpoints', summaries(world.endpoints, ['EndpointName', 'CreationTime']), input, { pageSize }),
+    pageOutput('Endpoints', summaries(world.endpoints, ['EndpointName', 'CreationTime']), input, {
+      pageSize,
+    }),
   );
-  fake.on('sagemaker', 'DescribeEndpoint', (input) => ({ EndpointStatus: 'InService', ...byName(world.endpoints, 'EndpointName', input, 'endpoint') }));
+  fake.on('sagemaker', 'DescribeEndpoint', (input) => ({
+    EndpointStatus: 'InService',
+    ...byName(world.endpoints, 'EndpointName', input, 'endpoint'),
+  }));
   fake.on('sagemaker', 'ListTrainingJobs', (input) => {
     const after = typeof input.CreationTimeAfter === 'number' ? input.CreationTimeAfter * 1000 : 0;
     const jobs = world.trainingJobs.filter((j) => (j.CreationTime as Date).getTime() > after);
-    return pageOutput('TrainingJobSummaries', summaries(jobs, ['TrainingJobName', 'CreationTime']), input, { pageSize });
+    return pageOutput('TrainingJobSummaries', summaries(jobs, ['TrainingJobName', 'CreationTime']), input, {
+      pageSize,
+    });
   });
   fake.on('sagemaker', 'DescribeTrainingJob', (input) => ({
     TrainingJobStatus: 'Completed',
@@ -191,12 +282,21 @@ export function serve(fake: AwsFake, world: World, pageSize = 2): void {
     return { KeyRotationEnabled: world.rotation[id] ?? false };
   });
   fake.on('cloudwatch', 'GetMetricData', (input) => {
-    const queries = input.MetricDataQueries as { Id: string; MetricStat: { Metric: { Dimensions: { Name: string; Value: string }[] } } }[];
+    const queries = input.MetricDataQueries as {
+      Id: string;
+      MetricStat: { Metric: { Dimensions: { Name: string; Value: string }[] } };
+    }[];
     return {
       MetricDataResults: queries.map((q) => {
         const endpoint = q.MetricStat.Metric.Dimensions.find((d) => d.Name === 'EndpointName')!.Value;
         const values = world.invocations[endpoint] ?? [];
-        return { Id: q.Id, Label: 'Invocations', StatusCode: 'Complete', Values: values, Timestamps: values.map((_, i) => daysAgo(i + 1)) };
+        return {
+          Id: q.Id,
+          Label: 'Invocations',
+          StatusCode: 'Complete',
+          Values: values,
+          Timestamps: values.map((_, i) => daysAgo(i + 1)),
+        };
       }),
     };
   });
@@ -207,6 +307,8 @@ export function fakeClients(fake: AwsFake, options: { maxAttempts?: number } = {
   return (o) => ({
     sagemaker: new SageMakerClient(fake.clientConfig({ region: o.region, maxAttempts: options.maxAttempts })),
     kms: new KMSClient(fake.clientConfig({ region: o.region, maxAttempts: options.maxAttempts })),
-    cloudwatch: new CloudWatchClient(fake.clientConfig({ region: o.region, maxAttempts: options.maxAttempts })),
+    cloudwatch: new CloudWatchClient(
+      fake.clientConfig({ region: o.region, maxAttempts: options.maxAttempts }),
+    ),
   });
 }

@@ -9,7 +9,7 @@ describe('parseCfnYaml', () => {
     ['!GetAtt Db.Endpoint.Address', { 'Fn::GetAtt': ['Db', 'Endpoint.Address'] }],
     ['!GetAtt [Role, Arn]', { 'Fn::GetAtt': ['Role', 'Arn'] }],
     ["!Sub '${AWS::StackName}-x'", { 'Fn::Sub': '${AWS::StackName}-x' }],
-    ['!Sub [\'${A}\', {A: !Ref P}]', { 'Fn::Sub': ['${A}', { A: { Ref: 'P' } }] }],
+    ["!Sub ['${A}', {A: !Ref P}]", { 'Fn::Sub': ['${A}', { A: { Ref: 'P' } }] }],
     ["!Join ['-', [a, !Ref 'AWS::Region']]", { 'Fn::Join': ['-', ['a', { Ref: 'AWS::Region' }]] }],
     ["!Select [0, !GetAZs '']", { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }],
     ["!Split [',', 'a,b']", { 'Fn::Split': [',', 'a,b'] }],
@@ -20,7 +20,10 @@ describe('parseCfnYaml', () => {
     ["!Cidr ['10.0.0.0/16', 2, 8]", { 'Fn::Cidr': ['10.0.0.0/16', 2, 8] }],
     ['!If [C, a, !Ref AWS::NoValue]', { 'Fn::If': ['C', 'a', { Ref: 'AWS::NoValue' }] }],
     ['!Equals [a, b]', { 'Fn::Equals': ['a', 'b'] }],
-    ['!And [!Condition A, !Not [!Condition B]]', { 'Fn::And': [{ Condition: 'A' }, { 'Fn::Not': [{ Condition: 'B' }] }] }],
+    [
+      '!And [!Condition A, !Not [!Condition B]]',
+      { 'Fn::And': [{ Condition: 'A' }, { 'Fn::Not': [{ Condition: 'B' }] }] },
+    ],
     ['!Or [!Condition A, !Condition B]', { 'Fn::Or': [{ Condition: 'A' }, { Condition: 'B' }] }],
   ])('%s', (yaml, expected) => {
     expect(parseCfnYaml(`v: ${yaml}`)).toEqual({ v: expected });
@@ -45,7 +48,9 @@ describe('parseCfnYaml', () => {
   test('rejects an unknown tag as one line naming it, and prints nothing itself', () => {
     const warn = vi.spyOn(process, 'emitWarning');
     try {
-      expect(() => parseCfnYaml('Resources:\n  Q:\n    Properties:\n      QueueName: !NotAFunction x\n')).toThrow(/^[^\n]*NotAFunction[^\n]*$/);
+      expect(() =>
+        parseCfnYaml('Resources:\n  Q:\n    Properties:\n      QueueName: !NotAFunction x\n'),
+      ).toThrow(/^[^\n]*NotAFunction[^\n]*$/);
       expect(warn).not.toHaveBeenCalled();
     } finally {
       warn.mockRestore();
@@ -54,7 +59,10 @@ describe('parseCfnYaml', () => {
 
   test('still expands aliases, and refuses an alias bomb', () => {
     expect(parseCfnYaml('a: &x [1]\nb: *x')).toEqual({ a: [1], b: [1] });
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`),
+    ].join('\n');
     expect(() => parseCfnYaml(bomb)).toThrow(/^[^\n]*$/);
   });
 });

@@ -14,7 +14,11 @@ import { Finding } from '../../lib/report/finding';
 const cwd = join(__dirname, '..', '..');
 const fixtures = 'test/fixtures/check';
 const TODAY = '2026-06-01';
-const VALID = { reason: 'access logs of this bucket are collected by the organisation trail', owner: 'data-platform', expires: '2099-12-31' };
+const VALID = {
+  reason: 'access logs of this bucket are collected by the organisation trail',
+  owner: 'data-platform',
+  expires: '2099-12-31',
+};
 
 /** `findingId @ logicalId`, `ack ` prefixed when acknowledged. */
 function lines(findings: readonly Finding[]): string[] {
@@ -23,7 +27,10 @@ function lines(findings: readonly Finding[]): string[] {
 
 describe('checkPaths over templates', () => {
   test('maps each violation to a finding with rule id, level, pack, stack, template, logical id, type and line', () => {
-    const report = checkPaths([`${fixtures}/templates/violations.template.json`], { cwd, packs: ['AwsSolutions'] });
+    const report = checkPaths([`${fixtures}/templates/violations.template.json`], {
+      cwd,
+      packs: ['AwsSolutions'],
+    });
     expect(lines(report.findings)).toEqual([
       'AwsSolutions-S1 @ DataBucket',
       'AwsSolutions-S10 @ DataBucket',
@@ -47,15 +54,29 @@ describe('checkPaths over templates', () => {
   });
 
   test('describes every rule that fired, with the explanation the pack applied', () => {
-    const report = checkPaths([`${fixtures}/templates/violations.template.json`], { cwd, packs: ['AwsSolutions'] });
-    expect(report.rules.map((r) => r.id)).toEqual(['AwsSolutions-IAM5', 'AwsSolutions-S1', 'AwsSolutions-S10']);
-    expect(report.rules[1]).toMatchObject({ pack: 'AwsSolutions', level: 'error', explanation: expect.stringMatching(/.{20}/) });
+    const report = checkPaths([`${fixtures}/templates/violations.template.json`], {
+      cwd,
+      packs: ['AwsSolutions'],
+    });
+    expect(report.rules.map((r) => r.id)).toEqual([
+      'AwsSolutions-IAM5',
+      'AwsSolutions-S1',
+      'AwsSolutions-S10',
+    ]);
+    expect(report.rules[1]).toMatchObject({
+      pack: 'AwsSolutions',
+      level: 'error',
+      explanation: expect.stringMatching(/.{20}/),
+    });
   });
 
   test('reads MLOps rule metadata (controls, security severity) from MLOPS_RULES', () => {
     const report = checkPaths([`${fixtures}/templates/short-form.yaml`], { cwd, packs: ['MLOps'] });
     const rule = report.rules.find((r) => r.id === 'MLOps-SageMakerModelNetworkIsolation');
-    expect(rule).toMatchObject({ nist: expect.arrayContaining(['SC-7']), securitySeverity: expect.any(Number) });
+    expect(rule).toMatchObject({
+      nist: expect.arrayContaining(['SC-7']),
+      securitySeverity: expect.any(Number),
+    });
   });
 
   test('a warning fails only with fail-on warning; fail-on none never fails', () => {
@@ -68,16 +89,29 @@ describe('checkPaths over templates', () => {
   });
 
   test('loads YAML with short-form tags and checks it like JSON', () => {
-    const report = checkPaths([`${fixtures}/templates/short-form.yaml`], { cwd, packs: ['AwsSolutions', 'MLOps'] });
+    const report = checkPaths([`${fixtures}/templates/short-form.yaml`], {
+      cwd,
+      packs: ['AwsSolutions', 'MLOps'],
+    });
     expect(report.errors).toEqual([]);
     const ids = lines(report.findings);
-    expect(ids).toEqual(expect.arrayContaining(['AwsSolutions-S1 @ Logs', 'AwsSolutions-S10 @ Logs', 'MLOps-SageMakerModelNetworkIsolation @ Model']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'AwsSolutions-S1 @ Logs',
+        'AwsSolutions-S10 @ Logs',
+        'MLOps-SageMakerModelNetworkIsolation @ Model',
+      ]),
+    );
     expect(report.findings.find((f) => f.logicalId === 'Model')?.templateLine).toBe(35);
   });
 
   test('rejects an unknown pack before reading anything', () => {
-    expect(() => checkPaths([`${fixtures}/templates/clean.json`], { cwd, packs: ['Nope'] })).toThrow(CheckUsageError);
-    expect(() => checkPaths([`${fixtures}/templates/clean.json`], { cwd, packs: ['Nope'] })).toThrow(/unknown pack "Nope" \(expected one of AwsSolutions,/);
+    expect(() => checkPaths([`${fixtures}/templates/clean.json`], { cwd, packs: ['Nope'] })).toThrow(
+      CheckUsageError,
+    );
+    expect(() => checkPaths([`${fixtures}/templates/clean.json`], { cwd, packs: ['Nope'] })).toThrow(
+      /unknown pack "Nope" \(expected one of AwsSolutions,/,
+    );
   });
 });
 
@@ -93,10 +127,21 @@ describe('bad inputs are reported per input while the others are still checked',
     ['missing path', `${fixtures}/does-not-exist.json`, /^no such file or directory$/],
     ['malformed JSON', `${fixtures}/bad/malformed.json`, /^malformed JSON: /],
     ['malformed YAML', `${fixtures}/bad/malformed.yaml`, /^malformed YAML: .*at line 3, column 11$/],
-    ['Fn::ForEach', `${fixtures}/bad/foreach.yaml`, /^uses Fn::ForEach \(AWS::LanguageExtensions\), which CfnInclude cannot load/],
-    ['not a template', `${fixtures}/bad/not-a-template.json`, /^not a CloudFormation template \(no Resources section\)$/],
+    [
+      'Fn::ForEach',
+      `${fixtures}/bad/foreach.yaml`,
+      /^uses Fn::ForEach \(AWS::LanguageExtensions\), which CfnInclude cannot load/,
+    ],
+    [
+      'not a template',
+      `${fixtures}/bad/not-a-template.json`,
+      /^not a CloudFormation template \(no Resources section\)$/,
+    ],
   ])('%s', (_name, path, message) => {
-    const report = checkPaths([path, `${fixtures}/templates/violations.template.json`], { cwd, packs: ['AwsSolutions'] });
+    const report = checkPaths([path, `${fixtures}/templates/violations.template.json`], {
+      cwd,
+      packs: ['AwsSolutions'],
+    });
     expect(report.errors).toEqual([{ input: path, message: expect.stringMatching(message) }]);
     expect(report.inputs).toEqual([`${fixtures}/templates/violations.template.json`]);
     expect(report.findings).toHaveLength(4);
@@ -105,7 +150,9 @@ describe('bad inputs are reported per input while the others are still checked',
 
   test('a directory with no templates', () => {
     const report = checkPaths([empty], { cwd, packs: ['AwsSolutions'] });
-    expect(report.errors).toEqual([{ input: expect.any(String), message: expect.stringMatching(/^no CloudFormation templates found/) }]);
+    expect(report.errors).toEqual([
+      { input: expect.any(String), message: expect.stringMatching(/^no CloudFormation templates found/) },
+    ]);
     expect(report.inputs).toEqual([]);
   });
 
@@ -119,7 +166,10 @@ describe('bad inputs are reported per input while the others are still checked',
       `${fixtures}/templates/warning-only.json`,
       `${fixtures}/bad/foreach.yaml`,
     ]);
-    expect(loaded.errors.map((e) => e.input)).toEqual([`${fixtures}/bad/malformed.json`, `${fixtures}/bad/malformed.yaml`]);
+    expect(loaded.errors.map((e) => e.input)).toEqual([
+      `${fixtures}/bad/malformed.json`,
+      `${fixtures}/bad/malformed.yaml`,
+    ]);
   });
 });
 
@@ -143,8 +193,14 @@ describe('acknowledgments from template metadata, cdk-nag v2 metadata and a file
   });
 
   test('an expired acknowledgment does not hold and is itself an error finding', () => {
-    expect(on('ExpiredAck')).toEqual(['AwsSolutions-S1 @ ExpiredAck', 'AwsSolutions-S10 @ ExpiredAck', 'MLOps-AckExpired[AwsSolutions-S1] @ ExpiredAck']);
-    expect(report.findings.find((f) => f.ruleId === 'MLOps-AckExpired' && f.logicalId === 'ExpiredAck')).toMatchObject({
+    expect(on('ExpiredAck')).toEqual([
+      'AwsSolutions-S1 @ ExpiredAck',
+      'AwsSolutions-S10 @ ExpiredAck',
+      'MLOps-AckExpired[AwsSolutions-S1] @ ExpiredAck',
+    ]);
+    expect(
+      report.findings.find((f) => f.ruleId === 'MLOps-AckExpired' && f.logicalId === 'ExpiredAck'),
+    ).toMatchObject({
       level: 'error',
       pack: 'MLOps',
       granular: 'AwsSolutions-S1',
@@ -153,12 +209,23 @@ describe('acknowledgments from template metadata, cdk-nag v2 metadata and a file
   });
 
   test('an acknowledgment expiring today still holds', () => {
-    const same = checkPaths([`${fixtures}/templates/acknowledged.template.json`], { cwd, packs: ['AwsSolutions'], today: '2020-01-01' });
-    expect(same.findings.find((f) => f.logicalId === 'ExpiredAck' && f.ruleId === 'AwsSolutions-S1')?.acknowledgment).toBeDefined();
+    const same = checkPaths([`${fixtures}/templates/acknowledged.template.json`], {
+      cwd,
+      packs: ['AwsSolutions'],
+      today: '2020-01-01',
+    });
+    expect(
+      same.findings.find((f) => f.logicalId === 'ExpiredAck' && f.ruleId === 'AwsSolutions-S1')
+        ?.acknowledgment,
+    ).toBeDefined();
   });
 
   test('an acknowledgment without an owner does not hold', () => {
-    expect(on('OwnerlessAck')).toEqual(['AwsSolutions-S1 @ OwnerlessAck', 'AwsSolutions-S10 @ OwnerlessAck', 'MLOps-AckOwner[AwsSolutions-S1] @ OwnerlessAck']);
+    expect(on('OwnerlessAck')).toEqual([
+      'AwsSolutions-S1 @ OwnerlessAck',
+      'AwsSolutions-S10 @ OwnerlessAck',
+      'MLOps-AckOwner[AwsSolutions-S1] @ OwnerlessAck',
+    ]);
   });
 
   test('an acknowledgment with a reason under 20 characters does not hold', () => {
@@ -170,22 +237,37 @@ describe('acknowledgments from template metadata, cdk-nag v2 metadata and a file
   });
 
   test('cdk-nag v2 rules_to_suppress: honoured with an owner, an ownerless entry is a finding', () => {
-    expect(on('CdkNagV2Ack')).toEqual(['AwsSolutions-S1 @ CdkNagV2Ack', 'ack AwsSolutions-S10 @ CdkNagV2Ack', 'MLOps-AckOwner[AwsSolutions-S1] @ CdkNagV2Ack']);
+    expect(on('CdkNagV2Ack')).toEqual([
+      'AwsSolutions-S1 @ CdkNagV2Ack',
+      'ack AwsSolutions-S10 @ CdkNagV2Ack',
+      'MLOps-AckOwner[AwsSolutions-S1] @ CdkNagV2Ack',
+    ]);
   });
 
   test('cdk-nag v2 applies_to acknowledges only the listed granular finding', () => {
-    expect(on('CdkNagV2Granular')).toEqual(['AwsSolutions-IAM5[Action::s3:*] @ CdkNagV2Granular', 'ack AwsSolutions-IAM5[Resource::*] @ CdkNagV2Granular']);
+    expect(on('CdkNagV2Granular')).toEqual([
+      'AwsSolutions-IAM5[Action::s3:*] @ CdkNagV2Granular',
+      'ack AwsSolutions-IAM5[Resource::*] @ CdkNagV2Granular',
+    ]);
   });
 
   test('--acknowledgments file: an id acknowledges, an expired rule entry is a finding', () => {
-    expect(on('FileAck')).toEqual(['ack AwsSolutions-S1 @ FileAck', 'AwsSolutions-S10 @ FileAck', 'MLOps-AckExpired[AwsSolutions-S10] @ FileAck']);
-    expect(report.findings.find((f) => f.logicalId === 'FileAck')?.acknowledgment?.source).toBe(`file:${fixtures}/acknowledgments.yaml`);
+    expect(on('FileAck')).toEqual([
+      'ack AwsSolutions-S1 @ FileAck',
+      'AwsSolutions-S10 @ FileAck',
+      'MLOps-AckExpired[AwsSolutions-S10] @ FileAck',
+    ]);
+    expect(report.findings.find((f) => f.logicalId === 'FileAck')?.acknowledgment?.source).toBe(
+      `file:${fixtures}/acknowledgments.yaml`,
+    );
   });
 
   test('the acknowledgment findings fail the run even at fail-on error', () => {
     const onlyAcked = report.findings.filter((f) => f.ruleId.startsWith('MLOps-Ack') || f.acknowledgment);
     expect(exitCodeOf({ ...report, findings: onlyAcked }, 'error')).toBe(1);
-    expect(exitCodeOf({ ...report, findings: report.findings.filter((f) => f.acknowledgment) }, 'error')).toBe(0);
+    expect(
+      exitCodeOf({ ...report, findings: report.findings.filter((f) => f.acknowledgment) }, 'error'),
+    ).toBe(0);
   });
 });
 
@@ -210,7 +292,21 @@ describe('acknowledgments file validation', () => {
 
   test('accepts JSON and construct paths with stack filters', () => {
     const file = join(dir, 'acks.json');
-    writeFileSync(file, JSON.stringify({ acknowledgments: [{ id: 'AwsSolutions-S1', resource: '/App/Bucket', stack: 'App', reason: 'x'.repeat(20), owner: 'o', expires: '2099-01-01' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        acknowledgments: [
+          {
+            id: 'AwsSolutions-S1',
+            resource: '/App/Bucket',
+            stack: 'App',
+            reason: 'x'.repeat(20),
+            owner: 'o',
+            expires: '2099-01-01',
+          },
+        ],
+      }),
+    );
     expect(loadAcknowledgmentsFile(file, cwd).entries).toHaveLength(1);
   });
 });
@@ -246,14 +342,18 @@ describe('cloud assemblies', () => {
 
   test('honours assembly acknowledgments: one cross-pack call acknowledges the control in every pack', () => {
     const report = checkPaths([outdir], { cwd, packs, today: TODAY });
-    const acked = report.findings.filter((f) => f.stack === 'Plain' && f.acknowledgment).map((f) => f.findingId);
+    const acked = report.findings
+      .filter((f) => f.stack === 'Plain' && f.acknowledgment)
+      .map((f) => f.findingId);
     expect(acked.sort()).toEqual([
       'AwsSolutions-S1',
       'HIPAA.Security-S3BucketLoggingEnabled',
       'NIST.800.53.R5-S3BucketLoggingEnabled',
       'PCI.DSS.321-S3BucketLoggingEnabled',
     ]);
-    expect(report.findings.find((f) => f.stack === 'Plain' && f.findingId === 'AwsSolutions-S1')?.acknowledgment).toMatchObject({
+    expect(
+      report.findings.find((f) => f.stack === 'Plain' && f.findingId === 'AwsSolutions-S1')?.acknowledgment,
+    ).toMatchObject({
       owner: 'data-platform',
       expires: '2099-12-31',
       source: 'assembly',
@@ -262,13 +362,18 @@ describe('cloud assemblies', () => {
 
   test('an expired assembly acknowledgment is one MLOps-AckExpired finding and the finding stays open', () => {
     const report = checkPaths([outdir], { cwd, packs, today: TODAY });
-    expect(report.findings.filter((f) => f.ruleId === 'MLOps-AckExpired').map((f) => f.findingId)).toEqual(['MLOps-AckExpired[AwsSolutions-S10]']);
+    expect(report.findings.filter((f) => f.ruleId === 'MLOps-AckExpired').map((f) => f.findingId)).toEqual([
+      'MLOps-AckExpired[AwsSolutions-S10]',
+    ]);
     expect(report.findings.find((f) => f.findingId === 'AwsSolutions-S10')?.acknowledgment).toBeUndefined();
   });
 
   test('locates findings at the user source line from creation stack traces', () => {
     const report = checkPaths([outdir], { cwd, packs: ['AwsSolutions'], today: TODAY });
-    expect(report.findings.find((f) => f.logicalId === 'Bucket')?.source).toMatchObject({ file: 'test/check/check.test.ts', line: expect.any(Number) });
+    expect(report.findings.find((f) => f.logicalId === 'Bucket')?.source).toMatchObject({
+      file: 'test/check/check.test.ts',
+      line: expect.any(Number),
+    });
   });
 
   test('a manifest that is not JSON is an input error', () => {
@@ -276,7 +381,9 @@ describe('cloud assemblies', () => {
     writeFileSync(join(broken, 'manifest.json'), '{');
     try {
       const report = checkPaths([broken], { cwd, packs });
-      expect(report.errors).toEqual([{ input: expect.any(String), message: expect.stringMatching(/^malformed manifest\.json: /) }]);
+      expect(report.errors).toEqual([
+        { input: expect.any(String), message: expect.stringMatching(/^malformed manifest\.json: /) },
+      ]);
     } finally {
       rmSync(broken, { recursive: true, force: true });
     }
@@ -285,21 +392,41 @@ describe('cloud assemblies', () => {
 
 describe('helpers', () => {
   test('splitRuleName separates the granular part', () => {
-    expect(splitRuleName('AwsSolutions-IAM5[Resource::*]')).toEqual({ ruleId: 'AwsSolutions-IAM5', granular: 'Resource::*' });
+    expect(splitRuleName('AwsSolutions-IAM5[Resource::*]')).toEqual({
+      ruleId: 'AwsSolutions-IAM5',
+      granular: 'Resource::*',
+    });
     expect(splitRuleName('AwsSolutions-S1')).toEqual({ ruleId: 'AwsSolutions-S1' });
   });
 
   test('parseFrame keeps user frames and drops library ones', () => {
-    expect(parseFrame('new Thing (/repo/lib/thing.ts:12:5)', '/repo')).toEqual({ file: 'lib/thing.ts', line: 12, column: 5 });
-    expect(parseFrame('at /repo/bin/app.ts:3:1', '/repo')).toEqual({ file: 'bin/app.ts', line: 3, column: 1 });
+    expect(parseFrame('new Thing (/repo/lib/thing.ts:12:5)', '/repo')).toEqual({
+      file: 'lib/thing.ts',
+      line: 12,
+      column: 5,
+    });
+    expect(parseFrame('at /repo/bin/app.ts:3:1', '/repo')).toEqual({
+      file: 'bin/app.ts',
+      line: 3,
+      column: 1,
+    });
     expect(parseFrame('new Bucket (/repo/node_modules/aws-cdk-lib/x.js:1:1)', '/repo')).toBeUndefined();
     expect(parseFrame('...aws-cdk-lib...', '/repo')).toBeUndefined();
   });
 
   test('logicalIdLines finds resource keys in JSON and YAML, not nested keys', () => {
-    const json = '{\n  "Resources": {\n    "A": {\n      "Type": "X",\n      "Properties": { "B": 1 }\n    },\n    "B": {}\n  }\n}';
-    expect([...logicalIdLines(json)]).toEqual([['A', 3], ['B', 7]]);
-    expect([...logicalIdLines('Resources:\n  A:\n    Type: X\n  B:\n    Type: Y\nOutputs:\n  C: {}')]).toEqual([['A', 2], ['B', 4]]);
+    const json =
+      '{\n  "Resources": {\n    "A": {\n      "Type": "X",\n      "Properties": { "B": 1 }\n    },\n    "B": {}\n  }\n}';
+    expect([...logicalIdLines(json)]).toEqual([
+      ['A', 3],
+      ['B', 7],
+    ]);
+    expect([
+      ...logicalIdLines('Resources:\n  A:\n    Type: X\n  B:\n    Type: Y\nOutputs:\n  C: {}'),
+    ]).toEqual([
+      ['A', 2],
+      ['B', 4],
+    ]);
     expect(logicalIdLines('{"Resources":{"A":{"Type":"X"}}}').get('A')).toBe(1);
   });
 });

@@ -13,10 +13,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function template(i: number): object {
   const Resources: Record<string, unknown> = {};
   for (let r = 0; r < 5; r++) {
-    Resources[`Bucket${i}x${r}`] = { Type: 'AWS::S3::Bucket', Properties: r % 2 ? { VersioningConfiguration: { Status: 'Enabled' } } : {} };
+    Resources[`Bucket${i}x${r}`] = {
+      Type: 'AWS::S3::Bucket',
+      Properties: r % 2 ? { VersioningConfiguration: { Status: 'Enabled' } } : {},
+    };
     Resources[`Model${i}x${r}`] = {
       Type: 'AWS::SageMaker::Model',
-      Properties: { ExecutionRoleArn: 'arn:aws:iam::111111111111:role/r', PrimaryContainer: { Image: 'public.ecr.aws/x/y:latest' } },
+      Properties: {
+        ExecutionRoleArn: 'arn:aws:iam::111111111111:role/r',
+        PrimaryContainer: { Image: 'public.ecr.aws/x/y:latest' },
+      },
     };
   }
   return { Resources };
@@ -33,7 +39,12 @@ describe('checkPathsInParallel', () => {
     const options = { cwd: dir, packs: ['AwsSolutions', 'MLOps'], today: '2026-11-26' };
     const sequential = checkPaths(files, options);
     const progress: number[] = [];
-    const parallel = await checkPathsInParallel(files, { ...options, jobs: 2, minResourcesForWorkers: 0, onProgress: (d) => progress.push(d) });
+    const parallel = await checkPathsInParallel(files, {
+      ...options,
+      jobs: 2,
+      minResourcesForWorkers: 0,
+      onProgress: (d) => progress.push(d),
+    });
     expect(parallel.findings.length).toBeGreaterThan(20);
     expect(parallel.findings).toEqual(sequential.findings);
     expect(parallel.rules).toEqual(sequential.rules);

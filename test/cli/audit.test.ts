@@ -28,7 +28,10 @@ interface Run {
   stderr: string;
 }
 
-async function cli(args: string[], options: { env?: Record<string, string>; factory?: AuditClientFactory; tty?: boolean } = {}): Promise<Run> {
+async function cli(
+  args: string[],
+  options: { env?: Record<string, string>; factory?: AuditClientFactory; tty?: boolean } = {},
+): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -43,7 +46,17 @@ async function cli(args: string[], options: { env?: Record<string, string>; fact
   return { code, stdout, stderr };
 }
 
-const emptyWorld = (): World => ({ endpointConfigs: [], models: [], notebooks: [], domains: [], endpoints: [], trainingJobs: [], keys: {}, rotation: {}, invocations: {} });
+const emptyWorld = (): World => ({
+  endpointConfigs: [],
+  models: [],
+  notebooks: [],
+  domains: [],
+  endpoints: [],
+  trainingJobs: [],
+  keys: {},
+  rotation: {},
+  invocations: {},
+});
 
 describe('compliant-mlops audit: exit codes', () => {
   test('0 on a clean account', async () => {
@@ -61,7 +74,14 @@ describe('compliant-mlops audit: exit codes', () => {
 
   test('--fail-on: warnings fail at warning, nothing fails at none', async () => {
     const world = emptyWorld();
-    world.trainingJobs = [{ TrainingJobName: 'od', CreationTime: new Date(NOW.getTime() - 86_400_000), TrainingTimeInSeconds: 5, BillableTimeInSeconds: 5 }];
+    world.trainingJobs = [
+      {
+        TrainingJobName: 'od',
+        CreationTime: new Date(NOW.getTime() - 86_400_000),
+        TrainingTimeInSeconds: 5,
+        BillableTimeInSeconds: 5,
+      },
+    ];
     serve(fake, world);
     expect((await cli(['--region', 'eu-west-1'])).code).toBe(0);
     expect((await cli(['--region', 'eu-west-1', '--fail-on', 'warning'])).code).toBe(1);
@@ -71,10 +91,16 @@ describe('compliant-mlops audit: exit codes', () => {
 
   test('2 and one stderr line per check denied; the report of the others is still written', async () => {
     serve(fake, standardWorld());
-    fake.failNext('sagemaker', 'ListModels', { code: 'AccessDeniedException', status: 400, message: 'no sagemaker:ListModels' });
+    fake.failNext('sagemaker', 'ListModels', {
+      code: 'AccessDeniedException',
+      status: 400,
+      message: 'no sagemaker:ListModels',
+    });
     const r = await cli(['--region', 'eu-west-1', '--format', 'json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('compliant-mlops: audit: check models: access denied, not checked (AccessDeniedException: no sagemaker:ListModels)\n');
+    expect(r.stderr).toBe(
+      'compliant-mlops: audit: check models: access denied, not checked (AccessDeniedException: no sagemaker:ListModels)\n',
+    );
     const json = JSON.parse(r.stdout) as { findings: { ruleId: string }[] };
     expect(json.findings.some((f) => f.ruleId === 'Audit-EndpointConfigDataCapture')).toBe(true);
   });
@@ -84,14 +110,21 @@ describe('compliant-mlops audit: exit codes', () => {
       ...fakeClients(fake)(o),
       sagemaker: new SageMakerClient({
         ...fake.clientConfig(),
-        credentials: () => Promise.reject(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })),
+        credentials: () =>
+          Promise.reject(
+            Object.assign(new Error('Could not load credentials from any providers'), {
+              name: 'CredentialsProviderError',
+            }),
+          ),
       }),
     });
     const r = await cli(['--region', 'eu-west-1'], { factory: noCreds });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
-    expect(r.stderr).toMatch(/^compliant-mlops: audit: no usable AWS credentials for region eu-west-1 .*--profile/);
+    expect(r.stderr).toMatch(
+      /^compliant-mlops: audit: no usable AWS credentials for region eu-west-1 .*--profile/,
+    );
   });
 
   describe('an endpoint that accepts connections and never answers', () => {
@@ -116,7 +149,9 @@ describe('compliant-mlops audit: exit codes', () => {
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
-      expect(r.stderr).toMatch(/^compliant-mlops: audit: no answer from AWS in region eu-west-1 within 0\.2 s per request \(TimeoutError: /);
+      expect(r.stderr).toMatch(
+        /^compliant-mlops: audit: no answer from AWS in region eu-west-1 within 0\.2 s per request \(TimeoutError: /,
+      );
     }, 20_000);
 
     test('--request-timeout defaults to 20 s', async () => {
@@ -135,12 +170,21 @@ describe('compliant-mlops audit: exit codes', () => {
   test.each([
     [['--region', 'eu-west-1', '--format', 'yaml'], /--format: unknown format "yaml"/],
     [['--region', 'eu-west-1', '--fail-on', 'fatal'], /--fail-on: unknown level "fatal"/],
-    [['--region', 'eu-west-1', '--checks', 'keys,nope'], /--checks: unknown check "nope" \(expected a comma-separated list of endpoint-configs, /],
+    [
+      ['--region', 'eu-west-1', '--checks', 'keys,nope'],
+      /--checks: unknown check "nope" \(expected a comma-separated list of endpoint-configs, /,
+    ],
     [['--region', 'eu-west-1', '--checks', ','], /--checks: no check named/],
     [['--region', 'Ireland'], /--region: "Ireland" is not a region name/],
     [['--region', 'eu-west-1', '--concurrency', '0'], /--concurrency: "0" is not an integer from 1 to 16/],
-    [['--region', 'eu-west-1', '--request-timeout', '0'], /--request-timeout: "0" is not a number of seconds from 0\.1 to 300/],
-    [['--region', 'eu-west-1', '--request-timeout', 'soon'], /--request-timeout: "soon" is not a number of seconds from 0\.1 to 300/],
+    [
+      ['--region', 'eu-west-1', '--request-timeout', '0'],
+      /--request-timeout: "0" is not a number of seconds from 0\.1 to 300/,
+    ],
+    [
+      ['--region', 'eu-west-1', '--request-timeout', 'soon'],
+      /--request-timeout: "soon" is not a number of seconds from 0\.1 to 300/,
+    ],
     [['--region', 'eu-west-1', '--bogus'], /audit: Unknown option '--bogus'/],
     [['--region', 'eu-west-1', 'extra'], /audit: Unexpected argument 'extra'/],
     [[], /--region: no region \(pass --region or set AWS_REGION\)/],
@@ -188,35 +232,56 @@ describe('compliant-mlops audit: formats', () => {
     serve(fake, standardWorld());
     const r = await cli(['--region', 'eu-west-1', '--checks', 'endpoint-configs,idle-endpoints']);
     expect(r.stdout).toContain('eu-west-1\n');
-    expect(r.stdout).toMatch(/ {2}no-capture {2}AWS::SageMaker::EndpointConfig\n {4}error {3}Audit-EndpointConfigDataCapture {2}Data capture is off/);
-    expect(r.stdout).toContain('warning Audit-EndpointIdle  No invocations in 30 days; 1460 instance-hours a month (2 × ml.m5.large).');
+    expect(r.stdout).toMatch(
+      / {2}no-capture {2}AWS::SageMaker::EndpointConfig\n {4}error {3}Audit-EndpointConfigDataCapture {2}Data capture is off/,
+    );
+    expect(r.stdout).toContain(
+      'warning Audit-EndpointIdle  No invocations in 30 days; 1460 instance-hours a month (2 × ml.m5.large).',
+    );
     expect(r.stdout).toMatch(/3 errors, 1 warning, 0 notes; 0 acknowledged; 1 input checked\n$/);
     expect(r.stdout).not.toContain('\u001b[');
   });
 
   test('text: colour only on a TTY without NO_COLOR', async () => {
     serve(fake, standardWorld());
-    expect((await cli(['--region', 'eu-west-1', '--checks', 'models'], { tty: true })).stdout).toContain('\u001b[');
-    expect((await cli(['--region', 'eu-west-1', '--checks', 'models'], { tty: true, env: { NO_COLOR: '1' } })).stdout).not.toContain('\u001b[');
+    expect((await cli(['--region', 'eu-west-1', '--checks', 'models'], { tty: true })).stdout).toContain(
+      '\u001b[',
+    );
+    expect(
+      (await cli(['--region', 'eu-west-1', '--checks', 'models'], { tty: true, env: { NO_COLOR: '1' } }))
+        .stdout,
+    ).not.toContain('\u001b[');
   });
 
   test('json: the report model', async () => {
     serve(fake, standardWorld());
     const r = await cli(['--region', 'eu-west-1', '--format', 'json', '--checks', 'keys']);
-    const json = JSON.parse(r.stdout) as { tool: { command: string }; findings: { ruleId: string; level: string; pack: string }[] };
+    const json = JSON.parse(r.stdout) as {
+      tool: { command: string };
+      findings: { ruleId: string; level: string; pack: string }[];
+    };
     expect(json.tool.command).toBe('audit');
-    expect(json.findings.map((f) => f.ruleId).sort()).toEqual(['Audit-KmsKeyPendingDeletion', 'Audit-KmsKeyRotation']);
+    expect(json.findings.map((f) => f.ruleId).sort()).toEqual([
+      'Audit-KmsKeyPendingDeletion',
+      'Audit-KmsKeyRotation',
+    ]);
     expect(json.findings.every((f) => f.level === 'error' && f.pack === 'keys')).toBe(true);
   });
 
   test('sarif: 2.1.0 with the audit rules as descriptors', async () => {
     serve(fake, standardWorld());
     const r = await cli(['--region', 'eu-west-1', '--format', 'sarif', '--checks', 'models']);
-    const sarif = JSON.parse(r.stdout) as { version: string; runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string }[] }[] };
+    const sarif = JSON.parse(r.stdout) as {
+      version: string;
+      runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string }[] }[];
+    };
     expect(sarif.version).toBe('2.1.0');
     const ids = sarif.runs[0].tool.driver.rules.map((x) => x.id);
     expect(ids).toEqual(expect.arrayContaining(['Audit-ModelNetworkIsolation', 'Audit-ModelVpcConfig']));
-    expect(sarif.runs[0].results.map((x) => x.ruleId).sort()).toEqual(['Audit-ModelNetworkIsolation', 'Audit-ModelVpcConfig']);
+    expect(sarif.runs[0].results.map((x) => x.ruleId).sort()).toEqual([
+      'Audit-ModelNetworkIsolation',
+      'Audit-ModelVpcConfig',
+    ]);
   });
 
   test('junit: one failure per finding', async () => {
@@ -235,9 +300,20 @@ describe('compliant-mlops audit: formats', () => {
 
   test('--output writes the file and nothing to stdout', async () => {
     serve(fake, standardWorld());
-    const r = await cli(['--region', 'eu-west-1', '--format', 'json', '--output', 'audit.json', '--checks', 'models']);
+    const r = await cli([
+      '--region',
+      'eu-west-1',
+      '--format',
+      'json',
+      '--output',
+      'audit.json',
+      '--checks',
+      'models',
+    ]);
     expect(r.stdout).toBe('');
-    expect(JSON.parse(readFileSync(join(dir, 'audit.json'), 'utf8'))).toMatchObject({ tool: { command: 'audit' } });
+    expect(JSON.parse(readFileSync(join(dir, 'audit.json'), 'utf8'))).toMatchObject({
+      tool: { command: 'audit' },
+    });
     expect(r.code).toBe(1);
   });
 

@@ -29,10 +29,23 @@ describe('exit codes', () => {
   });
 
   test('1 on a template with known violations, listing each one', async () => {
-    const { code, io } = await run([`${fixtures}/templates/violations.template.json`, '--packs', 'AwsSolutions']);
+    const { code, io } = await run([
+      `${fixtures}/templates/violations.template.json`,
+      '--packs',
+      'AwsSolutions',
+    ]);
     expect(code).toBe(1);
-    const listed = io.out().split('\n').filter((l) => /^\s+error\s/.test(l)).map((l) => l.trim().split(/\s{2,}/)[1]);
-    expect(listed).toEqual(['AwsSolutions-S1', 'AwsSolutions-S10', 'AwsSolutions-IAM5 [Action::s3:*]', 'AwsSolutions-IAM5 [Resource::*]']);
+    const listed = io
+      .out()
+      .split('\n')
+      .filter((l) => /^\s+error\s/.test(l))
+      .map((l) => l.trim().split(/\s{2,}/)[1]);
+    expect(listed).toEqual([
+      'AwsSolutions-S1',
+      'AwsSolutions-S10',
+      'AwsSolutions-IAM5 [Action::s3:*]',
+      'AwsSolutions-IAM5 [Resource::*]',
+    ]);
     expect(io.out()).toContain('4 errors, 0 warnings, 0 notes; 0 acknowledged; 1 template checked');
   });
 
@@ -40,7 +53,14 @@ describe('exit codes', () => {
     const { code, io } = await run([`${fixtures}/templates/violations.template.json`, '--format', 'json']);
     expect(code).toBe(1);
     const json = JSON.parse(io.out()) as { packs: string[] };
-    expect(json.packs).toEqual(['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321', 'Serverless', 'MLOps']);
+    expect(json.packs).toEqual([
+      'AwsSolutions',
+      'HIPAA.Security',
+      'NIST.800.53.R5',
+      'PCI.DSS.321',
+      'Serverless',
+      'MLOps',
+    ]);
   });
 
   test('--fail-on decides which levels fail', async () => {
@@ -55,14 +75,29 @@ describe('exit codes', () => {
     writeFileSync(
       acks,
       ['S1', 'S10', 'IAM5[Action::s3:*]', 'IAM5[Resource::*]']
-        .map((id) => `- id: AwsSolutions-${id}\n  resource: ${id.startsWith('IAM') ? 'WorkerRole' : 'DataBucket'}\n  reason: accepted for the test fixture on purpose\n  owner: qa\n  expires: 2099-01-01`)
+        .map(
+          (id) =>
+            `- id: AwsSolutions-${id}\n  resource: ${id.startsWith('IAM') ? 'WorkerRole' : 'DataBucket'}\n  reason: accepted for the test fixture on purpose\n  owner: qa\n  expires: 2099-01-01`,
+        )
         .join('\n'),
     );
-    const ok = await run([`${fixtures}/templates/violations.template.json`, '--packs', 'AwsSolutions', '--acknowledgments', acks]);
+    const ok = await run([
+      `${fixtures}/templates/violations.template.json`,
+      '--packs',
+      'AwsSolutions',
+      '--acknowledgments',
+      acks,
+    ]);
     expect(ok.code).toBe(0);
     expect(ok.io.out()).toContain('0 errors, 0 warnings, 0 notes; 4 acknowledged');
     writeFileSync(acks, readFileSync(acks, 'utf8').replace('owner: qa', 'owner: ""'));
-    const bad = await run([`${fixtures}/templates/violations.template.json`, '--packs', 'AwsSolutions', '--acknowledgments', acks]);
+    const bad = await run([
+      `${fixtures}/templates/violations.template.json`,
+      '--packs',
+      'AwsSolutions',
+      '--acknowledgments',
+      acks,
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.io.out()).toContain('MLOps-AckOwner [AwsSolutions-S1]');
   });
@@ -76,19 +111,51 @@ describe('exit code 2: one stderr line, no stack trace', () => {
   afterAll(() => rmSync(empty, { recursive: true, force: true }));
 
   test.each([
-    ['missing path', () => [`${fixtures}/nope.json`], /^compliant-mlops: test\/fixtures\/check\/nope\.json: no such file or directory$/],
+    [
+      'missing path',
+      () => [`${fixtures}/nope.json`],
+      /^compliant-mlops: test\/fixtures\/check\/nope\.json: no such file or directory$/,
+    ],
     ['a directory with no templates', () => [empty], /: no CloudFormation templates found/],
     ['malformed JSON', () => [`${fixtures}/bad/malformed.json`], /malformed\.json: malformed JSON: /],
     ['malformed YAML', () => [`${fixtures}/bad/malformed.yaml`], /malformed\.yaml: malformed YAML: /],
     ['Fn::ForEach', () => [`${fixtures}/bad/foreach.yaml`], /foreach\.yaml: uses Fn::ForEach/],
-    ['an unknown pack', () => [`${fixtures}/templates/clean.json`, '--packs', 'AwsSolutions,Nope'], /^compliant-mlops: check: unknown pack "Nope"/],
-    ['a bad --format', () => [`${fixtures}/templates/clean.json`, '--format', 'xml'], /^compliant-mlops: check: --format: unknown format "xml"/],
-    ['a bad --fail-on', () => [`${fixtures}/templates/clean.json`, '--fail-on', 'info'], /^compliant-mlops: check: --fail-on: unknown level "info"/],
-    ['an unknown flag', () => [`${fixtures}/templates/clean.json`, '--strict'], /^compliant-mlops: check: Unknown option '--strict'/],
-    ['a flag without its value', () => [`${fixtures}/templates/clean.json`, '--format'], /^compliant-mlops: check: Option '-f, --format <value>' argument missing/],
+    [
+      'an unknown pack',
+      () => [`${fixtures}/templates/clean.json`, '--packs', 'AwsSolutions,Nope'],
+      /^compliant-mlops: check: unknown pack "Nope"/,
+    ],
+    [
+      'a bad --format',
+      () => [`${fixtures}/templates/clean.json`, '--format', 'xml'],
+      /^compliant-mlops: check: --format: unknown format "xml"/,
+    ],
+    [
+      'a bad --fail-on',
+      () => [`${fixtures}/templates/clean.json`, '--fail-on', 'info'],
+      /^compliant-mlops: check: --fail-on: unknown level "info"/,
+    ],
+    [
+      'an unknown flag',
+      () => [`${fixtures}/templates/clean.json`, '--strict'],
+      /^compliant-mlops: check: Unknown option '--strict'/,
+    ],
+    [
+      'a flag without its value',
+      () => [`${fixtures}/templates/clean.json`, '--format'],
+      /^compliant-mlops: check: Option '-f, --format <value>' argument missing/,
+    ],
     ['no path', () => [], /^compliant-mlops: check: missing path/],
-    ['a missing acknowledgments file', () => [`${fixtures}/templates/clean.json`, '--acknowledgments', 'nope.yaml'], /^compliant-mlops: check: nope\.yaml: no such file$/],
-    ['a malformed acknowledgments file', () => [`${fixtures}/templates/clean.json`, '--acknowledgments', `${fixtures}/bad/malformed.yaml`], /check: .*malformed\.yaml: /],
+    [
+      'a missing acknowledgments file',
+      () => [`${fixtures}/templates/clean.json`, '--acknowledgments', 'nope.yaml'],
+      /^compliant-mlops: check: nope\.yaml: no such file$/,
+    ],
+    [
+      'a malformed acknowledgments file',
+      () => [`${fixtures}/templates/clean.json`, '--acknowledgments', `${fixtures}/bad/malformed.yaml`],
+      /check: .*malformed\.yaml: /,
+    ],
   ])('%s', async (_name, args, message) => {
     const { code, io } = await run(args());
     expect(code).toBe(2);
@@ -98,9 +165,18 @@ describe('exit code 2: one stderr line, no stack trace', () => {
   });
 
   test('in a multi-input run the good inputs are still checked and reported', async () => {
-    const { code, io } = await run([`${fixtures}/bad/malformed.json`, `${fixtures}/templates/violations.template.json`, '--packs', 'AwsSolutions', '--format', 'json']);
+    const { code, io } = await run([
+      `${fixtures}/bad/malformed.json`,
+      `${fixtures}/templates/violations.template.json`,
+      '--packs',
+      'AwsSolutions',
+      '--format',
+      'json',
+    ]);
     expect(code).toBe(2);
-    expect(io.errLines()).toEqual([expect.stringMatching(/^compliant-mlops: test\/fixtures\/check\/bad\/malformed\.json: malformed JSON/)]);
+    expect(io.errLines()).toEqual([
+      expect.stringMatching(/^compliant-mlops: test\/fixtures\/check\/bad\/malformed\.json: malformed JSON/),
+    ]);
     const json = JSON.parse(io.out()) as { findings: unknown[]; errors: unknown[]; inputs: string[] };
     expect(json.findings).toHaveLength(4);
     expect(json.errors).toHaveLength(1);
@@ -116,29 +192,54 @@ describe('formats and output', () => {
     ['markdown', /^### compliant-mlops check\n/],
     ['text', /^violations \(test\/fixtures\/check\/templates\/violations\.template\.json\)\n/],
   ])('--format %s', async (format, shape) => {
-    const { code, io } = await run([`${fixtures}/templates/violations.template.json`, '--packs', 'AwsSolutions', '--format', format]);
+    const { code, io } = await run([
+      `${fixtures}/templates/violations.template.json`,
+      '--packs',
+      'AwsSolutions',
+      '--format',
+      format,
+    ]);
     expect(code).toBe(1);
     expect(io.out()).toMatch(shape);
   });
 
   test('--output writes the report to a file instead of stdout', async () => {
     const file = join(scratch, 'report.sarif');
-    const { code, io } = await run([`${fixtures}/templates/violations.template.json`, '--format', 'sarif', '--output', file, '--category', 'ml-app']);
+    const { code, io } = await run([
+      `${fixtures}/templates/violations.template.json`,
+      '--format',
+      'sarif',
+      '--output',
+      file,
+      '--category',
+      'ml-app',
+    ]);
     expect(code).toBe(1);
     expect(io.out()).toBe('');
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: '2.1.0', runs: expect.arrayContaining([expect.objectContaining({ automationDetails: { id: 'ml-app/MLOps/' } })]) });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      version: '2.1.0',
+      runs: expect.arrayContaining([expect.objectContaining({ automationDetails: { id: 'ml-app/MLOps/' } })]),
+    });
   });
 
   test('--output to an unwritable place is a usage error', async () => {
-    const { code, io } = await run([`${fixtures}/templates/clean.json`, '--output', join(scratch, 'missing-dir', 'r.txt')]);
+    const { code, io } = await run([
+      `${fixtures}/templates/clean.json`,
+      '--output',
+      join(scratch, 'missing-dir', 'r.txt'),
+    ]);
     expect(code).toBe(2);
-    expect(io.errLines()).toEqual([expect.stringMatching(/^compliant-mlops: check: --output: cannot write .*ENOENT/)]);
+    expect(io.errLines()).toEqual([
+      expect.stringMatching(/^compliant-mlops: check: --output: cannot write .*ENOENT/),
+    ]);
   });
 
   test('text is coloured only on a TTY without NO_COLOR', async () => {
     const args = [`${fixtures}/templates/violations.template.json`, '--packs', 'AwsSolutions'];
     expect((await run(args, fakeIO({ isTTY: true }))).io.out()).toContain('\u001b[31m');
-    expect((await run(args, fakeIO({ isTTY: true, env: { NO_COLOR: '1' } }))).io.out()).not.toContain('\u001b[');
+    expect((await run(args, fakeIO({ isTTY: true, env: { NO_COLOR: '1' } }))).io.out()).not.toContain(
+      '\u001b[',
+    );
     expect((await run(args, fakeIO({ isTTY: false }))).io.out()).not.toContain('\u001b[');
   });
 });

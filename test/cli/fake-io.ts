@@ -13,7 +13,9 @@ export interface FakeIO extends CliIO {
 export const REPO = join(__dirname, '..', '..');
 
 /** Builds a fake IO rooted at the repository (no TTY, empty environment unless given). */
-export function fakeIO(options: { isTTY?: boolean; env?: Record<string, string | undefined>; cwd?: string } = {}): FakeIO {
+export function fakeIO(
+  options: { isTTY?: boolean; env?: Record<string, string | undefined>; cwd?: string } = {},
+): FakeIO {
   let out = '';
   let err = '';
   return {

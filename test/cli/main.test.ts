@@ -63,12 +63,25 @@ describe('main', () => {
 });
 
 test('the bin/cli.ts entry point runs as a process and sets the exit code', () => {
-  const result = spawnSync('npx', ['tsx', 'bin/cli.ts', 'check', 'test/fixtures/check/templates/violations.template.json', '--packs', 'AwsSolutions', '--format', 'json'], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 60_000,
-  });
+  const result = spawnSync(
+    'npx',
+    [
+      'tsx',
+      'bin/cli.ts',
+      'check',
+      'test/fixtures/check/templates/violations.template.json',
+      '--packs',
+      'AwsSolutions',
+      '--format',
+      'json',
+    ],
+    {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 60_000,
+    },
+  );
   expect(result.status).toBe(1);
   expect(result.stderr).toBe('');
   expect((JSON.parse(result.stdout) as { findings: unknown[] }).findings).toHaveLength(4);

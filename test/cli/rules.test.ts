@@ -26,6 +26,8 @@ describe('compliant-mlops rules', () => {
   it('refuses an unknown format with one line and exit 2', async () => {
     const io = fakeIO();
     expect(await main(['rules', '--format', 'xml'], io)).toBe(2);
-    expect(io.errLines()).toEqual(['compliant-mlops: rules: --format must be one of text, json, markdown (got "xml")']);
+    expect(io.errLines()).toEqual([
+      'compliant-mlops: rules: --format must be one of text, json, markdown (got "xml")',
+    ]);
   });
 });

@@ -32,7 +32,8 @@ describe('acknowledge', () => {
     expect([...acknowledgedIds(cfn)]).toEqual(['AwsSolutions::AwsSolutions-S1']);
     const reasons = cfn.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
     expect(reasons[0].data).toEqual({
-      'AwsSolutions::AwsSolutions-S1': 'a reason that is long enough to count (owner: team-a; expires: 2099-01-01)',
+      'AwsSolutions::AwsSolutions-S1':
+        'a reason that is long enough to count (owner: team-a; expires: 2099-01-01)',
     });
   });
 
@@ -83,6 +84,8 @@ describe('acknowledge', () => {
       /S\/B: acknowledge: findingId is not from a known pack \(got "Checkov-CKV_AWS_18"/,
     );
     const group = new Construct(stack, 'Group');
-    expect(() => acknowledge(group, 'AwsSolutions-S1', opts)).toThrow(/S\/Group: acknowledge: an acknowledgment must name one resource/);
+    expect(() => acknowledge(group, 'AwsSolutions-S1', opts)).toThrow(
+      /S\/Group: acknowledge: an acknowledgment must name one resource/,
+    );
   });
 });

@@ -19,8 +19,16 @@ function errorOf(props: unknown): PropsValidationError {
 describe('ScopedRole props validation', () => {
   it('builds with a principal and a description', () => {
     const stack = testStack();
-    const role = new ScopedRole(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'), description: 'trains models' });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['arn:aws:sqs:eu-west-1:111111111111:q'] }));
+    const role = new ScopedRole(stack, 'Role', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      description: 'trains models',
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: ['arn:aws:sqs:eu-west-1:111111111111:q'],
+      }),
+    );
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { Description: 'trains models' });
   });
 
@@ -29,8 +37,16 @@ describe('ScopedRole props validation', () => {
     ['a missing principal', {}, 'assumedBy'],
     ['a plain object as principal', { assumedBy: {} }, 'assumedBy'],
     ['a string as principal', { assumedBy: 'sagemaker.amazonaws.com' }, 'assumedBy'],
-    ['a description over 1000 characters', { assumedBy: new iam.AccountRootPrincipal(), description: 'd'.repeat(1001) }, 'description'],
-    ['a description IAM refuses', { assumedBy: new iam.AccountRootPrincipal(), description: 'emoji 😀' }, 'description'],
+    [
+      'a description over 1000 characters',
+      { assumedBy: new iam.AccountRootPrincipal(), description: 'd'.repeat(1001) },
+      'description',
+    ],
+    [
+      'a description IAM refuses',
+      { assumedBy: new iam.AccountRootPrincipal(), description: 'emoji 😀' },
+      'description',
+    ],
     ['an unknown prop', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'x' }, 'roleName'],
   ])('refuses %s with a PropsValidationError at the role path', (_name, props, field) => {
     const e = errorOf(props);

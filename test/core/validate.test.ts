@@ -39,7 +39,6 @@ function scope(): Stack {
   return new Stack(new App(), 'S');
 }
 
-
 describe('validateProps', () => {
   it('returns parsed props when valid', () => {
     const t = new Thing(scope(), 'T', { name: 'abc', count: 3 });
@@ -50,7 +49,9 @@ describe('validateProps', () => {
     const e = errorOf(() => new Thing(scope(), 'T', { name: 'ABC', count: 0, mode: 'c' }));
     const lines = e.message.split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe('S/T: name: has an invalid format (got "ABC"; expected a string matching /^[a-z]+$/)');
+    expect(lines[0]).toBe(
+      'S/T: name: has an invalid format (got "ABC"; expected a string matching /^[a-z]+$/)',
+    );
     expect(lines[1]).toBe('S/T: count: is too small (got 0; expected >= 1)');
     expect(lines[2]).toBe('S/T: mode: is not an allowed value (got "c"; expected one of "a", "b")');
     expect(e.constructPath).toBe('S/T');
@@ -83,21 +84,27 @@ describe('validateProps', () => {
     const stack = scope();
     const key = new kms.Key(stack, 'K');
     expect(new Thing(stack, 'Ok', { name: 'a', count: 1, key }).parsed.key).toBe(key);
-    const e = errorOf(() => new Thing(stack, 'Bad', { name: 'a', count: 1, key: 'arn:aws:kms:eu-west-1:1:key/x' }));
-    expect(e.message).toContain('S/Bad: key: is not a kms.IKey (got "arn:aws:kms:eu-west-1:1:key/x"; expected kms.IKey)');
+    const e = errorOf(
+      () => new Thing(stack, 'Bad', { name: 'a', count: 1, key: 'arn:aws:kms:eu-west-1:1:key/x' }),
+    );
+    expect(e.message).toContain(
+      'S/Bad: key: is not a kms.IKey (got "arn:aws:kms:eu-west-1:1:key/x"; expected kms.IKey)',
+    );
   });
 
   it('bounds durations', () => {
     const e = errorOf(() => new Thing(scope(), 'T', { name: 'a', count: 1, window: Duration.hours(2) }));
-    expect(e.message).toBe('S/T: window: is out of range (got Duration.hours(2); expected between Duration.minutes(1) and Duration.hours(1))');
+    expect(e.message).toBe(
+      'S/T: window: is out of range (got Duration.hours(2); expected between Duration.minutes(1) and Duration.hours(1))',
+    );
   });
 
   it('throwIfProblems throws only when there are problems', () => {
     const stack = scope();
     expect(() => throwIfProblems(stack, [])).not.toThrow();
-    expect(() => throwIfProblems(stack, [{ field: 'a', problem: 'is bad', got: '1', expected: '2' }])).toThrow(
-      'S: a: is bad (got 1; expected 2)',
-    );
+    expect(() =>
+      throwIfProblems(stack, [{ field: 'a', problem: 'is bad', got: '1', expected: '2' }]),
+    ).toThrow('S: a: is bad (got 1; expected 2)');
   });
 
   it('describes values briefly and never dumps constructs', () => {
@@ -124,15 +131,20 @@ describe('validateProps', () => {
 
 describe('durationBetween', () => {
   const days = z.strictObject({ d: durationBetween(Duration.days(1), Duration.days(100), { unit: 'days' }) });
-  const literal = z.strictObject({ d: durationBetween(Duration.seconds(1), Duration.hours(1), { literal: true }) });
+  const literal = z.strictObject({
+    d: durationBetween(Duration.seconds(1), Duration.hours(1), { literal: true }),
+  });
   const fine = z.strictObject({ d: durationBetween(Duration.millis(1), Duration.seconds(60)) });
-  const tokenIn = (unit: 'seconds' | 'days') => Duration[unit](Token.asNumber(Lazy.number({ produce: () => 30 })));
+  const tokenIn = (unit: 'seconds' | 'days') =>
+    Duration[unit](Token.asNumber(Lazy.number({ produce: () => 30 })));
 
   it('compares in milliseconds, so sub-second Durations are bounded, not a crash', () => {
     expect(validateProps(scope(), fine, { d: Duration.seconds(2) }).d.toSeconds()).toBe(2);
     expect(validateProps(scope(), fine, { d: Duration.millis(1) }).d.toMilliseconds()).toBe(1);
     const e = errorOf(() => validateProps(scope(), literal, { d: Duration.millis(1) }));
-    expect(e.message).toBe('S: d: is out of range (got Duration.millis(1); expected between Duration.seconds(1) and Duration.hours(1))');
+    expect(e.message).toBe(
+      'S: d: is out of range (got Duration.millis(1); expected between Duration.seconds(1) and Duration.hours(1))',
+    );
   });
 
   it('requires a whole number of the unit the construct renders', () => {
@@ -146,7 +158,9 @@ describe('durationBetween', () => {
   it('lets a token in the rendered unit through and refuses one it cannot convert', () => {
     expect(validateProps(scope(), days, { d: tokenIn('days') }).d.isUnresolved()).toBe(true);
     const e = errorOf(() => validateProps(scope(), days, { d: tokenIn('seconds') }));
-    expect(e.message).toMatch(/^S: d: is a token in seconds, which cannot be converted into days \(got .*; expected a literal Duration or Duration\.days\(<token>\)\)$/);
+    expect(e.message).toMatch(
+      /^S: d: is a token in seconds, which cannot be converted into days \(got .*; expected a literal Duration or Duration\.days\(<token>\)\)$/,
+    );
   });
 
   it('refuses tokens where the construct needs a literal', () => {
@@ -191,7 +205,9 @@ describe('retentionDays and literalList', () => {
   });
 
   it('refuses a list token where the items are needed', () => {
-    const e = errorOf(() => validateProps(scope(), s, { l: Token.asList(Lazy.list({ produce: () => ['a'] })) }));
+    const e = errorOf(() =>
+      validateProps(scope(), s, { l: Token.asList(Lazy.list({ produce: () => ['a'] })) }),
+    );
     expect(e.message).toMatch(/^S: l: must be a literal list, not a list token/);
     expect(validateProps(scope(), s, { l: ['a'] }).l).toEqual(['a']);
   });

@@ -5,19 +5,29 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { AutoShutdown, AutoShutdownProps, DEFAULT_OFF_HOURS, idleCheckScript, studioIdleSettings } from '../../constructs/cost/auto-shutdown';
+import {
+  AutoShutdown,
+  AutoShutdownProps,
+  DEFAULT_OFF_HOURS,
+  idleCheckScript,
+  studioIdleSettings,
+} from '../../constructs/cost/auto-shutdown';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { findingLines, testStack } from '../support/nag';
-
 
 function setup(props: Partial<AutoShutdownProps> = {}) {
   const stack = testStack();
   const keys = new EncryptionKeys(stack, 'Keys');
   const alerts = new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs });
   const network = new InferenceNetwork(stack, 'Network', { encryptionKey: keys.logs });
-  const auto = new AutoShutdown(stack, 'AutoShutdown', { alerts, vpc: network.vpc, encryptionKey: keys.logs, ...props });
+  const auto = new AutoShutdown(stack, 'AutoShutdown', {
+    alerts,
+    vpc: network.vpc,
+    encryptionKey: keys.logs,
+    ...props,
+  });
   return {
     stack,
     auto,
@@ -29,21 +39,33 @@ function setup(props: Partial<AutoShutdownProps> = {}) {
 }
 
 function envOf(template: Template): Record<string, string> {
-  const fns = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { AUTO_SHUTDOWN_DRY_RUN: Match.anyValue() } } } });
+  const fns = template.findResources('AWS::Lambda::Function', {
+    Properties: { Environment: { Variables: { AUTO_SHUTDOWN_DRY_RUN: Match.anyValue() } } },
+  });
   const [fn] = Object.values(fns) as { Properties: { Environment: { Variables: Record<string, string> } } }[];
   return fn.Properties.Environment.Variables;
 }
 
-function sweepStatements(stack: Stack): { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
+function sweepStatements(
+  stack: Stack,
+): { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
   const t = Template.fromStack(stack);
-  const [policy] = Object.values(t.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('may read and change') } })) as {
-    Properties: { PolicyDocument: { Statement: { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] } };
+  const [policy] = Object.values(
+    t.findResources('AWS::IAM::ManagedPolicy', {
+      Properties: { Description: Match.stringLikeRegexp('may read and change') },
+    }),
+  ) as {
+    Properties: {
+      PolicyDocument: {
+        Statement: { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+      };
+    };
   }[];
   return policy.Properties.PolicyDocument.Statement;
 }
 
 describe('AutoShutdown defaults', () => {
-  it('passes every pack (only SecureFunction\'s own queue-grant findings remain, reported upstream)', () => {
+  it("passes every pack (only SecureFunction's own queue-grant findings remain, reported upstream)", () => {
     const { stack } = setup();
     expect(findingLines(stack)).toEqual([]);
   });
@@ -94,20 +116,29 @@ describe('AutoShutdown defaults', () => {
   // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html (MaximumRetryAttempts
   // 0-2, MaximumEventAgeInSeconds 60-21600) and
   // https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html (MaximumEventAgeInSeconds >= 60).
-  it.each([5, 15, 30, 24 * 60])('runs sweeps one at a time with a %d-minute period: timeout + event ages fit in the period', (minutes) => {
-    const { template, stack, auto } = setup({ sweepInterval: Duration.minutes(minutes) });
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
-    // The sweep's own function: the network's default-security-group closer is a function too.
-    const fn = template.toJSON().Resources[stack.getLogicalId(auto.function.function.node.defaultChild as CfnElement)];
-    const sweep = Object.values(template.findResources('AWS::Scheduler::Schedule')).find(
-      (r) => r.Properties.Target.Input === '{"mode":"idle-sweep"}',
-    )!;
-    expect(sweep.Properties.ScheduleExpression).toBe(`rate(${minutes} minutes)`);
-    const schedulerAge = sweep.Properties.Target.RetryPolicy.MaximumEventAgeInSeconds as number;
-    expect(schedulerAge).toBe(60);
-    expect(fn.Properties.Timeout + schedulerAge + 60).toBeLessThanOrEqual(minutes * 60);
-    expect(fn.Properties.Timeout).toBe(Math.min(600, minutes * 60 - 120));
-  });
+  it.each([5, 15, 30, 24 * 60])(
+    'runs sweeps one at a time with a %d-minute period: timeout + event ages fit in the period',
+    (minutes) => {
+      const { template, stack, auto } = setup({ sweepInterval: Duration.minutes(minutes) });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 60,
+      });
+      // The sweep's own function: the network's default-security-group closer is a function too.
+      const fn =
+        template.toJSON().Resources[
+          stack.getLogicalId(auto.function.function.node.defaultChild as CfnElement)
+        ];
+      const sweep = Object.values(template.findResources('AWS::Scheduler::Schedule')).find(
+        (r) => r.Properties.Target.Input === '{"mode":"idle-sweep"}',
+      )!;
+      expect(sweep.Properties.ScheduleExpression).toBe(`rate(${minutes} minutes)`);
+      const schedulerAge = sweep.Properties.Target.RetryPolicy.MaximumEventAgeInSeconds as number;
+      expect(schedulerAge).toBe(60);
+      expect(fn.Properties.Timeout + schedulerAge + 60).toBeLessThanOrEqual(minutes * 60);
+      expect(fn.Properties.Timeout).toBe(Math.min(600, minutes * 60 - 120));
+    },
+  );
 
   it('an idle sweep every 30 minutes and off-hours at 20:00 on weekdays, London time, with retries and a DLQ', () => {
     const { template, stack, auto } = setup();
@@ -134,7 +165,10 @@ describe('AutoShutdown defaults', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
-          Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } }),
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+          }),
         ],
       },
     });
@@ -142,10 +176,25 @@ describe('AutoShutdown defaults', () => {
       Roles: [stack.resolve(auto.schedulerRole.roleName)],
       PolicyDocument: {
         Statement: [
-          { Sid: 'InvokeSweep', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: stack.resolve(auto.function.function.functionArn) },
-          { Sid: 'UndeliveredRuns', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: stack.resolve(auto.scheduleDeadLetterQueue.queueArn) },
+          {
+            Sid: 'InvokeSweep',
+            Effect: 'Allow',
+            Action: 'lambda:InvokeFunction',
+            Resource: stack.resolve(auto.function.function.functionArn),
+          },
+          {
+            Sid: 'UndeliveredRuns',
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: stack.resolve(auto.scheduleDeadLetterQueue.queueArn),
+          },
           // Scheduler sends dead letters as this role, so it encrypts them with the queue's (logs) key.
-          { Sid: 'UndeliveredRunsKey', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: stack.resolve(auto.scheduleDeadLetterQueue.encryptionMasterKey!.keyArn) },
+          {
+            Sid: 'UndeliveredRunsKey',
+            Effect: 'Allow',
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Resource: stack.resolve(auto.scheduleDeadLetterQueue.encryptionMasterKey!.keyArn),
+          },
         ],
       },
     });
@@ -156,20 +205,36 @@ describe('AutoShutdown defaults', () => {
     const st = Object.fromEntries(sweepStatements(stack).map((s) => [s.Sid, s]));
     const arnType = (s: { Resource: unknown }) => JSON.stringify(s.Resource);
     expect(st.List.Resource).toBe('*');
-    expect(st.List.Action).toEqual(['sagemaker:ListNotebookInstances', 'sagemaker:ListApps', 'sagemaker:ListEndpoints']);
+    expect(st.List.Action).toEqual([
+      'sagemaker:ListNotebookInstances',
+      'sagemaker:ListApps',
+      'sagemaker:ListEndpoints',
+    ]);
     expect(arnType(st.StopNotebooks)).toContain(':notebook-instance/*');
-    expect(st.StopNotebooks.Condition).toEqual({ StringNotEqualsIgnoreCase: { 'aws:ResourceTag/auto-shutdown:exempt': 'true' } });
+    expect(st.StopNotebooks.Condition).toEqual({
+      StringNotEqualsIgnoreCase: { 'aws:ResourceTag/auto-shutdown:exempt': 'true' },
+    });
     expect(arnType(st.DeleteApps)).toContain(':app/*');
-    expect(st.DeleteApps.Condition).toEqual({ StringNotEqualsIgnoreCase: { 'aws:ResourceTag/auto-shutdown:exempt': 'true' } });
+    expect(st.DeleteApps.Condition).toEqual({
+      StringNotEqualsIgnoreCase: { 'aws:ResourceTag/auto-shutdown:exempt': 'true' },
+    });
     expect(arnType(st.DeleteNonProductionEndpoints)).toContain(':endpoint/*');
     expect(st.DeleteNonProductionEndpoints.Condition).toEqual({
       Null: { 'aws:ResourceTag/environment': 'false' },
-      StringNotEqualsIgnoreCase: { 'aws:ResourceTag/environment': ['prod', 'production'], 'aws:ResourceTag/auto-shutdown:exempt': 'true' },
+      StringNotEqualsIgnoreCase: {
+        'aws:ResourceTag/environment': ['prod', 'production'],
+        'aws:ResourceTag/auto-shutdown:exempt': 'true',
+      },
     });
     expect(arnType(st.RecordRestore)).toContain(':endpoint-config/*');
-    expect(st.RecordRestore.Condition).toEqual({ 'ForAllValues:StringLike': { 'aws:TagKeys': ['auto-shutdown:*'] } });
+    expect(st.RecordRestore.Condition).toEqual({
+      'ForAllValues:StringLike': { 'aws:TagKeys': ['auto-shutdown:*'] },
+    });
     expect(st.ReadInvocations).toMatchObject({ Action: 'cloudwatch:GetMetricData', Resource: '*' });
-    expect(st.PublishRunMetrics).toMatchObject({ Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'ML/AutoShutdown' } } });
+    expect(st.PublishRunMetrics).toMatchObject({
+      Resource: '*',
+      Condition: { StringEquals: { 'cloudwatch:namespace': 'ML/AutoShutdown' } },
+    });
     for (const s of Object.values(st)) {
       const actions = ([] as string[]).concat(s.Action);
       for (const a of actions) expect(a).not.toMatch(/\*/);
@@ -183,8 +248,13 @@ describe('AutoShutdown defaults', () => {
   it('may describe endpoint configs of its account and region, and nothing else with that action', () => {
     const { stack } = setup();
     const st = Object.fromEntries(sweepStatements(stack).map((s) => [s.Sid, s]));
-    expect(st.DescribeEndpointConfigs).toMatchObject({ Effect: 'Allow', Action: 'sagemaker:DescribeEndpointConfig' });
-    expect(JSON.stringify(st.DescribeEndpointConfigs.Resource)).toContain(':sagemaker:eu-west-1:111111111111:endpoint-config/*');
+    expect(st.DescribeEndpointConfigs).toMatchObject({
+      Effect: 'Allow',
+      Action: 'sagemaker:DescribeEndpointConfig',
+    });
+    expect(JSON.stringify(st.DescribeEndpointConfigs.Resource)).toContain(
+      ':sagemaker:eu-west-1:111111111111:endpoint-config/*',
+    );
   });
 
   it('the notebook lifecycle config installs the idle check that writes the last-activity tag', () => {
@@ -210,12 +280,20 @@ describe('AutoShutdown defaults', () => {
       Threshold: 1,
       AlarmActions: [stack.resolve(alerts.topic.topicArn)],
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', AlarmActions: [stack.resolve(alerts.topic.topicArn)] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      AlarmActions: [stack.resolve(alerts.topic.topicArn)],
+    });
   });
 
   it('metrics helpers', () => {
     const { auto } = setup();
-    expect(auto.metricActed()).toMatchObject({ namespace: 'ML/AutoShutdown', metricName: 'Acted', statistic: 'Sum' });
+    expect(auto.metricActed()).toMatchObject({
+      namespace: 'ML/AutoShutdown',
+      metricName: 'Acted',
+      statistic: 'Sum',
+    });
     expect(auto.metricFailed().period.toMinutes()).toBe(60);
     expect(auto.metricWouldAct().metricName).toBe('WouldAct');
     expect(auto.metricSkipped({ period: Duration.minutes(5) }).period.toMinutes()).toBe(5);
@@ -223,14 +301,21 @@ describe('AutoShutdown defaults', () => {
 
   it('grantActivityReporting: AddTags on notebook instances for the last-activity key only', () => {
     const { auto, stack } = setup();
-    const role = new iam.Role(stack, 'NotebookRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const role = new iam.Role(stack, 'NotebookRole', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+    });
     auto.grantActivityReporting(role);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
           Match.objectLike({
             Action: 'sagemaker:AddTags',
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:notebook-instance/*']] },
+            Resource: {
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111111111111:notebook-instance/*'],
+              ],
+            },
             Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['auto-shutdown:last-activity'] } },
           }),
         ],
@@ -242,7 +327,9 @@ describe('AutoShutdown defaults', () => {
     const root = path.join(__dirname, '..', '..');
     const bundle = path.join(root, 'assets', 'handlers', 'auto-shutdown', 'index.js');
     expect(existsSync(bundle)).toBe(true);
-    const sizes = JSON.parse(readFileSync(path.join(root, 'assets', 'handlers', 'sizes.json'), 'utf8')) as Record<string, number>;
+    const sizes = JSON.parse(
+      readFileSync(path.join(root, 'assets', 'handlers', 'sizes.json'), 'utf8'),
+    ) as Record<string, number>;
     expect(sizes['auto-shutdown']).toBe(statSync(bundle).size);
     console.log(`auto-shutdown bundle: ${(sizes['auto-shutdown'] / 1024).toFixed(1)} KiB`);
   });
@@ -279,11 +366,18 @@ describe('AutoShutdown props', () => {
       AUTO_SHUTDOWN_MAX_ATTEMPTS: '4',
     });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(15 minutes)' });
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 19 ? * * *)', ScheduleExpressionTimezone: 'America/New_York' });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 19 ? * * *)',
+      ScheduleExpressionTimezone: 'America/New_York',
+    });
   });
 
   it('custom tag keys reach the IAM conditions', () => {
-    const { stack } = setup({ exemptionTagKey: 'keep', environmentTagKey: 'stage', productionValues: ['live'] });
+    const { stack } = setup({
+      exemptionTagKey: 'keep',
+      environmentTagKey: 'stage',
+      productionValues: ['live'],
+    });
     const st = Object.fromEntries(sweepStatements(stack).map((s) => [s.Sid, s]));
     expect(st.DeleteNonProductionEndpoints.Condition).toEqual({
       Null: { 'aws:ResourceTag/stage': 'false' },
@@ -307,10 +401,26 @@ describe('AutoShutdown props', () => {
       domainName: 'ml',
       vpcId: network.vpc.vpcId,
       subnetIds: network.vpc.isolatedSubnets.map((s) => s.subnetId),
-      defaultUserSettings: { executionRole: 'arn:aws:iam::111111111111:role/studio', jupyterLabAppSettings: { lifecycleConfigArns: ['arn:lcc'] } },
+      defaultUserSettings: {
+        executionRole: 'arn:aws:iam::111111111111:role/studio',
+        jupyterLabAppSettings: { lifecycleConfigArns: ['arn:lcc'] },
+      },
     });
-    new AutoShutdown(stack, 'AutoShutdown', { alerts, vpc: network.vpc, encryptionKey: keys.logs, studioDomain: domain, idleThreshold: Duration.hours(3) });
-    const idle = { IdleSettings: { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 180, MinIdleTimeoutInMinutes: 60, MaxIdleTimeoutInMinutes: 180 } };
+    new AutoShutdown(stack, 'AutoShutdown', {
+      alerts,
+      vpc: network.vpc,
+      encryptionKey: keys.logs,
+      studioDomain: domain,
+      idleThreshold: Duration.hours(3),
+    });
+    const idle = {
+      IdleSettings: {
+        LifecycleManagement: 'ENABLED',
+        IdleTimeoutInMinutes: 180,
+        MinIdleTimeoutInMinutes: 60,
+        MaxIdleTimeoutInMinutes: 180,
+      },
+    };
     Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::Domain', {
       DefaultUserSettings: {
         ExecutionRole: 'arn:aws:iam::111111111111:role/studio',
@@ -322,33 +432,100 @@ describe('AutoShutdown props', () => {
 
   it('studioIdleSettings: the L1 fragment, clamped to at least 60 minutes', () => {
     expect(studioIdleSettings(Duration.minutes(30)).jupyterLabAppSettings).toEqual({
-      appLifecycleManagement: { idleSettings: { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: 60, minIdleTimeoutInMinutes: 60, maxIdleTimeoutInMinutes: 60 } },
+      appLifecycleManagement: {
+        idleSettings: {
+          lifecycleManagement: 'ENABLED',
+          idleTimeoutInMinutes: 60,
+          minIdleTimeoutInMinutes: 60,
+          maxIdleTimeoutInMinutes: 60,
+        },
+      },
     });
   });
 });
 
 describe('AutoShutdown validation', () => {
   const cases: [string, Partial<AutoShutdownProps>, string][] = [
-    ['maxActionsPerRun', { maxActionsPerRun: -1 }, 'Test/AutoShutdown: maxActionsPerRun: is too small (got -1; expected >= 0)'],
+    [
+      'maxActionsPerRun',
+      { maxActionsPerRun: -1 },
+      'Test/AutoShutdown: maxActionsPerRun: is too small (got -1; expected >= 0)',
+    ],
     ['maxActionsPerRun', { maxActionsPerRun: 2.5 }, 'Test/AutoShutdown: maxActionsPerRun:'],
-    ['idleThreshold', { idleThreshold: Duration.minutes(1) }, 'Test/AutoShutdown: idleThreshold: is out of range (got Duration.minutes(1); expected between Duration.minutes(5) and Duration.days(7))'],
-    ['idleThreshold', { idleThreshold: Duration.seconds(330) }, 'Test/AutoShutdown: idleThreshold: is not a whole number of minutes'],
-    ['endpointIdleThreshold', { endpointIdleThreshold: Duration.minutes(30) }, 'Test/AutoShutdown: endpointIdleThreshold: is out of range'],
-    ['studioMaxAppAge', { studioMaxAppAge: Duration.days(31) }, 'Test/AutoShutdown: studioMaxAppAge: is out of range'],
-    ['sweepInterval', { sweepInterval: Duration.minutes(2) }, 'Test/AutoShutdown: sweepInterval: is out of range'],
-    ['offHoursSchedule.expression', { offHoursSchedule: { expression: '0 20 * * MON-FRI', timeZone: 'UTC' } }, 'Test/AutoShutdown: offHoursSchedule.expression: has an invalid format'],
-    ['offHoursSchedule.timeZone', { offHoursSchedule: { expression: 'cron(0 20 ? * MON-FRI *)', timeZone: 'Mars/Olympus' } }, 'Test/AutoShutdown: offHoursSchedule.timeZone: is not an IANA time zone (got "Mars/Olympus"; expected an IANA time zone such as Europe/London)'],
-    ['exemptionTagKey', { exemptionTagKey: 'aws:exempt' }, 'Test/AutoShutdown: exemptionTagKey: has an invalid format'],
+    [
+      'idleThreshold',
+      { idleThreshold: Duration.minutes(1) },
+      'Test/AutoShutdown: idleThreshold: is out of range (got Duration.minutes(1); expected between Duration.minutes(5) and Duration.days(7))',
+    ],
+    [
+      'idleThreshold',
+      { idleThreshold: Duration.seconds(330) },
+      'Test/AutoShutdown: idleThreshold: is not a whole number of minutes',
+    ],
+    [
+      'endpointIdleThreshold',
+      { endpointIdleThreshold: Duration.minutes(30) },
+      'Test/AutoShutdown: endpointIdleThreshold: is out of range',
+    ],
+    [
+      'studioMaxAppAge',
+      { studioMaxAppAge: Duration.days(31) },
+      'Test/AutoShutdown: studioMaxAppAge: is out of range',
+    ],
+    [
+      'sweepInterval',
+      { sweepInterval: Duration.minutes(2) },
+      'Test/AutoShutdown: sweepInterval: is out of range',
+    ],
+    [
+      'offHoursSchedule.expression',
+      { offHoursSchedule: { expression: '0 20 * * MON-FRI', timeZone: 'UTC' } },
+      'Test/AutoShutdown: offHoursSchedule.expression: has an invalid format',
+    ],
+    [
+      'offHoursSchedule.timeZone',
+      { offHoursSchedule: { expression: 'cron(0 20 ? * MON-FRI *)', timeZone: 'Mars/Olympus' } },
+      'Test/AutoShutdown: offHoursSchedule.timeZone: is not an IANA time zone (got "Mars/Olympus"; expected an IANA time zone such as Europe/London)',
+    ],
+    [
+      'exemptionTagKey',
+      { exemptionTagKey: 'aws:exempt' },
+      'Test/AutoShutdown: exemptionTagKey: has an invalid format',
+    ],
     ['environmentTagKey', { environmentTagKey: '' }, 'Test/AutoShutdown: environmentTagKey: is too small'],
-    ['environmentTagKey', { exemptionTagKey: 'env', environmentTagKey: 'env' }, 'Test/AutoShutdown: environmentTagKey: is the same as exemptionTagKey (got "env"; expected a different tag key)'],
-    ['productionValues', { productionValues: [] }, 'Test/AutoShutdown: productionValues: is too small (got []; expected >= 1 items)'],
+    [
+      'environmentTagKey',
+      { exemptionTagKey: 'env', environmentTagKey: 'env' },
+      'Test/AutoShutdown: environmentTagKey: is the same as exemptionTagKey (got "env"; expected a different tag key)',
+    ],
+    [
+      'productionValues',
+      { productionValues: [] },
+      'Test/AutoShutdown: productionValues: is too small (got []; expected >= 1 items)',
+    ],
     ['targets', { targets: [] }, 'Test/AutoShutdown: targets: is too small'],
-    ['targets.0', { targets: ['ec2' as 'notebooks'] }, 'Test/AutoShutdown: targets.0: is not an allowed value'],
-    ['studioAppTypes.0', { studioAppTypes: ['Canvas' as 'JupyterLab'] }, 'Test/AutoShutdown: studioAppTypes.0: is not an allowed value'],
+    [
+      'targets.0',
+      { targets: ['ec2' as 'notebooks'] },
+      'Test/AutoShutdown: targets.0: is not an allowed value',
+    ],
+    [
+      'studioAppTypes.0',
+      { studioAppTypes: ['Canvas' as 'JupyterLab'] },
+      'Test/AutoShutdown: studioAppTypes.0: is not an allowed value',
+    ],
     ['maxAttempts', { maxAttempts: 0 }, 'Test/AutoShutdown: maxAttempts: is too small'],
     ['dryRun', { dryRun: 'no' as unknown as boolean }, 'Test/AutoShutdown: dryRun: has the wrong type'],
-    ['studioDomain', { studioDomain: {} as sagemaker.CfnDomain }, 'Test/AutoShutdown: studioDomain: is not a CfnDomain'],
-    ['unknown', { schedule: 'x' } as Partial<AutoShutdownProps>, 'Test/AutoShutdown: schedule: is not a known prop'],
+    [
+      'studioDomain',
+      { studioDomain: {} as sagemaker.CfnDomain },
+      'Test/AutoShutdown: studioDomain: is not a CfnDomain',
+    ],
+    [
+      'unknown',
+      { schedule: 'x' } as Partial<AutoShutdownProps>,
+      'Test/AutoShutdown: schedule: is not a known prop',
+    ],
   ];
   it.each(cases)('%s', (_field, props, message) => {
     expect(() => setup(props)).toThrow(message);
@@ -368,6 +545,8 @@ describe('AutoShutdown validation', () => {
   });
 
   it('bounds sub-second durations instead of failing to convert them', () => {
-    expect(() => setup({ sweepInterval: Duration.millis(1) })).toThrow(/^Test\/AutoShutdown: sweepInterval: is out of range/);
+    expect(() => setup({ sweepInterval: Duration.millis(1) })).toThrow(
+      /^Test\/AutoShutdown: sweepInterval: is out of range/,
+    );
   });
 });

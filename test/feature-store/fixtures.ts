@@ -1,7 +1,14 @@
-import { FeatureContract, FeatureContractSpec, FeatureSpec } from '../../constructs/feature-store/feature-contract';
+import {
+  FeatureContract,
+  FeatureContractSpec,
+  FeatureSpec,
+} from '../../constructs/feature-store/feature-contract';
 
 /** A churn contract with one pii feature, so the restricted split shows. */
-export function churnSpec(overrides: Partial<FeatureContractSpec> = {}, extra: FeatureSpec[] = []): FeatureContractSpec {
+export function churnSpec(
+  overrides: Partial<FeatureContractSpec> = {},
+  extra: FeatureSpec[] = [],
+): FeatureContractSpec {
   return {
     domain: 'marketing',
     name: 'customer-churn',
@@ -22,7 +29,10 @@ export function churnSpec(overrides: Partial<FeatureContractSpec> = {}, extra: F
   };
 }
 
-export function churn(overrides: Partial<FeatureContractSpec> = {}, extra: FeatureSpec[] = []): FeatureContract {
+export function churn(
+  overrides: Partial<FeatureContractSpec> = {},
+  extra: FeatureSpec[] = [],
+): FeatureContract {
   return FeatureContract.define(churnSpec(overrides, extra));
 }
 

@@ -52,7 +52,8 @@ type PipelineSchema = {
  * The shared schema, unchanged. Where it is absent the fixtures are not validated (and the
  * fixtures' own schema tests skip, printing why).
  */
-export const PIPELINE_SCHEMA: PipelineSchema | undefined = readSharedSchema<PipelineSchema>(PIPELINE_SCHEMA_FILE);
+export const PIPELINE_SCHEMA: PipelineSchema | undefined =
+  readSharedSchema<PipelineSchema>(PIPELINE_SCHEMA_FILE);
 
 /**
  * The schema the fixtures validate against: the shared one with exactly two changes.

@@ -24,8 +24,21 @@ const handMade: Report = {
   inputs: ['cdk.out/App.template.json'],
   errors: [{ input: 'broken.yaml', message: 'malformed YAML: bad indentation at line 2, column 3' }],
   rules: [
-    { id: 'AwsSolutions-IAM5', pack: 'AwsSolutions', info: 'The IAM entity contains wildcard permissions.', explanation: 'Least privilege.', level: 'error' },
-    { id: 'MLOps-SageMakerModelNetworkIsolation', pack: 'MLOps', info: 'No network isolation.', level: 'error', nist: ['SC-7'], securitySeverity: 8 },
+    {
+      id: 'AwsSolutions-IAM5',
+      pack: 'AwsSolutions',
+      info: 'The IAM entity contains wildcard permissions.',
+      explanation: 'Least privilege.',
+      level: 'error',
+    },
+    {
+      id: 'MLOps-SageMakerModelNetworkIsolation',
+      pack: 'MLOps',
+      info: 'No network isolation.',
+      level: 'error',
+      nist: ['SC-7'],
+      securitySeverity: 8,
+    },
   ],
   findings: [
     {
@@ -54,7 +67,12 @@ const handMade: Report = {
       templateLine: 60,
       logicalId: 'Model',
       resourceType: 'AWS::SageMaker::Model',
-      acknowledgment: { reason: 'the container needs the feature store endpoint', owner: 'ml-team', expires: '2099-01-01', source: 'assembly' },
+      acknowledgment: {
+        reason: 'the container needs the feature store endpoint',
+        owner: 'ml-team',
+        expires: '2099-01-01',
+        source: 'assembly',
+      },
     },
   ],
 };
@@ -62,8 +80,17 @@ const handMade: Report = {
 let real: Report;
 beforeAll(() => {
   real = checkPaths(
-    [`${fixtures}/templates/violations.template.json`, `${fixtures}/templates/acknowledged.template.json`, `${fixtures}/templates/short-form.yaml`, `${fixtures}/bad/malformed.json`],
-    { cwd, today: '2026-06-01', acknowledgments: [loadAcknowledgmentsFile(`${fixtures}/acknowledgments.yaml`, cwd)] },
+    [
+      `${fixtures}/templates/violations.template.json`,
+      `${fixtures}/templates/acknowledged.template.json`,
+      `${fixtures}/templates/short-form.yaml`,
+      `${fixtures}/bad/malformed.json`,
+    ],
+    {
+      cwd,
+      today: '2026-06-01',
+      acknowledgments: [loadAcknowledgmentsFile(`${fixtures}/acknowledgments.yaml`, cwd)],
+    },
   );
 });
 
@@ -71,21 +98,34 @@ describe('json', () => {
   const schema = JSON.parse(readFileSync(join(cwd, 'docs/check-report.schema.json'), 'utf8')) as object;
   const validate = new Ajv({ allErrors: true }).compile(schema);
 
-  test.each([['a real run', () => real], ['a hand-made report', () => handMade]])('%s validates against docs/check-report.schema.json', (_n, get) => {
+  test.each([
+    ['a real run', () => real],
+    ['a hand-made report', () => handMade],
+  ])('%s validates against docs/check-report.schema.json', (_n, get) => {
     const json = JSON.parse(writeJson(get())) as unknown;
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
   });
 
   test('carries summary counts and a fingerprint per finding', () => {
     const json = JSON.parse(writeJson(handMade)) as { summary: unknown; findings: { fingerprint: string }[] };
-    expect(json.summary).toEqual({ open: 1, errors: 1, warnings: 0, notes: 0, acknowledged: 1, inputErrors: 1, inputs: 1 });
+    expect(json.summary).toEqual({
+      open: 1,
+      errors: 1,
+      warnings: 0,
+      notes: 0,
+      acknowledged: 1,
+      inputErrors: 1,
+      inputs: 1,
+    });
     expect(json.findings[0].fingerprint).toBe(fingerprintOf(handMade.findings[0]));
   });
 });
 
 describe('sarif', () => {
   // SARIF 2.1.0 as the dev dependency @microsoft/jest-sarif ships it (MIT), so a plain clone can run this.
-  const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+  const schema = JSON.parse(
+    readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+  ) as object;
   // unicodeRegExp: false because rtm.5's language pattern (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`)
   // has a lone `]`, which only non-unicode regular expressions accept (the OASIS errata fixed it).
   const ajv = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false });
@@ -96,21 +136,35 @@ describe('sarif', () => {
 
   interface Sarif {
     runs: {
-      tool: { driver: { name: string; rules: { id: string; properties: Record<string, unknown>; help: { text: string; markdown: string } }[] } };
+      tool: {
+        driver: {
+          name: string;
+          rules: {
+            id: string;
+            properties: Record<string, unknown>;
+            help: { text: string; markdown: string };
+          }[];
+        };
+      };
       automationDetails: { id: string };
       results: {
         ruleId: string;
         ruleIndex: number;
         level: string;
         message: { text: string };
-        locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+        locations: {
+          physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+        }[];
         partialFingerprints: { primaryLocationLineHash: string };
         suppressions?: unknown[];
       }[];
     }[];
   }
 
-  test.each([['a real run', () => real], ['a hand-made report', () => handMade]])('%s validates against the SARIF 2.1.0 schema', (_n, get) => {
+  test.each([
+    ['a real run', () => real],
+    ['a hand-made report', () => handMade],
+  ])('%s validates against the SARIF 2.1.0 schema', (_n, get) => {
     const sarif = JSON.parse(writeSarif(get())) as unknown;
     expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
   });
@@ -136,43 +190,79 @@ describe('sarif', () => {
     }
     const iam5 = sarif.runs[0].results.filter((r) => r.ruleId === 'AwsSolutions-IAM5');
     expect(iam5.map((r) => r.message.text)).toEqual(
-      expect.arrayContaining([expect.stringContaining('[Action::s3:*] (WorkerRole in violations)'), expect.stringContaining('[Resource::*]')]),
+      expect.arrayContaining([
+        expect.stringContaining('[Action::s3:*] (WorkerRole in violations)'),
+        expect.stringContaining('[Resource::*]'),
+      ]),
     );
   });
 
   test('rule descriptors carry security tags, security-severity and precision; MLOps rules their own severity and controls', () => {
     const sarif = JSON.parse(writeSarif(handMade)) as Sarif;
     const [aws, mlops] = sarif.runs.map((r) => r.tool.driver.rules[0]);
-    expect(aws.properties).toMatchObject({ tags: ['security', 'AwsSolutions'], 'security-severity': '7.0', precision: 'high' });
-    expect(mlops.properties).toMatchObject({ tags: ['security', 'MLOps', 'NIST-800-53-SC-7'], 'security-severity': '8.0' });
+    expect(aws.properties).toMatchObject({
+      tags: ['security', 'AwsSolutions'],
+      'security-severity': '7.0',
+      precision: 'high',
+    });
+    expect(mlops.properties).toMatchObject({
+      tags: ['security', 'MLOps', 'NIST-800-53-SC-7'],
+      'security-severity': '8.0',
+    });
     expect(mlops.help.markdown).toContain('`SC-7`');
     expect(aws.help.text).toContain('Least privilege.');
   });
 
   test('locates at the source line when known, else at the logical id line in the template', () => {
     const sarif = JSON.parse(writeSarif(handMade)) as Sarif;
-    expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'lib/app.ts' }, region: { startLine: 12, startColumn: 5 } });
-    expect(sarif.runs[1].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'cdk.out/App.template.json' }, region: { startLine: 60 } });
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'lib/app.ts' },
+      region: { startLine: 12, startColumn: 5 },
+    });
+    expect(sarif.runs[1].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'cdk.out/App.template.json' },
+      region: { startLine: 60 },
+    });
   });
 
   test('fingerprints are sha256 of rule|stack|logical id|granular, stable across runs and line moves', () => {
     const first = JSON.parse(writeSarif(handMade)) as Sarif;
-    const moved: Report = { ...handMade, findings: handMade.findings.map((f) => ({ ...f, templateLine: 1, source: undefined })) };
+    const moved: Report = {
+      ...handMade,
+      findings: handMade.findings.map((f) => ({ ...f, templateLine: 1, source: undefined })),
+    };
     const second = JSON.parse(writeSarif(moved)) as Sarif;
     expect(first.runs[0].results[0].partialFingerprints.primaryLocationLineHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(second.runs.map((r) => r.results[0].partialFingerprints)).toEqual(first.runs.map((r) => r.results[0].partialFingerprints));
-    expect(first.runs[0].results[0].partialFingerprints.primaryLocationLineHash).not.toBe(first.runs[1].results[0].partialFingerprints.primaryLocationLineHash);
+    expect(second.runs.map((r) => r.results[0].partialFingerprints)).toEqual(
+      first.runs.map((r) => r.results[0].partialFingerprints),
+    );
+    expect(first.runs[0].results[0].partialFingerprints.primaryLocationLineHash).not.toBe(
+      first.runs[1].results[0].partialFingerprints.primaryLocationLineHash,
+    );
   });
 
   test("a run is unsuccessful only for its own pack's errors and for errors that concern every pack", () => {
-    type Invocations = { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[] }[] };
+    type Invocations = {
+      runs: {
+        invocations: {
+          executionSuccessful: boolean;
+          toolExecutionNotifications: { message: { text: string } }[];
+        }[];
+      }[];
+    };
     const audit: Report = {
       tool: { name: 'compliant-mlops', version: '1.2.3', command: 'audit' },
       packs: ['models', 'notebooks', 'keys'],
       inputs: ['eu-west-1'],
       rules: [],
       findings: [],
-      errors: [{ input: 'check notebooks', message: 'access denied, not checked (AccessDeniedException)', pack: 'notebooks' }],
+      errors: [
+        {
+          input: 'check notebooks',
+          message: 'access denied, not checked (AccessDeniedException)',
+          pack: 'notebooks',
+        },
+      ],
     };
     const runs = (JSON.parse(writeSarif(audit)) as Invocations).runs.map((r) => r.invocations[0]);
     expect(runs.map((i) => i.executionSuccessful)).toEqual([true, false, true]);
@@ -182,7 +272,9 @@ describe('sarif', () => {
       [],
     ]);
     // An error without a pack (an unreadable template) leaves every run incomplete.
-    const check = (JSON.parse(writeSarif(handMade)) as Invocations).runs.map((r) => r.invocations[0].executionSuccessful);
+    const check = (JSON.parse(writeSarif(handMade)) as Invocations).runs.map(
+      (r) => r.invocations[0].executionSuccessful,
+    );
     expect(check).toEqual([false, false]);
   });
 
@@ -194,13 +286,21 @@ describe('sarif', () => {
       rules: [],
       findings: [],
       errors: [
-        { input: 'check notebooks', message: 'access denied, not checked (AccessDeniedException)', pack: 'notebooks' },
+        {
+          input: 'check notebooks',
+          message: 'access denied, not checked (AccessDeniedException)',
+          pack: 'notebooks',
+        },
         { input: 'credentials', message: 'the access key was rejected' },
       ],
     };
     const json = JSON.parse(writeJson(audit)) as { errors: unknown[] };
     expect(json.errors).toEqual([
-      { input: 'check notebooks', message: 'access denied, not checked (AccessDeniedException)', pack: 'notebooks' },
+      {
+        input: 'check notebooks',
+        message: 'access denied, not checked (AccessDeniedException)',
+        pack: 'notebooks',
+      },
       { input: 'credentials', message: 'the access key was rejected' },
     ]);
     const schema = JSON.parse(readFileSync(join(cwd, 'docs/check-report.schema.json'), 'utf8')) as object;
@@ -230,7 +330,9 @@ describe('junit', () => {
     expect(iam5).toContain('<failure');
     expect(iam5).toContain('[Action::s3:*]');
     expect(iam5).toContain('[Resource::*]');
-    expect(xml).toMatch(/<testcase name="AwsSolutions-S1 ValidAck" classname="AwsSolutions.acknowledged"[^>]*>\s*<skipped message="acknowledged: access logs/);
+    expect(xml).toMatch(
+      /<testcase name="AwsSolutions-S1 ValidAck" classname="AwsSolutions.acknowledged"[^>]*>\s*<skipped message="acknowledged: access logs/,
+    );
     expect(xml).toMatch(/<testsuite name="inputs" tests="1" failures="0" errors="1"/);
     const cases = xml.match(/<testcase /g)?.length ?? 0;
     const total = Number(/<testsuites [^>]*tests="(\d+)"/.exec(xml)?.[1]);
@@ -238,7 +340,10 @@ describe('junit', () => {
   });
 
   test('escapes XML special characters', () => {
-    const xml = writeJunit({ ...handMade, findings: [{ ...handMade.findings[1], acknowledgment: undefined }] });
+    const xml = writeJunit({
+      ...handMade,
+      findings: [{ ...handMade.findings[1], acknowledgment: undefined }],
+    });
     expect(xml).toContain('No network isolation | with a pipe &amp; &lt;angle&gt;.');
     expect(xml).not.toContain('<angle>');
   });
@@ -248,14 +353,21 @@ describe('markdown', () => {
   test('a table of open findings, acknowledged ones collapsed, input errors listed', () => {
     const md = writeMarkdown(handMade);
     expect(md).toContain('| Level | Rule | Resource | Stack | Message | Location |');
-    expect(md).toContain('| 🔴 error | `AwsSolutions-IAM5` `Resource::*` | `RoleABC`<br>AWS::IAM::Role | App | The IAM entity contains wildcard permissions. | `lib/app.ts:12` |');
+    expect(md).toContain(
+      '| 🔴 error | `AwsSolutions-IAM5` `Resource::*` | `RoleABC`<br>AWS::IAM::Role | App | The IAM entity contains wildcard permissions. | `lib/app.ts:12` |',
+    );
     expect(md).toContain('<details><summary>1 acknowledged</summary>');
-    expect(md).toContain('| `MLOps-SageMakerModelNetworkIsolation` | `Model`<br>AWS::SageMaker::Model | the container needs the feature store endpoint | ml-team | 2099-01-01 |');
+    expect(md).toContain(
+      '| `MLOps-SageMakerModelNetworkIsolation` | `Model`<br>AWS::SageMaker::Model | the container needs the feature store endpoint | ml-team | 2099-01-01 |',
+    );
     expect(md).toContain('- `broken.yaml`: malformed YAML');
   });
 
   test('escapes pipes and HTML in cells and caps the rows', () => {
-    const many: Report = { ...handMade, findings: Array.from({ length: 5 }, () => ({ ...handMade.findings[1], acknowledgment: undefined })) };
+    const many: Report = {
+      ...handMade,
+      findings: Array.from({ length: 5 }, () => ({ ...handMade.findings[1], acknowledgment: undefined })),
+    };
     const md = writeMarkdown(many, { maxRows: 2 });
     expect(md).toContain('No network isolation \\| with a pipe &amp; &lt;angle&gt;.');
     expect(md).toContain('…and 3 more.');
@@ -290,7 +402,9 @@ describe('text', () => {
 
   test('says so when there is nothing to report', () => {
     const clean: Report = { ...handMade, findings: [], errors: [] };
-    expect(writeText(clean)).toBe('no findings\n0 errors, 0 warnings, 0 notes; 0 acknowledged; 1 template checked\n');
+    expect(writeText(clean)).toBe(
+      'no findings\n0 errors, 0 warnings, 0 notes; 0 acknowledged; 1 template checked\n',
+    );
   });
 });
 

@@ -141,19 +141,31 @@ export class Fixtures {
   }
 
   private alert(): AlertTopic {
-    return this.memo('alert-construct', () => new AlertTopic(this.scope, 'Alerts', { encryptionKey: this.keys().logs }));
+    return this.memo(
+      'alert-construct',
+      () => new AlertTopic(this.scope, 'Alerts', { encryptionKey: this.keys().logs }),
+    );
   }
 
   private secureBucket(): SecureBucket {
-    return this.memo('secure-bucket', () => new SecureBucket(this.scope, 'SecureBucket', { encryptionKey: this.keys().data }));
+    return this.memo(
+      'secure-bucket',
+      () => new SecureBucket(this.scope, 'SecureBucket', { encryptionKey: this.keys().data }),
+    );
   }
 
   private images(): ModelImageRepository {
-    return this.memo('images', () => new ModelImageRepository(this.scope, 'Images', { encryptionKey: this.keys().models }));
+    return this.memo(
+      'images',
+      () => new ModelImageRepository(this.scope, 'Images', { encryptionKey: this.keys().models }),
+    );
   }
 
   private keys(): EncryptionKeys {
-    return this.memo('keys-construct', () => new EncryptionKeys(this.scope, 'Keys', { aliasPrefix: 'alias/fixture' }));
+    return this.memo(
+      'keys-construct',
+      () => new EncryptionKeys(this.scope, 'Keys', { aliasPrefix: 'alias/fixture' }),
+    );
   }
 
   private readonly memos = new Map<string, unknown>();
@@ -189,7 +201,10 @@ export class Fixtures {
       case 'imageUri':
         return this.images().imageUri(DIGEST);
       case 'registry': {
-        const registry = new ModelRegistry(this.scope, 'Registry', { alertTopic: this.alert().topic, modelPackageGroupName: 'churn' });
+        const registry = new ModelRegistry(this.scope, 'Registry', {
+          alertTopic: this.alert().topic,
+          modelPackageGroupName: 'churn',
+        });
         // Model-scoped, so CostGuardrails (when fuzzed with this fixture in scope) requires the model tag.
         Tags.of(registry).add('model-id', 'churn');
         return registry;
@@ -213,7 +228,8 @@ export class Fixtures {
 export function materialize(recipe: Recipe, fixtures: Fixtures): unknown {
   if (recipe instanceof RefMarker) return fixtures.ref(recipe.kind);
   if (recipe instanceof DurationMarker) {
-    const amount = recipe.amount === 'token' ? Token.asNumber(Lazy.number({ produce: () => 30 })) : recipe.amount;
+    const amount =
+      recipe.amount === 'token' ? Token.asNumber(Lazy.number({ produce: () => 30 })) : recipe.amount;
     return Duration[recipe.unit](amount);
   }
   if (recipe instanceof TokenMarker) {
@@ -226,7 +242,9 @@ export function materialize(recipe: Recipe, fixtures: Fixtures): unknown {
   if (Array.isArray(recipe)) return recipe.map((r: Recipe) => materialize(r, fixtures));
   if (recipe !== null && typeof recipe === 'object') {
     // fromEntries defines own properties, so keys such as `__proto__` stay keys.
-    return Object.fromEntries(Object.entries(recipe).map(([k, v]) => [k, materialize(v as Recipe, fixtures)]));
+    return Object.fromEntries(
+      Object.entries(recipe).map(([k, v]) => [k, materialize(v as Recipe, fixtures)]),
+    );
   }
   return recipe;
 }
@@ -283,15 +301,27 @@ export const anyValue: fc.Arbitrary<Recipe> = fc.oneof(
   fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 3 }),
   fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
   fc.constantFrom(...REF_KINDS).map((k) => new RefMarker(k)),
-  fc.constantFrom<OddMarker['odd']>('function', 'cycle', 'date', 'map', 'symbol', 'bigint').map((k) => new OddMarker(k)),
+  fc
+    .constantFrom<OddMarker['odd']>('function', 'cycle', 'date', 'map', 'symbol', 'bigint')
+    .map((k) => new OddMarker(k)),
   fc.string({ maxLength: 10 }).map((s) => new TokenMarker('string', s)),
   fc.integer().map((n) => new TokenMarker('number', n)),
   fc.constant(new TokenMarker('list', ['a', 'b'])),
-  fc.constantFrom<DurationUnit>('seconds', 'minutes', 'hours', 'days', 'millis').map((u) => new DurationMarker(u, 1)),
-  fc.constantFrom<DurationUnit>('seconds', 'minutes', 'hours', 'days', 'millis').map((u) => new DurationMarker(u, 'token')),
+  fc
+    .constantFrom<DurationUnit>('seconds', 'minutes', 'hours', 'days', 'millis')
+    .map((u) => new DurationMarker(u, 1)),
+  fc
+    .constantFrom<DurationUnit>('seconds', 'minutes', 'hours', 'days', 'millis')
+    .map((u) => new DurationMarker(u, 'token')),
 );
 
-const SECONDS: Readonly<Record<DurationUnit, number>> = { millis: 0.001, seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+const SECONDS: Readonly<Record<DurationUnit, number>> = {
+  millis: 0.001,
+  seconds: 1,
+  minutes: 60,
+  hours: 3600,
+  days: 86400,
+};
 
 /**
  * Durations between `min` and `max` seconds (valid: whole days in any unit when `wholeDays`) and
@@ -323,12 +353,21 @@ export function durationField(
       { weight: 1, arbitrary: fc.constant(new DurationMarker(tokenUnit, 'token')) },
     ),
     invalid: fc.oneof(
-      minSeconds > 0 ? inUnit(0, minSeconds - 1) : fc.constant(new DurationMarker('days', maxSeconds / 86400 + 1)),
+      minSeconds > 0
+        ? inUnit(0, minSeconds - 1)
+        : fc.constant(new DurationMarker('days', maxSeconds / 86400 + 1)),
       inUnit(maxSeconds + 1, maxSeconds * 10 + 86400),
       fc.constantFrom(new DurationMarker('millis', 1), new DurationMarker('seconds', maxSeconds + 1)),
-      fc.constantFrom<DurationUnit>('millis', 'seconds', 'minutes', 'hours', 'days').map((u) => new DurationMarker(u, 'token')),
+      fc
+        .constantFrom<DurationUnit>('millis', 'seconds', 'minutes', 'hours', 'days')
+        .map((u) => new DurationMarker(u, 'token')),
       ...(options.wholeDays
-        ? [fc.integer({ min: Math.ceil(minSeconds / 3600), max: Math.floor(maxSeconds / 3600) }).filter((h) => h % 24 !== 0).map((h) => new DurationMarker('hours', h))]
+        ? [
+            fc
+              .integer({ min: Math.ceil(minSeconds / 3600), max: Math.floor(maxSeconds / 3600) })
+              .filter((h) => h % 24 !== 0)
+              .map((h) => new DurationMarker('hours', h)),
+          ]
         : []),
       fc.constantFrom(30, '30 days', 'P30D', null).map((v) => v as Recipe),
     ),
@@ -367,18 +406,37 @@ export function numberField(min: number, max: number, minExclusive = false): Fie
 }
 
 /** A string matching `pattern` (valid) or some hostile string (invalid). */
-export function stringField(valid: fc.Arbitrary<string>, invalid: fc.Arbitrary<string> = hostileString): FieldSpec {
+export function stringField(
+  valid: fc.Arbitrary<string>,
+  invalid: fc.Arbitrary<string> = hostileString,
+): FieldSpec {
   return { valid, invalid };
 }
 
 /** Strings that break most patterns: empty, whitespace, control characters, huge, path-ish, unicode. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('', ' ', '\t', 'a\nb', '\u0000', 'x'.repeat(100_000), '../../etc/passwd', 'UPPER', 'émoji-😀', 'a b', '*', '/'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\t',
+    'a\nb',
+    '\u0000',
+    'x'.repeat(100_000),
+    '../../etc/passwd',
+    'UPPER',
+    'émoji-😀',
+    'a b',
+    '*',
+    '/',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
 );
 
 /** One of `values`; invalid: anything else of the same type and some other types. */
-export function enumField<T extends string | number>(values: readonly T[], invalid: fc.Arbitrary<Recipe>): FieldSpec {
+export function enumField<T extends string | number>(
+  values: readonly T[],
+  invalid: fc.Arbitrary<Recipe>,
+): FieldSpec {
   return { valid: fc.constantFrom(...values), invalid };
 }
 
@@ -394,13 +452,20 @@ export function refField(kind: RefKind, required = false): FieldSpec {
     valid: fc.constant(new RefMarker(kind)),
     invalid: fc.oneof(
       fc.constantFrom(...REF_KINDS.filter((k) => k !== kind)).map((k) => new RefMarker(k)),
-      fc.constantFrom<Recipe>('arn:aws:kms:eu-west-1:111111111111:key/abc', { keyArn: 'arn' }, new TokenMarker('string', 'arn:aws:x')),
+      fc.constantFrom<Recipe>(
+        'arn:aws:kms:eu-west-1:111111111111:key/abc',
+        { keyArn: 'arn' },
+        new TokenMarker('string', 'arn:aws:x'),
+      ),
     ),
   };
 }
 
 /** An array of `item`; invalid: too short, too long, not an array, bad items. */
-export function arrayField(item: FieldSpec, options: { minLength?: number; maxLength?: number } = {}): FieldSpec {
+export function arrayField(
+  item: FieldSpec,
+  options: { minLength?: number; maxLength?: number } = {},
+): FieldSpec {
   const min = options.minLength ?? 0;
   const max = options.maxLength ?? 5;
   const invalid: fc.Arbitrary<Recipe>[] = [
@@ -419,12 +484,24 @@ export function objectField(spec: PropsSpec): FieldSpec {
 }
 
 /** Keys that are not props: near misses, prototype names, the empty string, separators. */
-const unknownKey: fc.Arbitrary<string> = fc
-  .oneof(
-    fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', '', ' ', 'Resource', 'encryption_key', 'EncryptionKey', 'a.b', 'a\nb', 'a: b'),
-    fc.string({ minLength: 1, maxLength: 12 }),
-    fc.string({ unit: 'grapheme', maxLength: 6 }),
-  );
+const unknownKey: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    '',
+    ' ',
+    'Resource',
+    'encryption_key',
+    'EncryptionKey',
+    'a.b',
+    'a\nb',
+    'a: b',
+  ),
+  fc.string({ minLength: 1, maxLength: 12 }),
+  fc.string({ unit: 'grapheme', maxLength: 6 }),
+);
 
 /** Props meant to be valid: every required prop, any subset of the optional ones. */
 export function validProps(spec: PropsSpec): fc.Arbitrary<Recipe> {
@@ -441,17 +518,34 @@ export function invalidProps(spec: PropsSpec): fc.Arbitrary<Recipe> {
   const required = keys.filter((k) => spec[k].required === true);
   const base = validProps(spec) as fc.Arbitrary<Record<string, Recipe>>;
   const variants: fc.Arbitrary<Recipe>[] = [
-    fc.tuple(base, fc.constantFrom(...keys)).chain(([v, k]) => spec[k].invalid.map((bad) => ({ ...v, [k]: bad }))),
+    fc
+      .tuple(base, fc.constantFrom(...keys))
+      .chain(([v, k]) => spec[k].invalid.map((bad) => ({ ...v, [k]: bad }))),
     fc
       .tuple(base, fc.constantFrom(...keys), fc.constantFrom(...keys))
-      .chain(([v, a, b]) => fc.tuple(spec[a].invalid, spec[b].invalid).map(([x, y]) => ({ ...v, [a]: x, [b]: y }))),
+      .chain(([v, a, b]) =>
+        fc.tuple(spec[a].invalid, spec[b].invalid).map(([x, y]) => ({ ...v, [a]: x, [b]: y })),
+      ),
     fc.tuple(base, fc.constantFrom(...keys), anyValue).map(([v, k, bad]) => ({ ...v, [k]: bad })),
-    fc.tuple(base, unknownKey, anyValue).map(([v, k, x]) => Object.fromEntries([...Object.entries(v), [k, x]]) as Recipe),
-    fc.constantFrom<Recipe>(null, 0, 'props', [], true, new OddMarker('function'), new OddMarker('cycle'), new RefMarker('key')),
+    fc
+      .tuple(base, unknownKey, anyValue)
+      .map(([v, k, x]) => Object.fromEntries([...Object.entries(v), [k, x]]) as Recipe),
+    fc.constantFrom<Recipe>(
+      null,
+      0,
+      'props',
+      [],
+      true,
+      new OddMarker('function'),
+      new OddMarker('cycle'),
+      new RefMarker('key'),
+    ),
   ];
   if (required.length > 0) {
     variants.push(
-      fc.tuple(base, fc.constantFrom(...required)).map(([v, k]) => Object.fromEntries(Object.entries(v).filter(([key]) => key !== k)) as Recipe),
+      fc
+        .tuple(base, fc.constantFrom(...required))
+        .map(([v, k]) => Object.fromEntries(Object.entries(v).filter(([key]) => key !== k)) as Recipe),
     );
   }
   return fc.oneof(...variants);
@@ -466,7 +560,9 @@ export function propsArbitrary(spec: PropsSpec): fc.Arbitrary<Recipe> {
 // Shared field values.
 
 /** Values of `logs.RetentionDays`. */
-export const RETENTION_DAYS: readonly number[] = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number');
+export const RETENTION_DAYS: readonly number[] = Object.values(logs.RetentionDays).filter(
+  (v): v is number => typeof v === 'number',
+);
 
 /**
  * A retention enum field. `INFINITE` is refused (it trips CloudWatchLogGroupRetentionPeriod in

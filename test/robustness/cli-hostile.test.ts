@@ -34,7 +34,13 @@ type Expect =
 interface JsonReport {
   readonly inputs: string[];
   readonly errors: { input: string; message: string }[];
-  readonly findings: { ruleId: string; pack: string; logicalId?: string; resourceType?: string; templatePath?: string }[];
+  readonly findings: {
+    ruleId: string;
+    pack: string;
+    logicalId?: string;
+    resourceType?: string;
+    templatePath?: string;
+  }[];
 }
 
 interface Case {
@@ -64,7 +70,9 @@ function write(name: string, content: string | Buffer): void {
   writeFileSync(join(dir, name), content);
 }
 
-const queue = (id: string, extra: Record<string, unknown> = {}) => ({ [id]: { Type: 'AWS::SQS::Queue', Properties: { ...extra } } });
+const queue = (id: string, extra: Record<string, unknown> = {}) => ({
+  [id]: { Type: 'AWS::SQS::Queue', Properties: { ...extra } },
+});
 
 /** A template near 10 MB: 400 queues, each with ~25 KB of tag values. */
 function bigTemplate(): string {
@@ -85,20 +93,43 @@ function deepJson(levels: number): string {
 
 const INTRINSICS = {
   AWSTemplateFormatVersion: '2010-09-09',
-  Parameters: { Env: { Type: 'String', AllowedValues: ['dev', 'prod'], Default: 'dev' }, KeyArn: { Type: 'String' } },
+  Parameters: {
+    Env: { Type: 'String', AllowedValues: ['dev', 'prod'], Default: 'dev' },
+    KeyArn: { Type: 'String' },
+  },
   Mappings: { Sizes: { dev: { Retention: 60 }, prod: { Retention: 1209600 } } },
-  Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] }, NotProd: { 'Fn::Not': [{ Condition: 'IsProd' }] } },
+  Conditions: {
+    IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] },
+    NotProd: { 'Fn::Not': [{ Condition: 'IsProd' }] },
+  },
   Resources: {
-    Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: { 'Fn::If': ['IsProd', true, false] }, KeyPolicy: { 'Fn::Sub': '${KeyArn}' } } },
+    Key: {
+      Type: 'AWS::KMS::Key',
+      Properties: {
+        EnableKeyRotation: { 'Fn::If': ['IsProd', true, false] },
+        KeyPolicy: { 'Fn::Sub': '${KeyArn}' },
+      },
+    },
     Queue: {
       Type: 'AWS::SQS::Queue',
       Condition: 'NotProd',
       Properties: {
         KmsMasterKeyId: { 'Fn::If': ['IsProd', { 'Fn::GetAtt': ['Key', 'Arn'] }, { Ref: 'AWS::NoValue' }] },
         MessageRetentionPeriod: { 'Fn::FindInMap': ['Sizes', { Ref: 'Env' }, 'Retention'] },
-        QueueName: { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, { 'Fn::Select': [0, { 'Fn::Split': ['-', { Ref: 'Env' }] }] }]] },
-        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] }, maxReceiveCount: { 'Fn::If': ['IsProd', 5, 3] } },
-        Tags: [{ Key: 'az', Value: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] } }, { Key: 'b64', Value: { 'Fn::Base64': 'x' } }],
+        QueueName: {
+          'Fn::Join': [
+            '-',
+            [{ Ref: 'AWS::StackName' }, { 'Fn::Select': [0, { 'Fn::Split': ['-', { Ref: 'Env' }] }] }],
+          ],
+        },
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] },
+          maxReceiveCount: { 'Fn::If': ['IsProd', 5, 3] },
+        },
+        Tags: [
+          { Key: 'az', Value: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] } },
+          { Key: 'b64', Value: { 'Fn::Base64': 'x' } },
+        ],
       },
     },
     Dlq: { Type: 'AWS::SQS::Queue', Properties: { KmsMasterKeyId: { 'Fn::ImportValue': 'shared-key' } } },
@@ -138,50 +169,82 @@ const YAML_AS_JSON = {
   Parameters: { Env: { Type: 'String', Default: 'dev' } },
   Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } },
   Resources: {
-    Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true, KeyPolicy: { Version: '2012-10-17', Statement: [] } } },
+    Key: {
+      Type: 'AWS::KMS::Key',
+      Properties: { EnableKeyRotation: true, KeyPolicy: { Version: '2012-10-17', Statement: [] } },
+    },
     Queue: {
       Type: 'AWS::SQS::Queue',
       Properties: {
         MessageRetentionPeriod: 1209600,
         Tags: [{ Key: 'owner', Value: { 'Fn::Sub': '${AWS::StackName}-owner' } }],
         KmsMasterKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] },
-        QueueName: { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, { 'Fn::If': ['IsProd', 'prod', 'dev'] }]] },
+        QueueName: {
+          'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, { 'Fn::If': ['IsProd', 'prod', 'dev'] }]],
+        },
       },
     },
     Other: {
       Type: 'AWS::SQS::Queue',
-      Properties: { MessageRetentionPeriod: 1209600, Tags: [{ Key: 'owner', Value: { 'Fn::Sub': '${AWS::StackName}-owner' } }] },
+      Properties: {
+        MessageRetentionPeriod: 1209600,
+        Tags: [{ Key: 'owner', Value: { 'Fn::Sub': '${AWS::StackName}-owner' } }],
+      },
     },
   },
 };
 
 function billionLaughs(): string {
   const lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-  for (let i = 1; i <= 9; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(',')}]`);
+  for (let i = 1; i <= 9; i++)
+    lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(',')}]`);
   lines.push('Resources:', '  Q:', '    Type: AWS::SQS::Queue', '    Metadata:', '      bomb: *a9');
   return `${lines.join('\n')}\n`;
 }
 
-const onlyFindingsOf = (report: JsonReport) => report.findings.map((f) => `${f.ruleId} ${f.logicalId ?? ''}`).sort();
+const onlyFindingsOf = (report: JsonReport) =>
+  report.findings.map((f) => `${f.ruleId} ${f.logicalId ?? ''}`).sort();
 
 const CASES: readonly Case[] = [
-  { name: 'empty JSON file', args: ['empty.json'], expect: { kind: 'error', lines: 1, match: /empty\.json: .*JSON/ } },
-  { name: 'empty YAML file', args: ['empty.yaml'], expect: { kind: 'error', lines: 1, match: /empty\.yaml: / } },
-  { name: 'binary file named .json', args: ['binary.json'], expect: { kind: 'error', lines: 1, match: /binary\.json: / } },
-  { name: 'binary file named .yaml', args: ['binary.yaml'], expect: { kind: 'error', lines: 1, match: /binary\.yaml: / } },
+  {
+    name: 'empty JSON file',
+    args: ['empty.json'],
+    expect: { kind: 'error', lines: 1, match: /empty\.json: .*JSON/ },
+  },
+  {
+    name: 'empty YAML file',
+    args: ['empty.yaml'],
+    expect: { kind: 'error', lines: 1, match: /empty\.yaml: / },
+  },
+  {
+    name: 'binary file named .json',
+    args: ['binary.json'],
+    expect: { kind: 'error', lines: 1, match: /binary\.json: / },
+  },
+  {
+    name: 'binary file named .yaml',
+    args: ['binary.yaml'],
+    expect: { kind: 'error', lines: 1, match: /binary\.yaml: / },
+  },
   {
     name: '10 MB template (400 resources)',
     args: ['big.json', '--format', 'json'],
     expect: {
       kind: 'check',
       verify: (report) => {
-        const flagged = new Set(report.findings.filter((f) => f.ruleId === 'AwsSolutions-SQS4').map((f) => f.logicalId));
+        const flagged = new Set(
+          report.findings.filter((f) => f.ruleId === 'AwsSolutions-SQS4').map((f) => f.logicalId),
+        );
         expect(flagged.size).toBe(400);
       },
     },
   },
   { name: 'JSON nested 10,000 levels', args: ['deep.json', '--format', 'json'], expect: { kind: 'either' } },
-  { name: 'JSON nested 200,000 levels', args: ['deeper.json', '--format', 'json'], expect: { kind: 'either' } },
+  {
+    name: 'JSON nested 200,000 levels',
+    args: ['deeper.json', '--format', 'json'],
+    expect: { kind: 'either' },
+  },
   { name: 'YAML nested 10,000 levels', args: ['deep.yaml', '--format', 'json'], expect: { kind: 'either' } },
   {
     name: 'unknown resource types',
@@ -194,8 +257,16 @@ const CASES: readonly Case[] = [
       },
     },
   },
-  { name: 'resource without a Type', args: ['no-type.json'], expect: { kind: 'error', lines: 1, match: /no-type\.json: / } },
-  { name: 'Resources is a list', args: ['resources-list.json'], expect: { kind: 'error', lines: 1, match: /resources-list\.json: / } },
+  {
+    name: 'resource without a Type',
+    args: ['no-type.json'],
+    expect: { kind: 'error', lines: 1, match: /no-type\.json: / },
+  },
+  {
+    name: 'Resources is a list',
+    args: ['resources-list.json'],
+    expect: { kind: 'error', lines: 1, match: /resources-list\.json: / },
+  },
   {
     name: 'intrinsics everywhere',
     args: ['intrinsics.json', '--format', 'json'],
@@ -212,39 +283,81 @@ const CASES: readonly Case[] = [
     args: ['language-extensions.json'],
     expect: { kind: 'error', lines: 1, match: /language-extensions\.json: .*Fn::/ },
   },
-  { name: 'Ref to a missing resource', args: ['dangling-ref.json'], expect: { kind: 'error', lines: 1, match: /dangling-ref\.json: / } },
+  {
+    name: 'Ref to a missing resource',
+    args: ['dangling-ref.json'],
+    expect: { kind: 'error', lines: 1, match: /dangling-ref\.json: / },
+  },
   {
     name: 'YAML anchors, merge keys and short-form tags',
     args: ['short-form.yaml', '--format', 'json'],
     expect: { kind: 'check' },
   },
-  { name: 'long-form JSON twin of the short-form YAML', args: ['short-form-long.json', '--format', 'json'], expect: { kind: 'check' } },
-  { name: 'YAML alias bomb (billion laughs)', args: ['bomb.yaml'], expect: { kind: 'error', lines: 1, match: /bomb\.yaml: / } },
+  {
+    name: 'long-form JSON twin of the short-form YAML',
+    args: ['short-form-long.json', '--format', 'json'],
+    expect: { kind: 'check' },
+  },
+  {
+    name: 'YAML alias bomb (billion laughs)',
+    args: ['bomb.yaml'],
+    expect: { kind: 'error', lines: 1, match: /bomb\.yaml: / },
+  },
   {
     name: 'unknown YAML tag',
     args: ['bad-tag.yaml'],
     expect: { kind: 'error', lines: 1, match: /bad-tag\.yaml: .*NotAFunction/ },
   },
-  { name: 'symlink loop file', args: ['loop/a.json'], expect: { kind: 'error', lines: 1, match: /loop\/a\.json: / } },
+  {
+    name: 'symlink loop file',
+    args: ['loop/a.json'],
+    expect: { kind: 'error', lines: 1, match: /loop\/a\.json: / },
+  },
   {
     name: 'directory holding a symlink loop and a template',
     args: ['loop', '--format', 'json'],
-    expect: { kind: 'error', lines: 2, match: /loop\/a\.json: cannot read: ELOOP/, stillChecks: 'loop/good.template.json' },
+    expect: {
+      kind: 'error',
+      lines: 2,
+      match: /loop\/a\.json: cannot read: ELOOP/,
+      stillChecks: 'loop/good.template.json',
+    },
   },
   {
     name: 'directory holding a dangling symlink and a template',
     args: ['dangling', '--format', 'json'],
-    expect: { kind: 'error', lines: 1, match: /dangling\/gone\.json: cannot read: ENOENT/, stillChecks: 'dangling/good.template.json' },
+    expect: {
+      kind: 'error',
+      lines: 1,
+      match: /dangling\/gone\.json: cannot read: ENOENT/,
+      stillChecks: 'dangling/good.template.json',
+    },
   },
   {
     name: 'unreadable file (chmod 000)',
     args: ['unreadable.json'],
     expect: { kind: 'error', lines: 1, match: /unreadable\.json: cannot read/ },
   },
-  { name: 'directory named like a template', args: ['dir.json'], expect: { kind: 'error', lines: 1, match: /dir\.json: / } },
-  { name: 'FIFO named like a template (blocks on read)', args: ['fifo.json'], expect: { kind: 'error', lines: 1, match: /fifo\.json: / } },
-  { name: 'character device (/dev/zero: never ends)', args: ['/dev/zero'], expect: { kind: 'error', lines: 1, match: /zero: not a regular file/ } },
-  { name: 'directory holding a FIFO and a template', args: ['withfifo', '--format', 'json'], expect: { kind: 'check' } },
+  {
+    name: 'directory named like a template',
+    args: ['dir.json'],
+    expect: { kind: 'error', lines: 1, match: /dir\.json: / },
+  },
+  {
+    name: 'FIFO named like a template (blocks on read)',
+    args: ['fifo.json'],
+    expect: { kind: 'error', lines: 1, match: /fifo\.json: / },
+  },
+  {
+    name: 'character device (/dev/zero: never ends)',
+    args: ['/dev/zero'],
+    expect: { kind: 'error', lines: 1, match: /zero: not a regular file/ },
+  },
+  {
+    name: 'directory holding a FIFO and a template',
+    args: ['withfifo', '--format', 'json'],
+    expect: { kind: 'check' },
+  },
   {
     name: 'directory with a template and non-templates',
     args: ['mixed', '--format', 'json'],
@@ -261,8 +374,16 @@ const CASES: readonly Case[] = [
     args: ['mixed/good.template.json', 'empty.json', 'missing.json', '--format', 'json'],
     expect: { kind: 'error', lines: 2, stillChecks: 'mixed/good.template.json' },
   },
-  { name: 'cloud assembly that nests itself', args: ['selfnest', '--format', 'json'], expect: { kind: 'either' } },
-  { name: 'cloud assembly whose template escapes it', args: ['escape', '--format', 'json'], expect: { kind: 'either' } },
+  {
+    name: 'cloud assembly that nests itself',
+    args: ['selfnest', '--format', 'json'],
+    expect: { kind: 'either' },
+  },
+  {
+    name: 'cloud assembly whose template escapes it',
+    args: ['escape', '--format', 'json'],
+    expect: { kind: 'either' },
+  },
 ];
 
 function buildCorpus(): void {
@@ -278,14 +399,20 @@ function buildCorpus(): void {
   write('big.json', bigTemplate());
   write('deep.json', deepJson(10_000));
   write('deeper.json', deepJson(200_000));
-  write('deep.yaml', `Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Metadata:\n      deep: ${'['.repeat(10_000)}1${']'.repeat(10_000)}\n`);
+  write(
+    'deep.yaml',
+    `Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Metadata:\n      deep: ${'['.repeat(10_000)}1${']'.repeat(10_000)}\n`,
+  );
   write(
     'unknown-types.json',
     JSON.stringify({
       Resources: {
         ...queue('Queue'),
         Foo: { Type: 'AWS::Foo::Bar', Properties: { X: 1 } },
-        Custom: { Type: 'Custom::Thing', Properties: { ServiceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:x' } },
+        Custom: {
+          Type: 'Custom::Thing',
+          Properties: { ServiceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:x' },
+        },
         Vendor: { Type: 'Vendor::Product::Thing' },
         Module: { Type: 'Org::Team::Thing::MODULE' },
       },
@@ -298,14 +425,22 @@ function buildCorpus(): void {
     'language-extensions.json',
     JSON.stringify({
       Transform: 'AWS::LanguageExtensions',
-      Resources: queue('Q', { RedrivePolicy: { 'Fn::ToJsonString': { maxReceiveCount: { 'Fn::Length': [1, 2, 3] } } } }),
+      Resources: queue('Q', {
+        RedrivePolicy: { 'Fn::ToJsonString': { maxReceiveCount: { 'Fn::Length': [1, 2, 3] } } },
+      }),
     }),
   );
-  write('dangling-ref.json', JSON.stringify({ Resources: queue('Q', { KmsMasterKeyId: { Ref: 'Missing' } }) }));
+  write(
+    'dangling-ref.json',
+    JSON.stringify({ Resources: queue('Q', { KmsMasterKeyId: { Ref: 'Missing' } }) }),
+  );
   write('short-form.yaml', YAML_SHORT_FORM);
   write('short-form-long.json', JSON.stringify(YAML_AS_JSON));
   write('bomb.yaml', billionLaughs());
-  write('bad-tag.yaml', 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !NotAFunction x\n');
+  write(
+    'bad-tag.yaml',
+    'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !NotAFunction x\n',
+  );
 
   mkdirSync(join(dir, 'loop'));
   symlinkSync('b.json', join(dir, 'loop', 'a.json'));
@@ -339,7 +474,11 @@ function buildCorpus(): void {
       version: '36.0.0',
       artifacts: {
         Self: { type: 'cdk:cloud-assembly', properties: { directoryName: '.' } },
-        Stack: { type: 'aws:cloudformation:stack', displayName: 'Stack', properties: { templateFile: 'Stack.template.json' } },
+        Stack: {
+          type: 'aws:cloudformation:stack',
+          displayName: 'Stack',
+          properties: { templateFile: 'Stack.template.json' },
+        },
       },
     }),
   );
@@ -350,7 +489,9 @@ function buildCorpus(): void {
     join(dir, 'escape', 'manifest.json'),
     JSON.stringify({
       version: '36.0.0',
-      artifacts: { Stack: { type: 'aws:cloudformation:stack', properties: { templateFile: '../intrinsics.json' } } },
+      artifacts: {
+        Stack: { type: 'aws:cloudformation:stack', properties: { templateFile: '../intrinsics.json' } },
+      },
     }),
   );
 }
@@ -362,12 +503,16 @@ async function runCases(cases: readonly Case[]): Promise<void> {
     const batch = pending;
     const argvs = batch.map((c) => ['check', ...c.args, '--quiet']);
     const done = await new Promise<number>((resolve) => {
-      const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', RUNNER, dir, JSON.stringify(argvs)], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, NO_COLOR: '1' },
-        // Root reads a chmod 000 file: as root (CI), the runner drops to `nobody` so that case is real.
-        ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-      });
+      const child: ChildProcess = spawn(
+        process.execPath,
+        ['--import', 'tsx', RUNNER, dir, JSON.stringify(argvs)],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, NO_COLOR: '1' },
+          // Root reads a chmod 000 file: as root (CI), the runner drops to `nobody` so that case is real.
+          ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+        },
+      );
       let buffer = '';
       let finished = 0;
       let started = Date.now();
@@ -465,7 +610,8 @@ describe('compliant-mlops check on hostile inputs', () => {
         expect(r.code).toBe(2);
         expect(errLines).toHaveLength(e.kind === 'error' ? e.lines : 1);
         if (e.kind === 'error' && e.match) expect(errLines.join('\n')).toMatch(e.match);
-        if (e.kind === 'error' && e.stillChecks) expect((JSON.parse(r.out) as JsonReport).inputs).toContain(e.stillChecks);
+        if (e.kind === 'error' && e.stillChecks)
+          expect((JSON.parse(r.out) as JsonReport).inputs).toContain(e.stillChecks);
         return;
       }
       expect([0, 1]).toContain(r.code);
@@ -489,4 +635,3 @@ describe('compliant-mlops check on hostile inputs', () => {
     expect(yaml).toEqual(findingsOf('long-form JSON twin of the short-form YAML'));
   });
 });
-

@@ -50,7 +50,14 @@ async function run(): Promise<void> {
       const code = await main(cases[index], io);
       result = { index, code, outFile: save(cwd, index, io.out()), err: io.err(), ms: Date.now() - t0 };
     } catch (e) {
-      result = { index, code: -1, outFile: save(cwd, index, io.out()), err: io.err(), ms: Date.now() - t0, thrown: String((e as Error)?.stack ?? e) };
+      result = {
+        index,
+        code: -1,
+        outFile: save(cwd, index, io.out()),
+        err: io.err(),
+        ms: Date.now() - t0,
+        thrown: String((e as Error)?.stack ?? e),
+      };
     }
     await settle();
     process.stdout.write(`${JSON.stringify({ ...result, processErr })}\n`);

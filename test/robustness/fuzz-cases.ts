@@ -6,13 +6,19 @@ import { SecureFunction, SecureFunctionProps } from '../../constructs/core/secur
 import { AuditTrail, AuditTrailProps } from '../../constructs/audit/audit-trail';
 import { AutoShutdown, AutoShutdownProps } from '../../constructs/cost/auto-shutdown';
 import { CostGuardrails, CostGuardrailsProps } from '../../constructs/cost/cost-guardrails';
-import { SecureFeatureGroup, SecureFeatureGroupProps } from '../../constructs/feature-store/secure-feature-group';
+import {
+  SecureFeatureGroup,
+  SecureFeatureGroupProps,
+} from '../../constructs/feature-store/secure-feature-group';
 import { DriftMonitor, DriftMonitorProps } from '../../constructs/monitoring/drift-monitor';
 import { InferenceApi } from '../../constructs/serving/inference-api';
 import { InferenceApiProps } from '../../constructs/serving/inference-api-props';
 import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
 import { IsolatedEndpointProps } from '../../constructs/serving/isolated-endpoint-props';
-import { ModelImageRepository, ModelImageRepositoryProps } from '../../constructs/training/model-image-repository';
+import {
+  ModelImageRepository,
+  ModelImageRepositoryProps,
+} from '../../constructs/training/model-image-repository';
 import { ModelRegistry, ModelRegistryProps } from '../../constructs/training/model-registry';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
 import { SpotTrainingPipelineProps } from '../../constructs/training/spot-training-pipeline-props';
@@ -21,7 +27,10 @@ import { EncryptionKeys, EncryptionKeysProps } from '../../constructs/encryption
 import { AlertTopic, AlertTopicProps } from '../../constructs/monitoring/alert-topic';
 import { InferenceNetwork, InferenceNetworkProps } from '../../constructs/serving/inference-network';
 import { SecureBucket, SecureBucketProps } from '../../constructs/storage/secure-bucket';
-import { TieredDatasetBucket, TieredDatasetBucketProps } from '../../constructs/storage/tiered-dataset-bucket';
+import {
+  TieredDatasetBucket,
+  TieredDatasetBucketProps,
+} from '../../constructs/storage/tiered-dataset-bucket';
 import {
   arrayField,
   boolField,
@@ -73,7 +82,6 @@ export interface FuzzCase {
   readonly runsFactor?: number;
 }
 
-
 const prefixRe = /^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*\/$/;
 const prefixSegment = fc.stringMatching(/^[a-zA-Z0-9_.-]{1,12}$/);
 const prefixField = stringField(
@@ -97,11 +105,27 @@ function req(f: FieldSpec): FieldSpec {
   return { ...f, required: true };
 }
 
-const nameField = stringField(fc.stringMatching(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/), fc.oneof(hostileString, fc.constantFrom('-x', 'a--', 'x'.repeat(300))));
-const segmentField = stringField(fc.stringMatching(/^[a-z0-9_.-]{1,20}$/), fc.constantFrom('', 'a/b', 'a b', 'ü'));
-const textField = (max: number) => stringField(fc.string({ minLength: 1, maxLength: Math.min(max, 60) }), fc.constantFrom('', 'x'.repeat(max + 1)));
-const s3KeyField = stringField(fc.constantFrom('models/churn/1/model.tar.gz', 'a', 'x/y.json'), fc.constantFrom('', '/abs', 'trailing/', 'x'.repeat(1025)));
-const prefixSlashField = stringField(fc.constantFrom('data-capture/churn/', 'a/', 'x/y/z/'), fc.constantFrom('/abs/', 'no-slash', ''));
+const nameField = stringField(
+  fc.stringMatching(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/),
+  fc.oneof(hostileString, fc.constantFrom('-x', 'a--', 'x'.repeat(300))),
+);
+const segmentField = stringField(
+  fc.stringMatching(/^[a-z0-9_.-]{1,20}$/),
+  fc.constantFrom('', 'a/b', 'a b', 'ü'),
+);
+const textField = (max: number) =>
+  stringField(
+    fc.string({ minLength: 1, maxLength: Math.min(max, 60) }),
+    fc.constantFrom('', 'x'.repeat(max + 1)),
+  );
+const s3KeyField = stringField(
+  fc.constantFrom('models/churn/1/model.tar.gz', 'a', 'x/y.json'),
+  fc.constantFrom('', '/abs', 'trailing/', 'x'.repeat(1025)),
+);
+const prefixSlashField = stringField(
+  fc.constantFrom('data-capture/churn/', 'a/', 'x/y/z/'),
+  fc.constantFrom('/abs/', 'no-slash', ''),
+);
 
 const budgetSpec: PropsSpec = {
   name: {
@@ -112,7 +136,11 @@ const budgetSpec: PropsSpec = {
   limitUsd: { ...numberField(0, 10_000_000, true), required: true },
   tags: {
     required: true,
-    valid: fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), fc.stringMatching(/^[a-z0-9-]{1,10}$/), { minKeys: 1, maxKeys: 3 }),
+    valid: fc.dictionary(
+      fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/),
+      fc.stringMatching(/^[a-z0-9-]{1,10}$/),
+      { minKeys: 1, maxKeys: 3 },
+    ),
     invalid: fc.constantFrom<Recipe>({}, { '': 'x' }, { team: '' }, { team: 3 }, ['team']),
   },
   actualThresholdPercent: numberField(1, 1000),
@@ -126,7 +154,10 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
     spec: {
       aliasPrefix: stringField(
         fc.stringMatching(/^alias\/[a-z][a-zA-Z0-9/_-]{0,40}$/),
-        fc.oneof(hostileString, fc.constantFrom('alias/aws/x', 'alias/', 'mykeys', 'alias/a b', `alias/${'a'.repeat(201)}`)),
+        fc.oneof(
+          hostileString,
+          fc.constantFrom('alias/aws/x', 'alias/', 'mykeys', 'alias/a b', `alias/${'a'.repeat(201)}`),
+        ),
       ),
       rotationPeriod: daysField(90, 2560),
       pendingWindow: daysField(7, 30),
@@ -137,11 +168,17 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
     name: 'SecureBucket',
     spec: {
       encryptionKey: refField('key'),
-      keyDomain: enumField(['data', 'models', 'logs', 'audit'], fc.constantFrom<Recipe>('Data', 'secrets', '', 1)),
+      keyDomain: enumField(
+        ['data', 'models', 'logs', 'audit'],
+        fc.constantFrom<Recipe>('Data', 'secrets', '', 1),
+      ),
       // An app-created s3.Bucket (SSE-S3) works as the target; a KMS-encrypted one is refused.
       accessLogsBucket: refField('accessLogBucket'),
       objectLock: objectField({
-        mode: { ...enumField(['GOVERNANCE', 'COMPLIANCE'], fc.constantFrom<Recipe>('governance', 'LEGAL_HOLD', '')), required: true },
+        mode: {
+          ...enumField(['GOVERNANCE', 'COMPLIANCE'], fc.constantFrom<Recipe>('governance', 'LEGAL_HOLD', '')),
+          required: true,
+        },
         // A token retention is refused: s3.ObjectLockRetention compares it with one day at synth.
         retention: req(daysField(1, 36500)),
       }),
@@ -171,7 +208,8 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       ),
     },
     build: (stack, props) => new SecureBucket(stack, 'Subject', as<SecureBucketProps>(props)),
-    escapeHatches: (props) => (propsRecord(props).replication === false ? ['S3BucketReplicationEnabled'] : []),
+    escapeHatches: (props) =>
+      propsRecord(props).replication === false ? ['S3BucketReplicationEnabled'] : [],
   },
   {
     name: 'TieredDatasetBucket',
@@ -193,7 +231,9 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       encryptionKey: refField('key'),
       emails: arrayField(
         stringField(
-          fc.emailAddress().filter((e) => /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/.test(e)),
+          fc
+            .emailAddress()
+            .filter((e) => /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/.test(e)),
           fc.constantFrom('', 'not-an-email', '@example.com', 'a@', 'a@b', 'a b@example.com'),
         ),
         { maxLength: 3 },
@@ -208,7 +248,17 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
         fc
           .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: 24 }))
           .map(([b, m]) => `10.${b}.0.0/${m}`),
-        fc.constantFrom('999.1.0.0/16', '10.256.0.0/16', '01.0.0.0/16', '10.0.0.0/8', '10.0.0.0/28', '10.0.0.0', 'fd00::/64', '', '10.0.0.0/20'),
+        fc.constantFrom(
+          '999.1.0.0/16',
+          '10.256.0.0/16',
+          '01.0.0.0/16',
+          '10.0.0.0/8',
+          '10.0.0.0/28',
+          '10.0.0.0',
+          'fd00::/64',
+          '',
+          '10.0.0.0/20',
+        ),
       ),
       availabilityZones: arrayField(
         stringField(fc.constantFrom('dummy1a', 'dummy1b', 'dummy1c'), fc.constantFrom('', 'eu-west-1a')),
@@ -226,13 +276,19 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       budgets: arrayField(objectField(budgetSpec), { maxLength: 3 }),
       instancePolicy: objectField({
         allowedInstanceTypes: arrayField(
-          stringField(fc.constantFrom('ml.m5.large', 'ml.m5.*', 'ml.c5.xlarge', 'ml.g5.*'), fc.constantFrom('m5.large', 'ml.*', 'ML.M5.LARGE', '')),
+          stringField(
+            fc.constantFrom('ml.m5.large', 'ml.m5.*', 'ml.c5.xlarge', 'ml.g5.*'),
+            fc.constantFrom('m5.large', 'ml.*', 'ML.M5.LARGE', ''),
+          ),
           { minLength: 1, maxLength: 3 },
         ),
         maxInstanceCount: intField(1, 1000),
         allowGpu: boolField(),
       }),
-      modelTagKey: stringField(fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/), fc.constantFrom('', 'k'.repeat(129))),
+      modelTagKey: stringField(
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+        fc.constantFrom('', 'k'.repeat(129)),
+      ),
       scope: refField('scope'),
     },
     build: (stack, props) => new CostGuardrails(stack, 'Subject', as<CostGuardrailsProps>(props)),
@@ -251,7 +307,11 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       encryptionKey: refField('key', true),
       description: stringField(fc.string({ maxLength: 256 }), fc.constant('d'.repeat(257))),
       environment: {
-        valid: fc.dictionary(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,15}$/).filter((k) => !k.startsWith('AWS')), fc.string({ maxLength: 20 }), { maxKeys: 3 }),
+        valid: fc.dictionary(
+          fc.stringMatching(/^[A-Z][A-Z0-9_]{0,15}$/).filter((k) => !k.startsWith('AWS')),
+          fc.string({ maxLength: 20 }),
+          { maxKeys: 3 },
+        ),
         invalid: fc.constantFrom<Recipe>({ A: 1 }, ['A=1'], 'A=1'),
       },
       timeout: durationField(1, 900),
@@ -278,7 +338,10 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       throughputMode: enumField(['OnDemand'], fc.constantFrom<Recipe>('ondemand', 'Burst')),
       freshnessWindow: durationField(300, 7 * 86400),
       maxAccessWindow: durationField(900, 7 * 86400),
-      athenaWorkGroup: stringField(fc.stringMatching(/^[a-zA-Z0-9._-]{1,20}$/), fc.constantFrom('', 'a b', 'x'.repeat(129))),
+      athenaWorkGroup: stringField(
+        fc.stringMatching(/^[a-zA-Z0-9._-]{1,20}$/),
+        fc.constantFrom('', 'a b', 'x'.repeat(129)),
+      ),
     },
     build: (stack, props) => new SecureFeatureGroup(stack, 'Subject', as<SecureFeatureGroupProps>(props)),
   },
@@ -286,10 +349,17 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
     name: 'IsolatedEndpoint',
     runsFactor: 0.5,
     spec: {
-      environment: req(enumField(['dev', 'staging', 'prod'], fc.constantFrom<Recipe>('production', 'Prod', ''))),
+      environment: req(
+        enumField(['dev', 'staging', 'prod'], fc.constantFrom<Recipe>('production', 'Prod', '')),
+      ),
       vpc: req(refField('vpc')),
       imageRepository: req(refField('imageRepository')),
-      imageDigest: req(stringField(fc.constant(DIGEST), fc.constantFrom('latest', 'sha256:abc', `sha256:${'G'.repeat(64)}`, ''))),
+      imageDigest: req(
+        stringField(
+          fc.constant(DIGEST),
+          fc.constantFrom('latest', 'sha256:abc', `sha256:${'G'.repeat(64)}`, ''),
+        ),
+      ),
       modelBucket: req(refField('secureBucket')),
       modelDataKey: req(s3KeyField),
       initialInstanceCount: intField(2, 10),
@@ -302,7 +372,12 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
           fc.integer({ min: 1, max: 60 }).map((n) => new DurationMarker('seconds', n)),
           fc.integer({ min: 1, max: 60_000 }).map((n) => new DurationMarker('millis', n)),
         ),
-        invalid: fc.constantFrom<Recipe>(new DurationMarker('minutes', 2), new DurationMarker('seconds', 'token'), 'fast', 0),
+        invalid: fc.constantFrom<Recipe>(
+          new DurationMarker('minutes', 2),
+          new DurationMarker('seconds', 'token'),
+          'fast',
+          0,
+        ),
       },
       alertTopic: req(refField('topic')),
     },
@@ -319,7 +394,10 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       encryptionKey: refField('key'),
       logRetention: retentionField,
       apiKeyRequired: boolField(),
-      stageName: stringField(fc.stringMatching(/^[a-zA-Z0-9_]{1,20}$/), fc.constantFrom('', 'a-b', 'x'.repeat(129))),
+      stageName: stringField(
+        fc.stringMatching(/^[a-zA-Z0-9_]{1,20}$/),
+        fc.constantFrom('', 'a-b', 'x'.repeat(129)),
+      ),
       throttlingRateLimit: numberField(0, 10_000, true),
       throttlingBurstLimit: intField(1, 5000),
       quotaPerDay: intField(1, 10_000_000),
@@ -347,7 +425,10 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       modelPackageGroupName: nameField,
       description: textField(1024),
       alertTopic: req(refField('topic')),
-      crossAccountReadAccounts: arrayField(stringField(fc.stringMatching(/^\d{12}$/), fc.constantFrom('123', 'abcdefghijkl', '')), { maxLength: 3 }),
+      crossAccountReadAccounts: arrayField(
+        stringField(fc.stringMatching(/^\d{12}$/), fc.constantFrom('123', 'abcdefghijkl', '')),
+        { maxLength: 3 },
+      ),
     },
     build: (stack, props) => new ModelRegistry(stack, 'Subject', as<ModelRegistryProps>(props)),
   },
@@ -366,13 +447,19 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       riskRating: req(enumField(['High', 'Medium', 'Low', 'Unknown'], fc.constantFrom<Recipe>('medium', ''))),
       modelOwner: req(textField(1024)),
       pipelineName: nameField,
-      instanceType: stringField(fc.constantFrom('ml.m5.xlarge', 'ml.c5.2xlarge'), fc.constantFrom('m5.xlarge', 'ml.m5', '')),
+      instanceType: stringField(
+        fc.constantFrom('ml.m5.xlarge', 'ml.c5.2xlarge'),
+        fc.constantFrom('m5.xlarge', 'ml.m5', ''),
+      ),
       instanceCount: intField(1, 100),
       volumeSizeGb: intField(1, 16384),
       maxRuntime: durationField(60, 2 * 86400),
       capacityRetryAttempts: intField(1, 20),
       capacityRetryInterval: durationField(1, 6 * 3600),
-      schedule: stringField(fc.constantFrom('rate(1 day)', 'cron(0 3 * * ? *)'), fc.constantFrom('daily', 'rate(1 week)', '')),
+      schedule: stringField(
+        fc.constantFrom('rate(1 day)', 'cron(0 3 * * ? *)'),
+        fc.constantFrom('daily', 'rate(1 week)', ''),
+      ),
     },
     build: (stack, props) => new SpotTrainingPipeline(stack, 'Subject', as<SpotTrainingPipelineProps>(props)),
   },
@@ -382,7 +469,10 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
     spec: {
       encryptionKey: refField('key'),
       alertTopic: refField('topic'),
-      trailName: stringField(fc.stringMatching(/^[a-z][a-z0-9-]{1,20}[a-z0-9]$/), fc.constantFrom('', 'ab', '-abc', 'x'.repeat(200))),
+      trailName: stringField(
+        fc.stringMatching(/^[a-z][a-z0-9-]{1,20}[a-z0-9]$/),
+        fc.constantFrom('', 'ab', '-abc', 'x'.repeat(200)),
+      ),
       objectLockMode: enumField(['GOVERNANCE', 'COMPLIANCE'], fc.constantFrom<Recipe>('governance', '')),
       objectLockRetention: daysField(1, 36500),
       logFileRetention: daysField(1, 36500),
@@ -404,7 +494,10 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       endpointIdleThreshold: durationField(3600, 14 * 86400),
       sweepInterval: durationField(300, 86400),
       maxAttempts: intField(1, 20),
-      productionValues: arrayField(stringField(fc.constantFrom('prod', 'production'), fc.constant('')), { minLength: 1, maxLength: 2 }),
+      productionValues: arrayField(stringField(fc.constantFrom('prod', 'production'), fc.constant('')), {
+        minLength: 1,
+        maxLength: 2,
+      }),
     },
     build: (stack, props) => new AutoShutdown(stack, 'Subject', as<AutoShutdownProps>(props)),
   },
@@ -442,8 +535,12 @@ function scopedRoleCase(): FuzzCase {
     build: (stack, props) => {
       const role = new ScopedRole(stack, 'Subject', as<ScopedRoleProps>(props));
       // An empty managed policy does not synthesize: give the role what every user of it adds, a grant.
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['arn:aws:sqs:eu-west-1:111111111111:q'] }));
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['sqs:SendMessage'],
+          resources: ['arn:aws:sqs:eu-west-1:111111111111:q'],
+        }),
+      );
     },
   };
 }
-

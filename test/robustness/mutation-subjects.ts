@@ -52,7 +52,10 @@ export class SubjectFixtures {
   }
 
   get datasets(): TieredDatasetBucket {
-    return this.once('datasets', (s) => new TieredDatasetBucket(s, 'Datasets', { encryptionKey: this.keys.data }));
+    return this.once(
+      'datasets',
+      (s) => new TieredDatasetBucket(s, 'Datasets', { encryptionKey: this.keys.data }),
+    );
   }
 
   get bucket(): SecureBucket {
@@ -60,17 +63,26 @@ export class SubjectFixtures {
   }
 
   get modelBucket(): SecureBucket {
-    return this.once('modelBucket', (s) => new SecureBucket(s, 'Models', { encryptionKey: this.keys.models }));
+    return this.once(
+      'modelBucket',
+      (s) => new SecureBucket(s, 'Models', { encryptionKey: this.keys.models }),
+    );
   }
 
   get images(): ModelImageRepository {
-    return this.once('images', (s) => new ModelImageRepository(s, 'Images', { encryptionKey: this.keys.models }));
+    return this.once(
+      'images',
+      (s) => new ModelImageRepository(s, 'Images', { encryptionKey: this.keys.models }),
+    );
   }
 
   get registry(): ModelRegistry {
-    return this.once('registry', (s) => new ModelRegistry(s, 'Registry', { alertTopic: this.alerts.topic, modelPackageGroupName: 'churn' }));
+    return this.once(
+      'registry',
+      (s) =>
+        new ModelRegistry(s, 'Registry', { alertTopic: this.alerts.topic, modelPackageGroupName: 'churn' }),
+    );
   }
-
 }
 
 /**
@@ -88,16 +100,27 @@ export const MUTATION_SUBJECTS: readonly MutationSubject[] = [
   { name: 'EncryptionKeys', build: (stack) => new EncryptionKeys(stack, 'Subject') },
   { name: 'SecureBucket', build: (stack) => new SecureBucket(stack, 'Subject') },
   { name: 'TieredDatasetBucket', build: (stack) => new TieredDatasetBucket(stack, 'Subject') },
-  { name: 'AlertTopic', build: (stack) => new AlertTopic(stack, 'Subject', { emails: ['oncall@example.com'] }) },
+  {
+    name: 'AlertTopic',
+    build: (stack) => new AlertTopic(stack, 'Subject', { emails: ['oncall@example.com'] }),
+  },
   { name: 'InferenceNetwork', build: (stack) => new InferenceNetwork(stack, 'Subject') },
   {
     name: 'CostGuardrails',
     build: (stack, fx) =>
-      new CostGuardrails(stack, 'Subject', { alerts: fx.alerts, budgets: [{ name: 'team-fraud', limitUsd: 1000, tags: { team: 'fraud' } }] }),
+      new CostGuardrails(stack, 'Subject', {
+        alerts: fx.alerts,
+        budgets: [{ name: 'team-fraud', limitUsd: 1000, tags: { team: 'fraud' } }],
+      }),
   },
   {
     name: 'SecureFeatureGroup',
-    build: (stack, fx) => new SecureFeatureGroup(stack, 'Subject', { contract: churn(), alerts: fx.alerts, offlineStoreBucket: fx.bucket }),
+    build: (stack, fx) =>
+      new SecureFeatureGroup(stack, 'Subject', {
+        contract: churn(),
+        alerts: fx.alerts,
+        offlineStoreBucket: fx.bucket,
+      }),
   },
   {
     name: 'IsolatedEndpoint',
@@ -126,7 +149,8 @@ export const MUTATION_SUBJECTS: readonly MutationSubject[] = [
   },
   {
     name: 'ModelRegistry',
-    build: (stack, fx) => new ModelRegistry(stack, 'Subject', { alertTopic: fx.alerts.topic, modelPackageGroupName: 'churn' }),
+    build: (stack, fx) =>
+      new ModelRegistry(stack, 'Subject', { alertTopic: fx.alerts.topic, modelPackageGroupName: 'churn' }),
   },
   {
     name: 'SpotTrainingPipeline',
@@ -139,7 +163,8 @@ export const MUTATION_SUBJECTS: readonly MutationSubject[] = [
         datasetVersion: '2024-06-01',
         vpc: fx.network.vpc,
         modelRegistry: fx.registry,
-        intendedUse: 'Ranks customers by churn risk for retention offers; not for credit or pricing decisions',
+        intendedUse:
+          'Ranks customers by churn risk for retention offers; not for credit or pricing decisions',
         riskRating: 'Medium',
         modelOwner: 'retention-ml-team',
       }),
@@ -147,7 +172,12 @@ export const MUTATION_SUBJECTS: readonly MutationSubject[] = [
   { name: 'AuditTrail', build: (stack) => new AuditTrail(stack, 'Subject') },
   {
     name: 'AutoShutdown',
-    build: (stack, fx) => new AutoShutdown(stack, 'Subject', { alerts: fx.alerts, vpc: fx.network.vpc, encryptionKey: fx.keys.logs }),
+    build: (stack, fx) =>
+      new AutoShutdown(stack, 'Subject', {
+        alerts: fx.alerts,
+        vpc: fx.network.vpc,
+        encryptionKey: fx.keys.logs,
+      }),
   },
   {
     name: 'DriftMonitor',
@@ -164,6 +194,11 @@ export const MUTATION_SUBJECTS: readonly MutationSubject[] = [
   },
   {
     name: 'SecureFunction',
-    build: (stack, fx) => new SecureFunction(stack, 'Subject', { handler: 'drift-monitor', vpc: fx.network.vpc, encryptionKey: fx.keys.logs }),
+    build: (stack, fx) =>
+      new SecureFunction(stack, 'Subject', {
+        handler: 'drift-monitor',
+        vpc: fx.network.vpc,
+        encryptionKey: fx.keys.logs,
+      }),
   },
 ];

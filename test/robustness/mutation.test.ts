@@ -42,7 +42,10 @@ function packChecker(pack: NagPack): Checker {
 
 const requiredTagsChecker: Checker = {
   name: 'RequiredTags',
-  findings: (stack) => new Set(missingTags(stack, DEFAULT_REQUIRED_TAGS).map((m) => `missing ${m.missing.join(',')} @ ${m.path}`)),
+  findings: (stack) =>
+    new Set(
+      missingTags(stack, DEFAULT_REQUIRED_TAGS).map((m) => `missing ${m.missing.join(',')} @ ${m.path}`),
+    ),
 };
 
 /**
@@ -52,7 +55,11 @@ const requiredTagsChecker: Checker = {
  */
 function checkers(): Checker[] {
   const packs = standardPacks().map(packChecker);
-  return [...packs.filter((p) => p.name === 'MLOps'), requiredTagsChecker, ...packs.filter((p) => p.name !== 'MLOps')];
+  return [
+    ...packs.filter((p) => p.name === 'MLOps'),
+    requiredTagsChecker,
+    ...packs.filter((p) => p.name !== 'MLOps'),
+  ];
 }
 
 function build(subject: MutationSubject): Stack {
@@ -85,7 +92,10 @@ const outcomes: Outcome[] = [];
 const STRICT = process.env.MUTATION_STRICT === '1';
 const gapKey = (o: Outcome) => `${o.type} ${o.mutation.id}`;
 const knownGap = (o: Outcome) =>
-  !STRICT && KNOWN_GAPS.some((g) => g.mutation === gapKey(o) && (g.subjects === undefined || g.subjects.includes(o.subject)));
+  !STRICT &&
+  KNOWN_GAPS.some(
+    (g) => g.mutation === gapKey(o) && (g.subjects === undefined || g.subjects.includes(o.subject)),
+  );
 const describeOutcome = (o: Outcome) => `${o.type} ${o.mutation.id} (${o.mutation.property}) @ ${o.resource}`;
 
 function runSubject(subject: MutationSubject): Outcome[] {
@@ -97,14 +107,18 @@ function runSubject(subject: MutationSubject): Outcome[] {
 
   const plan: { path: string; type: string; mutation: Mutation }[] = [];
   for (const r of targets(base)) {
-    for (const m of mutationsFor(r)) if (m.applies(r, base)) plan.push({ path: r.node.path, type: r.cfnResourceType, mutation: m });
+    for (const m of mutationsFor(r))
+      if (m.applies(r, base)) plan.push({ path: r.node.path, type: r.cfnResourceType, mutation: m });
   }
 
   const out: Outcome[] = [];
   for (const { path, type, mutation } of plan) {
     const stack = build(subject); // a fresh construct per mutation: no state leaks between them
     const resource = targets(stack).find((r) => r.node.path === path);
-    if (!resource) throw new Error(`${subject.name}: ${path} is not rebuilt identically (construct ids must be deterministic)`);
+    if (!resource)
+      throw new Error(
+        `${subject.name}: ${path} is not rebuilt identically (construct ids must be deterministic)`,
+      );
     const logicalId = stack.getLogicalId(resource);
     mutation.apply(resource, stack);
     const rendered = (Template.fromStack(stack).toJSON().Resources as Record<string, unknown>)[logicalId]; // aspects and rendering, as synth does
@@ -158,13 +172,17 @@ describe('policy mutation testing', () => {
       const c = mine.filter((o) => o.caughtBy).length;
       caught += c;
       lines.push(`  ${subject.name.padEnd(24)} ${c}/${mine.length}${c === mine.length ? '' : '  SURVIVORS'}`);
-      for (const o of mine.filter((x) => !x.caughtBy)) lines.push(`    survived${knownGap(o) ? ' (known gap)' : ''}: ${describeOutcome(o)}`);
+      for (const o of mine.filter((x) => !x.caughtBy))
+        lines.push(`    survived${knownGap(o) ? ' (known gap)' : ''}: ${describeOutcome(o)}`);
     }
     const pct = outcomes.length ? ((100 * caught) / outcomes.length).toFixed(1) : '0';
     lines.push(`  ${'overall'.padEnd(24)} ${caught}/${outcomes.length} (${pct} %)`);
     for (const g of KNOWN_GAPS) lines.push(`  rule needed for ${g.mutation}: ${g.ruleNeeded}`);
     if (process.env.MUTATION_VERBOSE) {
-      for (const o of outcomes) lines.push(`  ${o.subject} ${o.type} ${o.mutation.id} @ ${o.resource}: ${o.caughtBy ?? 'SURVIVED'} ${o.evidence ?? ''}`);
+      for (const o of outcomes)
+        lines.push(
+          `  ${o.subject} ${o.type} ${o.mutation.id} @ ${o.resource}: ${o.caughtBy ?? 'SURVIVED'} ${o.evidence ?? ''}`,
+        );
     }
     console.log(lines.join('\n'));
   });

@@ -110,7 +110,10 @@ function isTlsDeny(s: Json): boolean {
 }
 
 /** Removes the TLS-only deny statement from a resource policy. */
-function tlsDenyRemoved<T extends CfnResource & { policyDocument: unknown }>(cls: abstract new (...args: never[]) => T, kind: string): Mutation {
+function tlsDenyRemoved<T extends CfnResource & { policyDocument: unknown }>(
+  cls: abstract new (...args: never[]) => T,
+  kind: string,
+): Mutation {
   return on(
     cls,
     'tls-deny-removed',
@@ -149,7 +152,8 @@ function widened<T extends CfnResource & { policyDocument: unknown }>(
     cls,
     `${field.toLowerCase()}-widened`,
     `${kind}.PolicyDocument.Statement[0].${field} = "*"`,
-    (r, stack) => statements(stack, r.policyDocument).some((s) => ALLOW(s) && asList(s[field]).some((a) => a !== '*')),
+    (r, stack) =>
+      statements(stack, r.policyDocument).some((s) => ALLOW(s) && asList(s[field]).some((a) => a !== '*')),
     (r, stack) => {
       const d = resolved(stack, r.policyDocument) as Json;
       let done = false;
@@ -190,7 +194,10 @@ function retag(image: unknown): unknown {
 }
 
 function endpointConfigProps(stack: Stack, c: sagemaker.CfnEndpointConfig): Json {
-  return { DataCapture: resolved(stack, c.dataCaptureConfig), Variants: resolved(stack, c.productionVariants) };
+  return {
+    DataCapture: resolved(stack, c.dataCaptureConfig),
+    Variants: resolved(stack, c.productionVariants),
+  };
 }
 
 // --- pipeline definitions ------------------------------------------------------------------------
@@ -198,7 +205,10 @@ function endpointConfigProps(stack: Stack, c: sagemaker.CfnEndpointConfig): Json
 type PipelineDoc = { Steps?: Json[] } & Json;
 
 /** The pipeline definition body, parsed, when it is a literal JSON string (possibly around tokens). */
-function pipelineBody(stack: Stack, p: sagemaker.CfnPipeline): { doc: PipelineDoc; set: (d: PipelineDoc) => void } | undefined {
+function pipelineBody(
+  stack: Stack,
+  p: sagemaker.CfnPipeline,
+): { doc: PipelineDoc; set: (d: PipelineDoc) => void } | undefined {
   const def = resolved(stack, p.pipelineDefinition);
   if (!isObj(def)) return undefined;
   const body = def.PipelineDefinitionBody;
@@ -214,7 +224,9 @@ function pipelineBody(stack: Stack, p: sagemaker.CfnPipeline): { doc: PipelineDo
   if (isObj(body) && Array.isArray(body['Fn::Join']) && body['Fn::Join'][0] === '') {
     const parts = body['Fn::Join'][1] as unknown[];
     const tokens: unknown[] = [];
-    const text = parts.map((part) => (typeof part === 'string' ? part : `@@TOKEN${tokens.push(part) - 1}@@`)).join('');
+    const text = parts
+      .map((part) => (typeof part === 'string' ? part : `@@TOKEN${tokens.push(part) - 1}@@`))
+      .join('');
     let doc: PipelineDoc;
     try {
       doc = JSON.parse(text) as PipelineDoc;
@@ -237,7 +249,9 @@ function pipelineBody(stack: Stack, p: sagemaker.CfnPipeline): { doc: PipelineDo
 }
 
 function stepsOf(doc: PipelineDoc, type: string): Json[] {
-  return asList(doc.Steps).filter(isObj).filter((s) => s.Type === type);
+  return asList(doc.Steps)
+    .filter(isObj)
+    .filter((s) => s.Type === type);
 }
 
 /** A mutation of the training (or other) steps of a pipeline definition. */
@@ -270,30 +284,62 @@ const set = (v: unknown): boolean => v !== undefined && v !== null;
 /** The mutation catalog, by CloudFormation resource type. */
 export const MUTATIONS: Readonly<Record<string, readonly Mutation[]>> = {
   'AWS::S3::Bucket': [
-    on(s3.CfnBucket, 'encryption-removed', 'BucketEncryption', (b, st) => /kms/.test(JSON.stringify(resolved(st, b.bucketEncryption) ?? '')), (b) => {
-      b.bucketEncryption = undefined;
-    }),
+    on(
+      s3.CfnBucket,
+      'encryption-removed',
+      'BucketEncryption',
+      (b, st) => /kms/.test(JSON.stringify(resolved(st, b.bucketEncryption) ?? '')),
+      (b) => {
+        b.bucketEncryption = undefined;
+      },
+    ),
     on(
       s3.CfnBucket,
       'encryption-sse-s3',
       'BucketEncryption: SSE-S3 instead of the CMK',
       (b, st) => /kms/.test(JSON.stringify(resolved(st, b.bucketEncryption) ?? '')),
       (b) => {
-        b.bucketEncryption = { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] };
+        b.bucketEncryption = {
+          serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+        };
       },
     ),
-    on(s3.CfnBucket, 'versioning-removed', 'VersioningConfiguration', (b, st) => set(resolved(st, b.versioningConfiguration)), (b) => {
-      b.versioningConfiguration = undefined;
-    }),
-    on(s3.CfnBucket, 'logging-removed', 'LoggingConfiguration', (b, st) => set(resolved(st, b.loggingConfiguration)), (b) => {
-      b.loggingConfiguration = undefined;
-    }),
-    on(s3.CfnBucket, 'public-access-block-removed', 'PublicAccessBlockConfiguration', (b, st) => set(resolved(st, b.publicAccessBlockConfiguration)), (b) => {
-      b.publicAccessBlockConfiguration = undefined;
-    }),
-    on(s3.CfnBucket, 'replication-removed', 'ReplicationConfiguration', (b, st) => set(resolved(st, b.replicationConfiguration)), (b) => {
-      b.replicationConfiguration = undefined;
-    }),
+    on(
+      s3.CfnBucket,
+      'versioning-removed',
+      'VersioningConfiguration',
+      (b, st) => set(resolved(st, b.versioningConfiguration)),
+      (b) => {
+        b.versioningConfiguration = undefined;
+      },
+    ),
+    on(
+      s3.CfnBucket,
+      'logging-removed',
+      'LoggingConfiguration',
+      (b, st) => set(resolved(st, b.loggingConfiguration)),
+      (b) => {
+        b.loggingConfiguration = undefined;
+      },
+    ),
+    on(
+      s3.CfnBucket,
+      'public-access-block-removed',
+      'PublicAccessBlockConfiguration',
+      (b, st) => set(resolved(st, b.publicAccessBlockConfiguration)),
+      (b) => {
+        b.publicAccessBlockConfiguration = undefined;
+      },
+    ),
+    on(
+      s3.CfnBucket,
+      'replication-removed',
+      'ReplicationConfiguration',
+      (b, st) => set(resolved(st, b.replicationConfiguration)),
+      (b) => {
+        b.replicationConfiguration = undefined;
+      },
+    ),
     // Not mutated, because they are not security properties of the template (Control Tower's
     // proactive controls check both at deploy, CT.S3.PR.4 and CT.S3.PR.9):
     // - NotificationConfiguration.EventBridgeConfiguration is an event feed for automation: it
@@ -307,44 +353,95 @@ export const MUTATIONS: Readonly<Record<string, readonly Mutation[]>> = {
   ],
   'AWS::S3::BucketPolicy': [
     tlsDenyRemoved(s3.CfnBucketPolicy, 'BucketPolicy'),
-    denyStatementRemoved('DenyOtherEncryption', 'an upload naming another encryption type than SSE-KMS is denied'),
+    denyStatementRemoved(
+      'DenyOtherEncryption',
+      'an upload naming another encryption type than SSE-KMS is denied',
+    ),
     denyStatementRemoved('DenyOtherKeys', "an upload naming another KMS key than the bucket's is denied"),
   ],
   'AWS::SNS::TopicPolicy': [tlsDenyRemoved(sns.CfnTopicPolicy, 'TopicPolicy')],
   'AWS::SQS::QueuePolicy': [tlsDenyRemoved(sqs.CfnQueuePolicy, 'QueuePolicy')],
   'AWS::KMS::Key': [
-    on(kms.CfnKey, 'rotation-off', 'EnableKeyRotation', (k, st) => resolved(st, k.enableKeyRotation) === true, (k) => {
-      k.enableKeyRotation = false;
-    }),
+    on(
+      kms.CfnKey,
+      'rotation-off',
+      'EnableKeyRotation',
+      (k, st) => resolved(st, k.enableKeyRotation) === true,
+      (k) => {
+        k.enableKeyRotation = false;
+      },
+    ),
   ],
   'AWS::Logs::LogGroup': [
-    on(logs.CfnLogGroup, 'kms-removed', 'KmsKeyId', (g) => set(g.kmsKeyId), (g) => {
-      g.kmsKeyId = undefined;
-    }),
-    on(logs.CfnLogGroup, 'retention-removed', 'RetentionInDays', (g) => set(g.retentionInDays), (g) => {
-      g.retentionInDays = undefined;
-    }),
+    on(
+      logs.CfnLogGroup,
+      'kms-removed',
+      'KmsKeyId',
+      (g) => set(g.kmsKeyId),
+      (g) => {
+        g.kmsKeyId = undefined;
+      },
+    ),
+    on(
+      logs.CfnLogGroup,
+      'retention-removed',
+      'RetentionInDays',
+      (g) => set(g.retentionInDays),
+      (g) => {
+        g.retentionInDays = undefined;
+      },
+    ),
   ],
   'AWS::SNS::Topic': [
-    on(sns.CfnTopic, 'kms-removed', 'KmsMasterKeyId', (t) => set(t.kmsMasterKeyId), (t) => {
-      t.kmsMasterKeyId = undefined;
-    }),
+    on(
+      sns.CfnTopic,
+      'kms-removed',
+      'KmsMasterKeyId',
+      (t) => set(t.kmsMasterKeyId),
+      (t) => {
+        t.kmsMasterKeyId = undefined;
+      },
+    ),
   ],
   'AWS::SQS::Queue': [
-    on(sqs.CfnQueue, 'kms-removed', 'KmsMasterKeyId', (q) => set(q.kmsMasterKeyId), (q) => {
-      q.kmsMasterKeyId = undefined;
-    }),
+    on(
+      sqs.CfnQueue,
+      'kms-removed',
+      'KmsMasterKeyId',
+      (q) => set(q.kmsMasterKeyId),
+      (q) => {
+        q.kmsMasterKeyId = undefined;
+      },
+    ),
   ],
   'AWS::Lambda::Function': [
-    on(lambda.CfnFunction, 'vpc-removed', 'VpcConfig', (f, st) => set(resolved(st, f.vpcConfig)), (f) => {
-      f.vpcConfig = undefined;
-    }),
-    on(lambda.CfnFunction, 'dlq-removed', 'DeadLetterConfig', (f, st) => set(resolved(st, f.deadLetterConfig)), (f) => {
-      f.deadLetterConfig = undefined;
-    }),
-    on(lambda.CfnFunction, 'reserved-concurrency-removed', 'ReservedConcurrentExecutions', (f) => set(f.reservedConcurrentExecutions), (f) => {
-      f.reservedConcurrentExecutions = undefined;
-    }),
+    on(
+      lambda.CfnFunction,
+      'vpc-removed',
+      'VpcConfig',
+      (f, st) => set(resolved(st, f.vpcConfig)),
+      (f) => {
+        f.vpcConfig = undefined;
+      },
+    ),
+    on(
+      lambda.CfnFunction,
+      'dlq-removed',
+      'DeadLetterConfig',
+      (f, st) => set(resolved(st, f.deadLetterConfig)),
+      (f) => {
+        f.deadLetterConfig = undefined;
+      },
+    ),
+    on(
+      lambda.CfnFunction,
+      'reserved-concurrency-removed',
+      'ReservedConcurrentExecutions',
+      (f) => set(f.reservedConcurrentExecutions),
+      (f) => {
+        f.reservedConcurrentExecutions = undefined;
+      },
+    ),
     on(
       lambda.CfnFunction,
       'tracing-off',
@@ -355,8 +452,14 @@ export const MUTATIONS: Readonly<Record<string, readonly Mutation[]>> = {
       },
     ),
   ],
-  'AWS::IAM::ManagedPolicy': [widened(iam.CfnManagedPolicy, 'ManagedPolicy', 'Action'), widened(iam.CfnManagedPolicy, 'ManagedPolicy', 'Resource')],
-  'AWS::IAM::Policy': [widened(iam.CfnPolicy, 'Policy', 'Action'), widened(iam.CfnPolicy, 'Policy', 'Resource')],
+  'AWS::IAM::ManagedPolicy': [
+    widened(iam.CfnManagedPolicy, 'ManagedPolicy', 'Action'),
+    widened(iam.CfnManagedPolicy, 'ManagedPolicy', 'Resource'),
+  ],
+  'AWS::IAM::Policy': [
+    widened(iam.CfnPolicy, 'Policy', 'Action'),
+    widened(iam.CfnPolicy, 'Policy', 'Resource'),
+  ],
   'AWS::IAM::Role': [
     on(
       iam.CfnRole,
@@ -377,17 +480,25 @@ export const MUTATIONS: Readonly<Record<string, readonly Mutation[]>> = {
       () => true,
       (g, st) => {
         g.securityGroupIngress = [
-          ...(asList(resolved(st, g.securityGroupIngress)).filter(isObj) as unknown as ec2.CfnSecurityGroup.IngressProperty[]),
+          ...(asList(resolved(st, g.securityGroupIngress)).filter(
+            isObj,
+          ) as unknown as ec2.CfnSecurityGroup.IngressProperty[]),
           { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '0.0.0.0/0' },
         ];
       },
     ),
   ],
   'AWS::EC2::SecurityGroupIngress': [
-    on(ec2.CfnSecurityGroupIngress, 'ingress-open-to-world', 'CidrIp = 0.0.0.0/0', (i) => i.cidrIp !== '0.0.0.0/0', (i) => {
-      i.cidrIp = '0.0.0.0/0';
-      i.sourceSecurityGroupId = undefined;
-    }),
+    on(
+      ec2.CfnSecurityGroupIngress,
+      'ingress-open-to-world',
+      'CidrIp = 0.0.0.0/0',
+      (i) => i.cidrIp !== '0.0.0.0/0',
+      (i) => {
+        i.cidrIp = '0.0.0.0/0';
+        i.sourceSecurityGroupId = undefined;
+      },
+    ),
   ],
   'AWS::EC2::FlowLog': [
     {
@@ -400,12 +511,24 @@ export const MUTATIONS: Readonly<Record<string, readonly Mutation[]>> = {
     },
   ],
   'AWS::ECR::Repository': [
-    on(ecr.CfnRepository, 'kms-removed', 'EncryptionConfiguration (KMS)', (r, st) => /KMS/i.test(JSON.stringify(resolved(st, r.encryptionConfiguration) ?? '')), (r) => {
-      r.encryptionConfiguration = undefined;
-    }),
-    on(ecr.CfnRepository, 'tags-mutable', 'ImageTagMutability = MUTABLE', (r) => r.imageTagMutability === 'IMMUTABLE', (r) => {
-      r.imageTagMutability = 'MUTABLE';
-    }),
+    on(
+      ecr.CfnRepository,
+      'kms-removed',
+      'EncryptionConfiguration (KMS)',
+      (r, st) => /KMS/i.test(JSON.stringify(resolved(st, r.encryptionConfiguration) ?? '')),
+      (r) => {
+        r.encryptionConfiguration = undefined;
+      },
+    ),
+    on(
+      ecr.CfnRepository,
+      'tags-mutable',
+      'ImageTagMutability = MUTABLE',
+      (r) => r.imageTagMutability === 'IMMUTABLE',
+      (r) => {
+        r.imageTagMutability = 'MUTABLE';
+      },
+    ),
     on(
       ecr.CfnRepository,
       'scan-on-push-off',
@@ -417,12 +540,24 @@ export const MUTATIONS: Readonly<Record<string, readonly Mutation[]>> = {
     ),
   ],
   'AWS::SageMaker::Model': [
-    on(sagemaker.CfnModel, 'network-isolation-off', 'EnableNetworkIsolation = false', (m, st) => resolved(st, m.enableNetworkIsolation) === true, (m) => {
-      m.enableNetworkIsolation = false;
-    }),
-    on(sagemaker.CfnModel, 'vpc-removed', 'VpcConfig', (m, st) => set(resolved(st, m.vpcConfig)), (m) => {
-      m.vpcConfig = undefined;
-    }),
+    on(
+      sagemaker.CfnModel,
+      'network-isolation-off',
+      'EnableNetworkIsolation = false',
+      (m, st) => resolved(st, m.enableNetworkIsolation) === true,
+      (m) => {
+        m.enableNetworkIsolation = false;
+      },
+    ),
+    on(
+      sagemaker.CfnModel,
+      'vpc-removed',
+      'VpcConfig',
+      (m, st) => set(resolved(st, m.vpcConfig)),
+      (m) => {
+        m.vpcConfig = undefined;
+      },
+    ),
     on(
       sagemaker.CfnModel,
       'image-tag-not-digest',
@@ -435,20 +570,32 @@ export const MUTATIONS: Readonly<Record<string, readonly Mutation[]>> = {
       'public-registry-image',
       'PrimaryContainer.Image from a public registry',
       (m, st) => containers(st, m).length > 0,
-      (m, st) => setContainers(st, m, (c) => setK(c, 'Image', `public.ecr.aws/example/model@sha256:${'ab'.repeat(32)}`)),
+      (m, st) =>
+        setContainers(st, m, (c) =>
+          setK(c, 'Image', `public.ecr.aws/example/model@sha256:${'ab'.repeat(32)}`),
+        ),
     ),
   ],
   'AWS::SageMaker::EndpointConfig': [
-    on(sagemaker.CfnEndpointConfig, 'kms-removed', 'KmsKeyId', (c) => set(c.kmsKeyId), (c) => {
-      c.kmsKeyId = undefined;
-    }),
+    on(
+      sagemaker.CfnEndpointConfig,
+      'kms-removed',
+      'KmsKeyId',
+      (c) => set(c.kmsKeyId),
+      (c) => {
+        c.kmsKeyId = undefined;
+      },
+    ),
     on(
       sagemaker.CfnEndpointConfig,
       'capture-kms-removed',
       'DataCaptureConfig.KmsKeyId',
       (c, st) => set(getK(resolved(st, c.dataCaptureConfig), 'KmsKeyId')),
       (c, st) => {
-        c.dataCaptureConfig = omitK(resolved(st, c.dataCaptureConfig) as Json, 'KmsKeyId') as unknown as sagemaker.CfnEndpointConfig.DataCaptureConfigProperty;
+        c.dataCaptureConfig = omitK(
+          resolved(st, c.dataCaptureConfig) as Json,
+          'KmsKeyId',
+        ) as unknown as sagemaker.CfnEndpointConfig.DataCaptureConfigProperty;
       },
     ),
     on(
@@ -457,32 +604,48 @@ export const MUTATIONS: Readonly<Record<string, readonly Mutation[]>> = {
       'DataCaptureConfig.EnableCapture = false',
       (c, st) => isObj(resolved(st, c.dataCaptureConfig)),
       (c, st) => {
-        c.dataCaptureConfig = setK(resolved(st, c.dataCaptureConfig) as Json, 'EnableCapture', false) as unknown as sagemaker.CfnEndpointConfig.DataCaptureConfigProperty;
+        c.dataCaptureConfig = setK(
+          resolved(st, c.dataCaptureConfig) as Json,
+          'EnableCapture',
+          false,
+        ) as unknown as sagemaker.CfnEndpointConfig.DataCaptureConfigProperty;
       },
     ),
     on(
       sagemaker.CfnEndpointConfig,
       'single-instance',
       'ProductionVariants[*].InitialInstanceCount = 1',
-      (c, st) => asList(endpointConfigProps(st, c).Variants).some((v) => Number(getK(v, 'InitialInstanceCount')) > 1),
+      (c, st) =>
+        asList(endpointConfigProps(st, c).Variants).some((v) => Number(getK(v, 'InitialInstanceCount')) > 1),
       (c, st) => {
         c.productionVariants = asList(endpointConfigProps(st, c).Variants).map((v) =>
-          isObj(v) && typeof getK(v, 'InitialInstanceCount') === 'number' ? setK(v, 'InitialInstanceCount', 1) : v,
+          isObj(v) && typeof getK(v, 'InitialInstanceCount') === 'number'
+            ? setK(v, 'InitialInstanceCount', 1)
+            : v,
         ) as sagemaker.CfnEndpointConfig.ProductionVariantProperty[];
       },
     ),
   ],
   'AWS::SageMaker::Endpoint': [
-    on(sagemaker.CfnEndpoint, 'deployment-config-removed', 'DeploymentConfig', (e, st) => set(resolved(st, e.deploymentConfig)), (e) => {
-      e.deploymentConfig = undefined;
-    }),
+    on(
+      sagemaker.CfnEndpoint,
+      'deployment-config-removed',
+      'DeploymentConfig',
+      (e, st) => set(resolved(st, e.deploymentConfig)),
+      (e) => {
+        e.deploymentConfig = undefined;
+      },
+    ),
     on(
       sagemaker.CfnEndpoint,
       'auto-rollback-removed',
       'DeploymentConfig.AutoRollbackConfiguration',
       (e, st) => set(getK(resolved(st, e.deploymentConfig), 'AutoRollbackConfiguration')),
       (e, st) => {
-        e.deploymentConfig = omitK(resolved(st, e.deploymentConfig) as Json, 'AutoRollbackConfiguration') as sagemaker.CfnEndpoint.DeploymentConfigProperty;
+        e.deploymentConfig = omitK(
+          resolved(st, e.deploymentConfig) as Json,
+          'AutoRollbackConfiguration',
+        ) as sagemaker.CfnEndpoint.DeploymentConfigProperty;
       },
     ),
   ],
@@ -503,14 +666,24 @@ export const MUTATIONS: Readonly<Record<string, readonly Mutation[]>> = {
       (g, st) => set(getK(getK(resolved(st, g.offlineStoreConfig), 'S3StorageConfig'), 'KmsKeyId')),
       (g, st) => {
         const offline = resolved(st, g.offlineStoreConfig) as Json;
-        g.offlineStoreConfig = setK(offline, 'S3StorageConfig', omitK(getK(offline, 'S3StorageConfig') as Json, 'KmsKeyId'));
+        g.offlineStoreConfig = setK(
+          offline,
+          'S3StorageConfig',
+          omitK(getK(offline, 'S3StorageConfig') as Json, 'KmsKeyId'),
+        );
       },
     ),
   ],
   'AWS::SageMaker::Pipeline': [
-    pipelineStep('training-isolation-off', 'EnableNetworkIsolation = false', 'Training', (a) => a.EnableNetworkIsolation === true, (a) => {
-      a.EnableNetworkIsolation = false;
-    }),
+    pipelineStep(
+      'training-isolation-off',
+      'EnableNetworkIsolation = false',
+      'Training',
+      (a) => a.EnableNetworkIsolation === true,
+      (a) => {
+        a.EnableNetworkIsolation = false;
+      },
+    ),
     pipelineStep(
       'training-volume-kms-removed',
       'ResourceConfig.VolumeKmsKeyId removed',
@@ -538,39 +711,78 @@ export const MUTATIONS: Readonly<Record<string, readonly Mutation[]>> = {
         a.EnableInterContainerTrafficEncryption = false;
       },
     ),
-    pipelineStep('register-model-approved', 'ModelApprovalStatus = Approved', 'RegisterModel', (a) => a.ModelApprovalStatus !== 'Approved', (a) => {
-      a.ModelApprovalStatus = 'Approved';
-    }),
+    pipelineStep(
+      'register-model-approved',
+      'ModelApprovalStatus = Approved',
+      'RegisterModel',
+      (a) => a.ModelApprovalStatus !== 'Approved',
+      (a) => {
+        a.ModelApprovalStatus = 'Approved';
+      },
+    ),
   ],
   'AWS::CloudTrail::Trail': [
-    on(cloudtrail.CfnTrail, 'log-validation-off', 'EnableLogFileValidation = false', (t) => t.enableLogFileValidation === true, (t) => {
-      t.enableLogFileValidation = false;
-    }),
-    on(cloudtrail.CfnTrail, 'kms-removed', 'KMSKeyId', (t) => set(t.kmsKeyId), (t) => {
-      t.kmsKeyId = undefined;
-    }),
-    on(cloudtrail.CfnTrail, 'single-region', 'IsMultiRegionTrail = false', (t) => t.isMultiRegionTrail === true, (t) => {
-      t.isMultiRegionTrail = false;
-    }),
+    on(
+      cloudtrail.CfnTrail,
+      'log-validation-off',
+      'EnableLogFileValidation = false',
+      (t) => t.enableLogFileValidation === true,
+      (t) => {
+        t.enableLogFileValidation = false;
+      },
+    ),
+    on(
+      cloudtrail.CfnTrail,
+      'kms-removed',
+      'KMSKeyId',
+      (t) => set(t.kmsKeyId),
+      (t) => {
+        t.kmsKeyId = undefined;
+      },
+    ),
+    on(
+      cloudtrail.CfnTrail,
+      'single-region',
+      'IsMultiRegionTrail = false',
+      (t) => t.isMultiRegionTrail === true,
+      (t) => {
+        t.isMultiRegionTrail = false;
+      },
+    ),
   ],
   'AWS::ApiGateway::Stage': [
-    on(apigw.CfnStage, 'access-logs-removed', 'AccessLogSetting', (s, st) => set(resolved(st, s.accessLogSetting)), (s) => {
-      s.accessLogSetting = undefined;
-    }),
+    on(
+      apigw.CfnStage,
+      'access-logs-removed',
+      'AccessLogSetting',
+      (s, st) => set(resolved(st, s.accessLogSetting)),
+      (s) => {
+        s.accessLogSetting = undefined;
+      },
+    ),
     on(
       apigw.CfnStage,
       'execution-logging-off',
       'MethodSettings[*].LoggingLevel = OFF',
-      (s, st) => asList(resolved(st, s.methodSettings)).some((m) => set(getK(m, 'LoggingLevel')) && getK(m, 'LoggingLevel') !== 'OFF'),
+      (s, st) =>
+        asList(resolved(st, s.methodSettings)).some(
+          (m) => set(getK(m, 'LoggingLevel')) && getK(m, 'LoggingLevel') !== 'OFF',
+        ),
       (s, st) => {
         s.methodSettings = asList(resolved(st, s.methodSettings))
           .filter(isObj)
           .map((m) => setK(m, 'LoggingLevel', 'OFF')) as apigw.CfnStage.MethodSettingProperty[];
       },
     ),
-    on(apigw.CfnStage, 'tracing-off', 'TracingEnabled = false', (s) => s.tracingEnabled === true, (s) => {
-      s.tracingEnabled = false;
-    }),
+    on(
+      apigw.CfnStage,
+      'tracing-off',
+      'TracingEnabled = false',
+      (s) => s.tracingEnabled === true,
+      (s) => {
+        s.tracingEnabled = false;
+      },
+    ),
   ],
   'AWS::WAFv2::WebACLAssociation': [
     {

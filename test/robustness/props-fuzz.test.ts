@@ -42,7 +42,9 @@ function runOne(c: FuzzCase, recipe: Recipe, s: Stats): void {
     c.build(stack, props);
   } catch (e) {
     if (!(e instanceof PropsValidationError)) {
-      throw new Error(`${c.name}: ${(e as Error)?.constructor?.name ?? typeof e} escaped instead of PropsValidationError: ${String((e as Error)?.message ?? e)}`);
+      throw new Error(
+        `${c.name}: ${(e as Error)?.constructor?.name ?? typeof e} escaped instead of PropsValidationError: ${String((e as Error)?.message ?? e)}`,
+      );
     }
     expect(e.constructPath).toBe(SUBJECT_PATH);
     expect(e.problems.length).toBeGreaterThan(0);
@@ -57,7 +59,10 @@ function runOne(c: FuzzCase, recipe: Recipe, s: Stats): void {
       Template.fromStack(stack);
     } catch (e) {
       // The construct's own synth-time rules reporting other resources: its purpose, not a props bug.
-      const lines = String((e as Error).message).split('\n').slice(1).filter((l) => l.trim() !== '');
+      const lines = String((e as Error).message)
+        .split('\n')
+        .slice(1)
+        .filter((l) => l.trim() !== '');
       if (lines.length === 0 || !lines.every((l) => c.synthGuard!.test(l))) throw e;
       s.guarded++;
       return;
@@ -94,8 +99,11 @@ describe('props fuzzing', () => {
 
   afterAll(() => {
     const rows = [...stats.entries()].map(
-      ([name, s]) => `${name.padEnd(22)} ${String(s.valid + s.invalid).padStart(5)} runs  ${String(s.valid).padStart(4)} accepted (${s.nagChecked} nag-checked${s.guarded ? `, ${s.guarded} stopped by its guard` : ''})  ${String(s.invalid).padStart(4)} rejected  ${String(s.ms).padStart(6)} ms`,
+      ([name, s]) =>
+        `${name.padEnd(22)} ${String(s.valid + s.invalid).padStart(5)} runs  ${String(s.valid).padStart(4)} accepted (${s.nagChecked} nag-checked${s.guarded ? `, ${s.guarded} stopped by its guard` : ''})  ${String(s.invalid).padStart(4)} rejected  ${String(s.ms).padStart(6)} ms`,
     );
-    console.log(`props fuzzing (seed ${SEED}, ${RUNS} runs per construct, scaled by runsFactor)\n${rows.join('\n')}`);
+    console.log(
+      `props fuzzing (seed ${SEED}, ${RUNS} runs per construct, scaled by runsFactor)\n${rows.join('\n')}`,
+    );
   });
 });

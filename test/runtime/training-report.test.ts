@@ -21,7 +21,9 @@ describe('training report logic', () => {
   });
 
   it('counts interruptions and training after one', () => {
-    expect(interruptionsOf([t('Starting'), t('Training'), t('Interrupted'), t('Training'), t('Completed')])).toEqual({
+    expect(
+      interruptionsOf([t('Starting'), t('Training'), t('Interrupted'), t('Training'), t('Completed')]),
+    ).toEqual({
       interruptions: 1,
       trainingAfterInterruption: true,
     });
@@ -34,14 +36,35 @@ describe('training report logic', () => {
 
   it('counts a resume only with a checkpoint config', () => {
     const transitions = [t('Training'), t('Interrupted'), t('Training')];
-    const base = { TrainingJobName: 'j', EnableManagedSpotTraining: true, TrainingTimeInSeconds: 100, BillableTimeInSeconds: 40 };
-    expect(reportJob({ ...base, SecondaryStatusTransitions: transitions, CheckpointConfig: { S3Uri: 's3://b/c/' } }).resumedFromCheckpoint).toBe(true);
+    const base = {
+      TrainingJobName: 'j',
+      EnableManagedSpotTraining: true,
+      TrainingTimeInSeconds: 100,
+      BillableTimeInSeconds: 40,
+    };
+    expect(
+      reportJob({
+        ...base,
+        SecondaryStatusTransitions: transitions,
+        CheckpointConfig: { S3Uri: 's3://b/c/' },
+      }).resumedFromCheckpoint,
+    ).toBe(true);
     expect(reportJob({ ...base, SecondaryStatusTransitions: transitions }).resumedFromCheckpoint).toBe(false);
   });
 
   it('reports on-demand jobs as saving nothing and weights the overall saving by time', () => {
-    const spot = reportJob({ TrainingJobName: 'a', EnableManagedSpotTraining: true, TrainingTimeInSeconds: 900, BillableTimeInSeconds: 300 });
-    const demand = reportJob({ TrainingJobName: 'b', EnableManagedSpotTraining: false, TrainingTimeInSeconds: 100, BillableTimeInSeconds: 100 });
+    const spot = reportJob({
+      TrainingJobName: 'a',
+      EnableManagedSpotTraining: true,
+      TrainingTimeInSeconds: 900,
+      BillableTimeInSeconds: 300,
+    });
+    const demand = reportJob({
+      TrainingJobName: 'b',
+      EnableManagedSpotTraining: false,
+      TrainingTimeInSeconds: 100,
+      BillableTimeInSeconds: 100,
+    });
     expect(demand.spotSavings).toBe(0);
     expect(summarize([spot, demand]).overallSpotSavings).toBeCloseTo(0.6);
   });
@@ -67,8 +90,12 @@ describe('trainingReport through the SDK', () => {
       EnableManagedSpotTraining: i % 2 === 0,
       TrainingTimeInSeconds: 1000,
       BillableTimeInSeconds: i % 2 === 0 ? 250 : 1000,
-      CheckpointConfig: i === 0 ? { S3Uri: 's3://artifacts/checkpoints/p/e/', LocalPath: '/opt/ml/checkpoints' } : undefined,
-      SecondaryStatusTransitions: i === 0 ? [t('Starting'), t('Training'), t('Interrupted'), t('Training'), t('Completed')] : [t('Training'), t('Completed')],
+      CheckpointConfig:
+        i === 0 ? { S3Uri: 's3://artifacts/checkpoints/p/e/', LocalPath: '/opt/ml/checkpoints' } : undefined,
+      SecondaryStatusTransitions:
+        i === 0
+          ? [t('Starting'), t('Training'), t('Interrupted'), t('Training'), t('Completed')]
+          : [t('Training'), t('Completed')],
     };
   }
 
@@ -79,7 +106,9 @@ describe('trainingReport through the SDK', () => {
       CreationTime: j.CreationTime,
       TrainingJobStatus: j.TrainingJobStatus,
     }));
-    fake.on('sagemaker', 'ListTrainingJobs', (input) => pageOutput('TrainingJobSummaries', summaries, input, { pageSize: 3 }));
+    fake.on('sagemaker', 'ListTrainingJobs', (input) =>
+      pageOutput('TrainingJobSummaries', summaries, input, { pageSize: 3 }),
+    );
     fake.on('sagemaker', 'DescribeTrainingJob', (input) => {
       const job = jobs[String(input.TrainingJobName)];
       if (!job) throw awsError(400, 'ResourceNotFound', 'Requested resource not found');
@@ -93,9 +122,20 @@ describe('trainingReport through the SDK', () => {
     const report = await trainingReport(client, { createdAfter: new Date(1_699_000_000_000) });
     expect(report.jobs.map((j) => j.trainingJobName)).toEqual(Object.keys(jobs));
     expect(fake.callsTo('sagemaker', 'ListTrainingJobs').length).toBe(3);
-    expect(fake.callsTo('sagemaker', 'ListTrainingJobs')[0].input).toMatchObject({ CreationTimeAfter: 1_699_000_000 });
-    expect(report.jobs[0]).toMatchObject({ managedSpot: true, spotSavings: 0.75, interruptions: 1, resumedFromCheckpoint: true });
-    expect(report.jobs[1]).toMatchObject({ managedSpot: false, spotSavings: 0, resumedFromCheckpoint: false });
+    expect(fake.callsTo('sagemaker', 'ListTrainingJobs')[0].input).toMatchObject({
+      CreationTimeAfter: 1_699_000_000,
+    });
+    expect(report.jobs[0]).toMatchObject({
+      managedSpot: true,
+      spotSavings: 0.75,
+      interruptions: 1,
+      resumedFromCheckpoint: true,
+    });
+    expect(report.jobs[1]).toMatchObject({
+      managedSpot: false,
+      spotSavings: 0,
+      resumedFromCheckpoint: false,
+    });
     // 4 spot jobs at 250 of 1000 s, 3 on-demand at 1000 s: 1 - 4000/7000.
     expect(report.overallSpotSavings).toBeCloseTo(1 - 4000 / 7000);
     fake.assertAllHandled();
@@ -114,6 +154,8 @@ describe('trainingReport through the SDK', () => {
   it('surfaces an unknown job as the SDK error', async () => {
     serve();
     const client = new SageMakerClient(fake.clientConfig());
-    await expect(trainingReport(client, { jobNames: ['missing'] })).rejects.toMatchObject({ name: 'ResourceNotFound' });
+    await expect(trainingReport(client, { jobNames: ['missing'] })).rejects.toMatchObject({
+      name: 'ResourceNotFound',
+    });
   });
 });

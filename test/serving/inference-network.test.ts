@@ -38,7 +38,10 @@ describe('InferenceNetwork', () => {
   });
 
   it('uses the zones and CIDR it is given', () => {
-    const { template } = build({ cidr: '10.10.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] });
+    const { template } = build({
+      cidr: '10.10.0.0/16',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    });
     template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.10.0.0/16' });
     template.resourceCountIs('AWS::EC2::Subnet', 3);
     template.hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone: 'eu-west-1c' });
@@ -47,12 +50,23 @@ describe('InferenceNetwork', () => {
   it('has an interface endpoint with private DNS for each AWS API the platform calls, and an S3 gateway', () => {
     const { template, network } = build();
     template.resourceCountIs('AWS::EC2::VPCEndpoint', INTERFACE_ENDPOINT_SERVICES.length + 1);
-    for (const service of ['sagemaker.api', 'sagemaker.runtime', 'sts', 'logs', 'monitoring', 'kms', 'ecr.api', 'ecr.dkr']) {
+    for (const service of [
+      'sagemaker.api',
+      'sagemaker.runtime',
+      'sts',
+      'logs',
+      'monitoring',
+      'kms',
+      'ecr.api',
+      'ecr.dkr',
+    ]) {
       template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
         ServiceName: `com.amazonaws.eu-west-1.${service}`,
         VpcEndpointType: 'Interface',
         PrivateDnsEnabled: true,
-        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^NetEndpointSecurityGroup'), 'GroupId'] }],
+        SecurityGroupIds: [
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetEndpointSecurityGroup'), 'GroupId'] },
+        ],
       });
       expect(network.interfaceEndpoints[service]).toBeDefined();
     }
@@ -65,20 +79,29 @@ describe('InferenceNetwork', () => {
   it('restricts every endpoint policy to principals of the account', () => {
     const { template } = build();
     const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')) as {
-      Properties: { VpcEndpointType: string; PolicyDocument: { Statement: { Condition: unknown; Principal: unknown }[] } };
+      Properties: {
+        VpcEndpointType: string;
+        PolicyDocument: { Statement: { Condition: unknown; Principal: unknown }[] };
+      };
     }[];
     expect(endpoints).toHaveLength(INTERFACE_ENDPOINT_SERVICES.length + 1);
     for (const e of endpoints) {
       expect(e.Properties.PolicyDocument.Statement).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' } } }),
+          expect.objectContaining({
+            Principal: { AWS: '*' },
+            Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' } },
+          }),
         ]),
       );
-      if (e.Properties.VpcEndpointType === 'Interface') expect(e.Properties.PolicyDocument.Statement).toHaveLength(1);
+      if (e.Properties.VpcEndpointType === 'Interface')
+        expect(e.Properties.PolicyDocument.Statement).toHaveLength(1);
       // Beyond the account-only statement, only the S3 gateway's two narrow AWS-owned-bucket ones.
       const others = e.Properties.PolicyDocument.Statement.filter((st) => st.Condition === undefined);
       expect(others.map((o) => (o as { Sid?: string }).Sid).sort()).toEqual(
-        e.Properties.VpcEndpointType === 'Gateway' ? ['CloudFormationCustomResourceResponses', 'EcrImageLayers'] : [],
+        e.Properties.VpcEndpointType === 'Gateway'
+          ? ['CloudFormationCustomResourceResponses', 'EcrImageLayers']
+          : [],
       );
     }
   });
@@ -87,19 +110,34 @@ describe('InferenceNetwork', () => {
     it("is closed by an in-VPC function, not aws-cdk-lib's out-of-VPC provider", () => {
       const { template } = build();
       template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
-      expect(Object.keys(template.toJSON().Resources as object).filter((id) => id.startsWith('CustomVpcRestrictDefaultSG'))).toEqual([]);
-      for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: { VpcConfig?: unknown } }[]) {
+      expect(
+        Object.keys(template.toJSON().Resources as object).filter((id) =>
+          id.startsWith('CustomVpcRestrictDefaultSG'),
+        ),
+      ).toEqual([]);
+      for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as {
+        Properties: { VpcConfig?: unknown };
+      }[]) {
         expect(fn.Properties.VpcConfig).toBeDefined();
       }
     });
 
     it('reaches EC2 through an interface endpoint and is created after it and the S3 gateway', () => {
       const { template, network, stack } = build();
-      template.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.eu-west-1.ec2', VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
-      const [closer] = Object.values(template.findResources('Custom::VpcRestrictDefaultSG')) as { DependsOn: string[] }[];
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        ServiceName: 'com.amazonaws.eu-west-1.ec2',
+        VpcEndpointType: 'Interface',
+        PrivateDnsEnabled: true,
+      });
+      const [closer] = Object.values(template.findResources('Custom::VpcRestrictDefaultSG')) as {
+        DependsOn: string[];
+      }[];
       const s3 = network.vpc.node.findChild('S3').node.defaultChild;
       expect(closer.DependsOn).toEqual(
-        expect.arrayContaining([stack.getLogicalId(network.interfaceEndpoints.ec2.node.defaultChild as never), stack.getLogicalId(s3 as never)]),
+        expect.arrayContaining([
+          stack.getLogicalId(network.interfaceEndpoints.ec2.node.defaultChild as never),
+          stack.getLogicalId(s3 as never),
+        ]),
       );
     });
 
@@ -116,7 +154,16 @@ describe('InferenceNetwork', () => {
               Effect: 'Allow',
               Principal: { AWS: '*' },
               Action: 's3:PutObject',
-              Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::cloudformation-custom-resource-response-euwest1/*']] },
+              Resource: {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':s3:::cloudformation-custom-resource-response-euwest1/*',
+                  ],
+                ],
+              },
             },
           ]),
         },
@@ -138,7 +185,12 @@ describe('InferenceNetwork', () => {
             Effect: 'Allow',
             Principal: { AWS: '*' },
             Action: 's3:GetObject',
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::prod-eu-west-1-starport-layer-bucket/*']] },
+            Resource: {
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':s3:::prod-eu-west-1-starport-layer-bucket/*'],
+              ],
+            },
           },
         ]),
       },
@@ -149,7 +201,15 @@ describe('InferenceNetwork', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: 'HTTPS from inside the VPC to the AWS interface endpoints',
-      SecurityGroupIngress: [{ CidrIp: '10.64.0.0/16', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: 'HTTPS from the VPC' }],
+      SecurityGroupIngress: [
+        {
+          CidrIp: '10.64.0.0/16',
+          FromPort: 443,
+          ToPort: 443,
+          IpProtocol: 'tcp',
+          Description: 'HTTPS from the VPC',
+        },
+      ],
       SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
     });
   });
@@ -181,7 +241,10 @@ describe('InferenceNetwork', () => {
     // gateway endpoint: https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html
     it('reports the endpoints a product team VPC lacks as one validation error', () => {
       const stack = testStack();
-      const vpc = new ec2.Vpc(stack, 'TeamVpc', { natGateways: 0, subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      const vpc = new ec2.Vpc(stack, 'TeamVpc', {
+        natGateways: 0,
+        subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+      });
       for (const service of INTERFACE_ENDPOINT_SERVICES.filter((s) => s !== 'sts' && s !== 'kms')) {
         vpc.addInterfaceEndpoint(service, { service: new ec2.InterfaceVpcEndpointAwsService(service) });
       }
@@ -195,9 +258,15 @@ describe('InferenceNetwork', () => {
 
     it('finds endpoints created outside the VPC construct, by VPC id', () => {
       const stack = testStack();
-      const vpc = new ec2.Vpc(stack, 'TeamVpc', { natGateways: 0, subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      const vpc = new ec2.Vpc(stack, 'TeamVpc', {
+        natGateways: 0,
+        subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+      });
       for (const service of INTERFACE_ENDPOINT_SERVICES) {
-        new ec2.InterfaceVpcEndpoint(stack, `Endpoint-${service}`, { vpc, service: new ec2.InterfaceVpcEndpointAwsService(service) });
+        new ec2.InterfaceVpcEndpoint(stack, `Endpoint-${service}`, {
+          vpc,
+          service: new ec2.InterfaceVpcEndpointAwsService(service),
+        });
       }
       vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
       InferenceNetwork.requireEndpoints(vpc);
@@ -212,9 +281,16 @@ describe('InferenceNetwork', () => {
 
     it('cannot check an imported VPC and says so with a warning', () => {
       const stack = testStack();
-      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', { vpcId: 'vpc-0123', availabilityZones: ['eu-west-1a'], isolatedSubnetIds: ['subnet-1'] });
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+        vpcId: 'vpc-0123',
+        availabilityZones: ['eu-west-1a'],
+        isolatedSubnetIds: ['subnet-1'],
+      });
       expect(InferenceNetwork.requireEndpoints(vpc)).toBe(false);
-      Annotations.fromStack(stack).hasWarning('/Test/Imported', Match.stringLikeRegexp('cannot check the interface endpoints of an imported VPC'));
+      Annotations.fromStack(stack).hasWarning(
+        '/Test/Imported',
+        Match.stringLikeRegexp('cannot check the interface endpoints of an imported VPC'),
+      );
     });
   });
 
@@ -226,7 +302,9 @@ describe('InferenceNetwork', () => {
   it('refuses a malformed CIDR and a single zone, naming each field', () => {
     const message = buildError({ cidr: '10.64.0.0/8', availabilityZones: ['eu-west-1a'] });
     expect(message).toContain('Test/Net: cidr: has an invalid format (got "10.64.0.0/8";');
-    expect(message).toContain('Test/Net: availabilityZones: is too small (got ["eu-west-1a"]; expected >= 2 items)');
+    expect(message).toContain(
+      'Test/Net: availabilityZones: is too small (got ["eu-west-1a"]; expected >= 2 items)',
+    );
   });
 
   it('has zero findings with default props', () => {
@@ -236,8 +314,16 @@ describe('InferenceNetwork', () => {
 
   describe('subnet layout and CIDR (found by props fuzzing)', () => {
     it.each([
-      ['/20 for two /20 subnets', { cidr: '10.0.0.0/20' }, 'Test/Net: cidr: is too small for one /20 subnet in each of 2 zones (got "10.0.0.0/20"; expected a prefix length between /16 and /19)'],
-      ['/19 for three zones', { cidr: '10.0.0.0/19', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] }, 'Test/Net: cidr: is too small for one /20 subnet in each of 3 zones (got "10.0.0.0/19"; expected a prefix length between /16 and /18)'],
+      [
+        '/20 for two /20 subnets',
+        { cidr: '10.0.0.0/20' },
+        'Test/Net: cidr: is too small for one /20 subnet in each of 2 zones (got "10.0.0.0/20"; expected a prefix length between /16 and /19)',
+      ],
+      [
+        '/19 for three zones',
+        { cidr: '10.0.0.0/19', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] },
+        'Test/Net: cidr: is too small for one /20 subnet in each of 3 zones (got "10.0.0.0/19"; expected a prefix length between /16 and /18)',
+      ],
     ])('refuses a prefix of %s', (_name, props, message) => {
       expect(buildError(props)).toBe(message);
     });
@@ -253,7 +339,11 @@ describe('InferenceNetwork', () => {
 
     it('refuses duplicate zones and zones the stack does not have', () => {
       const stack = testStack();
-      stack.node.setContext('availability-zones:account=111111111111:region=eu-west-1', ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+      stack.node.setContext('availability-zones:account=111111111111:region=eu-west-1', [
+        'eu-west-1a',
+        'eu-west-1b',
+        'eu-west-1c',
+      ]);
       let message = '';
       try {
         new InferenceNetwork(stack, 'Net', { availabilityZones: ['eu-west-1a', 'eu-west-1a', 'us-east-1a'] });
@@ -267,7 +357,9 @@ describe('InferenceNetwork', () => {
     });
 
     it('refuses INFINITE flow-log retention, which four packs flag', () => {
-      expect(buildError({ flowLogRetention: logs.RetentionDays.INFINITE })).toMatch(/^Test\/Net: flowLogRetention: must not be INFINITE: .*CloudWatchLogGroupRetentionPeriod/);
+      expect(buildError({ flowLogRetention: logs.RetentionDays.INFINITE })).toMatch(
+        /^Test\/Net: flowLogRetention: must not be INFINITE: .*CloudWatchLogGroupRetentionPeriod/,
+      );
     });
   });
 

@@ -30,7 +30,9 @@ describe('addAuditTrail', () => {
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::CloudTrail::Trail', 1);
     t.hasResourceProperties('AWS::CloudTrail::Trail', { KMSKeyId: stack.resolve(stack.keys.audit.keyArn) });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [stack.resolve(stack.alerts.topic.topicArn)] });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [stack.resolve(stack.alerts.topic.topicArn)],
+    });
     const selectors = JSON.stringify(t.findResources('AWS::CloudTrail::Trail'));
     expect(selectors).toContain(JSON.stringify(stack.resolve(stack.datasets.bucket.bucketArn)));
     expect(trail.encryptionKey).toBe(stack.keys.audit);

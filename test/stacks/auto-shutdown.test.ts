@@ -8,7 +8,7 @@ import { PlatformStack } from '../../lib/stacks/platform-stack';
 import { findingLines } from '../support/nag';
 
 describe('addAutoShutdown', () => {
-  it('adds AutoShutdown to the platform stack (dry run) with no findings beyond SecureFunction\'s own', () => {
+  it("adds AutoShutdown to the platform stack (dry run) with no findings beyond SecureFunction's own", () => {
     const app = new App();
     const stack = new PlatformStack(app, 'Platform', {
       env: { account: DEFAULT_CONFIG.account, region: DEFAULT_CONFIG.region },

@@ -39,7 +39,9 @@ describe('addDriftMonitor', () => {
     const fn = Object.values(t.findResources('AWS::Lambda::Function')).find((r) =>
       JSON.stringify(r).includes('DRIFT_BASELINE_KEY'),
     ) as { Properties: { Environment: { Variables: Record<string, unknown> } } };
-    expect(fn.Properties.Environment.Variables.DRIFT_BASELINE_KEY).toBe('drift-baselines/churn/baseline.json');
+    expect(fn.Properties.Environment.Variables.DRIFT_BASELINE_KEY).toBe(
+      'drift-baselines/churn/baseline.json',
+    );
     t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 hour)' });
     t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
   });

@@ -28,19 +28,24 @@ describe('reference app', () => {
     } finally {
       process.env.CDK_VALIDATION = previous;
     }
-    const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: PluginReport[] };
+    const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: PluginReport[];
+    };
     const failing = report.pluginReports.filter((r) => r.violations.length > 0);
     expect(failing.map((r) => `${r.pluginName}: ${JSON.stringify(r.violations).slice(0, 500)}`)).toEqual([]);
   });
 
-  it('starts retraining in the platform stack when the serving stack\'s drift alarms fire', () => {
+  it("starts retraining in the platform stack when the serving stack's drift alarms fire", () => {
     type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
-    const read = (name: string) => (JSON.parse(readFileSync(path.join(outdir, name), 'utf8')) as { Resources: Resources }).Resources;
+    const read = (name: string) =>
+      (JSON.parse(readFileSync(path.join(outdir, name), 'utf8')) as { Resources: Resources }).Resources;
     const alarmNames = Object.values(read('mlops-serving-churn.template.json'))
       .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && typeof r.Properties.AlarmName === 'string')
       .map((r) => r.Properties.AlarmName);
     const rule = Object.values(read('mlops-platform.template.json')).find(
-      (r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern ?? {}).includes('CloudWatch Alarm State Change'),
+      (r) =>
+        r.Type === 'AWS::Events::Rule' &&
+        JSON.stringify(r.Properties.EventPattern ?? {}).includes('CloudWatch Alarm State Change'),
     );
     const pattern = rule?.Properties.EventPattern as { detail: { alarmName: string[] } };
     expect(pattern.detail.alarmName.sort()).toEqual([...alarmNames].sort());
@@ -53,7 +58,10 @@ describe('reference app', () => {
     const ids = new Set<string>();
     for (const file of readdirSync(outdir).filter((f) => f.endsWith('.template.json'))) {
       const template = JSON.parse(readFileSync(path.join(outdir, file), 'utf8')) as {
-        Resources: Record<string, { Metadata?: { 'compliant-mlops'?: { acknowledgments?: { id: string }[] } } }>;
+        Resources: Record<
+          string,
+          { Metadata?: { 'compliant-mlops'?: { acknowledgments?: { id: string }[] } } }
+        >;
       };
       for (const r of Object.values(template.Resources)) {
         for (const a of r.Metadata?.['compliant-mlops']?.acknowledgments ?? []) ids.add(a.id);
@@ -61,7 +69,9 @@ describe('reference app', () => {
     }
     expect(ids.size).toBeGreaterThan(10);
     const missing = [...ids].filter((id) => {
-      const rule = id.replace(/^(AwsSolutions|HIPAA\.Security|NIST\.800\.53\.R5|PCI\.DSS\.321|Serverless|MLOps)-/, '').replace(/\[.*$/, '');
+      const rule = id
+        .replace(/^(AwsSolutions|HIPAA\.Security|NIST\.800\.53\.R5|PCI\.DSS\.321|Serverless|MLOps)-/, '')
+        .replace(/\[.*$/, '');
       const granular = /\[(.*)\]$/.exec(id)?.[1];
       const tail = granular?.split(/[/:]/).filter(Boolean).pop();
       return !section.includes(rule) || (tail !== undefined && !section.includes(tail));

@@ -33,7 +33,11 @@ describe('addTraining', () => {
     t.resourceCountIs('AWS::SageMaker::Pipeline', 1);
     t.resourceCountIs('AWS::Scheduler::Schedule', 1);
     const definition = synthesizedDefinition(training.pipeline.resource);
-    expect((definition.Steps as { Type: string }[]).map((s) => s.Type)).toEqual(['Training', 'Processing', 'Condition']);
+    expect((definition.Steps as { Type: string }[]).map((s) => s.Type)).toEqual([
+      'Training',
+      'Processing',
+      'Condition',
+    ]);
   });
 
   it.skipIf(NO_PIPELINE_SCHEMA)('writes a pipeline definition valid against the published schema', () => {

@@ -43,7 +43,9 @@ export function findings(stack: Stack, packs: NagPack[] = standardPacks()): Find
     const report = pack.validateScope(stack);
     for (const v of report.violations) {
       for (const r of v.violatingResources) {
-        const construct = stack.node.root.node.findAll().find((c) => c.node.path === r.constructPath) as IConstruct;
+        const construct = stack.node.root.node
+          .findAll()
+          .find((c) => c.node.path === r.constructPath) as IConstruct;
         const acked = construct ? acknowledgedIds(construct) : new Set<string>();
         if (!acked.has(`${pack.name}::${v.ruleName}`)) {
           out.push({ pack: pack.name, ruleId: v.ruleName, path: r.constructPath ?? '' });
@@ -71,4 +73,3 @@ export function testStack(id = 'Test', props: StackProps = {}): Stack {
   });
   return stack;
 }
-

@@ -36,5 +36,7 @@ export function missingSharedSchema(file: string): string | false {
 
 /** A shared schema file's JSON, or `undefined` when it is absent. */
 export function readSharedSchema<T = object>(file: string): T | undefined {
-  return missingSharedSchema(file) ? undefined : (JSON.parse(readFileSync(sharedSchemaPath(file), 'utf8')) as T);
+  return missingSharedSchema(file)
+    ? undefined
+    : (JSON.parse(readFileSync(sharedSchemaPath(file), 'utf8')) as T);
 }

@@ -33,7 +33,10 @@ export function trainingFixture(): TrainingFixture {
   const network = new InferenceNetwork(stack, 'Network', { encryptionKey: keys.logs });
   const datasets = new TieredDatasetBucket(stack, 'Datasets', { encryptionKey: keys.data });
   const images = new ModelImageRepository(stack, 'Images', { encryptionKey: keys.models });
-  const registry = new ModelRegistry(stack, 'Registry', { alertTopic: alerts.topic, modelPackageGroupName: 'churn' });
+  const registry = new ModelRegistry(stack, 'Registry', {
+    alertTopic: alerts.topic,
+    modelPackageGroupName: 'churn',
+  });
   return { stack, keys, alerts, network, datasets, images, registry };
 }
 
@@ -54,7 +57,10 @@ export function minimalProps(f: TrainingFixture): SpotTrainingPipelineProps {
 }
 
 /** A pipeline with the minimal props, plus overrides. */
-export function pipelineWith(overrides: Partial<SpotTrainingPipelineProps> = {}, f = trainingFixture()): {
+export function pipelineWith(
+  overrides: Partial<SpotTrainingPipelineProps> = {},
+  f = trainingFixture(),
+): {
   f: TrainingFixture;
   pipeline: SpotTrainingPipeline;
 } {

@@ -33,18 +33,30 @@ describe('ModelImageRepository', () => {
     const policy = Template.fromStack(stack).findResources('AWS::ECR::Repository');
     const text = Object.values(policy)[0].Properties.LifecyclePolicy.LifecyclePolicyText as string;
     expect(JSON.parse(text).rules).toEqual([
-      expect.objectContaining({ selection: expect.objectContaining({ tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 14 }) }),
+      expect.objectContaining({
+        selection: expect.objectContaining({
+          tagStatus: 'untagged',
+          countType: 'sinceImagePushed',
+          countNumber: 14,
+        }),
+      }),
     ]);
   });
 
   it('denies principals outside the account and lists the pull principals in the repository policy', () => {
     const stack = testStack();
-    const role = new iam.Role(stack, 'Trainer', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const role = new iam.Role(stack, 'Trainer', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+    });
     new ModelImageRepository(stack, 'Images', { pullPrincipals: [role] });
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', {
       RepositoryPolicyText: {
         Statement: [
-          Match.objectLike({ Effect: 'Deny', Principal: { AWS: '*' }, Condition: { StringNotEquals: { 'aws:PrincipalAccount': '111111111111' } } }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Condition: { StringNotEquals: { 'aws:PrincipalAccount': '111111111111' } },
+          }),
           Match.objectLike({
             Effect: 'Allow',
             Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
@@ -73,7 +85,9 @@ describe('ModelImageRepository', () => {
 
   it('grants pull on the repository ARN and names the grantee in the repository policy', () => {
     const { stack, images } = repo();
-    const role = new ScopedRole(stack, 'Puller', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const role = new ScopedRole(stack, 'Puller', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+    });
     images.grantPull(role);
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
@@ -90,7 +104,9 @@ describe('ModelImageRepository', () => {
   });
 
   it('validates props', () => {
-    expect(() => repo({ repositoryName: 'Bad Name' })).toThrow(/^Test\/Images: repositoryName: has an invalid format/);
+    expect(() => repo({ repositoryName: 'Bad Name' })).toThrow(
+      /^Test\/Images: repositoryName: has an invalid format/,
+    );
   });
 
   it('imports by name with the same digest check', () => {
@@ -106,8 +122,12 @@ describe('ModelImageRepository', () => {
   });
 
   it('refuses names ECR refuses: one character, partial-day retention', () => {
-    expect(() => repo({ repositoryName: 'a' })).toThrow('Test/Images: repositoryName: is too small (got "a"; expected length >= 2)');
-    expect(() => repo({ untaggedImageRetention: Duration.hours(2200) })).toThrow(/^Test\/Images: untaggedImageRetention: must be a whole number of days/);
+    expect(() => repo({ repositoryName: 'a' })).toThrow(
+      'Test/Images: repositoryName: is too small (got "a"; expected length >= 2)',
+    );
+    expect(() => repo({ untaggedImageRetention: Duration.hours(2200) })).toThrow(
+      /^Test\/Images: untaggedImageRetention: must be a whole number of days/,
+    );
     expect(() => repo({ repositoryName: 'ab' })).not.toThrow();
   });
 });

@@ -6,7 +6,13 @@ import { DEFAULT_TRAINING_INSTANCE_FAMILIES } from '../../constructs/training/de
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
 import { findingLines } from '../support/nag';
 import { DIGEST, EVAL_DIGEST, minimalProps, pipelineWith, trainingFixture } from './fixtures';
-import { NO_PIPELINE_SCHEMA, PLACEHOLDER, schemaErrors, synthesizedDefinition, unrepairedErrors } from './pipeline-schema';
+import {
+  NO_PIPELINE_SCHEMA,
+  PLACEHOLDER,
+  schemaErrors,
+  synthesizedDefinition,
+  unrepairedErrors,
+} from './pipeline-schema';
 import { propsError as errorOf } from '../support/props';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -105,40 +111,46 @@ describe('SpotTrainingPipeline definition', () => {
     expect(schemaErrors(synthesizedDefinition(pipeline.resource))).toEqual([]);
   });
 
-  it.skipIf(NO_PIPELINE_SCHEMA)('differs from the published schema only by the five documented repairs', () => {
-    const f = trainingFixture();
-    const { pipeline } = pipelineWith(
-      { ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } },
-      f,
-    );
-    const definition = synthesizedDefinition(pipeline.resource);
-    expect(unrepairedErrors(definition)).not.toEqual([]);
-    expect(unrepairedErrors(withoutRepairs(definition))).toEqual([]);
-  });
+  it.skipIf(NO_PIPELINE_SCHEMA)(
+    'differs from the published schema only by the five documented repairs',
+    () => {
+      const f = trainingFixture();
+      const { pipeline } = pipelineWith(
+        { ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } },
+        f,
+      );
+      const definition = synthesizedDefinition(pipeline.resource);
+      expect(unrepairedErrors(definition)).not.toEqual([]);
+      expect(unrepairedErrors(withoutRepairs(definition))).toEqual([]);
+    },
+  );
 
   // https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-retry-policy.html: the retry policy
   // JSON schema is `"ExceptionType": [String]`; a plain string is not a list of exception types.
-  it.skipIf(NO_PIPELINE_SCHEMA)('writes every RetryPolicies[].ExceptionType as an array of strings, and the schema rejects a string', () => {
-    const f = trainingFixture();
-    const { pipeline } = pipelineWith(
-      { ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } },
-      f,
-    );
-    const definition = synthesizedDefinition(pipeline.resource);
-    const all = (definition.Steps as Json[]).flatMap((s) => [s, ...(s.Arguments?.IfSteps ?? [])]);
-    const policies = all.flatMap((s) => (s.RetryPolicies ?? []) as Json[]);
-    expect(policies.length).toBeGreaterThan(0);
-    for (const policy of policies) {
-      expect(Array.isArray(policy.ExceptionType)).toBe(true);
-      expect(policy.ExceptionType.length).toBeGreaterThan(0);
-      for (const type of policy.ExceptionType) expect(typeof type).toBe('string');
-    }
-    const withString = structuredClone(definition);
-    (withString.Steps as Json[])[0].RetryPolicies[0].ExceptionType = 'SageMaker.CAPACITY_ERROR';
-    expect(schemaErrors(withString).map((e) => e.instancePath)).toContain(
-      '/Steps/0/RetryPolicies/0/ExceptionType',
-    );
-  });
+  it.skipIf(NO_PIPELINE_SCHEMA)(
+    'writes every RetryPolicies[].ExceptionType as an array of strings, and the schema rejects a string',
+    () => {
+      const f = trainingFixture();
+      const { pipeline } = pipelineWith(
+        { ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } },
+        f,
+      );
+      const definition = synthesizedDefinition(pipeline.resource);
+      const all = (definition.Steps as Json[]).flatMap((s) => [s, ...(s.Arguments?.IfSteps ?? [])]);
+      const policies = all.flatMap((s) => (s.RetryPolicies ?? []) as Json[]);
+      expect(policies.length).toBeGreaterThan(0);
+      for (const policy of policies) {
+        expect(Array.isArray(policy.ExceptionType)).toBe(true);
+        expect(policy.ExceptionType.length).toBeGreaterThan(0);
+        for (const type of policy.ExceptionType) expect(typeof type).toBe('string');
+      }
+      const withString = structuredClone(definition);
+      (withString.Steps as Json[])[0].RetryPolicies[0].ExceptionType = 'SageMaker.CAPACITY_ERROR';
+      expect(schemaErrors(withString).map((e) => e.instancePath)).toContain(
+        '/Steps/0/RetryPolicies/0/ExceptionType',
+      );
+    },
+  );
 
   it('renders as an Fn::Join whose literal parts and placeholders are JSON', () => {
     const { pipeline } = pipelineWith();

@@ -84,24 +84,37 @@ function parse(args: readonly string[]) {
   }
 }
 
-async function runAuditCommand(args: readonly string[], io: CliIO, options: AuditCommandOptions): Promise<number> {
+async function runAuditCommand(
+  args: readonly string[],
+  io: CliIO,
+  options: AuditCommandOptions,
+): Promise<number> {
   const { values } = parse(args);
   const region = values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError('audit: --region: no region (pass --region or set AWS_REGION)');
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new UsageError(`audit: --region: ${JSON.stringify(region)} is not a region name (expected e.g. eu-west-1)`);
+    throw new UsageError(
+      `audit: --region: ${JSON.stringify(region)} is not a region name (expected e.g. eu-west-1)`,
+    );
   }
   const format = values.format ?? 'text';
   if (!isReportFormat(format)) {
-    throw new UsageError(`audit: --format: unknown format ${JSON.stringify(format)} (expected one of ${REPORT_FORMATS.join(', ')})`);
+    throw new UsageError(
+      `audit: --format: unknown format ${JSON.stringify(format)} (expected one of ${REPORT_FORMATS.join(', ')})`,
+    );
   }
   const failOn = (values['fail-on'] ?? 'error') as AuditFailOn;
   if (!FAIL_ON.includes(failOn)) {
-    throw new UsageError(`audit: --fail-on: unknown level ${JSON.stringify(failOn)} (expected one of ${FAIL_ON.join(', ')})`);
+    throw new UsageError(
+      `audit: --fail-on: unknown level ${JSON.stringify(failOn)} (expected one of ${FAIL_ON.join(', ')})`,
+    );
   }
   let checks: AuditCheckName[] | undefined;
   if (values.checks !== undefined) {
-    const named = values.checks.split(',').map((c) => c.trim()).filter(Boolean);
+    const named = values.checks
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
     const unknown = named.filter((c) => !isAuditCheckName(c));
     if (named.length === 0 || unknown.length > 0) {
       throw new UsageError(
@@ -112,7 +125,9 @@ async function runAuditCommand(args: readonly string[], io: CliIO, options: Audi
   }
   const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
-    throw new UsageError(`audit: --concurrency: ${JSON.stringify(values.concurrency)} is not an integer from 1 to 16`);
+    throw new UsageError(
+      `audit: --concurrency: ${JSON.stringify(values.concurrency)} is not an integer from 1 to 16`,
+    );
   }
   const timeoutSeconds = values['request-timeout'] === undefined ? 20 : Number(values['request-timeout']);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0.1 || timeoutSeconds > 300) {
@@ -121,7 +136,9 @@ async function runAuditCommand(args: readonly string[], io: CliIO, options: Audi
     );
   }
   if (values.category !== undefined && !/^[A-Za-z0-9._-]+$/.test(values.category)) {
-    throw new UsageError(`audit: --category: ${JSON.stringify(values.category)} is not a plain name (expected letters, digits, . _ -)`);
+    throw new UsageError(
+      `audit: --category: ${JSON.stringify(values.category)} is not a plain name (expected letters, digits, . _ -)`,
+    );
   }
   if (values.profile !== undefined && !/^[A-Za-z0-9._+=,@-]+$/.test(values.profile)) {
     throw new UsageError(`audit: --profile: ${JSON.stringify(values.profile)} is not a profile name`);
@@ -149,7 +166,9 @@ async function runAuditCommand(args: readonly string[], io: CliIO, options: Audi
     try {
       writeFileSync(resolve(io.cwd, values.output), text);
     } catch (e) {
-      throw new UsageError(`audit: --output: cannot write ${values.output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new UsageError(
+        `audit: --output: cannot write ${values.output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
     }
   } else {
     io.stdout(text);

@@ -48,7 +48,8 @@ export interface CheckCommandOptions {
 export function createCheckCommand(options: CheckCommandOptions = {}): Command {
   return {
     name: 'check',
-    summary: 'check cloud assemblies and CloudFormation templates with cdk-nag packs (text, JSON, SARIF, JUnit, Markdown)',
+    summary:
+      'check cloud assemblies and CloudFormation templates with cdk-nag packs (text, JSON, SARIF, JUnit, Markdown)',
     usage: USAGE,
     run: async (args, io) => runCheck(args, io, options),
   };
@@ -81,19 +82,35 @@ function parse(args: readonly string[]) {
 
 async function runCheck(args: readonly string[], io: CliIO, options: CheckCommandOptions): Promise<number> {
   const { values, positionals } = parse(args);
-  if (positionals.length === 0) throw new UsageError('check: missing path (usage: compliant-mlops check <path...> [options]; see --help)');
+  if (positionals.length === 0)
+    throw new UsageError(
+      'check: missing path (usage: compliant-mlops check <path...> [options]; see --help)',
+    );
   const format = values.format ?? 'text';
   if (!isReportFormat(format)) {
-    throw new UsageError(`check: --format: unknown format ${JSON.stringify(format)} (expected one of ${REPORT_FORMATS.join(', ')})`);
+    throw new UsageError(
+      `check: --format: unknown format ${JSON.stringify(format)} (expected one of ${REPORT_FORMATS.join(', ')})`,
+    );
   }
   const failOn = (values['fail-on'] ?? 'error') as FailOn;
   if (!FAIL_ON.includes(failOn)) {
-    throw new UsageError(`check: --fail-on: unknown level ${JSON.stringify(failOn)} (expected one of ${FAIL_ON.join(', ')})`);
+    throw new UsageError(
+      `check: --fail-on: unknown level ${JSON.stringify(failOn)} (expected one of ${FAIL_ON.join(', ')})`,
+    );
   }
-  const packs = values.packs === undefined ? undefined : values.packs.split(',').map((p) => p.trim()).filter(Boolean);
-  if (packs !== undefined && packs.length === 0) throw new UsageError('check: --packs: no pack named (expected a comma-separated list)');
+  const packs =
+    values.packs === undefined
+      ? undefined
+      : values.packs
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean);
+  if (packs !== undefined && packs.length === 0)
+    throw new UsageError('check: --packs: no pack named (expected a comma-separated list)');
   if (values.category !== undefined && !/^[A-Za-z0-9._-]+$/.test(values.category)) {
-    throw new UsageError(`check: --category: ${JSON.stringify(values.category)} is not a plain name (expected letters, digits, . _ -)`);
+    throw new UsageError(
+      `check: --category: ${JSON.stringify(values.category)} is not a plain name (expected letters, digits, . _ -)`,
+    );
   }
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) {
@@ -102,7 +119,8 @@ async function runCheck(args: readonly string[], io: CliIO, options: CheckComman
   let acknowledgments: AcknowledgmentsFile[] = [];
   let report;
   try {
-    if (values.acknowledgments !== undefined) acknowledgments = [loadAcknowledgmentsFile(values.acknowledgments, io.cwd)];
+    if (values.acknowledgments !== undefined)
+      acknowledgments = [loadAcknowledgmentsFile(values.acknowledgments, io.cwd)];
     const quiet = values.quiet === true;
     let lastShown = 0;
     report = await checkPathsInParallel(positionals, {
@@ -134,7 +152,9 @@ async function runCheck(args: readonly string[], io: CliIO, options: CheckComman
       try {
         writeFileSync(file, text);
       } catch (e) {
-        throw new UsageError(`check: --output: cannot write ${values.output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        throw new UsageError(
+          `check: --output: cannot write ${values.output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        );
       }
     } else {
       io.stdout(text);

@@ -40,13 +40,20 @@ export const rulesCommand: Command = {
   async run(args: readonly string[], io: CliIO): Promise<number> {
     let format: string;
     try {
-      const parsed = parseArgs({ args: [...args], options: { format: { type: 'string', default: 'text' } }, strict: true, allowPositionals: false });
+      const parsed = parseArgs({
+        args: [...args],
+        options: { format: { type: 'string', default: 'text' } },
+        strict: true,
+        allowPositionals: false,
+      });
       format = parsed.values.format as string;
     } catch (e) {
       throw new UsageError(`rules: ${(e as Error).message}`);
     }
     if (!(FORMATS as readonly string[]).includes(format)) {
-      throw new UsageError(`rules: --format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})`);
+      throw new UsageError(
+        `rules: --format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})`,
+      );
     }
     const list = rows();
     if (format === 'json') {
@@ -54,12 +61,17 @@ export const rulesCommand: Command = {
     } else if (format === 'markdown') {
       const lines = ['| rule | level | resources | NIST 800-53 r5 | checks |', '|---|---|---|---|---|'];
       for (const r of list) {
-        lines.push(`| \`${r.id}\` | ${r.level} | ${r.resourceTypes.join(', ')} | ${r.nist.join(', ')} | ${r.info.replace(/\|/g, '\\|')} |`);
+        lines.push(
+          `| \`${r.id}\` | ${r.level} | ${r.resourceTypes.join(', ')} | ${r.nist.join(', ')} | ${r.info.replace(/\|/g, '\\|')} |`,
+        );
       }
       io.stdout(`${lines.join('\n')}\n`);
     } else {
       const width = Math.max(...list.map((r) => r.id.length));
-      for (const r of list) io.stdout(`${r.id.padEnd(width)}  ${r.level.padEnd(7)}  ${r.nist.join(', ')}\n${' '.repeat(width + 2)}${r.info}\n`);
+      for (const r of list)
+        io.stdout(
+          `${r.id.padEnd(width)}  ${r.level.padEnd(7)}  ${r.nist.join(', ')}\n${' '.repeat(width + 2)}${r.info}\n`,
+        );
       io.stdout(`${list.length} rules\n`);
     }
     return EXIT.ok;

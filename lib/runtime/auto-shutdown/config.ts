@@ -54,12 +54,20 @@ export class ConfigError extends Error {
   }
 }
 
-function int(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+function int(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${name}: is not an integer in range (got ${JSON.stringify(raw)}; expected ${min}..${max})`);
+    throw new ConfigError(
+      `${name}: is not an integer in range (got ${JSON.stringify(raw)}; expected ${min}..${max})`,
+    );
   }
   return n;
 }
@@ -89,18 +97,24 @@ export function parseConfig(env: Record<string, string | undefined>, event: unkn
   const e = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
   const mode = e.mode ?? 'idle-sweep';
   if (mode !== 'idle-sweep' && mode !== 'off-hours') {
-    throw new ConfigError(`event.mode: is not an allowed value (got ${JSON.stringify(mode)}; expected "idle-sweep" or "off-hours")`);
+    throw new ConfigError(
+      `event.mode: is not an allowed value (got ${JSON.stringify(mode)}; expected "idle-sweep" or "off-hours")`,
+    );
   }
   const envDryRun = bool(env[ENV.dryRun], ENV.dryRun, true);
   const eventDryRun = bool(e.dryRun, 'event.dryRun', false);
   const targets = list(env, ENV.targets, TARGETS);
   const unknown = targets.filter((t) => !(TARGETS as readonly string[]).includes(t));
   if (unknown.length > 0) {
-    throw new ConfigError(`${ENV.targets}: has unknown targets (got ${JSON.stringify(unknown)}; expected ${TARGETS.join(', ')})`);
+    throw new ConfigError(
+      `${ENV.targets}: has unknown targets (got ${JSON.stringify(unknown)}; expected ${TARGETS.join(', ')})`,
+    );
   }
   const exemptionTagKey = env[ENV.exemptionTagKey] || DEFAULT_EXEMPTION_TAG_KEY;
   const environmentTagKey = env[ENV.environmentTagKey] || DEFAULT_ENVIRONMENT_TAG_KEY;
-  const productionValues = list(env, ENV.productionValues, DEFAULT_PRODUCTION_VALUES).map((v) => v.toLowerCase());
+  const productionValues = list(env, ENV.productionValues, DEFAULT_PRODUCTION_VALUES).map((v) =>
+    v.toLowerCase(),
+  );
   if (productionValues.length === 0) {
     throw new ConfigError(`${ENV.productionValues}: is empty (got ""; expected at least one value)`);
   }

@@ -1,5 +1,10 @@
 import type { SweepConfig } from './config';
-import { DELETED_TAG_PREFIX, ENDPOINT_TAGS_TAG_PREFIX, LAST_ACTIVITY_TAG, LEGACY_RESTORE_TAGS } from './constants';
+import {
+  DELETED_TAG_PREFIX,
+  ENDPOINT_TAGS_TAG_PREFIX,
+  LAST_ACTIVITY_TAG,
+  LEGACY_RESTORE_TAGS,
+} from './constants';
 
 /** Tags of one resource, by key. */
 export type TagMap = Readonly<Record<string, string>>;
@@ -52,12 +57,15 @@ export function decideNotebook(
   if (isExempt(nb.tags, config.exemptionTagKey)) return skip(`exempt (${config.exemptionTagKey}=true)`);
   if (config.mode === 'off-hours') return act('off-hours');
   const raw = nb.tags[LAST_ACTIVITY_TAG];
-  if (raw === undefined) return skip(`no idle signal (${LAST_ACTIVITY_TAG} tag missing: lifecycle config not attached)`);
+  if (raw === undefined)
+    return skip(`no idle signal (${LAST_ACTIVITY_TAG} tag missing: lifecycle config not attached)`);
   const activity = new Date(raw);
-  if (Number.isNaN(activity.getTime())) return skip(`no idle signal (${LAST_ACTIVITY_TAG} is not a timestamp: ${raw})`);
+  if (Number.isNaN(activity.getTime()))
+    return skip(`no idle signal (${LAST_ACTIVITY_TAG} is not a timestamp: ${raw})`);
   const last = nb.lastModified && nb.lastModified > activity ? nb.lastModified : activity;
   const idle = minutesSince(now, last);
-  if (idle >= config.idleThresholdMinutes) return act(`idle for ${idle} min (threshold ${config.idleThresholdMinutes} min)`);
+  if (idle >= config.idleThresholdMinutes)
+    return act(`idle for ${idle} min (threshold ${config.idleThresholdMinutes} min)`);
   return skip(`active ${idle} min ago (threshold ${config.idleThresholdMinutes} min)`);
 }
 
@@ -66,7 +74,8 @@ export function appGate(
   app: { readonly type?: string; readonly status?: string },
   config: SweepConfig,
 ): Decision | undefined {
-  if (!app.type || !config.studioAppTypes.includes(app.type)) return skip(`app type ${app.type ?? 'unknown'} is not swept`);
+  if (!app.type || !config.studioAppTypes.includes(app.type))
+    return skip(`app type ${app.type ?? 'unknown'} is not swept`);
   if (app.status !== 'InService') return skip(`status is ${app.status ?? 'unknown'}`);
   return undefined;
 }
@@ -93,7 +102,8 @@ export function decideApp(
   if (config.mode === 'off-hours') return act('off-hours');
   if (app.created) {
     const age = minutesSince(now, app.created);
-    if (age >= config.studioMaxAppAgeMinutes) return act(`older than ${config.studioMaxAppAgeMinutes} min (age ${age} min)`);
+    if (age >= config.studioMaxAppAgeMinutes)
+      return act(`older than ${config.studioMaxAppAgeMinutes} min (age ${age} min)`);
   }
   const user = app.lastUserActivity;
   const health = app.lastHealthCheck;
@@ -102,8 +112,11 @@ export function decideApp(
   if (!since) return skip('no activity or creation time');
   const idle = minutesSince(now, since);
   const what = userActivity ? 'idle' : 'no user activity recorded';
-  if (idle >= config.idleThresholdMinutes) return act(`${what} for ${idle} min (threshold ${config.idleThresholdMinutes} min)`);
-  return skip(`${userActivity ? 'active' : 'created'} ${idle} min ago (threshold ${config.idleThresholdMinutes} min)`);
+  if (idle >= config.idleThresholdMinutes)
+    return act(`${what} for ${idle} min (threshold ${config.idleThresholdMinutes} min)`);
+  return skip(
+    `${userActivity ? 'active' : 'created'} ${idle} min ago (threshold ${config.idleThresholdMinutes} min)`,
+  );
 }
 
 /** Decides on an endpoint from its status (from `ListEndpoints`), before its tags. */
@@ -125,7 +138,8 @@ export function endpointEligibility(
   if (isExempt(ep.tags, config.exemptionTagKey)) return skip(`exempt (${config.exemptionTagKey}=true)`);
   const env = ep.tags[config.environmentTagKey];
   if (env === undefined || env.trim() === '') return skip(`no ${config.environmentTagKey} tag`);
-  if (config.productionValues.includes(env.trim().toLowerCase())) return skip(`production (${config.environmentTagKey}=${env})`);
+  if (config.productionValues.includes(env.trim().toLowerCase()))
+    return skip(`production (${config.environmentTagKey}=${env})`);
   if (ep.lastModified && minutesSince(now, ep.lastModified) < config.endpointIdleThresholdMinutes) {
     return skip(`changed ${minutesSince(now, ep.lastModified)} min ago, within the idle window`);
   }
@@ -134,7 +148,8 @@ export function endpointEligibility(
 
 /** Decides on an eligible endpoint from its summed invocations over the idle window. */
 export function decideEndpointInvocations(invocations: number, config: SweepConfig): Decision {
-  if (invocations > 0) return skip(`${invocations} invocations in the last ${config.endpointIdleThresholdMinutes} min`);
+  if (invocations > 0)
+    return skip(`${invocations} invocations in the last ${config.endpointIdleThresholdMinutes} min`);
   return act(`no invocations for ${config.endpointIdleThresholdMinutes} min`);
 }
 
@@ -164,7 +179,10 @@ export function restoreTags(endpointName: string, endpointTags: TagMap, now: Dat
   const encoded = Buffer.from(JSON.stringify(kept), 'utf8').toString('base64url');
   const chunks: Tag[] = [];
   for (let i = 0; i * CHUNK < encoded.length; i++) {
-    chunks.push({ Key: `${ENDPOINT_TAGS_TAG_PREFIX}${endpointName}:${i}`, Value: encoded.slice(i * CHUNK, (i + 1) * CHUNK) });
+    chunks.push({
+      Key: `${ENDPOINT_TAGS_TAG_PREFIX}${endpointName}:${i}`,
+      Value: encoded.slice(i * CHUNK, (i + 1) * CHUNK),
+    });
   }
   const recorded = chunks.length <= MAX_CHUNKS ? chunks : [];
   const at = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -180,7 +198,10 @@ export interface RestoreInput {
 
 function decodeTags(chunks: readonly string[]): Tag[] {
   if (chunks.length === 0) return [];
-  const tags = JSON.parse(Buffer.from(chunks.join(''), 'base64url').toString('utf8')) as Record<string, string>;
+  const tags = JSON.parse(Buffer.from(chunks.join(''), 'base64url').toString('utf8')) as Record<
+    string,
+    string
+  >;
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
@@ -189,12 +210,17 @@ function decodeTags(chunks: readonly string[]): Tag[] {
  * input of `CreateEndpoint`, or undefined when the config carries none for that endpoint. Reads
  * the former single-record format too.
  */
-export function restoreInput(endpointConfigName: string, configTags: TagMap, endpointName: string): RestoreInput | undefined {
+export function restoreInput(
+  endpointConfigName: string,
+  configTags: TagMap,
+  endpointName: string,
+): RestoreInput | undefined {
   const record = configTags[`${DELETED_TAG_PREFIX}${endpointName}`];
   if (record !== undefined) {
     const count = Number(record.split(' ')[1] ?? 0);
     const chunks: string[] = [];
-    for (let i = 0; i < count; i++) chunks.push(configTags[`${ENDPOINT_TAGS_TAG_PREFIX}${endpointName}:${i}`] ?? '');
+    for (let i = 0; i < count; i++)
+      chunks.push(configTags[`${ENDPOINT_TAGS_TAG_PREFIX}${endpointName}:${i}`] ?? '');
     return { EndpointName: endpointName, EndpointConfigName: endpointConfigName, Tags: decodeTags(chunks) };
   }
   if (configTags[LEGACY_RESTORE_TAGS.endpointName] !== endpointName) return undefined;

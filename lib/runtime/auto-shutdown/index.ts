@@ -40,7 +40,9 @@ export function defaultClients(config: SweepConfig): SweepClients {
  * full report and returns a summary of it (which the function's on-success destination sends to
  * the alert topic). A configuration error throws, so the run lands in the on-failure destination.
  */
-export function createHandler(deps: HandlerDeps): (event: unknown, context?: HandlerContext) => Promise<SweepReport> {
+export function createHandler(
+  deps: HandlerDeps,
+): (event: unknown, context?: HandlerContext) => Promise<SweepReport> {
   let cached: { key: string; clients: SweepClients } | undefined;
   return async (event, context) => {
     const correlationId = context?.awsRequestId ?? `local-${Date.now()}`;
@@ -48,7 +50,12 @@ export function createHandler(deps: HandlerDeps): (event: unknown, context?: Han
     const config = parseConfig(deps.env ?? process.env, event);
     const key = `${config.maxAttempts}/${config.requestTimeoutMs}`;
     if (!cached || cached.key !== key) cached = { key, clients: deps.clients(config) };
-    log.info('run started', { mode: config.mode, dryRun: config.dryRun, maxActionsPerRun: config.maxActionsPerRun, targets: config.targets });
+    log.info('run started', {
+      mode: config.mode,
+      dryRun: config.dryRun,
+      maxActionsPerRun: config.maxActionsPerRun,
+      targets: config.targets,
+    });
     const report = await sweep(cached.clients, config, { correlationId, log, now: deps.now?.() });
     log.info('run report', { report });
     return summarizeReport(report);

@@ -55,7 +55,10 @@ export interface SweepReport {
  * destination, whose payload is limited to 256 KB): every acted and failed entry, the first
  * `maxSkipped` skipped ones. The full report is in the function's log.
  */
-export function summarizeReport(report: SweepReport, maxSkipped = 100): SweepReport & { skippedTruncated: boolean } {
+export function summarizeReport(
+  report: SweepReport,
+  maxSkipped = 100,
+): SweepReport & { skippedTruncated: boolean } {
   return {
     ...report,
     skipped: report.skipped.slice(0, maxSkipped),

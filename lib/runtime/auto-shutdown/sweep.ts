@@ -74,7 +74,11 @@ interface Candidate {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function mapLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
@@ -99,7 +103,9 @@ export function isAlreadyDone(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (err.name === 'ResourceNotFound') return true;
   if (err.name !== 'ValidationException') return false;
-  return /not found|does not exist|could not find|RecordNotFound|status \(?(stopping|stopped|deleting)\)?/i.test(err.message);
+  return /not found|does not exist|could not find|RecordNotFound|status \(?(stopping|stopped|deleting)\)?/i.test(
+    err.message,
+  );
 }
 
 async function tagsOf(sm: SageMakerClient, arn: string): Promise<TagMap> {
@@ -116,7 +122,11 @@ async function tagsOf(sm: SageMakerClient, arn: string): Promise<TagMap> {
  * report. A failure on one resource (or one listing) is reported and the sweep goes on; throttling
  * and 5xx are retried with backoff by the clients' retry strategy.
  */
-export async function sweep(clients: SweepClients, config: SweepConfig, options: SweepOptions): Promise<SweepReport> {
+export async function sweep(
+  clients: SweepClients,
+  config: SweepConfig,
+  options: SweepOptions,
+): Promise<SweepReport> {
   const started = Date.now();
   const now = options.now ?? new Date();
   const log = options.log ?? silentLogger;
@@ -175,7 +185,8 @@ export async function sweep(clients: SweepClients, config: SweepConfig, options:
   if (config.targets.includes('studio')) {
     const listed: AppDetails[] = [];
     try {
-      for await (const page of paginateListApps({ client: sm }, { MaxResults: 100 })) listed.push(...(page.Apps ?? []));
+      for await (const page of paginateListApps({ client: sm }, { MaxResults: 100 }))
+        listed.push(...(page.Apps ?? []));
     } catch (err) {
       fail('studio-apps (ListApps)', err);
     }
@@ -235,14 +246,22 @@ export async function sweep(clients: SweepClients, config: SweepConfig, options:
   // The cap is applied in a fixed order (notebooks, Studio, endpoints; by resource within each),
   // so the same world gives the same report.
   const kindOrder: Target[] = ['notebooks', 'studio', 'endpoints'];
-  candidates.sort((a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind) || a.resource.localeCompare(b.resource));
+  candidates.sort(
+    (a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind) || a.resource.localeCompare(b.resource),
+  );
   const allowed = candidates.slice(0, config.maxActionsPerRun);
   const capped = candidates.length > allowed.length;
   for (const c of candidates.slice(allowed.length)) {
     skip(c.resource, `cap reached (${config.maxActionsPerRun} actions per run); eligible: ${c.reason}`);
   }
   await mapLimit(allowed, config.concurrency, async (c) => {
-    const entry = { resource: c.resource, kind: c.kind, action: c.action, reason: c.reason, ...(c.restore ? { restore: c.restore } : {}) };
+    const entry = {
+      resource: c.resource,
+      kind: c.kind,
+      action: c.action,
+      reason: c.reason,
+      ...(c.restore ? { restore: c.restore } : {}),
+    };
     if (config.dryRun) {
       acted.push({ ...entry, outcome: 'dry-run' });
       log.info('would act (dry run)', { ...entry });
@@ -262,7 +281,8 @@ export async function sweep(clients: SweepClients, config: SweepConfig, options:
     }
   });
 
-  const byResource = <T extends { resource: string }>(a: T, b: T): number => a.resource.localeCompare(b.resource);
+  const byResource = <T extends { resource: string }>(a: T, b: T): number =>
+    a.resource.localeCompare(b.resource);
   acted.sort(byResource);
   skipped.sort(byResource);
   failed.sort(byResource);
@@ -291,19 +311,37 @@ interface Sink {
 /** CloudWatch takes at most 500 queries per GetMetricData request. */
 const MAX_QUERIES = 500;
 
-async function sweepEndpoints(clients: SweepClients, config: SweepConfig, now: Date, sink: Sink): Promise<void> {
+async function sweepEndpoints(
+  clients: SweepClients,
+  config: SweepConfig,
+  now: Date,
+  sink: Sink,
+): Promise<void> {
   const sm = clients.sagemaker;
   const listed: { name: string; arn: string; status?: string; lastModified?: Date }[] = [];
   try {
     for await (const page of paginateListEndpoints({ client: sm }, { MaxResults: 100 })) {
       for (const ep of page.Endpoints ?? []) {
-        listed.push({ name: ep.EndpointName ?? '', arn: ep.EndpointArn ?? `endpoint:${ep.EndpointName}`, status: ep.EndpointStatus, lastModified: ep.LastModifiedTime });
+        listed.push({
+          name: ep.EndpointName ?? '',
+          arn: ep.EndpointArn ?? `endpoint:${ep.EndpointName}`,
+          status: ep.EndpointStatus,
+          lastModified: ep.LastModifiedTime,
+        });
       }
     }
   } catch (err) {
     sink.fail('endpoints (ListEndpoints)', err);
   }
-  const eligible: { name: string; arn: string; configName: string; configArn: string; variants: string[]; tags: TagMap; reason: string }[] = [];
+  const eligible: {
+    name: string;
+    arn: string;
+    configName: string;
+    configArn: string;
+    variants: string[];
+    tags: TagMap;
+    reason: string;
+  }[] = [];
   await mapLimit(listed, config.concurrency, async (ep) => {
     const gate = endpointStatusGate(ep.status);
     if (gate) return sink.skip(ep.arn, gate.reason);
@@ -312,18 +350,33 @@ async function sweepEndpoints(clients: SweepClients, config: SweepConfig, now: D
       const d = endpointEligibility({ tags, lastModified: ep.lastModified }, config, now);
       if (!d.act) return sink.skip(ep.arn, d.reason);
       const desc = await sm.send(new DescribeEndpointCommand({ EndpointName: ep.name }));
-      if (desc.EndpointStatus && desc.EndpointStatus !== 'InService') return sink.skip(ep.arn, `status is ${desc.EndpointStatus}`);
-      const variants = (desc.ProductionVariants ?? []).map((v) => v.VariantName ?? '').filter((v) => v !== '');
-      if (!desc.EndpointConfigName || variants.length === 0) return sink.skip(ep.arn, 'no endpoint config or variants to measure');
+      if (desc.EndpointStatus && desc.EndpointStatus !== 'InService')
+        return sink.skip(ep.arn, `status is ${desc.EndpointStatus}`);
+      const variants = (desc.ProductionVariants ?? [])
+        .map((v) => v.VariantName ?? '')
+        .filter((v) => v !== '');
+      if (!desc.EndpointConfigName || variants.length === 0)
+        return sink.skip(ep.arn, 'no endpoint config or variants to measure');
       // Serverless endpoints are billed per request and cost nothing while idle: deleting one
       // saves nothing and loses its warm capacity. The config says so (ServerlessConfig).
-      const cfg = await sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: desc.EndpointConfigName }));
+      const cfg = await sm.send(
+        new DescribeEndpointConfigCommand({ EndpointConfigName: desc.EndpointConfigName }),
+      );
       if ((cfg.ProductionVariants ?? []).some((v) => v.ServerlessConfig !== undefined)) {
         return sink.skip(ep.arn, 'serverless (billed per request; nothing to save while idle)');
       }
       const configArn =
-        cfg.EndpointConfigArn ?? ep.arn.replace(/:endpoint\/[^/]+$/, `:endpoint-config/${desc.EndpointConfigName.toLowerCase()}`);
-      eligible.push({ name: ep.name, arn: ep.arn, configName: desc.EndpointConfigName, configArn, variants, tags, reason: d.reason });
+        cfg.EndpointConfigArn ??
+        ep.arn.replace(/:endpoint\/[^/]+$/, `:endpoint-config/${desc.EndpointConfigName.toLowerCase()}`);
+      eligible.push({
+        name: ep.name,
+        arn: ep.arn,
+        configName: desc.EndpointConfigName,
+        configArn,
+        variants,
+        tags,
+        reason: d.reason,
+      });
     } catch (err) {
       sink.fail(ep.arn, err);
     }
@@ -417,7 +470,12 @@ async function sweepEndpoints(clients: SweepClients, config: SweepConfig, now: D
  */
 export async function publishMetrics(cw: CloudWatchClient, report: SweepReport, log: Logger): Promise<void> {
   const timestamp = new Date();
-  const metric = (MetricName: string, Value: number) => ({ MetricName, Value, Unit: 'Count' as const, Timestamp: timestamp });
+  const metric = (MetricName: string, Value: number) => ({
+    MetricName,
+    Value,
+    Unit: 'Count' as const,
+    Timestamp: timestamp,
+  });
   try {
     await cw.send(
       new PutMetricDataCommand({

@@ -48,7 +48,9 @@ type Env = Record<string, string | undefined>;
 function required(env: Env, name: string): string {
   const v = env[name];
   if (v === undefined || v.trim() === '') {
-    throw new ConfigError(`${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`);
+    throw new ConfigError(
+      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
+    );
   }
   return v;
 }
@@ -56,12 +58,21 @@ function required(env: Env, name: string): string {
 function prefix(env: Env, name: string, fallback: string): string {
   const v = env[name] ?? fallback;
   if (v !== '' && (!v.endsWith('/') || v.startsWith('/'))) {
-    throw new ConfigError(`${name}: is not a key prefix (got ${JSON.stringify(v)}; expected "" or a prefix ending in "/" and not starting with "/")`);
+    throw new ConfigError(
+      `${name}: is not a key prefix (got ${JSON.stringify(v)}; expected "" or a prefix ending in "/" and not starting with "/")`,
+    );
   }
   return v;
 }
 
-function num(env: Env, name: string, fallback: number, min: number, max: number, opts: { integer?: boolean; exclusiveMin?: boolean } = {}): number {
+function num(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  opts: { integer?: boolean; exclusiveMin?: boolean } = {},
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -78,7 +89,11 @@ function num(env: Env, name: string, fallback: number, min: number, max: number,
 /** Reads and checks the run settings. */
 export function parseConfig(env: Env): DriftConfig {
   const expectedSchemaHash = env[ENV.expectedSchemaHash];
-  if (expectedSchemaHash !== undefined && expectedSchemaHash !== '' && !/^sha256:[0-9a-f]{64}$/.test(expectedSchemaHash)) {
+  if (
+    expectedSchemaHash !== undefined &&
+    expectedSchemaHash !== '' &&
+    !/^sha256:[0-9a-f]{64}$/.test(expectedSchemaHash)
+  ) {
     throw new ConfigError(
       `${ENV.expectedSchemaHash}: is not a schema hash (got ${JSON.stringify(expectedSchemaHash)}; expected sha256:<64 hex digits>)`,
     );
@@ -97,8 +112,12 @@ export function parseConfig(env: Env): DriftConfig {
     windowMinutes: num(env, ENV.windowMinutes, 60, 1, 7 * 24 * 60, { integer: true }),
     psiThreshold: num(env, ENV.psiThreshold, DEFAULT_DRIFT_THRESHOLDS.psi, 0, 100, { exclusiveMin: true }),
     pValue: num(env, ENV.pValue, DEFAULT_DRIFT_THRESHOLDS.pValue, 0, 0.5, { exclusiveMin: true }),
-    minSampleSize: num(env, ENV.minSampleSize, DEFAULT_DRIFT_THRESHOLDS.minSampleSize, 1, 10_000_000, { integer: true }),
-    driftedShareThreshold: num(env, ENV.driftedShareThreshold, DEFAULT_DRIFT_THRESHOLDS.driftedShare, 0, 1, { exclusiveMin: true }),
+    minSampleSize: num(env, ENV.minSampleSize, DEFAULT_DRIFT_THRESHOLDS.minSampleSize, 1, 10_000_000, {
+      integer: true,
+    }),
+    driftedShareThreshold: num(env, ENV.driftedShareThreshold, DEFAULT_DRIFT_THRESHOLDS.driftedShare, 0, 1, {
+      exclusiveMin: true,
+    }),
     observedSampleSize: num(env, ENV.observedSampleSize, 100_000, 100, 1_000_000, { integer: true }),
     maxAttempts: num(env, ENV.maxAttempts, 8, 1, 20, { integer: true }),
     requestTimeoutMs: num(env, ENV.requestTimeoutMs, 10_000, 100, 60_000, { integer: true }),

@@ -7,7 +7,8 @@
  * - `missingBaseline`: no baseline object at the configured key
  * - `malformedBaseline`: the baseline object is not a valid baseline document
  */
-export type AnalysisErrorReason = 'noCaptureData' | 'noParsableRecords' | 'schemaMismatch' | 'missingBaseline' | 'malformedBaseline';
+export type AnalysisErrorReason =
+  'noCaptureData' | 'noParsableRecords' | 'schemaMismatch' | 'missingBaseline' | 'malformedBaseline';
 
 /** The reasons that mean "no usable capture data" (they also set `DataMissing`). */
 export const DATA_MISSING_REASONS: readonly AnalysisErrorReason[] = ['noCaptureData', 'noParsableRecords'];

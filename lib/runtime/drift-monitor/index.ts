@@ -43,7 +43,9 @@ export function defaultClients(config: DriftConfig): DriftClients {
  * a deployment error), analyses the last window of data capture and returns the run result; the
  * Lambda request id is the correlation id of every log line, the report and the result.
  */
-export function createHandler(deps: HandlerDeps): (event?: unknown, context?: HandlerContext) => Promise<DriftRunResult> {
+export function createHandler(
+  deps: HandlerDeps,
+): (event?: unknown, context?: HandlerContext) => Promise<DriftRunResult> {
   let cached: { key: string; clients: DriftClients } | undefined;
   return async (_event, context) => {
     const correlationId = context?.awsRequestId ?? `local-${Date.now()}`;

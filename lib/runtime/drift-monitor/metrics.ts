@@ -1,4 +1,9 @@
-import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum, type StandardUnit } from '@aws-sdk/client-cloudwatch';
+import {
+  PutMetricDataCommand,
+  type CloudWatchClient,
+  type MetricDatum,
+  type StandardUnit,
+} from '@aws-sdk/client-cloudwatch';
 import type { DriftReport } from '../../drift';
 import { DIMENSIONS, MAX_METRICS_PER_REQUEST, METRIC_NAMESPACE, METRICS } from './constants';
 
@@ -21,7 +26,13 @@ export interface RunCounts {
   readonly rejectedRecords?: number;
 }
 
-function datum(name: string, value: number, dims: Record<string, string>, timestamp: Date, unit: StandardUnit = 'None'): MetricDatum {
+function datum(
+  name: string,
+  value: number,
+  dims: Record<string, string>,
+  timestamp: Date,
+  unit: StandardUnit = 'None',
+): MetricDatum {
   return {
     MetricName: name,
     Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
@@ -46,7 +57,12 @@ export function maxPsiOf(report: DriftReport): number {
  * `Drifted`; per endpoint `MaxPSI`, `DriftedShare`, `DriftedFeatures`, the input counts,
  * `AnalysisErrors` = 0, `DataMissing` = 0 and the `AnalysisRuns` heartbeat.
  */
-export function reportMetrics(endpointName: string, report: DriftReport, counts: RunCounts, timestamp: Date): MetricDatum[] {
+export function reportMetrics(
+  endpointName: string,
+  report: DriftReport,
+  counts: RunCounts,
+  timestamp: Date,
+): MetricDatum[] {
   const out: MetricDatum[] = [];
   for (const f of report.features) {
     const dims = { [DIMENSIONS.endpointName]: endpointName, [DIMENSIONS.feature]: f.name };
@@ -59,7 +75,11 @@ export function reportMetrics(endpointName: string, report: DriftReport, counts:
     datum(METRICS.maxPsi, maxPsiOf(report), dims, timestamp),
     datum(METRICS.driftedShare, report.summary.driftedShare, dims, timestamp),
     datum(METRICS.driftedFeatures, report.summary.driftedFeatures, dims, timestamp, 'Count'),
-    ...countMetrics(endpointName, { ...counts, recordsAnalyzed: report.input.records, rejectedRecords: rejectedOf(report) }, timestamp),
+    ...countMetrics(
+      endpointName,
+      { ...counts, recordsAnalyzed: report.input.records, rejectedRecords: rejectedOf(report) },
+      timestamp,
+    ),
     datum(METRICS.analysisErrors, 0, dims, timestamp, 'Count'),
     datum(METRICS.dataMissing, 0, dims, timestamp, 'Count'),
     datum(METRICS.analysisRuns, 1, dims, timestamp, 'Count'),
@@ -72,7 +92,12 @@ export function reportMetrics(endpointName: string, report: DriftReport, counts:
  * when the window held no usable capture data, the counts known so far, and the heartbeat. No
  * drift metric is sent, so the drift alarms keep their state and the error alarm speaks.
  */
-export function errorMetrics(endpointName: string, dataMissing: boolean, counts: RunCounts, timestamp: Date): MetricDatum[] {
+export function errorMetrics(
+  endpointName: string,
+  dataMissing: boolean,
+  counts: RunCounts,
+  timestamp: Date,
+): MetricDatum[] {
   const dims = { [DIMENSIONS.endpointName]: endpointName };
   return [
     ...countMetrics(endpointName, counts, timestamp),
@@ -85,9 +110,12 @@ export function errorMetrics(endpointName: string, dataMissing: boolean, counts:
 function countMetrics(endpointName: string, counts: RunCounts, timestamp: Date): MetricDatum[] {
   const dims = { [DIMENSIONS.endpointName]: endpointName };
   const out: MetricDatum[] = [];
-  if (counts.captureObjects !== undefined) out.push(datum(METRICS.captureObjects, counts.captureObjects, dims, timestamp, 'Count'));
-  if (counts.recordsAnalyzed !== undefined) out.push(datum(METRICS.recordsAnalyzed, counts.recordsAnalyzed, dims, timestamp, 'Count'));
-  if (counts.rejectedRecords !== undefined) out.push(datum(METRICS.rejectedRecords, counts.rejectedRecords, dims, timestamp, 'Count'));
+  if (counts.captureObjects !== undefined)
+    out.push(datum(METRICS.captureObjects, counts.captureObjects, dims, timestamp, 'Count'));
+  if (counts.recordsAnalyzed !== undefined)
+    out.push(datum(METRICS.recordsAnalyzed, counts.recordsAnalyzed, dims, timestamp, 'Count'));
+  if (counts.rejectedRecords !== undefined)
+    out.push(datum(METRICS.rejectedRecords, counts.rejectedRecords, dims, timestamp, 'Count'));
   return out;
 }
 

@@ -1,7 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DriftAccumulator, DriftInputError, type CaptureEventMeta, type DriftBaseline, type DriftReport } from '../../drift';
+import {
+  DriftAccumulator,
+  DriftInputError,
+  type CaptureEventMeta,
+  type DriftBaseline,
+  type DriftReport,
+} from '../../drift';
 import type { DriftConfig } from './config';
 import { AnalysisError, DATA_MISSING_REASONS, type AnalysisErrorReason } from './errors';
 import type { Logger } from '../shared/log';
@@ -88,7 +94,11 @@ const MAX_TRACED_OBJECTS = 1000;
  * publishes `AnalysisErrors` = 1 when it can, then throws so the invocation fails and lands in the
  * function's on-failure destination.
  */
-export async function runDriftAnalysis(clients: DriftClients, config: DriftConfig, ctx: RunContext): Promise<DriftRunResult> {
+export async function runDriftAnalysis(
+  clients: DriftClients,
+  config: DriftConfig,
+  ctx: RunContext,
+): Promise<DriftRunResult> {
   const now = ctx.now ?? new Date();
   const window = windowEndingAt(now, config.windowMinutes);
   const log = ctx.log;
@@ -103,10 +113,19 @@ export async function runDriftAnalysis(clients: DriftClients, config: DriftConfi
   const counts: { captureObjects?: number; recordsAnalyzed?: number; rejectedRecords?: number } = {};
   let skippedObjects = 0;
   const traces: ObjectTrace[] = [];
-  log.info('drift analysis started', { endpointName: config.endpointName, variantName: config.variantName, window: base.window });
+  log.info('drift analysis started', {
+    endpointName: config.endpointName,
+    variantName: config.variantName,
+    window: base.window,
+  });
 
   try {
-    const baseline = await readBaseline(clients.s3, config.baselineBucket, config.baselineKey, config.expectedSchemaHash);
+    const baseline = await readBaseline(
+      clients.s3,
+      config.baselineBucket,
+      config.baselineKey,
+      config.expectedSchemaHash,
+    );
     const prefixes = capturePrefixes(config.capturePrefix, config.endpointName, config.variantName, window);
     const listing = await listCaptureObjects(clients.s3, config.captureBucket, prefixes, window);
     log.info('capture objects listed', {
@@ -132,14 +151,28 @@ export async function runDriftAnalysis(clients: DriftClients, config: DriftConfi
     try {
       acc.assertUsable();
     } catch (e) {
-      if (e instanceof DriftInputError && (e.reason === 'noParsableRecords' || e.reason === 'schemaMismatch')) {
+      if (
+        e instanceof DriftInputError &&
+        (e.reason === 'noParsableRecords' || e.reason === 'schemaMismatch')
+      ) {
         throw new AnalysisError(e.reason, e.message);
       }
       throw e;
     }
-    const report = acc.report({ psi: config.psiThreshold, pValue: config.pValue, minSampleSize: config.minSampleSize }, now.toISOString());
+    const report = acc.report(
+      { psi: config.psiThreshold, pValue: config.pValue, minSampleSize: config.minSampleSize },
+      now.toISOString(),
+    );
     const drift = summarize(report, config);
-    const result = { ...base, status: 'ok' as const, captureObjects: counts.captureObjects, skippedObjects, reportKey, drift, records: recordsOf(report) };
+    const result = {
+      ...base,
+      status: 'ok' as const,
+      captureObjects: counts.captureObjects,
+      skippedObjects,
+      reportKey,
+      drift,
+      records: recordsOf(report),
+    };
     await writeJson(clients.s3, config.reportBucket, reportKey, config.reportKmsKeyId, {
       ...base,
       kind: 'compliant-mlops/drift-run-report',
@@ -159,7 +192,12 @@ export async function runDriftAnalysis(clients: DriftClients, config: DriftConfi
   } catch (e) {
     if (e instanceof AnalysisError) {
       const dataMissing = DATA_MISSING_REASONS.includes(e.reason);
-      log.error('drift analysis failed on its input', { reason: e.reason, error: e.message, dataMissing, ...counts });
+      log.error('drift analysis failed on its input', {
+        reason: e.reason,
+        error: e.message,
+        dataMissing,
+        ...counts,
+      });
       await writeJson(clients.s3, config.reportBucket, reportKey, config.reportKmsKeyId, {
         ...base,
         kind: 'compliant-mlops/drift-run-report',
@@ -211,7 +249,10 @@ async function accumulate(
       trace.lastEventId = meta.eventId;
     }
   };
-  const accumulator = new DriftAccumulator(baseline, { observedSampleSize: config.observedSampleSize, onRow });
+  const accumulator = new DriftAccumulator(baseline, {
+    observedSampleSize: config.observedSampleSize,
+    onRow,
+  });
   const reserve = ctx.reserveMs ?? 30_000;
   // Up to PREFETCH objects are requested ahead, so S3 latency overlaps parsing.
   const pending: Promise<Readable>[] = [];
@@ -249,11 +290,13 @@ function summarize(report: DriftReport, config: DriftConfig): DriftSummary {
     driftedShare: report.summary.driftedShare,
     drifted: report.summary.drifted,
     maxPsi,
-    breaches: { maxPsi: maxPsi >= config.psiThreshold, driftedShare: report.summary.driftedShare >= config.driftedShareThreshold },
+    breaches: {
+      maxPsi: maxPsi >= config.psiThreshold,
+      driftedShare: report.summary.driftedShare >= config.driftedShareThreshold,
+    },
   };
 }
 
 function recordsOf(report: DriftReport): { records: number; rows: number; rejected: number } {
   return { records: report.input.records, rows: report.input.rows, rejected: rejectedOf(report) };
 }
-

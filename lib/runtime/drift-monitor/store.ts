@@ -46,7 +46,12 @@ function errorName(e: unknown): string | undefined {
  * Reads and checks the baseline.
  * @throws AnalysisError `missingBaseline` (no such key), `malformedBaseline` or `schemaMismatch`
  */
-export async function readBaseline(s3: S3Client, bucket: string, key: string, expectedSchemaHash?: string): Promise<DriftBaseline> {
+export async function readBaseline(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  expectedSchemaHash?: string,
+): Promise<DriftBaseline> {
   let text: string;
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -61,7 +66,10 @@ export async function readBaseline(s3: S3Client, bucket: string, key: string, ex
     return parseBaseline(text, { expectedSchemaHash });
   } catch (e) {
     if (e instanceof DriftInputError) {
-      throw new AnalysisError(e.reason === 'schemaMismatch' ? 'schemaMismatch' : 'malformedBaseline', `baseline s3://${bucket}/${key}: ${e.message}`);
+      throw new AnalysisError(
+        e.reason === 'schemaMismatch' ? 'schemaMismatch' : 'malformedBaseline',
+        `baseline s3://${bucket}/${key}: ${e.message}`,
+      );
     }
     throw e;
   }
@@ -78,7 +86,13 @@ export async function openCapture(s3: S3Client, bucket: string, key: string): Pr
  * Writes a JSON document with SSE-KMS under the bucket's own key (the SecureBucket policy
  * rejects uploads under any other key or encryption type) and an S3 Bucket Key.
  */
-export async function writeJson(s3: S3Client, bucket: string, key: string, kmsKeyId: string, document: unknown): Promise<void> {
+export async function writeJson(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  kmsKeyId: string,
+  document: unknown,
+): Promise<void> {
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,

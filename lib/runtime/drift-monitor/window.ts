@@ -31,7 +31,12 @@ export function hourPath(t: Date): string {
  *
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture-endpoint.html
  */
-export function capturePrefixes(capturePrefix: string, endpointName: string, variantName: string, window: AnalysisWindow): string[] {
+export function capturePrefixes(
+  capturePrefix: string,
+  endpointName: string,
+  variantName: string,
+  window: AnalysisWindow,
+): string[] {
   const base = `${capturePrefix}${endpointName}/${variantName}/`;
   const hour = 3_600_000;
   const first = Math.floor(window.start.getTime() / hour) * hour - hour;
@@ -49,5 +54,8 @@ export function inWindow(lastModified: Date | undefined, window: AnalysisWindow)
 
 /** A report key's time part: sortable and free of `:` (`2025-01-31T10-00-00Z`). */
 export function reportTimestamp(t: Date): string {
-  return t.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+  return t
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
 }

@@ -6,7 +6,10 @@ export interface Logger {
 }
 
 /** Writes one JSON object per line; Lambda's JSON log format keeps it queryable in Logs Insights. */
-export function jsonLogger(correlationId: string, write: (line: string) => void = (l) => console.log(l)): Logger {
+export function jsonLogger(
+  correlationId: string,
+  write: (line: string) => void = (l) => console.log(l),
+): Logger {
   const emit = (level: string, message: string, fields?: Record<string, unknown>): void =>
     write(JSON.stringify({ level, message, correlationId, ...fields }));
   return {

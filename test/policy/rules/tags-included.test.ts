@@ -33,13 +33,21 @@ describe('SageMakerRequiredTags on an included template', () => {
   }
 
   it('reads tags written in the template', () => {
-    expect(ruleNames([{ Key: 'owner', Value: 'a' }, { Key: 'cost-center', Value: 'b' }])).not.toContain(
-      'MLOps-SageMakerRequiredTags[owner]',
-    );
+    expect(
+      ruleNames([
+        { Key: 'owner', Value: 'a' },
+        { Key: 'cost-center', Value: 'b' },
+      ]),
+    ).not.toContain('MLOps-SageMakerRequiredTags[owner]');
   });
 
   it('still reports each missing key', () => {
     expect(ruleNames([{ Key: 'owner', Value: 'a' }])).toContain('MLOps-SageMakerRequiredTags[cost-center]');
-    expect(ruleNames(undefined)).toEqual(expect.arrayContaining(['MLOps-SageMakerRequiredTags[owner]', 'MLOps-SageMakerRequiredTags[cost-center]']));
+    expect(ruleNames(undefined)).toEqual(
+      expect.arrayContaining([
+        'MLOps-SageMakerRequiredTags[owner]',
+        'MLOps-SageMakerRequiredTags[cost-center]',
+      ]),
+    );
   });
 });

@@ -67,7 +67,10 @@ describe('parseConfig', () => {
     });
   });
   it.each([
-    [{ AUTO_SHUTDOWN_MAX_ACTIONS: '-1' }, 'AUTO_SHUTDOWN_MAX_ACTIONS: is not an integer in range (got "-1"; expected 0..1000)'],
+    [
+      { AUTO_SHUTDOWN_MAX_ACTIONS: '-1' },
+      'AUTO_SHUTDOWN_MAX_ACTIONS: is not an integer in range (got "-1"; expected 0..1000)',
+    ],
     [{ AUTO_SHUTDOWN_DRY_RUN: 'yes' }, 'AUTO_SHUTDOWN_DRY_RUN: is not a boolean'],
     [{ AUTO_SHUTDOWN_TARGETS: 'notebooks,ec2' }, 'AUTO_SHUTDOWN_TARGETS: has unknown targets (got ["ec2"]'],
     [{ AUTO_SHUTDOWN_PRODUCTION_VALUES: ' , ' }, 'AUTO_SHUTDOWN_PRODUCTION_VALUES: is empty'],
@@ -94,50 +97,102 @@ describe('decisions', () => {
 
   it('notebooks: idle from the later of the activity tag and the last start', () => {
     const tags = (min: number) => ({ 'auto-shutdown:last-activity': ago(min).toISOString() });
-    expect(decideNotebook({ tags: tags(121) }, idle, NOW)).toEqual({ act: true, reason: 'idle for 121 min (threshold 120 min)' });
+    expect(decideNotebook({ tags: tags(121) }, idle, NOW)).toEqual({
+      act: true,
+      reason: 'idle for 121 min (threshold 120 min)',
+    });
     expect(decideNotebook({ tags: tags(119) }, idle, NOW).act).toBe(false);
-    expect(decideNotebook({ tags: tags(500), lastModified: ago(10) }, idle, NOW)).toEqual({ act: false, reason: 'active 10 min ago (threshold 120 min)' });
+    expect(decideNotebook({ tags: tags(500), lastModified: ago(10) }, idle, NOW)).toEqual({
+      act: false,
+      reason: 'active 10 min ago (threshold 120 min)',
+    });
     expect(decideNotebook({ tags: {} }, idle, NOW).reason).toMatch(/^no idle signal/);
-    expect(decideNotebook({ tags: { 'auto-shutdown:last-activity': 'soon' } }, idle, NOW).reason).toMatch(/is not a timestamp/);
+    expect(decideNotebook({ tags: { 'auto-shutdown:last-activity': 'soon' } }, idle, NOW).reason).toMatch(
+      /is not a timestamp/,
+    );
     expect(decideNotebook({ tags: {} }, offHours, NOW)).toEqual({ act: true, reason: 'off-hours' });
     expect(decideNotebook({ tags: { 'auto-shutdown:exempt': 'true' } }, offHours, NOW).act).toBe(false);
   });
 
   it('apps: type and status gate; JupyterServer only when configured', () => {
-    expect(appGate({ type: 'JupyterServer', status: 'InService' }, idle)?.reason).toBe('app type JupyterServer is not swept');
-    expect(appGate({ type: 'JupyterServer', status: 'InService' }, cfg({ AUTO_SHUTDOWN_STUDIO_APP_TYPES: 'JupyterServer' }))).toBeUndefined();
+    expect(appGate({ type: 'JupyterServer', status: 'InService' }, idle)?.reason).toBe(
+      'app type JupyterServer is not swept',
+    );
+    expect(
+      appGate(
+        { type: 'JupyterServer', status: 'InService' },
+        cfg({ AUTO_SHUTDOWN_STUDIO_APP_TYPES: 'JupyterServer' }),
+      ),
+    ).toBeUndefined();
     expect(appGate({ type: 'JupyterLab', status: 'Deleting' }, idle)?.reason).toBe('status is Deleting');
   });
 
   it('apps: max age, real user activity, health-check-only activity counts as none', () => {
-    expect(decideApp({ tags: {}, created: ago(721), lastUserActivity: ago(1) }, idle, NOW).reason).toBe('older than 720 min (age 721 min)');
-    expect(decideApp({ tags: {}, created: ago(300), lastUserActivity: ago(30), lastHealthCheck: ago(5) }, idle, NOW)).toEqual({
+    expect(decideApp({ tags: {}, created: ago(721), lastUserActivity: ago(1) }, idle, NOW).reason).toBe(
+      'older than 720 min (age 721 min)',
+    );
+    expect(
+      decideApp(
+        { tags: {}, created: ago(300), lastUserActivity: ago(30), lastHealthCheck: ago(5) },
+        idle,
+        NOW,
+      ),
+    ).toEqual({
       act: false,
       reason: 'active 30 min ago (threshold 120 min)',
     });
-    expect(decideApp({ tags: {}, created: ago(300), lastUserActivity: ago(130), lastHealthCheck: ago(5) }, idle, NOW).act).toBe(true);
+    expect(
+      decideApp(
+        { tags: {}, created: ago(300), lastUserActivity: ago(130), lastHealthCheck: ago(5) },
+        idle,
+        NOW,
+      ).act,
+    ).toBe(true);
     // Equal timestamps: a health check without user activity; idle since creation.
-    expect(decideApp({ tags: {}, created: ago(200), lastUserActivity: ago(5), lastHealthCheck: ago(5) }, idle, NOW)).toEqual({
+    expect(
+      decideApp(
+        { tags: {}, created: ago(200), lastUserActivity: ago(5), lastHealthCheck: ago(5) },
+        idle,
+        NOW,
+      ),
+    ).toEqual({
       act: true,
       reason: 'no user activity recorded for 200 min (threshold 120 min)',
     });
     expect(decideApp({ tags: {}, created: ago(60) }, idle, NOW).act).toBe(false);
-    expect(decideApp({ tags: { 'auto-shutdown:exempt': 'true' }, created: ago(6000) }, idle, NOW).act).toBe(false);
+    expect(decideApp({ tags: { 'auto-shutdown:exempt': 'true' }, created: ago(6000) }, idle, NOW).act).toBe(
+      false,
+    );
   });
 
   it('endpoints: never untagged, prod (any case), exempt, or recently changed', () => {
     const old = ago(3000);
     expect(endpointEligibility({ tags: {}, lastModified: old }, idle, NOW).reason).toBe('no environment tag');
-    expect(endpointEligibility({ tags: { environment: ' PRODUCTION' }, lastModified: old }, idle, NOW).act).toBe(false);
-    expect(endpointEligibility({ tags: { environment: 'dev', 'auto-shutdown:exempt': 'true' }, lastModified: old }, idle, NOW).act).toBe(false);
-    expect(endpointEligibility({ tags: { environment: 'dev' }, lastModified: ago(60) }, idle, NOW).act).toBe(false);
-    expect(endpointEligibility({ tags: { environment: 'dev' }, lastModified: old }, idle, NOW)).toEqual({ act: true, reason: 'non-production (environment=dev)' });
+    expect(
+      endpointEligibility({ tags: { environment: ' PRODUCTION' }, lastModified: old }, idle, NOW).act,
+    ).toBe(false);
+    expect(
+      endpointEligibility(
+        { tags: { environment: 'dev', 'auto-shutdown:exempt': 'true' }, lastModified: old },
+        idle,
+        NOW,
+      ).act,
+    ).toBe(false);
+    expect(endpointEligibility({ tags: { environment: 'dev' }, lastModified: ago(60) }, idle, NOW).act).toBe(
+      false,
+    );
+    expect(endpointEligibility({ tags: { environment: 'dev' }, lastModified: old }, idle, NOW)).toEqual({
+      act: true,
+      reason: 'non-production (environment=dev)',
+    });
     expect(decideEndpointInvocations(0, idle).act).toBe(true);
     expect(decideEndpointInvocations(1, idle).act).toBe(false);
   });
 
   it('restore tags round-trip, stay within tag limits and drop aws: tags', () => {
-    const tags = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`key-${i}`, `value with spaces ${i} {"json"}`]));
+    const tags = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [`key-${i}`, `value with spaces ${i} {"json"}`]),
+    );
     const written = restoreTags('ep', { ...tags, 'aws:cloudformation:stack-name': 's' }, NOW);
     for (const t of written) {
       expect(t.Value.length).toBeLessThanOrEqual(256);
@@ -161,7 +216,10 @@ describe('decisions', () => {
     expect(Object.keys(first).every((k) => k.length <= 128 && k.includes(longName))).toBe(true);
     expect(Object.keys(first).length).toBeGreaterThan(2);
     // Restored, tagged anew, idle again: the second record overwrites the first's keys.
-    const second = { ...first, ...Object.fromEntries(restoreTags(longName, { team: 'a' }, NOW).map((t) => [t.Key, t.Value])) };
+    const second = {
+      ...first,
+      ...Object.fromEntries(restoreTags(longName, { team: 'a' }, NOW).map((t) => [t.Key, t.Value])),
+    };
     expect(restoreInput('cfg', second, longName)?.Tags).toEqual([{ Key: 'team', Value: 'a' }]);
   });
 
@@ -171,11 +229,17 @@ describe('decisions', () => {
       'auto-shutdown:deleted-at': '2025-01-01T00:00:00Z',
       'auto-shutdown:endpoint-tags-0': Buffer.from(JSON.stringify({ team: 'x' })).toString('base64url'),
     };
-    expect(restoreInput('cfg', legacy, 'old-ep')).toEqual({ EndpointName: 'old-ep', EndpointConfigName: 'cfg', Tags: [{ Key: 'team', Value: 'x' }] });
-    expect(restoreInputs('cfg', { ...legacy, ...Object.fromEntries(restoreTags('new-ep', {}, NOW).map((t) => [t.Key, t.Value])) }).map((r) => r.EndpointName)).toEqual([
-      'new-ep',
-      'old-ep',
-    ]);
+    expect(restoreInput('cfg', legacy, 'old-ep')).toEqual({
+      EndpointName: 'old-ep',
+      EndpointConfigName: 'cfg',
+      Tags: [{ Key: 'team', Value: 'x' }],
+    });
+    expect(
+      restoreInputs('cfg', {
+        ...legacy,
+        ...Object.fromEntries(restoreTags('new-ep', {}, NOW).map((t) => [t.Key, t.Value])),
+      }).map((r) => r.EndpointName),
+    ).toEqual(['new-ep', 'old-ep']);
   });
 
   it('already-done errors are recognised; others are not', () => {
@@ -200,7 +264,11 @@ describe('decisions', () => {
   });
 
   it('summarizeReport keeps acted and failed, trims skipped', () => {
-    const report = { skipped: Array.from({ length: 150 }, (_, i) => ({ resource: `r${i}`, reason: 'x' })), acted: [], failed: [] } as unknown as SweepReport;
+    const report = {
+      skipped: Array.from({ length: 150 }, (_, i) => ({ resource: `r${i}`, reason: 'x' })),
+      acted: [],
+      failed: [],
+    } as unknown as SweepReport;
     const s = summarizeReport(report);
     expect(s.skipped).toHaveLength(100);
     expect(s.skippedTruncated).toBe(true);

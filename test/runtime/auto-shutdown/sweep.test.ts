@@ -274,8 +274,15 @@ describe('idle sweep through the SDK against the loopback fake', () => {
 
   it('two endpoints sharing one endpoint config each keep their own restore record', async () => {
     const w = emptyWorld();
-    w.endpoints.push(endpoint('dev-a', 'InService', { configName: 'shared', tags: { environment: 'dev', team: 'a' } }));
-    w.endpoints.push(endpoint('dev-b', 'InService', { configName: 'shared', tags: { environment: 'dev', team: 'b', owner: 'bo' } }));
+    w.endpoints.push(
+      endpoint('dev-a', 'InService', { configName: 'shared', tags: { environment: 'dev', team: 'a' } }),
+    );
+    w.endpoints.push(
+      endpoint('dev-b', 'InService', {
+        configName: 'shared',
+        tags: { environment: 'dev', team: 'b', owner: 'bo' },
+      }),
+    );
     installWorld(fake, w);
     const report = await run(w);
     expect(report.acted.map((a) => [a.resource.split('/').pop(), a.outcome])).toEqual([
@@ -302,11 +309,15 @@ describe('idle sweep through the SDK against the loopback fake', () => {
   it('never deletes a serverless endpoint: it costs nothing while idle', async () => {
     // https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html
     const w = emptyWorld();
-    w.endpoints.push(endpoint('dev-serverless', 'InService', { serverless: true, tags: { environment: 'dev' } }));
+    w.endpoints.push(
+      endpoint('dev-serverless', 'InService', { serverless: true, tags: { environment: 'dev' } }),
+    );
     w.endpoints.push(endpoint('dev-instances', 'InService', { tags: { environment: 'dev' } }));
     installWorld(fake, w);
     const report = await run(w);
-    expect(fake.callsTo('sagemaker', 'DeleteEndpoint').map((c) => c.input.EndpointName)).toEqual(['dev-instances']);
+    expect(fake.callsTo('sagemaker', 'DeleteEndpoint').map((c) => c.input.EndpointName)).toEqual([
+      'dev-instances',
+    ]);
     expect(report.skipped).toEqual([
       {
         resource: 'arn:aws:sagemaker:eu-west-1:111111111111:endpoint/dev-serverless',
@@ -314,9 +325,13 @@ describe('idle sweep through the SDK against the loopback fake', () => {
       },
     ]);
     // Not even measured.
-    const queried = fake.callsTo('cloudwatch', 'GetMetricData').flatMap((c) =>
-      (c.input.MetricDataQueries as { MetricStat: { Metric: { Dimensions: { Value: string }[] } } }[]).map((q) => q.MetricStat.Metric.Dimensions[0].Value),
-    );
+    const queried = fake
+      .callsTo('cloudwatch', 'GetMetricData')
+      .flatMap((c) =>
+        (c.input.MetricDataQueries as { MetricStat: { Metric: { Dimensions: { Value: string }[] } } }[]).map(
+          (q) => q.MetricStat.Metric.Dimensions[0].Value,
+        ),
+      );
     expect(queried).toEqual(['dev-instances']);
   });
 
@@ -324,9 +339,17 @@ describe('idle sweep through the SDK against the loopback fake', () => {
     const w = emptyWorld();
     w.endpoints.push(endpoint('dev-1', 'InService', { tags: { environment: 'dev' } }));
     installWorld(fake, w);
-    fake.failNext('sagemaker', 'DescribeEndpointConfig', { code: 'AccessDeniedException', message: 'no DescribeEndpointConfig' });
+    fake.failNext('sagemaker', 'DescribeEndpointConfig', {
+      code: 'AccessDeniedException',
+      message: 'no DescribeEndpointConfig',
+    });
     const report = await run(w);
-    expect(report.failed).toEqual([{ resource: expect.stringContaining('endpoint/dev-1'), error: expect.stringContaining('AccessDeniedException') }]);
+    expect(report.failed).toEqual([
+      {
+        resource: expect.stringContaining('endpoint/dev-1'),
+        error: expect.stringContaining('AccessDeniedException'),
+      },
+    ]);
     expect(fake.callsTo('sagemaker', 'DeleteEndpoint')).toEqual([]);
   });
 
@@ -415,7 +438,11 @@ describe('handler', () => {
           AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS: '200',
         },
         now: () => NOW,
-        log: () => ({ info: () => {}, warn: () => {}, error: (m, f) => errors.push(`${m} ${JSON.stringify(f)}`) }),
+        log: () => ({
+          info: () => {},
+          warn: () => {},
+          error: (m, f) => errors.push(`${m} ${JSON.stringify(f)}`),
+        }),
       });
       const started = Date.now();
       const report = await handler({ mode: 'idle-sweep' }, { awsRequestId: 'req-hang' });
@@ -428,7 +455,10 @@ describe('handler', () => {
       ]);
       for (const f of report.failed) expect(f.error).toMatch(/^TimeoutError: .*200 ms/);
       expect(errors).toEqual([expect.stringMatching(/^could not publish metrics .*TimeoutError/)]);
-      expect(fake.callsTo('sagemaker', 'ListNotebookInstances').map((c) => c.fault)).toEqual(['hang', 'hang']);
+      expect(fake.callsTo('sagemaker', 'ListNotebookInstances').map((c) => c.fault)).toEqual([
+        'hang',
+        'hang',
+      ]);
     }, 20_000);
 
     it('defaults to a 10 s request timeout, configurable from 100 ms to 60 s', () => {

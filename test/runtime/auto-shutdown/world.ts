@@ -4,7 +4,8 @@ import { AwsFake, awsError, pageOutput } from '../../support/aws-fake';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '111111111111';
-const arn = (type: string, name: string): string => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${type}/${name.toLowerCase()}`;
+const arn = (type: string, name: string): string =>
+  `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${type}/${name.toLowerCase()}`;
 
 export interface SimNotebook {
   name: string;
@@ -50,13 +51,35 @@ export const NOW = new Date('2025-03-04T12:00:00Z');
 export const hoursAgo = (h: number): Date => new Date(NOW.getTime() - h * 3_600_000);
 export const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export function notebook(name: string, status: string, opts: { activityHoursAgo?: number; tags?: Record<string, string>; modifiedHoursAgo?: number } = {}): SimNotebook {
+export function notebook(
+  name: string,
+  status: string,
+  opts: { activityHoursAgo?: number; tags?: Record<string, string>; modifiedHoursAgo?: number } = {},
+): SimNotebook {
   const tags: Record<string, string> = { ...opts.tags };
-  if (opts.activityHoursAgo !== undefined) tags['auto-shutdown:last-activity'] = iso(hoursAgo(opts.activityHoursAgo));
-  return { name, arn: arn('notebook-instance', name), status, lastModified: hoursAgo(opts.modifiedHoursAgo ?? 48), tags };
+  if (opts.activityHoursAgo !== undefined)
+    tags['auto-shutdown:last-activity'] = iso(hoursAgo(opts.activityHoursAgo));
+  return {
+    name,
+    arn: arn('notebook-instance', name),
+    status,
+    lastModified: hoursAgo(opts.modifiedHoursAgo ?? 48),
+    tags,
+  };
 }
 
-export function app(name: string, type: string, status: string, opts: { createdHoursAgo?: number; userHoursAgo?: number; healthHoursAgo?: number; tags?: Record<string, string>; space?: boolean } = {}): SimApp {
+export function app(
+  name: string,
+  type: string,
+  status: string,
+  opts: {
+    createdHoursAgo?: number;
+    userHoursAgo?: number;
+    healthHoursAgo?: number;
+    tags?: Record<string, string>;
+    space?: boolean;
+  } = {},
+): SimApp {
   const owner = opts.space ? { SpaceName: `space-${name}` } : { UserProfileName: `user-${name}` };
   return {
     DomainId: 'd-abc123',
@@ -65,14 +88,28 @@ export function app(name: string, type: string, status: string, opts: { createdH
     AppName: name,
     Status: status,
     CreationTime: hoursAgo(opts.createdHoursAgo ?? 3),
-    arn: arn('app', `d-abc123/${opts.space ? `space-${name}` : `user-${name}`}/${type.toLowerCase()}/${name}`),
+    arn: arn(
+      'app',
+      `d-abc123/${opts.space ? `space-${name}` : `user-${name}`}/${type.toLowerCase()}/${name}`,
+    ),
     lastUserActivity: opts.userHoursAgo !== undefined ? hoursAgo(opts.userHoursAgo) : undefined,
     lastHealthCheck: opts.healthHoursAgo !== undefined ? hoursAgo(opts.healthHoursAgo) : undefined,
     tags: { ...opts.tags },
   };
 }
 
-export function endpoint(name: string, status: string, opts: { invocations?: number; tags?: Record<string, string>; modifiedHoursAgo?: number; variants?: string[]; configName?: string; serverless?: boolean } = {}): SimEndpoint {
+export function endpoint(
+  name: string,
+  status: string,
+  opts: {
+    invocations?: number;
+    tags?: Record<string, string>;
+    modifiedHoursAgo?: number;
+    variants?: string[];
+    configName?: string;
+    serverless?: boolean;
+  } = {},
+): SimEndpoint {
   return {
     name,
     arn: arn('endpoint', name),
@@ -90,12 +127,19 @@ export function emptyWorld(): World {
   return { notebooks: [], apps: [], endpoints: [], configTags: new Map(), metricsPublished: [] };
 }
 
-const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const tagList = (tags: Record<string, string>) =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 /** Registers every operation the handler calls, answering from `world`. */
 export function installWorld(fake: AwsFake, world: World, opts: { pageSize?: number } = {}): void {
   const pageSize = opts.pageSize ?? 100;
-  const appKey = (i: { DomainId?: string; AppType?: string; AppName?: string; UserProfileName?: string; SpaceName?: string }) =>
+  const appKey = (i: {
+    DomainId?: string;
+    AppType?: string;
+    AppName?: string;
+    UserProfileName?: string;
+    SpaceName?: string;
+  }) =>
     world.apps.find(
       (a) =>
         a.DomainId === i.DomainId &&
@@ -119,18 +163,23 @@ export function installWorld(fake: AwsFake, world: World, opts: { pageSize?: num
   fake.on<{ NotebookInstanceName: string }>('sagemaker', 'StopNotebookInstance', (input) => {
     const n = world.notebooks.find((x) => x.name === input.NotebookInstanceName);
     if (!n) throw awsError(400, 'ValidationException', 'RecordNotFound');
-    if (n.status !== 'InService') throw awsError(400, 'ValidationException', `Status (${n.status}) not in ([InService]).`);
+    if (n.status !== 'InService')
+      throw awsError(400, 'ValidationException', `Status (${n.status}) not in ([InService]).`);
     n.status = 'Stopping';
     return {};
   });
-  fake.on<{ ResourceArn: string; NextToken?: string; MaxResults?: number }>('sagemaker', 'ListTags', (input) => {
-    const res =
-      world.notebooks.find((n) => n.arn === input.ResourceArn) ??
-      world.apps.find((a) => a.arn === input.ResourceArn) ??
-      world.endpoints.find((e) => e.arn === input.ResourceArn);
-    if (!res) throw awsError(400, 'ValidationException', `Resource ${input.ResourceArn} not found`);
-    return pageOutput('Tags', tagList(res.tags), input, { pageSize: 2 });
-  });
+  fake.on<{ ResourceArn: string; NextToken?: string; MaxResults?: number }>(
+    'sagemaker',
+    'ListTags',
+    (input) => {
+      const res =
+        world.notebooks.find((n) => n.arn === input.ResourceArn) ??
+        world.apps.find((a) => a.arn === input.ResourceArn) ??
+        world.endpoints.find((e) => e.arn === input.ResourceArn);
+      if (!res) throw awsError(400, 'ValidationException', `Resource ${input.ResourceArn} not found`);
+      return pageOutput('Tags', tagList(res.tags), input, { pageSize: 2 });
+    },
+  );
   fake.on<{ NextToken?: string }>('sagemaker', 'ListApps', (input) =>
     pageOutput(
       'Apps',
@@ -196,7 +245,12 @@ export function installWorld(fake: AwsFake, world: World, opts: { pageSize?: num
   });
   fake.on<{ EndpointConfigName: string }>('sagemaker', 'DescribeEndpointConfig', (input) => {
     const e = world.endpoints.find((x) => x.configName === input.EndpointConfigName);
-    if (!e) throw awsError(400, 'ValidationException', `Could not find endpoint configuration "${input.EndpointConfigName}".`);
+    if (!e)
+      throw awsError(
+        400,
+        'ValidationException',
+        `Could not find endpoint configuration "${input.EndpointConfigName}".`,
+      );
     return {
       EndpointConfigName: e.configName,
       EndpointConfigArn: arn('endpoint-config', e.configName),
@@ -210,28 +264,40 @@ export function installWorld(fake: AwsFake, world: World, opts: { pageSize?: num
   });
   fake.on<{ EndpointName: string }>('sagemaker', 'DeleteEndpoint', (input) => {
     const e = world.endpoints.find((x) => x.name === input.EndpointName);
-    if (!e || e.status === 'Deleting') throw awsError(400, 'ValidationException', `Could not find endpoint "${input.EndpointName}".`);
+    if (!e || e.status === 'Deleting')
+      throw awsError(400, 'ValidationException', `Could not find endpoint "${input.EndpointName}".`);
     e.status = 'Deleting';
     return {};
   });
-  fake.on<{ ResourceArn: string; Tags: { Key: string; Value: string }[] }>('sagemaker', 'AddTags', (input) => {
-    const current = world.configTags.get(input.ResourceArn) ?? {};
-    for (const t of input.Tags) current[t.Key] = t.Value;
-    world.configTags.set(input.ResourceArn, current);
-    return { Tags: input.Tags };
-  });
-  fake.on<{ MetricDataQueries: { Id: string; MetricStat: { Metric: { Dimensions: { Name: string; Value: string }[] } } }[] }>(
-    'cloudwatch',
-    'GetMetricData',
-    (input) => ({
-      MetricDataResults: input.MetricDataQueries.map((q) => {
-        const name = q.MetricStat.Metric.Dimensions.find((d) => d.Name === 'EndpointName')?.Value;
-        const e = world.endpoints.find((x) => x.name === name);
-        const perVariant = e && e.invocations > 0 ? e.invocations / e.variants.length : 0;
-        return { Id: q.Id, Label: 'Invocations', StatusCode: 'Complete', Timestamps: perVariant ? [NOW] : [], Values: perVariant ? [perVariant] : [] };
-      }),
-    }),
+  fake.on<{ ResourceArn: string; Tags: { Key: string; Value: string }[] }>(
+    'sagemaker',
+    'AddTags',
+    (input) => {
+      const current = world.configTags.get(input.ResourceArn) ?? {};
+      for (const t of input.Tags) current[t.Key] = t.Value;
+      world.configTags.set(input.ResourceArn, current);
+      return { Tags: input.Tags };
+    },
   );
+  fake.on<{
+    MetricDataQueries: {
+      Id: string;
+      MetricStat: { Metric: { Dimensions: { Name: string; Value: string }[] } };
+    }[];
+  }>('cloudwatch', 'GetMetricData', (input) => ({
+    MetricDataResults: input.MetricDataQueries.map((q) => {
+      const name = q.MetricStat.Metric.Dimensions.find((d) => d.Name === 'EndpointName')?.Value;
+      const e = world.endpoints.find((x) => x.name === name);
+      const perVariant = e && e.invocations > 0 ? e.invocations / e.variants.length : 0;
+      return {
+        Id: q.Id,
+        Label: 'Invocations',
+        StatusCode: 'Complete',
+        Timestamps: perVariant ? [NOW] : [],
+        Values: perVariant ? [perVariant] : [],
+      };
+    }),
+  }));
   fake.on('cloudwatch', 'PutMetricData', (input) => {
     world.metricsPublished.push(input);
     return {};
@@ -302,13 +368,24 @@ export function generateWorld(count: number): GeneratedWorld {
         break;
       }
       case 4: {
-        const a = app(`lab-${id}`, 'JupyterLab', 'InService', { createdHoursAgo: 6, userHoursAgo: 4, healthHoursAgo: 0.1 });
+        const a = app(`lab-${id}`, 'JupyterLab', 'InService', {
+          createdHoursAgo: 6,
+          userHoursAgo: 4,
+          healthHoursAgo: 0.1,
+        });
         world.apps.push(a);
         eligible.add(a.arn);
         break;
       }
       case 5:
-        world.apps.push(app(`kg-${id}`, 'KernelGateway', 'InService', { createdHoursAgo: 1, userHoursAgo: 0.2, healthHoursAgo: 0.1, space: true }));
+        world.apps.push(
+          app(`kg-${id}`, 'KernelGateway', 'InService', {
+            createdHoursAgo: 1,
+            userHoursAgo: 0.2,
+            healthHoursAgo: 0.1,
+            space: true,
+          }),
+        );
         break;
       case 6: {
         const a = app(`default-${id}`, 'JupyterServer', 'InService', { createdHoursAgo: 400 });
@@ -317,13 +394,18 @@ export function generateWorld(count: number): GeneratedWorld {
         break;
       }
       case 7: {
-        const e = endpoint(`ep-dev-${id}`, 'InService', { tags: { environment: 'dev' }, variants: ['a', 'b'] });
+        const e = endpoint(`ep-dev-${id}`, 'InService', {
+          tags: { environment: 'dev' },
+          variants: ['a', 'b'],
+        });
         world.endpoints.push(e);
         eligible.add(e.arn);
         break;
       }
       case 8: {
-        const e = endpoint(`ep-prod-${id}`, 'InService', { tags: { environment: i % 20 === 8 ? 'prod' : 'Production' } });
+        const e = endpoint(`ep-prod-${id}`, 'InService', {
+          tags: { environment: i % 20 === 8 ? 'prod' : 'Production' },
+        });
         world.endpoints.push(e);
         guarded.add(e.arn);
         break;
@@ -339,7 +421,9 @@ export function generateWorld(count: number): GeneratedWorld {
           world.endpoints.push(e);
           guarded.add(e.arn);
         } else {
-          world.endpoints.push(endpoint(`ep-busy-${id}`, 'InService', { tags: { environment: 'staging' }, invocations: 42 }));
+          world.endpoints.push(
+            endpoint(`ep-busy-${id}`, 'InService', { tags: { environment: 'staging' }, invocations: 42 }),
+          );
         }
       }
     }

@@ -5,7 +5,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildBaselineFromCsv, schemaHashOf, type DriftBaseline } from '../../../lib/drift';
 import { ENV, METRIC_NAMESPACE } from '../../../lib/runtime/drift-monitor/constants';
-import { createHandler, defaultClients, parseConfig, type DriftRunResult } from '../../../lib/runtime/drift-monitor';
+import {
+  createHandler,
+  defaultClients,
+  parseConfig,
+  type DriftRunResult,
+} from '../../../lib/runtime/drift-monitor';
 import type { Logger } from '../../../lib/runtime/shared/log';
 import { DRIFT_MONITOR_SDK_CALLS } from '../../../lib/runtime/drift-monitor/sdk-calls';
 import { AwsFake, startAwsFake } from '../../support/aws-fake';
@@ -415,7 +420,11 @@ describe('drift-monitor handler through the SDK', () => {
         clients: defaultClients,
         env: { ...ENVIRONMENT, [ENV.maxAttempts]: '2', [ENV.requestTimeoutMs]: '200' },
         now: () => NOW,
-        log: () => ({ info: () => {}, warn: () => {}, error: (m, f) => logLines.push({ level: 'ERROR', message: m, ...f }) }),
+        log: () => ({
+          info: () => {},
+          warn: () => {},
+          error: (m, f) => logLines.push({ level: 'ERROR', message: m, ...f }),
+        }),
       });
       const started = Date.now();
       await expect(handler({}, { awsRequestId: 'req-hang' })).rejects.toMatchObject({ name: 'TimeoutError' });
@@ -423,7 +432,13 @@ describe('drift-monitor handler through the SDK', () => {
       expect(fake.callsTo('s3', 'ListObjectsV2').map((c) => c.fault)).toEqual(['hang', 'hang']);
       // The error alarm still hears about it.
       expect(metric('AnalysisErrors')).toBe(1);
-      expect(logLines).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'drift analysis failed', error: expect.stringMatching(/^TimeoutError: /) }));
+      expect(logLines).toContainEqual(
+        expect.objectContaining({
+          level: 'ERROR',
+          message: 'drift analysis failed',
+          error: expect.stringMatching(/^TimeoutError: /),
+        }),
+      );
     }, 20_000);
 
     it('defaults to a 10 s request timeout, configurable from 100 ms to 60 s', () => {

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../lib/runtime/drift-monitor/config';
 import { ENV } from '../../../lib/runtime/drift-monitor/constants';
 import { batches, metricValue } from '../../../lib/runtime/drift-monitor/metrics';
-import { capturePrefixes, hourPath, inWindow, reportTimestamp, windowEndingAt } from '../../../lib/runtime/drift-monitor/window';
+import {
+  capturePrefixes,
+  hourPath,
+  inWindow,
+  reportTimestamp,
+  windowEndingAt,
+} from '../../../lib/runtime/drift-monitor/window';
 
 describe('analysis window', () => {
   it('ends on the minute and spans the configured minutes', () => {
@@ -75,7 +81,11 @@ describe('configuration', () => {
     expect(() => parseConfig({ ...env, [ENV.capturePrefix]: 'no-slash' })).toThrow(
       'DRIFT_CAPTURE_PREFIX: is not a key prefix (got "no-slash"; expected "" or a prefix ending in "/" and not starting with "/")',
     );
-    expect(() => parseConfig({ ...env, [ENV.minSampleSize]: '1.5' })).toThrow(/^DRIFT_MIN_SAMPLE_SIZE: is out of range/);
-    expect(() => parseConfig({ ...env, [ENV.expectedSchemaHash]: 'md5:1' })).toThrow(/^DRIFT_EXPECTED_SCHEMA_HASH: is not a schema hash/);
+    expect(() => parseConfig({ ...env, [ENV.minSampleSize]: '1.5' })).toThrow(
+      /^DRIFT_MIN_SAMPLE_SIZE: is out of range/,
+    );
+    expect(() => parseConfig({ ...env, [ENV.expectedSchemaHash]: 'md5:1' })).toThrow(
+      /^DRIFT_EXPECTED_SCHEMA_HASH: is not a schema hash/,
+    );
   });
 });

@@ -161,7 +161,9 @@ afterAll(async () => {
   // (Its answer to CloudFormation is a plain PUT to the pre-signed URL, which lands in the fake's S3.)
   const ec2 = fake.operationsReceived().filter((op) => op.startsWith('ec2.'));
   expect(ec2.length).toBeGreaterThan(0);
-  expect(ec2.filter((op) => !RESTRICT_DEFAULT_SG_SDK_CALLS.some((c) => `${c.service}.${c.operation}` === op))).toEqual([]);
+  expect(
+    ec2.filter((op) => !RESTRICT_DEFAULT_SG_SDK_CALLS.some((c) => `${c.service}.${c.operation}` === op)),
+  ).toEqual([]);
   await fake.close();
 });
 beforeEach(() => {

@@ -17,7 +17,8 @@ export const CloudTrailMultiRegion: MLOpsRule = {
   check(node: CfnResource) {
     if (!(node instanceof CfnTrail)) return NagRuleCompliance.NOT_APPLICABLE;
     const findings: string[] = [];
-    if (!isTrue(resolved(node, node.isMultiRegionTrail), 'IsMultiRegionTrail')) findings.push('IsMultiRegionTrail');
+    if (!isTrue(resolved(node, node.isMultiRegionTrail), 'IsMultiRegionTrail'))
+      findings.push('IsMultiRegionTrail');
     // Absent means the CreateTrail default (true); only an explicit false drops IAM and STS events.
     const global = literal(resolved(node, node.includeGlobalServiceEvents), 'IncludeGlobalServiceEvents');
     if (global === false || global === 'false') findings.push('IncludeGlobalServiceEvents');

@@ -20,6 +20,8 @@ export const ECRRepositoryImmutableTags: MLOpsRule = {
   check(node: CfnResource) {
     if (!(node instanceof CfnRepository)) return NagRuleCompliance.NOT_APPLICABLE;
     const v = literal(resolved(node, node.imageTagMutability), 'ImageTagMutability');
-    return typeof v === 'string' && IMMUTABLE.includes(v) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    return typeof v === 'string' && IMMUTABLE.includes(v)
+      ? NagRuleCompliance.COMPLIANT
+      : NagRuleCompliance.NON_COMPLIANT;
   },
 };

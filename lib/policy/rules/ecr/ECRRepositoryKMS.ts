@@ -17,7 +17,10 @@ export const ECRRepositoryKMS: MLOpsRule = {
   check(node: CfnResource) {
     if (!(node instanceof CfnRepository)) return NagRuleCompliance.NOT_APPLICABLE;
     const enc = resolved(node, node.encryptionConfiguration);
-    const type = literal(field(enc, 'EncryptionConfiguration', 'encryptionType'), 'EncryptionConfiguration.EncryptionType');
+    const type = literal(
+      field(enc, 'EncryptionConfiguration', 'encryptionType'),
+      'EncryptionConfiguration.EncryptionType',
+    );
     const kms = type === 'KMS' || type === 'KMS_DSSE';
     return kms && isSet(field(enc, 'EncryptionConfiguration', 'kmsKey'), 'EncryptionConfiguration.KmsKey')
       ? NagRuleCompliance.COMPLIANT

@@ -17,7 +17,10 @@ export const ECRRepositoryScanOnPush: MLOpsRule = {
   check(node: CfnResource) {
     if (!(node instanceof CfnRepository)) return NagRuleCompliance.NOT_APPLICABLE;
     const scanning = resolved(node, node.imageScanningConfiguration);
-    return isTrue(field(scanning, 'ImageScanningConfiguration', 'scanOnPush'), 'ImageScanningConfiguration.ScanOnPush')
+    return isTrue(
+      field(scanning, 'ImageScanningConfiguration', 'scanOnPush'),
+      'ImageScanningConfiguration.ScanOnPush',
+    )
       ? NagRuleCompliance.COMPLIANT
       : NagRuleCompliance.NON_COMPLIANT;
   },

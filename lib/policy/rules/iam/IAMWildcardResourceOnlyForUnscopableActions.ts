@@ -7,7 +7,10 @@ import { isUnscopableAction } from './unscopable-actions';
 
 /** A single value or a list, as IAM allows for Action and Resource. */
 function many(value: unknown, what: string): unknown[] {
-  return list(value === undefined || Array.isArray(value) || (isObject(value) && 'Fn::If' in value) ? value : [value], what);
+  return list(
+    value === undefined || Array.isArray(value) || (isObject(value) && 'Fn::If' in value) ? value : [value],
+    what,
+  );
 }
 
 /**
@@ -38,7 +41,8 @@ function wideActions(statement: unknown, what: string): string[] {
   if (literal(field(statement, what, 'Effect'), `${what}.Effect`) !== 'Allow') return [];
   const notResource = field(statement, what, 'NotResource');
   const everyResource =
-    notResource !== undefined || many(field(statement, what, 'Resource'), `${what}.Resource`).some((r) => isStar(r, `${what}.Resource`));
+    notResource !== undefined ||
+    many(field(statement, what, 'Resource'), `${what}.Resource`).some((r) => isStar(r, `${what}.Resource`));
   if (!everyResource) return [];
   if (field(statement, what, 'NotAction') !== undefined) return ['NotAction'];
   return many(field(statement, what, 'Action'), `${what}.Action`)

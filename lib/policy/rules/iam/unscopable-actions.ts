@@ -22,11 +22,16 @@ export const UNSCOPABLE_ACTIONS: Readonly<Record<string, string>> = {
   // subnet the function, job or model is configured with, and the interface ARN does not exist before
   // the call; AWS's AWSLambdaVPCAccessExecutionRole and the SageMaker VPC policy grant them on "*".
   // The constructs condition them on the VPC where the service supports it (isolated-endpoint).
-  'ec2:CreateNetworkInterface': 'Lambda/SageMaker create ENIs in the configured subnets (AWSLambdaVPCAccessExecutionRole grants it on *)',
-  'ec2:DeleteNetworkInterface': 'Lambda/SageMaker delete the ENIs they created (AWSLambdaVPCAccessExecutionRole grants it on *)',
-  'ec2:AssignPrivateIpAddresses': 'Lambda manages ENI addresses (AWSLambdaVPCAccessExecutionRole grants it on *)',
-  'ec2:UnassignPrivateIpAddresses': 'Lambda manages ENI addresses (AWSLambdaVPCAccessExecutionRole grants it on *)',
-  'ec2:CreateNetworkInterfacePermission': 'SageMaker attaches its ENIs to the customer VPC (SageMaker VPC policy grants it on *)',
+  'ec2:CreateNetworkInterface':
+    'Lambda/SageMaker create ENIs in the configured subnets (AWSLambdaVPCAccessExecutionRole grants it on *)',
+  'ec2:DeleteNetworkInterface':
+    'Lambda/SageMaker delete the ENIs they created (AWSLambdaVPCAccessExecutionRole grants it on *)',
+  'ec2:AssignPrivateIpAddresses':
+    'Lambda manages ENI addresses (AWSLambdaVPCAccessExecutionRole grants it on *)',
+  'ec2:UnassignPrivateIpAddresses':
+    'Lambda manages ENI addresses (AWSLambdaVPCAccessExecutionRole grants it on *)',
+  'ec2:CreateNetworkInterfacePermission':
+    'SageMaker attaches its ENIs to the customer VPC (SageMaker VPC policy grants it on *)',
   'ec2:DeleteNetworkInterfacePermission': 'SageMaker detaches its ENIs (SageMaker VPC policy grants it on *)',
   // ---- Tracing, registry login, metrics: no resource types.
   'xray:PutTraceSegments': 'no resource types (Lambda active tracing)',
@@ -34,7 +39,8 @@ export const UNSCOPABLE_ACTIONS: Readonly<Record<string, string>> = {
   'ecr:GetAuthorizationToken': 'no resource types (registry login before an image pull)',
   'cloudwatch:PutMetricData': 'no resource types (scope it with a cloudwatch:namespace condition)',
   'cloudwatch:GetMetricData': 'no resource types (auto-shutdown reads invocation metrics)',
-  'logs:DescribeLogGroups': 'no resource types (API Gateway account logging role, as AmazonAPIGatewayPushToCloudWatchLogs)',
+  'logs:DescribeLogGroups':
+    'no resource types (API Gateway account logging role, as AmazonAPIGatewayPushToCloudWatchLogs)',
   // ---- SageMaker List calls: no resource types (auto-shutdown enumerates what it may stop).
   'sagemaker:ListApps': 'no resource types (auto-shutdown sweep)',
   'sagemaker:ListEndpoints': 'no resource types (auto-shutdown sweep)',

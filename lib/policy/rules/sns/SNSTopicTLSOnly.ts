@@ -25,7 +25,10 @@ function isTlsDeny(statement: unknown, what: string): boolean {
   if (!coversPublish(field(statement, what, 'Action'), `${what}.Action`)) return false;
   if (!everyone(field(statement, what, 'Principal'), `${what}.Principal`)) return false;
   return ['Bool', 'BoolIfExists'].some((op) => {
-    const v = literal(field(statement, what, 'Condition', op, 'aws:SecureTransport'), `${what}.Condition.${op}`);
+    const v = literal(
+      field(statement, what, 'Condition', op, 'aws:SecureTransport'),
+      `${what}.Condition.${op}`,
+    );
     return v === false || v === 'false';
   });
 }
@@ -62,8 +65,12 @@ export const SNSTopicTLSOnly: MLOpsRule = {
       try {
         const doc = resolved(child, child.policyDocument);
         const statements = field(doc, 'TopicPolicy.PolicyDocument', 'Statement');
-        const all = list(isObject(statements) && !('Fn::If' in statements) ? [statements] : statements, 'TopicPolicy.PolicyDocument.Statement');
-        if (all.some((s, i) => isTlsDeny(s, `TopicPolicy.PolicyDocument.Statement.${i}`))) return NagRuleCompliance.COMPLIANT;
+        const all = list(
+          isObject(statements) && !('Fn::If' in statements) ? [statements] : statements,
+          'TopicPolicy.PolicyDocument.Statement',
+        );
+        if (all.some((s, i) => isTlsDeny(s, `TopicPolicy.PolicyDocument.Statement.${i}`)))
+          return NagRuleCompliance.COMPLIANT;
       } catch (e) {
         if (!(e instanceof UnresolvableError)) throw e;
         unresolvable ??= e;

@@ -21,6 +21,8 @@ export const SQSQueueCMK: MLOpsRule = {
     if (!(node instanceof CfnQueue)) return NagRuleCompliance.NOT_APPLICABLE;
     const key = resolved(node, node.kmsMasterKeyId);
     if (!isSet(key, 'KmsMasterKeyId')) return NagRuleCompliance.NON_COMPLIANT;
-    return AWS_MANAGED.test(templateString(key) ?? '') ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
+    return AWS_MANAGED.test(templateString(key) ?? '')
+      ? NagRuleCompliance.NON_COMPLIANT
+      : NagRuleCompliance.COMPLIANT;
   },
 };
