@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -13,7 +13,14 @@ import { hasNvmeInstanceStorage } from '../../lib/aws-facts/instance-storage';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
-import { PropsProblem, throwIfProblems, validateProps } from '../core/validate';
+import {
+  childPath,
+  describeValue,
+  PropsProblem,
+  PropsValidationError,
+  throwIfProblems,
+  validateProps,
+} from '../core/validate';
 import { grantKey } from '../encryption/encryption-keys';
 import { SecureBucket } from '../storage/secure-bucket';
 import { grantDeadLetterKey, triggerDeadLetterQueue } from './dead-letters';
@@ -73,6 +80,20 @@ export const DATASET_VERSION_PARAMETER = 'DatasetVersion';
 /** The property file of the evaluation step. */
 export const EVALUATION_PROPERTY_FILE = 'EvaluationReport';
 
+/**
+ * A SageMaker pipeline, built here or imported: aws-cdk-lib's `sagemaker.IPipeline`, so it plugs
+ * into `aws-scheduler-targets.SageMakerStartPipelineExecution` and any other integration that
+ * takes one.
+ */
+export interface ISpotTrainingPipeline extends sagemaker.IPipeline {
+  /**
+   * The pipeline ARN, its name in lowercase as SageMaker writes it: IAM compares ARNs
+   * case-sensitively, so grants on a mixed-case ARN would never match a request.
+   * @attribute
+   */
+  readonly pipelineArn: string;
+}
+
 /** Options for {@link SpotTrainingPipeline.onEvent}. */
 export interface PipelineEventTriggerOptions {
   /** The events that start the pipeline, e.g. a drift alarm's state change. */
@@ -103,7 +124,48 @@ export interface PipelineEventTriggerOptions {
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/model-managed-spot-training.html
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines.html
  */
-export class SpotTrainingPipeline extends Construct {
+export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipeline {
+  /**
+   * Imports a pipeline by ARN (`arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>`).
+   *
+   * Its account and region come from the ARN, so aws-cdk-lib treats a pipeline of another account
+   * as cross-account. SageMaker writes the name into the ARN in lowercase, so `pipelineName` is
+   * the lowercase name; use {@link fromPipelineName} where the exact name matters.
+   */
+  public static fromPipelineArn(scope: Construct, id: string, pipelineArn: string): ISpotTrainingPipeline {
+    if (!Token.isUnresolved(pipelineArn) && !PIPELINE_ARN.test(pipelineArn)) {
+      throw new PropsValidationError(childPath(scope, id), [
+        {
+          field: 'pipelineArn',
+          problem: 'is not a SageMaker pipeline ARN',
+          got: describeValue(pipelineArn),
+          expected: 'arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>',
+        },
+      ]);
+    }
+    const name =
+      Stack.of(scope).splitArn(pipelineArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName ?? pipelineArn;
+    return new ImportedPipeline(scope, id, name, pipelineArn);
+  }
+
+  /** Imports a pipeline of this stack's account and region by name. */
+  public static fromPipelineName(scope: Construct, id: string, pipelineName: string): ISpotTrainingPipeline {
+    if (
+      !Token.isUnresolved(pipelineName) &&
+      (pipelineName.length > 256 || !PIPELINE_NAME.test(pipelineName))
+    ) {
+      throw new PropsValidationError(childPath(scope, id), [
+        {
+          field: 'pipelineName',
+          problem: 'is not a SageMaker pipeline name',
+          got: describeValue(pipelineName),
+          expected: 'letters, digits and single or repeated hyphens between them, at most 256 characters',
+        },
+      ]);
+    }
+    return new ImportedPipeline(scope, id, pipelineName, pipelineArnFor(Stack.of(scope), pipelineName));
+  }
+
   /** The pipeline. */
   public readonly resource: sagemaker.CfnPipeline;
   /** The pipeline name. */
@@ -158,16 +220,7 @@ export class SpotTrainingPipeline extends Construct {
     this.pipelineName =
       p.pipelineName ??
       Names.uniqueResourceName(this, { maxLength: 80, separator: '-', allowedSpecialCharacters: '-' });
-    const stack = Stack.of(this);
-    this.pipelineArn = stack.formatArn({
-      service: 'sagemaker',
-      resource: 'pipeline',
-      // SageMaker writes pipeline names into ARNs in lowercase; IAM compares ARNs case-sensitively.
-      resourceName: Token.isUnresolved(this.pipelineName)
-        ? this.pipelineName
-        : this.pipelineName.toLowerCase(),
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    this.pipelineArn = pipelineArnFor(Stack.of(this), this.pipelineName);
     this.checkpointPrefix = `checkpoints/${this.pipelineName}/`;
     this.modelPrefix = `models/${this.pipelineName}/`;
     this.evaluationPrefix = `evaluation/${this.pipelineName}/`;
@@ -475,13 +528,25 @@ export class SpotTrainingPipeline extends Construct {
     return new PipelineStartTarget(this);
   }
 
-  /** Lets a principal start executions of this pipeline. */
+  /** A reference to the pipeline, for aws-cdk-lib's generated `IPipelineRef` consumers. */
+  public get pipelineRef(): sagemaker.PipelineReference {
+    return { pipelineName: this.pipelineName };
+  }
+
+  /**
+   * Lets a principal start executions of this pipeline (`sagemaker:StartPipelineExecution` on
+   * its ARN only); the `sagemaker.IPipeline` method aws-cdk-lib's targets call.
+   */
+  public grantStartPipelineExecution(grantee: iam.IGrantable): iam.Grant {
+    return grantStart(grantee, this.pipelineArn);
+  }
+
+  /**
+   * Lets a principal start executions of this pipeline.
+   * @deprecated use {@link grantStartPipelineExecution}, the `sagemaker.IPipeline` name
+   */
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: [...START_PIPELINE_ACTIONS],
-      resourceArns: [this.pipelineArn],
-    });
+    return this.grantStartPipelineExecution(grantee);
   }
 
   /** The role EventBridge rules assume to start the pipeline (created on first use). */
@@ -493,7 +558,7 @@ export class SpotTrainingPipeline extends Construct {
         }),
         description: `EventBridge rules that start ${this.node.path}`,
       });
-      this.grantStartExecution(this.triggerRole);
+      this.grantStartPipelineExecution(this.triggerRole);
     }
     return this.triggerRole;
   }
@@ -505,7 +570,7 @@ export class SpotTrainingPipeline extends Construct {
       }),
       description: `EventBridge Scheduler schedule that starts ${this.node.path}`,
     });
-    this.grantStartExecution(role);
+    this.grantStartPipelineExecution(role);
     // Scheduler sends undeliverable runs to the dead-letter queue as this role.
     iam.Grant.addToPrincipal({
       grantee: role,
@@ -678,6 +743,57 @@ export class SpotTrainingPipeline extends Construct {
       },
     );
   }
+}
+
+/** A pipeline imported by name or ARN; see {@link SpotTrainingPipeline.fromPipelineArn}. */
+class ImportedPipeline extends Resource implements ISpotTrainingPipeline {
+  public readonly pipelineName: string;
+  public readonly pipelineArn: string;
+
+  constructor(scope: Construct, id: string, pipelineName: string, pipelineArn: string) {
+    // The ARN's account and region make a pipeline of another account a cross-account resource.
+    super(scope, id, { environmentFromArn: pipelineArn });
+    this.pipelineName = pipelineName;
+    this.pipelineArn = pipelineArn;
+  }
+
+  public get pipelineRef(): sagemaker.PipelineReference {
+    return { pipelineName: this.pipelineName };
+  }
+
+  public grantStartPipelineExecution(grantee: iam.IGrantable): iam.Grant {
+    return grantStart(grantee, this.pipelineArn);
+  }
+}
+
+/**
+ * PipelineArn's documented pattern, with a non-empty region and the PipelineName pattern after
+ * `pipeline/`.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Pipeline.html
+ */
+const PIPELINE_ARN =
+  /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:pipeline\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
+
+/** PipelineName's documented pattern (same page). */
+const PIPELINE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
+
+/** The ARN of a pipeline of `stack`'s account and region. */
+function pipelineArnFor(stack: Stack, pipelineName: string): string {
+  return stack.formatArn({
+    service: 'sagemaker',
+    resource: 'pipeline',
+    // SageMaker writes pipeline names into ARNs in lowercase; IAM compares ARNs case-sensitively.
+    resourceName: Token.isUnresolved(pipelineName) ? pipelineName : pipelineName.toLowerCase(),
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+}
+
+function grantStart(grantee: iam.IGrantable, pipelineArn: string): iam.Grant {
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: [...START_PIPELINE_ACTIONS],
+    resourceArns: [pipelineArn],
+  });
 }
 
 /** The EventBridge target that starts a pipeline; see {@link SpotTrainingPipeline.asRuleTarget}. */
