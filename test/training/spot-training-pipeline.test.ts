@@ -597,6 +597,21 @@ describe('SpotTrainingPipeline triggers', () => {
     expect(findingLines(f.stack)).toEqual([]);
   });
 
+  it('keeps the logical ids of the schedule and its role (a new id replaces the schedule)', () => {
+    // The schedule has no ScheduleName, so CloudFormation names it after the logical id: moving it
+    // under an aws-scheduler L2 Schedule (Pipeline/Schedule/Resource) would give it a new id, a
+    // new generated name, and a replacement.
+    const { f } = pipelineWith({ schedule: 'rate(1 day)' });
+    const t = Template.fromStack(f.stack).toJSON() as Json;
+    expect(Object.keys(t.Resources as Json).filter((k) => k.startsWith('PipelineSchedule'))).toEqual([
+      'PipelineScheduleRole1A33F04C',
+      'PipelineScheduleRolePolicyF17A4D68',
+      'PipelineScheduleA958415D',
+    ]);
+    expect(t.Resources.PipelineScheduleA958415D.Type).toBe('AWS::Scheduler::Schedule');
+    expect(t.Resources.PipelineScheduleA958415D.Properties.Name).toBeUndefined();
+  });
+
   it('grants start on the pipeline ARN only', () => {
     const { f, pipeline } = pipelineWith();
     expect(pipeline.eventRole.node.path).toBe('Test/Pipeline/EventRole');
