@@ -134,9 +134,10 @@ export function checkTemplates(
   options: CheckOptions,
 ): TemplateCheckResult {
   const catalog = new RuleCatalog();
-  const packs = createPacks(options.packs ?? defaultPacks());
-  packs.forEach((p) => catalog.observe(p));
   const today = options.today ?? new Date().toISOString().slice(0, 10);
+  // The MLOps pack judges template-recorded acknowledgments on the same day as the checker.
+  const packs = createPacks(options.packs ?? defaultPacks(), { today });
+  packs.forEach((p) => catalog.observe(p));
   const findings: Finding[] = [];
   const errors: InputError[] = [];
   let scratch: string | undefined;

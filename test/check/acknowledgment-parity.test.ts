@@ -148,6 +148,22 @@ describe('the same acknowledgment gives the same verdict in synth and in check',
     expect(s1?.acknowledgment !== undefined).toBe(form.verdict.length === 0);
   });
 
+  test('check judges on its own today in the MLOps pack too, as synth does with MLOpsChecks({ today })', () => {
+    // Valid on 2026-06-01, expired on any later real date: both judges must use the given day.
+    const today = '2026-06-01';
+    const coded = app('today', (b) => acknowledge(b, FINDING, { ...FULL, expires: '2026-06-30' }));
+    const synth = new MLOpsChecks(undefined, { today })
+      .validateScope(coded.stack)
+      .violations.filter((v) => v.ruleName.startsWith('MLOps-Ack'));
+    expect(synth).toEqual([]);
+    (coded.stack.node.root as App).synth();
+    const report = checkPaths([coded.outdir], { cwd, packs: ['AwsSolutions', 'MLOps'], today });
+    expect(report.findings.filter((f) => f.ruleId.startsWith('MLOps-Ack')).map((f) => f.findingId)).toEqual(
+      [],
+    );
+    expect(report.findings.find((f) => f.findingId === FINDING)?.acknowledgment).toBeDefined();
+  });
+
   test('the shared model names the key CDK writes for Validations.of(c).acknowledge()', () => {
     expect(CDK_ACKNOWLEDGED_RULES_KEY).toBe(Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
   });
