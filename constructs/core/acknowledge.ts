@@ -23,13 +23,17 @@ export const ACKNOWLEDGMENT_METADATA_KEY = 'compliant-mlops:acknowledgment';
 /** CloudFormation `Metadata` key that carries acknowledgments in synthesized templates. */
 export const ACKNOWLEDGMENT_TEMPLATE_KEY = 'compliant-mlops';
 
-/** Who accepted a finding, why, and until when. */
+/**
+ * Who accepted a finding, why, and until when. Judged by the shared model
+ * (lib/shared/acknowledgment.ts) the MLOps pack and `compliant-mlops check` both use, so an
+ * acknowledgment gets the same verdict at synth and in `check`.
+ */
 export interface AcknowledgmentOptions {
   /** Why the finding is accepted; at least 20 characters (shorter is itself a finding, MLOps-AckReason). */
   readonly reason: string;
   /** Who answers for it: a team or person (missing is a finding, MLOps-AckOwner). */
   readonly owner: string;
-  /** The last day it holds, as an ISO date `YYYY-MM-DD` (past it is a finding, MLOps-AckExpired). */
+  /** The last day it holds, as an ISO date `YYYY-MM-DD` (past it, or invalid, is a finding, MLOps-AckExpired). */
   readonly expires: string;
 }
 

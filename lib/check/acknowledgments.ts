@@ -3,22 +3,24 @@ import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ACKNOWLEDGMENT_METADATA_KEY, ACKNOWLEDGMENT_TEMPLATE_KEY } from '../../constructs/core/acknowledge';
+import {
+  ACK_RULE_IDS,
+  AckRuleId,
+  CDK_ACKNOWLEDGED_RULES_KEY,
+  CDK_NAG_V2_METADATA_KEY,
+  judgeAcknowledgment,
+  MIN_ACK_REASON_LENGTH,
+  normalizeExpires,
+} from '../shared/acknowledgment';
 import { FindingAcknowledgment } from '../report/finding';
 import { CheckUsageError } from './errors';
 import { AssemblyStackMetadata, CfnTemplate, CfnTemplateResource, displayPath, isRecord } from './inputs';
 
-/** Construct metadata key CDK's `Validations.of(c).acknowledge()` writes. */
-const ACKNOWLEDGED_RULES_KEY = 'aws:cdk:acknowledged-rules';
+/** Shortest reason that explains a decision rather than labelling it (the shared model's). */
+export const MIN_REASON_LENGTH = MIN_ACK_REASON_LENGTH;
 
-/** Shortest reason that explains a decision rather than labelling it. */
-export const MIN_REASON_LENGTH = 20;
-
-/** The findings an acknowledgment that does not hold produces, by problem. */
-export const ACK_RULE_IDS = {
-  expired: 'MLOps-AckExpired',
-  owner: 'MLOps-AckOwner',
-  reason: 'MLOps-AckReason',
-} as const;
+/** The findings an acknowledgment that does not hold produces, by problem (the shared model's). */
+export { ACK_RULE_IDS };
 
 /** An acknowledgment that could apply to a finding, before it is judged. */
 export interface AcknowledgmentCandidate {
@@ -32,7 +34,7 @@ export interface AcknowledgmentCandidate {
 
 /** Why an acknowledgment does not hold. */
 export interface AcknowledgmentProblem {
-  readonly ruleId: (typeof ACK_RULE_IDS)[keyof typeof ACK_RULE_IDS];
+  readonly ruleId: AckRuleId;
   readonly message: string;
 }
 
@@ -172,7 +174,7 @@ function fromAssembly(
     const entries = assembly.byPath.get(p);
     if (!entries) continue;
     for (const entry of entries) {
-      if (entry.type !== ACKNOWLEDGED_RULES_KEY || !isRecord(entry.data)) continue;
+      if (entry.type !== CDK_ACKNOWLEDGED_RULES_KEY || !isRecord(entry.data)) continue;
       for (const [key, value] of Object.entries(entry.data)) {
         // cdk-nag strips the annotation namespace too; bare ids are matched as CDK itself would.
         const id = key.replace(/^annotation::/i, '');
@@ -223,7 +225,7 @@ function fromCdkNag(
 ): AcknowledgmentCandidate[] {
   const out: AcknowledgmentCandidate[] = [];
   for (const metadata of [resourceMetadata, templateMetadata]) {
-    const nag = metadata?.cdk_nag;
+    const nag = metadata?.[CDK_NAG_V2_METADATA_KEY];
     if (!isRecord(nag) || !Array.isArray(nag.rules_to_suppress)) continue;
     for (const rule of nag.rules_to_suppress) {
       if (!isRecord(rule)) continue;
@@ -286,55 +288,25 @@ function str(value: unknown): string | undefined {
 }
 
 function dateStr(value: unknown): string | undefined {
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  return typeof value === 'string' ? value : value === undefined ? undefined : String(value);
-}
-
-function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+  const v = normalizeExpires(value);
+  return typeof v === 'string' ? v : v === undefined || v === null ? undefined : String(v);
 }
 
 /**
- * Why an acknowledgment does not hold, judged on `today` (`YYYY-MM-DD`): expired or an invalid
- * date, no owner, or a reason shorter than {@link MIN_REASON_LENGTH} characters. Empty when it holds.
- * A missing expiry date is allowed: the owner answers for it until they set one.
+ * Why an acknowledgment does not hold, judged on `today` (`YYYY-MM-DD`) by the shared model
+ * (lib/shared/acknowledgment.ts), the same verdict the MLOps pack gives at synth: a missing,
+ * invalid or past expiry date, no owner, or a reason shorter than {@link MIN_REASON_LENGTH}
+ * characters. Empty when it holds.
  */
 export function problemsOf(
   findingId: string,
   candidate: AcknowledgmentCandidate,
   today: string,
 ): AcknowledgmentProblem[] {
-  const problems: AcknowledgmentProblem[] = [];
-  const from = `(from ${candidate.source})`;
-  if (candidate.expires !== undefined) {
-    if (!isIsoDate(candidate.expires)) {
-      problems.push({
-        ruleId: ACK_RULE_IDS.expired,
-        message: `The acknowledgment of ${findingId} has an expiry date that is not a YYYY-MM-DD date (got ${JSON.stringify(candidate.expires)}) ${from}.`,
-      });
-    } else if (candidate.expires < today) {
-      problems.push({
-        ruleId: ACK_RULE_IDS.expired,
-        message: `The acknowledgment of ${findingId} expired on ${candidate.expires} ${from}.`,
-      });
-    }
-  }
-  if (!candidate.owner?.trim()) {
-    problems.push({
-      ruleId: ACK_RULE_IDS.owner,
-      message: `The acknowledgment of ${findingId} has no owner ${from}.`,
-    });
-  }
-  const reason = candidate.reason?.trim() ?? '';
-  if (reason.length < MIN_REASON_LENGTH) {
-    problems.push({
-      ruleId: ACK_RULE_IDS.reason,
-      message: `The acknowledgment of ${findingId} has a reason of ${reason.length} characters; at least ${MIN_REASON_LENGTH} are needed ${from}.`,
-    });
-  }
-  return problems;
+  return judgeAcknowledgment({ id: findingId, ...candidate }, today, candidate.source).problems.map((p) => ({
+    ruleId: p.ruleId,
+    message: p.message,
+  }));
 }
 
 /** The acknowledgment a finding carries when a candidate holds. */

@@ -28,9 +28,16 @@ export const PLATFORM_PACKS = [
   'MLOps',
 ] as const;
 
-/** Creates the named packs; throws on an unknown name. */
-export function createPacks(names: readonly string[]): NagPack[] {
+/**
+ * Creates the named packs; throws on an unknown name.
+ * @param options.today the day the MLOps pack judges acknowledgments against, so that in
+ *   `checkPaths({ today })` it and the checker's own acknowledgment verdicts use one date
+ *   @default - today (UTC)
+ */
+export function createPacks(names: readonly string[], options: { readonly today?: string } = {}): NagPack[] {
   return names.map((n) => {
+    if (n === 'MLOps' && options.today !== undefined)
+      return new MLOpsChecks(undefined, { today: options.today });
     const factory = PACK_FACTORIES[n];
     if (!factory)
       throw new Error(

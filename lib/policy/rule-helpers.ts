@@ -1,5 +1,4 @@
 import { CfnResource, Stack, TagManager } from 'aws-cdk-lib';
-import { ACKNOWLEDGMENT_TEMPLATE_KEY, acknowledgmentsOf } from '../../constructs/core/acknowledge';
 import { hasNvmeInstanceStorage } from '../aws-facts/instance-storage';
 import {
   CfnDataQualityJobDefinition,
@@ -551,57 +550,4 @@ export function arg(value: unknown, ...path: readonly string[]): unknown {
     current = current[key];
   }
   return current;
-}
-
-// ---- Acknowledgments --------------------------------------------------------------------------
-
-/** An acknowledgment as read back for judging: fields are unknown until checked. */
-export interface RecordedAcknowledgment {
-  readonly id: string;
-  readonly reason: unknown;
-  readonly owner: unknown;
-  readonly expires: unknown;
-}
-
-/**
- * The acknowledgments recorded on a resource itself: its construct metadata (apps built with
- * `acknowledge()`) and its template `Metadata` (templates loaded with CfnInclude by
- * `compliant-mlops check`), de-duplicated.
- */
-export function recordedAcknowledgments(node: CfnResource): RecordedAcknowledgment[] {
-  const fromTemplate = node.getMetadata(ACKNOWLEDGMENT_TEMPLATE_KEY) as
-    { acknowledgments?: unknown } | undefined;
-  const raw: unknown[] = [
-    ...acknowledgmentsOf(node),
-    ...(Array.isArray(fromTemplate?.acknowledgments) ? fromTemplate.acknowledgments : []),
-  ];
-  const seen = new Set<string>();
-  const out: RecordedAcknowledgment[] = [];
-  for (const r of raw) {
-    if (!isObject(r) || typeof r.id !== 'string') continue;
-    const record: RecordedAcknowledgment = { id: r.id, reason: r.reason, owner: r.owner, expires: r.expires };
-    const key = JSON.stringify(record);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(record);
-  }
-  return out;
-}
-
-/** Whether a value is a real calendar date written `YYYY-MM-DD`. */
-export function isIsoDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
-
-/** The distinct acknowledged ids among records that fail a test, or COMPLIANT / NOT_APPLICABLE. */
-export function acknowledgmentFindings(
-  node: CfnResource,
-  fails: (r: RecordedAcknowledgment) => boolean,
-): string[] | 'none' | 'ok' {
-  const records = recordedAcknowledgments(node);
-  if (records.length === 0) return 'none';
-  const ids = [...new Set(records.filter(fails).map((r) => r.id))];
-  return ids.length > 0 ? ids : 'ok';
 }

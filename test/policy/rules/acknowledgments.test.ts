@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { CfnModel } from 'aws-cdk-lib/aws-sagemaker';
 import { describe, expect, it } from 'vitest';
 import { acknowledge, ACKNOWLEDGMENT_TEMPLATE_KEY } from '../../../constructs/core/acknowledge';
@@ -88,6 +88,57 @@ describe('MLOps-Ack* rules', () => {
     ]);
     expect(ruleIds(stack, 'AckExpired', { today: TODAY })).toEqual([
       'MLOps-AckExpired[MLOps-SageMakerModelNetworkIsolation]',
+    ]);
+  });
+
+  it('MLOps-AckExpired flags an acknowledgment without an expiry date (the checker gives the same verdict)', () => {
+    const [stack, m] = model();
+    m.addMetadata(ACKNOWLEDGMENT_TEMPLATE_KEY, {
+      acknowledgments: [{ id: 'MLOps-SageMakerModelVpcConfig', reason: good.reason, owner: good.owner }],
+    });
+    expect(ruleIds(stack, 'AckExpired', { today: TODAY })).toEqual([
+      'MLOps-AckExpired[MLOps-SageMakerModelVpcConfig]',
+    ]);
+    expect(ruleIds(stack, 'AckOwner', { today: TODAY })).toEqual([]);
+  });
+
+  it('judge a plain CDK Validations.of(c).acknowledge({ id, reason }): no owner and no expiry, on the resource or an ancestor', () => {
+    const [stack, m] = model();
+    Validations.of(m).acknowledge({ id: 'MLOps::MLOps-SageMakerModelVpcConfig', reason: good.reason });
+    Validations.of(stack).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: 'n/a' });
+    expect(ruleIds(stack, 'AckOwner', { today: TODAY })).toEqual([
+      'MLOps-AckOwner[AwsSolutions-IAM5[Resource::*]]',
+      'MLOps-AckOwner[MLOps-SageMakerModelVpcConfig]',
+    ]);
+    expect(ruleIds(stack, 'AckExpired', { today: TODAY })).toEqual([
+      'MLOps-AckExpired[AwsSolutions-IAM5[Resource::*]]',
+      'MLOps-AckExpired[MLOps-SageMakerModelVpcConfig]',
+    ]);
+    expect(ruleIds(stack, 'AckReason', { today: TODAY })).toEqual([
+      'MLOps-AckReason[AwsSolutions-IAM5[Resource::*]]',
+    ]);
+  });
+
+  it('do not count the CDK entry acknowledge() writes as a second, plain acknowledgment', () => {
+    const [stack, m] = model();
+    acknowledge(m, 'MLOps-SageMakerModelVpcConfig', good);
+    for (const rule of ['AckExpired', 'AckOwner', 'AckReason'])
+      expect(ruleIds(stack, rule, { today: TODAY })).toEqual([]);
+  });
+
+  it('judge cdk-nag v2 Metadata.cdk_nag.rules_to_suppress entries like any other acknowledgment', () => {
+    const [stack, m] = model();
+    m.addMetadata('cdk_nag', {
+      rules_to_suppress: [
+        { id: 'MLOps-SageMakerModelVpcConfig', reason: good.reason },
+        { id: 'MLOps-SageMakerModelNetworkIsolation', ...good },
+      ],
+    });
+    expect(ruleIds(stack, 'AckOwner', { today: TODAY })).toEqual([
+      'MLOps-AckOwner[MLOps-SageMakerModelVpcConfig]',
+    ]);
+    expect(ruleIds(stack, 'AckExpired', { today: TODAY })).toEqual([
+      'MLOps-AckExpired[MLOps-SageMakerModelVpcConfig]',
     ]);
   });
 });

@@ -1,7 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { NagMessageLevel } from 'cdk-nag';
 import { MLOpsRule, MLOpsRuleConfig } from '../../rule';
-import { acknowledgmentFindings, isIsoDate } from '../../rule-helpers';
+import { ACK_RULE_IDS } from '../../../shared/acknowledgment';
+import { ackRuleCheck } from './judge';
 
 /** An acknowledgment is a time-boxed risk acceptance; past its date nobody has re-accepted the risk. */
 export const AckExpired: MLOpsRule = {
@@ -13,8 +14,6 @@ export const AckExpired: MLOpsRule = {
   nist: ['CA-5', 'CA-7', 'PM-4', 'RA-7'],
   securitySeverity: 5.0,
   check(node: CfnResource, config: MLOpsRuleConfig) {
-    const result = acknowledgmentFindings(node, (r) => !isIsoDate(r.expires) || r.expires < config.today);
-    if (result === 'none') return NagRuleCompliance.NOT_APPLICABLE;
-    return result === 'ok' ? NagRuleCompliance.COMPLIANT : result;
+    return ackRuleCheck(node, ACK_RULE_IDS.expired, config.today);
   },
 };

@@ -1,10 +1,11 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { MLOpsRule } from '../../rule';
-import { acknowledgmentFindings } from '../../rule-helpers';
+import { NagMessageLevel } from 'cdk-nag';
+import { MLOpsRule, MLOpsRuleConfig } from '../../rule';
+import { ACK_RULE_IDS, MIN_ACK_REASON_LENGTH } from '../../../shared/acknowledgment';
+import { ackRuleCheck } from './judge';
 
-/** Minimum length of an acknowledgment reason: enough for "what is accepted and why", not "n/a". */
-export const MIN_ACK_REASON_LENGTH = 20;
+/** Minimum length of an acknowledgment reason, from the shared acknowledgment model. */
+export { MIN_ACK_REASON_LENGTH };
 
 /** An auditor must be able to tell from the reason why the finding was accepted. */
 export const AckReason: MLOpsRule = {
@@ -15,12 +16,7 @@ export const AckReason: MLOpsRule = {
   level: NagMessageLevel.ERROR,
   nist: ['CA-5', 'AU-3', 'RA-7'],
   securitySeverity: 3.0,
-  check(node: CfnResource) {
-    const result = acknowledgmentFindings(
-      node,
-      (r) => typeof r.reason !== 'string' || r.reason.trim().length < MIN_ACK_REASON_LENGTH,
-    );
-    if (result === 'none') return NagRuleCompliance.NOT_APPLICABLE;
-    return result === 'ok' ? NagRuleCompliance.COMPLIANT : result;
+  check(node: CfnResource, config: MLOpsRuleConfig) {
+    return ackRuleCheck(node, ACK_RULE_IDS.reason, config.today);
   },
 };
