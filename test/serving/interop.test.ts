@@ -9,17 +9,20 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { InferenceApi } from '../../constructs/serving/inference-api';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { IIsolatedEndpoint, IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
 import { IsolatedEndpointProps } from '../../constructs/serving/isolated-endpoint-props';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import { testStack } from '../support/nag';
+import { z } from 'zod';
 
 // How our endpoint plugs into aws-cdk-lib: `IIsolatedEndpoint` is a `sagemaker.IEndpoint`, so
 // aws-cdk-lib's own integrations take it, and a created endpoint is an `iam.IGrantable` (its
 // execution role) and an `ec2.IConnectable` (its models' security group).
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
+const CONTRACT = z.strictObject({ instances: z.array(z.array(z.number()).max(16)).min(1).max(100) });
 
 function created(stack: Stack, overrides: Partial<IsolatedEndpointProps> = {}): IsolatedEndpoint {
   const network = new InferenceNetwork(stack, 'Net');
@@ -194,6 +197,35 @@ describe('IsolatedEndpoint imported from another account or region', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 'sagemaker:InvokeEndpoint', Resource: FOREIGN }] },
     });
+  });
+
+  // InvokeEndpoint names no account ("SageMaker determines the account ID from the authentication
+  // token that is supplied by the caller") and is regional: API Gateway's direct call by name
+  // would reach a same-named endpoint of the API's account and Region, or none.
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html
+  it('is refused by InferenceApi across accounts or regions, naming the endpoint prop', () => {
+    for (const [arn, got] of [
+      [FOREIGN, 'account "222222222222", region "us-east-1"'],
+      [
+        'arn:aws:sagemaker:us-east-1:111111111111:endpoint/fraud',
+        'account "111111111111", region "us-east-1"',
+      ],
+    ]) {
+      const stack = testStack();
+      const endpoint = IsolatedEndpoint.fromEndpointArn(stack, 'Foreign', arn);
+      expect(() => new InferenceApi(stack, 'Api', { endpoint, inputContract: CONTRACT })).toThrow(
+        new RegExp(
+          `^Test/Api: endpoint: api gateway invokes the endpoint by name, which sagemaker looks up in the api's own account and region \\(got "${arn}" \\(${got}\\); expected an endpoint of account "111111111111" and region "eu-west-1"`,
+        ),
+      );
+    }
+    const stack = testStack();
+    const local = IsolatedEndpoint.fromEndpointArn(
+      stack,
+      'Local',
+      'arn:aws:sagemaker:eu-west-1:111111111111:endpoint/fraud',
+    );
+    expect(() => new InferenceApi(stack, 'Api', { endpoint: local, inputContract: CONTRACT })).not.toThrow();
   });
 
   it('grants invoke on a token ARN, whose account is only known at deploy time', () => {
