@@ -29,7 +29,7 @@ export {
 } from './inference-network';
 export type { InferenceNetworkProps } from './inference-network';
 export { IsolatedEndpoint } from './isolated-endpoint';
-export type { EndpointAlarms, IIsolatedEndpoint } from './isolated-endpoint';
+export type { EndpointAlarms, IIsolatedEndpoint, IsolatedEndpointAttributes } from './isolated-endpoint';
 export type {
   DeploymentStrategy,
   IsolatedEndpointProps,

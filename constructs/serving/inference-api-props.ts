@@ -100,6 +100,7 @@ export const inferenceApiSchema = z.strictObject({
     'endpointArn',
     'grantInvoke',
     'invocationTimeout',
+    'env',
   ]),
   inputContract: z.custom<z.ZodType>((v) => v instanceof z.ZodType, {
     message: 'is not a zod schema',

@@ -22,7 +22,7 @@ import {
   WAF_MAX_BODY_INSPECTION_BYTES,
 } from './defaults';
 import { InferenceApiProps, inferenceApiSchema } from './inference-api-props';
-import { IIsolatedEndpoint } from './isolated-endpoint';
+import { environmentDifference, IIsolatedEndpoint } from './isolated-endpoint';
 import { ApiGatewayAccount, IApiGatewayAccount } from './api-gateway-account';
 
 /** The resource path the API serves inference on. */
@@ -113,7 +113,10 @@ export class InferenceApi extends Construct {
     const p = validateProps(this, inferenceApiSchema, props);
     const timeout = p.integrationTimeout ?? DEFAULT_INTEGRATION_TIMEOUT;
     const rendered = renderContract(p.inputContract);
-    throwIfProblems(this, [...crossFieldProblems(p.endpoint, timeout, rendered), ...accountProblems(p)]);
+    throwIfProblems(this, [
+      ...crossFieldProblems(this, p.endpoint, timeout, rendered),
+      ...accountProblems(p),
+    ]);
     const jsonSchema = rendered.schema as Record<string, unknown>;
     this.inputJsonSchema = jsonSchema;
     this.endpoint = p.endpoint;
@@ -474,12 +477,31 @@ function accountProblems(p: InferenceApiProps): PropsProblem[] {
   ];
 }
 
+/** Where SageMaker documents that InvokeEndpoint names no account: the caller's credentials pick it. */
+const INVOKE_ENDPOINT_DOC =
+  'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html';
+
 function crossFieldProblems(
+  api: Construct,
   endpoint: IIsolatedEndpoint,
   timeout: Duration,
   rendered: RenderedContract,
 ): PropsProblem[] {
   const problems: PropsProblem[] = [];
+  // The integration calls runtime.sagemaker in the API's Region with the API's role, and
+  // InvokeEndpoint finds the endpoint by name in the caller's account: an endpoint elsewhere would
+  // silently resolve to a same-named one here, or to none.
+  const foreign = environmentDifference(endpoint, api);
+  if (foreign.account !== undefined || foreign.region !== undefined) {
+    const stack = Stack.of(api);
+    problems.push({
+      field: 'endpoint',
+      problem:
+        "api gateway invokes the endpoint by name, which sagemaker looks up in the api's own account and region",
+      got: `${describeValue(endpoint.endpointArn)} (account ${describeValue(endpoint.env.account)}, region ${describeValue(endpoint.env.region)})`,
+      expected: `an endpoint of account ${describeValue(stack.account)} and region ${describeValue(stack.region)}, see ${INVOKE_ENDPOINT_DOC}`,
+    });
+  }
   if (rendered.problem) {
     problems.push({
       field: 'inputContract',

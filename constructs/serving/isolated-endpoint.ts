@@ -1,13 +1,14 @@
 import {
-  Arn,
   ArnFormat,
   Duration,
   IResource,
   RemovalPolicy,
   Resource,
+  ResourceProps,
   Stack,
   TimeZone,
   Token,
+  TokenComparison,
 } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -17,12 +18,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { hasNvmeInstanceStorage } from '../../lib/aws-facts/instance-storage';
 import { ScopedRole } from '../core/scoped-role';
-import { describeValue, PropsProblem, throwIfProblems, validateProps } from '../core/validate';
+import {
+  describeValue,
+  PropsProblem,
+  PropsValidationError,
+  throwIfProblems,
+  validateProps,
+} from '../core/validate';
 import { createDomainKey } from '../encryption/encryption-keys';
 import { SecureBucket } from '../storage/secure-bucket';
 import {
@@ -65,8 +72,14 @@ import {
   VPC_ENI_ACTIONS,
 } from './perms';
 
-/** A SageMaker real-time endpoint, created here or imported. */
-export interface IIsolatedEndpoint extends IResource {
+/**
+ * A SageMaker real-time endpoint, created here or imported.
+ *
+ * It is an aws-cdk-lib `sagemaker.IEndpoint`, so aws-cdk-lib's integrations take it as they take
+ * their own (`new apigateway.SagemakerIntegration(endpoint)`); `InferenceApi` adds the
+ * compliant defaults around the same call.
+ */
+export interface IIsolatedEndpoint extends sagemaker.IEndpoint {
   /** The endpoint name. @attribute */
   readonly endpointName: string;
   /** The endpoint ARN. @attribute */
@@ -75,7 +88,15 @@ export interface IIsolatedEndpoint extends IResource {
   readonly variantName: string;
   /** The longest one invocation may run (the SageMaker real-time limit, 60 s). */
   readonly invocationTimeout: Duration;
-  /** Lets a principal invoke the endpoint (`sagemaker:InvokeEndpoint` on its ARN). */
+  /**
+   * Lets a principal invoke the endpoint (`sagemaker:InvokeEndpoint` on its ARN). A direct
+   * InvokeEndpoint reaches only endpoints of the caller's own account and Region; an endpoint
+   * elsewhere is reached through an inference router, which calls it with the caller's
+   * credentials (so this grant is still needed) and, in another account, only if the owner's
+   * endpoint policy allows it.
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html
+   * @see https://docs.aws.amazon.com/sagemaker/latest/dg/inference-router-cross-account.html
+   */
   grantInvoke(grantee: iam.IGrantable): iam.Grant;
   /** Any endpoint metric, dimensioned by endpoint and variant. */
   metric(metricName: EndpointMetricName, options?: EndpointMetricOptions): cloudwatch.Metric;
@@ -101,11 +122,31 @@ export interface IIsolatedEndpoint extends IResource {
   metricDiskUtilization(options?: EndpointMetricOptions): cloudwatch.Metric;
 }
 
+/** Attributes of an endpoint to import with {@link IsolatedEndpoint.fromEndpointAttributes}. */
+export interface IsolatedEndpointAttributes {
+  /**
+   * The endpoint ARN, `arn:<partition>:sagemaker:<region>:<account>:endpoint/<name>`. Its account
+   * and Region become the import's `env`, so metrics of an endpoint in another account or Region
+   * read there.
+   */
+  readonly endpointArn: string;
+  /**
+   * The production variant the metric helpers default to.
+   * @default 'primary'
+   */
+  readonly variantName?: string;
+}
+
 abstract class EndpointBase extends Resource implements IIsolatedEndpoint {
   public abstract readonly endpointName: string;
   public abstract readonly endpointArn: string;
   public abstract readonly variantName: string;
   public readonly invocationTimeout: Duration = SAGEMAKER_REALTIME_INVOCATION_TIMEOUT;
+
+  /** The reference aws-cdk-lib's L1 helpers take (`CfnEndpoint.arnForEndpoint`). */
+  public get endpointRef(): sagemaker.EndpointReference {
+    return { endpointArn: this.endpointArn };
+  }
 
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
@@ -116,7 +157,18 @@ abstract class EndpointBase extends Resource implements IIsolatedEndpoint {
   }
 
   public metric(metricName: EndpointMetricName, options?: EndpointMetricOptions): cloudwatch.Metric {
-    return endpointMetric(this.endpointName, this.variantName, metricName, options);
+    return endpointMetric(this.endpointName, this.variantName, metricName, {
+      ...this.foreignEnvironment(),
+      ...options,
+    });
+  }
+
+  /**
+   * The endpoint's account and Region where they are known to differ from its stack's (an import
+   * from another environment); empty otherwise, so same-environment metrics render as before.
+   */
+  private foreignEnvironment(): { account?: string; region?: string } {
+    return environmentDifference(this, this);
   }
 
   public metricInvocations(options?: EndpointMetricOptions): cloudwatch.Metric {
@@ -186,8 +238,11 @@ export interface EndpointAlarms {
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints.html
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails.html
  */
-export class IsolatedEndpoint extends EndpointBase {
-  /** Imports an endpoint by name; metric helpers default to the variant given. */
+export class IsolatedEndpoint extends EndpointBase implements iam.IGrantable, ec2.IConnectable {
+  /**
+   * Imports an endpoint of this stack's account and Region by name; metric helpers default to the
+   * variant given.
+   */
   public static fromEndpointName(
     scope: Construct,
     id: string,
@@ -195,17 +250,34 @@ export class IsolatedEndpoint extends EndpointBase {
     variantName = 'primary',
   ): IIsolatedEndpoint {
     const arn = endpointArnFor(scope, endpointName);
-    return new ImportedEndpoint(scope, id, endpointName, arn, variantName);
+    return new ImportedEndpoint(scope, id, { endpointName, endpointArn: arn, variantName });
   }
 
-  /** Imports an endpoint by ARN (`arn:<partition>:sagemaker:<region>:<account>:endpoint/<name>`). */
+  /**
+   * Imports an endpoint by ARN (`arn:<partition>:sagemaker:<region>:<account>:endpoint/<name>`);
+   * the same as {@link IsolatedEndpoint.fromEndpointAttributes} with `endpointArn` and `variantName`.
+   */
   public static fromEndpointArn(
     scope: Construct,
     id: string,
     endpointArn: string,
     variantName = 'primary',
   ): IIsolatedEndpoint {
-    const name = Arn.split(endpointArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName;
+    return IsolatedEndpoint.fromEndpointAttributes(scope, id, { endpointArn, variantName });
+  }
+
+  /**
+   * Imports an endpoint by its attributes. The account and Region of the ARN become the import's
+   * `env` (`environmentFromArn`): its metrics carry them, and `InferenceApi` refuses an endpoint
+   * of another account or Region, which a direct InvokeEndpoint cannot reach.
+   */
+  public static fromEndpointAttributes(
+    scope: Construct,
+    id: string,
+    attrs: IsolatedEndpointAttributes,
+  ): IIsolatedEndpoint {
+    const endpointArn = attrs.endpointArn;
+    const name = Stack.of(scope).splitArn(endpointArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName;
     if (
       !Token.isUnresolved(endpointArn) &&
       (!name || !/^arn:[^:]+:sagemaker:[^:]*:\d{12}:endpoint\//.test(endpointArn))
@@ -219,7 +291,12 @@ export class IsolatedEndpoint extends EndpointBase {
         },
       ]);
     }
-    return new ImportedEndpoint(scope, id, name ?? endpointArn, endpointArn, variantName);
+    return new ImportedEndpoint(
+      scope,
+      id,
+      { endpointName: name ?? endpointArn, endpointArn, variantName: attrs.variantName ?? 'primary' },
+      { environmentFromArn: endpointArn },
+    );
   }
 
   public readonly endpointName: string;
@@ -235,6 +312,8 @@ export class IsolatedEndpoint extends EndpointBase {
   public readonly shadowModel?: sagemaker.CfnModel;
   /** The execution role of the models. */
   public readonly role: ScopedRole;
+  /** The execution role: grants to the endpoint (`bucket.grantRead(endpoint)`) land in its policy. */
+  public readonly grantPrincipal: iam.IPrincipal;
   /** The models' security group (HTTPS egress only); undefined for serverless. */
   public readonly securityGroup?: ec2.SecurityGroup;
   /** The container log group `/aws/sagemaker/Endpoints/<name>`. */
@@ -291,6 +370,7 @@ export class IsolatedEndpoint extends EndpointBase {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
       description: `Execution role of the models of endpoint ${this.endpointName}`,
     });
+    this.grantPrincipal = this.role;
     this.grantExecution(
       p.modelBucket,
       [p.modelDataKey, ...(p.shadowVariant ? [p.shadowVariant.modelDataKey] : [])],
@@ -457,6 +537,25 @@ export class IsolatedEndpoint extends EndpointBase {
     }
   }
 
+  /**
+   * The models' security group, for `connections.allowTo(...)`; SageMaker invokes the models
+   * through its own network, so no ingress is needed to serve. Throws for a serverless endpoint,
+   * which runs outside the VPC.
+   */
+  public get connections(): ec2.Connections {
+    if (!this.securityGroup) {
+      throw new PropsValidationError(this.node.path, [
+        {
+          field: 'connections',
+          problem: 'a serverless endpoint runs outside the vpc and has no security group',
+          got: 'serverless',
+          expected: 'an instance-based endpoint (no serverless), whose models run in the vpc',
+        },
+      ]);
+    }
+    return this.securityGroup.connections;
+  }
+
   private grantExecution(bucket: SecureBucket, keys: string[], repositoryArn: string, vpc: ec2.IVpc): void {
     const add = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions, resources, conditions }));
@@ -575,16 +674,37 @@ export class IsolatedEndpoint extends EndpointBase {
 const CREATE_ENDPOINT_CONFIG_DOC =
   'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html';
 
+/**
+ * The account and Region of `resource` where they are known (both resolved) to differ from those
+ * of `scope`'s stack; empty when they match or are only known at deploy time.
+ */
+export function environmentDifference(
+  resource: IResource,
+  scope: IConstruct,
+): { account?: string; region?: string } {
+  const stack = Stack.of(scope);
+  const differs = (a: string, b: string) => Token.compareStrings(a, b) === TokenComparison.DIFFERENT;
+  return {
+    ...(differs(resource.env.account, stack.account) ? { account: resource.env.account } : {}),
+    ...(differs(resource.env.region, stack.region) ? { region: resource.env.region } : {}),
+  };
+}
+
 class ImportedEndpoint extends EndpointBase {
   public readonly endpointName: string;
   public readonly endpointArn: string;
   public readonly variantName: string;
 
-  constructor(scope: Construct, id: string, endpointName: string, endpointArn: string, variantName: string) {
-    super(scope, id);
-    this.endpointName = endpointName;
-    this.endpointArn = endpointArn;
-    this.variantName = variantName;
+  constructor(
+    scope: Construct,
+    id: string,
+    attrs: { endpointName: string; endpointArn: string; variantName: string },
+    props: ResourceProps = {},
+  ) {
+    super(scope, id, props);
+    this.endpointName = attrs.endpointName;
+    this.endpointArn = attrs.endpointArn;
+    this.variantName = attrs.variantName;
   }
 }
 
