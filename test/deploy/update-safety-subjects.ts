@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -40,6 +38,7 @@ import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pi
 import { SpotTrainingPipelineProps } from '../../constructs/training/spot-training-pipeline-props';
 import { DEFAULT_CONFIG, PlatformConfig } from '../../lib/stacks/config';
 import { buildPlatform } from '../../lib/stacks/platform-app';
+import { PLATFORM_CONTEXT } from '../support/platform-app';
 import { CfnTemplate } from './update-safety-diff';
 
 /**
@@ -564,26 +563,13 @@ export function constructSubjects(): Subject[] {
   ];
 }
 
-/** The context `cdk synth` uses: cdk.json's settings and the committed availability zones. */
-const PLATFORM_CONTEXT = {
-  ...(
-    JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
-      context: Record<string, unknown>;
-    }
-  ).context,
-  ...(JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.context.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >),
-};
-
 function synthesized(app: App): Templates {
   return Object.fromEntries(app.synth().stacks.map((s) => [s.stackName, s.template as CfnTemplate]));
 }
 
 /** The reference app exactly as `cdk synth` builds it, with the policy packs off. */
 function platformTemplates(config: PlatformConfig): Templates {
-  const app = new App({ context: PLATFORM_CONTEXT });
+  const app = new App({ context: { ...PLATFORM_CONTEXT } });
   buildPlatform(app, config, { packs: false });
   return synthesized(app);
 }
