@@ -3,6 +3,7 @@ import { CfnEndpoint } from 'aws-cdk-lib/aws-sagemaker';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { MLOpsRule } from '../../rule';
 import { field, literal, resolved } from '../../rule-helpers';
+import { capacityPercentWithin } from './capacity-size';
 
 /** SageMaker rejects a linear traffic shift whose step is outside 10–50 % of the fleet, so the endpoint update fails. */
 export const SageMakerEndpointLinearTrafficStep: MLOpsRule = {
@@ -25,17 +26,13 @@ export const SageMakerEndpointLinearTrafficStep: MLOpsRule = {
     );
     if (literal(field(routing, what, 'type'), `${what}.Type`) !== 'LINEAR')
       return NagRuleCompliance.NOT_APPLICABLE;
-    const step = field(routing, what, 'linearStepSize');
-    if (
-      literal(field(step, `${what}.LinearStepSize`, 'type'), `${what}.LinearStepSize.Type`) !==
-      'CAPACITY_PERCENT'
-    ) {
-      return NagRuleCompliance.NOT_APPLICABLE;
-    }
     // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html: "Value must be 10-50%".
-    const value = literal(field(step, `${what}.LinearStepSize`, 'value'), `${what}.LinearStepSize.Value`);
-    return typeof value === 'number' && value >= 10 && value <= 50
-      ? NagRuleCompliance.COMPLIANT
-      : ['LinearStepSize'];
+    return capacityPercentWithin(
+      field(routing, what, 'linearStepSize'),
+      `${what}.LinearStepSize`,
+      10,
+      50,
+      'LinearStepSize',
+    );
   },
 };

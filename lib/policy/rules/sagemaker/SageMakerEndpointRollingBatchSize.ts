@@ -2,7 +2,8 @@ import { CfnResource } from 'aws-cdk-lib';
 import { CfnEndpoint } from 'aws-cdk-lib/aws-sagemaker';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { MLOpsRule } from '../../rule';
-import { field, literal, resolved } from '../../rule-helpers';
+import { field, resolved } from '../../rule-helpers';
+import { capacityPercentWithin } from './capacity-size';
 
 /** SageMaker rejects a rolling update whose batch is outside 5–50 % of the fleet, so the endpoint update fails. */
 export const SageMakerEndpointRollingBatchSize: MLOpsRule = {
@@ -23,13 +24,7 @@ export const SageMakerEndpointRollingBatchSize: MLOpsRule = {
       'rollingUpdatePolicy',
       'maximumBatchSize',
     );
-    if (batch === undefined) return NagRuleCompliance.NOT_APPLICABLE;
-    if (literal(field(batch, what, 'type'), `${what}.Type`) !== 'CAPACITY_PERCENT')
-      return NagRuleCompliance.NOT_APPLICABLE;
     // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_RollingUpdatePolicy.html: "between 5% to 50%".
-    const value = literal(field(batch, what, 'value'), `${what}.Value`);
-    return typeof value === 'number' && value >= 5 && value <= 50
-      ? NagRuleCompliance.COMPLIANT
-      : ['MaximumBatchSize'];
+    return capacityPercentWithin(batch, what, 5, 50, 'MaximumBatchSize');
   },
 };
