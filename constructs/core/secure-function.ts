@@ -14,6 +14,7 @@ import { acknowledge, acknowledgeControl } from './acknowledge';
 import { INHERENT } from './inherent';
 import { requireKeyServiceAccess } from '../encryption/service-access';
 import { ScopedRole } from './scoped-role';
+import { packageRoot } from '../../lib/shared/package-root';
 import {
   constructRef,
   describeValue,
@@ -134,13 +135,10 @@ const schema = z.strictObject({
  * package; `undefined` when there is none.
  */
 export function findHandlerAsset(handler: string): string | undefined {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const candidate = path.join(dir, 'assets', 'handlers', handler);
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  return undefined;
+  const root = packageRoot()?.root;
+  if (root === undefined) return undefined;
+  const candidate = path.join(root, 'assets', 'handlers', handler);
+  return existsSync(candidate) ? candidate : undefined;
 }
 
 /**

@@ -219,51 +219,42 @@ export class SecureBucket extends Construct {
     const logs = p.accessLogsBucket
       ? logTarget(this, p.accessLogsBucket)
       : AccessLogBucket.of(this).importedIn(this);
-    const lifecycle: s3.LifecycleRule[] = [
-      {
-        id: 'expire-noncurrent-versions',
-        noncurrentVersionExpiration: p.noncurrentVersionRetention ?? Duration.days(90),
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-        expiredObjectDeleteMarker: p.objectLock ? undefined : true,
-      },
-      ...(p.lifecycleRules ?? []),
-    ];
-    const common = hardenedBucketProps(this.encryptionKey);
+    const noncurrentVersions: s3.LifecycleRule = {
+      id: 'expire-noncurrent-versions',
+      noncurrentVersionExpiration: p.noncurrentVersionRetention ?? Duration.days(90),
+      abortIncompleteMultipartUploadAfter: Duration.days(7),
+      expiredObjectDeleteMarker: p.objectLock ? undefined : true,
+    };
+    // What the source and its replica share: hardened settings, the key, Object Lock (S3 replicates
+    // only into a bucket with Object Lock when the source has it) and the log target.
+    const common: s3.BucketProps = {
+      ...hardenedBucketProps(this.encryptionKey),
+      objectLockEnabled: lockOn ? true : undefined,
+      objectLockDefaultRetention: lockRetention(p.objectLock),
+      serverAccessLogsBucket: logs,
+    };
+    // CDK warns that it cannot add log delivery to an imported target's policy; ours already has it.
+    const logTargetGrantsDelivery = !p.accessLogsBucket || p.accessLogsBucket instanceof s3.Bucket;
 
     this.bucket = new s3.Bucket(this, 'Resource', {
       ...common,
-      serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: `${this.node.addr}/`,
-      lifecycleRules: lifecycle,
-      objectLockEnabled: lockOn ? true : undefined,
-      objectLockDefaultRetention: lockRetention(p.objectLock),
+      lifecycleRules: [noncurrentVersions, ...(p.lifecycleRules ?? [])],
     });
     harden(this.bucket);
     denyOtherKeys(this.bucket, this.encryptionKey, p.sseS3ServiceWrites ?? []);
-    if (!p.accessLogsBucket || p.accessLogsBucket instanceof s3.Bucket) ackLogTargetWarning(this.bucket);
+    if (logTargetGrantsDelivery) ackLogTargetWarning(this.bucket);
 
     if (p.replication ?? true) {
       const replica = new s3.Bucket(this, 'Replica', {
         ...common,
-        // S3 replicates only into a bucket with Object Lock when the source has it.
-        objectLockEnabled: lockOn ? true : undefined,
-        objectLockDefaultRetention: lockRetention(p.objectLock),
-        serverAccessLogsBucket: logs,
         serverAccessLogsPrefix: `${this.node.addr}-replica/`,
         // Lifecycle actions are not replicated: the replica expires what the source expires.
-        lifecycleRules: [
-          {
-            id: 'expire-noncurrent-versions',
-            noncurrentVersionExpiration: p.noncurrentVersionRetention ?? Duration.days(90),
-            abortIncompleteMultipartUploadAfter: Duration.days(7),
-            expiredObjectDeleteMarker: p.objectLock ? undefined : true,
-          },
-          ...replicaExpirations(p.lifecycleRules ?? []),
-        ],
+        lifecycleRules: [noncurrentVersions, ...replicaExpirations(p.lifecycleRules ?? [])],
       });
       harden(replica);
       denyOtherKeys(replica, this.encryptionKey, p.sseS3ServiceWrites ?? []);
-      if (!p.accessLogsBucket || p.accessLogsBucket instanceof s3.Bucket) ackLogTargetWarning(replica);
+      if (logTargetGrantsDelivery) ackLogTargetWarning(replica);
       acknowledgeControl(replica, 's3Replication', {
         reason:
           'this bucket is the replication target of its SecureBucket; replicating the replica again would recurse',
@@ -406,19 +397,33 @@ function logTarget(source: SecureBucket, target: s3.IBucket): s3.IBucket {
   if (!(target instanceof s3.Bucket)) return target;
   if (!(target.node.scope instanceof AccessLogBucket)) {
     target.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: `S3ServerAccessLogs${source.node.addr}`,
-        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-        actions: ['s3:PutObject'],
-        resources: [
-          target.arnForObjects(`${source.node.addr}/*`),
-          target.arnForObjects(`${source.node.addr}-replica/*`),
-        ],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(source).account } },
-      }),
+      logDelivery(`S3ServerAccessLogs${source.node.addr}`, source, [
+        target.arnForObjects(`${source.node.addr}/*`),
+        target.arnForObjects(`${source.node.addr}-replica/*`),
+      ]),
     );
   }
-  return s3.Bucket.fromBucketAttributes(source, 'AccessLogsTarget', {
+  return importedLogTarget(source, target);
+}
+
+/**
+ * Lets S3 server access logging (`logging.s3.amazonaws.com`) write the given objects, for sources
+ * in this account only: the bucket-policy grant S3 documents in place of the LogDeliveryWrite ACL.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
+ */
+function logDelivery(sid: string, scope: Construct, objects: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+    actions: ['s3:PutObject'],
+    resources: objects,
+    conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
+  });
+}
+
+/** A log target as an import inside `scope`: CDK then leaves its policy and ACL alone. */
+function importedLogTarget(scope: Construct, target: s3.IBucket): s3.IBucket {
+  return s3.Bucket.fromBucketAttributes(scope, 'AccessLogsTarget', {
     bucketArn: target.bucketArn,
     bucketName: target.bucketName,
   });
@@ -431,17 +436,22 @@ function lockRetention(lock: ObjectLockOptions | undefined): s3.ObjectLockRetent
     : s3.ObjectLockRetention.governance(lock.retention);
 }
 
+/** What every bucket of this library has, the access-log bucket included: all but encryption. */
+const BASELINE_BUCKET_PROPS: s3.BucketProps = {
+  enforceSSL: true,
+  minimumTLSVersion: 1.2,
+  versioned: true,
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+  removalPolicy: RemovalPolicy.RETAIN,
+};
+
 function hardenedBucketProps(key: kms.IKey): s3.BucketProps {
   return {
+    ...BASELINE_BUCKET_PROPS,
     encryption: s3.BucketEncryption.KMS,
     encryptionKey: key,
     bucketKeyEnabled: true,
-    enforceSSL: true,
-    minimumTLSVersion: 1.2,
-    versioned: true,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    removalPolicy: RemovalPolicy.RETAIN,
   };
 }
 
@@ -567,22 +577,14 @@ export class AccessLogBucket extends Construct {
 
   /** A reference to the bucket for use as a logging target inside `scope`. */
   public importedIn(scope: Construct): s3.IBucket {
-    return s3.Bucket.fromBucketAttributes(scope, 'AccessLogsTarget', {
-      bucketArn: this.bucket.bucketArn,
-      bucketName: this.bucket.bucketName,
-    });
+    return importedLogTarget(scope, this.bucket);
   }
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Resource', {
+      ...BASELINE_BUCKET_PROPS,
       encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         {
           id: 'expire-access-logs',
@@ -600,13 +602,7 @@ export class AccessLogBucket extends Construct {
     // Log delivery through the bucket policy (not the legacy LogDeliveryWrite ACL), whatever the
     // app's feature flags say: sources reference this bucket as an import, so CDK leaves it alone.
     this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'S3ServerAccessLogsPolicy',
-        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects('*')],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
+      logDelivery('S3ServerAccessLogsPolicy', this, [this.bucket.arnForObjects('*')]),
     );
     acknowledgeControl(this.bucket, 's3DefaultEncryptionKms', {
       reason:

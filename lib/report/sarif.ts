@@ -1,3 +1,4 @@
+import type * as Sarif from 'sarif';
 import { Finding, FindingLevel, Report, RuleInfo } from './finding';
 import { fingerprintOf } from './summary';
 
@@ -17,22 +18,6 @@ const DEFAULT_SEVERITY: Readonly<Record<FindingLevel, number>> = { error: 7.0, w
 /** SARIF limits some fields; GitHub truncates or rejects beyond them. */
 const MAX_DESCRIPTION = 1024;
 
-interface SarifRule {
-  id: string;
-  name: string;
-  shortDescription: { text: string };
-  fullDescription: { text: string };
-  help: { text: string; markdown: string };
-  defaultConfiguration: { level: FindingLevel };
-  properties: {
-    tags: string[];
-    'security-severity': string;
-    precision: 'high';
-    pack: string;
-    nist?: readonly string[];
-  };
-}
-
 /**
  * The report as SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: one run per pack,
  * rule descriptors with `security-severity`, results keyed by base rule id (the granular part is
@@ -44,11 +29,11 @@ interface SarifRule {
 export function writeSarif(report: Report, options: SarifOptions = {}): string {
   const category = options.category ?? 'compliant-mlops';
   const packs = [...new Set([...(report.packs ?? []), ...report.findings.map((f) => f.pack)])];
-  const runs = packs.map((pack) => {
+  const runs = packs.map((pack): Sarif.Run => {
     // A run is incomplete only through its own pack's errors, or an input no pack could read.
     const errors = report.errors.filter((e) => e.pack === undefined || e.pack === pack);
-    const notifications = errors.map((e) => ({
-      level: 'error' as const,
+    const notifications = errors.map((e): Sarif.Notification => ({
+      level: 'error',
       message: { text: `${e.input}: ${e.message}` },
     }));
     const findings = report.findings.filter((f) => f.pack === pack);
@@ -72,7 +57,7 @@ export function writeSarif(report: Report, options: SarifOptions = {}): string {
       columnKind: 'utf16CodeUnits',
     };
   });
-  const sarif = {
+  const sarif: Sarif.Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs,
@@ -89,7 +74,7 @@ function clip(text: string): string {
   return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
 }
 
-function descriptor(rule: RuleInfo, pack: string): SarifRule {
+function descriptor(rule: RuleInfo, pack: string): Sarif.ReportingDescriptor {
   const severity = rule.securitySeverity ?? DEFAULT_SEVERITY[rule.level];
   const controls = rule.nist && rule.nist.length > 0 ? rule.nist : undefined;
   const full = rule.explanation ?? rule.info;
@@ -122,7 +107,7 @@ function descriptor(rule: RuleInfo, pack: string): SarifRule {
   };
 }
 
-function result(f: Finding, ruleIndex: number): Record<string, unknown> {
+function result(f: Finding, ruleIndex: number): Sarif.Result {
   const where = [f.logicalId, f.stack && `in ${f.stack}`].filter(Boolean).join(' ');
   const granular = f.granular !== undefined ? ` [${f.granular}]` : '';
   const location = f.source

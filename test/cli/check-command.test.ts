@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCheckCommand } from '../../lib/cli/commands/check';
 import { main } from '../../lib/cli/main';
+import { PLATFORM_PACKS } from '../../lib/policy/packs';
 import { fakeIO, FakeIO } from './fake-io';
 
 const fixtures = 'test/fixtures/check';
@@ -53,14 +54,7 @@ describe('exit codes', () => {
     const { code, io } = await run([`${fixtures}/templates/violations.template.json`, '--format', 'json']);
     expect(code).toBe(1);
     const json = JSON.parse(io.out()) as { packs: string[] };
-    expect(json.packs).toEqual([
-      'AwsSolutions',
-      'HIPAA.Security',
-      'NIST.800.53.R5',
-      'PCI.DSS.321',
-      'Serverless',
-      'MLOps',
-    ]);
+    expect(json.packs).toEqual([...PLATFORM_PACKS]);
   });
 
   test('--fail-on decides which levels fail', async () => {

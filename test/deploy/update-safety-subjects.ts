@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -40,6 +38,8 @@ import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pi
 import { SpotTrainingPipelineProps } from '../../constructs/training/spot-training-pipeline-props';
 import { DEFAULT_CONFIG, PlatformConfig } from '../../lib/stacks/config';
 import { buildPlatform } from '../../lib/stacks/platform-app';
+import { churnSpec } from '../feature-store/fixtures';
+import { PLATFORM_CONTEXT } from '../support/platform-app';
 import { CfnTemplate } from './update-safety-diff';
 
 /**
@@ -105,29 +105,6 @@ function subject<O>(
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const OTHER_DIGEST = `sha256:${'b'.repeat(64)}`;
 
-function contractSpec(
-  overrides: Partial<FeatureContractSpec> = {},
-  extra: FeatureContractSpec['features'] = [],
-): FeatureContractSpec {
-  return {
-    domain: 'marketing',
-    name: 'customer-churn',
-    version: '1.0.0',
-    description: 'Churn signals per customer',
-    owner: 'churn-team',
-    recordIdentifier: 'customer_id',
-    eventTime: 'event_time',
-    features: [
-      { name: 'customer_id', type: 'String', description: 'Pseudonymous customer key' },
-      { name: 'event_time', type: 'String', description: 'When the features were computed' },
-      { name: 'tenure_months', type: 'Integral', description: 'Months since sign-up' },
-      { name: 'email', type: 'String', description: 'Contact e-mail', pii: 'pii' },
-      ...extra,
-    ],
-    ...overrides,
-  };
-}
-
 type FeatureGroupInputs = Partial<Omit<SecureFeatureGroupProps, 'contract' | 'alerts'>> & {
   spec?: FeatureContractSpec;
 };
@@ -181,26 +158,26 @@ export function constructSubjects(): Subject[] {
       (stack, { spec, ...o }) => {
         const alerts = new AlertTopic(stack, 'Alerts');
         new SecureFeatureGroup(stack, 'Features', {
-          contract: FeatureContract.define(spec ?? contractSpec()),
+          contract: FeatureContract.define(spec ?? churnSpec()),
           alerts,
           ...o,
         });
       },
       {
         'contract version (minor, optional feature added)': {
-          spec: contractSpec({ version: '1.1.0' }, [
+          spec: churnSpec({ version: '1.1.0' }, [
             { name: 'plan', type: 'String', description: 'Subscription plan', required: false },
           ]),
         },
-        'contract version (patch)': { spec: contractSpec({ version: '1.0.1' }) },
-        'contract version (major)': { spec: contractSpec({ version: '2.0.0' }) },
+        'contract version (patch)': { spec: churnSpec({ version: '1.0.1' }) },
+        'contract version (major)': { spec: churnSpec({ version: '2.0.0' }) },
         'feature definitions (feature added, major)': {
-          spec: contractSpec({ version: '2.0.0' }, [
-            { name: 'monthly_spend', type: 'Fractional', description: 'Average monthly spend in EUR' },
+          spec: churnSpec({ version: '2.0.0' }, [
+            { name: 'support_tickets', type: 'Integral', description: 'Support tickets in the last 90 days' },
           ]),
         },
-        'contract description': { spec: contractSpec({ description: 'Churn signals per customer, daily' }) },
-        'contract owner': { spec: contractSpec({ owner: 'retention-team' }) },
+        'contract description': { spec: churnSpec({ description: 'Churn signals per customer, daily' }) },
+        'contract owner': { spec: churnSpec({ owner: 'retention-team' }) },
         onlineTtl: { onlineTtl: Duration.days(30) },
         freshnessWindow: { freshnessWindow: Duration.hours(48) },
         offlineStorePrefix: { offlineStorePrefix: 'features/' },
@@ -564,26 +541,13 @@ export function constructSubjects(): Subject[] {
   ];
 }
 
-/** The context `cdk synth` uses: cdk.json's settings and the committed availability zones. */
-const PLATFORM_CONTEXT = {
-  ...(
-    JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
-      context: Record<string, unknown>;
-    }
-  ).context,
-  ...(JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.context.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >),
-};
-
 function synthesized(app: App): Templates {
   return Object.fromEntries(app.synth().stacks.map((s) => [s.stackName, s.template as CfnTemplate]));
 }
 
 /** The reference app exactly as `cdk synth` builds it, with the policy packs off. */
 function platformTemplates(config: PlatformConfig): Templates {
-  const app = new App({ context: PLATFORM_CONTEXT });
+  const app = new App({ context: { ...PLATFORM_CONTEXT } });
   buildPlatform(app, config, { packs: false });
   return synthesized(app);
 }

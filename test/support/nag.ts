@@ -1,28 +1,14 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import {
-  AwsSolutionsChecks,
-  HIPAASecurityChecks,
-  NagPack,
-  NIST80053R5Checks,
-  PCIDSS321Checks,
-  ServerlessChecks,
-} from 'cdk-nag';
+import { NagPack } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { acknowledgedIds } from '../../constructs/core/acknowledge';
-import { MLOpsChecks } from '../../lib/policy/mlops-checks';
+import { createPacks, PLATFORM_PACKS } from '../../lib/policy/packs';
 import { RequiredTags } from '../../constructs/core/tags';
 
 /** The packs every construct must pass with default props: the platform gate (PLATFORM_PACKS). */
 export function standardPacks(): NagPack[] {
-  return [
-    new AwsSolutionsChecks(),
-    new HIPAASecurityChecks(),
-    new NIST80053R5Checks(),
-    new PCIDSS321Checks(),
-    new ServerlessChecks(),
-    new MLOpsChecks(),
-  ];
+  return createPacks(PLATFORM_PACKS);
 }
 
 /** One unacknowledged finding. */

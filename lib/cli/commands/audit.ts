@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { auditExitCode, AuditFailOn, runAudit } from '../../audit/audit';
 import { AuditClientFactory } from '../../audit/clients';
 import { AuditAbort } from '../../audit/errors';
 import { AUDIT_CHECKS, AuditCheckName, isAuditCheckName } from '../../audit/rules';
 import { isReportFormat, REPORT_FORMATS, writeReport } from '../../report/writers';
 import { CliIO, Command, EXIT, UsageError } from '../command';
+import { parseCommandArgs } from '../args';
 
 const FAIL_ON: readonly AuditFailOn[] = ['error', 'warning', 'none'];
 
@@ -61,35 +61,24 @@ export function createAuditCommand(options: AuditCommandOptions = {}): Command {
 /** The `audit` command with real AWS clients. */
 export const auditCommand: Command = createAuditCommand();
 
-function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        region: { type: 'string' },
-        profile: { type: 'string' },
-        checks: { type: 'string' },
-        format: { type: 'string', short: 'f' },
-        output: { type: 'string', short: 'o' },
-        'fail-on': { type: 'string' },
-        concurrency: { type: 'string' },
-        'request-timeout': { type: 'string' },
-        category: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`audit: ${String((e as Error).message).split('\n')[0]}`);
-  }
-}
+const OPTIONS = {
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  checks: { type: 'string' },
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  concurrency: { type: 'string' },
+  'request-timeout': { type: 'string' },
+  category: { type: 'string' },
+} as const;
 
 async function runAuditCommand(
   args: readonly string[],
   io: CliIO,
   options: AuditCommandOptions,
 ): Promise<number> {
-  const { values } = parse(args);
+  const { values } = parseCommandArgs('audit', args, OPTIONS, false);
   const region = values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError('audit: --region: no region (pass --region or set AWS_REGION)');
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliIO, type Command } from '../command';
+import { parseCommandArgs } from '../args';
 import {
   buildBaselineFromCsv,
   buildBaselineFromJsonLines,
@@ -92,6 +92,16 @@ function formatOf(path: string, explicit: string | undefined): TrainingFormat {
   return /\.(jsonl|ndjson|json)$/i.test(path) ? 'jsonl' : 'csv';
 }
 
+const OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  target: { type: 'string' },
+  categorical: { type: 'string' },
+  format: { type: 'string' },
+  seed: { type: 'string' },
+  'sample-size': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /**
  * `compliant-mlops baseline`: builds a drift baseline from a training data file.
  * @see lib/drift/README.md
@@ -101,26 +111,7 @@ export const baselineCommand: Command = {
   summary: 'build a drift baseline (bins, moments, samples, frequencies) from training data',
   usage: USAGE,
   async run(args: readonly string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        strict: true,
-        options: {
-          output: { type: 'string', short: 'o' },
-          target: { type: 'string' },
-          categorical: { type: 'string' },
-          format: { type: 'string' },
-          seed: { type: 'string' },
-          'sample-size': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs('baseline', args, OPTIONS, true);
     if (values.help) {
       io.stdout(USAGE);
       return EXIT.ok;

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { AcknowledgmentsFile, loadAcknowledgmentsFile } from '../../check/acknowledgments';
 import { exitCodeOf, FailOn } from '../../check/check';
 import { checkPathsInParallel } from '../../check/parallel';
@@ -8,6 +7,7 @@ import { CheckUsageError } from '../../check/errors';
 import { PACK_FACTORIES } from '../../policy/packs';
 import { isReportFormat, REPORT_FORMATS, writeReport } from '../../report/writers';
 import { CliIO, Command, EXIT, UsageError } from '../command';
+import { parseCommandArgs } from '../args';
 
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'none'];
 
@@ -58,30 +58,19 @@ export function createCheckCommand(options: CheckCommandOptions = {}): Command {
 /** The `check` command with the real clock. */
 export const checkCommand: Command = createCheckCommand();
 
-function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        packs: { type: 'string' },
-        format: { type: 'string', short: 'f' },
-        output: { type: 'string', short: 'o' },
-        'fail-on': { type: 'string' },
-        acknowledgments: { type: 'string' },
-        category: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        jobs: { type: 'string', short: 'j' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`check: ${String((e as Error).message).split('\n')[0]}`);
-  }
-}
+const OPTIONS = {
+  packs: { type: 'string' },
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  acknowledgments: { type: 'string' },
+  category: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  jobs: { type: 'string', short: 'j' },
+} as const;
 
 async function runCheck(args: readonly string[], io: CliIO, options: CheckCommandOptions): Promise<number> {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseCommandArgs('check', args, OPTIONS, true);
   if (positionals.length === 0)
     throw new UsageError(
       'check: missing path (usage: compliant-mlops check <path...> [options]; see --help)',

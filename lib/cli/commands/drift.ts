@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliIO, type Command } from '../command';
+import { parseCommandArgs } from '../args';
 import {
   DEFAULT_THRESHOLDS,
   DriftAccumulator,
@@ -125,6 +125,17 @@ export function formatDriftText(report: DriftReport, files: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+const OPTIONS = {
+  baseline: { type: 'string', short: 'b' },
+  format: { type: 'string' },
+  'fail-on-drift': { type: 'boolean' },
+  'psi-threshold': { type: 'string' },
+  'p-value': { type: 'string' },
+  'min-samples': { type: 'string' },
+  'schema-hash': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /**
  * `compliant-mlops drift`: compares capture files with a baseline and prints the drift report.
  * @see lib/drift/README.md
@@ -134,27 +145,7 @@ export const driftCommand: Command = {
   summary: 'compare SageMaker data capture with a baseline (PSI, KS, chi-square per feature)',
   usage: USAGE,
   async run(args: readonly string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        strict: true,
-        options: {
-          baseline: { type: 'string', short: 'b' },
-          format: { type: 'string' },
-          'fail-on-drift': { type: 'boolean' },
-          'psi-threshold': { type: 'string' },
-          'p-value': { type: 'string' },
-          'min-samples': { type: 'string' },
-          'schema-hash': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs('drift', args, OPTIONS, true);
     if (values.help) {
       io.stdout(USAGE);
       return EXIT.ok;

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { MLOPS_RULES } from '../../policy/rules';
 import { CliIO, Command, EXIT, UsageError } from '../command';
+import { parseCommandArgs } from '../args';
 
 const USAGE = `usage: compliant-mlops rules [--format text|json|markdown]
 
@@ -38,18 +38,8 @@ export const rulesCommand: Command = {
   summary: 'list the MLOps pack rules with their levels and NIST 800-53 r5 controls',
   usage: USAGE,
   async run(args: readonly string[], io: CliIO): Promise<number> {
-    let format: string;
-    try {
-      const parsed = parseArgs({
-        args: [...args],
-        options: { format: { type: 'string', default: 'text' } },
-        strict: true,
-        allowPositionals: false,
-      });
-      format = parsed.values.format as string;
-    } catch (e) {
-      throw new UsageError(`rules: ${(e as Error).message}`);
-    }
+    const format = parseCommandArgs('rules', args, { format: { type: 'string', default: 'text' } }, false)
+      .values.format;
     if (!(FORMATS as readonly string[]).includes(format)) {
       throw new UsageError(
         `rules: --format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})`,

@@ -7,6 +7,9 @@ import {
   Target,
   TARGETS,
 } from './constants';
+import { ConfigError, envInt, type Env } from '../shared/env';
+
+export { ConfigError } from '../shared/env';
 
 /** What one run does. */
 export type Mode = 'idle-sweep' | 'off-hours';
@@ -46,33 +49,7 @@ export interface SweepConfig {
   readonly concurrency: number;
 }
 
-/** Thrown when the environment or the event is malformed: the run fails before it calls any API. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
-function int(
-  env: Record<string, string | undefined>,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(
-      `${name}: is not an integer in range (got ${JSON.stringify(raw)}; expected ${min}..${max})`,
-    );
-  }
-  return n;
-}
-
-function list(env: Record<string, string | undefined>, name: string, fallback: readonly string[]): string[] {
+function list(env: Env, name: string, fallback: readonly string[]): string[] {
   const raw = env[name];
   if (raw === undefined) return [...fallback];
   return raw
@@ -93,7 +70,7 @@ function bool(raw: unknown, name: string, fallback: boolean): boolean {
  * run on (`{"dryRun":true}`) but never off: only the deployed configuration can arm the handler.
  * Dry run is on unless the environment says `false`.
  */
-export function parseConfig(env: Record<string, string | undefined>, event: unknown): SweepConfig {
+export function parseConfig(env: Env, event: unknown): SweepConfig {
   const e = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
   const mode = e.mode ?? 'idle-sweep';
   if (mode !== 'idle-sweep' && mode !== 'off-hours') {
@@ -121,17 +98,17 @@ export function parseConfig(env: Record<string, string | undefined>, event: unkn
   return {
     mode,
     dryRun: envDryRun || eventDryRun,
-    maxActionsPerRun: int(env, ENV.maxActionsPerRun, 10, 0, 1000),
-    idleThresholdMinutes: int(env, ENV.idleThresholdMinutes, 120, 5, 7 * 24 * 60),
-    endpointIdleThresholdMinutes: int(env, ENV.endpointIdleThresholdMinutes, 24 * 60, 60, 14 * 24 * 60),
-    studioMaxAppAgeMinutes: int(env, ENV.studioMaxAppAgeMinutes, 12 * 60, 5, 30 * 24 * 60),
+    maxActionsPerRun: envInt(env, ENV.maxActionsPerRun, 10, 0, 1000),
+    idleThresholdMinutes: envInt(env, ENV.idleThresholdMinutes, 120, 5, 7 * 24 * 60),
+    endpointIdleThresholdMinutes: envInt(env, ENV.endpointIdleThresholdMinutes, 24 * 60, 60, 14 * 24 * 60),
+    studioMaxAppAgeMinutes: envInt(env, ENV.studioMaxAppAgeMinutes, 12 * 60, 5, 30 * 24 * 60),
     exemptionTagKey,
     environmentTagKey,
     productionValues,
     targets: targets as Target[],
     studioAppTypes: list(env, ENV.studioAppTypes, DEFAULT_STUDIO_APP_TYPES),
-    maxAttempts: int(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: int(env, ENV.requestTimeoutMs, 10_000, 100, 60_000),
-    concurrency: int(env, ENV.concurrency, 8, 1, 64),
+    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
+    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 10_000, 100, 60_000),
+    concurrency: envInt(env, ENV.concurrency, 8, 1, 64),
   };
 }

@@ -1,4 +1,7 @@
+import { ConfigError, envNumber, type Env } from '../shared/env';
 import { DEFAULT_DRIFT_THRESHOLDS, DEFAULT_REPORT_PREFIX, DEFAULT_VARIANT_NAME, ENV } from './constants';
+
+export { ConfigError } from '../shared/env';
 
 /** The settings of one analysis run, read from the environment the construct sets. */
 export interface DriftConfig {
@@ -35,16 +38,6 @@ export interface DriftConfig {
   readonly requestTimeoutMs: number;
 }
 
-/** Thrown when the environment is malformed: a deployment error, so the run fails loudly. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
 function required(env: Env, name: string): string {
   const v = env[name];
   if (v === undefined || v.trim() === '') {
@@ -63,27 +56,6 @@ function prefix(env: Env, name: string, fallback: string): string {
     );
   }
   return v;
-}
-
-function num(
-  env: Env,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-  opts: { integer?: boolean; exclusiveMin?: boolean } = {},
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  const belowMin = opts.exclusiveMin ? n <= min : n < min;
-  if (!Number.isFinite(n) || belowMin || n > max || (opts.integer && !Number.isInteger(n))) {
-    const range = `${opts.exclusiveMin ? '>' : '>='} ${min} and <= ${max}`;
-    throw new ConfigError(
-      `${name}: is out of range (got ${JSON.stringify(raw)}; expected ${opts.integer ? 'an integer' : 'a number'} ${range})`,
-    );
-  }
-  return n;
 }
 
 /** Reads and checks the run settings. */
@@ -109,17 +81,26 @@ export function parseConfig(env: Env): DriftConfig {
     reportBucket: env[ENV.reportBucket] || required(env, ENV.captureBucket),
     reportPrefix: prefix(env, ENV.reportPrefix, DEFAULT_REPORT_PREFIX),
     reportKmsKeyId: required(env, ENV.reportKmsKeyId),
-    windowMinutes: num(env, ENV.windowMinutes, 60, 1, 7 * 24 * 60, { integer: true }),
-    psiThreshold: num(env, ENV.psiThreshold, DEFAULT_DRIFT_THRESHOLDS.psi, 0, 100, { exclusiveMin: true }),
-    pValue: num(env, ENV.pValue, DEFAULT_DRIFT_THRESHOLDS.pValue, 0, 0.5, { exclusiveMin: true }),
-    minSampleSize: num(env, ENV.minSampleSize, DEFAULT_DRIFT_THRESHOLDS.minSampleSize, 1, 10_000_000, {
-      integer: true,
-    }),
-    driftedShareThreshold: num(env, ENV.driftedShareThreshold, DEFAULT_DRIFT_THRESHOLDS.driftedShare, 0, 1, {
+    windowMinutes: envNumber(env, ENV.windowMinutes, 60, 1, 7 * 24 * 60, { integer: true }),
+    psiThreshold: envNumber(env, ENV.psiThreshold, DEFAULT_DRIFT_THRESHOLDS.psi, 0, 100, {
       exclusiveMin: true,
     }),
-    observedSampleSize: num(env, ENV.observedSampleSize, 100_000, 100, 1_000_000, { integer: true }),
-    maxAttempts: num(env, ENV.maxAttempts, 8, 1, 20, { integer: true }),
-    requestTimeoutMs: num(env, ENV.requestTimeoutMs, 10_000, 100, 60_000, { integer: true }),
+    pValue: envNumber(env, ENV.pValue, DEFAULT_DRIFT_THRESHOLDS.pValue, 0, 0.5, { exclusiveMin: true }),
+    minSampleSize: envNumber(env, ENV.minSampleSize, DEFAULT_DRIFT_THRESHOLDS.minSampleSize, 1, 10_000_000, {
+      integer: true,
+    }),
+    driftedShareThreshold: envNumber(
+      env,
+      ENV.driftedShareThreshold,
+      DEFAULT_DRIFT_THRESHOLDS.driftedShare,
+      0,
+      1,
+      {
+        exclusiveMin: true,
+      },
+    ),
+    observedSampleSize: envNumber(env, ENV.observedSampleSize, 100_000, 100, 1_000_000, { integer: true }),
+    maxAttempts: envNumber(env, ENV.maxAttempts, 8, 1, 20, { integer: true }),
+    requestTimeoutMs: envNumber(env, ENV.requestTimeoutMs, 10_000, 100, 60_000, { integer: true }),
   };
 }

@@ -1,4 +1,7 @@
+import { envInt, type Env } from '../shared/env';
 import { DEFAULTS, ENV } from './constants';
+
+export { ConfigError } from '../shared/env';
 
 /** The settings of one run, from the environment (every variable is optional). */
 export interface RestrictConfig {
@@ -7,37 +10,11 @@ export interface RestrictConfig {
   readonly requestTimeoutMs: number;
 }
 
-/** Thrown when the environment is malformed: a deployment error. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
-function int(
-  env: Record<string, string | undefined>,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(
-      `${name}: is out of range (got ${JSON.stringify(raw)}; expected an integer >= ${min} and <= ${max})`,
-    );
-  }
-  return n;
-}
-
 /** Reads and checks the settings. */
-export function parseConfig(env: Record<string, string | undefined>): RestrictConfig {
+export function parseConfig(env: Env): RestrictConfig {
   return {
-    maxAttempts: int(env, ENV.maxAttempts, DEFAULTS.maxAttempts, 1, 10),
-    connectionTimeoutMs: int(env, ENV.connectionTimeoutMs, DEFAULTS.connectionTimeoutMs, 1, 60_000),
-    requestTimeoutMs: int(env, ENV.requestTimeoutMs, DEFAULTS.requestTimeoutMs, 1, 120_000),
+    maxAttempts: envInt(env, ENV.maxAttempts, DEFAULTS.maxAttempts, 1, 10),
+    connectionTimeoutMs: envInt(env, ENV.connectionTimeoutMs, DEFAULTS.connectionTimeoutMs, 1, 60_000),
+    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, DEFAULTS.requestTimeoutMs, 1, 120_000),
   };
 }

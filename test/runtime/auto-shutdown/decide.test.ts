@@ -69,7 +69,7 @@ describe('parseConfig', () => {
   it.each([
     [
       { AUTO_SHUTDOWN_MAX_ACTIONS: '-1' },
-      'AUTO_SHUTDOWN_MAX_ACTIONS: is not an integer in range (got "-1"; expected 0..1000)',
+      'AUTO_SHUTDOWN_MAX_ACTIONS: is out of range (got "-1"; expected an integer >= 0 and <= 1000)',
     ],
     [{ AUTO_SHUTDOWN_DRY_RUN: 'yes' }, 'AUTO_SHUTDOWN_DRY_RUN: is not a boolean'],
     [{ AUTO_SHUTDOWN_TARGETS: 'notebooks,ec2' }, 'AUTO_SHUTDOWN_TARGETS: has unknown targets (got ["ec2"]'],

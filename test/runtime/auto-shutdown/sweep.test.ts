@@ -465,7 +465,7 @@ describe('handler', () => {
       expect(parseConfig({}, {}).requestTimeoutMs).toBe(10_000);
       expect(parseConfig({ AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS: '2500' }, {}).requestTimeoutMs).toBe(2500);
       expect(() => parseConfig({ AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS: '0' }, {})).toThrow(
-        'AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS: is not an integer in range (got "0"; expected 100..60000)',
+        'AUTO_SHUTDOWN_REQUEST_TIMEOUT_MS: is out of range (got "0"; expected an integer >= 100 and <= 60000)',
       );
     });
   });

@@ -1,41 +1,25 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { CfnEndpoint } from 'aws-cdk-lib/aws-sagemaker';
-import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { MLOpsRule } from '../../rule';
-import { field, literal, resolved } from '../../rule-helpers';
+import { field, literal } from '../../rule-helpers';
+import { endpointCapacityRule } from './capacity-size';
 
 /** SageMaker rejects a linear traffic shift whose step is outside 10–50 % of the fleet, so the endpoint update fails. */
-export const SageMakerEndpointLinearTrafficStep: MLOpsRule = {
+export const SageMakerEndpointLinearTrafficStep = endpointCapacityRule({
   name: 'SageMakerEndpointLinearTrafficStep',
   info: 'The SageMaker endpoint shifts traffic linearly in steps outside 10-50% of capacity: AWS rejects this request.',
   explanation:
     'TrafficRoutingConfiguration.LinearStepSize must be 10-50% of the green fleet capacity (API_TrafficRoutingConfig; deployment-guardrails-blue-green-linear.html); any other value makes CreateEndpoint/UpdateEndpoint fail, so the guarded update never runs. Set LinearStepSize to CAPACITY_PERCENT between 10 and 50. A step given as INSTANCE_COUNT depends on the endpoint config and is not judged. Finding: LinearStepSize.',
-  level: NagMessageLevel.ERROR,
-  nist: ['CM-3', 'CM-4', 'CP-10'],
-  securitySeverity: 3.0,
-  resourceTypes: ['AWS::SageMaker::Endpoint'],
-  check(node: CfnResource) {
-    if (!(node instanceof CfnEndpoint)) return NagRuleCompliance.NOT_APPLICABLE;
+  sizeOf(deploymentConfig) {
     const what = 'DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration';
     const routing = field(
-      resolved(node, node.deploymentConfig),
+      deploymentConfig,
       'DeploymentConfig',
       'blueGreenUpdatePolicy',
       'trafficRoutingConfiguration',
     );
-    if (literal(field(routing, what, 'type'), `${what}.Type`) !== 'LINEAR')
-      return NagRuleCompliance.NOT_APPLICABLE;
-    const step = field(routing, what, 'linearStepSize');
-    if (
-      literal(field(step, `${what}.LinearStepSize`, 'type'), `${what}.LinearStepSize.Type`) !==
-      'CAPACITY_PERCENT'
-    ) {
-      return NagRuleCompliance.NOT_APPLICABLE;
-    }
-    // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html: "Value must be 10-50%".
-    const value = literal(field(step, `${what}.LinearStepSize`, 'value'), `${what}.LinearStepSize.Value`);
-    return typeof value === 'number' && value >= 10 && value <= 50
-      ? NagRuleCompliance.COMPLIANT
-      : ['LinearStepSize'];
+    if (literal(field(routing, what, 'type'), `${what}.Type`) !== 'LINEAR') return undefined;
+    return { size: field(routing, what, 'linearStepSize'), what: `${what}.LinearStepSize` };
   },
-};
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html: "Value must be 10-50%".
+  min: 10,
+  max: 50,
+  finding: 'LinearStepSize',
+});

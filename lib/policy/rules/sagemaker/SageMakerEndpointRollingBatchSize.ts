@@ -1,35 +1,18 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { CfnEndpoint } from 'aws-cdk-lib/aws-sagemaker';
-import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { MLOpsRule } from '../../rule';
-import { field, literal, resolved } from '../../rule-helpers';
+import { field } from '../../rule-helpers';
+import { endpointCapacityRule } from './capacity-size';
 
 /** SageMaker rejects a rolling update whose batch is outside 5–50 % of the fleet, so the endpoint update fails. */
-export const SageMakerEndpointRollingBatchSize: MLOpsRule = {
+export const SageMakerEndpointRollingBatchSize = endpointCapacityRule({
   name: 'SageMakerEndpointRollingBatchSize',
   info: 'The SageMaker endpoint rolls updates in batches outside 5-50% of capacity: AWS rejects this request.',
   explanation:
     'RollingUpdatePolicy.MaximumBatchSize must be between 5% and 50% of the variant capacity (API_RollingUpdatePolicy; deployment-guardrails-rolling.html); any other value makes CreateEndpoint/UpdateEndpoint fail, so the guarded update never runs. Set MaximumBatchSize to CAPACITY_PERCENT between 5 and 50. A batch given as INSTANCE_COUNT depends on the endpoint config and is not judged. Finding: MaximumBatchSize.',
-  level: NagMessageLevel.ERROR,
-  nist: ['CM-3', 'CM-4', 'CP-10'],
-  securitySeverity: 3.0,
-  resourceTypes: ['AWS::SageMaker::Endpoint'],
-  check(node: CfnResource) {
-    if (!(node instanceof CfnEndpoint)) return NagRuleCompliance.NOT_APPLICABLE;
-    const what = 'DeploymentConfig.RollingUpdatePolicy.MaximumBatchSize';
-    const batch = field(
-      resolved(node, node.deploymentConfig),
-      'DeploymentConfig',
-      'rollingUpdatePolicy',
-      'maximumBatchSize',
-    );
-    if (batch === undefined) return NagRuleCompliance.NOT_APPLICABLE;
-    if (literal(field(batch, what, 'type'), `${what}.Type`) !== 'CAPACITY_PERCENT')
-      return NagRuleCompliance.NOT_APPLICABLE;
-    // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_RollingUpdatePolicy.html: "between 5% to 50%".
-    const value = literal(field(batch, what, 'value'), `${what}.Value`);
-    return typeof value === 'number' && value >= 5 && value <= 50
-      ? NagRuleCompliance.COMPLIANT
-      : ['MaximumBatchSize'];
-  },
-};
+  sizeOf: (deploymentConfig) => ({
+    size: field(deploymentConfig, 'DeploymentConfig', 'rollingUpdatePolicy', 'maximumBatchSize'),
+    what: 'DeploymentConfig.RollingUpdatePolicy.MaximumBatchSize',
+  }),
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_RollingUpdatePolicy.html: "between 5% to 50%".
+  min: 5,
+  max: 50,
+  finding: 'MaximumBatchSize',
+});
