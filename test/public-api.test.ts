@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as lib from '../constructs';
+import * as contracts from '../constructs/contracts';
 import * as check from '../lib/check/api';
 import * as policy from '../lib/policy';
 
@@ -60,6 +61,12 @@ describe('public entry points', () => {
     expect('SecureBucket' in policy).toBe(false);
   });
 
+  it('compliant-mlops/contracts exports FeatureContract and no construct', () => {
+    expect(typeof contracts.FeatureContract.define).toBe('function');
+    expect(typeof contracts.RecordValidationError).toBe('function');
+    expect('SecureFeatureGroup' in contracts).toBe(false);
+  });
+
   it('every package.json export is built from a source file, with its declarations', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
       exports: Record<string, string | { types: string; default: string }>;
@@ -67,7 +74,7 @@ describe('public entry points', () => {
     const entries = Object.entries(pkg.exports).filter(
       (e): e is [string, { types: string; default: string }] => typeof e[1] === 'object',
     );
-    expect(entries.map(([k]) => k).sort()).toEqual(['.', './check', './policy']);
+    expect(entries.map(([k]) => k).sort()).toEqual(['.', './check', './contracts', './policy']);
     for (const [name, { types, default: js }] of entries) {
       const source = js.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts');
       expect(existsSync(path.join(ROOT, source)), `${name}: ${source}`).toBe(true);
