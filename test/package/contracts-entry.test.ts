@@ -11,18 +11,25 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as
   exports: Record<string, { default: string }>;
 };
 
-/** Resolves `compliant-mlops/<entry>` through package.json `exports`, to the entry's source file. */
-const selfReference: Plugin = {
-  name: 'compliant-mlops-source',
-  setup(b) {
-    b.onResolve({ filter: /^compliant-mlops(\/|$)/ }, (args) => {
-      const entry = `.${args.path.slice('compliant-mlops'.length)}`;
-      const target = pkg.exports[entry]?.default;
-      if (!target) return { errors: [{ text: `package.json exports has no ${entry}` }] };
-      return { path: path.join(ROOT, target.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts')) };
-    });
-  },
-};
+/**
+ * Resolves `compliant-mlops/<entry>` through package.json `exports` into `tree`, the sources
+ * transpiled to CommonJS file by file: what a consumer's bundler reads from `dist/`. (Bundled from
+ * the TypeScript sources instead, zod resolves to its ES build and sheds its locales, which a
+ * consumer of our CommonJS build does not.)
+ */
+function selfReference(tree: string): Plugin {
+  return {
+    name: 'compliant-mlops-dist',
+    setup(b) {
+      b.onResolve({ filter: /^compliant-mlops(\/|$)/ }, (args) => {
+        const entry = `.${args.path.slice('compliant-mlops'.length)}`;
+        const target = pkg.exports[entry]?.default;
+        if (!target) return { errors: [{ text: `package.json exports has no ${entry}` }] };
+        return { path: path.join(tree, target.replace(/^\.\/dist\//, '')) };
+      });
+    },
+  };
+}
 
 // An ingestion handler as a user writes it: the contract, a record check, the PutRecord inputs.
 const HANDLER = `
@@ -48,7 +55,9 @@ export const handler = async (event: unknown) => contract.toPutRecordInputs(even
 describe('compliant-mlops/contracts', () => {
   let bundle: string;
   let metafile: Metafile;
+  let tree: string;
   beforeAll(async () => {
+    tree = await transpileSources('contracts-entry-tree');
     const dir = path.join(ROOT, '.tmp', 'contracts-entry');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'handler.ts'), HANDLER);
@@ -63,12 +72,13 @@ describe('compliant-mlops/contracts', () => {
       format: 'cjs',
       metafile: true,
       logLevel: 'warning',
-      plugins: [selfReference],
+      plugins: [selfReference(tree)],
     });
     metafile = result.metafile;
   });
 
-  it('bundles an ingestion handler to less than 1 MB', () => {
+  // About 1,030,000 bytes, 997 KB of it zod's CommonJS build (half of that its locales).
+  it('bundles an ingestion handler to less than 1 MiB', () => {
     const bytes = readFileSync(bundle).length;
     expect(bytes).toBeGreaterThan(0);
     expect(bytes).toBeLessThan(1024 * 1024);
@@ -76,7 +86,7 @@ describe('compliant-mlops/contracts', () => {
 
   it('bundles no aws-cdk-lib and no constructs', () => {
     const inputs = Object.keys(metafile.inputs);
-    expect(inputs.some((f) => f.endsWith('constructs/feature-store/feature-contract.ts'))).toBe(true);
+    expect(inputs.some((f) => f.endsWith('constructs/feature-store/feature-contract.js'))).toBe(true);
     expect(inputs.filter((f) => /node_modules\/(aws-cdk-lib|constructs|cdk-nag)\//.test(f))).toEqual([]);
     expect(readFileSync(bundle, 'utf8')).not.toContain('aws-cdk-lib');
   });
@@ -94,9 +104,8 @@ describe('compliant-mlops/contracts', () => {
     ]);
   });
 
-  it('requiring the entry loads no aws-cdk-lib and no constructs', async () => {
-    const out = await transpileSources('contracts-entry-load');
-    const trace = traceRequire(path.join(out, 'constructs', 'contracts.js'));
+  it('requiring the entry loads no aws-cdk-lib and no constructs', () => {
+    const trace = traceRequire(path.join(tree, 'constructs', 'contracts.js'));
     expect(trace.files).toContain('node_modules/zod/index.cjs');
     expect(trace.files.filter((f) => /^node_modules\/(aws-cdk-lib|constructs|cdk-nag)\//.test(f))).toEqual(
       [],
