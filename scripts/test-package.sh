@@ -90,6 +90,12 @@ node -e '
   }
   console.log(`require("compliant-mlops"): ${ms.toFixed(0)} ms`);
 '
+node --input-type=module -e '
+  import { SecureBucket, FeatureContract } from "compliant-mlops";
+  if (typeof SecureBucket !== "function" || typeof FeatureContract !== "function") {
+    console.error("named ES imports of the lazy root entry fail"); process.exit(1);
+  }
+'
 echo "== an ingestion handler bundles compliant-mlops/contracts without aws-cdk-lib"
 # As NodejsFunction bundles by default: not minified.
 "$repo/node_modules/.bin/esbuild" ingest-handler.ts --bundle --platform=node --target=node22 --format=cjs \

@@ -43,22 +43,30 @@ export interface LoadTrace {
   readonly files: readonly string[];
   /** Node's built-in modules it loaded (`worker_threads`, `fs`...). */
   readonly builtins: readonly string[];
+  /** The module's export names. */
+  readonly exports: readonly string[];
 }
 
-/** Requires `file` in a fresh node process and reports what it loaded. */
-export function traceRequire(file: string): LoadTrace {
+/**
+ * Requires `file` in a fresh node process and reports what it loaded.
+ * @param touch when true, reads every export first (what loading on first use ends up loading)
+ */
+export function traceRequire(file: string, touch = false): LoadTrace {
   const script = `
-    require(${JSON.stringify(file)});
+    const m = require(${JSON.stringify(file)});
+    const exports = Object.keys(m);
+    if (${touch}) for (const name of exports) void m[name];
     const files = Object.keys(require.cache);
     const builtins = process.moduleLoadList
       .filter((m) => m.startsWith('NativeModule ') && !m.startsWith('NativeModule internal/'))
       .map((m) => m.slice('NativeModule '.length));
-    process.stdout.write(JSON.stringify({ files, builtins }));
+    process.stdout.write(JSON.stringify({ files, builtins, exports }));
   `;
   const raw = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
   const trace = JSON.parse(raw) as LoadTrace;
   return {
     files: trace.files.map((f) => path.relative(ROOT, f).split(path.sep).join('/')),
     builtins: trace.builtins,
+    exports: trace.exports,
   };
 }
