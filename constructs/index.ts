@@ -1,4 +1,4 @@
-// The public entry point of compliant-mlops: constructs, the policy packs and the checker API.
+// The public entry point of compliant-mlops: the constructs and the policy packs.
 export * from './core/validate';
 export * from './core/acknowledge';
 export * from './core/tags';
@@ -22,10 +22,7 @@ export * from './cost/cost-guardrails';
 export * from './cost/auto-shutdown';
 export * from './audit';
 export * from '../lib/policy';
-// The checker behind `compliant-mlops check`, and the report model and writers it shares with `audit`.
-export { checkPaths, exitCodeOf } from '../lib/check/check';
-export type { CheckOptions, FailOn } from '../lib/check/check';
-export { checkPathsInParallel } from '../lib/check/parallel';
-export type { ParallelCheckOptions } from '../lib/check/parallel';
-export { loadAcknowledgmentsFile } from '../lib/check/acknowledgments';
+// The report model and writers (light: no checker). The checker API itself is the
+// `compliant-mlops/check` entry (lib/check/api.ts): it loads CfnInclude and the worker pool, which
+// an app composing constructs never needs.
 export * from '../lib/report';

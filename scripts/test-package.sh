@@ -17,6 +17,8 @@ listing=$(tar tzf "$work/$tarball")
 need() { echo "$listing" | grep -q "$1" || { echo "tarball lacks $1"; exit 1; }; }
 need 'package/dist/constructs/index.d.ts'
 need 'package/dist/lib/policy/index.d.ts'
+need 'package/dist/lib/check/api.d.ts'
+need 'package/dist/constructs/contracts.d.ts'
 need 'package/dist/bin/cli.js'
 for h in "$repo"/lib/runtime/*/index.ts; do
   name=$(basename "$(dirname "$h")")
@@ -61,7 +63,7 @@ ts=$(node -p "require('$repo/node_modules/typescript/package.json').version")
 npm install --no-audit --no-fund --prefer-offline --silent \
   "$work/$tarball" "aws-cdk-lib@$cdk_lib" "constructs@$constructs_v" "cdk-nag@$nag" "typescript@$ts" "@types/node@20" >/dev/null
 
-cp "$repo/scripts/package-fixtures/app.ts" "$repo/scripts/package-fixtures/app.cjs" .
+cp "$repo/scripts/package-fixtures/app.ts" "$repo/scripts/package-fixtures/app.cjs" "$repo/scripts/package-fixtures/ingest-handler.ts" .
 cat > tsconfig.json <<JSON
 { "compilerOptions": { "target": "ES2022", "module": "nodenext", "moduleResolution": "nodenext", "strict": true, "types": ["node"], "outDir": "out", "skipLibCheck": false } }
 JSON
@@ -74,5 +76,43 @@ echo "== the installed command checks the consumer's assembly"
 npx --no-install compliant-mlops check "$app/cdk.out.ts" --quiet --format markdown > "$app/check.md"
 grep -q "No open findings." "$app/check.md" || { cat "$app/check.md"; exit 1; }
 npx --no-install compliant-mlops rules --format json > /dev/null
+echo "== the root entry loads no checker, CfnInclude or worker threads (issue 14)"
+node -e '
+  const t = process.hrtime.bigint();
+  require("compliant-mlops");
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const bad = Object.keys(require.cache).filter((k) =>
+    /aws-cdk-lib\/cloudformation-include\/|compliant-mlops\/dist\/lib\/check\//.test(k));
+  if (process.moduleLoadList.includes("NativeModule worker_threads")) bad.push("worker_threads");
+  if (bad.length > 0) { console.error(`require("compliant-mlops") loads ${bad.join(", ")}`); process.exit(1); }
+  if (typeof require("compliant-mlops/check").checkPaths !== "function") {
+    console.error("compliant-mlops/check lacks checkPaths"); process.exit(1);
+  }
+  console.log(`require("compliant-mlops"): ${ms.toFixed(0)} ms`);
+'
+node --input-type=module -e '
+  import { SecureBucket, FeatureContract } from "compliant-mlops";
+  if (typeof SecureBucket !== "function" || typeof FeatureContract !== "function") {
+    console.error("named ES imports of the lazy root entry fail"); process.exit(1);
+  }
+'
+echo "== an ingestion handler bundles compliant-mlops/contracts without aws-cdk-lib"
+# As NodejsFunction bundles by default: not minified.
+"$repo/node_modules/.bin/esbuild" ingest-handler.ts --bundle --platform=node --target=node22 --format=cjs \
+  --outfile=ingest/index.js --metafile=ingest/meta.json --log-level=warning
+bytes=$(wc -c < ingest/index.js)
+echo "ingestion bundle: $bytes bytes"
+[ "$bytes" -lt 1048576 ] || { echo "ingestion bundle is not under 1 MiB"; exit 1; }
+if grep -qE 'node_modules/(aws-cdk-lib|constructs|cdk-nag)/' ingest/meta.json || grep -q 'aws-cdk-lib' ingest/index.js; then
+  echo "ingestion bundle holds aws-cdk-lib"; exit 1
+fi
+node -e '
+  require("./ingest/index.js").handler({ customer_id: "c-1", event_time: "2026-01-01T00:00:00Z", tenure_months: 3, email: "a@example.com" })
+    .then((groups) => {
+      if (groups.join() !== "marketing-customer-churn-v1,marketing-customer-churn-restricted-v1") {
+        console.error(`ingestion handler wrote ${groups}`); process.exit(1);
+      }
+    });
+'
 no_agpl "$app"
 echo "package test passed"

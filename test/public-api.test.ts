@@ -1,9 +1,15 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as lib from '../constructs';
+import * as contracts from '../constructs/contracts';
+import * as check from '../lib/check/api';
 import * as policy from '../lib/policy';
 
+const ROOT = path.join(__dirname, '..');
+
 describe('public entry points', () => {
-  it('compliant-mlops exports the constructs, the packs and the checker API', () => {
+  it('compliant-mlops exports the constructs, the packs and the report writers', () => {
     for (const name of [
       'EncryptionKeys',
       'SecureBucket',
@@ -24,17 +30,55 @@ describe('public entry points', () => {
       'acknowledge',
       'MLOpsChecks',
       'createPacks',
-      'checkPaths',
-      'checkPathsInParallel',
       'writeReport',
     ]) {
       expect(typeof (lib as Record<string, unknown>)[name], name).toBe('function');
     }
   });
 
+  it('compliant-mlops leaves the checker to compliant-mlops/check (it loads CfnInclude and workers)', () => {
+    for (const name of ['checkPaths', 'checkPathsInParallel', 'exitCodeOf', 'loadAcknowledgmentsFile']) {
+      expect(name in lib, name).toBe(false);
+    }
+  });
+
+  it('compliant-mlops/check exports the checker API and the report writers', () => {
+    for (const name of [
+      'checkPaths',
+      'checkPathsInParallel',
+      'exitCodeOf',
+      'loadAcknowledgmentsFile',
+      'writeReport',
+    ]) {
+      expect(typeof (check as Record<string, unknown>)[name], name).toBe('function');
+    }
+    expect('SecureBucket' in check).toBe(false);
+  });
+
   it('compliant-mlops/policy exports the packs alone', () => {
     expect(typeof policy.MLOpsChecks).toBe('function');
     expect(policy.PLATFORM_PACKS).toContain('MLOps');
     expect('SecureBucket' in policy).toBe(false);
+  });
+
+  it('compliant-mlops/contracts exports FeatureContract and no construct', () => {
+    expect(typeof contracts.FeatureContract.define).toBe('function');
+    expect(typeof contracts.RecordValidationError).toBe('function');
+    expect('SecureFeatureGroup' in contracts).toBe(false);
+  });
+
+  it('every package.json export is built from a source file, with its declarations', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | { types: string; default: string }>;
+    };
+    const entries = Object.entries(pkg.exports).filter(
+      (e): e is [string, { types: string; default: string }] => typeof e[1] === 'object',
+    );
+    expect(entries.map(([k]) => k).sort()).toEqual(['.', './check', './contracts', './policy']);
+    for (const [name, { types, default: js }] of entries) {
+      const source = js.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts');
+      expect(existsSync(path.join(ROOT, source)), `${name}: ${source}`).toBe(true);
+      expect(types, name).toBe(js.replace(/\.js$/, '.d.ts'));
+    }
   });
 });

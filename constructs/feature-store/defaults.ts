@@ -1,35 +1,21 @@
 import { createHash } from 'node:crypto';
 import { Duration } from 'aws-cdk-lib';
+import { featureGroupNameFor } from './naming';
+
+// The naming rules a FeatureContract applies live in naming.ts, free of aws-cdk-lib, so that the
+// contract can run in an ingestion Lambda (`compliant-mlops/contracts`).
+export {
+  FEATURE_NAME_PATTERN,
+  featureGroupNameFor,
+  MAX_FEATURE_GROUP_NAME_LENGTH,
+  MAX_FEATURES_PER_GROUP,
+  RESERVED_FEATURE_NAMES,
+} from './naming';
 
 /**
  * Hardened defaults and naming rules of the feature store constructs, as pure functions so that
  * tests and the README can state them exactly.
  */
-
-/** snake_case feature names: lowercase, so Glue and Athena (which fold case) see the same name. */
-export const FEATURE_NAME_PATTERN = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
-
-/**
- * Names a feature cannot have: the three columns Feature Store adds to every offline record, and
- * the partition columns of the Glue-format offline table.
- *
- * @see https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-quotas.html
- */
-export const RESERVED_FEATURE_NAMES: readonly string[] = [
-  'is_deleted',
-  'write_time',
-  'api_invocation_time',
-  'year',
-  'month',
-  'day',
-  'hour',
-];
-
-/** `FeatureGroupName` is at most 64 characters. */
-export const MAX_FEATURE_GROUP_NAME_LENGTH = 64;
-
-/** Feature Store's limit of feature definitions per feature group. */
-export const MAX_FEATURES_PER_GROUP = 2500;
 
 /** How long a time-bound grant may last unless the construct is configured otherwise. */
 export const DEFAULT_MAX_ACCESS_WINDOW = Duration.hours(8);
@@ -42,16 +28,6 @@ export const DEFAULT_FRESHNESS_WINDOW = Duration.hours(24);
 
 /** The Glue catalog id Feature Store uses for the account's AWS Glue Data Catalog. */
 export const DATA_CATALOG = 'AwsDataCatalog';
-
-/** `<domain>-<name>-v<major>`, or `<domain>-<name>-restricted-v<major>` for the restricted group. */
-export function featureGroupNameFor(
-  domain: string,
-  name: string,
-  major: number,
-  restricted: boolean,
-): string {
-  return `${domain}-${name}${restricted ? '-restricted' : ''}-v${major}`;
-}
 
 /** The Glue name of a feature group's catalog entry: the group name with `_` for `-` (Athena's naming rules). */
 export function glueNameFor(featureGroupName: string): string {

@@ -1,12 +1,19 @@
 import { z } from 'zod';
-import { describeValue, problemsFromIssues, PropsProblem, PropsValidationError } from '../core/validate';
+// No aws-cdk-lib here, directly or through an import: this module is the `compliant-mlops/contracts`
+// entry's FeatureContract, which ingestion Lambdas bundle (test/package/contracts-entry.test.ts).
+import {
+  describePlainValue as describeValue,
+  problemsFromIssues,
+  PropsProblem,
+  PropsValidationError,
+} from '../core/problems';
 import {
   FEATURE_NAME_PATTERN,
   featureGroupNameFor,
   MAX_FEATURE_GROUP_NAME_LENGTH,
   MAX_FEATURES_PER_GROUP,
   RESERVED_FEATURE_NAMES,
-} from './defaults';
+} from './naming';
 
 /** The value types SageMaker Feature Store accepts in `AWS::SageMaker::FeatureGroup` feature definitions. */
 export const FEATURE_TYPES = ['Integral', 'Fractional', 'String'] as const;
