@@ -73,8 +73,16 @@ const CONSTRUCTS_HANDLER_CODE = {
     'constructs import only the handler contracts (lib/runtime/<handler>/constants), never handler code',
 };
 
+// lib/policy and lib/check are the CLI's side and should reach shared values through lib/shared, not
+// through the constructs/ folder (the intended direction is policy → shared).
+const NOT_CONSTRUCTS = {
+  regex: relative(['constructs'], { lib: 'none' }),
+  message: 'lib/policy and lib/check reach shared values through lib/shared, not the constructs/ folder',
+};
+
 const POLICY = {
   patterns: [
+    NOT_CONSTRUCTS,
     {
       regex: relative(['check', 'cli', 'audit', 'stacks']),
       message:
@@ -151,6 +159,27 @@ export default tseslint.config(
   },
   {
     files: ['lib/check/**/*.ts', 'lib/audit/**/*.ts', 'lib/report/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', BELOW_CLI] },
+  },
+  {
+    files: ['lib/check/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...BELOW_CLI.patterns, NOT_CONSTRUCTS] }],
+    },
+  },
+  {
+    // Exceptions, named: these files read acknowledgment keys, pack prefixes and the default required
+    // tags from constructs/core (acknowledge.ts, tags.ts). Those values belong in lib/shared; moving
+    // them is part of issue 14's layout move, not of this lint. Every other rule still applies here.
+    files: ['lib/policy/packs.ts', 'lib/policy/mlops-checks.ts', 'lib/policy/rules/acknowledgments/judge.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: POLICY.patterns.filter((p) => p !== NOT_CONSTRUCTS) }],
+    },
+  },
+  {
+    // Exception, named: reads ACKNOWLEDGMENT_METADATA_KEY/TEMPLATE_KEY from constructs/core/acknowledge.ts
+    // (same move as above).
+    files: ['lib/check/acknowledgments.ts'],
     rules: { 'no-restricted-imports': ['error', BELOW_CLI] },
   },
 );
