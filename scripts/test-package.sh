@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Packs the library, installs the tarball into fresh apps outside the repository (TypeScript and
 # plain CommonJS), composes the constructs as README shows, and synthesizes through every pack.
-# Also checks what the tarball holds: declarations and handler bundles in, tests out.
+# Also checks what the tarball holds: declarations and handler bundles in, tests out; LICENSE, every
+# document README links to and the .ts sources every source map names in; and synthesizes README's
+# own example, as a reader copies it, without credentials.
 set -euo pipefail
 shopt -s nullglob
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,6 +52,67 @@ if grep -rlE 'GNU AFFERO GENERAL PUBLIC LICENSE|@cloud-copilot/iam-simulate' "$w
   echo "tarball code holds AGPL (iam-simulate) material"; exit 1
 fi
 
+echo "== LICENSE, the documents README links to, and source maps that resolve inside the tarball"
+need 'package/LICENSE'
+grep -q 'Apache License' "$work/unpacked/package/LICENSE" && grep -q 'Version 2.0, January 2004' "$work/unpacked/package/LICENSE" ||
+  { echo "LICENSE is not the Apache License 2.0 that package.json declares"; exit 1; }
+node -e '
+  const { existsSync, readFileSync, readdirSync, statSync } = require("node:fs");
+  const { dirname, join, relative, resolve, sep } = require("node:path");
+  const pkg = resolve(process.argv[1]);
+  const inside = (p) => p === pkg || p.startsWith(pkg + sep);
+  const problems = [];
+  // Every relative link of the packed README: to a file, or to a folder (which must hold a README.md,
+  // as GitHub renders it). Excepted: links out of the repository (../) and to test/, which npm users do
+  // not get (tests stay out of the tarball, checked above).
+  const readme = readFileSync(join(pkg, "README.md"), "utf8");
+  const links = new Set([...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1].replace(/#.*$/, ""))
+    .filter((l) => l !== "" && !/^[a-z][a-z0-9+.-]*:/i.test(l)));
+  let checkedLinks = 0;
+  for (const link of links) {
+    if (link.startsWith("../") || link.startsWith("test/")) continue;
+    const target = resolve(pkg, link);
+    checkedLinks++;
+    if (!inside(target) || !existsSync(target)) problems.push(`README links to ${link}, not in the tarball`);
+    else if (statSync(target).isDirectory() && !existsSync(join(target, "README.md")))
+      problems.push(`README links to folder ${link}, which has no README.md in the tarball`);
+  }
+  if (checkedLinks < 10) problems.push(`found only ${checkedLinks} relative README links: is the link parser broken?`);
+  // Every source map: each of its sources a file inside the tarball. And every compiled module names a
+  // map that is there.
+  const files = [];
+  const walk = (d) => { for (const e of readdirSync(d, { withFileTypes: true })) {
+    const p = join(d, e.name); if (e.isDirectory()) walk(p); else files.push(p); } };
+  walk(join(pkg, "dist"));
+  const maps = files.filter((f) => f.endsWith(".map"));
+  for (const map of maps) {
+    const { sources = [], sourceRoot = "" } = JSON.parse(readFileSync(map, "utf8"));
+    if (sources.length === 0) problems.push(`${relative(pkg, map)} names no sources`);
+    for (const s of sources) {
+      const target = resolve(dirname(map), sourceRoot, s);
+      if (!inside(target) || !existsSync(target)) problems.push(`${relative(pkg, map)}: source ${s} is not in the tarball`);
+    }
+  }
+  for (const js of files.filter((f) => f.endsWith(".js"))) {
+    const m = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(js, "utf8"));
+    if (m && !existsSync(resolve(dirname(js), m[1]))) problems.push(`${relative(pkg, js)} names missing map ${m[1]}`);
+  }
+  if (!maps.some((m) => m.endsWith(join("constructs", "core", "validate.js.map")))) problems.push("dist ships no .js.map for constructs/core/validate.js");
+  if (!maps.some((m) => m.endsWith(".d.ts.map"))) problems.push("dist ships no declaration maps");
+  if (problems.length > 0) { console.error(problems.join("\n")); process.exit(1); }
+  console.log(`${checkedLinks} README links and ${maps.length} source maps resolve inside the tarball`);
+' "$work/unpacked/package"
+# README states the peer versions; they must be package.json's peerDependencies.
+node -e '
+  const { readFileSync } = require("node:fs");
+  const readme = readFileSync(process.argv[1] + "/README.md", "utf8");
+  const peers = require(process.argv[1] + "/package.json").peerDependencies;
+  const wrong = Object.entries(peers).filter(([n, v]) => !readme.includes("| `" + n + "` | `" + v + "` |"));
+  const install = (/^npm i compliant-mlops .*$/m.exec(readme) ?? [""])[0].split(" ");
+  for (const n of Object.keys(peers)) if (!install.includes(n)) wrong.push(["install line lacks", n]);
+  if (wrong.length > 0) { console.error(`README peer versions differ from package.json: ${wrong.map((w) => w.join("@")).join(", ")}`); process.exit(1); }
+' "$work/unpacked/package"
+
 app="$work/app"
 mkdir -p "$app"
 cd "$app"
@@ -67,7 +130,24 @@ cp "$repo/scripts/package-fixtures/app.ts" "$repo/scripts/package-fixtures/app.c
 cat > tsconfig.json <<JSON
 { "compilerOptions": { "target": "ES2022", "module": "nodenext", "moduleResolution": "nodenext", "strict": true, "types": ["node"], "outDir": "out", "skipLibCheck": false } }
 JSON
+# README's example, the first ts block under "Use it in your own app", exactly as a reader copies it.
+node -e '
+  const readme = require("node:fs").readFileSync(process.argv[1], "utf8");
+  const section = readme.split(/^## Use it in your own app$/m)[1] ?? "";
+  const block = /^```ts\n([\s\S]*?)^```$/m.exec(section.split(/^## /m)[0]);
+  if (!block) { console.error("README has no ts example under \"Use it in your own app\""); process.exit(1); }
+  require("node:fs").writeFileSync("readme-app.ts", block[1]);
+' "$work/unpacked/package/README.md"
 npx tsc -p . 
+echo "== README example, synthesized without credentials"
+CDK_OUTDIR="$app/cdk.out.readme" node out/readme-app.js
+node -e '
+  const manifest = require(process.argv[1] + "/manifest.json");
+  if (manifest.missing && manifest.missing.length > 0) {
+    console.error(`README example needs context lookups (credentials): ${JSON.stringify(manifest.missing)}`); process.exit(1);
+  }
+  if (!require("node:fs").existsSync(process.argv[1] + "/MlPlatform.template.json")) { console.error("README example synthesized no MlPlatform stack"); process.exit(1); }
+' "$app/cdk.out.readme"
 echo "== TypeScript consumer"
 CDK_OUTDIR="$app/cdk.out.ts" node out/app.js
 echo "== CommonJS consumer"
