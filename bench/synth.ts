@@ -2,7 +2,7 @@
 // validator on), and the cost per served model at 1, 10 and 30 models. The floors: the `empty`
 // variant of synth-child.ts (which has loaded the library and the reference config before its clock
 // starts), a truly empty app and a `CfnInclude` of the reference app's own templates (both in
-// synth-floor.ts, which loads only aws-cdk-lib).
+// synth-empty.ts and synth-include.ts, which load only aws-cdk-lib).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +20,8 @@ interface ChildResult {
 }
 
 /**
- * Process wall time of one synth-floor.ts run (see there): `empty`, or `include` of `assembly`.
- * Returns the wall time and the construct + synth time measured inside the process.
+ * Process wall time of one synth-empty.ts run, or of one synth-include.ts run over `assembly` (see
+ * there). Returns the wall time and the construct + synth time measured inside the process.
  */
 function floorOnce(variant: 'empty' | 'include', assembly?: string): { wallMs: number; ms: number } {
   const outdir = mkdtempSync(path.join(tmpdir(), 'bench-floor-'));
@@ -32,8 +32,7 @@ function floorOnce(variant: 'empty' | 'include', assembly?: string): { wallMs: n
       [
         '--import',
         'tsx',
-        path.join(__dirname, 'synth-floor.ts'),
-        variant,
+        path.join(__dirname, `synth-${variant}.ts`),
         outdir,
         ...(assembly ? [assembly] : []),
       ],
@@ -77,17 +76,21 @@ export async function packsInsideSynthMs(runs = 5): Promise<number> {
 /** Runs the synth and scale benchmarks; `runs` synths per case (medians). */
 export async function benchSynth(runs = 5, models: readonly number[] = [1, 10, 30]): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const empty = await repeat(runs, () => synthOnce('empty'));
-  const reference = await repeat(runs, () => synthOnce('reference'));
   // The reference assembly the CfnInclude floor re-emits, synthesized fresh in this run.
   const assembly = mkdtempSync(path.join(tmpdir(), 'bench-synth-reference-'));
-  let trulyEmpty: { wallMs: number; ms: number }[];
-  let included: { wallMs: number; ms: number }[];
+  const empty: ChildResult[] = [];
+  const reference: ChildResult[] = [];
+  const trulyEmpty: { wallMs: number; ms: number }[] = [];
+  const included: { wallMs: number; ms: number }[] = [];
   try {
     synthOnce('reference', true, assembly);
-    // Interleaved with nothing else: each floor's runs back to back, like the two above.
-    trulyEmpty = await repeat(runs, () => floorOnce('empty'));
-    included = await repeat(runs, () => floorOnce('include', assembly));
+    // Round-robin, so a shared machine's load drifting during the run hits every case alike.
+    await repeat(runs, () => {
+      empty.push(synthOnce('empty'));
+      reference.push(synthOnce('reference'));
+      trulyEmpty.push(floorOnce('empty'));
+      included.push(floorOnce('include', assembly));
+    });
   } finally {
     rmSync(assembly, { recursive: true, force: true });
   }
