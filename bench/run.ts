@@ -16,6 +16,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = path.join(__dirname, '..');
 const quick = process.argv.includes('--quick');
 const runs = quick ? 3 : 5;
+// `npm run bench -- synth check`: only the named sections (synth, check, drift, sweep, bundles).
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const sections = ['synth', 'check', 'drift', 'sweep', 'bundles'];
+const unknown = only.filter((a) => !sections.includes(a));
+if (unknown.length)
+  throw new Error(`bench: unknown section ${unknown.join(', ')} (expected ${sections.join(', ')})`);
+const selected = (name: string) => only.length === 0 || only.includes(name);
 
 async function checkRows(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
@@ -130,6 +137,7 @@ async function main(): Promise<void> {
   }
   const rows: BenchRow[] = [];
   const section = async (name: string, fn: () => Promise<BenchRow[]> | BenchRow[]) => {
+    if (!selected(name)) return;
     process.stderr.write(`bench: ${name}...\n`);
     try {
       rows.push(...(await fn()));
@@ -144,7 +152,7 @@ async function main(): Promise<void> {
     }
   };
   await section('synth', () => benchSynth(runs, quick ? [1, 3, 5] : [1, 10, 30]));
-  if (!existsSync(path.join(root, 'cdk.out', 'manifest.json'))) {
+  if (selected('check') && !existsSync(path.join(root, 'cdk.out', 'manifest.json'))) {
     execFileSync('npx', ['cdk', 'synth', '--quiet'], { cwd: root, stdio: 'ignore' });
   }
   await section('check', checkRows);

@@ -1,5 +1,8 @@
-// Synth benchmarks: the reference app against an empty aws-cdk-lib app (both with the built-in
-// CloudFormation validator on), and the cost per served model at 1, 10 and 30 models.
+// Synth benchmarks: the reference app against three floors (all with the built-in CloudFormation
+// validator on), and the cost per served model at 1, 10 and 30 models. The floors: the `empty`
+// variant of synth-child.ts (which has loaded the library and the reference config before its clock
+// starts), a truly empty app and a `CfnInclude` of the reference app's own templates (both in
+// synth-empty.ts and synth-include.ts, which load only aws-cdk-lib).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +19,33 @@ interface ChildResult {
   largestBytes: number;
 }
 
-function synthOnce(variant: string, validation = true): ChildResult {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'bench-synth-'));
+/**
+ * Process wall time of one synth-empty.ts run, or of one synth-include.ts run over `assembly` (see
+ * there). Returns the wall time and the construct + synth time measured inside the process.
+ */
+function floorOnce(variant: 'empty' | 'include', assembly?: string): { wallMs: number; ms: number } {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'bench-floor-'));
+  try {
+    const start = performance.now();
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(__dirname, `synth-${variant}.ts`),
+        outdir,
+        ...(assembly ? [assembly] : []),
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    return { ...(JSON.parse(out) as { ms: number }), wallMs: performance.now() - start };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function synthOnce(variant: string, validation = true, keep?: string): ChildResult {
+  const outdir = keep ?? mkdtempSync(path.join(tmpdir(), 'bench-synth-'));
   try {
     const start = performance.now();
     const out = execFileSync(
@@ -31,7 +59,7 @@ function synthOnce(variant: string, validation = true): ChildResult {
     );
     return { ...(JSON.parse(out) as Omit<ChildResult, 'wallMs'>), wallMs: performance.now() - start };
   } finally {
-    rmSync(outdir, { recursive: true, force: true });
+    if (!keep) rmSync(outdir, { recursive: true, force: true });
   }
 }
 
@@ -48,10 +76,46 @@ export async function packsInsideSynthMs(runs = 5): Promise<number> {
 /** Runs the synth and scale benchmarks; `runs` synths per case (medians). */
 export async function benchSynth(runs = 5, models: readonly number[] = [1, 10, 30]): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const empty = await repeat(runs, () => synthOnce('empty'));
-  const reference = await repeat(runs, () => synthOnce('reference'));
+  // The reference assembly the CfnInclude floor re-emits, synthesized fresh in this run.
+  const assembly = mkdtempSync(path.join(tmpdir(), 'bench-synth-reference-'));
+  const empty: ChildResult[] = [];
+  const reference: ChildResult[] = [];
+  const trulyEmpty: { wallMs: number; ms: number }[] = [];
+  const included: { wallMs: number; ms: number }[] = [];
+  try {
+    synthOnce('reference', true, assembly);
+    // Round-robin, so a shared machine's load drifting during the run hits every case alike.
+    await repeat(runs, () => {
+      empty.push(synthOnce('empty'));
+      reference.push(synthOnce('reference'));
+      trulyEmpty.push(floorOnce('empty'));
+      included.push(floorOnce('include', assembly));
+    });
+  } finally {
+    rmSync(assembly, { recursive: true, force: true });
+  }
   const e = median(empty.map((x) => x.wallMs));
   const r = median(reference.map((x) => x.wallMs));
+  const te = median(trulyEmpty.map((x) => x.wallMs));
+  const inc = median(included.map((x) => x.wallMs));
+  rows.push({
+    bench: 'synth',
+    case: 'reference app vs truly empty app (process wall time)',
+    value: r,
+    unit: 'ms',
+    baseline: te,
+    ratio: r / te,
+    note: 'floor loads only aws-cdk-lib: one stack, one resource',
+  });
+  rows.push({
+    bench: 'synth',
+    case: 'reference app vs CfnInclude of its templates (process wall time)',
+    value: r,
+    unit: 'ms',
+    baseline: inc,
+    ratio: r / inc,
+    note: 'floor emits exactly the same resources through aws-cdk-lib, validator on',
+  });
   rows.push({
     bench: 'synth',
     case: 'reference app vs empty app (process wall time)',
