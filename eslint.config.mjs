@@ -4,9 +4,9 @@ import tseslint from 'typescript-eslint';
 // Direction of imports (issue 14), enforced on today's layout:
 //
 //   bin → lib/cli → lib/check, lib/audit, lib/report → lib/policy → lib/shared, lib/aws-facts
-//   lib/stacks (the reference app) → constructs → lib/shared, lib/aws-facts, lib/policy helpers and
-//     the handler contracts (lib/runtime/*/constants)
-//   lib/runtime (Lambda handlers) → lib/drift (statistics), lib/runtime/shared
+//   examples/reference-app → constructs → lib/shared, lib/aws-facts, lib/policy helpers and the
+//     handler contracts (lib/handlers/<handler>/contract.ts)
+//   lib/handlers (Lambda handlers) → lib/drift (statistics), lib/handlers/shared
 //
 // The handlers, the statistics, lib/shared and lib/aws-facts are bundled into Lambda assets or used by
 // the CLI without CDK, so they never import aws-cdk-lib, constructs, cdk-nag or the constructs/ folder.
@@ -42,35 +42,35 @@ const CDK_FREE = {
       message: 'the constructs/ folder imports aws-cdk-lib; CDK-free code must not depend on it',
     },
     {
-      regex: relative(['policy', 'check', 'cli', 'stacks']),
+      regex: relative(['policy', 'check', 'cli']),
       message:
-        'lib/policy, lib/check, lib/cli and lib/stacks import aws-cdk-lib or cdk-nag; CDK-free code must not depend on them',
+        'lib/policy, lib/check and lib/cli import aws-cdk-lib or cdk-nag; CDK-free code must not depend on them',
     },
     {
-      regex: relative(['bin'], { lib: 'none' }),
-      message: 'bin/ is the top of the graph; nothing imports it',
+      regex: relative(['bin', 'examples'], { lib: 'none' }),
+      message: 'bin/ and examples/ are the top of the graph; nothing imports them',
     },
   ],
 };
 
 const CONSTRUCTS_TOOLING = {
-  regex: relative(['check', 'cli', 'audit', 'stacks'], { lib: 'required' }),
-  message: 'constructs never import the checker, the CLI, the audit or the reference app (lib/stacks)',
+  regex: relative(['check', 'cli', 'audit'], { lib: 'required' }),
+  message: 'constructs never import the checker, the CLI or the audit',
 };
 const CONSTRUCTS_REPORT = {
   regex: relative(['report'], { lib: 'required' }),
   message: 'constructs never import the report writers (lib/report)',
 };
 const CONSTRUCTS_BIN = {
-  regex: relative(['bin'], { lib: 'none' }),
-  message: 'constructs never import bin/',
+  regex: relative(['bin', 'examples'], { lib: 'none' }),
+  message: 'constructs never import bin/ or the reference app (examples/)',
 };
-// The handler contracts (names, tags, metric namespaces in lib/runtime/<handler>/constants) are
+// The handler contracts (names, tags, metric namespaces in lib/handlers/<handler>/contract.ts) are
 // shared on purpose; the handler code itself is bundled separately and never imported by a construct.
 const CONSTRUCTS_HANDLER_CODE = {
-  regex: '^(\\.\\./)+lib/runtime(/(?![^/]+/constants$).*)?$',
+  regex: '^(\\.\\./)+lib/handlers(/(?![^/]+/contract$).*)?$',
   message:
-    'constructs import only the handler contracts (lib/runtime/<handler>/constants), never handler code',
+    'constructs import only the handler contracts (lib/handlers/<handler>/contract), never handler code',
 };
 
 // lib/policy and lib/check are the CLI's side and should reach shared values through lib/shared, not
@@ -84,22 +84,23 @@ const POLICY = {
   patterns: [
     NOT_CONSTRUCTS,
     {
-      regex: relative(['check', 'cli', 'audit', 'stacks']),
-      message:
-        'lib/policy sits below the checker, the CLI, the audit and the reference app; it never imports them',
+      regex: relative(['check', 'cli', 'audit']),
+      message: 'lib/policy sits below the checker, the CLI and the audit; it never imports them',
     },
-    { regex: relative(['bin'], { lib: 'none' }), message: 'lib/policy never imports bin/' },
+    {
+      regex: relative(['bin', 'examples'], { lib: 'none' }),
+      message: 'lib/policy never imports bin/ or examples/',
+    },
   ],
 };
 
 const BELOW_CLI = {
   patterns: [
     {
-      regex: relative(['cli', 'stacks']),
-      message:
-        'lib/check, lib/audit and lib/report sit below the CLI and never import it or the reference app',
+      regex: relative(['cli']),
+      message: 'lib/check, lib/audit and lib/report sit below the CLI and never import it',
     },
-    { regex: relative(['bin'], { lib: 'none' }), message: 'nothing imports bin/' },
+    { regex: relative(['bin', 'examples'], { lib: 'none' }), message: 'nothing imports bin/ or examples/' },
   ],
 };
 
@@ -128,7 +129,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['lib/runtime/**/*.ts', 'lib/drift/**/*.ts', 'lib/shared/**/*.ts', 'lib/aws-facts/**/*.ts'],
+    files: ['lib/handlers/**/*.ts', 'lib/drift/**/*.ts', 'lib/shared/**/*.ts', 'lib/aws-facts/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', CDK_FREE] },
   },
   {
@@ -137,19 +138,6 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: [CONSTRUCTS_TOOLING, CONSTRUCTS_REPORT, CONSTRUCTS_BIN, CONSTRUCTS_HANDLER_CODE] },
-      ],
-    },
-  },
-  {
-    // Exception, not a silent one: constructs/index.ts is the package's main entry ("." in
-    // package.json exports) and re-exports lib/report's public types (Finding, SarifLog…) for library
-    // users. Moving them out of the root entry is a breaking change of the public API, left to issue
-    // 14's layout move. Every other constructs rule still applies to this file.
-    files: ['constructs/index.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [CONSTRUCTS_TOOLING, CONSTRUCTS_BIN, CONSTRUCTS_HANDLER_CODE] },
       ],
     },
   },
@@ -166,20 +154,5 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [...BELOW_CLI.patterns, NOT_CONSTRUCTS] }],
     },
-  },
-  {
-    // Exceptions, named: these files read acknowledgment keys, pack prefixes and the default required
-    // tags from constructs/core (acknowledge.ts, tags.ts). Those values belong in lib/shared; moving
-    // them is part of issue 14's layout move, not of this lint. Every other rule still applies here.
-    files: ['lib/policy/packs.ts', 'lib/policy/mlops-checks.ts', 'lib/policy/rules/acknowledgments/judge.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: POLICY.patterns.filter((p) => p !== NOT_CONSTRUCTS) }],
-    },
-  },
-  {
-    // Exception, named: reads ACKNOWLEDGMENT_METADATA_KEY/TEMPLATE_KEY from constructs/core/acknowledge.ts
-    // (same move as above).
-    files: ['lib/check/acknowledgments.ts'],
-    rules: { 'no-restricted-imports': ['error', BELOW_CLI] },
   },
 );

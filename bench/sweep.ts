@@ -9,10 +9,10 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { parseConfig } from '../lib/runtime/auto-shutdown/config';
-import { sweep } from '../lib/runtime/auto-shutdown/sweep';
+import { parseConfig } from '../lib/handlers/auto-shutdown/config';
+import { sweep } from '../lib/handlers/auto-shutdown/sweep';
 import { startAwsFake } from '../test/support/aws-fake';
-import { generateWorld, installWorld, NOW } from '../test/runtime/auto-shutdown/world';
+import { generateWorld, installWorld, NOW } from '../test/handlers/auto-shutdown/world';
 
 const RESOURCES = 2000;
 const RUNS = 5;

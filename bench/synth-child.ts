@@ -3,8 +3,8 @@
 import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import { readFileSync, statSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_CONFIG } from '../lib/stacks/config';
-import { buildPlatform } from '../lib/stacks/platform-app';
+import { DEFAULT_CONFIG } from '../examples/reference-app/config';
+import { buildPlatform } from '../examples/reference-app/platform-app';
 
 const [variant, outdir] = process.argv.slice(2);
 const root = path.join(__dirname, '..');

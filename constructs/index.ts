@@ -22,7 +22,5 @@ export * from './cost/cost-guardrails';
 export * from './cost/auto-shutdown';
 export * from './audit';
 export * from '../lib/policy';
-// The report model and writers (light: no checker). The checker API itself is the
-// `compliant-mlops/check` entry (lib/check/api.ts): it loads CfnInclude and the worker pool, which
-// an app composing constructs never needs.
-export * from '../lib/report';
+// The report model and writers belong to the checker: `compliant-mlops/check` (lib/check/api.ts)
+// exports them with the checker API. An app composing constructs never needs them.

@@ -1,11 +1,11 @@
-// Bundles every Lambda handler in lib/runtime/<name>/index.ts into assets/handlers/<name>/index.js
+// Bundles every Lambda handler in lib/handlers/<name>/index.ts into assets/handlers/<name>/index.js
 // at build time, so that consumers' synth never runs a bundler. Prints each bundle's size.
 import { build } from 'esbuild';
 import { existsSync, readdirSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const runtime = join(root, 'lib', 'runtime');
+const runtime = join(root, 'lib', 'handlers');
 const out = join(root, 'assets', 'handlers');
 const quiet = process.argv.includes('--quiet');
 const handlers = readdirSync(runtime).filter((n) => existsSync(join(runtime, n, 'index.ts')));

@@ -22,7 +22,7 @@ need 'package/dist/lib/policy/index.d.ts'
 need 'package/dist/lib/check/api.d.ts'
 need 'package/dist/constructs/contracts.d.ts'
 need 'package/dist/bin/cli.js'
-for h in "$repo"/lib/runtime/*/index.ts; do
+for h in "$repo"/lib/handlers/*/index.ts; do
   name=$(basename "$(dirname "$h")")
   need "package/assets/handlers/$name/index.js"
 done

@@ -1,27 +1,10 @@
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
-/**
- * The cdk-nag v3 packs this library knows, by the prefix of their rule ids. The pack name is also
- * the namespace CDK uses for acknowledgments recorded in the validation report.
- */
-export const PACK_PREFIXES = [
-  'AwsSolutions',
-  'HIPAA.Security',
-  'NIST.800.53.R5',
-  'PCI.DSS.321',
-  'Serverless',
-  'MLOps',
-] as const;
-
-/** A pack name, as used in rule ids and acknowledgment namespaces. */
-export type PackName = (typeof PACK_PREFIXES)[number];
-
-/** Construct metadata key under which each acknowledgment's owner and expiry are recorded. */
-export const ACKNOWLEDGMENT_METADATA_KEY = 'compliant-mlops:acknowledgment';
-
-/** CloudFormation `Metadata` key that carries acknowledgments in synthesized templates. */
-export const ACKNOWLEDGMENT_TEMPLATE_KEY = 'compliant-mlops';
+export { ACKNOWLEDGMENT_METADATA_KEY, ACKNOWLEDGMENT_TEMPLATE_KEY } from '../../lib/shared/acknowledgment';
+export { PACK_PREFIXES, packOf, type PackName } from '../../lib/shared/packs';
+import { ACKNOWLEDGMENT_METADATA_KEY, ACKNOWLEDGMENT_TEMPLATE_KEY } from '../../lib/shared/acknowledgment';
+import { PACK_PREFIXES, packOf } from '../../lib/shared/packs';
 
 /**
  * Who accepted a finding, why, and until when. Judged by the shared model
@@ -41,12 +24,6 @@ export interface AcknowledgmentOptions {
 export interface AcknowledgmentRecord extends AcknowledgmentOptions {
   /** The finding id, e.g. `AwsSolutions-S1` or `AwsSolutions-IAM5[Resource::*]`. */
   readonly id: string;
-}
-
-/** Returns the pack a finding id belongs to, or undefined when no known pack prefixes it. */
-export function packOf(findingId: string): PackName | undefined {
-  // Longest prefix first, so `NIST.800.53.R5-` is not mistaken for a shorter name.
-  return [...PACK_PREFIXES].sort((a, b) => b.length - a.length).find((p) => findingId.startsWith(`${p}-`));
 }
 
 /**

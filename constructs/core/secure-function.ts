@@ -28,7 +28,7 @@ import {
 
 /** Props for {@link SecureFunction}. */
 export interface SecureFunctionProps {
-  /** Name of the prebuilt handler bundle: `assets/handlers/<handler>/index.js` (built from `lib/runtime/<handler>/`). */
+  /** Name of the prebuilt handler bundle: `assets/handlers/<handler>/index.js` (built from `lib/handlers/<handler>/`). */
   readonly handler: string;
   /** The VPC the function runs in (it reaches AWS through the VPC's interface endpoints). */
   readonly vpc: ec2.IVpc;

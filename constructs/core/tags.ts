@@ -1,13 +1,8 @@
 import { CfnResource, Stack, TagManager, Tags } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
-/** The cost-allocation tags every taggable resource must carry unless configured otherwise. */
-export const DEFAULT_REQUIRED_TAGS: readonly string[] = [
-  'owner',
-  'cost-center',
-  'environment',
-  'data-classification',
-];
+export { DEFAULT_REQUIRED_TAGS } from '../../lib/shared/tags';
+import { DEFAULT_REQUIRED_TAGS } from '../../lib/shared/tags';
 
 /** Options for {@link RequiredTags.enforce}. */
 export interface RequiredTagsOptions {

@@ -1,4 +1,4 @@
-import { LAST_ACTIVITY_TAG } from '../../lib/runtime/auto-shutdown/constants';
+import { LAST_ACTIVITY_TAG } from '../../lib/handlers/auto-shutdown/contract';
 
 /**
  * The on-start script of the notebook lifecycle config that {@link AutoShutdown} installs.

@@ -18,7 +18,7 @@ import {
   LAST_ACTIVITY_TAG,
   METRIC_NAMESPACE,
   TARGETS,
-} from '../../lib/runtime/auto-shutdown/constants';
+} from '../../lib/handlers/auto-shutdown/contract';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
@@ -50,7 +50,7 @@ import {
 } from './auto-shutdown-perms';
 
 export { idleCheckScript } from './auto-shutdown-lcc';
-export { LAST_ACTIVITY_TAG, METRIC_NAMESPACE } from '../../lib/runtime/auto-shutdown/constants';
+export { LAST_ACTIVITY_TAG, METRIC_NAMESPACE } from '../../lib/handlers/auto-shutdown/contract';
 
 /** What an auto-shutdown sweep looks at. */
 export type AutoShutdownTarget = 'notebooks' | 'studio' | 'endpoints';

@@ -15,7 +15,7 @@ import {
   ENV,
   METRIC_NAMESPACE,
   METRICS,
-} from '../../lib/runtime/drift-monitor/constants';
+} from '../../lib/handlers/drift-monitor/contract';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';

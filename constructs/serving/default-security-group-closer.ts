@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { z } from 'zod';
-import { PROPERTIES, RESOURCE_TYPE } from '../../lib/runtime/restrict-default-sg/constants';
+import { PROPERTIES, RESOURCE_TYPE } from '../../lib/handlers/restrict-default-sg/contract';
 import { SecureFunction } from '../core/secure-function';
 import { constructRef, PropsProblem, refs, throwIfProblems, validateProps } from '../core/validate';
 

@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { boundedHttpOptions } from '../runtime/shared/http';
+import { boundedHttpOptions } from '../handlers/shared/http';
 
 /** The read-only clients the audit uses. */
 export interface AuditClients {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { ACKNOWLEDGMENT_METADATA_KEY, ACKNOWLEDGMENT_TEMPLATE_KEY } from '../../constructs/core/acknowledge';
+import { ACKNOWLEDGMENT_METADATA_KEY, ACKNOWLEDGMENT_TEMPLATE_KEY } from '../shared/acknowledgment';
 import {
   ACK_RULE_IDS,
   AckRuleId,

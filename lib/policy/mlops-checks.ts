@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { DEFAULT_REQUIRED_TAGS } from '../../constructs/core/tags';
+import { DEFAULT_REQUIRED_TAGS } from '../shared/tags';
 import { MLOpsRule, MLOpsRuleConfig } from './rule';
 import { MLOPS_RULES } from './rules';
 

@@ -6,7 +6,7 @@ import {
   PCIDSS321Checks,
   ServerlessChecks,
 } from 'cdk-nag';
-import { PACK_PREFIXES, type PackName } from '../../constructs/core/acknowledge';
+import { PACK_PREFIXES, type PackName } from '../shared/packs';
 import { MLOpsChecks } from './mlops-checks';
 
 /**

@@ -17,6 +17,12 @@
  */
 import { z } from 'zod';
 
+/** Construct metadata key under which each acknowledgment's owner and expiry are recorded. */
+export const ACKNOWLEDGMENT_METADATA_KEY = 'compliant-mlops:acknowledgment';
+
+/** CloudFormation `Metadata` key that carries acknowledgments in synthesized templates. */
+export const ACKNOWLEDGMENT_TEMPLATE_KEY = 'compliant-mlops';
+
 /** Shortest reason that explains a decision rather than labelling it ("n/a", "false positive"). */
 export const MIN_ACK_REASON_LENGTH = 20;
 

@@ -405,8 +405,8 @@ describe('helpers', () => {
       line: 12,
       column: 5,
     });
-    expect(parseFrame('at /repo/bin/app.ts:3:1', '/repo')).toEqual({
-      file: 'bin/app.ts',
+    expect(parseFrame('at /repo/examples/reference-app/app.ts:3:1', '/repo')).toEqual({
+      file: 'examples/reference-app/app.ts',
       line: 3,
       column: 1,
     });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { App } from 'aws-cdk-lib';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { DEFAULT_CONFIG } from '../../lib/stacks/config';
-import { buildPlatform } from '../../lib/stacks/platform-app';
+import { DEFAULT_CONFIG } from '../../examples/reference-app/config';
+import { buildPlatform } from '../../examples/reference-app/platform-app';
 
 /**
  * The authorization proof's model of the synthesized reference app: every template with its

@@ -4,7 +4,7 @@ import { HANDLER_CALLS, LAMBDA_CASES } from './cases/lambda';
 import { loadReferenceModel, type ReferenceModel } from './harness';
 
 // The authorization proof of the Lambda handlers: every SDK call each handler declares
-// (lib/runtime/<handler>/sdk-calls.ts, pinned by its loopback-fake test) and every call Lambda and
+// (lib/handlers/<handler>/sdk-calls.ts, pinned by its loopback-fake test) and every call Lambda and
 // Scheduler make for it, evaluated against the synthesized reference app with iam-simulate.
 let model: ReferenceModel;
 beforeAll(() => {

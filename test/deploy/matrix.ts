@@ -51,7 +51,7 @@ export async function renderAccessMatrix(model: ReferenceModel): Promise<string>
   );
   out.push('');
   out.push(
-    'Every actor of the reference app (`lib/stacks/platform-app.ts`, default config) and every call it makes, ' +
+    'Every actor of the reference app (`examples/reference-app/platform-app.ts`, default config) and every call it makes, ' +
       'evaluated against the synthesized identity, resource, key and VPC endpoint policies with ' +
       '[iam-simulate](https://github.com/cloud-copilot/iam-simulate), with the request context the service sends. ' +
       'A statement is `<policy>#<Sid or index>`; policies are named by logical id without its hash. ' +

@@ -36,8 +36,8 @@ import {
 import { ModelRegistry, ModelRegistryProps } from '../../constructs/training/model-registry';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
 import { SpotTrainingPipelineProps } from '../../constructs/training/spot-training-pipeline-props';
-import { DEFAULT_CONFIG, PlatformConfig } from '../../lib/stacks/config';
-import { buildPlatform } from '../../lib/stacks/platform-app';
+import { DEFAULT_CONFIG, PlatformConfig } from '../../examples/reference-app/config';
+import { buildPlatform } from '../../examples/reference-app/platform-app';
 import { churnSpec } from '../feature-store/fixtures';
 import { PLATFORM_CONTEXT } from '../support/platform-app';
 import { CfnTemplate } from './update-safety-diff';

@@ -1,6 +1,6 @@
-import { AUTO_SHUTDOWN_SDK_CALLS } from '../../../lib/runtime/auto-shutdown/sdk-calls';
-import { DRIFT_MONITOR_SDK_CALLS } from '../../../lib/runtime/drift-monitor/sdk-calls';
-import { RESTRICT_DEFAULT_SG_SDK_CALLS } from '../../../lib/runtime/restrict-default-sg/sdk-calls';
+import { AUTO_SHUTDOWN_SDK_CALLS } from '../../../lib/handlers/auto-shutdown/sdk-calls';
+import { DRIFT_MONITOR_SDK_CALLS } from '../../../lib/handlers/drift-monitor/sdk-calls';
+import { RESTRICT_DEFAULT_SG_SDK_CALLS } from '../../../lib/handlers/restrict-default-sg/sdk-calls';
 import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';

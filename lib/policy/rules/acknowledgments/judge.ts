@@ -1,12 +1,10 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { PACK_PREFIXES } from '../../../shared/packs';
 import {
   ACKNOWLEDGMENT_METADATA_KEY,
   ACKNOWLEDGMENT_TEMPLATE_KEY,
-  PACK_PREFIXES,
-} from '../../../../constructs/core/acknowledge';
-import {
   AckRuleId,
   CDK_ACKNOWLEDGED_RULES_KEY,
   CDK_NAG_V2_METADATA_KEY,

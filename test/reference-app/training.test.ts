@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { RequiredTags } from '../../constructs/core/tags';
+import { DEFAULT_CONFIG } from '../../examples/reference-app/config';
+import { PlatformStack } from '../../examples/reference-app/platform-stack';
+import { addTraining } from '../../examples/reference-app/training';
+import { findingLines } from '../support/nag';
+import { NO_PIPELINE_SCHEMA, schemaErrors, synthesizedDefinition } from '../training/pipeline-schema';
+
+function platformWithTraining() {
+  const app = new App();
+  const stack = new PlatformStack(app, 'Platform', {
+    env: { account: DEFAULT_CONFIG.account, region: DEFAULT_CONFIG.region },
+    config: DEFAULT_CONFIG,
+  });
+  RequiredTags.apply(app, DEFAULT_CONFIG.tags);
+  return { stack, training: addTraining(stack) };
+}
+
+describe('addTraining', () => {
+  it('passes every pack with the training capability applied', () => {
+    const { stack } = platformWithTraining();
+    expect(findingLines(stack)).toEqual([]);
+  });
+
+  it('adds an image repository, a registry and a scheduled pipeline with evaluation and a gate', () => {
+    const { stack, training } = platformWithTraining();
+    const t = Template.fromStack(stack);
+    // The training repository, beside the platform's one serving repository per served model.
+    t.resourceCountIs('AWS::ECR::Repository', 1 + DEFAULT_CONFIG.servedModels.length);
+    t.resourceCountIs('AWS::SageMaker::ModelPackageGroup', 1);
+    t.resourceCountIs('AWS::SageMaker::Pipeline', 1);
+    t.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    const definition = synthesizedDefinition(training.pipeline.resource);
+    expect((definition.Steps as { Type: string }[]).map((s) => s.Type)).toEqual([
+      'Training',
+      'Processing',
+      'Condition',
+    ]);
+  });
+
+  it.skipIf(NO_PIPELINE_SCHEMA)('writes a pipeline definition valid against the published schema', () => {
+    const { training } = platformWithTraining();
+    expect(schemaErrors(synthesizedDefinition(training.pipeline.resource))).toEqual([]);
+  });
+});
