@@ -36,6 +36,22 @@ const schema = z.strictObject({
 });
 
 /**
+ * Where a construct sends its alarms and events: the one shape every construct of the library takes
+ * (`alerts`). {@link AlertTopic} is one; {@link AlertTopic.fromTopic} makes one of any SNS topic of
+ * yours (an encrypted topic's key must let CloudWatch and EventBridge use it).
+ */
+export interface IAlertDestination {
+  /** The topic alarms and events are published to. */
+  readonly topic: sns.ITopic;
+  /** The key that encrypts the topic, when known; dead-letter queues of event targets reuse it. */
+  readonly encryptionKey?: kms.IKey;
+  /** An alarm action that notifies the topic. */
+  readonly alarmAction: cloudwatch.IAlarmAction;
+  /** Sends an alarm's ALARM and OK transitions to the topic. */
+  notify(alarm: cloudwatch.AlarmBase): void;
+}
+
+/**
  * The platform's one encrypted alert topic: every alarm, drift event, approval change and budget
  * alert of the library goes here, so on-call has one place to subscribe.
  *
@@ -48,7 +64,28 @@ const schema = z.strictObject({
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  */
-export class AlertTopic extends Construct {
+export class AlertTopic extends Construct implements IAlertDestination {
+  /**
+   * An alert destination for a topic created elsewhere (your own, or one shared across stacks).
+   * Its key is `topic.masterKey` when the topic is an L2 of the app; for an imported topic, pass the
+   * key so dead-letter queues can reuse it.
+   */
+  public static fromTopic(
+    topic: sns.ITopic,
+    encryptionKey: kms.IKey | undefined = topic.masterKey,
+  ): IAlertDestination {
+    const alarmAction = new cwActions.SnsAction(topic);
+    return {
+      topic,
+      encryptionKey,
+      alarmAction,
+      notify: (alarm) => {
+        alarm.addAlarmAction(alarmAction);
+        alarm.addOkAction(alarmAction);
+      },
+    };
+  }
+
   /** The topic. */
   public readonly topic: sns.Topic;
   /** The key that encrypts it. */
@@ -131,7 +168,7 @@ export class AlertTopic extends Construct {
   }
 
   /** Sends an alarm's ALARM and OK transitions to this topic. */
-  public notify(alarm: cloudwatch.Alarm): void {
+  public notify(alarm: cloudwatch.AlarmBase): void {
     alarm.addAlarmAction(this.alarmAction);
     alarm.addOkAction(this.alarmAction);
   }

@@ -2,7 +2,7 @@ import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { z } from 'zod';
 import { acknowledgeControl } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
@@ -130,6 +130,8 @@ const lifecycleRule = z
     params: { expected: `at least one of ${LIFECYCLE_ACTIONS.join(', ')}` },
   });
 
+const attributesSchema = z.strictObject({ bucket: refs.bucket, encryptionKey: refs.key });
+
 const schema = z.strictObject({
   encryptionKey: refs.key.optional(),
   keyDomain: z.enum(['data', 'models', 'logs', 'audit']).optional(),
@@ -158,6 +160,38 @@ const schema = z.strictObject({
 });
 
 /**
+ * A bucket the library's constructs can read from and write to: the bucket, the customer-managed key
+ * that encrypts it, and prefix-scoped grants. {@link SecureBucket} and {@link TieredDatasetBucket}
+ * are ones; {@link SecureBucket.fromBucketAttributes} makes one of a compliant bucket of yours.
+ */
+export interface ISecureBucket extends IConstruct {
+  /** The bucket. */
+  readonly bucket: s3.IBucket;
+  /** The customer-managed key that encrypts its objects. */
+  readonly encryptionKey: kms.IKey;
+  /** The bucket name. */
+  readonly bucketName: string;
+  /** The bucket ARN. */
+  readonly bucketArn: string;
+  /** The S3 URI of a key prefix, e.g. `s3://bucket/datasets/`. */
+  s3UriForPrefix(prefix?: string): string;
+  /** Lets a principal read (and list) objects under a prefix and decrypt them. */
+  grantReadPrefix(grantee: iam.IGrantable, prefix?: string): iam.Grant;
+  /** Lets a principal write objects under a prefix, encrypting with the bucket's key. */
+  grantWritePrefix(grantee: iam.IGrantable, prefix?: string): iam.Grant;
+  /** Lets a principal read and write objects under a prefix. */
+  grantReadWritePrefix(grantee: iam.IGrantable, prefix?: string): iam.Grant;
+}
+
+/** A compliant bucket created outside the library, for {@link SecureBucket.fromBucketAttributes}. */
+export interface SecureBucketAttributes {
+  /** The bucket (an L2 of the app, or `s3.Bucket.fromBucketName`/`fromBucketArn`). */
+  readonly bucket: s3.IBucket;
+  /** The customer-managed key that encrypts its objects (SSE-KMS default encryption). */
+  readonly encryptionKey: kms.IKey;
+}
+
+/**
  * An S3 bucket that passes every policy pack as it stands.
  *
  * Customer-managed key with a Bucket Key, TLS-only, TLS 1.2 minimum, versioned, public access
@@ -171,7 +205,20 @@ const schema = z.strictObject({
  *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
  */
-export class SecureBucket extends Construct {
+export class SecureBucket extends Construct implements ISecureBucket {
+  /**
+   * A secure bucket for a compliant bucket created elsewhere. The library cannot see its settings,
+   * so it trusts them (as it trusts an imported key); grants go into the principal's identity
+   * policy, because the bucket policy of an imported bucket is not the app's to change.
+   */
+  public static fromBucketAttributes(
+    scope: Construct,
+    id: string,
+    attrs: SecureBucketAttributes,
+  ): ISecureBucket {
+    return new ImportedSecureBucket(scope, id, attrs);
+  }
+
   /** The bucket. */
   public readonly bucket: s3.Bucket;
   /** The key that encrypts its objects. */
@@ -384,6 +431,64 @@ export class SecureBucket extends Construct {
         conditions: prefix ? { StringLike: { 's3:prefix': [`${prefix}*`] } } : undefined,
       }),
     );
+  }
+}
+
+/** {@link SecureBucket.fromBucketAttributes}: grants through identity policies only. */
+class ImportedSecureBucket extends Construct implements ISecureBucket {
+  public readonly bucket: s3.IBucket;
+  public readonly encryptionKey: kms.IKey;
+  public readonly bucketName: string;
+  public readonly bucketArn: string;
+
+  constructor(scope: Construct, id: string, attrs: SecureBucketAttributes) {
+    super(scope, id);
+    validateProps(this, attributesSchema, attrs);
+    this.bucket = attrs.bucket;
+    this.encryptionKey = attrs.encryptionKey;
+    this.bucketName = attrs.bucket.bucketName;
+    this.bucketArn = attrs.bucket.bucketArn;
+  }
+
+  public s3UriForPrefix(prefix = ''): string {
+    return `s3://${this.bucketName}/${prefix}`;
+  }
+
+  public grantReadPrefix(grantee: iam.IGrantable, prefix = ''): iam.Grant {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: BUCKET_LIST_ACTIONS,
+      resourceArns: [this.bucketArn],
+      conditions: prefix ? { StringLike: { 's3:prefix': [`${prefix}*`] } } : undefined,
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: OBJECT_READ_ACTIONS,
+      resourceArns: [this.bucket.arnForObjects(`${prefix}*`)],
+    });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:Decrypt', 'kms:DescribeKey'],
+      resourceArns: [this.encryptionKey.keyArn],
+    });
+  }
+
+  public grantWritePrefix(grantee: iam.IGrantable, prefix = ''): iam.Grant {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: OBJECT_WRITE_ACTIONS,
+      resourceArns: [this.bucket.arnForObjects(`${prefix}*`)],
+    });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      resourceArns: [this.encryptionKey.keyArn],
+    });
+  }
+
+  public grantReadWritePrefix(grantee: iam.IGrantable, prefix = ''): iam.Grant {
+    this.grantReadPrefix(grantee, prefix);
+    return this.grantWritePrefix(grantee, prefix);
   }
 }
 

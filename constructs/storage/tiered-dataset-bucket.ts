@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { durationBetween, PropsProblem, refs, throwIfProblems, validateProps } from '../core/validate';
-import { SecureBucket } from './secure-bucket';
+import { ISecureBucket, SecureBucket } from './secure-bucket';
 
 /** Props for {@link TieredDatasetBucket}. */
 export interface TieredDatasetBucketProps {
@@ -77,7 +77,7 @@ const schema = z.strictObject({
  *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html
  */
-export class TieredDatasetBucket extends Construct {
+export class TieredDatasetBucket extends Construct implements ISecureBucket {
   /** The secure bucket underneath. */
   public readonly secureBucket: SecureBucket;
   /** The bucket. */
@@ -161,6 +161,36 @@ export class TieredDatasetBucket extends Construct {
   /** The S3 URI of one version of a dataset. */
   public datasetUri(name: string, version: string): string {
     return this.secureBucket.s3UriForPrefix(this.datasetPrefix(name, version));
+  }
+
+  /** The bucket name. */
+  public get bucketName(): string {
+    return this.secureBucket.bucketName;
+  }
+
+  /** The bucket ARN. */
+  public get bucketArn(): string {
+    return this.secureBucket.bucketArn;
+  }
+
+  /** {@inheritDoc ISecureBucket.s3UriForPrefix} */
+  public s3UriForPrefix(prefix = ''): string {
+    return this.secureBucket.s3UriForPrefix(prefix);
+  }
+
+  /** {@inheritDoc ISecureBucket.grantReadPrefix} */
+  public grantReadPrefix(grantee: iam.IGrantable, prefix = ''): iam.Grant {
+    return this.secureBucket.grantReadPrefix(grantee, prefix);
+  }
+
+  /** {@inheritDoc ISecureBucket.grantWritePrefix} */
+  public grantWritePrefix(grantee: iam.IGrantable, prefix = ''): iam.Grant {
+    return this.secureBucket.grantWritePrefix(grantee, prefix);
+  }
+
+  /** {@inheritDoc ISecureBucket.grantReadWritePrefix} */
+  public grantReadWritePrefix(grantee: iam.IGrantable, prefix = ''): iam.Grant {
+    return this.secureBucket.grantReadWritePrefix(grantee, prefix);
   }
 
   /** Lets a principal read the datasets under a prefix (default: all working datasets). */

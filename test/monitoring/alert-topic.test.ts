@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { ScopedRole } from '../../constructs/core/scoped-role';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
@@ -183,5 +184,26 @@ describe('AlertTopic key', () => {
         ]),
       },
     });
+  });
+});
+
+describe('AlertTopic.fromTopic (IAlertDestination of a topic of yours)', () => {
+  it('notifies the given topic on ALARM and OK, and carries its key', () => {
+    const stack = testStack();
+    const key = new kms.Key(stack, 'K', { enableKeyRotation: true });
+    const topic = new sns.Topic(stack, 'Mine', { masterKey: key });
+    const destination = AlertTopic.fromTopic(topic);
+    expect(destination.encryptionKey).toBe(key);
+    const alarm = new cloudwatch.Alarm(stack, 'Alarm', {
+      metric: new cloudwatch.Metric({ namespace: 'N', metricName: 'M' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+    destination.notify(alarm);
+    const props = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'))[0]
+      .Properties;
+    const ref = stack.resolve(topic.topicArn);
+    expect(props.AlarmActions).toEqual([ref]);
+    expect(props.OKActions).toEqual([ref]);
   });
 });
