@@ -114,23 +114,26 @@ export async function benchSynth(runs = 5, models: readonly number[] = [1, 10, 3
     unit: 'ms',
     baseline: inc,
     ratio: r / inc,
+    // The fair floor for what our constructs add (issue 14): the budget is judged here, not against
+    // the library-loaded "empty app" below, whose floor already paid for the library.
+    budget: '≤ 1.5×',
+    met: r / inc <= 1.5,
     note: 'floor emits exactly the same resources through aws-cdk-lib, validator on',
   });
   rows.push({
     bench: 'synth',
-    case: 'reference app vs empty app (process wall time)',
+    case: 'reference app vs library-loaded empty app (process wall time)',
     value: r,
     unit: 'ms',
     baseline: e,
     ratio: r / e,
-    budget: '≤ 1.5×',
-    met: r / e <= 1.5,
+    note: 'floor has loaded the library and the reference config before its clock starts',
   });
   const ei = median(empty.map((x) => x.ms));
   const ri = median(reference.map((x) => x.ms));
   rows.push({
     bench: 'synth',
-    case: 'reference app vs empty app (construct + synth only)',
+    case: 'reference app vs library-loaded empty app (construct + synth only)',
     value: ri,
     unit: 'ms',
     baseline: ei,
