@@ -141,6 +141,27 @@ function globRegExp(glob: string): RegExp {
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
  */
 export function iamActionsMatching(entry: string): readonly IamAction[] {
+  const key = entry.toLowerCase();
+  let found = matched.get(key);
+  if (!found) {
+    found = match(key);
+    matched.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * Whether an `Action` / `NotAction` entry names at least one action IAM knows. Unlike
+ * {@link iamActionsMatching} it does not decode every service for `*`.
+ */
+export function iamActionKnown(entry: string): boolean {
+  return entry === '*' || iamActionsMatching(entry).length > 0;
+}
+
+/** Entries already matched (lower case): templates repeat the same few hundred actions. */
+const matched = new Map<string, readonly IamAction[]>();
+
+function match(entry: string): readonly IamAction[] {
   if (entry === '*') return iamServicePrefixes().flatMap((p) => serviceActions(p)?.all ?? []);
   const colon = entry.indexOf(':');
   if (colon < 0) return [];
@@ -148,13 +169,13 @@ export function iamActionsMatching(entry: string): readonly IamAction[] {
   const name = entry.slice(colon + 1);
   const prefixes = /[*?]/.test(prefix)
     ? iamServicePrefixes().filter((p) => globRegExp(prefix).test(p))
-    : [prefix.toLowerCase()];
+    : [prefix];
   const out: IamAction[] = [];
   for (const p of prefixes) {
     const actions = serviceActions(p);
     if (!actions) continue;
     if (!/[*?]/.test(name)) {
-      const action = actions.byName.get(name.toLowerCase());
+      const action = actions.byName.get(name);
       if (action) out.push(action);
       continue;
     }

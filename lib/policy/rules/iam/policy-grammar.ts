@@ -1,4 +1,6 @@
-import { field, isObject, list } from '../../rule-helpers';
+import { CfnResource } from 'aws-cdk-lib';
+import { CfnManagedPolicy, CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
+import { field, isObject, list, resolved } from '../../rule-helpers';
 
 /**
  * Reading IAM policy documents the way IAM's grammar writes them: `Statement`, `Action`,
@@ -32,4 +34,24 @@ export function statementsOf(doc: unknown, what: string): PolicyStatement[] {
     statement,
     what: `${what}.Statement.${i}`,
   }));
+}
+
+/** A policy document found on a resource, with the property path its findings and errors name. */
+export interface PolicyDocument {
+  readonly doc: unknown;
+  readonly what: string;
+}
+
+/** The identity policy documents of a managed policy, an inline policy, or a role's inline policies. */
+export function identityPolicyDocuments(node: CfnResource): PolicyDocument[] {
+  if (node instanceof CfnManagedPolicy || node instanceof CfnPolicy) {
+    return [{ doc: resolved(node, node.policyDocument), what: 'PolicyDocument' }];
+  }
+  if (node instanceof CfnRole) {
+    return list(resolved(node, node.policies), 'Policies').map((p, i) => ({
+      doc: field(p, `Policies.${i}`, 'policyDocument') ?? field(p, `Policies.${i}`, 'PolicyDocument'),
+      what: `Policies.${i}.PolicyDocument`,
+    }));
+  }
+  return [];
 }
