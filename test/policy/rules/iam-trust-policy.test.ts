@@ -1,7 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnCondition, Fn, Stack } from 'aws-cdk-lib';
 import { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { ruleIds } from '../fixtures';
+import { reported, ruleIds, THREW } from '../fixtures';
 
 const FULL_ACCESS = 'arn:aws:iam::aws:policy/AmazonSageMakerFullAccess';
 
@@ -62,5 +62,24 @@ describe('MLOps-SageMakerExecutionRoleNoFullAccess on every shape the IAM gramma
       },
     });
     expect(ruleIds(lambda, rule)).toEqual([]);
+  });
+
+  it('reports a Principal.Service behind Fn::If (it may be SageMaker) instead of ignoring the role', () => {
+    const stack = new Stack();
+    new CfnCondition(stack, 'C', { expression: Fn.conditionEquals('a', 'b') });
+    new CfnRole(stack, 'Role', {
+      assumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: {
+          Effect: 'Allow',
+          Principal: { Service: Fn.conditionIf('C', 'sagemaker.amazonaws.com', 'lambda.amazonaws.com') },
+          Action: 'sts:AssumeRole',
+        },
+      },
+      managedPolicyArns: [FULL_ACCESS],
+    });
+    const r = reported(stack, rule);
+    expect(r.map((x) => x.ruleName)).toEqual([`MLOps-${rule}`]);
+    expect(r[0].description).toMatch(THREW);
   });
 });
