@@ -63,6 +63,7 @@ const PINNED_IDS = [
   'MLOps-CloudTrailMultiRegion',
   'MLOps-SageMakerExecutionRoleNoFullAccess',
   'MLOps-IAMWildcardResourceOnlyForUnscopableActions',
+  'MLOps-IAMPolicyActionsExist',
   'MLOps-SageMakerRequiredTags',
   'MLOps-AckExpired',
   'MLOps-AckOwner',

@@ -6,6 +6,7 @@ import { CloudTrailMultiRegion } from './cloudtrail/CloudTrailMultiRegion';
 import { ECRRepositoryImmutableTags } from './ecr/ECRRepositoryImmutableTags';
 import { ECRRepositoryKMS } from './ecr/ECRRepositoryKMS';
 import { ECRRepositoryScanOnPush } from './ecr/ECRRepositoryScanOnPush';
+import { IAMPolicyActionsExist } from './iam/IAMPolicyActionsExist';
 import { IAMWildcardResourceOnlyForUnscopableActions } from './iam/IAMWildcardResourceOnlyForUnscopableActions';
 import { SageMakerExecutionRoleNoFullAccess } from './iam/SageMakerExecutionRoleNoFullAccess';
 import { SageMakerPipelineDefinitionCheckable } from './pipelines/SageMakerPipelineDefinitionCheckable';
@@ -100,6 +101,7 @@ export const MLOPS_RULES: readonly MLOpsRule[] = [
   // IAM and tags
   SageMakerExecutionRoleNoFullAccess,
   IAMWildcardResourceOnlyForUnscopableActions,
+  IAMPolicyActionsExist,
   SageMakerRequiredTags,
   // Acknowledgments
   AckExpired,

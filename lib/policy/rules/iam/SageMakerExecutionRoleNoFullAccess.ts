@@ -3,6 +3,7 @@ import { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { MLOpsRule } from '../../rule';
 import { field, isObject, list, PLACEHOLDER, resolved, templateString } from '../../rule-helpers';
+import { oneOrMany, statementsOf } from './policy-grammar';
 
 const BROAD_POLICY = /:policy\/(?:.*\/)?([^/]*FullAccess[^/]*|AdministratorAccess[^/]*)$/;
 
@@ -16,18 +17,14 @@ function candidates(value: unknown): string[] {
   return text === undefined ? [] : [text];
 }
 
-/** Whether a trust policy lets the SageMaker service assume the role. */
+/** Whether a trust policy lets the SageMaker service assume the role (`Statement` and `Service` one or many). */
 function trustsSageMaker(node: CfnRole): boolean {
   const doc = resolved(node, node.assumeRolePolicyDocument);
-  return list(field(doc, 'AssumeRolePolicyDocument', 'Statement'), 'AssumeRolePolicyDocument.Statement').some(
-    (s, i) => {
-      const what = `AssumeRolePolicyDocument.Statement.${i}`;
-      if (field(s, what, 'Effect') === 'Deny') return false;
-      const service = field(s, what, 'Principal', 'Service');
-      const services = Array.isArray(service) ? service : [service];
-      return services.some((v) => /^sagemaker\./.test(templateString(v) ?? ''));
-    },
-  );
+  return statementsOf(doc, 'AssumeRolePolicyDocument').some(({ statement, what }) => {
+    if (field(statement, what, 'Effect') === 'Deny') return false;
+    const services = oneOrMany(field(statement, what, 'Principal', 'Service'), `${what}.Principal.Service`);
+    return services.some((v) => /^sagemaker\./.test(templateString(v) ?? ''));
+  });
 }
 
 /** A SageMaker execution role runs code from notebooks, images and pipelines: a broad AWS policy hands that code the account. */

@@ -1,12 +1,19 @@
+import { iamActionsMatching } from '../../../aws-facts/iam-actions';
+
 /**
  * The IAM actions this library grants on `Resource: "*"`, and why each may be: the action has no
  * resource-level permissions (IAM accepts only `*` for it), or the AWS service that acts for the
  * role needs it on `*` and AWS's own managed policy for that service grants it so.
  *
- * `MLOps-IAMWildcardResourceOnlyForUnscopableActions` reports every other action in an Allow
- * statement whose Resource is `*`. Keep this list explicit (no wildcards, no prefixes): an entry is
- * a decision, and adding one needs the reason next to it. Names are compared case-insensitively, as
- * IAM does.
+ * `MLOps-IAMWildcardResourceOnlyForUnscopableActions` allows on `*` these actions and every action
+ * the Service Authorization Reference lists without resource types
+ * (lib/aws-facts/iam-actions.generated.json), and reports every other action. Most "no resource
+ * types" entries here are also unscopable in that table (a test pins the exceptions); they stay
+ * listed because they record why this library grants each one. The exceptions and the other
+ * entries are decisions the table cannot make (CloudWatch's metric calls gained an optional
+ * `dataset` resource type that plain metrics do not use, so they still need `*`): keep this list
+ * explicit (no wildcards, no prefixes), and add the reason with each entry.
+ * Names are compared case-insensitively, as IAM does.
  *
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  */
@@ -49,7 +56,20 @@ export const UNSCOPABLE_ACTIONS: Readonly<Record<string, string>> = {
 
 const ALLOWED = new Set(Object.keys(UNSCOPABLE_ACTIONS).map((a) => a.toLowerCase()));
 
-/** Whether an action (exact name, no wildcard) may be granted on `Resource: "*"`. */
+/** Whether an action (exact name, no wildcard) is in {@link UNSCOPABLE_ACTIONS}. */
 export function isUnscopableAction(action: string): boolean {
   return ALLOWED.has(action.toLowerCase());
+}
+
+/**
+ * Whether an `Action` entry may be allowed on `Resource: "*"`: it is in {@link UNSCOPABLE_ACTIONS},
+ * or every action it matches (a wildcard such as `sagemaker:List*` is expanded) either has no
+ * resource types or is in that list. An entry that matches no action IAM knows grants nothing
+ * today and passes here: `MLOps-IAMPolicyActionsExist` reports it.
+ */
+export function mayGrantOnEveryResource(entry: string): boolean {
+  if (isUnscopableAction(entry)) return true;
+  // `*` matches s3:GetObject among others; no need to decode every service to know it.
+  if (entry === '*') return false;
+  return iamActionsMatching(entry).every((a) => a.unscopable || isUnscopableAction(`${a.service}:${a.name}`));
 }
