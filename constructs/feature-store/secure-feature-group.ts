@@ -64,9 +64,9 @@ export interface TimeBoundAccessOptions {
  * catalogued, versioned and access-controlled by sensitivity.
  *
  * - Online store encrypted with a customer-managed key (optional TTL, Standard or InMemory tier).
- * - Offline store in a prefix of a {@link SecureBucket} (or any `ISecureBucket`) under the bucket's key, Iceberg table format,
- *   registered in a Glue database this construct creates, whose parameters carry each feature's
- *   description, owner and PII class.
+ * - Offline store in a prefix of a {@link SecureBucket} (or any `ISecureBucket`) under the
+ *   bucket's key, Iceberg table format, registered in a Glue database this construct creates,
+ *   whose parameters carry each feature's description, owner and PII class.
  * - Named `<domain>-<name>-v<major>`: a major contract version deploys side by side.
  * - `pii` and `sensitive` features go to a separate restricted group (`restricted` property),
  *   readable only through {@link grantTimeBoundAccess}.

@@ -445,6 +445,14 @@ describe('AuditTrail alarms', () => {
     );
   });
 
+  test('refuses alerts that are not an IAlertDestination (a bare topic)', () => {
+    const stack = testStack();
+    const topic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:eu-west-1:111111111111:team-alerts');
+    expect(() => new AuditTrail(stack, 'Audit', { alerts: topic as never })).toThrow(
+      /^Test\/Audit: alerts: is not an IAlertDestination \(got .*; expected an IAlertDestination \(an AlertTopic, or AlertTopic.fromTopic\(topic\)\)\)/,
+    );
+  });
+
   test('every alarm notifies the alert topic on ALARM and OK', () => {
     const stack = testStack();
     const alerts = new AlertTopic(stack, 'Alerts');
