@@ -91,8 +91,8 @@ export interface AuditTrailProps {
    */
   readonly logGroupRetention?: logs.RetentionDays;
   /**
-   * Where the log bucket's server access logs go: an SSE-S3 bucket (S3 delivers server access logs
-   * to no bucket with a KMS default key), so a plain `s3.IBucket`, not an `ISecureBucket`.
+   * Where the log bucket's server access logs go: a log target, which SecureBucket requires to be
+   * SSE-S3 (as `AccessLogBucket` is), so a plain `s3.IBucket` rather than an `ISecureBucket`.
    * @default - the stack's shared access-log bucket
    */
   readonly accessLogsBucket?: s3.IBucket;
