@@ -177,12 +177,13 @@ node --input-type=module -e '
   }
 '
 echo "== an ingestion handler bundles compliant-mlops/contracts without aws-cdk-lib"
-# As NodejsFunction bundles by default: not minified.
+# As NodejsFunction bundles by default: not minified. Under 1 MB (1,000,000 bytes): ~980 KB with
+# zod's mini build, whose CommonJS entry still requires every locale.
 "$repo/node_modules/.bin/esbuild" ingest-handler.ts --bundle --platform=node --target=node22 --format=cjs \
   --outfile=ingest/index.js --metafile=ingest/meta.json --log-level=warning
 bytes=$(wc -c < ingest/index.js)
 echo "ingestion bundle: $bytes bytes"
-[ "$bytes" -lt 1048576 ] || { echo "ingestion bundle is not under 1 MiB"; exit 1; }
+[ "$bytes" -lt 1000000 ] || { echo "ingestion bundle is not under 1 MB"; exit 1; }
 if grep -qE 'node_modules/(aws-cdk-lib|constructs|cdk-nag)/' ingest/meta.json || grep -q 'aws-cdk-lib' ingest/index.js; then
   echo "ingestion bundle holds aws-cdk-lib"; exit 1
 fi

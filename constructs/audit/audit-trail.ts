@@ -1,12 +1,10 @@
 import { Duration, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ScopedRole } from '../core/scoped-role';
@@ -22,8 +20,8 @@ import {
 } from '../core/validate';
 import { createDomainKey } from '../encryption/encryption-keys';
 import { requireKeyServiceAccess } from '../encryption/service-access';
-import { AlertTopic } from '../monitoring/alert-topic';
-import { SecureBucket } from '../storage/secure-bucket';
+import { AlertTopic, IAlertDestination } from '../monitoring/alert-topic';
+import { ISecureBucket, SecureBucket } from '../storage/secure-bucket';
 import {
   AUDIT_METRIC_NAMESPACE,
   MAX_SELECTOR_VALUES,
@@ -41,8 +39,11 @@ export interface AuditedFeatureGroup {
   readonly featureGroupArn: string;
 }
 
-/** A resource whose data events the trail records: an S3 bucket or a feature group. */
-export type AuditedResource = s3.IBucket | AuditedFeatureGroup;
+/**
+ * A resource whose data events the trail records: a bucket (`SecureBucket`, `TieredDatasetBucket`,
+ * or one of yours through `SecureBucket.fromBucketAttributes`) or a feature group.
+ */
+export type AuditedResource = ISecureBucket | AuditedFeatureGroup;
 
 /** Props for {@link AuditTrail}. */
 export interface AuditTrailProps {
@@ -56,11 +57,12 @@ export interface AuditTrailProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * Where the sensitive-event alarms notify. Its key must let CloudWatch publish (an
-   * `AlertTopic`'s topic does).
+   * Where the sensitive-event alarms notify (ALARM and OK): the platform's `AlertTopic`, or any
+   * topic through `AlertTopic.fromTopic(topic)`. A key it names must let CloudWatch publish
+   * (`alert-publishers`): a domain key without it is a validation error, an app `kms.Key` gets it.
    * @default - a new AlertTopic
    */
-  readonly alertTopic?: sns.ITopic;
+  readonly alerts?: IAlertDestination;
   /**
    * The trail name (3-128 characters: letters, digits, `.`, `_`, `-`).
    * @default - a name unique to this construct's path
@@ -89,7 +91,8 @@ export interface AuditTrailProps {
    */
   readonly logGroupRetention?: logs.RetentionDays;
   /**
-   * Where the log bucket's server access logs go.
+   * Where the log bucket's server access logs go: a log target, which SecureBucket requires to be
+   * SSE-S3 (as `AccessLogBucket` is), so a plain `s3.IBucket` rather than an `ISecureBucket`.
    * @default - the stack's shared access-log bucket
    */
   readonly accessLogsBucket?: s3.IBucket;
@@ -98,7 +101,7 @@ export interface AuditTrailProps {
    * captures). More can be added with {@link AuditTrail.addDataEvents}.
    * @default - none
    */
-  readonly dataEventBuckets?: s3.IBucket[];
+  readonly dataEventBuckets?: ISecureBucket[];
   /**
    * Feature groups whose record reads and writes (`GetRecord`, `BatchGetRecord`, `PutRecord`,
    * `DeleteRecord`) the trail records.
@@ -135,9 +138,37 @@ const featureGroupRef = z
     }
   });
 
+const alertsRef = z.custom<IAlertDestination>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as Partial<IAlertDestination>).notify === 'function' &&
+    Construct.isConstruct((v as Partial<IAlertDestination>).topic),
+  {
+    params: { expected: 'an IAlertDestination (an AlertTopic, or AlertTopic.fromTopic(topic))' },
+    message: 'is not an IAlertDestination',
+  },
+);
+
+function isSecureBucket(v: unknown): v is ISecureBucket {
+  return (
+    Construct.isConstruct(v) &&
+    Construct.isConstruct((v as Partial<ISecureBucket>).bucket) &&
+    typeof (v as Partial<ISecureBucket>).bucketArn === 'string' &&
+    typeof (v as Partial<ISecureBucket>).grantReadPrefix === 'function'
+  );
+}
+
+const secureBucketRef = z.custom<ISecureBucket>(isSecureBucket, {
+  params: {
+    expected: 'an ISecureBucket (SecureBucket, TieredDatasetBucket, SecureBucket.fromBucketAttributes)',
+  },
+  message: 'is not an ISecureBucket',
+});
+
 const schema = z.strictObject({
   encryptionKey: refs.key.optional(),
-  alertTopic: refs.topic.optional(),
+  alerts: alertsRef.optional(),
   trailName: tokenOr(z.string().regex(TRAIL_NAME)).optional(),
   objectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).optional(),
   objectLockRetention: durationBetween(Duration.days(1), Duration.days(36500), {
@@ -147,7 +178,7 @@ const schema = z.strictObject({
   logFileRetention: durationBetween(Duration.days(1), Duration.days(36500), { unit: 'days' }).optional(),
   logGroupRetention: retentionDays().optional(),
   accessLogsBucket: refs.bucket.optional(),
-  dataEventBuckets: z.array(refs.bucket).optional(),
+  dataEventBuckets: z.array(secureBucketRef).optional(),
   dataEventFeatureGroups: z.array(featureGroupRef).optional(),
   unauthorizedApiCallsThreshold: z.number().int().min(1).optional(),
 });
@@ -187,8 +218,8 @@ export class AuditTrail extends Construct {
   public readonly logGroup: logs.LogGroup;
   /** The role CloudTrail assumes to write to the log group. */
   public readonly logsRole: ScopedRole;
-  /** The topic the alarms notify. */
-  public readonly alertTopic: sns.ITopic;
+  /** Where the alarms notify: the `alerts` given, or an AlertTopic of its own. */
+  public readonly alerts: IAlertDestination;
   /** One metric filter per sensitive event class. */
   public readonly metricFilters: Readonly<Record<SensitiveEventName, logs.MetricFilter>>;
   /** One alarm per sensitive event class. */
@@ -216,6 +247,9 @@ export class AuditTrail extends Construct {
       });
     }
     throwIfProblems(this, problems);
+    // CloudWatch publishes the alarms to the topic: its key must let it (an AlertTopic's does).
+    if (p.alerts?.encryptionKey)
+      requireKeyServiceAccess(this, 'alerts.encryptionKey', p.alerts.encryptionKey, ['alert-publishers']);
 
     const stack = Stack.of(this);
     this.encryptionKey = p.encryptionKey ?? createDomainKey(this, 'Key', 'audit');
@@ -298,8 +332,7 @@ export class AuditTrail extends Construct {
     this.trail.node.addDependency(this.logsRole.policy);
     this.node.addValidation({ validate: () => this.validateSelectors() });
 
-    this.alertTopic = p.alertTopic ?? new AlertTopic(this, 'Alerts').topic;
-    const action = new cwActions.SnsAction(this.alertTopic);
+    this.alerts = p.alerts ?? new AlertTopic(this, 'Alerts');
     const filters: Partial<Record<SensitiveEventName, logs.MetricFilter>> = {};
     const alarms: Partial<Record<SensitiveEventName, cloudwatch.Alarm>> = {};
     for (const [name, event] of Object.entries(SENSITIVE_EVENTS) as [
@@ -321,8 +354,7 @@ export class AuditTrail extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: `${event.description} (trail ${this.trailName})`,
       });
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
+      this.alerts.notify(alarm);
       filters[name] = filter;
       alarms[name] = alarm;
     }
@@ -334,7 +366,7 @@ export class AuditTrail extends Construct {
   }
 
   /**
-   * Records the data events of one more resource: object-level reads and writes of an S3 bucket,
+   * Records the data events of one more resource: object-level reads and writes of a bucket,
    * or record reads and writes of a feature group. Adding the same ARN twice records it once.
    *
    * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/filtering-data-events.html
@@ -356,8 +388,8 @@ export class AuditTrail extends Construct {
       pushOnce(this.featureGroupArns, candidate.featureGroupArn);
       return;
     }
-    if (refs.bucket.safeParse(candidate).success) {
-      pushOnce(this.bucketArns, `${(candidate as s3.IBucket).bucketArn}/`);
+    if (isSecureBucket(candidate)) {
+      pushOnce(this.bucketArns, `${candidate.bucketArn}/`);
       return;
     }
     throwIfProblems(this, [
@@ -365,7 +397,7 @@ export class AuditTrail extends Construct {
         field: 'addDataEvents.resource',
         problem: 'is neither a bucket nor a feature group',
         got: describeValue(candidate),
-        expected: 'an s3.IBucket or an object with a featureGroupArn',
+        expected: 'an ISecureBucket or an object with a featureGroupArn',
       },
     ]);
   }

@@ -31,7 +31,8 @@ import {
   throwIfProblems,
   validateProps,
 } from '../core/validate';
-import { AlertTopic } from '../monitoring/alert-topic';
+import type { IAlertDestination } from '../monitoring/alert-topic';
+import { alertsRef, requireAlertPublishers } from './alert-destination';
 import { DEAD_LETTER_KEY_ACTIONS, triggerDeadLetterQueue } from '../training/dead-letters';
 import { flattenedArn } from '../training/nag-ids';
 import { idleCheckScript } from './auto-shutdown-lcc';
@@ -74,8 +75,12 @@ export const DEFAULT_OFF_HOURS: OffHoursSchedule = {
 
 /** Props for {@link AutoShutdown}. */
 export interface AutoShutdownProps {
-  /** Where each run's report (on-success destination) and the failure alarms go. */
-  readonly alerts: AlertTopic;
+  /**
+   * Where each run's report (on-success destination) and the failure alarms (ALARM and OK) go: the
+   * platform's `AlertTopic`, or any topic through `AlertTopic.fromTopic(topic)`. A key it names must
+   * let CloudWatch publish (`alert-publishers`).
+   */
+  readonly alerts: IAlertDestination;
   /** The VPC the function runs in; it needs the sagemaker.api, monitoring, sns, logs and sts endpoints. */
   readonly vpc: ec2.IVpc;
   /** Key for the function's logs, dead-letter queue and environment (the `logs` key). */
@@ -191,10 +196,7 @@ function isTimeZone(tz: string): boolean {
 }
 
 const schema = z.strictObject({
-  alerts: z.custom<AlertTopic>((v) => v instanceof AlertTopic, {
-    params: { expected: 'an AlertTopic' },
-    message: 'is not an AlertTopic',
-  }),
+  alerts: alertsRef,
   vpc: refs.vpc,
   encryptionKey: refs.key,
   dryRun: z.boolean().optional(),
@@ -321,6 +323,7 @@ export class AutoShutdown extends Construct {
       });
     }
     throwIfProblems(this, problems);
+    requireAlertPublishers(this, p.alerts);
 
     const idle = p.idleThreshold ?? Duration.hours(2);
     const endpointIdle = p.endpointIdleThreshold ?? Duration.hours(24);

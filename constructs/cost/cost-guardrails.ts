@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { DEFAULT_REQUIRED_TAGS } from '../core/tags';
 import { describeValue, validateProps } from '../core/validate';
 import { argValue, checkablePipelineSteps, pipelineParameters } from '../../lib/policy/rule-helpers';
-import { AlertTopic } from '../monitoring/alert-topic';
+import type { IAlertDestination } from '../monitoring/alert-topic';
+import { alertsRef, requireAlertPublishers } from './alert-destination';
 
 /** SageMaker resource types that belong to one model and must say which (`model-id`). */
 export const MODEL_SCOPED_TYPES: readonly string[] = [
@@ -82,8 +83,14 @@ export interface InstancePolicy {
 
 /** Props for {@link CostGuardrails}. */
 export interface CostGuardrailsProps {
-  /** Where budget alerts go; its key policy lets AWS Budgets publish. */
-  readonly alerts: AlertTopic;
+  /**
+   * Where budget alerts go: the platform's `AlertTopic`, or any topic through
+   * `AlertTopic.fromTopic(topic)`. AWS Budgets publishes as `budgets.amazonaws.com`: the topic's
+   * access policy must allow it (an AlertTopic's does), and a key the destination names must let it
+   * use the key (`alert-publishers`: a domain key without it is a validation error).
+   * @see https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html
+   */
+  readonly alerts: IAlertDestination;
   /**
    * Per-team and per-model monthly budgets.
    * @default - none
@@ -109,10 +116,7 @@ export interface CostGuardrailsProps {
 
 const patternRe = /^ml\.[a-z0-9-]+\.(\*|[a-z0-9-]+)$/;
 const schema = z.strictObject({
-  alerts: z.custom<AlertTopic>((v) => v instanceof AlertTopic, {
-    params: { expected: 'an AlertTopic' },
-    message: 'is not an AlertTopic',
-  }),
+  alerts: alertsRef,
   budgets: z
     .array(
       z.strictObject({
@@ -208,6 +212,8 @@ export class CostGuardrails extends Construct {
   constructor(scope: Construct, id: string, props: CostGuardrailsProps) {
     super(scope, id);
     const p = validateProps(this, schema, props);
+    // AWS Budgets publishes the alerts to the topic: its key must let it (an AlertTopic's does).
+    requireAlertPublishers(this, p.alerts);
     const made: Record<string, budgets.CfnBudget> = {};
     const ids = new Set<string>();
     for (const b of p.budgets ?? []) {

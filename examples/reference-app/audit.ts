@@ -19,8 +19,8 @@ export interface AddAuditTrailOptions {
 export function addAuditTrail(stack: PlatformStack, options: AddAuditTrailOptions = {}): AuditTrail {
   return new AuditTrail(stack, 'Audit', {
     encryptionKey: stack.keys.audit,
-    alertTopic: stack.alerts.topic,
-    dataEventBuckets: [stack.datasets.bucket],
+    alerts: stack.alerts,
+    dataEventBuckets: [stack.datasets],
     objectLockMode: options.objectLockMode,
   });
 }

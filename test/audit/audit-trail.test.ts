@@ -8,9 +8,24 @@ import { describe, expect, test } from 'vitest';
 import { AuditTrail, MAX_SELECTOR_VALUES, SENSITIVE_EVENTS } from '../../constructs/audit';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { TieredDatasetBucket } from '../../constructs/storage/tiered-dataset-bucket';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { findingLines, testStack } from '../support/nag';
 
 const FG_ARN = 'arn:aws:sagemaker:eu-west-1:111111111111:feature-group/churn-v1';
+
+/** A compliant bucket of the team's, wrapped as an ISecureBucket. */
+function theirs(stack: import('aws-cdk-lib').Stack, id: string, name: string) {
+  return SecureBucket.fromBucketAttributes(stack, id, {
+    bucket: s3.Bucket.fromBucketName(stack, `${id}Bucket`, name),
+    encryptionKey: kms.Key.fromKeyArn(
+      stack,
+      `${id}Key`,
+      'arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555',
+    ),
+  });
+}
 
 function build(props: ConstructorParameters<typeof AuditTrail>[2] = {}) {
   const stack = testStack();
@@ -253,7 +268,7 @@ describe('AuditTrail event selectors', () => {
 
   test('S3 data events scoped to the bucket ARNs, from props', () => {
     const stack = testStack();
-    const bucket = new s3.Bucket(stack, 'Datasets');
+    const bucket = new SecureBucket(stack, 'Datasets');
     new AuditTrail(stack, 'Audit', { dataEventBuckets: [bucket] });
     Template.fromStack(stack).hasResourceProperties('AWS::CloudTrail::Trail', {
       AdvancedEventSelectors: Match.arrayWith([
@@ -268,7 +283,10 @@ describe('AuditTrail event selectors', () => {
                 {
                   'Fn::Join': [
                     '',
-                    [{ 'Fn::GetAtt': [stack.getLogicalId(bucket.node.defaultChild as never), 'Arn'] }, '/'],
+                    [
+                      { 'Fn::GetAtt': [stack.getLogicalId(bucket.bucket.node.defaultChild as never), 'Arn'] },
+                      '/',
+                    ],
                   ],
                 },
               ],
@@ -279,10 +297,26 @@ describe('AuditTrail event selectors', () => {
     });
   });
 
+  test('takes a TieredDatasetBucket and a bucket of yours (SecureBucket.fromBucketAttributes)', () => {
+    const stack = testStack();
+    const datasets = new TieredDatasetBucket(stack, 'Datasets');
+    new AuditTrail(stack, 'Audit', { dataEventBuckets: [datasets, theirs(stack, 'Team', 'team-lake')] });
+    const selectors = JSON.stringify(Template.fromStack(stack).findResources('AWS::CloudTrail::Trail'));
+    expect(selectors).toContain(stack.getLogicalId(datasets.bucket.node.defaultChild as never));
+    expect(selectors).toContain('team-lake/');
+  });
+
+  test('refuses a bucket that is not an ISecureBucket', () => {
+    const stack = testStack();
+    expect(
+      () => new AuditTrail(stack, 'Audit', { dataEventBuckets: [new s3.Bucket(stack, 'Plain') as never] }),
+    ).toThrow(/Test\/Audit: dataEventBuckets\.0: is not an ISecureBucket/);
+  });
+
   test('addDataEvents after construction, for buckets and feature groups; duplicates recorded once', () => {
     const { stack, trail, template } = build();
-    const a = s3.Bucket.fromBucketName(stack, 'A', 'features-bucket');
-    const b = s3.Bucket.fromBucketName(stack, 'B', 'models-bucket');
+    const a = theirs(stack, 'A', 'features-bucket');
+    const b = theirs(stack, 'B', 'models-bucket');
     trail.addDataEvents(a);
     trail.addDataEvents(b);
     trail.addDataEvents(a);
@@ -316,7 +350,7 @@ describe('AuditTrail event selectors', () => {
 
   test('data events do not record reads only or writes only: both', () => {
     const { stack, trail, template } = build();
-    trail.addDataEvents(s3.Bucket.fromBucketName(stack, 'A', 'x-bucket'));
+    trail.addDataEvents(theirs(stack, 'A', 'x-bucket'));
     expect(JSON.stringify(trailProps(template()).AdvancedEventSelectors)).not.toContain('readOnly');
   });
 
@@ -376,10 +410,53 @@ describe('AuditTrail alarms', () => {
     for (const term of terms) expect(filter.Properties.FilterPattern).toContain(term);
   });
 
+  test('without alerts, creates its own AlertTopic, exposed as alerts', () => {
+    const { stack, trail } = build();
+    expect(trail.alerts).toBeInstanceOf(AlertTopic);
+    expect((trail.alerts as AlertTopic).node.path).toBe('Test/Audit/Alerts');
+    const topicRef = { Ref: stack.getLogicalId(trail.alerts.topic.node.defaultChild as never) };
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [topicRef],
+      OKActions: [topicRef],
+    });
+  });
+
+  test('notifies any topic through AlertTopic.fromTopic', () => {
+    const stack = testStack();
+    const topic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:eu-west-1:111111111111:team-alerts');
+    new AuditTrail(stack, 'Audit', { alerts: AlertTopic.fromTopic(topic) });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::SNS::Topic', 0);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: ['arn:aws:sns:eu-west-1:111111111111:team-alerts'],
+      OKActions: ['arn:aws:sns:eu-west-1:111111111111:team-alerts'],
+    });
+  });
+
+  // CloudWatch alarms publish to an encrypted topic only if the key policy lets
+  // cloudwatch.amazonaws.com use the key:
+  // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+  test('refuses alerts whose key does not let CloudWatch publish (a data key)', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    const topic = new sns.Topic(stack, 'T', { masterKey: keys.data });
+    expect(() => new AuditTrail(stack, 'Audit', { alerts: AlertTopic.fromTopic(topic) })).toThrow(
+      /Test\/Audit: alerts\.encryptionKey: is a data key whose policy lacks the AlertPublishers statement/,
+    );
+  });
+
+  test('refuses alerts that are not an IAlertDestination (a bare topic)', () => {
+    const stack = testStack();
+    const topic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:eu-west-1:111111111111:team-alerts');
+    expect(() => new AuditTrail(stack, 'Audit', { alerts: topic as never })).toThrow(
+      /^Test\/Audit: alerts: is not an IAlertDestination \(got .*; expected an IAlertDestination \(an AlertTopic, or AlertTopic.fromTopic\(topic\)\)\)/,
+    );
+  });
+
   test('every alarm notifies the alert topic on ALARM and OK', () => {
     const stack = testStack();
     const alerts = new AlertTopic(stack, 'Alerts');
-    new AuditTrail(stack, 'Audit', { alertTopic: alerts.topic });
+    new AuditTrail(stack, 'Audit', { alerts });
     const t = Template.fromStack(stack);
     const topicRef = { Ref: stack.getLogicalId(alerts.topic.node.defaultChild as never) };
     t.resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(SENSITIVE_EVENTS).length);
@@ -529,7 +606,7 @@ describe('AuditTrail validation', () => {
       /Test\/Audit: addDataEvents\.resource\.featureGroupArn: is not a feature group ARN/,
     );
     expect(() => trail.addDataEvents({} as never)).toThrow(
-      /Test\/Audit: addDataEvents\.resource: is neither a bucket nor a feature group/,
+      /Test\/Audit: addDataEvents\.resource: is neither a bucket nor a feature group \(got \{\}; expected an ISecureBucket or an object with a featureGroupArn\)/,
     );
   });
 
@@ -563,10 +640,10 @@ describe('AuditTrail nag', () => {
     const alerts = new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs });
     const trail = new AuditTrail(stack, 'Audit', {
       encryptionKey: keys.audit,
-      alertTopic: alerts.topic,
+      alerts,
       dataEventFeatureGroups: [{ featureGroupArn: FG_ARN }],
     });
-    trail.addDataEvents(s3.Bucket.fromBucketName(stack, 'Models', 'models-bucket'));
+    trail.addDataEvents(theirs(stack, 'Models', 'models-bucket'));
     expect(findingLines(stack)).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { CfnElement, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { describe, expect, it } from 'vitest';
 import {
@@ -529,6 +530,48 @@ describe('AutoShutdown validation', () => {
   ];
   it.each(cases)('%s', (_field, props, message) => {
     expect(() => setup(props)).toThrow(message);
+  });
+
+  it('takes any topic through AlertTopic.fromTopic: run reports and both alarms (ALARM and OK) go there', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    const network = new InferenceNetwork(stack, 'Network', { encryptionKey: keys.logs });
+    const topic = new sns.Topic(stack, 'TeamAlerts', { masterKey: keys.logs, enforceSSL: true });
+    new AutoShutdown(stack, 'AutoShutdown', {
+      alerts: AlertTopic.fromTopic(topic),
+      vpc: network.vpc,
+      encryptionKey: keys.logs,
+    });
+    const t = Template.fromStack(stack);
+    const ref = stack.resolve(topic.topicArn);
+    t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      DestinationConfig: { OnSuccess: { Destination: ref } },
+    });
+    expect(
+      Object.keys(
+        t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmActions: [ref], OKActions: [ref] } }),
+      ),
+    ).toHaveLength(2);
+  });
+
+  // CloudWatch alarms publish to an encrypted topic only if the key policy lets
+  // cloudwatch.amazonaws.com use the key:
+  // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+  it('refuses alerts whose key does not let CloudWatch publish (a data key)', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    const network = new InferenceNetwork(stack, 'Network', { encryptionKey: keys.logs });
+    const topic = new sns.Topic(stack, 'TeamAlerts', { masterKey: keys.data });
+    expect(
+      () =>
+        new AutoShutdown(stack, 'AutoShutdown', {
+          alerts: AlertTopic.fromTopic(topic),
+          vpc: network.vpc,
+          encryptionKey: keys.logs,
+        }),
+    ).toThrow(
+      /^Test\/AutoShutdown: alerts\.encryptionKey: is a data key whose policy lacks the AlertPublishers statement/,
+    );
   });
 
   it('alerts, vpc and encryptionKey are required', () => {

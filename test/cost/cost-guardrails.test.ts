@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { CostGuardrails } from '../../constructs/cost/cost-guardrails';
+import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { CfnTemplate, unsafeReplacements } from '../deploy/update-safety-diff';
 import { findingLines, testStack } from '../support/nag';
@@ -53,6 +56,60 @@ function oneBudget(o: BudgetInputs = {}): { template: CfnTemplate; budgetName: u
 }
 
 describe('CostGuardrails', () => {
+  it('sends budget alerts to any topic through AlertTopic.fromTopic', () => {
+    const stack = testStack();
+    const topic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:eu-west-1:111111111111:finops');
+    new CostGuardrails(stack, 'Cost', {
+      alerts: AlertTopic.fromTopic(topic),
+      budgets: [{ name: 'team-ml', limitUsd: 1000, tags: { owner: 'ml-platform' } }],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Budgets::Budget', {
+      NotificationsWithSubscribers: Match.arrayWith([
+        Match.objectLike({
+          Subscribers: [{ SubscriptionType: 'SNS', Address: 'arn:aws:sns:eu-west-1:111111111111:finops' }],
+        }),
+      ]),
+    });
+  });
+
+  // AWS Budgets publishes to an encrypted topic only if the key policy lets budgets.amazonaws.com
+  // use the key: https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html
+  it('refuses alerts whose key does not let AWS Budgets publish (a data key)', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    const topic = new sns.Topic(stack, 'T', { masterKey: keys.data });
+    expect(() => new CostGuardrails(stack, 'Cost', { alerts: AlertTopic.fromTopic(topic) })).toThrow(
+      /^Test\/Cost: alerts\.encryptionKey: is a data key whose policy lacks the AlertPublishers statement \(alert-publishers\)/,
+    );
+  });
+
+  it('lets AWS Budgets use the key of an app topic', () => {
+    const stack = testStack();
+    const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
+    new CostGuardrails(stack, 'Cost', {
+      alerts: AlertTopic.fromTopic(new sns.Topic(stack, 'T', { masterKey: key })),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AlertPublishers',
+            Principal: { Service: Match.arrayWith(['budgets.amazonaws.com']) },
+            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('refuses alerts that are not an IAlertDestination (a bare topic)', () => {
+    const stack = testStack();
+    const topic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:eu-west-1:111111111111:finops');
+    expect(() => new CostGuardrails(stack, 'Cost', { alerts: topic as never })).toThrow(
+      /^Test\/Cost: alerts: is not an IAlertDestination/,
+    );
+  });
+
   it('creates monthly tag-filtered budgets with actual and forecast alerts to the alert topic', () => {
     const stack = testStack();
     const alerts = new AlertTopic(stack, 'Alerts');

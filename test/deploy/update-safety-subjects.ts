@@ -402,7 +402,7 @@ export function constructSubjects(): Subject[] {
     }>(
       'AuditTrail',
       (stack, { dataEvents, ...o }) => {
-        const buckets = dataEvents ? [new SecureBucket(stack, 'Audited').bucket] : undefined;
+        const buckets = dataEvents ? [new SecureBucket(stack, 'Audited')] : undefined;
         new AuditTrail(stack, 'Audit', { ...o, dataEventBuckets: buckets });
       },
       {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { App, Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { acknowledgedIds } from '../../constructs/core/acknowledge';
 import { ScopedRole } from '../../constructs/core/scoped-role';
@@ -13,6 +15,7 @@ import {
 } from '../../constructs/feature-store/secure-feature-group';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { TieredDatasetBucket } from '../../constructs/storage/tiered-dataset-bucket';
 import { findingLines, testStack } from '../support/nag';
 import { FeatureContract } from '../../constructs/feature-store/feature-contract';
 import { churn, churnSpec, plainContract } from './fixtures';
@@ -151,6 +154,88 @@ describe('SecureFeatureGroup secure defaults', () => {
           KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeysDataKey'), 'Arn'] },
         },
       }),
+    });
+  });
+
+  it('takes a TieredDatasetBucket for the offline store, in its bucket policy', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    const lake = new TieredDatasetBucket(stack, 'Lake', { encryptionKey: keys.data });
+    const group = new SecureFeatureGroup(stack, 'Churn', {
+      contract: plainContract(),
+      alerts: new AlertTopic(stack, 'Alerts'),
+      offlineStoreBucket: lake,
+    });
+    expect(group.offlineStoreBucket).toBe(lake);
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::SageMaker::FeatureGroup', {
+      OfflineStoreConfig: Match.objectLike({
+        S3StorageConfig: {
+          S3Uri: Match.anyValue(),
+          KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeysDataKey'), 'Arn'] },
+        },
+      }),
+    });
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^Lake') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 's3:GetBucketAcl',
+            Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ChurnOfflineStoreRole'), 'Arn'] } },
+          }),
+        ]),
+      },
+    });
+    expect(findingLines(stack)).toEqual([]);
+  });
+
+  it('takes a bucket of yours (SecureBucket.fromBucketAttributes): the writer role gets the bucket permissions in its own policy', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    const bucket = SecureBucket.fromBucketAttributes(stack, 'Lake', {
+      bucket: s3.Bucket.fromBucketName(stack, 'Theirs', 'team-lake'),
+      encryptionKey: keys.data,
+    });
+    const group = new SecureFeatureGroup(stack, 'Churn', {
+      contract: churn(),
+      alerts: new AlertTopic(stack, 'Alerts'),
+      offlineStoreBucket: bucket,
+    });
+    // Time-bound reads of the restricted group: also in the identity policy, under the same end time.
+    const reader = new iam.Role(stack, 'Investigator', { assumedBy: new iam.AccountRootPrincipal() });
+    group.grantTimeBoundAccess(reader, {
+      now: new Date('2026-01-01T00:00:00Z'),
+      until: new Date('2026-01-01T04:00:00Z'),
+    });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::S3::BucketPolicy', 0);
+    t.hasResourceProperties('AWS::SageMaker::FeatureGroup', {
+      FeatureGroupName: 'marketing-customer-churn-v1',
+      OfflineStoreConfig: Match.objectLike({
+        S3StorageConfig: {
+          S3Uri: 's3://team-lake/feature-store/marketing-customer-churn-v1/',
+          KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeysDataKey'), 'Arn'] },
+        },
+      }),
+    });
+    const writer = Object.values(t.findResources('AWS::IAM::ManagedPolicy')).filter((r) =>
+      JSON.stringify(r.Properties.Roles).includes('ChurnOfflineStoreRole'),
+    );
+    const actions = writer.flatMap((r) =>
+      (r.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((st) => st.Action),
+    );
+    // What the bucket policy would have held: the offline store's bucket and ACL actions, and the prefix.
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetBucketAcl', 's3:PutObjectAcl', 's3:PutObject']));
+    const policies = t.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^Investigator') }] },
+    });
+    const readerStatements = Object.values(policies).flatMap(
+      (r) => r.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[],
+    );
+    const objectRead = readerStatements.find((st) => [st.Action].flat().includes('s3:GetObject'));
+    expect(objectRead?.Condition).toEqual({
+      DateLessThan: { 'aws:CurrentTime': '2026-01-01T04:00:00.000Z' },
     });
   });
 
@@ -437,12 +522,56 @@ describe('SecureFeatureGroup freshness alarm', () => {
       });
   });
 
-  it('notifies a plain SNS topic too', () => {
+  it('notifies any topic through AlertTopic.fromTopic, ALARM and OK', () => {
     const stack = testStack();
     const topic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:eu-west-1:111111111111:alerts');
-    new SecureFeatureGroup(stack, 'Churn', { contract: plainContract(), alerts: topic });
+    new SecureFeatureGroup(stack, 'Churn', {
+      contract: plainContract(),
+      alerts: AlertTopic.fromTopic(topic),
+    });
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: ['arn:aws:sns:eu-west-1:111111111111:alerts'],
+      OKActions: ['arn:aws:sns:eu-west-1:111111111111:alerts'],
+    });
+  });
+
+  // CloudWatch alarms publish to an encrypted topic only if the key policy lets
+  // cloudwatch.amazonaws.com use the key:
+  // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+  it('rejects a topic whose key does not let CloudWatch publish (a data key)', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    const topic = new sns.Topic(stack, 'T', { masterKey: keys.data });
+    expect(
+      errorOf(
+        () =>
+          new SecureFeatureGroup(stack, 'Churn', {
+            contract: plainContract(),
+            alerts: AlertTopic.fromTopic(topic),
+          }),
+      ),
+    ).toContain(
+      'Test/Churn: alerts.encryptionKey: is a data key whose policy lacks the AlertPublishers statement',
+    );
+  });
+
+  it('adds the CloudWatch publishing statement to the key of an app topic', () => {
+    const stack = testStack();
+    const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
+    const topic = new sns.Topic(stack, 'T', { masterKey: key });
+    new SecureFeatureGroup(stack, 'Churn', {
+      contract: plainContract(),
+      alerts: AlertTopic.fromTopic(topic),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AlertPublishers',
+            Principal: { Service: Match.arrayWith(['cloudwatch.amazonaws.com']) },
+          }),
+        ]),
+      },
     });
   });
 });
@@ -454,7 +583,7 @@ describe('SecureFeatureGroup validation', () => {
       () => new SecureFeatureGroup(stack, 'Bad', { contract: {} as never, alerts: undefined as never }),
     );
     expect(msg).toContain('Test/Bad: contract: is not a FeatureContract');
-    expect(msg).toContain('Test/Bad: alerts: is not an AlertTopic or sns.ITopic');
+    expect(msg).toContain('Test/Bad: alerts: is not an IAlertDestination');
   });
 
   it.each<[string, Partial<SecureFeatureGroupProps>, string]>([
