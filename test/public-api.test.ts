@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as lib from '../constructs';
+import * as validate from '../constructs/core/validate';
+import * as encryption from '../constructs/encryption/encryption-keys';
 import * as contracts from '../constructs/contracts';
 import * as check from '../lib/check/api';
 import * as policy from '../lib/policy';
@@ -46,6 +48,72 @@ describe('public entry points', () => {
     ]) {
       expect(name in lib, name).toBe(false);
     }
+  });
+
+  // Issue 14: `export *` of the construct modules leaked what the constructs share among themselves
+  // (props validation, key-policy and tag bookkeeping, handler lookup, zod schemas, IAM action
+  // lists): a user importing one would pin an internal, and every refactor would break them.
+  it('compliant-mlops exports no construct internals', () => {
+    const internals = [
+      // core/validate and core/problems: the props-validation kernel
+      'tokenOr',
+      'childPath',
+      'fieldOf',
+      'constructRef',
+      'refs',
+      'describeValue',
+      'problemsFromIssues',
+      'validateProps',
+      'validatePropsAt',
+      'throwIfProblems',
+      'durationBetween',
+      'retentionDays',
+      'literalList',
+      // core/acknowledge, core/tags, core/secure-function: metadata and asset bookkeeping
+      'ACKNOWLEDGMENT_METADATA_KEY',
+      'ACKNOWLEDGMENT_TEMPLATE_KEY',
+      'acknowledgedIds',
+      'packOf',
+      'markTaggedAtCreationOnly',
+      'isTaggedAtCreationOnly',
+      'missingTags',
+      'findHandlerAsset',
+      // encryption: key creation and key-policy statements behind the constructs
+      'createDomainKey',
+      'grantKey',
+      'keyServiceStatements',
+      'recordDomainKey',
+      'requireKeyServiceAccess',
+      'KEY_SERVICE_STATEMENT_IDS',
+      // storage, monitoring, serving, cost
+      'AccessLogBucket',
+      'rateExpression',
+      'CLOSER_SERVICE_TIMEOUT',
+      'DEFAULT_SECURITY_GROUP_ACTIONS',
+      'idleCheckScript',
+      // training: the props schema, helpers, render helpers and IAM action lists
+      'spotTrainingPipelineSchema',
+      'isPinnedImageUri',
+      'instanceFamily',
+      'defaultRetryPolicies',
+      'pipelineDefinition',
+      'trainingPerms',
+    ];
+    const leaked = internals.filter((name) => name in lib);
+    expect(leaked).toEqual([]);
+    // The list names real exports of the construct modules, so the test fails if they leak again.
+    expect(typeof validate.tokenOr).toBe('function');
+    expect(typeof encryption.createDomainKey).toBe('function');
+  });
+
+  it('compliant-mlops still exports what the documented escape hatches need', () => {
+    // DefaultSecurityGroupCloser on a VPC of your own needs the S3 gateway statement
+    // (constructs/serving/README.md); studioIdleSettings for a Studio domain defined elsewhere
+    // (constructs/cost/AUTO-SHUTDOWN.md); PropsValidationError to tell a props error apart.
+    for (const name of ['customResourceResponseStatement', 'studioIdleSettings', 'PropsValidationError']) {
+      expect(typeof (lib as Record<string, unknown>)[name], name).toBe('function');
+    }
+    expect(lib.DATASET_VERSION_PARAMETER).toBe('DatasetVersion');
   });
 
   it('compliant-mlops/check exports the checker API and the report writers', () => {
