@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ExtractorConfig } from '@microsoft/api-extractor';
 import { describe, expect, it } from 'vitest';
 import * as lib from '../constructs';
 import * as validate from '../constructs/core/validate';
@@ -139,6 +140,25 @@ describe('public entry points', () => {
     expect(typeof contracts.FeatureContract.define).toBe('function');
     expect(typeof contracts.RecordValidationError).toBe('function');
     expect('SecureFeatureGroup' in contracts).toBe(false);
+  });
+
+  // `npm run api:check` (scripts/api-report.mjs) needs the build; this part holds without it.
+  it('every package.json export has an API report config and a committed report in etc/', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | { types: string }>;
+    };
+    const reports: string[] = [];
+    for (const [entry, target] of Object.entries(pkg.exports)) {
+      if (typeof target !== 'object') continue;
+      const file = entry === '.' ? 'api-extractor.json' : `api-extractor.${entry.slice(2)}.json`;
+      const config = ExtractorConfig.loadFile(path.join(ROOT, file));
+      expect(config.mainEntryPointFilePath, file).toBe(`<projectFolder>/${target.types.slice(2)}`);
+      expect(config.apiReport?.enabled, file).toBe(true);
+      const report = config.apiReport?.reportFileName ?? '';
+      expect(existsSync(path.join(ROOT, 'etc', report)), `etc/${report}`).toBe(true);
+      reports.push(report);
+    }
+    expect(readdirSync(path.join(ROOT, 'etc')).sort()).toEqual(reports.sort());
   });
 
   it('every package.json export is built from a source file, with its declarations', () => {
