@@ -1,15 +1,38 @@
-// The public entry point of compliant-mlops: the constructs and the policy packs.
-export * from './core/validate';
-export * from './core/acknowledge';
-export * from './core/tags';
+// The public entry point of compliant-mlops: the constructs, their props and interfaces, the
+// constants a caller configures them with, and the policy packs. Named lists, not `export *`, where
+// a module also holds what the constructs share among themselves (props validation, key-policy
+// statements, tag bookkeeping, handler lookup): those are internals, free to change in any release.
+// etc/compliant-mlops.api.md pins the result (`npm run api:check`).
+export { PropsValidationError } from './core/problems';
+export type { PropsProblem } from './core/problems';
+export {
+  acknowledge,
+  acknowledgeControl,
+  acknowledgmentsOf,
+  CONTROLS,
+  PACK_PREFIXES,
+} from './core/acknowledge';
+export type { AcknowledgmentOptions, AcknowledgmentRecord, ControlName, PackName } from './core/acknowledge';
+export { DEFAULT_REQUIRED_TAGS, RequiredTags } from './core/tags';
+export type { RequiredTagsOptions } from './core/tags';
 export * from './core/scoped-role';
-export * from './core/secure-function';
-export * from './encryption/encryption-keys';
-export * from './encryption/service-access';
-export * from './storage/secure-bucket';
+export { SecureFunction } from './core/secure-function';
+export type { SecureFunctionProps } from './core/secure-function';
+export { DOMAIN_SERVICE_USES, EncryptionKeys, KEY_DOMAINS } from './encryption/encryption-keys';
+export type { EncryptionKeysProps, KeyDomain } from './encryption/encryption-keys';
+export { KEY_SERVICE_USES } from './encryption/service-access';
+export type { KeyServiceUse } from './encryption/service-access';
+export { SecureBucket } from './storage/secure-bucket';
+export type {
+  ISecureBucket,
+  ObjectLockOptions,
+  SecureBucketAttributes,
+  SecureBucketProps,
+  SseS3ServiceWrite,
+} from './storage/secure-bucket';
 export * from './storage/tiered-dataset-bucket';
 export * from './monitoring/alert-topic';
-export { DriftMonitor, rateExpression } from './monitoring/drift-monitor';
+export { DriftMonitor } from './monitoring/drift-monitor';
 export type {
   DriftMonitorProps,
   DriftMonitoredEndpoint,
@@ -19,7 +42,19 @@ export * from './serving';
 export * from './feature-store';
 export * from './training';
 export * from './cost/cost-guardrails';
-export * from './cost/auto-shutdown';
+export {
+  AutoShutdown,
+  DEFAULT_OFF_HOURS,
+  LAST_ACTIVITY_TAG,
+  METRIC_NAMESPACE,
+  studioIdleSettings,
+} from './cost/auto-shutdown';
+export type {
+  AutoShutdownProps,
+  AutoShutdownTarget,
+  OffHoursSchedule,
+  StudioAppType,
+} from './cost/auto-shutdown';
 export * from './audit';
 export * from '../lib/policy';
 // The report model and writers belong to the checker: `compliant-mlops/check` (lib/check/api.ts)

@@ -3,7 +3,8 @@
 # plain CommonJS), composes the constructs as README shows, and synthesizes through every pack.
 # Also checks what the tarball holds: declarations and handler bundles in, tests out; LICENSE, every
 # document README links to and the .ts sources every source map names in; and synthesizes README's
-# own example, as a reader copies it, without credentials.
+# own example, as a reader copies it, without credentials; passes our constructs to aws-cdk-lib's
+# integrations (interop.ts); and bounds what `require('compliant-mlops')` costs (require-time.cjs).
 set -euo pipefail
 shopt -s nullglob
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -126,7 +127,8 @@ ts=$(node -p "require('$repo/node_modules/typescript/package.json').version")
 npm install --no-audit --no-fund --prefer-offline --silent \
   "$work/$tarball" "aws-cdk-lib@$cdk_lib" "constructs@$constructs_v" "cdk-nag@$nag" "typescript@$ts" "@types/node@20" >/dev/null
 
-cp "$repo/scripts/package-fixtures/app.ts" "$repo/scripts/package-fixtures/app.cjs" "$repo/scripts/package-fixtures/ingest-handler.ts" .
+cp "$repo/scripts/package-fixtures/app.ts" "$repo/scripts/package-fixtures/app.cjs" "$repo/scripts/package-fixtures/ingest-handler.ts" \
+  "$repo/scripts/package-fixtures/interop.ts" "$repo/scripts/package-fixtures/require-time.cjs" .
 cat > tsconfig.json <<JSON
 { "compilerOptions": { "target": "ES2022", "module": "nodenext", "moduleResolution": "nodenext", "strict": true, "types": ["node"], "outDir": "out", "skipLibCheck": false } }
 JSON
@@ -152,6 +154,9 @@ echo "== TypeScript consumer"
 CDK_OUTDIR="$app/cdk.out.ts" node out/app.js
 echo "== CommonJS consumer"
 CDK_OUTDIR="$app/cdk.out.cjs" node app.cjs
+echo "== interop: IsolatedEndpoint in apigateway.SagemakerIntegration, SpotTrainingPipeline in a Scheduler target"
+# interop.ts was type-checked above by tsc (skipLibCheck off) against the tarball's declarations.
+CDK_OUTDIR="$app/cdk.out.interop" node out/interop.js
 echo "== the installed command checks the consumer's assembly"
 npx --no-install compliant-mlops check "$app/cdk.out.ts" --quiet --format markdown > "$app/check.md"
 grep -q "No open findings." "$app/check.md" || { cat "$app/check.md"; exit 1; }
@@ -176,6 +181,8 @@ node --input-type=module -e '
     console.error("named ES imports of the lazy root entry fail"); process.exit(1);
   }
 '
+echo "== require time against aws-cdk-lib's for the same constructs (issue 14: at most 2x)"
+node require-time.cjs
 echo "== an ingestion handler bundles compliant-mlops/contracts without aws-cdk-lib"
 # As NodejsFunction bundles by default: not minified. Under 1 MB (1,000,000 bytes): ~980 KB with
 # zod's mini build, whose CommonJS entry still requires every locale.

@@ -15,12 +15,9 @@ export {
   REQUEST_ID_HEADER,
 } from './inference-api';
 export type { InferenceApiProps } from './inference-api-props';
-export {
-  CLOSER_SERVICE_TIMEOUT,
-  customResourceResponseStatement,
-  DEFAULT_SECURITY_GROUP_ACTIONS,
-  DefaultSecurityGroupCloser,
-} from './default-security-group-closer';
+// customResourceResponseStatement: the S3 gateway endpoint statement a VPC of your own needs for the
+// closer (README). The closer's IAM actions and service timeout stay internal.
+export { customResourceResponseStatement, DefaultSecurityGroupCloser } from './default-security-group-closer';
 export type { DefaultSecurityGroupCloserProps } from './default-security-group-closer';
 export {
   INTERFACE_ENDPOINT_SERVICES,

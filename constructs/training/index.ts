@@ -1,8 +1,25 @@
-export * from './defaults';
+// Public API of the training constructs: the constructs, their props and interfaces, and the
+// constants a caller configures or reads them with. The props schema, the instance-family and
+// retry helpers, the pipeline-definition render helpers and the IAM action lists stay internal.
+export {
+  CHECKPOINT_LOCAL_PATH,
+  DEFAULT_EVALUATION_INSTANCE_TYPE,
+  DEFAULT_MAX_RUNTIME,
+  DEFAULT_TRAINING_INSTANCE_FAMILIES,
+  DEFAULT_TRAINING_INSTANCE_TYPE,
+  MAX_TRAINING_DURATION,
+} from './defaults';
 export * from './model-image-repository';
 export * from './model-registry';
 export * from './spot-training-pipeline';
-export * from './spot-training-pipeline-props';
+// Types only: the module's values are the props schema and the image-uri check the construct uses.
+export type {
+  EvaluationOptions,
+  ModelRiskRating,
+  RegistrationGateOptions,
+  SpotTrainingPipelineProps,
+  TrainingMetricDefinition,
+} from './spot-training-pipeline-props';
 export type {
   ArgumentValue,
   GetFunction,
@@ -14,7 +31,3 @@ export type {
   PropertyFileDefinition,
   StepDefinition,
 } from './pipeline-definition';
-/** Render helpers for pipeline definitions (`get`, `param`, `join`, `jsonGet`, ...). */
-export * as pipelineDefinition from './pipeline-definition';
-/** IAM action lists of the training constructs. */
-export * as trainingPerms from './perms';
