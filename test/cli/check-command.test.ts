@@ -178,6 +178,58 @@ describe('exit code 2: one stderr line, no stack trace', () => {
   });
 });
 
+describe('a refused input still gives machine output (CI uploads must not be empty)', () => {
+  test.each(['json', 'sarif', 'junit', 'markdown'])(
+    '--format %s carries the input error; exit 2',
+    async (format) => {
+      const { code, io } = await run([`${fixtures}/bad/malformed.json`, '--format', format]);
+      expect(code).toBe(2);
+      expect(io.out()).toContain('malformed.json');
+      expect(io.out()).toContain('malformed JSON');
+    },
+  );
+
+  test('json: the errors array', async () => {
+    const { io } = await run([`${fixtures}/bad/malformed.json`, '--format', 'json']);
+    const json = JSON.parse(io.out()) as { errors: { input: string; message: string }[]; inputs: string[] };
+    expect(json.inputs).toEqual([]);
+    expect(json.errors).toEqual([
+      { input: `${fixtures}/bad/malformed.json`, message: expect.stringMatching(/^malformed JSON: /) },
+    ]);
+  });
+
+  test('sarif: every run is unsuccessful with a tool execution notification', async () => {
+    const { io } = await run([`${fixtures}/bad/malformed.json`, '--format', 'sarif', '--packs', 'MLOps']);
+    const sarif = JSON.parse(io.out()) as {
+      runs: {
+        invocations: {
+          executionSuccessful: boolean;
+          toolExecutionNotifications: { message: { text: string } }[];
+        }[];
+      }[];
+    };
+    expect(sarif.runs).toHaveLength(1);
+    expect(sarif.runs[0].invocations[0].executionSuccessful).toBe(false);
+    expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(
+      /malformed\.json: malformed JSON/,
+    );
+  });
+
+  test('junit: an errored test case', async () => {
+    const { io } = await run([`${fixtures}/bad/malformed.json`, '--format', 'junit']);
+    expect(io.out()).toMatch(
+      /<testcase name="test\/fixtures\/check\/bad\/malformed\.json" classname="inputs">\n\s+<error /,
+    );
+  });
+
+  test('--output writes the file even when nothing could be checked', async () => {
+    const file = join(scratch, 'refused.sarif');
+    const { code } = await run([`${fixtures}/bad/malformed.json`, '--format', 'sarif', '--output', file]);
+    expect(code).toBe(2);
+    expect(readFileSync(file, 'utf8')).toContain('"executionSuccessful": false');
+  });
+});
+
 describe('formats and output', () => {
   test.each([
     ['json', /^\{\n {2}"schemaVersion": 1/],

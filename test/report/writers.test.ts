@@ -225,6 +225,63 @@ describe('sarif', () => {
     });
   });
 
+  test('artifact URIs are relative to %SRCROOT%, which originalUriBaseIds names; regions carry the column', () => {
+    const withRoot: Report = {
+      ...handMade,
+      root: '/work/app',
+      findings: handMade.findings.map((f) => ({ ...f, source: undefined, templateColumn: 3 })),
+    };
+    const sarif = JSON.parse(writeSarif(withRoot)) as Sarif & {
+      runs: { originalUriBaseIds: Record<string, { uri: string }> }[];
+    };
+    expect(sarif.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///work/app/' } });
+    expect(sarif.runs[1].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'cdk.out/App.template.json', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 60, startColumn: 3 },
+    });
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+  });
+
+  test('resources not checked are warning notifications with their location, in every run', () => {
+    const report: Report = {
+      ...handMade,
+      errors: [],
+      root: '/work/app',
+      notChecked: [
+        {
+          templatePath: 'sam/template.yaml',
+          stack: 'template',
+          logicalId: 'Fn',
+          resourceType: 'AWS::Serverless::Function',
+          line: 5,
+          column: 3,
+          reason: 'expanded by the AWS::Serverless-2016-10-31 transform',
+        },
+      ],
+    };
+    const sarif = JSON.parse(writeSarif(report)) as {
+      runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: unknown[] }[] }[];
+    };
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    for (const run of sarif.runs) {
+      expect(run.invocations[0].executionSuccessful).toBe(true);
+      expect(run.invocations[0].toolExecutionNotifications).toContainEqual({
+        level: 'warning',
+        message: {
+          text: 'Fn (AWS::Serverless::Function) not checked: expanded by the AWS::Serverless-2016-10-31 transform',
+        },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: 'sam/template.yaml', uriBaseId: '%SRCROOT%' },
+              region: { startLine: 5, startColumn: 3 },
+            },
+          },
+        ],
+      });
+    }
+  });
+
   test('fingerprints are sha256 of rule|stack|logical id|granular, stable across runs and line moves', () => {
     const first = JSON.parse(writeSarif(handMade)) as Sarif;
     const moved: Report = {
