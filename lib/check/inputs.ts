@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, Stats, statSync } from 'node:fs';
-import { extname, join, relative, resolve, sep } from 'node:path';
-import { InputError } from '../report/finding';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { InputError, NotCheckedResource } from '../report/finding';
 import { parseCfnYaml } from './cfn-yaml';
+import { resourcePositions, TextPosition } from './positions';
 
 /** A CloudFormation template as parsed: only the sections the checker reads are typed. */
 export interface CfnTemplate {
@@ -47,13 +48,25 @@ export interface TemplateInput {
   readonly template: CfnTemplate;
   /** Present when the template comes from a cloud assembly. */
   readonly assembly?: AssemblyStackMetadata;
+  /** Present when the template is the child of a nested stack resource in another input. */
+  readonly nestedIn?: { readonly templatePath: string; readonly logicalId: string };
 }
 
-/** Templates found in the given paths, and the paths that could not be read. */
+/** Templates found in the given paths, the paths that could not be read, and what was not checked. */
 export interface LoadedInputs {
   readonly templates: TemplateInput[];
   readonly errors: InputError[];
+  /** Resources of the loaded templates that no pack can check (SAM, remote nested stacks). */
+  readonly notChecked: NotCheckedResource[];
+  /** The absolute directory the display paths are relative to. */
+  readonly root?: string;
 }
+
+/** The SAM transform: its `AWS::Serverless::*` resources exist only after CloudFormation expands them. */
+export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+
+/** How to obtain the template CloudFormation deploys after its transforms have run. */
+const PROCESSED_TEMPLATE = 'aws cloudformation get-template --stack-name <stack> --template-stage Processed';
 
 /** Path relative to `cwd` with forward slashes, as reports show it. */
 export function displayPath(file: string, cwd: string): string {
@@ -79,6 +92,7 @@ export function loadInputs(paths: readonly string[], cwd: string): LoadedInputs 
     seen.add(t.file);
     templates.push(t);
   };
+  const notChecked: NotCheckedResource[] = [];
   for (const p of paths) {
     const abs = resolve(cwd, p);
     try {
@@ -105,7 +119,120 @@ export function loadInputs(paths: readonly string[], cwd: string): LoadedInputs 
       errors.push({ input: displayPath(abs, cwd), message: e.message });
     }
   }
-  return { templates, errors };
+  // Children of nested stacks join the run after their parents (a child a directory listing
+  // already holds is checked once, under its own name).
+  for (let i = 0; i < templates.length; i++) {
+    const parent = templates[i];
+    notChecked.push(...samResources(parent));
+    for (const child of nestedChildren(parent)) {
+      if ('remote' in child) {
+        notChecked.push(child.remote);
+        continue;
+      }
+      if (seen.has(child.file)) continue;
+      if (!existsSync(child.file)) {
+        seen.add(child.file);
+        errors.push({
+          input: displayPath(child.file, cwd),
+          message: `${child.label}: no such file (its template path resolves against the parent template's directory)`,
+        });
+        continue;
+      }
+      try {
+        const loadedChild = loadTemplateFile(child.file, cwd, child.stackName, parent.assembly, true);
+        add({ ...loadedChild, nestedIn: { templatePath: parent.displayPath, logicalId: child.logicalId } });
+      } catch (e) {
+        if (!(e instanceof InputProblem)) throw e;
+        seen.add(child.file);
+        errors.push({ input: displayPath(child.file, cwd), message: `${child.label}: ${e.message}` });
+      }
+    }
+  }
+  return { templates, errors, notChecked, root: resolve(cwd) };
+}
+
+/** A position's `(line N)` for messages, empty when unknown. */
+function lineLabel(position: TextPosition | undefined): string {
+  return position ? ` (line ${position.line})` : '';
+}
+
+/**
+ * Each `AWS::Serverless::*` resource of a template, as not checked: the packs see only an
+ * untyped resource, and what it becomes (functions, roles, APIs) exists only after the transform.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-serverless.html
+ */
+function samResources(input: TemplateInput): NotCheckedResource[] {
+  const ids = Object.entries(input.template.Resources).filter(
+    ([, r]) => typeof r?.Type === 'string' && r.Type.startsWith('AWS::Serverless::'),
+  );
+  if (ids.length === 0) return [];
+  const positions = resourcePositions(input.text);
+  return ids.map(([logicalId, r]) => ({
+    templatePath: input.displayPath,
+    stack: input.stackName,
+    logicalId,
+    resourceType: r.Type!,
+    ...positionOf(positions.get(logicalId)),
+    reason: `${r.Type} is expanded by the ${SAM_TRANSFORM} transform only when CloudFormation processes the template, so it was not checked; check the processed template instead: \`sam build\` then \`sam validate --debug\` prints it, or \`${PROCESSED_TEMPLATE}\` for a deployed stack`,
+  }));
+}
+
+function positionOf(p: TextPosition | undefined): { line?: number; column?: number } {
+  return p ? { line: p.line, column: p.column } : {};
+}
+
+type NestedChild =
+  { file: string; logicalId: string; stackName: string; label: string } | { remote: NotCheckedResource };
+
+/** True for a URL or S3 URI (`https://…`, `s3://…`), false for a path on disk. */
+function isRemote(location: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(location);
+}
+
+/**
+ * The child templates of a template's nested stacks. A child is on disk when `TemplateURL` is a
+ * relative path (sam and rain layouts, and what `aws cloudformation package` uploads) or when
+ * the resource carries `aws:asset:path` for `TemplateURL` (cdk.out: the child sits in the
+ * assembly, while TemplateURL points at the asset bucket). Any other child is not checked.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stack.html
+ */
+function nestedChildren(parent: TemplateInput): NestedChild[] {
+  const out: NestedChild[] = [];
+  let positions: Map<string, TextPosition> | undefined;
+  for (const [logicalId, r] of Object.entries(parent.template.Resources)) {
+    if (r?.Type !== 'AWS::CloudFormation::Stack') continue;
+    positions ??= resourcePositions(parent.text);
+    const position = positions.get(logicalId);
+    const url = isRecord(r.Properties) ? r.Properties.TemplateURL : undefined;
+    const assetPath = r.Metadata?.['aws:asset:path'];
+    const local =
+      typeof assetPath === 'string' && r.Metadata?.['aws:asset:property'] === 'TemplateURL'
+        ? assetPath
+        : typeof url === 'string' && !isRemote(url)
+          ? url
+          : undefined;
+    if (local !== undefined) {
+      out.push({
+        file: resolve(dirname(parent.file), local),
+        logicalId,
+        stackName: `${parent.stackName}/${logicalId}`,
+        label: `nested stack ${logicalId} of ${parent.displayPath}${lineLabel(position)}`,
+      });
+      continue;
+    }
+    const where = typeof url === 'string' ? url : 'a TemplateURL computed by an intrinsic function';
+    out.push({
+      remote: {
+        templatePath: parent.displayPath,
+        stack: parent.stackName,
+        logicalId,
+        resourceType: r.Type,
+        ...positionOf(position),
+        reason: `the nested stack's template is at ${where}, not on disk, so it was not checked; check the child template itself (download it, or keep it next to the parent with a relative TemplateURL as sam and rain layouts do)`,
+      },
+    });
+  }
+  return out;
 }
 
 /** Templates in a directory, and how many files looked like templates (loaded or broken). */
@@ -182,6 +309,11 @@ function loadTemplateFile(
       `nested deeper than ${MAX_TEMPLATE_DEPTH} levels (expected a CloudFormation template)`,
     );
   }
+  if (/AWS::Include/.test(text)) {
+    parsed = expandIncludes(parsed, dirname(file), text);
+    if (!isTemplate(parsed))
+      throw new InputProblem('not a CloudFormation template after AWS::Include (no Resources section)');
+  }
   return {
     file,
     displayPath: displayPath(file, cwd),
@@ -191,6 +323,85 @@ function loadTemplateFile(
     template: parsed,
     assembly,
   };
+}
+
+/** True when a value is an `AWS::Include` transform entry (`{Name: 'AWS::Include', Parameters: {Location}}`). */
+function isInclude(value: unknown): value is { Name: string; Parameters?: { Location?: unknown } } {
+  return isRecord(value) && value.Name === 'AWS::Include';
+}
+
+/**
+ * The template with every `AWS::Include` whose `Location` is a local file replaced by the file's
+ * content, as CloudFormation would insert it from S3 (a map's `Fn::Transform` key is replaced by
+ * the snippet's keys; a top-level `Transform` entry by its sections). A Location in S3 only
+ * CloudFormation can read: the template is refused, naming where and why.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-include.html
+ */
+function expandIncludes(template: CfnTemplate, dir: string, text: string): CfnTemplate {
+  let positions: Map<string, TextPosition> | undefined;
+  const where = (path: readonly string[]): string => {
+    if (path[0] === 'Resources' && path.length >= 2) {
+      positions ??= resourcePositions(text);
+      const rest = path.slice(2).join('.');
+      return `resource ${path[1]}${lineLabel(positions.get(path[1]))}: ${rest === '' ? 'the resource' : rest}`;
+    }
+    return path.length === 0 ? 'the template' : path.join('.');
+  };
+  const read = (location: unknown, path: readonly string[], depth: number): unknown => {
+    if (typeof location !== 'string' || isRemote(location)) {
+      const shown = typeof location === 'string' ? location : 'a Location computed by an intrinsic function';
+      throw new InputProblem(
+        `${where(path)} is an AWS::Include of ${shown}, which only CloudFormation can read when it processes the template; check the processed template instead (\`${PROCESSED_TEMPLATE}\`), or keep the snippet next to the template with a relative Location`,
+      );
+    }
+    const file = resolve(dir, location);
+    const snippetText = readText(file);
+    let snippet: unknown;
+    try {
+      snippet = extname(file).toLowerCase() === '.json' ? JSON.parse(snippetText) : parseCfnYaml(snippetText);
+    } catch (e) {
+      throw new InputProblem(
+        `${where(path)}: AWS::Include of ${location}: malformed snippet: ${firstLine((e as Error).message)}`,
+      );
+    }
+    return walk(snippet, path, depth + 1);
+  };
+  const walk = (value: unknown, path: readonly string[], depth: number): unknown => {
+    if (depth > 10) throw new InputProblem(`${where(path)}: AWS::Include nests more than 10 levels`);
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, String(i)], depth));
+    if (!isRecord(value)) return value;
+    const transform = value['Fn::Transform'];
+    const entries = Array.isArray(transform) ? transform : [transform];
+    if (transform !== undefined && entries.some(isInclude)) {
+      const rest = Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'Fn::Transform'));
+      const snippet = read(entries.find(isInclude)!.Parameters?.Location, path, depth);
+      if (Object.keys(rest).length === 0) return snippet;
+      if (!isRecord(snippet))
+        throw new InputProblem(`${where(path)}: AWS::Include inserts a non-map next to other keys`);
+      return walk({ ...rest, ...snippet }, path, depth);
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k], depth)]));
+  };
+  let out = walk(template, [], 0) as Record<string, unknown>;
+  // The top-level form: `Transform: {Name: AWS::Include, Parameters: {Location}}` (alone or in a list).
+  const top = Array.isArray(out.Transform) ? out.Transform : [out.Transform];
+  const includes = top.filter(isInclude);
+  if (includes.length > 0) {
+    const others = top.filter((t) => t !== undefined && !isInclude(t));
+    out = { ...out };
+    if (others.length === 0) delete out.Transform;
+    else out.Transform = others.length === 1 ? others[0] : others;
+    for (const include of includes) {
+      const snippet = read(include.Parameters?.Location, ['Transform'], 0);
+      if (!isRecord(snippet))
+        throw new InputProblem('Transform: AWS::Include inserts a non-map at the top level');
+      for (const [section, content] of Object.entries(snippet)) {
+        const existing = out[section];
+        out[section] = isRecord(existing) && isRecord(content) ? { ...existing, ...content } : content;
+      }
+    }
+  }
+  return out as CfnTemplate;
 }
 
 function isTemplate(value: unknown): value is CfnTemplate {
