@@ -22,9 +22,10 @@ import {
   isRecord,
   LoadedInputs,
   loadInputs,
+  positionsOfInput,
   TemplateInput,
 } from './inputs';
-import { resourcePositions, TextPosition } from './positions';
+import { TextPosition } from './positions';
 import { RuleCatalog } from './rule-catalog';
 import { toolVersion } from './version';
 
@@ -292,7 +293,7 @@ function wholeIntrinsicProperties(input: TemplateInput): string | undefined {
     if (!isRecord(props) || Object.keys(props).length !== 1) continue;
     const fn = Object.keys(props)[0];
     if (fn !== 'Ref' && !fn.startsWith('Fn::')) continue;
-    const position = resourcePositions(input.text).get(id);
+    const position = positionsOfInput(input).get(id);
     return `resource ${id}${position ? ` (line ${position.line})` : ''}: its whole Properties is ${fn}, which the checker cannot evaluate before deployment; write the properties out (an Fn::If around the whole block is checked branch by branch), or check the processed template (aws cloudformation get-template --stack-name <stack> --template-stage Processed)`;
   }
   return undefined;
@@ -318,7 +319,7 @@ function checkStack(
     files: options.acknowledgments ?? [],
   };
   const evidence = templateEvidence(input.template);
-  let positions: Map<string, TextPosition> | undefined;
+  let positions: ReadonlyMap<string, TextPosition> | undefined;
   let lines: Map<string, number> | undefined;
   const findings: Finding[] = [];
   const ackFindings = new Map<string, Finding>();
@@ -331,7 +332,7 @@ function checkStack(
         const logicalId = (resource.constructPath ?? '').split('/').pop() ?? '';
         const templateResource = input.template.Resources[logicalId];
         const constructPath = constructPathOf(logicalId, templateResource?.Metadata, input.assembly);
-        positions ??= resourcePositions(input.text);
+        positions ??= positionsOfInput(input);
         const position = positions.get(logicalId);
         if (!position) lines ??= logicalIdLines(input.text);
         const line = position?.line ?? lines?.get(logicalId);

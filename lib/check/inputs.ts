@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, Stats, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { InputError, NotCheckedResource } from '../report/finding';
-import { parseCfnYaml } from './cfn-yaml';
+import { parseCfnYaml, parseCfnYamlWithPositions } from './cfn-yaml';
 import { resourcePositions, TextPosition } from './positions';
 
 /** A CloudFormation template as parsed: only the sections the checker reads are typed. */
@@ -48,6 +48,8 @@ export interface TemplateInput {
   readonly template: CfnTemplate;
   /** Present when the template comes from a cloud assembly. */
   readonly assembly?: AssemblyStackMetadata;
+  /** Line and column of each logical id, when the parser already found them (YAML). */
+  readonly positions?: ReadonlyMap<string, TextPosition>;
   /** Present when the template is the child of a nested stack resource in another input. */
   readonly nestedIn?: { readonly templatePath: string; readonly logicalId: string };
 }
@@ -151,6 +153,11 @@ export function loadInputs(paths: readonly string[], cwd: string): LoadedInputs 
   return { templates, errors, notChecked, root: resolve(cwd) };
 }
 
+/** The line and column of each logical id of a loaded template. */
+export function positionsOfInput(input: TemplateInput): ReadonlyMap<string, TextPosition> {
+  return input.positions ?? resourcePositions(input.text, input.format);
+}
+
 /** A position's `(line N)` for messages, empty when unknown. */
 function lineLabel(position: TextPosition | undefined): string {
   return position ? ` (line ${position.line})` : '';
@@ -166,7 +173,7 @@ function samResources(input: TemplateInput): NotCheckedResource[] {
     ([, r]) => typeof r?.Type === 'string' && r.Type.startsWith('AWS::Serverless::'),
   );
   if (ids.length === 0) return [];
-  const positions = resourcePositions(input.text);
+  const positions = positionsOfInput(input);
   return ids.map(([logicalId, r]) => ({
     templatePath: input.displayPath,
     stack: input.stackName,
@@ -198,10 +205,10 @@ function isRemote(location: string): boolean {
  */
 function nestedChildren(parent: TemplateInput): NestedChild[] {
   const out: NestedChild[] = [];
-  let positions: Map<string, TextPosition> | undefined;
+  let positions: ReadonlyMap<string, TextPosition> | undefined;
   for (const [logicalId, r] of Object.entries(parent.template.Resources)) {
     if (r?.Type !== 'AWS::CloudFormation::Stack') continue;
-    positions ??= resourcePositions(parent.text);
+    positions ??= positionsOfInput(parent);
     const position = positions.get(logicalId);
     const url = isRecord(r.Properties) ? r.Properties.TemplateURL : undefined;
     const assetPath = r.Metadata?.['aws:asset:path'];
@@ -291,8 +298,10 @@ function loadTemplateFile(
   const ext = extname(file).toLowerCase();
   const format = ext === '.yaml' || ext === '.yml' ? 'yaml' : 'json';
   let parsed: unknown;
+  let positions: Map<string, TextPosition> | undefined;
   try {
-    parsed = format === 'json' ? JSON.parse(text) : parseCfnYaml(text);
+    if (format === 'json') parsed = JSON.parse(text);
+    else ({ value: parsed, positions } = parseCfnYamlWithPositions(text));
   } catch (e) {
     if (!required && !/\bResources\b/.test(text) && !/\.template\.(json|ya?ml)$/i.test(file))
       return undefined;
@@ -310,7 +319,7 @@ function loadTemplateFile(
     );
   }
   if (/AWS::Include/.test(text)) {
-    parsed = expandIncludes(parsed, dirname(file), text);
+    parsed = expandIncludes(parsed, dirname(file), () => (positions ??= resourcePositions(text, format)));
     if (!isTemplate(parsed))
       throw new InputProblem('not a CloudFormation template after AWS::Include (no Resources section)');
   }
@@ -322,6 +331,7 @@ function loadTemplateFile(
     format,
     template: parsed,
     assembly,
+    ...(positions ? { positions } : {}),
   };
 }
 
@@ -337,11 +347,14 @@ function isInclude(value: unknown): value is { Name: string; Parameters?: { Loca
  * CloudFormation can read: the template is refused, naming where and why.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-include.html
  */
-function expandIncludes(template: CfnTemplate, dir: string, text: string): CfnTemplate {
-  let positions: Map<string, TextPosition> | undefined;
+function expandIncludes(
+  template: CfnTemplate,
+  dir: string,
+  positionsOf: () => ReadonlyMap<string, TextPosition>,
+): CfnTemplate {
   const where = (path: readonly string[]): string => {
     if (path[0] === 'Resources' && path.length >= 2) {
-      positions ??= resourcePositions(text);
+      const positions = positionsOf();
       const rest = path.slice(2).join('.');
       return `resource ${path[1]}${lineLabel(positions.get(path[1]))}: ${rest === '' ? 'the resource' : rest}`;
     }
