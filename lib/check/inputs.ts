@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, Stats, statSync } from 'node:fs'
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { InputError, NotCheckedResource } from '../report/finding';
 import { parseCfnYaml, parseCfnYamlWithPositions } from './cfn-yaml';
+import { expandForEach, ForEachProblem } from './foreach';
 import { resourcePositions, TextPosition } from './positions';
 
 /** A CloudFormation template as parsed: only the sections the checker reads are typed. */
@@ -50,6 +51,8 @@ export interface TemplateInput {
   readonly assembly?: AssemblyStackMetadata;
   /** Line and column of each logical id, when the parser already found them (YAML). */
   readonly positions?: ReadonlyMap<string, TextPosition>;
+  /** For each logical id an `Fn::ForEach` loop created, the loop's key in Resources (where it is located). */
+  readonly createdByLoop?: ReadonlyMap<string, string>;
   /** Present when the template is the child of a nested stack resource in another input. */
   readonly nestedIn?: { readonly templatePath: string; readonly logicalId: string };
 }
@@ -155,7 +158,21 @@ export function loadInputs(paths: readonly string[], cwd: string): LoadedInputs 
 
 /** The line and column of each logical id of a loaded template. */
 export function positionsOfInput(input: TemplateInput): ReadonlyMap<string, TextPosition> {
-  return input.positions ?? resourcePositions(input.text, input.format);
+  const positions = input.positions ?? resourcePositions(input.text, input.format);
+  if (!input.createdByLoop) return positions;
+  // A copy an Fn::ForEach loop made is located at the loop, the text that wrote it.
+  const out = new Map(positions);
+  for (const [id, loop] of input.createdByLoop) {
+    const at = positions.get(loop);
+    if (at && !out.has(id)) out.set(id, at);
+  }
+  return out;
+}
+
+/** True when the template names the AWS::LanguageExtensions transform, which Fn::ForEach needs. */
+function usesLanguageExtensions(template: CfnTemplate): boolean {
+  const transform = template.Transform;
+  return (Array.isArray(transform) ? transform : [transform]).includes('AWS::LanguageExtensions');
 }
 
 /** A position's `(line N)` for messages, empty when unknown. */
@@ -323,6 +340,21 @@ function loadTemplateFile(
     if (!isTemplate(parsed))
       throw new InputProblem('not a CloudFormation template after AWS::Include (no Resources section)');
   }
+  let createdByLoop: ReadonlyMap<string, string> | undefined;
+  if (usesLanguageExtensions(parsed) && /Fn::ForEach::/.test(text)) {
+    try {
+      const expanded = expandForEach(parsed);
+      parsed = expanded.template;
+      createdByLoop = expanded.createdBy;
+    } catch (e) {
+      if (!(e instanceof ForEachProblem)) throw e;
+      const loopPosition = (positions ??= resourcePositions(text, format)).get(e.resourceKey);
+      const where = e.resourceKey === e.loop ? e.loop : `resource ${e.resourceKey}: ${e.loop}`;
+      throw new InputProblem(`${where}${lineLabel(loopPosition)}: ${e.message}`);
+    }
+    if (!isTemplate(parsed))
+      throw new InputProblem('not a CloudFormation template after Fn::ForEach (no Resources section)');
+  }
   return {
     file,
     displayPath: displayPath(file, cwd),
@@ -332,6 +364,7 @@ function loadTemplateFile(
     template: parsed,
     assembly,
     ...(positions ? { positions } : {}),
+    ...(createdByLoop && createdByLoop.size > 0 ? { createdByLoop } : {}),
   };
 }
 

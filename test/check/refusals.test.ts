@@ -111,3 +111,33 @@ describe('AWS::Include', () => {
     expect(exitCodeOf(report, 'error')).toBe(2);
   });
 });
+
+describe('Fn::ForEach (AWS::LanguageExtensions)', () => {
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html
+  test('a loop over a literal list is expanded: each copy is checked, located at the loop', () => {
+    const report = check('foreach-models.yaml');
+    expect(report.errors).toEqual([]);
+    const isolation = report.findings.filter((f) => f.ruleId === 'MLOps-SageMakerModelNetworkIsolation');
+    expect(isolation.map((f) => f.logicalId)).toEqual(['ModelAcme', 'ModelGlobex']);
+    expect(isolation.map((f) => f.templateLine)).toEqual([5, 5]);
+  });
+
+  test('a loop over a CommaDelimitedList parameter uses its Default; &{} drops non-alphanumerics from the key', () => {
+    const report = check('foreach-parameter.yaml');
+    expect(report.errors).toEqual([]);
+    const kms = report.findings.filter((f) => f.ruleId === 'MLOps-SageMakerFeatureGroupOnlineStoreKMS');
+    expect(kms.map((f) => f.logicalId)).toEqual(['Featurescustomers', 'Featuresorders']);
+  });
+
+  test('a loop whose values are known only at deploy time is refused naming the loop, line and parameter', () => {
+    const report = check('foreach-no-default.yaml');
+    expect(report.errors).toEqual([
+      {
+        input: `${corpus}/foreach-no-default.yaml`,
+        message: expect.stringMatching(
+          /^Fn::ForEach::TenantModels \(line 8\): its collection is the parameter Tenants, which has no Default/,
+        ),
+      },
+    ]);
+  });
+});

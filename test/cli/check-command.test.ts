@@ -113,7 +113,11 @@ describe('exit code 2: one stderr line, no stack trace', () => {
     ['a directory with no templates', () => [empty], /: no CloudFormation templates found/],
     ['malformed JSON', () => [`${fixtures}/bad/malformed.json`], /malformed\.json: malformed JSON: /],
     ['malformed YAML', () => [`${fixtures}/bad/malformed.yaml`], /malformed\.yaml: malformed YAML: /],
-    ['Fn::ForEach', () => [`${fixtures}/bad/foreach.yaml`], /foreach\.yaml: uses Fn::ForEach/],
+    [
+      'Fn::ForEach over values known only at deploy time',
+      () => ['test/fixtures/corpus/foreach-no-default.yaml'],
+      /foreach-no-default\.yaml: Fn::ForEach::TenantModels \(line 8\): its collection is the parameter Tenants/,
+    ],
     [
       'an unknown pack',
       () => [`${fixtures}/templates/clean.json`, '--packs', 'AwsSolutions,Nope'],
