@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { checkPaths, exitCodeOf } from '../../lib/check/check';
@@ -89,6 +91,29 @@ describe('a whole Properties block that is an Fn::If', () => {
     const isolation = report.findings.filter((f) => f.ruleId === 'MLOps-SageMakerModelNetworkIsolation');
     expect(isolation.map((f) => f.logicalId)).toEqual(['Model']);
     expect(isolation[0].message).toContain('when condition IsProd is false');
+  });
+});
+
+describe('a whole Properties block that is another intrinsic', () => {
+  test('is refused naming the resource, line and reason, not `Unexpected IResolvable`', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'check-whole-props-'));
+    try {
+      writeFileSync(
+        join(dir, 'mapped.yaml'),
+        'Mappings:\n  Props:\n    eu-west-1: { BucketName: a }\nResources:\n  Logs:\n    Type: AWS::S3::Bucket\n  Data:\n    Type: AWS::S3::Bucket\n    Properties: !FindInMap [Props, !Ref AWS::Region]\n',
+      );
+      const report = checkPaths(['mapped.yaml'], { cwd: dir, packs: ['MLOps'], today: TODAY });
+      expect(report.errors).toEqual([
+        {
+          input: 'mapped.yaml',
+          message: expect.stringMatching(
+            /^resource Data \(line 7\): its whole Properties is Fn::FindInMap, which the checker cannot evaluate/,
+          ),
+        },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
