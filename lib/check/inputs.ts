@@ -187,7 +187,11 @@ function lineLabel(position: TextPosition | undefined): string {
  */
 function samResources(input: TemplateInput): NotCheckedResource[] {
   const ids = Object.entries(input.template.Resources).filter(
-    ([, r]) => typeof r?.Type === 'string' && r.Type.startsWith('AWS::Serverless::'),
+    ([, r]) =>
+      typeof r?.Type === 'string' &&
+      r.Type.startsWith('AWS::Serverless::') &&
+      // A nested application on disk becomes a nested stack, and its child is checked instead.
+      localApplicationLocation(r) === undefined,
   );
   if (ids.length === 0) return [];
   const positions = positionsOfInput(input);
@@ -199,6 +203,18 @@ function samResources(input: TemplateInput): NotCheckedResource[] {
     ...positionOf(positions.get(logicalId)),
     reason: `${r.Type} is expanded by the ${SAM_TRANSFORM} transform only when CloudFormation processes the template, so it was not checked; check the processed template instead: \`sam build\` then \`sam validate --debug\` prints it, or \`${PROCESSED_TEMPLATE}\` for a deployed stack`,
   }));
+}
+
+/**
+ * The child template of an `AWS::Serverless::Application` whose `Location` is a path on disk
+ * (sam's nested-application layout), else undefined. An `ApplicationId` location is in the
+ * Serverless Application Repository.
+ * @see https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-application.html
+ */
+function localApplicationLocation(r: CfnTemplateResource): string | undefined {
+  if (r.Type !== 'AWS::Serverless::Application' || !isRecord(r.Properties)) return undefined;
+  const location = r.Properties.Location;
+  return typeof location === 'string' && !isRemote(location) ? location : undefined;
 }
 
 function positionOf(p: TextPosition | undefined): { line?: number; column?: number } {
@@ -224,9 +240,19 @@ function nestedChildren(parent: TemplateInput): NestedChild[] {
   const out: NestedChild[] = [];
   let positions: ReadonlyMap<string, TextPosition> | undefined;
   for (const [logicalId, r] of Object.entries(parent.template.Resources)) {
-    if (r?.Type !== 'AWS::CloudFormation::Stack') continue;
+    const application = r ? localApplicationLocation(r) : undefined;
+    if (r?.Type !== 'AWS::CloudFormation::Stack' && application === undefined) continue;
     positions ??= positionsOfInput(parent);
     const position = positions.get(logicalId);
+    if (application !== undefined) {
+      out.push({
+        file: resolve(dirname(parent.file), application),
+        logicalId,
+        stackName: `${parent.stackName}/${logicalId}`,
+        label: `nested application ${logicalId} of ${parent.displayPath}${lineLabel(position)}`,
+      });
+      continue;
+    }
     const url = isRecord(r.Properties) ? r.Properties.TemplateURL : undefined;
     const assetPath = r.Metadata?.['aws:asset:path'];
     const local =
@@ -250,7 +276,7 @@ function nestedChildren(parent: TemplateInput): NestedChild[] {
         templatePath: parent.displayPath,
         stack: parent.stackName,
         logicalId,
-        resourceType: r.Type,
+        resourceType: 'AWS::CloudFormation::Stack',
         ...positionOf(position),
         reason: `the nested stack's template is at ${where}, not on disk, so it was not checked; check the child template itself (download it, or keep it next to the parent with a relative TemplateURL as sam and rain layouts do)`,
       },

@@ -58,6 +58,18 @@ describe('nested stacks (AWS::CloudFormation::Stack with a local TemplateURL)', 
   });
 });
 
+describe('SAM nested applications (AWS::Serverless::Application with a local Location)', () => {
+  // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-sam-template-nested-applications.html
+  test('the local child is checked like a nested stack and the application is not listed as not checked', () => {
+    const report = check('sam-nested-local.yaml');
+    expect(at(report)).toContain(
+      `MLOps-SageMakerEndpointConfigInstanceCount @ ${corpus}/nested/sam-inference-app.yaml#EndpointConfig`,
+    );
+    expect(report.notChecked).toEqual([]);
+    expect(report.errors).toEqual([]);
+  });
+});
+
 describe('SAM (Transform: AWS::Serverless-2016-10-31)', () => {
   test('each AWS::Serverless::* resource is reported as not checked, naming the transform and how to get the processed template', () => {
     const report = check('sam-inference-function.yaml');
