@@ -35,7 +35,7 @@ export function writeMarkdown(report: Report, options: MarkdownOptions = {}): st
     }
     if (open.length > max) out.push('', `…and ${open.length - max} more.`);
     out.push('');
-  } else if (report.errors.length === 0 && (report.notChecked ?? []).length === 0) {
+  } else if (report.errors.length === 0) {
     out.push('No open findings.', '');
   }
   if (acked.length > 0) {
