@@ -1,4 +1,15 @@
-import { parseDocument, ScalarTag, CollectionTag, YAMLMap, YAMLSeq, Tags } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  ScalarTag,
+  CollectionTag,
+  YAMLMap,
+  YAMLSeq,
+  Tags,
+} from 'yaml';
+import type { TextPosition } from './positions';
 
 /**
  * CloudFormation short-form intrinsic tags and the long-form key each maps to. `!Ref` and
@@ -84,23 +95,52 @@ function cfnTags(tags: Tags): Tags {
  * @throws Error with a one-line message naming the line and column of the first problem
  */
 export function parseCfnYaml(text: string): unknown {
+  return parseCfnYamlWithPositions(text).value;
+}
+
+/**
+ * {@link parseCfnYaml}, plus the line and column of each resource's logical id (the keys of the
+ * top-level `Resources` map) from the same parse, via the `yaml` parser's `LineCounter`.
+ * @throws Error with a one-line message naming the line and column of the first problem
+ */
+export function parseCfnYamlWithPositions(text: string): {
+  value: unknown;
+  positions: Map<string, TextPosition>;
+} {
   // parseDocument, not parse: parse prints warnings (an unknown tag such as `!NotAFunction`, read
   // as a plain string) on process stderr and carries on. CloudFormation rejects unknown tags, so
   // errors and warnings alike are one input error here; logLevel 'silent' keeps the yaml package quiet.
+  const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     customTags: cfnTags,
     schema: 'yaml-1.1',
     prettyErrors: true,
     uniqueKeys: true,
     logLevel: 'silent',
+    lineCounter,
   });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) throw new Error(firstLine(problem.message));
+  let value: unknown;
   try {
-    return doc.toJS({ maxAliasCount: 100 });
+    value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     throw new Error(firstLine(String((e as Error).message)));
   }
+  const positions = new Map<string, TextPosition>();
+  const resources = isMap(doc.contents)
+    ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'Resources')?.value
+    : undefined;
+  if (isMap(resources)) {
+    for (const pair of resources.items) {
+      if (!isScalar(pair.key) || !pair.key.range) continue;
+      const id = String(pair.key.value);
+      if (positions.has(id)) continue;
+      const { line, col } = lineCounter.linePos(pair.key.range[0]);
+      positions.set(id, { line, column: col });
+    }
+  }
+  return { value, positions };
 }
 
 /** The yaml package appends a multi-line code excerpt; the first line names the position. */

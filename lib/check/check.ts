@@ -15,7 +15,17 @@ import {
   toFindingAcknowledgment,
 } from './acknowledgments';
 import { CheckUsageError } from './errors';
-import { AssemblyStackMetadata, displayPath, LoadedInputs, loadInputs, TemplateInput } from './inputs';
+import {
+  AssemblyStackMetadata,
+  CfnTemplate,
+  displayPath,
+  isRecord,
+  LoadedInputs,
+  loadInputs,
+  positionsOfInput,
+  TemplateInput,
+} from './inputs';
+import { TextPosition } from './positions';
 import { RuleCatalog } from './rule-catalog';
 import { toolVersion } from './version';
 
@@ -115,6 +125,8 @@ export function reportOf(
       .map((t) => t.displayPath),
     errors: [...loaded.errors, ...result.errors],
     packs: [...packNames],
+    notChecked: loaded.notChecked,
+    ...(loaded.root ? { root: loaded.root } : {}),
   };
 }
 
@@ -143,19 +155,26 @@ export function checkTemplates(
   let scratch: string | undefined;
   try {
     templates.forEach((input, index) => {
-      let file = input.file;
-      if (input.format !== 'json') {
-        // CfnInclude reads a file; give it the template exactly as this checker parsed it.
-        scratch ??= mkdtempSync(join(tmpdir(), 'compliant-mlops-check-'));
-        file = join(scratch, `${index}.json`);
-        writeFileSync(file, JSON.stringify(input.template));
+      const variants = branchVariants(input.template);
+      const perVariant: Finding[][] = [];
+      for (const [v, variant] of variants.entries()) {
+        let file = input.file;
+        if (input.format !== 'json' || variants.length > 1) {
+          // CfnInclude reads a file; give it the template exactly as this checker parsed it.
+          scratch ??= mkdtempSync(join(tmpdir(), 'compliant-mlops-check-'));
+          file = join(scratch, `${index}-${v}.json`);
+          writeFileSync(file, JSON.stringify(variant.template));
+        }
+        const variantInput = variants.length > 1 ? { ...input, template: variant.template } : input;
+        const included = include(variantInput, file);
+        if ('error' in included) {
+          errors.push({ input: input.displayPath, message: included.error });
+          perVariant.length = 0;
+          break;
+        }
+        perVariant.push(checkStack(included.stack, variantInput, packs, catalog, options, today));
       }
-      const included = include(input, file);
-      if ('error' in included) {
-        errors.push({ input: input.displayPath, message: included.error });
-      } else {
-        findings.push(...checkStack(included.stack, input, packs, catalog, options, today));
-      }
+      findings.push(...mergeVariants(perVariant, variants, input));
       options.onProgress?.(index + 1, templates.length);
     });
   } finally {
@@ -164,6 +183,80 @@ export function checkTemplates(
   const ids = [...new Set(findings.map((f) => f.ruleId))].sort();
   const rules = ids.map((id) => catalog.get(id) ?? fallbackRule(id, findings));
   return { findings, rules, errors };
+}
+
+/** One way a template can be deployed, for the resources whose whole `Properties` is an `Fn::If`. */
+interface BranchVariant {
+  readonly template: CfnTemplate;
+  /** `when condition C is true`, per logical id whose Properties this variant chose. */
+  readonly labels: ReadonlyMap<string, string>;
+}
+
+function isIf(value: unknown): value is { 'Fn::If': [string, unknown, unknown] } {
+  if (!isRecord(value) || Object.keys(value).length !== 1) return false;
+  const args = value['Fn::If'];
+  return Array.isArray(args) && args.length === 3 && typeof args[0] === 'string';
+}
+
+function isNoValue(value: unknown): boolean {
+  return isRecord(value) && value.Ref === 'AWS::NoValue';
+}
+
+/**
+ * A resource whose whole `Properties` is an `Fn::If` cannot be typed by CfnInclude ("Unexpected
+ * IResolvable"). CloudFormation picks one branch per deployment, so the template is checked
+ * twice: once with every such resource on its true branch, once on its false branch (a branch
+ * that is itself an `Fn::If` follows the same side; `AWS::NoValue` means no properties). A
+ * template without such a resource is its one variant.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html
+ */
+export function branchVariants(template: CfnTemplate): BranchVariant[] {
+  const branching = Object.entries(template.Resources).filter(([, r]) => isIf(r?.Properties));
+  if (branching.length === 0) return [{ template, labels: new Map() }];
+  return [1, 2].map((side) => {
+    const resources = { ...template.Resources };
+    const labels = new Map<string, string>();
+    for (const [id, r] of branching) {
+      let props: unknown = r.Properties;
+      const condition = (props as { 'Fn::If': [string] })['Fn::If'][0];
+      while (isIf(props)) props = props['Fn::If'][side];
+      const { Properties: _dropped, ...rest } = r;
+      resources[id] = isNoValue(props) || props === undefined ? rest : { ...rest, Properties: props };
+      labels.set(id, `when condition ${condition} is ${side === 1 ? 'true' : 'false'}`);
+    }
+    return { template: { ...template, Resources: resources }, labels };
+  });
+}
+
+/**
+ * Findings of every variant of a template, once each. A finding that only some variants have,
+ * on a resource whose Properties those variants chose, names the condition and branch.
+ */
+function mergeVariants(perVariant: Finding[][], variants: BranchVariant[], input: TemplateInput): Finding[] {
+  if (perVariant.length <= 1) return perVariant[0] ?? [];
+  const key = (f: Finding): string => `${f.findingId}|${f.logicalId}|${f.message}`;
+  const seen = new Map<string, { finding: Finding; in: number[] }>();
+  perVariant.forEach((list, v) => {
+    for (const f of list) {
+      const entry = seen.get(key(f));
+      if (entry) entry.in.push(v);
+      else seen.set(key(f), { finding: f, in: [v] });
+    }
+  });
+  const out = [...seen.values()].map(({ finding, in: where }) => {
+    const labels = where.map((v) => variants[v].labels.get(finding.logicalId ?? '')).filter(Boolean);
+    if (where.length === variants.length || labels.length === 0) return finding;
+    return { ...finding, message: `${finding.message} (${labels.join('; ')})` };
+  });
+  const order = new Map(Object.keys(input.template.Resources).map((id, i) => [id, i]));
+  return sortFindings(out, order);
+}
+
+function sortFindings(findings: Finding[], resourceOrder: ReadonlyMap<string, number>): Finding[] {
+  const order = (f: Finding): number => resourceOrder.get(f.logicalId ?? '') ?? Number.MAX_SAFE_INTEGER;
+  return findings.sort(
+    (a, b) => order(a) - order(b) || cmp(a.findingId, b.findingId) || cmp(a.message, b.message),
+  );
 }
 
 function fallbackRule(id: string, findings: readonly Finding[]): RuleInfo {
@@ -179,6 +272,8 @@ function include(input: TemplateInput, file: string): { stack: Stack } | { error
     return { stack };
   } catch (e) {
     const message = String((e as Error).message).split('\n')[0];
+    const whole = wholeIntrinsicProperties(input);
+    if (whole) return { error: whole };
     if (usesForEach(input.template)) {
       return {
         error: `uses Fn::ForEach (AWS::LanguageExtensions), which CfnInclude cannot load; check the processed template instead (${message})`,
@@ -186,6 +281,22 @@ function include(input: TemplateInput, file: string): { stack: Stack } | { error
     }
     return { error: `CfnInclude cannot load the template: ${message}` };
   }
+}
+
+/**
+ * Names the first resource whose whole `Properties` is an intrinsic other than `Fn::If` (which
+ * {@link branchVariants} already split): CfnInclude needs a map there to type the resource.
+ */
+function wholeIntrinsicProperties(input: TemplateInput): string | undefined {
+  for (const [id, r] of Object.entries(input.template.Resources)) {
+    const props = r?.Properties;
+    if (!isRecord(props) || Object.keys(props).length !== 1) continue;
+    const fn = Object.keys(props)[0];
+    if (fn !== 'Ref' && !fn.startsWith('Fn::')) continue;
+    const position = positionsOfInput(input).get(id);
+    return `resource ${id}${position ? ` (line ${position.line})` : ''}: its whole Properties is ${fn}, which the checker cannot evaluate before deployment; write the properties out (an Fn::If around the whole block is checked branch by branch), or check the processed template (aws cloudformation get-template --stack-name <stack> --template-stage Processed)`;
+  }
+  return undefined;
 }
 
 function usesForEach(template: TemplateInput['template']): boolean {
@@ -208,6 +319,7 @@ function checkStack(
     files: options.acknowledgments ?? [],
   };
   const evidence = templateEvidence(input.template);
+  let positions: ReadonlyMap<string, TextPosition> | undefined;
   let lines: Map<string, number> | undefined;
   const findings: Finding[] = [];
   const ackFindings = new Map<string, Finding>();
@@ -220,7 +332,10 @@ function checkStack(
         const logicalId = (resource.constructPath ?? '').split('/').pop() ?? '';
         const templateResource = input.template.Resources[logicalId];
         const constructPath = constructPathOf(logicalId, templateResource?.Metadata, input.assembly);
-        lines ??= logicalIdLines(input.text);
+        positions ??= positionsOfInput(input);
+        const position = positions.get(logicalId);
+        if (!position) lines ??= logicalIdLines(input.text);
+        const line = position?.line ?? lines?.get(logicalId);
         const base: Finding = {
           ruleId,
           findingId: violation.ruleName,
@@ -234,7 +349,8 @@ function checkStack(
           ...(constructPath ? { constructPath } : {}),
           ...(typeof templateResource?.Type === 'string' ? { resourceType: templateResource.Type } : {}),
           ...sourceOf(constructPath, input.assembly, options.cwd),
-          ...(lines.has(logicalId) ? { templateLine: lines.get(logicalId) } : {}),
+          ...(line !== undefined ? { templateLine: line } : {}),
+          ...(position ? { templateColumn: position.column } : {}),
         };
         const target: AcknowledgmentTarget = {
           pack: pack.name,
@@ -283,10 +399,7 @@ function checkStack(
     const key = `${f.findingId}|${f.logicalId}|${f.message}`;
     if (!unique.has(key)) unique.set(key, f);
   }
-  const order = (f: Finding): number => resourceOrder.get(f.logicalId ?? '') ?? Number.MAX_SAFE_INTEGER;
-  return [...unique.values()].sort(
-    (a, b) => order(a) - order(b) || cmp(a.findingId, b.findingId) || cmp(a.message, b.message),
-  );
+  return sortFindings([...unique.values()], resourceOrder);
 }
 
 /**

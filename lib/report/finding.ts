@@ -53,6 +53,8 @@ export interface Finding {
   readonly source?: SourceLocation;
   /** Line of the logical id in the template (check), the fallback location when no source is known. */
   readonly templateLine?: number;
+  /** Column of the logical id in the template (check), 1-based, from the parser. */
+  readonly templateColumn?: number;
   /** Present when the finding is acknowledged; acknowledged findings never fail a run. */
   readonly acknowledgment?: FindingAcknowledgment;
 }
@@ -83,6 +85,24 @@ export interface InputError {
   readonly pack?: string;
 }
 
+/**
+ * A resource the checker saw but could not check: a SAM resource that only the transform
+ * expands, a nested stack whose template is not on disk. Shown in every format; it does not
+ * change the exit code, since the rest of the template was checked.
+ */
+export interface NotCheckedResource {
+  /** Template path relative to the working directory. */
+  readonly templatePath: string;
+  readonly stack?: string;
+  readonly logicalId: string;
+  readonly resourceType: string;
+  /** 1-based line and column of the logical id, when known. */
+  readonly line?: number;
+  readonly column?: number;
+  /** Why it was not checked and how to check it, one sentence. */
+  readonly reason: string;
+}
+
 /** A whole run. */
 export interface Report {
   readonly tool: { readonly name: string; readonly version: string; readonly command: string };
@@ -93,4 +113,14 @@ export interface Report {
   readonly errors: readonly InputError[];
   /** The packs (check) or check groups (audit) that ran, including those with no findings. */
   readonly packs?: readonly string[];
+  /**
+   * Resources that were seen but not checked.
+   * @default - none
+   */
+  readonly notChecked?: readonly NotCheckedResource[];
+  /**
+   * Absolute directory that report paths are relative to; SARIF names it `%SRCROOT%`.
+   * @default - unknown: SARIF omits `originalUriBaseIds`
+   */
+  readonly root?: string;
 }

@@ -23,6 +23,8 @@ export function writeJson(report: Report): string {
       message,
       ...(pack !== undefined ? { pack } : {}),
     })),
+    // Resources seen but not checked (SAM, nested stacks not on disk); they do not change the exit code.
+    notChecked: report.notChecked ?? [],
     rules: report.rules,
     findings: report.findings.map((f) => ({ ...f, fingerprint: fingerprintOf(f) })),
   };

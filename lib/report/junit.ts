@@ -59,6 +59,18 @@ export function writeJunit(report: Report): string {
       `  <testsuite name="inputs" tests="${report.errors.length}" failures="0" errors="${report.errors.length}" skipped="0">\n${body.join('\n')}\n  </testsuite>`,
     );
   }
+  const notChecked = report.notChecked ?? [];
+  if (notChecked.length > 0) {
+    const body = notChecked.map(
+      (n) =>
+        `    <testcase name="${xml(`${n.logicalId} ${n.resourceType}`)}" classname="${xml(['not-checked', n.stack].filter(Boolean).join('.'))}" file="${xml(n.templatePath)}">\n      <skipped message="${xml(`not checked: ${n.reason}`)}"/>\n    </testcase>`,
+    );
+    tests += notChecked.length;
+    skipped += notChecked.length;
+    suites.push(
+      `  <testsuite name="not checked" tests="${notChecked.length}" failures="0" errors="0" skipped="${notChecked.length}">\n${body.join('\n')}\n  </testsuite>`,
+    );
+  }
   const name = `${report.tool.name} ${report.tool.command}: ${summaryLine(report)}`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

@@ -1,5 +1,5 @@
 import { Finding, Report } from './finding';
-import { locationLabel, resourceLabel, summaryLine } from './summary';
+import { locationLabel, notCheckedLocation, resourceLabel, summaryLine } from './summary';
 
 /** Options of {@link writeMarkdown}. */
 export interface MarkdownOptions {
@@ -55,6 +55,16 @@ export function writeMarkdown(report: Report, options: MarkdownOptions = {}): st
     }
     if (acked.length > max) out.push('', `…and ${acked.length - max} more.`);
     out.push('', '</details>', '');
+  }
+  const notChecked = report.notChecked ?? [];
+  if (notChecked.length > 0) {
+    out.push(`**Not checked** (${notChecked.length})`, '');
+    for (const n of notChecked.slice(0, max))
+      out.push(
+        `- ${code(n.logicalId)} ${cell(n.resourceType)} at ${code(notCheckedLocation(n))}: ${cell(n.reason)}`,
+      );
+    if (notChecked.length > max) out.push('', `…and ${notChecked.length - max} more.`);
+    out.push('');
   }
   if (report.errors.length > 0) {
     out.push('**Input errors**', '');

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { Finding, FindingLevel, Report, RuleInfo } from './finding';
 import { fingerprintOf } from './summary';
@@ -15,6 +16,12 @@ export interface SarifOptions {
 /** GitHub `security-severity` for rules that carry none, by level. */
 const DEFAULT_SEVERITY: Readonly<Record<FindingLevel, number>> = { error: 7.0, warning: 4.0, note: 2.0 };
 
+/**
+ * The base every artifact URI is relative to: the directory `check` ran in. GitHub code scanning
+ * resolves `%SRCROOT%` to the repository checkout.
+ */
+const SRCROOT = '%SRCROOT%';
+
 /** SARIF limits some fields; GitHub truncates or rejects beyond them. */
 const MAX_DESCRIPTION = 1024;
 
@@ -29,13 +36,41 @@ const MAX_DESCRIPTION = 1024;
 export function writeSarif(report: Report, options: SarifOptions = {}): string {
   const category = options.category ?? 'compliant-mlops';
   const packs = [...new Set([...(report.packs ?? []), ...report.findings.map((f) => f.pack)])];
+  // Input errors need a run to be reported in, even when no pack was named.
+  if (packs.length === 0 && (report.errors.length > 0 || (report.notChecked ?? []).length > 0))
+    packs.push('');
+  const base = report.root !== undefined ? { uriBaseId: SRCROOT } : {};
+  const artifact = (uri: string): Sarif.ArtifactLocation => ({ uri, ...base });
   const runs = packs.map((pack): Sarif.Run => {
     // A run is incomplete only through its own pack's errors, or an input no pack could read.
     const errors = report.errors.filter((e) => e.pack === undefined || e.pack === pack);
-    const notifications = errors.map((e): Sarif.Notification => ({
-      level: 'error',
-      message: { text: `${e.input}: ${e.message}` },
-    }));
+    const notifications = [
+      ...errors.map((e): Sarif.Notification => ({
+        level: 'error',
+        message: { text: `${e.input}: ${e.message}` },
+        locations: [{ physicalLocation: { artifactLocation: artifact(e.input) } }],
+      })),
+      // Every pack skipped them, so every run says so; they leave the run successful.
+      ...(report.notChecked ?? []).map((n): Sarif.Notification => ({
+        level: 'warning',
+        message: { text: `${n.logicalId} (${n.resourceType}) not checked: ${n.reason}` },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: artifact(n.templatePath),
+              ...(n.line !== undefined
+                ? {
+                    region: {
+                      startLine: n.line,
+                      ...(n.column !== undefined ? { startColumn: n.column } : {}),
+                    },
+                  }
+                : {}),
+            },
+          },
+        ],
+      })),
+    ];
     const findings = report.findings.filter((f) => f.pack === pack);
     const ruleIds = [...new Set(findings.map((f) => f.ruleId))].sort();
     const rules = ruleIds.map((id) =>
@@ -45,15 +80,22 @@ export function writeSarif(report: Report, options: SarifOptions = {}): string {
     return {
       tool: {
         driver: {
-          name: `compliant-mlops ${pack}`,
+          name: pack === '' ? 'compliant-mlops' : `compliant-mlops ${pack}`,
           semanticVersion: report.tool.version,
           informationUri: 'https://github.com/cdklabs/cdk-nag',
           rules,
         },
       },
-      automationDetails: { id: `${category}/${pack}/` },
+      automationDetails: { id: pack === '' ? `${category}/` : `${category}/${pack}/` },
+      ...(report.root !== undefined
+        ? {
+            originalUriBaseIds: {
+              [SRCROOT]: { uri: pathToFileURL(`${report.root.replace(/[\\/]$/, '')}/`).href },
+            },
+          }
+        : {}),
       invocations: [{ executionSuccessful: errors.length === 0, toolExecutionNotifications: notifications }],
-      results: findings.map((f) => result(f, index.get(f.ruleId)!)),
+      results: findings.map((f) => result(f, index.get(f.ruleId)!, artifact)),
       columnKind: 'utf16CodeUnits',
     };
   });
@@ -107,7 +149,11 @@ function descriptor(rule: RuleInfo, pack: string): Sarif.ReportingDescriptor {
   };
 }
 
-function result(f: Finding, ruleIndex: number): Sarif.Result {
+function result(
+  f: Finding,
+  ruleIndex: number,
+  artifact: (uri: string) => Sarif.ArtifactLocation,
+): Sarif.Result {
   const where = [f.logicalId, f.stack && `in ${f.stack}`].filter(Boolean).join(' ');
   const granular = f.granular !== undefined ? ` [${f.granular}]` : '';
   const location = f.source
@@ -115,7 +161,7 @@ function result(f: Finding, ruleIndex: number): Sarif.Result {
         uri: f.source.file,
         region: { startLine: f.source.line, ...(f.source.column ? { startColumn: f.source.column } : {}) },
       }
-    : { uri: f.templatePath ?? '.', region: { startLine: f.templateLine ?? 1 } };
+    : { uri: f.templatePath ?? '.', region: templateRegion(f) };
   return {
     ruleId: f.ruleId,
     ruleIndex,
@@ -123,7 +169,7 @@ function result(f: Finding, ruleIndex: number): Sarif.Result {
     message: { text: `${f.message}${granular}${where ? ` (${where})` : ''}` },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: location.uri }, region: location.region },
+        physicalLocation: { artifactLocation: artifact(location.uri), region: location.region },
         logicalLocations: [
           {
             name: f.logicalId ?? f.constructPath ?? '',
@@ -139,8 +185,8 @@ function result(f: Finding, ruleIndex: number): Sarif.Result {
             {
               id: 1,
               physicalLocation: {
-                artifactLocation: { uri: f.templatePath },
-                region: { startLine: f.templateLine ?? 1 },
+                artifactLocation: artifact(f.templatePath),
+                region: templateRegion(f),
               },
               message: { text: `${f.logicalId ?? 'resource'} in the template` },
             },
@@ -173,5 +219,13 @@ function result(f: Finding, ruleIndex: number): Sarif.Result {
       ...(f.resourceType ? { resourceType: f.resourceType } : {}),
       ...(f.constructPath ? { constructPath: f.constructPath } : {}),
     },
+  };
+}
+
+/** The logical id's line and column in the template, as the parser found them. */
+function templateRegion(f: Finding): Sarif.Region {
+  return {
+    startLine: f.templateLine ?? 1,
+    ...(f.templateColumn !== undefined ? { startColumn: f.templateColumn } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Finding, FindingLevel, Report } from './finding';
+import { Finding, FindingLevel, NotCheckedResource, Report } from './finding';
 
 /** Counts every writer prints in its summary. */
 export interface ReportSummary {
@@ -40,6 +40,8 @@ export function summaryLine(report: Report): string {
     `${n(s.inputs, report.tool.command === 'check' ? 'template' : 'input')} checked`,
   ];
   if (s.inputErrors > 0) parts.push(n(s.inputErrors, 'input error'));
+  const notChecked = report.notChecked?.length ?? 0;
+  if (notChecked > 0) parts.push(`${n(notChecked, 'resource')} not checked`);
   return parts.join('; ');
 }
 
@@ -63,4 +65,9 @@ export function locationLabel(f: Finding): string | undefined {
   if (f.source) return `${f.source.file}:${f.source.line}`;
   if (f.templatePath) return f.templateLine ? `${f.templatePath}:${f.templateLine}` : f.templatePath;
   return undefined;
+}
+
+/** `template.yaml:5` of a resource that was not checked. */
+export function notCheckedLocation(n: NotCheckedResource): string {
+  return n.line !== undefined ? `${n.templatePath}:${n.line}` : n.templatePath;
 }

@@ -1,5 +1,5 @@
 import { Finding, FindingLevel, Report } from './finding';
-import { locationLabel, resourceLabel, summaryLine } from './summary';
+import { locationLabel, notCheckedLocation, resourceLabel, summaryLine } from './summary';
 
 /** Options of {@link writeText}. */
 export interface TextOptions {
@@ -41,6 +41,17 @@ export function writeText(report: Report, options: TextOptions = {}): string {
   if (report.errors.length > 0) {
     out.push(paint('bold', 'input errors'));
     for (const e of report.errors) out.push(`  ${paint('red', 'error')}  ${e.input}: ${e.message}`);
+    out.push('');
+  }
+  const notChecked = report.notChecked ?? [];
+  if (notChecked.length > 0) {
+    out.push(paint('bold', 'not checked'));
+    for (const n of notChecked) {
+      out.push(
+        `  ${paint('yellow', 'skipped')}  ${n.logicalId}  ${n.resourceType}${paint('dim', `  ${notCheckedLocation(n)}`)}`,
+      );
+      out.push(`           ${n.reason}`);
+    }
     out.push('');
   }
   if (report.findings.length === 0 && report.errors.length === 0) out.push(paint('green', 'no findings'));

@@ -128,9 +128,10 @@ describe('bad inputs are reported per input while the others are still checked',
     ['malformed JSON', `${fixtures}/bad/malformed.json`, /^malformed JSON: /],
     ['malformed YAML', `${fixtures}/bad/malformed.yaml`, /^malformed YAML: .*at line 3, column 11$/],
     [
-      'Fn::ForEach',
-      `${fixtures}/bad/foreach.yaml`,
-      /^uses Fn::ForEach \(AWS::LanguageExtensions\), which CfnInclude cannot load/,
+      // A loop over a literal list or a parameter's Default is expanded (test/check/refusals.test.ts).
+      'Fn::ForEach over values known only at deploy time',
+      'test/fixtures/corpus/foreach-no-default.yaml',
+      /^Fn::ForEach::TenantModels \(line 8\): its collection is the parameter Tenants, which has no Default/,
     ],
     [
       'not a template',

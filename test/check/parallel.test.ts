@@ -52,6 +52,22 @@ describe('checkPathsInParallel', () => {
     expect(progress).toEqual([1, 2, 3, 4]);
   });
 
+  it('over the corpus (nested stacks, SAM, Fn::If branches, AWS::Include) gives the same report as one thread', async () => {
+    const repo = path.join(__dirname, '..', '..');
+    const options = { cwd: repo, packs: ['MLOps'], today: '2026-06-01' };
+    const sequential = checkPaths(['test/fixtures/corpus'], options);
+    const parallel = await checkPathsInParallel(['test/fixtures/corpus'], {
+      ...options,
+      jobs: 2,
+      minResourcesForWorkers: 0,
+    });
+    expect(sequential.notChecked?.length).toBeGreaterThan(0);
+    expect(parallel.findings).toEqual(sequential.findings);
+    expect(parallel.errors).toEqual(sequential.errors);
+    expect(parallel.notChecked).toEqual(sequential.notChecked);
+    expect(parallel.inputs).toEqual(sequential.inputs);
+  });
+
   it('stays on the main thread for small runs', async () => {
     const report = await checkPathsInParallel([files[0]], { cwd: dir, packs: ['MLOps'], jobs: 4 });
     expect(report.inputs).toEqual(['t0.template.json']);

@@ -113,7 +113,11 @@ describe('exit code 2: one stderr line, no stack trace', () => {
     ['a directory with no templates', () => [empty], /: no CloudFormation templates found/],
     ['malformed JSON', () => [`${fixtures}/bad/malformed.json`], /malformed\.json: malformed JSON: /],
     ['malformed YAML', () => [`${fixtures}/bad/malformed.yaml`], /malformed\.yaml: malformed YAML: /],
-    ['Fn::ForEach', () => [`${fixtures}/bad/foreach.yaml`], /foreach\.yaml: uses Fn::ForEach/],
+    [
+      'Fn::ForEach over values known only at deploy time',
+      () => ['test/fixtures/corpus/foreach-no-default.yaml'],
+      /foreach-no-default\.yaml: Fn::ForEach::TenantModels \(line 8\): its collection is the parameter Tenants/,
+    ],
     [
       'an unknown pack',
       () => [`${fixtures}/templates/clean.json`, '--packs', 'AwsSolutions,Nope'],
@@ -175,6 +179,58 @@ describe('exit code 2: one stderr line, no stack trace', () => {
     expect(json.findings).toHaveLength(4);
     expect(json.errors).toHaveLength(1);
     expect(json.inputs).toEqual([`${fixtures}/templates/violations.template.json`]);
+  });
+});
+
+describe('a refused input still gives machine output (CI uploads must not be empty)', () => {
+  test.each(['json', 'sarif', 'junit', 'markdown'])(
+    '--format %s carries the input error; exit 2',
+    async (format) => {
+      const { code, io } = await run([`${fixtures}/bad/malformed.json`, '--format', format]);
+      expect(code).toBe(2);
+      expect(io.out()).toContain('malformed.json');
+      expect(io.out()).toContain('malformed JSON');
+    },
+  );
+
+  test('json: the errors array', async () => {
+    const { io } = await run([`${fixtures}/bad/malformed.json`, '--format', 'json']);
+    const json = JSON.parse(io.out()) as { errors: { input: string; message: string }[]; inputs: string[] };
+    expect(json.inputs).toEqual([]);
+    expect(json.errors).toEqual([
+      { input: `${fixtures}/bad/malformed.json`, message: expect.stringMatching(/^malformed JSON: /) },
+    ]);
+  });
+
+  test('sarif: every run is unsuccessful with a tool execution notification', async () => {
+    const { io } = await run([`${fixtures}/bad/malformed.json`, '--format', 'sarif', '--packs', 'MLOps']);
+    const sarif = JSON.parse(io.out()) as {
+      runs: {
+        invocations: {
+          executionSuccessful: boolean;
+          toolExecutionNotifications: { message: { text: string } }[];
+        }[];
+      }[];
+    };
+    expect(sarif.runs).toHaveLength(1);
+    expect(sarif.runs[0].invocations[0].executionSuccessful).toBe(false);
+    expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(
+      /malformed\.json: malformed JSON/,
+    );
+  });
+
+  test('junit: an errored test case', async () => {
+    const { io } = await run([`${fixtures}/bad/malformed.json`, '--format', 'junit']);
+    expect(io.out()).toMatch(
+      /<testcase name="test\/fixtures\/check\/bad\/malformed\.json" classname="inputs">\n\s+<error /,
+    );
+  });
+
+  test('--output writes the file even when nothing could be checked', async () => {
+    const file = join(scratch, 'refused.sarif');
+    const { code } = await run([`${fixtures}/bad/malformed.json`, '--format', 'sarif', '--output', file]);
+    expect(code).toBe(2);
+    expect(readFileSync(file, 'utf8')).toContain('"executionSuccessful": false');
   });
 });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Ajv from 'ajv';
 import AjvDraft04 from 'ajv-draft-04';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -223,6 +224,104 @@ describe('sarif', () => {
       artifactLocation: { uri: 'cdk.out/App.template.json' },
       region: { startLine: 60 },
     });
+  });
+
+  test('artifact URIs are relative to %SRCROOT%, which originalUriBaseIds names; regions carry the column', () => {
+    const withRoot: Report = {
+      ...handMade,
+      root: '/work/app',
+      findings: handMade.findings.map((f) => ({ ...f, source: undefined, templateColumn: 3 })),
+    };
+    const sarif = JSON.parse(writeSarif(withRoot)) as Sarif & {
+      runs: { originalUriBaseIds: Record<string, { uri: string }> }[];
+    };
+    expect(sarif.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///work/app/' } });
+    expect(sarif.runs[1].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'cdk.out/App.template.json', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 60, startColumn: 3 },
+    });
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+  });
+
+  test('a corpus run with nested stacks, SAM, Fn::If branches and input errors validates, with exact locations', () => {
+    const corpus = 'test/fixtures/corpus';
+    const report = checkPaths(
+      [
+        `${corpus}/nested-parent.yaml`,
+        `${corpus}/sam-inference-function.yaml`,
+        `${corpus}/if-whole-properties.yaml`,
+        `${corpus}/notebook-open.json`,
+      ],
+      { cwd, packs: ['MLOps'], today: '2026-06-01' },
+    );
+    expect(report.errors.length).toBeGreaterThan(0);
+    expect(report.notChecked?.length).toBeGreaterThan(0);
+    const sarif = JSON.parse(writeSarif(report)) as {
+      runs: {
+        originalUriBaseIds: Record<string, { uri: string }>;
+        invocations: { executionSuccessful: boolean }[];
+        results: {
+          properties: { logicalId: string };
+          locations: {
+            physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: object };
+          }[];
+        }[];
+      }[];
+    };
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const run = sarif.runs[0];
+    expect(run.originalUriBaseIds['%SRCROOT%'].uri).toBe(`${pathToFileURL(cwd).href}/`);
+    expect(run.invocations[0].executionSuccessful).toBe(false);
+    const where = (id: string) =>
+      run.results.find((r) => r.properties.logicalId === id)?.locations[0].physicalLocation;
+    expect(where('ChildModel')).toEqual({
+      artifactLocation: { uri: `${corpus}/nested/serving-child.yaml`, uriBaseId: '%SRCROOT%' },
+      region: { startLine: 7, startColumn: 3 },
+    });
+    expect(where('Notebook')).toEqual({
+      artifactLocation: { uri: `${corpus}/notebook-open.json`, uriBaseId: '%SRCROOT%' },
+      region: { startLine: 17, startColumn: 5 },
+    });
+  });
+
+  test('resources not checked are warning notifications with their location, in every run', () => {
+    const report: Report = {
+      ...handMade,
+      errors: [],
+      root: '/work/app',
+      notChecked: [
+        {
+          templatePath: 'sam/template.yaml',
+          stack: 'template',
+          logicalId: 'Fn',
+          resourceType: 'AWS::Serverless::Function',
+          line: 5,
+          column: 3,
+          reason: 'expanded by the AWS::Serverless-2016-10-31 transform',
+        },
+      ],
+    };
+    const sarif = JSON.parse(writeSarif(report)) as {
+      runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: unknown[] }[] }[];
+    };
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    for (const run of sarif.runs) {
+      expect(run.invocations[0].executionSuccessful).toBe(true);
+      expect(run.invocations[0].toolExecutionNotifications).toContainEqual({
+        level: 'warning',
+        message: {
+          text: 'Fn (AWS::Serverless::Function) not checked: expanded by the AWS::Serverless-2016-10-31 transform',
+        },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: 'sam/template.yaml', uriBaseId: '%SRCROOT%' },
+              region: { startLine: 5, startColumn: 3 },
+            },
+          },
+        ],
+      });
+    }
   });
 
   test('fingerprints are sha256 of rule|stack|logical id|granular, stable across runs and line moves', () => {

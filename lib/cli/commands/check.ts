@@ -132,8 +132,9 @@ async function runCheck(args: readonly string[], io: CliIO, options: CheckComman
     throw e;
   }
   for (const error of report.errors) io.stderr(`compliant-mlops: ${error.input}: ${error.message}\n`);
-  // With nothing checked there is nothing to report beyond the errors already printed.
-  if (report.inputs.length > 0) {
+  // Machine formats always carry the input errors (a CI upload must not be an empty file); the
+  // text report of a run that checked nothing would only repeat the stderr lines.
+  if (report.inputs.length > 0 || format !== 'text' || values.output !== undefined) {
     const color = format === 'text' && values.output === undefined && io.isTTY && !io.env.NO_COLOR;
     const text = writeReport(report, format, { color, category: values.category });
     if (values.output !== undefined) {
