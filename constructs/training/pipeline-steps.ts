@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { hasNvmeInstanceStorage } from '../../lib/aws-facts/instance-storage';
 import { ISecureBucket } from '../storage/secure-bucket';
+import { pinnedImageUri } from './model-image-repository';
 import { CHECKPOINT_LOCAL_PATH, defaultRetryPolicies, RetryPolicyDefinition } from './defaults';
 import {
   ArgumentValue,
@@ -127,7 +128,7 @@ class StepContext {
       RetryPolicies: this.retries,
       Arguments: {
         AlgorithmSpecification: {
-          TrainingImage: p.trainingImageUri,
+          TrainingImage: pinnedImageUri(p.trainingImage),
           TrainingInputMode: 'File',
           ...(p.metricDefinitions?.length
             ? { MetricDefinitions: p.metricDefinitions.map((m) => ({ Name: m.name, Regex: m.regex })) }
@@ -187,7 +188,7 @@ class StepContext {
         { PropertyFileName: EVALUATION_PROPERTY_FILE, OutputName: 'evaluation', FilePath: this.reportFile },
       ],
       Arguments: {
-        AppSpecification: { ImageUri: e.imageUri, ContainerEntrypoint: e.entrypoint },
+        AppSpecification: { ImageUri: pinnedImageUri(e.image), ContainerEntrypoint: e.entrypoint },
         RoleArn: r.executionRole.roleArn,
         ProcessingInputs: [
           {
@@ -261,7 +262,7 @@ class StepContext {
         InferenceSpecification: {
           Containers: [
             {
-              Image: p.inferenceImageUri ?? p.trainingImageUri,
+              Image: pinnedImageUri(p.inferenceImage ?? p.trainingImage),
               ModelDataUrl: modelArtifacts(STEP_NAMES.training),
             },
           ],

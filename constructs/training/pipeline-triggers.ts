@@ -4,6 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ScopedRole } from '../core/scoped-role';
@@ -34,42 +35,43 @@ export function pipelineEventRole(
 }
 
 /**
- * The EventBridge Scheduler schedule (`<scope>/Schedule`) that starts the pipeline, with its own
- * role (`<scope>/ScheduleRole`), 10 retries within an hour, and the dead-letter queue.
+ * The EventBridge Scheduler schedule (`<scope>/Schedule`, aws-scheduler's L2 with the
+ * aws-scheduler-targets SageMaker pipeline target) that starts the pipeline as its own role
+ * (`<scope>/ScheduleRole`, assumable by Scheduler from this account only, allowed to start this
+ * pipeline and to dead-letter), with 10 retries within an hour and the dead-letter queue. The
+ * time zone is the expression's (aws-scheduler writes `Etc/UTC` for a cron, `at` or expression
+ * made without one).
+ *
+ * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html
+ * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
  */
 export function pipelineSchedule(
   scope: Construct,
-  pipeline: TriggeredPipeline,
-  expression: string,
-  timeZone: string,
-): scheduler.CfnSchedule {
+  pipeline: TriggeredPipeline & sagemaker.IPipeline,
+  expression: scheduler.ScheduleExpression,
+): scheduler.Schedule {
   const role = new ScopedRole(scope, 'ScheduleRole', {
     assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
       StringEquals: { 'aws:SourceAccount': Stack.of(scope).account },
     }),
     description: `EventBridge Scheduler schedule that starts ${scope.node.path}`,
   });
-  pipeline.grantStartPipelineExecution(role);
-  // Scheduler sends undeliverable runs to the dead-letter queue as this role.
-  iam.Grant.addToPrincipal({
-    grantee: role,
-    actions: ['sqs:SendMessage'],
-    resourceArns: [pipeline.deadLetterQueue.queueArn],
-  });
-  grantDeadLetterKey(pipeline.deadLetterQueue, role);
-  const schedule = new scheduler.CfnSchedule(scope, 'Schedule', {
+  // The target grants the role StartPipelineExecution on the pipeline and sqs:SendMessage on the
+  // queue: Scheduler sends undeliverable runs to the dead-letter queue as this role.
+  const schedule = new scheduler.Schedule(scope, 'Schedule', {
     description: `Starts ${scope.node.path}`,
-    scheduleExpression: expression,
-    scheduleExpressionTimezone: timeZone,
-    flexibleTimeWindow: { mode: 'OFF' },
-    target: {
-      arn: pipeline.pipelineArn,
-      roleArn: role.roleArn,
-      sageMakerPipelineParameters: { pipelineParameterList: [] },
-      retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
-      deadLetterConfig: { arn: pipeline.deadLetterQueue.queueArn },
-    },
+    schedule: expression,
+    timeWindow: scheduler.TimeWindow.off(),
+    target: new schedulerTargets.SageMakerStartPipelineExecution(pipeline, {
+      role,
+      pipelineParameterList: [],
+      retryAttempts: 10,
+      maxEventAge: Duration.hours(1),
+      deadLetterQueue: pipeline.deadLetterQueue,
+    }),
   });
+  // ...and SQS encrypts the dead letter with the queue's key, as the sender.
+  grantDeadLetterKey(pipeline.deadLetterQueue, role);
   schedule.node.addDependency(role.policy);
   return schedule;
 }

@@ -106,7 +106,7 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
   /** Trigger events that could not start the pipeline wait here. */
   public readonly deadLetterQueue: sqs.Queue;
   /** The schedule, when `schedule` is set. */
-  public readonly schedule?: scheduler.CfnSchedule;
+  public readonly schedule?: scheduler.Schedule;
   /** Key prefix of the checkpoints, one sub-prefix per execution. */
   public readonly checkpointPrefix: string;
   /** Key prefix of the model artifacts, one sub-prefix per execution. */
@@ -146,7 +146,7 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
     });
     // Any version of this one dataset (the version is a run-time parameter), nothing else.
     p.datasetBucket.grantReadDatasets(this.executionRole, datasetVersionsPrefix(p));
-    const repositories = uniqueRepositories([p.imageRepository, p.evaluation?.imageRepository]);
+    const repositories = uniqueRepositories([p.trainingImage.repository, p.evaluation?.image.repository]);
     grantExecutionRole(this, this.executionRole, this, repositories);
     grantPipelineRole(this, this.role, this, p.modelRegistry, p.evaluation !== undefined);
 
@@ -166,7 +166,7 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
     this.resource.node.addDependency(this.role.policy, this.executionRole.policy);
 
     this.deadLetterQueue = triggerDeadLetterQueue(this, 'TriggerDeadLetters');
-    if (p.schedule) this.schedule = pipelineSchedule(this, this, p.schedule, p.scheduleTimeZone ?? 'UTC');
+    if (p.schedule) this.schedule = pipelineSchedule(this, this, p.schedule);
   }
 
   /**

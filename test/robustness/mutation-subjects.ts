@@ -156,8 +156,7 @@ export const MUTATION_SUBJECTS: readonly MutationSubject[] = [
     name: 'SpotTrainingPipeline',
     build: (stack, fx) =>
       new SpotTrainingPipeline(stack, 'Subject', {
-        trainingImageUri: fx.images.imageUri(DIGEST),
-        imageRepository: fx.images.repository,
+        trainingImage: fx.images.image(DIGEST),
         datasetBucket: fx.datasets,
         datasetName: 'churn',
         datasetVersion: '2024-06-01',
