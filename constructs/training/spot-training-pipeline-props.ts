@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { z } from 'zod';
 import { constructRef, durationBetween, refs, tokenOr } from '../core/validate';
-import { SecureBucket } from '../storage/secure-bucket';
+import { ISecureBucket } from '../storage/secure-bucket';
 import { TieredDatasetBucket } from '../storage/tiered-dataset-bucket';
 import { MAX_TRAINING_DURATION } from './defaults';
 import { IMAGE_DIGEST_PATTERN, PinnedImage } from './model-image-repository';
@@ -170,10 +170,12 @@ export interface SpotTrainingPipelineProps {
    */
   readonly inputChannels?: string[];
   /**
-   * Where model artifacts, checkpoints and evaluation reports go.
+   * Where model artifacts, checkpoints and evaluation reports go: a {@link SecureBucket}, or a
+   * compliant bucket of yours through `SecureBucket.fromBucketAttributes`. The roles get
+   * prefix-scoped grants on it.
    * @default - a new SecureBucket with the `models` key
    */
-  readonly artifactBucket?: SecureBucket;
+  readonly artifactBucket?: ISecureBucket;
   /**
    * The key that encrypts the job outputs (model artifacts, evaluation reports), and the ML
    * storage volumes of instance types with EBS volumes unless `volumeEncryptionKey` is set.
@@ -323,9 +325,11 @@ export const spotTrainingPipelineSchema = z.strictObject({
     .min(1)
     .max(20)
     .optional(),
-  artifactBucket: constructRef<SecureBucket>('SecureBucket', [
-    'grantWritePrefix',
-    's3UriForPrefix',
+  artifactBucket: constructRef<ISecureBucket>('ISecureBucket', [
+    'bucket',
+    'encryptionKey',
+    'grantReadPrefix',
+    'grantReadWritePrefix',
   ]).optional(),
   encryptionKey: refs.key.optional(),
   volumeEncryptionKey: refs.key.optional(),

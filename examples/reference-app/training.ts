@@ -30,7 +30,7 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
   const registry = new ModelRegistry(stack, 'ModelRegistry', {
     modelPackageGroupName: 'churn-model',
     description: 'Customer churn model versions - reviewed before deployment',
-    alertTopic: stack.alerts.topic,
+    alerts: stack.alerts,
   });
   new CfnOutput(stack, 'TrainingImageRepositoryUri', {
     description: 'Push the training image here; set its digest as trainingImageDigest in the config',

@@ -194,7 +194,7 @@ export function constructSubjects(): Subject[] {
         const datasets = new TieredDatasetBucket(stack, 'Datasets', { encryptionKey: keys.data });
         const images = new ModelImageRepository(stack, 'Images', { encryptionKey: keys.models });
         const registry = new ModelRegistry(stack, 'Registry', {
-          alertTopic: alerts.topic,
+          alerts,
           modelPackageGroupName: 'churn',
         });
         new SpotTrainingPipeline(stack, 'Pipeline', {
@@ -232,12 +232,12 @@ export function constructSubjects(): Subject[] {
       },
       {},
     ),
-    subject<Partial<Omit<ModelRegistryProps, 'alertTopic'>>>(
+    subject<Partial<Omit<ModelRegistryProps, 'alerts'>>>(
       'ModelRegistry',
       (stack, o) => {
         const alerts = new AlertTopic(stack, 'Alerts');
         new ModelRegistry(stack, 'Registry', {
-          alertTopic: alerts.topic,
+          alerts,
           modelPackageGroupName: 'churn',
           ...o,
         });

@@ -209,7 +209,7 @@ export class Fixtures {
         return scheduler.ScheduleExpression.rate(Duration.days(1));
       case 'registry': {
         const registry = new ModelRegistry(this.scope, 'Registry', {
-          alertTopic: this.alert().topic,
+          alerts: this.alert(),
           modelPackageGroupName: 'churn',
         });
         // Model-scoped, so CostGuardrails (when fuzzed with this fixture in scope) requires the model tag.

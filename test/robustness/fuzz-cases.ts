@@ -424,7 +424,7 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
     spec: {
       modelPackageGroupName: nameField,
       description: textField(1024),
-      alertTopic: req(refField('topic')),
+      alerts: req(refField('alertTopic')),
       crossAccountReadAccounts: arrayField(
         stringField(fc.stringMatching(/^\d{12}$/), fc.constantFrom('123', 'abcdefghijkl', '')),
         { maxLength: 3 },

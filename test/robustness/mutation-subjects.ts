@@ -79,8 +79,7 @@ export class SubjectFixtures {
   get registry(): ModelRegistry {
     return this.once(
       'registry',
-      (s) =>
-        new ModelRegistry(s, 'Registry', { alertTopic: this.alerts.topic, modelPackageGroupName: 'churn' }),
+      (s) => new ModelRegistry(s, 'Registry', { alerts: this.alerts, modelPackageGroupName: 'churn' }),
     );
   }
 }
@@ -150,7 +149,7 @@ export const MUTATION_SUBJECTS: readonly MutationSubject[] = [
   {
     name: 'ModelRegistry',
     build: (stack, fx) =>
-      new ModelRegistry(stack, 'Subject', { alertTopic: fx.alerts.topic, modelPackageGroupName: 'churn' }),
+      new ModelRegistry(stack, 'Subject', { alerts: fx.alerts, modelPackageGroupName: 'churn' }),
   },
   {
     name: 'SpotTrainingPipeline',

@@ -34,7 +34,7 @@ export function trainingFixture(): TrainingFixture {
   const datasets = new TieredDatasetBucket(stack, 'Datasets', { encryptionKey: keys.data });
   const images = new ModelImageRepository(stack, 'Images', { encryptionKey: keys.models });
   const registry = new ModelRegistry(stack, 'Registry', {
-    alertTopic: alerts.topic,
+    alerts,
     modelPackageGroupName: 'churn',
   });
   return { stack, keys, alerts, network, datasets, images, registry };

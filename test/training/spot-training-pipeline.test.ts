@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { CfnResource, Duration, Lazy, Stack, TimeZone, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { DEFAULT_TRAINING_INSTANCE_FAMILIES } from '../../constructs/training/defaults';
+import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
 import { findingLines } from '../support/nag';
 import { ModelImageRepository, PinnedImage } from '../../constructs/training/model-image-repository';
@@ -568,6 +570,25 @@ describe('SpotTrainingPipeline roles', () => {
       uri(serveImages.repository.repositoryUriForDigest(DIGEST)),
     );
     expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  it('writes to an artifact bucket of yours (ISecureBucket), creating none, granting its prefixes', () => {
+    const f = trainingFixture();
+    const bucket = s3.Bucket.fromBucketName(f.stack, 'OwnBucket', 'own-ml-artifacts');
+    const artifactBucket = SecureBucket.fromBucketAttributes(f.stack, 'Own', {
+      bucket,
+      encryptionKey: f.keys.models,
+    });
+    const { pipeline } = pipelineWith({ artifactBucket }, f);
+    expect(pipeline.artifactBucket).toBe(artifactBucket);
+    expect(pipeline.encryptionKey).toBe(f.keys.models);
+    expect(pipeline.node.tryFindChild('Artifacts')).toBeUndefined();
+    const output = trainArgs(pipeline).OutputDataConfig.S3OutputPath['Std:Join'].Values as unknown[];
+    expect(output[0]).toBe(`s3://own-ml-artifacts/models/${pipeline.pipelineName}/`);
+    const resources = JSON.stringify(
+      policyStatements(f.stack, 'Test/Pipeline/ExecutionRole').map((st) => st.Resource),
+    );
+    expect(resources).toContain(`:s3:::own-ml-artifacts/checkpoints/${pipeline.pipelineName}/*`);
   });
 
   it('grants the dataset prefix read and the artifact prefixes write in bucket policies', () => {
