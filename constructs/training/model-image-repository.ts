@@ -40,8 +40,8 @@ export interface IModelImageRepository {
   /** The repository ARN. */
   readonly repositoryArn: string;
   /**
-   * The URI of one image pinned by digest, `<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:<hex>`:
-   * the form {@link SpotTrainingPipeline} and the serving constructs require.
+   * The URI of one image pinned by digest, `<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:<hex>`,
+   * for APIs that take a URI string.
    * @param digest `sha256:<64 hex>`, as `docker push` or `aws ecr describe-images` print it
    */
   imageUri(digest: string): string;
@@ -101,8 +101,8 @@ const schema = z.strictObject({
  * Customer-managed KMS key, immutable tags (a tag can never be moved to another image), scan on
  * push, untagged images expired, retained on stack deletion, and a repository policy that lets
  * only the principals it names pull and denies every principal outside this account. Use
- * {@link imageUri} to turn a digest into the pinned URI the training and serving constructs
- * require.
+ * {@link image} to turn a digest into the {@link PinnedImage} {@link SpotTrainingPipeline} takes,
+ * or {@link imageUri} for the pinned URI itself.
  *
  * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/security-best-practices.html
  */
