@@ -1,15 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
+import { GpuInstanceFamily } from '../../lib/aws-facts/instance-families';
+
+export { instanceFamily } from '../../lib/aws-facts/instance-storage';
 
 /**
- * Instance families a training step may use unless the caller passes `allowedInstanceFamilies`:
- * the current GPU families (G and P) and general-purpose and compute-optimised CPU families.
- * Older families (p2, g3, m4, c4) are left out: they cost more per unit of work and have less
- * spot capacity.
- *
- * @see https://aws.amazon.com/sagemaker/pricing/
+ * The GPU families a training step may use by default: the current G and P generations. Which
+ * families are GPU families (and which GPU each has) is an AWS fact in lib/aws-facts; leaving out
+ * the older ones (p2, g3) is the policy: they cost more per unit of work and have less spot capacity.
  */
-export const DEFAULT_TRAINING_INSTANCE_FAMILIES: readonly string[] = [
-  // GPU
+const DEFAULT_GPU_FAMILIES: readonly GpuInstanceFamily[] = [
   'g4dn',
   'g5',
   'g6',
@@ -20,6 +19,18 @@ export const DEFAULT_TRAINING_INSTANCE_FAMILIES: readonly string[] = [
   'p5',
   'p5e',
   'p5en',
+];
+
+/**
+ * Instance families a training step may use unless the caller passes `allowedInstanceFamilies`:
+ * the current GPU families (G and P) and general-purpose, compute- and memory-optimised CPU
+ * families. Older families (p2, g3, m4, c4) are left out: they cost more per unit of work and
+ * have less spot capacity.
+ *
+ * @see https://aws.amazon.com/sagemaker/pricing/
+ */
+export const DEFAULT_TRAINING_INSTANCE_FAMILIES: readonly string[] = [
+  ...DEFAULT_GPU_FAMILIES,
   // CPU
   'm5',
   'm6i',
@@ -37,12 +48,6 @@ export const DEFAULT_TRAINING_INSTANCE_TYPE = 'ml.g5.xlarge';
 
 /** The default evaluation (processing) instance type: CPU is enough to score a held-out set. */
 export const DEFAULT_EVALUATION_INSTANCE_TYPE = 'ml.m5.xlarge';
-
-/** The family of an instance type, `ml.g5.xlarge` gives `g5`; `undefined` when it is not `ml.<family>.<size>`. */
-export function instanceFamily(instanceType: string): string | undefined {
-  const m = /^ml\.([a-z0-9-]+)\.([a-z0-9]+)$/.exec(instanceType);
-  return m ? m[1] : undefined;
-}
 
 /** Default maximum training time. */
 export const DEFAULT_MAX_RUNTIME = Duration.hours(24);

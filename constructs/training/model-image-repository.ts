@@ -14,6 +14,25 @@ export const IMAGE_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 /** An image URI pinned by digest: `<registry>/<repository>@sha256:<64 hex>`. */
 export const PINNED_IMAGE_URI_PATTERN = /^[^@\s]+@sha256:[0-9a-f]{64}$/;
 
+/**
+ * One container image, pinned by digest, and the repository it is pulled from: the typed form of
+ * `<registry>/<repository>@sha256:<64 hex>` that {@link SpotTrainingPipeline} takes. A tag can be
+ * moved to another image, so there is no tag here; the construct that runs the image builds its
+ * URI with `repository.repositoryUriForDigest(digest)` and grants pull on exactly `repository`.
+ * {@link IModelImageRepository.image} makes one.
+ */
+export interface PinnedImage {
+  /** The ECR repository the image is pulled from. */
+  readonly repository: ecr.IRepository;
+  /** The image digest, `sha256:<64 lowercase hex digits>`, as `docker push` prints it. */
+  readonly digest: string;
+}
+
+/** The URI of a pinned image, `<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:<hex>`. */
+export function pinnedImageUri(image: PinnedImage): string {
+  return image.repository.repositoryUriForDigest(image.digest);
+}
+
 /** A repository that training and serving images come from. */
 export interface IModelImageRepository {
   /** The ECR repository. */
@@ -21,11 +40,17 @@ export interface IModelImageRepository {
   /** The repository ARN. */
   readonly repositoryArn: string;
   /**
-   * The URI of one image pinned by digest, `<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:<hex>`:
-   * the form {@link SpotTrainingPipeline} and the serving constructs require.
+   * The URI of one image pinned by digest, `<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:<hex>`,
+   * for APIs that take a URI string.
    * @param digest `sha256:<64 hex>`, as `docker push` or `aws ecr describe-images` print it
    */
   imageUri(digest: string): string;
+  /**
+   * One image of this repository, pinned by digest, for `trainingImage`, `inferenceImage` and
+   * `evaluation.image` of {@link SpotTrainingPipeline}.
+   * @param digest `sha256:<64 hex>`, as `docker push` or `aws ecr describe-images` print it
+   */
+  image(digest: string): PinnedImage;
   /** Lets a principal pull images from this repository (and nothing else in ECR). */
   grantPull(grantee: iam.IGrantable): iam.Grant;
 }
@@ -76,8 +101,8 @@ const schema = z.strictObject({
  * Customer-managed KMS key, immutable tags (a tag can never be moved to another image), scan on
  * push, untagged images expired, retained on stack deletion, and a repository policy that lets
  * only the principals it names pull and denies every principal outside this account. Use
- * {@link imageUri} to turn a digest into the pinned URI the training and serving constructs
- * require.
+ * {@link image} to turn a digest into the {@link PinnedImage} {@link SpotTrainingPipeline} takes,
+ * or {@link imageUri} for the pinned URI itself.
  *
  * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/security-best-practices.html
  */
@@ -139,6 +164,11 @@ export class ModelImageRepository extends Construct implements IModelImageReposi
     return pinnedUri(this, this.repository, digest);
   }
 
+  /** {@inheritDoc IModelImageRepository.image} */
+  public image(digest: string): PinnedImage {
+    return pinnedImage(this, this.repository, digest);
+  }
+
   /**
    * Lets a principal pull: the pull actions on this repository's ARN in its identity policy,
    * `ecr:GetAuthorizationToken` (which accepts only Resource "*"), and the principal named in the
@@ -164,12 +194,19 @@ class ImportedModelImageRepository implements IModelImageRepository {
   public imageUri(digest: string): string {
     return pinnedUri(this.repository, this.repository, digest);
   }
+  public image(digest: string): PinnedImage {
+    return pinnedImage(this.repository, this.repository, digest);
+  }
   public grantPull(grantee: iam.IGrantable): iam.Grant {
     return grantPullOn(this.repository, grantee);
   }
 }
 
 function pinnedUri(scope: Construct, repository: ecr.IRepository, digest: string): string {
+  return pinnedImageUri(pinnedImage(scope, repository, digest));
+}
+
+function pinnedImage(scope: Construct, repository: ecr.IRepository, digest: string): PinnedImage {
   if (!Token.isUnresolved(digest) && !IMAGE_DIGEST_PATTERN.test(digest)) {
     throw new PropsValidationError(scope.node.path, [
       {
@@ -180,7 +217,7 @@ function pinnedUri(scope: Construct, repository: ecr.IRepository, digest: string
       },
     ]);
   }
-  return repository.repositoryUriForDigest(digest);
+  return { repository, digest };
 }
 
 function grantPullOn(repository: ecr.IRepository, grantee: iam.IGrantable): iam.Grant {

@@ -3,11 +3,11 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { refs, tokenOr, validateProps } from '../core/validate';
+import { IAlertDestination } from '../monitoring/alert-topic';
 import { triggerDeadLetterQueue } from './dead-letters';
 import { APPROVE_MODEL_ACTIONS, READ_MODEL_PACKAGE_ACTIONS, REGISTER_MODEL_ACTIONS } from './perms';
 
@@ -42,10 +42,12 @@ export interface ModelRegistryProps {
    */
   readonly description?: string;
   /**
-   * The platform's alert topic; every approval-status change (a new version awaiting review, an
-   * approval, a rejection) is sent to it. Its key must let EventBridge publish (the AlertTopic's does).
+   * Where every approval-status change (a new version awaiting review, an approval, a rejection)
+   * is sent: the platform's {@link AlertTopic}, or `AlertTopic.fromTopic(topic)` for a topic of
+   * yours. Its key must let EventBridge publish (the AlertTopic's does); the dead-letter queue of
+   * the approval rule reuses it, or gets a dedicated `logs` key when the destination has none.
    */
-  readonly alertTopic: sns.ITopic;
+  readonly alerts: IAlertDestination;
   /**
    * Accounts (12 digits) allowed to read the group and its versions, to promote approved models
    * to a staging or production account.
@@ -63,14 +65,24 @@ const schema = z.strictObject({
     .max(256)
     .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u)
     .optional(),
-  alertTopic: refs.topic,
+  alerts: z.custom<IAlertDestination>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      refs.topic.safeParse((v as IAlertDestination).topic).success &&
+      typeof (v as IAlertDestination).notify === 'function',
+    {
+      message: 'is not an alert destination',
+      params: { expected: 'an IAlertDestination (an AlertTopic, or AlertTopic.fromTopic(topic))' },
+    },
+  ),
   crossAccountReadAccounts: z.array(z.string().regex(/^\d{12}$/)).optional(),
 });
 
 /**
  * A model registry (SageMaker model package group) with a review trail.
  *
- * Every approval-status change of a version is routed by an EventBridge rule to the alert topic
+ * Every approval-status change of a version is routed by an EventBridge rule to the alerts
  * (with a dead-letter queue), so approvals are visible and auditable. An optional resource policy
  * lets named accounts read approved versions for promotion. {@link grantRegister} is for the
  * training pipeline, {@link grantApprove} for reviewers; each is scoped to this group.
@@ -133,7 +145,7 @@ export class ModelRegistry extends Construct implements IModelRegistry {
     });
 
     // The alert topic's key already lets EventBridge encrypt (it publishes to the topic with it).
-    this.deadLetterQueue = triggerDeadLetterQueue(this, 'DeadLetters', p.alertTopic.masterKey);
+    this.deadLetterQueue = triggerDeadLetterQueue(this, 'DeadLetters', p.alerts.encryptionKey);
     this.approvalRule = new events.Rule(this, 'ApprovalChanges', {
       description: `Approval-status changes of model versions in ${this.node.path}`,
       eventPattern: {
@@ -145,7 +157,7 @@ export class ModelRegistry extends Construct implements IModelRegistry {
         },
       },
       targets: [
-        new targets.SnsTopic(p.alertTopic, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 10 }),
+        new targets.SnsTopic(p.alerts.topic, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 10 }),
       ],
     });
   }

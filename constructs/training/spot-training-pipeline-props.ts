@@ -2,11 +2,13 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { z } from 'zod';
 import { constructRef, durationBetween, refs, tokenOr } from '../core/validate';
-import { SecureBucket } from '../storage/secure-bucket';
+import { ISecureBucket } from '../storage/secure-bucket';
 import { TieredDatasetBucket } from '../storage/tiered-dataset-bucket';
 import { MAX_TRAINING_DURATION } from './defaults';
+import { IMAGE_DIGEST_PATTERN, PinnedImage } from './model-image-repository';
 import { IModelRegistry } from './model-registry';
 import { MetricComparison } from './pipeline-definition';
 
@@ -20,13 +22,11 @@ export interface TrainingMetricDefinition {
 
 /** The evaluation (processing) step that scores the trained model. */
 export interface EvaluationOptions {
-  /** The evaluation image, pinned by digest (see {@link ModelImageRepository.imageUri}). */
-  readonly imageUri: string;
   /**
-   * The repository of the evaluation image, for the pull grant.
-   * @default - the training image's repository
+   * The evaluation image, pinned by digest (`images.image(digest)`, see
+   * {@link ModelImageRepository.image}); the execution role may pull from its repository.
    */
-  readonly imageRepository?: ecr.IRepository;
+  readonly image: PinnedImage;
   /** The command the container runs, e.g. `['python3', '/opt/program/evaluate.py']`. */
   readonly entrypoint: string[];
   /**
@@ -79,17 +79,17 @@ export interface SpotTrainingPipelineProps {
    */
   readonly pipelineName?: string;
   /**
-   * The training image URI, pinned by digest (`<registry>/<repository>@sha256:<64 hex>`); a tag
-   * can be moved to another image, so a tag-only URI is rejected.
+   * The training image, pinned by digest (`images.image(digest)`, see
+   * {@link ModelImageRepository.image}); a tag can be moved to another image, so there is none.
+   * The execution role may pull from its repository (and the evaluation image's) only.
    */
-  readonly trainingImageUri: string;
-  /** The ECR repository the images come from; the execution role may pull from it only. */
-  readonly imageRepository: ecr.IRepository;
+  readonly trainingImage: PinnedImage;
   /**
-   * The image that serves the registered model, pinned by digest.
+   * The image that serves the registered model, pinned by digest. It is written into the model
+   * version; the pipeline's roles never pull it.
    * @default - the training image
    */
-  readonly inferenceImageUri?: string;
+  readonly inferenceImage?: PinnedImage;
   /**
    * The training instance type; its family must be in `allowedInstanceFamilies`.
    * @default 'ml.g5.xlarge'
@@ -170,10 +170,12 @@ export interface SpotTrainingPipelineProps {
    */
   readonly inputChannels?: string[];
   /**
-   * Where model artifacts, checkpoints and evaluation reports go.
+   * Where model artifacts, checkpoints and evaluation reports go: a {@link SecureBucket}, or a
+   * compliant bucket of yours through `SecureBucket.fromBucketAttributes`. The roles get
+   * prefix-scoped grants on it.
    * @default - a new SecureBucket with the `models` key
    */
-  readonly artifactBucket?: SecureBucket;
+  readonly artifactBucket?: ISecureBucket;
   /**
    * The key that encrypts the job outputs (model artifacts, evaluation reports), and the ML
    * storage volumes of instance types with EBS volumes unless `volumeEncryptionKey` is set.
@@ -239,31 +241,38 @@ export interface SpotTrainingPipelineProps {
    */
   readonly registrationGate?: RegistrationGateOptions;
   /**
-   * An EventBridge Scheduler expression that starts the pipeline, e.g. `cron(0 3 ? * MON *)`.
+   * When EventBridge Scheduler starts the pipeline, in the expression's time zone (`Etc/UTC` when
+   * it names none), e.g. `scheduler.ScheduleExpression.expression('cron(0 3 ? * MON *)')` or
+   * `scheduler.ScheduleExpression.cron({ weekDay: 'MON', hour: '3', minute: '0', timeZone })`.
    * @default - no schedule
    */
-  readonly schedule?: string;
-  /**
-   * The time zone of `schedule`.
-   * @default 'UTC'
-   */
-  readonly scheduleTimeZone?: string;
+  readonly schedule?: scheduler.ScheduleExpression;
 }
 
-/** Whether a (possibly token-bearing) image URI ends with a literal `@sha256:<64 hex>`. */
-export function isPinnedImageUri(uri: string): boolean {
-  return /@sha256:[0-9a-f]{64}$/.test(uri);
-}
-
-/** An image URI pinned by digest; a URI that is one opaque token is left to deploy time. */
-const pinnedImage = z
-  .string()
-  .refine((v) => (Token.isUnresolved(v) && !v.includes('@')) || isPinnedImageUri(v), {
-    message: 'is not pinned by digest',
-    params: { expected: '<registry>/<repository>@sha256:<64 hex>' },
-  });
+/**
+ * A {@link PinnedImage}: an ECR repository and a digest (a token digest is left to deploy time).
+ * A tag in place of the digest gets its own message: tags can be moved to another image.
+ */
+const pinnedImage = z.strictObject({
+  repository: constructRef<ecr.IRepository>('ecr.IRepository', ['repositoryArn', 'repositoryUriForDigest']),
+  digest: tokenOr(
+    z.string().superRefine((value, ctx) => {
+      if (IMAGE_DIGEST_PATTERN.test(value)) return;
+      ctx.addIssue({
+        code: 'custom',
+        message: value.startsWith('sha256:')
+          ? 'is not an image digest'
+          : 'is not an image digest (a tag can be moved to another image)',
+        input: value,
+        params: { expected: 'sha256:<64 lowercase hex digits>' },
+      });
+    }),
+  ),
+});
 
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
+/** @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html */
+const SCHEDULE_EXPRESSION = /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(.+\))$/;
 const SEGMENT = /^[a-zA-Z0-9!_.*'()-]+$/;
 // MaxRuntime and MaxWait are added and compared at synth, so they must be literals.
 const duration = durationBetween(Duration.seconds(1), MAX_TRAINING_DURATION, {
@@ -275,12 +284,8 @@ const comparison = z.enum(['GreaterThanOrEqualTo', 'GreaterThan', 'LessThanOrEqu
 /** The zod schema of {@link SpotTrainingPipelineProps}. */
 export const spotTrainingPipelineSchema = z.strictObject({
   pipelineName: tokenOr(z.string().regex(NAME)).optional(),
-  trainingImageUri: pinnedImage,
-  imageRepository: constructRef<ecr.IRepository>('ecr.IRepository', [
-    'repositoryArn',
-    'repositoryUriForDigest',
-  ]),
-  inferenceImageUri: pinnedImage.optional(),
+  trainingImage: pinnedImage,
+  inferenceImage: pinnedImage.optional(),
   instanceType: z
     .string()
     .regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/)
@@ -320,9 +325,11 @@ export const spotTrainingPipelineSchema = z.strictObject({
     .min(1)
     .max(20)
     .optional(),
-  artifactBucket: constructRef<SecureBucket>('SecureBucket', [
-    'grantWritePrefix',
-    's3UriForPrefix',
+  artifactBucket: constructRef<ISecureBucket>('ISecureBucket', [
+    'bucket',
+    'encryptionKey',
+    'grantReadPrefix',
+    'grantReadWritePrefix',
   ]).optional(),
   encryptionKey: refs.key.optional(),
   volumeEncryptionKey: refs.key.optional(),
@@ -344,8 +351,7 @@ export const spotTrainingPipelineSchema = z.strictObject({
     .optional(),
   evaluation: z
     .strictObject({
-      imageUri: pinnedImage,
-      imageRepository: constructRef<ecr.IRepository>('ecr.IRepository', ['repositoryArn']).optional(),
+      image: pinnedImage,
       entrypoint: z.array(z.string().min(1)).min(1),
       instanceType: z
         .string()
@@ -370,8 +376,20 @@ export const spotTrainingPipelineSchema = z.strictObject({
     })
     .optional(),
   schedule: z
-    .string()
-    .regex(/^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(.+\))$/)
+    .custom<scheduler.ScheduleExpression>((v) => v instanceof scheduler.ScheduleExpression, {
+      message: 'is not a scheduler.ScheduleExpression',
+      params: {
+        expected: 'scheduler.ScheduleExpression.cron(...), .rate(...), .at(...) or .expression(...)',
+      },
+    })
+    .superRefine((v, ctx) => {
+      if (Token.isUnresolved(v.expressionString) || SCHEDULE_EXPRESSION.test(v.expressionString)) return;
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is not an EventBridge Scheduler expression',
+        input: v.expressionString,
+        params: { expected: 'cron(...), rate(<n> minutes|hours|days) or at(...)' },
+      });
+    })
     .optional(),
-  scheduleTimeZone: z.string().min(1).optional(),
 });

@@ -1,4 +1,5 @@
 import { CfnOutput } from 'aws-cdk-lib';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { DEMO_TRAINING_IMAGE_DIGEST } from './config';
 import { ModelImageRepository } from '../../constructs/training/model-image-repository';
 import { ModelRegistry } from '../../constructs/training/model-registry';
@@ -29,17 +30,16 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
   const registry = new ModelRegistry(stack, 'ModelRegistry', {
     modelPackageGroupName: 'churn-model',
     description: 'Customer churn model versions - reviewed before deployment',
-    alertTopic: stack.alerts.topic,
+    alerts: stack.alerts,
   });
   new CfnOutput(stack, 'TrainingImageRepositoryUri', {
     description: 'Push the training image here; set its digest as trainingImageDigest in the config',
     value: images.repository.repositoryUri,
   });
-  const imageUri = images.imageUri(stack.config.trainingImageDigest);
+  const image = images.image(stack.config.trainingImageDigest);
   const pipeline = new SpotTrainingPipeline(stack, 'ChurnTraining', {
     pipelineName: 'churn-training',
-    trainingImageUri: imageUri,
-    imageRepository: images.repository,
+    trainingImage: image,
     encryptionKey: stack.keys.models,
     datasetBucket: stack.datasets,
     datasetName: 'churn',
@@ -53,9 +53,9 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
     modelOwner: 'ml-platform-team',
     hyperparameters: { epochs: 20, learning_rate: 0.05 },
     metricDefinitions: [{ name: 'validation:auc', regex: 'validation-auc=([0-9.]+)' }],
-    evaluation: { imageUri, entrypoint: ['python3', '/opt/program/evaluate.py'] },
+    evaluation: { image, entrypoint: ['python3', '/opt/program/evaluate.py'] },
     registrationGate: { metric: 'metrics.auc.value', threshold: 0.75 },
-    schedule: 'cron(0 3 ? * MON *)',
+    schedule: scheduler.ScheduleExpression.expression('cron(0 3 ? * MON *)'),
   });
   images.grantPull(pipeline.executionRole);
   return { images, registry, pipeline };

@@ -2,6 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { z } from 'zod';
@@ -193,12 +194,11 @@ export function constructSubjects(): Subject[] {
         const datasets = new TieredDatasetBucket(stack, 'Datasets', { encryptionKey: keys.data });
         const images = new ModelImageRepository(stack, 'Images', { encryptionKey: keys.models });
         const registry = new ModelRegistry(stack, 'Registry', {
-          alertTopic: alerts.topic,
+          alerts,
           modelPackageGroupName: 'churn',
         });
         new SpotTrainingPipeline(stack, 'Pipeline', {
-          trainingImageUri: images.imageUri(trainingDigest ?? DIGEST),
-          imageRepository: images.repository,
+          trainingImage: images.image(trainingDigest ?? DIGEST),
           datasetBucket: datasets,
           datasetName: 'churn',
           datasetVersion: '2024-06-01',
@@ -208,10 +208,10 @@ export function constructSubjects(): Subject[] {
             'Ranks customers by churn risk for retention offers; not for credit or pricing decisions',
           riskRating: 'Medium',
           modelOwner: 'retention-ml-team',
-          schedule: 'cron(0 3 ? * MON *)',
+          schedule: scheduler.ScheduleExpression.expression('cron(0 3 ? * MON *)'),
           metricDefinitions: [{ name: 'validation:auc', regex: 'validation-auc=([0-9.]+)' }],
           evaluation: {
-            imageUri: images.imageUri(evalDigest ?? DIGEST),
+            image: images.image(evalDigest ?? DIGEST),
             entrypoint: ['python3', '/opt/program/evaluate.py'],
           },
           registrationGate: { metric: 'metrics.auc.value', threshold: 0.75 },
@@ -223,7 +223,7 @@ export function constructSubjects(): Subject[] {
         instanceType: { instanceType: 'ml.g5.2xlarge' },
         datasetVersion: { datasetVersion: '2024-07-01' },
         hyperparameters: { hyperparameters: { epochs: 30 } },
-        schedule: { schedule: 'cron(0 4 ? * TUE *)' },
+        schedule: { schedule: scheduler.ScheduleExpression.expression('cron(0 4 ? * TUE *)') },
         maxRuntime: { maxRuntime: Duration.hours(12) },
         registrationGate: { registrationGate: { metric: 'metrics.auc.value', threshold: 0.8 } },
         'evaluation image digest': { evalDigest: OTHER_DIGEST },
@@ -232,12 +232,12 @@ export function constructSubjects(): Subject[] {
       },
       {},
     ),
-    subject<Partial<Omit<ModelRegistryProps, 'alertTopic'>>>(
+    subject<Partial<Omit<ModelRegistryProps, 'alerts'>>>(
       'ModelRegistry',
       (stack, o) => {
         const alerts = new AlertTopic(stack, 'Alerts');
         new ModelRegistry(stack, 'Registry', {
-          alertTopic: alerts.topic,
+          alerts,
           modelPackageGroupName: 'churn',
           ...o,
         });

@@ -2,6 +2,7 @@ import { Duration, Lazy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { z } from 'zod';
@@ -36,6 +37,8 @@ export type RefKind =
   | 'datasets'
   | 'imageRepository'
   | 'imageUri'
+  | 'pinnedImage'
+  | 'scheduleExpression'
   | 'registry'
   | 'endpointRef'
   | 'featureContract'
@@ -200,9 +203,13 @@ export class Fixtures {
         return this.images().repository;
       case 'imageUri':
         return this.images().imageUri(DIGEST);
+      case 'pinnedImage':
+        return this.images().image(DIGEST);
+      case 'scheduleExpression':
+        return scheduler.ScheduleExpression.rate(Duration.days(1));
       case 'registry': {
         const registry = new ModelRegistry(this.scope, 'Registry', {
-          alertTopic: this.alert().topic,
+          alerts: this.alert(),
           modelPackageGroupName: 'churn',
         });
         // Model-scoped, so CostGuardrails (when fuzzed with this fixture in scope) requires the model tag.

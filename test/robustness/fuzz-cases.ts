@@ -424,7 +424,7 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
     spec: {
       modelPackageGroupName: nameField,
       description: textField(1024),
-      alertTopic: req(refField('topic')),
+      alerts: req(refField('alertTopic')),
       crossAccountReadAccounts: arrayField(
         stringField(fc.stringMatching(/^\d{12}$/), fc.constantFrom('123', 'abcdefghijkl', '')),
         { maxLength: 3 },
@@ -436,8 +436,7 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
     name: 'SpotTrainingPipeline',
     runsFactor: 0.4,
     spec: {
-      trainingImageUri: req(refField('imageUri')),
-      imageRepository: req(refField('imageRepository')),
+      trainingImage: req(refField('pinnedImage')),
       datasetBucket: req(refField('datasets')),
       datasetName: req(segmentField),
       datasetVersion: req(segmentField),
@@ -456,10 +455,7 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       maxRuntime: durationField(60, 2 * 86400),
       capacityRetryAttempts: intField(1, 20),
       capacityRetryInterval: durationField(1, 6 * 3600),
-      schedule: stringField(
-        fc.constantFrom('rate(1 day)', 'cron(0 3 * * ? *)'),
-        fc.constantFrom('daily', 'rate(1 week)', ''),
-      ),
+      schedule: refField('scheduleExpression'),
     },
     build: (stack, props) => new SpotTrainingPipeline(stack, 'Subject', as<SpotTrainingPipelineProps>(props)),
   },

@@ -79,8 +79,7 @@ export class SubjectFixtures {
   get registry(): ModelRegistry {
     return this.once(
       'registry',
-      (s) =>
-        new ModelRegistry(s, 'Registry', { alertTopic: this.alerts.topic, modelPackageGroupName: 'churn' }),
+      (s) => new ModelRegistry(s, 'Registry', { alerts: this.alerts, modelPackageGroupName: 'churn' }),
     );
   }
 }
@@ -150,14 +149,13 @@ export const MUTATION_SUBJECTS: readonly MutationSubject[] = [
   {
     name: 'ModelRegistry',
     build: (stack, fx) =>
-      new ModelRegistry(stack, 'Subject', { alertTopic: fx.alerts.topic, modelPackageGroupName: 'churn' }),
+      new ModelRegistry(stack, 'Subject', { alerts: fx.alerts, modelPackageGroupName: 'churn' }),
   },
   {
     name: 'SpotTrainingPipeline',
     build: (stack, fx) =>
       new SpotTrainingPipeline(stack, 'Subject', {
-        trainingImageUri: fx.images.imageUri(DIGEST),
-        imageRepository: fx.images.repository,
+        trainingImage: fx.images.image(DIGEST),
         datasetBucket: fx.datasets,
         datasetName: 'churn',
         datasetVersion: '2024-06-01',

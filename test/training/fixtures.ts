@@ -34,7 +34,7 @@ export function trainingFixture(): TrainingFixture {
   const datasets = new TieredDatasetBucket(stack, 'Datasets', { encryptionKey: keys.data });
   const images = new ModelImageRepository(stack, 'Images', { encryptionKey: keys.models });
   const registry = new ModelRegistry(stack, 'Registry', {
-    alertTopic: alerts.topic,
+    alerts,
     modelPackageGroupName: 'churn',
   });
   return { stack, keys, alerts, network, datasets, images, registry };
@@ -43,8 +43,7 @@ export function trainingFixture(): TrainingFixture {
 /** The minimal valid props for a pipeline in the fixture. */
 export function minimalProps(f: TrainingFixture): SpotTrainingPipelineProps {
   return {
-    trainingImageUri: f.images.imageUri(DIGEST),
-    imageRepository: f.images.repository,
+    trainingImage: f.images.image(DIGEST),
     datasetBucket: f.datasets,
     datasetName: 'churn',
     datasetVersion: '2024-06-01',

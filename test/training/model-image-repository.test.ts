@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScopedRole } from '../../constructs/core/scoped-role';
 import { PropsValidationError } from '../../constructs/core/validate';
-import { ModelImageRepository } from '../../constructs/training/model-image-repository';
+import { ModelImageRepository, pinnedImageUri } from '../../constructs/training/model-image-repository';
 import { findingLines, testStack } from '../support/nag';
 import { DIGEST } from './fixtures';
 
@@ -83,6 +83,19 @@ describe('ModelImageRepository', () => {
     }
   });
 
+  it('makes a pinned image of one digest: this repository, the digest, the same URI as imageUri', () => {
+    const { stack, images } = repo();
+    const image = images.image(DIGEST);
+    expect(image.repository).toBe(images.repository);
+    expect(image.digest).toBe(DIGEST);
+    expect(stack.resolve(pinnedImageUri(image))).toEqual(stack.resolve(images.imageUri(DIGEST)));
+    for (const bad of ['latest', 'sha256:abc']) {
+      expect(() => images.image(bad)).toThrow(
+        `Test/Images: digest: is not an image digest (got ${JSON.stringify(bad)}; expected sha256:<64 lowercase hex digits>)`,
+      );
+    }
+  });
+
   it('grants pull on the repository ARN and names the grantee in the repository policy', () => {
     const { stack, images } = repo();
     const role = new ScopedRole(stack, 'Puller', {
@@ -114,6 +127,8 @@ describe('ModelImageRepository', () => {
     const imported = ModelImageRepository.fromRepositoryName(stack, 'Imported', 'models/churn');
     expect(() => imported.imageUri('v1')).toThrow(/digest: is not an image digest/);
     expect(imported.imageUri(DIGEST)).toContain(`@${DIGEST}`);
+    expect(imported.image(DIGEST).repository).toBe(imported.repository);
+    expect(() => imported.image('v1')).toThrow(/digest: is not an image digest/);
   });
 
   it('has zero findings with defaults', () => {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Lazy, Token } from 'aws-cdk-lib';
+import { CfnResource, Lazy, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { ScopedRole } from '../../constructs/core/scoped-role';
-import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { AlertTopic, IAlertDestination } from '../../constructs/monitoring/alert-topic';
+import { createDomainKey } from '../../constructs/encryption/encryption-keys';
+import { propsError as errorOf } from '../support/props';
 import { ModelRegistry, ModelRegistryProps } from '../../constructs/training/model-registry';
 import { CfnTemplate, unsafeReplacements } from '../deploy/update-safety-diff';
 import { findingLines, testStack } from '../support/nag';
@@ -14,7 +17,7 @@ function registry(props: Partial<ModelRegistryProps> = {}) {
   return {
     stack,
     alerts,
-    registry: new ModelRegistry(stack, 'Registry', { alertTopic: alerts.topic, ...props }),
+    registry: new ModelRegistry(stack, 'Registry', { alerts, ...props }),
   };
 }
 
@@ -130,6 +133,50 @@ describe('ModelRegistry', () => {
     );
     expect(() => registry({ crossAccountReadAccounts: ['123'] })).toThrow(
       /^Test\/Registry: crossAccountReadAccounts\.0: has an invalid format/,
+    );
+  });
+
+  it('takes any topic through AlertTopic.fromTopic, reusing its key for the dead-letter queue', () => {
+    const stack = testStack();
+    const key = createDomainKey(stack, 'OwnKey', 'logs');
+    const topic = new sns.Topic(stack, 'Own', { masterKey: key, enforceSSL: true });
+    new ModelRegistry(stack, 'Registry', {
+      alerts: AlertTopic.fromTopic(topic),
+      modelPackageGroupName: 'churn',
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({ Arn: { Ref: stack.getLogicalId(topic.node.defaultChild as CfnResource) } }),
+      ],
+    });
+    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: stack.resolve(key.keyArn) });
+    t.resourceCountIs('AWS::KMS::Key', 1);
+  });
+
+  it('gives the dead-letter queue a dedicated logs key when the destination has no key', () => {
+    const stack = testStack();
+    const topic = sns.Topic.fromTopicArn(stack, 'Shared', 'arn:aws:sns:eu-west-1:111111111111:ml-alerts');
+    const r = new ModelRegistry(stack, 'Registry', {
+      alerts: AlertTopic.fromTopic(topic),
+      modelPackageGroupName: 'churn',
+    });
+    const key = r.deadLetterQueue.encryptionMasterKey;
+    expect(key?.node.path).toMatch(/^Test\/Registry\/DeadLettersKey/);
+    Template.fromStack(stack).hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RegistryDeadLettersKey'), 'Arn'] },
+    });
+  });
+
+  it('rejects a bare topic as alerts, naming the field', () => {
+    const stack = testStack();
+    const alerts = new AlertTopic(stack, 'Alerts');
+    const e = errorOf(
+      () => new ModelRegistry(stack, 'Registry', { alerts: alerts.topic as unknown as IAlertDestination }),
+    );
+    expect(e.message).toBe(
+      'Test/Registry: alerts: is not an alert destination (got construct Test/Alerts/Resource; ' +
+        'expected an IAlertDestination (an AlertTopic, or AlertTopic.fromTopic(topic)))',
     );
   });
 

@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { CfnResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, Stack, TimeZone, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { DEFAULT_TRAINING_INSTANCE_FAMILIES } from '../../constructs/training/defaults';
+import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
 import { findingLines } from '../support/nag';
-import { DIGEST, EVAL_DIGEST, minimalProps, pipelineWith, trainingFixture } from './fixtures';
+import { ModelImageRepository, PinnedImage } from '../../constructs/training/model-image-repository';
+import {
+  DIGEST,
+  EVAL_DIGEST,
+  minimalProps,
+  pipelineWith,
+  TrainingFixture,
+  trainingFixture,
+} from './fixtures';
 import {
   NO_PIPELINE_SCHEMA,
   PLACEHOLDER,
@@ -32,13 +43,16 @@ function policyStatements(stack: Stack, pathFragment: string): Json[] {
     )
     .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Json[]);
 }
-const gated = {
-  evaluation: {
-    imageUri: `111111111111.dkr.ecr.eu-west-1.amazonaws.com/eval@${EVAL_DIGEST}`,
-    entrypoint: ['python3', '/opt/program/evaluate.py'],
-  },
-  registrationGate: { metric: 'metrics.auc.value', threshold: 0.8 },
-};
+/** An evaluation step (image from the fixture's repository) and a registration gate on its metric. */
+function gated(f: TrainingFixture) {
+  return {
+    evaluation: {
+      image: f.images.image(EVAL_DIGEST),
+      entrypoint: ['python3', '/opt/program/evaluate.py'],
+    },
+    registrationGate: { metric: 'metrics.auc.value', threshold: 0.8 },
+  };
+}
 
 /**
  * Undoes the five repairs of the published schema (see pipeline-schema.ts): turns joins and JSON
@@ -77,14 +91,13 @@ describe('SpotTrainingPipeline definition', () => {
         hyperparameters: { epochs: 10, learning_rate: 0.1, early_stop: true },
         metricDefinitions: [{ name: 'validation:auc', regex: 'auc=([0-9.]+)' }],
         evaluation: {
-          ...gated.evaluation,
-          imageUri: f.images.imageUri(EVAL_DIGEST),
+          ...gated(f).evaluation,
           instanceType: 'ml.c6i.2xlarge',
           channel: 'holdout',
         },
-        registrationGate: { ...gated.registrationGate, comparison: 'GreaterThan' },
+        registrationGate: { ...gated(f).registrationGate, comparison: 'GreaterThan' },
         instanceCount: 2,
-        schedule: 'rate(7 days)',
+        schedule: scheduler.ScheduleExpression.rate(Duration.days(7)),
       },
       f,
     );
@@ -115,10 +128,7 @@ describe('SpotTrainingPipeline definition', () => {
     'differs from the published schema only by the five documented repairs',
     () => {
       const f = trainingFixture();
-      const { pipeline } = pipelineWith(
-        { ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } },
-        f,
-      );
+      const { pipeline } = pipelineWith(gated(f), f);
       const definition = synthesizedDefinition(pipeline.resource);
       expect(unrepairedErrors(definition)).not.toEqual([]);
       expect(unrepairedErrors(withoutRepairs(definition))).toEqual([]);
@@ -131,10 +141,7 @@ describe('SpotTrainingPipeline definition', () => {
     'writes every RetryPolicies[].ExceptionType as an array of strings, and the schema rejects a string',
     () => {
       const f = trainingFixture();
-      const { pipeline } = pipelineWith(
-        { ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } },
-        f,
-      );
+      const { pipeline } = pipelineWith(gated(f), f);
       const definition = synthesizedDefinition(pipeline.resource);
       const all = (definition.Steps as Json[]).flatMap((s) => [s, ...(s.Arguments?.IfSteps ?? [])]);
       const policies = all.flatMap((s) => (s.RetryPolicies ?? []) as Json[]);
@@ -197,10 +204,9 @@ describe('SpotTrainingPipeline secure defaults', () => {
     const f = trainingFixture();
     const { pipeline } = pipelineWith(
       {
-        ...gated,
+        ...gated(f),
         evaluation: {
-          ...gated.evaluation,
-          imageUri: f.images.imageUri(EVAL_DIGEST),
+          ...gated(f).evaluation,
           instanceType: 'ml.g4dn.xlarge',
         },
       },
@@ -216,10 +222,7 @@ describe('SpotTrainingPipeline secure defaults', () => {
 
   it('encrypts the evaluation volume when its type is EBS-only, whatever the training type', () => {
     const f = trainingFixture();
-    const { pipeline } = pipelineWith(
-      { ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } },
-      f,
-    );
+    const { pipeline } = pipelineWith(gated(f), f);
     const [train, evaluation] = steps(pipeline);
     expect(train.Arguments.ResourceConfig).not.toHaveProperty('VolumeKmsKeyId');
     expect(evaluation.Arguments.ProcessingResources.ClusterConfig.VolumeKmsKeyId).toBe(PLACEHOLDER);
@@ -320,10 +323,7 @@ describe('SpotTrainingPipeline secure defaults', () => {
 
   it('gates registration on the evaluation report metric, else fails the execution', () => {
     const f = trainingFixture();
-    const { pipeline } = pipelineWith(
-      { ...gated, evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) } },
-      f,
-    );
+    const { pipeline } = pipelineWith(gated(f), f);
     const [, evaluation, condition] = steps(pipeline);
     expect(evaluation.PropertyFiles).toEqual([
       { PropertyFileName: 'EvaluationReport', OutputName: 'evaluation', FilePath: 'evaluation.json' },
@@ -366,19 +366,53 @@ describe('SpotTrainingPipeline secure defaults', () => {
 });
 
 describe('SpotTrainingPipeline validation', () => {
-  it('rejects a tag-only image', () => {
+  it('rejects a tag in place of the training image digest, naming trainingImage.digest', () => {
     const f = trainingFixture();
     const e = errorOf(() =>
-      pipelineWith({ trainingImageUri: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/train:latest' }, f),
+      pipelineWith({ trainingImage: { repository: f.images.repository, digest: 'latest' } }, f),
     );
-    expect(e.message).toMatch(/^Test\/Pipeline: trainingImageUri: is not pinned by digest/);
+    expect(e.message).toBe(
+      'Test/Pipeline: trainingImage.digest: is not an image digest (a tag can be moved to another image) ' +
+        '(got "latest"; expected sha256:<64 lowercase hex digits>)',
+    );
   });
 
-  it('rejects a tag-only evaluation image', () => {
+  it.each([
+    ['a short digest', 'sha256:abc'],
+    ['upper-case hex', `sha256:${'A'.repeat(64)}`],
+  ])('rejects %s as the evaluation image digest, naming evaluation.image.digest', (_, digest) => {
+    const f = trainingFixture();
+    const g = gated(f);
     const e = errorOf(() =>
-      pipelineWith({ ...gated, evaluation: { ...gated.evaluation, imageUri: 'repo/eval:v1' } }),
+      pipelineWith(
+        { ...g, evaluation: { ...g.evaluation, image: { repository: f.images.repository, digest } } },
+        f,
+      ),
     );
-    expect(e.message).toContain('Test/Pipeline: evaluation.imageUri: is not pinned by digest');
+    expect(e.problems.map((p) => p.field)).toEqual(['evaluation.image.digest']);
+    expect(e.message).toBe(
+      `Test/Pipeline: evaluation.image.digest: is not an image digest (got ${JSON.stringify(digest)}; ` +
+        'expected sha256:<64 lowercase hex digits>)',
+    );
+  });
+
+  it('rejects an inference image without an ECR repository', () => {
+    const f = trainingFixture();
+    const inferenceImage = { repository: 'churn', digest: DIGEST } as unknown as PinnedImage;
+    const e = errorOf(() => pipelineWith({ inferenceImage }, f));
+    expect(e.message).toBe(
+      'Test/Pipeline: inferenceImage.repository: is not a ecr.IRepository (got "churn"; expected ecr.IRepository)',
+    );
+  });
+
+  it('passes a token digest through to deploy time', () => {
+    const f = trainingFixture();
+    const digest = Token.asString({ Ref: 'TrainingImageDigest' });
+    const { pipeline } = pipelineWith({ trainingImage: { repository: f.images.repository, digest } }, f);
+    const image = f.stack.resolve(
+      (pipeline.definition.Steps[0].Arguments.AlgorithmSpecification as Json).TrainingImage,
+    );
+    expect(JSON.stringify(image)).toContain('{"Ref":"TrainingImageDigest"}');
   });
 
   it('rejects MaxWait shorter than MaxRuntime', () => {
@@ -401,13 +435,8 @@ describe('SpotTrainingPipeline validation', () => {
   });
 
   it('honours a configured allowlist, for evaluation too', () => {
-    const e = errorOf(() =>
-      pipelineWith({
-        allowedInstanceFamilies: ['g5'],
-        ...gated,
-        evaluation: { ...gated.evaluation, imageUri: `r@${EVAL_DIGEST}` },
-      }),
-    );
+    const f = trainingFixture();
+    const e = errorOf(() => pipelineWith({ allowedInstanceFamilies: ['g5'], ...gated(f) }, f));
     expect(e.message).toContain(
       'Test/Pipeline: evaluation.instanceType: is not an allowed instance type (got "ml.m5.xlarge"; expected an instance family in g5)',
     );
@@ -445,8 +474,8 @@ describe('SpotTrainingPipeline validation', () => {
         {
           instanceType: 'ml.m5.xlarge',
           volumeEncryptionKey: f.keys.models,
-          ...gated,
-          evaluation: { ...gated.evaluation, imageUri: `r@${EVAL_DIGEST}`, instanceType: 'ml.g4dn.xlarge' },
+          ...gated(f),
+          evaluation: { ...gated(f).evaluation, instanceType: 'ml.g4dn.xlarge' },
         },
         f,
       ),
@@ -476,11 +505,8 @@ describe('SpotTrainingPipeline validation', () => {
 
 describe('SpotTrainingPipeline roles', () => {
   it('uses no wildcard actions', () => {
-    const { f } = pipelineWith({
-      ...gated,
-      evaluation: { ...gated.evaluation, imageUri: `r@${EVAL_DIGEST}` },
-      schedule: 'rate(1 day)',
-    });
+    const f = trainingFixture();
+    pipelineWith({ ...gated(f), schedule: scheduler.ScheduleExpression.rate(Duration.days(1)) }, f);
     const t = Template.fromStack(f.stack).toJSON() as Json;
     const actions = Object.values(t.Resources as Json)
       .filter((r: Json) => r.Type === 'AWS::IAM::ManagedPolicy')
@@ -510,6 +536,59 @@ describe('SpotTrainingPipeline roles', () => {
     expect(pull?.Resource).toEqual({
       'Fn::GetAtt': [f.stack.getLogicalId(f.images.repository.node.defaultChild as CfnResource), 'Arn'],
     });
+  });
+
+  it("runs each image by its repository's digest URI and pulls from exactly the repositories it runs", () => {
+    const f = trainingFixture();
+    const evalImages = new ModelImageRepository(f.stack, 'EvalImages', { encryptionKey: f.keys.models });
+    const serveImages = new ModelImageRepository(f.stack, 'ServeImages', { encryptionKey: f.keys.models });
+    const g = gated(f);
+    const { pipeline } = pipelineWith(
+      {
+        ...g,
+        evaluation: { ...g.evaluation, image: evalImages.image(EVAL_DIGEST) },
+        inferenceImage: serveImages.image(DIGEST),
+      },
+      f,
+    );
+    const arnOf = (r: ModelImageRepository) => ({
+      'Fn::GetAtt': [f.stack.getLogicalId(r.repository.node.defaultChild as CfnResource), 'Arn'],
+    });
+    const pull = policyStatements(f.stack, 'Test/Pipeline/ExecutionRole').find((s) => s.Sid === 'PullImages');
+    // The inference image is only written into the model version: serving pulls it, not training.
+    expect(pull?.Resource).toEqual([arnOf(f.images), arnOf(evalImages)]);
+    const [train, evaluation, condition] = pipeline.definition.Steps;
+    const uri = (v: unknown) => f.stack.resolve(v) as unknown;
+    expect(uri((train.Arguments.AlgorithmSpecification as Json).TrainingImage)).toEqual(
+      uri(f.images.repository.repositoryUriForDigest(DIGEST)),
+    );
+    expect(uri((evaluation.Arguments.AppSpecification as Json).ImageUri)).toEqual(
+      uri(evalImages.repository.repositoryUriForDigest(EVAL_DIGEST)),
+    );
+    const register = (condition.Arguments.IfSteps as Json[])[0];
+    expect(uri(register.Arguments.InferenceSpecification.Containers[0].Image)).toEqual(
+      uri(serveImages.repository.repositoryUriForDigest(DIGEST)),
+    );
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  it('writes to an artifact bucket of yours (ISecureBucket), creating none, granting its prefixes', () => {
+    const f = trainingFixture();
+    const bucket = s3.Bucket.fromBucketName(f.stack, 'OwnBucket', 'own-ml-artifacts');
+    const artifactBucket = SecureBucket.fromBucketAttributes(f.stack, 'Own', {
+      bucket,
+      encryptionKey: f.keys.models,
+    });
+    const { pipeline } = pipelineWith({ artifactBucket }, f);
+    expect(pipeline.artifactBucket).toBe(artifactBucket);
+    expect(pipeline.encryptionKey).toBe(f.keys.models);
+    expect(pipeline.node.tryFindChild('Artifacts')).toBeUndefined();
+    const output = trainArgs(pipeline).OutputDataConfig.S3OutputPath['Std:Join'].Values as unknown[];
+    expect(output[0]).toBe(`s3://own-ml-artifacts/models/${pipeline.pipelineName}/`);
+    const resources = JSON.stringify(
+      policyStatements(f.stack, 'Test/Pipeline/ExecutionRole').map((st) => st.Resource),
+    );
+    expect(resources).toContain(`:s3:::own-ml-artifacts/checkpoints/${pipeline.pipelineName}/*`);
   });
 
   it('grants the dataset prefix read and the artifact prefixes write in bucket policies', () => {
@@ -545,11 +624,15 @@ describe('SpotTrainingPipeline roles', () => {
 
 describe('SpotTrainingPipeline triggers', () => {
   it('creates a schedule that starts the pipeline with a scoped role, retries and a dead-letter queue', () => {
-    const { f } = pipelineWith({ schedule: 'cron(0 3 ? * MON *)' });
+    const { f, pipeline } = pipelineWith({
+      schedule: scheduler.ScheduleExpression.expression('cron(0 3 ? * MON *)'),
+    });
+    expect(pipeline.schedule).toBeInstanceOf(scheduler.Schedule);
     const t = Template.fromStack(f.stack);
     t.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 3 ? * MON *)',
-      ScheduleExpressionTimezone: 'UTC',
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
       Target: {
         Arn: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
         SageMakerPipelineParameters: { PipelineParameterList: [] },
@@ -557,10 +640,16 @@ describe('SpotTrainingPipeline triggers', () => {
         DeadLetterConfig: { Arn: Match.anyValue() },
       },
     });
-    const start = policyStatements(f.stack, 'Test/Pipeline/ScheduleRole').find(
-      (s) => s.Action === 'sagemaker:StartPipelineExecution',
-    );
-    expect(JSON.stringify(start?.Resource)).toMatch(/:pipeline\/test-pipeline-[a-z0-9]+"/);
+    // Exactly three grants: start this pipeline, send to the dead-letter queue, encrypt with its key.
+    const statements = policyStatements(f.stack, 'Test/Pipeline/ScheduleRole');
+    expect(statements.map((s) => s.Action)).toEqual([
+      'sagemaker:StartPipelineExecution',
+      'sqs:SendMessage',
+      ['kms:GenerateDataKey', 'kms:Decrypt'],
+    ]);
+    expect(JSON.stringify(statements[0].Resource)).toMatch(/:pipeline\/test-pipeline-[a-z0-9]+"/);
+    const queueId = f.stack.getLogicalId(pipeline.deadLetterQueue.node.defaultChild as CfnResource);
+    expect(statements[1].Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
     t.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
@@ -597,19 +686,48 @@ describe('SpotTrainingPipeline triggers', () => {
     expect(findingLines(f.stack)).toEqual([]);
   });
 
-  it('keeps the logical ids of the schedule and its role (a new id replaces the schedule)', () => {
-    // The schedule has no ScheduleName, so CloudFormation names it after the logical id: moving it
-    // under an aws-scheduler L2 Schedule (Pipeline/Schedule/Resource) would give it a new id, a
-    // new generated name, and a replacement.
-    const { f } = pipelineWith({ schedule: 'rate(1 day)' });
+  it('keeps the role ids; the schedule (the L2 at Pipeline/Schedule/Resource) has no custom name', () => {
+    // The schedule moved from a CfnSchedule at Pipeline/Schedule to aws-scheduler's L2, whose
+    // CfnSchedule is its `Resource` child: a new logical id, which replaces the deployed schedule.
+    // That is safe only because it has no ScheduleName (CloudFormation generates one per logical
+    // id, so the new and old schedules never collide); a custom name would make it fail.
+    const { f } = pipelineWith({ schedule: scheduler.ScheduleExpression.rate(Duration.days(1)) });
     const t = Template.fromStack(f.stack).toJSON() as Json;
     expect(Object.keys(t.Resources as Json).filter((k) => k.startsWith('PipelineSchedule'))).toEqual([
       'PipelineScheduleRole1A33F04C',
       'PipelineScheduleRolePolicyF17A4D68',
-      'PipelineScheduleA958415D',
+      'PipelineSchedule39B56451',
     ]);
-    expect(t.Resources.PipelineScheduleA958415D.Type).toBe('AWS::Scheduler::Schedule');
-    expect(t.Resources.PipelineScheduleA958415D.Properties.Name).toBeUndefined();
+    expect(t.Resources.PipelineSchedule39B56451.Type).toBe('AWS::Scheduler::Schedule');
+    expect(t.Resources.PipelineSchedule39B56451.Properties.Name).toBeUndefined();
+    expect(t.Resources.PipelineSchedule39B56451.DependsOn).toEqual(['PipelineScheduleRolePolicyF17A4D68']);
+  });
+
+  it('writes the time zone of the expression', () => {
+    const { f } = pipelineWith({
+      schedule: scheduler.ScheduleExpression.cron({
+        weekDay: 'MON',
+        hour: '3',
+        minute: '0',
+        timeZone: TimeZone.EUROPE_LONDON,
+      }),
+    });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 3 ? * MON *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+    });
+  });
+
+  it.each([
+    ['a string', 'cron(0 3 ? * MON *)', 'is not a scheduler.ScheduleExpression'],
+    [
+      'an unknown expression',
+      scheduler.ScheduleExpression.expression('daily'),
+      'is not an EventBridge Scheduler expression (got "daily"; expected cron(...), rate(<n> minutes|hours|days) or at(...))',
+    ],
+  ])('rejects %s as the schedule, naming the field', (_, schedule, problem) => {
+    const e = errorOf(() => pipelineWith({ schedule: schedule as scheduler.ScheduleExpression }));
+    expect(e.message).toContain(`Test/Pipeline: schedule: ${problem}`);
   });
 
   it('grants start on the pipeline ARN only', () => {
@@ -630,14 +748,7 @@ describe('SpotTrainingPipeline nag', () => {
 
   it('has zero findings with evaluation, gate and schedule', () => {
     const f = trainingFixture();
-    pipelineWith(
-      {
-        ...gated,
-        evaluation: { ...gated.evaluation, imageUri: f.images.imageUri(EVAL_DIGEST) },
-        schedule: 'rate(1 day)',
-      },
-      f,
-    );
+    pipelineWith({ ...gated(f), schedule: scheduler.ScheduleExpression.rate(Duration.days(1)) }, f);
     expect(findingLines(f.stack)).toEqual([]);
   });
 
