@@ -52,15 +52,13 @@ api.root.addResource('invocations').addMethod('POST', new apigateway.SagemakerIn
 
 // Training: a daily EventBridge Scheduler schedule starts our pipeline, with its dataset version.
 const pipeline = new SpotTrainingPipeline(stack, 'Training', {
-  // The training helper may replace this prop with a typed image (issue 14): adapt these two lines.
-  trainingImageUri: images.imageUri(DIGEST),
-  imageRepository: images.repository,
+  trainingImage: images.image(DIGEST),
   datasetBucket: new TieredDatasetBucket(stack, 'Datasets', { encryptionKey: keys.data }),
   datasetName: 'churn',
   datasetVersion: '2026-01-01',
   vpc: network.vpc,
   modelRegistry: new ModelRegistry(stack, 'Registry', {
-    alertTopic: alerts.topic,
+    alerts,
     modelPackageGroupName: 'churn',
   }),
   intendedUse: 'Ranks customers by churn risk for retention offers; not for credit or pricing decisions',
