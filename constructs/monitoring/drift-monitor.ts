@@ -28,8 +28,9 @@ import {
   tokenOr,
   validateProps,
 } from '../core/validate';
-import { SecureBucket } from '../storage/secure-bucket';
-import { AlertTopic } from './alert-topic';
+import { acknowledgeIdentityPrefixGrant } from '../serving/nag-ids';
+import { ISecureBucket } from '../storage/secure-bucket';
+import { IAlertDestination } from './alert-topic';
 import {
   DEAD_LETTER_KEY_ACTIONS,
   DEAD_LETTER_SEND_ACTIONS,
@@ -55,8 +56,12 @@ export interface DriftMonitoredEndpoint {
 export interface DriftMonitorProps {
   /** The monitored endpoint. */
   readonly endpoint: DriftMonitoredEndpoint;
-  /** The bucket the endpoint's data capture writes to. */
-  readonly captureBucket: SecureBucket;
+  /**
+   * The bucket the endpoint's data capture writes to: a `SecureBucket`, a `TieredDatasetBucket`,
+   * or a compliant bucket of yours through `SecureBucket.fromBucketAttributes`. Each grant below is
+   * scoped to the one prefix or key it needs.
+   */
+  readonly captureBucket: ISecureBucket;
   /**
    * The capture prefix of the endpoint config (`DestinationS3Uri` without bucket), empty or ending
    * in `/`; SageMaker writes `<capturePrefix><endpointName>/<variant>/yyyy/mm/dd/hh/*.jsonl`.
@@ -66,10 +71,10 @@ export interface DriftMonitorProps {
   /** S3 key of the baseline JSON (`compliant-mlops baseline train.csv --output baseline.json`). */
   readonly baselineKey: string;
   /**
-   * The bucket that holds the baseline.
+   * The bucket that holds the baseline (any `ISecureBucket`).
    * @default - the capture bucket
    */
-  readonly baselineBucket?: SecureBucket;
+  readonly baselineBucket?: ISecureBucket;
   /**
    * The schema hash the served model expects (`schemaHash` of its baseline); a baseline with another
    * schema then raises the analysis-error alarm instead of producing numbers.
@@ -77,17 +82,20 @@ export interface DriftMonitorProps {
    */
   readonly expectedSchemaHash?: string;
   /**
-   * Where the JSON reports go, encrypted with this bucket's key.
+   * Where the JSON reports go, encrypted with this bucket's key (any `ISecureBucket`).
    * @default - the capture bucket
    */
-  readonly reportBucket?: SecureBucket;
+  readonly reportBucket?: ISecureBucket;
   /**
    * Key prefix of the reports, empty or ending in `/`: `<reportPrefix><endpointName>/<time>.json`.
    * @default 'drift-reports/'
    */
   readonly reportPrefix?: string;
-  /** Every alarm of the monitor notifies this topic. */
-  readonly alerts: AlertTopic;
+  /**
+   * Where every alarm of the monitor sends its ALARM and OK transitions: the platform's
+   * `AlertTopic`, or any topic of yours through `AlertTopic.fromTopic(topic)`.
+   */
+  readonly alerts: IAlertDestination;
   /** The VPC the analysis function runs in (it reaches S3 and CloudWatch through VPC endpoints). */
   readonly vpc: ec2.IVpc;
   /** Key of the function's logs, environment and dead-letter queue (the platform's `logs` key). */
@@ -151,12 +159,49 @@ const PREFIX = /^([^/].*\/)?$/;
 
 const wholeMinutes = (d: Duration): boolean => d.isUnresolved() || d.toMilliseconds() % 60_000 === 0;
 
+/** Any {@link ISecureBucket}: checked by its members, since an imported one is not a SecureBucket. */
+const secureBucket = z.custom<ISecureBucket>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    Construct.isConstruct(v) &&
+    (
+      [
+        'bucket',
+        'encryptionKey',
+        'bucketName',
+        's3UriForPrefix',
+        'grantReadPrefix',
+        'grantWritePrefix',
+      ] as const
+    ).every((m) => m in v),
+  {
+    message: 'is not an ISecureBucket',
+    params: {
+      expected: 'an ISecureBucket (SecureBucket, TieredDatasetBucket, or SecureBucket.fromBucketAttributes)',
+    },
+  },
+);
+
+/** Any {@link IAlertDestination} (`AlertTopic.fromTopic` returns a plain object, not a construct). */
+const alertDestination = z.custom<IAlertDestination>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    refs.topic.safeParse((v as { topic?: unknown }).topic).success &&
+    typeof (v as { notify?: unknown }).notify === 'function',
+  {
+    message: 'is not an IAlertDestination',
+    params: { expected: 'an AlertTopic or AlertTopic.fromTopic(topic)' },
+  },
+);
+
 const schema = z.strictObject({
   endpoint: z.object({
     endpointName: tokenOr(z.string().regex(NAME)),
     variantName: tokenOr(z.string().regex(NAME)).optional(),
   }),
-  captureBucket: z.instanceof(SecureBucket, { message: 'is not a SecureBucket' }),
+  captureBucket: secureBucket,
   capturePrefix: tokenOr(z.string().max(512).regex(PREFIX)),
   baselineKey: tokenOr(
     z
@@ -165,14 +210,14 @@ const schema = z.strictObject({
       .max(1024)
       .regex(/^[^/](.*[^/])?$/),
   ),
-  baselineBucket: z.instanceof(SecureBucket, { message: 'is not a SecureBucket' }).optional(),
+  baselineBucket: secureBucket.optional(),
   expectedSchemaHash: z
     .string()
     .regex(/^sha256:[0-9a-f]{64}$/)
     .optional(),
-  reportBucket: z.instanceof(SecureBucket, { message: 'is not a SecureBucket' }).optional(),
+  reportBucket: secureBucket.optional(),
   reportPrefix: tokenOr(z.string().max(512).regex(PREFIX)).optional(),
-  alerts: z.instanceof(AlertTopic, { message: 'is not an AlertTopic' }),
+  alerts: alertDestination,
   vpc: refs.vpc,
   encryptionKey: refs.key,
   alarmNamePrefix: z
@@ -320,10 +365,31 @@ export class DriftMonitor extends Construct {
     });
     const role = this.function.role;
 
-    // Data access through the buckets' policies, each scoped to the one prefix or key it needs.
-    p.captureBucket.grantReadPrefix(role, `${p.capturePrefix}${this.endpointName}/${this.variantName}/`);
+    // Data access through the buckets' policies (the role's own for an imported bucket), each
+    // scoped to the one prefix or key it needs.
+    const capturePrefix = `${p.capturePrefix}${this.endpointName}/${this.variantName}/`;
+    const reportKeys = `${reportPrefix}${this.endpointName}/`;
+    p.captureBucket.grantReadPrefix(role, capturePrefix);
     baselineBucket.grantReadPrefix(role, p.baselineKey);
-    reportBucket.grantWritePrefix(role, `${reportPrefix}${this.endpointName}/`);
+    reportBucket.grantWritePrefix(role, reportKeys);
+    acknowledgeIdentityPrefixGrant(
+      role,
+      p.captureBucket,
+      capturePrefix,
+      'sagemaker names the capture objects of this variant (yyyy/mm/dd/hh/<id>.jsonl) at run time',
+    );
+    acknowledgeIdentityPrefixGrant(
+      role,
+      baselineBucket,
+      p.baselineKey,
+      'a prefix grant of exactly the baseline key: no other object of the bucket matches it but keys that extend it',
+    );
+    acknowledgeIdentityPrefixGrant(
+      role,
+      reportBucket,
+      reportKeys,
+      'each run names its report after its time (<time>.json) under the prefix of this endpoint',
+    );
 
     this.metricsPolicy = new iam.ManagedPolicy(this, 'MetricsPolicy', {
       description: `Drift metrics of ${this.node.path} (namespace ${METRIC_NAMESPACE} only)`,

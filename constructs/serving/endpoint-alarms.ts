@@ -1,6 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import {
   DEFAULT_ERROR_THRESHOLD,
@@ -15,7 +14,7 @@ import { IsolatedEndpointProps } from './isolated-endpoint-props';
 // The alarms of an IsolatedEndpoint: errors and latency (which also roll deployments back) and
 // utilization, each sending its ALARM and OK transitions to the alert destination.
 
-/** Alarms of an {@link IsolatedEndpoint}, all notifying the alert topic. */
+/** Alarms of an {@link IsolatedEndpoint}, all notifying its alert destination. */
 export interface EndpointAlarms {
   /** 5XX responses (also a rollback alarm). */
   readonly invocation5XXErrors: cloudwatch.Alarm;
@@ -49,7 +48,6 @@ export function createEndpointAlarms(
 ): EndpointAlarms {
   const errors = p.errorThreshold ?? DEFAULT_ERROR_THRESHOLD;
   const utilization = p.utilizationThresholdPercent ?? DEFAULT_UTILIZATION_THRESHOLD_PERCENT;
-  const notify = new cwActions.SnsAction(p.alertTopic);
   const make = (
     alarmId: string,
     metric: cloudwatch.IMetric,
@@ -66,8 +64,7 @@ export function createEndpointAlarms(
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: `${endpoint.endpointName}: ${description}`,
     });
-    alarm.addAlarmAction(notify);
-    alarm.addOkAction(notify);
+    p.alerts.notify(alarm);
     return alarm;
   };
   const latency = p.latencyP99Threshold ?? DEFAULT_LATENCY_P99_THRESHOLD;

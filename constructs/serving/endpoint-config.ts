@@ -1,9 +1,9 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
+import { ScopedRole } from '../core/scoped-role';
 import {
   DEFAULT_CAPTURE_CSV_CONTENT_TYPES,
   DEFAULT_CAPTURE_JSON_CONTENT_TYPES,
@@ -11,6 +11,7 @@ import {
 } from './defaults';
 import { IsolatedEndpointProps } from './isolated-endpoint-props';
 import { EndpointSettings } from './endpoint-validation';
+import { acknowledgeIdentityPrefixGrant } from './nag-ids';
 
 // The endpoint configuration of an IsolatedEndpoint: its production and shadow variants, data
 // capture, and the volume key.
@@ -28,7 +29,7 @@ export interface DataCapture {
  * encrypted with the bucket's key; the execution role may write that prefix only.
  */
 export function configureDataCapture(
-  role: iam.IGrantable,
+  role: ScopedRole,
   endpointName: string,
   p: IsolatedEndpointProps,
 ): DataCapture {
@@ -37,6 +38,12 @@ export function configureDataCapture(
   const s3Uri = captureBucket.s3UriForPrefix(prefix);
   // The bucket policy admits only its own key, so captures are encrypted with exactly that key.
   captureBucket.grantWritePrefix(role, prefix);
+  acknowledgeIdentityPrefixGrant(
+    role,
+    captureBucket,
+    prefix,
+    'sagemaker names each data capture object (<variant>/yyyy/mm/dd/hh/<id>.jsonl) under the prefix of this endpoint at run time',
+  );
   return {
     s3Uri,
     config: {

@@ -1,9 +1,9 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { IAlertDestination } from '../../constructs/monitoring/alert-topic';
 import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
-import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { ISecureBucket } from '../../constructs/storage/secure-bucket';
 
 /** Options of {@link addDriftMonitor}. */
 export interface AddDriftMonitorOptions {
@@ -15,7 +15,7 @@ export interface AddDriftMonitorOptions {
    */
   readonly variantName?: string;
   /** The bucket the endpoint's data capture writes to. */
-  readonly captureBucket: SecureBucket;
+  readonly captureBucket: ISecureBucket;
   /** The endpoint config's capture prefix (`IsolatedEndpoint`: `data-capture/<endpointName>/`). */
   readonly capturePrefix: string;
   /**
@@ -24,8 +24,8 @@ export interface AddDriftMonitorOptions {
    * @default 'drift-baselines/<endpointName>/baseline.json'
    */
   readonly baselineKey?: string;
-  /** The platform's alert topic. */
-  readonly alerts: AlertTopic;
+  /** The platform's alert topic (or any `IAlertDestination`). */
+  readonly alerts: IAlertDestination;
   /** The VPC of the analysis function (the platform's inference network). */
   readonly vpc: ec2.IVpc;
   /** The platform's `logs` key. */

@@ -112,7 +112,7 @@ type FeatureGroupInputs = Partial<Omit<SecureFeatureGroupProps, 'contract' | 'al
 type PipelineInputs = Partial<SpotTrainingPipelineProps> & { trainingDigest?: string; evalDigest?: string };
 
 type EndpointInputs = Partial<
-  Omit<IsolatedEndpointProps, 'alertTopic' | 'vpc' | 'modelBucket' | 'imageRepository'>
+  Omit<IsolatedEndpointProps, 'alerts' | 'vpc' | 'modelBucket' | 'imageRepository'>
 >;
 
 /** The public constructs, each with the inputs a user changes over its life. */
@@ -300,7 +300,7 @@ export function constructSubjects(): Subject[] {
           imageDigest: DIGEST,
           modelBucket: bucket,
           modelDataKey: 'models/churn/1/model.tar.gz',
-          alertTopic: alerts.topic,
+          alerts,
           ...o,
         });
       },

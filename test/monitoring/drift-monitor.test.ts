@@ -4,6 +4,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { acknowledge } from '../../constructs/core/acknowledge';
 import { INHERENT } from '../../constructs/core/inherent';
@@ -16,6 +20,7 @@ import {
 } from '../../constructs/monitoring/drift-monitor';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { TieredDatasetBucket } from '../../constructs/storage/tiered-dataset-bucket';
 import { findingLines, testStack } from '../support/nag';
 
 type Fixture = { stack: Stack; props: DriftMonitorProps; capture: SecureBucket; alerts: AlertTopic };
@@ -388,6 +393,82 @@ describe('DriftMonitor', () => {
     expect(findingLines(f.stack)).toEqual([]);
   });
 
+  it('takes a TieredDatasetBucket for capture, baseline and reports: each grant stays prefix-scoped in its bucket policy', () => {
+    const f = fixture();
+    const tiered = new TieredDatasetBucket(f.stack, 'Tiered');
+    new DriftMonitor(f.stack, 'Drift', {
+      ...f.props,
+      captureBucket: tiered,
+      baselineBucket: tiered,
+      reportBucket: tiered,
+    });
+    const t = Template.fromStack(f.stack);
+    const [policy] = Object.values(
+      t.findResources('AWS::S3::BucketPolicy', {
+        Properties: { Bucket: { Ref: Match.stringLikeRegexp('^Tiered') } },
+      }),
+    );
+    const granted = (policy.Properties.PolicyDocument.Statement as Record<string, unknown>[])
+      .filter((st) => JSON.stringify(st.Principal).includes('DriftFunctionRole'))
+      .map((st) => JSON.stringify(st.Resource));
+    expect(granted).toEqual([
+      expect.stringMatching(/"Arn"\]\}$/), // ListBucket, conditioned on s3:prefix
+      expect.stringContaining('/data-capture/churn/churn/primary/*'),
+      expect.stringMatching(/"Arn"\]\}$/),
+      expect.stringContaining('/baselines/churn/baseline.json*'),
+      expect.stringContaining('/drift-reports/churn/*'),
+    ]);
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  it('takes an imported bucket (SecureBucket.fromBucketAttributes): grants land in the function role, prefix-scoped', () => {
+    const f = fixture();
+    const key = kms.Key.fromKeyArn(
+      f.stack,
+      'TheirKey',
+      'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    );
+    const imported = SecureBucket.fromBucketAttributes(f.stack, 'Imported', {
+      bucket: s3.Bucket.fromBucketName(f.stack, 'Theirs', 'team-ml-capture'),
+      encryptionKey: key,
+    });
+    new DriftMonitor(f.stack, 'Drift', { ...f.props, captureBucket: imported });
+    const t = Template.fromStack(f.stack);
+    const objects = (k: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::team-ml-capture/${k}`]],
+    });
+    const statements = policyStatements(t, /^DriftFunctionRolePolicy/);
+    for (const resource of [
+      objects('data-capture/churn/churn/primary/*'),
+      objects('baselines/churn/baseline.json*'),
+      objects('drift-reports/churn/*'),
+    ]) {
+      expect(statements).toContainEqual(expect.objectContaining({ Resource: resource }));
+    }
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+        Condition: { StringLike: { 's3:prefix': ['data-capture/churn/churn/primary/*'] } },
+      }),
+    );
+    expect(JSON.stringify(t.findResources('AWS::S3::BucketPolicy'))).not.toContain('DriftFunctionRole');
+    // The three prefix wildcards sit in the identity policy now: each acknowledged there, exactly.
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  it('sends its alarms to a topic of yours wrapped with AlertTopic.fromTopic', () => {
+    const f = fixture();
+    const topic = new sns.Topic(f.stack, 'OwnTopic', { masterKey: f.props.encryptionKey });
+    const monitor = new DriftMonitor(f.stack, 'Drift', { ...f.props, alerts: AlertTopic.fromTopic(topic) });
+    const resources = Template.fromStack(f.stack).toJSON().Resources;
+    const own = { Ref: f.stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) };
+    for (const alarm of monitor.alarms) {
+      const props =
+        resources[f.stack.getLogicalId(alarm.node.defaultChild as cloudwatch.CfnAlarm)].Properties;
+      expect(props).toMatchObject({ AlarmActions: [own], OKActions: [own] });
+    }
+  });
+
   it('names the drift alarms from alarmNamePrefix, and the drift pattern matches exactly those two', () => {
     const { t } = build({ alarmNamePrefix: 'churn-drift' });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-drift-max-psi' });
@@ -491,7 +572,7 @@ describe('DriftMonitor', () => {
         message = (e as Error).message;
       }
       expect(message.split('\n')).toEqual([
-        'Test/Drift: captureBucket: has the wrong type (got construct Test/Alerts; expected SecureBucket)',
+        'Test/Drift: captureBucket: is not an ISecureBucket (got construct Test/Alerts; expected an ISecureBucket (SecureBucket, TieredDatasetBucket, or SecureBucket.fromBucketAttributes))',
         expect.stringMatching(/^Test\/Drift: psiThreshold: is too small/),
         expect.stringMatching(/^Test\/Drift: unknown: is not a known prop/),
       ]);
