@@ -1,6 +1,7 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { IAlertDestination } from '../../constructs/monitoring/alert-topic';
 import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
 import { ISecureBucket } from '../../constructs/storage/secure-bucket';
@@ -36,10 +37,10 @@ export interface AddDriftMonitorOptions {
    */
   readonly alarmNamePrefix?: string;
   /**
-   * How often drift is analysed (and how much capture each run reads).
-   * @default Duration.hours(1)
+   * How often drift is analysed (and how much capture each run reads): a rate expression.
+   * @default ScheduleExpression.rate(Duration.hours(1))
    */
-  readonly schedule?: Duration;
+  readonly schedule?: scheduler.ScheduleExpression;
 }
 
 /**

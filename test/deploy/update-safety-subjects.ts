@@ -3,6 +3,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Template } from 'aws-cdk-lib/assertions';
 import { z } from 'zod';
 import { AuditTrail } from '../../constructs/audit/audit-trail';
@@ -379,7 +380,7 @@ export function constructSubjects(): Subject[] {
         });
       },
       {
-        schedule: { schedule: Duration.hours(6) },
+        schedule: { schedule: scheduler.ScheduleExpression.rate(Duration.hours(6)) },
         psiThreshold: { psiThreshold: 0.25 },
         driftedShareThreshold: { driftedShareThreshold: 0.5 },
         baselineKey: { baselineKey: 'drift-baselines/churn-prod/v2/baseline.json' },
