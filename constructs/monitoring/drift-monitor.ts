@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import {
@@ -28,14 +29,10 @@ import {
   tokenOr,
   validateProps,
 } from '../core/validate';
-import { SecureBucket } from '../storage/secure-bucket';
-import { AlertTopic } from './alert-topic';
-import {
-  DEAD_LETTER_KEY_ACTIONS,
-  DEAD_LETTER_SEND_ACTIONS,
-  INVOKE_FUNCTION_ACTIONS,
-  PUT_METRIC_DATA_ACTIONS,
-} from './drift-monitor-perms';
+import { acknowledgeIdentityPrefixGrant, flattenForNag } from '../serving/nag-ids';
+import { ISecureBucket } from '../storage/secure-bucket';
+import { IAlertDestination } from './alert-topic';
+import { DEAD_LETTER_KEY_ACTIONS, PUT_METRIC_DATA_ACTIONS } from './drift-monitor-perms';
 
 /**
  * The endpoint whose captured traffic is analysed. An `IsolatedEndpoint` fits; so does any object
@@ -55,8 +52,12 @@ export interface DriftMonitoredEndpoint {
 export interface DriftMonitorProps {
   /** The monitored endpoint. */
   readonly endpoint: DriftMonitoredEndpoint;
-  /** The bucket the endpoint's data capture writes to. */
-  readonly captureBucket: SecureBucket;
+  /**
+   * The bucket the endpoint's data capture writes to: a `SecureBucket`, a `TieredDatasetBucket`,
+   * or a compliant bucket of yours through `SecureBucket.fromBucketAttributes`. Each grant below is
+   * scoped to the one prefix or key it needs.
+   */
+  readonly captureBucket: ISecureBucket;
   /**
    * The capture prefix of the endpoint config (`DestinationS3Uri` without bucket), empty or ending
    * in `/`; SageMaker writes `<capturePrefix><endpointName>/<variant>/yyyy/mm/dd/hh/*.jsonl`.
@@ -66,10 +67,10 @@ export interface DriftMonitorProps {
   /** S3 key of the baseline JSON (`compliant-mlops baseline train.csv --output baseline.json`). */
   readonly baselineKey: string;
   /**
-   * The bucket that holds the baseline.
+   * The bucket that holds the baseline (any `ISecureBucket`).
    * @default - the capture bucket
    */
-  readonly baselineBucket?: SecureBucket;
+  readonly baselineBucket?: ISecureBucket;
   /**
    * The schema hash the served model expects (`schemaHash` of its baseline); a baseline with another
    * schema then raises the analysis-error alarm instead of producing numbers.
@@ -77,17 +78,20 @@ export interface DriftMonitorProps {
    */
   readonly expectedSchemaHash?: string;
   /**
-   * Where the JSON reports go, encrypted with this bucket's key.
+   * Where the JSON reports go, encrypted with this bucket's key (any `ISecureBucket`).
    * @default - the capture bucket
    */
-  readonly reportBucket?: SecureBucket;
+  readonly reportBucket?: ISecureBucket;
   /**
    * Key prefix of the reports, empty or ending in `/`: `<reportPrefix><endpointName>/<time>.json`.
    * @default 'drift-reports/'
    */
   readonly reportPrefix?: string;
-  /** Every alarm of the monitor notifies this topic. */
-  readonly alerts: AlertTopic;
+  /**
+   * Where every alarm of the monitor sends its ALARM and OK transitions: the platform's
+   * `AlertTopic`, or any topic of yours through `AlertTopic.fromTopic(topic)`.
+   */
+  readonly alerts: IAlertDestination;
   /** The VPC the analysis function runs in (it reaches S3 and CloudWatch through VPC endpoints). */
   readonly vpc: ec2.IVpc;
   /** Key of the function's logs, environment and dead-letter queue (the platform's `logs` key). */
@@ -100,11 +104,12 @@ export interface DriftMonitorProps {
    */
   readonly alarmNamePrefix?: string;
   /**
-   * How often the analysis runs (EventBridge Scheduler `rate(...)`), whole minutes, 5 minutes to 12
-   * hours. Also the period of the alarms.
-   * @default Duration.hours(1)
+   * How often the analysis runs: `scheduler.ScheduleExpression.rate(duration)`, 5 minutes to 12
+   * hours. Also the period of the alarms and of the metric helpers, and what the timeout is
+   * derived from, so it must be a rate: a cron or one-time expression is a validation error.
+   * @default ScheduleExpression.rate(Duration.hours(1))
    */
-  readonly schedule?: Duration;
+  readonly schedule?: scheduler.ScheduleExpression;
   /**
    * How much capture each run reads (objects written in the window before the run). At least the
    * schedule, or captures between runs would never be analysed; longer windows overlap.
@@ -151,12 +156,93 @@ const PREFIX = /^([^/].*\/)?$/;
 
 const wholeMinutes = (d: Duration): boolean => d.isUnresolved() || d.toMilliseconds() % 60_000 === 0;
 
+/** `rate(<n> minute(s)|hour(s)|day(s))`: the one form whose period is known at synth. */
+const RATE = /^rate\((\d+) (minutes?|hours?|days?)\)$/;
+
+/**
+ * The period of a rate expression (`ScheduleExpression.rate(Duration.hours(1))` gives 1 hour);
+ * undefined for a cron or one-time expression, or a rate whose amount is a token.
+ */
+export function ratePeriod(expression: scheduler.ScheduleExpression): Duration | undefined {
+  const m = RATE.exec(expression.expressionString);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (m[2].startsWith('minute')) return Duration.minutes(n);
+  return m[2].startsWith('hour') ? Duration.hours(n) : Duration.days(n);
+}
+
+/**
+ * A rate schedule of 5 minutes to 12 hours. A cron or one-time expression is refused: the period
+ * sets the one-at-a-time timeout, the default window and the alarms' period, which they hide.
+ */
+const rateSchedule = z
+  .custom<scheduler.ScheduleExpression>((v) => v instanceof scheduler.ScheduleExpression, {
+    message: 'is not a scheduler.ScheduleExpression',
+    params: { expected: 'ScheduleExpression.rate(duration)' },
+  })
+  .superRefine((e, ctx) => {
+    const period = ratePeriod(e);
+    if (!period) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be a rate expression: its period sets the timeout, the window and the alarm periods, which a cron or one-time schedule hides',
+        input: e.expressionString,
+        params: { expected: 'ScheduleExpression.rate(duration), 5 minutes to 12 hours' },
+      });
+    } else if (period.toMinutes() < 5 || period.toMinutes() > 720) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is out of range',
+        input: e.expressionString,
+        params: { expected: 'between rate(5 minutes) and rate(12 hours)' },
+      });
+    }
+  });
+
+/** Any {@link ISecureBucket}: checked by its members, since an imported one is not a SecureBucket. */
+const secureBucket = z.custom<ISecureBucket>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    Construct.isConstruct(v) &&
+    (
+      [
+        'bucket',
+        'encryptionKey',
+        'bucketName',
+        's3UriForPrefix',
+        'grantReadPrefix',
+        'grantWritePrefix',
+      ] as const
+    ).every((m) => m in v),
+  {
+    message: 'is not an ISecureBucket',
+    params: {
+      expected: 'an ISecureBucket (SecureBucket, TieredDatasetBucket, or SecureBucket.fromBucketAttributes)',
+    },
+  },
+);
+
+/** Any {@link IAlertDestination} (`AlertTopic.fromTopic` returns a plain object, not a construct). */
+const alertDestination = z.custom<IAlertDestination>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    refs.topic.safeParse((v as { topic?: unknown }).topic).success &&
+    typeof (v as { notify?: unknown }).notify === 'function',
+  {
+    message: 'is not an IAlertDestination',
+    params: { expected: 'an AlertTopic or AlertTopic.fromTopic(topic)' },
+  },
+);
+
 const schema = z.strictObject({
   endpoint: z.object({
     endpointName: tokenOr(z.string().regex(NAME)),
     variantName: tokenOr(z.string().regex(NAME)).optional(),
   }),
-  captureBucket: z.instanceof(SecureBucket, { message: 'is not a SecureBucket' }),
+  captureBucket: secureBucket,
   capturePrefix: tokenOr(z.string().max(512).regex(PREFIX)),
   baselineKey: tokenOr(
     z
@@ -165,26 +251,21 @@ const schema = z.strictObject({
       .max(1024)
       .regex(/^[^/](.*[^/])?$/),
   ),
-  baselineBucket: z.instanceof(SecureBucket, { message: 'is not a SecureBucket' }).optional(),
+  baselineBucket: secureBucket.optional(),
   expectedSchemaHash: z
     .string()
     .regex(/^sha256:[0-9a-f]{64}$/)
     .optional(),
-  reportBucket: z.instanceof(SecureBucket, { message: 'is not a SecureBucket' }).optional(),
+  reportBucket: secureBucket.optional(),
   reportPrefix: tokenOr(z.string().max(512).regex(PREFIX)).optional(),
-  alerts: z.instanceof(AlertTopic, { message: 'is not an AlertTopic' }),
+  alerts: alertDestination,
   vpc: refs.vpc,
   encryptionKey: refs.key,
   alarmNamePrefix: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/)
     .optional(),
-  schedule: durationBetween(Duration.minutes(5), Duration.hours(12), { literal: true })
-    .refine(wholeMinutes, {
-      message: 'is not whole minutes',
-      params: { expected: 'a whole number of minutes' },
-    })
-    .optional(),
+  schedule: rateSchedule.optional(),
   window: durationBetween(Duration.minutes(5), Duration.days(7), { literal: true })
     .refine(wholeMinutes, {
       message: 'is not whole minutes',
@@ -218,7 +299,7 @@ export class DriftMonitor extends Construct {
   /** The analysis function (role, logs, dead-letter queue). */
   public readonly function: SecureFunction;
   /** The EventBridge Scheduler schedule that runs it. */
-  public readonly schedule: scheduler.CfnSchedule;
+  public readonly schedule: scheduler.Schedule;
   /** The role the schedule invokes the function with (that function only). */
   public readonly scheduleRole: ScopedRole;
   /** The policy that lets the function publish metrics in the `ML/Drift` namespace only. */
@@ -246,7 +327,9 @@ export class DriftMonitor extends Construct {
   constructor(scope: Construct, id: string, props: DriftMonitorProps) {
     super(scope, id);
     const p = validateProps(this, schema, props);
-    const schedule = p.schedule ?? Duration.hours(1);
+    const scheduleExpression = p.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1));
+    // The schema admits rate expressions of 5 minutes to 12 hours only, so the period is known.
+    const schedule = ratePeriod(scheduleExpression) ?? Duration.hours(1);
     const window = p.window ?? schedule;
     const problems: PropsProblem[] = [];
     if (!schedule.isUnresolved() && !window.isUnresolved() && window.toSeconds() < schedule.toSeconds()) {
@@ -320,10 +403,31 @@ export class DriftMonitor extends Construct {
     });
     const role = this.function.role;
 
-    // Data access through the buckets' policies, each scoped to the one prefix or key it needs.
-    p.captureBucket.grantReadPrefix(role, `${p.capturePrefix}${this.endpointName}/${this.variantName}/`);
+    // Data access through the buckets' policies (the role's own for an imported bucket), each
+    // scoped to the one prefix or key it needs.
+    const capturePrefix = `${p.capturePrefix}${this.endpointName}/${this.variantName}/`;
+    const reportKeys = `${reportPrefix}${this.endpointName}/`;
+    p.captureBucket.grantReadPrefix(role, capturePrefix);
     baselineBucket.grantReadPrefix(role, p.baselineKey);
-    reportBucket.grantWritePrefix(role, `${reportPrefix}${this.endpointName}/`);
+    reportBucket.grantWritePrefix(role, reportKeys);
+    acknowledgeIdentityPrefixGrant(
+      role,
+      p.captureBucket,
+      capturePrefix,
+      'sagemaker names the capture objects of this variant (yyyy/mm/dd/hh/<id>.jsonl) at run time',
+    );
+    acknowledgeIdentityPrefixGrant(
+      role,
+      baselineBucket,
+      p.baselineKey,
+      'a prefix grant of exactly the baseline key: no other object of the bucket matches it but keys that extend it',
+    );
+    acknowledgeIdentityPrefixGrant(
+      role,
+      reportBucket,
+      reportKeys,
+      'each run names its report after its time (<time>.json) under the prefix of this endpoint',
+    );
 
     this.metricsPolicy = new iam.ManagedPolicy(this, 'MetricsPolicy', {
       description: `Drift metrics of ${this.node.path} (namespace ${METRIC_NAMESPACE} only)`,
@@ -348,22 +452,9 @@ export class DriftMonitor extends Construct {
       }),
       description: `EventBridge Scheduler schedule that runs ${this.node.path}`,
     });
-    this.scheduleRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'InvokeDriftAnalysis',
-        actions: INVOKE_FUNCTION_ACTIONS,
-        resources: [this.function.function.functionArn],
-      }),
-    );
-    // Runs Scheduler cannot deliver wait in the function's (KMS-encrypted) dead-letter queue.
+    // Runs Scheduler cannot deliver wait in the function's (KMS-encrypted) dead-letter queue; the
+    // LambdaInvoke target grants lambda:InvokeFunction and sqs:SendMessage, SQS needs the key too.
     const deadLetters = this.function.deadLetterQueue;
-    this.scheduleRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'UndeliveredRuns',
-        actions: DEAD_LETTER_SEND_ACTIONS,
-        resources: [deadLetters.queueArn],
-      }),
-    );
     this.scheduleRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'UndeliveredRunsKey',
@@ -371,21 +462,30 @@ export class DriftMonitor extends Construct {
         resources: [p.encryptionKey.keyArn],
       }),
     );
-    this.schedule = new scheduler.CfnSchedule(this, 'Schedule', {
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: `Drift analysis of ${this.node.path}`.slice(0, 512),
-      scheduleExpression: rateExpression(schedule),
-      scheduleExpressionTimezone: 'UTC',
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: this.function.function.functionArn,
-        roleArn: this.scheduleRole.roleArn,
-        input: JSON.stringify({ source: 'compliant-mlops.drift-monitor' }),
+      schedule: scheduleExpression,
+      timeWindow: scheduler.TimeWindow.off(),
+      enabled: true,
+      target: new schedulerTargets.LambdaInvoke(this.function.function, {
+        role: this.scheduleRole,
+        input: scheduler.ScheduleTargetInput.fromObject({ source: 'compliant-mlops.drift-monitor' }),
         // Scheduler retries delivery for at most RUN_EVENT_AGE, so a late run cannot meet the next one.
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: RUN_EVENT_AGE.toSeconds() },
-        deadLetterConfig: { arn: deadLetters.queueArn },
-      },
+        retryAttempts: 3,
+        maxEventAge: RUN_EVENT_AGE,
+        deadLetterQueue: deadLetters,
+      }),
     });
+    // The target's grant covers the function's qualified ARNs too (aws-cdk-lib's grantInvoke).
+    acknowledge(
+      this.scheduleRole.policy,
+      `AwsSolutions-IAM5[Resource::${flattenForNag(Stack.of(this).resolve(`${this.function.function.functionArn}:*`))}]`,
+      {
+        reason:
+          "aws-cdk-lib's LambdaInvoke target grants lambda:InvokeFunction on the function and <arn>:*, its versions and aliases: the same function, no other",
+        ...INHERENT,
+      },
+    );
     this.schedule.node.addDependency(this.scheduleRole.policy);
 
     const name = `endpoint ${this.endpointName}/${this.variantName}`;

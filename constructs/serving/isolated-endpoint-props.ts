@@ -4,10 +4,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
 import { z } from 'zod';
 import { constructRef, durationBetween, refs, retentionDays, tokenOr } from '../core/validate';
-import { SecureBucket } from '../storage/secure-bucket';
+import { IAlertDestination } from '../monitoring/alert-topic';
+import { ISecureBucket } from '../storage/secure-bucket';
 import { ENVIRONMENTS, ServingEnvironment } from './defaults';
 
 /** How a new endpoint configuration replaces the old one. */
@@ -71,8 +72,12 @@ export interface IsolatedEndpointProps {
   readonly imageRepository: ecr.IRepository;
   /** The image digest, `sha256:<64 hex digits>`. Tags are refused: they can be moved to another image. */
   readonly imageDigest: string;
-  /** The bucket that holds the model artifact. */
-  readonly modelBucket: SecureBucket;
+  /**
+   * The bucket that holds the model artifact: a `SecureBucket`, a `TieredDatasetBucket`, or a
+   * compliant bucket of yours through `SecureBucket.fromBucketAttributes`. The execution role reads
+   * exactly the artifact objects through its identity policy, so the bucket's policy is not changed.
+   */
+  readonly modelBucket: ISecureBucket;
   /** Key of the model artifact (`model.tar.gz`) in the bucket, e.g. `models/churn/7/model.tar.gz`. */
   readonly modelDataKey: string;
   /**
@@ -133,10 +138,12 @@ export interface IsolatedEndpointProps {
    */
   readonly serverless?: ServerlessOptions;
   /**
-   * Bucket that receives captured requests and responses.
+   * Bucket that receives captured requests and responses, encrypted with its key. The execution
+   * role may write `capturePrefix` only (through the bucket policy of a `SecureBucket`, through
+   * its identity policy for `SecureBucket.fromBucketAttributes`).
    * @default - the model bucket
    */
-  readonly captureBucket?: SecureBucket;
+  readonly captureBucket?: ISecureBucket;
   /**
    * Key prefix of captured data.
    * @default 'data-capture/<endpoint name>/'
@@ -230,8 +237,11 @@ export interface IsolatedEndpointProps {
    * @default - none
    */
   readonly scheduledCapacity?: ScheduledCapacity[];
-  /** Topic that receives every alarm's ALARM and OK transitions (the platform `AlertTopic.topic`). */
-  readonly alertTopic: sns.ITopic;
+  /**
+   * Where every alarm's ALARM and OK transitions go: the platform's `AlertTopic`, or any topic of
+   * yours through `AlertTopic.fromTopic(topic)`.
+   */
+  readonly alerts: IAlertDestination;
   /**
    * ModelLatency p99 above which the latency alarm fires.
    * @default Duration.seconds(1)
@@ -280,6 +290,32 @@ const contentTypes = z
   .array(z.string().regex(/^[a-zA-Z0-9!#$&^_.+-]+\/[a-zA-Z0-9!#$&^_.+-]+$/))
   .min(1)
   .max(10);
+/** Any {@link ISecureBucket}: checked by its members, since an imported one is not a SecureBucket. */
+const secureBucket = z.custom<ISecureBucket>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    Construct.isConstruct(v) &&
+    (['bucket', 'encryptionKey', 's3UriForPrefix', 'grantWritePrefix'] as const).every((m) => m in v),
+  {
+    message: 'is not an ISecureBucket',
+    params: {
+      expected: 'an ISecureBucket (SecureBucket, TieredDatasetBucket, or SecureBucket.fromBucketAttributes)',
+    },
+  },
+);
+/** Any {@link IAlertDestination} (`AlertTopic.fromTopic` returns a plain object, not a construct). */
+const alertDestination = z.custom<IAlertDestination>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    refs.topic.safeParse((v as { topic?: unknown }).topic).success &&
+    typeof (v as { notify?: unknown }).notify === 'function',
+  {
+    message: 'is not an IAlertDestination',
+    params: { expected: 'an AlertTopic or AlertTopic.fromTopic(topic)' },
+  },
+);
 const instanceType = tokenOr(z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/));
 
 /** The zod schema of {@link IsolatedEndpointProps}. */
@@ -292,7 +328,7 @@ export const isolatedEndpointSchema = z.strictObject({
     'repositoryUriForDigest',
   ]),
   imageDigest: digest,
-  modelBucket: z.instanceof(SecureBucket, { message: 'is not a SecureBucket' }),
+  modelBucket: secureBucket,
   modelDataKey: s3Key,
   containerEnvironment: z
     .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$/), z.string().max(1024))
@@ -311,7 +347,7 @@ export const isolatedEndpointSchema = z.strictObject({
       maxConcurrency: z.number().int().min(1).max(200),
     })
     .optional(),
-  captureBucket: z.instanceof(SecureBucket, { message: 'is not a SecureBucket' }).optional(),
+  captureBucket: secureBucket.optional(),
   capturePrefix: tokenOr(
     z
       .string()
@@ -356,7 +392,7 @@ export const isolatedEndpointSchema = z.strictObject({
     )
     .max(50)
     .optional(),
-  alertTopic: refs.topic,
+  alerts: alertDestination,
   latencyP99Threshold: durationBetween(Duration.millis(1), Duration.seconds(60), {
     literal: true,
   }).optional(),

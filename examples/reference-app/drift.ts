@@ -1,9 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { IAlertDestination } from '../../constructs/monitoring/alert-topic';
 import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
-import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { ISecureBucket } from '../../constructs/storage/secure-bucket';
 
 /** Options of {@link addDriftMonitor}. */
 export interface AddDriftMonitorOptions {
@@ -15,7 +16,7 @@ export interface AddDriftMonitorOptions {
    */
   readonly variantName?: string;
   /** The bucket the endpoint's data capture writes to. */
-  readonly captureBucket: SecureBucket;
+  readonly captureBucket: ISecureBucket;
   /** The endpoint config's capture prefix (`IsolatedEndpoint`: `data-capture/<endpointName>/`). */
   readonly capturePrefix: string;
   /**
@@ -24,8 +25,8 @@ export interface AddDriftMonitorOptions {
    * @default 'drift-baselines/<endpointName>/baseline.json'
    */
   readonly baselineKey?: string;
-  /** The platform's alert topic. */
-  readonly alerts: AlertTopic;
+  /** The platform's alert topic (or any `IAlertDestination`). */
+  readonly alerts: IAlertDestination;
   /** The VPC of the analysis function (the platform's inference network). */
   readonly vpc: ec2.IVpc;
   /** The platform's `logs` key. */
@@ -36,10 +37,10 @@ export interface AddDriftMonitorOptions {
    */
   readonly alarmNamePrefix?: string;
   /**
-   * How often drift is analysed (and how much capture each run reads).
-   * @default Duration.hours(1)
+   * How often drift is analysed (and how much capture each run reads): a rate expression.
+   * @default ScheduleExpression.rate(Duration.hours(1))
    */
-  readonly schedule?: Duration;
+  readonly schedule?: scheduler.ScheduleExpression;
 }
 
 /**

@@ -112,7 +112,7 @@ export class ServingStack extends Stack {
       captureBucket: this.capture,
       encryptionKey: keys.models,
       logEncryptionKey: keys.logs,
-      alertTopic: alerts.topic,
+      alerts,
     });
     this.api = new InferenceApi(this, 'Api', {
       endpoint: this.endpoint,

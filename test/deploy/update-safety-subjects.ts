@@ -4,6 +4,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Template } from 'aws-cdk-lib/assertions';
 import { z } from 'zod';
 import { AuditTrail } from '../../constructs/audit/audit-trail';
@@ -113,7 +114,7 @@ type FeatureGroupInputs = Partial<Omit<SecureFeatureGroupProps, 'contract' | 'al
 type PipelineInputs = Partial<SpotTrainingPipelineProps> & { trainingDigest?: string; evalDigest?: string };
 
 type EndpointInputs = Partial<
-  Omit<IsolatedEndpointProps, 'alertTopic' | 'vpc' | 'modelBucket' | 'imageRepository'>
+  Omit<IsolatedEndpointProps, 'alerts' | 'vpc' | 'modelBucket' | 'imageRepository'>
 >;
 
 /** The public constructs, each with the inputs a user changes over its life. */
@@ -300,7 +301,7 @@ export function constructSubjects(): Subject[] {
           imageDigest: DIGEST,
           modelBucket: bucket,
           modelDataKey: 'models/churn/1/model.tar.gz',
-          alertTopic: alerts.topic,
+          alerts,
           ...o,
         });
       },
@@ -379,7 +380,7 @@ export function constructSubjects(): Subject[] {
         });
       },
       {
-        schedule: { schedule: Duration.hours(6) },
+        schedule: { schedule: scheduler.ScheduleExpression.rate(Duration.hours(6)) },
         psiThreshold: { psiThreshold: 0.25 },
         driftedShareThreshold: { driftedShareThreshold: 0.5 },
         baselineKey: { baselineKey: 'drift-baselines/churn-prod/v2/baseline.json' },

@@ -4,19 +4,28 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { acknowledge } from '../../constructs/core/acknowledge';
+import { acknowledge, acknowledgmentsOf } from '../../constructs/core/acknowledge';
 import { INHERENT } from '../../constructs/core/inherent';
 import { createDomainKey } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import {
   DriftMonitor,
   rateExpression,
+  ratePeriod,
   type DriftMonitorProps,
 } from '../../constructs/monitoring/drift-monitor';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { TieredDatasetBucket } from '../../constructs/storage/tiered-dataset-bucket';
 import { findingLines, testStack } from '../support/nag';
+
+const rate = (d: Duration) => scheduler.ScheduleExpression.rate(d);
 
 type Fixture = { stack: Stack; props: DriftMonitorProps; capture: SecureBucket; alerts: AlertTopic };
 
@@ -101,7 +110,8 @@ describe('DriftMonitor', () => {
     const { t } = build();
     t.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 hour)',
-      ScheduleExpressionTimezone: 'UTC',
+      // ScheduleExpression.rate carries UTC; Scheduler reads a time zone for cron and at only.
+      ScheduleExpressionTimezone: 'Etc/UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
       Target: {
@@ -129,25 +139,36 @@ describe('DriftMonitor', () => {
       },
     });
     const statements = policyStatements(t, /^DriftScheduleRolePolicy/);
+    const fn = { 'Fn::GetAtt': [expect.stringMatching(/^DriftFunction[0-9A-F]+$/), 'Arn'] };
     expect(statements).toEqual([
-      {
-        Sid: 'InvokeDriftAnalysis',
-        Effect: 'Allow',
-        Action: 'lambda:InvokeFunction',
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DriftFunction[0-9A-F]+$/), 'Arn'] },
-      },
-      {
-        Sid: 'UndeliveredRuns',
-        Effect: 'Allow',
-        Action: 'sqs:SendMessage',
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DriftFunctionDeadLetters/), 'Arn'] },
-      },
       {
         Sid: 'UndeliveredRunsKey',
         Effect: 'Allow',
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LogsKey/), 'Arn'] },
       },
+      // aws-cdk-lib's LambdaInvoke target: the function and its qualified ARNs (versions, aliases).
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: [fn, { 'Fn::Join': ['', [fn, ':*']] }],
+      },
+      {
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DriftFunctionDeadLetters/), 'Arn'] },
+      },
+    ]);
+  });
+
+  it("acknowledges exactly the function's qualified-ARN wildcard of the target grant, on the schedule role policy", () => {
+    const { stack } = build();
+    const policy = stack.node
+      .findAll()
+      .find((c) => c.node.path === 'Test/Drift/ScheduleRole/Policy/Resource');
+    const acks = policy ? acknowledgmentsOf(policy).map((a) => a.id) : [];
+    expect(acks).toEqual([
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<DriftFunction[0-9A-F]+\.Arn>:\*\]$/),
     ]);
   });
 
@@ -281,7 +302,7 @@ describe('DriftMonitor', () => {
       pValue: 0.001,
       minSampleSize: 500,
       driftedShareThreshold: 0.5,
-      schedule: Duration.minutes(30),
+      schedule: rate(Duration.minutes(30)),
       window: Duration.hours(2),
       endpoint: { endpointName: 'churn', variantName: 'blue' },
       reportPrefix: 'reports/',
@@ -388,6 +409,82 @@ describe('DriftMonitor', () => {
     expect(findingLines(f.stack)).toEqual([]);
   });
 
+  it('takes a TieredDatasetBucket for capture, baseline and reports: each grant stays prefix-scoped in its bucket policy', () => {
+    const f = fixture();
+    const tiered = new TieredDatasetBucket(f.stack, 'Tiered');
+    new DriftMonitor(f.stack, 'Drift', {
+      ...f.props,
+      captureBucket: tiered,
+      baselineBucket: tiered,
+      reportBucket: tiered,
+    });
+    const t = Template.fromStack(f.stack);
+    const [policy] = Object.values(
+      t.findResources('AWS::S3::BucketPolicy', {
+        Properties: { Bucket: { Ref: Match.stringLikeRegexp('^Tiered') } },
+      }),
+    );
+    const granted = (policy.Properties.PolicyDocument.Statement as Record<string, unknown>[])
+      .filter((st) => JSON.stringify(st.Principal).includes('DriftFunctionRole'))
+      .map((st) => JSON.stringify(st.Resource));
+    expect(granted).toEqual([
+      expect.stringMatching(/"Arn"\]\}$/), // ListBucket, conditioned on s3:prefix
+      expect.stringContaining('/data-capture/churn/churn/primary/*'),
+      expect.stringMatching(/"Arn"\]\}$/),
+      expect.stringContaining('/baselines/churn/baseline.json*'),
+      expect.stringContaining('/drift-reports/churn/*'),
+    ]);
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  it('takes an imported bucket (SecureBucket.fromBucketAttributes): grants land in the function role, prefix-scoped', () => {
+    const f = fixture();
+    const key = kms.Key.fromKeyArn(
+      f.stack,
+      'TheirKey',
+      'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    );
+    const imported = SecureBucket.fromBucketAttributes(f.stack, 'Imported', {
+      bucket: s3.Bucket.fromBucketName(f.stack, 'Theirs', 'team-ml-capture'),
+      encryptionKey: key,
+    });
+    new DriftMonitor(f.stack, 'Drift', { ...f.props, captureBucket: imported });
+    const t = Template.fromStack(f.stack);
+    const objects = (k: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::team-ml-capture/${k}`]],
+    });
+    const statements = policyStatements(t, /^DriftFunctionRolePolicy/);
+    for (const resource of [
+      objects('data-capture/churn/churn/primary/*'),
+      objects('baselines/churn/baseline.json*'),
+      objects('drift-reports/churn/*'),
+    ]) {
+      expect(statements).toContainEqual(expect.objectContaining({ Resource: resource }));
+    }
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+        Condition: { StringLike: { 's3:prefix': ['data-capture/churn/churn/primary/*'] } },
+      }),
+    );
+    expect(JSON.stringify(t.findResources('AWS::S3::BucketPolicy'))).not.toContain('DriftFunctionRole');
+    // The three prefix wildcards sit in the identity policy now: each acknowledged there, exactly.
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  it('sends its alarms to a topic of yours wrapped with AlertTopic.fromTopic', () => {
+    const f = fixture();
+    const topic = new sns.Topic(f.stack, 'OwnTopic', { masterKey: f.props.encryptionKey });
+    const monitor = new DriftMonitor(f.stack, 'Drift', { ...f.props, alerts: AlertTopic.fromTopic(topic) });
+    const resources = Template.fromStack(f.stack).toJSON().Resources;
+    const own = { Ref: f.stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) };
+    for (const alarm of monitor.alarms) {
+      const props =
+        resources[f.stack.getLogicalId(alarm.node.defaultChild as cloudwatch.CfnAlarm)].Properties;
+      expect(props).toMatchObject({ AlarmActions: [own], OKActions: [own] });
+    }
+  });
+
   it('names the drift alarms from alarmNamePrefix, and the drift pattern matches exactly those two', () => {
     const { t } = build({ alarmNamePrefix: 'churn-drift' });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-drift-max-psi' });
@@ -449,13 +546,23 @@ describe('DriftMonitor', () => {
       ],
       [
         'schedule range',
-        { schedule: Duration.days(1) },
-        /^Test\/Drift: schedule: is out of range \(got Duration.days\(1\); expected between Duration.minutes\(5\) and Duration.hours\(12\)\)/m,
+        { schedule: rate(Duration.days(1)) },
+        /^Test\/Drift: schedule: is out of range \(got "rate\(1 day\)"; expected between rate\(5 minutes\) and rate\(12 hours\)\)/m,
       ],
       [
-        'schedule minutes',
-        { schedule: Duration.seconds(330) },
-        /^Test\/Drift: schedule: is not whole minutes \(got Duration.seconds\(330\); expected a whole number of minutes\)/m,
+        'schedule below five minutes',
+        { schedule: rate(Duration.minutes(4)) },
+        /^Test\/Drift: schedule: is out of range \(got "rate\(4 minutes\)"; expected between rate\(5 minutes\) and rate\(12 hours\)\)/m,
+      ],
+      [
+        'cron schedule',
+        { schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '*/2' }) },
+        /^Test\/Drift: schedule: must be a rate expression: its period sets the timeout, the window and the alarm periods, which a cron or one-time schedule hides \(got "cron\(0 \*\/2 \* \* \? \*\)"; expected ScheduleExpression.rate\(duration\), 5 minutes to 12 hours\)/m,
+      ],
+      [
+        'duration instead of an expression',
+        { schedule: Duration.hours(1) as unknown as scheduler.ScheduleExpression },
+        /^Test\/Drift: schedule: is not a scheduler.ScheduleExpression \(got Duration.hours\(1\); expected ScheduleExpression.rate\(duration\)\)/m,
       ],
       [
         'window vs schedule',
@@ -491,7 +598,7 @@ describe('DriftMonitor', () => {
         message = (e as Error).message;
       }
       expect(message.split('\n')).toEqual([
-        'Test/Drift: captureBucket: has the wrong type (got construct Test/Alerts; expected SecureBucket)',
+        'Test/Drift: captureBucket: is not an ISecureBucket (got construct Test/Alerts; expected an ISecureBucket (SecureBucket, TieredDatasetBucket, or SecureBucket.fromBucketAttributes))',
         expect.stringMatching(/^Test\/Drift: psiThreshold: is too small/),
         expect.stringMatching(/^Test\/Drift: unknown: is not a known prop/),
       ]);
@@ -530,7 +637,7 @@ describe('DriftMonitor', () => {
   it.each([5, 6, 30, 60, 720])(
     'runs one at a time with a %d-minute schedule: timeout + event ages fit in the period',
     (minutes) => {
-      const { t } = build({ schedule: Duration.minutes(minutes) });
+      const { t } = build({ schedule: rate(Duration.minutes(minutes)) });
       t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         MaximumRetryAttempts: 0,
         MaximumEventAgeInSeconds: 60,
@@ -557,7 +664,7 @@ describe('DriftMonitor', () => {
     try {
       new DriftMonitor(f.stack, 'Drift', {
         ...f.props,
-        schedule: Duration.minutes(10),
+        schedule: rate(Duration.minutes(10)),
         window: Duration.minutes(5),
         timeout: Duration.minutes(10),
       });
@@ -573,7 +680,7 @@ describe('DriftMonitor', () => {
       () =>
         new DriftMonitor(f.stack, 'Drift', {
           ...f.props,
-          schedule: Duration.minutes(10),
+          schedule: rate(Duration.minutes(10)),
           timeout: Duration.minutes(9),
         }),
     ).toThrow(
@@ -583,7 +690,7 @@ describe('DriftMonitor', () => {
       () =>
         new DriftMonitor(f.stack, 'Ok', {
           ...f.props,
-          schedule: Duration.minutes(10),
+          schedule: rate(Duration.minutes(10)),
           timeout: Duration.minutes(8),
         }),
     ).not.toThrow();
@@ -594,5 +701,31 @@ describe('DriftMonitor', () => {
     expect(rateExpression(Duration.minutes(90))).toBe('rate(90 minutes)');
     expect(rateExpression(Duration.hours(6))).toBe('rate(6 hours)');
     expect(rateExpression(Duration.minutes(5))).toBe('rate(5 minutes)');
+  });
+
+  // Rate expressions are `rate(value unit)`, unit minute(s), hour(s) or day(s):
+  // https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#rate-based
+  it('reads the period back from rate expressions only', () => {
+    for (const d of [
+      Duration.minutes(5),
+      Duration.minutes(90),
+      Duration.hours(1),
+      Duration.hours(12),
+      Duration.days(2),
+    ]) {
+      expect(ratePeriod(rate(d))?.toMinutes()).toBe(d.toMinutes());
+      expect(ratePeriod(scheduler.ScheduleExpression.expression(rateExpression(d)))?.toMinutes()).toBe(
+        d.toMinutes(),
+      );
+    }
+    expect(ratePeriod(scheduler.ScheduleExpression.cron({ minute: '0' }))).toBeUndefined();
+    expect(ratePeriod(scheduler.ScheduleExpression.at(new Date('2027-01-01T00:00:00Z')))).toBeUndefined();
+  });
+
+  it('keeps the period of an expression rate for the timeout and alarms', () => {
+    const { t, monitor } = build({ schedule: scheduler.ScheduleExpression.expression('rate(20 minutes)') });
+    expect(monitor.period.toMinutes()).toBe(20);
+    t.hasResourceProperties('AWS::Lambda::Function', { Timeout: 300 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'MaxPSI', Period: 1200 });
   });
 });

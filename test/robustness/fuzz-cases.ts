@@ -379,7 +379,7 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
           0,
         ),
       },
-      alertTopic: req(refField('topic')),
+      alerts: req(refField('alertTopic')),
     },
     build: (stack, props) => new IsolatedEndpoint(stack, 'Subject', as<IsolatedEndpointProps>(props)),
   },

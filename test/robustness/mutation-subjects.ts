@@ -131,7 +131,7 @@ export const MUTATION_SUBJECTS: readonly MutationSubject[] = [
         imageDigest: DIGEST,
         modelBucket: fx.modelBucket,
         modelDataKey: 'models/churn/1/model.tar.gz',
-        alertTopic: fx.alerts.topic,
+        alerts: fx.alerts,
       }),
   },
   {

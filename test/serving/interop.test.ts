@@ -34,7 +34,7 @@ function created(stack: Stack, overrides: Partial<IsolatedEndpointProps> = {}): 
     imageDigest: DIGEST,
     modelBucket: new SecureBucket(stack, 'Models', { keyDomain: 'models' }),
     modelDataKey: 'models/churn/1/model.tar.gz',
-    alertTopic: new AlertTopic(stack, 'Alerts').topic,
+    alerts: new AlertTopic(stack, 'Alerts'),
     ...overrides,
   });
 }

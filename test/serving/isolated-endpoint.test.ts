@@ -4,12 +4,17 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { createDomainKey } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
 import { IsolatedEndpointProps } from '../../constructs/serving/isolated-endpoint-props';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { TieredDatasetBucket } from '../../constructs/storage/tiered-dataset-bucket';
 import { MLOpsChecks } from '../../lib/policy/mlops-checks';
 import { findingLines, standardPacks, testStack } from '../support/nag';
 import { propsError } from '../support/props';
@@ -25,7 +30,7 @@ interface Fixture {
   bucket: SecureBucket;
 }
 
-function base(stack: Stack): Omit<IsolatedEndpointProps, 'alertTopic'> & { alerts: AlertTopic } {
+function base(stack: Stack): IsolatedEndpointProps & { alerts: AlertTopic; modelBucket: SecureBucket } {
   const network = new InferenceNetwork(stack, 'Net');
   const bucket = new SecureBucket(stack, 'Models', { keyDomain: 'models' });
   const alerts = new AlertTopic(stack, 'Alerts');
@@ -41,9 +46,15 @@ function base(stack: Stack): Omit<IsolatedEndpointProps, 'alertTopic'> & { alert
 }
 
 function build(overrides: Partial<IsolatedEndpointProps> = {}, stack: Stack = testStack()): Fixture {
-  const { alerts, ...props } = base(stack);
-  const endpoint = new IsolatedEndpoint(stack, 'Ep', { ...props, alertTopic: alerts.topic, ...overrides });
-  return { stack, endpoint, alerts, bucket: props.modelBucket, template: () => Template.fromStack(stack) };
+  const props = base(stack);
+  const endpoint = new IsolatedEndpoint(stack, 'Ep', { ...props, ...overrides });
+  return {
+    stack,
+    endpoint,
+    alerts: props.alerts,
+    bucket: props.modelBucket,
+    template: () => Template.fromStack(stack),
+  };
 }
 
 function buildError(overrides: Partial<IsolatedEndpointProps>): string {
@@ -750,13 +761,12 @@ describe('IsolatedEndpoint validation', () => {
 
   it('reports every problem at once, before any child exists', () => {
     const stack = testStack();
-    const { alerts, ...props } = base(stack);
+    const props = base(stack);
     const before = stack.node.findAll().length;
     expect(
       () =>
         new IsolatedEndpoint(stack, 'Ep', {
           ...props,
-          alertTopic: alerts.topic,
           imageDigest: 'latest',
           initialInstanceCount: 1,
           canaryPercent: 80,
@@ -944,5 +954,107 @@ describe('IsolatedEndpoint policy packs', () => {
         latencyP99Threshold: Duration.seconds(Token.asNumber(Lazy.number({ produce: () => 1 }))),
       }),
     ).toMatch(/^Test\/Ep: latencyP99Threshold: must be a literal duration/);
+  });
+});
+
+describe('IsolatedEndpoint alert destination and bucket shapes', () => {
+  function rolePolicy(stack: Stack): Record<string, unknown>[] {
+    const [policy] = Object.values(
+      Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy', {
+        Properties: { Description: 'Permissions of Test/Ep/Role' },
+      }),
+    ) as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }[];
+    return policy.Properties.PolicyDocument.Statement;
+  }
+
+  it('sends every alarm to a topic of yours wrapped with AlertTopic.fromTopic', () => {
+    const stack = testStack();
+    const topic = new sns.Topic(stack, 'OwnTopic', { masterKey: createDomainKey(stack, 'OwnKey', 'logs') });
+    const { endpoint } = build({ alerts: AlertTopic.fromTopic(topic) }, stack);
+    const t = Template.fromStack(stack);
+    const own = { Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) };
+    for (const alarm of [endpoint.alarms.invocation5XXErrors, endpoint.alarms.modelLatencyP99]) {
+      const id = stack.getLogicalId(alarm.node.defaultChild as cloudwatch.CfnAlarm);
+      expect(t.toJSON().Resources[id].Properties).toMatchObject({ AlarmActions: [own], OKActions: [own] });
+    }
+  });
+
+  it('takes a TieredDatasetBucket as model and capture bucket: artifact read and capture write stay prefix-scoped', () => {
+    const stack = testStack();
+    const tiered = new TieredDatasetBucket(stack, 'Tiered', {
+      encryptionKey: createDomainKey(stack, 'DataKey', 'data'),
+    });
+    const { endpoint } = build({ modelBucket: tiered, captureBucket: tiered }, stack);
+    const t = Template.fromStack(stack);
+    expect(JSON.stringify(rolePolicy(stack).find((s) => s.Sid === 'ReadModelArtifact')?.Resource)).toContain(
+      '/models/churn/1/model.tar.gz',
+    );
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^Tiered') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
+            Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EpRole'), 'Arn'] } },
+            Resource: { 'Fn::Join': ['', [Match.anyValue(), `/data-capture/${endpoint.endpointName}/*`]] },
+          }),
+        ]),
+      },
+    });
+    t.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      DataCaptureConfig: { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] } },
+    });
+    expect(findingLines(stack)).toEqual([]);
+  });
+
+  it('takes an imported bucket (SecureBucket.fromBucketAttributes): grants land in the role policy, prefix-scoped', () => {
+    const stack = testStack();
+    const key = kms.Key.fromKeyArn(
+      stack,
+      'ImportedKey',
+      'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    );
+    const imported = SecureBucket.fromBucketAttributes(stack, 'Imported', {
+      bucket: s3.Bucket.fromBucketName(stack, 'Theirs', 'team-ml-artifacts'),
+      encryptionKey: key,
+    });
+    const { endpoint } = build({ modelBucket: imported, captureBucket: imported }, stack);
+    const statements = rolePolicy(stack);
+    const objects = (key: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::team-ml-artifacts/${key}`]],
+    });
+    expect(statements.find((s) => s.Sid === 'ReadModelArtifact')?.Resource).toEqual(
+      objects('models/churn/1/model.tar.gz'),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
+        Resource: objects(`data-capture/${endpoint.endpointName}/*`),
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: expect.arrayContaining(['kms:GenerateDataKey']),
+        Resource: key.keyArn,
+      }),
+    );
+    // The imported bucket's policy is not the app's to change: no bucket policy names the role.
+    const bucketPolicies = JSON.stringify(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy'));
+    expect(bucketPolicies).not.toContain('EpRole');
+    // The capture prefix wildcard now sits in the identity policy: acknowledged there, exactly.
+    expect(findingLines(stack)).toEqual([]);
+  });
+
+  it('refuses a plain s3.Bucket as model bucket and a bare topic as alerts', () => {
+    const stack = testStack();
+    const plain = new s3.Bucket(stack, 'Plain');
+    const message = buildError({
+      modelBucket: plain as unknown as SecureBucket,
+      alerts: new sns.Topic(stack, 'Bare') as unknown as AlertTopic,
+    });
+    expect(message).toMatch(/^Test\/Ep: modelBucket: is not an ISecureBucket .*fromBucketAttributes\)\)$/m);
+    expect(message).toMatch(
+      /^Test\/Ep: alerts: is not an IAlertDestination .*AlertTopic.fromTopic\(topic\)\)$/m,
+    );
   });
 });
