@@ -45,7 +45,7 @@ const endpoint = new IsolatedEndpoint(stack, 'Endpoint', {
   imageDigest: DIGEST,
   modelBucket: new SecureBucket(stack, 'Models', { encryptionKey: keys.models }),
   modelDataKey: 'models/churn/1/model.tar.gz',
-  alertTopic: alerts.topic,
+  alerts,
 });
 const api = new apigateway.RestApi(stack, 'Api', { cloudWatchRole: false });
 api.root.addResource('invocations').addMethod('POST', new apigateway.SagemakerIntegration(endpoint));
