@@ -20,7 +20,7 @@ import {
   tokenOr,
   validateProps,
 } from '../core/validate';
-import { createDomainKey } from '../encryption/encryption-keys';
+import { createDomainKey } from '../encryption/domain-key';
 import { requireKeyServiceAccess } from '../encryption/service-access';
 import { AlertTopic } from '../monitoring/alert-topic';
 import { SecureBucket } from '../storage/secure-bucket';

@@ -31,7 +31,8 @@ import {
   throwIfProblems,
   validateProps,
 } from '../core/validate';
-import { createDomainKey, grantKey } from '../encryption/encryption-keys';
+import { createDomainKey } from '../encryption/domain-key';
+import { grantKey } from '../encryption/encryption-keys';
 import { AlertTopic } from '../monitoring/alert-topic';
 import { BUCKET_LIST_ACTIONS, OBJECT_READ_ACTIONS } from '../storage/perms';
 import { SecureBucket } from '../storage/secure-bucket';

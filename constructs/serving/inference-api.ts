@@ -10,7 +10,7 @@ import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
 import { describeValue, PropsProblem, throwIfProblems, validateProps } from '../core/validate';
-import { createDomainKey } from '../encryption/encryption-keys';
+import { createDomainKey } from '../encryption/domain-key';
 import {
   DEFAULT_BURST_LIMIT,
   DEFAULT_INTEGRATION_TIMEOUT,

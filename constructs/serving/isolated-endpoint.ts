@@ -30,7 +30,7 @@ import {
   throwIfProblems,
   validateProps,
 } from '../core/validate';
-import { createDomainKey } from '../encryption/encryption-keys';
+import { createDomainKey } from '../encryption/domain-key';
 import { SecureBucket } from '../storage/secure-bucket';
 import {
   DEFAULT_CANARY_PERCENT,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { createDomainKey, EncryptionKeys } from '../../constructs/encryption/encryption-keys';
+import { createDomainKey } from '../../constructs/encryption/domain-key';
+import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { requireKeyServiceAccess } from '../../constructs/encryption/service-access';
 import { testStack } from '../support/nag';
 

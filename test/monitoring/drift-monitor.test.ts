@@ -7,7 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { acknowledge } from '../../constructs/core/acknowledge';
 import { INHERENT } from '../../constructs/core/inherent';
-import { createDomainKey } from '../../constructs/encryption/encryption-keys';
+import { createDomainKey } from '../../constructs/encryption/domain-key';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import {
   DriftMonitor,
