@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { durationBetween, validateProps } from '../core/validate';
-import { createDomainKey, KeyDomain } from './domain-key';
+import { describeValue, durationBetween, throwIfProblems, validateProps } from '../core/validate';
+import { createDomainKey, KEY_DOMAINS, KeyDomain } from './domain-key';
 import { KEY_DECRYPT_ACTIONS, KEY_ENCRYPT_DECRYPT_ACTIONS } from './perms';
 
 export { DOMAIN_SERVICE_USES, KEY_DOMAINS, type KeyDomain } from './domain-key';
@@ -102,15 +102,44 @@ export class EncryptionKeys extends Construct {
 
   /**
    * Lets a principal encrypt and decrypt with a domain's key, through an identity policy scoped to
-   * that key's ARN (explicit actions, no wildcards).
+   * that key's ARN (explicit actions, no wildcards). The key policy lets the account's principals use
+   * the key through the domain's services (`kms:ViaService`), so this grant takes effect there.
+   *
+   * The grantee comes first, as in aws-cdk-lib's `grant*` methods.
+   *
+   * @throws PropsValidationError when `domain` is not one of {@link KEY_DOMAINS}
    */
-  public grantEncryptDecrypt(domain: KeyDomain, grantee: iam.IGrantable): iam.Grant {
-    return grantKey(this.key(domain), grantee, KEY_ENCRYPT_DECRYPT_ACTIONS);
+  public grantEncryptDecrypt(grantee: iam.IGrantable, domain: KeyDomain): iam.Grant {
+    return grantKey(this.domainKey('grantEncryptDecrypt', domain), grantee, KEY_ENCRYPT_DECRYPT_ACTIONS);
   }
 
-  /** Lets a principal decrypt with a domain's key. */
-  public grantDecrypt(domain: KeyDomain, grantee: iam.IGrantable): iam.Grant {
-    return grantKey(this.key(domain), grantee, KEY_DECRYPT_ACTIONS);
+  /**
+   * Lets a principal decrypt with a domain's key (see {@link EncryptionKeys.grantEncryptDecrypt}).
+   *
+   * @throws PropsValidationError when `domain` is not one of {@link KEY_DOMAINS}
+   */
+  public grantDecrypt(grantee: iam.IGrantable, domain: KeyDomain): iam.Grant {
+    return grantKey(this.domainKey('grantDecrypt', domain), grantee, KEY_DECRYPT_ACTIONS);
+  }
+
+  // The arguments were (domain, grantee) before: a JavaScript caller (no type check) still passing
+  // them in that order gets this message rather than a TypeError from an undefined key.
+  private domainKey(method: string, domain: unknown): kms.IKey {
+    const known = (KEY_DOMAINS as readonly unknown[]).includes(domain);
+    throwIfProblems(
+      this,
+      known
+        ? []
+        : [
+            {
+              field: 'domain',
+              problem: `is not a key domain (${method} takes the grantee first, then the domain)`,
+              got: describeValue(domain),
+              expected: `one of ${KEY_DOMAINS.join(', ')}`,
+            },
+          ],
+    );
+    return this[domain as KeyDomain];
   }
 }
 

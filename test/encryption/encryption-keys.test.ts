@@ -110,8 +110,8 @@ describe('EncryptionKeys', () => {
     const role = new ScopedRole(stack, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
     });
-    keys.grantEncryptDecrypt('models', role);
-    keys.grantDecrypt('data', role);
+    keys.grantEncryptDecrypt(role, 'models');
+    keys.grantDecrypt(role, 'data');
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
@@ -124,6 +124,19 @@ describe('EncryptionKeys', () => {
       },
     });
     t.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  it('takes the grantee first and names the argument order when a domain is not one', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    const role = new iam.Role(stack, 'Role', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+    });
+    // The order of aws-cdk-lib's grant methods; (domain, grantee) was the order before.
+    const swapped = keys.grantDecrypt.bind(keys) as unknown as (a: unknown, b: unknown) => iam.Grant;
+    expect(() => swapped('data', role)).toThrow(
+      /^Test\/Keys: domain: is not a key domain \(grantDecrypt takes the grantee first, then the domain\) \(got construct Test\/Role; expected one of data, models, logs, audit\)$/,
+    );
   });
 
   it('takes rotation period, pending window and alias prefix', () => {
