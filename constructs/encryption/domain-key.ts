@@ -90,12 +90,19 @@ export function createDomainKey(
   const key = new DomainKey(scope, id, {
     description: `compliant-mlops ${domain} key (${scope.node.path}/${id})`,
     enableKeyRotation: true,
-    rotationPeriod: options.rotationPeriod ?? Duration.days(365),
-    pendingWindow: options.pendingWindow ?? Duration.days(30),
     policy: keyPolicy(domain, Stack.of(scope), options.administrators ?? []),
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  (key.node.defaultChild as kms.CfnKey).overrideLogicalId(logicalId);
+  const cfn = key.node.defaultChild as kms.CfnKey;
+  // Set on the CfnKey, not as kms.Key's rotationPeriod and pendingWindow: kms.Key range-checks their
+  // toDays(), which is an encoded number for Duration.days(<token>) and fails. EncryptionKeys has
+  // validated literal values already and lets day tokens through, for CloudFormation to resolve.
+  cfn.rotationPeriodInDays = (options.rotationPeriod ?? Duration.days(365)).toDays();
+  cfn.pendingWindowInDays = (options.pendingWindow ?? Duration.days(30)).toDays();
+  // Read it back with stack.resolve(cfn.logicalId): Stack.getLogicalId(cfn) allocates from the path
+  // and ignores the override. (A rename from the allocated id instead would clash in the stack's
+  // rename bookkeeping with the probe, which already took the kept id.)
+  cfn.overrideLogicalId(logicalId);
   // A CfnAlias beside the key, not kms.Key's `alias` (an Alias under the key, at another path), so the
   // alias keeps its logical id too.
   if (options.alias)

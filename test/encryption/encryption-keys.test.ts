@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -149,6 +149,22 @@ describe('EncryptionKeys', () => {
     const t = Template.fromStack(stack);
     t.allResourcesProperties('AWS::KMS::Key', { RotationPeriodInDays: 90, PendingWindowInDays: 7 });
     t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/team/audit' });
+  });
+
+  // kms.Key range-checks rotationPeriod.toDays(), an encoded number for a token: the keys must leave a
+  // day token to CloudFormation, as EncryptionKeys' schema does (found by test/robustness/props-fuzz).
+  it('passes day tokens for rotation period and pending window through to CloudFormation', () => {
+    const stack = testStack();
+    const days = new CfnParameter(stack, 'RotationDays', { type: 'Number', default: 180 });
+    const window = new CfnParameter(stack, 'PendingDays', { type: 'Number', default: 14 });
+    new EncryptionKeys(stack, 'Keys', {
+      rotationPeriod: Duration.days(days.valueAsNumber),
+      pendingWindow: Duration.days(window.valueAsNumber),
+    });
+    Template.fromStack(stack).allResourcesProperties('AWS::KMS::Key', {
+      RotationPeriodInDays: { Ref: 'RotationDays' },
+      PendingWindowInDays: { Ref: 'PendingDays' },
+    });
   });
 
   it('rejects out-of-range settings naming path and field', () => {
