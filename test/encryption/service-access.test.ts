@@ -78,3 +78,14 @@ describe('requireKeyServiceAccess', () => {
     Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 0);
   });
 });
+
+describe('the encryption internals', () => {
+  // recordDomainKey marks a key as covering service uses, so requireKeyServiceAccess would trust it
+  // unchecked; createDomainKey is how constructs make their own key. Neither is API.
+  it('are not exported from the package root', async () => {
+    const root = (await import('../../constructs')) as Record<string, unknown>;
+    for (const name of ['createDomainKey', 'recordDomainKey', 'KEY_RECORDS'])
+      expect(name in root, name).toBe(false);
+    expect(typeof root.requireKeyServiceAccess).toBe('function');
+  });
+});
