@@ -4,7 +4,7 @@ import { ExtractorConfig } from '@microsoft/api-extractor';
 import { describe, expect, it } from 'vitest';
 import * as lib from '../constructs';
 import * as validate from '../constructs/core/validate';
-import * as encryption from '../constructs/encryption/encryption-keys';
+import * as encryption from '../constructs/encryption/domain-key';
 import * as contracts from '../constructs/contracts';
 import * as check from '../lib/check/api';
 import * as policy from '../lib/policy';

@@ -18,7 +18,7 @@ import {
   tokenOr,
   validateProps,
 } from '../core/validate';
-import { createDomainKey } from '../encryption/encryption-keys';
+import { createDomainKey } from '../encryption/domain-key';
 import { requireKeyServiceAccess } from '../encryption/service-access';
 import { AlertTopic, IAlertDestination } from '../monitoring/alert-topic';
 import { ISecureBucket, SecureBucket } from '../storage/secure-bucket';

@@ -1,40 +1,13 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { durationBetween, validateProps } from '../core/validate';
-import {
-  KEY_ADMIN_ACTIONS,
-  KEY_DECRYPT_ACTIONS,
-  KEY_ENCRYPT_DECRYPT_ACTIONS,
-  KEY_GRANT_ACTIONS,
-  KEY_POLICY_MANAGEMENT_ACTIONS,
-} from './perms';
-import { keyServiceStatements, KeyServiceUse, recordDomainKey } from './service-access';
+import { describeValue, durationBetween, throwIfProblems, validateProps } from '../core/validate';
+import { createDomainKey, KEY_DOMAINS, KeyDomain } from './domain-key';
+import { KEY_DECRYPT_ACTIONS, KEY_ENCRYPT_DECRYPT_ACTIONS } from './perms';
 
-/** The data domains that each get their own customer-managed key. */
-export const KEY_DOMAINS = ['data', 'models', 'logs', 'audit'] as const;
-
-/** One data domain: `data` (datasets, features), `models` (artifacts, images), `logs` (logs, alerts), `audit` (trail). */
-export type KeyDomain = (typeof KEY_DOMAINS)[number];
-
-/** The AWS services whose requests may use each domain's key on behalf of the account's principals. */
-const VIA_SERVICES: Record<KeyDomain, readonly string[]> = {
-  data: ['s3', 'sagemaker', 'glue', 'athena'],
-  models: ['s3', 'sagemaker', 'ecr'],
-  logs: ['s3', 'sns', 'sqs', 'lambda'],
-  audit: ['s3', 'cloudtrail'],
-};
-
-/** The AWS service uses each domain's key policy allows (see {@link KeyServiceUse}). */
-export const DOMAIN_SERVICE_USES: Readonly<Record<KeyDomain, readonly KeyServiceUse[]>> = {
-  data: [],
-  models: [],
-  // kms:ViaService of the logs key names sqs and lambda (dead-letter queues, function environments).
-  logs: ['logs', 'alert-publishers', 'queues-and-functions'],
-  audit: ['logs', 'cloudtrail'],
-};
+export { DOMAIN_SERVICE_USES, KEY_DOMAINS, type KeyDomain } from './domain-key';
 
 /** Props for {@link EncryptionKeys}. */
 export interface EncryptionKeysProps {
@@ -129,15 +102,44 @@ export class EncryptionKeys extends Construct {
 
   /**
    * Lets a principal encrypt and decrypt with a domain's key, through an identity policy scoped to
-   * that key's ARN (explicit actions, no wildcards).
+   * that key's ARN (explicit actions, no wildcards). The key policy lets the account's principals use
+   * the key through the domain's services (`kms:ViaService`), so this grant takes effect there.
+   *
+   * The grantee comes first, as in aws-cdk-lib's `grant*` methods.
+   *
+   * @throws PropsValidationError when `domain` is not one of {@link KEY_DOMAINS}
    */
-  public grantEncryptDecrypt(domain: KeyDomain, grantee: iam.IGrantable): iam.Grant {
-    return grantKey(this.key(domain), grantee, KEY_ENCRYPT_DECRYPT_ACTIONS);
+  public grantEncryptDecrypt(grantee: iam.IGrantable, domain: KeyDomain): iam.Grant {
+    return grantKey(this.domainKey('grantEncryptDecrypt', domain), grantee, KEY_ENCRYPT_DECRYPT_ACTIONS);
   }
 
-  /** Lets a principal decrypt with a domain's key. */
-  public grantDecrypt(domain: KeyDomain, grantee: iam.IGrantable): iam.Grant {
-    return grantKey(this.key(domain), grantee, KEY_DECRYPT_ACTIONS);
+  /**
+   * Lets a principal decrypt with a domain's key (see {@link EncryptionKeys.grantEncryptDecrypt}).
+   *
+   * @throws PropsValidationError when `domain` is not one of {@link KEY_DOMAINS}
+   */
+  public grantDecrypt(grantee: iam.IGrantable, domain: KeyDomain): iam.Grant {
+    return grantKey(this.domainKey('grantDecrypt', domain), grantee, KEY_DECRYPT_ACTIONS);
+  }
+
+  // The arguments were (domain, grantee) before: a JavaScript caller (no type check) still passing
+  // them in that order gets this message rather than a TypeError from an undefined key.
+  private domainKey(method: string, domain: unknown): kms.IKey {
+    const known = (KEY_DOMAINS as readonly unknown[]).includes(domain);
+    throwIfProblems(
+      this,
+      known
+        ? []
+        : [
+            {
+              field: 'domain',
+              problem: `is not a key domain (${method} takes the grantee first, then the domain)`,
+              got: describeValue(domain),
+              expected: `one of ${KEY_DOMAINS.join(', ')}`,
+            },
+          ],
+    );
+    return this[domain as KeyDomain];
   }
 }
 
@@ -150,98 +152,6 @@ export function grantKey(key: kms.IKey, grantee: iam.IGrantable, actions: readon
   return iam.Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns: [key.keyArn] });
 }
 
-/** Options for {@link createDomainKey}. */
-export interface DomainKeyOptions {
-  /** The alias, e.g. `alias/team/data`. @default - no alias */
-  readonly alias?: string;
-  /** @default Duration.days(365) */
-  readonly rotationPeriod?: Duration;
-  /** @default Duration.days(30) */
-  readonly pendingWindow?: Duration;
-  /**
-   * The principals that administer the key (see {@link EncryptionKeysProps.administrators}).
-   * @default - the account root
-   */
-  readonly administrators?: iam.IPrincipal[];
-}
-
-/**
- * Creates one hardened customer-managed key for a domain: rotation on, retained, and a key policy
- * without a blanket account-root `kms:*` (see {@link EncryptionKeys}). Constructs that are given no
- * key create theirs with this.
- */
-export function createDomainKey(
-  scope: Construct,
-  id: string,
-  domain: KeyDomain,
-  options: DomainKeyOptions = {},
-): kms.IKey {
-  const cfn = new kms.CfnKey(scope, id, {
-    description: `compliant-mlops ${domain} key (${scope.node.path}/${id})`,
-    enableKeyRotation: true,
-    rotationPeriodInDays: (options.rotationPeriod ?? Duration.days(365)).toDays(),
-    pendingWindowInDays: (options.pendingWindow ?? Duration.days(30)).toDays(),
-    keyPolicy: keyPolicy(domain, Stack.of(scope), options.administrators ?? []).toJSON(),
-  });
-  cfn.applyRemovalPolicy(RemovalPolicy.RETAIN);
-  if (options.alias)
-    new kms.CfnAlias(scope, `${id}Alias`, { aliasName: options.alias, targetKeyId: cfn.ref });
-  const key = kms.Key.fromCfnKey(cfn);
-  recordDomainKey(key, domain, DOMAIN_SERVICE_USES[domain]);
-  return key;
-}
-
 function domainId(domain: KeyDomain): string {
   return `${domain[0].toUpperCase()}${domain.slice(1)}Key`;
-}
-
-function keyPolicy(
-  domain: KeyDomain,
-  stack: Stack,
-  administrators: readonly iam.IPrincipal[],
-): iam.PolicyDocument {
-  const { account, region } = stack;
-  const root = new iam.AccountRootPrincipal();
-  const viaServices = VIA_SERVICES[domain].map((s) => `${s}.${region}.amazonaws.com`);
-  const statements: iam.PolicyStatement[] = [
-    new iam.PolicyStatement({
-      sid: 'AdministerWithoutDataUse',
-      principals: administrators.length > 0 ? [...administrators] : [root],
-      actions: KEY_ADMIN_ACTIONS,
-      resources: ['*'],
-    }),
-  ];
-  if (administrators.length > 0) {
-    // Key policy lockout safety check: CreateKey and PutKeyPolicy fail unless the caller
-    // (CloudFormation's execution role, an IAM principal of the account) may call PutKeyPolicy again.
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'DeploymentManagesKeyPolicy',
-        principals: [root],
-        actions: KEY_POLICY_MANAGEMENT_ACTIONS,
-        resources: ['*'],
-      }),
-    );
-  }
-  statements.push(
-    new iam.PolicyStatement({
-      sid: 'UseThroughDomainServices',
-      principals: [root],
-      actions: KEY_ENCRYPT_DECRYPT_ACTIONS,
-      resources: ['*'],
-      conditions: { StringEquals: { 'kms:CallerAccount': account, 'kms:ViaService': viaServices } },
-    }),
-    new iam.PolicyStatement({
-      sid: 'GrantsForAwsResources',
-      principals: [root],
-      actions: KEY_GRANT_ACTIONS,
-      resources: ['*'],
-      conditions: {
-        StringEquals: { 'kms:CallerAccount': account, 'kms:ViaService': viaServices },
-        Bool: { 'kms:GrantIsForAWSResource': 'true' },
-      },
-    }),
-  );
-  for (const use of DOMAIN_SERVICE_USES[domain]) statements.push(...keyServiceStatements(use, stack));
-  return new iam.PolicyDocument({ statements });
 }

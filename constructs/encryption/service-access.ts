@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { describeValue, throwIfProblems } from '../core/validate';
+import { KEY_RECORDS } from './key-records';
 
 /**
  * An AWS service use of a key that the library's constructs rely on, each granted by one key-policy
@@ -119,23 +120,6 @@ export function keyServiceStatements(use: KeyServiceUse, stack: Stack): iam.Poli
   }
 }
 
-/** What the library knows about a key: created by createDomainKey (policy fixed) or given the statements here. */
-interface KeyRecord {
-  readonly origin: 'domain-key' | 'app-key';
-  readonly domain?: string;
-  readonly uses: Set<KeyServiceUse>;
-}
-
-const RECORDS = new WeakMap<object, KeyRecord>();
-
-/**
- * Records that a key created by `createDomainKey` has a fixed key policy covering `uses`. Internal to
- * the library: constructs call {@link requireKeyServiceAccess}.
- */
-export function recordDomainKey(key: kms.IKey, domain: string, uses: readonly KeyServiceUse[]): void {
-  RECORDS.set(key, { origin: 'domain-key', domain, uses: new Set(uses) });
-}
-
 /**
  * Makes sure a key's policy lets the AWS services a construct relies on use it, or says exactly what
  * is missing. Call it from a construct's constructor with the prop the key came from.
@@ -159,7 +143,7 @@ export function requireKeyServiceAccess(
   key: kms.IKey,
   uses: readonly KeyServiceUse[],
 ): void {
-  const record = RECORDS.get(key);
+  const record = KEY_RECORDS.get(key);
   if (record?.origin === 'domain-key') {
     const missing = uses.filter((u) => !record.uses.has(u));
     throwIfProblems(
@@ -177,7 +161,7 @@ export function requireKeyServiceAccess(
   }
   if (key instanceof kms.Key) {
     const known = record ?? { origin: 'app-key' as const, uses: new Set<KeyServiceUse>() };
-    RECORDS.set(key, known);
+    KEY_RECORDS.set(key, known);
     for (const use of uses) {
       if (known.uses.has(use)) continue;
       for (const statement of keyServiceStatements(use, Stack.of(key))) key.addToResourcePolicy(statement);

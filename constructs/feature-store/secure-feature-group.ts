@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { describeValue, PropsProblem, throwIfProblems, validateProps } from '../core/validate';
-import { createDomainKey } from '../encryption/encryption-keys';
+import { createDomainKey } from '../encryption/domain-key';
 import { requireKeyServiceAccess } from '../encryption/service-access';
 import { ISecureBucket, SecureBucket } from '../storage/secure-bucket';
 import { DEFAULT_MAX_ACCESS_WINDOW } from './defaults';

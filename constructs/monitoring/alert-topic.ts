@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { refs, validateProps } from '../core/validate';
-import { createDomainKey } from '../encryption/encryption-keys';
+import { createDomainKey } from '../encryption/domain-key';
 import { requireKeyServiceAccess } from '../encryption/service-access';
 
 /** Props for {@link AlertTopic}. */

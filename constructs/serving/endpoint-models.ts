@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
-import { createDomainKey } from '../encryption/encryption-keys';
+import { createDomainKey } from '../encryption/domain-key';
 import { IsolatedEndpointProps } from './isolated-endpoint-props';
 import {
   ECR_AUTH_ACTIONS,

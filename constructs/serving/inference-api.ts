@@ -9,7 +9,7 @@ import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
 import { throwIfProblems, validateProps } from '../core/validate';
-import { createDomainKey } from '../encryption/encryption-keys';
+import { createDomainKey } from '../encryption/domain-key';
 import { ApiGatewayAccount, IApiGatewayAccount } from './api-gateway-account';
 import {
   DEFAULT_BURST_LIMIT,

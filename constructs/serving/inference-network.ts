@@ -15,7 +15,7 @@ import {
   throwIfProblems,
   validateProps,
 } from '../core/validate';
-import { createDomainKey } from '../encryption/encryption-keys';
+import { createDomainKey } from '../encryption/domain-key';
 import { requireKeyServiceAccess } from '../encryption/service-access';
 import { customResourceResponseStatement, DefaultSecurityGroupCloser } from './default-security-group-closer';
 

@@ -9,7 +9,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { ScopedRole } from '../core/scoped-role';
 import { describeValue, PropsValidationError, throwIfProblems, validateProps } from '../core/validate';
-import { createDomainKey } from '../encryption/encryption-keys';
+import { createDomainKey } from '../encryption/domain-key';
 import { physicalNameFor } from './defaults';
 import { createEndpointAlarms, EndpointAlarms, rollbackAlarmsOf } from './endpoint-alarms';
 import { createAutoscaling } from './endpoint-autoscaling';

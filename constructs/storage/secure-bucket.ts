@@ -15,7 +15,7 @@ import {
   throwIfProblems,
   validateProps,
 } from '../core/validate';
-import { createDomainKey, KeyDomain } from '../encryption/encryption-keys';
+import { createDomainKey, KeyDomain } from '../encryption/domain-key';
 import { OBJECT_READ_ACTIONS, OBJECT_WRITE_ACTIONS, BUCKET_LIST_ACTIONS } from './perms';
 
 /** Object Lock settings: write-once-read-many retention for every new object version. */

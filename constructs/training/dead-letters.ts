@@ -5,7 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
-import { createDomainKey } from '../encryption/encryption-keys';
+import { createDomainKey } from '../encryption/domain-key';
 
 /** What a sender of undeliverable runs needs on the queue's key (SQS encrypts each message with a data key). */
 export const DEAD_LETTER_KEY_ACTIONS: readonly string[] = ['kms:GenerateDataKey', 'kms:Decrypt'];

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { durationBetween, PropsValidationError, refs, validateProps } from '../core/validate';
-import { createDomainKey } from '../encryption/encryption-keys';
+import { createDomainKey } from '../encryption/domain-key';
 import { ECR_AUTH_ACTIONS, ECR_PULL_ACTIONS } from './perms';
 
 /** An image digest as ECR reports it: `sha256:` and 64 lowercase hex digits. */

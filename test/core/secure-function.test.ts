@@ -6,7 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { acknowledgmentsOf, CONTROLS } from '../../constructs/core/acknowledge';
 import { SecureFunction, SecureFunctionProps } from '../../constructs/core/secure-function';
 import { PropsValidationError } from '../../constructs/core/validate';
-import { createDomainKey, EncryptionKeys } from '../../constructs/encryption/encryption-keys';
+import { createDomainKey } from '../../constructs/encryption/domain-key';
+import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { findingLines, testStack } from '../support/nag';
 

@@ -12,7 +12,8 @@ import { SecureFunction } from '../../constructs/core/secure-function';
 import { RequiredTags } from '../../constructs/core/tags';
 import { AutoShutdown } from '../../constructs/cost/auto-shutdown';
 import { CostGuardrails } from '../../constructs/cost/cost-guardrails';
-import { createDomainKey, EncryptionKeys } from '../../constructs/encryption/encryption-keys';
+import { createDomainKey } from '../../constructs/encryption/domain-key';
+import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { FeatureContract, FeatureContractSpec } from '../../constructs/feature-store/feature-contract';
 import {
   SecureFeatureGroup,

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Duration } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ScopedRole } from '../../constructs/core/scoped-role';
-import { createDomainKey, EncryptionKeys, KEY_DOMAINS } from '../../constructs/encryption/encryption-keys';
+import { createDomainKey } from '../../constructs/encryption/domain-key';
+import { EncryptionKeys, KEY_DOMAINS } from '../../constructs/encryption/encryption-keys';
 import { findingLines, testStack } from '../support/nag';
 
 type Statement = {
@@ -106,8 +110,8 @@ describe('EncryptionKeys', () => {
     const role = new ScopedRole(stack, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
     });
-    keys.grantEncryptDecrypt('models', role);
-    keys.grantDecrypt('data', role);
+    keys.grantEncryptDecrypt(role, 'models');
+    keys.grantDecrypt(role, 'data');
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
@@ -122,6 +126,19 @@ describe('EncryptionKeys', () => {
     t.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
+  it('takes the grantee first and names the argument order when a domain is not one', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    const role = new iam.Role(stack, 'Role', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+    });
+    // The order of aws-cdk-lib's grant methods; (domain, grantee) was the order before.
+    const swapped = keys.grantDecrypt.bind(keys) as unknown as (a: unknown, b: unknown) => iam.Grant;
+    expect(() => swapped('data', role)).toThrow(
+      /^Test\/Keys: domain: is not a key domain \(grantDecrypt takes the grantee first, then the domain\) \(got construct Test\/Role; expected one of data, models, logs, audit\)$/,
+    );
+  });
+
   it('takes rotation period, pending window and alias prefix', () => {
     const stack = testStack();
     new EncryptionKeys(stack, 'Keys', {
@@ -132,6 +149,22 @@ describe('EncryptionKeys', () => {
     const t = Template.fromStack(stack);
     t.allResourcesProperties('AWS::KMS::Key', { RotationPeriodInDays: 90, PendingWindowInDays: 7 });
     t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/team/audit' });
+  });
+
+  // kms.Key range-checks rotationPeriod.toDays(), an encoded number for a token: the keys must leave a
+  // day token to CloudFormation, as EncryptionKeys' schema does (found by test/robustness/props-fuzz).
+  it('passes day tokens for rotation period and pending window through to CloudFormation', () => {
+    const stack = testStack();
+    const days = new CfnParameter(stack, 'RotationDays', { type: 'Number', default: 180 });
+    const window = new CfnParameter(stack, 'PendingDays', { type: 'Number', default: 14 });
+    new EncryptionKeys(stack, 'Keys', {
+      rotationPeriod: Duration.days(days.valueAsNumber),
+      pendingWindow: Duration.days(window.valueAsNumber),
+    });
+    Template.fromStack(stack).allResourcesProperties('AWS::KMS::Key', {
+      RotationPeriodInDays: { Ref: 'RotationDays' },
+      PendingWindowInDays: { Ref: 'PendingDays' },
+    });
   });
 
   it('rejects out-of-range settings naming path and field', () => {
@@ -315,4 +348,146 @@ describe('EncryptionKeys audit key for CloudTrail', () => {
       }
     }
   });
+});
+
+describe('EncryptionKeys keys as aws-cdk-lib kms.Key', () => {
+  // The keys are kms.Key with an explicit policy. Under @aws-cdk/aws-kms:defaultKeyPolicies (on in v2),
+  // kms.Key adds its account-root kms:* statement only when no policy is given, so the synthesized
+  // policy is exactly ours.
+  it('synthesizes exactly the domain key policy, with no account-root kms:* statement', () => {
+    const stack = testStack();
+    new EncryptionKeys(stack, 'Keys');
+    for (const statements of keyPolicies(Template.fromStack(stack))) {
+      expect(
+        statements.every((s) => typeof s.Sid === 'string'),
+        'every statement is one of ours',
+      ).toBe(true);
+      expect(statements.flatMap((s) => ([] as string[]).concat(s.Action))).not.toContain('kms:*');
+    }
+  });
+
+  // A changed logical id makes CloudFormation replace the key, and every object it encrypted becomes
+  // unreadable. These are the ids the keys had as a bare CfnKey at Keys/<Domain>Key (pinned for the
+  // reference app in test/reference-app/logical-ids/).
+  it('keeps the logical ids the keys and aliases had as a CfnKey at <scope>/<id>', () => {
+    const stack = testStack();
+    new EncryptionKeys(stack, 'Keys');
+    const t = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string }> };
+    const ids = Object.entries(t.Resources)
+      .filter(([, r]) => r.Type.startsWith('AWS::KMS::'))
+      .map(([id]) => id)
+      .sort();
+    expect(ids).toEqual(
+      [
+        'KeysDataKeyB0283748',
+        'KeysDataKeyAlias758166BA',
+        'KeysModelsKey9DBBAFE8',
+        'KeysModelsKeyAlias30934511',
+        'KeysLogsKey19388E9F',
+        'KeysLogsKeyAlias233C836D',
+        'KeysAuditKeyAE12CD33',
+        'KeysAuditKeyAlias47732D23',
+      ].sort(),
+    );
+  });
+
+  it('keeps the logical id a stack with its own allocateLogicalId gave a CfnKey at <scope>/<id>', () => {
+    class ReadableIds extends Stack {
+      protected override allocateLogicalId(element: CfnElement): string {
+        return element.node.path
+          .split('/')
+          .slice(1)
+          .join('x')
+          .replace(/[^A-Za-z0-9]/g, '');
+      }
+    }
+    const stack = new ReadableIds(new App(), 'Readable', {
+      env: { account: '111111111111', region: 'eu-west-1' },
+    });
+    createDomainKey(stack, 'Data', 'data', { alias: 'alias/team/data' });
+    const ids = Object.keys(Template.fromStack(stack).findResources('AWS::KMS::Key'));
+    expect(ids).toEqual(['Data']);
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', { TargetKeyId: { Ref: 'Data' } });
+  });
+
+  it('keeps a rename the stack was given for the old logical id', () => {
+    const stack = testStack();
+    stack.renameLogicalId('KeysDataKeyB0283748', 'DatasetsKey');
+    new EncryptionKeys(stack, 'Keys');
+    const ids = Object.keys(Template.fromStack(stack).findResources('AWS::KMS::Key'));
+    expect(ids).toContain('DatasetsKey');
+    expect(ids).not.toContain('KeysDataKeyB0283748');
+  });
+});
+
+describe('EncryptionKeys grants through aws-cdk-lib', () => {
+  // Our key policies have no account-root statement that enables IAM policies: "Unless the key policy
+  // explicitly allows it, you cannot use IAM policies to allow access to a KMS key"
+  // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html,
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html). A grant that
+  // lands only in the grantee's identity policy would silently not work outside the domain's services,
+  // so kms.Key's grant* must also name the grantee in the key policy.
+  const grants: [string, (key: kms.IKey, role: iam.IGrantable) => void, string][] = [
+    ['grantDecrypt', (k, r) => k.grantDecrypt(r), 'kms:Decrypt'],
+    ['grantEncrypt', (k, r) => k.grantEncrypt(r), 'kms:Encrypt'],
+    ['grantEncryptDecrypt', (k, r) => k.grantEncryptDecrypt(r), 'kms:Decrypt'],
+    ['grant', (k, r) => k.grant(r, 'kms:Decrypt'), 'kms:Decrypt'],
+  ];
+
+  it('lets an aws-cdk-lib bucket or queue grant on a domain key name the grantee in the key policy', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    const bucket = new s3.Bucket(stack, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: keys.data,
+      enforceSSL: true,
+    });
+    const queue = new sqs.Queue(stack, 'Queue', { encryptionMasterKey: keys.logs, enforceSSL: true });
+    const role = new iam.Role(stack, 'Reader', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    bucket.grantRead(role);
+    queue.grantSendMessages(role);
+    const keyPolicyOf = (prefix: string) =>
+      Object.entries(Template.fromStack(stack).findResources('AWS::KMS::Key'))
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(([, k]) => (k.Properties.KeyPolicy as { Statement: Statement[] }).Statement);
+    const forReader = (statements: Statement[]) =>
+      statements.filter((s) => JSON.stringify(s.Principal).includes('"Reader'));
+    expect(forReader(keyPolicyOf('KeysDataKey')).flatMap((s) => s.Action)).toContain('kms:Decrypt');
+    expect(forReader(keyPolicyOf('KeysLogsKey')).flatMap((s) => s.Action)).toContain('kms:Encrypt');
+  });
+
+  for (const [name, grant, action] of grants) {
+    it(`${name} on a domain key names the grantee in the key policy, not only in its identity policy`, () => {
+      const stack = testStack();
+      const keys = new EncryptionKeys(stack, 'Keys');
+      const own = createDomainKey(stack, 'Own', 'logs');
+      const role = new iam.Role(stack, 'Reader', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      });
+      grant(keys.data, role);
+      grant(own, role);
+      const t = Template.fromStack(stack);
+      for (const keyId of [/^KeysDataKey[0-9A-F]{8}$/, /^Own$/]) {
+        const [policy] = Object.entries(t.findResources('AWS::KMS::Key'))
+          .filter(([id]) => keyId.test(id))
+          .map(([, k]) => (k.Properties.KeyPolicy as { Statement: Statement[] }).Statement);
+        expect(policy, `key ${keyId}`).toBeDefined();
+        const forRole = policy.filter(
+          (s) =>
+            JSON.stringify(s.Principal).includes('"Reader') &&
+            ([] as string[]).concat(s.Action).includes(action),
+        );
+        expect(forRole, `key ${keyId} policy names the grantee`).toHaveLength(1);
+      }
+      const identity = Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
+        (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+      );
+      expect(
+        identity.filter((s) => ([] as string[]).concat(s.Action).includes(action)),
+        'the identity policy allows it too, on each key',
+      ).toHaveLength(2);
+    });
+  }
 });

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { createDomainKey, EncryptionKeys } from '../../constructs/encryption/encryption-keys';
+import { createDomainKey } from '../../constructs/encryption/domain-key';
+import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { requireKeyServiceAccess } from '../../constructs/encryption/service-access';
 import { testStack } from '../support/nag';
+import * as rootEntry from '../../constructs';
 
 describe('requireKeyServiceAccess', () => {
   it('accepts a domain key whose policy covers the uses, and adds nothing', () => {
@@ -75,5 +77,15 @@ describe('requireKeyServiceAccess', () => {
       requireKeyServiceAccess(stack, 'encryptionKey', key, ['logs', 'alert-publishers', 'cloudtrail']),
     ).not.toThrow();
     Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 0);
+  });
+});
+
+describe('the encryption internals', () => {
+  // recordDomainKey marks a key as covering service uses, so requireKeyServiceAccess would trust it
+  // unchecked; createDomainKey is how constructs make their own key. Neither is API.
+  it('are not exported from the package root', () => {
+    const root = rootEntry as Record<string, unknown>;
+    for (const name of ['createDomainKey', 'recordDomainKey', 'KEY_RECORDS', 'requireKeyServiceAccess'])
+      expect(name in root, name).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { acknowledge, acknowledgmentsOf } from '../../constructs/core/acknowledge';
 import { INHERENT } from '../../constructs/core/inherent';
-import { createDomainKey } from '../../constructs/encryption/encryption-keys';
+import { createDomainKey } from '../../constructs/encryption/domain-key';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import {
   DriftMonitor,

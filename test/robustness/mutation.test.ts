@@ -119,7 +119,7 @@ function runSubject(subject: MutationSubject): Outcome[] {
       throw new Error(
         `${subject.name}: ${path} is not rebuilt identically (construct ids must be deterministic)`,
       );
-    const logicalId = stack.getLogicalId(resource);
+    const logicalId = stack.resolve(resource.logicalId) as string; // honours overrideLogicalId, as synth does
     mutation.apply(resource, stack);
     const rendered = (Template.fromStack(stack).toJSON().Resources as Record<string, unknown>)[logicalId]; // aspects and rendering, as synth does
     // A mutation that renders the same resource proves nothing: the catalog entry is broken.

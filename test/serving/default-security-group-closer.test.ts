@@ -5,7 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { createDomainKey } from '../../constructs/encryption/encryption-keys';
+import { createDomainKey } from '../../constructs/encryption/domain-key';
 import {
   CLOSER_SERVICE_TIMEOUT,
   customResourceResponseStatement,

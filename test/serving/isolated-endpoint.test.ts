@@ -8,7 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { createDomainKey } from '../../constructs/encryption/encryption-keys';
+import { createDomainKey } from '../../constructs/encryption/domain-key';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ScopedRole } from '../../constructs/core/scoped-role';
 import { AlertTopic, IAlertDestination } from '../../constructs/monitoring/alert-topic';
-import { createDomainKey } from '../../constructs/encryption/encryption-keys';
+import { createDomainKey } from '../../constructs/encryption/domain-key';
 import { propsError as errorOf } from '../support/props';
 import { ModelRegistry, ModelRegistryProps } from '../../constructs/training/model-registry';
 import { CfnTemplate, unsafeReplacements } from '../deploy/update-safety-diff';
