@@ -15,3 +15,4 @@ export * from './rule-helpers/images';
 export * from './rule-helpers/pipelines';
 export * from './rule-helpers/instance-storage';
 export * from './rule-helpers/processing';
+export * from './rule-helpers/evaluation';

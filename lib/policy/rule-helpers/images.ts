@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { PLACEHOLDER, resolved, UnresolvableError } from './intrinsics';
+import { PLACEHOLDER, UnresolvableError } from './intrinsics';
+import { resolved } from './evaluation';
 import { field, list } from './properties';
 
 // ---- Container images -------------------------------------------------------------------------

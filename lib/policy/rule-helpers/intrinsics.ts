@@ -1,5 +1,3 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
-
 // Values as rules see them: CloudFormation JSON where intrinsics may remain, and the error a
 // rule throws when an intrinsic hides what it must judge.
 
@@ -38,9 +36,4 @@ export function isIntrinsic(value: unknown): boolean {
 /** `{Ref: AWS::NoValue}`: the property is removed. */
 export function isNoValue(value: unknown): boolean {
   return isObject(value) && value.Ref === 'AWS::NoValue';
-}
-
-/** Resolves an L1 property (tokens, IResolvables, L2 references) to CloudFormation JSON. */
-export function resolved(node: CfnResource, value: unknown): unknown {
-  return value === undefined ? undefined : Stack.of(node).resolve(value);
 }

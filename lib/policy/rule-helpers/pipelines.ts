@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { CfnPipeline } from 'aws-cdk-lib/aws-sagemaker';
-import { isIntrinsic, isObject, JsonObject, PLACEHOLDER, resolved, short } from './intrinsics';
+import { isIntrinsic, isObject, JsonObject, PLACEHOLDER, short } from './intrinsics';
+import { choiceCount, resolved } from './evaluation';
 import { templateJson } from './strings';
 
 // ---- Pipeline definitions ---------------------------------------------------------------------
@@ -35,7 +36,8 @@ export function pipelineDefinitionOf(node: CfnPipeline): PipelineDefinitionResul
   const hit = definitionCache.get(node);
   if (hit && hit.source === source) return hit.result;
   const result = parsePipelineDefinition(node, source);
-  definitionCache.set(node, { source, result });
+  // A definition that depends on a condition or parameter differs per scenario: not cached.
+  if (choiceCount() === 0) definitionCache.set(node, { source, result });
   return result;
 }
 

@@ -7,7 +7,7 @@ import {
   CfnMonitoringSchedule,
   CfnProcessingJob,
 } from 'aws-cdk-lib/aws-sagemaker';
-import { resolved } from './intrinsics';
+import { resolved } from './evaluation';
 import { field } from './properties';
 
 // ---- Processing and monitoring jobs -----------------------------------------------------------

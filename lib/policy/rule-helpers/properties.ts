@@ -13,7 +13,11 @@ export function field(value: unknown, what: string, ...path: readonly (string | 
     if (current === undefined || current === null || isNoValue(current)) return undefined;
     if (isIntrinsic(current)) throw new UnresolvableError([what, ...walked].join('.'), current);
     if (typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[key];
+    const record = current as Record<string | number, unknown>;
+    // L1 structs are camelCase; a branch of an `Fn::If` kept from a template is CloudFormation's PascalCase.
+    current =
+      record[key] ??
+      (typeof key === 'string' ? record[key.charAt(0).toUpperCase() + key.slice(1)] : undefined);
     walked.push(key);
   }
   return isNoValue(current) ? undefined : current;

@@ -1,7 +1,7 @@
 import { CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { CfnModel, CfnModelProps } from 'aws-cdk-lib/aws-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { PINNED_IMAGE, ROLE_ARN, reported, ruleIds, THREW } from '../fixtures';
+import { PINNED_IMAGE, ROLE_ARN, reported, ruleIds, THREW, expectJudged } from '../fixtures';
 
 const compliant: CfnModelProps = {
   executionRoleArn: ROLE_ARN,
@@ -60,9 +60,13 @@ describe('MLOps-SageMakerModelVpcConfig', () => {
       ...compliant,
       vpcConfig: Fn.conditionIf('InVpc', compliant.vpcConfig, Fn.ref('AWS::NoValue')),
     });
-    const r = reported(stack, 'SageMakerModelVpcConfig');
-    expect(r.map((x) => x.ruleName)).toEqual(['MLOps-SageMakerModelVpcConfig']);
-    expect(r[0].description).toMatch(THREW);
+    expectJudged(
+      [
+        'MLOps-SageMakerModelVpcConfig: The SageMaker model is not attached to a VPC (VpcConfig with subnets and security groups).',
+      ],
+      stack,
+      'SageMakerModelVpcConfig',
+    );
   });
 });
 

@@ -1,7 +1,8 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import { CfnModel } from 'aws-cdk-lib/aws-sagemaker';
-import { NagMessageLevel, NagRuleCompliance, NagRules } from 'cdk-nag';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { MLOpsRule } from '../../rule';
+import { isTrue, resolved } from '../../rule-helpers';
 
 /** A model without network isolation can send inference data anywhere its container reaches. */
 export const SageMakerModelNetworkIsolation: MLOpsRule = {
@@ -15,8 +16,7 @@ export const SageMakerModelNetworkIsolation: MLOpsRule = {
   resourceTypes: ['AWS::SageMaker::Model'],
   check(node: CfnResource) {
     if (!(node instanceof CfnModel)) return NagRuleCompliance.NOT_APPLICABLE;
-    const isolation = NagRules.resolveIfPrimitive(node, Stack.of(node).resolve(node.enableNetworkIsolation));
-    return isolation === true || isolation === 'true'
+    return isTrue(resolved(node, node.enableNetworkIsolation), 'EnableNetworkIsolation')
       ? NagRuleCompliance.COMPLIANT
       : NagRuleCompliance.NON_COMPLIANT;
   },

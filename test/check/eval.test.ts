@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { checkPaths } from '../../lib/check/api';
+import { Finding } from '../../lib/report/finding';
+
+const cwd = join(__dirname, '..', '..');
+const dir = 'test/fixtures/check/eval';
+
+/** The MLOps findings of one fixture, optionally of one rule. */
+function mlops(fixture: string, rule?: string): Finding[] {
+  const report = checkPaths([`${dir}/${fixture}`], { cwd, packs: ['MLOps'], today: '2026-06-01' });
+  expect(report.errors).toEqual([]);
+  return report.findings.filter((f) => rule === undefined || f.ruleId === `MLOps-${rule}`);
+}
+
+/** `findingId @ logicalId: message`, one per finding. */
+function lines(findings: readonly Finding[]): string[] {
+  return findings.map((f) => `${f.findingId} @ ${f.logicalId}: ${f.message}`);
+}
+
+describe('one resource making a rule throw does not change the message of its other findings', () => {
+  test('a thrown rule and two real findings of the same rule each carry their own message', () => {
+    const found = mlops('thrown-then-finding.yaml', 'SageMakerModelNetworkIsolation');
+    expect(found.map((f) => f.logicalId)).toEqual(['OpenModel', 'PlainModel', 'ThirdModel']);
+    expect(found[0].message).toMatch(/^Rule threw an error during validation/);
+    expect(found[0].message).toContain('Isolate');
+    expect(found[1].message).toBe('The SageMaker model does not enable network isolation.');
+    expect(found[2].message).toBe('The SageMaker model does not enable network isolation.');
+  });
+});
+
+describe('what a template makes knowable is evaluated, and the failing branch or value is named', () => {
+  test('Fn::If: every branch is judged; a model passes when all branches comply, a failing branch names its condition', () => {
+    const found = mlops('conditions.yaml').filter((f) =>
+      /ModelNetworkIsolation|ModelVpcConfig/.test(f.ruleId),
+    );
+    expect(lines(found)).toEqual([
+      'MLOps-SageMakerModelVpcConfig @ ProdOnlyVpc: when condition IsProd is false (parameter Env is "dev"): The SageMaker model is not attached to a VPC (VpcConfig with subnets and security groups).',
+      'MLOps-SageMakerModelNetworkIsolation @ TierIsolation: when condition HasTier is false: The SageMaker model does not enable network isolation.',
+    ]);
+  });
+  test('Fn::FindInMap over literal mappings resolves, and a key that is a parameter is judged for each allowed value', () => {
+    const found = mlops('mappings.yaml').filter((f) => /ModelNetworkIsolation|ModelVpcConfig/.test(f.ruleId));
+    expect(lines(found)).toEqual([
+      'MLOps-SageMakerModelNetworkIsolation @ ByStage: when parameter Stage is "dev": The SageMaker model does not enable network isolation.',
+    ]);
+  });
+  test('parameters: constraints that rule out non-compliance give no finding; one that admits it names the parameter and value', () => {
+    const found = mlops('parameters.yaml').filter((f) =>
+      /ModelNetworkIsolation|EndpointConfigInstanceCount/.test(f.ruleId),
+    );
+    expect(lines(found)).toEqual([
+      'MLOps-SageMakerModelNetworkIsolation @ MaybeIsolated: when parameter IsolateChoice is "false": The SageMaker model does not enable network isolation.',
+      'MLOps-SageMakerEndpointConfigInstanceCount[risky] @ Config: when parameter RiskyCount is 1: A SageMaker production variant starts with fewer than 2 instances.',
+    ]);
+  });
+});
