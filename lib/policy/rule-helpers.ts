@@ -16,3 +16,4 @@ export * from './rule-helpers/pipelines';
 export * from './rule-helpers/instance-storage';
 export * from './rule-helpers/processing';
 export * from './rule-helpers/evaluation';
+export * from './rule-helpers/serving';

@@ -55,3 +55,18 @@ describe('what a template makes knowable is evaluated, and the failing branch or
     ]);
   });
 });
+
+describe('how a model is served decides which rules apply', () => {
+  const rules = /ModelNetworkIsolation|ModelVpcConfig|EndpointConfigDataCapture|EndpointConfigInstanceCount/;
+  // Serverless Inference supports neither VPC configuration nor network isolation, nor data capture:
+  // https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html#serverless-endpoints-how-it-works-exclusions
+  test('a model served only by serverless variants gets no isolation or VPC finding; a Fn::If around ServerlessConfig does not hide the instance-based branch', () => {
+    const when = 'when condition UseServerless is false (parameter Mode is "instance"): ';
+    expect(lines(mlops('serverless.yaml').filter((f) => rules.test(f.ruleId)))).toEqual([
+      `MLOps-SageMakerModelNetworkIsolation @ SwitchModel: ${when}The SageMaker model does not enable network isolation.`,
+      `MLOps-SageMakerModelVpcConfig @ SwitchModel: ${when}The SageMaker model is not attached to a VPC (VpcConfig with subnets and security groups).`,
+      `MLOps-SageMakerEndpointConfigDataCapture[DataCaptureConfig] @ SwitchConfig: ${when}The SageMaker endpoint config does not capture inference data encrypted with its own KMS key.`,
+      `MLOps-SageMakerEndpointConfigInstanceCount[main] @ SwitchConfig: ${when}A SageMaker production variant starts with fewer than 2 instances.`,
+    ]);
+  });
+});
