@@ -70,3 +70,13 @@ describe('how a model is served decides which rules apply', () => {
     ]);
   });
 });
+
+describe('Studio custom images are checked for digest pinning', () => {
+  // BaseImage is an ECR URI with a tag or a digest:
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-baseimage
+  test('an AWS::SageMaker::ImageVersion whose BaseImage is a tag is reported, one pinned by digest is not', () => {
+    expect(lines(mlops('image-version.yaml', 'SageMakerModelImageDigest'))).toEqual([
+      'MLOps-SageMakerModelImageDigest[BaseImage] @ TaggedVersion: A SageMaker container image (model container or Studio image version) is not pinned by digest (@sha256:...).',
+    ]);
+  });
+});
