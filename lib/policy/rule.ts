@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { Described, explore, ScenarioRun, simplify } from './rule-helpers/evaluation';
+import { Described, explore, resourceExists, ScenarioRun, simplify } from './rule-helpers/evaluation';
 
 /** Settings the MLOps rules read; set through {@link MLOpsChecksProps}. */
 export interface MLOpsRuleConfig {
@@ -79,7 +79,8 @@ export function evaluateRule(
 ): RuleReport[] {
   const runs = SINGLE_RUN.has(rule.name)
     ? runOnce(() => rule.check(node, config))
-    : explore(() => rule.check(node, config));
+    : // A resource with a Condition is judged only in the scenarios where it is created.
+      explore(() => (resourceExists(node) ? rule.check(node, config) : NagRuleCompliance.NOT_APPLICABLE));
   const found = new Map<string, Described[]>();
   const failed: { choices: Described; error: Error }[] = [];
   const add = (key: string, choices: Described) => found.set(key, [...(found.get(key) ?? []), choices]);
@@ -110,7 +111,7 @@ export function evaluateRule(
   if (cannotJudge && !found.has('')) {
     reports.push({
       error: failed[0].error,
-      message: `Rule threw an error during validation. ${cannotJudge}`,
+      message: `Rule threw an error during validation. ${cannotJudge.charAt(0).toUpperCase()}${cannotJudge.slice(1)}`,
     });
   }
   return reports;

@@ -80,3 +80,9 @@ describe('Studio custom images are checked for digest pinning', () => {
     ]);
   });
 });
+
+describe('a resource Condition limits the scenarios its rules are judged in', () => {
+  test('the branch of an Fn::If a conditional resource never deploys is not reported', () => {
+    expect(lines(mlops('resource-condition.yaml', 'SageMakerModelNetworkIsolation'))).toEqual([]);
+  });
+});

@@ -128,6 +128,17 @@ export function resolvedValue(stack: Stack, value: unknown): unknown {
   return evaluate(value, modelOf(stack), current);
 }
 
+/**
+ * Whether a resource exists in the current scenario: a resource with a `Condition` is created only
+ * when the condition holds (always `true` outside {@link explore}).
+ */
+export function resourceExists(node: CfnResource): boolean {
+  const condition = node.cfnOptions.condition;
+  if (!current || !condition) return true;
+  const stack = Stack.of(node);
+  return conditionValue(String(stack.resolve(condition.logicalId)), modelOf(stack), current);
+}
+
 function evaluate(value: unknown, model: StackModel, s: Scenario): unknown {
   if (Array.isArray(value)) {
     return value.map((v) => evaluate(v, model, s)).filter((v) => !isNoValue(v));

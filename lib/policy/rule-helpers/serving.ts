@@ -1,6 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { CfnEndpointConfig, CfnInferenceComponent, CfnModel } from 'aws-cdk-lib/aws-sagemaker';
-import { resolved } from './evaluation';
+import { resolved, resourceExists } from './evaluation';
 import { isObject } from './intrinsics';
 import { field, list } from './properties';
 
@@ -48,6 +48,7 @@ export function servedOnlyByServerless(model: CfnModel): boolean {
   const modelName = resolved(model, model.modelName);
   let serverless = 0;
   for (const server of serversOf(stack)) {
+    if (!resourceExists(server)) continue;
     if (server instanceof CfnInferenceComponent) {
       const spec = resolved(server, server.specification);
       if (namesModel(isObject(spec) ? (spec.modelName ?? spec.ModelName) : undefined, logicalId, modelName))
