@@ -71,9 +71,20 @@ class Scenario {
 let current: Scenario | undefined;
 let models = new WeakMap<Stack, StackModel>();
 
-/** Forgets the stack models (parameters, conditions, mappings) read so far; the pack calls it per validation. */
+let caches = new WeakMap<Stack, Map<string, unknown>>();
+
+/** Forgets the stack models (parameters, conditions, mappings) and {@link perStack} values read so far; the pack calls it per validation. */
 export function resetEvaluation(): void {
   models = new WeakMap();
+  caches = new WeakMap();
+}
+
+/** A value computed once per stack and validation (a list of the stack's resources of some kind). */
+export function perStack<T>(stack: Stack, name: string, compute: () => T): T {
+  let cache = caches.get(stack);
+  if (!cache) caches.set(stack, (cache = new Map()));
+  if (!cache.has(name)) cache.set(name, compute());
+  return cache.get(name) as T;
 }
 
 /** How many choices the current scenario has made; a cache may keep only what was computed without new choices. */

@@ -1,25 +1,21 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { CfnEndpointConfig, CfnInferenceComponent, CfnModel } from 'aws-cdk-lib/aws-sagemaker';
-import { resolved, resourceExists } from './evaluation';
+import { perStack, resolved, resourceExists } from './evaluation';
 import { isObject } from './intrinsics';
 import { field, list } from './properties';
 
 // How a model is served, read from the resources of its own template that name it.
 
-const servers = new WeakMap<Stack, readonly CfnResource[]>();
-
 /** The endpoint configs and inference components of a stack (not of its nested stacks). */
 function serversOf(stack: Stack): readonly CfnResource[] {
-  let found = servers.get(stack);
-  if (found) return found;
-  found = stack.node
-    .findAll()
-    .filter(
-      (c): c is CfnResource =>
-        (c instanceof CfnEndpointConfig || c instanceof CfnInferenceComponent) && Stack.of(c) === stack,
-    );
-  servers.set(stack, found);
-  return found;
+  return perStack(stack, 'servers', () =>
+    stack.node
+      .findAll()
+      .filter(
+        (c): c is CfnResource =>
+          (c instanceof CfnEndpointConfig || c instanceof CfnInferenceComponent) && Stack.of(c) === stack,
+      ),
+  );
 }
 
 /** Whether a `ModelName` value names the model: `!GetAtt Model.ModelName`, `!Ref Model` or its literal name. */
