@@ -22,10 +22,12 @@ describe('one resource making a rule throw does not change the message of its ot
   test('a thrown rule and two real findings of the same rule each carry their own message', () => {
     const found = mlops('thrown-then-finding.yaml', 'SageMakerModelNetworkIsolation');
     expect(found.map((f) => f.logicalId)).toEqual(['OpenModel', 'PlainModel', 'ThirdModel']);
-    expect(found[0].message).toMatch(/^Rule threw an error during validation/);
-    expect(found[0].message).toContain('Isolate');
+    // The defect: the later findings said "Rule threw", the first resource's description.
     expect(found[1].message).toBe('The SageMaker model does not enable network isolation.');
     expect(found[2].message).toBe('The SageMaker model does not enable network isolation.');
+    expect(found[0].message).toMatch(/^Rule threw an error during validation/);
+    // The reason names the parameter the rule could not judge.
+    expect(found[0].message).toContain('{"Ref":"Isolate"}');
   });
 });
 
