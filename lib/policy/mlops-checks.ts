@@ -1,8 +1,9 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
+import { CfnResource, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { NagPack, NagPackProps, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { DEFAULT_REQUIRED_TAGS } from '../shared/tags';
-import { MLOpsRule, MLOpsRuleConfig } from './rule';
+import { evaluateRule, MLOpsRule, MLOpsRuleConfig } from './rule';
+import { resetEvaluation } from './rule-helpers/evaluation';
 import { MLOPS_RULES } from './rules';
 
 /** Props for {@link MLOpsChecks}. */
@@ -19,10 +20,9 @@ export interface MLOpsChecksProps extends NagPackProps {
   readonly today?: string;
 }
 
-/** A rule bound to the pack's config once, named so cdk-nag derives the rule id from it. */
+/** A rule of the pack. */
 interface BoundRule {
   readonly rule: MLOpsRule;
-  readonly check: (node: CfnResource) => NagRuleResult;
 }
 
 /** Whether a rule's `resourceTypes` admit a CloudFormation type. */
@@ -48,21 +48,48 @@ export class MLOpsChecks extends NagPack {
   /** Every rule id this pack can report. */
   public override readonly ruleIds: string[] = MLOPS_RULES.map((r) => `MLOps-${r.name}`);
   private readonly bound: readonly BoundRule[];
+  private readonly config: MLOpsRuleConfig;
+  private readonly verboseMessages: boolean;
+  /**
+   * The message of each finding, by `<rule name>|<construct path>`. cdk-nag keeps one description
+   * per rule name, the first resource's, for every resource it reports under that name; the pack
+   * gives each resource its own (see {@link validateScope}).
+   */
+  private readonly messages = new Map<string, string>();
   /** Rules per CloudFormation type, computed on first sight of each type. */
   private readonly byType = new Map<string, readonly BoundRule[]>();
 
   constructor(scope?: IConstruct, props: MLOpsChecksProps = {}) {
     super(scope, props);
     this.packName = 'MLOps';
-    const config: MLOpsRuleConfig = {
+    this.verboseMessages = props.verbose ?? false;
+    this.config = {
       requiredTagKeys: props.requiredTagKeys ?? DEFAULT_REQUIRED_TAGS,
       today: props.today ?? new Date().toISOString().slice(0, 10),
     };
-    // Bind once: cdk-nag names the finding after the function's `name`, so each closure carries the rule's name.
-    this.bound = MLOPS_RULES.map((rule) => ({
-      rule,
-      check: Object.defineProperty((n: CfnResource) => rule.check(n, config), 'name', { value: rule.name }),
-    }));
+    this.bound = MLOPS_RULES.map((rule) => ({ rule }));
+  }
+
+  /**
+   * Validates a construct tree. Each finding carries its own message: cdk-nag groups findings by
+   * rule name under the first one's description, so a resource that made a rule throw gave every
+   * later finding of that rule its "Rule threw" text (and the other way round).
+   */
+  public override validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    this.messages.clear();
+    resetEvaluation();
+    const report = super.validateScope(scope);
+    const violations: PolicyViolation[] = [];
+    for (const v of report.violations) {
+      const byMessage = new Map<string, PolicyViolation['violatingResources'][number][]>();
+      for (const r of v.violatingResources) {
+        const message = this.messages.get(`${v.ruleName}|${r.constructPath}`) ?? v.description;
+        byMessage.set(message, [...(byMessage.get(message) ?? []), r]);
+      }
+      for (const [description, violatingResources] of byMessage)
+        violations.push({ ...v, description, violatingResources });
+    }
+    return { ...report, violations };
   }
 
   protected checkResource(node: CfnResource): void {
@@ -72,14 +99,25 @@ export class MLOpsChecks extends NagPack {
       rules = this.bound.filter((b) => appliesTo(b.rule, type));
       this.byType.set(type, rules);
     }
-    for (const { rule, check } of rules) {
-      this.applyRule({
-        info: rule.info,
-        explanation: rule.explanation,
-        level: rule.level,
-        rule: check,
-        node,
-      });
+    for (const { rule } of rules) {
+      const text = this.verboseMessages ? `${rule.info} ${rule.explanation}` : rule.info;
+      for (const report of evaluateRule(rule, node, this.config, text)) {
+        const ruleName = `MLOps-${rule.name}${report.granular !== undefined ? `[${report.granular}]` : ''}`;
+        this.messages.set(`${ruleName}|${node.node.path}`, report.message);
+        const result = (): NagRuleResult => {
+          if (report.error) throw report.error;
+          return report.granular !== undefined ? [report.granular] : NagRuleCompliance.NON_COMPLIANT;
+        };
+        // cdk-nag names the finding after the function's `name`.
+        Object.defineProperty(result, 'name', { value: rule.name });
+        this.applyRule({
+          info: rule.info,
+          explanation: rule.explanation,
+          level: rule.level,
+          rule: result,
+          node,
+        });
+      }
     }
   }
 }

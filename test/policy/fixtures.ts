@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import Ajv from 'ajv';
 import AjvDraft04 from 'ajv-draft-04';
+import { expect } from 'vitest';
 import { MLOpsChecks, MLOpsChecksProps } from '../../lib/policy/mlops-checks';
 import { missingSharedSchema, PIPELINE_SCHEMA_FILE, readSharedSchema } from '../support/shared-schemas';
 
@@ -226,4 +227,14 @@ export function conditionStep(name: string, ifSteps: object[], elseSteps: object
       ElseSteps: elseSteps,
     },
   };
+}
+
+/** What the pack reported for one rule, as `<rule id>: <description>` lines (to pin which branch or value fails). */
+export function judged(stack: Stack, rule: string, props: MLOpsChecksProps = {}): string[] {
+  return reported(stack, rule, props).map((r) => `${r.ruleName}: ${r.description}`);
+}
+
+/** Asserts the `<rule id>: <description>` lines the pack reported for one rule. */
+export function expectJudged(expected: readonly string[], stack: Stack, rule: string): void {
+  expect(judged(stack, rule)).toEqual(expected);
 }

@@ -6,7 +6,7 @@ import {
   CfnEndpointProps,
 } from 'aws-cdk-lib/aws-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { KEY_ARN, reported, ruleIds, THREW } from '../fixtures';
+import { KEY_ARN, reported, ruleIds, THREW, expectJudged } from '../fixtures';
 
 const variant = {
   variantName: 'AllTraffic',
@@ -49,7 +49,10 @@ describe('MLOps-SageMakerEndpointConfigKMS', () => {
     ]);
   });
   it('reports a key behind Fn::If instead of crashing', () => {
-    threw(
+    expectJudged(
+      [
+        'MLOps-SageMakerEndpointConfigKMS: when condition C is false: The SageMaker endpoint config does not encrypt its instance storage with a customer managed KMS key.',
+      ],
       config({ kmsKeyId: Fn.conditionIf('C', KEY_ARN, Fn.ref('AWS::NoValue')).toString() }),
       'SageMakerEndpointConfigKMS',
     );
@@ -138,7 +141,13 @@ describe('MLOps-SageMakerEndpointConfigAsyncOutputKMS', () => {
     const asyncInferenceConfig = {
       outputConfig: Fn.conditionIf('C', { S3OutputPath: 's3://x' }, { S3OutputPath: 's3://y' }),
     };
-    threw(config({ asyncInferenceConfig }), rule);
+    expectJudged(
+      [
+        'MLOps-SageMakerEndpointConfigAsyncOutputKMS: The SageMaker asynchronous inference output is not encrypted with a customer managed KMS key.',
+      ],
+      config({ asyncInferenceConfig }),
+      rule,
+    );
   });
 });
 
@@ -189,6 +198,13 @@ describe('MLOps-SageMakerEndpointDeploymentGuardrails', () => {
     ]);
   });
   it('reports a deployment config behind Fn::If instead of crashing', () => {
-    threw(endpoint({ deploymentConfig: Fn.conditionIf('C', {}, {}) }), rule);
+    expectJudged(
+      [
+        'MLOps-SageMakerEndpointDeploymentGuardrails[AutoRollbackConfiguration]: The SageMaker endpoint has no deployment guardrails (auto-rollback alarms with a blue/green or rolling update).',
+        'MLOps-SageMakerEndpointDeploymentGuardrails[UpdatePolicy]: The SageMaker endpoint has no deployment guardrails (auto-rollback alarms with a blue/green or rolling update).',
+      ],
+      endpoint({ deploymentConfig: Fn.conditionIf('C', {}, {}) }),
+      rule,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
-import { CfnModel, CfnModelProps } from 'aws-cdk-lib/aws-sagemaker';
+import { CfnEndpointConfig, CfnImageVersion, CfnModel, CfnModelProps } from 'aws-cdk-lib/aws-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { PINNED_IMAGE, ROLE_ARN, reported, ruleIds, THREW } from '../fixtures';
+import { PINNED_IMAGE, ROLE_ARN, reported, ruleIds, THREW, expectJudged } from '../fixtures';
 
 const compliant: CfnModelProps = {
   executionRoleArn: ROLE_ARN,
@@ -60,9 +60,13 @@ describe('MLOps-SageMakerModelVpcConfig', () => {
       ...compliant,
       vpcConfig: Fn.conditionIf('InVpc', compliant.vpcConfig, Fn.ref('AWS::NoValue')),
     });
-    const r = reported(stack, 'SageMakerModelVpcConfig');
-    expect(r.map((x) => x.ruleName)).toEqual(['MLOps-SageMakerModelVpcConfig']);
-    expect(r[0].description).toMatch(THREW);
+    expectJudged(
+      [
+        'MLOps-SageMakerModelVpcConfig: The SageMaker model is not attached to a VPC (VpcConfig with subnets and security groups).',
+      ],
+      stack,
+      'SageMakerModelVpcConfig',
+    );
   });
 });
 
@@ -157,6 +161,67 @@ describe('MLOps-SageMakerModelPrivateRegistry', () => {
     });
     const r = reported(stack, 'SageMakerModelPrivateRegistry');
     expect(r.map((x) => x.ruleName)).toEqual(['MLOps-SageMakerModelPrivateRegistry']);
+    expect(r[0].description).toMatch(THREW);
+  });
+});
+
+describe('model rules and how the model is served', () => {
+  // Serverless Inference supports neither VPC configuration nor network isolation:
+  // https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html#serverless-endpoints-how-it-works-exclusions
+  function served(serverless: boolean, alsoOnInstances = false): Stack {
+    const stack = model({ enableNetworkIsolation: undefined, vpcConfig: undefined });
+    const m = stack.node.findChild('Model') as CfnModel;
+    const variant = (name: string, onInstances: boolean) =>
+      onInstances
+        ? {
+            variantName: name,
+            modelName: m.attrModelName,
+            instanceType: 'ml.m5.xlarge',
+            initialInstanceCount: 2,
+          }
+        : {
+            variantName: name,
+            modelName: m.attrModelName,
+            serverlessConfig: { memorySizeInMb: 2048, maxConcurrency: 5 },
+          };
+    new CfnEndpointConfig(stack, 'Serverless', { productionVariants: [variant('main', !serverless)] });
+    if (alsoOnInstances)
+      new CfnEndpointConfig(stack, 'Instances', { productionVariants: [variant('main', true)] });
+    return stack;
+  }
+  for (const rule of ['SageMakerModelNetworkIsolation', 'SageMakerModelVpcConfig']) {
+    it(`${rule}: not checked for a model only serverless variants serve`, () => {
+      expect(ruleIds(served(true), rule)).toEqual([]);
+    });
+    it(`${rule}: checked for a model an instance-based variant serves, also beside a serverless one`, () => {
+      expect(ruleIds(served(false), rule)).toEqual([`MLOps-${rule}`]);
+      expect(ruleIds(served(true, true), rule)).toEqual([`MLOps-${rule}`]);
+    });
+  }
+});
+
+describe('MLOps-SageMakerModelImageDigest on Studio image versions', () => {
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-baseimage
+  const rule = 'SageMakerModelImageDigest';
+  function version(baseImage: string): Stack {
+    const stack = new Stack();
+    new CfnImageVersion(stack, 'Version', { imageName: 'team-notebook', baseImage });
+    return stack;
+  }
+  it('passes a BaseImage pinned by digest', () => {
+    expect(ruleIds(version(PINNED_IMAGE), rule)).toEqual([]);
+  });
+  it('flags a BaseImage given by tag', () => {
+    expect(ruleIds(version('111111111111.dkr.ecr.eu-west-1.amazonaws.com/studio:latest'), rule)).toEqual([
+      `MLOps-${rule}[BaseImage]`,
+    ]);
+  });
+  it('reports a BaseImage that is a free parameter instead of crashing', () => {
+    const stack = new Stack();
+    const p = new CfnParameter(stack, 'Image');
+    new CfnImageVersion(stack, 'Version', { imageName: 'team-notebook', baseImage: p.valueAsString });
+    const r = reported(stack, rule);
+    expect(r.map((x) => x.ruleName)).toEqual([`MLOps-${rule}`]);
     expect(r[0].description).toMatch(THREW);
   });
 });

@@ -9,7 +9,7 @@ import { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { MLOpsChecks } from '../../../lib/policy/mlops-checks';
 import { isUnscopableAction, UNSCOPABLE_ACTIONS } from '../../../lib/policy/rules/iam/unscopable-actions';
-import { KEY_ARN, reported, ruleIds, THREW } from '../fixtures';
+import { KEY_ARN, reported, ruleIds, THREW, expectJudged } from '../fixtures';
 
 /** Asserts the rule threw (an intrinsic it cannot judge) rather than passing or failing the resource. */
 function expectThrew(stack: Stack, rule: string): void {
@@ -105,7 +105,11 @@ describe('MLOps-SQSQueueCMK', () => {
     new CfnQueue(stack, 'Queue', {
       kmsMasterKeyId: Fn.conditionIf('C', KEY_ARN, Fn.ref('AWS::NoValue')).toString(),
     });
-    expectThrew(stack, rule);
+    expectJudged(
+      ['MLOps-SQSQueueCMK: The SQS queue is not encrypted with a customer managed KMS key.'],
+      stack,
+      rule,
+    );
   });
 });
 
@@ -166,8 +170,15 @@ describe('MLOps-ECRRepositoryKMS / ImmutableTags / ScanOnPush', () => {
       imageTagMutability: p.valueAsString,
       imageScanningConfiguration: { scanOnPush: Fn.conditionIf('C', true, false) },
     });
-    for (const rule of ['ECRRepositoryKMS', 'ECRRepositoryImmutableTags', 'ECRRepositoryScanOnPush'])
-      expectThrew(stack, rule);
+    // C is false (a = b never holds), so the encryption is removed and scan on push is off; the
+    // tag mutability is a free parameter, which the rule cannot judge.
+    expectJudged(
+      ['MLOps-ECRRepositoryKMS: The ECR repository is not encrypted with a customer managed KMS key.'],
+      stack,
+      'ECRRepositoryKMS',
+    );
+    expectThrew(stack, 'ECRRepositoryImmutableTags');
+    expect(ruleIds(stack, 'ECRRepositoryScanOnPush')).toEqual(['MLOps-ECRRepositoryScanOnPush']);
   });
 });
 
@@ -192,7 +203,13 @@ describe('MLOps-CloudTrailMultiRegion', () => {
     const stack = new Stack();
     condition(stack);
     new CfnTrail(stack, 'Trail', { ...base, isMultiRegionTrail: Fn.conditionIf('C', true, false) });
-    expectThrew(stack, rule);
+    expectJudged(
+      [
+        'MLOps-CloudTrailMultiRegion[IsMultiRegionTrail]: The CloudTrail trail is not multi-region or does not include global service events.',
+      ],
+      stack,
+      rule,
+    );
   });
 });
 
@@ -421,10 +438,16 @@ describe('MLOps-S3BucketDeniesOtherEncryption', () => {
     const stack = new Stack();
     condition(stack);
     bucketWith(stack, [Fn.conditionIf('C', denyOtherEncryption, Fn.ref('AWS::NoValue')), denyOtherKeys()]);
-    expectThrew(stack, rule);
+    expectJudged(
+      [
+        "MLOps-S3BucketDeniesOtherEncryption[DenyOtherEncryption]: The SSE-KMS bucket's policy does not deny uploads that name another encryption type or another KMS key.",
+      ],
+      stack,
+      rule,
+    );
     const other = new Stack();
     condition(other);
     new CfnBucket(other, 'Bucket', { bucketEncryption: Fn.conditionIf('C', kms(), Fn.ref('AWS::NoValue')) });
-    expectThrew(other, rule);
+    expectJudged([], other, rule);
   });
 });

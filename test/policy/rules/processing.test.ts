@@ -8,7 +8,7 @@ import {
   CfnProcessingJob,
 } from 'aws-cdk-lib/aws-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { KEY_ARN, PINNED_IMAGE, reported, ROLE_ARN, ruleIds, THREW } from '../fixtures';
+import { expectJudged, KEY_ARN, PINNED_IMAGE, ROLE_ARN, ruleIds } from '../fixtures';
 
 const RULES = [
   'SageMakerProcessingJobNetworkIsolation',
@@ -178,22 +178,31 @@ describe('processing rules edge cases', () => {
           enableInterContainerTrafficEncryption: true,
         },
       },
+      'when condition C is false: The SageMaker processing or monitoring job does not enable network isolation.',
     ],
     [
       'SageMakerProcessingJobInterContainerEncryption',
       { ...secure, networkConfig: Fn.conditionIf('C', {}, {}) },
+      'The SageMaker processing or monitoring job does not encrypt inter-container traffic.',
     ],
     [
       'SageMakerProcessingJobVolumeKMS',
       { ...secure, volumeKmsKeyId: Fn.conditionIf('C', KEY_ARN, Fn.ref('AWS::NoValue')).toString() },
+      'when condition C is false: The SageMaker processing or monitoring job does not encrypt its storage volume with a customer managed KMS key.',
     ],
     [
       'SageMakerProcessingJobOutputKMS',
       { ...secure, outputKmsKeyId: Fn.conditionIf('C', KEY_ARN, Fn.ref('AWS::NoValue')).toString() },
+      'when condition C is false: The SageMaker processing or monitoring job does not encrypt its output with a customer managed KMS key.',
     ],
-  ])('%s reports an unresolvable intrinsic instead of crashing', (rule, options) => {
-    const r = reported(job('DataQualityJobDefinition', options as JobOptions), rule);
-    expect(r.map((x) => x.ruleName)).toEqual([`MLOps-${rule}`]);
-    expect(r[0].description).toMatch(THREW);
-  });
+  ])(
+    '%s judges each branch of an Fn::If, naming the condition of a failing one',
+    (rule, options, message) => {
+      expectJudged(
+        [`MLOps-${rule}: ${message}`],
+        job('DataQualityJobDefinition', options as JobOptions),
+        rule,
+      );
+    },
+  );
 });

@@ -7,7 +7,7 @@ import {
   CfnUserProfile,
 } from 'aws-cdk-lib/aws-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { KEY_ARN, ROLE_ARN, reported, ruleIds, THREW } from '../fixtures';
+import { KEY_ARN, ROLE_ARN, reported, ruleIds, THREW, expectJudged } from '../fixtures';
 
 const idle = {
   appLifecycleManagement: { idleSettings: { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: 60 } },
@@ -59,7 +59,13 @@ describe('MLOps-SageMakerStudioDomainKMS', () => {
   it('flags a domain without a key', () =>
     expect(ruleIds(domain({ kmsKeyId: undefined }), rule)).toEqual([`MLOps-${rule}`]));
   it('reports a key behind Fn::If instead of crashing', () => {
-    threw(domain({ kmsKeyId: Fn.conditionIf('C', KEY_ARN, Fn.ref('AWS::NoValue')).toString() }), rule);
+    expectJudged(
+      [
+        'MLOps-SageMakerStudioDomainKMS: when condition C is false: The SageMaker Studio domain does not encrypt its storage with a customer managed KMS key.',
+      ],
+      domain({ kmsKeyId: Fn.conditionIf('C', KEY_ARN, Fn.ref('AWS::NoValue')).toString() }),
+      rule,
+    );
   });
 });
 
@@ -119,7 +125,8 @@ describe('MLOps-SageMakerStudioUserProfileIdleShutdown', () => {
       userProfileName: 'bob',
       userSettings: { jupyterLabAppSettings: Fn.conditionIf('C', {}, {}) },
     });
-    threw(stack, rule);
+    // Both branches leave the domain's idle shutdown in force.
+    expectJudged([], stack, rule);
   });
 });
 
@@ -183,7 +190,10 @@ describe('MLOps-SageMakerNotebookLifecycleConfig', () => {
   it('flags a notebook without one', () =>
     expect(ruleIds(notebook({ lifecycleConfigName: undefined }), rule)).toEqual([`MLOps-${rule}`]));
   it('reports a name behind Fn::If instead of crashing', () => {
-    threw(
+    expectJudged(
+      [
+        'MLOps-SageMakerNotebookLifecycleConfig: when condition C is false: The SageMaker notebook instance has no lifecycle configuration.',
+      ],
       notebook({ lifecycleConfigName: Fn.conditionIf('C', 'a', Fn.ref('AWS::NoValue')).toString() }),
       rule,
     );

@@ -1,26 +1,45 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { CfnModel } from 'aws-cdk-lib/aws-sagemaker';
+import { CfnImageVersion, CfnModel } from 'aws-cdk-lib/aws-sagemaker';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { MLOpsRule } from '../../rule';
-import { imagePinnedByDigest, modelImages, templateString } from '../../rule-helpers';
+import {
+  ContainerImage,
+  imagePinnedByDigest,
+  modelImages,
+  resolved,
+  templateString,
+} from '../../rule-helpers';
 
-/** A tag can be moved to another image, so a model served from a tag is not the model that was reviewed. */
+/**
+ * A tag can be moved to another image, so a model served from a tag (or a Studio image version
+ * built from one) is not the image that was reviewed.
+ */
 export const SageMakerModelImageDigest: MLOpsRule = {
   name: 'SageMakerModelImageDigest',
-  info: 'A SageMaker model container image is not pinned by digest (@sha256:...).',
+  info: 'A SageMaker container image (model container or Studio image version) is not pinned by digest (@sha256:...).',
   explanation:
-    'Image tags are mutable: whoever can push to the repository can change what the endpoint runs without any change to the template. Reference every container Image as <repository>@sha256:<digest>. Findings name the container (PrimaryContainer, Containers.<i>).',
+    'Image tags are mutable: whoever can push to the repository can change what the endpoint runs without any change to the template. Reference every container Image as <repository>@sha256:<digest>. Studio custom images (AWS::SageMaker::ImageVersion BaseImage) likewise. Findings name the container (PrimaryContainer, Containers.<i>) or BaseImage.',
   level: NagMessageLevel.ERROR,
   nist: ['CM-2', 'CM-14', 'SI-7'],
   securitySeverity: 6.5,
-  resourceTypes: ['AWS::SageMaker::Model'],
+  resourceTypes: ['AWS::SageMaker::Model', 'AWS::SageMaker::ImageVersion'],
   check(node: CfnResource) {
-    if (!(node instanceof CfnModel)) return NagRuleCompliance.NOT_APPLICABLE;
-    const images = modelImages(node);
+    let images: ContainerImage[];
+    if (node instanceof CfnModel) images = modelImages(node);
+    // A Studio image version's BaseImage is an ECR URI with a tag or a digest:
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-baseimage
+    else if (node instanceof CfnImageVersion)
+      images = [{ label: 'BaseImage', image: resolved(node, node.baseImage) }];
+    else return NagRuleCompliance.NOT_APPLICABLE;
     if (images.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
     const findings = images
       .filter(
-        ({ label, image }) => !imagePinnedByDigest(templateString(image) ?? '', `${label}.Image`, image),
+        ({ label, image }) =>
+          !imagePinnedByDigest(
+            templateString(image) ?? '',
+            label === 'BaseImage' ? label : `${label}.Image`,
+            image,
+          ),
       )
       .map(({ label }) => label);
     return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
