@@ -39,6 +39,7 @@ export type RefKind =
   | 'imageUri'
   | 'pinnedImage'
   | 'scheduleExpression'
+  | 'rateSchedule'
   | 'registry'
   | 'endpointRef'
   | 'featureContract'
@@ -207,6 +208,9 @@ export class Fixtures {
         return this.images().image(DIGEST);
       case 'scheduleExpression':
         return scheduler.ScheduleExpression.rate(Duration.days(1));
+      case 'rateSchedule':
+        // DriftMonitor reads its period back from a rate of 5 minutes to 12 hours.
+        return scheduler.ScheduleExpression.rate(Duration.hours(6));
       case 'registry': {
         const registry = new ModelRegistry(this.scope, 'Registry', {
           alerts: this.alert(),

@@ -464,7 +464,7 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
     runsFactor: 0.5,
     spec: {
       encryptionKey: refField('key'),
-      alertTopic: refField('topic'),
+      alerts: refField('alertTopic'),
       trailName: stringField(
         fc.stringMatching(/^[a-z][a-z0-9-]{1,20}[a-z0-9]$/),
         fc.constantFrom('', 'ab', '-abc', 'x'.repeat(200)),
@@ -508,7 +508,7 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       alerts: req(refField('alertTopic')),
       vpc: req(refField('vpc')),
       encryptionKey: req(refField('key')),
-      schedule: durationField(300, 12 * 3600),
+      schedule: refField('rateSchedule'),
       window: durationField(300, 7 * 86400),
       psiThreshold: numberField(0, 10, true),
       pValue: numberField(0, 0.5, true),

@@ -919,7 +919,8 @@ describe('IsolatedEndpoint policy packs', () => {
     ]);
   });
 
-  it('serverless with networkIsolation: false yields exactly the isolation and VPC findings', () => {
+  it('serverless with networkIsolation: false yields no isolation or VPC finding: serverless endpoints support neither', () => {
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html#serverless-endpoints-how-it-works-exclusions
     const { stack, template } = build({
       environment: 'dev',
       networkIsolation: false,
@@ -939,7 +940,7 @@ describe('IsolatedEndpoint policy packs', () => {
       },
     });
     template().resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
-    expect(ruleIds(stack)).toEqual(['MLOps-SageMakerModelNetworkIsolation', 'MLOps-SageMakerModelVpcConfig']);
+    expect(ruleIds(stack)).toEqual([]);
   });
 
   it('takes a latency threshold in seconds or milliseconds and refuses a token one', () => {

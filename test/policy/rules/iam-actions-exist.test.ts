@@ -131,18 +131,22 @@ describe('MLOps-IAMPolicyActionsExist', () => {
     ]);
   });
 
-  it('reports an action behind Fn::If instead of passing it', () => {
-    const stack = new Stack();
-    new CfnCondition(stack, 'C', { expression: Fn.conditionEquals('a', 'b') });
-    new CfnManagedPolicy(stack, 'Policy', {
-      policyDocument: doc({
-        Effect: 'Allow',
-        Action: Fn.conditionIf('C', 's3:GetObject', 's3:PutObject'),
-        Resource: '*',
-      }),
-    });
-    const r = reported(stack, rule);
-    expect(r.map((x) => x.ruleName)).toEqual([`MLOps-${rule}`]);
-    expect(r[0].description).toMatch(THREW);
+  it('judges each branch of an Fn::If: both known passes, a misspelt branch is reported naming the condition', () => {
+    const build = (otherwise: string) => {
+      const stack = new Stack();
+      new CfnCondition(stack, 'C', { expression: Fn.conditionEquals('a', 'b') });
+      new CfnManagedPolicy(stack, 'Policy', {
+        policyDocument: doc({
+          Effect: 'Allow',
+          Action: Fn.conditionIf('C', 's3:GetObject', otherwise),
+          Resource: '*',
+        }),
+      });
+      return reported(stack, rule);
+    };
+    expect(build('s3:PutObject')).toEqual([]);
+    const r = build('s3:PutObjekt');
+    expect(r.map((x) => x.ruleName)).toEqual([`MLOps-${rule}[s3:PutObjekt]`]);
+    expect(r[0].description).not.toMatch(THREW);
   });
 });
