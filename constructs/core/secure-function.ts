@@ -96,6 +96,12 @@ export interface SecureFunctionProps {
    */
   readonly onSuccessTopic?: sns.ITopic;
   /**
+   * The key that encrypts `onSuccessTopic`, for a topic imported by ARN (which carries no key); the
+   * function may encrypt with it to publish.
+   * @default - the topic's own `masterKey`, when it is an L2 topic of the app
+   */
+  readonly onSuccessTopicKey?: kms.IKey;
+  /**
    * How long the function's logs are kept.
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -128,6 +134,7 @@ const schema = z.strictObject({
   maxEventAge: durationBetween(Duration.seconds(60), Duration.hours(6), { unit: 'seconds' }).optional(),
   logRetention: retentionDays().optional(),
   onSuccessTopic: refs.topic.optional(),
+  onSuccessTopicKey: refs.key.optional(),
 });
 
 /**
@@ -252,12 +259,13 @@ export class SecureFunction extends Construct {
           resources: [p.onSuccessTopic.topicArn],
         }),
       );
-      if (p.onSuccessTopic.masterKey) {
+      const topicKey = p.onSuccessTopicKey ?? p.onSuccessTopic.masterKey;
+      if (topicKey) {
         this.role.addToPrincipalPolicy(
           new iam.PolicyStatement({
             sid: 'EncryptResults',
             actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-            resources: [p.onSuccessTopic.masterKey.keyArn],
+            resources: [topicKey.keyArn],
           }),
         );
       }

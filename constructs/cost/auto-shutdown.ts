@@ -350,6 +350,7 @@ export class AutoShutdown extends Construct {
       maxEventAge: SWEEP_EVENT_AGE,
       // Each run's returned report goes to the alert topic (on-success destination).
       onSuccessTopic: p.alerts.topic,
+      onSuccessTopicKey: p.alerts.encryptionKey,
       environment: {
         [ENV.dryRun]: String(p.dryRun ?? true),
         [ENV.maxActionsPerRun]: String(p.maxActionsPerRun ?? 10),

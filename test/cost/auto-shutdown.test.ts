@@ -554,6 +554,28 @@ describe('AutoShutdown validation', () => {
     ).toHaveLength(2);
   });
 
+  // Publishing to an SSE-KMS topic needs kms:GenerateDataKey and kms:Decrypt on its key:
+  // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#sns-what-permissions-for-sse
+  it('lets the function encrypt run reports for an imported topic with the key given to fromTopic', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'Keys');
+    const network = new InferenceNetwork(stack, 'Network', { encryptionKey: keys.logs });
+    const topic = sns.Topic.fromTopicArn(stack, 'Shared', 'arn:aws:sns:eu-west-1:111111111111:ml-alerts');
+    new AutoShutdown(stack, 'AutoShutdown', {
+      alerts: AlertTopic.fromTopic(topic, keys.logs),
+      vpc: network.vpc,
+      encryptionKey: keys.logs,
+    });
+    const statements = Object.values(
+      Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'),
+    ).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Sid?: string; Action: unknown; Resource: unknown }[],
+    );
+    const encrypt = statements.find((st) => st.Sid === 'EncryptResults');
+    expect(encrypt?.Action).toEqual(['kms:GenerateDataKey', 'kms:Decrypt']);
+    expect(encrypt?.Resource).toEqual(stack.resolve(keys.logs.keyArn));
+  });
+
   // CloudWatch alarms publish to an encrypted topic only if the key policy lets
   // cloudwatch.amazonaws.com use the key:
   // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
