@@ -42,7 +42,8 @@ function key(id: string, extra: Record<string, unknown> = {}): Record<string, un
 /**
  * A world with one problem of each kind next to compliant resources:
  * - endpoint configs: `good` (CMK, encrypted capture), `no-capture`, `plain-capture` (no capture key),
- *   `no-kms`, `serverless` (exempt from the volume key)
+ *   `no-kms`, `serverless` (no volume key: the synth rule MLOps-SageMakerEndpointConfigKMS reports it)
+ * - models `isolated` / `open`, notebooks `locked` / `defaults`, domains `studio` / `sandbox`
  * - keys: `k-good` (rotating; referenced by id, ARN and alias), `k-norotate`, `k-pending`, AWS managed `k-aws`
  */
 export function standardWorld(): World {
@@ -75,12 +76,12 @@ export function standardWorld(): World {
       {
         EndpointConfigName: 'no-capture',
         KmsKeyId: 'k-good',
-        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.c5.xlarge', InitialInstanceCount: 1 }],
+        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.c5.xlarge', InitialInstanceCount: 2 }],
       },
       {
         EndpointConfigName: 'plain-capture',
         KmsKeyId: keyArn('k-pending'),
-        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 2 }],
         DataCaptureConfig: {
           EnableCapture: true,
           DestinationS3Uri: 's3://c/',
@@ -90,7 +91,7 @@ export function standardWorld(): World {
       },
       {
         EndpointConfigName: 'no-kms',
-        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 2 }],
         DataCaptureConfig: {
           EnableCapture: true,
           KmsKeyId: keyArn('k-aws'),
@@ -127,6 +128,10 @@ export function standardWorld(): World {
         RootAccess: 'Disabled',
         DirectInternetAccess: 'Disabled',
         KmsKeyId: keyArn('k-norotate'),
+        SubnetId: 'subnet-1',
+        SecurityGroups: ['sg-1'],
+        InstanceMetadataServiceConfiguration: { MinimumInstanceMetadataServiceVersion: '2' },
+        NotebookInstanceLifecycleConfigName: 'auto-stop',
       },
       { NotebookInstanceName: 'defaults' },
     ],
@@ -135,6 +140,7 @@ export function standardWorld(): World {
         DomainId: 'd-good',
         DomainName: 'studio',
         AppNetworkAccessType: 'VpcOnly',
+        KmsKeyId: good,
         DefaultUserSettings: {
           JupyterLabAppSettings: {
             AppLifecycleManagement: {
