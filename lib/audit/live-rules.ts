@@ -21,6 +21,14 @@ interface LiveRuleSet {
   readonly packs: readonly string[];
   /** The rule ids the audit reports for this group; every other rule of the packs is ignored. */
   readonly ruleIds: readonly string[];
+  /**
+   * For rules that judge any value, an unresolvable one included, as set (cdk-nag's own rules test
+   * `!= undefined`): the properties they read. When one of them was not read, the rule is not
+   * checked on that resource whatever it answers. The MLOps rules need no entry: they throw on
+   * the unresolvable marker.
+   * @default - none
+   */
+  readonly reads?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -66,6 +74,11 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
       'AwsSolutions-SM2',
       'AwsSolutions-SM3',
     ],
+    reads: {
+      'AwsSolutions-SM1': ['SubnetId'],
+      'AwsSolutions-SM2': ['KmsKeyId'],
+      'AwsSolutions-SM3': ['DirectInternetAccess'],
+    },
   },
   domains: {
     describe: async (inv) => (await inv.domains()).map(domainShape),
@@ -127,7 +140,20 @@ export function judgeShapes(
   const wanted = new Set(set.ruleIds);
   const findings: Finding[] = [];
   const problems: string[] = [];
+  // Rules that would pass an unread property are not checked on that resource, whatever they say.
+  const unjudged = new Set<string>();
+  shapes.forEach((shape, i) => {
+    for (const [ruleId, fields] of Object.entries(set.reads ?? {})) {
+      const missing = fields.filter((f) => shape.notRead.includes(f));
+      if (missing.length === 0) continue;
+      unjudged.add(`${ruleId}|R${i}`);
+      problems.push(
+        `${shape.location}: ${ruleId} not checked (${missing.join(', ')} not returned by the describe call)`,
+      );
+    }
+  });
   for (const f of report.findings) {
+    if (unjudged.has(`${f.ruleId}|${f.logicalId}`)) continue;
     if (!wanted.has(f.ruleId)) continue;
     const shape = shapes[Number((f.logicalId ?? '').slice(1))];
     if (!shape) continue;
