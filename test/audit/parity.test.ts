@@ -14,10 +14,11 @@ import {
 } from 'aws-cdk-lib/aws-sagemaker';
 import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { runAudit } from '../../lib/audit/audit';
+import { auditExitCode, runAudit } from '../../lib/audit/audit';
 import { NOT_READ } from '../../lib/audit/cfn-shape';
 import { LIVE_RULES, LiveRuleGroup } from '../../lib/audit/live-rules';
 import { checkPaths } from '../../lib/check/check';
+import { checkTemplateObjects } from '../../lib/check/templates';
 import { MLOpsChecks } from '../../lib/policy/mlops-checks';
 import { AwsFake, startAwsFake } from '../support/aws-fake';
 import { testStack } from '../support/nag';
@@ -468,5 +469,40 @@ describe('one rule, three places: synth, check and audit give the same verdict',
     expect(NOT_READ).toEqual({
       'Fn::If': [expect.any(String), { Ref: 'AWS::NoValue' }, { Ref: 'AWS::NoValue' }],
     });
+  });
+
+  test('a rule that could not judge a live resource is an incomplete check (exit 2), named with the ARN and the missing member', async () => {
+    serve(
+      fake,
+      world('endpoint-configs', {
+        ProductionVariants: [{ VariantName: 'v1', ModelName: 'm', InitialInstanceCount: 2 }],
+      }),
+    );
+    const report = await runAudit({
+      region: 'eu-west-1',
+      clientFactory: fakeClients(fake),
+      now: NOW,
+      checks: ['endpoint-configs'],
+    });
+    expect(report.errors).toEqual([
+      {
+        input: 'check endpoint-configs',
+        pack: 'endpoint-configs',
+        message: `incomplete: ${ARN}: MLOps-SageMakerEndpointConfigKMS not checked (ProductionVariants.0.InstanceType not returned by the describe call)`,
+      },
+    ]);
+    expect(report.findings.filter((f) => f.ruleId === 'MLOps-SageMakerEndpointConfigKMS')).toEqual([]);
+    expect(auditExitCode(report, 'error')).toBe(2);
+  });
+
+  test('checkTemplateObjects checks an in-memory template like a file and refuses a name that is not a file stem', () => {
+    const report = checkTemplateObjects(
+      [{ name: 'live', template: { Resources: { R: { Type: 'AWS::SageMaker::Model', Properties: {} } } } }],
+      { packs: ['MLOps'] },
+    );
+    expect(report.findings.map((f) => f.ruleId)).toContain('MLOps-SageMakerModelNetworkIsolation');
+    expect(() => checkTemplateObjects([{ name: '../x', template: { Resources: {} } }])).toThrow(
+      /template name/,
+    );
   });
 });
