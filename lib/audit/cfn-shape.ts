@@ -4,6 +4,7 @@ import {
   DescribeEndpointConfigCommandOutput,
   DescribeModelCommandOutput,
   DescribeNotebookInstanceCommandOutput,
+  DescribeTrainingJobCommandOutput,
   ProductionVariant,
 } from '@aws-sdk/client-sagemaker';
 
@@ -22,8 +23,14 @@ export const NOT_READ: Readonly<Record<string, unknown>> = Object.freeze({
 
 /** One live resource mapped onto its CloudFormation type and Properties. */
 export interface CfnShape {
-  /** `AWS::SageMaker::Model`, ... */
+  /** The CloudFormation type the rules see: `AWS::SageMaker::Model`, ... */
   readonly type: string;
+  /**
+   * The type findings name, when the live resource has no CloudFormation type of its own (a
+   * training job is checked as a step of a synthetic pipeline).
+   * @default - `type`
+   */
+  readonly resourceType?: string;
   /** Where findings point: the live ARN, or the name when the describe did not return one. */
   readonly location: string;
   readonly properties: Record<string, unknown>;
@@ -344,5 +351,84 @@ export function domainShape(d: DescribeDomainCommandOutput): CfnShape {
     location: d.DomainArn ?? (d.DomainName ? `${d.DomainName} (${d.DomainId ?? '?'})` : (d.DomainId ?? '?')),
     properties: properties ?? {},
     notRead: s.notRead,
+  };
+}
+
+/** The name of the one step of the synthetic pipeline a training job is checked in. */
+export const TRAINING_STEP = 'TrainingJob';
+
+/** A copy of the members of `value` whose type is right; a mistyped or absent member is left out (unset). */
+function pick(
+  value: unknown,
+  kinds: Readonly<Record<string, 'string' | 'number' | 'boolean' | 'strings'>>,
+): Props | undefined {
+  const o = obj(value);
+  if (!o) return undefined;
+  const out: Props = {};
+  for (const [k, kind] of Object.entries(kinds)) {
+    const v = o[k];
+    const ok =
+      kind === 'strings' ? Array.isArray(v) && v.every((x) => typeof x === 'string') : typeof v === kind;
+    if (ok) out[k] = v;
+  }
+  return out;
+}
+
+type Props = Record<string, unknown>;
+
+/**
+ * `DescribeTrainingJob` → a Training step of a synthetic `AWS::SageMaker::Pipeline`: there is no
+ * CloudFormation type for a training job, and a pipeline's Training step takes the
+ * CreateTrainingJob request, whose members DescribeTrainingJob returns under the same names. So
+ * the pipeline rules (`MLOps-SageMakerPipelineTrainingStep`, `-PipelineTrainingSpotCheckpoints`)
+ * judge the live job. A member the response lacks or returns mistyped is left out, which those
+ * rules read as unset: it can fail the job, never pass it (they have no "cannot judge" outcome for
+ * pipeline arguments).
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-steps-types.html#step-type-training
+ */
+export function trainingJobShape(j: DescribeTrainingJobCommandOutput): CfnShape {
+  const args = Object.fromEntries(
+    Object.entries({
+      AlgorithmSpecification: pick(j.AlgorithmSpecification, {
+        TrainingImage: 'string',
+        AlgorithmName: 'string',
+        TrainingInputMode: 'string',
+      }),
+      ResourceConfig: pick(j.ResourceConfig, {
+        InstanceType: 'string',
+        InstanceCount: 'number',
+        VolumeSizeInGB: 'number',
+        VolumeKmsKeyId: 'string',
+      }),
+      OutputDataConfig: pick(j.OutputDataConfig, { S3OutputPath: 'string', KmsKeyId: 'string' }),
+      VpcConfig: pick(j.VpcConfig, { Subnets: 'strings', SecurityGroupIds: 'strings' }),
+      CheckpointConfig: pick(j.CheckpointConfig, { S3Uri: 'string' }),
+      StoppingCondition: pick(j.StoppingCondition, {
+        MaxRuntimeInSeconds: 'number',
+        MaxWaitTimeInSeconds: 'number',
+      }),
+      RoleArn: typeof j.RoleArn === 'string' ? j.RoleArn : undefined,
+      EnableNetworkIsolation:
+        typeof j.EnableNetworkIsolation === 'boolean' ? j.EnableNetworkIsolation : undefined,
+      EnableInterContainerTrafficEncryption:
+        typeof j.EnableInterContainerTrafficEncryption === 'boolean'
+          ? j.EnableInterContainerTrafficEncryption
+          : undefined,
+      EnableManagedSpotTraining:
+        typeof j.EnableManagedSpotTraining === 'boolean' ? j.EnableManagedSpotTraining : undefined,
+    }).filter(([, v]) => v !== undefined),
+  );
+  const body = { Version: '2020-12-01', Steps: [{ Name: TRAINING_STEP, Type: 'Training', Arguments: args }] };
+  return {
+    type: 'AWS::SageMaker::Pipeline',
+    resourceType: 'AWS::SageMaker::TrainingJob',
+    location: j.TrainingJobArn ?? j.TrainingJobName ?? '?',
+    properties: {
+      PipelineName: 'audit-training-job',
+      RoleArn: typeof j.RoleArn === 'string' ? j.RoleArn : 'arn:aws:iam::000000000000:role/not-returned',
+      PipelineDefinition: { PipelineDefinitionBody: JSON.stringify(body) },
+    },
+    notRead: [],
   };
 }

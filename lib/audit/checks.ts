@@ -182,7 +182,11 @@ async function instanceTypes(
   }
 }
 
-/** Training jobs of the lookback window: managed spot, checkpoints, and what spot saved. */
+/**
+ * Training jobs of the lookback window: managed spot and what it saved (audit-only), plus the
+ * pipeline training rules of synth and `check` on each job (isolation, VPC, keys, inter-container
+ * encryption, pinned image, spot checkpoints).
+ */
 export const checkTrainingJobs: AuditCheck = async (ctx) => {
   const out: Finding[] = [];
   for (const j of await ctx.inventory.trainingJobs()) {
@@ -191,10 +195,6 @@ export const checkTrainingJobs: AuditCheck = async (ctx) => {
       out.push(finding(ctx, R.trainingSpot, r, 'Ran on on-demand capacity (managed spot training off).'));
       continue;
     }
-    if (!j.CheckpointConfig?.S3Uri)
-      out.push(
-        finding(ctx, R.trainingCheckpoint, r, 'Spot job without checkpoints: an interruption restarts it.'),
-      );
     const training = j.TrainingTimeInSeconds ?? 0;
     const billable = j.BillableTimeInSeconds;
     if (training > 0 && billable !== undefined) {
@@ -209,7 +209,8 @@ export const checkTrainingJobs: AuditCheck = async (ctx) => {
       );
     }
   }
-  return ok(out);
+  const live = await liveRuleCheck('training-jobs')(ctx);
+  return { findings: [...out, ...live.findings], problems: live.problems, rules: live.rules };
 };
 
 /** Spot savings of a training job: `1 - billable / training`, clamped to [0, 1]. */

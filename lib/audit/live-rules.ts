@@ -9,11 +9,12 @@ import {
   modelShape,
   NOT_READ_CONDITION,
   notebookShape,
+  trainingJobShape,
 } from './cfn-shape';
 import { SageMakerInventory } from './inventory';
 
 /** The check groups whose resources are judged by the synth-time rules, not by audit code. */
-export type LiveRuleGroup = 'models' | 'endpoint-configs' | 'notebooks' | 'domains';
+export type LiveRuleGroup = 'models' | 'endpoint-configs' | 'notebooks' | 'domains' | 'training-jobs';
 
 /** One group: what to describe, how to shape it, which packs to run and which of their rules to report. */
 interface LiveRuleSet {
@@ -88,6 +89,15 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
       'MLOps-SageMakerStudioDomainIdleShutdown',
       'MLOps-SageMakerStudioDomainKMS',
     ],
+  },
+  // Training jobs run as the Training step of a synthetic pipeline (see trainingJobShape): the
+  // pipeline rules cover Prowler's training checks (network isolation, VPC, volume and output
+  // key with the NVMe exception, inter-container encryption) and spot checkpoints. Spot use and
+  // savings stay audit-only (Audit-TrainingJobManagedSpot, -SpotSavings).
+  'training-jobs': {
+    describe: async (inv) => (await inv.trainingJobs()).map(trainingJobShape),
+    packs: ['MLOps'],
+    ruleIds: ['MLOps-SageMakerPipelineTrainingStep', 'MLOps-SageMakerPipelineTrainingSpotCheckpoints'],
   },
 };
 
@@ -174,7 +184,7 @@ export function judgeShapes(
       ...(f.explanation !== undefined ? { explanation: f.explanation } : {}),
       stack: location,
       logicalId: shape.location,
-      resourceType: shape.type,
+      resourceType: shape.resourceType ?? shape.type,
     });
   }
   const rules = report.rules

@@ -31,7 +31,6 @@ export const AUDIT_RULE_IDS = {
   endpointIdle: 'Audit-EndpointIdle',
   trainingSpot: 'Audit-TrainingJobManagedSpot',
   trainingSavings: 'Audit-TrainingJobSpotSavings',
-  trainingCheckpoint: 'Audit-TrainingJobCheckpoints',
 } as const;
 
 const R = AUDIT_RULE_IDS;
@@ -85,16 +84,6 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
       'Managed spot training typically costs 60-90% less. Set EnableManagedSpotTraining with MaxWaitTimeInSeconds and checkpoints.',
     level: 'warning',
     securitySeverity: 1.0,
-  },
-  {
-    id: R.trainingCheckpoint,
-    pack: 'training-jobs',
-    info: 'The spot training job does not write checkpoints.',
-    explanation:
-      'An interrupted spot job without checkpoints restarts from the beginning. Set CheckpointConfig.S3Uri.',
-    level: 'warning',
-    nist: ['CP-10'],
-    securitySeverity: 2.0,
   },
   {
     id: R.trainingSavings,

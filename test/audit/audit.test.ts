@@ -119,7 +119,7 @@ describe('runAudit through the SDK against the fake', () => {
         `MLOps-SageMakerStudioDomainKMS @ sandbox (d-open)`,
         `${R.endpointIdle} @ idle`,
         `${R.trainingSavings} @ spot-ckpt`,
-        `${R.trainingCheckpoint} @ spot-nockpt`,
+        `MLOps-SageMakerPipelineTrainingSpotCheckpoints[TrainingJob.CheckpointConfig] @ spot-nockpt`,
         `${R.trainingSavings} @ spot-nockpt`,
         `${R.trainingSpot} @ on-demand`,
         `${R.keyPendingDeletion} @ ${keyArn('k-pending')}`,

@@ -11,18 +11,20 @@ import {
   CfnModelProps,
   CfnNotebookInstance,
   CfnNotebookInstanceProps,
+  CfnPipeline,
+  CfnPipelineProps,
 } from 'aws-cdk-lib/aws-sagemaker';
 import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { auditExitCode, runAudit } from '../../lib/audit/audit';
-import { NOT_READ } from '../../lib/audit/cfn-shape';
+import { NOT_READ, TRAINING_STEP } from '../../lib/audit/cfn-shape';
 import { LIVE_RULES, LiveRuleGroup } from '../../lib/audit/live-rules';
 import { checkPaths } from '../../lib/check/check';
 import { checkTemplateObjects } from '../../lib/check/templates';
 import { MLOpsChecks } from '../../lib/policy/mlops-checks';
 import { AwsFake, startAwsFake } from '../support/aws-fake';
 import { testStack } from '../support/nag';
-import { fakeClients, keyArn, NOW, serve, World } from './world';
+import { daysAgo, fakeClients, keyArn, NOW, serve, World } from './world';
 
 // One rule, three places: for every rule the audit runs on live resources, a compliant and a
 // non-compliant resource get the same verdict at synth (the L1 in a Stack, the pack's
@@ -67,6 +69,15 @@ const BASE: Record<
     nameKey: 'NotebookInstanceName',
     arnKey: 'NotebookInstanceArn',
   },
+  // A training job has no CloudFormation type: synth and check see it as the Training step of a
+  // pipeline (the CreateTrainingJob request, which DescribeTrainingJob returns member for member).
+  'training-jobs': {
+    type: 'AWS::SageMaker::Pipeline',
+    cfn: {},
+    live: {},
+    nameKey: 'TrainingJobName',
+    arnKey: 'TrainingJobArn',
+  },
   domains: {
     type: 'AWS::SageMaker::Domain',
     cfn: { AuthMode: 'IAM', DomainName: 'studio', VpcId: 'vpc-1', SubnetIds: ['subnet-1'] },
@@ -90,6 +101,18 @@ const capture = (extra: Props = {}): Props => ({
   DestinationS3Uri: 's3://capture/',
   InitialSamplingPercentage: 100,
   CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+  ...extra,
+});
+/** A training job with every protection the pipeline training rule asks for. */
+const training = (extra: Props = {}): Props => ({
+  RoleArn: ROLE,
+  AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
+  ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 50, VolumeKmsKeyId: KEY },
+  OutputDataConfig: { S3OutputPath: 's3://out/', KmsKeyId: KEY },
+  VpcConfig: { Subnets: ['subnet-1'], SecurityGroupIds: ['sg-1'] },
+  EnableNetworkIsolation: true,
+  EnableInterContainerTrafficEncryption: true,
+  StoppingCondition: { MaxRuntimeInSeconds: 3600 },
   ...extra,
 });
 const idle = (mode: string): Props => ({
@@ -282,6 +305,45 @@ const CASES: readonly ParityCase[] = [
     },
   },
   {
+    rule: 'MLOps-SageMakerPipelineTrainingStep',
+    group: 'training-jobs',
+    compliant: { cfn: training() },
+    nonCompliant: { cfn: training({ EnableNetworkIsolation: false }) },
+  },
+  {
+    // Prowler's volume-key check, with the exception the synth rule knows: NVMe instance storage
+    // is encrypted in hardware and SageMaker rejects a volume key for it.
+    rule: 'MLOps-SageMakerPipelineTrainingStep',
+    group: 'training-jobs',
+    compliant: { cfn: training({ ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1 } }) },
+    nonCompliant: { cfn: training({ ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1 } }) },
+  },
+  {
+    rule: 'MLOps-SageMakerPipelineTrainingStep',
+    group: 'training-jobs',
+    compliant: { cfn: training() },
+    nonCompliant: {
+      cfn: training({ EnableInterContainerTrafficEncryption: undefined, VpcConfig: undefined }),
+    },
+  },
+  {
+    rule: 'MLOps-SageMakerPipelineTrainingSpotCheckpoints',
+    group: 'training-jobs',
+    compliant: {
+      cfn: training({
+        EnableManagedSpotTraining: true,
+        CheckpointConfig: { S3Uri: 's3://ckpt/' },
+        StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 },
+      }),
+    },
+    nonCompliant: {
+      cfn: training({
+        EnableManagedSpotTraining: true,
+        StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 },
+      }),
+    },
+  },
+  {
     rule: 'MLOps-SageMakerStudioDomainKMS',
     group: 'domains',
     compliant: { cfn: { KmsKeyId: KEY, DefaultUserSettings: { ExecutionRole: ROLE } } },
@@ -296,7 +358,14 @@ const packName = (rule: string): string => (rule.startsWith('MLOps-') ? 'MLOps' 
 const THREW = 'Rule threw an error during validation';
 
 function withBase(group: LiveRuleGroup, props: Props): Props {
-  return { ...BASE[group].cfn, ...props };
+  if (group !== 'training-jobs') return { ...BASE[group].cfn, ...props };
+  const args = mapUnknown(props, () => undefined);
+  const body = { Version: '2020-12-01', Steps: [{ Name: TRAINING_STEP, Type: 'Training', Arguments: args }] };
+  return {
+    PipelineName: 'parity',
+    RoleArn: ROLE,
+    PipelineDefinition: { PipelineDefinitionBody: JSON.stringify(body) },
+  };
 }
 
 /** Replaces UNKNOWN with `unknown(path)` and drops undefined members. */
@@ -334,12 +403,18 @@ function verdictOf(hits: readonly { message: string }[]): Verdict {
 function synthVerdict(c: ParityCase, side: Side): Verdict {
   const stack: Stack = testStack();
   const param = new CfnParameter(stack, 'Unknown', { type: 'String' });
-  const props = l1Props(mapUnknown(withBase(c.group, side.cfn), () => param.valueAsString));
+  const cfn = mapUnknown(withBase(c.group, side.cfn), () => param.valueAsString) as Props;
+  // CfnPipeline's PipelineDefinition is untyped JSON: CDK passes it through with its CloudFormation names.
+  const props =
+    c.group === 'training-jobs'
+      ? { pipelineName: cfn.PipelineName, roleArn: cfn.RoleArn, pipelineDefinition: cfn.PipelineDefinition }
+      : l1Props(cfn);
   const make: Record<LiveRuleGroup, () => void> = {
     models: () => new CfnModel(stack, 'R', props as CfnModelProps),
     'endpoint-configs': () => new CfnEndpointConfig(stack, 'R', props as CfnEndpointConfigProps),
     notebooks: () => new CfnNotebookInstance(stack, 'R', props as CfnNotebookInstanceProps),
     domains: () => new CfnDomain(stack, 'R', props as CfnDomainProps),
+    'training-jobs': () => new CfnPipeline(stack, 'R', props as CfnPipelineProps),
   };
   make[c.group]();
   const hits = packOf(c.rule)
@@ -401,8 +476,12 @@ function world(group: LiveRuleGroup, live: Props): World {
     'endpoint-configs': 'endpointConfigs',
     notebooks: 'notebooks',
     domains: 'domains',
+    'training-jobs': 'trainingJobs',
   };
-  (w[lists[group]] as Props[]).push(resource);
+  // ListTrainingJobs is filtered by creation time: a job of yesterday is in the lookback window.
+  (w[lists[group]] as Props[]).push(
+    group === 'training-jobs' ? { CreationTime: daysAgo(1), ...resource } : resource,
+  );
   return w;
 }
 

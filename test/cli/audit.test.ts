@@ -8,7 +8,7 @@ import { CliIO } from '../../lib/cli/command';
 import { createAuditCommand } from '../../lib/cli/commands/audit';
 import { main } from '../../lib/cli/main';
 import { AwsFake, startAwsFake } from '../support/aws-fake';
-import { fakeClients, NOW, serve, standardWorld, World } from '../audit/world';
+import { fakeClients, hardenedTraining, NOW, serve, standardWorld, World } from '../audit/world';
 
 let fake: AwsFake;
 let dir: string;
@@ -74,8 +74,22 @@ describe('compliant-mlops audit: exit codes', () => {
 
   test('--fail-on: warnings fail at warning, nothing fails at none', async () => {
     const world = emptyWorld();
+    const key = 'arn:aws:kms:eu-west-1:111111111111:key/k';
+    world.keys = {
+      [key]: {
+        KeyId: 'k',
+        Arn: key,
+        KeyManager: 'CUSTOMER',
+        KeyState: 'Enabled',
+        KeySpec: 'SYMMETRIC_DEFAULT',
+        Origin: 'AWS_KMS',
+      },
+    };
+    world.rotation = { k: true };
     world.trainingJobs = [
       {
+        // Hardened, so that its only finding is the on-demand warning.
+        ...hardenedTraining(key),
         TrainingJobName: 'od',
         CreationTime: new Date(NOW.getTime() - 86_400_000),
         TrainingTimeInSeconds: 5,
