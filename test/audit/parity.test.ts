@@ -18,7 +18,7 @@ import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { auditExitCode, runAudit } from '../../lib/audit/audit';
 import { NOT_READ, TRAINING_STEP } from '../../lib/audit/cfn-shape';
-import { LIVE_RULES, LiveRuleGroup } from '../../lib/audit/live-rules';
+import { judgeShapes, LIVE_RULES, LiveRuleGroup } from '../../lib/audit/live-rules';
 import { checkPaths } from '../../lib/check/check';
 import { checkTemplateObjects } from '../../lib/check/templates';
 import { MLOpsChecks } from '../../lib/policy/mlops-checks';
@@ -583,5 +583,52 @@ describe('one rule, three places: synth, check and audit give the same verdict',
     expect(() => checkTemplateObjects([{ name: '../x', template: { Resources: {} } }])).toThrow(
       /template name/,
     );
+  });
+
+  // Every deciding member of every rule, marked unread on an otherwise compliant resource: the
+  // rule must not pass it (it fails, or reports not checked).
+  const UNREAD: readonly (readonly [string, string])[] = [
+    ['MLOps-SageMakerModelNetworkIsolation', 'EnableNetworkIsolation'],
+    ['MLOps-SageMakerModelVpcConfig', 'VpcConfig.Subnets'],
+    ['MLOps-SageMakerModelVpcConfig', 'VpcConfig.SecurityGroupIds'],
+    ['MLOps-SageMakerModelImageDigest', 'PrimaryContainer.Image'],
+    ['MLOps-SageMakerModelPrivateRegistry', 'PrimaryContainer.Image'],
+    ['MLOps-SageMakerEndpointConfigKMS', 'KmsKeyId'],
+    ['MLOps-SageMakerEndpointConfigDataCapture', 'DataCaptureConfig.KmsKeyId'],
+    ['MLOps-SageMakerEndpointConfigDataCapture', 'DataCaptureConfig.EnableCapture'],
+    ['MLOps-SageMakerEndpointConfigInstanceCount', 'ProductionVariants.0.InitialInstanceCount'],
+    ['MLOps-SageMakerEndpointConfigAsyncOutputKMS', 'AsyncInferenceConfig.OutputConfig.KmsKeyId'],
+    // (MLOps-SageMakerVolumeKmsOnInstanceStorage passes a config without a volume key whatever
+    // its instance types: nothing for SageMaker to reject, so no member of it decides.)
+    ['MLOps-SageMakerNotebookRootAccessDisabled', 'RootAccess'],
+    [
+      'MLOps-SageMakerNotebookIMDSv2',
+      'InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion',
+    ],
+    ['MLOps-SageMakerNotebookLifecycleConfig', 'LifecycleConfigName'],
+    ['AwsSolutions-SM1', 'SubnetId'],
+    ['AwsSolutions-SM2', 'KmsKeyId'],
+    ['AwsSolutions-SM3', 'DirectInternetAccess'],
+    ['MLOps-SageMakerStudioDomainVpcOnly', 'AppNetworkAccessType'],
+    [
+      'MLOps-SageMakerStudioDomainIdleShutdown',
+      'DefaultUserSettings.JupyterLabAppSettings.AppLifecycleManagement.IdleSettings.LifecycleManagement',
+    ],
+    ['MLOps-SageMakerStudioDomainKMS', 'KmsKeyId'],
+  ];
+
+  test.each(UNREAD)('%s: %s unread is never a pass live', (rule, path) => {
+    const c = CASES.find((x) => x.rule === rule)!;
+    const props = structuredClone(mapUnknown(withBase(c.group, c.compliant.cfn), () => undefined)) as Props;
+    const keys = path.split('.');
+    let at: Record<string, unknown> = props;
+    for (const k of keys.slice(0, -1)) at = at[k] as Record<string, unknown>;
+    expect(at[keys[keys.length - 1]]).toBeDefined(); // the compliant side sets it: the mark replaces a value
+    at[keys[keys.length - 1]] = NOT_READ;
+    const shape = { type: BASE[c.group].type, location: ARN, properties: props, notRead: [path] };
+    const outcome = judgeShapes(c.group, [shape], 'eu-west-1');
+    const failed = outcome.findings.some((f) => f.ruleId === rule);
+    const notChecked = outcome.problems.some((p) => p.includes(`${rule} not checked`));
+    expect(failed || notChecked).toBe(true);
   });
 });
