@@ -1,3 +1,4 @@
+import type { CfnTemplate } from '../check/inputs';
 import { checkTemplateObjects } from '../check/templates';
 import { levelOf } from '../check/rule-catalog';
 import { MLOPS_RULES } from '../policy/rules';
@@ -114,7 +115,7 @@ export interface LiveRuleOutcome {
 }
 
 /** The synthetic template of a group: one resource per live resource, logical ids `R0`, `R1`, ... */
-export function syntheticTemplate(shapes: readonly CfnShape[]): Record<string, unknown> {
+export function syntheticTemplate(shapes: readonly CfnShape[]): CfnTemplate {
   return {
     Description: 'compliant-mlops audit: live resources mapped onto CloudFormation properties',
     // Fields the describe did not return are Fn::If on this condition: see NOT_READ.
@@ -139,7 +140,7 @@ export function judgeShapes(
 ): LiveRuleOutcome {
   const set = LIVE_RULES[group];
   if (shapes.length === 0) return { findings: [], problems: [], rules: [] };
-  const report = checkTemplateObjects([{ name: 'audit', template: syntheticTemplate(shapes) as never }], {
+  const report = checkTemplateObjects([{ name: 'audit', template: syntheticTemplate(shapes) }], {
     packs: set.packs,
   });
   if (report.errors.length > 0) {

@@ -115,7 +115,7 @@ const training = (extra: Props = {}): Props => ({
   StoppingCondition: { MaxRuntimeInSeconds: 3600 },
   ...extra,
 });
-const idle = (mode: string): Props => ({
+const idle = (mode: unknown): Props => ({
   AppLifecycleManagement: { IdleSettings: { LifecycleManagement: mode, IdleTimeoutInMinutes: 60 } },
 });
 
@@ -300,8 +300,8 @@ const CASES: readonly ParityCase[] = [
       },
     },
     unknown: {
-      cfn: { DefaultUserSettings: { ExecutionRole: ROLE, JupyterLabAppSettings: idle(UNKNOWN as never) } },
-      live: { DefaultUserSettings: { ExecutionRole: ROLE, JupyterLabAppSettings: idle(42 as never) } },
+      cfn: { DefaultUserSettings: { ExecutionRole: ROLE, JupyterLabAppSettings: idle(UNKNOWN) } },
+      live: { DefaultUserSettings: { ExecutionRole: ROLE, JupyterLabAppSettings: idle(42) } },
     },
   },
   {
