@@ -1,5 +1,5 @@
 import { toolVersion } from '../check/version';
-import { Finding, FindingLevel, InputError, Report } from '../report/finding';
+import { Finding, FindingLevel, InputError, Report, RuleInfo } from '../report/finding';
 import { AUDIT_CHECK_FUNCTIONS, CheckContext } from './checks';
 import {
   AuditClientFactory,
@@ -11,6 +11,7 @@ import {
 import { AuditAbort, isAccessDenied, isCredentialsProblem, isUnreachable, messageOf } from './errors';
 import { SageMakerInventory } from './inventory';
 import { createLimiter } from './limit';
+import { LIVE_RULES, LiveRuleGroup, liveRuleDescriptors } from './live-rules';
 import { AUDIT_CHECKS, AUDIT_RULES, AuditCheckName } from './rules';
 
 /** Options of {@link runAudit}. */
@@ -70,6 +71,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   };
   const findings: Finding[] = [];
   const errors: InputError[] = [];
+  const reported = new Map<string, RuleInfo>();
   const problem = (check: AuditCheckName, message: string): void => {
     errors.push({ input: `check ${check}`, message, pack: check });
     options.onProblem?.(`check ${check}: ${message}`);
@@ -81,6 +83,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       try {
         const outcome = await AUDIT_CHECK_FUNCTIONS[name](ctx);
         findings.push(...outcome.findings);
+        for (const r of outcome.rules ?? []) if (!reported.has(r.id)) reported.set(r.id, r);
         for (const p of outcome.problems) problem(name, `incomplete: ${p}`);
       } catch (err) {
         if (isCredentialsProblem(err)) {
@@ -109,11 +112,26 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   return {
     tool: { name: 'compliant-mlops', version: toolVersion(), command: 'audit' },
     findings,
-    rules: AUDIT_RULES.filter((r) => (packs as readonly string[]).includes(r.pack)),
+    rules: auditRules(packs, reported),
     inputs: [location],
     errors,
     packs,
   };
+}
+
+/**
+ * The rule descriptors of a run: the audit's own rules and the MLOps rules of the groups that ran,
+ * listed whether or not they fired, plus any other pack rule that reported (AwsSolutions-SM*).
+ */
+function auditRules(packs: readonly AuditCheckName[], reported: ReadonlyMap<string, RuleInfo>): RuleInfo[] {
+  const out = new Map<string, RuleInfo>();
+  for (const r of AUDIT_RULES) if ((packs as readonly string[]).includes(r.pack)) out.set(r.id, r);
+  for (const p of packs) {
+    if (!(p in LIVE_RULES)) continue;
+    for (const r of liveRuleDescriptors(p as LiveRuleGroup)) out.set(r.id, r);
+  }
+  for (const [id, r] of reported) if (!out.has(id)) out.set(id, r);
+  return [...out.values()];
 }
 
 /** When a run fails: findings at or above this level. */

@@ -1,11 +1,12 @@
 import { paginateGetMetricData } from '@aws-sdk/client-cloudwatch';
 import { DescribeKeyCommand, GetKeyRotationStatusCommand, KeyMetadata } from '@aws-sdk/client-kms';
 import { ProductionVariantSummary } from '@aws-sdk/client-sagemaker';
-import { Finding } from '../report/finding';
+import { Finding, RuleInfo } from '../report/finding';
 import { AuditClients } from './clients';
 import { isAccessDenied, isFatal, messageOf } from './errors';
 import { SageMakerInventory } from './inventory';
 import { Limiter, mapLimited } from './limit';
+import { judgeShapes, LIVE_RULES, LiveRuleGroup } from './live-rules';
 import { AUDIT_RULE_IDS as R, AuditCheckName, auditRule } from './rules';
 
 /** What a check reads and where it reports. */
@@ -26,6 +27,11 @@ export interface CheckOutcome {
   readonly findings: Finding[];
   /** One line per part the check could not complete, e.g. a key it may not describe. */
   readonly problems: string[];
+  /**
+   * Descriptors of rules the check reported that AUDIT_RULES does not list (the packs' rules).
+   * @default - none
+   */
+  readonly rules?: RuleInfo[];
 }
 
 /** One check group. */
@@ -63,101 +69,30 @@ function finding(
 
 const ok = (findings: Finding[], problems: string[] = []): CheckOutcome => ({ findings, problems });
 
-/** Endpoint configurations: CMK on the volumes, data capture on and encrypted. */
-export const checkEndpointConfigs: AuditCheck = async (ctx) => {
-  const out: Finding[] = [];
-  for (const ec of await ctx.inventory.endpointConfigs()) {
-    const r = { name: ec.EndpointConfigName ?? '?', type: 'AWS::SageMaker::EndpointConfig' };
-    const variants = ec.ProductionVariants ?? [];
-    const serverlessOnly = variants.length > 0 && variants.every((v) => v.ServerlessConfig !== undefined);
-    if (!ec.KmsKeyId && !serverlessOnly) {
-      out.push(
-        finding(
-          ctx,
-          R.endpointConfigKms,
-          r,
-          'ML storage volumes are not encrypted with a customer-managed key (no KmsKeyId).',
-        ),
-      );
-    }
-    const capture = ec.DataCaptureConfig;
-    if (!capture || capture.EnableCapture === false) {
-      out.push(finding(ctx, R.endpointConfigCapture, r, 'Data capture is off: predictions leave no record.'));
-    } else if (!capture.KmsKeyId) {
-      out.push(
-        finding(
-          ctx,
-          R.endpointConfigCaptureKms,
-          r,
-          'Captured requests and responses are not encrypted with a customer-managed key.',
-        ),
-      );
-    }
-  }
-  return ok(out);
-};
+/**
+ * A check group judged by the synth-time rules: its resources are described, mapped onto their
+ * CloudFormation properties and checked by the same rules as synth and `compliant-mlops check`
+ * (see {@link LIVE_RULES}). Findings carry the rule ids of the packs, on the live ARN.
+ */
+function liveRuleCheck(group: LiveRuleGroup): AuditCheck {
+  return async (ctx) => {
+    const shapes = await LIVE_RULES[group].describe(ctx.inventory);
+    const outcome = judgeShapes(group, shapes, ctx.location);
+    return { findings: outcome.findings, problems: outcome.problems, rules: outcome.rules };
+  };
+}
 
-/** Models: network isolation and a VPC. */
-export const checkModels: AuditCheck = async (ctx) => {
-  const out: Finding[] = [];
-  for (const m of await ctx.inventory.models()) {
-    const r = { name: m.ModelName ?? '?', type: 'AWS::SageMaker::Model' };
-    if (m.EnableNetworkIsolation !== true)
-      out.push(finding(ctx, R.modelIsolation, r, 'Network isolation is off.'));
-    if (!m.VpcConfig) out.push(finding(ctx, R.modelVpc, r, 'The model runs outside a VPC.'));
-  }
-  return ok(out);
-};
+/** Endpoint configurations: volume key, data capture and its key, variant count, async output key. */
+export const checkEndpointConfigs: AuditCheck = liveRuleCheck('endpoint-configs');
 
-/** Notebook instances: no root, no direct internet, a CMK. */
-export const checkNotebooks: AuditCheck = async (ctx) => {
-  const out: Finding[] = [];
-  for (const n of await ctx.inventory.notebooks()) {
-    const r = { name: n.NotebookInstanceName ?? '?', type: 'AWS::SageMaker::NotebookInstance' };
-    // Both default to Enabled when the instance was created without them.
-    if (n.RootAccess !== 'Disabled') out.push(finding(ctx, R.notebookRoot, r, 'Users have root access.'));
-    if (n.DirectInternetAccess !== 'Disabled')
-      out.push(finding(ctx, R.notebookInternet, r, 'Direct internet access is enabled.'));
-    if (!n.KmsKeyId)
-      out.push(finding(ctx, R.notebookKms, r, 'The volume is not encrypted with a customer-managed key.'));
-  }
-  return ok(out);
-};
+/** Models: network isolation, VPC (subnets and security groups), image digest and registry. */
+export const checkModels: AuditCheck = liveRuleCheck('models');
 
-/** Studio domains: VPC-only, idle shutdown of JupyterLab and Code Editor apps. */
-export const checkDomains: AuditCheck = async (ctx) => {
-  const out: Finding[] = [];
-  for (const d of await ctx.inventory.domains()) {
-    const r = {
-      name: d.DomainName ? `${d.DomainName} (${d.DomainId ?? '?'})` : (d.DomainId ?? '?'),
-      type: 'AWS::SageMaker::Domain',
-    };
-    if (d.AppNetworkAccessType !== 'VpcOnly') {
-      out.push(
-        finding(
-          ctx,
-          R.domainVpcOnly,
-          r,
-          `Apps reach the internet directly (AppNetworkAccessType ${d.AppNetworkAccessType ?? 'PublicInternetOnly'}).`,
-        ),
-      );
-    }
-    const user = d.DefaultUserSettings;
-    const space = d.DefaultSpaceSettings;
-    const idle = {
-      JupyterLab:
-        user?.JupyterLabAppSettings?.AppLifecycleManagement?.IdleSettings?.LifecycleManagement ===
-          'ENABLED' ||
-        space?.JupyterLabAppSettings?.AppLifecycleManagement?.IdleSettings?.LifecycleManagement === 'ENABLED',
-      CodeEditor:
-        user?.CodeEditorAppSettings?.AppLifecycleManagement?.IdleSettings?.LifecycleManagement === 'ENABLED',
-    };
-    for (const [app, on] of Object.entries(idle)) {
-      if (!on) out.push(finding(ctx, R.domainIdle, r, `${app} apps are not shut down when idle.`, app));
-    }
-  }
-  return ok(out);
-};
+/** Notebook instances: root access, IMDSv2, lifecycle configuration, VPC, key, direct internet. */
+export const checkNotebooks: AuditCheck = liveRuleCheck('notebooks');
+
+/** Studio domains: VPC-only, idle shutdown, key. */
+export const checkDomains: AuditCheck = liveRuleCheck('domains');
 
 /** Endpoints in service for the whole window with no invocations in it: retirement candidates. */
 export const checkIdleEndpoints: AuditCheck = async (ctx) => {
@@ -247,7 +182,11 @@ async function instanceTypes(
   }
 }
 
-/** Training jobs of the lookback window: managed spot, checkpoints, and what spot saved. */
+/**
+ * Training jobs of the lookback window: managed spot and what it saved (audit-only), plus the
+ * pipeline training rules of synth and `check` on each job (isolation, VPC, keys, inter-container
+ * encryption, pinned image, spot checkpoints).
+ */
 export const checkTrainingJobs: AuditCheck = async (ctx) => {
   const out: Finding[] = [];
   for (const j of await ctx.inventory.trainingJobs()) {
@@ -256,10 +195,6 @@ export const checkTrainingJobs: AuditCheck = async (ctx) => {
       out.push(finding(ctx, R.trainingSpot, r, 'Ran on on-demand capacity (managed spot training off).'));
       continue;
     }
-    if (!j.CheckpointConfig?.S3Uri)
-      out.push(
-        finding(ctx, R.trainingCheckpoint, r, 'Spot job without checkpoints: an interruption restarts it.'),
-      );
     const training = j.TrainingTimeInSeconds ?? 0;
     const billable = j.BillableTimeInSeconds;
     if (training > 0 && billable !== undefined) {
@@ -274,7 +209,8 @@ export const checkTrainingJobs: AuditCheck = async (ctx) => {
       );
     }
   }
-  return ok(out);
+  const live = await liveRuleCheck('training-jobs')(ctx);
+  return { findings: [...out, ...live.findings], problems: live.problems, rules: live.rules };
 };
 
 /** Spot savings of a training job: `1 - billable / training`, clamped to [0, 1]. */

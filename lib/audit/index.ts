@@ -5,3 +5,5 @@ export * from './errors';
 export * from './inventory';
 export * from './limit';
 export * from './rules';
+export * from './cfn-shape';
+export * from './live-rules';

@@ -19,25 +19,18 @@ export function isAuditCheckName(value: string): value is AuditCheckName {
   return (AUDIT_CHECKS as readonly string[]).includes(value);
 }
 
-/** The ids of the audit's rules. Prefix `Audit-` keeps them apart from the synth-time packs. */
+/**
+ * The ids of the rules only the audit has (live state no template holds: key state, invocations,
+ * training history). Models, endpoint configs, notebooks and domains are judged by the packs' own
+ * rules and reported under their ids (`MLOps-*`, `AwsSolutions-SM*`): see `LIVE_RULES`.
+ */
 export const AUDIT_RULE_IDS = {
   keyRotation: 'Audit-KmsKeyRotation',
   keyPendingDeletion: 'Audit-KmsKeyPendingDeletion',
   keyUnusable: 'Audit-KmsKeyUnusable',
-  endpointConfigKms: 'Audit-EndpointConfigKMS',
-  endpointConfigCapture: 'Audit-EndpointConfigDataCapture',
-  endpointConfigCaptureKms: 'Audit-EndpointConfigDataCaptureKMS',
-  modelIsolation: 'Audit-ModelNetworkIsolation',
-  modelVpc: 'Audit-ModelVpcConfig',
-  notebookRoot: 'Audit-NotebookRootAccess',
-  notebookInternet: 'Audit-NotebookDirectInternetAccess',
-  notebookKms: 'Audit-NotebookKMS',
-  domainVpcOnly: 'Audit-DomainVpcOnly',
-  domainIdle: 'Audit-DomainIdleShutdown',
   endpointIdle: 'Audit-EndpointIdle',
   trainingSpot: 'Audit-TrainingJobManagedSpot',
   trainingSavings: 'Audit-TrainingJobSpotSavings',
-  trainingCheckpoint: 'Audit-TrainingJobCheckpoints',
 } as const;
 
 const R = AUDIT_RULE_IDS;
@@ -75,104 +68,6 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
     securitySeverity: 7.0,
   },
   {
-    id: R.endpointConfigKms,
-    pack: 'endpoint-configs',
-    info: 'The endpoint configuration does not encrypt the ML storage volumes with a customer-managed key.',
-    explanation:
-      'Set KmsKeyId so the volumes that hold the model on the instances are encrypted under a key you control and audit. Serverless-only configurations are exempt.',
-    level: 'error',
-    nist: ['SC-28', 'SC-12'],
-    securitySeverity: 6.0,
-  },
-  {
-    id: R.endpointConfigCapture,
-    pack: 'endpoint-configs',
-    info: 'The endpoint configuration does not capture requests and responses.',
-    explanation:
-      'Data capture is the per-prediction record (CloudTrail does not record InvokeEndpoint) and the input of drift analysis. Enable DataCaptureConfig.',
-    level: 'error',
-    nist: ['AU-2', 'AU-12', 'SI-4'],
-    securitySeverity: 5.0,
-  },
-  {
-    id: R.endpointConfigCaptureKms,
-    pack: 'endpoint-configs',
-    info: 'The endpoint configuration captures data without a customer-managed key.',
-    explanation:
-      'Captured requests hold inference inputs, often personal data. Set DataCaptureConfig.KmsKeyId.',
-    level: 'error',
-    nist: ['SC-28', 'AU-9'],
-    securitySeverity: 6.0,
-  },
-  {
-    id: R.modelIsolation,
-    pack: 'models',
-    info: 'The model does not enable network isolation.',
-    explanation:
-      'Without isolation the inference container can make outbound calls and exfiltrate data. Set EnableNetworkIsolation.',
-    level: 'error',
-    nist: ['SC-7', 'AC-4'],
-    securitySeverity: 6.0,
-  },
-  {
-    id: R.modelVpc,
-    pack: 'models',
-    info: 'The model does not run in a VPC.',
-    explanation: 'Set VpcConfig so the containers reach only the VPC endpoints and services you allow.',
-    level: 'error',
-    nist: ['SC-7'],
-    securitySeverity: 5.0,
-  },
-  {
-    id: R.notebookRoot,
-    pack: 'notebooks',
-    info: 'The notebook instance gives users root access.',
-    explanation:
-      'Root lets users change the instance, its network and its credentials. Set RootAccess to Disabled.',
-    level: 'error',
-    nist: ['AC-6'],
-    securitySeverity: 5.0,
-  },
-  {
-    id: R.notebookInternet,
-    pack: 'notebooks',
-    info: 'The notebook instance has direct internet access.',
-    explanation: 'Set DirectInternetAccess to Disabled and reach the internet, if at all, through the VPC.',
-    level: 'error',
-    nist: ['SC-7', 'AC-4'],
-    securitySeverity: 6.0,
-  },
-  {
-    id: R.notebookKms,
-    pack: 'notebooks',
-    info: 'The notebook instance volume is not encrypted with a customer-managed key.',
-    explanation:
-      'Set KmsKeyId so the notebook volume, which holds data copies, is encrypted under a key you control.',
-    level: 'error',
-    nist: ['SC-28'],
-    securitySeverity: 5.0,
-  },
-  {
-    id: R.domainVpcOnly,
-    pack: 'domains',
-    info: 'The SageMaker Studio domain is not VPC-only.',
-    explanation:
-      'With PublicInternetOnly, Studio apps reach the internet through SageMaker. Set AppNetworkAccessType to VpcOnly.',
-    level: 'error',
-    nist: ['SC-7', 'AC-4'],
-    securitySeverity: 6.0,
-  },
-  {
-    id: R.domainIdle,
-    pack: 'domains',
-    info: 'The Studio domain does not shut idle apps down.',
-    explanation:
-      'Idle JupyterLab and Code Editor apps keep their instances billed. Set AppLifecycleManagement.IdleSettings (LifecycleManagement ENABLED, IdleTimeoutInMinutes) in the default user or space settings.',
-    level: 'warning',
-    nist: ['CM-7'],
-    securitySeverity: 2.0,
-  },
-  {
     id: R.endpointIdle,
     pack: 'idle-endpoints',
     info: 'The endpoint had no invocations for 30 days: a retirement candidate.',
@@ -189,16 +84,6 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
       'Managed spot training typically costs 60-90% less. Set EnableManagedSpotTraining with MaxWaitTimeInSeconds and checkpoints.',
     level: 'warning',
     securitySeverity: 1.0,
-  },
-  {
-    id: R.trainingCheckpoint,
-    pack: 'training-jobs',
-    info: 'The spot training job does not write checkpoints.',
-    explanation:
-      'An interrupted spot job without checkpoints restarts from the beginning. Set CheckpointConfig.S3Uri.',
-    level: 'warning',
-    nist: ['CP-10'],
-    securitySeverity: 2.0,
   },
   {
     id: R.trainingSavings,

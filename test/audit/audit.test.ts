@@ -101,20 +101,25 @@ describe('runAudit through the SDK against the fake', () => {
     expect(report.errors).toEqual([]);
     expect(lines(report)).toEqual(
       [
-        `${R.endpointConfigCapture} @ no-capture`,
-        `${R.endpointConfigCaptureKms} @ plain-capture`,
-        `${R.endpointConfigKms} @ no-kms`,
-        `${R.modelIsolation} @ open`,
-        `${R.modelVpc} @ open`,
-        `${R.notebookRoot} @ defaults`,
-        `${R.notebookInternet} @ defaults`,
-        `${R.notebookKms} @ defaults`,
-        `${R.domainVpcOnly} @ sandbox (d-open)`,
-        `${R.domainIdle}[JupyterLab] @ sandbox (d-open)`,
-        `${R.domainIdle}[CodeEditor] @ sandbox (d-open)`,
+        `MLOps-SageMakerEndpointConfigDataCapture[DataCaptureConfig] @ no-capture`,
+        `MLOps-SageMakerEndpointConfigDataCapture[KmsKeyId] @ plain-capture`,
+        `MLOps-SageMakerEndpointConfigKMS @ no-kms`,
+        // The synth rule has no serverless exemption; the audit reports what synth reports.
+        `MLOps-SageMakerEndpointConfigKMS @ serverless`,
+        `MLOps-SageMakerModelNetworkIsolation @ open`,
+        `MLOps-SageMakerModelVpcConfig @ open`,
+        `MLOps-SageMakerNotebookRootAccessDisabled @ defaults`,
+        `MLOps-SageMakerNotebookIMDSv2 @ defaults`,
+        `MLOps-SageMakerNotebookLifecycleConfig @ defaults`,
+        `AwsSolutions-SM1 @ defaults`,
+        `AwsSolutions-SM2 @ defaults`,
+        `AwsSolutions-SM3 @ defaults`,
+        `MLOps-SageMakerStudioDomainVpcOnly @ sandbox (d-open)`,
+        `MLOps-SageMakerStudioDomainIdleShutdown @ sandbox (d-open)`,
+        `MLOps-SageMakerStudioDomainKMS @ sandbox (d-open)`,
         `${R.endpointIdle} @ idle`,
         `${R.trainingSavings} @ spot-ckpt`,
-        `${R.trainingCheckpoint} @ spot-nockpt`,
+        `MLOps-SageMakerPipelineTrainingSpotCheckpoints[TrainingJob.CheckpointConfig] @ spot-nockpt`,
         `${R.trainingSavings} @ spot-nockpt`,
         `${R.trainingSpot} @ on-demand`,
         `${R.keyPendingDeletion} @ ${keyArn('k-pending')}`,
@@ -150,7 +155,9 @@ describe('runAudit through the SDK against the fake', () => {
       'aws-fake-page-6',
       'aws-fake-page-8',
     ]);
-    expect(report.findings.filter((f) => f.ruleId === R.modelIsolation)).toHaveLength(1);
+    expect(report.findings.filter((f) => f.ruleId === 'MLOps-SageMakerModelNetworkIsolation')).toHaveLength(
+      1,
+    );
   });
 
   test('shared lists are fetched once for all checks', async () => {
@@ -261,11 +268,13 @@ describe('runAudit through the SDK against the fake', () => {
     serve(fake, standardWorld());
     const report = await audit({ checks: ['endpoint-configs'] });
     expect(report.findings.find((f) => f.logicalId === 'no-capture')).toMatchObject({
-      ruleId: R.endpointConfigCapture,
+      ruleId: 'MLOps-SageMakerEndpointConfigDataCapture',
+      findingId: 'MLOps-SageMakerEndpointConfigDataCapture[DataCaptureConfig]',
       level: 'error',
       pack: 'endpoint-configs',
       resourceType: 'AWS::SageMaker::EndpointConfig',
-      message: 'Data capture is off: predictions leave no record.',
+      message:
+        'The SageMaker endpoint config does not capture inference data encrypted with its own KMS key.',
     });
     // Capture explicitly switched off counts the same.
     fake.reset();
@@ -283,7 +292,8 @@ describe('runAudit through the SDK against the fake', () => {
     ];
     serve(fake, world);
     expect(lines(await audit({ checks: ['endpoint-configs'] }))).toEqual([
-      `${R.endpointConfigCapture} @ good`,
+      `MLOps-SageMakerEndpointConfigDataCapture[EnableCapture] @ good`,
+      `MLOps-SageMakerEndpointConfigDataCapture[KmsKeyId] @ good`,
     ]);
   });
 

@@ -40,9 +40,34 @@ function key(id: string, extra: Record<string, unknown> = {}): Record<string, un
 }
 
 /**
+ * The members of a training job that satisfy MLOps-SageMakerPipelineTrainingStep (and, with spot,
+ * the wait time of -PipelineTrainingSpotCheckpoints): pinned image, VPC, keys, isolation.
+ */
+export function hardenedTraining(key: string): Record<string, unknown> {
+  return {
+    AlgorithmSpecification: {
+      TrainingImage: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/train@sha256:${'b'.repeat(64)}`,
+      TrainingInputMode: 'File',
+    },
+    ResourceConfig: {
+      InstanceType: 'ml.m5.xlarge',
+      InstanceCount: 1,
+      VolumeSizeInGB: 50,
+      VolumeKmsKeyId: key,
+    },
+    OutputDataConfig: { S3OutputPath: 's3://out/', KmsKeyId: key },
+    VpcConfig: { Subnets: ['subnet-1'], SecurityGroupIds: ['sg-1'] },
+    EnableNetworkIsolation: true,
+    EnableInterContainerTrafficEncryption: true,
+    StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 },
+  };
+}
+
+/**
  * A world with one problem of each kind next to compliant resources:
  * - endpoint configs: `good` (CMK, encrypted capture), `no-capture`, `plain-capture` (no capture key),
- *   `no-kms`, `serverless` (exempt from the volume key)
+ *   `no-kms`, `serverless` (no volume key: the synth rule MLOps-SageMakerEndpointConfigKMS reports it)
+ * - models `isolated` / `open`, notebooks `locked` / `defaults`, domains `studio` / `sandbox`
  * - keys: `k-good` (rotating; referenced by id, ARN and alias), `k-norotate`, `k-pending`, AWS managed `k-aws`
  */
 export function standardWorld(): World {
@@ -75,12 +100,12 @@ export function standardWorld(): World {
       {
         EndpointConfigName: 'no-capture',
         KmsKeyId: 'k-good',
-        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.c5.xlarge', InitialInstanceCount: 1 }],
+        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.c5.xlarge', InitialInstanceCount: 2 }],
       },
       {
         EndpointConfigName: 'plain-capture',
         KmsKeyId: keyArn('k-pending'),
-        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 2 }],
         DataCaptureConfig: {
           EnableCapture: true,
           DestinationS3Uri: 's3://c/',
@@ -90,7 +115,7 @@ export function standardWorld(): World {
       },
       {
         EndpointConfigName: 'no-kms',
-        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+        ProductionVariants: [{ VariantName: 'v1', InstanceType: 'ml.m5.large', InitialInstanceCount: 2 }],
         DataCaptureConfig: {
           EnableCapture: true,
           KmsKeyId: keyArn('k-aws'),
@@ -127,6 +152,10 @@ export function standardWorld(): World {
         RootAccess: 'Disabled',
         DirectInternetAccess: 'Disabled',
         KmsKeyId: keyArn('k-norotate'),
+        SubnetId: 'subnet-1',
+        SecurityGroups: ['sg-1'],
+        InstanceMetadataServiceConfiguration: { MinimumInstanceMetadataServiceVersion: '2' },
+        NotebookInstanceLifecycleConfigName: 'auto-stop',
       },
       { NotebookInstanceName: 'defaults' },
     ],
@@ -135,6 +164,7 @@ export function standardWorld(): World {
         DomainId: 'd-good',
         DomainName: 'studio',
         AppNetworkAccessType: 'VpcOnly',
+        KmsKeyId: good,
         DefaultUserSettings: {
           JupyterLabAppSettings: {
             AppLifecycleManagement: {
@@ -180,15 +210,16 @@ export function standardWorld(): World {
     ],
     trainingJobs: [
       {
+        ...hardenedTraining(good),
         TrainingJobName: 'spot-ckpt',
         CreationTime: daysAgo(3),
         EnableManagedSpotTraining: true,
         CheckpointConfig: { S3Uri: 's3://ckpt/' },
         TrainingTimeInSeconds: 3000,
         BillableTimeInSeconds: 1200,
-        OutputDataConfig: { S3OutputPath: 's3://out/', KmsKeyId: good },
       },
       {
+        ...hardenedTraining(good),
         TrainingJobName: 'spot-nockpt',
         CreationTime: daysAgo(4),
         EnableManagedSpotTraining: true,
@@ -196,6 +227,7 @@ export function standardWorld(): World {
         BillableTimeInSeconds: 100,
       },
       {
+        ...hardenedTraining(good),
         TrainingJobName: 'on-demand',
         CreationTime: daysAgo(5),
         TrainingTimeInSeconds: 500,

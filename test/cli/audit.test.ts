@@ -8,7 +8,7 @@ import { CliIO } from '../../lib/cli/command';
 import { createAuditCommand } from '../../lib/cli/commands/audit';
 import { main } from '../../lib/cli/main';
 import { AwsFake, startAwsFake } from '../support/aws-fake';
-import { fakeClients, NOW, serve, standardWorld, World } from '../audit/world';
+import { fakeClients, hardenedTraining, NOW, serve, standardWorld, World } from '../audit/world';
 
 let fake: AwsFake;
 let dir: string;
@@ -74,8 +74,22 @@ describe('compliant-mlops audit: exit codes', () => {
 
   test('--fail-on: warnings fail at warning, nothing fails at none', async () => {
     const world = emptyWorld();
+    const key = 'arn:aws:kms:eu-west-1:111111111111:key/k';
+    world.keys = {
+      [key]: {
+        KeyId: 'k',
+        Arn: key,
+        KeyManager: 'CUSTOMER',
+        KeyState: 'Enabled',
+        KeySpec: 'SYMMETRIC_DEFAULT',
+        Origin: 'AWS_KMS',
+      },
+    };
+    world.rotation = { k: true };
     world.trainingJobs = [
       {
+        // Hardened, so that its only finding is the on-demand warning.
+        ...hardenedTraining(key),
         TrainingJobName: 'od',
         CreationTime: new Date(NOW.getTime() - 86_400_000),
         TrainingTimeInSeconds: 5,
@@ -102,7 +116,7 @@ describe('compliant-mlops audit: exit codes', () => {
       'compliant-mlops: audit: check models: access denied, not checked (AccessDeniedException: no sagemaker:ListModels)\n',
     );
     const json = JSON.parse(r.stdout) as { findings: { ruleId: string }[] };
-    expect(json.findings.some((f) => f.ruleId === 'Audit-EndpointConfigDataCapture')).toBe(true);
+    expect(json.findings.some((f) => f.ruleId === 'MLOps-SageMakerEndpointConfigDataCapture')).toBe(true);
   });
 
   test('2 and one line on missing credentials, no report', async () => {
@@ -233,12 +247,12 @@ describe('compliant-mlops audit: formats', () => {
     const r = await cli(['--region', 'eu-west-1', '--checks', 'endpoint-configs,idle-endpoints']);
     expect(r.stdout).toContain('eu-west-1\n');
     expect(r.stdout).toMatch(
-      / {2}no-capture {2}AWS::SageMaker::EndpointConfig\n {4}error {3}Audit-EndpointConfigDataCapture {2}Data capture is off/,
+      / {2}no-capture {2}AWS::SageMaker::EndpointConfig\n {4}error {3}MLOps-SageMakerEndpointConfigDataCapture \[DataCaptureConfig\] {2}The SageMaker endpoint config does not capture/,
     );
     expect(r.stdout).toContain(
       'warning Audit-EndpointIdle  No invocations in 30 days; 1460 instance-hours a month (2 × ml.m5.large).',
     );
-    expect(r.stdout).toMatch(/3 errors, 1 warning, 0 notes; 0 acknowledged; 1 input checked\n$/);
+    expect(r.stdout).toMatch(/4 errors, 1 warning, 0 notes; 0 acknowledged; 1 input checked\n$/);
     expect(r.stdout).not.toContain('\u001b[');
   });
 
@@ -277,10 +291,12 @@ describe('compliant-mlops audit: formats', () => {
     };
     expect(sarif.version).toBe('2.1.0');
     const ids = sarif.runs[0].tool.driver.rules.map((x) => x.id);
-    expect(ids).toEqual(expect.arrayContaining(['Audit-ModelNetworkIsolation', 'Audit-ModelVpcConfig']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['MLOps-SageMakerModelNetworkIsolation', 'MLOps-SageMakerModelVpcConfig']),
+    );
     expect(sarif.runs[0].results.map((x) => x.ruleId).sort()).toEqual([
-      'Audit-ModelNetworkIsolation',
-      'Audit-ModelVpcConfig',
+      'MLOps-SageMakerModelNetworkIsolation',
+      'MLOps-SageMakerModelVpcConfig',
     ]);
   });
 
@@ -288,13 +304,13 @@ describe('compliant-mlops audit: formats', () => {
     serve(fake, standardWorld());
     const r = await cli(['--region', 'eu-west-1', '--format', 'junit', '--checks', 'notebooks']);
     expect(r.stdout).toMatch(/^<\?xml/);
-    expect(r.stdout.match(/<failure/g)).toHaveLength(3);
+    expect(r.stdout.match(/<failure/g)).toHaveLength(6);
   });
 
   test('markdown: a table with the findings', async () => {
     serve(fake, standardWorld());
     const r = await cli(['--region', 'eu-west-1', '--format', 'markdown', '--checks', 'domains']);
-    expect(r.stdout).toContain('Audit-DomainVpcOnly');
+    expect(r.stdout).toContain('MLOps-SageMakerStudioDomainVpcOnly');
     expect(r.stdout).toContain('|');
   });
 

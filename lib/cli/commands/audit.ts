@@ -17,6 +17,9 @@ key rotation and pending deletion, endpoint encryption and data capture, model i
 notebook and Studio hardening, idle endpoints (retirement candidates) and spot savings of recent
 training jobs. Needs read access only (sagemaker:List*/Describe*, kms:DescribeKey,
 kms:GetKeyRotationStatus, cloudwatch:GetMetricData).
+Models, endpoint configs, notebooks, Studio domains and training jobs are judged by the rules of synth
+and \`check\` (ids MLOps-*, AwsSolutions-SM1-3); a value the describe does not return is never
+reported as a pass.
 
 options:
   --region R             region to audit (default: AWS_REGION, then AWS_DEFAULT_REGION)
