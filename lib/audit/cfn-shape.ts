@@ -9,16 +9,21 @@ import {
 } from '@aws-sdk/client-sagemaker';
 
 /**
- * The condition the synthetic template defines so that a field the audit could not read can be
- * written as `Fn::If` on it. The MLOps rules (and cdk-nag's) cannot resolve an `Fn::If`, so a rule
- * that needs such a field reports "cannot judge" exactly as it does for an unresolvable intrinsic
- * at synth: the audit reports that rule as not checked on the resource, never as a pass.
+ * The parameter the synthetic template declares for fields the audit could not read: an SSM
+ * parameter type, whose value the pack's evaluation never guesses (it judges only String and Number
+ * parameters by their defaults and allowed values).
  */
-export const NOT_READ_CONDITION = 'AuditFieldNotReturnedByDescribe';
+export const NOT_READ_PARAMETER = 'AuditFieldNotReturnedByDescribe';
 
-/** The value written for a field the describe call did not return in a usable shape. */
+/**
+ * The value written for a field the describe call did not return in a usable shape: a reference to
+ * a parameter whose value is unknowable. The pack evaluates every branch of an `Fn::If` and every value a
+ * parameter admits (lib/policy/rule-helpers/evaluation.ts), but this parameter's value is not, so
+ * a rule that needs the field reports "cannot judge" exactly as it does for an unresolvable
+ * intrinsic at synth: the audit reports that rule as not checked on the resource, never as a pass.
+ */
 export const NOT_READ: Readonly<Record<string, unknown>> = Object.freeze({
-  'Fn::If': [NOT_READ_CONDITION, { Ref: 'AWS::NoValue' }, { Ref: 'AWS::NoValue' }],
+  Ref: NOT_READ_PARAMETER,
 });
 
 /** One live resource mapped onto its CloudFormation type and Properties. */

@@ -5,10 +5,10 @@ import { MLOPS_RULES } from '../policy/rules';
 import { Finding, RuleInfo } from '../report/finding';
 import {
   CfnShape,
+  NOT_READ_PARAMETER,
   domainShape,
   endpointConfigShape,
   modelShape,
-  NOT_READ_CONDITION,
   notebookShape,
   trainingJobShape,
 } from './cfn-shape';
@@ -24,10 +24,11 @@ interface LiveRuleSet {
   /** The rule ids the audit reports for this group; every other rule of the packs is ignored. */
   readonly ruleIds: readonly string[];
   /**
-   * For rules that judge any value, an unresolvable one included, as set (cdk-nag's own rules test
-   * `!= undefined`): the properties they read. When one of them was not read, the rule is not
-   * checked on that resource whatever it answers. The MLOps rules need no entry: they throw on
-   * the unresolvable marker.
+   * The properties each rule decides on. When one of them was not read, the rule is not checked on
+   * that resource whatever it answers: cdk-nag's own rules judge any value, an unresolvable one
+   * included, as set, and the MLOps pack now evaluates what it can (every Fn::If branch), so no
+   * marker value alone can make every rule say "cannot judge". test/audit/parity.test.ts marks
+   * each listed property unread on a compliant resource and expects no pass.
    * @default - none
    */
   readonly reads?: Readonly<Record<string, readonly string[]>>;
@@ -53,6 +54,12 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
       'MLOps-SageMakerModelImageDigest',
       'MLOps-SageMakerModelPrivateRegistry',
     ],
+    reads: {
+      'MLOps-SageMakerModelNetworkIsolation': ['EnableNetworkIsolation'],
+      'MLOps-SageMakerModelVpcConfig': ['VpcConfig.Subnets', 'VpcConfig.SecurityGroupIds'],
+      'MLOps-SageMakerModelImageDigest': ['PrimaryContainer.Image', 'Containers'],
+      'MLOps-SageMakerModelPrivateRegistry': ['PrimaryContainer.Image', 'Containers'],
+    },
   },
   'endpoint-configs': {
     describe: async (inv) => (await inv.endpointConfigs()).map(endpointConfigShape),
@@ -64,6 +71,15 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
       'MLOps-SageMakerEndpointConfigAsyncOutputKMS',
       'MLOps-SageMakerVolumeKmsOnInstanceStorage',
     ],
+    reads: {
+      'MLOps-SageMakerEndpointConfigKMS': ['KmsKeyId'],
+      'MLOps-SageMakerEndpointConfigDataCapture': [
+        'DataCaptureConfig.KmsKeyId',
+        'DataCaptureConfig.EnableCapture',
+      ],
+      'MLOps-SageMakerEndpointConfigInstanceCount': ['ProductionVariants.*.InitialInstanceCount'],
+      'MLOps-SageMakerEndpointConfigAsyncOutputKMS': ['AsyncInferenceConfig.OutputConfig.KmsKeyId'],
+    },
   },
   notebooks: {
     describe: async (inv) => (await inv.notebooks()).map(notebookShape),
@@ -77,6 +93,9 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
       'AwsSolutions-SM3',
     ],
     reads: {
+      'MLOps-SageMakerNotebookRootAccessDisabled': ['RootAccess'],
+      'MLOps-SageMakerNotebookIMDSv2': ['InstanceMetadataServiceConfiguration'],
+      'MLOps-SageMakerNotebookLifecycleConfig': ['LifecycleConfigName'],
       'AwsSolutions-SM1': ['SubnetId'],
       'AwsSolutions-SM2': ['KmsKeyId'],
       'AwsSolutions-SM3': ['DirectInternetAccess'],
@@ -90,6 +109,13 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
       'MLOps-SageMakerStudioDomainIdleShutdown',
       'MLOps-SageMakerStudioDomainKMS',
     ],
+    reads: {
+      'MLOps-SageMakerStudioDomainVpcOnly': ['AppNetworkAccessType'],
+      'MLOps-SageMakerStudioDomainIdleShutdown': [
+        'DefaultUserSettings.JupyterLabAppSettings.AppLifecycleManagement',
+      ],
+      'MLOps-SageMakerStudioDomainKMS': ['KmsKeyId'],
+    },
   },
   // Training jobs run as the Training step of a synthetic pipeline (see trainingJobShape): the
   // pipeline rules cover Prowler's training checks (network isolation, VPC, volume and output
@@ -118,8 +144,8 @@ export interface LiveRuleOutcome {
 export function syntheticTemplate(shapes: readonly CfnShape[]): CfnTemplate {
   return {
     Description: 'compliant-mlops audit: live resources mapped onto CloudFormation properties',
-    // Fields the describe did not return are Fn::If on this condition: see NOT_READ.
-    Conditions: { [NOT_READ_CONDITION]: { 'Fn::Equals': ['not-returned', 'by-describe'] } },
+    // Fields the describe did not return are a Ref to this unknowable parameter: see NOT_READ.
+    Parameters: { [NOT_READ_PARAMETER]: { Type: 'AWS::SSM::Parameter::Value<String>' } },
     Resources: Object.fromEntries(
       shapes.map((s, i) => [`R${i}`, { Type: s.type, Properties: s.properties }]),
     ),
@@ -155,7 +181,8 @@ export function judgeShapes(
   const unjudged = new Set<string>();
   shapes.forEach((shape, i) => {
     for (const [ruleId, fields] of Object.entries(set.reads ?? {})) {
-      const missing = fields.filter((f) => shape.notRead.includes(f));
+      // An unread member covers what is inside it, and an unread part of a read member spoils it.
+      const missing = fields.filter((f) => shape.notRead.some((n) => overlaps(f, n)));
       if (missing.length === 0) continue;
       unjudged.add(`${ruleId}|R${i}`);
       problems.push(
@@ -211,4 +238,17 @@ export function liveRuleDescriptors(group: LiveRuleGroup): RuleInfo[] {
       },
     ];
   });
+}
+
+/**
+ * True when a read path and an unread path overlap: one contains the other (an unread member
+ * covers what is inside it; an unread part spoils the member it is in). `*` in the read path
+ * matches any one segment (a list index).
+ */
+function overlaps(read: string, unread: string): boolean {
+  const a = read.split('.');
+  const b = unread.split('.');
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== '*' && a[i] !== b[i]) return false;
+  return true;
 }

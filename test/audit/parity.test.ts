@@ -544,10 +544,9 @@ describe('one rule, three places: synth, check and audit give the same verdict',
     }
   });
 
-  test('the marker for an unread field is an Fn::If no rule can resolve', () => {
-    expect(NOT_READ).toEqual({
-      'Fn::If': [expect.any(String), { Ref: 'AWS::NoValue' }, { Ref: 'AWS::NoValue' }],
-    });
+  test('the marker for an unread field is a Ref no evaluation can resolve', () => {
+    // An Fn::If marker stopped working once the pack evaluated every branch of a condition.
+    expect(NOT_READ).toEqual({ Ref: expect.any(String) });
   });
 
   test('a rule that could not judge a live resource is an incomplete check (exit 2), named with the ARN and the missing member', async () => {
