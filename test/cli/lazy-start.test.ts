@@ -5,11 +5,11 @@ import { resolveCommand } from '../../lib/cli/command';
 import { COMMANDS } from '../../lib/cli/commands';
 import { REPO } from './fake-io';
 
-const GUARD = join(__dirname, 'support', 'refuse-heavy-modules.cjs');
+const GUARD = join(__dirname, 'support', 'refuse-heavy-modules.mjs');
 
 /** Runs the CLI from source with aws-cdk-lib, cdk-nag and the AWS SDK made unloadable. */
 function cliWithoutHeavyModules(...args: string[]) {
-  return spawnSync(process.execPath, ['--require', GUARD, '--import', 'tsx', 'bin/cli.ts', ...args], {
+  return spawnSync(process.execPath, ['--import', GUARD, '--import', 'tsx', 'bin/cli.ts', ...args], {
     cwd: REPO,
     encoding: 'utf8',
     timeout: 60_000,

@@ -1,6 +1,6 @@
-// Preloaded (`node --require`) by test/cli/lazy-start.test.ts: any require of aws-cdk-lib, cdk-nag
+// Preloaded (`node --import`) by test/cli/lazy-start.test.ts: any require of aws-cdk-lib, cdk-nag
 // or an AWS SDK client throws, so a CLI path that loads them fails loudly instead of just slowly.
-const Module = require('node:module');
+import Module from 'node:module';
 
 const HEAVY = /^(aws-cdk-lib|cdk-nag|@aws-sdk\/)/;
 const resolve = Module._resolveFilename;
