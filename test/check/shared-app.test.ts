@@ -48,7 +48,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const keys = (findings: readonly Finding[], file: string) =>
   findings
-    .filter((f) => f.templatePath.endsWith(file))
+    .filter((f) => f.templatePath?.endsWith(file))
     .map((f) => `${f.findingId} ${f.logicalId} ${f.message}`);
 
 describe('one App for a whole run', () => {
