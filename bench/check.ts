@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkPaths } from '../lib/check/check';
@@ -109,6 +118,167 @@ export function generateTemplate(resources = 500): object {
   return { AWSTemplateFormatVersion: '2010-09-09', Resources: out };
 }
 
+const ASSUME_SAGEMAKER = {
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ],
+};
+
+/**
+ * The shapes of small template the checker meets in the wild (median five resources): a served
+ * model, a notebook, a data bucket with its processing function, a pipeline. `variant` changes
+ * names and a few values so no two generated templates are identical.
+ */
+export function smallTemplate(variant: number): object {
+  const v = variant;
+  const role = {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: ASSUME_SAGEMAKER,
+      Policies: [
+        {
+          PolicyName: `p${v}`,
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::data-${v}/*` }],
+          },
+        },
+      ],
+    },
+  };
+  const key = { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: v % 3 !== 0 } };
+  const bucket = {
+    Type: 'AWS::S3::Bucket',
+    Properties: {
+      BucketName: `data-${v}`,
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { Ref: 'Key' } } },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: v % 2 === 0,
+      },
+    },
+  };
+  let resources: Record<string, object>;
+  switch (v % 4) {
+    case 0:
+      resources = {
+        Key: key,
+        Role: role,
+        Model: {
+          Type: 'AWS::SageMaker::Model',
+          Properties: {
+            ExecutionRoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] },
+            EnableNetworkIsolation: v % 8 === 0,
+            PrimaryContainer: { Image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/model-${v}:latest` },
+          },
+        },
+        EndpointConfig: {
+          Type: 'AWS::SageMaker::EndpointConfig',
+          Properties: {
+            KmsKeyId: { Ref: 'Key' },
+            ProductionVariants: [
+              {
+                ModelName: { 'Fn::GetAtt': ['Model', 'ModelName'] },
+                VariantName: 'main',
+                InitialInstanceCount: 1 + (v % 2),
+                InstanceType: 'ml.m5.large',
+              },
+            ],
+          },
+        },
+        Endpoint: {
+          Type: 'AWS::SageMaker::Endpoint',
+          Properties: { EndpointConfigName: { 'Fn::GetAtt': ['EndpointConfig', 'EndpointConfigName'] } },
+        },
+      };
+      break;
+    case 1:
+      resources = {
+        Key: key,
+        Role: role,
+        Bucket: bucket,
+        SecurityGroup: {
+          Type: 'AWS::EC2::SecurityGroup',
+          Properties: { GroupDescription: `notebook ${v}`, VpcId: 'vpc-0123456789abcdef0' },
+        },
+        Notebook: {
+          Type: 'AWS::SageMaker::NotebookInstance',
+          Properties: {
+            InstanceType: 'ml.t3.medium',
+            RoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] },
+            KmsKeyId: { Ref: 'Key' },
+            DirectInternetAccess: v % 5 === 0 ? 'Enabled' : 'Disabled',
+            RootAccess: 'Disabled',
+            SubnetId: 'subnet-0123456789abcdef0',
+            SecurityGroupIds: [{ 'Fn::GetAtt': ['SecurityGroup', 'GroupId'] }],
+          },
+        },
+      };
+      break;
+    case 2:
+      resources = {
+        Key: key,
+        Bucket: bucket,
+        Role: {
+          ...role,
+          Properties: {
+            ...role.Properties,
+            AssumeRolePolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+              ],
+            },
+          },
+        },
+        Function: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            Runtime: 'python3.12',
+            Handler: 'index.handler',
+            Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
+            Code: { ZipFile: 'def handler(event, context):\n  return event' },
+            Timeout: 30 + v,
+          },
+        },
+        Logs: {
+          Type: 'AWS::Logs::LogGroup',
+          Properties: { RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } },
+        },
+      };
+      break;
+    default:
+      resources = {
+        Role: role,
+        Bucket: bucket,
+        Key: key,
+        Pipeline: {
+          Type: 'AWS::SageMaker::Pipeline',
+          Properties: {
+            PipelineName: `pipeline-${v}`,
+            RoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] },
+            PipelineDefinition: {
+              PipelineDefinitionBody: JSON.stringify({ Version: '2020-12-01', Steps: [] }),
+            },
+          },
+        },
+        ModelPackageGroup: {
+          Type: 'AWS::SageMaker::ModelPackageGroup',
+          Properties: { ModelPackageGroupName: `models-${v}` },
+        },
+      };
+  }
+  return { AWSTemplateFormatVersion: '2010-09-09', Resources: resources };
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -183,4 +353,273 @@ if (require.main === module) {
     console.log(formatTable(results));
     console.log(JSON.stringify(results));
   });
+}
+
+/** One row of the small-template benchmark (the shape of bench/stats.ts `BenchRow`). */
+export interface SmallBenchRow {
+  readonly case: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly baseline?: number;
+  readonly ratio?: number;
+  readonly budget?: string;
+  readonly met?: boolean;
+  readonly note?: string;
+}
+
+/** Options of {@link benchSmallTemplates}. */
+export interface SmallBenchOptions {
+  /** Repository root. */
+  readonly root: string;
+  /** Process runs per start-up case (median). */
+  readonly runs: number;
+  /** Template counts of the corpus cases. */
+  readonly counts: readonly number[];
+  /**
+   * The CLI entry (`bin/cli.js`) to measure, for comparing another build in the same run.
+   * @default - this tree, transpiled with esbuild into a temporary directory
+   */
+  readonly cli?: string;
+}
+
+/**
+ * `check` as a security team runs it on a real corpus: a fresh process (`node bin/cli.js check`,
+ * the compiled CLI, not tsx) per run, so start-up is part of every figure. Start-up of `--help`
+ * and of a one-resource template against `node -e 0`; N small templates (the shapes of
+ * {@link smallTemplate}) in resources/s against one template holding the same kinds of resource
+ * (200 small templates merged, 1,000 resources) checked the same way; memory kept per template;
+ * and cfn-lint on the same templates when it is on PATH (cfn-guard is not packaged here).
+ */
+export function benchSmallTemplates(options: SmallBenchOptions): SmallBenchRow[] {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-small-'));
+  const cleanup: (() => void)[] = [];
+  try {
+    // Inside the repository, so the built files resolve aws-cdk-lib from its node_modules.
+    mkdirSync(join(options.root, '.tmp'), { recursive: true });
+    const built = options.cli ? undefined : mkdtempSync(join(options.root, '.tmp', 'bench-cli-'));
+    cleanup.push(() => built && rmSync(built, { recursive: true, force: true }));
+    const cli = options.cli ?? buildCli(options.root, built!);
+    const wall = (args: readonly string[], runs = options.runs): number =>
+      median(
+        Array.from({ length: runs }, () => {
+          const t0 = performance.now();
+          const r = spawnSync(process.execPath, args, {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            encoding: 'utf8',
+          });
+          const ms = performance.now() - t0;
+          // 0 or 1 (findings); anything else means the figure measured a failure.
+          if (r.status !== 0 && r.status !== 1)
+            throw new Error(`bench: ${args.join(' ')} exited ${r.status}: ${r.stderr.split('\n')[0]}`);
+          return ms;
+        }),
+      );
+    const rows: SmallBenchRow[] = [];
+    const node = wall(['-e', '0']);
+    const help = wall([cli, 'check', '--help']);
+    rows.push({
+      case: 'start-up: check --help (process wall time)',
+      value: help,
+      unit: 'ms',
+      baseline: node,
+      ratio: help / node,
+      budget: '≤ 500 ms',
+      met: help <= 500,
+      note: 'baseline: node -e 0',
+    });
+    const one = join(dir, 'one.template.json');
+    writeFileSync(one, JSON.stringify({ Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } }));
+    const oneMs = wall([cli, 'check', one, '--quiet', '--jobs', '1']);
+    rows.push({
+      case: 'start-up: check of a one-resource template (process wall time)',
+      value: oneMs,
+      unit: 'ms',
+      baseline: node,
+      ratio: oneMs / node,
+      budget: '≤ 500 ms',
+      met: oneMs <= 500,
+      note: 'baseline: node -e 0',
+    });
+
+    const largest = Math.max(...options.counts);
+    const corpus = join(dir, 'small');
+    mkdirSync(corpus);
+    for (let i = 0; i < largest; i++)
+      writeFileSync(
+        join(corpus, `t${String(i).padStart(4, '0')}.template.json`),
+        JSON.stringify(smallTemplate(i), null, 1),
+      );
+    const resourcesOf = (n: number): number =>
+      Array.from(
+        { length: n },
+        (_, i) => Object.keys((smallTemplate(i) as { Resources: object }).Resources).length,
+      ).reduce((a, b) => a + b, 0);
+    const merged = join(dir, 'merged.template.json');
+    const mergedCount = 200;
+    writeFileSync(merged, JSON.stringify(mergedTemplate(mergedCount), null, 1));
+    const mergedResources = resourcesOf(mergedCount);
+    const caseRuns = Math.max(1, Math.min(3, options.runs));
+    const largeMs = wall(
+      [cli, 'check', merged, '--quiet', '--jobs', '1', '--format', 'json', '--output', join(dir, 'out.json')],
+      caseRuns,
+    );
+    const largeRate = (mergedResources / largeMs) * 1000;
+    rows.push({
+      case: `1 template of ${mergedResources} resources (the small shapes merged), 1 thread`,
+      value: largeRate,
+      unit: 'resources/s',
+      note: `process wall ${largeMs.toFixed(0)} ms`,
+    });
+    for (const n of options.counts) {
+      const subset = join(dir, `n${n}`);
+      mkdirSync(subset);
+      for (let i = 0; i < n; i++) {
+        const name = `t${String(i).padStart(4, '0')}.template.json`;
+        writeFileSync(join(subset, name), readFileSync(join(corpus, name)));
+      }
+      const resources = resourcesOf(n);
+      const jobsList = ['1'];
+      for (const jobs of jobsList) {
+        const ms = wall(
+          [
+            cli,
+            'check',
+            subset,
+            '--quiet',
+            '--jobs',
+            jobs,
+            '--format',
+            'json',
+            '--output',
+            join(dir, 'out.json'),
+          ],
+          n >= 1000 ? 1 : caseRuns,
+        );
+        const rate = (resources / ms) * 1000;
+        rows.push({
+          case: `${n} small templates (${resources} resources), ${jobs === '1' ? '1 thread' : '--jobs 2'}`,
+          value: rate,
+          unit: 'resources/s',
+          baseline: largeRate,
+          ratio: rate / largeRate,
+          ...(n === largest ? { budget: '≥ 1000 resources/s', met: rate >= 1000 } : {}),
+          note: `process wall ${ms.toFixed(0)} ms; baseline: the merged template`,
+        });
+      }
+    }
+    rows.push(memoryRow(cli, corpus, largest, dir));
+    rows.push(
+      ...peerRows(corpus, Math.min(30, largest), resourcesOf(Math.min(30, largest)), dir, options.runs),
+    );
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `count` small templates merged into one, each template's logical ids prefixed. */
+export function mergedTemplate(count: number): object {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) {
+    const prefix = `T${i}`;
+    const text = JSON.stringify((smallTemplate(i) as { Resources: object }).Resources)
+      .replace(/"Ref":"(\w+)"/g, (_, id: string) => `"Ref":"${prefix}${id}"`)
+      .replace(/"Fn::GetAtt":\["(\w+)"/g, (_, id: string) => `"Fn::GetAtt":["${prefix}${id}"`);
+    for (const [id, r] of Object.entries(JSON.parse(text) as Record<string, unknown>))
+      out[`${prefix}${id}`] = r;
+  }
+  return { AWSTemplateFormatVersion: '2010-09-09', Resources: out };
+}
+
+/** Transpiles bin/ and lib/ (file by file, no bundling) so the CLI runs as the built package does. */
+function buildCli(root: string, out: string): string {
+  const files = ['bin', 'lib', 'constructs'].flatMap((d) => listTs(join(root, d)));
+  spawnSync(
+    join(root, 'node_modules', '.bin', 'esbuild'),
+    [
+      ...files,
+      `--outdir=${out}`,
+      `--outbase=${root}`,
+      '--format=cjs',
+      '--platform=node',
+      '--target=node20',
+      '--log-level=error',
+    ],
+    { stdio: 'inherit' },
+  );
+  // toolVersion() reads the package.json above the entry.
+  writeFileSync(join(out, 'package.json'), readFileSync(join(root, 'package.json')));
+  return join(out, 'bin', 'cli.js');
+}
+
+function listTs(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? listTs(join(dir, e.name))
+      : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')
+        ? [join(dir, e.name)]
+        : [],
+  );
+}
+
+/**
+ * Heap kept per template after a forced GC, the findings dropped: `count` templates checked in
+ * batches of 100 in a child process, against the heap after a 20-template warm-up.
+ */
+function memoryRow(cli: string, corpus: string, count: number, dir: string): SmallBenchRow {
+  const lib = join(cli, '..', '..', 'lib', 'check');
+  const script = `
+    const { checkTemplates } = require(${JSON.stringify(join(lib, 'check.js'))});
+    const { loadInputs } = require(${JSON.stringify(join(lib, 'inputs.js'))});
+    const t = loadInputs([${JSON.stringify(corpus)}], process.cwd()).templates.slice(0, ${count});
+    checkTemplates(t.slice(0, 20), { cwd: process.cwd() });
+    const heap = () => { global.gc(); global.gc(); return process.memoryUsage(); };
+    const m0 = heap();
+    for (let i = 0; i < t.length; i += 100) checkTemplates(t.slice(i, i + 100), { cwd: process.cwd() });
+    const m1 = heap();
+    process.stdout.write(JSON.stringify({ heap: (m1.heapUsed - m0.heapUsed) / t.length, rss: (m1.rss - m0.rss) / t.length }));`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench: memory probe exited ${r.status}: ${r.stderr.split('\n')[0]}`);
+  const m = JSON.parse(r.stdout || '{"heap":0,"rss":0}') as { heap: number; rss: number };
+  return {
+    case: `heap kept per template (${count} templates, findings dropped)`,
+    value: m.heap / 1e6,
+    unit: 'MB',
+    note: `RSS ${(m.rss / 1e6).toFixed(3)} MB per template`,
+  };
+}
+
+/** cfn-lint on the same small templates, one process, when it is on PATH; cfn-guard noted as absent. */
+function peerRows(corpus: string, n: number, resources: number, dir: string, runs: number): SmallBenchRow[] {
+  const rows: SmallBenchRow[] = [];
+  const files = readdirSync(corpus)
+    .sort()
+    .slice(0, n)
+    .map((f) => join(corpus, f));
+  const found = (tool: string): boolean => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
+  if (found('cfn-lint')) {
+    const ms = median(
+      Array.from({ length: Math.max(1, Math.min(3, runs)) }, () => {
+        const t0 = performance.now();
+        spawnSync('cfn-lint', files, { stdio: 'ignore', cwd: dir });
+        return performance.now() - t0;
+      }),
+    );
+    rows.push({
+      case: `peer: cfn-lint on ${n} small templates (${resources} resources)`,
+      value: (resources / ms) * 1000,
+      unit: 'resources/s',
+      note: `process wall ${ms.toFixed(0)} ms`,
+    });
+  } else {
+    rows.push({ case: 'peer: cfn-lint', value: 0, unit: '', note: 'skipped: cfn-lint is not on PATH' });
+  }
+  if (!found('cfn-guard'))
+    rows.push({
+      case: 'peer: cfn-guard',
+      value: 0,
+      unit: '',
+      note: 'skipped: cfn-guard is not on this machine',
+    });
+  return rows;
 }

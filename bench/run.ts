@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { checkPaths } from '../lib/check/check';
-import { benchCheck, generateTemplate } from './check';
+import { benchCheck, benchSmallTemplates, generateTemplate } from './check';
 import { benchDrift } from './drift';
 import { BenchRow, median, repeat, table } from './stats';
 import { benchSynth, packsInsideSynthMs } from './synth';
@@ -82,6 +82,15 @@ async function checkRows(): Promise<BenchRow[]> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  // Real corpora: many small templates, start-up included (issue 15). BENCH_CHECK_CLI=<bin/cli.js>
+  // measures another build (an older commit's) in the same run.
+  for (const r of benchSmallTemplates({
+    root,
+    runs,
+    counts: quick ? [30, 280] : [30, 280, 1000],
+    cli: process.env.BENCH_CHECK_CLI,
+  }))
+    rows.push({ bench: 'check', ...r });
   return rows;
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
+import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { NagPack } from 'cdk-nag';
 import { createPacks, PACK_FACTORIES } from '../policy/packs';
 import { Finding, FindingLevel, InputError, Report, RuleInfo, SourceLocation } from '../report/finding';
@@ -86,7 +87,7 @@ export function defaultPacks(): string[] {
 
 /**
  * Checks cloud assemblies, templates and directories of templates with cdk-nag packs, without
- * synthesizing: each template is loaded with CfnInclude into its own App and every pack runs
+ * synthesizing: each template is loaded with CfnInclude into a Stack of one shared App and every pack runs
  * `validateScope` over it. Inputs that cannot be loaded are listed in `errors`; the others are
  * still checked.
  * @throws CheckUsageError for an unknown pack name
@@ -139,24 +140,63 @@ export interface TemplateCheckResult {
 
 /**
  * Checks parsed templates with the named packs (see {@link checkPaths}). One pack instance of
- * each kind serves every template: `validateScope` resets its state per call.
+ * each kind and one App serve every template (see {@link createTemplateChecker}).
  */
 export function checkTemplates(
   templates: readonly TemplateInput[],
   options: CheckOptions,
 ): TemplateCheckResult {
+  const checker = createTemplateChecker(options);
+  const findings: Finding[] = [];
+  const errors: InputError[] = [];
+  try {
+    templates.forEach((input, index) => {
+      const result = checker.check(input);
+      findings.push(...result.findings);
+      errors.push(...result.errors);
+      options.onProgress?.(index + 1, templates.length);
+    });
+  } finally {
+    checker.close();
+  }
+  return { findings, rules: checker.rulesOf(findings), errors };
+}
+
+/** Checks one template at a time with state built once per run; see {@link createTemplateChecker}. */
+export interface TemplateChecker {
+  /** Findings and load errors of one template (`rules` of the result is empty: see `rulesOf`). */
+  check(input: TemplateInput): { readonly findings: Finding[]; readonly errors: InputError[] };
+  /** The descriptors of the rules the given findings name, sorted by id. */
+  rulesOf(findings: readonly Finding[]): RuleInfo[];
+  /** Removes the scratch files. */
+  close(): void;
+}
+
+/**
+ * The per-run state of a check, built once: the packs (`validateScope` resets their state per
+ * call), the rule catalog and one App. Real templates are small (median five resources), so what
+ * is paid per template rather than per resource dominates a corpus run (issue 15): each template
+ * is included into a Stack of that one App, checked, and its Stack removed again, so the App never
+ * holds more than one template and memory stays flat. The Stack always has the id `Check`, as
+ * with an App per template, so construct paths and findings are unchanged. Construct stack traces
+ * are off: findings take their locations from the template and the assembly, never from the
+ * included constructs, and capturing a trace per included resource is a tenth of the time.
+ */
+export function createTemplateChecker(options: CheckOptions): TemplateChecker {
   const catalog = new RuleCatalog();
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   // The MLOps pack judges template-recorded acknowledgments on the same day as the checker.
   const packs = createPacks(options.packs ?? defaultPacks(), { today });
   packs.forEach((p) => catalog.observe(p));
-  const findings: Finding[] = [];
-  const errors: InputError[] = [];
+  const app = new App({ stackTraces: false, context: { [DISABLE_CREATION_STACK_TRACES]: true } });
   let scratch: string | undefined;
-  try {
-    templates.forEach((input, index) => {
+  let count = 0;
+  return {
+    check(input) {
+      const index = count++;
       const variants = branchVariants(input.template);
       const perVariant: Finding[][] = [];
+      const errors: InputError[] = [];
       for (const [v, variant] of variants.entries()) {
         let file = input.file;
         if (input.format !== 'json' || variants.length > 1) {
@@ -166,24 +206,34 @@ export function checkTemplates(
           writeFileSync(file, JSON.stringify(variant.template));
         }
         const variantInput = variants.length > 1 ? { ...input, template: variant.template } : input;
-        const included = include(variantInput, file);
-        if ('error' in included) {
-          errors.push({ input: input.displayPath, message: included.error });
-          perVariant.length = 0;
-          break;
+        const included = include(app, variantInput, file);
+        try {
+          if ('error' in included) {
+            errors.push({ input: input.displayPath, message: included.error });
+            perVariant.length = 0;
+            break;
+          }
+          perVariant.push(checkStack(included.stack, variantInput, packs, catalog, options, today));
+        } finally {
+          app.node.tryRemoveChild(STACK_ID);
+          if (file !== input.file) rmSync(file, { force: true });
         }
-        perVariant.push(checkStack(included.stack, variantInput, packs, catalog, options, today));
       }
-      findings.push(...mergeVariants(perVariant, variants, input));
-      options.onProgress?.(index + 1, templates.length);
-    });
-  } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  }
-  const ids = [...new Set(findings.map((f) => f.ruleId))].sort();
-  const rules = ids.map((id) => catalog.get(id) ?? fallbackRule(id, findings));
-  return { findings, rules, errors };
+      return { findings: mergeVariants(perVariant, variants, input), errors };
+    },
+    rulesOf(findings) {
+      const ids = [...new Set(findings.map((f) => f.ruleId))].sort();
+      return ids.map((id) => catalog.get(id) ?? fallbackRule(id, findings));
+    },
+    close() {
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+      scratch = undefined;
+    },
+  };
 }
+
+/** The id of the Stack each template is included into. */
+const STACK_ID = 'Check';
 
 /** One way a template can be deployed, for the resources whose whole `Properties` is an `Fn::If`. */
 interface BranchVariant {
@@ -264,9 +314,8 @@ function fallbackRule(id: string, findings: readonly Finding[]): RuleInfo {
   return { id, pack: f.pack, info: f.message, level: f.level };
 }
 
-function include(input: TemplateInput, file: string): { stack: Stack } | { error: string } {
-  const app = new App();
-  const stack = new Stack(app, 'Check');
+function include(app: App, input: TemplateInput, file: string): { stack: Stack } | { error: string } {
+  const stack = new Stack(app, STACK_ID);
   try {
     new CfnInclude(stack, 'Template', { templateFile: file });
     return { stack };

@@ -81,16 +81,24 @@ export class RuleCatalog {
     const original = applier.applyRule.bind(pack);
     const captured = this.captured;
     const packName = pack.readPackName;
+    // applyRule runs once per rule per resource (hundreds of thousands of times on a corpus): the
+    // id is built only the first time a (rule function, suffix) pair is seen.
+    const seen = new WeakMap<object, Set<string | undefined>>();
     applier.applyRule = (params: IApplyRule): void => {
-      const id = `${packName}-${params.ruleSuffixOverride ?? params.rule.name}`;
-      if (!captured.has(id)) {
-        captured.set(id, {
-          id,
-          pack: pack.name,
-          info: params.info,
-          explanation: params.explanation,
-          level: levelOf(params.level),
-        });
+      let suffixes = seen.get(params.rule);
+      if (!suffixes) seen.set(params.rule, (suffixes = new Set()));
+      if (!suffixes.has(params.ruleSuffixOverride)) {
+        suffixes.add(params.ruleSuffixOverride);
+        const id = `${packName}-${params.ruleSuffixOverride ?? params.rule.name}`;
+        if (!captured.has(id)) {
+          captured.set(id, {
+            id,
+            pack: pack.name,
+            info: params.info,
+            explanation: params.explanation,
+            level: levelOf(params.level),
+          });
+        }
       }
       original(params);
     };

@@ -37,3 +37,24 @@ export interface Command {
   /** Runs the command with the arguments after its name; resolves to the exit code. */
   run(args: readonly string[], io: CliIO): Promise<number>;
 }
+
+/**
+ * A subcommand known by name and summary whose module loads on first use, so the top-level
+ * `--help` and `--version` cost only node's start-up.
+ */
+export interface LazyCommand {
+  /** The word after `compliant-mlops`. */
+  readonly name: string;
+  /** One line for `compliant-mlops --help` (must equal the loaded command's). */
+  readonly summary: string;
+  /** Loads the command's module. */
+  load(): Promise<Command>;
+}
+
+/** What `main` dispatches to: a loaded command or one that loads on first use. */
+export type CommandEntry = Command | LazyCommand;
+
+/** The command behind an entry, loading its module when it is lazy. */
+export async function resolveCommand(entry: CommandEntry): Promise<Command> {
+  return 'load' in entry ? entry.load() : entry;
+}

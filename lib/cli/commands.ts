@@ -1,15 +1,36 @@
-import { Command } from './command';
-import { auditCommand } from './commands/audit';
-import { baselineCommand } from './commands/baseline';
-import { checkCommand } from './commands/check';
-import { driftCommand } from './commands/drift';
-import { rulesCommand } from './commands/rules';
+import { LazyCommand } from './command';
 
-/** Every `compliant-mlops` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [
-  checkCommand,
-  rulesCommand,
-  auditCommand,
-  baselineCommand,
-  driftCommand,
+/**
+ * Every `compliant-mlops` subcommand, in the order `--help` lists them. Each loads its module only
+ * when it runs or shows its usage: `compliant-mlops --help` and `--version` then never load
+ * aws-cdk-lib, cdk-nag or the AWS SDK (test/cli/lazy-start.test.ts pins it; the summaries are
+ * checked against the loaded commands' own there too).
+ */
+export const COMMANDS: readonly LazyCommand[] = [
+  {
+    name: 'check',
+    summary:
+      'check cloud assemblies and CloudFormation templates with cdk-nag packs (text, JSON, SARIF, JUnit, Markdown)',
+    load: async () => (await import('./commands/check.js')).checkCommand,
+  },
+  {
+    name: 'rules',
+    summary: 'list the MLOps pack rules with their levels and NIST 800-53 r5 controls',
+    load: async () => (await import('./commands/rules.js')).rulesCommand,
+  },
+  {
+    name: 'audit',
+    summary: 'read-only audit of the SageMaker resources and KMS keys of a deployed account and region',
+    load: async () => (await import('./commands/audit.js')).auditCommand,
+  },
+  {
+    name: 'baseline',
+    summary: 'build a drift baseline (bins, moments, samples, frequencies) from training data',
+    load: async () => (await import('./commands/baseline.js')).baselineCommand,
+  },
+  {
+    name: 'drift',
+    summary: 'compare SageMaker data capture with a baseline (PSI, KS, chi-square per feature)',
+    load: async () => (await import('./commands/drift.js')).driftCommand,
+  },
 ];

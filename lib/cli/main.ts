@@ -1,8 +1,8 @@
 import { toolVersion } from '../check/version';
-import { CliIO, Command, EXIT, UsageError } from './command';
+import { CliIO, CommandEntry, EXIT, resolveCommand, UsageError } from './command';
 import { COMMANDS } from './commands';
 
-function help(commands: readonly Command[]): string {
+function help(commands: readonly CommandEntry[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'usage: compliant-mlops <command> [options]',
@@ -39,7 +39,7 @@ function oneLine(message: string): string {
 export async function main(
   argv: readonly string[],
   io: CliIO,
-  commands: readonly Command[] = COMMANDS,
+  commands: readonly CommandEntry[] = COMMANDS,
 ): Promise<number> {
   try {
     const [name, ...rest] = argv;
@@ -49,19 +49,20 @@ export async function main(
       );
     if (name === '--help' || name === '-h' || name === 'help') {
       const topic = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
-      io.stdout(topic ? topic.usage : help(commands));
+      io.stdout(topic ? (await resolveCommand(topic)).usage : help(commands));
       return EXIT.ok;
     }
     if (name === '--version' || name === '-V') {
       io.stdout(`${toolVersion()}\n`);
       return EXIT.ok;
     }
-    const command = commands.find((c) => c.name === name);
-    if (!command) {
+    const entry = commands.find((c) => c.name === name);
+    if (!entry) {
       throw new UsageError(
         `unknown command ${JSON.stringify(name)} (expected one of ${commands.map((c) => c.name).join(', ')}; see --help)`,
       );
     }
+    const command = await resolveCommand(entry);
     const beforeDashes = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
     if (beforeDashes.includes('--help') || beforeDashes.includes('-h')) {
       io.stdout(command.usage);

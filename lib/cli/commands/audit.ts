@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { auditExitCode, AuditFailOn, runAudit } from '../../audit/audit';
-import { AuditClientFactory } from '../../audit/clients';
+// Type imports only of the auditor and its clients: the AWS SDK loads when an audit runs, so
+// `audit --help` and usage errors answer in node's start-up time.
+import type { AuditFailOn } from '../../audit/audit';
+import type { AuditClientFactory } from '../../audit/clients';
 import { AuditAbort } from '../../audit/errors';
 import { AUDIT_CHECKS, AuditCheckName, isAuditCheckName } from '../../audit/rules';
 import { isReportFormat, REPORT_FORMATS, writeReport } from '../../report/writers';
@@ -138,6 +140,7 @@ async function runAuditCommand(
 
   let report;
   try {
+    const { runAudit } = await import('../../audit/audit.js');
     report = await runAudit({
       region,
       profile: values.profile,
@@ -165,6 +168,7 @@ async function runAuditCommand(
   } else {
     io.stdout(text);
   }
+  const { auditExitCode } = await import('../../audit/audit.js');
   const code = auditExitCode(report, failOn);
   return code === 2 ? EXIT.usage : code === 1 ? EXIT.findings : EXIT.ok;
 }

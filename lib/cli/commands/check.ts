@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AcknowledgmentsFile, loadAcknowledgmentsFile } from '../../check/acknowledgments';
-import { exitCodeOf, FailOn } from '../../check/check';
-import { checkPathsInParallel } from '../../check/parallel';
+// Only type imports of the checker: aws-cdk-lib, cdk-nag, yaml and zod load when a check runs,
+// so `check --help` and usage errors answer in node's start-up time (see bench `check/start-up`).
+import type { AcknowledgmentsFile } from '../../check/acknowledgments';
+import type { FailOn } from '../../check/check';
 import { CheckUsageError } from '../../check/errors';
-import { PACK_FACTORIES } from '../../policy/packs';
+import { PACK_PREFIXES } from '../../shared/packs';
 import { isReportFormat, REPORT_FORMATS, writeReport } from '../../report/writers';
 import { CliIO, Command, EXIT, UsageError } from '../command';
 import { parseCommandArgs } from '../args';
@@ -20,7 +21,7 @@ Checks cloud assemblies (cdk.out), CloudFormation templates (.json, .yaml, .yml)
 of templates with cdk-nag v3 packs, without deploying or synthesizing.
 
 options:
-  --packs a,b            packs to run (default: all: ${Object.keys(PACK_FACTORIES).join(', ')})
+  --packs a,b            packs to run (default: all: ${PACK_PREFIXES.join(', ')})
   --format F             text | json | sarif | junit | markdown (default: text)
   --output FILE          write the report to FILE instead of stdout
   --fail-on L            error | warning | none: the lowest unacknowledged level that fails (default: error)
@@ -107,6 +108,9 @@ async function runCheck(args: readonly string[], io: CliIO, options: CheckComman
   }
   let acknowledgments: AcknowledgmentsFile[] = [];
   let report;
+  const { loadAcknowledgmentsFile } = await import('../../check/acknowledgments.js');
+  const { checkPathsInParallel } = await import('../../check/parallel.js');
+  const { exitCodeOf } = await import('../../check/check.js');
   try {
     if (values.acknowledgments !== undefined)
       acknowledgments = [loadAcknowledgmentsFile(values.acknowledgments, io.cwd)];
