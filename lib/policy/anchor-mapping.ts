@@ -221,21 +221,29 @@ export interface CoverageRow {
   readonly rules: readonly string[];
   /** The not-applicable or gap reason, or the entry's note. */
   readonly reason?: string;
+  /** Covered, and `compliant-mlops audit` runs every rule that covers it on live resources. */
+  readonly live: boolean;
 }
 
-/**
- * The coverage of every anchor control, judged against the rule ids that exist.
- * @param knownRuleIds the registered MLOps and audit rule ids
- */
-export function coverageRows(knownRuleIds: ReadonlySet<string>): CoverageRow[] {
+/** The rule ids the coverage is judged against. */
+export interface RuleIdSets {
+  /** Every registered rule id (MLOps and audit). */
+  readonly known: ReadonlySet<string>;
+  /** The rule ids `compliant-mlops audit` runs on live resources. */
+  readonly live: ReadonlySet<string>;
+}
+
+/** The coverage of every anchor control, judged against the rule ids that exist and run live. */
+export function coverageRows(ids: RuleIdSets): CoverageRow[] {
   return ANCHOR_CONTROLS.map((control): CoverageRow => {
     const entry = ANCHOR_MAPPING[anchorKey(control)];
-    if (entry === undefined) return { control, status: 'gap', rules: [], reason: 'not mapped' };
-    if ('na' in entry) return { control, status: 'na', rules: [], reason: entry.na };
-    if ('gap' in entry) return { control, status: 'gap', rules: [], reason: entry.gap };
+    if (entry === undefined) return { control, status: 'gap', rules: [], reason: 'not mapped', live: false };
+    if ('na' in entry) return { control, status: 'na', rules: [], reason: entry.na, live: false };
+    if ('gap' in entry) return { control, status: 'gap', rules: [], reason: entry.gap, live: false };
     const rules = ruleIdsOf(entry);
-    const status = rules.every((id) => knownRuleIds.has(id)) ? 'covered' : 'planned';
-    return { control, status, rules, ...(entry.note !== undefined ? { reason: entry.note } : {}) };
+    const status = rules.every((id) => ids.known.has(id)) ? 'covered' : 'planned';
+    const live = status === 'covered' && rules.every((id) => ids.live.has(id));
+    return { control, status, rules, live, ...(entry.note !== undefined ? { reason: entry.note } : {}) };
   });
 }
 
@@ -253,8 +261,8 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|');
  * the rules that implement it or the reason it is not covered. `compliant-mlops rules --format
  * markdown` prints it and docs/CONTROL-COVERAGE.md is this text.
  */
-export function renderCoverageMarkdown(knownRuleIds: ReadonlySet<string>): string {
-  const rows = coverageRows(knownRuleIds);
+export function renderCoverageMarkdown(ids: RuleIdSets): string {
+  const rows = coverageRows(ids);
   const byAnchor = (name: AnchorName) => rows.filter((r) => r.control.anchor === name);
   const count = (list: readonly CoverageRow[], s: CoverageStatus) =>
     list.filter((r) => r.status === s).length;
@@ -263,32 +271,33 @@ export function renderCoverageMarkdown(knownRuleIds: ReadonlySet<string>): strin
     '',
     'Each SageMaker control of the public tools below is mapped to the MLOps rules (`MLOps-*`) or live audit',
     'rules (`Audit-*`) that implement it, or marked not applicable or a gap with the reason. `planned`: the',
-    'rules are being written (issue 16). Generated from lib/policy/anchor-mapping.ts.',
+    'rules are being written (issue 16). `live`: `compliant-mlops audit` also runs those rules on the live',
+    'resources of an account. Generated from lib/policy/anchor-mapping.ts.',
     '',
-    '| anchor | controls | covered | planned | not applicable | gap |',
-    '|---|---|---|---|---|---|',
+    '| anchor | controls | covered | planned | not applicable | gap | live in audit |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const a of ANCHORS) {
     const list = byAnchor(a.name);
     lines.push(
-      `| [${a.title}](${a.source}) | ${list.length} | ${count(list, 'covered')} | ${count(list, 'planned')} | ${count(list, 'na')} | ${count(list, 'gap')} |`,
+      `| [${a.title}](${a.source}) | ${list.length} | ${count(list, 'covered')} | ${count(list, 'planned')} | ${count(list, 'na')} | ${count(list, 'gap')} | ${list.filter((r) => r.live).length} |`,
     );
   }
   lines.push(
-    `| **all** | ${rows.length} | ${count(rows, 'covered')} | ${count(rows, 'planned')} | ${count(rows, 'na')} | ${count(rows, 'gap')} |`,
+    `| **all** | ${rows.length} | ${count(rows, 'covered')} | ${count(rows, 'planned')} | ${count(rows, 'na')} | ${count(rows, 'gap')} | ${rows.filter((r) => r.live).length} |`,
   );
   for (const a of ANCHORS) {
     lines.push(
       '',
       `### ${a.title}`,
       '',
-      '| control | title | status | rules or reason |',
-      '|---|---|---|---|',
+      '| control | title | status | live | rules or reason |',
+      '|---|---|---|---|---|',
     );
     for (const r of byAnchor(a.name)) {
       const how = [r.rules.map((id) => `\`${id}\``).join(', '), r.reason].filter(Boolean).join(' — ');
       lines.push(
-        `| [${cell(r.control.id)}](${r.control.source}) | ${cell(r.control.title)} | ${STATUS_TEXT[r.status]} | ${cell(how)} |`,
+        `| [${cell(r.control.id)}](${r.control.source}) | ${cell(r.control.title)} | ${STATUS_TEXT[r.status]} | ${r.live ? 'yes' : ''} | ${cell(how)} |`,
       );
     }
   }

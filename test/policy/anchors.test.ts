@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_RULES } from '../../lib/audit/rules';
-import { coverageDocument, knownRuleIds } from '../../lib/cli/commands/rules';
+import { coverageDocument, ruleIdSets } from '../../lib/cli/commands/rules';
+import { LIVE_RULES } from '../../lib/audit/live-rules';
 import {
   ANCHOR_MAPPING,
   anchorsOf,
@@ -27,6 +28,11 @@ const PLANNED = new Set([
 ]);
 
 const registered = new Set([...MLOPS_RULES.map((r) => `MLOps-${r.name}`), ...AUDIT_RULES.map((r) => r.id)]);
+const live = new Set([
+  ...Object.values(LIVE_RULES).flatMap((g) => g.ruleIds),
+  ...AUDIT_RULES.map((r) => r.id),
+]);
+const ids = { known: registered, live };
 const keys = ANCHOR_CONTROLS.map(anchorKey);
 
 describe('anchor controls', () => {
@@ -87,13 +93,13 @@ describe('anchor mapping', () => {
   });
 
   it('counts a planned entry as covered once its rules exist', () => {
-    const sh1 = (ids: ReadonlySet<string>) =>
-      coverageRows(ids).find((r) => anchorKey(r.control) === 'SecurityHub:SageMaker.1')!;
+    const sh1 = (known: ReadonlySet<string>) =>
+      coverageRows({ known, live }).find((r) => anchorKey(r.control) === 'SecurityHub:SageMaker.1')!;
     expect(sh1(new Set(registered)).status).toBe(
       registered.has('MLOps-SageMakerNotebookNoDirectInternet') ? 'covered' : 'planned',
     );
     expect(sh1(new Set([...registered, 'MLOps-SageMakerNotebookNoDirectInternet'])).status).toBe('covered');
-    const sh16 = coverageRows(registered).find((r) => anchorKey(r.control) === 'SecurityHub:SageMaker.16')!;
+    const sh16 = coverageRows(ids).find((r) => anchorKey(r.control) === 'SecurityHub:SageMaker.16')!;
     expect(sh16.status).toBe('gap');
     expect(sh16.reason).toContain('RepositoryAccessMode');
   });
@@ -120,7 +126,7 @@ describe('anchorsOf', () => {
 
 describe('coverage table', () => {
   it('counts per anchor add up to its controls', () => {
-    const md = renderCoverageMarkdown(registered);
+    const md = renderCoverageMarkdown(ids);
     for (const a of ANCHORS) {
       const row = md.split('\n').find((l) => l.startsWith(`| [${a.title}]`))!;
       const [controls, ...counts] = row
@@ -135,8 +141,21 @@ describe('coverage table', () => {
     }
   });
 
-  it('knownRuleIds is every registered MLOps and audit rule', () => {
-    expect([...knownRuleIds()].sort()).toEqual([...registered].sort());
+  it('is judged against every registered MLOps and audit rule, and the rules the audit runs live', () => {
+    expect([...ruleIdSets().known].sort()).toEqual([...registered].sort());
+    expect([...ruleIdSets().live].sort()).toEqual([...live].sort());
+  });
+
+  // Prowler is the live-account anchor: `audit` runs the training-job rule on live training jobs.
+  it('marks a control live only when the audit runs every rule covering it', () => {
+    const row = (key: string) => coverageRows(ids).find((r) => anchorKey(r.control) === key)!;
+    expect(row('Prowler:sagemaker_training_jobs_network_isolation_enabled').live).toBe(true);
+    expect(row('SecurityHub:SageMaker.11').live).toBe(false);
+    expect(
+      coverageRows({ known: registered, live: new Set() }).find(
+        (r) => anchorKey(r.control) === 'Prowler:sagemaker_training_jobs_network_isolation_enabled',
+      )!.live,
+    ).toBe(false);
   });
 
   it('docs/CONTROL-COVERAGE.md is what the mapping generates (regenerate with npm run docs:coverage)', () => {
