@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { coverageDocument } from '../lib/cli/commands/rules';
 
 /** Where the page lives, relative to the repository root. */
-export const CONTROL_COVERAGE_PATH = 'docs/CONTROL-COVERAGE.md';
+const CONTROL_COVERAGE_PATH = 'docs/CONTROL-COVERAGE.md';
 
 writeFileSync(CONTROL_COVERAGE_PATH, coverageDocument());
 console.log(`wrote ${CONTROL_COVERAGE_PATH}`);

@@ -19,7 +19,8 @@
  *   so they are not listed.
  * - cdk-nag (15): cdklabs/cdk-nag RULES.md — AwsSolutions-SM1/SM2/SM3 and the three SageMaker rules
  *   of each of the NIST 800-53 r4, NIST 800-53 r5, HIPAA Security and PCI DSS 3.2.1 packs.
- * - KICS (3): Checkmarx/kics assets/queries/cloudFormation — the SageMaker queries found; the full
+ * - KICS (3): Checkmarx/kics assets/queries/cloudFormation — the SageMaker queries found in the
+ *   indexed copy (two with their metadata.json `queryName`, one by its query folder); the full
  *   repository was too large to fetch, so the list may be short of the ~5 expected.
  */
 
@@ -33,7 +34,10 @@ export interface AnchorControl {
   readonly anchor: AnchorName;
   /** The control's id in that tool (`SageMaker.5`, `CKV_AWS_370`, `sagemaker-model-in-vpc`). */
   readonly id: string;
-  /** Its title, as the tool words it. */
+  /**
+   * Its title, as the tool words it; AWS Config managed rules have none, so theirs sums up the
+   * rule's description, and the KICS query without a stored metadata file is named after its folder.
+   */
   readonly title: string;
   /** Where the control is documented. */
   readonly source: string;
