@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
+import { anchorsOf } from '../policy/anchor-mapping';
 import { Finding, FindingLevel, Report, RuleInfo } from './finding';
 import { fingerprintOf } from './summary';
 
@@ -119,14 +120,23 @@ function clip(text: string): string {
 function descriptor(rule: RuleInfo, pack: string): Sarif.ReportingDescriptor {
   const severity = rule.securitySeverity ?? DEFAULT_SEVERITY[rule.level];
   const controls = rule.nist && rule.nist.length > 0 ? rule.nist : undefined;
+  // The public tools' controls the rule implements (`SecurityHub:SageMaker.5`), derived from the
+  // anchor mapping; a property bag may carry any JSON, so the log stays schema-valid.
+  const anchors = anchorsOf(rule.id);
   const full = rule.explanation ?? rule.info;
-  const helpText = [rule.info, rule.explanation, controls && `NIST 800-53 r5: ${controls.join(', ')}`]
+  const helpText = [
+    rule.info,
+    rule.explanation,
+    controls && `NIST 800-53 r5: ${controls.join(', ')}`,
+    anchors.length > 0 && `Implements: ${anchors.join(', ')}`,
+  ]
     .filter(Boolean)
     .join('\n\n');
   const helpMarkdown = [
     `**${rule.info}**`,
     rule.explanation,
     controls && `NIST 800-53 r5 controls: ${controls.map((c) => `\`${c}\``).join(', ')}`,
+    anchors.length > 0 && `Implements: ${anchors.map((a) => `\`${a}\``).join(', ')}`,
     `Pack: \`${pack}\`. Acknowledge a finding that is accepted with \`acknowledge(resource, '${rule.id}', {reason, owner, expires})\` or an \`--acknowledgments\` file entry.`,
   ]
     .filter(Boolean)
@@ -145,6 +155,7 @@ function descriptor(rule: RuleInfo, pack: string): Sarif.ReportingDescriptor {
       precision: 'high',
       pack,
       ...(controls ? { nist: controls } : {}),
+      ...(anchors.length > 0 ? { anchors } : {}),
     },
   };
 }

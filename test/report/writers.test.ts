@@ -11,6 +11,7 @@ import { writeJson } from '../../lib/report/json';
 import { writeJunit } from '../../lib/report/junit';
 import { writeMarkdown } from '../../lib/report/markdown';
 import { writeSarif } from '../../lib/report/sarif';
+import { anchorsOf } from '../../lib/policy/anchor-mapping';
 import { fingerprintOf, summarize } from '../../lib/report/summary';
 import { writeText } from '../../lib/report/text';
 import { REPORT_FORMATS, writeReport } from '../../lib/report/writers';
@@ -196,6 +197,17 @@ describe('sarif', () => {
         expect.stringContaining('[Resource::*]'),
       ]),
     );
+  });
+
+  test('an MLOps rule descriptor carries the anchor controls the mapping gives it, and still validates', () => {
+    const sarif = JSON.parse(writeSarif(handMade)) as Sarif;
+    const [aws, mlops] = sarif.runs.map((r) => r.tool.driver.rules[0]);
+    expect(mlops.properties.anchors).toEqual(anchorsOf('MLOps-SageMakerModelNetworkIsolation'));
+    expect(mlops.properties.anchors).toContain('SecurityHub:SageMaker.5');
+    expect(mlops.help.markdown).toContain('`Config:sagemaker-model-isolation-enabled`');
+    // A rule no anchor control maps onto carries no empty list.
+    expect(aws.properties).not.toHaveProperty('anchors');
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
   });
 
   test('rule descriptors carry security tags, security-severity and precision; MLOps rules their own severity and controls', () => {
