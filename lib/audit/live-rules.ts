@@ -9,6 +9,7 @@ import {
   endpointConfigShape,
   modelShape,
   NOT_READ_CONDITION,
+  NOT_READ_PARAMETER,
   notebookShape,
   trainingJobShape,
 } from './cfn-shape';
@@ -23,14 +24,6 @@ interface LiveRuleSet {
   readonly packs: readonly string[];
   /** The rule ids the audit reports for this group; every other rule of the packs is ignored. */
   readonly ruleIds: readonly string[];
-  /**
-   * For rules that judge any value, an unresolvable one included, as set (cdk-nag's own rules test
-   * `!= undefined`): the properties they read. When one of them was not read, the rule is not
-   * checked on that resource whatever it answers. The MLOps rules need no entry: they throw on
-   * the unresolvable marker.
-   * @default - none
-   */
-  readonly reads?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -39,9 +32,10 @@ interface LiveRuleSet {
  * properties. Rules left out, and why:
  * - `MLOps-SageMakerRequiredTags`: Describe* does not return tags (ListTags would, at one more
  *   call and permission per resource): not checked live.
- * - notebooks have no MLOps rule for their volume key, direct internet access or VPC yet, so
- *   the audit reports cdk-nag's own rules for them (`AwsSolutions-SM1/SM2/SM3`): still one
- *   definition, shared with synth and `check` under the AwsSolutions pack.
+ * Every rule is an MLOps rule: each throws on the unresolvable marker of a member the describe did
+ * not return, so an unread member is "not checked", never a pass. (cdk-nag's own rules count any
+ * value, an intrinsic too, as set, which is why the notebook checks are the pack's own
+ * `SageMakerNotebookKMS`, `-Vpc` and `-NoDirectInternet`, not `AwsSolutions-SM1/SM2/SM3`.)
  */
 export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
   models: {
@@ -67,20 +61,16 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
   },
   notebooks: {
     describe: async (inv) => (await inv.notebooks()).map(notebookShape),
-    packs: ['MLOps', 'AwsSolutions'],
+    packs: ['MLOps'],
     ruleIds: [
       'MLOps-SageMakerNotebookRootAccessDisabled',
       'MLOps-SageMakerNotebookIMDSv2',
       'MLOps-SageMakerNotebookLifecycleConfig',
-      'AwsSolutions-SM1',
-      'AwsSolutions-SM2',
-      'AwsSolutions-SM3',
+      'MLOps-SageMakerNotebookKMS',
+      'MLOps-SageMakerNotebookVpc',
+      'MLOps-SageMakerNotebookNoDirectInternet',
+      'MLOps-SageMakerNotebookPlatformIdentifier',
     ],
-    reads: {
-      'AwsSolutions-SM1': ['SubnetId'],
-      'AwsSolutions-SM2': ['KmsKeyId'],
-      'AwsSolutions-SM3': ['DirectInternetAccess'],
-    },
   },
   domains: {
     describe: async (inv) => (await inv.domains()).map(domainShape),
@@ -118,8 +108,10 @@ export interface LiveRuleOutcome {
 export function syntheticTemplate(shapes: readonly CfnShape[]): CfnTemplate {
   return {
     Description: 'compliant-mlops audit: live resources mapped onto CloudFormation properties',
-    // Fields the describe did not return are Fn::If on this condition: see NOT_READ.
-    Conditions: { [NOT_READ_CONDITION]: { 'Fn::Equals': ['not-returned', 'by-describe'] } },
+    // Fields the describe did not return are Fn::If on this condition, absent or this unknown
+    // parameter: see NOT_READ. Neither is decidable, so the pack judges both branches.
+    Parameters: { [NOT_READ_PARAMETER]: { Type: 'String' } },
+    Conditions: { [NOT_READ_CONDITION]: { 'Fn::Equals': [{ Ref: NOT_READ_PARAMETER }, 'returned'] } },
     Resources: Object.fromEntries(
       shapes.map((s, i) => [`R${i}`, { Type: s.type, Properties: s.properties }]),
     ),
@@ -151,24 +143,12 @@ export function judgeShapes(
   const wanted = new Set(set.ruleIds);
   const findings: Finding[] = [];
   const problems: string[] = [];
-  // Rules that would pass an unread property are not checked on that resource, whatever they say.
-  const unjudged = new Set<string>();
-  shapes.forEach((shape, i) => {
-    for (const [ruleId, fields] of Object.entries(set.reads ?? {})) {
-      const missing = fields.filter((f) => shape.notRead.includes(f));
-      if (missing.length === 0) continue;
-      unjudged.add(`${ruleId}|R${i}`);
-      problems.push(
-        `${shape.location}: ${ruleId} not checked (${missing.join(', ')} not returned by the describe call)`,
-      );
-    }
-  });
   for (const f of report.findings) {
-    if (unjudged.has(`${f.ruleId}|${f.logicalId}`)) continue;
     if (!wanted.has(f.ruleId)) continue;
     const shape = shapes[Number((f.logicalId ?? '').slice(1))];
     if (!shape) continue;
-    if (f.message.startsWith(RULE_THREW)) {
+    // Thrown, or a verdict that hangs on the unread value (named by its condition): not judged.
+    if (f.message.startsWith(RULE_THREW) || f.message.includes(NOT_READ_CONDITION)) {
       const fields = shape.notRead.length > 0 ? shape.notRead.join(', ') : 'a field it reads';
       problems.push(
         `${shape.location}: ${f.ruleId} not checked (${fields} not returned by the describe call)`,

@@ -31,7 +31,11 @@ import { SageMakerModelPrivateRegistry } from './sagemaker/SageMakerModelPrivate
 import { SageMakerModelVpcConfig } from './sagemaker/SageMakerModelVpcConfig';
 import { SageMakerNotebookIMDSv2 } from './sagemaker/SageMakerNotebookIMDSv2';
 import { SageMakerNotebookLifecycleConfig } from './sagemaker/SageMakerNotebookLifecycleConfig';
+import { SageMakerNotebookKMS } from './sagemaker/SageMakerNotebookKMS';
+import { SageMakerNotebookNoDirectInternet } from './sagemaker/SageMakerNotebookNoDirectInternet';
+import { SageMakerNotebookPlatformIdentifier } from './sagemaker/SageMakerNotebookPlatformIdentifier';
 import { SageMakerNotebookRootAccessDisabled } from './sagemaker/SageMakerNotebookRootAccessDisabled';
+import { SageMakerNotebookVpc } from './sagemaker/SageMakerNotebookVpc';
 import { SageMakerProcessingJobInterContainerEncryption } from './sagemaker/SageMakerProcessingJobInterContainerEncryption';
 import { SageMakerProcessingJobNetworkIsolation } from './sagemaker/SageMakerProcessingJobNetworkIsolation';
 import { SageMakerProcessingJobOutputKMS } from './sagemaker/SageMakerProcessingJobOutputKMS';
@@ -80,6 +84,10 @@ export const MLOPS_RULES: readonly MLOpsRule[] = [
   SageMakerNotebookRootAccessDisabled,
   SageMakerNotebookIMDSv2,
   SageMakerNotebookLifecycleConfig,
+  SageMakerNotebookKMS,
+  SageMakerNotebookVpc,
+  SageMakerNotebookNoDirectInternet,
+  SageMakerNotebookPlatformIdentifier,
   // Processing and monitoring jobs
   SageMakerProcessingJobNetworkIsolation,
   SageMakerProcessingJobInterContainerEncryption,
