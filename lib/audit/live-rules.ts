@@ -79,6 +79,7 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
       'MLOps-SageMakerStudioDomainVpcOnly',
       'MLOps-SageMakerStudioDomainIdleShutdown',
       'MLOps-SageMakerStudioDomainKMS',
+      'MLOps-SageMakerStudioDomainSsoAuth',
     ],
   },
   // Training jobs run as the Training step of a synthetic pipeline (see trainingJobShape): the

@@ -117,6 +117,7 @@ describe('runAudit through the SDK against the fake', () => {
         `MLOps-SageMakerStudioDomainVpcOnly @ sandbox (d-open)`,
         `MLOps-SageMakerStudioDomainIdleShutdown @ sandbox (d-open)`,
         `MLOps-SageMakerStudioDomainKMS @ sandbox (d-open)`,
+        `MLOps-SageMakerStudioDomainSsoAuth @ sandbox (d-open)`,
         `${R.endpointIdle} @ idle`,
         `${R.trainingSavings} @ spot-ckpt`,
         `MLOps-SageMakerPipelineTrainingSpotCheckpoints[TrainingJob.CheckpointConfig] @ spot-nockpt`,

@@ -370,6 +370,18 @@ const CASES: readonly ParityCase[] = [
     compliant: { cfn: { KmsKeyId: KEY, DefaultUserSettings: { ExecutionRole: ROLE } } },
     nonCompliant: { cfn: { DefaultUserSettings: { ExecutionRole: ROLE } } },
   },
+  {
+    // AuthMode: SSO | IAM, required, replacement on change:
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-authmode
+    rule: 'MLOps-SageMakerStudioDomainSsoAuth',
+    group: 'domains',
+    compliant: { cfn: { AuthMode: 'SSO', DefaultUserSettings: { ExecutionRole: ROLE } } },
+    nonCompliant: { cfn: { AuthMode: 'IAM', DefaultUserSettings: { ExecutionRole: ROLE } } },
+    unknown: {
+      cfn: { AuthMode: UNKNOWN, DefaultUserSettings: { ExecutionRole: ROLE } },
+      live: { AuthMode: 3, DefaultUserSettings: { ExecutionRole: ROLE } },
+    },
+  },
 ];
 
 const THREW = 'Rule threw an error during validation';
@@ -632,6 +644,7 @@ describe('one rule, three places: synth, check and audit give the same verdict',
       'DefaultUserSettings.JupyterLabAppSettings.AppLifecycleManagement.IdleSettings.LifecycleManagement',
     ],
     ['MLOps-SageMakerStudioDomainKMS', 'KmsKeyId'],
+    ['MLOps-SageMakerStudioDomainSsoAuth', 'AuthMode'],
   ];
 
   test.each(UNREAD)('%s: %s unread is never a pass live', (rule, path) => {

@@ -42,6 +42,7 @@ const PINNED_IDS = [
   'MLOps-SageMakerStudioDomainVpcOnly',
   'MLOps-SageMakerStudioDomainKMS',
   'MLOps-SageMakerStudioDomainIdleShutdown',
+  'MLOps-SageMakerStudioDomainSsoAuth',
   'MLOps-SageMakerStudioUserProfileIdleShutdown',
   'MLOps-SageMakerNotebookRootAccessDisabled',
   'MLOps-SageMakerNotebookIMDSv2',

@@ -42,6 +42,7 @@ import { SageMakerProcessingJobOutputKMS } from './sagemaker/SageMakerProcessing
 import { SageMakerProcessingJobVolumeKMS } from './sagemaker/SageMakerProcessingJobVolumeKMS';
 import { SageMakerStudioDomainIdleShutdown } from './sagemaker/SageMakerStudioDomainIdleShutdown';
 import { SageMakerStudioDomainKMS } from './sagemaker/SageMakerStudioDomainKMS';
+import { SageMakerStudioDomainSsoAuth } from './sagemaker/SageMakerStudioDomainSsoAuth';
 import { SageMakerStudioDomainVpcOnly } from './sagemaker/SageMakerStudioDomainVpcOnly';
 import { SageMakerStudioUserProfileIdleShutdown } from './sagemaker/SageMakerStudioUserProfileIdleShutdown';
 import { SageMakerVolumeKmsOnInstanceStorage } from './sagemaker/SageMakerVolumeKmsOnInstanceStorage';
@@ -80,6 +81,7 @@ export const MLOPS_RULES: readonly MLOpsRule[] = [
   SageMakerStudioDomainVpcOnly,
   SageMakerStudioDomainKMS,
   SageMakerStudioDomainIdleShutdown,
+  SageMakerStudioDomainSsoAuth,
   SageMakerStudioUserProfileIdleShutdown,
   SageMakerNotebookRootAccessDisabled,
   SageMakerNotebookIMDSv2,

@@ -288,3 +288,26 @@ describe('MLOps-SageMakerNotebookPlatformIdentifier', () => {
     threw(stack, rule);
   });
 });
+
+// AuthMode is SSO or IAM, required, and changing it replaces the domain:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-authmode
+describe('MLOps-SageMakerStudioDomainSsoAuth', () => {
+  const rule = 'SageMakerStudioDomainSsoAuth';
+  it('passes IAM Identity Center authentication', () =>
+    expect(ruleIds(domain({ authMode: 'SSO' }), rule)).toEqual([]));
+  it('flags IAM authentication', () => expect(ruleIds(domain(), rule)).toEqual([`MLOps-${rule}`]));
+  it('judges an auth mode behind Fn::If branch by branch', () => {
+    expectJudged(
+      [
+        'MLOps-SageMakerStudioDomainSsoAuth: when condition C is false: The SageMaker Studio domain does not authenticate users through IAM Identity Center (AuthMode SSO).',
+      ],
+      domain({ authMode: Fn.conditionIf('C', 'SSO', 'IAM').toString() }),
+      rule,
+    );
+  });
+  it('reports a parameter instead of crashing', () => {
+    const [stack, p] = paramStack();
+    new CfnDomain(stack, 'Domain', { ...compliantDomain, authMode: p });
+    threw(stack, rule);
+  });
+});
