@@ -31,6 +31,7 @@ const PINNED_IDS = [
   'MLOps-SageMakerEndpointConfigInstanceCount',
   'MLOps-SageMakerEndpointConfigAsyncOutputKMS',
   'MLOps-SageMakerEndpointDeploymentGuardrails',
+  'MLOps-SageMakerInferenceExperimentKMS',
   'MLOps-SageMakerFeatureGroupOnlineStoreKMS',
   'MLOps-SageMakerFeatureGroupOfflineStoreKMS',
   'MLOps-SageMakerFeatureGroupDataClassification',

@@ -25,6 +25,7 @@ import { SageMakerEndpointRollingBatchSize } from './sagemaker/SageMakerEndpoint
 import { SageMakerFeatureGroupDataClassification } from './sagemaker/SageMakerFeatureGroupDataClassification';
 import { SageMakerFeatureGroupOfflineStoreKMS } from './sagemaker/SageMakerFeatureGroupOfflineStoreKMS';
 import { SageMakerFeatureGroupOnlineStoreKMS } from './sagemaker/SageMakerFeatureGroupOnlineStoreKMS';
+import { SageMakerInferenceExperimentKMS } from './sagemaker/SageMakerInferenceExperimentKMS';
 import { SageMakerModelImageDigest } from './sagemaker/SageMakerModelImageDigest';
 import { SageMakerModelNetworkIsolation } from './sagemaker/SageMakerModelNetworkIsolation';
 import { SageMakerModelPrivateRegistry } from './sagemaker/SageMakerModelPrivateRegistry';
@@ -67,6 +68,7 @@ export const MLOPS_RULES: readonly MLOpsRule[] = [
   SageMakerEndpointConfigInstanceCount,
   SageMakerEndpointConfigAsyncOutputKMS,
   SageMakerEndpointDeploymentGuardrails,
+  SageMakerInferenceExperimentKMS,
   // Feature store
   SageMakerFeatureGroupOnlineStoreKMS,
   SageMakerFeatureGroupOfflineStoreKMS,
