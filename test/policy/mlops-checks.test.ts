@@ -35,6 +35,7 @@ const PINNED_IDS = [
   'MLOps-SageMakerFeatureGroupOnlineStoreKMS',
   'MLOps-SageMakerFeatureGroupOfflineStoreKMS',
   'MLOps-SageMakerFeatureGroupDataClassification',
+  'MLOps-SageMakerFeatureGroupDescription',
   'MLOps-SageMakerPipelineDefinitionCheckable',
   'MLOps-SageMakerPipelineTrainingStep',
   'MLOps-SageMakerPipelineTrainingSpotCheckpoints',

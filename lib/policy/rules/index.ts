@@ -23,6 +23,7 @@ import { SageMakerEndpointDeploymentGuardrails } from './sagemaker/SageMakerEndp
 import { SageMakerEndpointLinearTrafficStep } from './sagemaker/SageMakerEndpointLinearTrafficStep';
 import { SageMakerEndpointRollingBatchSize } from './sagemaker/SageMakerEndpointRollingBatchSize';
 import { SageMakerFeatureGroupDataClassification } from './sagemaker/SageMakerFeatureGroupDataClassification';
+import { SageMakerFeatureGroupDescription } from './sagemaker/SageMakerFeatureGroupDescription';
 import { SageMakerFeatureGroupOfflineStoreKMS } from './sagemaker/SageMakerFeatureGroupOfflineStoreKMS';
 import { SageMakerFeatureGroupOnlineStoreKMS } from './sagemaker/SageMakerFeatureGroupOnlineStoreKMS';
 import { SageMakerInferenceExperimentKMS } from './sagemaker/SageMakerInferenceExperimentKMS';
@@ -73,6 +74,7 @@ export const MLOPS_RULES: readonly MLOpsRule[] = [
   SageMakerFeatureGroupOnlineStoreKMS,
   SageMakerFeatureGroupOfflineStoreKMS,
   SageMakerFeatureGroupDataClassification,
+  SageMakerFeatureGroupDescription,
   // Pipelines
   SageMakerPipelineDefinitionCheckable,
   SageMakerPipelineTrainingStep,
