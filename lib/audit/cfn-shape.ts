@@ -9,21 +9,23 @@ import {
 } from '@aws-sdk/client-sagemaker';
 
 /**
- * The parameter the synthetic template declares for fields the audit could not read: an SSM
- * parameter type, whose value the pack's evaluation never guesses (it judges only String and Number
- * parameters by their defaults and allowed values).
+ * The condition and parameter the synthetic template defines so that a field the audit could not
+ * read can be written as {@link NOT_READ}: either absent or a value nobody knows. The pack judges
+ * each branch of an `Fn::If` (lib/policy/rule-helpers/evaluation.ts), so a marker whose branches
+ * were both `AWS::NoValue` would read as "absent" and pass every rule an absent field passes (a
+ * platform identifier, an image). With one branch an unconstrained parameter, a rule that needs
+ * the field either throws (a literal it cannot judge) or answers differently per branch; the
+ * audit reports both as "not checked" (see judgeShapes), never as a pass. A rule that answers the
+ * same on both branches does not depend on the field, and its verdict stands.
  */
-export const NOT_READ_PARAMETER = 'AuditFieldNotReturnedByDescribe';
+export const NOT_READ_CONDITION = 'AuditFieldNotReturnedByDescribe';
 
-/**
- * The value written for a field the describe call did not return in a usable shape: a reference to
- * a parameter whose value is unknowable. The pack evaluates every branch of an `Fn::If` and every value a
- * parameter admits (lib/policy/rule-helpers/evaluation.ts), but this parameter's value is not, so
- * a rule that needs the field reports "cannot judge" exactly as it does for an unresolvable
- * intrinsic at synth: the audit reports that rule as not checked on the resource, never as a pass.
- */
+/** The parameter standing for the unknown value of a field the describe did not return. */
+export const NOT_READ_PARAMETER = 'AuditValueNotReturnedByDescribe';
+
+/** The value written for a field the describe call did not return in a usable shape. */
 export const NOT_READ: Readonly<Record<string, unknown>> = Object.freeze({
-  Ref: NOT_READ_PARAMETER,
+  'Fn::If': [NOT_READ_CONDITION, { Ref: NOT_READ_PARAMETER }, { Ref: 'AWS::NoValue' }],
 });
 
 /** One live resource mapped onto its CloudFormation type and Properties. */

@@ -5,10 +5,11 @@ import { MLOPS_RULES } from '../policy/rules';
 import { Finding, RuleInfo } from '../report/finding';
 import {
   CfnShape,
-  NOT_READ_PARAMETER,
   domainShape,
   endpointConfigShape,
   modelShape,
+  NOT_READ_CONDITION,
+  NOT_READ_PARAMETER,
   notebookShape,
   trainingJobShape,
 } from './cfn-shape';
@@ -23,15 +24,6 @@ interface LiveRuleSet {
   readonly packs: readonly string[];
   /** The rule ids the audit reports for this group; every other rule of the packs is ignored. */
   readonly ruleIds: readonly string[];
-  /**
-   * The properties each rule decides on. When one of them was not read, the rule is not checked on
-   * that resource whatever it answers: cdk-nag's own rules judge any value, an unresolvable one
-   * included, as set, and the MLOps pack now evaluates what it can (every Fn::If branch), so no
-   * marker value alone can make every rule say "cannot judge". test/audit/parity.test.ts marks
-   * each listed property unread on a compliant resource and expects no pass.
-   * @default - none
-   */
-  readonly reads?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -40,9 +32,10 @@ interface LiveRuleSet {
  * properties. Rules left out, and why:
  * - `MLOps-SageMakerRequiredTags`: Describe* does not return tags (ListTags would, at one more
  *   call and permission per resource): not checked live.
- * - notebooks have no MLOps rule for their volume key, direct internet access or VPC yet, so
- *   the audit reports cdk-nag's own rules for them (`AwsSolutions-SM1/SM2/SM3`): still one
- *   definition, shared with synth and `check` under the AwsSolutions pack.
+ * Every rule is an MLOps rule: each throws on the unresolvable marker of a member the describe did
+ * not return, so an unread member is "not checked", never a pass. (cdk-nag's own rules count any
+ * value, an intrinsic too, as set, which is why the notebook checks are the pack's own
+ * `SageMakerNotebookKMS`, `-Vpc` and `-NoDirectInternet`, not `AwsSolutions-SM1/SM2/SM3`.)
  */
 export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
   models: {
@@ -54,12 +47,6 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
       'MLOps-SageMakerModelImageDigest',
       'MLOps-SageMakerModelPrivateRegistry',
     ],
-    reads: {
-      'MLOps-SageMakerModelNetworkIsolation': ['EnableNetworkIsolation'],
-      'MLOps-SageMakerModelVpcConfig': ['VpcConfig.Subnets', 'VpcConfig.SecurityGroupIds'],
-      'MLOps-SageMakerModelImageDigest': ['PrimaryContainer.Image', 'Containers'],
-      'MLOps-SageMakerModelPrivateRegistry': ['PrimaryContainer.Image', 'Containers'],
-    },
   },
   'endpoint-configs': {
     describe: async (inv) => (await inv.endpointConfigs()).map(endpointConfigShape),
@@ -71,35 +58,19 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
       'MLOps-SageMakerEndpointConfigAsyncOutputKMS',
       'MLOps-SageMakerVolumeKmsOnInstanceStorage',
     ],
-    reads: {
-      'MLOps-SageMakerEndpointConfigKMS': ['KmsKeyId'],
-      'MLOps-SageMakerEndpointConfigDataCapture': [
-        'DataCaptureConfig.KmsKeyId',
-        'DataCaptureConfig.EnableCapture',
-      ],
-      'MLOps-SageMakerEndpointConfigInstanceCount': ['ProductionVariants.*.InitialInstanceCount'],
-      'MLOps-SageMakerEndpointConfigAsyncOutputKMS': ['AsyncInferenceConfig.OutputConfig.KmsKeyId'],
-    },
   },
   notebooks: {
     describe: async (inv) => (await inv.notebooks()).map(notebookShape),
-    packs: ['MLOps', 'AwsSolutions'],
+    packs: ['MLOps'],
     ruleIds: [
       'MLOps-SageMakerNotebookRootAccessDisabled',
       'MLOps-SageMakerNotebookIMDSv2',
       'MLOps-SageMakerNotebookLifecycleConfig',
-      'AwsSolutions-SM1',
-      'AwsSolutions-SM2',
-      'AwsSolutions-SM3',
+      'MLOps-SageMakerNotebookKMS',
+      'MLOps-SageMakerNotebookVpc',
+      'MLOps-SageMakerNotebookNoDirectInternet',
+      'MLOps-SageMakerNotebookPlatformIdentifier',
     ],
-    reads: {
-      'MLOps-SageMakerNotebookRootAccessDisabled': ['RootAccess'],
-      'MLOps-SageMakerNotebookIMDSv2': ['InstanceMetadataServiceConfiguration'],
-      'MLOps-SageMakerNotebookLifecycleConfig': ['LifecycleConfigName'],
-      'AwsSolutions-SM1': ['SubnetId'],
-      'AwsSolutions-SM2': ['KmsKeyId'],
-      'AwsSolutions-SM3': ['DirectInternetAccess'],
-    },
   },
   domains: {
     describe: async (inv) => (await inv.domains()).map(domainShape),
@@ -108,14 +79,8 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
       'MLOps-SageMakerStudioDomainVpcOnly',
       'MLOps-SageMakerStudioDomainIdleShutdown',
       'MLOps-SageMakerStudioDomainKMS',
+      'MLOps-SageMakerStudioDomainSsoAuth',
     ],
-    reads: {
-      'MLOps-SageMakerStudioDomainVpcOnly': ['AppNetworkAccessType'],
-      'MLOps-SageMakerStudioDomainIdleShutdown': [
-        'DefaultUserSettings.JupyterLabAppSettings.AppLifecycleManagement',
-      ],
-      'MLOps-SageMakerStudioDomainKMS': ['KmsKeyId'],
-    },
   },
   // Training jobs run as the Training step of a synthetic pipeline (see trainingJobShape): the
   // pipeline rules cover Prowler's training checks (network isolation, VPC, volume and output
@@ -144,8 +109,10 @@ export interface LiveRuleOutcome {
 export function syntheticTemplate(shapes: readonly CfnShape[]): CfnTemplate {
   return {
     Description: 'compliant-mlops audit: live resources mapped onto CloudFormation properties',
-    // Fields the describe did not return are a Ref to this unknowable parameter: see NOT_READ.
-    Parameters: { [NOT_READ_PARAMETER]: { Type: 'AWS::SSM::Parameter::Value<String>' } },
+    // Fields the describe did not return are Fn::If on this condition, absent or this unknown
+    // parameter: see NOT_READ. Neither is decidable, so the pack judges both branches.
+    Parameters: { [NOT_READ_PARAMETER]: { Type: 'String' } },
+    Conditions: { [NOT_READ_CONDITION]: { 'Fn::Equals': [{ Ref: NOT_READ_PARAMETER }, 'returned'] } },
     Resources: Object.fromEntries(
       shapes.map((s, i) => [`R${i}`, { Type: s.type, Properties: s.properties }]),
     ),
@@ -177,25 +144,12 @@ export function judgeShapes(
   const wanted = new Set(set.ruleIds);
   const findings: Finding[] = [];
   const problems: string[] = [];
-  // Rules that would pass an unread property are not checked on that resource, whatever they say.
-  const unjudged = new Set<string>();
-  shapes.forEach((shape, i) => {
-    for (const [ruleId, fields] of Object.entries(set.reads ?? {})) {
-      // An unread member covers what is inside it, and an unread part of a read member spoils it.
-      const missing = fields.filter((f) => shape.notRead.some((n) => overlaps(f, n)));
-      if (missing.length === 0) continue;
-      unjudged.add(`${ruleId}|R${i}`);
-      problems.push(
-        `${shape.location}: ${ruleId} not checked (${missing.join(', ')} not returned by the describe call)`,
-      );
-    }
-  });
   for (const f of report.findings) {
-    if (unjudged.has(`${f.ruleId}|${f.logicalId}`)) continue;
     if (!wanted.has(f.ruleId)) continue;
     const shape = shapes[Number((f.logicalId ?? '').slice(1))];
     if (!shape) continue;
-    if (f.message.startsWith(RULE_THREW)) {
+    // Thrown, or a verdict that hangs on the unread value (named by its condition): not judged.
+    if (f.message.startsWith(RULE_THREW) || f.message.includes(NOT_READ_CONDITION)) {
       const fields = shape.notRead.length > 0 ? shape.notRead.join(', ') : 'a field it reads';
       problems.push(
         `${shape.location}: ${f.ruleId} not checked (${fields} not returned by the describe call)`,
@@ -238,17 +192,4 @@ export function liveRuleDescriptors(group: LiveRuleGroup): RuleInfo[] {
       },
     ];
   });
-}
-
-/**
- * True when a read path and an unread path overlap: one contains the other (an unread member
- * covers what is inside it; an unread part spoils the member it is in). `*` in the read path
- * matches any one segment (a list index).
- */
-function overlaps(read: string, unread: string): boolean {
-  const a = read.split('.');
-  const b = unread.split('.');
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== '*' && a[i] !== b[i]) return false;
-  return true;
 }

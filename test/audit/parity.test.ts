@@ -14,7 +14,6 @@ import {
   CfnPipeline,
   CfnPipelineProps,
 } from 'aws-cdk-lib/aws-sagemaker';
-import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { auditExitCode, runAudit } from '../../lib/audit/audit';
 import { NOT_READ, TRAINING_STEP } from '../../lib/audit/cfn-shape';
@@ -133,6 +132,13 @@ interface ParityCase {
   readonly nonCompliant: Side;
   /** A side whose deciding value is unknown (UNKNOWN in cfn, absent or malformed live). */
   readonly unknown?: Side;
+  /**
+   * The synth and check verdict of the unknown side. A presence check counts a reference (a key
+   * ARN or subnet from a parameter) as set, as lib/policy/README.md "Intrinsics" documents; live,
+   * a member the describe did not return is never known to be set.
+   * @default 'not checked'
+   */
+  readonly unknownAtSynth?: Verdict;
 }
 
 const CASES: readonly ParityCase[] = [
@@ -252,29 +258,44 @@ const CASES: readonly ParityCase[] = [
     nonCompliant: { cfn: {} },
   },
   {
-    rule: 'AwsSolutions-SM1',
+    rule: 'MLOps-SageMakerNotebookVpc',
     group: 'notebooks',
     compliant: {
       cfn: { SubnetId: 'subnet-1', SecurityGroupIds: ['sg-1'] },
       live: { SubnetId: 'subnet-1', SecurityGroups: ['sg-1'] },
     },
-    nonCompliant: { cfn: {} },
+    // A subnet without security groups: AwsSolutions-SM1 read only SubnetId and passed it.
+    nonCompliant: { cfn: { SubnetId: 'subnet-1' } },
+    unknown: {
+      cfn: { SubnetId: UNKNOWN, SecurityGroupIds: ['sg-1'] },
+      live: { SubnetId: { Unexpected: 'shape' }, SecurityGroups: ['sg-1'] },
+    },
+    unknownAtSynth: 'pass',
   },
   {
-    rule: 'AwsSolutions-SM2',
+    rule: 'MLOps-SageMakerNotebookKMS',
     group: 'notebooks',
     compliant: { cfn: { KmsKeyId: KEY } },
     nonCompliant: { cfn: {} },
-    // cdk-nag's rule counts any value, an intrinsic too, as a key: at synth and in check an
-    // unresolvable key passes (a gap of that rule, not ours to fix), but the audit must not pass
-    // what it could not read. Only the live verdict is asserted for this side.
+    // A key ARN from a parameter is a key at synth; a key the describe returned in no usable
+    // shape is not checked live (AwsSolutions-SM2 passed it, which is why the audit needed a
+    // per-rule list of the members cdk-nag's rules read).
     unknown: { cfn: { KmsKeyId: UNKNOWN }, live: { KmsKeyId: { Unexpected: 'shape' } } },
+    unknownAtSynth: 'pass',
   },
   {
-    rule: 'AwsSolutions-SM3',
+    rule: 'MLOps-SageMakerNotebookNoDirectInternet',
     group: 'notebooks',
     compliant: { cfn: { DirectInternetAccess: 'Disabled' } },
     nonCompliant: { cfn: { DirectInternetAccess: 'Enabled' } },
+    unknown: { cfn: { DirectInternetAccess: UNKNOWN }, live: { DirectInternetAccess: 7 } },
+  },
+  {
+    rule: 'MLOps-SageMakerNotebookPlatformIdentifier',
+    group: 'notebooks',
+    compliant: { cfn: { PlatformIdentifier: 'notebook-al2-v3' } },
+    nonCompliant: { cfn: { PlatformIdentifier: 'notebook-al1-v1' } },
+    unknown: { cfn: { PlatformIdentifier: UNKNOWN }, live: { PlatformIdentifier: ['x'] } },
   },
   {
     rule: 'MLOps-SageMakerStudioDomainVpcOnly',
@@ -349,12 +370,20 @@ const CASES: readonly ParityCase[] = [
     compliant: { cfn: { KmsKeyId: KEY, DefaultUserSettings: { ExecutionRole: ROLE } } },
     nonCompliant: { cfn: { DefaultUserSettings: { ExecutionRole: ROLE } } },
   },
+  {
+    // AuthMode: SSO | IAM, required, replacement on change:
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-authmode
+    rule: 'MLOps-SageMakerStudioDomainSsoAuth',
+    group: 'domains',
+    compliant: { cfn: { AuthMode: 'SSO', DefaultUserSettings: { ExecutionRole: ROLE } } },
+    nonCompliant: { cfn: { AuthMode: 'IAM', DefaultUserSettings: { ExecutionRole: ROLE } } },
+    unknown: {
+      cfn: { AuthMode: UNKNOWN, DefaultUserSettings: { ExecutionRole: ROLE } },
+      live: { AuthMode: 3, DefaultUserSettings: { ExecutionRole: ROLE } },
+    },
+  },
 ];
 
-/** Rules with no MLOps prefix are cdk-nag's AwsSolutions rules. */
-const packOf = (rule: string): NagPack =>
-  rule.startsWith('MLOps-') ? new MLOpsChecks() : new AwsSolutionsChecks();
-const packName = (rule: string): string => (rule.startsWith('MLOps-') ? 'MLOps' : 'AwsSolutions');
 const THREW = 'Rule threw an error during validation';
 
 function withBase(group: LiveRuleGroup, props: Props): Props {
@@ -417,7 +446,7 @@ function synthVerdict(c: ParityCase, side: Side): Verdict {
     'training-jobs': () => new CfnPipeline(stack, 'R', props as CfnPipelineProps),
   };
   make[c.group]();
-  const hits = packOf(c.rule)
+  const hits = new MLOpsChecks()
     .validateScope(stack)
     .violations.filter((v) => v.ruleName === c.rule || v.ruleName.startsWith(`${c.rule}[`))
     .map((v) => ({ message: v.description }));
@@ -438,7 +467,7 @@ function checkVerdict(c: ParityCase, side: Side): Verdict {
       },
     };
     writeFileSync(join(dir, 'parity.json'), JSON.stringify(template));
-    const report = checkPaths(['parity.json'], { cwd: dir, packs: [packName(c.rule)] });
+    const report = checkPaths(['parity.json'], { cwd: dir, packs: ['MLOps'] });
     expect(report.errors).toEqual([]);
     return verdictOf(report.findings.filter((f) => f.ruleId === c.rule && f.logicalId === 'R'));
   } finally {
@@ -532,21 +561,20 @@ describe('one rule, three places: synth, check and audit give the same verdict',
     if (c.unknown) {
       const unknown = c.unknown;
       test('unknown value: not checked, never a pass (unresolvable at synth and in check, not returned live)', async () => {
-        const live = await auditVerdict(c, unknown);
-        expect(live).toBe('not checked');
-        if (c.rule.startsWith('MLOps-')) {
-          expect([synthVerdict(c, unknown), checkVerdict(c, unknown)]).toEqual([
-            'not checked',
-            'not checked',
-          ]);
-        }
+        const atSynth = c.unknownAtSynth ?? 'not checked';
+        expect([synthVerdict(c, unknown), checkVerdict(c, unknown), await auditVerdict(c, unknown)]).toEqual([
+          atSynth,
+          atSynth,
+          'not checked',
+        ]);
       });
     }
   });
 
-  test('the marker for an unread field is a Ref no evaluation can resolve', () => {
-    // An Fn::If marker stopped working once the pack evaluated every branch of a condition.
-    expect(NOT_READ).toEqual({ Ref: expect.any(String) });
+  test('the marker for an unread field is an Fn::If between an unknown value and absent', () => {
+    expect(NOT_READ).toEqual({
+      'Fn::If': [expect.any(String), { Ref: expect.any(String) }, { Ref: 'AWS::NoValue' }],
+    });
   });
 
   test('a rule that could not judge a live resource is an incomplete check (exit 2), named with the ARN and the missing member', async () => {
@@ -605,15 +633,18 @@ describe('one rule, three places: synth, check and audit give the same verdict',
       'InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion',
     ],
     ['MLOps-SageMakerNotebookLifecycleConfig', 'LifecycleConfigName'],
-    ['AwsSolutions-SM1', 'SubnetId'],
-    ['AwsSolutions-SM2', 'KmsKeyId'],
-    ['AwsSolutions-SM3', 'DirectInternetAccess'],
+    ['MLOps-SageMakerNotebookVpc', 'SubnetId'],
+    ['MLOps-SageMakerNotebookVpc', 'SecurityGroupIds'],
+    ['MLOps-SageMakerNotebookKMS', 'KmsKeyId'],
+    ['MLOps-SageMakerNotebookNoDirectInternet', 'DirectInternetAccess'],
+    ['MLOps-SageMakerNotebookPlatformIdentifier', 'PlatformIdentifier'],
     ['MLOps-SageMakerStudioDomainVpcOnly', 'AppNetworkAccessType'],
     [
       'MLOps-SageMakerStudioDomainIdleShutdown',
       'DefaultUserSettings.JupyterLabAppSettings.AppLifecycleManagement.IdleSettings.LifecycleManagement',
     ],
     ['MLOps-SageMakerStudioDomainKMS', 'KmsKeyId'],
+    ['MLOps-SageMakerStudioDomainSsoAuth', 'AuthMode'],
   ];
 
   test.each(UNREAD)('%s: %s unread is never a pass live', (rule, path) => {

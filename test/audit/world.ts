@@ -163,6 +163,7 @@ export function standardWorld(): World {
       {
         DomainId: 'd-good',
         DomainName: 'studio',
+        AuthMode: 'SSO',
         AppNetworkAccessType: 'VpcOnly',
         KmsKeyId: good,
         DefaultUserSettings: {
@@ -178,7 +179,12 @@ export function standardWorld(): World {
           },
         },
       },
-      { DomainId: 'd-open', DomainName: 'sandbox', AppNetworkAccessType: 'PublicInternetOnly' },
+      {
+        DomainId: 'd-open',
+        DomainName: 'sandbox',
+        AuthMode: 'IAM',
+        AppNetworkAccessType: 'PublicInternetOnly',
+      },
     ],
     endpoints: [
       {

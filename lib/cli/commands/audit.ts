@@ -20,7 +20,7 @@ notebook and Studio hardening, idle endpoints (retirement candidates) and spot s
 training jobs. Needs read access only (sagemaker:List*/Describe*, kms:DescribeKey,
 kms:GetKeyRotationStatus, cloudwatch:GetMetricData).
 Models, endpoint configs, notebooks, Studio domains and training jobs are judged by the rules of synth
-and \`check\` (ids MLOps-*, AwsSolutions-SM1-3); a value the describe does not return is never
+and \`check\` (ids MLOps-*); a value the describe does not return is never
 reported as a pass.
 
 options:

@@ -23,21 +23,28 @@ import { SageMakerEndpointDeploymentGuardrails } from './sagemaker/SageMakerEndp
 import { SageMakerEndpointLinearTrafficStep } from './sagemaker/SageMakerEndpointLinearTrafficStep';
 import { SageMakerEndpointRollingBatchSize } from './sagemaker/SageMakerEndpointRollingBatchSize';
 import { SageMakerFeatureGroupDataClassification } from './sagemaker/SageMakerFeatureGroupDataClassification';
+import { SageMakerFeatureGroupDescription } from './sagemaker/SageMakerFeatureGroupDescription';
 import { SageMakerFeatureGroupOfflineStoreKMS } from './sagemaker/SageMakerFeatureGroupOfflineStoreKMS';
 import { SageMakerFeatureGroupOnlineStoreKMS } from './sagemaker/SageMakerFeatureGroupOnlineStoreKMS';
+import { SageMakerInferenceExperimentKMS } from './sagemaker/SageMakerInferenceExperimentKMS';
 import { SageMakerModelImageDigest } from './sagemaker/SageMakerModelImageDigest';
 import { SageMakerModelNetworkIsolation } from './sagemaker/SageMakerModelNetworkIsolation';
 import { SageMakerModelPrivateRegistry } from './sagemaker/SageMakerModelPrivateRegistry';
 import { SageMakerModelVpcConfig } from './sagemaker/SageMakerModelVpcConfig';
 import { SageMakerNotebookIMDSv2 } from './sagemaker/SageMakerNotebookIMDSv2';
 import { SageMakerNotebookLifecycleConfig } from './sagemaker/SageMakerNotebookLifecycleConfig';
+import { SageMakerNotebookKMS } from './sagemaker/SageMakerNotebookKMS';
+import { SageMakerNotebookNoDirectInternet } from './sagemaker/SageMakerNotebookNoDirectInternet';
+import { SageMakerNotebookPlatformIdentifier } from './sagemaker/SageMakerNotebookPlatformIdentifier';
 import { SageMakerNotebookRootAccessDisabled } from './sagemaker/SageMakerNotebookRootAccessDisabled';
+import { SageMakerNotebookVpc } from './sagemaker/SageMakerNotebookVpc';
 import { SageMakerProcessingJobInterContainerEncryption } from './sagemaker/SageMakerProcessingJobInterContainerEncryption';
 import { SageMakerProcessingJobNetworkIsolation } from './sagemaker/SageMakerProcessingJobNetworkIsolation';
 import { SageMakerProcessingJobOutputKMS } from './sagemaker/SageMakerProcessingJobOutputKMS';
 import { SageMakerProcessingJobVolumeKMS } from './sagemaker/SageMakerProcessingJobVolumeKMS';
 import { SageMakerStudioDomainIdleShutdown } from './sagemaker/SageMakerStudioDomainIdleShutdown';
 import { SageMakerStudioDomainKMS } from './sagemaker/SageMakerStudioDomainKMS';
+import { SageMakerStudioDomainSsoAuth } from './sagemaker/SageMakerStudioDomainSsoAuth';
 import { SageMakerStudioDomainVpcOnly } from './sagemaker/SageMakerStudioDomainVpcOnly';
 import { SageMakerStudioUserProfileIdleShutdown } from './sagemaker/SageMakerStudioUserProfileIdleShutdown';
 import { SageMakerVolumeKmsOnInstanceStorage } from './sagemaker/SageMakerVolumeKmsOnInstanceStorage';
@@ -62,10 +69,12 @@ export const MLOPS_RULES: readonly MLOpsRule[] = [
   SageMakerEndpointConfigInstanceCount,
   SageMakerEndpointConfigAsyncOutputKMS,
   SageMakerEndpointDeploymentGuardrails,
+  SageMakerInferenceExperimentKMS,
   // Feature store
   SageMakerFeatureGroupOnlineStoreKMS,
   SageMakerFeatureGroupOfflineStoreKMS,
   SageMakerFeatureGroupDataClassification,
+  SageMakerFeatureGroupDescription,
   // Pipelines
   SageMakerPipelineDefinitionCheckable,
   SageMakerPipelineTrainingStep,
@@ -76,10 +85,15 @@ export const MLOPS_RULES: readonly MLOpsRule[] = [
   SageMakerStudioDomainVpcOnly,
   SageMakerStudioDomainKMS,
   SageMakerStudioDomainIdleShutdown,
+  SageMakerStudioDomainSsoAuth,
   SageMakerStudioUserProfileIdleShutdown,
   SageMakerNotebookRootAccessDisabled,
   SageMakerNotebookIMDSv2,
   SageMakerNotebookLifecycleConfig,
+  SageMakerNotebookKMS,
+  SageMakerNotebookVpc,
+  SageMakerNotebookNoDirectInternet,
+  SageMakerNotebookPlatformIdentifier,
   // Processing and monitoring jobs
   SageMakerProcessingJobNetworkIsolation,
   SageMakerProcessingJobInterContainerEncryption,

@@ -57,6 +57,25 @@ describe('MLOps-SageMakerEndpointConfigKMS', () => {
       'SageMakerEndpointConfigKMS',
     );
   });
+  // Issue 16 asked whether serverless-only configs should be exempt. CreateEndpointConfig documents
+  // one case where KmsKeyId is rejected, variants on instance types with local storage
+  // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html#sagemaker-CreateEndpointConfig-request-KmsKeyId),
+  // and none for serverless variants; IsolatedEndpoint sets a key on its serverless configs. So a
+  // serverless-only config still needs a key, and a key on it is no request AWS rejects.
+  it('asks a serverless-only config for a key too, and accepts one there', () => {
+    const serverless = [
+      { variantName: 'S', modelName: 'm', serverlessConfig: { maxConcurrency: 5, memorySizeInMb: 2048 } },
+    ];
+    expect(
+      ruleIds(
+        config({ kmsKeyId: undefined, productionVariants: serverless, dataCaptureConfig: undefined }),
+        'SageMakerEndpointConfigKMS',
+      ),
+    ).toEqual(['MLOps-SageMakerEndpointConfigKMS']);
+    const keyed = config({ productionVariants: serverless, dataCaptureConfig: undefined });
+    expect(ruleIds(keyed, 'SageMakerEndpointConfigKMS')).toEqual([]);
+    expect(ruleIds(keyed, 'SageMakerVolumeKmsOnInstanceStorage')).toEqual([]);
+  });
 });
 
 describe('MLOps-SageMakerEndpointConfigDataCapture', () => {

@@ -5,6 +5,7 @@ import { expectJudged, KEY_ARN, ruleIds } from '../fixtures';
 
 const compliant: CfnFeatureGroupProps = {
   featureGroupName: 'customers-v1',
+  description: 'Customer features for churn scoring',
   recordIdentifierFeatureName: 'customer_id',
   eventTimeFeatureName: 'event_time',
   featureDefinitions: [
@@ -86,5 +87,27 @@ describe('MLOps-SageMakerFeatureGroupDataClassification', () => {
     expect(ruleIds(group({ tags: [{ key: 'data-classification', value: ' ' }] }), rule)).toEqual([
       `MLOps-${rule}`,
     ]);
+  });
+});
+
+// Description: optional, at most 128 characters, replacement on change:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-featuregroup.html#cfn-sagemaker-featuregroup-description
+// (AWS Config sagemaker-featuregroup-description:
+// https://docs.aws.amazon.com/config/latest/developerguide/sagemaker-featuregroup-description.html)
+describe('MLOps-SageMakerFeatureGroupDescription', () => {
+  const rule = 'SageMakerFeatureGroupDescription';
+  it('passes a description', () => expect(ruleIds(group(), rule)).toEqual([]));
+  it('flags a missing or blank description', () => {
+    expect(ruleIds(group({ description: undefined }), rule)).toEqual([`MLOps-${rule}`]);
+    expect(ruleIds(group({ description: '  ' }), rule)).toEqual([`MLOps-${rule}`]);
+  });
+  it('judges a description behind Fn::If branch by branch', () => {
+    expectJudged(
+      [
+        'MLOps-SageMakerFeatureGroupDescription: when condition C is false: The SageMaker feature group has no description.',
+      ],
+      group({ description: Fn.conditionIf('C', 'Customer features', Fn.ref('AWS::NoValue')).toString() }),
+      rule,
+    );
   });
 });

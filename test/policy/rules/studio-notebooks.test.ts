@@ -199,3 +199,115 @@ describe('MLOps-SageMakerNotebookLifecycleConfig', () => {
     );
   });
 });
+
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-notebookinstance.html
+// (KmsKeyId, SubnetId, SecurityGroupIds, DirectInternetAccess, PlatformIdentifier) and
+// https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateNotebookInstance.html
+// (DirectInternetAccess: "Enabled" unless set; "Disabled" needs a subnet).
+describe('MLOps-SageMakerNotebookKMS', () => {
+  const rule = 'SageMakerNotebookKMS';
+  it('passes a customer managed key', () => expect(ruleIds(notebook(), rule)).toEqual([]));
+  it('flags a notebook without a key', () =>
+    expect(ruleIds(notebook({ kmsKeyId: undefined }), rule)).toEqual([`MLOps-${rule}`]));
+  it('judges a key behind Fn::If branch by branch', () => {
+    expectJudged(
+      [
+        'MLOps-SageMakerNotebookKMS: when condition C is false: The SageMaker notebook instance does not encrypt its storage volume with a customer managed KMS key.',
+      ],
+      notebook({ kmsKeyId: Fn.conditionIf('C', KEY_ARN, Fn.ref('AWS::NoValue')).toString() }),
+      rule,
+    );
+  });
+});
+
+describe('MLOps-SageMakerNotebookVpc', () => {
+  const rule = 'SageMakerNotebookVpc';
+  it('passes a subnet with security groups', () => expect(ruleIds(notebook(), rule)).toEqual([]));
+  it('flags no subnet, and a subnet without security groups', () => {
+    expect(ruleIds(notebook({ subnetId: undefined, securityGroupIds: undefined }), rule)).toEqual([
+      `MLOps-${rule}`,
+    ]);
+    expect(ruleIds(notebook({ securityGroupIds: [] }), rule)).toEqual([`MLOps-${rule}`]);
+    expect(ruleIds(notebook({ securityGroupIds: undefined }), rule)).toEqual([`MLOps-${rule}`]);
+  });
+  it('judges a subnet behind Fn::If branch by branch', () => {
+    expectJudged(
+      [
+        'MLOps-SageMakerNotebookVpc: when condition C is false: The SageMaker notebook instance is not attached to a VPC (SubnetId and SecurityGroupIds).',
+      ],
+      notebook({ subnetId: Fn.conditionIf('C', 'subnet-0a1b2c3d', Fn.ref('AWS::NoValue')).toString() }),
+      rule,
+    );
+  });
+});
+
+describe('MLOps-SageMakerNotebookNoDirectInternet', () => {
+  const rule = 'SageMakerNotebookNoDirectInternet';
+  it('passes direct internet access disabled', () => expect(ruleIds(notebook(), rule)).toEqual([]));
+  it('flags Enabled and the default (CloudFormation leaves it Enabled)', () => {
+    expect(ruleIds(notebook({ directInternetAccess: 'Enabled' }), rule)).toEqual([`MLOps-${rule}`]);
+    expect(ruleIds(notebook({ directInternetAccess: undefined }), rule)).toEqual([`MLOps-${rule}`]);
+  });
+  it('judges a value behind Fn::If branch by branch', () => {
+    expectJudged(
+      [
+        'MLOps-SageMakerNotebookNoDirectInternet: when condition C is false: The SageMaker notebook instance has direct internet access.',
+      ],
+      notebook({ directInternetAccess: Fn.conditionIf('C', 'Disabled', 'Enabled').toString() }),
+      rule,
+    );
+  });
+  it('reports a parameter instead of crashing', () => {
+    const [stack, p] = paramStack();
+    new CfnNotebookInstance(stack, 'Notebook', { ...compliantNotebook, directInternetAccess: p });
+    threw(stack, rule);
+  });
+});
+
+describe('MLOps-SageMakerNotebookPlatformIdentifier', () => {
+  const rule = 'SageMakerNotebookPlatformIdentifier';
+  it('passes the AWS default (absent) and a current Amazon Linux 2 identifier', () => {
+    expect(ruleIds(notebook(), rule)).toEqual([]);
+    expect(ruleIds(notebook({ platformIdentifier: 'notebook-al2-v3' }), rule)).toEqual([]);
+  });
+  // Amazon Linux 1 is no longer supported: https://docs.aws.amazon.com/linux/ ("AL1 is no longer supported").
+  it('flags notebook-al1-v1 (Amazon Linux 1, past its end of support)', () =>
+    expect(ruleIds(notebook({ platformIdentifier: 'notebook-al1-v1' }), rule)).toEqual([`MLOps-${rule}`]));
+  it('judges an identifier behind Fn::If branch by branch', () => {
+    expectJudged(
+      [
+        'MLOps-SageMakerNotebookPlatformIdentifier: when condition C is true: The SageMaker notebook instance uses a platform identifier whose operating system is past its end of support.',
+      ],
+      notebook({ platformIdentifier: Fn.conditionIf('C', 'notebook-al1-v1', 'notebook-al2-v3').toString() }),
+      rule,
+    );
+  });
+  it('reports a parameter instead of crashing', () => {
+    const [stack, p] = paramStack();
+    new CfnNotebookInstance(stack, 'Notebook', { ...compliantNotebook, platformIdentifier: p });
+    threw(stack, rule);
+  });
+});
+
+// AuthMode is SSO or IAM, required, and changing it replaces the domain:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-authmode
+describe('MLOps-SageMakerStudioDomainSsoAuth', () => {
+  const rule = 'SageMakerStudioDomainSsoAuth';
+  it('passes IAM Identity Center authentication', () =>
+    expect(ruleIds(domain({ authMode: 'SSO' }), rule)).toEqual([]));
+  it('flags IAM authentication', () => expect(ruleIds(domain(), rule)).toEqual([`MLOps-${rule}`]));
+  it('judges an auth mode behind Fn::If branch by branch', () => {
+    expectJudged(
+      [
+        'MLOps-SageMakerStudioDomainSsoAuth: when condition C is false: The SageMaker Studio domain does not authenticate users through IAM Identity Center (AuthMode SSO).',
+      ],
+      domain({ authMode: Fn.conditionIf('C', 'SSO', 'IAM').toString() }),
+      rule,
+    );
+  });
+  it('reports a parameter instead of crashing', () => {
+    const [stack, p] = paramStack();
+    new CfnDomain(stack, 'Domain', { ...compliantDomain, authMode: p });
+    threw(stack, rule);
+  });
+});
