@@ -20,7 +20,7 @@ import {
 } from '../core/validate';
 import { createDomainKey } from '../encryption/domain-key';
 import { requireKeyServiceAccess } from '../encryption/service-access';
-import { AlertTopic, IAlertDestination } from '../monitoring/alert-topic';
+import { AlertTopic, IAlertDestination, requireAlertPublishers } from '../monitoring/alert-topic';
 import { ISecureBucket, SecureBucket } from '../storage/secure-bucket';
 import {
   AUDIT_METRIC_NAMESPACE,
@@ -138,18 +138,6 @@ const featureGroupRef = z
     }
   });
 
-const alertsRef = z.custom<IAlertDestination>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as Partial<IAlertDestination>).notify === 'function' &&
-    Construct.isConstruct((v as Partial<IAlertDestination>).topic),
-  {
-    params: { expected: 'an IAlertDestination (an AlertTopic, or AlertTopic.fromTopic(topic))' },
-    message: 'is not an IAlertDestination',
-  },
-);
-
 function isSecureBucket(v: unknown): v is ISecureBucket {
   return (
     Construct.isConstruct(v) &&
@@ -159,16 +147,9 @@ function isSecureBucket(v: unknown): v is ISecureBucket {
   );
 }
 
-const secureBucketRef = z.custom<ISecureBucket>(isSecureBucket, {
-  params: {
-    expected: 'an ISecureBucket (SecureBucket, TieredDatasetBucket, SecureBucket.fromBucketAttributes)',
-  },
-  message: 'is not an ISecureBucket',
-});
-
 const schema = z.strictObject({
   encryptionKey: refs.key.optional(),
-  alerts: alertsRef.optional(),
+  alerts: refs.alerts.optional(),
   trailName: tokenOr(z.string().regex(TRAIL_NAME)).optional(),
   objectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).optional(),
   objectLockRetention: durationBetween(Duration.days(1), Duration.days(36500), {
@@ -178,7 +159,7 @@ const schema = z.strictObject({
   logFileRetention: durationBetween(Duration.days(1), Duration.days(36500), { unit: 'days' }).optional(),
   logGroupRetention: retentionDays().optional(),
   accessLogsBucket: refs.bucket.optional(),
-  dataEventBuckets: z.array(secureBucketRef).optional(),
+  dataEventBuckets: z.array(refs.secureBucket).optional(),
   dataEventFeatureGroups: z.array(featureGroupRef).optional(),
   unauthorizedApiCallsThreshold: z.number().int().min(1).optional(),
 });
@@ -248,8 +229,7 @@ export class AuditTrail extends Construct {
     }
     throwIfProblems(this, problems);
     // CloudWatch publishes the alarms to the topic: its key must let it (an AlertTopic's does).
-    if (p.alerts?.encryptionKey)
-      requireKeyServiceAccess(this, 'alerts.encryptionKey', p.alerts.encryptionKey, ['alert-publishers']);
+    if (p.alerts) requireAlertPublishers(this, p.alerts);
 
     const stack = Stack.of(this);
     this.encryptionKey = p.encryptionKey ?? createDomainKey(this, 'Key', 'audit');

@@ -8,6 +8,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import { requireAlertPublishers } from '../monitoring/alert-topic';
 import {
   DEFAULT_ENVIRONMENT_TAG_KEY,
   DEFAULT_EXEMPTION_TAG_KEY,
@@ -32,7 +33,6 @@ import {
   validateProps,
 } from '../core/validate';
 import type { IAlertDestination } from '../monitoring/alert-topic';
-import { alertsRef, requireAlertPublishers } from './alert-destination';
 import { DEAD_LETTER_KEY_ACTIONS, triggerDeadLetterQueue } from '../training/dead-letters';
 import { flattenedArn } from '../training/nag-ids';
 import { idleCheckScript } from './auto-shutdown-lcc';
@@ -196,7 +196,7 @@ function isTimeZone(tz: string): boolean {
 }
 
 const schema = z.strictObject({
-  alerts: alertsRef,
+  alerts: refs.alerts,
   vpc: refs.vpc,
   encryptionKey: refs.key,
   dryRun: z.boolean().optional(),

@@ -4,11 +4,11 @@ import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct, IConstruct } from 'constructs';
 import { z } from 'zod';
+import { requireAlertPublishers } from '../monitoring/alert-topic';
 import { DEFAULT_REQUIRED_TAGS } from '../core/tags';
-import { describeValue, validateProps } from '../core/validate';
+import { describeValue, refs, validateProps } from '../core/validate';
 import { argValue, checkablePipelineSteps, pipelineParameters } from '../../lib/policy/rule-helpers';
 import type { IAlertDestination } from '../monitoring/alert-topic';
-import { alertsRef, requireAlertPublishers } from './alert-destination';
 
 /** SageMaker resource types that belong to one model and must say which (`model-id`). */
 export const MODEL_SCOPED_TYPES: readonly string[] = [
@@ -116,7 +116,7 @@ export interface CostGuardrailsProps {
 
 const patternRe = /^ml\.[a-z0-9-]+\.(\*|[a-z0-9-]+)$/;
 const schema = z.strictObject({
-  alerts: alertsRef,
+  alerts: refs.alerts,
   budgets: z
     .array(
       z.strictObject({

@@ -118,25 +118,13 @@ export interface SecureFeatureGroupProps {
   readonly athenaWorkGroup?: string;
 }
 
-const alertsRef = z.custom<IAlertDestination>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as Partial<IAlertDestination>).notify === 'function' &&
-    Construct.isConstruct((v as Partial<IAlertDestination>).topic),
-  {
-    params: { expected: 'an IAlertDestination (an AlertTopic, or AlertTopic.fromTopic(topic))' },
-    message: 'is not an IAlertDestination',
-  },
-);
-
 /** @internal */
 export const schema = z.strictObject({
   contract: z.custom<FeatureContract>((v) => FeatureContract.isFeatureContract(v), {
     params: { expected: 'a FeatureContract (FeatureContract.define(...))' },
     message: 'is not a FeatureContract',
   }),
-  alerts: alertsRef,
+  alerts: refs.alerts,
   encryptionKey: refs.key.optional(),
   offlineStoreBucket: z
     .custom<ISecureBucket>(

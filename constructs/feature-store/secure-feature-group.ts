@@ -7,7 +7,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { describeValue, PropsProblem, throwIfProblems, validateProps } from '../core/validate';
 import { createDomainKey } from '../encryption/domain-key';
-import { requireKeyServiceAccess } from '../encryption/service-access';
+import { requireAlertPublishers } from '../monitoring/alert-topic';
 import { ISecureBucket, SecureBucket } from '../storage/secure-bucket';
 import { DEFAULT_MAX_ACCESS_WINDOW } from './defaults';
 import { FeatureContract } from './feature-contract';
@@ -151,8 +151,7 @@ export class SecureFeatureGroup extends FeatureGroupBase {
     const names = groupNames(p);
     throwIfProblems(this, nameProblems(p, names));
     // CloudWatch publishes the freshness alarms to the topic: its key must let it (an AlertTopic's does).
-    if (p.alerts.encryptionKey)
-      requireKeyServiceAccess(this, 'alerts.encryptionKey', p.alerts.encryptionKey, ['alert-publishers']);
+    requireAlertPublishers(this, p.alerts);
     const contract = p.contract;
     this.contract = contract;
     this.maxAccessWindow = p.maxAccessWindow ?? DEFAULT_MAX_ACCESS_WINDOW;

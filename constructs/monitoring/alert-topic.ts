@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { z } from 'zod';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
@@ -208,4 +208,16 @@ function boundToAccount(principal: iam.IPrincipal, account: string): iam.IPrinci
   const keys = Object.values(fragment.conditions).flatMap((c) => Object.keys(c as object));
   if (keys.some((k) => k === 'aws:SourceAccount' || k === 'aws:SourceArn')) return principal;
   return new iam.PrincipalWithConditions(principal, { StringEquals: { 'aws:SourceAccount': account } });
+}
+
+/**
+ * CloudWatch alarms, EventBridge and AWS Budgets publish to a destination's topic only if its key
+ * lets them: a domain key without the `AlertPublishers` statement is a validation error, an app
+ * `kms.Key` gets it, an imported key is trusted. Without a known key there is nothing to check.
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ * @internal
+ */
+export function requireAlertPublishers(scope: IConstruct, alerts: IAlertDestination): void {
+  if (alerts.encryptionKey)
+    requireKeyServiceAccess(scope, 'alerts.encryptionKey', alerts.encryptionKey, ['alert-publishers']);
 }

@@ -200,49 +200,12 @@ const rateSchedule = z
     }
   });
 
-/** Any {@link ISecureBucket}: checked by its members, since an imported one is not a SecureBucket. */
-const secureBucket = z.custom<ISecureBucket>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    Construct.isConstruct(v) &&
-    (
-      [
-        'bucket',
-        'encryptionKey',
-        'bucketName',
-        's3UriForPrefix',
-        'grantReadPrefix',
-        'grantWritePrefix',
-      ] as const
-    ).every((m) => m in v),
-  {
-    message: 'is not an ISecureBucket',
-    params: {
-      expected: 'an ISecureBucket (SecureBucket, TieredDatasetBucket, or SecureBucket.fromBucketAttributes)',
-    },
-  },
-);
-
-/** Any {@link IAlertDestination} (`AlertTopic.fromTopic` returns a plain object, not a construct). */
-const alertDestination = z.custom<IAlertDestination>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    refs.topic.safeParse((v as { topic?: unknown }).topic).success &&
-    typeof (v as { notify?: unknown }).notify === 'function',
-  {
-    message: 'is not an IAlertDestination',
-    params: { expected: 'an AlertTopic or AlertTopic.fromTopic(topic)' },
-  },
-);
-
 const schema = z.strictObject({
   endpoint: z.object({
     endpointName: tokenOr(z.string().regex(NAME)),
     variantName: tokenOr(z.string().regex(NAME)).optional(),
   }),
-  captureBucket: secureBucket,
+  captureBucket: refs.secureBucket,
   capturePrefix: tokenOr(z.string().max(512).regex(PREFIX)),
   baselineKey: tokenOr(
     z
@@ -251,14 +214,14 @@ const schema = z.strictObject({
       .max(1024)
       .regex(/^[^/](.*[^/])?$/),
   ),
-  baselineBucket: secureBucket.optional(),
+  baselineBucket: refs.secureBucket.optional(),
   expectedSchemaHash: z
     .string()
     .regex(/^sha256:[0-9a-f]{64}$/)
     .optional(),
-  reportBucket: secureBucket.optional(),
+  reportBucket: refs.secureBucket.optional(),
   reportPrefix: tokenOr(z.string().max(512).regex(PREFIX)).optional(),
-  alerts: alertDestination,
+  alerts: refs.alerts,
   vpc: refs.vpc,
   encryptionKey: refs.key,
   alarmNamePrefix: z

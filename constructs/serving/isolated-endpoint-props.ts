@@ -4,7 +4,6 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
 import { z } from 'zod';
 import { constructRef, durationBetween, refs, retentionDays, tokenOr } from '../core/validate';
 import { IAlertDestination } from '../monitoring/alert-topic';
@@ -290,32 +289,6 @@ const contentTypes = z
   .array(z.string().regex(/^[a-zA-Z0-9!#$&^_.+-]+\/[a-zA-Z0-9!#$&^_.+-]+$/))
   .min(1)
   .max(10);
-/** Any {@link ISecureBucket}: checked by its members, since an imported one is not a SecureBucket. */
-const secureBucket = z.custom<ISecureBucket>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    Construct.isConstruct(v) &&
-    (['bucket', 'encryptionKey', 's3UriForPrefix', 'grantWritePrefix'] as const).every((m) => m in v),
-  {
-    message: 'is not an ISecureBucket',
-    params: {
-      expected: 'an ISecureBucket (SecureBucket, TieredDatasetBucket, or SecureBucket.fromBucketAttributes)',
-    },
-  },
-);
-/** Any {@link IAlertDestination} (`AlertTopic.fromTopic` returns a plain object, not a construct). */
-const alertDestination = z.custom<IAlertDestination>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    refs.topic.safeParse((v as { topic?: unknown }).topic).success &&
-    typeof (v as { notify?: unknown }).notify === 'function',
-  {
-    message: 'is not an IAlertDestination',
-    params: { expected: 'an AlertTopic or AlertTopic.fromTopic(topic)' },
-  },
-);
 const instanceType = tokenOr(z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/));
 
 /** The zod schema of {@link IsolatedEndpointProps}. */
@@ -328,7 +301,7 @@ export const isolatedEndpointSchema = z.strictObject({
     'repositoryUriForDigest',
   ]),
   imageDigest: digest,
-  modelBucket: secureBucket,
+  modelBucket: refs.secureBucket,
   modelDataKey: s3Key,
   containerEnvironment: z
     .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$/), z.string().max(1024))
@@ -347,7 +320,7 @@ export const isolatedEndpointSchema = z.strictObject({
       maxConcurrency: z.number().int().min(1).max(200),
     })
     .optional(),
-  captureBucket: secureBucket.optional(),
+  captureBucket: refs.secureBucket.optional(),
   capturePrefix: tokenOr(
     z
       .string()
@@ -392,7 +365,7 @@ export const isolatedEndpointSchema = z.strictObject({
     )
     .max(50)
     .optional(),
-  alerts: alertDestination,
+  alerts: refs.alerts,
   latencyP99Threshold: durationBetween(Duration.millis(1), Duration.seconds(60), {
     literal: true,
   }).optional(),

@@ -1055,7 +1055,7 @@ describe('IsolatedEndpoint alert destination and bucket shapes', () => {
     });
     expect(message).toMatch(/^Test\/Ep: modelBucket: is not an ISecureBucket .*fromBucketAttributes\)\)$/m);
     expect(message).toMatch(
-      /^Test\/Ep: alerts: is not an IAlertDestination .*AlertTopic.fromTopic\(topic\)\)$/m,
+      /^Test\/Ep: alerts: is not an IAlertDestination .*AlertTopic.fromTopic\(topic\)\)\)$/m,
     );
   });
 });
