@@ -1,6 +1,12 @@
-import { paginateGetMetricData } from '@aws-sdk/client-cloudwatch';
+import { paginateGetMetricData, paginateListMetrics } from '@aws-sdk/client-cloudwatch';
 import { DescribeKeyCommand, GetKeyRotationStatusCommand, KeyMetadata } from '@aws-sdk/client-kms';
-import { ProductionVariantSummary } from '@aws-sdk/client-sagemaker';
+import {
+  paginateListModelPackageGroups,
+  paginateListModelPackages,
+  paginateListMonitoringSchedules,
+  ProductionVariantSummary,
+} from '@aws-sdk/client-sagemaker';
+import { DIMENSIONS, METRIC_NAMESPACE, METRICS } from '../handlers/drift-monitor/contract';
 import { Finding, RuleInfo } from '../report/finding';
 import { AuditClients } from './clients';
 import { isAccessDenied, isFatal, messageOf } from './errors';
@@ -124,6 +130,102 @@ export const checkIdleEndpoints: AuditCheck = async (ctx) => {
     results.filter((f): f is Finding => f !== undefined),
     problems,
   );
+};
+
+/**
+ * In-service endpoints with neither a SageMaker monitoring schedule in `Scheduled` status
+ * (ListMonitoringSchedules filtered by EndpointName) nor this library's DriftMonitor reporting for
+ * them. Prowler's sagemaker_models_monitor_enabled only asks for one scheduled monitor per region;
+ * this asks for one per endpoint. The DriftMonitor is a scheduled Lambda, not a monitoring schedule:
+ * it is recognised by what it does, its per-endpoint `AnalysisRuns` heartbeat in `ML/Drift`
+ * (ListMetrics only lists metrics with data in the last two weeks, so a monitor that stopped
+ * running does not count).
+ *
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html
+ */
+export const checkEndpointMonitoring: AuditCheck = async (ctx) => {
+  const problems: string[] = [];
+  const results = await mapLimited(ctx.limit, await ctx.inventory.endpoints(), async (e) => {
+    const name = e.EndpointName ?? '?';
+    try {
+      if (await hasScheduledMonitor(ctx, name)) return undefined;
+      if (await hasDriftHeartbeat(ctx, name)) return undefined;
+    } catch (err) {
+      if (isFatal(err)) throw err;
+      problems.push(`monitoring of endpoint ${name} not read (${messageOf(err)})`);
+      return undefined;
+    }
+    return finding(
+      ctx,
+      R.endpointUnmonitored,
+      { name: e.EndpointArn ?? name, type: 'AWS::SageMaker::Endpoint' },
+      `Endpoint ${name}: no monitoring schedule in Scheduled status and no drift monitor heartbeat (${METRIC_NAMESPACE} ${METRICS.analysisRuns}) in the last two weeks.`,
+    );
+  });
+  return ok(
+    results.filter((f): f is Finding => f !== undefined),
+    problems,
+  );
+};
+
+async function hasScheduledMonitor(ctx: CheckContext, endpoint: string): Promise<boolean> {
+  const pages = paginateListMonitoringSchedules(
+    { client: ctx.clients.sagemaker },
+    { EndpointName: endpoint },
+  );
+  for await (const page of pages) {
+    if ((page.MonitoringScheduleSummaries ?? []).some((m) => m.MonitoringScheduleStatus === 'Scheduled')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+async function hasDriftHeartbeat(ctx: CheckContext, endpoint: string): Promise<boolean> {
+  const pages = paginateListMetrics(
+    { client: ctx.clients.cloudwatch },
+    {
+      Namespace: METRIC_NAMESPACE,
+      MetricName: METRICS.analysisRuns,
+      Dimensions: [{ Name: DIMENSIONS.endpointName, Value: endpoint }],
+    },
+  );
+  for await (const page of pages) if ((page.Metrics ?? []).length > 0) return true;
+  return false;
+}
+
+/**
+ * Prowler's sagemaker_models_registry_in_use: the region has a model package group and an approved
+ * (versioned) model package. One region-level finding, located on the region's registry, and only
+ * when the region serves an endpoint: a region with nothing deployed has nothing to register.
+ */
+export const checkModelRegistry: AuditCheck = async (ctx) => {
+  if ((await ctx.inventory.endpoints()).length === 0) return ok([]);
+  const client = ctx.clients.sagemaker;
+  const where = { name: `model-registry/${ctx.location}`, type: 'AWS::SageMaker::ModelPackageGroup' };
+  // Paged to the first hit: a filtered page may be empty and still carry a NextToken.
+  const anyOf = async <P>(pages: AsyncIterable<P>, pick: (p: P) => readonly unknown[] | undefined) => {
+    for await (const page of pages) if ((pick(page) ?? []).length > 0) return true;
+    return false;
+  };
+  if (!(await anyOf(paginateListModelPackageGroups({ client }, {}), (p) => p.ModelPackageGroupSummaryList))) {
+    return ok([finding(ctx, R.modelRegistryUnused, where, `No model package group in ${ctx.location}.`)]);
+  }
+  const approved = paginateListModelPackages(
+    { client },
+    { ModelApprovalStatus: 'Approved', ModelPackageType: 'Versioned' },
+  );
+  if (!(await anyOf(approved, (p) => p.ModelPackageSummaryList))) {
+    return ok([
+      finding(
+        ctx,
+        R.modelRegistryUnused,
+        where,
+        `Model package groups exist in ${ctx.location} but no model package is approved.`,
+      ),
+    ]);
+  }
+  return ok([]);
 };
 
 function instanceCount(v: ProductionVariantSummary): number {
@@ -369,6 +471,8 @@ export const AUDIT_CHECK_FUNCTIONS: Readonly<Record<AuditCheckName, AuditCheck>>
   notebooks: checkNotebooks,
   domains: checkDomains,
   'idle-endpoints': checkIdleEndpoints,
+  'endpoint-monitoring': checkEndpointMonitoring,
+  'model-registry': checkModelRegistry,
   'training-jobs': checkTrainingJobs,
   keys: checkKeys,
 };

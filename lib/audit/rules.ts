@@ -7,6 +7,8 @@ export const AUDIT_CHECKS = [
   'notebooks',
   'domains',
   'idle-endpoints',
+  'endpoint-monitoring',
+  'model-registry',
   'training-jobs',
   'keys',
 ] as const;
@@ -21,7 +23,7 @@ export function isAuditCheckName(value: string): value is AuditCheckName {
 
 /**
  * The ids of the rules only the audit has (live state no template holds: key state, invocations,
- * training history). Models, endpoint configs, notebooks and domains are judged by the packs' own
+ * training history, monitoring schedules and drift heartbeats, the model registry). Models, endpoint configs, notebooks and domains are judged by the packs' own
  * rules and reported under their ids (`MLOps-*`, `AwsSolutions-SM*`): see `LIVE_RULES`.
  */
 export const AUDIT_RULE_IDS = {
@@ -29,6 +31,8 @@ export const AUDIT_RULE_IDS = {
   keyPendingDeletion: 'Audit-KmsKeyPendingDeletion',
   keyUnusable: 'Audit-KmsKeyUnusable',
   endpointIdle: 'Audit-EndpointIdle',
+  endpointUnmonitored: 'Audit-EndpointNotMonitored',
+  modelRegistryUnused: 'Audit-ModelRegistryNotInUse',
   trainingSpot: 'Audit-TrainingJobManagedSpot',
   trainingSavings: 'Audit-TrainingJobSpotSavings',
 } as const;
@@ -75,6 +79,26 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
       'An unused endpoint is billed for every instance-hour. Retire it (delete the endpoint, keep the model and configuration), or scale it to zero.',
     level: 'warning',
     securitySeverity: 1.0,
+  },
+  {
+    id: R.endpointUnmonitored,
+    pack: 'endpoint-monitoring',
+    info: 'An in-service endpoint has no SageMaker monitoring schedule in Scheduled status and no drift monitor reporting for it.',
+    explanation:
+      'Without a monitor, data and model drift go unnoticed until predictions are wrong. Add a DriftMonitor for the endpoint (its AnalysisRuns heartbeat in the ML/Drift namespace counts) or a SageMaker Model Monitor schedule (CreateMonitoringSchedule), and keep it Scheduled.',
+    level: 'warning',
+    nist: ['SI-4', 'CA-7'],
+    securitySeverity: 4.0,
+  },
+  {
+    id: R.modelRegistryUnused,
+    pack: 'model-registry',
+    info: 'The region has no model package group, or no approved model package: the Model Registry is not in use.',
+    explanation:
+      'Without a registry there is no versioned, approved record of what is deployed. Register models in a model package group (ModelRegistry and the pipeline RegisterModel step) and approve the versions you deploy.',
+    level: 'warning',
+    nist: ['CM-2', 'CM-3'],
+    securitySeverity: 3.0,
   },
   {
     id: R.trainingSpot,

@@ -50,8 +50,6 @@ const PRIVATE_REGISTRY_IN_VPC =
   "requires ImageConfig.RepositoryAccessMode 'Vpc' (a private Docker registry reached through the VPC); " +
   'MLOps-SageMakerModelPrivateRegistry instead requires a private ECR image, which SageMaker pulls in ' +
   "'Platform' mode, so the two conflict: issue 16 decides which one the pack enforces";
-const GOVERNANCE =
-  'an account-level presence check (per region) with no resource in a template: the audit governance checks of issue 16';
 
 const NOTEBOOK_KMS_ONLY: AnchorCoverage = { planned: [NOTEBOOK_KMS] };
 const NOTEBOOK_VPC_ONLY: AnchorCoverage = { planned: [NOTEBOOK_VPC] };
@@ -131,15 +129,21 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   'ControlTower:CT.SAGEMAKER.PR.1': { planned: [NOTEBOOK_NO_INTERNET, NOTEBOOK_VPC] },
 
   // Prowler (the live-account anchor: `audit` runs the same rules on live resources)
-  'Prowler:sagemaker_clarify_exists': { gap: GOVERNANCE },
+  // Prowler passes a region with a processing job on the sagemaker-clarify-processing image.
+  'Prowler:sagemaker_clarify_exists': {
+    na:
+      'passes when any Clarify processing job exists in the region; SageMaker Clarify is no longer open to new ' +
+      'customers (https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-processing-job-data-format.html), ' +
+      "so requiring it is not actionable: the library's own bias checks are issue 17",
+  },
   'Prowler:sagemaker_domain_sso_configured': { planned: [DOMAIN_SSO] },
   'Prowler:sagemaker_endpoint_config_kms_encryption_enabled': { rules: [ENDPOINT_KMS] },
   'Prowler:sagemaker_endpoint_config_prod_variant_instances': { rules: [INSTANCE_COUNT] },
-  'Prowler:sagemaker_models_monitor_enabled': { gap: GOVERNANCE },
+  // Prowler asks for one Scheduled monitoring schedule per region; the audit asks for one monitor
+  // (a schedule or the DriftMonitor's heartbeat) per in-service endpoint.
+  'Prowler:sagemaker_models_monitor_enabled': { rules: ['Audit-EndpointNotMonitored'] },
   'Prowler:sagemaker_models_network_isolation_enabled': { rules: [MODEL_ISOLATION] },
-  'Prowler:sagemaker_models_registry_in_use': {
-    gap: `${GOVERNANCE}; MLOps-SageMakerPipelineRegisterModelApproval only checks pipelines that register models`,
-  },
+  'Prowler:sagemaker_models_registry_in_use': { rules: ['Audit-ModelRegistryNotInUse'] },
   'Prowler:sagemaker_models_vpc_settings_configured': { rules: [MODEL_VPC] },
   'Prowler:sagemaker_notebook_instance_encryption_enabled': NOTEBOOK_KMS_ONLY,
   'Prowler:sagemaker_notebook_instance_no_secrets': {

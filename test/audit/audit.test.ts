@@ -119,6 +119,8 @@ describe('runAudit through the SDK against the fake', () => {
         `MLOps-SageMakerStudioDomainKMS @ sandbox (d-open)`,
         `MLOps-SageMakerStudioDomainSsoAuth @ sandbox (d-open)`,
         `${R.endpointIdle} @ idle`,
+        `${R.endpointUnmonitored} @ arn:aws:sagemaker:eu-west-1:111111111111:endpoint/idle`,
+        `${R.endpointUnmonitored} @ arn:aws:sagemaker:eu-west-1:111111111111:endpoint/serverless-idle`,
         `${R.trainingSavings} @ spot-ckpt`,
         `MLOps-SageMakerPipelineTrainingSpotCheckpoints[TrainingJob.CheckpointConfig] @ spot-nockpt`,
         `${R.trainingSavings} @ spot-nockpt`,
@@ -323,6 +325,81 @@ describe('runAudit through the SDK against the fake', () => {
       Stat: 'Sum',
       Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations' },
     });
+  });
+
+  // Prowler sagemaker_models_monitor_enabled asks for a monitoring schedule in Scheduled status;
+  // the audit asks it per endpoint and also accepts the DriftMonitor's heartbeat.
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListMonitoringSchedules.html
+  test('endpoint monitoring: a Scheduled monitoring schedule (on any page) or a drift heartbeat, per endpoint', async () => {
+    serve(fake, standardWorld());
+    const report = await audit({ checks: ['endpoint-monitoring'] });
+    expect(report.errors).toEqual([]);
+    // busy: its Scheduled schedule is on the second page; idle: only a Stopped one; new: a
+    // DriftMonitor heartbeat; serverless-idle: nothing.
+    expect(lines(report)).toEqual([
+      'Audit-EndpointNotMonitored @ arn:aws:sagemaker:eu-west-1:111111111111:endpoint/idle',
+      'Audit-EndpointNotMonitored @ arn:aws:sagemaker:eu-west-1:111111111111:endpoint/serverless-idle',
+    ]);
+    expect(report.findings[0]).toMatchObject({
+      level: 'warning',
+      pack: 'endpoint-monitoring',
+      resourceType: 'AWS::SageMaker::Endpoint',
+    });
+    const schedules = fake
+      .callsTo('sagemaker', 'ListMonitoringSchedules')
+      .map((c) => c.input as Record<string, unknown>);
+    expect(schedules.filter((i) => i.EndpointName === 'busy')).toHaveLength(2);
+    const metrics = fake.callsTo('cloudwatch', 'ListMetrics').map((c) => c.input as Record<string, unknown>);
+    expect(metrics.map((i) => (i.Dimensions as { Value: string }[])[0].Value).sort()).toEqual([
+      'idle',
+      'new',
+      'serverless-idle',
+    ]);
+    expect(metrics[0]).toMatchObject({ Namespace: 'ML/Drift', MetricName: 'AnalysisRuns' });
+  });
+
+  test('endpoint monitoring: a heartbeat of another endpoint or a failed schedule does not count', async () => {
+    const world = standardWorld();
+    world.driftHeartbeats = ['busy'];
+    world.monitoringSchedules = [
+      { MonitoringScheduleName: 'm', EndpointName: 'new', MonitoringScheduleStatus: 'Failed' },
+    ];
+    serve(fake, world);
+    const report = await audit({ checks: ['endpoint-monitoring'] });
+    expect(lines(report).map((l) => l.split('/').pop())).toEqual(['idle', 'new', 'serverless-idle']);
+  });
+
+  // Prowler sagemaker_models_registry_in_use: a model package group with an approved package.
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListModelPackages.html
+  test('model registry: no group, or groups without an approved package, is one regional finding', async () => {
+    const world = standardWorld();
+    serve(fake, world);
+    expect(lines(await audit({ checks: ['model-registry'] }))).toEqual([]);
+    expect(fake.callsTo('sagemaker', 'ListModelPackages')[0].input).toMatchObject({
+      ModelApprovalStatus: 'Approved',
+      ModelPackageType: 'Versioned',
+    });
+
+    fake.reset();
+    serve(fake, {
+      ...world,
+      modelPackages: [{ ModelPackageArn: 'arn:p/1', ModelApprovalStatus: 'PendingManualApproval' }],
+    });
+    const pending = await audit({ checks: ['model-registry'] });
+    expect(lines(pending)).toEqual(['Audit-ModelRegistryNotInUse @ model-registry/eu-west-1']);
+    expect(pending.findings[0].message).toBe(
+      'Model package groups exist in eu-west-1 but no model package is approved.',
+    );
+
+    fake.reset();
+    serve(fake, { ...world, modelPackageGroups: [], modelPackages: [] });
+    const none = await audit({ checks: ['model-registry'] });
+    expect(none.findings.map((f) => f.message)).toEqual(['No model package group in eu-west-1.']);
+
+    // Nothing deployed: nothing to register.
+    fake.reset();
+    serve(fake, { ...world, endpoints: [], modelPackageGroups: [] });
+    expect(lines(await audit({ checks: ['model-registry'] }))).toEqual([]);
   });
 
   test('training jobs: lookback of 30 days, savings and checkpoints', async () => {

@@ -25,6 +25,14 @@ export interface World {
   rotation: Record<string, boolean>;
   /** Daily invocation sums per endpoint name. */
   invocations: Record<string, number[]>;
+  /** Monitoring schedule summaries; none when unset (EndpointName, MonitoringScheduleStatus, ...). */
+  monitoringSchedules?: Record<string, unknown>[];
+  /** Endpoints whose DriftMonitor heartbeat (ML/Drift AnalysisRuns) ListMetrics returns. */
+  driftHeartbeats?: string[];
+  /** Model package group names. */
+  modelPackageGroups?: string[];
+  /** Model packages (ModelPackageArn, ModelApprovalStatus). */
+  modelPackages?: Record<string, unknown>[];
 }
 
 function key(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -243,6 +251,21 @@ export function standardWorld(): World {
     keys,
     rotation: { 'k-good': true, 'k-norotate': false },
     invocations: { busy: [0, 3, 0, 12], idle: [0, 0, 0] },
+    // busy: a Model Monitor schedule; idle: a stopped one only; new: a DriftMonitor heartbeat;
+    // serverless-idle: nothing.
+    monitoringSchedules: [
+      { MonitoringScheduleName: 'busy-other', EndpointName: 'busy', MonitoringScheduleStatus: 'Stopped' },
+      { MonitoringScheduleName: 'busy-quality', EndpointName: 'busy', MonitoringScheduleStatus: 'Scheduled' },
+      { MonitoringScheduleName: 'idle-quality', EndpointName: 'idle', MonitoringScheduleStatus: 'Stopped' },
+    ],
+    driftHeartbeats: ['new'],
+    modelPackageGroups: ['churn'],
+    modelPackages: [
+      {
+        ModelPackageArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:model-package/churn/1`,
+        ModelApprovalStatus: 'Approved',
+      },
+    ],
   };
 }
 
@@ -297,8 +320,63 @@ export function serve(fake: AwsFake, world: World, pageSize = 2): void {
   );
   fake.on('sagemaker', 'DescribeEndpoint', (input) => ({
     EndpointStatus: 'InService',
+    EndpointArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:endpoint/${String(input.EndpointName)}`,
     ...byName(world.endpoints, 'EndpointName', input, 'endpoint'),
   }));
+  fake.on('sagemaker', 'ListMonitoringSchedules', (input) =>
+    pageOutput(
+      'MonitoringScheduleSummaries',
+      (world.monitoringSchedules ?? [])
+        .filter((m) => input.EndpointName === undefined || m.EndpointName === input.EndpointName)
+        .map((m) => ({ CreationTime: daysAgo(10), LastModifiedTime: daysAgo(1), ...m })),
+      input,
+      { pageSize: 1 },
+    ),
+  );
+  fake.on('sagemaker', 'ListModelPackageGroups', (input) =>
+    pageOutput(
+      'ModelPackageGroupSummaryList',
+      (world.modelPackageGroups ?? []).map((g) => ({
+        ModelPackageGroupName: g,
+        ModelPackageGroupArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:model-package-group/${g}`,
+        CreationTime: daysAgo(30),
+        ModelPackageGroupStatus: 'Completed',
+      })),
+      input,
+      { pageSize },
+    ),
+  );
+  fake.on('sagemaker', 'ListModelPackages', (input) =>
+    pageOutput(
+      'ModelPackageSummaryList',
+      (world.modelPackages ?? [])
+        .filter(
+          (p) =>
+            input.ModelApprovalStatus === undefined || p.ModelApprovalStatus === input.ModelApprovalStatus,
+        )
+        .map((p) => ({ CreationTime: daysAgo(20), ModelPackageStatus: 'Completed', ...p })),
+      input,
+      { pageSize },
+    ),
+  );
+  fake.on('cloudwatch', 'ListMetrics', (input) => {
+    const dims = (input.Dimensions ?? []) as { Name: string; Value: string }[];
+    const endpoint = dims.find((d) => d.Name === 'EndpointName')?.Value;
+    const listed =
+      input.Namespace === 'ML/Drift' && input.MetricName === 'AnalysisRuns' && endpoint !== undefined
+        ? (world.driftHeartbeats ?? []).filter((e) => e === endpoint)
+        : [];
+    return pageOutput(
+      'Metrics',
+      listed.map((e) => ({
+        Namespace: 'ML/Drift',
+        MetricName: 'AnalysisRuns',
+        Dimensions: [{ Name: 'EndpointName', Value: e }],
+      })),
+      input,
+      { pageSize },
+    );
+  });
   fake.on('sagemaker', 'ListTrainingJobs', (input) => {
     const after = typeof input.CreationTimeAfter === 'number' ? input.CreationTimeAfter * 1000 : 0;
     const jobs = world.trainingJobs.filter((j) => (j.CreationTime as Date).getTime() > after);

@@ -16,9 +16,10 @@ const USAGE = `usage: compliant-mlops audit [options]
 
 Read-only checks of the SageMaker resources and KMS keys deployed in one account and region:
 key rotation and pending deletion, endpoint encryption and data capture, model isolation,
-notebook and Studio hardening, idle endpoints (retirement candidates) and spot savings of recent
+notebook and Studio hardening, idle endpoints (retirement candidates), endpoints without a
+monitoring schedule or drift monitor, an unused model registry and spot savings of recent
 training jobs. Needs read access only (sagemaker:List*/Describe*, kms:DescribeKey,
-kms:GetKeyRotationStatus, cloudwatch:GetMetricData).
+kms:GetKeyRotationStatus, cloudwatch:GetMetricData, cloudwatch:ListMetrics).
 Models, endpoint configs, notebooks, Studio domains and training jobs are judged by the rules of synth
 and \`check\` (ids MLOps-*); a value the describe does not return is never
 reported as a pass.
