@@ -142,9 +142,7 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   },
   'Prowler:sagemaker_models_vpc_settings_configured': { rules: [MODEL_VPC] },
   'Prowler:sagemaker_notebook_instance_encryption_enabled': NOTEBOOK_KMS_ONLY,
-  'Prowler:sagemaker_notebook_instance_no_secrets': {
-    gap: 'lifecycle configuration scripts are not scanned for secrets yet (issue 16: a maintained secret scanner)',
-  },
+  'Prowler:sagemaker_notebook_instance_no_secrets': { rules: [M('SageMakerLifecycleConfigNoSecrets')] },
   'Prowler:sagemaker_notebook_instance_root_access_disabled': { rules: [ROOT_ACCESS] },
   'Prowler:sagemaker_notebook_instance_vpc_settings_configured': NOTEBOOK_VPC_ONLY,
   'Prowler:sagemaker_notebook_instance_without_direct_internet_access_configured': NO_INTERNET_ONLY,

@@ -53,6 +53,7 @@ const PINNED_IDS = [
   'MLOps-SageMakerNotebookVpc',
   'MLOps-SageMakerNotebookNoDirectInternet',
   'MLOps-SageMakerNotebookPlatformIdentifier',
+  'MLOps-SageMakerLifecycleConfigNoSecrets',
   'MLOps-SageMakerProcessingJobNetworkIsolation',
   'MLOps-SageMakerProcessingJobInterContainerEncryption',
   'MLOps-SageMakerProcessingJobVolumeKMS',
