@@ -102,9 +102,7 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   'Config:sagemaker-featuregroup-encryption-at-rest': { rules: [OFFLINE_KMS] },
   'Config:sagemaker-featuregroup-description': { planned: [M('SageMakerFeatureGroupDescription')] },
   'Config:sagemaker-featuregroup-online-store-encryption': { rules: [ONLINE_KMS] },
-  'Config:sagemaker-image-description': {
-    gap: 'no rule reads AWS::SageMaker::Image ImageDescription yet',
-  },
+  'Config:sagemaker-image-description': { rules: [M('SageMakerImageDescription')] },
   'Config:sagemaker-image-tagged': { rules: [TAGS] },
   'Config:sagemaker-inf-experiment-data-storage-kms-encrypted': { planned: [INFERENCE_EXPERIMENT_KMS] },
   'Config:sagemaker-inf-experiment-instance-storage-kms-encrypted': { planned: [INFERENCE_EXPERIMENT_KMS] },

@@ -54,6 +54,7 @@ const PINNED_IDS = [
   'MLOps-SageMakerNotebookNoDirectInternet',
   'MLOps-SageMakerNotebookPlatformIdentifier',
   'MLOps-SageMakerLifecycleConfigNoSecrets',
+  'MLOps-SageMakerImageDescription',
   'MLOps-SageMakerProcessingJobNetworkIsolation',
   'MLOps-SageMakerProcessingJobInterContainerEncryption',
   'MLOps-SageMakerProcessingJobVolumeKMS',
