@@ -46,10 +46,17 @@ const TRAINING = M('SageMakerPipelineTrainingStep');
 const ROLE_NO_FULL_ACCESS = M('SageMakerExecutionRoleNoFullAccess');
 const IAM_WILDCARD = M('IAMWildcardResourceOnlyForUnscopableActions');
 
+// AWS documents RepositoryAccessMode 'Platform' as "the model image is hosted in Amazon ECR" and 'Vpc'
+// as a private Docker registry "other than Amazon Elastic Container Registry" reached from the VPC
+// (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ImageConfig.html,
+// https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-containers-inference-private.html).
+// The controls fail every Platform-mode model, i.e. every ECR image.
 const PRIVATE_REGISTRY_IN_VPC =
-  "requires ImageConfig.RepositoryAccessMode 'Vpc' (a private Docker registry reached through the VPC); " +
-  'MLOps-SageMakerModelPrivateRegistry instead requires a private ECR image, which SageMaker pulls in ' +
-  "'Platform' mode, so the two conflict: issue 16 decides which one the pack enforces";
+  "requires ImageConfig.RepositoryAccessMode 'Vpc', which AWS documents only for a private Docker registry other " +
+  "than Amazon ECR (an ECR image is pulled in 'Platform' mode): " +
+  'https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-containers-inference-private.html; ' +
+  'the pack requires private ECR images (MLOps-SageMakerModelPrivateRegistry rejects every other registry), ' +
+  'so no model it passes can use Vpc mode';
 const GOVERNANCE =
   'an account-level presence check (per region) with no resource in a template: the audit governance checks of issue 16';
 
@@ -79,10 +86,10 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   'SecurityHub:SageMaker.13': { rules: [JOB_ICTE] },
   'SecurityHub:SageMaker.14': { rules: [JOB_ISOLATION] },
   'SecurityHub:SageMaker.15': { rules: [JOB_ICTE] },
-  'SecurityHub:SageMaker.16': { gap: PRIVATE_REGISTRY_IN_VPC },
+  'SecurityHub:SageMaker.16': { na: PRIVATE_REGISTRY_IN_VPC },
   'SecurityHub:SageMaker.17': { rules: [OFFLINE_KMS] },
   'SecurityHub:SageMaker.18': { rules: [ONLINE_KMS] },
-  'SecurityHub:SageMaker.19': { gap: PRIVATE_REGISTRY_IN_VPC },
+  'SecurityHub:SageMaker.19': { na: PRIVATE_REGISTRY_IN_VPC },
   'SecurityHub:SageMaker.20': { rules: [JOB_ISOLATION] },
   'SecurityHub:SageMaker.21': NOTEBOOK_KMS_ONLY,
   'SecurityHub:SageMaker.22': { rules: [JOB_ICTE] },
@@ -112,8 +119,8 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   'Config:sagemaker-model-explainability-job-network-isolation': { rules: [JOB_ISOLATION] },
   'Config:sagemaker-model-in-vpc': { rules: [MODEL_VPC] },
   'Config:sagemaker-model-isolation-enabled': { rules: [MODEL_ISOLATION] },
-  'Config:sagemaker-model-multicontainer-private-registry': { gap: PRIVATE_REGISTRY_IN_VPC },
-  'Config:sagemaker-model-private-registry-required': { gap: PRIVATE_REGISTRY_IN_VPC },
+  'Config:sagemaker-model-multicontainer-private-registry': { na: PRIVATE_REGISTRY_IN_VPC },
+  'Config:sagemaker-model-private-registry-required': { na: PRIVATE_REGISTRY_IN_VPC },
   'Config:sagemaker-model-quality-job-definition-isolation': { rules: [JOB_ISOLATION] },
   'Config:sagemaker-model-quality-job-encrypt-in-transit': { rules: [JOB_ICTE] },
   'Config:sagemaker-monitoring-schedule-isolation': { rules: [JOB_ISOLATION] },
