@@ -46,10 +46,17 @@ const TRAINING = M('SageMakerPipelineTrainingStep');
 const ROLE_NO_FULL_ACCESS = M('SageMakerExecutionRoleNoFullAccess');
 const IAM_WILDCARD = M('IAMWildcardResourceOnlyForUnscopableActions');
 
+// AWS documents RepositoryAccessMode 'Platform' as "the model image is hosted in Amazon ECR" and 'Vpc'
+// as a private Docker registry "other than Amazon Elastic Container Registry" reached from the VPC
+// (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ImageConfig.html,
+// https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-containers-inference-private.html).
+// The controls fail every Platform-mode model, i.e. every ECR image.
 const PRIVATE_REGISTRY_IN_VPC =
-  "requires ImageConfig.RepositoryAccessMode 'Vpc' (a private Docker registry reached through the VPC); " +
-  'MLOps-SageMakerModelPrivateRegistry instead requires a private ECR image, which SageMaker pulls in ' +
-  "'Platform' mode, so the two conflict: issue 16 decides which one the pack enforces";
+  "requires ImageConfig.RepositoryAccessMode 'Vpc', which AWS documents only for a private Docker registry other " +
+  "than Amazon ECR (an ECR image is pulled in 'Platform' mode): " +
+  'https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-containers-inference-private.html; ' +
+  'the pack requires private ECR images (MLOps-SageMakerModelPrivateRegistry rejects every other registry), ' +
+  'so no model it passes can use Vpc mode';
 
 const NOTEBOOK_KMS_ONLY: AnchorCoverage = { planned: [NOTEBOOK_KMS] };
 const NOTEBOOK_VPC_ONLY: AnchorCoverage = { planned: [NOTEBOOK_VPC] };
@@ -77,10 +84,10 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   'SecurityHub:SageMaker.13': { rules: [JOB_ICTE] },
   'SecurityHub:SageMaker.14': { rules: [JOB_ISOLATION] },
   'SecurityHub:SageMaker.15': { rules: [JOB_ICTE] },
-  'SecurityHub:SageMaker.16': { gap: PRIVATE_REGISTRY_IN_VPC },
+  'SecurityHub:SageMaker.16': { na: PRIVATE_REGISTRY_IN_VPC },
   'SecurityHub:SageMaker.17': { rules: [OFFLINE_KMS] },
   'SecurityHub:SageMaker.18': { rules: [ONLINE_KMS] },
-  'SecurityHub:SageMaker.19': { gap: PRIVATE_REGISTRY_IN_VPC },
+  'SecurityHub:SageMaker.19': { na: PRIVATE_REGISTRY_IN_VPC },
   'SecurityHub:SageMaker.20': { rules: [JOB_ISOLATION] },
   'SecurityHub:SageMaker.21': NOTEBOOK_KMS_ONLY,
   'SecurityHub:SageMaker.22': { rules: [JOB_ICTE] },
@@ -100,9 +107,7 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   'Config:sagemaker-featuregroup-encryption-at-rest': { rules: [OFFLINE_KMS] },
   'Config:sagemaker-featuregroup-description': { planned: [M('SageMakerFeatureGroupDescription')] },
   'Config:sagemaker-featuregroup-online-store-encryption': { rules: [ONLINE_KMS] },
-  'Config:sagemaker-image-description': {
-    gap: 'no rule reads AWS::SageMaker::Image ImageDescription yet',
-  },
+  'Config:sagemaker-image-description': { rules: [M('SageMakerImageDescription')] },
   'Config:sagemaker-image-tagged': { rules: [TAGS] },
   'Config:sagemaker-inf-experiment-data-storage-kms-encrypted': { planned: [INFERENCE_EXPERIMENT_KMS] },
   'Config:sagemaker-inf-experiment-instance-storage-kms-encrypted': { planned: [INFERENCE_EXPERIMENT_KMS] },
@@ -112,8 +117,8 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   'Config:sagemaker-model-explainability-job-network-isolation': { rules: [JOB_ISOLATION] },
   'Config:sagemaker-model-in-vpc': { rules: [MODEL_VPC] },
   'Config:sagemaker-model-isolation-enabled': { rules: [MODEL_ISOLATION] },
-  'Config:sagemaker-model-multicontainer-private-registry': { gap: PRIVATE_REGISTRY_IN_VPC },
-  'Config:sagemaker-model-private-registry-required': { gap: PRIVATE_REGISTRY_IN_VPC },
+  'Config:sagemaker-model-multicontainer-private-registry': { na: PRIVATE_REGISTRY_IN_VPC },
+  'Config:sagemaker-model-private-registry-required': { na: PRIVATE_REGISTRY_IN_VPC },
   'Config:sagemaker-model-quality-job-definition-isolation': { rules: [JOB_ISOLATION] },
   'Config:sagemaker-model-quality-job-encrypt-in-transit': { rules: [JOB_ICTE] },
   'Config:sagemaker-monitoring-schedule-isolation': { rules: [JOB_ISOLATION] },
@@ -146,9 +151,7 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   'Prowler:sagemaker_models_registry_in_use': { rules: ['Audit-ModelRegistryNotInUse'] },
   'Prowler:sagemaker_models_vpc_settings_configured': { rules: [MODEL_VPC] },
   'Prowler:sagemaker_notebook_instance_encryption_enabled': NOTEBOOK_KMS_ONLY,
-  'Prowler:sagemaker_notebook_instance_no_secrets': {
-    gap: 'lifecycle configuration scripts are not scanned for secrets yet (issue 16: a maintained secret scanner)',
-  },
+  'Prowler:sagemaker_notebook_instance_no_secrets': { rules: [M('SageMakerLifecycleConfigNoSecrets')] },
   'Prowler:sagemaker_notebook_instance_root_access_disabled': { rules: [ROOT_ACCESS] },
   'Prowler:sagemaker_notebook_instance_vpc_settings_configured': NOTEBOOK_VPC_ONLY,
   'Prowler:sagemaker_notebook_instance_without_direct_internet_access_configured': NO_INTERNET_ONLY,

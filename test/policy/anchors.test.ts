@@ -100,8 +100,12 @@ describe('anchor mapping', () => {
     );
     expect(sh1(new Set([...registered, 'MLOps-SageMakerNotebookNoDirectInternet'])).status).toBe('covered');
     const sh16 = coverageRows(ids).find((r) => anchorKey(r.control) === 'SecurityHub:SageMaker.16')!;
-    expect(sh16.status).toBe('gap');
+    // Platform = the image is in Amazon ECR; Vpc = a private Docker registry other than ECR:
+    // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ImageConfig.html
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-containers-inference-private.html
+    expect(sh16.status).toBe('na');
     expect(sh16.reason).toContain('RepositoryAccessMode');
+    expect(sh16.reason).toContain('your-algorithms-containers-inference-private.html');
   });
 });
 

@@ -53,6 +53,8 @@ const PINNED_IDS = [
   'MLOps-SageMakerNotebookVpc',
   'MLOps-SageMakerNotebookNoDirectInternet',
   'MLOps-SageMakerNotebookPlatformIdentifier',
+  'MLOps-SageMakerLifecycleConfigNoSecrets',
+  'MLOps-SageMakerImageDescription',
   'MLOps-SageMakerProcessingJobNetworkIsolation',
   'MLOps-SageMakerProcessingJobInterContainerEncryption',
   'MLOps-SageMakerProcessingJobVolumeKMS',

@@ -31,6 +31,8 @@ import { SageMakerModelImageDigest } from './sagemaker/SageMakerModelImageDigest
 import { SageMakerModelNetworkIsolation } from './sagemaker/SageMakerModelNetworkIsolation';
 import { SageMakerModelPrivateRegistry } from './sagemaker/SageMakerModelPrivateRegistry';
 import { SageMakerModelVpcConfig } from './sagemaker/SageMakerModelVpcConfig';
+import { SageMakerImageDescription } from './sagemaker/SageMakerImageDescription';
+import { SageMakerLifecycleConfigNoSecrets } from './sagemaker/SageMakerLifecycleConfigNoSecrets';
 import { SageMakerNotebookIMDSv2 } from './sagemaker/SageMakerNotebookIMDSv2';
 import { SageMakerNotebookLifecycleConfig } from './sagemaker/SageMakerNotebookLifecycleConfig';
 import { SageMakerNotebookKMS } from './sagemaker/SageMakerNotebookKMS';
@@ -94,6 +96,8 @@ export const MLOPS_RULES: readonly MLOpsRule[] = [
   SageMakerNotebookVpc,
   SageMakerNotebookNoDirectInternet,
   SageMakerNotebookPlatformIdentifier,
+  SageMakerLifecycleConfigNoSecrets,
+  SageMakerImageDescription,
   // Processing and monitoring jobs
   SageMakerProcessingJobNetworkIsolation,
   SageMakerProcessingJobInterContainerEncryption,

@@ -1,7 +1,7 @@
 import { CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { CfnEndpointConfig, CfnImageVersion, CfnModel, CfnModelProps } from 'aws-cdk-lib/aws-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { PINNED_IMAGE, ROLE_ARN, reported, ruleIds, THREW, expectJudged } from '../fixtures';
+import { DIGEST, PINNED_IMAGE, ROLE_ARN, reported, ruleIds, THREW, expectJudged } from '../fixtures';
 
 const compliant: CfnModelProps = {
   executionRoleArn: ROLE_ARN,
@@ -141,6 +141,25 @@ describe('MLOps-SageMakerModelPrivateRegistry', () => {
       ],
     });
     expect(ruleIds(stack, 'SageMakerModelPrivateRegistry')).toEqual([]);
+  });
+  // Platform = "the model image is hosted in Amazon ECR"; Vpc = "a private Docker registry in your VPC"
+  // other than ECR: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ImageConfig.html,
+  // https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-containers-inference-private.html.
+  // The pack requires ECR, so the Vpc-mode controls (Security Hub SageMaker.16/.19) are mapped not applicable.
+  it('passes a private ECR image pulled in Platform mode and flags a non-ECR registry even in Vpc mode', () => {
+    const platform = model({
+      primaryContainer: { image: PINNED_IMAGE, imageConfig: { repositoryAccessMode: 'Platform' } },
+    });
+    expect(ruleIds(platform, 'SageMakerModelPrivateRegistry')).toEqual([]);
+    const vpc = model({
+      primaryContainer: {
+        image: `registry.internal.example.com/models/xgboost@${DIGEST}`,
+        imageConfig: { repositoryAccessMode: 'Vpc' },
+      },
+    });
+    expect(ruleIds(vpc, 'SageMakerModelPrivateRegistry')).toEqual([
+      'MLOps-SageMakerModelPrivateRegistry[PrimaryContainer]',
+    ]);
   });
   it.each([
     ['public.ecr.aws/lambda/python@sha256:' + 'a'.repeat(64)],
