@@ -46,6 +46,7 @@ describe('public entry points', () => {
       'loadAcknowledgmentsFile',
       'writeReport',
       'writeSarif',
+      'requireAlertPublishers',
     ]) {
       expect(name in lib, name).toBe(false);
     }
