@@ -31,7 +31,8 @@ export type {
   SseS3ServiceWrite,
 } from './storage/secure-bucket';
 export * from './storage/tiered-dataset-bucket';
-export { AlertTopic, type AlertTopicProps, type IAlertDestination } from './monitoring/alert-topic';
+export { AlertTopic } from './monitoring/alert-topic';
+export type { AlertTopicProps, IAlertDestination } from './monitoring/alert-topic';
 export { DriftMonitor } from './monitoring/drift-monitor';
 export type {
   DriftMonitorProps,
