@@ -17,7 +17,9 @@ tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 echo "packed $tarball"
 
 listing=$(tar tzf "$work/$tarball")
-need() { echo "$listing" | grep -q "$1" || { echo "tarball lacks $1"; exit 1; }; }
+# A here-string, not `echo | grep -q`: grep -q exits at the first match, and with pipefail the
+# writer's SIGPIPE would fail the check although the file is there.
+need() { grep -q "$1" <<<"$listing" || { echo "tarball lacks $1"; exit 1; }; }
 need 'package/dist/constructs/index.d.ts'
 need 'package/dist/lib/policy/index.d.ts'
 need 'package/dist/lib/check/api.d.ts'
@@ -27,7 +29,7 @@ for h in "$repo"/lib/handlers/*/index.ts; do
   name=$(basename "$(dirname "$h")")
   need "package/assets/handlers/$name/index.js"
 done
-if echo "$listing" | grep -qE '^package/(dist/)?test/'; then echo "tarball holds test files"; exit 1; fi
+if grep -qE '^package/(dist/)?test/' <<<"$listing"; then echo "tarball holds test files"; exit 1; fi
 
 # The IAM simulator behind the authorization proof (test/deploy) is AGPL-3.0: a dev dependency only.
 # No AGPL package may reach what users install: not in the tarball's files or bundles, not in the
