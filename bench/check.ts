@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkPaths } from '../lib/check/check';
 import { loadInputs } from '../lib/check/inputs';
+import type { BenchRow } from './stats';
 
 /** One measured workload of `compliant-mlops check`. */
 export interface BenchResult {
@@ -355,17 +356,8 @@ if (require.main === module) {
   });
 }
 
-/** One row of the small-template benchmark (the shape of bench/stats.ts `BenchRow`). */
-export interface SmallBenchRow {
-  readonly case: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly baseline?: number;
-  readonly ratio?: number;
-  readonly budget?: string;
-  readonly met?: boolean;
-  readonly note?: string;
-}
+/** One row of the small-template benchmark: a {@link BenchRow} before run.ts names its section. */
+export type SmallBenchRow = Omit<BenchRow, 'bench'>;
 
 /** Options of {@link benchSmallTemplates}. */
 export interface SmallBenchOptions {

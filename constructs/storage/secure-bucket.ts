@@ -385,35 +385,12 @@ export class SecureBucket extends Construct implements ISecureBucket {
    * decrypt with the bucket's key through its identity policy.
    */
   public grantReadPrefix(grantee: iam.IGrantable, prefix = ''): iam.Grant {
-    this.grantList(grantee, prefix);
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [grantee.grantPrincipal],
-        actions: OBJECT_READ_ACTIONS,
-        resources: [this.bucket.arnForObjects(`${prefix}*`)],
-      }),
-    );
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kms:Decrypt', 'kms:DescribeKey'],
-      resourceArns: [this.encryptionKey.keyArn],
-    });
+    return grantPrefix(this, grantee, prefix, 'read', (st) => this.inBucketPolicy(grantee, st));
   }
 
   /** Lets a principal write (and overwrite) objects under a prefix, encrypting with the bucket's key. */
   public grantWritePrefix(grantee: iam.IGrantable, prefix = ''): iam.Grant {
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [grantee.grantPrincipal],
-        actions: OBJECT_WRITE_ACTIONS,
-        resources: [this.bucket.arnForObjects(`${prefix}*`)],
-      }),
-    );
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-      resourceArns: [this.encryptionKey.keyArn],
-    });
+    return grantPrefix(this, grantee, prefix, 'write', (st) => this.inBucketPolicy(grantee, st));
   }
 
   /** Lets a principal read and write objects under a prefix. */
@@ -422,16 +399,48 @@ export class SecureBucket extends Construct implements ISecureBucket {
     return this.grantWritePrefix(grantee, prefix);
   }
 
-  private grantList(grantee: iam.IGrantable, prefix: string): void {
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [grantee.grantPrincipal],
-        actions: BUCKET_LIST_ACTIONS,
-        resources: [this.bucket.bucketArn],
-        conditions: prefix ? { StringLike: { 's3:prefix': [`${prefix}*`] } } : undefined,
-      }),
-    );
+  private inBucketPolicy(grantee: iam.IGrantable, st: S3Statement): void {
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({ principals: [grantee.grantPrincipal], ...st }));
   }
+}
+
+/** The S3 half of a prefix grant, placed in a bucket policy or an identity policy. */
+interface S3Statement {
+  readonly actions: string[];
+  readonly resources: string[];
+  readonly conditions?: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * One prefix grant, for owned and imported buckets alike: list (reads only, scoped by
+ * `s3:prefix`) and object statements through `place`, and the key through the identity policy.
+ */
+function grantPrefix(
+  b: ISecureBucket,
+  grantee: iam.IGrantable,
+  prefix: string,
+  access: 'read' | 'write',
+  place: (st: S3Statement) => void,
+): iam.Grant {
+  if (access === 'read') {
+    place({
+      actions: [...BUCKET_LIST_ACTIONS],
+      resources: [b.bucketArn],
+      conditions: prefix ? { StringLike: { 's3:prefix': [`${prefix}*`] } } : undefined,
+    });
+  }
+  place({
+    actions: [...(access === 'read' ? OBJECT_READ_ACTIONS : OBJECT_WRITE_ACTIONS)],
+    resources: [b.bucket.arnForObjects(`${prefix}*`)],
+  });
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions:
+      access === 'read'
+        ? ['kms:Decrypt', 'kms:DescribeKey']
+        : ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+    resourceArns: [b.encryptionKey.keyArn],
+  });
 }
 
 /** {@link SecureBucket.fromBucketAttributes}: grants through identity policies only. */
@@ -455,41 +464,26 @@ class ImportedSecureBucket extends Construct implements ISecureBucket {
   }
 
   public grantReadPrefix(grantee: iam.IGrantable, prefix = ''): iam.Grant {
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: BUCKET_LIST_ACTIONS,
-      resourceArns: [this.bucketArn],
-      conditions: prefix ? { StringLike: { 's3:prefix': [`${prefix}*`] } } : undefined,
-    });
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: OBJECT_READ_ACTIONS,
-      resourceArns: [this.bucket.arnForObjects(`${prefix}*`)],
-    });
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kms:Decrypt', 'kms:DescribeKey'],
-      resourceArns: [this.encryptionKey.keyArn],
-    });
+    return grantPrefix(this, grantee, prefix, 'read', (st) => inIdentityPolicy(grantee, st));
   }
 
   public grantWritePrefix(grantee: iam.IGrantable, prefix = ''): iam.Grant {
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: OBJECT_WRITE_ACTIONS,
-      resourceArns: [this.bucket.arnForObjects(`${prefix}*`)],
-    });
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-      resourceArns: [this.encryptionKey.keyArn],
-    });
+    return grantPrefix(this, grantee, prefix, 'write', (st) => inIdentityPolicy(grantee, st));
   }
 
   public grantReadWritePrefix(grantee: iam.IGrantable, prefix = ''): iam.Grant {
     this.grantReadPrefix(grantee, prefix);
     return this.grantWritePrefix(grantee, prefix);
   }
+}
+
+function inIdentityPolicy(grantee: iam.IGrantable, st: S3Statement): void {
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: st.actions,
+    resourceArns: st.resources,
+    conditions: st.conditions,
+  });
 }
 
 /**
