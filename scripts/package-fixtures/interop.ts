@@ -72,8 +72,25 @@ new scheduler.Schedule(stack, 'Nightly', {
   }),
 });
 
+/** The properties this test reads, on whichever resource carries them. */
+interface ReadProperties {
+  readonly EndpointName: unknown;
+  readonly PipelineName: unknown;
+  readonly Roles: unknown;
+  readonly Integration: {
+    readonly Type: string;
+    readonly Uri: unknown;
+    readonly Credentials: { readonly 'Fn::GetAtt': readonly [string, string] };
+  };
+  readonly PolicyDocument: { readonly Statement: readonly { Action: unknown; Resource: unknown }[] };
+  readonly Target: {
+    readonly Arn: unknown;
+    readonly SageMakerPipelineParameters: unknown;
+    readonly RoleArn: { readonly 'Fn::GetAtt': readonly [string, string] };
+  };
+}
 const template = app.synth().getStackByName(stack.stackName).template as {
-  Resources: Record<string, { Type: string; Properties: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  Resources: Record<string, { Type: string; Properties: ReadProperties }>;
 };
 const resources = Object.entries(template.Resources);
 const only = (type: string) => {
@@ -103,8 +120,7 @@ assert.ok(
       r.Type === 'AWS::IAM::Policy' &&
       json(r.Properties.Roles) === json([{ Ref: credentialsRole }]) &&
       r.Properties.PolicyDocument.Statement.some(
-        (s: { Action: unknown; Resource: unknown }) =>
-          json(s.Action) === json('sagemaker:InvokeEndpoint') && json(s.Resource) === endpointArn,
+        (s) => json(s.Action) === json('sagemaker:InvokeEndpoint') && json(s.Resource) === endpointArn,
       ),
   ),
   `the integration role may invoke ${endpointArn}`,
@@ -135,7 +151,7 @@ assert.ok(
       r.Type === 'AWS::IAM::Policy' &&
       json(r.Properties.Roles) === json([{ Ref: schedulerRole }]) &&
       r.Properties.PolicyDocument.Statement.some(
-        (s: { Action: unknown; Resource: unknown }) =>
+        (s) =>
           json(s.Action) === json('sagemaker:StartPipelineExecution') && json(s.Resource) === pipelineArn,
       ),
   ),

@@ -1,42 +1,51 @@
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
+import type {
+  SecretLintRuleContext,
+  SecretLintRuleCreator,
+  SecretLintSourceCode,
+  SecretLintSourceNodePosition,
+} from '@secretlint/types';
 
 // Secret scanning of lifecycle scripts with secretlint's recommended rule preset (MIT), driven
 // synchronously: secretlint's own engine (`@secretlint/core` `lintSource`) is async, and a cdk-nag
 // rule must answer synchronously. Every scanner rule of the preset reads the text in a synchronous
 // `file(source)` handler and calls `context.report`, so the rules are run here directly.
 
-/** What a secretlint scanner rule receives (the subset of secretlint's `SecretLintSource` the preset reads). */
-interface ScannedSource {
-  readonly filePath: string;
-  readonly ext: string;
-  readonly content: string;
-  readonly contentType: 'text';
-}
-
-/** The subset of secretlint's rule context the preset's scanner rules use. */
-interface ScannerContext {
-  report(descriptor: { readonly message: string; readonly range: readonly [number, number] }): void;
-  createTranslator(
-    messages: Record<string, Record<string, (props: Record<string, unknown>) => string>>,
-  ): (id: string, props?: Record<string, unknown>) => string;
-  ignore(descriptor: unknown): void;
-}
-
-/** A secretlint rule creator as the preset exports it. */
-interface ScannerRule {
-  readonly meta: { readonly id: string; readonly type?: string };
-  create(
-    context: ScannerContext,
-    options: Record<string, unknown>,
-  ): { file?(source: ScannedSource): unknown };
-}
-
-// The preset's type declarations name `@secretlint/types`, a package it does not depend on at
-// runtime; the shape used here is the documented rule API above.
-const SCANNERS: readonly ScannerRule[] = (recommendedRules as unknown as readonly ScannerRule[]).filter(
+// Typed with secretlint's own rule API (`@secretlint/types`, a type-only dev dependency: the
+// preset's declarations name it but do not depend on it at runtime).
+const SCANNERS: readonly SecretLintRuleCreator[] = recommendedRules.filter(
   // Filter rules (secretlint-disable comments) need the full engine; a comment must not silence a finding here.
   (rule) => rule.meta.type !== 'filter',
 );
+
+/** The source the scanner rules read: the text, its name, and the position helpers of the API. */
+function sourceCode(content: string, fileName: string): SecretLintSourceCode {
+  const dot = fileName.lastIndexOf('.');
+  // Offsets of each line's first character; lines and columns as secretlint counts them (line 1, column 0).
+  const starts = [0];
+  for (let i = 0; i < content.length; i++) if (content[i] === '\n') starts.push(i + 1);
+  const indexToPosition = (index: number): SecretLintSourceNodePosition => {
+    let line = starts.length - 1;
+    while (line > 0 && starts[line] > index) line--;
+    return { line: line + 1, column: index - starts[line] };
+  };
+  const positionToIndex = (pos: SecretLintSourceNodePosition): number =>
+    (starts[pos.line - 1] ?? content.length) + pos.column;
+  return {
+    hasBOM: false,
+    content,
+    filePath: fileName,
+    physicalFilePath: undefined,
+    contentType: 'text',
+    ext: dot >= 0 ? fileName.slice(dot) : '',
+    getFilePath: () => fileName,
+    getPhysicalFilePath: () => undefined,
+    indexToPosition,
+    positionToIndex,
+    rangeToLocation: ([start, end]) => ({ start: indexToPosition(start), end: indexToPosition(end) }),
+    locationToRange: (loc) => [positionToIndex(loc.start), positionToIndex(loc.end)],
+  };
+}
 
 /** One secret found: the secretlint rule that matched it. */
 export interface SecretFinding {
@@ -50,17 +59,16 @@ export interface SecretFinding {
  */
 export function findSecrets(content: string, fileName = 'lifecycle-script.sh'): SecretFinding[] {
   const found: SecretFinding[] = [];
-  const dot = fileName.lastIndexOf('.');
-  const source: ScannedSource = {
-    filePath: fileName,
-    ext: dot >= 0 ? fileName.slice(dot) : '',
-    content,
-    contentType: 'text',
-  };
+  const source = sourceCode(content, fileName);
   for (const rule of SCANNERS) {
-    const context: ScannerContext = {
+    const context: SecretLintRuleContext = {
+      sharedOptions: {},
       report: () => found.push({ ruleId: rule.meta.id }),
-      createTranslator: (messages) => (id, props) => messages[id]?.en?.(props ?? {}) ?? id,
+      createTranslator: (messages) => (messageId, props) => ({
+        message: messages[messageId as string]?.en(props) ?? String(messageId),
+        messageId: String(messageId),
+        data: props,
+      }),
       ignore: () => undefined,
     };
     const handlers = rule.create(context, {});
