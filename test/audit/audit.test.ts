@@ -10,7 +10,7 @@ import { AUDIT_CHECKS, AUDIT_RULE_IDS as R, AUDIT_RULES } from '../../lib/audit/
 import { Finding, Report } from '../../lib/report/finding';
 import { writeSarif } from '../../lib/report/sarif';
 import { AwsFake, awsError, startAwsFake } from '../support/aws-fake';
-import { daysAgo, fakeClients, keyArn, NOW, serve, standardWorld } from './world';
+import { daysAgo, emptyWorld, fakeClients, keyArn, NOW, serve, standardWorld } from './world';
 
 let fake: AwsFake;
 beforeAll(async () => {
@@ -716,17 +716,7 @@ describe('runAudit through the SDK against the fake', () => {
   });
 
   test('an empty account is clean', async () => {
-    serve(fake, {
-      endpointConfigs: [],
-      models: [],
-      notebooks: [],
-      domains: [],
-      endpoints: [],
-      trainingJobs: [],
-      keys: {},
-      rotation: {},
-      invocations: {},
-    });
+    serve(fake, emptyWorld());
     const report = await audit();
     expect(report.findings).toEqual([]);
     expect(report.errors).toEqual([]);

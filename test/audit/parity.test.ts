@@ -23,7 +23,7 @@ import { checkTemplateObjects } from '../../lib/check/templates';
 import { MLOpsChecks } from '../../lib/policy/mlops-checks';
 import { AwsFake, startAwsFake } from '../support/aws-fake';
 import { testStack } from '../support/nag';
-import { daysAgo, fakeClients, keyArn, NOW, serve, World } from './world';
+import { daysAgo, emptyWorld, fakeClients, keyArn, NOW, serve, World } from './world';
 
 // One rule, three places: for every rule the audit runs on live resources, a compliant and a
 // non-compliant resource get the same verdict at synth (the L1 in a Stack, the pack's
@@ -487,17 +487,7 @@ beforeEach(() => fake.reset());
 const ARN = 'arn:aws:sagemaker:eu-west-1:111111111111:thing/parity';
 
 function world(group: LiveRuleGroup, live: Props): World {
-  const w: World = {
-    endpointConfigs: [],
-    models: [],
-    notebooks: [],
-    domains: [],
-    endpoints: [],
-    trainingJobs: [],
-    keys: {},
-    rotation: {},
-    invocations: {},
-  };
+  const w: World = emptyWorld();
   const base = BASE[group];
   const resource = { ...base.live, ...live, [base.nameKey]: 'parity', [base.arnKey]: ARN };
   const lists: Record<LiveRuleGroup, keyof World> = {

@@ -78,6 +78,21 @@ export function hardenedTraining(key: string): Record<string, unknown> {
  * - models `isolated` / `open`, notebooks `locked` / `defaults`, domains `studio` / `sandbox`
  * - keys: `k-good` (rotating; referenced by id, ARN and alias), `k-norotate`, `k-pending`, AWS managed `k-aws`
  */
+/** An account with nothing in it: every list the audit reads is empty. */
+export function emptyWorld(): World {
+  return {
+    endpointConfigs: [],
+    models: [],
+    notebooks: [],
+    domains: [],
+    endpoints: [],
+    trainingJobs: [],
+    keys: {},
+    rotation: {},
+    invocations: {},
+  };
+}
+
 export function standardWorld(): World {
   const good = keyArn('k-good');
   const keys: World['keys'] = {

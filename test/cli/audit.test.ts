@@ -8,7 +8,7 @@ import { CliIO } from '../../lib/cli/command';
 import { createAuditCommand } from '../../lib/cli/commands/audit';
 import { main } from '../../lib/cli/main';
 import { AwsFake, startAwsFake } from '../support/aws-fake';
-import { fakeClients, hardenedTraining, NOW, serve, standardWorld, World } from '../audit/world';
+import { emptyWorld, fakeClients, hardenedTraining, NOW, serve, standardWorld } from '../audit/world';
 
 let fake: AwsFake;
 let dir: string;
@@ -45,18 +45,6 @@ async function cli(
   const code = await main(['audit', ...args], io, [command]);
   return { code, stdout, stderr };
 }
-
-const emptyWorld = (): World => ({
-  endpointConfigs: [],
-  models: [],
-  notebooks: [],
-  domains: [],
-  endpoints: [],
-  trainingJobs: [],
-  keys: {},
-  rotation: {},
-  invocations: {},
-});
 
 describe('compliant-mlops audit: exit codes', () => {
   test('0 on a clean account', async () => {
