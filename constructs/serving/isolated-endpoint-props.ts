@@ -289,7 +289,8 @@ const contentTypes = z
   .array(z.string().regex(/^[a-zA-Z0-9!#$&^_.+-]+\/[a-zA-Z0-9!#$&^_.+-]+$/))
   .min(1)
   .max(10);
-const instanceType = tokenOr(z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/));
+// Families may carry a hyphen (ml.p6-b200.48xlarge), never lead or end with one.
+const instanceType = tokenOr(z.string().regex(/^ml\.[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+$/));
 
 /** The zod schema of {@link IsolatedEndpointProps}. */
 export const isolatedEndpointSchema = z.strictObject({

@@ -578,6 +578,16 @@ describe('IsolatedEndpoint on instance types with NVMe instance storage', () => 
     });
   });
 
+  // SageMaker's ProductionVariantInstanceType enum has families with a hyphen (ml.p6-b200.48xlarge,
+  // ml.p6e-gb200.36xlarge), https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html
+  it('accepts instance families with a hyphen, as the production-variant enum has them', () => {
+    const { template } = build({ instanceType: 'ml.p6-b200.48xlarge' });
+    template().hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [Match.objectLike({ InstanceType: 'ml.p6-b200.48xlarge' })],
+    });
+    expect(buildError({ instanceType: 'ml.-p6.48xlarge' })).toContain('instanceType');
+  });
+
   it('refuses an explicit volume key with an NVMe instance type, naming the variant', () => {
     const stack = testStack();
     const key = new kms.Key(stack, 'Own');
