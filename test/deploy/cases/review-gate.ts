@@ -57,6 +57,18 @@ export const REVIEW_GATE_CASES: readonly AccessCase[] = [
     doc: DOC.eventsDlq,
   },
   {
+    actor: { service: 'events.amazonaws.com' },
+    action: 'kms:GenerateDataKey',
+    resourceLabel: 'KeysLogsKey (the rule DLQ)',
+    resource: (m) => m.arn('KeysLogsKey'),
+    options: (m) => ({
+      context: { 'aws:SourceAccount': m.account, 'aws:SourceArn': m.arn('ModelReviewGateApprovals') },
+    }),
+    expect: 'allow',
+    why: 'EventBridge encrypts the dead letter',
+    doc: DOC.eventsDlq,
+  },
+  {
     actor: GATE,
     action: 'sagemaker:DescribeModelPackage',
     resourceLabel: 'model-package/churn-model/3',
