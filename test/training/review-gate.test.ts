@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { App } from 'aws-cdk-lib';
+import { App, Lazy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createDomainKey } from '../../constructs/encryption/domain-key';
 import { FeatureContract } from '../../constructs/feature-store/feature-contract';
@@ -172,6 +172,26 @@ describe('ModelReviewGate', () => {
     expect(findingLines(stack)).toEqual([]);
   });
 
+  it('passes a token reports prefix through validation', () => {
+    const f = fixture();
+    const prefix = Lazy.string({ produce: () => 'reviews/' });
+    const gate = new ModelReviewGate(f.stack, 'Gate', { ...f.props, reportsPrefix: prefix });
+    expect(gate.reportsPrefix).toBe(prefix);
+  });
+
+  it('guards an imported registry: the rule and the grants name its group', () => {
+    const f = fixture({});
+    const imported = ModelRegistry.fromModelPackageGroupName(f.stack, 'Imported', 'fraud-model');
+    new ModelReviewGate(f.stack, 'Gate', { ...f.props, registry: imported });
+    const t = Template.fromStack(f.stack);
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        detail: { ModelPackageGroupName: ['fraud-model'], ModelApprovalStatus: ['Approved'] },
+      }),
+    });
+    expect(JSON.stringify(gatePolicy(t))).toContain(':model-package/fraud-model/*');
+  });
+
   it('rejects a reports prefix that does not end in / with path and field', () => {
     const f = fixture();
     const e = propsError(() => new ModelReviewGate(f.stack, 'Gate', { ...f.props, reportsPrefix: 'bias' }));
@@ -243,4 +263,3 @@ describe('risk tier', () => {
     expect(e?.message).toContain('riskTier');
   });
 });
-
