@@ -96,8 +96,8 @@ function world(metadata: Record<string, string>, status = 'Approved'): void {
   fake.s3.createBucket(BUCKET);
 }
 
-function gate(maxAttempts = 8): (event: unknown) => Promise<GateResult> {
-  const config = fake.clientConfig({ maxAttempts });
+function gate(maxAttempts = 8, requestTimeoutMs?: number): (event: unknown) => Promise<GateResult> {
+  const config = fake.clientConfig({ maxAttempts, requestTimeoutMs });
   const handler = createHandler({
     clients: () => ({
       sagemaker: new SageMakerClient(config),
@@ -252,6 +252,14 @@ describe('review gate through the real SDK', () => {
     expect(pkg.status).toBe('Approved');
     // The next delivery (Lambda's retry) reverts it.
     expect((await gate(3)(stateChange('Approved'))).outcome).toBe('reverted');
+  });
+
+  it('retries a SageMaker call that never answers (request timeout) and still reverts', async () => {
+    world({});
+    fake.failNext('sagemaker', 'DescribeModelPackage', { hang: true });
+    const result = await gate(3, 300)(stateChange('Approved'));
+    expect(result.outcome).toBe('reverted');
+    expect(fake.callsTo('sagemaker', 'DescribeModelPackage').length).toBe(2);
   });
 
   it('throws on a malformed environment before any call (a deployment error)', async () => {
