@@ -174,11 +174,13 @@ export const METRICS: readonly MetricInfo[] = [
     '[-1, 1]',
     'clarify-post-training-bias-metric-cddpl',
   ),
+  // The GE page says 0 to 0.5, but with many false negatives (benefit 0) GE reaches (n − 1)/2:
+  // b = [0, 0, 1] gives 1 (test/fairness/properties.test.ts found it).
   info(
     'GE',
     'generalized entropy (alpha = 2)',
     'postTraining',
-    '[0, 0.5]',
+    '[0, (n-1)/2]',
     'clarify-post-training-bias-metric-ge',
   ),
 ];
