@@ -302,7 +302,9 @@ async function analyze(values: Values, positionals: string[], format: Format, io
       generatedAt: new Date().toISOString(),
     });
   } catch (err) {
-    if (err instanceof BiasInputError) throw new BiasInputError(err.reason, `${shown}: ${err.message}`);
+    // A spec error is about the arguments, not the file; everything else names the file.
+    if (err instanceof BiasInputError && err.reason !== 'badSpec')
+      throw new BiasInputError(err.reason, `${shown}: ${err.message}`);
     const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
     if (typeof code === 'string') throw new UsageError(`bias: ${shown}: cannot read (${code})`);
     throw err;
