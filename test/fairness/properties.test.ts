@@ -52,6 +52,28 @@ describe('bias metric properties (fast-check)', () => {
     );
   });
 
+  it('CDD and CDDPL are 0 when facet d mirrors facet a within every subgroup', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(nonEmptyConfusion, fc.integer({ min: 1, max: 5 })), { minLength: 1, maxLength: 4 }),
+        (gs) => {
+          const groups = gs.map(([d, k], i) => ({ group: `g${i}`, a: scaleC(d, k), d }));
+          const obs = (c: ConfusionCounts): LabelCounts => ({ positive: c.tp + c.fn, negative: c.fp + c.tn });
+          const cdd = byName(
+            preTrainingMetrics(
+              obs(groups[0].a),
+              obs(groups[0].d),
+              groups.map((g) => ({ group: g.group, a: obs(g.a), d: obs(g.d) })),
+            ),
+          ).get('CDD')!.value;
+          const cddpl = byName(postTrainingMetrics(groups[0].a, groups[0].d, groups)).get('CDDPL')!.value;
+          // DD of a mirrored subgroup is (share of d) − (share of d): 0, or undefined and left out.
+          for (const v of [cdd, cddpl]) if (v !== null) expect(Math.abs(v)).toBeLessThan(1e-12);
+        },
+      ),
+    );
+  });
+
   it('identical confusion matrices (up to scale) give 0 for the post-training differences and DI = 1', () => {
     fc.assert(
       fc.property(nonEmptyConfusion, fc.integer({ min: 1, max: 7 }), (d, k) => {
