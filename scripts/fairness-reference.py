@@ -12,6 +12,7 @@ Post-training: https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-measure-p
 """
 
 import csv
+import hashlib
 import json
 import math
 import re
@@ -238,7 +239,12 @@ def main():
         reader = csv.DictReader(f)
         header = reader.fieldnames
         data = list(reader)
-    out = {"fixture": "test/fairness/fixtures/loans.csv", "cases": [run(c, header, data) for c in CASES]}
+    out = {
+        "fixture": "test/fairness/fixtures/loans.csv",
+        # The test checks it, so an edited fixture cannot be compared with stale reference values.
+        "fixtureSha256": hashlib.sha256(FIXTURE.read_bytes()).hexdigest(),
+        "cases": [run(c, header, data) for c in CASES],
+    }
     print(json.dumps(out, indent=2, sort_keys=False))
 
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ interface ReferenceCase {
 }
 
 const REFERENCE = JSON.parse(readFileSync(join(__dirname, 'reference.json'), 'utf8')) as {
+  fixtureSha256: string;
   cases: ReferenceCase[];
 };
 const FIXTURE = join(__dirname, 'fixtures', 'loans.csv');
@@ -37,6 +39,10 @@ function near(actual: number | null | undefined, expected: number | null, what: 
 }
 
 describe('lib/fairness against the independent Python reference (within 1e-9)', () => {
+  it('was computed from the committed fixture (an edited fixture needs the script rerun)', () => {
+    expect(createHash('sha256').update(readFileSync(FIXTURE)).digest('hex')).toBe(REFERENCE.fixtureSha256);
+  });
+
   it('covers every metric on the reference cases', () => {
     const names = new Set(REFERENCE.cases.flatMap((c) => c.facets.flatMap((f) => Object.keys(f.metrics))));
     expect([...names].sort()).toEqual([
