@@ -1,9 +1,18 @@
-import { createReadStream } from 'node:fs';
-import { CsvStreamParser, CsvSyntaxError } from '../drift/csv';
-import { toLines, type TextSource } from '../drift/lines';
 import { isMissing, toCategory, type RawCell } from '../drift/values';
-import { AssociationAccumulator, type AssociationMeasure } from './association';
+import { AssociationAccumulator } from './association';
 import { BiasInputError } from './errors';
+import {
+  BIAS_REPORT_KIND,
+  BIAS_REPORT_VERSION,
+  ROW_REJECT_REASONS,
+  type BiasReport,
+  type CrossedThreshold,
+  type FacetComparison,
+  type FacetSideCounts,
+  type ProxyFinding,
+  type ReportedMetric,
+  type RowRejectReason,
+} from './report';
 import {
   METRICS,
   metricInfo,
@@ -23,12 +32,6 @@ import {
   type FacetSpec,
   type OutcomeSpec,
 } from './spec';
-
-/** The `kind` of a bias report document. */
-export const BIAS_REPORT_KIND = 'compliant-mlops/bias-report';
-
-/** Version of the report shape; bumped on a breaking change. */
-export const BIAS_REPORT_VERSION = 1;
 
 /** Association above which a column is flagged as a proxy of a facet, unless told otherwise. */
 export const DEFAULT_PROXY_THRESHOLD = 0.3;
@@ -81,128 +84,6 @@ export interface BiasOptions {
   readonly maxGroups?: number;
   /** @default 1000 */
   readonly maxProxyCategories?: number;
-}
-
-/** Why a row was left out of every metric. */
-export type RowRejectReason = 'missingLabel' | 'invalidLabel' | 'missingPrediction' | 'invalidPrediction';
-
-/** Every row reject reason, in report order. */
-export const ROW_REJECT_REASONS: readonly RowRejectReason[] = [
-  'missingLabel',
-  'invalidLabel',
-  'missingPrediction',
-  'invalidPrediction',
-];
-
-/** A metric value with its threshold, as reported. */
-export interface ReportedMetric extends MetricValue {
-  /** The `failOn` threshold for this metric, when one was given. */
-  readonly threshold?: number;
-  /** Whether the value crossed the threshold (never for a null value). */
-  readonly crossed: boolean;
-  /** CDD/CDDPL: subgroups left out because DD is undefined in them. */
-  readonly skippedGroups?: readonly string[];
-}
-
-/** Row and outcome counts of one facet of a comparison. */
-export interface FacetSideCounts {
-  /** Rows in the facet. */
-  readonly rows: number;
-  /** Rows whose observed label is positive. */
-  readonly labelPositive: number;
-  /** Rows whose predicted label is positive (with predictions only). */
-  readonly predictedPositive?: number;
-}
-
-/** Facet a (the rest) against facet d (the sensitive group) for one facet spec (and value). */
-export interface FacetComparison {
-  /** The comparison's name: `gender=female`, `age:>=40`. */
-  readonly facet: string;
-  /** The facet column. */
-  readonly column: string;
-  /** Counts of facet a. */
-  readonly a: FacetSideCounts;
-  /** Counts of facet d. */
-  readonly d: FacetSideCounts;
-  /** CI, DPL, KL, JS, LP, TVD, KS, CDD. */
-  readonly preTraining: readonly ReportedMetric[];
-  /** DPPL … GE; empty without predictions. */
-  readonly postTraining: readonly ReportedMetric[];
-}
-
-/** A column associated with a facet, ranked by `value`. */
-export interface ProxyFinding {
-  /** The facet spec (`gender`, `age:>=40`): its sensitive group, or its values. */
-  readonly facet: string;
-  /** The other column. */
-  readonly column: string;
-  /** Cramér's V (categorical column) or correlation ratio η (numeric column). */
-  readonly measure: AssociationMeasure;
-  /** In [0, 1], or null (see `reason`). */
-  readonly value: number | null;
-  /** Why `value` is null. */
-  readonly reason?: string;
-  /** Rows with both values. */
-  readonly n: number;
-  /** `value > proxyThreshold`. */
-  readonly flagged: boolean;
-}
-
-/** A threshold crossed, for the summary and the exit code. */
-export interface CrossedThreshold {
-  /** The comparison. */
-  readonly facet: string;
-  /** The metric. */
-  readonly metric: BiasMetric;
-  /** Its value. */
-  readonly value: number;
-  /** The threshold it crossed. */
-  readonly threshold: number;
-}
-
-/** The result of {@link analyzeBias}: per-facet metrics, proxies and the thresholds crossed. */
-export interface BiasReport {
-  /** Always {@link BIAS_REPORT_KIND}. */
-  readonly kind: typeof BIAS_REPORT_KIND;
-  /** Always {@link BIAS_REPORT_VERSION}. */
-  readonly version: typeof BIAS_REPORT_VERSION;
-  /** When the report was made, if the caller said. */
-  readonly generatedAt?: string;
-  /** The label spec (`churned=1`). */
-  readonly label: string;
-  /** The predictions spec, with predictions. */
-  readonly predictions?: string;
-  /** The group attribute, when given. */
-  readonly group?: string;
-  /** Row accounting. */
-  readonly input: {
-    /** Data rows read. */
-    readonly rows: number;
-    /** Rows used (label, and prediction if any, present and valid). */
-    readonly used: number;
-    /** Rows left out, by reason. */
-    readonly rejected: Readonly<Record<RowRejectReason, number>>;
-    /** Used rows left out of a facet (missing or, for a threshold, non-numeric facet value). */
-    readonly facetExcluded: Readonly<Record<string, number>>;
-    /** Used rows without a group value (left out of CDD and CDDPL only). */
-    readonly withoutGroup: number;
-  };
-  /** Facet comparisons, in the order of the facet specs (values of a bare facet by frequency). */
-  readonly facets: readonly FacetComparison[];
-  /** Facet–column associations, strongest first. */
-  readonly proxies: readonly ProxyFinding[];
-  /** The thresholds applied. */
-  readonly thresholds: {
-    readonly failOn: Readonly<Partial<Record<BiasMetric, number>>>;
-    readonly proxy: number;
-  };
-  /** Whether anything crossed a threshold. */
-  readonly summary: {
-    readonly crossed: readonly CrossedThreshold[];
-    readonly flaggedProxies: number;
-    /** A metric crossed its threshold or a proxy was flagged. */
-    readonly anyCrossed: boolean;
-  };
 }
 
 // Cells of a (facet value, group) counter: observed label (0/1) × prediction (0/1/none).
@@ -580,113 +461,4 @@ export class BiasAccumulator {
       summary: { crossed, flaggedProxies, anyCrossed: crossed.length > 0 || flaggedProxies > 0 },
     };
   }
-}
-
-/** How the data is laid out: CSV with a header row, or one JSON object per line. */
-export type BiasDataFormat = 'csv' | 'jsonl';
-
-/** {@link BiasOptions} plus the data format and an optional report timestamp. */
-export interface AnalyzeBiasOptions extends BiasOptions {
-  /** The data format. */
-  readonly format: BiasDataFormat;
-  /** @default - no timestamp in the report */
-  readonly generatedAt?: string;
-}
-
-async function feedCsv(acc: BiasAccumulator, source: TextSource): Promise<void> {
-  const parser = new CsvStreamParser();
-  let header: string[] | undefined;
-  let recordNumber = 0;
-  const take = (records: string[][]): void => {
-    for (const rec of records) {
-      recordNumber++;
-      if (!header) {
-        if (rec[0]?.charCodeAt(0) === 0xfeff) rec[0] = rec[0].slice(1);
-        header = rec.map((h) => h.trim());
-        const seen = new Set<string>();
-        for (const h of header) {
-          if (h === '') throw new BiasInputError('badData', 'the CSV header has an empty column name');
-          if (seen.has(h)) throw new BiasInputError('badData', `the CSV header repeats column "${h}"`);
-          seen.add(h);
-        }
-        acc.checkColumns(header);
-        continue;
-      }
-      if (rec.length !== header.length)
-        throw new BiasInputError(
-          'badData',
-          `CSV record ${recordNumber} has ${rec.length} fields; the header has ${header.length}`,
-        );
-      const row: Record<string, string> = {};
-      for (let i = 0; i < header.length; i++) row[header[i]] = rec[i];
-      acc.addRecord(row);
-    }
-  };
-  try {
-    // Lines, not raw chunks: toLines already handles strings, streams and byte chunks; the CSV
-    // parser gets the line breaks back so quoted fields may still span lines.
-    for await (const line of toLines(source)) take(parser.push(`${line}\n`));
-    take(parser.end());
-  } catch (err) {
-    if (err instanceof CsvSyntaxError) throw new BiasInputError('badData', `malformed CSV: ${err.message}`);
-    throw err;
-  }
-  if (!header) throw new BiasInputError('emptyData', 'the data is empty (no header row)');
-}
-
-async function feedJsonLines(acc: BiasAccumulator, source: TextSource): Promise<void> {
-  let lineNumber = 0;
-  for await (const line of toLines(source)) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new BiasInputError('badData', `line ${lineNumber} is not valid JSON`);
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-      throw new BiasInputError('badData', `line ${lineNumber} is not a JSON object`);
-    acc.addRecord(value as Record<string, RawCell>);
-  }
-}
-
-/**
- * Computes the bias report of a data set streamed from `source` (the text itself, a Node stream, an
- * S3 `GetObject` body, or an async iterable of chunks), with bounded memory.
- * @throws BiasInputError for a bad spec, unreadable data, a missing column or no usable row
- */
-async function feed(acc: BiasAccumulator, source: TextSource, format: BiasDataFormat): Promise<void> {
-  if (format === 'csv') await feedCsv(acc, source);
-  else await feedJsonLines(acc, source);
-}
-
-/**
- * Computes the bias report of a data set streamed from `source` (the text itself, a Node stream, an
- * S3 `GetObject` body, or an async iterable of chunks), with bounded memory.
- * @throws BiasInputError for a bad spec, unreadable data, a missing column or no usable row
- */
-export async function analyzeBias(source: TextSource, options: AnalyzeBiasOptions): Promise<BiasReport> {
-  const acc = new BiasAccumulator(options);
-  await feed(acc, source, options.format);
-  return acc.report(options.generatedAt);
-}
-
-/** The data format a file name implies: `.jsonl`, `.ndjson`, `.json` are JSON lines, the rest CSV. */
-export function formatOfPath(path: string): BiasDataFormat {
-  return /\.(jsonl|ndjson|json)$/i.test(path) ? 'jsonl' : 'csv';
-}
-
-/**
- * {@link analyzeBias} of a file, its format from the extension unless `options.format` says. The
- * options are checked before the file is opened.
- * @throws BiasInputError as {@link analyzeBias}; the file's I/O errors (ENOENT…) as they are
- */
-export async function analyzeBiasFile(
-  path: string,
-  options: BiasOptions & { readonly format?: BiasDataFormat; readonly generatedAt?: string },
-): Promise<BiasReport> {
-  const acc = new BiasAccumulator(options);
-  await feed(acc, createReadStream(path), options.format ?? formatOfPath(path));
-  return acc.report(options.generatedAt);
 }

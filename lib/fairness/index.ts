@@ -7,4 +7,6 @@ export * from './analysis';
 export * from './association';
 export * from './errors';
 export * from './metrics';
+export * from './read';
+export * from './report';
 export * from './spec';

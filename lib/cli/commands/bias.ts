@@ -2,16 +2,15 @@ import { stat } from 'node:fs/promises';
 import { EXIT, UsageError, type CliIO, type Command } from '../command';
 import { parseCommandArgs } from '../args';
 import {
-  analyzeBiasFile,
   BIAS_REPORT_KIND,
   BIAS_REPORT_VERSION,
-  DEFAULT_PROXY_THRESHOLD,
   ROW_REJECT_REASONS,
-  type BiasDataFormat,
   type BiasReport,
   type FacetComparison,
   type ReportedMetric,
-} from '../../fairness/analysis';
+} from '../../fairness/report';
+import { DEFAULT_PROXY_THRESHOLD } from '../../fairness/analysis';
+import { analyzeBiasFile, type BiasDataFormat } from '../../fairness/read';
 import { BiasInputError } from '../../fairness/errors';
 import { METRICS, metricInfo, type BiasMetric } from '../../fairness/metrics';
 import { errnoSuffix, numberOption, resolvePath } from './baseline';
