@@ -156,6 +156,12 @@ describe('compliant-mlops bias', () => {
       reason: 'usage',
       message: 'bias: expected one data file (got 0)',
     });
+    const unknown = await run([...BASE, '--nope', '--format', 'json']);
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.out).error).toEqual({
+      reason: 'usage',
+      message: expect.stringMatching(/^bias: Unknown option '--nope'/),
+    });
   });
 
   it('parses --fail-on names case-insensitively, with Clarify aliases', () => {

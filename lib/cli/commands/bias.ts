@@ -221,7 +221,16 @@ export const biasCommand: Command = {
     'measure data and model bias (Clarify metrics CI, DPL, DI, DPPL…) and facet proxies in CSV or JSON lines',
   usage: USAGE,
   async run(args: readonly string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs('bias', args, OPTIONS, true);
+    let parsed: ReturnType<typeof parseCommandArgs<typeof OPTIONS, true>>;
+    try {
+      parsed = parseCommandArgs('bias', args, OPTIONS, true);
+    } catch (err) {
+      // An unknown option stops parsing; a --format json among the arguments still gets its document.
+      const i = args.indexOf('--format');
+      if (args.includes('--format=json') || (i >= 0 && args[i + 1] === 'json')) printError(io, 'usage', err);
+      throw err;
+    }
+    const { values, positionals } = parsed;
     if (values.help) {
       io.stdout(USAGE);
       return EXIT.ok;
@@ -241,16 +250,19 @@ export const biasCommand: Command = {
       if (usage === undefined) throw err;
       // Machine output carries the error too: a pipeline that parses stdout must not read an empty
       // document as "no bias".
-      if (format === 'json') {
-        const reason = err instanceof BiasInputError ? err.reason : 'usage';
-        io.stdout(
-          `${JSON.stringify({ kind: BIAS_REPORT_KIND, version: BIAS_REPORT_VERSION, error: { reason, message: usage.message } }, null, 2)}\n`,
-        );
-      }
+      if (format === 'json') printError(io, err instanceof BiasInputError ? err.reason : 'usage', usage);
       throw usage;
     }
   },
 };
+
+/** Writes the `--format json` error document: the report's kind and version, and the error. */
+function printError(io: CliIO, reason: string, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  io.stdout(
+    `${JSON.stringify({ kind: BIAS_REPORT_KIND, version: BIAS_REPORT_VERSION, error: { reason, message } }, null, 2)}\n`,
+  );
+}
 
 type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS, true>>['values'];
 
