@@ -2,6 +2,7 @@ export * from './audit';
 export * from './checks';
 export * from './clients';
 export * from './errors';
+export * from './iam-users';
 export * from './inventory';
 export * from './limit';
 export * from './rules';

@@ -5,6 +5,8 @@ import {
   DescribeEndpointCommandOutput,
   DescribeEndpointConfigCommand,
   DescribeEndpointConfigCommandOutput,
+  DescribeFlowDefinitionCommand,
+  DescribeFlowDefinitionCommandOutput,
   DescribeModelCommand,
   DescribeModelCommandOutput,
   DescribeNotebookInstanceCommand,
@@ -14,6 +16,7 @@ import {
   paginateListDomains,
   paginateListEndpointConfigs,
   paginateListEndpoints,
+  paginateListFlowDefinitions,
   paginateListModels,
   paginateListNotebookInstances,
   paginateListTrainingJobs,
@@ -121,6 +124,19 @@ export class SageMakerInventory {
       );
       return mapLimited(this.limit, list, (j) =>
         this.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: j.TrainingJobName })),
+      );
+    });
+  }
+
+  /** Every Augmented AI flow definition, described. */
+  public flowDefinitions(): Promise<DescribeFlowDefinitionCommandOutput[]> {
+    return this.once('flowDefinitions', async () => {
+      const list = await collect(
+        paginateListFlowDefinitions({ client: this.sm }, {}),
+        (p) => p.FlowDefinitionSummaries,
+      );
+      return mapLimited(this.limit, list, (f) =>
+        this.sm.send(new DescribeFlowDefinitionCommand({ FlowDefinitionName: f.FlowDefinitionName })),
       );
     });
   }

@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { AuditClientFactory } from '../../lib/audit/clients';
@@ -33,7 +34,25 @@ export interface World {
   modelPackageGroups?: string[];
   /** Model packages (ModelPackageArn, ModelApprovalStatus). */
   modelPackages?: Record<string, unknown>[];
+  /** IAM users by name; none when unset. */
+  iamUsers?: string[];
+  /** Service-last-accessed report per IAM user name; a user without one has no permissions listed. */
+  lastAccessed?: Record<string, LastAccessedReport>;
+  /** Described flow definitions (FlowDefinitionName, OutputConfig, ...); none when unset. */
+  flowDefinitions?: Record<string, unknown>[];
 }
+
+/** What GetServiceLastAccessedDetails answers for one user's job. */
+export interface LastAccessedReport {
+  /** ServiceLastAccessed entries (ServiceNamespace, ServiceName, LastAuthenticated?). */
+  readonly services: Record<string, unknown>[];
+  /** Reads answered IN_PROGRESS before the job completes. @default 0 */
+  readonly inProgressPolls?: number;
+  /** A final status other than COMPLETED. */
+  readonly status?: 'FAILED';
+}
+
+export const userArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:user/${name}`;
 
 function key(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -403,6 +422,79 @@ export function serve(fake: AwsFake, world: World, pageSize = 2): void {
     TrainingJobStatus: 'Completed',
     ...byName(world.trainingJobs, 'TrainingJobName', input, 'training job'),
   }));
+  fake.on('iam', 'ListUsers', (input) =>
+    pageOutput(
+      'Users',
+      (world.iamUsers ?? []).map((u) => ({
+        Path: '/',
+        UserName: u,
+        UserId: `AIDA${u.toUpperCase()}`,
+        Arn: userArn(u),
+        CreateDate: daysAgo(400),
+      })),
+      input,
+      { pageSize, inputTokenField: 'Marker', limitField: 'MaxItems', truncatedField: 'IsTruncated' },
+    ),
+  );
+  const polls = new Map<string, number>();
+  fake.on('iam', 'GenerateServiceLastAccessedDetails', (input) => {
+    const name = String(input.Arn).split('/').pop()!;
+    if (!(world.iamUsers ?? []).includes(name)) {
+      throw awsError(404, 'NoSuchEntity', `The user with name ${name} cannot be found.`);
+    }
+    polls.set(`job-${name}`, 0);
+    return { JobId: `job-${name}` };
+  });
+  fake.on('iam', 'GetServiceLastAccessedDetails', (input) => {
+    const jobId = String(input.JobId);
+    const seen = polls.get(jobId);
+    if (seen === undefined) throw awsError(404, 'NoSuchEntity', `No job ${jobId}.`);
+    polls.set(jobId, seen + 1);
+    const report = world.lastAccessed?.[jobId.slice('job-'.length)] ?? { services: [] };
+    const base = { JobType: 'SERVICE_LEVEL', JobCreationDate: daysAgo(0) };
+    if (seen < (report.inProgressPolls ?? 0))
+      return { ...base, JobStatus: 'IN_PROGRESS', ServicesLastAccessed: [] };
+    if (report.status === 'FAILED') {
+      return {
+        ...base,
+        JobStatus: 'FAILED',
+        JobCompletionDate: daysAgo(0),
+        ServicesLastAccessed: [],
+        Error: { Code: 'InternalError', Message: 'report generation failed' },
+      };
+    }
+    return {
+      ...base,
+      JobStatus: 'COMPLETED',
+      JobCompletionDate: daysAgo(0),
+      ...pageOutput('ServicesLastAccessed', report.services, input, {
+        pageSize,
+        inputTokenField: 'Marker',
+        limitField: 'MaxItems',
+        truncatedField: 'IsTruncated',
+      }),
+    };
+  });
+  fake.on('sagemaker', 'ListFlowDefinitions', (input) =>
+    pageOutput(
+      'FlowDefinitionSummaries',
+      (world.flowDefinitions ?? []).map((f) => ({
+        FlowDefinitionName: f.FlowDefinitionName,
+        FlowDefinitionArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:flow-definition/${String(f.FlowDefinitionName)}`,
+        FlowDefinitionStatus: 'Active',
+        CreationTime: daysAgo(10),
+      })),
+      input,
+      { pageSize },
+    ),
+  );
+  fake.on('sagemaker', 'DescribeFlowDefinition', (input) => ({
+    FlowDefinitionArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:flow-definition/${String(input.FlowDefinitionName)}`,
+    FlowDefinitionStatus: 'Active',
+    CreationTime: daysAgo(10),
+    RoleArn: `arn:aws:iam::${ACCOUNT}:role/a2i`,
+    ...byName(world.flowDefinitions ?? [], 'FlowDefinitionName', input, 'flow definition'),
+  }));
   fake.on('kms', 'DescribeKey', (input) => {
     const meta = world.keys[String(input.KeyId)];
     if (!meta) throw awsError(400, 'NotFoundException', `Key '${String(input.KeyId)}' does not exist`);
@@ -441,5 +533,6 @@ export function fakeClients(fake: AwsFake, options: { maxAttempts?: number } = {
     cloudwatch: new CloudWatchClient(
       fake.clientConfig({ region: o.region, maxAttempts: options.maxAttempts }),
     ),
+    iam: new IAMClient(fake.clientConfig({ region: o.region, maxAttempts: options.maxAttempts })),
   });
 }
