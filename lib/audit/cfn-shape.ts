@@ -2,6 +2,10 @@ import {
   ContainerDefinition,
   DescribeDomainCommandOutput,
   DescribeEndpointConfigCommandOutput,
+  DescribeImageCommandOutput,
+  DescribeImageVersionCommandOutput,
+  DescribeInferenceExperimentCommandOutput,
+  DescribeNotebookInstanceLifecycleConfigCommandOutput,
   DescribeModelCommandOutput,
   DescribeNotebookInstanceCommandOutput,
   DescribeTrainingJobCommandOutput,
@@ -356,6 +360,128 @@ export function domainShape(d: DescribeDomainCommandOutput): CfnShape {
   return {
     type: 'AWS::SageMaker::Domain',
     location: d.DomainArn ?? (d.DomainName ? `${d.DomainName} (${d.DomainId ?? '?'})` : (d.DomainId ?? '?')),
+    properties: properties ?? {},
+    notRead: s.notRead,
+  };
+}
+
+/** The lifecycle hooks of a notebook lifecycle config: `[{ Content }]`, Content base64 as in the template. */
+function hooks(s: Shaper, value: unknown, path: string): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) return s.unread(path);
+  return value.map((h: unknown, i: number) => ({
+    Content: s.req('str', obj(h)?.Content, `${path}.${i}.Content`),
+  }));
+}
+
+/**
+ * `DescribeNotebookInstanceLifecycleConfig` → `AWS::SageMaker::NotebookInstanceLifecycleConfig`:
+ * the same members, `OnCreate` and `OnStart` lists of `{ Content }` with the script base64-encoded,
+ * so `MLOps-SageMakerLifecycleConfigNoSecrets` decodes and scans it as at synth. A hook whose
+ * Content is missing is not read (the script cannot be scanned), never a pass.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeNotebookInstanceLifecycleConfig.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstancelifecycleconfig.html
+ */
+export function notebookLifecycleConfigShape(
+  c: DescribeNotebookInstanceLifecycleConfigCommandOutput,
+): CfnShape {
+  const s = new Shaper();
+  const properties = compact({
+    NotebookInstanceLifecycleConfigName: s.str(
+      c.NotebookInstanceLifecycleConfigName,
+      'NotebookInstanceLifecycleConfigName',
+    ),
+    OnCreate: hooks(s, c.OnCreate, 'OnCreate'),
+    OnStart: hooks(s, c.OnStart, 'OnStart'),
+  });
+  return {
+    type: 'AWS::SageMaker::NotebookInstanceLifecycleConfig',
+    location: c.NotebookInstanceLifecycleConfigArn ?? c.NotebookInstanceLifecycleConfigName ?? '?',
+    properties: properties ?? {},
+    notRead: s.notRead,
+  };
+}
+
+/**
+ * `DescribeImage` → `AWS::SageMaker::Image`. Three members are renamed: `Description` is
+ * `ImageDescription`, `DisplayName` is `ImageDisplayName`, `RoleArn` is `ImageRoleArn`.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeImage.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-image.html
+ */
+export function imageShape(i: DescribeImageCommandOutput): CfnShape {
+  const s = new Shaper();
+  const properties = compact({
+    ImageName: s.req('str', i.ImageName, 'ImageName'),
+    ImageRoleArn: s.req('str', i.RoleArn, 'ImageRoleArn'),
+    ImageDescription: s.str(i.Description, 'ImageDescription'),
+    ImageDisplayName: s.str(i.DisplayName, 'ImageDisplayName'),
+  });
+  return {
+    type: 'AWS::SageMaker::Image',
+    location: i.ImageArn ?? i.ImageName ?? '?',
+    properties: properties ?? {},
+    notRead: s.notRead,
+  };
+}
+
+/**
+ * `DescribeImageVersion` → `AWS::SageMaker::ImageVersion`. `BaseImage` is what the version was
+ * created from (the template's property, a tag or a digest); `ContainerImage` is the digest SageMaker
+ * resolved it to and is not what synth judges, so it is not used: a version created from a tag
+ * fails live as it fails at synth.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeImageVersion.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html
+ */
+export function imageVersionShape(imageName: string, v: DescribeImageVersionCommandOutput): CfnShape {
+  const s = new Shaper();
+  const properties = compact({
+    ImageName: s.req('str', imageName, 'ImageName'),
+    BaseImage: s.req('str', v.BaseImage, 'BaseImage'),
+  });
+  return {
+    type: 'AWS::SageMaker::ImageVersion',
+    location: v.ImageVersionArn ?? `${imageName}:${String(v.Version ?? '?')}`,
+    properties: properties ?? {},
+    notRead: s.notRead,
+  };
+}
+
+/**
+ * `DescribeInferenceExperiment` → `AWS::SageMaker::InferenceExperiment`: instance storage key
+ * (`KmsKey`) and the captured data's key (`DataStorageConfig.KmsKey`), plus the members
+ * CloudFormation requires. `EndpointMetadata.EndpointName` is the template's `EndpointName`.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeInferenceExperiment.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html
+ */
+export function inferenceExperimentShape(e: DescribeInferenceExperimentCommandOutput): CfnShape {
+  const s = new Shaper();
+  const storage = obj(e.DataStorageConfig);
+  const variants = e.ModelVariants;
+  const properties = compact({
+    Name: s.req('str', e.Name, 'Name'),
+    Type: s.req('str', e.Type, 'Type'),
+    RoleArn: s.req('str', e.RoleArn, 'RoleArn'),
+    EndpointName: s.req('str', obj(e.EndpointMetadata)?.EndpointName, 'EndpointName'),
+    ModelVariants:
+      Array.isArray(variants) && variants.length > 0
+        ? variants.map((v, i) => ({
+            ModelName: s.req('str', v.ModelName, `ModelVariants.${i}.ModelName`),
+            VariantName: s.req('str', v.VariantName, `ModelVariants.${i}.VariantName`),
+            InfrastructureConfig:
+              obj(v.InfrastructureConfig) ?? s.unread(`ModelVariants.${i}.InfrastructureConfig`),
+          }))
+        : s.unread('ModelVariants'),
+    KmsKey: s.str(e.KmsKey, 'KmsKey'),
+    DataStorageConfig: storage
+      ? compact({
+          Destination: s.req('str', storage.Destination, 'DataStorageConfig.Destination'),
+          KmsKey: s.str(storage.KmsKey, 'DataStorageConfig.KmsKey'),
+        })
+      : undefined,
+  });
+  return {
+    type: 'AWS::SageMaker::InferenceExperiment',
+    location: e.Arn ?? e.Name ?? '?',
     properties: properties ?? {},
     notRead: s.notRead,
   };

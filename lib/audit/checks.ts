@@ -572,6 +572,10 @@ export const AUDIT_CHECK_FUNCTIONS: Readonly<Record<AuditCheckName, AuditCheck>>
   'model-registry': checkModelRegistry,
   'training-jobs': checkTrainingJobs,
   keys: checkKeys,
+  'lifecycle-configs': liveRuleCheck('lifecycle-configs'),
+  images: liveRuleCheck('images'),
+  'image-versions': liveRuleCheck('image-versions'),
+  'inference-experiments': liveRuleCheck('inference-experiments'),
   'iam-users': checkIamUsers,
   'flow-definitions': checkFlowDefinitions,
 };

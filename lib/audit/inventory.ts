@@ -7,6 +7,14 @@ import {
   DescribeEndpointConfigCommandOutput,
   DescribeFlowDefinitionCommand,
   DescribeFlowDefinitionCommandOutput,
+  DescribeImageCommand,
+  DescribeImageCommandOutput,
+  DescribeImageVersionCommand,
+  DescribeImageVersionCommandOutput,
+  DescribeInferenceExperimentCommand,
+  DescribeInferenceExperimentCommandOutput,
+  DescribeNotebookInstanceLifecycleConfigCommand,
+  DescribeNotebookInstanceLifecycleConfigCommandOutput,
   DescribeModelCommand,
   DescribeModelCommandOutput,
   DescribeNotebookInstanceCommand,
@@ -17,6 +25,10 @@ import {
   paginateListEndpointConfigs,
   paginateListEndpoints,
   paginateListFlowDefinitions,
+  paginateListImages,
+  paginateListImageVersions,
+  paginateListInferenceExperiments,
+  paginateListNotebookInstanceLifecycleConfigs,
   paginateListModels,
   paginateListNotebookInstances,
   paginateListTrainingJobs,
@@ -124,6 +136,72 @@ export class SageMakerInventory {
       );
       return mapLimited(this.limit, list, (j) =>
         this.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: j.TrainingJobName })),
+      );
+    });
+  }
+
+  /** Every notebook instance lifecycle configuration (attached or not), described. */
+  public notebookLifecycleConfigs(): Promise<DescribeNotebookInstanceLifecycleConfigCommandOutput[]> {
+    return this.once('notebookLifecycleConfigs', async () => {
+      const list = await collect(
+        paginateListNotebookInstanceLifecycleConfigs({ client: this.sm }, {}),
+        (p) => p.NotebookInstanceLifecycleConfigs,
+      );
+      return mapLimited(this.limit, list, (c) =>
+        this.sm.send(
+          new DescribeNotebookInstanceLifecycleConfigCommand({
+            NotebookInstanceLifecycleConfigName: c.NotebookInstanceLifecycleConfigName,
+          }),
+        ),
+      );
+    });
+  }
+
+  /** Every custom SageMaker (Studio) image, described. */
+  public images(): Promise<DescribeImageCommandOutput[]> {
+    return this.once('images', async () => {
+      const list = await collect(paginateListImages({ client: this.sm }, {}), (p) => p.Images);
+      return mapLimited(this.limit, list, (i) =>
+        this.sm.send(new DescribeImageCommand({ ImageName: i.ImageName })),
+      );
+    });
+  }
+
+  /**
+   * Every version of every custom image, described, with the image it belongs to (the describe
+   * response names the image only by ARN; CloudFormation's ImageVersion takes its name).
+   */
+  public imageVersions(): Promise<{ imageName: string; version: DescribeImageVersionCommandOutput }[]> {
+    return this.once('imageVersions', async () => {
+      const images = await collect(paginateListImages({ client: this.sm }, {}), (p) => p.Images);
+      const versions = (
+        await mapLimited(this.limit, images, async (i) =>
+          (
+            await collect(
+              paginateListImageVersions({ client: this.sm }, { ImageName: i.ImageName }),
+              (p) => p.ImageVersions,
+            )
+          ).map((v) => ({ imageName: i.ImageName!, number: v.Version })),
+        )
+      ).flat();
+      return mapLimited(this.limit, versions, async (v) => ({
+        imageName: v.imageName,
+        version: await this.sm.send(
+          new DescribeImageVersionCommand({ ImageName: v.imageName, Version: v.number }),
+        ),
+      }));
+    });
+  }
+
+  /** Every inference experiment (shadow test), described. */
+  public inferenceExperiments(): Promise<DescribeInferenceExperimentCommandOutput[]> {
+    return this.once('inferenceExperiments', async () => {
+      const list = await collect(
+        paginateListInferenceExperiments({ client: this.sm }, {}),
+        (p) => p.InferenceExperiments,
+      );
+      return mapLimited(this.limit, list, (e) =>
+        this.sm.send(new DescribeInferenceExperimentCommand({ Name: e.Name })),
       );
     });
   }

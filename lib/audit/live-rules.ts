@@ -10,13 +10,26 @@ import {
   modelShape,
   NOT_READ_CONDITION,
   NOT_READ_PARAMETER,
+  imageShape,
+  imageVersionShape,
+  inferenceExperimentShape,
+  notebookLifecycleConfigShape,
   notebookShape,
   trainingJobShape,
 } from './cfn-shape';
 import { SageMakerInventory } from './inventory';
 
 /** The check groups whose resources are judged by the synth-time rules, not by audit code. */
-export type LiveRuleGroup = 'models' | 'endpoint-configs' | 'notebooks' | 'domains' | 'training-jobs';
+export type LiveRuleGroup =
+  | 'models'
+  | 'endpoint-configs'
+  | 'notebooks'
+  | 'lifecycle-configs'
+  | 'domains'
+  | 'images'
+  | 'image-versions'
+  | 'inference-experiments'
+  | 'training-jobs';
 
 /** One group: what to describe, how to shape it, which packs to run and which of their rules to report. */
 interface LiveRuleSet {
@@ -71,6 +84,29 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
       'MLOps-SageMakerNotebookNoDirectInternet',
       'MLOps-SageMakerNotebookPlatformIdentifier',
     ],
+  },
+  // Every notebook lifecycle configuration, attached or not: its scripts run as root on the
+  // notebooks that use it and are readable by anyone who may describe it.
+  'lifecycle-configs': {
+    describe: async (inv) => (await inv.notebookLifecycleConfigs()).map(notebookLifecycleConfigShape),
+    packs: ['MLOps'],
+    ruleIds: ['MLOps-SageMakerLifecycleConfigNoSecrets'],
+  },
+  images: {
+    describe: async (inv) => (await inv.images()).map(imageShape),
+    packs: ['MLOps'],
+    ruleIds: ['MLOps-SageMakerImageDescription'],
+  },
+  'image-versions': {
+    describe: async (inv) =>
+      (await inv.imageVersions()).map((v) => imageVersionShape(v.imageName, v.version)),
+    packs: ['MLOps'],
+    ruleIds: ['MLOps-SageMakerModelImageDigest'],
+  },
+  'inference-experiments': {
+    describe: async (inv) => (await inv.inferenceExperiments()).map(inferenceExperimentShape),
+    packs: ['MLOps'],
+    ruleIds: ['MLOps-SageMakerInferenceExperimentKMS'],
   },
   domains: {
     describe: async (inv) => (await inv.domains()).map(domainShape),

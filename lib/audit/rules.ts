@@ -11,6 +11,10 @@ export const AUDIT_CHECKS = [
   'model-registry',
   'training-jobs',
   'keys',
+  'lifecycle-configs',
+  'images',
+  'image-versions',
+  'inference-experiments',
   'iam-users',
   'flow-definitions',
 ] as const;

@@ -7,9 +7,17 @@ import {
   CfnDomainProps,
   CfnEndpointConfig,
   CfnEndpointConfigProps,
+  CfnImage,
+  CfnImageProps,
+  CfnImageVersion,
+  CfnImageVersionProps,
+  CfnInferenceExperiment,
+  CfnInferenceExperimentProps,
   CfnModel,
   CfnModelProps,
   CfnNotebookInstance,
+  CfnNotebookInstanceLifecycleConfig,
+  CfnNotebookInstanceLifecycleConfigProps,
   CfnNotebookInstanceProps,
   CfnPipeline,
   CfnPipelineProps,
@@ -39,6 +47,14 @@ type Props = Record<string, unknown>;
 const UNKNOWN = Symbol('unknown');
 
 const ROLE = 'arn:aws:iam::111111111111:role/ml';
+const EXPERIMENT_VARIANT = {
+  ModelName: 'm',
+  VariantName: 'shadow',
+  InfrastructureConfig: {
+    InfrastructureType: 'RealTimeInference',
+    RealTimeInferenceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1 },
+  },
+};
 const KEY = keyArn('k-good');
 const IMAGE = '111111111111.dkr.ecr.eu-west-1.amazonaws.com/serve@sha256:' + 'a'.repeat(64);
 
@@ -84,7 +100,59 @@ const BASE: Record<
     nameKey: 'DomainId',
     arnKey: 'DomainArn',
   },
+  'lifecycle-configs': {
+    type: 'AWS::SageMaker::NotebookInstanceLifecycleConfig',
+    cfn: {},
+    live: {},
+    nameKey: 'NotebookInstanceLifecycleConfigName',
+    arnKey: 'NotebookInstanceLifecycleConfigArn',
+  },
+  // DescribeImage names the role RoleArn and the description Description (ImageRoleArn and
+  // ImageDescription in the template).
+  images: {
+    type: 'AWS::SageMaker::Image',
+    cfn: { ImageName: 'parity', ImageRoleArn: ROLE },
+    live: { RoleArn: ROLE },
+    nameKey: 'ImageName',
+    arnKey: 'ImageArn',
+  },
+  // An image version is listed under its image (ListImageVersions by ImageName), see world().
+  'image-versions': {
+    type: 'AWS::SageMaker::ImageVersion',
+    cfn: { ImageName: 'parity' },
+    live: { Version: 1 },
+    nameKey: 'ImageName',
+    arnKey: 'ImageVersionArn',
+  },
+  // DescribeInferenceExperiment returns the endpoint as EndpointMetadata.EndpointName.
+  'inference-experiments': {
+    type: 'AWS::SageMaker::InferenceExperiment',
+    cfn: {
+      Name: 'parity',
+      Type: 'ShadowMode',
+      RoleArn: ROLE,
+      EndpointName: 'ep',
+      ModelVariants: [EXPERIMENT_VARIANT],
+    },
+    live: {
+      Type: 'ShadowMode',
+      RoleArn: ROLE,
+      EndpointMetadata: { EndpointName: 'ep' },
+      ModelVariants: [{ ...EXPERIMENT_VARIANT, Status: 'InService' }],
+    },
+    nameKey: 'Name',
+    arnKey: 'Arn',
+  },
 };
+
+const b64 = (text: string): string => Buffer.from(text).toString('base64');
+// A made-up access key pair of the real shape (secretlint allows AWS's documentation examples).
+const LEAKY_SCRIPT = b64(
+  '#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIA2E0A8F3B244C9986\nexport AWS_SECRET_ACCESS_KEY="7CE556A3BC234CC1FF9E8A5C324C0BB70AA21B6D"\n',
+);
+const CLEAN_SCRIPT = b64(
+  '#!/bin/bash\nTOKEN=$(aws secretsmanager get-secret-value --secret-id ml/token --query SecretString --output text)\n',
+);
 
 const variant = (extra: Props = {}): Props => ({
   VariantName: 'v1',
@@ -382,6 +450,41 @@ const CASES: readonly ParityCase[] = [
       live: { AuthMode: 3, DefaultUserSettings: { ExecutionRole: ROLE } },
     },
   },
+  {
+    rule: 'MLOps-SageMakerLifecycleConfigNoSecrets',
+    group: 'lifecycle-configs',
+    compliant: { cfn: { OnStart: [{ Content: CLEAN_SCRIPT }], OnCreate: [{ Content: CLEAN_SCRIPT }] } },
+    // The secret is in the second hook: every hook's base64 Content is decoded and scanned.
+    nonCompliant: { cfn: { OnCreate: [{ Content: CLEAN_SCRIPT }], OnStart: [{ Content: LEAKY_SCRIPT }] } },
+    unknown: { cfn: { OnStart: [{ Content: UNKNOWN }] }, live: { OnStart: [{}] } },
+  },
+  {
+    rule: 'MLOps-SageMakerImageDescription',
+    group: 'images',
+    compliant: {
+      cfn: { ImageDescription: 'Python 3.11 with the team pins' },
+      live: { Description: 'Python 3.11 with the team pins' },
+    },
+    nonCompliant: { cfn: {} },
+    // A description from a parameter counts as set at synth; live, a mistyped one is not read.
+    unknown: { cfn: { ImageDescription: UNKNOWN }, live: { Description: 42 } },
+    unknownAtSynth: 'pass',
+  },
+  {
+    rule: 'MLOps-SageMakerModelImageDigest',
+    group: 'image-versions',
+    compliant: { cfn: { BaseImage: IMAGE } },
+    nonCompliant: { cfn: { BaseImage: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/studio:latest' } },
+    unknown: { cfn: { BaseImage: UNKNOWN }, live: {} },
+  },
+  {
+    rule: 'MLOps-SageMakerInferenceExperimentKMS',
+    group: 'inference-experiments',
+    compliant: { cfn: { KmsKey: KEY, DataStorageConfig: { Destination: 's3://shadow/', KmsKey: KEY } } },
+    nonCompliant: { cfn: { KmsKey: KEY, DataStorageConfig: { Destination: 's3://shadow/' } } },
+    unknown: { cfn: { KmsKey: UNKNOWN }, live: { KmsKey: 7 } },
+    unknownAtSynth: 'pass',
+  },
 ];
 
 const THREW = 'Rule threw an error during validation';
@@ -444,6 +547,12 @@ function synthVerdict(c: ParityCase, side: Side): Verdict {
     notebooks: () => new CfnNotebookInstance(stack, 'R', props as CfnNotebookInstanceProps),
     domains: () => new CfnDomain(stack, 'R', props as CfnDomainProps),
     'training-jobs': () => new CfnPipeline(stack, 'R', props as CfnPipelineProps),
+    'lifecycle-configs': () =>
+      new CfnNotebookInstanceLifecycleConfig(stack, 'R', props as CfnNotebookInstanceLifecycleConfigProps),
+    images: () => new CfnImage(stack, 'R', props as CfnImageProps),
+    'image-versions': () => new CfnImageVersion(stack, 'R', props as CfnImageVersionProps),
+    'inference-experiments': () =>
+      new CfnInferenceExperiment(stack, 'R', props as CfnInferenceExperimentProps),
   };
   make[c.group]();
   const hits = new MLOpsChecks()
@@ -496,7 +605,14 @@ function world(group: LiveRuleGroup, live: Props): World {
     notebooks: 'notebooks',
     domains: 'domains',
     'training-jobs': 'trainingJobs',
+    'lifecycle-configs': 'lifecycleConfigs',
+    images: 'images',
+    'image-versions': 'imageVersions',
+    'inference-experiments': 'inferenceExperiments',
   };
+  if (w[lists[group]] === undefined) (w as unknown as Record<string, Props[]>)[lists[group]] = [];
+  // A version is listed under its image: the image must exist.
+  if (group === 'image-versions') w.images = [{ ImageName: 'parity', RoleArn: ROLE }];
   // ListTrainingJobs is filtered by creation time: a job of yesterday is in the lookback window.
   (w[lists[group]] as Props[]).push(
     group === 'training-jobs' ? { CreationTime: daysAgo(1), ...resource } : resource,

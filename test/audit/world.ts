@@ -40,6 +40,14 @@ export interface World {
   lastAccessed?: Record<string, LastAccessedReport>;
   /** Described flow definitions (FlowDefinitionName, OutputConfig, ...); none when unset. */
   flowDefinitions?: Record<string, unknown>[];
+  /** Described notebook lifecycle configs (NotebookInstanceLifecycleConfigName, OnStart, ...). */
+  lifecycleConfigs?: Record<string, unknown>[];
+  /** Described custom images (ImageName, Description, RoleArn, ...). */
+  images?: Record<string, unknown>[];
+  /** Described image versions (ImageName, Version, BaseImage, ...), listed under their image. */
+  imageVersions?: Record<string, unknown>[];
+  /** Described inference experiments (Name, KmsKey, DataStorageConfig, ...). */
+  inferenceExperiments?: Record<string, unknown>[];
 }
 
 /** What GetServiceLastAccessedDetails answers for one user's job. */
@@ -475,6 +483,82 @@ export function serve(fake: AwsFake, world: World, pageSize = 2): void {
       }),
     };
   });
+  fake.seedList(
+    'sagemaker',
+    'ListNotebookInstanceLifecycleConfigs',
+    'NotebookInstanceLifecycleConfigs',
+    summaries(world.lifecycleConfigs ?? [], ['NotebookInstanceLifecycleConfigName', 'CreationTime']),
+    { pageSize },
+  );
+  fake.on('sagemaker', 'DescribeNotebookInstanceLifecycleConfig', (input) =>
+    byName(world.lifecycleConfigs ?? [], 'NotebookInstanceLifecycleConfigName', input, 'lifecycle config'),
+  );
+  fake.seedList(
+    'sagemaker',
+    'ListImages',
+    'Images',
+    (world.images ?? []).map((i) => ({
+      ImageName: i.ImageName,
+      ImageArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:image/${String(i.ImageName)}`,
+      ImageStatus: 'CREATED',
+      CreationTime: daysAgo(30),
+      LastModifiedTime: daysAgo(30),
+    })),
+    { pageSize },
+  );
+  fake.on('sagemaker', 'DescribeImage', (input) => ({
+    ImageArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:image/${String(input.ImageName)}`,
+    ImageStatus: 'CREATED',
+    ...byName(world.images ?? [], 'ImageName', input, 'image'),
+  }));
+  const versionArn = (v: Record<string, unknown>) =>
+    `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:image-version/${String(v.ImageName)}/${String(v.Version)}`;
+  fake.on('sagemaker', 'ListImageVersions', (input) => {
+    if (!(world.images ?? []).some((i) => i.ImageName === input.ImageName)) {
+      throw awsError(400, 'ResourceNotFound', `Image ${String(input.ImageName)} does not exist.`);
+    }
+    return pageOutput(
+      'ImageVersions',
+      (world.imageVersions ?? [])
+        .filter((v) => v.ImageName === input.ImageName)
+        .map((v) => ({
+          ImageArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:image/${String(v.ImageName)}`,
+          ImageVersionArn: versionArn(v),
+          ImageVersionStatus: 'CREATED',
+          Version: v.Version,
+          CreationTime: daysAgo(20),
+          LastModifiedTime: daysAgo(20),
+        })),
+      input,
+      { pageSize },
+    );
+  });
+  fake.on('sagemaker', 'DescribeImageVersion', (input) => {
+    const found = (world.imageVersions ?? []).find(
+      (v) => v.ImageName === input.ImageName && v.Version === input.Version,
+    );
+    if (!found) throw awsError(400, 'ResourceNotFound', 'Image version does not exist.');
+    const { ImageName: _image, ...rest } = found;
+    return { ImageVersionArn: versionArn(found), ImageVersionStatus: 'CREATED', ...rest };
+  });
+  fake.seedList(
+    'sagemaker',
+    'ListInferenceExperiments',
+    'InferenceExperiments',
+    (world.inferenceExperiments ?? []).map((e) => ({
+      Name: e.Name,
+      Type: 'ShadowMode',
+      Status: 'Running',
+      CreationTime: daysAgo(3),
+      LastModifiedTime: daysAgo(3),
+    })),
+    { pageSize },
+  );
+  fake.on('sagemaker', 'DescribeInferenceExperiment', (input) => ({
+    Arn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:inference-experiment/${String(input.Name)}`,
+    Status: 'Running',
+    ...byName(world.inferenceExperiments ?? [], 'Name', input, 'inference experiment'),
+  }));
   fake.on('sagemaker', 'ListFlowDefinitions', (input) =>
     pageOutput(
       'FlowDefinitionSummaries',
