@@ -5,6 +5,7 @@ export * from './errors';
 export * from './iam-users';
 export * from './inventory';
 export * from './limit';
+export * from './permissions';
 export * from './rules';
 export * from './cfn-shape';
 export * from './live-rules';

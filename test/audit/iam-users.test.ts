@@ -3,6 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { auditExitCode, runAudit } from '../../lib/audit/audit';
 import { sageMakerAccess } from '../../lib/audit/iam-users';
 import { AUDIT_RULE_IDS as R } from '../../lib/audit/rules';
+import { CliIO } from '../../lib/cli/command';
+import { createAuditCommand } from '../../lib/cli/commands/audit';
+import { main } from '../../lib/cli/main';
 import { AwsFake, startAwsFake } from '../support/aws-fake';
 import { daysAgo, emptyWorld, fakeClients, NOW, serve, userArn, World } from './world';
 
@@ -187,6 +190,44 @@ describe('stale IAM users with SageMaker permissions (Prowler iam_user_access_no
     expect(at(90)).toEqual({ kind: 'recent', days: 90 });
     expect(at(91)).toEqual({ kind: 'stale', days: 91 });
     expect(sageMakerAccess([s3 as never], NOW, 90)).toEqual({ kind: 'no-permission' });
+  });
+});
+
+describe('compliant-mlops audit --stale-days', () => {
+  async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const io: CliIO = {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      isTTY: false,
+      env: {},
+      cwd: process.cwd(),
+    };
+    const command = createAuditCommand({ clientFactory: fakeClients(fake), now: () => NOW });
+    const code = await main(['audit', '--region', 'eu-west-1', '--checks', 'iam-users', ...args], io, [
+      command,
+    ]);
+    return { code, stdout, stderr };
+  }
+
+  test('the threshold reaches the check: 90 by default, 120 when asked', async () => {
+    serve(fake, iamWorld());
+    const ids = (out: string) =>
+      (JSON.parse(out) as { findings: { logicalId: string }[] }).findings.map((f) => f.logicalId);
+    const byDefault = await cli(['--format', 'json', '--fail-on', 'warning']);
+    expect(byDefault.code).toBe(1);
+    expect(ids(byDefault.stdout)).toEqual([userArn('never'), userArn('stale')]);
+    const wider = await cli(['--format', 'json', '--stale-days', '120']);
+    expect(ids(wider.stdout)).toEqual([userArn('never')]);
+  });
+
+  // IAM "reports activity for at least the last 400 days":
+  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateServiceLastAccessedDetails.html
+  test.each(['0', '401', '7.5', 'ninety'])('--stale-days %s is a usage error (exit 2)', async (value) => {
+    const r = await cli(['--stale-days', value]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`audit: --stale-days: "${value}" is not an integer from 1 to 400`);
   });
 });
 
