@@ -159,9 +159,9 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   'Prowler:sagemaker_training_jobs_network_isolation_enabled': { rules: [TRAINING] },
   'Prowler:sagemaker_training_jobs_volume_and_output_encryption_enabled': { rules: [TRAINING] },
   'Prowler:sagemaker_training_jobs_vpc_settings_configured': { rules: [TRAINING] },
-  'Prowler:iam_user_access_not_stale_to_sagemaker': {
-    gap: 'stale IAM users with SageMaker permissions need IAM last-accessed data: an audit governance check of issue 16',
-  },
+  // Live only: IAM last-accessed data exists in no template. Same semantics as Prowler (a listed
+  // sagemaker namespace never used, or last used more than N days ago, default 90, --stale-days).
+  'Prowler:iam_user_access_not_stale_to_sagemaker': { rules: ['Audit-IamUserStaleSageMakerAccess'] },
 
   // Checkov
   'Checkov:CKV_AWS_22': NOTEBOOK_KMS_ONLY,
@@ -176,7 +176,12 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   'Checkov:CKV_AWS_370': { rules: [MODEL_ISOLATION] },
   'Checkov:CKV_AWS_371': { rules: [IMDSV2] },
   'Checkov:CKV_AWS_372': {
-    gap: 'no rule reads human review (Augmented AI) flow definitions and their output KMS key yet',
+    rules: ['Audit-FlowDefinitionOutputKMS'],
+    note:
+      'live only: CloudFormation has no AWS::SageMaker::FlowDefinition resource type ' +
+      '(https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/AWS_SageMaker.html), so no ' +
+      'template holds a flow definition; the audit reads them with DescribeFlowDefinition and rejects a ' +
+      'missing OutputConfig.KmsKeyId and AWS managed alias/aws/* keys',
   },
   'Checkov:CKV2_AWS_68': {
     rules: [ROLE_NO_FULL_ACCESS, IAM_WILDCARD],
