@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { AUDIT_IAM_ACTIONS } from '../../lib/audit/permissions';
+import { AUDIT_CHECKS } from '../../lib/audit/rules';
 import { ruleIdSets } from '../../lib/cli/commands/rules';
 import { anchorKey } from '../../lib/policy/anchors';
 import { ANCHOR_MAPPING, coverageRows } from '../../lib/policy/anchor-mapping';
@@ -41,5 +44,22 @@ describe('live coverage of the anchors', () => {
   test('controls the audit does not read stay not live', () => {
     expect(row('SecurityHub:SageMaker.6').live).toBe(false);
     expect(row('Config:sagemaker-image-tagged').live).toBe(false);
+  });
+});
+
+describe('README audit section', () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const tableRows = readme.split('\n').filter((l) => l.startsWith('  | `'));
+
+  test('every check group has a row in the table of rules per check group', () => {
+    expect(AUDIT_CHECKS.filter((c) => !tableRows.some((r) => r.split('|')[1].includes(`\`${c}\``)))).toEqual(
+      [],
+    );
+  });
+
+  test('names every IAM action outside SageMaker the audit needs', () => {
+    const section = readme.slice(readme.indexOf('- `audit --region'));
+    const named = AUDIT_IAM_ACTIONS.filter((a) => !a.startsWith('sagemaker:'));
+    expect(named.filter((a) => !section.includes(`\`${a}\``))).toEqual([]);
   });
 });
