@@ -1,4 +1,5 @@
 import {
+  AppImageConfigDetails,
   ContainerDefinition,
   DescribeDomainCommandOutput,
   DescribeEndpointConfigCommandOutput,
@@ -10,6 +11,7 @@ import {
   DescribeNotebookInstanceCommandOutput,
   DescribeTrainingJobCommandOutput,
   ProductionVariant,
+  Tag,
 } from '@aws-sdk/client-sagemaker';
 
 /**
@@ -403,18 +405,54 @@ export function notebookLifecycleConfigShape(
 }
 
 /**
- * `DescribeImage` → `AWS::SageMaker::Image`. Three members are renamed: `Description` is
- * `ImageDescription`, `DisplayName` is `ImageDisplayName`, `RoleArn` is `ImageRoleArn`.
+ * ListTags → the template's `Tags` list (`[{ Key, Value }]`), which `MLOps-SageMakerRequiredTags`
+ * reads; undefined when tags were not read. A tag without a string Key and Value is left out: it
+ * can fail the resource (a required key missing), never pass it.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTags.html
+ */
+function tagList(tags: readonly Tag[] | undefined): unknown {
+  if (tags === undefined) return undefined;
+  return tags
+    .filter((t) => typeof t.Key === 'string' && typeof t.Value === 'string')
+    .map((t) => ({ Key: t.Key, Value: t.Value }));
+}
+
+/**
+ * An app image config of `ListAppImageConfigs` (the whole configuration) and its `ListTags` →
+ * `AWS::SageMaker::AppImageConfig`, for the tag controls (Security Hub SageMaker.6, Config
+ * sagemaker-app-image-config-tagged).
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListAppImageConfigs.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-appimageconfig.html
+ */
+export function appImageConfigShape(c: AppImageConfigDetails, tags: readonly Tag[]): CfnShape {
+  const s = new Shaper();
+  const properties = compact({
+    AppImageConfigName: s.req('str', c.AppImageConfigName, 'AppImageConfigName'),
+    Tags: tagList(tags),
+  });
+  return {
+    type: 'AWS::SageMaker::AppImageConfig',
+    location: c.AppImageConfigArn ?? c.AppImageConfigName ?? '?',
+    properties: properties ?? {},
+    notRead: s.notRead,
+  };
+}
+
+/**
+ * `DescribeImage` (and the image's `ListTags`) → `AWS::SageMaker::Image`. Three members are
+ * renamed: `Description` is `ImageDescription`, `DisplayName` is `ImageDisplayName`, `RoleArn` is
+ * `ImageRoleArn`.
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeImage.html
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-image.html
  */
-export function imageShape(i: DescribeImageCommandOutput): CfnShape {
+export function imageShape(i: DescribeImageCommandOutput, tags?: readonly Tag[]): CfnShape {
   const s = new Shaper();
   const properties = compact({
     ImageName: s.req('str', i.ImageName, 'ImageName'),
     ImageRoleArn: s.req('str', i.RoleArn, 'ImageRoleArn'),
     ImageDescription: s.str(i.Description, 'ImageDescription'),
     ImageDisplayName: s.str(i.DisplayName, 'ImageDisplayName'),
+    Tags: tagList(tags),
   });
   return {
     type: 'AWS::SageMaker::Image',

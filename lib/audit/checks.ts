@@ -574,6 +574,7 @@ export const AUDIT_CHECK_FUNCTIONS: Readonly<Record<AuditCheckName, AuditCheck>>
   keys: checkKeys,
   'lifecycle-configs': liveRuleCheck('lifecycle-configs'),
   images: liveRuleCheck('images'),
+  'app-image-configs': liveRuleCheck('app-image-configs'),
   'image-versions': liveRuleCheck('image-versions'),
   'inference-experiments': liveRuleCheck('inference-experiments'),
   'iam-users': checkIamUsers,

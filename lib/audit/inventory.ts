@@ -24,7 +24,11 @@ import {
   paginateListDomains,
   paginateListEndpointConfigs,
   paginateListEndpoints,
+  AppImageConfigDetails,
+  paginateListAppImageConfigs,
   paginateListFlowDefinitions,
+  paginateListTags,
+  Tag,
   paginateListImages,
   paginateListImageVersions,
   paginateListInferenceExperiments,
@@ -57,7 +61,7 @@ export class SageMakerInventory {
 
   constructor(
     private readonly sm: SageMakerClient,
-    private readonly limit: Limiter,
+    public readonly limit: Limiter,
     private readonly now: Date,
     private readonly lookbackDays: number,
   ) {}
@@ -203,6 +207,27 @@ export class SageMakerInventory {
       return mapLimited(this.limit, list, (e) =>
         this.sm.send(new DescribeInferenceExperimentCommand({ Name: e.Name })),
       );
+    });
+  }
+
+  /** The tags of one SageMaker resource (ListTags, paginated): Describe* does not return them. */
+  public tags(arn: string): Promise<Tag[]> {
+    return this.once(`tags:${arn}`, () =>
+      collect(paginateListTags({ client: this.sm }, { ResourceArn: arn }), (p) => p.Tags),
+    );
+  }
+
+  /** Every app image configuration (ListAppImageConfigs returns the whole configuration), with its tags. */
+  public appImageConfigs(): Promise<{ config: AppImageConfigDetails; tags: Tag[] }[]> {
+    return this.once('appImageConfigs', async () => {
+      const list = await collect(
+        paginateListAppImageConfigs({ client: this.sm }, {}),
+        (p) => p.AppImageConfigs,
+      );
+      return mapLimited(this.limit, list, async (config) => ({
+        config,
+        tags: config.AppImageConfigArn ? await this.tags(config.AppImageConfigArn) : [],
+      }));
     });
   }
 

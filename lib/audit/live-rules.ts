@@ -10,6 +10,7 @@ import {
   modelShape,
   NOT_READ_CONDITION,
   NOT_READ_PARAMETER,
+  appImageConfigShape,
   imageShape,
   imageVersionShape,
   inferenceExperimentShape,
@@ -18,6 +19,7 @@ import {
   trainingJobShape,
 } from './cfn-shape';
 import { SageMakerInventory } from './inventory';
+import { mapLimited } from './limit';
 
 /** The check groups whose resources are judged by the synth-time rules, not by audit code. */
 export type LiveRuleGroup =
@@ -27,6 +29,7 @@ export type LiveRuleGroup =
   | 'lifecycle-configs'
   | 'domains'
   | 'images'
+  | 'app-image-configs'
   | 'image-versions'
   | 'inference-experiments'
   | 'training-jobs';
@@ -43,8 +46,10 @@ interface LiveRuleSet {
  * The rules the audit runs on live resources, per group. The same rule objects run at synth (the
  * MLOps pack) and in `check`; the audit only maps Describe responses onto CloudFormation
  * properties. Rules left out, and why:
- * - `MLOps-SageMakerRequiredTags`: Describe* does not return tags (ListTags would, at one more
- *   call and permission per resource): not checked live.
+ * - `MLOps-SageMakerRequiredTags` on other types than images and app image configs: Describe*
+ *   does not return tags; those two groups read them with ListTags (one more call per resource),
+ *   for the tag controls of Security Hub (SageMaker.6, .7) and Config. Domains, feature groups and
+ *   the rest are not tag-checked live (see `notLive` in lib/policy/anchor-mapping.ts).
  * Every rule is an MLOps rule: each throws on the unresolvable marker of a member the describe did
  * not return, so an unread member is "not checked", never a pass. (cdk-nag's own rules count any
  * value, an intrinsic too, as set, which is why the notebook checks are the pack's own
@@ -93,9 +98,17 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
     ruleIds: ['MLOps-SageMakerLifecycleConfigNoSecrets'],
   },
   images: {
-    describe: async (inv) => (await inv.images()).map(imageShape),
+    describe: async (inv) =>
+      mapLimited(inv.limit, await inv.images(), async (i) =>
+        imageShape(i, i.ImageArn ? await inv.tags(i.ImageArn) : undefined),
+      ),
     packs: ['MLOps'],
-    ruleIds: ['MLOps-SageMakerImageDescription'],
+    ruleIds: ['MLOps-SageMakerImageDescription', 'MLOps-SageMakerRequiredTags'],
+  },
+  'app-image-configs': {
+    describe: async (inv) => (await inv.appImageConfigs()).map((a) => appImageConfigShape(a.config, a.tags)),
+    packs: ['MLOps'],
+    ruleIds: ['MLOps-SageMakerRequiredTags'],
   },
   'image-versions': {
     describe: async (inv) =>

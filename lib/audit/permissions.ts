@@ -27,13 +27,15 @@ export const AUDIT_IAM_ACTIONS: readonly string[] = [
   'sagemaker:DescribeNotebookInstance',
   'sagemaker:ListNotebookInstanceLifecycleConfigs',
   'sagemaker:DescribeNotebookInstanceLifecycleConfig',
-  // domains, images, image-versions
+  // domains, images, image-versions, app-image-configs (ListTags: images and app image configs)
   'sagemaker:ListDomains',
   'sagemaker:DescribeDomain',
   'sagemaker:ListImages',
   'sagemaker:DescribeImage',
   'sagemaker:ListImageVersions',
   'sagemaker:DescribeImageVersion',
+  'sagemaker:ListAppImageConfigs',
+  'sagemaker:ListTags',
   // inference-experiments, training-jobs, flow-definitions
   'sagemaker:ListInferenceExperiments',
   'sagemaker:DescribeInferenceExperiment',

@@ -13,6 +13,7 @@ export const AUDIT_CHECKS = [
   'keys',
   'lifecycle-configs',
   'images',
+  'app-image-configs',
   'image-versions',
   'inference-experiments',
   'iam-users',

@@ -39,11 +39,18 @@ describe('live coverage of the anchors', () => {
     expect('note' in entry && entry.note).toMatch(/no AWS::SageMaker::FlowDefinition resource type/);
   });
 
-  // Tags are not returned by Describe*: MLOps-SageMakerRequiredTags does not run live, so the
-  // tag controls must not be marked live.
-  test('controls the audit does not read stay not live', () => {
-    expect(row('SecurityHub:SageMaker.6').live).toBe(false);
-    expect(row('Config:sagemaker-image-tagged').live).toBe(false);
+  // Tags are not returned by Describe*: the audit reads them with ListTags for images and app
+  // image configs only, so only those tag controls are live.
+  test.each([
+    ['SecurityHub:SageMaker.6', true],
+    ['SecurityHub:SageMaker.7', true],
+    ['Config:sagemaker-app-image-config-tagged', true],
+    ['Config:sagemaker-image-tagged', true],
+    ['Config:sagemaker-domain-tagged', false],
+    ['Config:sagemaker-feature-group-tagged', false],
+  ])('tag control %s live: %s', (key, live) => {
+    expect(row(key)).toMatchObject({ status: 'covered', live, rules: ['MLOps-SageMakerRequiredTags'] });
+    if (!live) expect(row(key).reason).toMatch(/^not live: the audit reads tags \(ListTags\) of images/);
   });
 });
 

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import {
+  CfnAppImageConfig,
+  CfnAppImageConfigProps,
   CfnDomain,
   CfnDomainProps,
   CfnEndpointConfig,
@@ -116,6 +118,13 @@ const BASE: Record<
     nameKey: 'ImageName',
     arnKey: 'ImageArn',
   },
+  'app-image-configs': {
+    type: 'AWS::SageMaker::AppImageConfig',
+    cfn: { AppImageConfigName: 'parity' },
+    live: {},
+    nameKey: 'AppImageConfigName',
+    arnKey: 'AppImageConfigArn',
+  },
   // An image version is listed under its image (ListImageVersions by ImageName), see world().
   'image-versions': {
     type: 'AWS::SageMaker::ImageVersion',
@@ -145,6 +154,13 @@ const BASE: Record<
   },
 };
 
+/** The pack's default required tag keys (MLOpsChecksProps.requiredTagKeys), every one set. */
+const ALL_TAGS = [
+  { Key: 'owner', Value: 'ml-platform' },
+  { Key: 'cost-center', Value: 'cc-1234' },
+  { Key: 'environment', Value: 'dev' },
+  { Key: 'data-classification', Value: 'internal' },
+];
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 // A made-up access key pair of the real shape (secretlint allows AWS's documentation examples).
 const LEAKY_SCRIPT = b64(
@@ -470,6 +486,19 @@ const CASES: readonly ParityCase[] = [
     unknown: { cfn: { ImageDescription: UNKNOWN }, live: { Description: 42 } },
     unknownAtSynth: 'pass',
   },
+  // Tags come from ListTags (one tag per page in the fake): all required keys pass, one missing fails.
+  {
+    rule: 'MLOps-SageMakerRequiredTags',
+    group: 'images',
+    compliant: { cfn: { Tags: ALL_TAGS } },
+    nonCompliant: { cfn: { Tags: ALL_TAGS.filter((t) => t.Key !== 'data-classification') } },
+  },
+  {
+    rule: 'MLOps-SageMakerRequiredTags',
+    group: 'app-image-configs',
+    compliant: { cfn: { Tags: ALL_TAGS } },
+    nonCompliant: { cfn: { Tags: ALL_TAGS.filter((t) => t.Key !== 'owner') } },
+  },
   {
     rule: 'MLOps-SageMakerModelImageDigest',
     group: 'image-versions',
@@ -533,7 +562,11 @@ function verdictOf(hits: readonly { message: string }[]): Verdict {
 
 /** Synth: the L1 in a Stack, validated by the rule's pack. */
 function synthVerdict(c: ParityCase, side: Side): Verdict {
-  const stack: Stack = testStack();
+  // testStack() tags every resource with the required keys; the tag rule's cases bring their own.
+  const stack: Stack =
+    c.rule === 'MLOps-SageMakerRequiredTags'
+      ? new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'eu-west-1' } })
+      : testStack();
   const param = new CfnParameter(stack, 'Unknown', { type: 'String' });
   const cfn = mapUnknown(withBase(c.group, side.cfn), () => param.valueAsString) as Props;
   // CfnPipeline's PipelineDefinition is untyped JSON: CDK passes it through with its CloudFormation names.
@@ -550,6 +583,7 @@ function synthVerdict(c: ParityCase, side: Side): Verdict {
     'lifecycle-configs': () =>
       new CfnNotebookInstanceLifecycleConfig(stack, 'R', props as CfnNotebookInstanceLifecycleConfigProps),
     images: () => new CfnImage(stack, 'R', props as CfnImageProps),
+    'app-image-configs': () => new CfnAppImageConfig(stack, 'R', props as CfnAppImageConfigProps),
     'image-versions': () => new CfnImageVersion(stack, 'R', props as CfnImageVersionProps),
     'inference-experiments': () =>
       new CfnInferenceExperiment(stack, 'R', props as CfnInferenceExperimentProps),
@@ -607,6 +641,7 @@ function world(group: LiveRuleGroup, live: Props): World {
     'training-jobs': 'trainingJobs',
     'lifecycle-configs': 'lifecycleConfigs',
     images: 'images',
+    'app-image-configs': 'appImageConfigs',
     'image-versions': 'imageVersions',
     'inference-experiments': 'inferenceExperiments',
   };

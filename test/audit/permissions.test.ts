@@ -56,6 +56,7 @@ function everyType(): World {
         ],
       },
     ],
+    appImageConfigs: [{ AppImageConfigName: 'jupyter', Tags: [{ Key: 'owner', Value: 'ml' }] }],
     flowDefinitions: [{ FlowDefinitionName: 'review', OutputConfig: { S3OutputPath: 's3://r/' } }],
   };
 }

@@ -46,6 +46,8 @@ export interface World {
   images?: Record<string, unknown>[];
   /** Described image versions (ImageName, Version, BaseImage, ...), listed under their image. */
   imageVersions?: Record<string, unknown>[];
+  /** App image configs as ListAppImageConfigs returns them, plus their `Tags` (served by ListTags). */
+  appImageConfigs?: Record<string, unknown>[];
   /** Described inference experiments (Name, KmsKey, DataStorageConfig, ...). */
   inferenceExperiments?: Record<string, unknown>[];
 }
@@ -506,11 +508,43 @@ export function serve(fake: AwsFake, world: World, pageSize = 2): void {
     })),
     { pageSize },
   );
-  fake.on('sagemaker', 'DescribeImage', (input) => ({
-    ImageArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:image/${String(input.ImageName)}`,
-    ImageStatus: 'CREATED',
-    ...byName(world.images ?? [], 'ImageName', input, 'image'),
-  }));
+  const imageArn = (i: Record<string, unknown>) =>
+    (i.ImageArn as string | undefined) ??
+    `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:image/${String(i.ImageName)}`;
+  const appImageConfigArn = (a: Record<string, unknown>) =>
+    (a.AppImageConfigArn as string | undefined) ??
+    `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:app-image-config/${String(a.AppImageConfigName)}`;
+  const withoutTags = ({ Tags: _tags, ...rest }: Record<string, unknown>) => rest;
+  fake.on('sagemaker', 'DescribeImage', (input) => {
+    const image = byName(world.images ?? [], 'ImageName', input, 'image');
+    return { ImageArn: imageArn(image), ImageStatus: 'CREATED', ...withoutTags(image) };
+  });
+  fake.on('sagemaker', 'ListAppImageConfigs', (input) =>
+    pageOutput(
+      'AppImageConfigs',
+      (world.appImageConfigs ?? []).map((a) => ({
+        AppImageConfigArn: appImageConfigArn(a),
+        CreationTime: daysAgo(30),
+        ...withoutTags(a),
+      })),
+      input,
+      { pageSize },
+    ),
+  );
+  // Tags are read per resource ARN (Describe* returns none); one tag per page here, so a
+  // resource's tags take several pages.
+  fake.on('sagemaker', 'ListTags', (input) => {
+    const tagged: [string, Record<string, unknown>][] = [
+      ...(world.images ?? []).map((i): [string, Record<string, unknown>] => [imageArn(i), i]),
+      ...(world.appImageConfigs ?? []).map((a): [string, Record<string, unknown>] => [
+        appImageConfigArn(a),
+        a,
+      ]),
+    ];
+    const found = tagged.find(([arn]) => arn === input.ResourceArn);
+    if (!found) throw awsError(400, 'ResourceNotFound', `Resource ${String(input.ResourceArn)} not found.`);
+    return pageOutput('Tags', (found[1].Tags as unknown[] | undefined) ?? [], input, { pageSize: 1 });
+  });
   const versionArn = (v: Record<string, unknown>) =>
     `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:image-version/${String(v.ImageName)}/${String(v.Version)}`;
   fake.on('sagemaker', 'ListImageVersions', (input) => {
