@@ -7,6 +7,7 @@ import {
   DescribeImageVersionCommandOutput,
   DescribeInferenceExperimentCommandOutput,
   DescribeNotebookInstanceLifecycleConfigCommandOutput,
+  DescribeStudioLifecycleConfigCommandOutput,
   DescribeModelCommandOutput,
   DescribeNotebookInstanceCommandOutput,
   DescribeTrainingJobCommandOutput,
@@ -399,6 +400,36 @@ export function notebookLifecycleConfigShape(
   return {
     type: 'AWS::SageMaker::NotebookInstanceLifecycleConfig',
     location: c.NotebookInstanceLifecycleConfigArn ?? c.NotebookInstanceLifecycleConfigName ?? '?',
+    properties: properties ?? {},
+    notRead: s.notRead,
+  };
+}
+
+/**
+ * `DescribeStudioLifecycleConfig` → `AWS::SageMaker::StudioLifecycleConfig`: the same members, the
+ * script base64-encoded in `StudioLifecycleConfigContent` as in the template. Missing content is
+ * not read (the script cannot be scanned), never a pass.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeStudioLifecycleConfig.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-studiolifecycleconfig.html
+ */
+export function studioLifecycleConfigShape(c: DescribeStudioLifecycleConfigCommandOutput): CfnShape {
+  const s = new Shaper();
+  const properties = compact({
+    StudioLifecycleConfigName: s.req('str', c.StudioLifecycleConfigName, 'StudioLifecycleConfigName'),
+    StudioLifecycleConfigAppType: s.req(
+      'str',
+      c.StudioLifecycleConfigAppType,
+      'StudioLifecycleConfigAppType',
+    ),
+    StudioLifecycleConfigContent: s.req(
+      'str',
+      c.StudioLifecycleConfigContent,
+      'StudioLifecycleConfigContent',
+    ),
+  });
+  return {
+    type: 'AWS::SageMaker::StudioLifecycleConfig',
+    location: c.StudioLifecycleConfigArn ?? c.StudioLifecycleConfigName ?? '?',
     properties: properties ?? {},
     notRead: s.notRead,
   };

@@ -573,6 +573,7 @@ export const AUDIT_CHECK_FUNCTIONS: Readonly<Record<AuditCheckName, AuditCheck>>
   'training-jobs': checkTrainingJobs,
   keys: checkKeys,
   'lifecycle-configs': liveRuleCheck('lifecycle-configs'),
+  'studio-lifecycle-configs': liveRuleCheck('studio-lifecycle-configs'),
   images: liveRuleCheck('images'),
   'app-image-configs': liveRuleCheck('app-image-configs'),
   'image-versions': liveRuleCheck('image-versions'),

@@ -15,6 +15,8 @@ import {
   DescribeInferenceExperimentCommandOutput,
   DescribeNotebookInstanceLifecycleConfigCommand,
   DescribeNotebookInstanceLifecycleConfigCommandOutput,
+  DescribeStudioLifecycleConfigCommand,
+  DescribeStudioLifecycleConfigCommandOutput,
   DescribeModelCommand,
   DescribeModelCommandOutput,
   DescribeNotebookInstanceCommand,
@@ -33,6 +35,7 @@ import {
   paginateListImageVersions,
   paginateListInferenceExperiments,
   paginateListNotebookInstanceLifecycleConfigs,
+  paginateListStudioLifecycleConfigs,
   paginateListModels,
   paginateListNotebookInstances,
   paginateListTrainingJobs,
@@ -155,6 +158,23 @@ export class SageMakerInventory {
         this.sm.send(
           new DescribeNotebookInstanceLifecycleConfigCommand({
             NotebookInstanceLifecycleConfigName: c.NotebookInstanceLifecycleConfigName,
+          }),
+        ),
+      );
+    });
+  }
+
+  /** Every Studio lifecycle configuration, described. */
+  public studioLifecycleConfigs(): Promise<DescribeStudioLifecycleConfigCommandOutput[]> {
+    return this.once('studioLifecycleConfigs', async () => {
+      const list = await collect(
+        paginateListStudioLifecycleConfigs({ client: this.sm }, {}),
+        (p) => p.StudioLifecycleConfigs,
+      );
+      return mapLimited(this.limit, list, (c) =>
+        this.sm.send(
+          new DescribeStudioLifecycleConfigCommand({
+            StudioLifecycleConfigName: c.StudioLifecycleConfigName,
           }),
         ),
       );

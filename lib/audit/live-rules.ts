@@ -16,6 +16,7 @@ import {
   inferenceExperimentShape,
   notebookLifecycleConfigShape,
   notebookShape,
+  studioLifecycleConfigShape,
   trainingJobShape,
 } from './cfn-shape';
 import { SageMakerInventory } from './inventory';
@@ -27,6 +28,7 @@ export type LiveRuleGroup =
   | 'endpoint-configs'
   | 'notebooks'
   | 'lifecycle-configs'
+  | 'studio-lifecycle-configs'
   | 'domains'
   | 'images'
   | 'app-image-configs'
@@ -94,6 +96,11 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
   // notebooks that use it and are readable by anyone who may describe it.
   'lifecycle-configs': {
     describe: async (inv) => (await inv.notebookLifecycleConfigs()).map(notebookLifecycleConfigShape),
+    packs: ['MLOps'],
+    ruleIds: ['MLOps-SageMakerLifecycleConfigNoSecrets'],
+  },
+  'studio-lifecycle-configs': {
+    describe: async (inv) => (await inv.studioLifecycleConfigs()).map(studioLifecycleConfigShape),
     packs: ['MLOps'],
     ruleIds: ['MLOps-SageMakerLifecycleConfigNoSecrets'],
   },

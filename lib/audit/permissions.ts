@@ -22,11 +22,13 @@ export const AUDIT_IAM_ACTIONS: readonly string[] = [
   'sagemaker:DescribeModel',
   'sagemaker:ListModelPackageGroups',
   'sagemaker:ListModelPackages',
-  // notebooks, lifecycle-configs
+  // notebooks, lifecycle-configs, studio-lifecycle-configs
   'sagemaker:ListNotebookInstances',
   'sagemaker:DescribeNotebookInstance',
   'sagemaker:ListNotebookInstanceLifecycleConfigs',
   'sagemaker:DescribeNotebookInstanceLifecycleConfig',
+  'sagemaker:ListStudioLifecycleConfigs',
+  'sagemaker:DescribeStudioLifecycleConfig',
   // domains, images, image-versions, app-image-configs (ListTags: images and app image configs)
   'sagemaker:ListDomains',
   'sagemaker:DescribeDomain',

@@ -12,6 +12,7 @@ export const AUDIT_CHECKS = [
   'training-jobs',
   'keys',
   'lifecycle-configs',
+  'studio-lifecycle-configs',
   'images',
   'app-image-configs',
   'image-versions',

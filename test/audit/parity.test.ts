@@ -23,6 +23,8 @@ import {
   CfnNotebookInstanceProps,
   CfnPipeline,
   CfnPipelineProps,
+  CfnStudioLifecycleConfig,
+  CfnStudioLifecycleConfigProps,
 } from 'aws-cdk-lib/aws-sagemaker';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { auditExitCode, runAudit } from '../../lib/audit/audit';
@@ -108,6 +110,13 @@ const BASE: Record<
     live: {},
     nameKey: 'NotebookInstanceLifecycleConfigName',
     arnKey: 'NotebookInstanceLifecycleConfigArn',
+  },
+  'studio-lifecycle-configs': {
+    type: 'AWS::SageMaker::StudioLifecycleConfig',
+    cfn: { StudioLifecycleConfigName: 'parity', StudioLifecycleConfigAppType: 'JupyterLab' },
+    live: { StudioLifecycleConfigAppType: 'JupyterLab' },
+    nameKey: 'StudioLifecycleConfigName',
+    arnKey: 'StudioLifecycleConfigArn',
   },
   // DescribeImage names the role RoleArn and the description Description (ImageRoleArn and
   // ImageDescription in the template).
@@ -475,6 +484,13 @@ const CASES: readonly ParityCase[] = [
     unknown: { cfn: { OnStart: [{ Content: UNKNOWN }] }, live: { OnStart: [{}] } },
   },
   {
+    rule: 'MLOps-SageMakerLifecycleConfigNoSecrets',
+    group: 'studio-lifecycle-configs',
+    compliant: { cfn: { StudioLifecycleConfigContent: CLEAN_SCRIPT } },
+    nonCompliant: { cfn: { StudioLifecycleConfigContent: LEAKY_SCRIPT } },
+    unknown: { cfn: { StudioLifecycleConfigContent: UNKNOWN }, live: {} },
+  },
+  {
     rule: 'MLOps-SageMakerImageDescription',
     group: 'images',
     compliant: {
@@ -582,6 +598,8 @@ function synthVerdict(c: ParityCase, side: Side): Verdict {
     'training-jobs': () => new CfnPipeline(stack, 'R', props as CfnPipelineProps),
     'lifecycle-configs': () =>
       new CfnNotebookInstanceLifecycleConfig(stack, 'R', props as CfnNotebookInstanceLifecycleConfigProps),
+    'studio-lifecycle-configs': () =>
+      new CfnStudioLifecycleConfig(stack, 'R', props as CfnStudioLifecycleConfigProps),
     images: () => new CfnImage(stack, 'R', props as CfnImageProps),
     'app-image-configs': () => new CfnAppImageConfig(stack, 'R', props as CfnAppImageConfigProps),
     'image-versions': () => new CfnImageVersion(stack, 'R', props as CfnImageVersionProps),
@@ -640,6 +658,7 @@ function world(group: LiveRuleGroup, live: Props): World {
     domains: 'domains',
     'training-jobs': 'trainingJobs',
     'lifecycle-configs': 'lifecycleConfigs',
+    'studio-lifecycle-configs': 'studioLifecycleConfigs',
     images: 'images',
     'app-image-configs': 'appImageConfigs',
     'image-versions': 'imageVersions',

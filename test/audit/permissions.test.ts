@@ -56,6 +56,13 @@ function everyType(): World {
         ],
       },
     ],
+    studioLifecycleConfigs: [
+      {
+        StudioLifecycleConfigName: 'jl-start',
+        StudioLifecycleConfigAppType: 'JupyterLab',
+        StudioLifecycleConfigContent: Buffer.from('echo hi').toString('base64'),
+      },
+    ],
     appImageConfigs: [{ AppImageConfigName: 'jupyter', Tags: [{ Key: 'owner', Value: 'ml' }] }],
     flowDefinitions: [{ FlowDefinitionName: 'review', OutputConfig: { S3OutputPath: 's3://r/' } }],
   };

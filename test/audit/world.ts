@@ -42,6 +42,8 @@ export interface World {
   flowDefinitions?: Record<string, unknown>[];
   /** Described notebook lifecycle configs (NotebookInstanceLifecycleConfigName, OnStart, ...). */
   lifecycleConfigs?: Record<string, unknown>[];
+  /** Described Studio lifecycle configs (StudioLifecycleConfigName, -AppType, -Content). */
+  studioLifecycleConfigs?: Record<string, unknown>[];
   /** Described custom images (ImageName, Description, RoleArn, ...). */
   images?: Record<string, unknown>[];
   /** Described image versions (ImageName, Version, BaseImage, ...), listed under their image. */
@@ -494,6 +496,16 @@ export function serve(fake: AwsFake, world: World, pageSize = 2): void {
   );
   fake.on('sagemaker', 'DescribeNotebookInstanceLifecycleConfig', (input) =>
     byName(world.lifecycleConfigs ?? [], 'NotebookInstanceLifecycleConfigName', input, 'lifecycle config'),
+  );
+  fake.seedList(
+    'sagemaker',
+    'ListStudioLifecycleConfigs',
+    'StudioLifecycleConfigs',
+    summaries(world.studioLifecycleConfigs ?? [], ['StudioLifecycleConfigName', 'CreationTime']),
+    { pageSize },
+  );
+  fake.on('sagemaker', 'DescribeStudioLifecycleConfig', (input) =>
+    byName(world.studioLifecycleConfigs ?? [], 'StudioLifecycleConfigName', input, 'Studio lifecycle config'),
   );
   fake.seedList(
     'sagemaker',
