@@ -9,6 +9,11 @@ import {
   destroyClients,
 } from './clients';
 import { AuditAbort, isAccessDenied, isCredentialsProblem, isUnreachable, messageOf } from './errors';
+import {
+  DEFAULT_LAST_ACCESSED_POLLING,
+  DEFAULT_STALE_SAGEMAKER_DAYS,
+  LastAccessedPolling,
+} from './iam-users';
 import { SageMakerInventory } from './inventory';
 import { createLimiter } from './limit';
 import { LIVE_RULES, LiveRuleGroup, liveRuleDescriptors } from './live-rules';
@@ -42,6 +47,18 @@ export interface AuditOptions extends AuditClientOptions {
    */
   readonly lookbackDays?: number;
   /**
+   * Days after which an IAM user's granted, unused SageMaker permissions are stale (check
+   * `iam-users`; Prowler's `max_unused_sagemaker_access_days`).
+   * @default 90
+   */
+  readonly staleSageMakerDays?: number;
+  /**
+   * How IAM's service-last-accessed report jobs are polled; a job still running after
+   * `maxPolls` reads leaves its user not checked.
+   * @default - every 2000 ms, at most 30 reads
+   */
+  readonly lastAccessedPolling?: LastAccessedPolling;
+  /**
    * Called once per check that could not run or ran only in part, with a one-line message.
    * @default - none
    */
@@ -68,6 +85,8 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     now,
     lookbackDays,
     location,
+    staleSageMakerDays: options.staleSageMakerDays ?? DEFAULT_STALE_SAGEMAKER_DAYS,
+    lastAccessedPolling: options.lastAccessedPolling ?? DEFAULT_LAST_ACCESSED_POLLING,
   };
   const findings: Finding[] = [];
   const errors: InputError[] = [];

@@ -1,11 +1,18 @@
 import {
+  AppImageConfigDetails,
   ContainerDefinition,
   DescribeDomainCommandOutput,
   DescribeEndpointConfigCommandOutput,
+  DescribeImageCommandOutput,
+  DescribeImageVersionCommandOutput,
+  DescribeInferenceExperimentCommandOutput,
+  DescribeNotebookInstanceLifecycleConfigCommandOutput,
+  DescribeStudioLifecycleConfigCommandOutput,
   DescribeModelCommandOutput,
   DescribeNotebookInstanceCommandOutput,
   DescribeTrainingJobCommandOutput,
   ProductionVariant,
+  Tag,
 } from '@aws-sdk/client-sagemaker';
 
 /**
@@ -356,6 +363,194 @@ export function domainShape(d: DescribeDomainCommandOutput): CfnShape {
   return {
     type: 'AWS::SageMaker::Domain',
     location: d.DomainArn ?? (d.DomainName ? `${d.DomainName} (${d.DomainId ?? '?'})` : (d.DomainId ?? '?')),
+    properties: properties ?? {},
+    notRead: s.notRead,
+  };
+}
+
+/** The lifecycle hooks of a notebook lifecycle config: `[{ Content }]`, Content base64 as in the template. */
+function hooks(s: Shaper, value: unknown, path: string): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) return s.unread(path);
+  return value.map((h: unknown, i: number) => ({
+    Content: s.req('str', obj(h)?.Content, `${path}.${i}.Content`),
+  }));
+}
+
+/**
+ * `DescribeNotebookInstanceLifecycleConfig` → `AWS::SageMaker::NotebookInstanceLifecycleConfig`:
+ * the same members, `OnCreate` and `OnStart` lists of `{ Content }` with the script base64-encoded,
+ * so `MLOps-SageMakerLifecycleConfigNoSecrets` decodes and scans it as at synth. A hook whose
+ * Content is missing is not read (the script cannot be scanned), never a pass.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeNotebookInstanceLifecycleConfig.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstancelifecycleconfig.html
+ */
+export function notebookLifecycleConfigShape(
+  c: DescribeNotebookInstanceLifecycleConfigCommandOutput,
+): CfnShape {
+  const s = new Shaper();
+  const properties = compact({
+    NotebookInstanceLifecycleConfigName: s.str(
+      c.NotebookInstanceLifecycleConfigName,
+      'NotebookInstanceLifecycleConfigName',
+    ),
+    OnCreate: hooks(s, c.OnCreate, 'OnCreate'),
+    OnStart: hooks(s, c.OnStart, 'OnStart'),
+  });
+  return {
+    type: 'AWS::SageMaker::NotebookInstanceLifecycleConfig',
+    location: c.NotebookInstanceLifecycleConfigArn ?? c.NotebookInstanceLifecycleConfigName ?? '?',
+    properties: properties ?? {},
+    notRead: s.notRead,
+  };
+}
+
+/**
+ * `DescribeStudioLifecycleConfig` → `AWS::SageMaker::StudioLifecycleConfig`: the same members, the
+ * script base64-encoded in `StudioLifecycleConfigContent` as in the template. Missing content is
+ * not read (the script cannot be scanned), never a pass.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeStudioLifecycleConfig.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-studiolifecycleconfig.html
+ */
+export function studioLifecycleConfigShape(c: DescribeStudioLifecycleConfigCommandOutput): CfnShape {
+  const s = new Shaper();
+  const properties = compact({
+    StudioLifecycleConfigName: s.req('str', c.StudioLifecycleConfigName, 'StudioLifecycleConfigName'),
+    StudioLifecycleConfigAppType: s.req(
+      'str',
+      c.StudioLifecycleConfigAppType,
+      'StudioLifecycleConfigAppType',
+    ),
+    StudioLifecycleConfigContent: s.req(
+      'str',
+      c.StudioLifecycleConfigContent,
+      'StudioLifecycleConfigContent',
+    ),
+  });
+  return {
+    type: 'AWS::SageMaker::StudioLifecycleConfig',
+    location: c.StudioLifecycleConfigArn ?? c.StudioLifecycleConfigName ?? '?',
+    properties: properties ?? {},
+    notRead: s.notRead,
+  };
+}
+
+/**
+ * ListTags → the template's `Tags` list (`[{ Key, Value }]`), which `MLOps-SageMakerRequiredTags`
+ * reads; undefined when tags were not read. A tag without a string Key and Value is left out: it
+ * can fail the resource (a required key missing), never pass it.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTags.html
+ */
+function tagList(tags: readonly Tag[] | undefined): unknown {
+  if (tags === undefined) return undefined;
+  return tags
+    .filter((t) => typeof t.Key === 'string' && typeof t.Value === 'string')
+    .map((t) => ({ Key: t.Key, Value: t.Value }));
+}
+
+/**
+ * An app image config of `ListAppImageConfigs` (the whole configuration) and its `ListTags` →
+ * `AWS::SageMaker::AppImageConfig`, for the tag controls (Security Hub SageMaker.6, Config
+ * sagemaker-app-image-config-tagged).
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListAppImageConfigs.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-appimageconfig.html
+ */
+export function appImageConfigShape(c: AppImageConfigDetails, tags: readonly Tag[]): CfnShape {
+  const s = new Shaper();
+  const properties = compact({
+    AppImageConfigName: s.req('str', c.AppImageConfigName, 'AppImageConfigName'),
+    Tags: tagList(tags),
+  });
+  return {
+    type: 'AWS::SageMaker::AppImageConfig',
+    location: c.AppImageConfigArn ?? c.AppImageConfigName ?? '?',
+    properties: properties ?? {},
+    notRead: s.notRead,
+  };
+}
+
+/**
+ * `DescribeImage` (and the image's `ListTags`) → `AWS::SageMaker::Image`. Three members are
+ * renamed: `Description` is `ImageDescription`, `DisplayName` is `ImageDisplayName`, `RoleArn` is
+ * `ImageRoleArn`.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeImage.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-image.html
+ */
+export function imageShape(i: DescribeImageCommandOutput, tags?: readonly Tag[]): CfnShape {
+  const s = new Shaper();
+  const properties = compact({
+    ImageName: s.req('str', i.ImageName, 'ImageName'),
+    ImageRoleArn: s.req('str', i.RoleArn, 'ImageRoleArn'),
+    ImageDescription: s.str(i.Description, 'ImageDescription'),
+    ImageDisplayName: s.str(i.DisplayName, 'ImageDisplayName'),
+    Tags: tagList(tags),
+  });
+  return {
+    type: 'AWS::SageMaker::Image',
+    location: i.ImageArn ?? i.ImageName ?? '?',
+    properties: properties ?? {},
+    notRead: s.notRead,
+  };
+}
+
+/**
+ * `DescribeImageVersion` → `AWS::SageMaker::ImageVersion`. `BaseImage` is what the version was
+ * created from (the template's property, a tag or a digest); `ContainerImage` is the digest SageMaker
+ * resolved it to and is not what synth judges, so it is not used: a version created from a tag
+ * fails live as it fails at synth.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeImageVersion.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html
+ */
+export function imageVersionShape(imageName: string, v: DescribeImageVersionCommandOutput): CfnShape {
+  const s = new Shaper();
+  const properties = compact({
+    ImageName: s.req('str', imageName, 'ImageName'),
+    BaseImage: s.req('str', v.BaseImage, 'BaseImage'),
+  });
+  return {
+    type: 'AWS::SageMaker::ImageVersion',
+    location: v.ImageVersionArn ?? `${imageName}:${String(v.Version ?? '?')}`,
+    properties: properties ?? {},
+    notRead: s.notRead,
+  };
+}
+
+/**
+ * `DescribeInferenceExperiment` → `AWS::SageMaker::InferenceExperiment`: instance storage key
+ * (`KmsKey`) and the captured data's key (`DataStorageConfig.KmsKey`), plus the members
+ * CloudFormation requires. `EndpointMetadata.EndpointName` is the template's `EndpointName`.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeInferenceExperiment.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html
+ */
+export function inferenceExperimentShape(e: DescribeInferenceExperimentCommandOutput): CfnShape {
+  const s = new Shaper();
+  const storage = obj(e.DataStorageConfig);
+  const variants = e.ModelVariants;
+  const properties = compact({
+    Name: s.req('str', e.Name, 'Name'),
+    Type: s.req('str', e.Type, 'Type'),
+    RoleArn: s.req('str', e.RoleArn, 'RoleArn'),
+    EndpointName: s.req('str', obj(e.EndpointMetadata)?.EndpointName, 'EndpointName'),
+    ModelVariants:
+      Array.isArray(variants) && variants.length > 0
+        ? variants.map((v, i) => ({
+            ModelName: s.req('str', v.ModelName, `ModelVariants.${i}.ModelName`),
+            VariantName: s.req('str', v.VariantName, `ModelVariants.${i}.VariantName`),
+            InfrastructureConfig:
+              obj(v.InfrastructureConfig) ?? s.unread(`ModelVariants.${i}.InfrastructureConfig`),
+          }))
+        : s.unread('ModelVariants'),
+    KmsKey: s.str(e.KmsKey, 'KmsKey'),
+    DataStorageConfig: storage
+      ? compact({
+          Destination: s.req('str', storage.Destination, 'DataStorageConfig.Destination'),
+          KmsKey: s.str(storage.KmsKey, 'DataStorageConfig.KmsKey'),
+        })
+      : undefined,
+  });
+  return {
+    type: 'AWS::SageMaker::InferenceExperiment',
+    location: e.Arn ?? e.Name ?? '?',
     properties: properties ?? {},
     notRead: s.notRead,
   };

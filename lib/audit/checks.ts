@@ -10,6 +10,7 @@ import { DIMENSIONS, METRIC_NAMESPACE, METRICS } from '../handlers/drift-monitor
 import { Finding, RuleInfo } from '../report/finding';
 import { AuditClients } from './clients';
 import { isAccessDenied, isFatal, messageOf } from './errors';
+import { LastAccessedPolling, sageMakerAccessOfUsers } from './iam-users';
 import { SageMakerInventory } from './inventory';
 import { Limiter, mapLimited } from './limit';
 import { judgeShapes, LIVE_RULES, LiveRuleGroup } from './live-rules';
@@ -26,6 +27,10 @@ export interface CheckContext {
   readonly lookbackDays: number;
   /** `Finding.stack`: where the resources are, e.g. `eu-west-1`. */
   readonly location: string;
+  /** Days after which a granted, unused SageMaker permission of an IAM user is stale. */
+  readonly staleSageMakerDays: number;
+  /** How IAM's last-accessed report jobs are polled. */
+  readonly lastAccessedPolling: LastAccessedPolling;
 }
 
 /** The findings of one check, plus what it could not read (it still reports the rest). */
@@ -464,6 +469,98 @@ function errorName(err: unknown): string {
     : '';
 }
 
+/**
+ * Prowler's iam_user_access_not_stale_to_sagemaker, per account: IAM users whose policies allow
+ * SageMaker actions (IAM's service-last-accessed report lists the `sagemaker` namespace) and who
+ * never used them, or not within `staleSageMakerDays`. Users without SageMaker permissions are not
+ * reported. A user whose report job fails or does not finish within the polling bound is listed as
+ * not checked (the audit exits 2), never passed.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html
+ */
+export const checkIamUsers: AuditCheck = async (ctx) => {
+  const results = await sageMakerAccessOfUsers(
+    ctx.clients.iam,
+    ctx.limit,
+    ctx.now,
+    ctx.staleSageMakerDays,
+    ctx.lastAccessedPolling,
+  );
+  const out: Finding[] = [];
+  const problems: string[] = [];
+  for (const r of results) {
+    const name = r.user.UserName ?? r.user.Arn ?? '?';
+    if ('problem' in r) {
+      problems.push(`IAM user ${name}: not checked (${r.problem})`);
+      continue;
+    }
+    const where = { name: r.user.Arn ?? name, type: 'AWS::IAM::User' };
+    if (r.access.kind === 'never-used') {
+      out.push(
+        finding(
+          ctx,
+          R.iamUserStaleSageMaker,
+          where,
+          `IAM user ${name} has SageMaker permissions and never used them.`,
+        ),
+      );
+    } else if (r.access.kind === 'stale') {
+      out.push(
+        finding(
+          ctx,
+          R.iamUserStaleSageMaker,
+          where,
+          `IAM user ${name} last used SageMaker ${r.access.days} days ago (threshold ${ctx.staleSageMakerDays} days).`,
+        ),
+      );
+    }
+  }
+  return ok(out, problems);
+};
+
+/** True for an AWS managed key's alias (`alias/aws/sagemaker`), by name or alias ARN. */
+export function isAwsManagedAlias(key: string): boolean {
+  return /^(arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(key);
+}
+
+/**
+ * Checkov's CKV_AWS_372, live: every Augmented AI flow definition writes its human review output
+ * under a customer managed key (`OutputConfig.KmsKeyId` set, not an `alias/aws/*` AWS managed key).
+ * CloudFormation has no flow definition resource type, so no template holds one and the rule runs
+ * only here.
+ *
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeFlowDefinition.html
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_FlowDefinitionOutputConfig.html
+ */
+export const checkFlowDefinitions: AuditCheck = async (ctx) => {
+  const out: Finding[] = [];
+  for (const f of await ctx.inventory.flowDefinitions()) {
+    const name = f.FlowDefinitionName ?? '?';
+    const where = { name: f.FlowDefinitionArn ?? name, type: 'AWS::SageMaker::FlowDefinition' };
+    const key = f.OutputConfig?.KmsKeyId;
+    if (typeof key !== 'string' || key.length === 0) {
+      out.push(
+        finding(
+          ctx,
+          R.flowDefinitionOutputKms,
+          where,
+          `Flow definition ${name}: OutputConfig.KmsKeyId is not set.`,
+        ),
+      );
+    } else if (isAwsManagedAlias(key)) {
+      out.push(
+        finding(
+          ctx,
+          R.flowDefinitionOutputKms,
+          where,
+          `Flow definition ${name}: OutputConfig.KmsKeyId ${key} is an AWS managed key, not a customer managed key.`,
+        ),
+      );
+    }
+  }
+  return ok(out);
+};
+
 /** Every check group, by name. */
 export const AUDIT_CHECK_FUNCTIONS: Readonly<Record<AuditCheckName, AuditCheck>> = {
   'endpoint-configs': checkEndpointConfigs,
@@ -475,4 +572,12 @@ export const AUDIT_CHECK_FUNCTIONS: Readonly<Record<AuditCheckName, AuditCheck>>
   'model-registry': checkModelRegistry,
   'training-jobs': checkTrainingJobs,
   keys: checkKeys,
+  'lifecycle-configs': liveRuleCheck('lifecycle-configs'),
+  'studio-lifecycle-configs': liveRuleCheck('studio-lifecycle-configs'),
+  images: liveRuleCheck('images'),
+  'app-image-configs': liveRuleCheck('app-image-configs'),
+  'image-versions': liveRuleCheck('image-versions'),
+  'inference-experiments': liveRuleCheck('inference-experiments'),
+  'iam-users': checkIamUsers,
+  'flow-definitions': checkFlowDefinitions,
 };

@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { boundedHttpOptions } from '../handlers/shared/http';
@@ -8,6 +9,8 @@ export interface AuditClients {
   readonly sagemaker: SageMakerClient;
   readonly kms: KMSClient;
   readonly cloudwatch: CloudWatchClient;
+  /** IAM is global: the client's region only picks the partition's endpoint. */
+  readonly iam: IAMClient;
 }
 
 /** Where and as whom the audit runs. */
@@ -59,6 +62,7 @@ export const createAuditClients: AuditClientFactory = (options) => {
     sagemaker: new SageMakerClient(config),
     kms: new KMSClient(config),
     cloudwatch: new CloudWatchClient(config),
+    iam: new IAMClient(config),
   };
 };
 
@@ -67,4 +71,5 @@ export function destroyClients(clients: AuditClients): void {
   clients.sagemaker.destroy();
   clients.kms.destroy();
   clients.cloudwatch.destroy();
+  clients.iam.destroy();
 }

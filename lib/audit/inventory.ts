@@ -5,6 +5,18 @@ import {
   DescribeEndpointCommandOutput,
   DescribeEndpointConfigCommand,
   DescribeEndpointConfigCommandOutput,
+  DescribeFlowDefinitionCommand,
+  DescribeFlowDefinitionCommandOutput,
+  DescribeImageCommand,
+  DescribeImageCommandOutput,
+  DescribeImageVersionCommand,
+  DescribeImageVersionCommandOutput,
+  DescribeInferenceExperimentCommand,
+  DescribeInferenceExperimentCommandOutput,
+  DescribeNotebookInstanceLifecycleConfigCommand,
+  DescribeNotebookInstanceLifecycleConfigCommandOutput,
+  DescribeStudioLifecycleConfigCommand,
+  DescribeStudioLifecycleConfigCommandOutput,
   DescribeModelCommand,
   DescribeModelCommandOutput,
   DescribeNotebookInstanceCommand,
@@ -14,6 +26,16 @@ import {
   paginateListDomains,
   paginateListEndpointConfigs,
   paginateListEndpoints,
+  AppImageConfigDetails,
+  paginateListAppImageConfigs,
+  paginateListFlowDefinitions,
+  paginateListTags,
+  Tag,
+  paginateListImages,
+  paginateListImageVersions,
+  paginateListInferenceExperiments,
+  paginateListNotebookInstanceLifecycleConfigs,
+  paginateListStudioLifecycleConfigs,
   paginateListModels,
   paginateListNotebookInstances,
   paginateListTrainingJobs,
@@ -42,7 +64,7 @@ export class SageMakerInventory {
 
   constructor(
     private readonly sm: SageMakerClient,
-    private readonly limit: Limiter,
+    public readonly limit: Limiter,
     private readonly now: Date,
     private readonly lookbackDays: number,
   ) {}
@@ -121,6 +143,123 @@ export class SageMakerInventory {
       );
       return mapLimited(this.limit, list, (j) =>
         this.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: j.TrainingJobName })),
+      );
+    });
+  }
+
+  /** Every notebook instance lifecycle configuration (attached or not), described. */
+  public notebookLifecycleConfigs(): Promise<DescribeNotebookInstanceLifecycleConfigCommandOutput[]> {
+    return this.once('notebookLifecycleConfigs', async () => {
+      const list = await collect(
+        paginateListNotebookInstanceLifecycleConfigs({ client: this.sm }, {}),
+        (p) => p.NotebookInstanceLifecycleConfigs,
+      );
+      return mapLimited(this.limit, list, (c) =>
+        this.sm.send(
+          new DescribeNotebookInstanceLifecycleConfigCommand({
+            NotebookInstanceLifecycleConfigName: c.NotebookInstanceLifecycleConfigName,
+          }),
+        ),
+      );
+    });
+  }
+
+  /** Every Studio lifecycle configuration, described. */
+  public studioLifecycleConfigs(): Promise<DescribeStudioLifecycleConfigCommandOutput[]> {
+    return this.once('studioLifecycleConfigs', async () => {
+      const list = await collect(
+        paginateListStudioLifecycleConfigs({ client: this.sm }, {}),
+        (p) => p.StudioLifecycleConfigs,
+      );
+      return mapLimited(this.limit, list, (c) =>
+        this.sm.send(
+          new DescribeStudioLifecycleConfigCommand({
+            StudioLifecycleConfigName: c.StudioLifecycleConfigName,
+          }),
+        ),
+      );
+    });
+  }
+
+  /** Every custom SageMaker (Studio) image, described. */
+  public images(): Promise<DescribeImageCommandOutput[]> {
+    return this.once('images', async () => {
+      const list = await collect(paginateListImages({ client: this.sm }, {}), (p) => p.Images);
+      return mapLimited(this.limit, list, (i) =>
+        this.sm.send(new DescribeImageCommand({ ImageName: i.ImageName })),
+      );
+    });
+  }
+
+  /**
+   * Every version of every custom image, described, with the image it belongs to (the describe
+   * response names the image only by ARN; CloudFormation's ImageVersion takes its name).
+   */
+  public imageVersions(): Promise<{ imageName: string; version: DescribeImageVersionCommandOutput }[]> {
+    return this.once('imageVersions', async () => {
+      const images = await collect(paginateListImages({ client: this.sm }, {}), (p) => p.Images);
+      const versions = (
+        await mapLimited(this.limit, images, async (i) =>
+          (
+            await collect(
+              paginateListImageVersions({ client: this.sm }, { ImageName: i.ImageName }),
+              (p) => p.ImageVersions,
+            )
+          ).map((v) => ({ imageName: i.ImageName!, number: v.Version })),
+        )
+      ).flat();
+      return mapLimited(this.limit, versions, async (v) => ({
+        imageName: v.imageName,
+        version: await this.sm.send(
+          new DescribeImageVersionCommand({ ImageName: v.imageName, Version: v.number }),
+        ),
+      }));
+    });
+  }
+
+  /** Every inference experiment (shadow test), described. */
+  public inferenceExperiments(): Promise<DescribeInferenceExperimentCommandOutput[]> {
+    return this.once('inferenceExperiments', async () => {
+      const list = await collect(
+        paginateListInferenceExperiments({ client: this.sm }, {}),
+        (p) => p.InferenceExperiments,
+      );
+      return mapLimited(this.limit, list, (e) =>
+        this.sm.send(new DescribeInferenceExperimentCommand({ Name: e.Name })),
+      );
+    });
+  }
+
+  /** The tags of one SageMaker resource (ListTags, paginated): Describe* does not return them. */
+  public tags(arn: string): Promise<Tag[]> {
+    return this.once(`tags:${arn}`, () =>
+      collect(paginateListTags({ client: this.sm }, { ResourceArn: arn }), (p) => p.Tags),
+    );
+  }
+
+  /** Every app image configuration (ListAppImageConfigs returns the whole configuration), with its tags. */
+  public appImageConfigs(): Promise<{ config: AppImageConfigDetails; tags: Tag[] }[]> {
+    return this.once('appImageConfigs', async () => {
+      const list = await collect(
+        paginateListAppImageConfigs({ client: this.sm }, {}),
+        (p) => p.AppImageConfigs,
+      );
+      return mapLimited(this.limit, list, async (config) => ({
+        config,
+        tags: config.AppImageConfigArn ? await this.tags(config.AppImageConfigArn) : [],
+      }));
+    });
+  }
+
+  /** Every Augmented AI flow definition, described. */
+  public flowDefinitions(): Promise<DescribeFlowDefinitionCommandOutput[]> {
+    return this.once('flowDefinitions', async () => {
+      const list = await collect(
+        paginateListFlowDefinitions({ client: this.sm }, {}),
+        (p) => p.FlowDefinitionSummaries,
+      );
+      return mapLimited(this.limit, list, (f) =>
+        this.sm.send(new DescribeFlowDefinitionCommand({ FlowDefinitionName: f.FlowDefinitionName })),
       );
     });
   }

@@ -10,13 +10,31 @@ import {
   modelShape,
   NOT_READ_CONDITION,
   NOT_READ_PARAMETER,
+  appImageConfigShape,
+  imageShape,
+  imageVersionShape,
+  inferenceExperimentShape,
+  notebookLifecycleConfigShape,
   notebookShape,
+  studioLifecycleConfigShape,
   trainingJobShape,
 } from './cfn-shape';
 import { SageMakerInventory } from './inventory';
+import { mapLimited } from './limit';
 
 /** The check groups whose resources are judged by the synth-time rules, not by audit code. */
-export type LiveRuleGroup = 'models' | 'endpoint-configs' | 'notebooks' | 'domains' | 'training-jobs';
+export type LiveRuleGroup =
+  | 'models'
+  | 'endpoint-configs'
+  | 'notebooks'
+  | 'lifecycle-configs'
+  | 'studio-lifecycle-configs'
+  | 'domains'
+  | 'images'
+  | 'app-image-configs'
+  | 'image-versions'
+  | 'inference-experiments'
+  | 'training-jobs';
 
 /** One group: what to describe, how to shape it, which packs to run and which of their rules to report. */
 interface LiveRuleSet {
@@ -30,8 +48,10 @@ interface LiveRuleSet {
  * The rules the audit runs on live resources, per group. The same rule objects run at synth (the
  * MLOps pack) and in `check`; the audit only maps Describe responses onto CloudFormation
  * properties. Rules left out, and why:
- * - `MLOps-SageMakerRequiredTags`: Describe* does not return tags (ListTags would, at one more
- *   call and permission per resource): not checked live.
+ * - `MLOps-SageMakerRequiredTags` on other types than images and app image configs: Describe*
+ *   does not return tags; those two groups read them with ListTags (one more call per resource),
+ *   for the tag controls of Security Hub (SageMaker.6, .7) and Config. Domains, feature groups and
+ *   the rest are not tag-checked live (see `notLive` in lib/policy/anchor-mapping.ts).
  * Every rule is an MLOps rule: each throws on the unresolvable marker of a member the describe did
  * not return, so an unread member is "not checked", never a pass. (cdk-nag's own rules count any
  * value, an intrinsic too, as set, which is why the notebook checks are the pack's own
@@ -71,6 +91,42 @@ export const LIVE_RULES: Readonly<Record<LiveRuleGroup, LiveRuleSet>> = {
       'MLOps-SageMakerNotebookNoDirectInternet',
       'MLOps-SageMakerNotebookPlatformIdentifier',
     ],
+  },
+  // Every notebook lifecycle configuration, attached or not: its scripts run as root on the
+  // notebooks that use it and are readable by anyone who may describe it.
+  'lifecycle-configs': {
+    describe: async (inv) => (await inv.notebookLifecycleConfigs()).map(notebookLifecycleConfigShape),
+    packs: ['MLOps'],
+    ruleIds: ['MLOps-SageMakerLifecycleConfigNoSecrets'],
+  },
+  'studio-lifecycle-configs': {
+    describe: async (inv) => (await inv.studioLifecycleConfigs()).map(studioLifecycleConfigShape),
+    packs: ['MLOps'],
+    ruleIds: ['MLOps-SageMakerLifecycleConfigNoSecrets'],
+  },
+  images: {
+    describe: async (inv) =>
+      mapLimited(inv.limit, await inv.images(), async (i) =>
+        imageShape(i, i.ImageArn ? await inv.tags(i.ImageArn) : undefined),
+      ),
+    packs: ['MLOps'],
+    ruleIds: ['MLOps-SageMakerImageDescription', 'MLOps-SageMakerRequiredTags'],
+  },
+  'app-image-configs': {
+    describe: async (inv) => (await inv.appImageConfigs()).map((a) => appImageConfigShape(a.config, a.tags)),
+    packs: ['MLOps'],
+    ruleIds: ['MLOps-SageMakerRequiredTags'],
+  },
+  'image-versions': {
+    describe: async (inv) =>
+      (await inv.imageVersions()).map((v) => imageVersionShape(v.imageName, v.version)),
+    packs: ['MLOps'],
+    ruleIds: ['MLOps-SageMakerModelImageDigest'],
+  },
+  'inference-experiments': {
+    describe: async (inv) => (await inv.inferenceExperiments()).map(inferenceExperimentShape),
+    packs: ['MLOps'],
+    ruleIds: ['MLOps-SageMakerInferenceExperimentKMS'],
   },
   domains: {
     describe: async (inv) => (await inv.domains()).map(domainShape),

@@ -11,6 +11,14 @@ export const AUDIT_CHECKS = [
   'model-registry',
   'training-jobs',
   'keys',
+  'lifecycle-configs',
+  'studio-lifecycle-configs',
+  'images',
+  'app-image-configs',
+  'image-versions',
+  'inference-experiments',
+  'iam-users',
+  'flow-definitions',
 ] as const;
 
 /** One check group, selectable with `--checks`. */
@@ -35,6 +43,8 @@ export const AUDIT_RULE_IDS = {
   modelRegistryUnused: 'Audit-ModelRegistryNotInUse',
   trainingSpot: 'Audit-TrainingJobManagedSpot',
   trainingSavings: 'Audit-TrainingJobSpotSavings',
+  iamUserStaleSageMaker: 'Audit-IamUserStaleSageMakerAccess',
+  flowDefinitionOutputKms: 'Audit-FlowDefinitionOutputKMS',
 } as const;
 
 const R = AUDIT_RULE_IDS;
@@ -116,6 +126,26 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
     explanation: 'For information: what spot capacity saved on this job.',
     level: 'note',
     securitySeverity: 0.1,
+  },
+  {
+    id: R.iamUserStaleSageMaker,
+    pack: 'iam-users',
+    info: 'An IAM user is allowed SageMaker actions it has not used within the threshold (default 90 days), or has never used.',
+    explanation:
+      "Unused SageMaker permissions widen what a leaked access key of the user reaches (training data, models, endpoints, notebooks). Remove or scope down the policies that grant them; IAM's last-accessed data (Access Advisor) shows the last use. Prowler's iam_user_access_not_stale_to_sagemaker.",
+    level: 'warning',
+    nist: ['AC-2(3)', 'AC-6(7)'],
+    securitySeverity: 3.0,
+  },
+  {
+    id: R.flowDefinitionOutputKms,
+    pack: 'flow-definitions',
+    info: 'An Augmented AI (human review) flow definition writes its output without a customer managed KMS key.',
+    explanation:
+      "Human review results often contain the very data that needed review. Set OutputConfig.KmsKeyId to a customer managed key (not an AWS managed alias/aws/* key), so who can read the output is decided by the key policy. Flow definitions have no CloudFormation resource type, so this is checked live only (Checkov's CKV_AWS_372).",
+    level: 'error',
+    nist: ['SC-28', 'SC-12'],
+    securitySeverity: 5.0,
   },
 ];
 

@@ -9,7 +9,18 @@ import { ANCHOR_CONTROLS, ANCHORS, AnchorControl, anchorKey, AnchorName } from '
  * - `gap`: what is missing; issue 16 closes these.
  */
 export type AnchorCoverage =
-  | { readonly rules: readonly string[]; readonly planned?: readonly string[]; readonly note?: string }
+  | {
+      readonly rules: readonly string[];
+      readonly planned?: readonly string[];
+      readonly note?: string;
+      /**
+       * Why the control is not live although its rules run in `audit`: the audit runs them on
+       * other resource types than the control's (the tag rule reads tags live only for images and
+       * app image configs).
+       * @default - live when every rule runs in `audit`
+       */
+      readonly notLive?: string;
+    }
   | { readonly planned: readonly string[]; readonly note?: string }
   | { readonly na: string }
   | { readonly gap: string };
@@ -41,6 +52,8 @@ const ONLINE_KMS = M('SageMakerFeatureGroupOnlineStoreKMS');
 const DOMAIN_KMS = M('SageMakerStudioDomainKMS');
 const DOMAIN_VPC = M('SageMakerStudioDomainVpcOnly');
 const TAGS = M('SageMakerRequiredTags');
+// The audit reads tags (ListTags) of images and app image configs only: Describe* returns none.
+const TAGS_NOT_READ_LIVE = 'the audit reads tags (ListTags) of images and app image configs only';
 // Training jobs live in pipelines at synth; the audit runs the same rule on live training jobs.
 const TRAINING = M('SageMakerPipelineTrainingStep');
 const ROLE_NO_FULL_ACCESS = M('SageMakerExecutionRoleNoFullAccess');
@@ -100,10 +113,10 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   'Config:sagemaker-data-quality-job-encrypt-in-transit': { rules: [JOB_ICTE] },
   'Config:sagemaker-data-quality-job-isolation': { rules: [JOB_ISOLATION] },
   'Config:sagemaker-domain-in-vpc': { rules: [DOMAIN_VPC] },
-  'Config:sagemaker-domain-tagged': { rules: [TAGS] },
+  'Config:sagemaker-domain-tagged': { rules: [TAGS], notLive: TAGS_NOT_READ_LIVE },
   'Config:sagemaker-endpoint-config-prod-instance-count': { rules: [INSTANCE_COUNT] },
   'Config:sagemaker-endpoint-configuration-kms-key-configured': { rules: [ENDPOINT_KMS] },
-  'Config:sagemaker-feature-group-tagged': { rules: [TAGS] },
+  'Config:sagemaker-feature-group-tagged': { rules: [TAGS], notLive: TAGS_NOT_READ_LIVE },
   'Config:sagemaker-featuregroup-encryption-at-rest': { rules: [OFFLINE_KMS] },
   'Config:sagemaker-featuregroup-description': { planned: [M('SageMakerFeatureGroupDescription')] },
   'Config:sagemaker-featuregroup-online-store-encryption': { rules: [ONLINE_KMS] },
@@ -159,9 +172,9 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   'Prowler:sagemaker_training_jobs_network_isolation_enabled': { rules: [TRAINING] },
   'Prowler:sagemaker_training_jobs_volume_and_output_encryption_enabled': { rules: [TRAINING] },
   'Prowler:sagemaker_training_jobs_vpc_settings_configured': { rules: [TRAINING] },
-  'Prowler:iam_user_access_not_stale_to_sagemaker': {
-    gap: 'stale IAM users with SageMaker permissions need IAM last-accessed data: an audit governance check of issue 16',
-  },
+  // Live only: IAM last-accessed data exists in no template. Same semantics as Prowler (a listed
+  // sagemaker namespace never used, or last used more than N days ago, default 90, --stale-days).
+  'Prowler:iam_user_access_not_stale_to_sagemaker': { rules: ['Audit-IamUserStaleSageMakerAccess'] },
 
   // Checkov
   'Checkov:CKV_AWS_22': NOTEBOOK_KMS_ONLY,
@@ -176,7 +189,12 @@ export const ANCHOR_MAPPING: Readonly<Record<string, AnchorCoverage>> = {
   'Checkov:CKV_AWS_370': { rules: [MODEL_ISOLATION] },
   'Checkov:CKV_AWS_371': { rules: [IMDSV2] },
   'Checkov:CKV_AWS_372': {
-    gap: 'no rule reads human review (Augmented AI) flow definitions and their output KMS key yet',
+    rules: ['Audit-FlowDefinitionOutputKMS'],
+    note:
+      'live only: CloudFormation has no AWS::SageMaker::FlowDefinition resource type ' +
+      '(https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/AWS_SageMaker.html), so no ' +
+      'template holds a flow definition; the audit reads them with DescribeFlowDefinition and rejects a ' +
+      'missing OutputConfig.KmsKeyId and AWS managed alias/aws/* keys',
   },
   'Checkov:CKV2_AWS_68': {
     rules: [ROLE_NO_FULL_ACCESS, IAM_WILDCARD],
@@ -249,8 +267,12 @@ export function coverageRows(ids: RuleIdSets): CoverageRow[] {
     if ('gap' in entry) return { control, status: 'gap', rules: [], reason: entry.gap, live: false };
     const rules = ruleIdsOf(entry);
     const status = rules.every((id) => ids.known.has(id)) ? 'covered' : 'planned';
-    const live = status === 'covered' && rules.every((id) => ids.live.has(id));
-    return { control, status, rules, live, ...(entry.note !== undefined ? { reason: entry.note } : {}) };
+    const notLive = 'notLive' in entry ? entry.notLive : undefined;
+    const live = status === 'covered' && rules.every((id) => ids.live.has(id)) && notLive === undefined;
+    const reason = [entry.note, notLive !== undefined ? `not live: ${notLive}` : undefined]
+      .filter((r): r is string => r !== undefined)
+      .join('; ');
+    return { control, status, rules, live, ...(reason !== '' ? { reason } : {}) };
   });
 }
 

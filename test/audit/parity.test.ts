@@ -1,18 +1,30 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import {
+  CfnAppImageConfig,
+  CfnAppImageConfigProps,
   CfnDomain,
   CfnDomainProps,
   CfnEndpointConfig,
   CfnEndpointConfigProps,
+  CfnImage,
+  CfnImageProps,
+  CfnImageVersion,
+  CfnImageVersionProps,
+  CfnInferenceExperiment,
+  CfnInferenceExperimentProps,
   CfnModel,
   CfnModelProps,
   CfnNotebookInstance,
+  CfnNotebookInstanceLifecycleConfig,
+  CfnNotebookInstanceLifecycleConfigProps,
   CfnNotebookInstanceProps,
   CfnPipeline,
   CfnPipelineProps,
+  CfnStudioLifecycleConfig,
+  CfnStudioLifecycleConfigProps,
 } from 'aws-cdk-lib/aws-sagemaker';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { auditExitCode, runAudit } from '../../lib/audit/audit';
@@ -39,6 +51,14 @@ type Props = Record<string, unknown>;
 const UNKNOWN = Symbol('unknown');
 
 const ROLE = 'arn:aws:iam::111111111111:role/ml';
+const EXPERIMENT_VARIANT = {
+  ModelName: 'm',
+  VariantName: 'shadow',
+  InfrastructureConfig: {
+    InfrastructureType: 'RealTimeInference',
+    RealTimeInferenceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1 },
+  },
+};
 const KEY = keyArn('k-good');
 const IMAGE = '111111111111.dkr.ecr.eu-west-1.amazonaws.com/serve@sha256:' + 'a'.repeat(64);
 
@@ -84,7 +104,80 @@ const BASE: Record<
     nameKey: 'DomainId',
     arnKey: 'DomainArn',
   },
+  'lifecycle-configs': {
+    type: 'AWS::SageMaker::NotebookInstanceLifecycleConfig',
+    cfn: {},
+    live: {},
+    nameKey: 'NotebookInstanceLifecycleConfigName',
+    arnKey: 'NotebookInstanceLifecycleConfigArn',
+  },
+  'studio-lifecycle-configs': {
+    type: 'AWS::SageMaker::StudioLifecycleConfig',
+    cfn: { StudioLifecycleConfigName: 'parity', StudioLifecycleConfigAppType: 'JupyterLab' },
+    live: { StudioLifecycleConfigAppType: 'JupyterLab' },
+    nameKey: 'StudioLifecycleConfigName',
+    arnKey: 'StudioLifecycleConfigArn',
+  },
+  // DescribeImage names the role RoleArn and the description Description (ImageRoleArn and
+  // ImageDescription in the template).
+  images: {
+    type: 'AWS::SageMaker::Image',
+    cfn: { ImageName: 'parity', ImageRoleArn: ROLE },
+    live: { RoleArn: ROLE },
+    nameKey: 'ImageName',
+    arnKey: 'ImageArn',
+  },
+  'app-image-configs': {
+    type: 'AWS::SageMaker::AppImageConfig',
+    cfn: { AppImageConfigName: 'parity' },
+    live: {},
+    nameKey: 'AppImageConfigName',
+    arnKey: 'AppImageConfigArn',
+  },
+  // An image version is listed under its image (ListImageVersions by ImageName), see world().
+  'image-versions': {
+    type: 'AWS::SageMaker::ImageVersion',
+    cfn: { ImageName: 'parity' },
+    live: { Version: 1 },
+    nameKey: 'ImageName',
+    arnKey: 'ImageVersionArn',
+  },
+  // DescribeInferenceExperiment returns the endpoint as EndpointMetadata.EndpointName.
+  'inference-experiments': {
+    type: 'AWS::SageMaker::InferenceExperiment',
+    cfn: {
+      Name: 'parity',
+      Type: 'ShadowMode',
+      RoleArn: ROLE,
+      EndpointName: 'ep',
+      ModelVariants: [EXPERIMENT_VARIANT],
+    },
+    live: {
+      Type: 'ShadowMode',
+      RoleArn: ROLE,
+      EndpointMetadata: { EndpointName: 'ep' },
+      ModelVariants: [{ ...EXPERIMENT_VARIANT, Status: 'InService' }],
+    },
+    nameKey: 'Name',
+    arnKey: 'Arn',
+  },
 };
+
+/** The pack's default required tag keys (MLOpsChecksProps.requiredTagKeys), every one set. */
+const ALL_TAGS = [
+  { Key: 'owner', Value: 'ml-platform' },
+  { Key: 'cost-center', Value: 'cc-1234' },
+  { Key: 'environment', Value: 'dev' },
+  { Key: 'data-classification', Value: 'internal' },
+];
+const b64 = (text: string): string => Buffer.from(text).toString('base64');
+// A made-up access key pair of the real shape (secretlint allows AWS's documentation examples).
+const LEAKY_SCRIPT = b64(
+  '#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIA2E0A8F3B244C9986\nexport AWS_SECRET_ACCESS_KEY="7CE556A3BC234CC1FF9E8A5C324C0BB70AA21B6D"\n',
+);
+const CLEAN_SCRIPT = b64(
+  '#!/bin/bash\nTOKEN=$(aws secretsmanager get-secret-value --secret-id ml/token --query SecretString --output text)\n',
+);
 
 const variant = (extra: Props = {}): Props => ({
   VariantName: 'v1',
@@ -382,6 +475,61 @@ const CASES: readonly ParityCase[] = [
       live: { AuthMode: 3, DefaultUserSettings: { ExecutionRole: ROLE } },
     },
   },
+  {
+    rule: 'MLOps-SageMakerLifecycleConfigNoSecrets',
+    group: 'lifecycle-configs',
+    compliant: { cfn: { OnStart: [{ Content: CLEAN_SCRIPT }], OnCreate: [{ Content: CLEAN_SCRIPT }] } },
+    // The secret is in the second hook: every hook's base64 Content is decoded and scanned.
+    nonCompliant: { cfn: { OnCreate: [{ Content: CLEAN_SCRIPT }], OnStart: [{ Content: LEAKY_SCRIPT }] } },
+    unknown: { cfn: { OnStart: [{ Content: UNKNOWN }] }, live: { OnStart: [{}] } },
+  },
+  {
+    rule: 'MLOps-SageMakerLifecycleConfigNoSecrets',
+    group: 'studio-lifecycle-configs',
+    compliant: { cfn: { StudioLifecycleConfigContent: CLEAN_SCRIPT } },
+    nonCompliant: { cfn: { StudioLifecycleConfigContent: LEAKY_SCRIPT } },
+    unknown: { cfn: { StudioLifecycleConfigContent: UNKNOWN }, live: {} },
+  },
+  {
+    rule: 'MLOps-SageMakerImageDescription',
+    group: 'images',
+    compliant: {
+      cfn: { ImageDescription: 'Python 3.11 with the team pins' },
+      live: { Description: 'Python 3.11 with the team pins' },
+    },
+    nonCompliant: { cfn: {} },
+    // A description from a parameter counts as set at synth; live, a mistyped one is not read.
+    unknown: { cfn: { ImageDescription: UNKNOWN }, live: { Description: 42 } },
+    unknownAtSynth: 'pass',
+  },
+  // Tags come from ListTags (one tag per page in the fake): all required keys pass, one missing fails.
+  {
+    rule: 'MLOps-SageMakerRequiredTags',
+    group: 'images',
+    compliant: { cfn: { Tags: ALL_TAGS } },
+    nonCompliant: { cfn: { Tags: ALL_TAGS.filter((t) => t.Key !== 'data-classification') } },
+  },
+  {
+    rule: 'MLOps-SageMakerRequiredTags',
+    group: 'app-image-configs',
+    compliant: { cfn: { Tags: ALL_TAGS } },
+    nonCompliant: { cfn: { Tags: ALL_TAGS.filter((t) => t.Key !== 'owner') } },
+  },
+  {
+    rule: 'MLOps-SageMakerModelImageDigest',
+    group: 'image-versions',
+    compliant: { cfn: { BaseImage: IMAGE } },
+    nonCompliant: { cfn: { BaseImage: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/studio:latest' } },
+    unknown: { cfn: { BaseImage: UNKNOWN }, live: {} },
+  },
+  {
+    rule: 'MLOps-SageMakerInferenceExperimentKMS',
+    group: 'inference-experiments',
+    compliant: { cfn: { KmsKey: KEY, DataStorageConfig: { Destination: 's3://shadow/', KmsKey: KEY } } },
+    nonCompliant: { cfn: { KmsKey: KEY, DataStorageConfig: { Destination: 's3://shadow/' } } },
+    unknown: { cfn: { KmsKey: UNKNOWN }, live: { KmsKey: 7 } },
+    unknownAtSynth: 'pass',
+  },
 ];
 
 const THREW = 'Rule threw an error during validation';
@@ -430,7 +578,11 @@ function verdictOf(hits: readonly { message: string }[]): Verdict {
 
 /** Synth: the L1 in a Stack, validated by the rule's pack. */
 function synthVerdict(c: ParityCase, side: Side): Verdict {
-  const stack: Stack = testStack();
+  // testStack() tags every resource with the required keys; the tag rule's cases bring their own.
+  const stack: Stack =
+    c.rule === 'MLOps-SageMakerRequiredTags'
+      ? new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'eu-west-1' } })
+      : testStack();
   const param = new CfnParameter(stack, 'Unknown', { type: 'String' });
   const cfn = mapUnknown(withBase(c.group, side.cfn), () => param.valueAsString) as Props;
   // CfnPipeline's PipelineDefinition is untyped JSON: CDK passes it through with its CloudFormation names.
@@ -444,6 +596,15 @@ function synthVerdict(c: ParityCase, side: Side): Verdict {
     notebooks: () => new CfnNotebookInstance(stack, 'R', props as CfnNotebookInstanceProps),
     domains: () => new CfnDomain(stack, 'R', props as CfnDomainProps),
     'training-jobs': () => new CfnPipeline(stack, 'R', props as CfnPipelineProps),
+    'lifecycle-configs': () =>
+      new CfnNotebookInstanceLifecycleConfig(stack, 'R', props as CfnNotebookInstanceLifecycleConfigProps),
+    'studio-lifecycle-configs': () =>
+      new CfnStudioLifecycleConfig(stack, 'R', props as CfnStudioLifecycleConfigProps),
+    images: () => new CfnImage(stack, 'R', props as CfnImageProps),
+    'app-image-configs': () => new CfnAppImageConfig(stack, 'R', props as CfnAppImageConfigProps),
+    'image-versions': () => new CfnImageVersion(stack, 'R', props as CfnImageVersionProps),
+    'inference-experiments': () =>
+      new CfnInferenceExperiment(stack, 'R', props as CfnInferenceExperimentProps),
   };
   make[c.group]();
   const hits = new MLOpsChecks()
@@ -496,7 +657,16 @@ function world(group: LiveRuleGroup, live: Props): World {
     notebooks: 'notebooks',
     domains: 'domains',
     'training-jobs': 'trainingJobs',
+    'lifecycle-configs': 'lifecycleConfigs',
+    'studio-lifecycle-configs': 'studioLifecycleConfigs',
+    images: 'images',
+    'app-image-configs': 'appImageConfigs',
+    'image-versions': 'imageVersions',
+    'inference-experiments': 'inferenceExperiments',
   };
+  if (w[lists[group]] === undefined) (w as unknown as Record<string, Props[]>)[lists[group]] = [];
+  // A version is listed under its image: the image must exist.
+  if (group === 'image-versions') w.images = [{ ImageName: 'parity', RoleArn: ROLE }];
   // ListTrainingJobs is filtered by creation time: a job of yesterday is in the lookback window.
   (w[lists[group]] as Props[]).push(
     group === 'training-jobs' ? { CreationTime: daysAgo(1), ...resource } : resource,

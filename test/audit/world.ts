@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { AuditClientFactory } from '../../lib/audit/clients';
@@ -33,7 +34,37 @@ export interface World {
   modelPackageGroups?: string[];
   /** Model packages (ModelPackageArn, ModelApprovalStatus). */
   modelPackages?: Record<string, unknown>[];
+  /** IAM users by name; none when unset. */
+  iamUsers?: string[];
+  /** Service-last-accessed report per IAM user name; a user without one has no permissions listed. */
+  lastAccessed?: Record<string, LastAccessedReport>;
+  /** Described flow definitions (FlowDefinitionName, OutputConfig, ...); none when unset. */
+  flowDefinitions?: Record<string, unknown>[];
+  /** Described notebook lifecycle configs (NotebookInstanceLifecycleConfigName, OnStart, ...). */
+  lifecycleConfigs?: Record<string, unknown>[];
+  /** Described Studio lifecycle configs (StudioLifecycleConfigName, -AppType, -Content). */
+  studioLifecycleConfigs?: Record<string, unknown>[];
+  /** Described custom images (ImageName, Description, RoleArn, ...). */
+  images?: Record<string, unknown>[];
+  /** Described image versions (ImageName, Version, BaseImage, ...), listed under their image. */
+  imageVersions?: Record<string, unknown>[];
+  /** App image configs as ListAppImageConfigs returns them, plus their `Tags` (served by ListTags). */
+  appImageConfigs?: Record<string, unknown>[];
+  /** Described inference experiments (Name, KmsKey, DataStorageConfig, ...). */
+  inferenceExperiments?: Record<string, unknown>[];
 }
+
+/** What GetServiceLastAccessedDetails answers for one user's job. */
+export interface LastAccessedReport {
+  /** ServiceLastAccessed entries (ServiceNamespace, ServiceName, LastAuthenticated?). */
+  readonly services: Record<string, unknown>[];
+  /** Reads answered IN_PROGRESS before the job completes. @default 0 */
+  readonly inProgressPolls?: number;
+  /** A final status other than COMPLETED. */
+  readonly status?: 'FAILED';
+}
+
+export const userArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:user/${name}`;
 
 function key(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -403,6 +434,197 @@ export function serve(fake: AwsFake, world: World, pageSize = 2): void {
     TrainingJobStatus: 'Completed',
     ...byName(world.trainingJobs, 'TrainingJobName', input, 'training job'),
   }));
+  fake.on('iam', 'ListUsers', (input) =>
+    pageOutput(
+      'Users',
+      (world.iamUsers ?? []).map((u) => ({
+        Path: '/',
+        UserName: u,
+        UserId: `AIDA${u.toUpperCase()}`,
+        Arn: userArn(u),
+        CreateDate: daysAgo(400),
+      })),
+      input,
+      { pageSize, inputTokenField: 'Marker', limitField: 'MaxItems', truncatedField: 'IsTruncated' },
+    ),
+  );
+  const polls = new Map<string, number>();
+  fake.on('iam', 'GenerateServiceLastAccessedDetails', (input) => {
+    const name = String(input.Arn).split('/').pop()!;
+    if (!(world.iamUsers ?? []).includes(name)) {
+      throw awsError(404, 'NoSuchEntity', `The user with name ${name} cannot be found.`);
+    }
+    polls.set(`job-${name}`, 0);
+    return { JobId: `job-${name}` };
+  });
+  fake.on('iam', 'GetServiceLastAccessedDetails', (input) => {
+    const jobId = String(input.JobId);
+    const seen = polls.get(jobId);
+    if (seen === undefined) throw awsError(404, 'NoSuchEntity', `No job ${jobId}.`);
+    polls.set(jobId, seen + 1);
+    const report = world.lastAccessed?.[jobId.slice('job-'.length)] ?? { services: [] };
+    const base = { JobType: 'SERVICE_LEVEL', JobCreationDate: daysAgo(0) };
+    if (seen < (report.inProgressPolls ?? 0))
+      return { ...base, JobStatus: 'IN_PROGRESS', ServicesLastAccessed: [] };
+    if (report.status === 'FAILED') {
+      return {
+        ...base,
+        JobStatus: 'FAILED',
+        JobCompletionDate: daysAgo(0),
+        ServicesLastAccessed: [],
+        Error: { Code: 'InternalError', Message: 'report generation failed' },
+      };
+    }
+    return {
+      ...base,
+      JobStatus: 'COMPLETED',
+      JobCompletionDate: daysAgo(0),
+      ...pageOutput('ServicesLastAccessed', report.services, input, {
+        pageSize,
+        inputTokenField: 'Marker',
+        limitField: 'MaxItems',
+        truncatedField: 'IsTruncated',
+      }),
+    };
+  });
+  fake.seedList(
+    'sagemaker',
+    'ListNotebookInstanceLifecycleConfigs',
+    'NotebookInstanceLifecycleConfigs',
+    summaries(world.lifecycleConfigs ?? [], ['NotebookInstanceLifecycleConfigName', 'CreationTime']),
+    { pageSize },
+  );
+  fake.on('sagemaker', 'DescribeNotebookInstanceLifecycleConfig', (input) =>
+    byName(world.lifecycleConfigs ?? [], 'NotebookInstanceLifecycleConfigName', input, 'lifecycle config'),
+  );
+  fake.seedList(
+    'sagemaker',
+    'ListStudioLifecycleConfigs',
+    'StudioLifecycleConfigs',
+    summaries(world.studioLifecycleConfigs ?? [], ['StudioLifecycleConfigName', 'CreationTime']),
+    { pageSize },
+  );
+  fake.on('sagemaker', 'DescribeStudioLifecycleConfig', (input) =>
+    byName(world.studioLifecycleConfigs ?? [], 'StudioLifecycleConfigName', input, 'Studio lifecycle config'),
+  );
+  fake.seedList(
+    'sagemaker',
+    'ListImages',
+    'Images',
+    (world.images ?? []).map((i) => ({
+      ImageName: i.ImageName,
+      ImageArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:image/${String(i.ImageName)}`,
+      ImageStatus: 'CREATED',
+      CreationTime: daysAgo(30),
+      LastModifiedTime: daysAgo(30),
+    })),
+    { pageSize },
+  );
+  const imageArn = (i: Record<string, unknown>) =>
+    (i.ImageArn as string | undefined) ??
+    `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:image/${String(i.ImageName)}`;
+  const appImageConfigArn = (a: Record<string, unknown>) =>
+    (a.AppImageConfigArn as string | undefined) ??
+    `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:app-image-config/${String(a.AppImageConfigName)}`;
+  const withoutTags = ({ Tags: _tags, ...rest }: Record<string, unknown>) => rest;
+  fake.on('sagemaker', 'DescribeImage', (input) => {
+    const image = byName(world.images ?? [], 'ImageName', input, 'image');
+    return { ImageArn: imageArn(image), ImageStatus: 'CREATED', ...withoutTags(image) };
+  });
+  fake.on('sagemaker', 'ListAppImageConfigs', (input) =>
+    pageOutput(
+      'AppImageConfigs',
+      (world.appImageConfigs ?? []).map((a) => ({
+        AppImageConfigArn: appImageConfigArn(a),
+        CreationTime: daysAgo(30),
+        ...withoutTags(a),
+      })),
+      input,
+      { pageSize },
+    ),
+  );
+  // Tags are read per resource ARN (Describe* returns none); one tag per page here, so a
+  // resource's tags take several pages.
+  fake.on('sagemaker', 'ListTags', (input) => {
+    const tagged: [string, Record<string, unknown>][] = [
+      ...(world.images ?? []).map((i): [string, Record<string, unknown>] => [imageArn(i), i]),
+      ...(world.appImageConfigs ?? []).map((a): [string, Record<string, unknown>] => [
+        appImageConfigArn(a),
+        a,
+      ]),
+    ];
+    const found = tagged.find(([arn]) => arn === input.ResourceArn);
+    if (!found) throw awsError(400, 'ResourceNotFound', `Resource ${String(input.ResourceArn)} not found.`);
+    return pageOutput('Tags', (found[1].Tags as unknown[] | undefined) ?? [], input, { pageSize: 1 });
+  });
+  const versionArn = (v: Record<string, unknown>) =>
+    `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:image-version/${String(v.ImageName)}/${String(v.Version)}`;
+  fake.on('sagemaker', 'ListImageVersions', (input) => {
+    if (!(world.images ?? []).some((i) => i.ImageName === input.ImageName)) {
+      throw awsError(400, 'ResourceNotFound', `Image ${String(input.ImageName)} does not exist.`);
+    }
+    return pageOutput(
+      'ImageVersions',
+      (world.imageVersions ?? [])
+        .filter((v) => v.ImageName === input.ImageName)
+        .map((v) => ({
+          ImageArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:image/${String(v.ImageName)}`,
+          ImageVersionArn: versionArn(v),
+          ImageVersionStatus: 'CREATED',
+          Version: v.Version,
+          CreationTime: daysAgo(20),
+          LastModifiedTime: daysAgo(20),
+        })),
+      input,
+      { pageSize },
+    );
+  });
+  fake.on('sagemaker', 'DescribeImageVersion', (input) => {
+    const found = (world.imageVersions ?? []).find(
+      (v) => v.ImageName === input.ImageName && v.Version === input.Version,
+    );
+    if (!found) throw awsError(400, 'ResourceNotFound', 'Image version does not exist.');
+    const { ImageName: _image, ...rest } = found;
+    return { ImageVersionArn: versionArn(found), ImageVersionStatus: 'CREATED', ...rest };
+  });
+  fake.seedList(
+    'sagemaker',
+    'ListInferenceExperiments',
+    'InferenceExperiments',
+    (world.inferenceExperiments ?? []).map((e) => ({
+      Name: e.Name,
+      Type: 'ShadowMode',
+      Status: 'Running',
+      CreationTime: daysAgo(3),
+      LastModifiedTime: daysAgo(3),
+    })),
+    { pageSize },
+  );
+  fake.on('sagemaker', 'DescribeInferenceExperiment', (input) => ({
+    Arn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:inference-experiment/${String(input.Name)}`,
+    Status: 'Running',
+    ...byName(world.inferenceExperiments ?? [], 'Name', input, 'inference experiment'),
+  }));
+  fake.on('sagemaker', 'ListFlowDefinitions', (input) =>
+    pageOutput(
+      'FlowDefinitionSummaries',
+      (world.flowDefinitions ?? []).map((f) => ({
+        FlowDefinitionName: f.FlowDefinitionName,
+        FlowDefinitionArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:flow-definition/${String(f.FlowDefinitionName)}`,
+        FlowDefinitionStatus: 'Active',
+        CreationTime: daysAgo(10),
+      })),
+      input,
+      { pageSize },
+    ),
+  );
+  fake.on('sagemaker', 'DescribeFlowDefinition', (input) => ({
+    FlowDefinitionArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:flow-definition/${String(input.FlowDefinitionName)}`,
+    FlowDefinitionStatus: 'Active',
+    CreationTime: daysAgo(10),
+    RoleArn: `arn:aws:iam::${ACCOUNT}:role/a2i`,
+    ...byName(world.flowDefinitions ?? [], 'FlowDefinitionName', input, 'flow definition'),
+  }));
   fake.on('kms', 'DescribeKey', (input) => {
     const meta = world.keys[String(input.KeyId)];
     if (!meta) throw awsError(400, 'NotFoundException', `Key '${String(input.KeyId)}' does not exist`);
@@ -441,5 +663,6 @@ export function fakeClients(fake: AwsFake, options: { maxAttempts?: number } = {
     cloudwatch: new CloudWatchClient(
       fake.clientConfig({ region: o.region, maxAttempts: options.maxAttempts }),
     ),
+    iam: new IAMClient(fake.clientConfig({ region: o.region, maxAttempts: options.maxAttempts })),
   });
 }

@@ -17,10 +17,14 @@ const USAGE = `usage: compliant-mlops audit [options]
 Read-only checks of the SageMaker resources and KMS keys deployed in one account and region:
 key rotation and pending deletion, endpoint encryption and data capture, model isolation,
 notebook and Studio hardening, idle endpoints (retirement candidates), endpoints without a
-monitoring schedule or drift monitor, an unused model registry and spot savings of recent
-training jobs. Needs read access only (sagemaker:List*/Describe*, kms:DescribeKey,
-kms:GetKeyRotationStatus, cloudwatch:GetMetricData, cloudwatch:ListMetrics).
-Models, endpoint configs, notebooks, Studio domains and training jobs are judged by the rules of synth
+monitoring schedule or drift monitor, an unused model registry, spot savings of recent
+training jobs, IAM users with stale SageMaker permissions and human review (Augmented AI) flow
+definitions without a customer managed output key. Needs read access only (sagemaker:List*/Describe*,
+kms:DescribeKey, kms:GetKeyRotationStatus, cloudwatch:GetMetricData, cloudwatch:ListMetrics,
+iam:ListUsers, iam:GenerateServiceLastAccessedDetails, iam:GetServiceLastAccessedDetails; the exact
+list is AUDIT_IAM_ACTIONS in lib/audit/permissions.ts).
+Models, endpoint configs, notebooks and their lifecycle configs, Studio domains, images and image
+versions, inference experiments and training jobs are judged by the rules of synth
 and \`check\` (ids MLOps-*); a value the describe does not return is never
 reported as a pass.
 
@@ -32,6 +36,8 @@ options:
   --output FILE          write the report to FILE instead of stdout
   --fail-on L            error | warning | none: the lowest level that fails (default: error)
   --concurrency N        requests in flight at once, 1-16 (default: 4)
+  --stale-days N         check iam-users: days after which a granted, unused SageMaker permission
+                         is stale, 1-400 (IAM tracks last access for 400 days; default: 90)
   --request-timeout S    seconds each request may take before it is retried, 0.1-300 (default: 20);
                          a service that still does not answer stops the audit
   --category NAME        SARIF runAutomationDetails.id prefix (default: compliant-mlops)
@@ -75,6 +81,7 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
   'fail-on': { type: 'string' },
   concurrency: { type: 'string' },
+  'stale-days': { type: 'string' },
   'request-timeout': { type: 'string' },
   category: { type: 'string' },
 } as const;
@@ -124,6 +131,14 @@ async function runAuditCommand(
       `audit: --concurrency: ${JSON.stringify(values.concurrency)} is not an integer from 1 to 16`,
     );
   }
+  // IAM reports last access for the last 400 days; a longer threshold could never be judged:
+  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateServiceLastAccessedDetails.html
+  const staleDays = values['stale-days'] === undefined ? 90 : Number(values['stale-days']);
+  if (!Number.isInteger(staleDays) || staleDays < 1 || staleDays > 400) {
+    throw new UsageError(
+      `audit: --stale-days: ${JSON.stringify(values['stale-days'])} is not an integer from 1 to 400`,
+    );
+  }
   const timeoutSeconds = values['request-timeout'] === undefined ? 20 : Number(values['request-timeout']);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0.1 || timeoutSeconds > 300) {
     throw new UsageError(
@@ -147,6 +162,7 @@ async function runAuditCommand(
       profile: values.profile,
       checks,
       concurrency,
+      staleSageMakerDays: staleDays,
       requestTimeoutMs: Math.round(timeoutSeconds * 1000),
       clientFactory: options.clientFactory,
       now: options.now?.(),

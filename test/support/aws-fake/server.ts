@@ -14,6 +14,13 @@ import {
   isQueryRequest,
   parseEc2Query,
 } from './protocols/ec2';
+import {
+  AWS_QUERY_VERSIONS,
+  awsQueryError,
+  awsQueryFaultError,
+  awsQueryInput,
+  awsQuerySuccess,
+} from './protocols/query';
 import { parseS3Request, s3Builtin, s3Error, s3Input, s3Operation, S3Store, toXml } from './protocols/s3';
 import { RawResponse } from './protocols/types';
 import {
@@ -278,7 +285,9 @@ export class AwsFake {
     if (typeof target === 'string') {
       await this.onJson(req, res, body, target, requestId);
     } else if (isQueryRequest(req.method, req.headers['content-type'], body)) {
-      await this.onEc2Query(req, res, body, requestId);
+      const version = new URLSearchParams(body.toString('utf8')).get('Version') ?? '';
+      if (AWS_QUERY_VERSIONS[version] !== undefined) await this.onAwsQuery(req, res, body, requestId);
+      else await this.onEc2Query(req, res, body, requestId);
     } else {
       await this.onS3(req, res, body, requestId);
     }
@@ -378,6 +387,42 @@ export class AwsFake {
         this.context(service, query.action, call, req, requestId),
       );
       return this.send(res, call, ec2Success(query.action, output, requestId));
+    } catch (err) {
+      return fail(this.handlerFailure(err));
+    }
+  }
+
+  /** AWS Query (IAM): form-encoded `Action=..&Version=..`, XML out; the version names the service. */
+  private async onAwsQuery(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    requestId: string,
+  ): Promise<void> {
+    const params = new URLSearchParams(body.toString('utf8'));
+    const action = params.get('Action') ?? '';
+    const { service, namespace } = AWS_QUERY_VERSIONS[params.get('Version') ?? '']!;
+    params.delete('Action');
+    params.delete('Version');
+    const input = awsQueryInput(params);
+    const call = this.record(service, action, input, req);
+    const fail = (err: AwsFakeError): Promise<void> =>
+      this.send(res, call, awsQueryError(err, namespace, requestId), err.code);
+    const fault = await this.injectFault(service, action, call, res);
+    if (fault === 'handled') return;
+    if (fault !== undefined) {
+      return fail(
+        call.fault === 'throttle' || call.fault === 'server' ? awsQueryFaultError(call.fault) : fault,
+      );
+    }
+    const handler = this.handlers.get(key(service, action));
+    if (handler === undefined) {
+      this.unhandled.push(`${service}.${action}`);
+      return fail(unknownOperation(service, action));
+    }
+    try {
+      const output = await handler(input as never, this.context(service, action, call, req, requestId));
+      return this.send(res, call, awsQuerySuccess(action, namespace, output, requestId));
     } catch (err) {
       return fail(this.handlerFailure(err));
     }
