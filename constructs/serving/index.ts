@@ -34,3 +34,11 @@ export type {
   ServerlessOptions,
   ShadowVariantOptions,
 } from './isolated-endpoint-props';
+export {
+  ASYNC_ENDPOINT_METRICS,
+  AsyncEndpoint,
+  SAGEMAKER_ASYNC_INVOCATION_TIMEOUT,
+  SAGEMAKER_ASYNC_MAX_PAYLOAD_BYTES,
+} from './async-endpoint';
+export type { AsyncEndpointMetricName, IAsyncEndpoint } from './async-endpoint';
+export type { AsyncEndpointProps } from './async-endpoint-props';
