@@ -42,3 +42,7 @@ export {
 } from './async-endpoint';
 export type { AsyncEndpointMetricName, IAsyncEndpoint } from './async-endpoint';
 export type { AsyncEndpointProps } from './async-endpoint-props';
+export { BATCH_TRANSFORM_STEP, BatchInference } from './batch-inference';
+export type { BatchInferenceProps } from './batch-inference';
+export { RECORD_ID_FIRST_COLUMN, transformStepDefinition } from './batch-inference-step';
+export type { TransformStepOptions } from './batch-inference-step';
