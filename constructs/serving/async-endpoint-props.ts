@@ -12,7 +12,11 @@ import { DeploymentStrategy, isolatedEndpointSchema } from './isolated-endpoint-
 
 /** Props for {@link AsyncEndpoint}. */
 export interface AsyncEndpointProps {
-  /** The environment (tags and alarms; an async endpoint may scale to zero in every environment). */
+  /**
+   * The environment, as for `IsolatedEndpoint`. No environment changes a default here: requests
+   * wait in the queue rather than fail while no instance runs, so an async endpoint may scale to
+   * zero in `prod` too.
+   */
   readonly environment: ServingEnvironment;
   /** The VPC the model runs in (its subnets need the SageMaker, ECR, STS, logs and S3 endpoints of `InferenceNetwork`). */
   readonly vpc: ec2.IVpc;
