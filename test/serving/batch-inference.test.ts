@@ -14,6 +14,7 @@ import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import { findingLines, testStack } from '../support/nag';
 import { propsError } from '../support/props';
+import { NO_PIPELINE_SCHEMA, schemaErrors, synthesizedDefinition } from '../training/pipeline-schema';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -108,6 +109,18 @@ describe('BatchInference transform step', () => {
           Image: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([`/churn@${DIGEST}`])] }),
         }),
       });
+  });
+});
+
+describe('BatchInference definition schema', () => {
+  // The published SageMaker pipeline definition schema (../shared/schemas), with the repairs the
+  // training pipeline's definitions are checked with (test/training/pipeline-schema.ts: Std:Join
+  // allowed where a string argument is): SageMaker rejects a definition that does not validate.
+  it.skipIf(NO_PIPELINE_SCHEMA)('validates against the pipeline definition schema', () => {
+    for (const overrides of [{}, { instanceType: 'ml.g5.2xlarge' }]) {
+      const { batch } = build(overrides);
+      expect(schemaErrors(synthesizedDefinition(batch.resource))).toEqual([]);
+    }
   });
 });
 
