@@ -98,7 +98,7 @@ export interface ModelNetwork {
 export function createModelNetwork(
   scope: Construct,
   endpointName: string,
-  p: IsolatedEndpointProps,
+  p: Pick<IsolatedEndpointProps, 'vpc' | 'vpcSubnets'>,
 ): ModelNetwork {
   const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc: p.vpc,
@@ -138,7 +138,7 @@ export interface ModelOptions {
 export function createModel(
   scope: Construct,
   id: string,
-  p: IsolatedEndpointProps,
+  p: Pick<IsolatedEndpointProps, 'imageRepository' | 'modelBucket' | 'containerEnvironment'>,
   o: ModelOptions,
 ): sagemaker.CfnModel {
   const model = new sagemaker.CfnModel(scope, id, {

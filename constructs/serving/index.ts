@@ -34,3 +34,15 @@ export type {
   ServerlessOptions,
   ShadowVariantOptions,
 } from './isolated-endpoint-props';
+export {
+  ASYNC_ENDPOINT_METRICS,
+  AsyncEndpoint,
+  SAGEMAKER_ASYNC_INVOCATION_TIMEOUT,
+  SAGEMAKER_ASYNC_MAX_PAYLOAD_BYTES,
+} from './async-endpoint';
+export type { AsyncEndpointMetricName, IAsyncEndpoint } from './async-endpoint';
+export type { AsyncEndpointProps } from './async-endpoint-props';
+export { BATCH_TRANSFORM_STEP, BatchInference } from './batch-inference';
+export type { BatchInferenceProps } from './batch-inference';
+export { RECORD_ID_FIRST_COLUMN, transformStepDefinition } from './batch-inference-step';
+export type { TransformStepOptions } from './batch-inference-step';

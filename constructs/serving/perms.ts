@@ -6,6 +6,23 @@
 /** Invoke a real-time endpoint (the grant behind `grantInvoke`). */
 export const ENDPOINT_INVOKE_ACTIONS = ['sagemaker:InvokeEndpoint'];
 
+/** Queue a request on an asynchronous endpoint (the endpoint half of `AsyncEndpoint.grantInvoke`). */
+export const ASYNC_INVOKE_ACTIONS = ['sagemaker:InvokeEndpointAsync'];
+
+/** Start, watch and stop the transform jobs a batch inference pipeline names `pipelines-*`. */
+export const TRANSFORM_JOB_ACTIONS = [
+  'sagemaker:CreateTransformJob',
+  'sagemaker:DescribeTransformJob',
+  'sagemaker:StopTransformJob',
+  'sagemaker:AddTags',
+];
+
+/** Publish an async endpoint's success and error notifications (SageMaker calls it as the execution role). */
+export const NOTIFICATION_PUBLISH_ACTIONS = ['sns:Publish'];
+
+/** Encrypt a notification with the topic's key (SNS calls KMS on the publisher's behalf). */
+export const NOTIFICATION_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+
 /** Pull an image from one ECR repository (scoped to the repository ARN). */
 export const ECR_PULL_ACTIONS = [
   'ecr:BatchCheckLayerAvailability',

@@ -34,7 +34,7 @@ export interface ParameterDefinition {
 /** One step, as the definition carries it (Arguments is the SageMaker API request). */
 export interface StepDefinition {
   readonly Name: string;
-  readonly Type: 'Training' | 'Processing' | 'Condition' | 'RegisterModel' | 'Fail';
+  readonly Type: 'Training' | 'Processing' | 'Condition' | 'RegisterModel' | 'Fail' | 'Transform';
   readonly Description?: string;
   readonly DependsOn?: readonly string[];
   readonly RetryPolicies?: readonly object[];

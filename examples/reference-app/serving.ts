@@ -9,6 +9,7 @@ import { ServingEnvironment } from '../../constructs/serving/defaults';
 import { IApiGatewayAccount } from '../../constructs/serving/api-gateway-account';
 import { InferenceApi } from '../../constructs/serving/inference-api';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
+import { AsyncEndpoint } from '../../constructs/serving/async-endpoint';
 import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import { IModelImageRepository } from '../../constructs/training/model-image-repository';
@@ -17,6 +18,14 @@ import { IModelImageRepository } from '../../constructs/training/model-image-rep
 export const DEMO_INPUT_CONTRACT = z.strictObject({
   instances: z.array(z.array(z.number()).min(1).max(256)).min(1).max(100),
 });
+
+/**
+ * How a {@link ServingStack} serves its model: `realtime` (an isolated endpoint behind the
+ * inference API: payloads up to 6 MB, answers within 60 s), or `realtime+async`, which adds an
+ * asynchronous endpoint for bulk or slow requests (payloads up to 1 GB in S3, up to an hour each,
+ * scaled to zero while idle). README "Choosing a serving mode" compares them.
+ */
+export type ServingMode = 'realtime' | 'realtime+async';
 
 /** Props for {@link ServingStack}. */
 export interface ServingStackProps extends StackProps {
@@ -45,6 +54,11 @@ export interface ServingStackProps extends StackProps {
    * @default DEMO_INPUT_CONTRACT
    */
   readonly inputContract?: z.ZodType;
+  /**
+   * How the model is served.
+   * @default 'realtime+async'
+   */
+  readonly mode?: ServingMode;
 }
 
 /** The digest the default config serves until a real image is pushed (re-exported from the config). */
@@ -75,6 +89,8 @@ export class ServingStack extends Stack {
   public readonly api: InferenceApi;
   /** Drift analysis of the endpoint's captured traffic against its training baseline. */
   public readonly drift: DriftMonitor;
+  /** The asynchronous endpoint of the same model (`mode: 'realtime+async'`). */
+  public readonly asyncEndpoint?: AsyncEndpoint;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     const {
@@ -89,6 +105,7 @@ export class ServingStack extends Stack {
       imageDigest,
       modelVersion,
       inputContract,
+      mode,
       ...stackProps
     } = props;
     super(scope, id, stackProps);
@@ -131,6 +148,28 @@ export class ServingStack extends Stack {
       // Named alarms, so the platform stack's retraining rule matches them without a reference.
       alarmNamePrefix: `${modelName}-drift`,
     });
+
+    if ((mode ?? 'realtime+async') === 'realtime+async') {
+      // The same model, queued: requests and results live in this stack's bucket, so its grants
+      // land in this stack's bucket policy and the platform's buckets stay unchanged.
+      this.asyncEndpoint = new AsyncEndpoint(this, 'AsyncEndpoint', {
+        environment,
+        vpc: network.vpc,
+        imageRepository: imageRepository.repository,
+        imageDigest,
+        modelBucket: modelArtifacts,
+        modelDataKey: `models/${modelName}/${modelVersion}/model.tar.gz`,
+        ioBucket: this.capture,
+        encryptionKey: keys.models,
+        logEncryptionKey: keys.logs,
+        alerts,
+      });
+      new CfnOutput(this, 'AsyncEndpointName', { value: this.asyncEndpoint.endpointName });
+      new CfnOutput(this, 'AsyncInputUri', {
+        description: 'Upload requests here, then call InvokeEndpointAsync with their InputLocation',
+        value: this.asyncEndpoint.inputS3Uri,
+      });
+    }
 
     new CfnOutput(this, 'EndpointName', { value: this.endpoint.endpointName });
     new CfnOutput(this, 'CaptureBucketName', {

@@ -27,6 +27,8 @@ const NOT_EXERCISED: Record<string, string> = {
   // (AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint), not through this role.
   // https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-service-linked-roles.html
   EndpointScalingRole: 'Application Auto Scaling uses its service-linked role',
+  AsyncEndpointScalingRole:
+    'Application Auto Scaling uses its service-linked role (as for EndpointScalingRole)',
 };
 
 it('every role of the reference app is an actor of some case, or is listed with a reason', () => {

@@ -1,5 +1,6 @@
 import { format, resolveConfig } from 'prettier';
 import { type AccessCase, caseName, evaluate, type Evaluated } from './cases';
+import { ASYNC_INFERENCE_CASES } from './cases/async-inference';
 import { LAMBDA_CASES } from './cases/lambda';
 import { NEGATIVE_CASES } from './cases/negative';
 import { SAGEMAKER_CASES } from './cases/sagemaker';
@@ -13,6 +14,7 @@ export const ACCESS_MATRIX_PATH = 'docs/ACCESS-MATRIX.md';
 export const SECTIONS: readonly { title: string; cases: readonly AccessCase[] }[] = [
   { title: 'Lambda handlers and their schedules', cases: LAMBDA_CASES },
   { title: 'SageMaker roles', cases: SAGEMAKER_CASES },
+  { title: 'Asynchronous inference', cases: ASYNC_INFERENCE_CASES },
   { title: 'AWS services', cases: SERVICE_CASES },
   { title: 'Negative cases and uploads', cases: NEGATIVE_CASES },
 ];

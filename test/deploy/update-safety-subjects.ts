@@ -21,6 +21,9 @@ import {
 } from '../../constructs/feature-store/secure-feature-group';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { DriftMonitor, DriftMonitorProps } from '../../constructs/monitoring/drift-monitor';
+import { AsyncEndpoint } from '../../constructs/serving/async-endpoint';
+import { AsyncEndpointProps } from '../../constructs/serving/async-endpoint-props';
+import { BatchInference, BatchInferenceProps } from '../../constructs/serving/batch-inference';
 import { InferenceApi } from '../../constructs/serving/inference-api';
 import { InferenceApiProps } from '../../constructs/serving/inference-api-props';
 import { InferenceNetwork, InferenceNetworkProps } from '../../constructs/serving/inference-network';
@@ -335,6 +338,61 @@ export function constructSubjects(): Subject[] {
         latencyP99Threshold: { latencyP99Threshold: Duration.millis(500) },
         logRetention: { logRetention: logs.RetentionDays.SIX_MONTHS },
         endpointName: { endpointName: 'churn-v2' },
+      },
+      {},
+    ),
+    subject<Partial<AsyncEndpointProps>>(
+      'AsyncEndpoint',
+      (stack, o) => {
+        const network = new InferenceNetwork(stack, 'Net');
+        const bucket = new SecureBucket(stack, 'Models', { keyDomain: 'models' });
+        const alerts = new AlertTopic(stack, 'Alerts');
+        new AsyncEndpoint(stack, 'Ep', {
+          environment: 'prod',
+          vpc: network.vpc,
+          imageRepository: ecr.Repository.fromRepositoryName(stack, 'Repo', 'churn'),
+          imageDigest: DIGEST,
+          modelBucket: bucket,
+          modelDataKey: 'models/churn/1/model.tar.gz',
+          alerts,
+          ...o,
+        });
+      },
+      {
+        'image digest': { imageDigest: OTHER_DIGEST },
+        'model data key': { modelDataKey: 'models/churn/2/model.tar.gz' },
+        instanceType: { instanceType: 'ml.c5.xlarge' },
+        maxConcurrentInvocationsPerInstance: { maxConcurrentInvocationsPerInstance: 4 },
+        includeResponseInNotifications: { includeResponseInNotifications: true },
+        outputPrefix: { outputPrefix: 'scores/out/' },
+        maxCapacity: { maxCapacity: 6 },
+        targetBacklogPerInstance: { targetBacklogPerInstance: 10 },
+        logRetention: { logRetention: logs.RetentionDays.SIX_MONTHS },
+      },
+      {},
+    ),
+    subject<Partial<BatchInferenceProps>>(
+      'BatchInference',
+      (stack, o) => {
+        const network = new InferenceNetwork(stack, 'Net');
+        const bucket = new SecureBucket(stack, 'Models', { keyDomain: 'models' });
+        new BatchInference(stack, 'Batch', {
+          vpc: network.vpc,
+          imageRepository: ecr.Repository.fromRepositoryName(stack, 'Repo', 'churn'),
+          imageDigest: DIGEST,
+          modelBucket: bucket,
+          modelDataKey: 'models/churn/1/model.tar.gz',
+          ...o,
+        });
+      },
+      {
+        'image digest': { imageDigest: OTHER_DIGEST },
+        'model data key': { modelDataKey: 'models/churn/2/model.tar.gz' },
+        instanceType: { instanceType: 'ml.c5.xlarge' },
+        instanceCount: { instanceCount: 2 },
+        outputFilter: { outputFilter: '$[0,1,-1]' },
+        schedule: { schedule: scheduler.ScheduleExpression.cron({ hour: '2', minute: '0' }) },
+        runOnNewInput: { runOnNewInput: true },
       },
       {},
     ),

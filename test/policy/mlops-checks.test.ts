@@ -40,6 +40,7 @@ const PINNED_IDS = [
   'MLOps-SageMakerPipelineTrainingStep',
   'MLOps-SageMakerPipelineTrainingSpotCheckpoints',
   'MLOps-SageMakerPipelineProcessingStep',
+  'MLOps-SageMakerPipelineTransformStep',
   'MLOps-SageMakerPipelineRegisterModelApproval',
   'MLOps-SageMakerStudioDomainVpcOnly',
   'MLOps-SageMakerStudioDomainKMS',

@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { App } from 'aws-cdk-lib';
+import { App, CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RequiredTags } from '../../constructs/core/tags';
 import { DEFAULT_CONFIG, DEMO_IMAGE_DIGEST, PlatformConfig } from '../../examples/reference-app/config';
 import { PlatformStack } from '../../examples/reference-app/platform-stack';
-import { ServingStack } from '../../examples/reference-app/serving';
+import { ServingMode, ServingStack } from '../../examples/reference-app/serving';
 import { findingLines } from '../support/nag';
 
 const RELEASED = { name: 'churn', imageDigest: `sha256:${'ab'.repeat(32)}`, modelVersion: '7' };
 
-function build(environment: 'dev' | 'prod' = 'prod', config: PlatformConfig = DEFAULT_CONFIG) {
+function build(
+  environment: 'dev' | 'prod' = 'prod',
+  config: PlatformConfig = DEFAULT_CONFIG,
+  mode?: ServingMode,
+) {
   const app = new App();
   const env = { account: config.account, region: config.region };
   const platform = new PlatformStack(app, 'Platform', { env, config });
@@ -26,6 +30,7 @@ function build(environment: 'dev' | 'prod' = 'prod', config: PlatformConfig = DE
     imageDigest: model.imageDigest,
     modelVersion: model.modelVersion,
     environment,
+    mode,
   });
   RequiredTags.apply(app, config.tags);
   return { app, platform, serving };
@@ -95,7 +100,49 @@ describe('ServingStack', () => {
     ]);
     const { serving } = build();
     Template.fromStack(serving).resourceCountIs('AWS::ApiGateway::RestApi', 1);
-    Template.fromStack(serving).resourceCountIs('AWS::SageMaker::Endpoint', 1);
+    // The real-time endpoint behind the API, and the asynchronous one of the default mode.
+    Template.fromStack(serving).resourceCountIs('AWS::SageMaker::Endpoint', 2);
+  });
+
+  describe('serving modes', () => {
+    type Config = {
+      Properties: { AsyncInferenceConfig?: unknown; ProductionVariants: { ModelName: unknown }[] };
+    };
+    const configs = (serving: ServingStack) =>
+      Object.values(Template.fromStack(serving).findResources('AWS::SageMaker::EndpointConfig')) as Config[];
+
+    it('serves the model in two modes by default: real-time behind the API, and asynchronous', () => {
+      const { serving } = build();
+      const all = configs(serving);
+      expect(all.filter((c) => c.Properties.AsyncInferenceConfig === undefined)).toHaveLength(1);
+      expect(all.filter((c) => c.Properties.AsyncInferenceConfig !== undefined)).toHaveLength(1);
+      // Both modes run the same image and artifact.
+      const models = Object.values(Template.fromStack(serving).findResources('AWS::SageMaker::Model')) as {
+        Properties: { PrimaryContainer: unknown };
+      }[];
+      expect(models).toHaveLength(2);
+      expect(models[1].Properties.PrimaryContainer).toEqual(models[0].Properties.PrimaryContainer);
+      expect(serving.api.endpoint).toBe(serving.endpoint);
+    });
+
+    it("keeps async requests and results in the serving stack's own bucket, encrypted with its key", () => {
+      const { serving } = build();
+      const asyncConfig = configs(serving).find((c) => c.Properties.AsyncInferenceConfig)!;
+      const text = JSON.stringify(asyncConfig.Properties.AsyncInferenceConfig);
+      const bucketId = serving.getLogicalId(serving.capture.bucket.node.defaultChild as CfnElement);
+      expect(text).toContain(`{"Ref":"${bucketId}"}`);
+      // The bucket's own key (the platform's models key): its policy admits no other.
+      expect(text).toContain(
+        `"KmsKeyId":${JSON.stringify(serving.resolve(serving.capture.encryptionKey.keyArn))}`,
+      );
+    });
+
+    it("serves real-time only with mode 'realtime'", () => {
+      const { serving } = build('prod', DEFAULT_CONFIG, 'realtime');
+      expect(serving.asyncEndpoint).toBeUndefined();
+      expect(configs(serving).filter((c) => c.Properties.AsyncInferenceConfig !== undefined)).toHaveLength(0);
+      Template.fromStack(serving).resourceCountIs('AWS::SageMaker::Endpoint', 1);
+    });
   });
 
   it('lets the endpoint read its artifact and pull its image through its own role, with no platform policy change', () => {
@@ -119,7 +166,13 @@ describe('ServingStack', () => {
     const { serving } = build();
     const outputs = Template.fromStack(serving).toJSON().Outputs as Record<string, unknown>;
     expect(Object.keys(outputs)).toEqual(
-      expect.arrayContaining(['EndpointName', 'InvocationsUrl', 'CaptureBucketName']),
+      expect.arrayContaining([
+        'EndpointName',
+        'InvocationsUrl',
+        'CaptureBucketName',
+        'AsyncEndpointName',
+        'AsyncInputUri',
+      ]),
     );
   });
 

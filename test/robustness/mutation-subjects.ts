@@ -10,6 +10,8 @@ import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { SecureFeatureGroup } from '../../constructs/feature-store/secure-feature-group';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
+import { AsyncEndpoint } from '../../constructs/serving/async-endpoint';
+import { BatchInference } from '../../constructs/serving/batch-inference';
 import { InferenceApi } from '../../constructs/serving/inference-api';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
@@ -132,6 +134,32 @@ export const MUTATION_SUBJECTS: readonly MutationSubject[] = [
         modelBucket: fx.modelBucket,
         modelDataKey: 'models/churn/1/model.tar.gz',
         alerts: fx.alerts,
+      }),
+  },
+  {
+    name: 'AsyncEndpoint',
+    build: (stack, fx) =>
+      new AsyncEndpoint(stack, 'Subject', {
+        environment: 'prod',
+        vpc: fx.network.vpc,
+        imageRepository: ecr.Repository.fromRepositoryName(fx.scope, 'Repo', 'churn'),
+        imageDigest: DIGEST,
+        modelBucket: fx.modelBucket,
+        modelDataKey: 'models/churn/1/model.tar.gz',
+        ioBucket: fx.bucket,
+        alerts: fx.alerts,
+      }),
+  },
+  {
+    name: 'BatchInference',
+    build: (stack, fx) =>
+      new BatchInference(stack, 'Subject', {
+        vpc: fx.network.vpc,
+        imageRepository: ecr.Repository.fromRepositoryName(fx.scope, 'Repo', 'churn'),
+        imageDigest: DIGEST,
+        modelBucket: fx.modelBucket,
+        modelDataKey: 'models/churn/1/model.tar.gz',
+        ioBucket: fx.bucket,
       }),
   },
   {

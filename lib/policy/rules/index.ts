@@ -11,6 +11,7 @@ import { IAMWildcardResourceOnlyForUnscopableActions } from './iam/IAMWildcardRe
 import { SageMakerExecutionRoleNoFullAccess } from './iam/SageMakerExecutionRoleNoFullAccess';
 import { SageMakerPipelineDefinitionCheckable } from './pipelines/SageMakerPipelineDefinitionCheckable';
 import { SageMakerPipelineProcessingStep } from './pipelines/SageMakerPipelineProcessingStep';
+import { SageMakerPipelineTransformStep } from './pipelines/SageMakerPipelineTransformStep';
 import { SageMakerPipelineRetryExceptionTypeList } from './pipelines/SageMakerPipelineRetryExceptionTypeList';
 import { SageMakerPipelineRegisterModelApproval } from './pipelines/SageMakerPipelineRegisterModelApproval';
 import { SageMakerPipelineTrainingSpotCheckpoints } from './pipelines/SageMakerPipelineTrainingSpotCheckpoints';
@@ -82,6 +83,7 @@ export const MLOPS_RULES: readonly MLOpsRule[] = [
   SageMakerPipelineTrainingStep,
   SageMakerPipelineTrainingSpotCheckpoints,
   SageMakerPipelineProcessingStep,
+  SageMakerPipelineTransformStep,
   SageMakerPipelineRegisterModelApproval,
   // Studio and notebook instances
   SageMakerStudioDomainVpcOnly,
