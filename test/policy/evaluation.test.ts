@@ -116,3 +116,51 @@ describe('scenario evaluation at synth (L1 parameters, conditions, mappings)', (
     expect(simplify([a1], [a1, a2, b1, b2])).toEqual([a1]);
   });
 });
+
+// Issue 15 leftover: a condition decided by a parameter that has a Default but no AllowedValues
+// is false at the default and free for any other value. A finding in its false branch holds in
+// two scenarios (the default, and another value with the condition false) but not in a third,
+// so it must keep the "when ..." prefix; the merge of scenarios dropped it, for granular
+// findings (per variant) as for the rule's own id.
+describe('a finding in one branch of Fn::If keeps its "when" prefix', () => {
+  const COUNT = 'A SageMaker production variant starts with fewer than 2 instances.';
+  const WHEN_FALSE =
+    'when condition IsProd is false (parameter Env is "dev" (its default)), or when parameter Env is another value than its default and condition IsProd is false: ';
+  function withCondition(stack: Stack): void {
+    const env = new CfnParameter(stack, 'Env', { default: 'dev' });
+    new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(env.valueAsString, 'prod') });
+  }
+  it('on a granular finding (one variant)', () => {
+    const stack = new Stack();
+    withCondition(stack);
+    new CfnEndpointConfig(stack, 'Config', {
+      productionVariants: [
+        {
+          variantName: 'a',
+          modelName: 'm',
+          instanceType: 'ml.m5.xlarge',
+          initialInstanceCount: Fn.conditionIf('IsProd', 2, 1) as unknown as number,
+        },
+      ],
+    });
+    expect(judged(stack, 'SageMakerEndpointConfigInstanceCount')).toEqual([
+      `MLOps-SageMakerEndpointConfigInstanceCount[a]: ${WHEN_FALSE}${COUNT}`,
+    ]);
+  });
+  it('on the rule id of an ungranular rule', () => {
+    const stack = new Stack();
+    withCondition(stack);
+    model(stack, Fn.conditionIf('IsProd', true, false));
+    expect(judged(stack, 'SageMakerModelNetworkIsolation')).toEqual([
+      `MLOps-SageMakerModelNetworkIsolation: ${WHEN_FALSE}${ISOLATION}`,
+    ]);
+  });
+  it('and none when the finding holds in every scenario', () => {
+    const stack = new Stack();
+    withCondition(stack);
+    model(stack, Fn.conditionIf('IsProd', false, false));
+    expect(judged(stack, 'SageMakerModelNetworkIsolation')).toEqual([
+      `MLOps-SageMakerModelNetworkIsolation: ${ISOLATION}`,
+    ]);
+  });
+});

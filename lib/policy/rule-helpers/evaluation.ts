@@ -198,13 +198,21 @@ function conditionValue(name: string, model: StackModel, s: Scenario): boolean {
     if (expression !== undefined && !s.evaluating.has(name)) {
       s.evaluating.add(name);
       const before = s.described.length;
+      const takenBefore = s.taken.length;
       truth = conditionTruth(expression, model, s);
       s.evaluating.delete(name);
       if (truth !== UNKNOWN && s.described.length > before) {
-        // Name the condition the template author wrote, with the values that decide it.
+        // Name the condition the template author wrote, with the values that decide it. The entry
+        // keeps the key of those choices (not the condition's), so that {@link simplify} compares
+        // it with the scenarios where the same choices took another value and left the condition
+        // free: keyed by the condition, it would look like a choice with a single option.
         const inner = s.described.splice(before);
+        const decidedBy = s.taken
+          .slice(takenBefore)
+          .map((t) => t.key)
+          .join('+');
         s.described.push([
-          `condition:${name}`,
+          decidedBy,
           `condition ${name} is ${truth} (${inner.map(([, l]) => l).join(', ')})`,
         ]);
       }
@@ -409,14 +417,21 @@ export function simplify(subset: readonly Described[], all: readonly Described[]
       .filter(([k]) => k !== without && !removed.has(k))
       .map(([k, l]) => `${k}=${l}`)
       .join('|');
+  const whole = new Set(subset.map((d) => sig(d)));
+  if (all.every((r) => whole.has(sig(r)))) return [[]];
   const keys = [...new Set(subset.flatMap((d) => d.map(([k]) => k)))];
+  const labelOf = (d: Described, key: string) => d.find(([k]) => k === key)?.[1];
   for (const key of keys) {
     const inSubset = new Set(subset.map((d) => sig(d)));
-    const irrelevant = subset.every(
-      (d) =>
-        !d.some(([k]) => k === key) ||
-        all.filter((r) => sig(r, key) === sig(d, key)).every((r) => inSubset.has(sig(r))),
-    );
+    // Every option the choice takes anywhere: a choice is irrelevant only where the subset holds
+    // for each of them alike, not merely for the options that happen to share the other choices.
+    const options = new Set(all.map((r) => labelOf(r, key)).filter((l) => l !== undefined));
+    const irrelevant = subset.every((d) => {
+      if (!d.some(([k]) => k === key)) return true;
+      const peers = all.filter((r) => sig(r, key) === sig(d, key));
+      const seen = new Set(peers.map((r) => labelOf(r, key)));
+      return peers.every((r) => inSubset.has(sig(r))) && [...options].every((o) => seen.has(o));
+    });
     if (irrelevant) removed.add(key);
   }
   const out = new Map<string, Described>();
