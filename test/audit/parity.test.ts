@@ -227,6 +227,55 @@ const CASES: readonly ParityCase[] = [
     compliant: { cfn: { ProductionVariants: [variant({ InstanceType: 'ml.g5.xlarge' })] } },
     nonCompliant: { cfn: { KmsKeyId: KEY, ProductionVariants: [variant({ InstanceType: 'ml.g5.xlarge' })] } },
   },
+  // Shadow variants (ShadowProductionVariants) are read by the variant rules like production ones.
+  {
+    rule: 'MLOps-SageMakerEndpointConfigInstanceCount',
+    group: 'endpoint-configs',
+    compliant: {
+      cfn: {
+        KmsKeyId: KEY,
+        ProductionVariants: [variant()],
+        ShadowProductionVariants: [variant({ VariantName: 's1' })],
+      },
+    },
+    nonCompliant: {
+      cfn: {
+        KmsKeyId: KEY,
+        ProductionVariants: [variant()],
+        ShadowProductionVariants: [variant({ VariantName: 's1', InitialInstanceCount: 1 })],
+      },
+    },
+  },
+  {
+    rule: 'MLOps-SageMakerVolumeKmsOnInstanceStorage',
+    group: 'endpoint-configs',
+    compliant: {
+      cfn: {
+        ProductionVariants: [variant()],
+        ShadowProductionVariants: [variant({ VariantName: 's1', InstanceType: 'ml.g5.xlarge' })],
+      },
+    },
+    nonCompliant: {
+      cfn: {
+        KmsKeyId: KEY,
+        ProductionVariants: [variant()],
+        ShadowProductionVariants: [variant({ VariantName: 's1', InstanceType: 'ml.g5.xlarge' })],
+      },
+    },
+  },
+  {
+    rule: 'MLOps-SageMakerEndpointConfigKMS',
+    group: 'endpoint-configs',
+    compliant: {
+      cfn: {
+        ProductionVariants: [variant()],
+        ShadowProductionVariants: [variant({ VariantName: 's1', InstanceType: 'ml.g5.xlarge' })],
+      },
+    },
+    nonCompliant: {
+      cfn: { ProductionVariants: [variant()], ShadowProductionVariants: [variant({ VariantName: 's1' })] },
+    },
+  },
   {
     rule: 'MLOps-SageMakerNotebookRootAccessDisabled',
     group: 'notebooks',
