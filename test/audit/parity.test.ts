@@ -346,6 +346,13 @@ const CASES: readonly ParityCase[] = [
     nonCompliant: { cfn: { PlatformIdentifier: 'notebook-al1-v1' } },
     unknown: { cfn: { PlatformIdentifier: UNKNOWN }, live: { PlatformIdentifier: ['x'] } },
   },
+  // JupyterLab 3 on AL2 (end of support June 30, 2025), against JupyterLab 4 on AL2023.
+  {
+    rule: 'MLOps-SageMakerNotebookPlatformIdentifier',
+    group: 'notebooks',
+    compliant: { cfn: { PlatformIdentifier: 'notebook-al2023-v1' } },
+    nonCompliant: { cfn: { PlatformIdentifier: 'notebook-al2-v2' } },
+  },
   {
     rule: 'MLOps-SageMakerStudioDomainVpcOnly',
     group: 'domains',
