@@ -227,25 +227,7 @@ const CASES: readonly ParityCase[] = [
     compliant: { cfn: { ProductionVariants: [variant({ InstanceType: 'ml.g5.xlarge' })] } },
     nonCompliant: { cfn: { KmsKeyId: KEY, ProductionVariants: [variant({ InstanceType: 'ml.g5.xlarge' })] } },
   },
-  // Shadow variants (ShadowProductionVariants) are read by the variant rules like production ones.
-  {
-    rule: 'MLOps-SageMakerEndpointConfigInstanceCount',
-    group: 'endpoint-configs',
-    compliant: {
-      cfn: {
-        KmsKeyId: KEY,
-        ProductionVariants: [variant()],
-        ShadowProductionVariants: [variant({ VariantName: 's1' })],
-      },
-    },
-    nonCompliant: {
-      cfn: {
-        KmsKeyId: KEY,
-        ProductionVariants: [variant()],
-        ShadowProductionVariants: [variant({ VariantName: 's1', InitialInstanceCount: 1 })],
-      },
-    },
-  },
+  // Shadow variants (ShadowProductionVariants) are read by the NVMe key rules like production ones.
   {
     rule: 'MLOps-SageMakerVolumeKmsOnInstanceStorage',
     group: 'endpoint-configs',

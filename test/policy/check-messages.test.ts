@@ -41,9 +41,10 @@ describe('check names the parameter value or condition of a failing case', () =>
       'MLOps-SageMakerRequiredTags[environment] @ AppImageConfig: The SageMaker resource lacks a required cost-allocation tag.',
     ]);
   });
-  test('a single-instance shadow variant is named', () => {
-    expect(lines('endpoint-config-shadow.yaml', 'SageMakerEndpointConfigInstanceCount')).toEqual([
-      'MLOps-SageMakerEndpointConfigInstanceCount[Shadow] @ EndpointConfig: A SageMaker production variant starts with fewer than 2 instances.',
+  test('a shadow variant on local NVMe storage is named for the key AWS rejects; its single instance is not reported', () => {
+    expect(lines('endpoint-config-shadow.yaml', 'SageMakerVolumeKmsOnInstanceStorage')).toEqual([
+      'MLOps-SageMakerVolumeKmsOnInstanceStorage[Shadow.KmsKeyId] @ EndpointConfig: A SageMaker volume KMS key is set for an instance type with local NVMe storage: AWS rejects this request.',
     ]);
+    expect(lines('endpoint-config-shadow.yaml', 'SageMakerEndpointConfigInstanceCount')).toEqual([]);
   });
 });
