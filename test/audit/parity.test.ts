@@ -320,6 +320,37 @@ const CASES: readonly ParityCase[] = [
     compliant: { cfn: { ProductionVariants: [variant({ InstanceType: 'ml.g5.xlarge' })] } },
     nonCompliant: { cfn: { KmsKeyId: KEY, ProductionVariants: [variant({ InstanceType: 'ml.g5.xlarge' })] } },
   },
+  // Shadow variants (ShadowProductionVariants) are read by the NVMe key rules like production ones.
+  {
+    rule: 'MLOps-SageMakerVolumeKmsOnInstanceStorage',
+    group: 'endpoint-configs',
+    compliant: {
+      cfn: {
+        ProductionVariants: [variant()],
+        ShadowProductionVariants: [variant({ VariantName: 's1', InstanceType: 'ml.g5.xlarge' })],
+      },
+    },
+    nonCompliant: {
+      cfn: {
+        KmsKeyId: KEY,
+        ProductionVariants: [variant()],
+        ShadowProductionVariants: [variant({ VariantName: 's1', InstanceType: 'ml.g5.xlarge' })],
+      },
+    },
+  },
+  {
+    rule: 'MLOps-SageMakerEndpointConfigKMS',
+    group: 'endpoint-configs',
+    compliant: {
+      cfn: {
+        ProductionVariants: [variant()],
+        ShadowProductionVariants: [variant({ VariantName: 's1', InstanceType: 'ml.g5.xlarge' })],
+      },
+    },
+    nonCompliant: {
+      cfn: { ProductionVariants: [variant()], ShadowProductionVariants: [variant({ VariantName: 's1' })] },
+    },
+  },
   {
     rule: 'MLOps-SageMakerNotebookRootAccessDisabled',
     group: 'notebooks',
@@ -389,6 +420,13 @@ const CASES: readonly ParityCase[] = [
     compliant: { cfn: { PlatformIdentifier: 'notebook-al2-v3' } },
     nonCompliant: { cfn: { PlatformIdentifier: 'notebook-al1-v1' } },
     unknown: { cfn: { PlatformIdentifier: UNKNOWN }, live: { PlatformIdentifier: ['x'] } },
+  },
+  // JupyterLab 3 on AL2 (end of support June 30, 2025), against JupyterLab 4 on AL2023.
+  {
+    rule: 'MLOps-SageMakerNotebookPlatformIdentifier',
+    group: 'notebooks',
+    compliant: { cfn: { PlatformIdentifier: 'notebook-al2023-v1' } },
+    nonCompliant: { cfn: { PlatformIdentifier: 'notebook-al2-v2' } },
   },
   {
     rule: 'MLOps-SageMakerStudioDomainVpcOnly',

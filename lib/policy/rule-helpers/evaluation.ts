@@ -1,6 +1,7 @@
 import { CfnCondition, CfnMapping, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { isNoValue, isObject, JsonObject, short } from './intrinsics';
+import { patternMatches, patternValues } from './patterns';
 
 // Evaluating what a template makes knowable: every branch of a `Fn::If`, every value a parameter
 // admits, `Fn::FindInMap` over literal mappings. A rule runs once per *scenario*, a consistent
@@ -198,13 +199,21 @@ function conditionValue(name: string, model: StackModel, s: Scenario): boolean {
     if (expression !== undefined && !s.evaluating.has(name)) {
       s.evaluating.add(name);
       const before = s.described.length;
+      const takenBefore = s.taken.length;
       truth = conditionTruth(expression, model, s);
       s.evaluating.delete(name);
       if (truth !== UNKNOWN && s.described.length > before) {
-        // Name the condition the template author wrote, with the values that decide it.
+        // Name the condition the template author wrote, with the values that decide it. The entry
+        // keeps the key of those choices (not the condition's), so that {@link simplify} compares
+        // it with the scenarios where the same choices took another value and left the condition
+        // free: keyed by the condition, it would look like a choice with a single option.
         const inner = s.described.splice(before);
+        const decidedBy = s.taken
+          .slice(takenBefore)
+          .map((t) => t.key)
+          .join('+');
         s.described.push([
-          `condition:${name}`,
+          decidedBy,
           `condition ${name} is ${truth} (${inner.map(([, l]) => l).join(', ')})`,
         ]);
       }
@@ -245,7 +254,8 @@ function conditionTruth(expression: unknown, model: StackModel, s: Scenario): bo
 }
 
 /**
- * A parameter's value in this scenario: each of its `AllowedValues`; for a `Number` with
+ * A parameter's value in this scenario: each of its `AllowedValues` (those its `AllowedPattern`
+ * also admits); each string an `AllowedPattern` admits when it admits only a few; for a `Number` with
  * `MinValue`/`MaxValue`, the bounds (the pack's numeric rules are thresholds, so a range is judged
  * at its ends) and the default; for an unconstrained parameter, its `Default` and "any other value"
  * (the intrinsic stays, so a rule that must judge it says it cannot). `hint` lists the values
@@ -264,16 +274,26 @@ function parameterValue(name: string, model: StackModel, s: Scenario, hint?: rea
   const label = (v: unknown) => `parameter ${name} is ${JSON.stringify(v)}`;
   const number = p.type === 'Number';
   const typed = (v: unknown) => (number && typeof v === 'string' && v.trim() !== '' ? Number(v) : v);
-  const allowed = p.allowedValues;
+  // AllowedPattern constrains String parameters, the Default included; a value it rejects cannot
+  // deploy, so it is not judged (a pattern this code cannot read admits everything).
+  const pattern = p.type === 'String' && typeof p.allowedPattern === 'string' ? p.allowedPattern : undefined;
+  const admitted = (v: unknown) => pattern === undefined || patternMatches(pattern, String(v)) !== false;
+  const narrowed = (values: readonly string[]) => {
+    const kept = values.filter(admitted);
+    // A template whose constraints admit none of its values cannot deploy: not decided here.
+    return kept.length > 0 ? kept : values;
+  };
+  const fallback = p.default !== undefined && admitted(p.default) ? p.default : undefined;
+  const byDefault = (values: readonly string[]) =>
+    fallback !== undefined && values.includes(String(fallback))
+      ? [String(fallback), ...values.filter((v) => v !== String(fallback))]
+      : values;
+  const allowed = p.allowedValues ? narrowed(p.allowedValues) : undefined;
   if (allowed && allowed.length > 0) {
     // The default first, so the first scenario is what deploys when no value is given.
-    const ordered =
-      p.default !== undefined && allowed.includes(String(p.default))
-        ? [String(p.default), ...allowed.filter((v) => v !== String(p.default))]
-        : allowed;
     return s.choose(
       `parameter:${name}`,
-      ordered.map((v) => ({ value: typed(v), label: label(typed(v)) })),
+      byDefault(allowed).map((v) => ({ value: typed(v), label: label(typed(v)) })),
     );
   }
   if (number && (p.minValue !== undefined || p.maxValue !== undefined)) {
@@ -287,11 +307,20 @@ function parameterValue(name: string, model: StackModel, s: Scenario, hint?: rea
     );
   }
   if (p.type !== 'String' && !number) return UNKNOWN;
+  // A pattern that admits only a few strings is judged at each, like AllowedValues.
+  const listed = pattern !== undefined ? patternValues(pattern) : undefined;
+  if (listed && listed.length > 0) {
+    const values = hint ? narrowed(listed.filter((v) => hint.includes(v))) : listed;
+    return s.choose(
+      `parameter:${name}`,
+      byDefault(values.length > 0 ? values : listed).map((v) => ({ value: v, label: label(v) })),
+    );
+  }
   const options: Option[] = [];
-  if (p.default !== undefined)
-    options.push({ value: typed(p.default), label: `${label(typed(p.default))} (its default)` });
+  if (fallback !== undefined)
+    options.push({ value: typed(fallback), label: `${label(typed(fallback))} (its default)` });
   if (hint) {
-    for (const k of hint)
+    for (const k of narrowed(hint))
       if (!options.some((o) => o.value === k)) options.push({ value: k, label: label(k) });
   } else {
     options.push({ value: UNKNOWN, label: `parameter ${name} is another value than its default` });
@@ -409,14 +438,21 @@ export function simplify(subset: readonly Described[], all: readonly Described[]
       .filter(([k]) => k !== without && !removed.has(k))
       .map(([k, l]) => `${k}=${l}`)
       .join('|');
+  const whole = new Set(subset.map((d) => sig(d)));
+  if (all.every((r) => whole.has(sig(r)))) return [[]];
   const keys = [...new Set(subset.flatMap((d) => d.map(([k]) => k)))];
+  const labelOf = (d: Described, key: string) => d.find(([k]) => k === key)?.[1];
   for (const key of keys) {
     const inSubset = new Set(subset.map((d) => sig(d)));
-    const irrelevant = subset.every(
-      (d) =>
-        !d.some(([k]) => k === key) ||
-        all.filter((r) => sig(r, key) === sig(d, key)).every((r) => inSubset.has(sig(r))),
-    );
+    // Every option the choice takes anywhere: a choice is irrelevant only where the subset holds
+    // for each of them alike, not merely for the options that happen to share the other choices.
+    const options = new Set(all.map((r) => labelOf(r, key)).filter((l) => l !== undefined));
+    const irrelevant = subset.every((d) => {
+      if (!d.some(([k]) => k === key)) return true;
+      const peers = all.filter((r) => sig(r, key) === sig(d, key));
+      const seen = new Set(peers.map((r) => labelOf(r, key)));
+      return peers.every((r) => inSubset.has(sig(r))) && [...options].every((o) => seen.has(o));
+    });
     if (irrelevant) removed.add(key);
   }
   const out = new Map<string, Described>();

@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { PLACEHOLDER, UnresolvableError } from './intrinsics';
+import { isObject, PLACEHOLDER, UnresolvableError } from './intrinsics';
+import type { PipelineStep } from './pipelines';
 import { resolved } from './evaluation';
 import { field, list } from './properties';
 
@@ -54,5 +55,40 @@ export function modelImages(
     const image = field(c, `Containers.${i}`, 'image');
     if (image !== undefined) out.push({ label: `Containers.${i}`, image });
   });
+  return out;
+}
+
+/** Whether a rebuilt image URI names a private ECR registry (pure text test; a placeholder account or region counts). */
+export function namesPrivateEcr(image: string): boolean {
+  return PRIVATE_ECR.test(image);
+}
+
+/**
+ * The container images of the models a pipeline creates or registers: a `Model` step's
+ * `PrimaryContainer` and `Containers` (its Arguments are a CreateModel request) and a
+ * `RegisterModel` step's `InferenceSpecification.Containers`, labelled
+ * `<step>.PrimaryContainer`, `<step>.Containers.<i>`, `<step>.InferenceSpecification.Containers.<i>`.
+ * A container without `Image` (one that names a model package) is left out.
+ *
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-steps-types.html
+ */
+export function pipelineModelImages(steps: readonly PipelineStep[]): ContainerImage[] {
+  const out: ContainerImage[] = [];
+  const push = (label: string, container: unknown) => {
+    const image = isObject(container) ? container.Image : undefined;
+    if (image !== undefined) out.push({ label, image });
+  };
+  const each = (containers: unknown, prefix: string) => {
+    if (Array.isArray(containers)) containers.forEach((c: unknown, i) => push(`${prefix}.${i}`, c));
+  };
+  for (const { name, type, args } of steps) {
+    if (type === 'Model') {
+      push(`${name}.PrimaryContainer`, args.PrimaryContainer);
+      each(args.Containers, `${name}.Containers`);
+    } else if (type === 'RegisterModel') {
+      const spec = args.InferenceSpecification;
+      each(isObject(spec) ? spec.Containers : undefined, `${name}.InferenceSpecification.Containers`);
+    }
+  }
   return out;
 }

@@ -71,3 +71,35 @@ export function servedOnlyByServerless(model: CfnModel): boolean {
   }
   return serverless > 0;
 }
+
+/** One variant of an endpoint config, production or shadow, with the names its findings use. */
+export interface EndpointVariant {
+  /** Its path in the template: `ProductionVariants.0`, `ShadowProductionVariants.0`. */
+  readonly what: string;
+  /** Its `VariantName` when literal, else {@link what}: the granular part of a finding. */
+  readonly label: string;
+  /** The resolved variant. */
+  readonly variant: unknown;
+  /** Whether it is a shadow variant. */
+  readonly shadow: boolean;
+}
+
+/**
+ * Every variant of an endpoint config: the production variants, then the shadow variants, which
+ * are ProductionVariant objects hosted on the same endpoint and receive a copy of the production
+ * traffic, so the variant rules read them alike. A list-valued intrinsic throws.
+ *
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html#sagemaker-CreateEndpointConfig-request-ShadowProductionVariants
+ */
+export function endpointVariants(node: CfnEndpointConfig): EndpointVariant[] {
+  const read = (value: unknown, list_: string, shadow: boolean): EndpointVariant[] =>
+    list(resolved(node, value), list_).map((variant, i) => {
+      const what = `${list_}.${i}`;
+      const name = field(variant, what, 'variantName');
+      return { what, label: typeof name === 'string' ? name : what, variant, shadow };
+    });
+  return [
+    ...read(node.productionVariants, 'ProductionVariants', false),
+    ...read(node.shadowProductionVariants, 'ShadowProductionVariants', true),
+  ];
+}

@@ -7,6 +7,10 @@ import {
   CfnUserProfile,
 } from 'aws-cdk-lib/aws-sagemaker';
 import { describe, expect, it } from 'vitest';
+import {
+  SUPPORTED_NOTEBOOK_PLATFORMS,
+  UNSUPPORTED_NOTEBOOK_PLATFORMS,
+} from '../../../lib/policy/rules/sagemaker/SageMakerNotebookPlatformIdentifier';
 import { KEY_ARN, ROLE_ARN, reported, ruleIds, THREW, expectJudged } from '../fixtures';
 
 const idle = {
@@ -273,6 +277,26 @@ describe('MLOps-SageMakerNotebookPlatformIdentifier', () => {
   // Amazon Linux 1 is no longer supported: https://docs.aws.amazon.com/linux/ ("AL1 is no longer supported").
   it('flags notebook-al1-v1 (Amazon Linux 1, past its end of support)', () =>
     expect(ruleIds(notebook({ platformIdentifier: 'notebook-al1-v1' }), rule)).toEqual([`MLOps-${rule}`]));
+  // https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-al2.html: the JupyterLab 1 (notebook-al2-v1)
+  // and JupyterLab 3 (notebook-al2-v2) platforms reached end of support on June 30, 2025; no new or
+  // restarted instance runs on them, and running ones get no security updates.
+  it.each(['notebook-al2-v1', 'notebook-al2-v2'])(
+    'flags %s (a JupyterLab platform past its end of support)',
+    (platformIdentifier) =>
+      expect(ruleIds(notebook({ platformIdentifier }), rule)).toEqual([`MLOps-${rule}`]),
+  );
+  // The supported platforms: JupyterLab 4 on Amazon Linux 2 (notebook-al2-v3) and on AL2023
+  // (notebook-al2023-v1, the default of CreateNotebookInstance in the SageMaker API model).
+  it.each(['notebook-al2-v3', 'notebook-al2023-v1'])(
+    'passes %s (a supported platform)',
+    (platformIdentifier) => expect(ruleIds(notebook({ platformIdentifier }), rule)).toEqual([]),
+  );
+  it('lists every identifier once, as supported or not', () => {
+    expect([...SUPPORTED_NOTEBOOK_PLATFORMS].sort()).toEqual(['notebook-al2-v3', 'notebook-al2023-v1']);
+    expect([...SUPPORTED_NOTEBOOK_PLATFORMS].filter((p) => UNSUPPORTED_NOTEBOOK_PLATFORMS.has(p))).toEqual(
+      [],
+    );
+  });
   it('judges an identifier behind Fn::If branch by branch', () => {
     expectJudged(
       [

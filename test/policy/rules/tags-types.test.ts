@@ -1,6 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
-import { CfnImageVersion, CfnNotebookInstanceLifecycleConfig } from 'aws-cdk-lib/aws-sagemaker';
+import {
+  CfnAppImageConfig,
+  CfnImage,
+  CfnImageVersion,
+  CfnNotebookInstanceLifecycleConfig,
+} from 'aws-cdk-lib/aws-sagemaker';
 import { describe, expect, it } from 'vitest';
+import { MLOpsChecks } from '../../../lib/policy/mlops-checks';
 import { DIGEST, ruleIds } from '../fixtures';
 
 const rule = 'SageMakerRequiredTags';
@@ -25,6 +31,36 @@ describe('MLOps-SageMakerRequiredTags: which SageMaker types it judges', () => {
     };
     expect(ruleIds(lcc(), rule, props)).toEqual([`MLOps-${rule}[owner]`]);
     expect(ruleIds(lcc([{ key: 'owner', value: 'ml-platform' }]), rule, props)).toEqual([]);
+  });
+
+  // Issue 16: Studio custom images and their app image configs take Tags
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-appimageconfig.html#cfn-sagemaker-appimageconfig-tags,
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-image.html#cfn-sagemaker-image-tags);
+  // aws-cdk-lib 2.276 generates both L1s as ITaggable, and the rule's AWS::SageMaker::* type filter
+  // includes them.
+  it('judges an app image config and a Studio image: each finding is fixed by tagging it', () => {
+    const studio = (tags?: { key: string; value: string }[]): Stack => {
+      const stack = new Stack();
+      new CfnAppImageConfig(stack, 'AppImageConfig', {
+        appImageConfigName: 'custom',
+        kernelGatewayImageConfig: { kernelSpecs: [{ name: 'python3' }] },
+        tags,
+      });
+      new CfnImage(stack, 'Image', {
+        imageName: 'custom',
+        imageRoleArn: 'arn:aws:iam::111111111111:role/studio-image',
+        imageDescription: 'custom image',
+        tags,
+      });
+      return stack;
+    };
+    const paths = new MLOpsChecks(undefined, props)
+      .validateScope(studio())
+      .violations.filter((v) => v.ruleName === `MLOps-${rule}[owner]`)
+      .flatMap((v) => v.violatingResources.map((r) => r.constructPath))
+      .sort();
+    expect(paths).toEqual(['Default/AppImageConfig', 'Default/Image']);
+    expect(ruleIds(studio([{ key: 'owner', value: 'ml-platform' }]), rule, props)).toEqual([]);
   });
 
   // CfnImageVersion is the one SageMaker L1 of aws-cdk-lib 2.276 without a tagging interface

@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { CfnFeatureGroup } from 'aws-cdk-lib/aws-sagemaker';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { MLOpsRule } from '../../rule';
-import { tagsOf } from '../../rule-helpers';
+import { tagIsSet, tagsOf } from '../../rule-helpers';
 
 /** Access reviews, retention and breach response all start from knowing how sensitive a feature group is. */
 export const SageMakerFeatureGroupDataClassification: MLOpsRule = {
@@ -17,7 +17,7 @@ export const SageMakerFeatureGroupDataClassification: MLOpsRule = {
   check(node: CfnResource) {
     if (!(node instanceof CfnFeatureGroup)) return NagRuleCompliance.NOT_APPLICABLE;
     const value = tagsOf(node)?.['data-classification'];
-    return value !== undefined && value.trim() !== ''
+    return tagIsSet(value, 'data-classification')
       ? NagRuleCompliance.COMPLIANT
       : NagRuleCompliance.NON_COMPLIANT;
   },

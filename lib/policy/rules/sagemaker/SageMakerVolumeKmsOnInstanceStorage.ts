@@ -7,9 +7,9 @@ import {
   argInstanceType,
   argIsSet,
   checkablePipelineSteps,
+  endpointVariants,
   field,
   isSet,
-  list,
   onInstanceStorage,
   pipelineJobVolumes,
   pipelineParameters,
@@ -24,7 +24,7 @@ export const SageMakerVolumeKmsOnInstanceStorage: MLOpsRule = {
   name: 'SageMakerVolumeKmsOnInstanceStorage',
   info: 'A SageMaker volume KMS key is set for an instance type with local NVMe storage: AWS rejects this request.',
   explanation:
-    'Instance types with local NVMe instance storage (g4dn, g5, g6, p4d, p5, m5d, c5d, r5d ...) have their volumes encrypted by a hardware module, and SageMaker rejects a customer key for them: CreateEndpointConfig fails when KmsKeyId is set and any production variant uses such a type, and CreateTrainingJob/CreateProcessingJob fail with VolumeKmsKeyId. Remove the key (the output and data capture keys stay), or choose an EBS-only instance type. Findings: <variant>.KmsKeyId, ClusterConfig.VolumeKmsKeyId, <step>.ResourceConfig.VolumeKmsKeyId, <step>.ProcessingResources.ClusterConfig.VolumeKmsKeyId.',
+    'Instance types with local NVMe instance storage (g4dn, g5, g6, p4d, p5, m5d, c5d, r5d ...) have their volumes encrypted by a hardware module, and SageMaker rejects a customer key for them: CreateEndpointConfig fails when KmsKeyId is set and any variant (production or shadow) uses such a type, and CreateTrainingJob/CreateProcessingJob fail with VolumeKmsKeyId. Remove the key (the output and data capture keys stay), or choose an EBS-only instance type. Findings: <variant>.KmsKeyId, ClusterConfig.VolumeKmsKeyId, <step>.ResourceConfig.VolumeKmsKeyId, <step>.ProcessingResources.ClusterConfig.VolumeKmsKeyId.',
   level: NagMessageLevel.ERROR,
   nist: ['CM-6', 'SC-28'],
   securitySeverity: 3.0,
@@ -34,12 +34,11 @@ export const SageMakerVolumeKmsOnInstanceStorage: MLOpsRule = {
     if (node instanceof CfnEndpointConfig) {
       // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html#sagemaker-CreateEndpointConfig-request-KmsKeyId
       if (!isSet(resolved(node, node.kmsKeyId), 'KmsKeyId')) return NagRuleCompliance.COMPLIANT;
-      list(resolved(node, node.productionVariants), 'ProductionVariants').forEach((v, i) => {
-        const what = `ProductionVariants.${i}`;
-        if (!onInstanceStorage(field(v, what, 'instanceType'), `${what}.InstanceType`)) return;
-        const name = field(v, what, 'variantName');
-        findings.push(`${typeof name === 'string' ? name : what}.KmsKeyId`);
-      });
+      // "when using any nitro-based instances with local storage": shadow variants included.
+      for (const { what, label, variant } of endpointVariants(node)) {
+        if (onInstanceStorage(field(variant, what, 'instanceType'), `${what}.InstanceType`))
+          findings.push(`${label}.KmsKeyId`);
+      }
     } else if (node instanceof CfnPipeline) {
       const steps = checkablePipelineSteps(node);
       if (!steps) return NagRuleCompliance.NOT_APPLICABLE;

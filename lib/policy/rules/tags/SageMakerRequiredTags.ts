@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { MLOpsRule, MLOpsRuleConfig } from '../../rule';
-import { tagsOf } from '../../rule-helpers';
+import { tagIsSet, tagsOf } from '../../rule-helpers';
 
 /** Untagged ML resources (GPU endpoints, training, Studio) are the largest unattributed line on the bill. */
 export const SageMakerRequiredTags: MLOpsRule = {
@@ -16,7 +16,7 @@ export const SageMakerRequiredTags: MLOpsRule = {
   check(node: CfnResource, config: MLOpsRuleConfig) {
     const tags = tagsOf(node);
     if (!tags || config.requiredTagKeys.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-    const missing = config.requiredTagKeys.filter((k) => (tags[k] ?? '').trim() === '');
+    const missing = config.requiredTagKeys.filter((k) => !tagIsSet(tags[k], k));
     return missing.length > 0 ? missing : NagRuleCompliance.COMPLIANT;
   },
 };
