@@ -129,7 +129,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['lib/handlers/**/*.ts', 'lib/drift/**/*.ts', 'lib/shared/**/*.ts', 'lib/aws-facts/**/*.ts'],
+    files: [
+      'lib/handlers/**/*.ts',
+      'lib/drift/**/*.ts',
+      'lib/model-quality/**/*.ts',
+      'lib/shared/**/*.ts',
+      'lib/aws-facts/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', CDK_FREE] },
   },
   {
