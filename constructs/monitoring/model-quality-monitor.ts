@@ -369,17 +369,21 @@ export class ModelQualityMonitor extends Construct {
   }
 
   /**
-   * The EventBridge pattern of a quality degradation: any degradation alarm of a monitor created
+   * The EventBridge pattern of a quality degradation: a degradation alarm of a monitor created
    * with `alarmNamePrefix` entering ALARM, for a rule where the monitor is out of reach, e.g.
-   * `pipeline.onEvent('RetrainOnQuality', { eventPattern: ModelQualityMonitor.degradationEventPattern('churn-quality') })`.
-   * Names of metrics the baseline does not set match no alarm, so the pattern lists all seven.
+   * `pipeline.onEvent('RetrainOnQuality', { eventPattern: ModelQualityMonitor.degradationEventPattern('churn-quality', ['auc']) })`.
+   * @param metrics the baseline's metrics (the alarms that exist)
+   * @default metrics - all seven (names of metrics without an alarm match nothing)
    */
-  public static degradationEventPattern(alarmNamePrefix: string): events.EventPattern {
+  public static degradationEventPattern(
+    alarmNamePrefix: string,
+    metrics: readonly ModelQualityMetricName[] = ALL,
+  ): events.EventPattern {
     return {
       source: ['aws.cloudwatch'],
       detailType: ['CloudWatch Alarm State Change'],
       detail: {
-        alarmName: ALL.map((m) => `${alarmNamePrefix}-${m}`),
+        alarmName: metrics.map((m) => `${alarmNamePrefix}-${m}`),
         state: { value: ['ALARM'] },
       },
     };

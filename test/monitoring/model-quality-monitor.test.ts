@@ -249,6 +249,10 @@ describe('ModelQualityMonitor', () => {
       ],
       state: { value: ['ALARM'] },
     });
+    expect(ModelQualityMonitor.degradationEventPattern('churn-quality', ['f1', 'auc']).detail).toEqual({
+      alarmName: ['churn-quality-f1', 'churn-quality-auc'],
+      state: { value: ['ALARM'] },
+    });
     const { t } = build({ alarmNamePrefix: 'churn-quality' });
     const names = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map(
       (r) => (r as { Properties: { AlarmName?: string } }).Properties.AlarmName,
