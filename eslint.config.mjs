@@ -134,6 +134,7 @@ export default tseslint.config(
       'lib/handlers/**/*.ts',
       'lib/drift/**/*.ts',
       'lib/fairness/**/*.ts',
+      'lib/model-quality/**/*.ts',
       'lib/shared/**/*.ts',
       'lib/aws-facts/**/*.ts',
     ],

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { checkPaths } from '../lib/check/check';
 import { benchCheck, benchSmallTemplates, generateTemplate } from './check';
 import { benchDrift } from './drift';
+import { benchQuality } from './quality';
 import { BenchRow, median, repeat, table } from './stats';
 import { benchSynth, packsInsideSynthMs } from './synth';
 import { checkPathsInParallel } from '../lib/check/parallel';
@@ -16,9 +17,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = path.join(__dirname, '..');
 const quick = process.argv.includes('--quick');
 const runs = quick ? 3 : 5;
-// `npm run bench -- synth check`: only the named sections (synth, check, drift, sweep, bundles).
+// `npm run bench -- synth check`: only the named sections (synth, check, drift, quality, sweep, bundles).
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const sections = ['synth', 'check', 'drift', 'sweep', 'bundles'];
+const sections = ['synth', 'check', 'drift', 'quality', 'sweep', 'bundles'];
 const unknown = only.filter((a) => !sections.includes(a));
 if (unknown.length)
   throw new Error(`bench: unknown section ${unknown.join(', ')} (expected ${sections.join(', ')})`);
@@ -175,6 +176,16 @@ async function main(): Promise<void> {
       budget: r.case.startsWith('drift') ? '≥ 0.3× JSON.parse' : undefined,
       met: r.case.startsWith('drift') ? r.relativeToJsonParse >= 0.3 : undefined,
       note: `${r.recordsPerSecond} records/s`,
+    })),
+  );
+  await section('quality', async () =>
+    benchQuality().map((r) => ({
+      bench: 'quality',
+      case: r.case,
+      value: r.recordsPerSecond,
+      unit: 'records/s',
+      ratio: r.relativeToJsonParse,
+      note: `${r.records} records (captures + labels), median of ${r.runs}`,
     })),
   );
   const sweepModule = path.join(__dirname, 'sweep.ts');

@@ -34,6 +34,14 @@ export * from './storage/tiered-dataset-bucket';
 export { AlertTopic } from './monitoring/alert-topic';
 export type { AlertTopicProps, IAlertDestination } from './monitoring/alert-topic';
 export { DriftMonitor } from './monitoring/drift-monitor';
+export { ModelQualityMonitor } from './monitoring/model-quality-monitor';
+export type {
+  ModelQualityBaseline,
+  ModelQualityMetricName,
+  ModelQualityMetricOptions,
+  ModelQualityMonitoredEndpoint,
+  ModelQualityMonitorProps,
+} from './monitoring/model-quality-monitor';
 export type {
   DriftMonitorProps,
   DriftMonitoredEndpoint,

@@ -1,6 +1,7 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { CostGuardrails } from '../../constructs/cost/cost-guardrails';
 import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
+import { ModelQualityMonitor } from '../../constructs/monitoring/model-quality-monitor';
 import { RequiredTags } from '../../constructs/core/tags';
 import { createPacks, PLATFORM_PACKS } from '../../lib/policy/packs';
 import { DEMO_IMAGE_DIGEST, PlatformConfig, ServedModelConfig } from './config';
@@ -9,6 +10,7 @@ import { addAutoShutdown } from './auto-shutdown';
 import { addFeatureStore } from './feature-store';
 import { ServingStack } from './serving';
 import { addTraining } from './training';
+import { REGISTERED_CHURN_METRICS } from './quality';
 import { PlatformStack } from './platform-stack';
 
 /** Options of {@link buildPlatform} used by tests and benchmarks. */
@@ -41,6 +43,10 @@ export function buildPlatform(
   // Drift on the served churn model (alarms named by its serving stack) starts retraining.
   training.pipeline.onEvent('RetrainOnDrift', {
     eventPattern: DriftMonitor.driftEventPattern('churn-drift'),
+  });
+  // So does degraded quality (alarms named by the same serving stack).
+  training.pipeline.onEvent('RetrainOnQualityDegradation', {
+    eventPattern: ModelQualityMonitor.degradationEventPattern('churn-quality', REGISTERED_CHURN_METRICS),
   });
 
   const serving = models.map(

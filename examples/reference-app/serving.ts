@@ -2,6 +2,7 @@ import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
 import { addDriftMonitor } from './drift';
+import { addQualityMonitor } from './quality';
 import { z } from 'zod';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
@@ -147,6 +148,15 @@ export class ServingStack extends Stack {
       encryptionKey: keys.logs,
       // Named alarms, so the platform stack's retraining rule matches them without a reference.
       alarmNamePrefix: `${modelName}-drift`,
+    });
+    addQualityMonitor(this, {
+      endpointName: this.endpoint.endpointName,
+      captureBucket: this.capture,
+      capturePrefix: `data-capture/${this.endpoint.endpointName}/`,
+      alerts,
+      vpc: network.vpc,
+      encryptionKey: keys.logs,
+      alarmNamePrefix: `${modelName}-quality`,
     });
 
     if ((mode ?? 'realtime+async') === 'realtime+async') {

@@ -24,6 +24,10 @@ import { DriftMonitor, DriftMonitorProps } from '../../constructs/monitoring/dri
 import { AsyncEndpoint } from '../../constructs/serving/async-endpoint';
 import { AsyncEndpointProps } from '../../constructs/serving/async-endpoint-props';
 import { BatchInference, BatchInferenceProps } from '../../constructs/serving/batch-inference';
+import {
+  ModelQualityMonitor,
+  ModelQualityMonitorProps,
+} from '../../constructs/monitoring/model-quality-monitor';
 import { InferenceApi } from '../../constructs/serving/inference-api';
 import { InferenceApiProps } from '../../constructs/serving/inference-api-props';
 import { InferenceNetwork, InferenceNetworkProps } from '../../constructs/serving/inference-network';
@@ -450,6 +454,41 @@ export function constructSubjects(): Subject[] {
         capturePrefix: { capturePrefix: 'data-capture/churn-prod/v2/' },
         reportPrefix: { reportPrefix: 'reports/' },
         alarmNamePrefix: { alarmNamePrefix: 'churn-v2-drift' },
+      },
+      {},
+    ),
+    subject<Partial<Omit<ModelQualityMonitorProps, 'captureBucket' | 'alerts' | 'vpc' | 'encryptionKey'>>>(
+      'ModelQualityMonitor',
+      (stack, o) => {
+        const keys = new EncryptionKeys(stack, 'Keys');
+        const network = new InferenceNetwork(stack, 'Net', { encryptionKey: keys.logs });
+        const bucket = new SecureBucket(stack, 'Capture', { encryptionKey: keys.models });
+        const alerts = new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs });
+        new ModelQualityMonitor(stack, 'Quality', {
+          endpoint: { endpointName: 'churn-prod' },
+          captureBucket: bucket,
+          capturePrefix: 'data-capture/churn-prod/',
+          groundTruthPrefix: 'ground-truth/churn-prod/',
+          problemType: 'binaryClassification',
+          baseline: { auc: 0.8 },
+          alerts,
+          vpc: network.vpc,
+          encryptionKey: keys.logs,
+          alarmNamePrefix: 'churn-quality',
+          ...o,
+        });
+      },
+      {
+        baseline: { baseline: { auc: 0.85, f1: 0.7 } },
+        maxDrop: { maxDrop: 0.1 },
+        problemType: { problemType: 'regression', baseline: { rmse: 2 } },
+        schedule: { schedule: scheduler.ScheduleExpression.rate(Duration.hours(12)) },
+        groundTruthPrefix: { groundTruthPrefix: 'labels/churn-prod/' },
+        endpoint: { endpoint: { endpointName: 'churn-v2' } },
+        maxLabelDelay: { maxLabelDelay: Duration.days(3) },
+        minSamples: { minSamples: 500 },
+        memorySize: { memorySize: 2048 },
+        alarmNamePrefix: { alarmNamePrefix: 'churn-v2-quality' },
       },
       {},
     ),

@@ -35,21 +35,24 @@ describe('reference app', () => {
     expect(failing.map((r) => `${r.pluginName}: ${JSON.stringify(r.violations).slice(0, 500)}`)).toEqual([]);
   });
 
-  it("starts retraining in the platform stack when the serving stack's drift alarms fire", () => {
+  it("starts retraining in the platform stack when the serving stack's drift or quality alarms fire", () => {
     type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
     const read = (name: string) =>
       (JSON.parse(readFileSync(path.join(outdir, name), 'utf8')) as { Resources: Resources }).Resources;
     const alarmNames = Object.values(read('mlops-serving-churn.template.json'))
       .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && typeof r.Properties.AlarmName === 'string')
       .map((r) => r.Properties.AlarmName);
-    const rule = Object.values(read('mlops-platform.template.json')).find(
+    // One rule per monitor (DriftMonitor, ModelQualityMonitor): together they name every named alarm, no other.
+    const rules = Object.values(read('mlops-platform.template.json')).filter(
       (r) =>
         r.Type === 'AWS::Events::Rule' &&
         JSON.stringify(r.Properties.EventPattern ?? {}).includes('CloudWatch Alarm State Change'),
     );
-    const pattern = rule?.Properties.EventPattern as { detail: { alarmName: string[] } };
-    expect(pattern.detail.alarmName.sort()).toEqual([...alarmNames].sort());
-    expect(JSON.stringify(rule?.Properties.Targets)).toContain(':pipeline/churn-training');
+    expect(rules).toHaveLength(2);
+    const patterns = rules.map((r) => r.Properties.EventPattern as { detail: { alarmName: string[] } });
+    expect(patterns.flatMap((p) => p.detail.alarmName).sort()).toEqual([...alarmNames].sort());
+    for (const rule of rules)
+      expect(JSON.stringify(rule.Properties.Targets)).toContain(':pipeline/churn-training');
   });
 
   it('lists every acknowledgment the library records in README', () => {

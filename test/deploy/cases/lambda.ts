@@ -1,10 +1,12 @@
 import { AUTO_SHUTDOWN_SDK_CALLS } from '../../../lib/handlers/auto-shutdown/sdk-calls';
 import { DRIFT_MONITOR_SDK_CALLS } from '../../../lib/handlers/drift-monitor/sdk-calls';
+import { MODEL_QUALITY_MONITOR_SDK_CALLS } from '../../../lib/handlers/model-quality-monitor/sdk-calls';
 import { RESTRICT_DEFAULT_SG_SDK_CALLS } from '../../../lib/handlers/restrict-default-sg/sdk-calls';
 import { REVIEW_GATE_CASES, REVIEW_GATE_HANDLER_CALLS, REVIEW_GATE_ROLE } from './review-gate';
 import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';
+import { QUALITY_CASES } from './quality';
 
 const AUTO_SHUTDOWN = { role: 'AutoShutdownFunctionRole' } as const;
 const DRIFT = { role: 'DriftMonitorFunctionRole' } as const;
@@ -558,6 +560,23 @@ export const LAMBDA_CASES: readonly AccessCase[] = [
     '2026/12/01/[$LATEST]fedcba9876543210',
   ),
   ...scheduleCalls('DriftMonitorScheduleRole', 'DriftMonitorFunction', 'DriftMonitorFunctionDeadLetters'),
+  ...QUALITY_CASES,
+  ...platformCalls(
+    'QualityMonitorFunctionRole',
+    'QualityMonitorFunctionLogs',
+    'QualityMonitorFunctionDeadLetters',
+    '2026/12/01/[$LATEST]0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+  ),
+  ...scheduleCalls(
+    'QualityMonitorScheduleRole',
+    'QualityMonitorFunction',
+    'QualityMonitorFunctionDeadLetters',
+  ),
+  notOthersLogs(
+    'QualityMonitorFunctionRole',
+    'DriftMonitorFunctionLogs',
+    '2026/12/01/[$LATEST]fedcba9876543210',
+  ),
   ...closerCalls,
   ...platformCalls(
     'NetworkDefaultSecurityGroupCloserFunctionRole',
@@ -586,6 +605,7 @@ export const LAMBDA_CASES: readonly AccessCase[] = [
 export const HANDLER_CALLS = [
   { role: 'AutoShutdownFunctionRole', calls: AUTO_SHUTDOWN_SDK_CALLS },
   { role: 'DriftMonitorFunctionRole', calls: DRIFT_MONITOR_SDK_CALLS },
+  { role: 'QualityMonitorFunctionRole', calls: MODEL_QUALITY_MONITOR_SDK_CALLS },
   { role: 'NetworkDefaultSecurityGroupCloserFunctionRole', calls: RESTRICT_DEFAULT_SG_SDK_CALLS },
   REVIEW_GATE_HANDLER_CALLS,
 ] as const;

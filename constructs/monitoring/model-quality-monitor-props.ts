@@ -1,0 +1,220 @@
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { z } from 'zod';
+import { durationBetween, refs, tokenOr } from '../core/validate';
+import { ISecureBucket } from '../storage/secure-bucket';
+import { IAlertDestination } from './alert-topic';
+import { DriftMonitoredEndpoint, ratePeriod } from './drift-monitor';
+
+/** The endpoint whose predictions are evaluated: an `IsolatedEndpoint`, or its name (and variant). */
+export type ModelQualityMonitoredEndpoint = DriftMonitoredEndpoint;
+
+/**
+ * The quality the model was registered with (its evaluation metrics, e.g. from the model package's
+ * `ModelQuality` statistics): each metric given here gets a degradation alarm. Binary classifiers
+ * take `accuracy`, `precision`, `recall`, `f1` and `auc` (in [0, 1]); regression models `rmse` and
+ * `mae` (≥ 0).
+ */
+export interface ModelQualityBaseline {
+  /** @default - no accuracy alarm */
+  readonly accuracy?: number;
+  /** @default - no precision alarm */
+  readonly precision?: number;
+  /** @default - no recall alarm */
+  readonly recall?: number;
+  /** @default - no F1 alarm */
+  readonly f1?: number;
+  /** Needs `classificationOutput: 'probability'`. @default - no AUC alarm */
+  readonly auc?: number;
+  /** @default - no RMSE alarm */
+  readonly rmse?: number;
+  /** @default - no MAE alarm */
+  readonly mae?: number;
+}
+
+/** Props for {@link ModelQualityMonitor}. */
+export interface ModelQualityMonitorProps {
+  /** The monitored endpoint. */
+  readonly endpoint: ModelQualityMonitoredEndpoint;
+  /** The bucket the endpoint's data capture writes to (any `ISecureBucket`). Read-only. */
+  readonly captureBucket: ISecureBucket;
+  /**
+   * The endpoint config's capture prefix, empty or ending in `/`; SageMaker writes
+   * `<capturePrefix><endpointName>/<variant>/yyyy/mm/dd/hh/*.jsonl`.
+   */
+  readonly capturePrefix: string;
+  /**
+   * The bucket ground-truth labels are uploaded to (any `ISecureBucket`). Read-only.
+   * @default - the capture bucket
+   */
+  readonly groundTruthBucket?: ISecureBucket;
+  /**
+   * Where labels arrive, ending in `/`: JSON lines (optionally gzip) in SageMaker Model Monitor's
+   * merge format under `<groundTruthPrefix>yyyy/mm/dd/hh/`, the hour of upload, one record per
+   * labelled inference: `{"groundTruthData": {"data": "1", "encoding": "CSV"}, "eventMetadata":
+   * {"eventId": "<inference id>"}, "eventVersion": "0"}`.
+   * @see https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-merge.html
+   */
+  readonly groundTruthPrefix: string;
+  /** What the model predicts: a binary label (with or without a score) or a number. */
+  readonly problemType: 'binaryClassification' | 'regression';
+  /**
+   * The label that counts as positive, compared as text with the ground truth (and with predicted
+   * labels). Binary classification only.
+   * @default '1'
+   */
+  readonly positiveLabel?: string;
+  /**
+   * What the binary classifier returns: `probability` (the positive label's score, AUC computed) or
+   * `label` (the predicted label; no AUC).
+   * @default 'probability'
+   */
+  readonly classificationOutput?: 'probability' | 'label';
+  /**
+   * Score at or above which a prediction counts as positive (`classificationOutput: 'probability'`).
+   * @default 0.5
+   */
+  readonly probabilityThreshold?: number;
+  /** The registered model's quality; each metric given gets a degradation alarm. */
+  readonly baseline: ModelQualityBaseline;
+  /**
+   * Binary classification: a metric alarms when it falls below `baseline − maxDrop` (absolute).
+   * @default 0.05
+   */
+  readonly maxDrop?: number;
+  /**
+   * Regression: an error metric alarms when it rises above `baseline × (1 + maxIncrease)`.
+   * @default 0.2
+   */
+  readonly maxIncrease?: number;
+  /**
+   * Joined pairs a run needs before it publishes quality metrics (fewer are noise; the alarms then
+   * keep their state).
+   * @default 100
+   */
+  readonly minSamples?: number;
+  /**
+   * How long after a prediction its label may arrive: each run reads captures written from this
+   * long before its window to the window's end. Longer delays read more capture per run.
+   * @default Duration.days(1)
+   */
+  readonly maxLabelDelay?: Duration;
+  /**
+   * Labels one run holds while it looks for their predictions; more are counted (`DroppedLabels`)
+   * and not evaluated, which bounds the function's memory (about 100 bytes per label).
+   * @default 1000000
+   */
+  readonly maxPendingLabels?: number;
+  /** Where every alarm sends its ALARM and OK transitions. */
+  readonly alerts: IAlertDestination;
+  /** The VPC the analysis function runs in (it reaches S3 and CloudWatch through VPC endpoints). */
+  readonly vpc: ec2.IVpc;
+  /** Key of the function's logs, environment and dead-letter queue (the platform's `logs` key). */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * Names the degradation alarms `<alarmNamePrefix>-<metric>` (`churn-quality-f1`), so a rule in
+   * another stack matches them with {@link ModelQualityMonitor.degradationEventPattern}.
+   * @default - names generated by CloudFormation
+   */
+  readonly alarmNamePrefix?: string;
+  /**
+   * How often the analysis runs: a rate of 5 minutes to 12 hours (the alarms' period too).
+   * @default ScheduleExpression.rate(Duration.hours(6))
+   */
+  readonly schedule?: scheduler.ScheduleExpression;
+  /**
+   * Labels written in this window before a run are evaluated by it. At least the schedule, or
+   * labels between runs would never be evaluated.
+   * @default - the schedule
+   */
+  readonly window?: Duration;
+  /**
+   * Memory of the analysis function.
+   * @default 1024
+   */
+  readonly memorySize?: number;
+  /**
+   * Timeout of the analysis function; a run stops reading 30 s before it. At most the schedule
+   * minus 2 minutes, so runs never overlap.
+   * @default - Duration.minutes(10), or the schedule minus 2 minutes when that is shorter
+   */
+  readonly timeout?: Duration;
+}
+
+const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const PREFIX = /^([^/].*\/)?$/;
+const unit = z.number().min(0).max(1);
+
+/** A rate schedule of 5 minutes to 12 hours (the period sets the timeout, window and alarm periods). */
+const rateSchedule = z
+  .custom<scheduler.ScheduleExpression>((v) => v instanceof scheduler.ScheduleExpression, {
+    message: 'is not a scheduler.ScheduleExpression',
+    params: { expected: 'ScheduleExpression.rate(duration)' },
+  })
+  .superRefine((e, ctx) => {
+    const period = ratePeriod(e);
+    if (!period || period.toMinutes() < 5 || period.toMinutes() > 720) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be a rate expression of 5 minutes to 12 hours: its period sets the timeout, the window and the alarm periods',
+        input: e.expressionString,
+        params: { expected: 'between rate(5 minutes) and rate(12 hours)' },
+      });
+    }
+  });
+
+/** The props' schema; cross-field rules are in the construct. */
+export const modelQualityMonitorSchema = z.strictObject({
+  endpoint: z.object({
+    endpointName: tokenOr(z.string().regex(NAME)),
+    variantName: tokenOr(z.string().regex(NAME)).optional(),
+  }),
+  captureBucket: refs.secureBucket,
+  capturePrefix: tokenOr(z.string().max(512).regex(PREFIX)),
+  groundTruthBucket: refs.secureBucket.optional(),
+  groundTruthPrefix: tokenOr(
+    z
+      .string()
+      .min(1)
+      .max(512)
+      .regex(/^[^/].*\/$/),
+  ),
+  problemType: z.enum(['binaryClassification', 'regression']),
+  positiveLabel: z.string().min(1).max(256).optional(),
+  classificationOutput: z.enum(['probability', 'label']).optional(),
+  probabilityThreshold: z.number().gt(0).lt(1).optional(),
+  baseline: z.strictObject({
+    accuracy: unit.optional(),
+    precision: unit.optional(),
+    recall: unit.optional(),
+    f1: unit.optional(),
+    auc: unit.optional(),
+    rmse: z.number().gt(0).optional(),
+    mae: z.number().gt(0).optional(),
+  }),
+  maxDrop: z.number().gt(0).lt(1).optional(),
+  maxIncrease: z.number().gt(0).max(100).optional(),
+  minSamples: z.number().int().min(1).max(10_000_000).optional(),
+  maxLabelDelay: durationBetween(Duration.minutes(0), Duration.days(30), {
+    literal: true,
+    unit: 'minutes',
+  }).optional(),
+  maxPendingLabels: z.number().int().min(1).max(10_000_000).optional(),
+  alerts: refs.alerts,
+  vpc: refs.vpc,
+  encryptionKey: refs.key,
+  alarmNamePrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/)
+    .optional(),
+  schedule: rateSchedule.optional(),
+  window: durationBetween(Duration.minutes(5), Duration.days(7), {
+    literal: true,
+    unit: 'minutes',
+  }).optional(),
+  memorySize: z.number().int().min(256).max(10240).optional(),
+  timeout: durationBetween(Duration.minutes(1), Duration.minutes(15), { unit: 'seconds' }).optional(),
+});

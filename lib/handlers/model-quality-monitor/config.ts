@@ -1,0 +1,100 @@
+import type { ProblemType } from '../../model-quality';
+import { ConfigError, envNumber, type Env } from '../shared/env';
+import { DEFAULT_VARIANT_NAME, ENV, QUALITY_DEFAULTS } from './contract';
+
+export { ConfigError } from '../shared/env';
+
+/** The settings of one run, read from the environment the construct sets. */
+export interface QualityConfig {
+  readonly endpointName: string;
+  readonly variantName: string;
+  /** Bucket SageMaker data capture writes to. */
+  readonly captureBucket: string;
+  /** The endpoint config's capture prefix; objects live under `<prefix><endpoint>/<variant>/yyyy/mm/dd/hh/`. */
+  readonly capturePrefix: string;
+  readonly groundTruthBucket: string;
+  /** Empty or ending in `/`; labels live under `<prefix>yyyy/mm/dd/hh/` (the hour they were written). */
+  readonly groundTruthPrefix: string;
+  readonly problemType: ProblemType;
+  readonly positiveLabel: string;
+  readonly classificationOutput: 'probability' | 'label';
+  readonly probabilityThreshold: number;
+  /** Ground truth written in the last `windowMinutes` is evaluated. */
+  readonly windowMinutes: number;
+  /** Captures are read from `maxLabelDelayMinutes` before the window's start to its end. */
+  readonly maxLabelDelayMinutes: number;
+  /** Fewer joined pairs publish no quality metric. */
+  readonly minSamples: number;
+  readonly maxPendingLabels: number;
+  /** Attempts per API request (throttling and 5xx are retried with backoff by the SDK). */
+  readonly maxAttempts: number;
+  /** Milliseconds each API request may take before it fails with a `TimeoutError` and is retried. */
+  readonly requestTimeoutMs: number;
+}
+
+function required(env: Env, name: string): string {
+  const v = env[name];
+  if (v === undefined || v.trim() === '') {
+    throw new ConfigError(
+      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
+    );
+  }
+  return v;
+}
+
+function prefix(env: Env, name: string, fallback?: string): string {
+  const v = env[name] ?? fallback;
+  if (v === undefined || (v !== '' && (!v.endsWith('/') || v.startsWith('/')))) {
+    throw new ConfigError(
+      `${name}: is not a key prefix (got ${JSON.stringify(v ?? null)}; expected "" or a prefix ending in "/" and not starting with "/")`,
+    );
+  }
+  return v;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback?: T): T {
+  const v = env[name] || fallback;
+  if (v === undefined || !(allowed as readonly string[]).includes(v)) {
+    throw new ConfigError(
+      `${name}: is not supported (got ${JSON.stringify(env[name] ?? null)}; expected one of ${allowed.join(', ')})`,
+    );
+  }
+  return v as T;
+}
+
+/** Reads and checks the run settings. */
+export function parseConfig(env: Env): QualityConfig {
+  return {
+    endpointName: required(env, ENV.endpointName),
+    variantName: env[ENV.variantName] || DEFAULT_VARIANT_NAME,
+    captureBucket: required(env, ENV.captureBucket),
+    capturePrefix: prefix(env, ENV.capturePrefix, ''),
+    groundTruthBucket: env[ENV.groundTruthBucket] || required(env, ENV.captureBucket),
+    groundTruthPrefix: prefix(env, ENV.groundTruthPrefix),
+    problemType: oneOf(env, ENV.problemType, ['binaryClassification', 'regression']),
+    positiveLabel: env[ENV.positiveLabel] || QUALITY_DEFAULTS.positiveLabel,
+    classificationOutput: oneOf(env, ENV.classificationOutput, ['probability', 'label'], 'probability'),
+    probabilityThreshold: envNumber(
+      env,
+      ENV.probabilityThreshold,
+      QUALITY_DEFAULTS.probabilityThreshold,
+      0,
+      1,
+    ),
+    windowMinutes: envNumber(env, ENV.windowMinutes, 60, 1, 7 * 24 * 60, { integer: true }),
+    maxLabelDelayMinutes: envNumber(
+      env,
+      ENV.maxLabelDelayMinutes,
+      QUALITY_DEFAULTS.maxLabelDelayMinutes,
+      0,
+      30 * 24 * 60,
+      { integer: true },
+    ),
+    minSamples: envNumber(env, ENV.minSamples, QUALITY_DEFAULTS.minSamples, 1, 10_000_000, { integer: true }),
+    maxPendingLabels: envNumber(env, ENV.maxPendingLabels, QUALITY_DEFAULTS.maxPendingLabels, 1, 10_000_000, {
+      integer: true,
+    }),
+    maxAttempts: envNumber(env, ENV.maxAttempts, 8, 1, 20, { integer: true }),
+    requestTimeoutMs: envNumber(env, ENV.requestTimeoutMs, 10_000, 100, 60_000, { integer: true }),
+  };
+}

@@ -1,0 +1,143 @@
+import {
+  PutMetricDataCommand,
+  type CloudWatchClient,
+  type MetricDatum,
+  type StandardUnit,
+} from '@aws-sdk/client-cloudwatch';
+import { metricOf, QUALITY_METRIC_NAMES, type QualityJoinReport } from '../../model-quality';
+import { metricValue } from '../drift-monitor/metrics';
+import { DIMENSIONS, MAX_METRICS_PER_REQUEST, METRIC_NAMESPACE, METRICS } from './contract';
+
+/** The endpoint-level counts of a run, whether or not it produced metrics. */
+export interface QualityCounts {
+  readonly matchedRecords?: number;
+  readonly unmatchedLabels?: number;
+  readonly droppedLabels?: number;
+  readonly rejectedRecords?: number;
+}
+
+const METRIC_BY_NAME = {
+  accuracy: METRICS.accuracy,
+  precision: METRICS.precision,
+  recall: METRICS.recall,
+  f1: METRICS.f1,
+  auc: METRICS.auc,
+  rmse: METRICS.rmse,
+  mae: METRICS.mae,
+} as const;
+
+function datum(
+  name: string,
+  value: number,
+  endpointName: string,
+  timestamp: Date,
+  unit: StandardUnit = 'None',
+): MetricDatum {
+  return {
+    MetricName: name,
+    Dimensions: [{ Name: DIMENSIONS.endpointName, Value: endpointName }],
+    Timestamp: timestamp,
+    Value: metricValue(value),
+    Unit: unit,
+  };
+}
+
+/** Sum of the rejections of both sides of a join. */
+export function rejectedOf(report: QualityJoinReport): number {
+  let n = 0;
+  for (const v of Object.values(report.groundTruth.rejected)) n += v;
+  for (const v of Object.values(report.captures.rejected)) n += v;
+  return n;
+}
+
+/** The counts of a report. */
+export function countsOf(report: QualityJoinReport): QualityCounts {
+  return {
+    matchedRecords: report.matched,
+    unmatchedLabels: report.groundTruth.unmatchedLabels,
+    droppedLabels: report.groundTruth.droppedLabels,
+    rejectedRecords: rejectedOf(report),
+  };
+}
+
+function countMetrics(endpointName: string, counts: QualityCounts, timestamp: Date): MetricDatum[] {
+  const out: MetricDatum[] = [];
+  const add = (name: string, v: number | undefined): void => {
+    if (v !== undefined) out.push(datum(name, v, endpointName, timestamp, 'Count'));
+  };
+  add(METRICS.matchedRecords, counts.matchedRecords);
+  add(METRICS.unmatchedLabels, counts.unmatchedLabels);
+  add(METRICS.droppedLabels, counts.droppedLabels);
+  add(METRICS.rejectedRecords, counts.rejectedRecords);
+  return out;
+}
+
+/**
+ * The metrics of a run that joined records: every defined quality metric (only when at least
+ * `minSamples` pairs were joined: a handful of labels says nothing, and a missing point leaves the
+ * degradation alarms as they are), each extension's non-null values as `<name>.<key>`, the counts,
+ * `InsufficientSamples`, `AnalysisErrors` = 0, `DataMissing` = 0 and the `AnalysisRuns` heartbeat.
+ */
+export function reportMetrics(
+  endpointName: string,
+  report: QualityJoinReport,
+  minSamples: number,
+  timestamp: Date,
+): MetricDatum[] {
+  const out: MetricDatum[] = [];
+  const enough = report.matched >= minSamples;
+  if (enough) {
+    for (const name of QUALITY_METRIC_NAMES) {
+      const v = metricOf(report.metrics, name);
+      if (v !== null) out.push(datum(METRIC_BY_NAME[name], v, endpointName, timestamp));
+    }
+    for (const [ext, values] of Object.entries(report.extensions)) {
+      for (const [key, v] of Object.entries(values)) {
+        if (v !== null) out.push(datum(`${ext}.${key}`, v, endpointName, timestamp));
+      }
+    }
+  }
+  out.push(
+    ...countMetrics(endpointName, countsOf(report), timestamp),
+    datum(METRICS.insufficientSamples, enough ? 0 : 1, endpointName, timestamp, 'Count'),
+    datum(METRICS.analysisErrors, 0, endpointName, timestamp, 'Count'),
+    datum(METRICS.dataMissing, 0, endpointName, timestamp, 'Count'),
+    datum(METRICS.analysisRuns, 1, endpointName, timestamp, 'Count'),
+  );
+  return out;
+}
+
+/** The metrics of a run that could not evaluate: `AnalysisErrors` = 1, the heartbeat, known counts. */
+export function errorMetrics(
+  endpointName: string,
+  dataMissing: boolean,
+  counts: QualityCounts,
+  timestamp: Date,
+): MetricDatum[] {
+  return [
+    ...countMetrics(endpointName, counts, timestamp),
+    datum(METRICS.analysisErrors, 1, endpointName, timestamp, 'Count'),
+    datum(METRICS.dataMissing, dataMissing ? 1 : 0, endpointName, timestamp, 'Count'),
+    datum(METRICS.analysisRuns, 1, endpointName, timestamp, 'Count'),
+  ];
+}
+
+/**
+ * Publishes metrics in batches of at most 1000 per request (the API limit), one request after
+ * another. Returns the number of requests.
+ *
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html
+ */
+export async function putMetrics(client: CloudWatchClient, metrics: readonly MetricDatum[]): Promise<number> {
+  let requests = 0;
+  for (let i = 0; i < metrics.length; i += MAX_METRICS_PER_REQUEST) {
+    await client.send(
+      new PutMetricDataCommand({
+        Namespace: METRIC_NAMESPACE,
+        MetricData: metrics.slice(i, i + MAX_METRICS_PER_REQUEST),
+      }),
+    );
+    requests++;
+  }
+  return requests;
+}

@@ -1,0 +1,286 @@
+import { gzipSync } from 'node:zlib';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHandler, type QualityRunResult } from '../../../lib/handlers/model-quality-monitor';
+import { ENV, METRIC_NAMESPACE } from '../../../lib/handlers/model-quality-monitor/contract';
+import { MODEL_QUALITY_MONITOR_SDK_CALLS } from '../../../lib/handlers/model-quality-monitor/sdk-calls';
+import type { Logger } from '../../../lib/handlers/shared/log';
+import type { JoinedPairMetrics } from '../../../lib/model-quality';
+import { AwsFake, startAwsFake } from '../../support/aws-fake';
+import { captureLine, groundTruthLine } from '../../model-quality/records';
+
+// Runs at 10:00:30: the window is (09:00, 10:00]; captures are read from a day earlier (default delay).
+const NOW = new Date('2025-01-02T10:00:30Z');
+const CAPTURE_HOUR = 'data-capture/churn/churn/primary/2025/01/01/20/';
+const LABEL_HOUR = 'ground-truth/churn/2025/01/02/09/';
+
+const ENVIRONMENT: Record<string, string> = {
+  [ENV.endpointName]: 'churn',
+  [ENV.captureBucket]: 'capture',
+  [ENV.capturePrefix]: 'data-capture/churn/',
+  [ENV.groundTruthPrefix]: 'ground-truth/churn/',
+  [ENV.problemType]: 'binaryClassification',
+  [ENV.minSamples]: '4',
+};
+
+interface Datum {
+  MetricName: string;
+  Value: number;
+  Dimensions: { Name: string; Value: string }[];
+}
+
+let fake: AwsFake;
+let metrics: Datum[];
+let logLines: Record<string, unknown>[];
+
+beforeAll(async () => {
+  fake = await startAwsFake();
+});
+afterAll(async () => {
+  // Every call the handler sent is declared, so the authorization proof (test/deploy) covers it.
+  expect(
+    fake
+      .operationsReceived()
+      .filter((op) => !MODEL_QUALITY_MONITOR_SDK_CALLS.some((c) => `${c.service}.${c.operation}` === op)),
+  ).toEqual([]);
+  await fake.close();
+});
+beforeEach(() => {
+  fake.reset();
+  metrics = [];
+  logLines = [];
+  fake.on<{ Namespace: string; MetricData: Datum[] }>('cloudwatch', 'PutMetricData', (input) => {
+    expect(input.Namespace).toBe(METRIC_NAMESPACE);
+    metrics.push(...input.MetricData);
+    return {};
+  });
+  fake.s3.createBucket('capture');
+});
+
+function run(
+  env: Record<string, string> = {},
+  options: { maxAttempts?: number; extensions?: () => JoinedPairMetrics[] } = {},
+): Promise<QualityRunResult> {
+  const handler = createHandler({
+    clients: () => ({
+      s3: new S3Client(fake.clientConfig({ maxAttempts: options.maxAttempts ?? 8 })),
+      cloudwatch: new CloudWatchClient(fake.clientConfig({ maxAttempts: options.maxAttempts ?? 8 })),
+    }),
+    env: { ...ENVIRONMENT, ...env },
+    now: () => NOW,
+    extensions: options.extensions,
+    log: (correlationId) => {
+      const emit = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+        logLines.push({ level, message, correlationId, ...fields });
+      const logger: Logger = { info: emit('INFO'), warn: emit('WARN'), error: emit('ERROR') };
+      return logger;
+    },
+  });
+  return handler({ source: 'test' }, { awsRequestId: 'req-q', getRemainingTimeInMillis: () => 300_000 });
+}
+
+function metric(name: string): number | undefined {
+  return metrics.find((m) => m.MetricName === name)?.Value;
+}
+
+/** The eight hand-computed pairs of test/model-quality/metrics.test.ts: AUC 11/16, F1 2/3. */
+const EIGHT: readonly [string, number, string][] = [
+  ['r0', 0.9, '1'],
+  ['r1', 0.8, '0'],
+  ['r2', 0.7, '1'],
+  ['r3', 0.6, '1'],
+  ['r4', 0.55, '0'],
+  ['r5', 0.4, '0'],
+  ['r6', 0.3, '1'],
+  ['r7', 0.2, '0'],
+];
+
+function seedEight(options: { gzipCapture?: boolean; gzipLabels?: boolean } = {}): void {
+  const captures = `${EIGHT.map(([id, s]) => captureLine(id, String(s))).join('\n')}\n${captureLine('unlabelled', '0.5')}\n`;
+  fake.s3.putObject(
+    'capture',
+    `${CAPTURE_HOUR}capture-1.jsonl${options.gzipCapture ? '.gz' : ''}`,
+    options.gzipCapture ? gzipSync(captures) : captures,
+    {
+      lastModified: new Date('2025-01-01T20:05:00Z'),
+    },
+  );
+  const labels = `${EIGHT.map(([id, , y]) => groundTruthLine(id, y)).join('\n')}\n`;
+  fake.s3.putObject(
+    'capture',
+    `${LABEL_HOUR}labels.jsonl${options.gzipLabels ? '.gz' : ''}`,
+    options.gzipLabels ? gzipSync(labels) : labels,
+    {
+      lastModified: new Date('2025-01-02T09:30:00Z'),
+    },
+  );
+}
+
+describe('model-quality-monitor handler through the real SDK', () => {
+  it('joins labels written in the window with day-old captures and publishes the hand-computed metrics', async () => {
+    seedEight();
+    const result = await run();
+    expect(result).toMatchObject({
+      status: 'ok',
+      correlationId: 'req-q',
+      window: { start: '2025-01-02T09:00:00.000Z', end: '2025-01-02T10:00:00.000Z' },
+      captureWindow: { start: '2025-01-01T09:00:00.000Z' },
+      groundTruthObjects: 1,
+      captureObjects: 1,
+      counts: { matchedRecords: 8, unmatchedLabels: 0 },
+    });
+    expect(metric('Accuracy')).toBe(5 / 8);
+    expect(metric('Precision')).toBe(3 / 5);
+    expect(metric('Recall')).toBe(3 / 4);
+    expect(metric('F1')).toBeCloseTo(2 / 3, 12);
+    expect(metric('AUC')).toBe(11 / 16);
+    expect(metric('MatchedRecords')).toBe(8);
+    expect(metric('InsufficientSamples')).toBe(0);
+    expect(metric('AnalysisErrors')).toBe(0);
+    expect(metric('AnalysisRuns')).toBe(1);
+    expect(metric('RMSE')).toBeUndefined();
+    for (const m of metrics) expect(m.Dimensions).toEqual([{ Name: 'EndpointName', Value: 'churn' }]);
+    // The label hour and the one before; the captures from a day before the window to its end.
+    const prefixes = fake.callsTo('s3', 'ListObjectsV2').map((c) => c.input.Prefix);
+    expect(prefixes.slice(0, 2)).toEqual(['ground-truth/churn/2025/01/02/08/', LABEL_HOUR]);
+    expect(prefixes[2]).toBe('data-capture/churn/churn/primary/2025/01/01/08/');
+    expect(prefixes.at(-1)).toBe('data-capture/churn/churn/primary/2025/01/02/09/');
+  });
+
+  it('reads gzip capture and ground-truth bodies (magic bytes, any key)', async () => {
+    seedEight({ gzipCapture: true, gzipLabels: true });
+    const result = await run();
+    expect(result.status).toBe('ok');
+    expect(metric('AUC')).toBe(11 / 16);
+    expect(result.counts.rejectedRecords).toBe(0);
+  });
+
+  it('pages through more than 1000 capture objects (ListObjectsV2 continuation)', async () => {
+    // 1100 one-line objects in one hour, listed over two pages; the labelled ones come first.
+    for (let i = 0; i < 1100; i++) {
+      fake.s3.putObject(
+        'capture',
+        `${CAPTURE_HOUR}c-${String(i).padStart(5, '0')}.jsonl`,
+        `${captureLine(`x${i}`, '0.9')}\n`,
+        {
+          lastModified: new Date('2025-01-01T20:05:00Z'),
+        },
+      );
+    }
+    fake.s3.putObject(
+      'capture',
+      `${LABEL_HOUR}labels.jsonl`,
+      ['x0', 'x1', 'x2', 'x3'].map((id) => groundTruthLine(id, '1')).join('\n'),
+      {
+        lastModified: new Date('2025-01-02T09:30:00Z'),
+      },
+    );
+    const result = await run();
+    expect(result.status).toBe('ok');
+    expect(result.counts.matchedRecords).toBe(4);
+    expect(metric('Recall')).toBe(1);
+    const pages = fake.callsTo('s3', 'ListObjectsV2').filter((c) => c.input.Prefix === CAPTURE_HOUR);
+    expect(pages).toHaveLength(2);
+    expect(pages[1].input.ContinuationToken).toBeDefined();
+    // Once every label is matched the rest cannot change the metrics and is not read.
+    expect(result.captureObjects).toBe(4);
+    expect(fake.callsTo('s3', 'GetObject')).toHaveLength(1 + 4);
+  });
+
+  it('survives throttling and 5xx on S3 and CloudWatch through the SDK retries', async () => {
+    seedEight();
+    fake.faults({ throttleRate: 0.25, serverErrorRate: 0.1, seed: 11 });
+    const result = await run();
+    fake.faults();
+    expect(result.status).toBe('ok');
+    expect(metric('AUC')).toBe(11 / 16);
+    expect(fake.calls.some((c) => c.fault === 'throttle')).toBe(true);
+    expect(fake.calls.filter((c) => c.attempt > 1).length).toBeGreaterThan(0);
+  });
+
+  it('publishes AnalysisErrors and fails the invocation when S3 keeps failing', async () => {
+    seedEight();
+    fake.failNext('s3', 'ListObjectsV2', { status: 500, code: 'InternalError', times: 3 });
+    await expect(run({}, { maxAttempts: 3 })).rejects.toThrow();
+    expect(metric('AnalysisErrors')).toBe(1);
+    expect(metric('DataMissing')).toBe(0);
+  });
+
+  it('reports a window without ground truth, and labels without captures, as missing data', async () => {
+    let result = await run();
+    expect(result).toMatchObject({ status: 'error', reason: 'noGroundTruth' });
+    expect([metric('AnalysisErrors'), metric('DataMissing')]).toEqual([1, 1]);
+    metrics = [];
+    fake.s3.putObject('capture', `${LABEL_HOUR}labels.jsonl`, groundTruthLine('a', '1'), {
+      lastModified: new Date('2025-01-02T09:30:00Z'),
+    });
+    result = await run();
+    expect(result).toMatchObject({ status: 'error', reason: 'noCaptureData' });
+    expect([metric('AnalysisErrors'), metric('DataMissing')]).toEqual([1, 1]);
+  });
+
+  it('ignores labels written outside the window (they were, or will be, evaluated by another run)', async () => {
+    seedEight();
+    fake.s3.putObject('capture', `${LABEL_HOUR}late.jsonl`, groundTruthLine('r7', '1'), {
+      lastModified: new Date('2025-01-02T10:00:10Z'),
+    });
+    await run();
+    expect(metric('MatchedRecords')).toBe(8);
+    expect(metric('AUC')).toBe(11 / 16);
+  });
+
+  it('publishes no quality metric below minSamples, so the degradation alarms keep their state', async () => {
+    seedEight();
+    const result = await run({ [ENV.minSamples]: '9' });
+    expect(result.status).toBe('insufficientSamples');
+    expect(metric('InsufficientSamples')).toBe(1);
+    expect(metric('MatchedRecords')).toBe(8);
+    expect(metric('AUC')).toBeUndefined();
+    expect(metric('F1')).toBeUndefined();
+  });
+
+  it('computes RMSE and MAE for a regression model', async () => {
+    const pairs: [string, string, string][] = [
+      ['a', '3', '2.5'],
+      ['b', '-0.5', '0'],
+      ['c', '2', '2'],
+      ['d', '7', '8'],
+    ];
+    fake.s3.putObject(
+      'capture',
+      `${CAPTURE_HOUR}c.jsonl`,
+      pairs.map(([id, p]) => captureLine(id, p)).join('\n'),
+      {
+        lastModified: new Date('2025-01-01T20:05:00Z'),
+      },
+    );
+    fake.s3.putObject(
+      'capture',
+      `${LABEL_HOUR}l.jsonl`,
+      pairs.map(([id, , y]) => groundTruthLine(id, y)).join('\n'),
+      {
+        lastModified: new Date('2025-01-02T09:30:00Z'),
+      },
+    );
+    const result = await run({ [ENV.problemType]: 'regression' });
+    expect(result.status).toBe('ok');
+    expect(metric('MAE')).toBe(0.5);
+    expect(metric('RMSE')).toBeCloseTo(Math.sqrt(0.375), 15);
+    expect(metric('Accuracy')).toBeUndefined();
+  });
+
+  it('counts labels beyond maxPendingLabels as DroppedLabels', async () => {
+    seedEight();
+    const result = await run({ [ENV.maxPendingLabels]: '5' });
+    expect(result.counts).toMatchObject({ matchedRecords: 5, droppedLabels: 3 });
+    expect(metric('DroppedLabels')).toBe(3);
+  });
+
+  it('publishes the extensions’ metrics next to the quality metrics', async () => {
+    seedEight();
+    let n = 0;
+    await run({}, { extensions: () => [{ name: 'pairs', add: () => n++, result: () => ({ count: n }) }] });
+    expect(metric('pairs.count')).toBe(8);
+  });
+});

@@ -1,0 +1,377 @@
+import { describe, expect, it } from 'vitest';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { createDomainKey } from '../../constructs/encryption/domain-key';
+import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import {
+  ModelQualityMonitor,
+  type ModelQualityMonitorProps,
+} from '../../constructs/monitoring/model-quality-monitor';
+import { InferenceNetwork } from '../../constructs/serving/inference-network';
+import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { ENV } from '../../lib/handlers/model-quality-monitor/contract';
+import { findingLines, testStack } from '../support/nag';
+
+type Fixture = { stack: Stack; props: ModelQualityMonitorProps; capture: SecureBucket; alerts: AlertTopic };
+
+function fixture(): Fixture {
+  const stack = testStack();
+  const logsKey = createDomainKey(stack, 'LogsKey', 'logs');
+  const network = new InferenceNetwork(stack, 'Network', { encryptionKey: logsKey });
+  const capture = new SecureBucket(stack, 'Capture');
+  const alerts = new AlertTopic(stack, 'Alerts', { encryptionKey: logsKey });
+  return {
+    stack,
+    capture,
+    alerts,
+    props: {
+      endpoint: { endpointName: 'churn' },
+      captureBucket: capture,
+      capturePrefix: 'data-capture/churn/',
+      groundTruthPrefix: 'ground-truth/churn/',
+      problemType: 'binaryClassification',
+      baseline: { f1: 0.8, auc: 0.9 },
+      alerts,
+      vpc: network.vpc,
+      encryptionKey: logsKey,
+    },
+  };
+}
+
+function build(overrides: Partial<ModelQualityMonitorProps> = {}): {
+  monitor: ModelQualityMonitor;
+  t: Template;
+  f: Fixture;
+} {
+  const f = fixture();
+  const monitor = new ModelQualityMonitor(f.stack, 'Quality', { ...f.props, ...overrides });
+  return { monitor, t: Template.fromStack(f.stack), f };
+}
+
+function errorOf(overrides: Partial<ModelQualityMonitorProps>): string {
+  const f = fixture();
+  try {
+    new ModelQualityMonitor(f.stack, 'Quality', { ...f.props, ...overrides });
+  } catch (e) {
+    expect(f.stack.node.tryFindChild('Quality')?.node.children ?? []).toHaveLength(0);
+    return (e as Error).message;
+  }
+  return '';
+}
+
+describe('ModelQualityMonitor', () => {
+  it('passes every pack with default props, and for a regression model', () => {
+    expect(findingLines(build().f.stack)).toEqual([]);
+    expect(findingLines(build({ problemType: 'regression', baseline: { rmse: 3, mae: 2 } }).f.stack)).toEqual(
+      [],
+    );
+  });
+
+  it('runs the prebuilt model-quality-monitor bundle with its settings in the environment', () => {
+    const { t } = build({ positiveLabel: 'churned', minSamples: 50 });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
+      Timeout: 600,
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.endpointName]: 'churn',
+          [ENV.variantName]: 'primary',
+          [ENV.capturePrefix]: 'data-capture/churn/',
+          [ENV.groundTruthPrefix]: 'ground-truth/churn/',
+          [ENV.problemType]: 'binaryClassification',
+          [ENV.positiveLabel]: 'churned',
+          [ENV.classificationOutput]: 'probability',
+          [ENV.probabilityThreshold]: '0.5',
+          [ENV.windowMinutes]: '360',
+          [ENV.maxLabelDelayMinutes]: '1440',
+          [ENV.minSamples]: '50',
+        }),
+      },
+    });
+  });
+
+  it('runs every 6 hours by default through EventBridge Scheduler, with the dead-letter queue', () => {
+    const { t } = build();
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(6 hours)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 60 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
+  });
+
+  it('reads only the capture prefix of the variant and the ground-truth prefix, and writes nothing', () => {
+    const { t } = build();
+    const mine = Object.values(t.findResources('AWS::S3::BucketPolicy'))
+      .flatMap(
+        (r) =>
+          (
+            r as {
+              Properties: {
+                PolicyDocument: {
+                  Statement: {
+                    Action: unknown;
+                    Resource: unknown;
+                    Principal?: unknown;
+                    Condition?: unknown;
+                  }[];
+                };
+              };
+            }
+          ).Properties.PolicyDocument.Statement,
+      )
+      .filter((s) => JSON.stringify(s.Principal ?? '').includes('QualityFunctionRole'));
+    const resources = mine.map((s) => JSON.stringify(s.Resource));
+    expect(resources.some((r) => r.includes('/data-capture/churn/churn/primary/*'))).toBe(true);
+    expect(resources.some((r) => r.includes('/ground-truth/churn/*'))).toBe(true);
+    expect(JSON.stringify(mine.map((s) => s.Action))).not.toMatch(/PutObject|DeleteObject/);
+    expect(
+      mine.filter((s) => JSON.stringify(s.Action).includes('s3:ListBucket')).map((s) => s.Condition),
+    ).toEqual([
+      { StringLike: { 's3:prefix': ['data-capture/churn/churn/primary/*'] } },
+      { StringLike: { 's3:prefix': ['ground-truth/churn/*'] } },
+    ]);
+  });
+
+  it('lets the function publish metrics only in the ML/ModelQuality namespace', () => {
+    const { t } = build();
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^QualityFunctionRole') }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'PublishModelQualityMetrics',
+            Effect: 'Allow',
+            Action: 'cloudwatch:PutMetricData',
+            Resource: '*',
+            Condition: { StringEquals: { 'cloudwatch:namespace': 'ML/ModelQuality' } },
+          },
+        ],
+      },
+    });
+  });
+
+  it('alarms on each baseline metric below baseline − maxDrop, ignoring periods without metrics', () => {
+    const { t, monitor } = build({
+      baseline: { accuracy: 0.85, f1: 0.8, auc: 0.9 },
+      maxDrop: 0.1,
+      alarmNamePrefix: 'churn-quality',
+    });
+    for (const [name, threshold] of [
+      ['Accuracy', 0.75],
+      ['F1', 0.7],
+      ['AUC', 0.8],
+    ] as const) {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'ML/ModelQuality',
+        MetricName: name,
+        Dimensions: [{ Name: 'EndpointName', Value: 'churn' }],
+        Threshold: threshold,
+        ComparisonOperator: 'LessThanThreshold',
+        Statistic: 'Minimum',
+        Period: 21600,
+        TreatMissingData: 'ignore',
+        AlarmName: `churn-quality-${name.toLowerCase()}`,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+        OKActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+      });
+    }
+    expect(Object.keys(monitor.degradationAlarms)).toEqual(['accuracy', 'f1', 'auc']);
+    // 3 degradation alarms, the analysis-error and the missing-run alarm.
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AnalysisRuns',
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 2,
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('alarms on regression errors above baseline × (1 + maxIncrease)', () => {
+    const { t } = build({ problemType: 'regression', baseline: { rmse: 2.5 }, maxIncrease: 0.2 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RMSE',
+      Threshold: 3,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Statistic: 'Maximum',
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ [ENV.positiveLabel]: Match.absent(), [ENV.problemType]: 'regression' }),
+      },
+    });
+  });
+
+  // Retraining as for drift: CloudWatch emits a "CloudWatch Alarm State Change" event on the default
+  // bus for each state change, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
+  it('sends degradation alarm transitions to ALARM to the onDegradation targets through one rule', () => {
+    const f = fixture();
+    const monitor = new ModelQualityMonitor(f.stack, 'Quality', f.props);
+    const queue = new sqs.Queue(f.stack, 'Retrain', { enforceSSL: true });
+    const first = monitor.onDegradation(new targets.SqsQueue(queue));
+    expect(monitor.onDegradation(new targets.SqsQueue(queue))).toBe(first);
+    const t = Template.fromStack(f.stack);
+    t.resourceCountIs('AWS::Events::Rule', 1);
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        resources: [
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^QualityF1Alarm'), 'Arn'] },
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^QualityAucAlarm'), 'Arn'] },
+        ],
+        detail: { state: { value: ['ALARM'] } },
+      },
+    });
+  });
+
+  it('matches exactly the named degradation alarms with degradationEventPattern, not the analysis alarms', () => {
+    const pattern = ModelQualityMonitor.degradationEventPattern('churn-quality');
+    expect(pattern.detail).toEqual({
+      alarmName: [
+        'churn-quality-accuracy',
+        'churn-quality-precision',
+        'churn-quality-recall',
+        'churn-quality-f1',
+        'churn-quality-auc',
+        'churn-quality-rmse',
+        'churn-quality-mae',
+      ],
+      state: { value: ['ALARM'] },
+    });
+    expect(ModelQualityMonitor.degradationEventPattern('churn-quality', ['f1', 'auc']).detail).toEqual({
+      alarmName: ['churn-quality-f1', 'churn-quality-auc'],
+      state: { value: ['ALARM'] },
+    });
+    const { t } = build({ alarmNamePrefix: 'churn-quality' });
+    const names = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map(
+      (r) => (r as { Properties: { AlarmName?: string } }).Properties.AlarmName,
+    );
+    expect(names.filter((n) => n !== undefined).sort()).toEqual(['churn-quality-auc', 'churn-quality-f1']);
+  });
+
+  it('reads ground truth from another bucket, or an imported one through the role, prefix-scoped', () => {
+    const f = fixture();
+    const key = kms.Key.fromKeyArn(
+      f.stack,
+      'TheirKey',
+      'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    );
+    const labels = SecureBucket.fromBucketAttributes(f.stack, 'Labels', {
+      bucket: s3.Bucket.fromBucketName(f.stack, 'Theirs', 'team-labels'),
+      encryptionKey: key,
+    });
+    new ModelQualityMonitor(f.stack, 'Quality', { ...f.props, groundTruthBucket: labels });
+    const t = Template.fromStack(f.stack);
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+            Condition: { StringLike: { 's3:prefix': ['ground-truth/churn/*'] } },
+          }),
+          Match.objectLike({ Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: key.keyArn }),
+        ]),
+      },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.groundTruthBucket]: 'team-labels' }) },
+    });
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  describe('validation', () => {
+    it('refuses a baseline without metrics, or with metrics of the other problem type', () => {
+      expect(errorOf({ baseline: {} })).toBe(
+        'Test/Quality: baseline: names no metric, so nothing could alarm on degradation (got {}; expected at least one of accuracy, precision, recall, f1, auc)',
+      );
+      expect(errorOf({ baseline: { f1: 0.8, rmse: 2 } })).toBe(
+        'Test/Quality: baseline.rmse: is not a metric of binaryClassification models (got 2; expected one of accuracy, precision, recall, f1, auc)',
+      );
+    });
+
+    it('refuses an AUC baseline or a probability threshold for a model that returns labels', () => {
+      expect(errorOf({ classificationOutput: 'label', probabilityThreshold: 0.7 }).split('\n')).toEqual([
+        "Test/Quality: baseline.auc: needs scores, and the model returns labels (got 0.9; expected no auc, or classificationOutput 'probability')",
+        "Test/Quality: probabilityThreshold: needs scores, and the model returns labels (got 0.7; expected no probabilityThreshold, or classificationOutput 'probability')",
+      ]);
+    });
+
+    it('refuses options of the other problem type', () => {
+      expect(errorOf({ maxIncrease: 0.5 })).toBe(
+        'Test/Quality: maxIncrease: does not apply to binaryClassification models (got 0.5; expected no maxIncrease)',
+      );
+      expect(
+        errorOf({
+          problemType: 'regression',
+          baseline: { mae: 1 },
+          positiveLabel: 'yes',
+          maxDrop: 0.1,
+        }).split('\n'),
+      ).toEqual([
+        'Test/Quality: positiveLabel: does not apply to regression models (got yes; expected no positiveLabel)',
+        'Test/Quality: maxDrop: does not apply to regression models (got 0.1; expected no maxDrop)',
+      ]);
+    });
+
+    it('refuses a maxDrop that leaves no threshold', () => {
+      expect(errorOf({ baseline: { recall: 0.04 } })).toBe(
+        'Test/Quality: maxDrop: leaves no threshold for baseline.recall: the alarm could never fire (got 0.05; expected less than baseline.recall (0.04))',
+      );
+    });
+
+    it('refuses out-of-range thresholds and prefixes with the field and the bound', () => {
+      expect(errorOf({ baseline: { f1: 1.2 } })).toMatch(
+        /^Test\/Quality: baseline.f1: is too large \(got 1.2; expected <= 1\)/m,
+      );
+      expect(errorOf({ maxDrop: 0 })).toMatch(/^Test\/Quality: maxDrop: is too small/m);
+      expect(errorOf({ probabilityThreshold: 1 })).toMatch(
+        /^Test\/Quality: probabilityThreshold: is too large/m,
+      );
+      expect(errorOf({ groundTruthPrefix: 'ground-truth' })).toMatch(/^Test\/Quality: groundTruthPrefix: /m);
+      expect(errorOf({ groundTruthPrefix: '' })).toMatch(/^Test\/Quality: groundTruthPrefix: /m);
+      expect(errorOf({ minSamples: 0 })).toMatch(/^Test\/Quality: minSamples: is too small/m);
+    });
+
+    it('refuses a window shorter than the schedule and a timeout that could overlap the next run, at once', () => {
+      const lines = errorOf({
+        schedule: scheduler.ScheduleExpression.rate(Duration.minutes(10)),
+        window: Duration.minutes(5),
+        timeout: Duration.minutes(9),
+      }).split('\n');
+      expect(lines.map((l) => l.split(':')[1]?.trim())).toEqual(['window', 'timeout']);
+      expect(lines[0]).toBe(
+        'Test/Quality: window: is shorter than the schedule, so labels between runs would never be evaluated (got Duration.minutes(5); expected at least the schedule (Duration.minutes(10)))',
+      );
+    });
+
+    it('refuses a cron schedule', () => {
+      expect(errorOf({ schedule: scheduler.ScheduleExpression.cron({ minute: '0' }) })).toMatch(
+        /^Test\/Quality: schedule: must be a rate expression of 5 minutes to 12 hours/m,
+      );
+    });
+
+    it('accepts tokens for the endpoint name and the prefixes', () => {
+      const f = fixture();
+      const name = f.capture.bucketName; // any token
+      expect(
+        () =>
+          new ModelQualityMonitor(f.stack, 'Quality', {
+            ...f.props,
+            endpoint: { endpointName: name },
+            groundTruthPrefix: `${name}/`,
+          }),
+      ).not.toThrow();
+    });
+  });
+});
