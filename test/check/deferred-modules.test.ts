@@ -16,6 +16,8 @@ interface ChildResult {
   readonly findings: Finding[];
   readonly errors: InputError[];
   readonly evaluated: string[];
+  /** Whether secretlint's preset (the lifecycle-script scanner) was loaded. */
+  readonly secretScanner: boolean;
 }
 
 function checkInChild(paths: string[], ...flags: string[]): ChildResult {
@@ -44,8 +46,10 @@ describe('a one-resource check evaluates only the service modules its resource n
     expect(r.evaluated).toContain('aws-s3');
     for (const heavy of ['aws-quicksight', 'aws-ec2', 'aws-sagemaker', 'aws-rds', 'aws-glue', 'aws-ecs'])
       expect(r.evaluated).not.toContain(heavy);
-    // Without deferral the same check evaluated more than 60 service modules.
+    // Without deferral the same check evaluated more than 50 service modules.
     expect(r.evaluated.length).toBeLessThan(6);
+    // No lifecycle script to scan: secretlint's preset is not loaded either.
+    expect(r.secretScanner).toBe(false);
   });
 });
 
@@ -58,6 +62,8 @@ describe('deferral changes no finding', () => {
     expect(deferred.findings.length).toBeGreaterThan(300);
     expect(deferred.findings).toEqual(eager.findings);
     expect(deferred.errors).toEqual(eager.errors);
+    // The corpus has lifecycle scripts: the scanner loaded when the first one was scanned.
+    expect(deferred.secretScanner).toBe(true);
   });
 });
 

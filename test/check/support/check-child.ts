@@ -22,4 +22,7 @@ const evaluated = Object.keys(require.cache)
   .map((f) => libIndex.exec(f)?.[1])
   .filter((m): m is string => m !== undefined)
   .sort();
-process.stdout.write(JSON.stringify({ findings: report.findings, errors: report.errors, evaluated }));
+const secretScanner = Object.keys(require.cache).some((f) => f.includes('secretlint-rule-preset-recommend'));
+process.stdout.write(
+  JSON.stringify({ findings: report.findings, errors: report.errors, evaluated, secretScanner }),
+);
