@@ -74,7 +74,7 @@ async function checkRows(): Promise<BenchRow[]> {
     });
     rows.push({
       bench: 'check',
-      case: '40 x 500 resources, 2 workers',
+      case: '40 x 500 resources, --jobs 2 (main thread + 1 worker)',
       value: (20000 / both) * 1000,
       unit: 'resources/s',
       baseline: (20000 / single) * 1000,

@@ -15,6 +15,7 @@ import {
   problemsOf,
   toFindingAcknowledgment,
 } from './acknowledgments';
+import { deferUnloadedModules } from './deferred-modules';
 import { CheckUsageError } from './errors';
 import {
   AssemblyStackMetadata,
@@ -188,6 +189,7 @@ export function createTemplateChecker(options: CheckOptions): TemplateChecker {
   // The MLOps pack judges template-recorded acknowledgments on the same day as the checker.
   const packs = createPacks(options.packs ?? defaultPacks(), { today });
   packs.forEach((p) => catalog.observe(p));
+  const deferred = deferUnloadedModules();
   const app = new App({ stackTraces: false, context: { [DISABLE_CREATION_STACK_TRACES]: true } });
   let scratch: string | undefined;
   let count = 0;
@@ -226,6 +228,7 @@ export function createTemplateChecker(options: CheckOptions): TemplateChecker {
       return ids.map((id) => catalog.get(id) ?? fallbackRule(id, findings));
     },
     close() {
+      deferred.restore();
       if (scratch) rmSync(scratch, { recursive: true, force: true });
       scratch = undefined;
     },

@@ -2,20 +2,30 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Finding, InputError, Report, RuleInfo } from '../report/finding';
-import { CheckOptions, checkTemplates, reportOf, resolvePackNames, TemplateCheckResult } from './check';
+import {
+  CheckOptions,
+  checkTemplates,
+  createTemplateChecker,
+  reportOf,
+  resolvePackNames,
+  TemplateCheckResult,
+} from './check';
 import { loadInputs, TemplateInput } from './inputs';
 
 /** Options of {@link checkPathsInParallel}. */
 export interface ParallelCheckOptions extends CheckOptions {
   /**
-   * Worker threads to spread templates over.
+   * Threads that check templates: the main thread and `jobs - 1` worker threads.
    * @default - the machine's available parallelism
    */
   readonly jobs?: number;
   /**
-   * Fewer resources than this in all templates together and the run stays on the main thread:
-   * a worker needs about a second to load aws-cdk-lib and cdk-nag, so on two cores workers only
-   * pay off for large runs (measured: 5,000 resources no gain, 20,000 resources 1.2× faster).
+   * Fewer resources than this in all templates together and the run stays on the main thread.
+   * A worker loads cdk-nag, the packs and the App and warms up its own JIT before it pays (its
+   * first result came 2–3 s after start on the shared two-core machine), and two busy threads
+   * each run slower: on 1,000 small templates (5,000 resources) `--jobs 2` used 10.2–12.9 s CPU
+   * against 7.7–9.5 s for one thread and was slower in wall time under load, so only large runs
+   * use workers by default. An explicit `jobs` is followed whatever the size of the run.
    * @default 10000
    */
   readonly minResourcesForWorkers?: number;
@@ -27,10 +37,24 @@ export interface WorkerMessage {
   readonly result: TemplateCheckResult;
 }
 
+/** What a worker is started with: every template, and the counter that hands them out. */
+export interface WorkerData {
+  readonly templates: readonly TemplateInput[];
+  readonly options: CheckOptions;
+  /** One Int32: the index of the next template to check, shared by every thread of the run. */
+  readonly next: SharedArrayBuffer;
+}
+
+/** Takes the index of the next template of a run: each index goes to exactly one thread. */
+export function takeNext(next: Int32Array): number {
+  return Atomics.add(next, 0, 1);
+}
+
 /**
- * {@link checkPaths} spread over worker threads: templates are dealt to workers by resource count
- * (largest first), each worker runs every pack over its share, and the findings come back in the
- * order of the inputs, so the report is the same as a single-threaded run.
+ * {@link checkPaths} spread over threads. The main thread and `jobs - 1` workers take templates
+ * one at a time from a shared counter, so a worker that is still loading takes none and a thread
+ * that drew small templates takes more; each result is stored at its template's index, so the
+ * findings, errors and rules come out in input order, as in a single-threaded run.
  */
 export async function checkPathsInParallel(
   paths: readonly string[],
@@ -39,61 +63,43 @@ export async function checkPathsInParallel(
   const packNames = resolvePackNames(options.packs);
   const loaded = loadInputs(paths, options.cwd);
   const templates = loaded.templates;
-  const resources = (t: TemplateInput) => Object.keys(t.template.Resources).length;
-  const total = templates.reduce((n, t) => n + resources(t), 0);
-  const jobs = Math.min(options.jobs ?? availableParallelism(), templates.length);
+  const total = templates.reduce((n, t) => n + Object.keys(t.template.Resources).length, 0);
+  const threads = Math.min(options.jobs ?? availableParallelism(), templates.length);
   const base: CheckOptions = { ...options, packs: packNames };
-  if (jobs < 2 || total < (options.minResourcesForWorkers ?? 10_000)) {
+  // The size threshold chooses for the caller only when the caller did not say how many threads.
+  const threshold = options.minResourcesForWorkers ?? (options.jobs === undefined ? 10_000 : 0);
+  if (threads < 2 || total < threshold) {
     return reportOf(loaded, checkTemplates(templates, base), packNames);
   }
 
-  // Deal the templates, largest first, to the least-loaded worker.
-  const shares: { load: number; items: [number, TemplateInput][] }[] = Array.from({ length: jobs }, () => ({
-    load: 0,
-    items: [],
-  }));
-  [...templates.keys()]
-    .sort((a, b) => resources(templates[b]) - resources(templates[a]))
-    .forEach((i) => {
-      const share = shares.reduce((min, s) => (s.load < min.load ? s : min));
-      share.items.push([i, templates[i]]);
-      share.load += resources(templates[i]);
-    });
-
+  const next = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  const counter = new Int32Array(next);
   const results: TemplateCheckResult[] = new Array(templates.length);
   let done = 0;
-  const workerOptions = {
-    cwd: base.cwd,
-    packs: packNames,
-    acknowledgments: base.acknowledgments,
-    today: base.today,
+  const record = (index: number, result: TemplateCheckResult): void => {
+    results[index] = result;
+    done += 1;
+    options.onProgress?.(done, templates.length);
   };
-  await Promise.all(
-    shares
-      .filter((s) => s.items.length > 0)
-      .map(
-        (share) =>
-          new Promise<void>((resolve, reject) => {
-            const file = workerFile();
-            // From source (tsx, vitest) the worker registers tsx's CommonJS hook before loading the .ts entry.
-            const worker = file.endsWith('.ts')
-              ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, {
-                  eval: true,
-                  workerData: { templates: share.items, options: workerOptions },
-                })
-              : new Worker(file, { workerData: { templates: share.items, options: workerOptions } });
-            worker.on('message', (m: WorkerMessage) => {
-              results[m.index] = m.result;
-              done += 1;
-              options.onProgress?.(done, templates.length);
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) =>
-              code === 0 ? resolve() : reject(new Error(`check worker exited with code ${code}`)),
-            );
-          }),
-      ),
-  );
+  const data: WorkerData = {
+    templates,
+    options: { cwd: base.cwd, packs: packNames, acknowledgments: base.acknowledgments, today: base.today },
+    next,
+  };
+  const workers = Array.from({ length: threads - 1 }, () => runWorker(data, record));
+  // The main thread checks too, yielding between templates so that workers' results (and
+  // progress) are taken in as they come.
+  const checker = createTemplateChecker(base);
+  try {
+    for (let index = takeNext(counter); index < templates.length; index = takeNext(counter)) {
+      const { findings, errors } = checker.check(templates[index]);
+      record(index, { findings, errors, rules: checker.rulesOf(findings) });
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    checker.close();
+  }
+  await Promise.all(workers);
 
   const findings: Finding[] = [];
   const errors: InputError[] = [];
@@ -109,6 +115,25 @@ export async function checkPathsInParallel(
     rules: [...rules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
   };
   return reportOf(loaded, merged, packNames);
+}
+
+/** Starts one worker over the shared counter; resolves when it has exited cleanly. */
+function runWorker(
+  data: WorkerData,
+  record: (index: number, result: TemplateCheckResult) => void,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const file = workerFile();
+    // From source (tsx, vitest) the worker registers tsx's CommonJS hook before loading the .ts entry.
+    const worker = file.endsWith('.ts')
+      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { eval: true, workerData: data })
+      : new Worker(file, { workerData: data });
+    worker.on('message', (m: WorkerMessage) => record(m.index, m.result));
+    worker.on('error', reject);
+    worker.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`check worker exited with code ${code}`)),
+    );
+  });
 }
 
 /** The worker entry: the compiled `.js` beside this file, or the `.ts` source under tsx and vitest. */

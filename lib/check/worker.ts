@@ -1,16 +1,17 @@
-// A worker thread of `checkPathsInParallel`: checks its share of templates and sends each result back.
+// A worker thread of `checkPathsInParallel`: takes templates from the run's shared counter until
+// none is left, and sends each result back with its template's index.
 import { parentPort, workerData } from 'node:worker_threads';
-import { CheckOptions, createTemplateChecker } from './check';
-import { TemplateInput } from './inputs';
-import type { WorkerMessage } from './parallel';
+import { createTemplateChecker } from './check';
+import { takeNext, type WorkerData, type WorkerMessage } from './parallel';
 
-const data = workerData as { templates: [number, TemplateInput][]; options: CheckOptions };
-// One checker (packs, catalog, App) for the whole share: building the packs per template was
+const data = workerData as WorkerData;
+const counter = new Int32Array(data.next);
+// One checker (packs, catalog, App) for the whole run: building the packs per template was
 // most of a worker's time on small templates.
 const checker = createTemplateChecker(data.options);
 try {
-  for (const [index, template] of data.templates) {
-    const { findings, errors } = checker.check(template);
+  for (let index = takeNext(counter); index < data.templates.length; index = takeNext(counter)) {
+    const { findings, errors } = checker.check(data.templates[index]);
     const message: WorkerMessage = { index, result: { findings, errors, rules: checker.rulesOf(findings) } };
     parentPort?.postMessage(message);
   }

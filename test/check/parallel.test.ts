@@ -68,6 +68,29 @@ describe('checkPathsInParallel', () => {
     expect(parallel.inputs).toEqual(sequential.inputs);
   });
 
+  it('with the main thread and two workers taking templates from one counter, each template is checked once and reported in input order', async () => {
+    const repo = path.join(__dirname, '..', '..');
+    const inputs = ['test/fixtures/corpus', ...files];
+    const options = { cwd: repo, packs: ['AwsSolutions', 'MLOps'], today: '2026-06-01' };
+    let templates = 0;
+    const sequential = checkPaths(inputs, { ...options, onProgress: (_, total) => (templates = total) });
+    const progress: number[] = [];
+    const parallel = await checkPathsInParallel(inputs, {
+      ...options,
+      jobs: 3,
+      minResourcesForWorkers: 0,
+      onProgress: (d) => progress.push(d),
+    });
+    expect(parallel.findings).toEqual(sequential.findings);
+    expect(parallel.errors).toEqual(sequential.errors);
+    expect(parallel.rules).toEqual(sequential.rules);
+    expect(parallel.inputs).toEqual(sequential.inputs);
+    // One progress call per template: no template was skipped or checked twice.
+    expect(progress).toEqual(Array.from({ length: progress.length }, (_, i) => i + 1));
+    expect(templates).toBeGreaterThan(60);
+    expect(progress.length).toBe(templates);
+  });
+
   it('stays on the main thread for small runs', async () => {
     const report = await checkPathsInParallel([files[0]], { cwd: dir, packs: ['MLOps'], jobs: 4 });
     expect(report.inputs).toEqual(['t0.template.json']);

@@ -1,4 +1,3 @@
-import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import type {
   SecretLintRuleContext,
   SecretLintRuleCreator,
@@ -13,10 +12,18 @@ import type {
 
 // Typed with secretlint's own rule API (`@secretlint/types`, a type-only dev dependency: the
 // preset's declarations name it but do not depend on it at runtime).
-const SCANNERS: readonly SecretLintRuleCreator[] = recommendedRules.filter(
-  // Filter rules (secretlint-disable comments) need the full engine; a comment must not silence a finding here.
-  (rule) => rule.meta.type !== 'filter',
-);
+// The preset (one 230 KB module) loads on the first script scanned, not when the packs load:
+// most `check` runs and syntheses have no lifecycle script, and start-up is most of a small run.
+let scanners: readonly SecretLintRuleCreator[] | undefined;
+function loadScanners(): readonly SecretLintRuleCreator[] {
+  const preset =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('@secretlint/secretlint-rule-preset-recommend') as typeof import('@secretlint/secretlint-rule-preset-recommend');
+  return preset.rules.filter(
+    // Filter rules (secretlint-disable comments) need the full engine; a comment must not silence a finding here.
+    (rule) => rule.meta.type !== 'filter',
+  );
+}
 
 /** The source the scanner rules read: the text, its name, and the position helpers of the API. */
 function sourceCode(content: string, fileName: string): SecretLintSourceCode {
@@ -60,7 +67,7 @@ export interface SecretFinding {
 export function findSecrets(content: string, fileName = 'lifecycle-script.sh'): SecretFinding[] {
   const found: SecretFinding[] = [];
   const source = sourceCode(content, fileName);
-  for (const rule of SCANNERS) {
+  for (const rule of (scanners ??= loadScanners())) {
     const context: SecretLintRuleContext = {
       sharedOptions: {},
       report: () => found.push({ ruleId: rule.meta.id }),
