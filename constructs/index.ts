@@ -42,6 +42,13 @@ export type {
   AlertSlackChannel,
   AlertTeamsChannel,
 } from './monitoring/alert-integrations';
+export { ModelHealthCheck } from './monitoring/model-health-check';
+export type {
+  HealthCheckDependency,
+  IHealthCheckedApi,
+  IHealthCheckedFeatureGroup,
+  ModelHealthCheckProps,
+} from './monitoring/model-health-check';
 export { DriftMonitor } from './monitoring/drift-monitor';
 export type {
   DriftMonitorProps,
