@@ -2,6 +2,8 @@ import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
 import { addDriftMonitor } from './drift';
+import { ModelHealthCheck } from '../../constructs/monitoring/model-health-check';
+import { addInferenceHealthCheck } from './oncall';
 import { z } from 'zod';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
@@ -75,6 +77,8 @@ export class ServingStack extends Stack {
   public readonly api: InferenceApi;
   /** Drift analysis of the endpoint's captured traffic against its training baseline. */
   public readonly drift: DriftMonitor;
+  /** The synthetic health check of the served model (golden request, dependencies). */
+  public readonly healthCheck: ModelHealthCheck;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     const {
@@ -130,6 +134,14 @@ export class ServingStack extends Stack {
       encryptionKey: keys.logs,
       // Named alarms, so the platform stack's retraining rule matches them without a reference.
       alarmNamePrefix: `${modelName}-drift`,
+    });
+
+    this.healthCheck = addInferenceHealthCheck(this, {
+      api: this.api,
+      vpc: network.vpc,
+      artifactsBucket: this.capture,
+      alerts,
+      modelName,
     });
 
     new CfnOutput(this, 'EndpointName', { value: this.endpoint.endpointName });
