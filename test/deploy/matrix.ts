@@ -2,6 +2,7 @@ import { format, resolveConfig } from 'prettier';
 import { type AccessCase, caseName, evaluate, type Evaluated } from './cases';
 import { LAMBDA_CASES } from './cases/lambda';
 import { NEGATIVE_CASES } from './cases/negative';
+import { ONCALL_CASES } from './cases/oncall';
 import { SAGEMAKER_CASES } from './cases/sagemaker';
 import { SERVICE_CASES } from './cases/services';
 import type { ReferenceModel } from './harness';
@@ -15,6 +16,7 @@ export const SECTIONS: readonly { title: string; cases: readonly AccessCase[] }[
   { title: 'SageMaker roles', cases: SAGEMAKER_CASES },
   { title: 'AWS services', cases: SERVICE_CASES },
   { title: 'Negative cases and uploads', cases: NEGATIVE_CASES },
+  { title: 'On-call: model-health canary and chat channel role', cases: ONCALL_CASES },
 ];
 
 /** Escapes Markdown emphasis, HTML and table characters in a cell. */

@@ -33,6 +33,15 @@ const viaMonitoring = { via: ['NetworkMonitoring'] };
 /** The canary: each call of MODEL_HEALTH_CANARY_SDK_CALLS, what Synthetics does as it, what it must not do. */
 const canaryCases: AccessCase[] = [
   {
+    actor: { service: 'lambda.amazonaws.com' },
+    action: 'sts:AssumeRole',
+    resourceLabel: CANARY.role,
+    resource: (m) => m.att(CANARY.role, 'Arn'),
+    expect: 'allow',
+    why: 'the canary runs as a Lambda function with this role (trust policy from the Synthetics page)',
+    doc: SYNTHETICS_PERMISSIONS,
+  },
+  {
     actor: CANARY,
     action: 'execute-api:Invoke',
     resourceLabel: 'Api POST /invocations',
@@ -144,6 +153,24 @@ const canaryCases: AccessCase[] = [
 
 /** The Chatbot channel role: renders alarm graphs, nothing else. */
 const chatCases: AccessCase[] = [
+  {
+    actor: { service: 'chatbot.amazonaws.com' },
+    action: 'sts:AssumeRole',
+    resourceLabel: CHAT.role,
+    resource: (m) => m.att(CHAT.role, 'Arn'),
+    expect: 'allow',
+    why: 'Chatbot assumes the channel role',
+    doc: CHATBOT_PERMISSIONS,
+  },
+  {
+    actor: { service: 'lambda.amazonaws.com' },
+    action: 'sts:AssumeRole',
+    resourceLabel: `${CHAT.role} (by Lambda)`,
+    resource: (m) => m.att(CHAT.role, 'Arn'),
+    expect: 'deny',
+    why: 'no other service can take the channel role',
+    doc: DOC.trust,
+  },
   {
     actor: CHAT,
     action: 'cloudwatch:GetMetricWidgetImage',
