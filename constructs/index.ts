@@ -33,6 +33,22 @@ export type {
 export * from './storage/tiered-dataset-bucket';
 export { AlertTopic } from './monitoring/alert-topic';
 export type { AlertTopicProps, IAlertDestination } from './monitoring/alert-topic';
+export { ALERT_SEVERITIES, alarmNameFor, PAGING_DELIVERY_POLICY } from './monitoring/alert-integrations';
+export type {
+  AlertIntegrationProps,
+  AlertNotifyOptions,
+  AlertResponsePlan,
+  AlertSeverity,
+  AlertSlackChannel,
+  AlertTeamsChannel,
+} from './monitoring/alert-integrations';
+export { ModelHealthCheck } from './monitoring/model-health-check';
+export type {
+  HealthCheckDependency,
+  IHealthCheckedApi,
+  IHealthCheckedFeatureGroup,
+  ModelHealthCheckProps,
+} from './monitoring/model-health-check';
 export { DriftMonitor } from './monitoring/drift-monitor';
 export { ModelQualityMonitor } from './monitoring/model-quality-monitor';
 export type {

@@ -1,21 +1,34 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { z } from 'zod';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
-import { refs, validateProps } from '../core/validate';
+import { ScopedRole } from '../core/scoped-role';
+import { refs, throwIfProblems, validateProps } from '../core/validate';
 import { createDomainKey } from '../encryption/domain-key';
 import { requireKeyServiceAccess } from '../encryption/service-access';
+import {
+  AlertIntegrationProps,
+  AlertNotifyOptions,
+  AlertSeverity,
+  createIntegrations,
+  integrationProblems,
+  integrationSchema,
+  labelAlarm,
+  responsePlanAction,
+} from './alert-integrations';
 
 /** Props for {@link AlertTopic}. */
-export interface AlertTopicProps {
+export interface AlertTopicProps extends AlertIntegrationProps {
   /**
    * The key that encrypts messages. It must let CloudWatch, EventBridge and AWS Budgets publish
    * (the `logs` key of {@link EncryptionKeys} does): another domain key is a validation error, an
@@ -33,6 +46,7 @@ export interface AlertTopicProps {
 const schema = z.strictObject({
   encryptionKey: refs.key.optional(),
   emails: z.array(z.email()).optional(),
+  ...integrationSchema,
 });
 
 /**
@@ -47,8 +61,12 @@ export interface IAlertDestination {
   readonly encryptionKey?: kms.IKey;
   /** An alarm action that notifies the topic. */
   readonly alarmAction: cloudwatch.IAlarmAction;
-  /** Sends an alarm's ALARM and OK transitions to the topic. */
-  notify(alarm: cloudwatch.AlarmBase): void;
+  /**
+   * Sends an alarm's ALARM and OK transitions to the topic; with `options`, labels the alarm with
+   * its severity and runbook, and (for an {@link AlertTopic} with a response plan) lets a
+   * `critical`/`high` alarm start an Incident Manager incident.
+   */
+  notify(alarm: cloudwatch.AlarmBase, options?: AlertNotifyOptions): void;
 }
 
 /**
@@ -79,7 +97,8 @@ export class AlertTopic extends Construct implements IAlertDestination {
       topic,
       encryptionKey,
       alarmAction,
-      notify: (alarm) => {
+      notify: (alarm, options = {}) => {
+        labelAlarm(alarm, options);
         alarm.addAlarmAction(alarmAction);
         alarm.addOkAction(alarmAction);
       },
@@ -94,10 +113,22 @@ export class AlertTopic extends Construct implements IAlertDestination {
   public readonly deadLetterQueue?: sqs.Queue;
   /** An alarm action that notifies this topic, for `alarm.addAlarmAction(...)`. */
   public readonly alarmAction: cloudwatch.IAlarmAction;
+  /** The role of the chat channels, when there are any (AWS Chatbot assumes it). */
+  public readonly chatRole?: ScopedRole;
+  /** The Slack channel configurations. */
+  public readonly slackChannels: chatbot.SlackChannelConfiguration[];
+  /** The Microsoft Teams channel configurations (no L2 exists in aws-cdk-lib). */
+  public readonly teamsChannels: chatbot.CfnMicrosoftTeamsChannelConfiguration[];
+  /** The Incident Manager response plan, when `responsePlan` is set. */
+  public readonly responsePlan?: ssmincidents.CfnResponsePlan;
+  /** An alarm action that starts an incident from the response plan, when there is one. */
+  public readonly incidentAction?: cloudwatch.IAlarmAction;
+  private readonly incidentSeverities: readonly AlertSeverity[];
 
   constructor(scope: Construct, id: string, props: AlertTopicProps = {}) {
     super(scope, id);
     const p = validateProps(this, schema, props);
+    throwIfProblems(this, integrationProblems(p));
     this.encryptionKey = p.encryptionKey ?? createDomainKey(this, 'Key', 'logs');
     // CloudWatch, EventBridge and Budgets must encrypt with the key to publish to the topic.
     requireKeyServiceAccess(this, 'encryptionKey', this.encryptionKey, ['alert-publishers']);
@@ -118,33 +149,46 @@ export class AlertTopic extends Construct implements IAlertDestination {
         }),
       );
     }
-    if (p.emails && p.emails.length > 0) {
-      // Undeliverable notifications are kept, not lost (Serverless-SNSRedrivePolicy).
-      this.deadLetterQueue = new sqs.Queue(this, 'UndeliveredAlerts', {
-        encryption: sqs.QueueEncryption.KMS,
-        encryptionMasterKey: this.encryptionKey,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      acknowledge(this.deadLetterQueue, 'AwsSolutions-SQS3', {
-        reason:
-          'this queue is the redrive dead-letter queue of the alert subscriptions; the rule only recognises SQS and Lambda DLQs',
-        ...INHERENT,
-      });
-      acknowledge(this.deadLetterQueue, 'Serverless-SQSRedrivePolicy', {
-        reason: 'a dead-letter queue is the end of the redrive chain and has no dead-letter queue of its own',
-        ...INHERENT,
-      });
-      for (const email of p.emails) {
-        this.topic.addSubscription(
-          new subscriptions.EmailSubscription(email, { deadLetterQueue: this.deadLetterQueue }),
-        );
-      }
+    // Undeliverable notifications are kept, not lost (Serverless-SNSRedrivePolicy): one encrypted
+    // dead-letter queue for every subscription of the topic, made when the first one needs it.
+    let dlq: sqs.Queue | undefined;
+    const deadLetterQueue = (): sqs.Queue => (dlq ??= this.createDeadLetterQueue());
+    for (const email of p.emails ?? []) {
+      this.topic.addSubscription(
+        new subscriptions.EmailSubscription(email, { deadLetterQueue: deadLetterQueue() }),
+      );
     }
+    const created = createIntegrations(this, this.topic, deadLetterQueue, p);
+    this.deadLetterQueue = dlq;
+    this.chatRole = created.chatRole;
+    this.slackChannels = created.slackChannels;
+    this.teamsChannels = created.teamsChannels;
+    this.responsePlan = created.responsePlan;
+    this.incidentSeverities = created.incidentSeverities;
+    this.incidentAction = created.responsePlan ? responsePlanAction(created.responsePlan) : undefined;
     this.alarmAction = new cwActions.SnsAction(this.topic);
     // A statement added with topic.addToResourcePolicy bypasses grantPublish: refuse one that lets a
     // service publish for any account.
     this.node.addValidation({ validate: () => this.unboundServiceStatements() });
+  }
+
+  private createDeadLetterQueue(): sqs.Queue {
+    const queue = new sqs.Queue(this, 'UndeliveredAlerts', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(queue, 'AwsSolutions-SQS3', {
+      reason:
+        'this queue is the redrive dead-letter queue of the alert subscriptions; the rule only recognises SQS and Lambda DLQs',
+      ...INHERENT,
+    });
+    acknowledge(queue, 'Serverless-SQSRedrivePolicy', {
+      reason: 'a dead-letter queue is the end of the redrive chain and has no dead-letter queue of its own',
+      ...INHERENT,
+    });
+    return queue;
   }
 
   /** Topic-policy statements that let an AWS service principal act with no source condition. */
@@ -167,10 +211,17 @@ export class AlertTopic extends Construct implements IAlertDestination {
     });
   }
 
-  /** Sends an alarm's ALARM and OK transitions to this topic. */
-  public notify(alarm: cloudwatch.AlarmBase): void {
+  /**
+   * Sends an alarm's ALARM and OK transitions to this topic. With a `severity` and a `runbookUrl`
+   * the alarm's description becomes `[SEVERITY] <description> | runbook: <url>`; an alarm of a
+   * severity the response plan covers (`critical`, `high` by default) also starts an incident.
+   */
+  public notify(alarm: cloudwatch.AlarmBase, options: AlertNotifyOptions = {}): void {
+    labelAlarm(alarm, options);
     alarm.addAlarmAction(this.alarmAction);
     alarm.addOkAction(this.alarmAction);
+    if (this.incidentAction && options.severity && this.incidentSeverities.includes(options.severity))
+      alarm.addAlarmAction(this.incidentAction);
   }
 
   /** Lets a principal publish to the topic (and encrypt with its key). */

@@ -8,6 +8,7 @@ import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import { TieredDatasetBucket } from '../../constructs/storage/tiered-dataset-bucket';
 import { ModelImageRepository } from '../../constructs/training/model-image-repository';
 import { PlatformConfig } from './config';
+import { onCallIntegrations } from './oncall';
 
 /** Props for {@link PlatformStack}. */
 export interface PlatformStackProps extends StackProps {
@@ -43,7 +44,10 @@ export class PlatformStack extends Stack {
     const { config } = props;
     this.config = config;
     this.keys = new EncryptionKeys(this, 'Keys', { aliasPrefix: `alias/${config.prefix}` });
-    this.alerts = new AlertTopic(this, 'Alerts', { encryptionKey: this.keys.logs });
+    this.alerts = new AlertTopic(this, 'Alerts', {
+      encryptionKey: this.keys.logs,
+      ...onCallIntegrations(config.prefix),
+    });
     this.network = new InferenceNetwork(this, 'Network', { encryptionKey: this.keys.logs });
     this.apiGatewayAccount = new ApiGatewayAccount(this, 'ApiGatewayAccount');
     this.datasets = new TieredDatasetBucket(this, 'Datasets', {

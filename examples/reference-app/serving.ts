@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
 import { addDriftMonitor } from './drift';
 import { addQualityMonitor } from './quality';
+import { ModelHealthCheck } from '../../constructs/monitoring/model-health-check';
+import { addInferenceHealthCheck } from './oncall';
 import { z } from 'zod';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
@@ -92,6 +94,8 @@ export class ServingStack extends Stack {
   public readonly drift: DriftMonitor;
   /** The asynchronous endpoint of the same model (`mode: 'realtime+async'`). */
   public readonly asyncEndpoint?: AsyncEndpoint;
+  /** The synthetic health check of the served model (golden request, dependencies). */
+  public readonly healthCheck: ModelHealthCheck;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     const {
@@ -180,6 +184,14 @@ export class ServingStack extends Stack {
         value: this.asyncEndpoint.inputS3Uri,
       });
     }
+
+    this.healthCheck = addInferenceHealthCheck(this, {
+      api: this.api,
+      vpc: network.vpc,
+      artifactsBucket: this.capture,
+      alerts,
+      modelName,
+    });
 
     new CfnOutput(this, 'EndpointName', { value: this.endpoint.endpointName });
     new CfnOutput(this, 'CaptureBucketName', {

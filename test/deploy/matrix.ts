@@ -3,6 +3,7 @@ import { type AccessCase, caseName, evaluate, type Evaluated } from './cases';
 import { ASYNC_INFERENCE_CASES } from './cases/async-inference';
 import { LAMBDA_CASES } from './cases/lambda';
 import { NEGATIVE_CASES } from './cases/negative';
+import { ONCALL_CASES } from './cases/oncall';
 import { SAGEMAKER_CASES } from './cases/sagemaker';
 import { SERVICE_CASES } from './cases/services';
 import type { ReferenceModel } from './harness';
@@ -17,6 +18,7 @@ export const SECTIONS: readonly { title: string; cases: readonly AccessCase[] }[
   { title: 'Asynchronous inference', cases: ASYNC_INFERENCE_CASES },
   { title: 'AWS services', cases: SERVICE_CASES },
   { title: 'Negative cases and uploads', cases: NEGATIVE_CASES },
+  { title: 'On-call: model-health canary and chat channel role', cases: ONCALL_CASES },
 ];
 
 /** Escapes Markdown emphasis, HTML and table characters in a cell. */

@@ -19,7 +19,9 @@ import {
   SecureFeatureGroup,
   SecureFeatureGroupProps,
 } from '../../constructs/feature-store/secure-feature-group';
+import type { AlertSeverity } from '../../constructs/monitoring/alert-integrations';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
+import { ModelHealthCheck, ModelHealthCheckProps } from '../../constructs/monitoring/model-health-check';
 import { DriftMonitor, DriftMonitorProps } from '../../constructs/monitoring/drift-monitor';
 import { AsyncEndpoint } from '../../constructs/serving/async-endpoint';
 import { AsyncEndpointProps } from '../../constructs/serving/async-endpoint-props';
@@ -588,6 +590,79 @@ export function constructSubjects(): Subject[] {
           encryptionKey: ownKey ? createDomainKey(stack, 'OwnKey', 'logs') : undefined,
         }),
       { emails: { emails: ['oncall@example.com'] }, encryptionKey: { ownKey: true } },
+      {},
+    ),
+    subject<{
+      guardrail?: string;
+      impact?: number;
+      incidentTitle?: string;
+      httpsEndpoints?: string[];
+      severities?: AlertSeverity[];
+    }>(
+      'AlertTopic integrations (chat channels, paging, response plan)',
+      (stack, o) =>
+        new AlertTopic(stack, 'Alerts', {
+          slackChannels: [
+            { configurationName: 'ml-oncall', workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' },
+          ],
+          teamsChannels: [
+            {
+              configurationName: 'ml-oncall-teams',
+              teamId: '00000000-0000-4000-8000-000000000001',
+              tenantId: '00000000-0000-4000-8000-000000000002',
+              channelId: '19%3a0123456789abcdef%40thread.tacv2',
+            },
+          ],
+          chatGuardrailPolicies: [
+            iam.ManagedPolicy.fromAwsManagedPolicyName(o.guardrail ?? 'CloudWatchReadOnlyAccess'),
+          ],
+          httpsEndpoints: o.httpsEndpoints ?? ['https://events.example.com/integration/abc/enqueue'],
+          responsePlan: {
+            name: 'ml-critical',
+            incidentTitle: o.incidentTitle ?? 'ML platform alarm',
+            impact: o.impact ?? 1,
+            severities: o.severities,
+          },
+        }),
+      {
+        chatGuardrailPolicies: { guardrail: 'ReadOnlyAccess' },
+        'responsePlan.impact': { impact: 2 },
+        'responsePlan.incidentTitle': { incidentTitle: 'ML platform incident' },
+        'responsePlan.severities': { severities: ['critical'] },
+        'another httpsEndpoint': {
+          httpsEndpoints: [
+            'https://events.example.com/integration/abc/enqueue',
+            'https://pager.example.com/x',
+          ],
+        },
+      },
+      {},
+    ),
+    subject<Partial<Omit<ModelHealthCheckProps, 'vpc' | 'artifactsBucket' | 'alerts'>>>(
+      'ModelHealthCheck',
+      (stack, o) => {
+        const keys = new EncryptionKeys(stack, 'Keys');
+        const network = new InferenceNetwork(stack, 'Net', { encryptionKey: keys.logs });
+        new ModelHealthCheck(stack, 'Health', {
+          vpc: network.vpc,
+          artifactsBucket: new SecureBucket(stack, 'Artifacts', { encryptionKey: keys.data }),
+          alerts: new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs }),
+          dependencies: [{ name: 'sagemaker-runtime', url: 'runtime.sagemaker.eu-west-1.amazonaws.com' }],
+          ...o,
+        });
+      },
+      {
+        latencyThreshold: { latencyThreshold: Duration.millis(500) },
+        interval: { interval: Duration.minutes(10) },
+        dependencies: {
+          dependencies: [
+            { name: 'sagemaker-runtime', url: 'runtime.sagemaker.eu-west-1.amazonaws.com' },
+            { name: 'cloudwatch', url: 'monitoring.eu-west-1.amazonaws.com' },
+          ],
+        },
+        severity: { severity: 'critical' },
+        runbookUrl: { runbookUrl: 'https://runbooks.example.com/health' },
+      },
       {},
     ),
     subject<{

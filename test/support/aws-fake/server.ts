@@ -23,6 +23,7 @@ import {
 } from './protocols/query';
 import { parseS3Request, s3Builtin, s3Error, s3Input, s3Operation, S3Store, toXml } from './protocols/s3';
 import { RawResponse } from './protocols/types';
+import { parseFeatureStoreRequest, restJsonError, restJsonSuccess } from './protocols/rest-json';
 import {
   ClientConfigOptions,
   FailSpec,
@@ -288,6 +289,8 @@ export class AwsFake {
       const version = new URLSearchParams(body.toString('utf8')).get('Version') ?? '';
       if (AWS_QUERY_VERSIONS[version] !== undefined) await this.onAwsQuery(req, res, body, requestId);
       else await this.onEc2Query(req, res, body, requestId);
+    } else if (parseFeatureStoreRequest(req.method ?? 'GET', req.url ?? '/')) {
+      await this.onFeatureStore(req, res, requestId);
     } else {
       await this.onS3(req, res, body, requestId);
     }
@@ -344,6 +347,32 @@ export class AwsFake {
     try {
       const output = await handler(input as never, this.context(svc, target.operation, call, req, requestId));
       return this.send(res, call, jsonSuccess(target.version, output, requestId));
+    } catch (err) {
+      return fail(this.handlerFailure(err));
+    }
+  }
+
+  /** SageMaker Feature Store runtime (REST-JSON): the method and path name the operation. */
+  private async onFeatureStore(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const parsed = parseFeatureStoreRequest(req.method ?? 'GET', req.url ?? '/');
+    const operation = parsed?.operation ?? 'unknown';
+    const call = this.record('featurestore', operation, parsed?.input ?? {}, req);
+    const fail = (err: AwsFakeError): Promise<void> =>
+      this.send(res, call, restJsonError(err, requestId), err.code);
+    const fault = await this.injectFault('featurestore', operation, call, res);
+    if (fault === 'handled') return;
+    if (fault !== undefined) return fail(fault);
+    const handler = this.handlers.get(key('featurestore', operation));
+    if (handler === undefined) {
+      this.unhandled.push(`featurestore.${operation}`);
+      return fail(unknownOperation('featurestore', operation));
+    }
+    try {
+      const output = await handler(
+        (parsed?.input ?? {}) as never,
+        this.context('featurestore', operation, call, req, requestId),
+      );
+      return this.send(res, call, restJsonSuccess(output, requestId));
     } catch (err) {
       return fail(this.handlerFailure(err));
     }

@@ -1,0 +1,73 @@
+import { Aws, Duration, Fn } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { AlertIntegrationProps } from '../../constructs/monitoring/alert-integrations';
+import { IAlertDestination } from '../../constructs/monitoring/alert-topic';
+import { IHealthCheckedApi, ModelHealthCheck } from '../../constructs/monitoring/model-health-check';
+import { ISecureBucket } from '../../constructs/storage/secure-bucket';
+
+// On-call wiring of the reference app (issue 19). Every id and URL below is a PLACEHOLDER that
+// synthesizes offline: authorize the Slack workspace / Teams tenant in the AWS Chatbot console,
+// create the Incident Manager contact, and replace them (docs: constructs/monitoring/README.md,
+// "AlertTopic integrations") before deploying. A placeholder Slack workspace fails the deployment.
+
+/** The runbook base URL of the reference app's alarms (placeholder). */
+export const RUNBOOK_BASE_URL = 'https://runbooks.example.com/ml-platform';
+
+/** The platform alert topic's integrations: chat, a pager webhook, an Incident Manager plan. */
+export function onCallIntegrations(prefix: string): AlertIntegrationProps {
+  return {
+    slackChannels: [
+      { configurationName: `${prefix}-oncall`, workspaceId: 'T00000000', channelId: 'C00000000' },
+    ],
+    teamsChannels: [
+      {
+        configurationName: `${prefix}-oncall-teams`,
+        teamId: '00000000-0000-4000-8000-000000000000',
+        tenantId: '00000000-0000-4000-8000-000000000001',
+        channelId: '19%3a00000000000000000000000000000000%40thread.tacv2',
+      },
+    ],
+    httpsEndpoints: ['https://events.pagerduty.example.com/integration/PLACEHOLDER/enqueue'],
+    responsePlan: {
+      name: `${prefix}-critical`,
+      displayName: 'ML platform critical alarm',
+      incidentTitle: 'ML platform: critical alarm',
+      impact: 1,
+      summary: `Follow the runbook linked in the alarm description (${RUNBOOK_BASE_URL}).`,
+    },
+  };
+}
+
+/** Options of {@link addInferenceHealthCheck}. */
+export interface InferenceHealthCheckOptions {
+  readonly api: IHealthCheckedApi;
+  readonly vpc: ec2.IVpc;
+  readonly artifactsBucket: ISecureBucket;
+  readonly alerts: IAlertDestination;
+  readonly modelName: string;
+}
+
+/**
+ * A health check on the served model: a golden request through its inference API and the
+ * reachability of the SageMaker runtime and CloudWatch endpoints the serving path depends on
+ * (the regional names resolve to the inference network's interface endpoints: private DNS).
+ */
+export function addInferenceHealthCheck(scope: Construct, o: InferenceHealthCheckOptions): ModelHealthCheck {
+  return new ModelHealthCheck(scope, 'HealthCheck', {
+    vpc: o.vpc,
+    artifactsBucket: o.artifactsBucket,
+    alerts: o.alerts,
+    inferenceApi: o.api,
+    // One row of the demo contract (DEMO_INPUT_CONTRACT): a batch of numeric feature rows.
+    goldenRequest: { instances: [[0.5, 1.0, 2.0, 0.0]] },
+    expectedResponseFields: { predictions: 'array' },
+    latencyThreshold: Duration.seconds(2),
+    dependencies: [
+      { name: 'sagemaker-runtime', url: Fn.join('.', ['runtime.sagemaker', Aws.REGION, 'amazonaws.com']) },
+      { name: 'cloudwatch', url: Fn.join('.', ['monitoring', Aws.REGION, 'amazonaws.com']) },
+    ],
+    severity: 'high',
+    runbookUrl: `${RUNBOOK_BASE_URL}/${o.modelName}-health`,
+  });
+}
