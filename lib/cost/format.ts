@@ -58,7 +58,7 @@ function summaryLines(report: CostReport): string[] {
     lines.push('savings plans: not asked for (usage not steady)');
   }
   lines.push(
-    'spot savings: not reported (Cost Explorer has no on-demand price for spot usage; see `audit` check spot-savings)',
+    'spot savings: not reported (Cost Explorer has no on-demand price for spot usage; audit --checks training-jobs reports Audit-TrainingJobSpotSavings)',
   );
   if (report.estimated) lines.push('note: some periods are still estimated by Cost Explorer');
   for (const e of report.errors) lines.push(`error: ${e.operation}: ${e.code}: ${e.message}`);

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../lib/cli/command';
 import { createCostCommand } from '../../lib/cli/commands/cost';
-import type { CostReport } from '../../lib/cost/cost';
-import { fakeIO } from '../cli/fake-io';
+import { COST_IAM_ACTIONS, type CostReport } from '../../lib/cost/cost';
+import { fakeIO, REPO } from '../cli/fake-io';
 import { awsError, startAwsFake, type AwsFake } from '../support/aws-fake';
 
 // Tested through the real Cost Explorer client (AWS JSON 1.1, target AWSInsightsIndexService) on
@@ -321,5 +323,17 @@ describe('compliant-mlops cost usage errors', () => {
     await expect(p).rejects.toThrow(UsageError);
     await expect(p).rejects.toThrow(message);
     expect(fake.calls).toHaveLength(0);
+  });
+});
+
+describe('the IAM actions of compliant-mlops cost', () => {
+  it('COST_IAM_ACTIONS are exactly the operations a full run sends, and README lists them', async () => {
+    serve();
+    const { code } = await runJson();
+    expect(code).toBe(0);
+    const sent = [...new Set(fake.calls.map((c) => `${c.service}:${c.operation}`))].sort();
+    expect(sent).toEqual([...COST_IAM_ACTIONS].sort());
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    for (const action of COST_IAM_ACTIONS) expect(readme).toContain(`\`${action}\``);
   });
 });

@@ -35,7 +35,8 @@ console first), per month or day, with each model's share and trend (last period
 previous one). Spend without the tag is its own row, "(untagged)". When daily cost is steady
 (coefficient of variation of daily cost ≤ --steady-cv over the window, at least 7 days) it adds
 Cost Explorer's SageMaker Savings Plans purchase recommendation. Spot savings are not derived from
-cost data (no on-demand price for spot usage there): see the audit check spot-savings.
+cost data (no on-demand price for spot usage there): audit --checks training-jobs reports them per job
+(Audit-TrainingJobSpotSavings).
 Needs ce:GetCostAndUsage and ce:GetSavingsPlansPurchaseRecommendation.
 
 options:
