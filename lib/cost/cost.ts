@@ -160,13 +160,13 @@ export async function getCostAndUsageAllPages(
       for (const g of r.Groups ?? []) {
         const m = g.Metrics?.[COST_METRIC];
         currency ??= m?.Unit ?? null;
-        period.groups.push({ key: g.Keys?.[0] ?? '', amount: Number(m?.Amount ?? 0) });
+        period.groups.push({ key: g.Keys?.[0] ?? '', amount: amountOf(m?.Amount) });
       }
       // Without GroupBy the period carries its own total instead of groups.
       const t = r.Total?.[COST_METRIC];
       if ((r.Groups ?? []).length === 0 && t?.Amount !== undefined) {
         currency ??= t.Unit ?? null;
-        period.groups.push({ key: '', amount: Number(t.Amount) });
+        period.groups.push({ key: '', amount: amountOf(t.Amount) });
       }
     }
     token = out.NextPageToken || undefined;
@@ -195,6 +195,19 @@ function periodOf(
   }
   p.estimated ||= r.Estimated === true;
   return p;
+}
+
+/**
+ * A metric's `Amount` (a decimal string) as a number; anything else is an error, so a malformed
+ * answer can never turn the totals into NaN.
+ */
+function amountOf(amount: string | undefined): number {
+  if (amount === undefined) return 0;
+  const n = Number(amount);
+  if (amount.trim() === '' || !Number.isFinite(n)) {
+    throw new Error(`GetCostAndUsage returned the amount ${JSON.stringify(amount)}, not a number`);
+  }
+  return n;
 }
 
 function toCostError(operation: string, e: unknown): CostError {

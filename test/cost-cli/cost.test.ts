@@ -226,6 +226,30 @@ describe('compliant-mlops cost through the Cost Explorer SDK', () => {
     expect(report.errors).toHaveLength(1);
   });
 
+  it('an Amount that is not a number is an error, never summed as NaN', async () => {
+    fake.on('ce', 'GetCostAndUsage', () => ({
+      ResultsByTime: [
+        month('2026-11-01', '2026-12-01', [
+          { Keys: ['model-id$a'], Metrics: { UnblendedCost: { Amount: 'n/a', Unit: 'USD' } } },
+        ]),
+      ],
+    }));
+    const { code, report } = await runJson();
+    expect(code).toBe(2);
+    expect(report.errors).toEqual([
+      expect.objectContaining({ operation: 'GetCostAndUsage', message: expect.stringContaining('"n/a"') }),
+    ]);
+    expect(report.models).toEqual([]);
+  });
+
+  it('says when a period is still estimated by Cost Explorer', async () => {
+    fake.on('ce', 'GetCostAndUsage', () => ({
+      ResultsByTime: [{ ...month('2026-11-01', '2026-12-01', [group('a', 5)]), Estimated: true }],
+    }));
+    const { out } = await run(['--months', '1']);
+    expect(out).toContain('note: some periods are still estimated by Cost Explorer');
+  });
+
   it('survives Cost Explorer throttling (LimitExceededException) through the SDK retries', async () => {
     serve();
     fake.failNext('ce', 'GetCostAndUsage', { code: 'LimitExceededException', times: 2 });
