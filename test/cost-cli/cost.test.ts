@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -319,6 +320,17 @@ describe('compliant-mlops cost through the Cost Explorer SDK', () => {
       'savings plans (SageMaker, ONE_YEAR, NO_UPFRONT, lookback THIRTY_DAYS): commit 3.5 USD/hour, estimated savings 420.12 USD/month (18.5%)',
     );
     expect(out).toContain('spot savings: not reported');
+  });
+});
+
+describe('compliant-mlops cost --output', () => {
+  it('writes the report to the file, nothing on stdout', async () => {
+    serve();
+    const dir = mkdtempSync(join(tmpdir(), 'cost-cli-'));
+    const { code, out } = await run(['--format', 'markdown', '--output', join(dir, 'cost.md')]);
+    expect(code).toBe(0);
+    expect(out).toBe('');
+    expect(readFileSync(join(dir, 'cost.md'), 'utf8')).toMatch(/^## SageMaker cost per `model-id`/);
   });
 });
 
