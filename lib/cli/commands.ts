@@ -39,4 +39,10 @@ export const COMMANDS: readonly LazyCommand[] = [
       'measure data and model bias (Clarify metrics CI, DPL, DI, DPPL…) and facet proxies in CSV or JSON lines',
     load: async () => (await import('./commands/bias.js')).biasCommand,
   },
+  {
+    name: 'cost',
+    summary:
+      'SageMaker cost per model from Cost Explorer (model-id tag), trend and Savings Plans recommendation',
+    load: async () => (await import('./commands/cost.js')).costCommand,
+  },
 ];

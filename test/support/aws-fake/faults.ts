@@ -98,7 +98,7 @@ export class FaultPlan {
 
 /**
  * The error a service sends for a random fault: throttling is 400 `ThrottlingException`
- * (SageMaker, KMS), 400 `Throttling` (CloudWatch) or 503 `SlowDown` (S3); a server fault is
+ * (SageMaker, KMS), 400 `Throttling` (CloudWatch), 400 `LimitExceededException` (Cost Explorer) or 503 `SlowDown` (S3); a server fault is
  * 500 `InternalFailure` (JSON services) or 500 `InternalError` (S3).
  *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
@@ -107,6 +107,14 @@ export function randomFaultError(kind: 'throttle' | 'server', service: ServiceNa
   if (kind === 'throttle') {
     if (service === 's3') return new AwsFakeError(503, 'SlowDown', 'Please reduce your request rate.');
     if (service === 'cloudwatch') return new AwsFakeError(400, 'Throttling', 'Rate exceeded');
+    // Cost Explorer signals its request rate limit with LimitExceededException:
+    // https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostAndUsage.html#API_GetCostAndUsage_Errors
+    if (service === 'ce')
+      return new AwsFakeError(
+        400,
+        'LimitExceededException',
+        'You made too many calls in a short period of time. Try again later.',
+      );
     return new AwsFakeError(400, 'ThrottlingException', 'Rate exceeded');
   }
   return service === 's3'

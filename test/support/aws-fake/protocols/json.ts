@@ -6,6 +6,7 @@ export const JSON_TARGETS = {
   SageMaker: { service: 'sagemaker', version: '1.1' },
   TrentService: { service: 'kms', version: '1.1' },
   GraniteServiceVersion20100801: { service: 'cloudwatch', version: '1.0' },
+  AWSInsightsIndexService: { service: 'ce', version: '1.1' },
 } as const;
 
 /** Service names served over the AWS JSON protocols. */

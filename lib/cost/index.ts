@@ -1,0 +1,4 @@
+export * from './analysis';
+export * from './cost';
+export * from './format';
+export * from './window';
