@@ -39,4 +39,10 @@ export const COMMANDS: readonly LazyCommand[] = [
       'measure data and model bias (Clarify metrics CI, DPL, DI, DPPL…) and facet proxies in CSV or JSON lines',
     load: async () => (await import('./commands/bias.js')).biasCommand,
   },
+  {
+    name: 'lineage',
+    summary:
+      'read-only lineage of an endpoint: model, package approval, training job, dataset manifest, captured inference',
+    load: async () => (await import('./commands/lineage.js')).lineageCommand,
+  },
 ];
