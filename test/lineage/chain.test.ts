@@ -3,7 +3,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { main } from '../../lib/cli/main';
 import { createLineageCommand } from '../../lib/cli/commands/lineage';
-import { readLineage, type LineageClients } from '../../lib/lineage/chain';
+import { LINEAGE_IAM_ACTIONS, readLineage, type LineageClients } from '../../lib/lineage/chain';
 import { AwsFake, awsError, startAwsFake } from '../support/aws-fake';
 import { fakeIO } from '../cli/fake-io';
 
@@ -310,5 +310,33 @@ describe('lineage chain through the SDK', () => {
     expect(r.code).toBe(2);
     expect(r.errLines).toHaveLength(1);
     expect(r.errLines[0]).toMatch(message);
+  });
+
+  test('text format: one indented line per link with its status and the field that named it', async () => {
+    serve();
+    const r = await cli(['churn', '--region', 'eu-west-1']);
+    expect(r.out).toContain('\n        training-job train-1: READ (via MetadataProperties.GeneratedBy)\n');
+    expect(r.out).toContain('            inputs: train: s3://data/churn/train/\n');
+  });
+
+  test('rejected credentials stop the read: one stderr line, exit 2', async () => {
+    serve();
+    fake.failNext('sagemaker', 'DescribeEndpoint', { code: 'ExpiredTokenException', message: 'expired' });
+    const r = await cli(['churn', '--region', 'eu-west-1']);
+    expect(r.code).toBe(2);
+    expect(r.errLines).toEqual([
+      expect.stringMatching(/^compliant-mlops: lineage: ExpiredTokenException: expired/),
+    ]);
+  });
+
+  // The IAM action of each call: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
+  // (ListObjectsV2 is authorized by s3:ListBucket: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html)
+  test('LINEAGE_IAM_ACTIONS covers every request a full chain sends', async () => {
+    serve();
+    await readLineage(clients(), 'churn');
+    const sent = new Set(
+      fake.calls.map((c) => (c.service === 's3' ? 's3:GetObject' : `sagemaker:${c.operation}`)),
+    );
+    expect([...sent].sort()).toEqual(LINEAGE_IAM_ACTIONS.filter((a) => a !== 's3:ListBucket').sort());
   });
 });
