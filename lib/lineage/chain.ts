@@ -20,7 +20,8 @@ export type LinkKind =
  * `read`: described and consistent. `not-read`: could not be read (see `reason`).
  * `not-approved`: a model package whose ModelApprovalStatus is not `Approved`.
  * `inconsistent`: read, but it contradicts the link before it (a training job whose model
- * artifacts are not the deployed model data).
+ * artifacts are not the deployed model data; a manifest listing objects outside the training
+ * job's S3 inputs).
  */
 export type LinkStatus = 'read' | 'not-read' | 'not-approved' | 'inconsistent';
 
@@ -224,7 +225,7 @@ export async function readLineage(clients: LineageClients, endpointName: string)
 
   const seenModels = new Set<string>();
   const seenPackages = new Set<string>();
-  const seenJobs = new Set<string>();
+  const seenJobs = new Map<string, readonly string[] | undefined>();
   for (const variant of variants) {
     const modelName = variant.ModelName ?? '';
     if (seenModels.has(modelName)) continue;
@@ -305,7 +306,7 @@ export async function readLineage(clients: LineageClients, endpointName: string)
             : undefined,
         }),
       });
-      await trainingJob(
+      const inputs = await trainingJob(
         trainingJobReference({
           generatedBy: p.MetadataProperties?.GeneratedBy,
           customer,
@@ -315,7 +316,7 @@ export async function readLineage(clients: LineageClients, endpointName: string)
         packageData ?? container.ModelDataUrl,
       );
       const manifestUri = customer[DATASET_MANIFEST_KEY];
-      if (manifestUri !== undefined) await manifest(manifestUri, packageId);
+      if (manifestUri !== undefined) await manifest(manifestUri, packageId, inputs);
     }
   }
   return { endpointName, links };
@@ -324,24 +325,28 @@ export async function readLineage(clients: LineageClients, endpointName: string)
     ref: { name: string; via: string } | undefined,
     parent: string,
     modelDataUrl: string | undefined,
-  ): Promise<void> {
+  ): Promise<readonly string[] | undefined> {
     if (!ref) {
       notRead('training-job', '(unknown)', parent, {
         reason: 'not recorded',
         message: `no training job in MetadataProperties.GeneratedBy, CustomerMetadataProperties.${TRAINING_JOB_KEY} or the model data URL`,
       });
-      return;
+      return undefined;
     }
-    if (seenJobs.has(ref.name)) return;
-    seenJobs.add(ref.name);
+    if (seenJobs.has(ref.name)) return seenJobs.get(ref.name);
+    seenJobs.set(ref.name, undefined);
     const tj = await attempt(() =>
       sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: ref.name })),
     );
     if (!tj.ok) {
       notRead('training-job', ref.name, parent, tj, ref.via);
-      return;
+      return undefined;
     }
     const t = tj.value;
+    const s3Inputs = (t.InputDataConfig ?? []).flatMap((c) =>
+      c.DataSource?.S3DataSource?.S3Uri ? [c.DataSource.S3DataSource.S3Uri] : [],
+    );
+    seenJobs.set(ref.name, s3Inputs);
     const artifacts = t.ModelArtifacts?.S3ModelArtifacts;
     const consistent = modelDataUrl === undefined || artifacts === undefined || artifacts === modelDataUrl;
     links.push({
@@ -366,9 +371,16 @@ export async function readLineage(clients: LineageClients, endpointName: string)
         modelArtifacts: artifacts,
       }),
     });
+    return s3Inputs;
   }
 
-  async function manifest(uri: string, parent: string): Promise<void> {
+  /**
+   * @param inputs the S3 input URIs of the package's training job, when it was read: every
+   *   manifest object must lie under one of them (S3Prefix channels), else the manifest does not
+   *   describe that job's data and the link is `inconsistent`
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html
+   */
+  async function manifest(uri: string, parent: string, inputs: readonly string[] | undefined): Promise<void> {
     const via = `CustomerMetadataProperties.${DATASET_MANIFEST_KEY}`;
     const loc = parseS3Uri(uri);
     if (!loc || loc.key === '') {
@@ -401,11 +413,20 @@ export async function readLineage(clients: LineageClients, endpointName: string)
       return;
     }
     const m = parsed.manifest;
+    const outside =
+      inputs === undefined || inputs.length === 0
+        ? []
+        : m.objects
+            .map((o) => (o.key.startsWith('s3://') ? o.key : `s3://${loc.bucket}/${o.key}`))
+            .filter((o) => !inputs.some((i) => o.startsWith(i)));
     links.push({
       kind: 'dataset-manifest',
       name: uri,
       parent,
-      status: 'read',
+      status: outside.length ? 'inconsistent' : 'read',
+      detail: outside.length
+        ? `${outside.length} object(s) not under the training job's inputs (${inputs?.join(', ')}): ${outside[0]}`
+        : undefined,
       via,
       facts: clean({
         objects: m.objects.map(

@@ -339,4 +339,27 @@ describe('lineage chain through the SDK', () => {
     );
     expect([...sent].sort()).toEqual(LINEAGE_IAM_ACTIONS.filter((a) => a !== 's3:ListBucket').sort());
   });
+
+  // An S3Prefix channel reads every object under its S3Uri:
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html
+  test('a manifest listing objects outside the training job inputs is inconsistent', async () => {
+    serve();
+    fake.s3.putObject(
+      'data',
+      'churn/manifest.json',
+      JSON.stringify({
+        schemaVersion: 1,
+        objects: [
+          { key: 'churn/train/part-0.csv', versionId: null, size: 1, sha256: SHA },
+          { key: 's3://elsewhere/x.csv', versionId: null, size: 1, sha256: SHA },
+        ],
+      }),
+    );
+    const chain = await readLineage(clients(), 'churn');
+    const link = chain.links.find((l) => l.kind === 'dataset-manifest');
+    expect(link).toMatchObject({ status: 'inconsistent' });
+    expect(link?.detail).toBe(
+      "1 object(s) not under the training job's inputs (s3://data/churn/train/): s3://elsewhere/x.csv",
+    );
+  });
 });
