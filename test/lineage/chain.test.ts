@@ -299,12 +299,24 @@ describe('lineage chain through the SDK', () => {
     expect(r.out).toMatch(/endpoint nope: NOT READ \(missing\)/);
   });
 
+  // InvokeEndpoint's InferenceId is 1-64 characters (SDK model: min 1, max 64):
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html
   test.each([
     [[], /<endpoint-name>: missing/],
     [['churn', '--inference-id', 'x'], /--inference-id and --capture go together/],
     [['churn', '--format', 'sarif', '--region', 'eu-west-1'], /--format: unknown format "sarif"/],
     [['bad_name', '--region', 'eu-west-1'], /is not an endpoint name/],
     [['churn'], /--region: no region/],
+    [
+      ['churn', '--inference-id', 'x'.repeat(65), '--capture', 's3://b/p', '--region', 'eu-west-1'],
+      /--inference-id: 65 characters \(expected 1 to 64\)/,
+    ],
+    [
+      ['--inference-id', 'x', '--capture', 'https://b/p', '--region', 'eu-west-1'],
+      /--capture: "https:\/\/b\/p" is not an s3:\/\/bucket\/prefix uri/,
+    ],
+    [['a', 'b', '--region', 'eu-west-1'], /one endpoint expected \(got 2\)/],
+    [['churn', '--max-objects', '0', '--region', 'eu-west-1'], /--max-objects: "0" is not an integer/],
   ])('usage error %j: one stderr line, exit 2', async (args, message) => {
     const r = await cli(args);
     expect(r.code).toBe(2);
