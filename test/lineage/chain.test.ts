@@ -374,4 +374,17 @@ describe('lineage chain through the SDK', () => {
       "1 object(s) not under the training job's inputs (s3://data/churn/train/): s3://elsewhere/x.csv",
     );
   });
+
+  test('AWS not answering stops the read after the retries: one stderr line, exit 2', async () => {
+    serve();
+    fake.failNext('sagemaker', 'DescribeEndpoint', { hang: true, times: 2 });
+    const io = fakeIO();
+    const config = fake.clientConfig({ requestTimeoutMs: 100, maxAttempts: 2 });
+    const command = createLineageCommand({
+      clientFactory: () => ({ sagemaker: new SageMakerClient(config), s3: new S3Client(config) }),
+    });
+    const code = await main(['lineage', 'churn', '--region', 'eu-west-1'], io, [command]);
+    expect(code).toBe(2);
+    expect(io.errLines()).toEqual([expect.stringMatching(/^compliant-mlops: lineage: TimeoutError: /)]);
+  });
 });
