@@ -45,4 +45,10 @@ export const COMMANDS: readonly LazyCommand[] = [
       'SageMaker cost per model from Cost Explorer (model-id tag), trend and Savings Plans recommendation',
     load: async () => (await import('./commands/cost.js')).costCommand,
   },
+  {
+    name: 'lineage',
+    summary:
+      'read-only lineage of an endpoint: model, package approval, training job, dataset manifest, captured inference',
+    load: async () => (await import('./commands/lineage.js')).lineageCommand,
+  },
 ];
