@@ -24,6 +24,20 @@ export type PiiClass = 'none' | 'pii' | 'sensitive';
 /** The data classification of the contract's standard (non-restricted) feature group. */
 export type DataClassification = 'public' | 'internal' | 'confidential';
 
+/** The risk tiers a model can be declared with, lowest first. */
+export const RISK_TIERS = ['minimal', 'limited', 'high'] as const;
+
+/**
+ * The risk tier of the models trained on a feature set (or of one model, on its pipeline and
+ * registry). The names follow the EU AI Act's tiers (minimal, limited, high; its fourth,
+ * unacceptable risk, is prohibited, so no model of this library is declared with it). Whether a
+ * use is high risk is a legal classification (the Act's Annex III lists the areas, e.g.
+ * employment, credit scoring, access to essential services) that the owner makes; the library
+ * only acts on it: a `high` model package group needs a `ModelReviewGate`, so no version is
+ * approved without a review record.
+ */
+export type RiskTier = (typeof RISK_TIERS)[number];
+
 /** One feature of a `FeatureContract`. */
 export interface FeatureSpec {
   /** snake_case, at most 64 characters, not a name Feature Store reserves. */
@@ -73,6 +87,12 @@ export interface FeatureContractSpec {
   readonly eventTime: string;
   /** The features, including the record identifier and the event time. */
   readonly features: readonly FeatureSpec[];
+  /**
+   * The risk tier of models trained on this feature set; pass it to the training pipeline and the
+   * model registry (`riskTier: contract.riskTier`).
+   * @default - not declared (the pipeline and registry decide)
+   */
+  readonly riskTier?: RiskTier;
 }
 
 /** A feature as the contract holds it, with defaults applied. */
@@ -136,6 +156,7 @@ export const contractSchema = z
     recordIdentifier: z.string().check(z.minLength(1)),
     eventTime: z.string().check(z.minLength(1)),
     features: z.array(featureSchema).check(z.minLength(2), z.maxLength(MAX_FEATURES_PER_GROUP)),
+    riskTier: z.optional(z.enum(RISK_TIERS)),
   })
   .check(
     z.superRefine((spec, ctx) => {

@@ -21,11 +21,12 @@ import {
   FeatureType,
   majorOf,
   ParsedContractSpec,
+  RiskTier,
 } from './contract-schema';
 import { compareContracts, ContractComparison, evolutionProblems } from './contract-versions';
 import { featureGroupNameFor } from './naming';
 
-export { FEATURE_TYPES } from './contract-schema';
+export { FEATURE_TYPES, RISK_TIERS } from './contract-schema';
 export type {
   ContractFeature,
   DataClassification,
@@ -34,6 +35,7 @@ export type {
   FeatureSpec,
   FeatureType,
   PiiClass,
+  RiskTier,
 } from './contract-schema';
 export { RecordValidationError } from './contract-records';
 export type {
@@ -122,6 +124,8 @@ export class FeatureContract {
   public readonly owner: string;
   /** The data classification of the standard feature group. */
   public readonly classification: DataClassification;
+  /** The declared risk tier of models trained on this feature set, if any. */
+  public readonly riskTier?: RiskTier;
   /** The record identifier feature's name. */
   public readonly recordIdentifier: string;
   /** The event time feature's name. */
@@ -140,6 +144,7 @@ export class FeatureContract {
     this.description = spec.description;
     this.owner = spec.owner;
     this.classification = spec.classification ?? 'internal';
+    this.riskTier = spec.riskTier;
     this.recordIdentifier = spec.recordIdentifier;
     this.eventTime = spec.eventTime;
     this.features = spec.features.map((f) => {

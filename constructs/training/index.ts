@@ -11,6 +11,7 @@ export {
 } from './defaults';
 export * from './model-image-repository';
 export * from './model-registry';
+export * from './review-gate';
 export * from './spot-training-pipeline';
 // Types only: the module's values are the props schema and the image-uri check the construct uses.
 export type {

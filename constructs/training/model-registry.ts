@@ -7,6 +7,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { refs, tokenOr, validateProps } from '../core/validate';
+import { RISK_TIERS, type RiskTier } from '../feature-store/contract-schema';
+import { isReviewGated, recordRiskTier } from './review-gate-registry';
 import { IAlertDestination } from '../monitoring/alert-topic';
 import { triggerDeadLetterQueue } from './dead-letters';
 import { APPROVE_MODEL_ACTIONS, READ_MODEL_PACKAGE_ACTIONS, REGISTER_MODEL_ACTIONS } from './perms';
@@ -54,6 +56,14 @@ export interface ModelRegistryProps {
    * @default - no cross-account access
    */
   readonly crossAccountReadAccounts?: string[];
+  /**
+   * The risk tier of the models the group holds, tagged `risk-tier` on the group (a tag updates in
+   * place). A `high` group must be guarded by a {@link ModelReviewGate} (synth fails otherwise):
+   * no version stays approved without a review record. Use the feature contract's tier
+   * (`contract.riskTier`) when the model is trained on one.
+   * @default - not declared: no tag, no gate required
+   */
+  readonly riskTier?: RiskTier;
 }
 
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -77,6 +87,7 @@ const schema = z.strictObject({
     },
   ),
   crossAccountReadAccounts: z.array(z.string().regex(/^\d{12}$/)).optional(),
+  riskTier: z.enum(RISK_TIERS).optional(),
 });
 
 /**
@@ -111,6 +122,8 @@ export class ModelRegistry extends Construct implements IModelRegistry {
   public readonly approvalRule: events.Rule;
   /** Where approval events that could not be delivered wait. */
   public readonly deadLetterQueue: sqs.Queue;
+  /** The declared risk tier, if any. */
+  public readonly riskTier?: RiskTier;
 
   constructor(scope: Construct, id: string, props: ModelRegistryProps) {
     super(scope, id);
@@ -125,11 +138,26 @@ export class ModelRegistry extends Construct implements IModelRegistry {
     const arns = registryArns(this, this.modelPackageGroupName);
     this.modelPackageGroupArn = arns.group;
     this.modelPackageArnPattern = arns.versions;
+    this.riskTier = p.riskTier;
+    if (p.riskTier) recordRiskTier(this, p.riskTier);
+    const tags = [
+      ...(p.description === undefined ? [] : [{ key: 'description', value: p.description }]),
+      ...(p.riskTier === undefined ? [] : [{ key: 'risk-tier', value: p.riskTier }]),
+    ];
+    // Checked at synth, once the app had the chance to add the gate.
+    this.node.addValidation({
+      validate: () =>
+        p.riskTier === 'high' && !isReviewGated(this)
+          ? [
+              `${this.node.path}: riskTier: is high, but no ModelReviewGate guards the group (got high; expected a ModelReviewGate with registry: this registry)`,
+            ]
+          : [],
+    });
 
     this.resource = new sagemaker.CfnModelPackageGroup(this, 'Resource', {
       modelPackageGroupName: this.modelPackageGroupName,
       // Not ModelPackageGroupDescription: it is create-only, and a replaced group loses its versions.
-      tags: p.description === undefined ? undefined : [{ key: 'description', value: p.description }],
+      tags: tags.length === 0 ? undefined : tags,
       modelPackageGroupPolicy: p.crossAccountReadAccounts?.length
         ? new iam.PolicyDocument({
             statements: [

@@ -9,7 +9,9 @@ import { ISecureBucket } from '../storage/secure-bucket';
 import { TieredDatasetBucket } from '../storage/tiered-dataset-bucket';
 import { MAX_TRAINING_DURATION } from './defaults';
 import { IMAGE_DIGEST_PATTERN, PinnedImage } from './model-image-repository';
+import { RISK_TIERS, type RiskTier } from '../feature-store/contract-schema';
 import { IModelRegistry } from './model-registry';
+import { riskTierOf } from './review-gate-registry';
 import { MetricComparison } from './pipeline-definition';
 
 /** A metric the training container prints, captured from its logs by a regular expression. */
@@ -217,6 +219,13 @@ export interface SpotTrainingPipelineProps {
   readonly intendedUse: string;
   /** The risk rating of the model's use (model card `risk_rating`). */
   readonly riskRating: ModelRiskRating;
+  /**
+   * The model's risk tier (see `RiskTier`), e.g. the feature contract's (`contract.riskTier`).
+   * It must equal the tier of `modelRegistry` when that is a `ModelRegistry`, so a high-risk
+   * model is only registered into a group guarded by a `ModelReviewGate`.
+   * @default - not declared
+   */
+  readonly riskTier?: RiskTier;
   /** Who answers for the model: a team or person (model card `model_owner`). */
   readonly modelOwner: string;
   /**
@@ -281,8 +290,8 @@ const duration = durationBetween(Duration.seconds(1), MAX_TRAINING_DURATION, {
 });
 const comparison = z.enum(['GreaterThanOrEqualTo', 'GreaterThan', 'LessThanOrEqualTo', 'LessThan']);
 
-/** The zod schema of {@link SpotTrainingPipelineProps}. */
-export const spotTrainingPipelineSchema = z.strictObject({
+/** The fields of {@link SpotTrainingPipelineProps}, each checked on its own. */
+const propsShape = z.strictObject({
   pipelineName: tokenOr(z.string().regex(NAME)).optional(),
   trainingImage: pinnedImage,
   inferenceImage: pinnedImage.optional(),
@@ -343,6 +352,7 @@ export const spotTrainingPipelineSchema = z.strictObject({
   modelApprovalStatus: z.enum(['PendingManualApproval', 'Approved']).optional(),
   intendedUse: z.string().min(1).max(2048),
   riskRating: z.enum(['High', 'Medium', 'Low', 'Unknown']),
+  riskTier: z.enum(RISK_TIERS).optional(),
   modelOwner: z.string().min(1).max(1024),
   contentTypes: z.array(z.string().min(1)).min(1).optional(),
   inferenceInstanceTypes: z
@@ -392,4 +402,22 @@ export const spotTrainingPipelineSchema = z.strictObject({
       });
     })
     .optional(),
+});
+
+/**
+ * The zod schema of {@link SpotTrainingPipelineProps}: the fields, then the checks across them. A pipeline that declares its tier registers only
+ * into a registry declared with the same one: a high-risk model in a group without a review gate
+ * would be approvable without a review.
+ */
+export const spotTrainingPipelineSchema = propsShape.superRefine((p, ctx) => {
+  const registryTier = riskTierOf(p.modelRegistry);
+  if (p.riskTier === undefined || registryTier === p.riskTier) return;
+  if (registryTier === undefined && p.riskTier !== 'high') return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['modelRegistry'],
+    message: `has another risk tier than the pipeline's ${p.riskTier}`,
+    input: registryTier ?? 'no risk tier',
+    params: { expected: `a ModelRegistry with riskTier: '${p.riskTier}'` },
+  });
 });

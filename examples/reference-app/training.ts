@@ -3,6 +3,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { DEMO_TRAINING_IMAGE_DIGEST } from './config';
 import { ModelImageRepository } from '../../constructs/training/model-image-repository';
 import { ModelRegistry } from '../../constructs/training/model-registry';
+import { ModelReviewGate } from '../../constructs/training/review-gate';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
 import { PlatformStack } from './platform-stack';
 
@@ -17,13 +18,23 @@ export const REFERENCE_TRAINING_IMAGE_DIGEST = DEMO_TRAINING_IMAGE_DIGEST;
 export interface PlatformTraining {
   readonly images: ModelImageRepository;
   readonly registry: ModelRegistry;
+  readonly reviewGate: ModelReviewGate;
   readonly pipeline: SpotTrainingPipeline;
 }
 
 /**
+ * The reference model's risk tier, declared high: every approval needs a review record citing a
+ * bias report. Classifying a use is the model owner's call (the library does not), and the
+ * reference app makes the strictest one so the review gate runs end to end.
+ */
+export const REFERENCE_RISK_TIER = 'high';
+
+/**
  * Adds the reference training capability to the platform stack: the model image repository, a
- * model registry whose approval changes go to the alert topic, and a weekly managed-spot training
- * pipeline with evaluation and a registration gate.
+ * model registry whose approval changes go to the alert topic, a review gate (the model is high
+ * risk: an approval without a review record citing a bias report under
+ * `s3://<model artifacts>/bias-reports/churn-model/` is set back to pending), and a weekly
+ * managed-spot training pipeline with evaluation and a registration gate.
  */
 export function addTraining(stack: PlatformStack): PlatformTraining {
   const images = new ModelImageRepository(stack, 'ModelImages', { encryptionKey: stack.keys.models });
@@ -31,6 +42,15 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
     modelPackageGroupName: 'churn-model',
     description: 'Customer churn model versions - reviewed before deployment',
     alerts: stack.alerts,
+    riskTier: REFERENCE_RISK_TIER,
+  });
+  const reviewGate = new ModelReviewGate(stack, 'ModelReviewGate', {
+    registry,
+    reportsBucket: stack.modelArtifacts,
+    alerts: stack.alerts,
+    vpc: stack.network.vpc,
+    vpcSubnets: stack.network.subnets,
+    encryptionKey: stack.keys.logs,
   });
   new CfnOutput(stack, 'TrainingImageRepositoryUri', {
     description: 'Push the training image here; set its digest as trainingImageDigest in the config',
@@ -50,6 +70,7 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
     intendedUse:
       'Ranks customers by churn risk for retention offers; not for credit, pricing or employment decisions',
     riskRating: 'Medium',
+    riskTier: REFERENCE_RISK_TIER,
     modelOwner: 'ml-platform-team',
     hyperparameters: { epochs: 20, learning_rate: 0.05 },
     metricDefinitions: [{ name: 'validation:auc', regex: 'validation-auc=([0-9.]+)' }],
@@ -58,5 +79,5 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
     schedule: scheduler.ScheduleExpression.expression('cron(0 3 ? * MON *)'),
   });
   images.grantPull(pipeline.executionRole);
-  return { images, registry, pipeline };
+  return { images, registry, reviewGate, pipeline };
 }

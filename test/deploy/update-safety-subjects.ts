@@ -246,6 +246,8 @@ export function constructSubjects(): Subject[] {
       {
         description: { description: 'Customer churn model versions' },
         crossAccountReadAccounts: { crossAccountReadAccounts: ['222222222222'] },
+        // A risk tier is a tag: declaring one never replaces the group (and its versions).
+        riskTier: { riskTier: 'limited' },
         modelPackageGroupName: { modelPackageGroupName: 'churn-v2' },
       },
       {},

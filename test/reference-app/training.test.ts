@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RequiredTags } from '../../constructs/core/tags';
 import { DEFAULT_CONFIG } from '../../examples/reference-app/config';
 import { PlatformStack } from '../../examples/reference-app/platform-stack';
@@ -43,5 +43,30 @@ describe('addTraining', () => {
   it.skipIf(NO_PIPELINE_SCHEMA)('writes a pipeline definition valid against the published schema', () => {
     const { training } = platformWithTraining();
     expect(schemaErrors(synthesizedDefinition(training.pipeline.resource))).toEqual([]);
+  });
+});
+
+describe('addTraining review gate (the reference model is high risk)', () => {
+  it('declares the registry and pipeline high risk and guards the registry with a review gate', () => {
+    const { stack, training } = platformWithTraining();
+    expect(training.registry.riskTier).toBe('high');
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', {
+      ModelPackageGroupName: 'churn-model',
+      Tags: Match.arrayWith([{ Key: 'risk-tier', Value: 'high' }]),
+    });
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        detail: { ModelPackageGroupName: ['churn-model'], ModelApprovalStatus: ['Approved'] },
+      }),
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ModelReviewGateFunction'), 'Arn'] },
+        }),
+      ],
+    });
+    expect(training.reviewGate.reportsPrefix).toBe('bias-reports/churn-model/');
+    // Synth runs the registry's check that a gate guards it.
+    expect(() => App.of(stack)!.synth()).not.toThrow();
   });
 });

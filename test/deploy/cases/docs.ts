@@ -51,6 +51,11 @@ export const DOC = {
   cloudTrailBucketKey: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html',
   alarmsSns: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html',
   eventsSns: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html',
+  sagemakerEvents:
+    'https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-with-eventbridge.html#eventbridge-model-package',
+  eventsLambda:
+    'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions',
+  s3HeadObject: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html',
   eventsDlq: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html',
   eventsRole: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html',
   budgetsSns: 'https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html',

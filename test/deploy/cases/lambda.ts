@@ -1,6 +1,7 @@
 import { AUTO_SHUTDOWN_SDK_CALLS } from '../../../lib/handlers/auto-shutdown/sdk-calls';
 import { DRIFT_MONITOR_SDK_CALLS } from '../../../lib/handlers/drift-monitor/sdk-calls';
 import { RESTRICT_DEFAULT_SG_SDK_CALLS } from '../../../lib/handlers/restrict-default-sg/sdk-calls';
+import { REVIEW_GATE_CASES, REVIEW_GATE_HANDLER_CALLS, REVIEW_GATE_ROLE } from './review-gate';
 import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';
@@ -377,7 +378,12 @@ function notOthersLogs(role: string, otherLogGroup: string, stream: string): Acc
 }
 
 /** What Lambda itself does with a function's execution role: logs, DLQ, destinations, ENIs, traces. */
-function platformCalls(role: string, logGroup: string, deadLetters: string, stream: string): AccessCase[] {
+export function platformCalls(
+  role: string,
+  logGroup: string,
+  deadLetters: string,
+  stream: string,
+): AccessCase[] {
   const actor = { role };
   return [
     {
@@ -509,6 +515,13 @@ function scheduleCalls(role: string, fn: string, deadLetters: string): AccessCas
 /** Every case of the two Lambda handlers and their schedules. */
 export const LAMBDA_CASES: readonly AccessCase[] = [
   ...autoShutdownCalls,
+  ...REVIEW_GATE_CASES,
+  ...platformCalls(
+    REVIEW_GATE_ROLE,
+    'ModelReviewGateFunctionLogs',
+    'ModelReviewGateFunctionDeadLetters',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
   ...platformCalls(
     'AutoShutdownFunctionRole',
     'AutoShutdownFunctionLogs',
@@ -574,4 +587,5 @@ export const HANDLER_CALLS = [
   { role: 'AutoShutdownFunctionRole', calls: AUTO_SHUTDOWN_SDK_CALLS },
   { role: 'DriftMonitorFunctionRole', calls: DRIFT_MONITOR_SDK_CALLS },
   { role: 'NetworkDefaultSecurityGroupCloserFunctionRole', calls: RESTRICT_DEFAULT_SG_SDK_CALLS },
+  REVIEW_GATE_HANDLER_CALLS,
 ] as const;

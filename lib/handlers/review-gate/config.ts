@@ -1,0 +1,48 @@
+import { ConfigError, envInt, type Env } from '../shared/env';
+import { ENV } from './contract';
+
+export { ConfigError } from '../shared/env';
+
+/** The gate's settings, read from the environment the construct sets. */
+export interface ReviewGateConfig {
+  /** The model package group the gate guards; events of other groups are ignored. */
+  readonly groupName: string;
+  /** Bucket of the bias reports. */
+  readonly reportsBucket: string;
+  /** Empty or ending in `/`: a review's bias report must be an object under it. */
+  readonly reportsPrefix: string;
+  /** Attempts per API request (throttling and 5xx are retried with backoff by the SDK). */
+  readonly maxAttempts: number;
+  /** Milliseconds each API request may take before it fails with a `TimeoutError` and is retried. */
+  readonly requestTimeoutMs: number;
+}
+
+function required(env: Env, name: string): string {
+  const v = env[name];
+  if (v === undefined || v.trim() === '') {
+    throw new ConfigError(
+      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
+    );
+  }
+  return v;
+}
+
+/**
+ * Reads the configuration.
+ * @throws ConfigError when a variable is missing or malformed (a deployment error)
+ */
+export function parseConfig(env: Env): ReviewGateConfig {
+  const reportsPrefix = env[ENV.reportsPrefix] ?? '';
+  if (reportsPrefix !== '' && (!reportsPrefix.endsWith('/') || reportsPrefix.startsWith('/'))) {
+    throw new ConfigError(
+      `${ENV.reportsPrefix}: is not a key prefix (got ${JSON.stringify(reportsPrefix)}; expected "" or a prefix ending in "/" and not starting with "/")`,
+    );
+  }
+  return {
+    groupName: required(env, ENV.groupName),
+    reportsBucket: required(env, ENV.reportsBucket),
+    reportsPrefix,
+    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
+    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 10_000, 100, 60_000),
+  };
+}
