@@ -7,6 +7,7 @@ import tseslint from 'typescript-eslint';
 //   examples/reference-app → constructs → lib/shared, lib/aws-facts, lib/policy helpers and the
 //     handler contracts (lib/handlers/<handler>/contract.ts)
 //   lib/handlers (Lambda handlers) → lib/drift (statistics), lib/handlers/shared
+//   lib/cli → lib/fairness (bias statistics) → lib/drift (its CSV, line and cell readers), never back
 //
 // The handlers, the statistics, lib/shared and lib/aws-facts are bundled into Lambda assets or used by
 // the CLI without CDK, so they never import aws-cdk-lib, constructs, cdk-nag or the constructs/ folder.
@@ -129,8 +130,29 @@ export default tseslint.config(
     },
   },
   {
-    files: ['lib/handlers/**/*.ts', 'lib/drift/**/*.ts', 'lib/shared/**/*.ts', 'lib/aws-facts/**/*.ts'],
+    files: [
+      'lib/handlers/**/*.ts',
+      'lib/drift/**/*.ts',
+      'lib/fairness/**/*.ts',
+      'lib/shared/**/*.ts',
+      'lib/aws-facts/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', CDK_FREE] },
+  },
+  {
+    // The bias statistics reuse the drift readers; the drift Lambda bundle must not grow by them.
+    files: ['lib/drift/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...CDK_FREE.patterns,
+            { regex: relative(['fairness']), message: 'lib/fairness imports lib/drift, not the other way' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['constructs/**/*.ts'],

@@ -33,4 +33,10 @@ export const COMMANDS: readonly LazyCommand[] = [
     summary: 'compare SageMaker data capture with a baseline (PSI, KS, chi-square per feature)',
     load: async () => (await import('./commands/drift.js')).driftCommand,
   },
+  {
+    name: 'bias',
+    summary:
+      'measure data and model bias (Clarify metrics CI, DPL, DI, DPPL…) and facet proxies in CSV or JSON lines',
+    load: async () => (await import('./commands/bias.js')).biasCommand,
+  },
 ];

@@ -36,6 +36,10 @@ const reports: [string, string, string][] = [
   ['lib/aws-facts/x.ts', "import { check } from '../check/check';", 'lib/policy'],
   ['lib/handlers/shared/x.ts', "import { main } from '../../../bin/cli';", 'bin/'],
   ['lib/drift/x.ts', "import { DEFAULT_CONFIG } from '../../examples/reference-app/config';", 'examples/'],
+  // the bias statistics are CDK-free too, and reuse lib/drift one way only
+  ['lib/fairness/x.ts', "import { Stack } from 'aws-cdk-lib';", 'without CDK'],
+  ['lib/fairness/x.ts', "import { check } from '../check/check';", 'lib/policy'],
+  ['lib/drift/x.ts', "import { analyzeBias } from '../fairness';", 'lib/fairness imports lib/drift'],
   // constructs never import the checker, the CLI, the audit, the report writers, the reference app, bin
   ['constructs/serving/x.ts', "import { check } from '../../lib/check/check';", 'checker'],
   ['constructs/core/x.ts', "import { main } from '../../lib/cli/main';", 'checker'],
@@ -110,6 +114,8 @@ const allows: [string, string][] = [
     "import { hasNvmeInstanceStorage } from '../../lib/aws-facts/instance-storage';",
   ],
   ['lib/handlers/drift-monitor/x.ts', "import { analyse } from '../../drift';"],
+  ['lib/fairness/x.ts', "import { toLines } from '../drift/lines';"],
+  ['lib/cli/commands/x.ts', "import { analyzeBias } from '../../fairness/analysis';"],
   ['lib/handlers/auto-shutdown/x.ts', "import { jsonLogger } from '../shared/log';"],
   ['lib/policy/x.ts', "import { Acknowledgment } from '../shared/acknowledgment';"],
   ['lib/check/x.ts', "import type { Finding } from '../report/finding';"],
