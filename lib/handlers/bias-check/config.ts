@@ -7,7 +7,7 @@ export { ConfigError } from '../shared/env';
 export interface BiasCheckConfig {
   readonly spec: BiasCheckSpec;
   readonly datasetBucket: string;
-  /** Ends in `/`: the step may only read under it. */
+  /** The step may only read under it (`<tier>/<dataset>/v`: every version). */
   readonly datasetPrefix: string;
   readonly reportsBucket: string;
   /** Ends in `/`. */
@@ -27,11 +27,16 @@ function required(env: Env, name: string): string {
   return v;
 }
 
-function prefix(env: Env, name: string): string {
+/**
+ * A key prefix; `folder` requires the trailing `/`. The dataset prefix need not end in one: a
+ * `TieredDatasetBucket` names versions `<tier>/<dataset>/v<version>/`, so the prefix of every
+ * version is `<tier>/<dataset>/v`, exactly what the function's read grant covers.
+ */
+function prefix(env: Env, name: string, folder = true): string {
   const v = required(env, name);
-  if (!v.endsWith('/') || v.startsWith('/')) {
+  if ((folder && !v.endsWith('/')) || v.startsWith('/')) {
     throw new ConfigError(
-      `${name}: is not a key prefix (got ${JSON.stringify(v)}; expected a prefix ending in "/" and not starting with "/")`,
+      `${name}: is not a key prefix (got ${JSON.stringify(v)}; expected a prefix ${folder ? 'ending in "/" and ' : ''}not starting with "/")`,
     );
   }
   return v;
@@ -71,7 +76,7 @@ export function parseConfig(env: Env): BiasCheckConfig {
   return {
     spec: parseSpec(required(env, ENV.spec)),
     datasetBucket: required(env, ENV.datasetBucket),
-    datasetPrefix: prefix(env, ENV.datasetPrefix),
+    datasetPrefix: prefix(env, ENV.datasetPrefix, false),
     reportsBucket: required(env, ENV.reportsBucket),
     reportsPrefix: prefix(env, ENV.reportsPrefix),
     reportsKeyArn: required(env, ENV.reportsKeyArn),

@@ -9,7 +9,7 @@ import { AwsFake, startAwsFake } from '../../support/aws-fake';
 
 const DATA = 'datasets';
 const ARTIFACTS = 'artifacts';
-const DATASET_PREFIX = 'curated/churn/';
+const DATASET_PREFIX = 'curated/churn/v';
 const CHANNEL = `${DATASET_PREFIX}2024-06-01/train/`;
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555';
 const NOW = new Date('2026-12-01T10:00:00Z');
@@ -122,7 +122,7 @@ describe('bias check through the real SDK', () => {
 
   it('refuses a dataset URI outside the configured dataset, before any S3 call', async () => {
     await expect(
-      check({ DPL: 0.2 })({ datasetUri: `s3://${DATA}/curated/other/1/train/`, executionId: 'x1' }),
+      check({ DPL: 0.2 })({ datasetUri: `s3://${DATA}/curated/other/v1/train/`, executionId: 'x1' }),
     ).rejects.toThrow(/datasetUri: is not a channel of the dataset/);
     expect(fake.calls).toHaveLength(0);
   });

@@ -6,7 +6,7 @@ import { ENV } from '../../../lib/handlers/bias-check/contract';
 const ENVIRONMENT = {
   [ENV.spec]: JSON.stringify({ format: 'jsonl', label: 'y', facets: ['g=a'] }),
   [ENV.datasetBucket]: 'data',
-  [ENV.datasetPrefix]: 'curated/churn/',
+  [ENV.datasetPrefix]: 'curated/churn/v',
   [ENV.reportsBucket]: 'artifacts',
   [ENV.reportsPrefix]: 'bias-reports/churn/',
   [ENV.reportsKeyArn]: 'arn:aws:kms:eu-west-1:111111111111:key/k',
@@ -44,6 +44,9 @@ describe('parseConfig', () => {
     expect(c.spec.facets).toEqual(['g=a']);
     expect(c.maxAttempts).toBe(8);
   });
+  it('takes the dataset prefix of every version as TieredDatasetBucket names it (no trailing slash)', () => {
+    expect(parseConfig(ENVIRONMENT).datasetPrefix).toBe('curated/churn/v');
+  });
   it('refuses a reports prefix without a trailing slash, naming the variable', () => {
     expect(() => parseConfig({ ...ENVIRONMENT, [ENV.reportsPrefix]: 'bias-reports' })).toThrow(
       new ConfigError(
@@ -72,6 +75,7 @@ describe('parseRequest', () => {
   it.each([
     ['another bucket', 's3://other/curated/churn/v1/train/'],
     ['another dataset', 's3://data/curated/churnx/v1/train/'],
+    ['a key outside the versions', 's3://data/curated/churn/other/train/'],
     ['a single object', 's3://data/curated/churn/v1/train/part-0.csv'],
     ['a parent segment', 's3://data/curated/churn/../secret/'],
   ])('refuses %s', (_what, uri) => {
