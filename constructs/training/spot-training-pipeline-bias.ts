@@ -13,7 +13,7 @@ import {
 } from '../../lib/fairness';
 import { ENV, type BiasCheckSpec } from '../../lib/handlers/bias-check/contract';
 import { SecureFunction } from '../core/secure-function';
-import { refs } from '../core/validate';
+import { refs, tokenOr } from '../core/validate';
 import { acknowledgeIdentityPrefixGrant } from '../serving/nag-ids';
 import { ISecureBucket } from '../storage/secure-bucket';
 import { TieredDatasetBucket } from '../storage/tiered-dataset-bucket';
@@ -56,6 +56,18 @@ export interface BiasCheckOptions {
    * @default 'train'
    */
   readonly channel?: string;
+  /**
+   * Where the reports go: the bucket a `ModelReviewGate` on the same registry checks
+   * (`reportsBucket`), so reviewers cite the report this check wrote.
+   * @default - the pipeline's artifact bucket
+   */
+  readonly reportsBucket?: ISecureBucket;
+  /**
+   * The reports' key prefix, ending in `/` (e.g. `reviewGate.reportsPrefix`); each execution
+   * writes `<prefix><execution id>/pre-training.json`.
+   * @default 'bias-reports/<modelPackageGroupName>/' (ModelReviewGate's default)
+   */
+  readonly reportsPrefix?: string;
   /**
    * Key of the check function's logs, environment and dead-letter queue (the `logs` key of
    * `EncryptionKeys`, whose policy lets CloudWatch Logs use it).
@@ -135,6 +147,14 @@ export const biasCheckSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9.\-_]{1,64}$/)
     .optional(),
+  reportsBucket: refs.secureBucket.optional(),
+  reportsPrefix: tokenOr(
+    z
+      .string()
+      .min(2)
+      .max(512)
+      .regex(/^[^/].*\/$/),
+  ).optional(),
   encryptionKey: refs.key,
   timeout: z
     .custom<Duration>((v) => v instanceof Duration, { message: 'is not a Duration' })

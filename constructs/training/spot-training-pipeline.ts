@@ -116,11 +116,13 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
   /** Key prefix of the evaluation reports, one sub-prefix per execution. */
   public readonly evaluationPrefix: string;
   /**
-   * Key prefix of the bias reports in {@link artifactBucket} (`bias-reports/<model package
-   * group>/`, one sub-prefix per execution), when `biasCheck` is set: the prefix a
+   * Key prefix of the bias reports in {@link biasReportsBucket} (by default `bias-reports/<model
+   * package group>/`, one sub-prefix per execution), when `biasCheck` is set: the prefix a
    * `ModelReviewGate` on the same registry expects reviewers to cite.
    */
   public readonly biasReportsPrefix?: string;
+  /** The bucket of the bias reports (`biasCheck.reportsBucket`, else {@link artifactBucket}), when `biasCheck` is set. */
+  public readonly biasReportsBucket?: ISecureBucket;
   /** The function of the pre-training bias check (the `CheckBias` Lambda step), when `biasCheck` is set. */
   public readonly biasCheckFunction?: SecureFunction;
 
@@ -161,12 +163,14 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
     grantPipelineRole(this, this.role, this, p.modelRegistry, p.evaluation !== undefined);
 
     if (p.biasCheck) {
-      this.biasReportsPrefix = `bias-reports/${p.modelRegistry.modelPackageGroupName}/`;
+      this.biasReportsPrefix =
+        p.biasCheck.reportsPrefix ?? `bias-reports/${p.modelRegistry.modelPackageGroupName}/`;
+      this.biasReportsBucket = p.biasCheck.reportsBucket ?? this.artifactBucket;
       this.biasCheckFunction = biasCheckFunction(this, 'BiasCheck', {
         options: p.biasCheck,
         datasetBucket: p.datasetBucket,
         datasetPrefix: datasetVersionsPrefix(p),
-        reportsBucket: this.artifactBucket,
+        reportsBucket: this.biasReportsBucket,
         reportsPrefix: this.biasReportsPrefix,
         vpc: p.vpc,
         vpcSubnets: p.vpcSubnets,

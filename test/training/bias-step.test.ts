@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../lib/handlers/bias-check/contract';
+import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
 import { findingLines } from '../support/nag';
 import { propsError as errorOf } from '../support/props';
@@ -161,6 +162,36 @@ describe('SpotTrainingPipeline biasCheck: the function and its grants', () => {
         }),
       },
     });
+  });
+
+  it('writes to the review gate bucket and prefix when given (reviewers cite what the check wrote)', () => {
+    const f = trainingFixture();
+    const reports = new SecureBucket(f.stack, 'Reports', { encryptionKey: f.keys.models });
+    const { pipeline } = pipelineWith(
+      { biasCheck: biasCheck(f, { reportsBucket: reports, reportsPrefix: 'bias-reports/churn-model/' }) },
+      f,
+    );
+    const stack = Stack.of(pipeline);
+    expect(pipeline.biasReportsBucket).toBe(reports);
+    const puts = bucketStatementsFor(pipeline)
+      .filter((st) => [st.Action].flat().includes('s3:PutObject'))
+      .flatMap((st) => [st.Resource].flat());
+    expect(puts).toEqual([stack.resolve(reports.bucket.arnForObjects('bias-reports/churn-model/*'))]);
+    Template.fromStack(f.stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.reportsPrefix]: 'bias-reports/churn-model/',
+          [ENV.reportsBucket]: stack.resolve(reports.bucketName),
+        }),
+      },
+    });
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  it('refuses a reports prefix without the trailing slash', () => {
+    const f = trainingFixture();
+    const e = errorOf(() => pipelineWith({ biasCheck: biasCheck(f, { reportsPrefix: 'bias-reports' }) }, f));
+    expect(e.message).toContain('biasCheck.reportsPrefix:');
   });
 
   it('lets the pipeline role invoke exactly the check function', () => {
