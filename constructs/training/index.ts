@@ -21,11 +21,14 @@ export type {
   SpotTrainingPipelineProps,
   TrainingMetricDefinition,
 } from './spot-training-pipeline-props';
+export type { BiasCheckOptions } from './spot-training-pipeline-bias';
+export type { PreTrainingMetric } from '../../lib/fairness/metrics';
 export type {
   ArgumentValue,
   GetFunction,
   JoinFunction,
   JsonGetFunction,
+  LambdaOutputDefinition,
   MetricComparison,
   ParameterDefinition,
   PipelineDefinition,

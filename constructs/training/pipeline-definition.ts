@@ -34,12 +34,22 @@ export interface ParameterDefinition {
 /** One step, as the definition carries it (Arguments is the SageMaker API request). */
 export interface StepDefinition {
   readonly Name: string;
-  readonly Type: 'Training' | 'Processing' | 'Condition' | 'RegisterModel' | 'Fail' | 'Transform';
+  readonly Type: 'Training' | 'Processing' | 'Condition' | 'RegisterModel' | 'Fail' | 'Transform' | 'Lambda';
   readonly Description?: string;
   readonly DependsOn?: readonly string[];
   readonly RetryPolicies?: readonly object[];
   readonly PropertyFiles?: readonly PropertyFileDefinition[];
+  /** Lambda steps: the function SageMaker invokes with `Arguments` as the event. */
+  readonly FunctionArn?: string;
+  /** Lambda steps: the keys of the function's result that later steps may read. */
+  readonly OutputParameters?: readonly LambdaOutputDefinition[];
   readonly Arguments: Record<string, unknown>;
+}
+
+/** One output of a Lambda step: a key of the object the function returns, and its type. */
+export interface LambdaOutputDefinition {
+  readonly OutputName: string;
+  readonly OutputType: 'String' | 'Integer' | 'Boolean' | 'Float';
 }
 
 /** A JSON file a Processing step writes, readable by later steps with `Std:JsonGet`. */
@@ -127,4 +137,51 @@ export function conditionStep(
 /** A step that fails the execution with a message. */
 export function failStep(name: string, message: string): StepDefinition {
   return { Name: name, Type: 'Fail', Arguments: { ErrorMessage: message } };
+}
+
+/**
+ * A Lambda step: SageMaker invokes `functionArn` with `args` as the event and reads each declared
+ * output from the returned object. The published definition schema allows no RetryPolicies on it.
+ *
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-steps-types.html#step-type-lambda
+ */
+export function lambdaStep(
+  name: string,
+  description: string,
+  functionArn: string,
+  args: Record<string, ArgumentValue>,
+  outputs: readonly LambdaOutputDefinition[],
+): StepDefinition {
+  return {
+    Name: name,
+    Type: 'Lambda',
+    Description: description,
+    FunctionArn: functionArn,
+    Arguments: args,
+    OutputParameters: outputs,
+  };
+}
+
+/** An output parameter of an earlier Lambda step. */
+export function lambdaOutput(stepName: string, outputName: string): GetFunction {
+  return get(`Steps.${stepName}.OutputParameters['${outputName}']`);
+}
+
+/** A condition step that runs `ifSteps` when `left` equals `right`, else `elseSteps`. */
+export function equalsStep(
+  name: string,
+  left: ArgumentValue,
+  right: string | number | boolean,
+  ifSteps: readonly StepDefinition[],
+  elseSteps: readonly StepDefinition[],
+): StepDefinition {
+  return {
+    Name: name,
+    Type: 'Condition',
+    Arguments: {
+      Conditions: [{ Type: 'Equals', LeftValue: left, RightValue: right }],
+      IfSteps: ifSteps,
+      ElseSteps: elseSteps,
+    },
+  };
 }

@@ -9,11 +9,14 @@ import { CHECKPOINT_LOCAL_PATH, defaultRetryPolicies, RetryPolicyDefinition } fr
 import {
   ArgumentValue,
   conditionStep,
+  equalsStep,
   EXECUTION_ID,
   failStep,
   finalMetric,
   join,
   jsonGet,
+  lambdaOutput,
+  lambdaStep,
   modelArtifacts,
   param,
   ParameterDefinition,
@@ -21,6 +24,7 @@ import {
   StepDefinition,
 } from './pipeline-definition';
 import { ParsedPipelineProps, PipelineSettings } from './pipeline-settings';
+import { ARGUMENTS, OUTPUTS } from '../../lib/handlers/bias-check/contract';
 
 /** Step names of the generated definition (public: other steps and alarms refer to them). */
 export const STEP_NAMES = {
@@ -29,6 +33,9 @@ export const STEP_NAMES = {
   condition: 'CheckMetric',
   register: 'RegisterModel',
   fail: 'MetricBelowThreshold',
+  biasCheck: 'CheckBias',
+  biasGate: 'BiasGate',
+  biasFail: 'BiasThresholdCrossed',
 } as const;
 
 /** The pipeline parameter that carries the dataset version. */
@@ -49,6 +56,8 @@ export interface StepResources {
   readonly executionRole: iam.IRole;
   readonly securityGroups: readonly ec2.ISecurityGroup[];
   readonly subnetIds: readonly string[];
+  /** The bias check function, when `biasCheck` is set. */
+  readonly biasCheckFunctionArn?: string;
 }
 
 /**
@@ -61,7 +70,13 @@ export function pipelineDefinition(
   r: StepResources,
 ): PipelineDefinition {
   const c = new StepContext(p, s, r);
-  const steps: StepDefinition[] = [c.trainingStep()];
+  const steps: StepDefinition[] =
+    p.biasCheck && r.biasCheckFunctionArn
+      ? [
+          c.biasCheckStep(p.biasCheck.channel ?? 'train', r.biasCheckFunctionArn),
+          c.biasGateStep(c.trainingStep()),
+        ]
+      : [c.trainingStep()];
   if (p.evaluation) steps.push(c.evaluationStep(p.evaluation));
   const register = c.registerStep();
   steps.push(p.registrationGate ? c.gateStep(p.registrationGate, register) : register);
@@ -285,6 +300,41 @@ class StepContext {
           : {}),
       },
     };
+  }
+
+  /** `CheckBias`: the Lambda step that measures the training channel of this execution's dataset version. */
+  public biasCheckStep(channel: string, functionArn: string): StepDefinition {
+    return lambdaStep(
+      STEP_NAMES.biasCheck,
+      `Pre-training bias check of the ${channel} channel`,
+      functionArn,
+      { [ARGUMENTS.datasetUri]: this.datasetUri(channel), [ARGUMENTS.executionId]: EXECUTION_ID },
+      [
+        { OutputName: OUTPUTS.crossed, OutputType: 'Boolean' },
+        { OutputName: OUTPUTS.reportUri, OutputType: 'String' },
+      ],
+    );
+  }
+
+  /**
+   * `BiasGate`: training is a step of the condition's if-branch, so it cannot start unless the
+   * check returned `crossed: false`; otherwise the Fail step ends the execution. (A top-level
+   * training step that merely depended on the condition would become ready alongside the Fail
+   * step.)
+   */
+  public biasGateStep(training: StepDefinition): StepDefinition {
+    return equalsStep(
+      STEP_NAMES.biasGate,
+      lambdaOutput(STEP_NAMES.biasCheck, OUTPUTS.crossed),
+      false,
+      [training],
+      [
+        failStep(
+          STEP_NAMES.biasFail,
+          'a pre-training bias threshold was crossed; training did not start (see the bias report of this execution)',
+        ),
+      ],
+    );
   }
 
   /** `CheckMetric`: registers only when the metric clears the threshold, else fails with a message. */

@@ -13,6 +13,7 @@ import { RISK_TIERS, type RiskTier } from '../feature-store/contract-schema';
 import { IModelRegistry } from './model-registry';
 import { riskTierOf } from './review-gate-registry';
 import { MetricComparison } from './pipeline-definition';
+import { BiasCheckOptions, biasCheckSchema } from './spot-training-pipeline-bias';
 
 /** A metric the training container prints, captured from its logs by a regular expression. */
 export interface TrainingMetricDefinition {
@@ -250,6 +251,15 @@ export interface SpotTrainingPipelineProps {
    */
   readonly registrationGate?: RegistrationGateOptions;
   /**
+   * A pre-training bias check: a Lambda step before training measures the pre-training bias
+   * metrics of the training channel, writes the report to
+   * `<artifact bucket>/bias-reports/<model package group>/<execution id>/pre-training.json` (the
+   * prefix `ModelReviewGate` expects reviewers to cite), and the execution fails before any
+   * training job starts when a `failOn` threshold is crossed.
+   * @default - no bias check
+   */
+  readonly biasCheck?: BiasCheckOptions;
+  /**
    * When EventBridge Scheduler starts the pipeline, in the expression's time zone (`Etc/UTC` when
    * it names none), e.g. `scheduler.ScheduleExpression.expression('cron(0 3 ? * MON *)')` or
    * `scheduler.ScheduleExpression.cron({ weekDay: 'MON', hour: '3', minute: '0', timeZone })`.
@@ -385,6 +395,7 @@ const propsShape = z.strictObject({
       comparison: comparison.optional(),
     })
     .optional(),
+  biasCheck: biasCheckSchema.optional(),
   schedule: z
     .custom<scheduler.ScheduleExpression>((v) => v instanceof scheduler.ScheduleExpression, {
       message: 'is not a scheduler.ScheduleExpression',

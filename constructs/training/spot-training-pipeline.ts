@@ -8,6 +8,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ScopedRole } from '../core/scoped-role';
+import { SecureFunction } from '../core/secure-function';
 import { throwIfProblems, validateProps } from '../core/validate';
 import { ISecureBucket, SecureBucket } from '../storage/secure-bucket';
 import { triggerDeadLetterQueue } from './dead-letters';
@@ -18,6 +19,7 @@ import { defaultSecurityGroup, defaultSubnets } from './pipeline-network';
 import { crossFieldProblems, pipelineSettings } from './pipeline-settings';
 import { datasetVersionsPrefix, pipelineDefinition, StepResources } from './pipeline-steps';
 import { PipelineStartTarget, pipelineEventRole, pipelineSchedule } from './pipeline-triggers';
+import { biasCheckFunction } from './spot-training-pipeline-bias';
 import { spotTrainingPipelineSchema, SpotTrainingPipelineProps } from './spot-training-pipeline-props';
 
 export { DATASET_VERSION_PARAMETER, EVALUATION_PROPERTY_FILE, STEP_NAMES } from './pipeline-steps';
@@ -113,6 +115,16 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
   public readonly modelPrefix: string;
   /** Key prefix of the evaluation reports, one sub-prefix per execution. */
   public readonly evaluationPrefix: string;
+  /**
+   * Key prefix of the bias reports in {@link biasReportsBucket} (by default `bias-reports/<model
+   * package group>/`, one sub-prefix per execution), when `biasCheck` is set: the prefix a
+   * `ModelReviewGate` on the same registry expects reviewers to cite.
+   */
+  public readonly biasReportsPrefix?: string;
+  /** The bucket of the bias reports (`biasCheck.reportsBucket`, else {@link artifactBucket}), when `biasCheck` is set. */
+  public readonly biasReportsBucket?: ISecureBucket;
+  /** The function of the pre-training bias check (the `CheckBias` Lambda step), when `biasCheck` is set. */
+  public readonly biasCheckFunction?: SecureFunction;
 
   private triggerRole?: ScopedRole;
 
@@ -150,7 +162,27 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
     grantExecutionRole(this, this.executionRole, this, repositories);
     grantPipelineRole(this, this.role, this, p.modelRegistry, p.evaluation !== undefined);
 
-    this.definition = pipelineDefinition(p, settings, { ...this.stepResources(), subnetIds });
+    if (p.biasCheck) {
+      this.biasReportsPrefix =
+        p.biasCheck.reportsPrefix ?? `bias-reports/${p.modelRegistry.modelPackageGroupName}/`;
+      this.biasReportsBucket = p.biasCheck.reportsBucket ?? this.artifactBucket;
+      this.biasCheckFunction = biasCheckFunction(this, 'BiasCheck', {
+        options: p.biasCheck,
+        datasetBucket: p.datasetBucket,
+        datasetPrefix: datasetVersionsPrefix(p),
+        reportsBucket: this.biasReportsBucket,
+        reportsPrefix: this.biasReportsPrefix,
+        vpc: p.vpc,
+        vpcSubnets: p.vpcSubnets,
+        pipelineRole: this.role,
+      });
+    }
+
+    this.definition = pipelineDefinition(p, settings, {
+      ...this.stepResources(),
+      subnetIds,
+      biasCheckFunctionArn: this.biasCheckFunction?.function.functionArn,
+    });
     this.resource = new sagemaker.CfnPipeline(this, 'Resource', {
       pipelineName: this.pipelineName,
       pipelineDescription:

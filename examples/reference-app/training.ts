@@ -34,7 +34,8 @@ export const REFERENCE_RISK_TIER = 'high';
  * model registry whose approval changes go to the alert topic, a review gate (the model is high
  * risk: an approval without a review record citing a bias report under
  * `s3://<model artifacts>/bias-reports/churn-model/` is set back to pending), and a weekly
- * managed-spot training pipeline with evaluation and a registration gate.
+ * managed-spot training pipeline with a pre-training bias check (its report under the review gate's
+ * prefix), evaluation and a registration gate.
  */
 export function addTraining(stack: PlatformStack): PlatformTraining {
   const images = new ModelImageRepository(stack, 'ModelImages', { encryptionKey: stack.keys.models });
@@ -76,6 +77,17 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
     metricDefinitions: [{ name: 'validation:auc', regex: 'validation-auc=([0-9.]+)' }],
     evaluation: { image, entrypoint: ['python3', '/opt/program/evaluate.py'] },
     registrationGate: { metric: 'metrics.auc.value', threshold: 0.75 },
+    // Pre-training bias check: the execution fails before training when the label's positive
+    // rate differs by more than 0.2 between women and the rest (DPL) or a facet value is less
+    // than a tenth of the rows (CI 0.8). The report goes where the review gate looks for it.
+    biasCheck: {
+      label: 'churned=1',
+      facets: ['gender=female', 'age:>=65'],
+      failOn: { DPL: 0.2, CI: 0.8 },
+      reportsBucket: stack.modelArtifacts,
+      reportsPrefix: reviewGate.reportsPrefix,
+      encryptionKey: stack.keys.logs,
+    },
     schedule: scheduler.ScheduleExpression.expression('cron(0 3 ? * MON *)'),
   });
   images.grantPull(pipeline.executionRole);

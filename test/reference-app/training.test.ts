@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RequiredTags } from '../../constructs/core/tags';
 import { DEFAULT_CONFIG } from '../../examples/reference-app/config';
@@ -33,11 +33,18 @@ describe('addTraining', () => {
     t.resourceCountIs('AWS::SageMaker::Pipeline', 1);
     t.resourceCountIs('AWS::Scheduler::Schedule', 1);
     const definition = synthesizedDefinition(training.pipeline.resource);
+    // CheckBias (Lambda), BiasGate (Condition holding Train), Evaluate, CheckMetric.
     expect((definition.Steps as { Type: string }[]).map((s) => s.Type)).toEqual([
-      'Training',
+      'Lambda',
+      'Condition',
       'Processing',
       'Condition',
     ]);
+    // The bias check writes where the review gate requires the cited report to be.
+    const p = training.pipeline;
+    expect(Stack.of(p).resolve(p.biasReportsBucket!.s3UriForPrefix(p.biasReportsPrefix))).toEqual(
+      Stack.of(p).resolve(training.reviewGate.reportsS3Uri),
+    );
   });
 
   it.skipIf(NO_PIPELINE_SCHEMA)('writes a pipeline definition valid against the published schema', () => {

@@ -3,6 +3,7 @@ import { DRIFT_MONITOR_SDK_CALLS } from '../../../lib/handlers/drift-monitor/sdk
 import { MODEL_QUALITY_MONITOR_SDK_CALLS } from '../../../lib/handlers/model-quality-monitor/sdk-calls';
 import { RESTRICT_DEFAULT_SG_SDK_CALLS } from '../../../lib/handlers/restrict-default-sg/sdk-calls';
 import { REVIEW_GATE_CASES, REVIEW_GATE_HANDLER_CALLS, REVIEW_GATE_ROLE } from './review-gate';
+import { BIAS_CHECK_CASES, BIAS_CHECK_HANDLER_CALLS, BIAS_CHECK_ROLE } from './bias-check';
 import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';
@@ -518,6 +519,13 @@ function scheduleCalls(role: string, fn: string, deadLetters: string): AccessCas
 export const LAMBDA_CASES: readonly AccessCase[] = [
   ...autoShutdownCalls,
   ...REVIEW_GATE_CASES,
+  ...BIAS_CHECK_CASES,
+  ...platformCalls(
+    BIAS_CHECK_ROLE,
+    'ChurnTrainingBiasCheckLogs',
+    'ChurnTrainingBiasCheckDeadLetters',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
   ...platformCalls(
     REVIEW_GATE_ROLE,
     'ModelReviewGateFunctionLogs',
@@ -608,4 +616,5 @@ export const HANDLER_CALLS = [
   { role: 'QualityMonitorFunctionRole', calls: MODEL_QUALITY_MONITOR_SDK_CALLS },
   { role: 'NetworkDefaultSecurityGroupCloserFunctionRole', calls: RESTRICT_DEFAULT_SG_SDK_CALLS },
   REVIEW_GATE_HANDLER_CALLS,
+  BIAS_CHECK_HANDLER_CALLS,
 ] as const;

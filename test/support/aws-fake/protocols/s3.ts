@@ -294,6 +294,11 @@ export function s3Input(operation: string, req: S3Request): Record<string, unkno
     if (ct !== undefined) input.ContentType = ct;
     const meta = userMetadata(req);
     if (Object.keys(meta).length > 0) input.Metadata = meta;
+    // SSE-KMS request headers, so tests can assert how an upload is encrypted.
+    const sse = header(req, 'x-amz-server-side-encryption');
+    if (sse !== undefined) input.ServerSideEncryption = sse;
+    const kmsKey = header(req, 'x-amz-server-side-encryption-aws-kms-key-id');
+    if (kmsKey !== undefined) input.SSEKMSKeyId = kmsKey;
   }
   return input;
 }

@@ -1,0 +1,86 @@
+import { ConfigError, envInt, type Env } from '../shared/env';
+import { ENV, type BiasCheckSpec } from './contract';
+
+export { ConfigError } from '../shared/env';
+
+/** The check's settings, read from the environment the construct sets. */
+export interface BiasCheckConfig {
+  readonly spec: BiasCheckSpec;
+  readonly datasetBucket: string;
+  /** The step may only read under it (`<tier>/<dataset>/v`: every version). */
+  readonly datasetPrefix: string;
+  readonly reportsBucket: string;
+  /** Ends in `/`. */
+  readonly reportsPrefix: string;
+  readonly reportsKeyArn: string;
+  readonly maxAttempts: number;
+  readonly requestTimeoutMs: number;
+}
+
+function required(env: Env, name: string): string {
+  const v = env[name];
+  if (v === undefined || v.trim() === '') {
+    throw new ConfigError(
+      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
+    );
+  }
+  return v;
+}
+
+/**
+ * A key prefix; `folder` requires the trailing `/`. The dataset prefix need not end in one: a
+ * `TieredDatasetBucket` names versions `<tier>/<dataset>/v<version>/`, so the prefix of every
+ * version is `<tier>/<dataset>/v`, exactly what the function's read grant covers.
+ */
+function prefix(env: Env, name: string, folder = true): string {
+  const v = required(env, name);
+  if ((folder && !v.endsWith('/')) || v.startsWith('/')) {
+    throw new ConfigError(
+      `${name}: is not a key prefix (got ${JSON.stringify(v)}; expected a prefix ${folder ? 'ending in "/" and ' : ''}not starting with "/")`,
+    );
+  }
+  return v;
+}
+
+function parseSpec(text: string): BiasCheckSpec {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError(
+      `${ENV.spec}: is not JSON (got ${JSON.stringify(text.slice(0, 80))}; expected a bias check spec)`,
+    );
+  }
+  const v = value as Partial<BiasCheckSpec> | null;
+  if (
+    v === null ||
+    typeof v !== 'object' ||
+    (v.format !== 'csv' && v.format !== 'jsonl') ||
+    typeof v.label !== 'string' ||
+    !Array.isArray(v.facets) ||
+    v.facets.length === 0 ||
+    !v.facets.every((f) => typeof f === 'string')
+  ) {
+    throw new ConfigError(
+      `${ENV.spec}: is not a bias check spec (got ${JSON.stringify(text.slice(0, 80))}; expected {"format","label","facets":[...]})`,
+    );
+  }
+  return v as BiasCheckSpec;
+}
+
+/**
+ * Reads the configuration.
+ * @throws ConfigError when a variable is missing or malformed (a deployment error)
+ */
+export function parseConfig(env: Env): BiasCheckConfig {
+  return {
+    spec: parseSpec(required(env, ENV.spec)),
+    datasetBucket: required(env, ENV.datasetBucket),
+    datasetPrefix: prefix(env, ENV.datasetPrefix, false),
+    reportsBucket: required(env, ENV.reportsBucket),
+    reportsPrefix: prefix(env, ENV.reportsPrefix),
+    reportsKeyArn: required(env, ENV.reportsKeyArn),
+    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
+    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 30_000, 100, 300_000),
+  };
+}

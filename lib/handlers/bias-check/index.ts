@@ -1,0 +1,64 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { boundedHttpOptions } from '../shared/http';
+import { jsonLogger, type Logger } from '../shared/log';
+import { parseConfig, type BiasCheckConfig } from './config';
+import { runBiasCheck, type BiasCheckClients, type BiasCheckResult } from './run';
+
+/** The Lambda context members the handler uses. */
+export interface HandlerContext {
+  readonly awsRequestId?: string;
+}
+
+/** What the handler needs from outside; tests inject clients, the environment and a clock. */
+export interface HandlerDeps {
+  /** Builds the clients (once per configuration). */
+  readonly clients: (config: BiasCheckConfig) => BiasCheckClients;
+  /** @default process.env */
+  readonly env?: Record<string, string | undefined>;
+  /** @default - the current time */
+  readonly now?: () => Date;
+  /** @default jsonLogger */
+  readonly log?: (correlationId: string) => Logger;
+}
+
+/**
+ * The production clients: SDK v3 with the standard retry strategy (backoff with jitter, so
+ * throttling is retried) and bounded request timeouts.
+ */
+export function defaultClients(config: BiasCheckConfig): BiasCheckClients {
+  return {
+    s3: new S3Client({
+      maxAttempts: config.maxAttempts,
+      retryMode: 'standard',
+      requestHandler: boundedHttpOptions(config.requestTimeoutMs),
+    }),
+  };
+}
+
+/**
+ * Makes the handler the pipeline's Lambda step invokes: its event is the step's `Arguments`, its
+ * result the step's output parameters (`crossed`, `reportUri`). Any error fails the step, and with
+ * it the execution, before training.
+ */
+export function createHandler(
+  deps: HandlerDeps,
+): (event?: unknown, context?: HandlerContext) => Promise<BiasCheckResult> {
+  let cached: { key: string; clients: BiasCheckClients } | undefined;
+  return async (event, context) => {
+    const log = (deps.log ?? jsonLogger)(context?.awsRequestId ?? `local-${Date.now()}`);
+    const config = parseConfig(deps.env ?? process.env);
+    const key = `${config.maxAttempts}/${config.requestTimeoutMs}`;
+    if (!cached || cached.key !== key) cached = { key, clients: deps.clients(config) };
+    const { report, ...result } = await runBiasCheck(cached.clients, config, event, deps.now?.());
+    log.info('bias check result', { ...result, crossedMetrics: report.summary.crossed.length });
+    return result;
+  };
+}
+
+/** The Lambda entry point (`index.handler`). */
+export const handler = createHandler({ clients: defaultClients });
+
+export { parseConfig, ConfigError } from './config';
+export type { BiasCheckConfig } from './config';
+export { decodedBytes, parseRequest, runBiasCheck, BiasCheckRequestError } from './run';
+export type { BiasCheckResult } from './run';
