@@ -9,6 +9,7 @@ it('exports the feature store runtime API and nothing internal', () => {
     'FEATURE_TYPES',
     'FeatureContract',
     'RESERVED_FEATURE_NAMES',
+    'RISK_TIERS',
     'RecordValidationError',
     'RestrictedFeatureGroup',
     'SecureFeatureGroup',
