@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { parseConfig, SweepConfig } from './config';
-import { boundedHttpOptions } from '../shared/http';
+import { boundedClientConfig } from '../shared/http';
 import { jsonLogger, Logger } from '../shared/log';
 import { summarizeReport, SweepReport } from './report';
 import { sweep, SweepClients } from './sweep';
@@ -27,11 +27,7 @@ export interface HandlerDeps {
  * per call) well within the function's timeout.
  */
 export function defaultClients(config: SweepConfig): SweepClients {
-  const common = {
-    maxAttempts: config.maxAttempts,
-    retryMode: 'standard',
-    requestHandler: boundedHttpOptions(config.requestTimeoutMs),
-  };
+  const common = boundedClientConfig(config.maxAttempts, config.requestTimeoutMs);
   return { sagemaker: new SageMakerClient(common), cloudwatch: new CloudWatchClient(common) };
 }
 

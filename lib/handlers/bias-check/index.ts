@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { boundedHttpOptions } from '../shared/http';
+import { boundedClientConfig } from '../shared/http';
 import { jsonLogger, type Logger } from '../shared/log';
 import { parseConfig, type BiasCheckConfig } from './config';
 import { runBiasCheck, type BiasCheckClients, type BiasCheckResult } from './run';
@@ -27,11 +27,7 @@ export interface HandlerDeps {
  */
 export function defaultClients(config: BiasCheckConfig): BiasCheckClients {
   return {
-    s3: new S3Client({
-      maxAttempts: config.maxAttempts,
-      retryMode: 'standard',
-      requestHandler: boundedHttpOptions(config.requestTimeoutMs),
-    }),
+    s3: new S3Client(boundedClientConfig(config.maxAttempts, config.requestTimeoutMs)),
   };
 }
 

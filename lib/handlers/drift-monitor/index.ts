@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { parseConfig, type DriftConfig } from './config';
-import { boundedHttpOptions } from '../shared/http';
+import { boundedClientConfig } from '../shared/http';
 import { jsonLogger, type Logger } from '../shared/log';
 import { runDriftAnalysis, type DriftClients, type DriftRunResult } from './run';
 
@@ -30,11 +30,7 @@ export interface HandlerDeps {
  * about `maxAttempts × requestTimeoutMs` instead of running into the function's timeout.
  */
 export function defaultClients(config: DriftConfig): DriftClients {
-  const common = {
-    maxAttempts: config.maxAttempts,
-    retryMode: 'standard',
-    requestHandler: boundedHttpOptions(config.requestTimeoutMs),
-  };
+  const common = boundedClientConfig(config.maxAttempts, config.requestTimeoutMs);
   return { s3: new S3Client(common), cloudwatch: new CloudWatchClient(common) };
 }
 

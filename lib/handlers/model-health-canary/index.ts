@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-sagemaker-featurestore-runtime';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac } from 'node:crypto';
-import { boundedHttpOptions } from '../shared/http';
+import { boundedClientConfig } from '../shared/http';
 import { jsonLogger, type Logger } from '../shared/log';
 import {
   HealthCheckFailed,
@@ -106,11 +106,7 @@ export async function fetchRequest(request: HttpRequest, clients: CanaryClients)
 
 /** The production clients: bounded timeouts, the standard retry strategy, 2 attempts. */
 export function defaultClients(config: CanaryConfig): CanaryClients {
-  const common = {
-    maxAttempts: 2,
-    retryMode: 'standard',
-    requestHandler: boundedHttpOptions(config.timeoutMs),
-  };
+  const common = boundedClientConfig(2, config.timeoutMs);
   return {
     featureStore: new SageMakerFeatureStoreRuntimeClient(common),
     cloudwatch: new CloudWatchClient(common),

@@ -1,6 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
-import { boundedHttpOptions } from '../shared/http';
+import { boundedClientConfig } from '../shared/http';
 import { jsonLogger, type Logger } from '../shared/log';
 import { parseConfig, type QualityConfig } from './config';
 import {
@@ -36,11 +36,7 @@ export interface HandlerDeps {
  * the run instead of running into the function's timeout.
  */
 export function defaultClients(config: QualityConfig): QualityClients {
-  const common = {
-    maxAttempts: config.maxAttempts,
-    retryMode: 'standard',
-    requestHandler: boundedHttpOptions(config.requestTimeoutMs),
-  };
+  const common = boundedClientConfig(config.maxAttempts, config.requestTimeoutMs);
   return { s3: new S3Client(common), cloudwatch: new CloudWatchClient(common) };
 }
 

@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { boundedHttpOptions } from '../shared/http';
+import { boundedClientConfig } from '../shared/http';
 import { jsonLogger, type Logger } from '../shared/log';
 import { parseConfig, type ReviewGateConfig } from './config';
 import { handleApprovalEvent, type GateResult, type ReviewGateClients } from './run';
@@ -29,11 +29,7 @@ export interface HandlerDeps {
  * invocation (Lambda retries it) instead of running into the function's timeout.
  */
 export function defaultClients(config: ReviewGateConfig): ReviewGateClients {
-  const common = {
-    maxAttempts: config.maxAttempts,
-    retryMode: 'standard',
-    requestHandler: boundedHttpOptions(config.requestTimeoutMs),
-  };
+  const common = boundedClientConfig(config.maxAttempts, config.requestTimeoutMs);
   return {
     sagemaker: new SageMakerClient(common),
     s3: new S3Client(common),

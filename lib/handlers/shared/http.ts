@@ -41,3 +41,19 @@ export function boundedHttpOptions(requestTimeoutMs: number): BoundedHttpOptions
     throwOnRequestTimeout: true,
   };
 }
+
+/** The common configuration of a handler's SDK clients: {@link boundedClientConfig}. */
+export interface BoundedClientConfig {
+  readonly maxAttempts: number;
+  readonly retryMode: 'standard';
+  readonly requestHandler: BoundedHttpOptions;
+}
+
+/**
+ * The configuration every handler gives its SDK clients: the standard retry strategy (backoff with
+ * jitter) with `maxAttempts`, and the bounded timeouts of {@link boundedHttpOptions}, so a stalled
+ * request fails the run with a `TimeoutError` instead of running into the function's timeout.
+ */
+export function boundedClientConfig(maxAttempts: number, requestTimeoutMs: number): BoundedClientConfig {
+  return { maxAttempts, retryMode: 'standard', requestHandler: boundedHttpOptions(requestTimeoutMs) };
+}
