@@ -24,6 +24,9 @@ describe('lazy start-up', () => {
     [['--version'], 0, /^\d+\.\d+\.\d+/],
     [['check', '--help'], 0, /^usage: compliant-mlops check <path\.\.\.>/],
     [['audit', '--help'], 0, /^usage: compliant-mlops audit/],
+    [['bias', '--help'], 0, /^Usage: compliant-mlops bias /],
+    [['cost', '--help'], 0, /^usage: compliant-mlops cost /],
+    [['lineage', '--help'], 0, /^usage: compliant-mlops lineage /],
   ])('%j loads none of aws-cdk-lib, cdk-nag, the AWS SDK', (args, code, out) => {
     const r = cliWithoutHeavyModules(...args);
     expect(r.stderr).toBe('');
