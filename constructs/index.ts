@@ -46,6 +46,7 @@ export { ModelHealthCheck } from './monitoring/model-health-check';
 export type {
   HealthCheckDependency,
   IHealthCheckedApi,
+  IHealthCheckedEndpoint,
   IHealthCheckedFeatureGroup,
   ModelHealthCheckProps,
 } from './monitoring/model-health-check';

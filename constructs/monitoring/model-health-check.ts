@@ -16,6 +16,7 @@ import {
   INFERENCE_CHECK,
   METRIC_NAMESPACE,
   METRICS,
+  SigningService,
   SYNTHETICS_NAMESPACE,
 } from '../../lib/handlers/model-health-canary/contract';
 import { findHandlerAsset } from '../core/secure-function';
@@ -40,6 +41,18 @@ export interface IHealthCheckedApi {
   /** The URL of `POST /invocations` on the deployed stage. */
   readonly invocationsUrl: string;
   /** Lets a principal call it (`execute-api:Invoke`). */
+  grantInvoke(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * A real-time endpoint the health check sends its golden request to directly, through the
+ * SageMaker runtime (`InvokeEndpoint`): {@link IsolatedEndpoint} is one. Inside a VPC with an
+ * interface endpoint for the runtime (private DNS), the request never leaves the network.
+ */
+export interface IHealthCheckedEndpoint {
+  /** The endpoint name, in the path of `POST /endpoints/<name>/invocations`. */
+  readonly endpointName: string;
+  /** Lets a principal invoke it (`sagemaker:InvokeEndpoint` on this endpoint only). */
   grantInvoke(grantee: iam.IGrantable): iam.Grant;
 }
 
@@ -77,12 +90,23 @@ export interface ModelHealthCheckProps {
   /** Where the alarms go. */
   readonly alerts: IAlertDestination;
   /**
-   * The API the golden request goes through.
-   * @default - no inference check
+   * The API the golden request goes through. A public API needs subnets with egress: with a VPC
+   * of isolated subnets only, give `inferenceEndpoint` instead (or `vpcSubnets` that route to it).
+   * At most one of `inferenceApi` and `inferenceEndpoint`.
+   * @default - no inference check through an API
    */
   readonly inferenceApi?: IHealthCheckedApi;
   /**
-   * The golden request's JSON body. Required with `inferenceApi`.
+   * The real-time endpoint the golden request goes to directly: a SigV4-signed
+   * `POST https://runtime.sagemaker.<region>.amazonaws.com/endpoints/<name>/invocations`, which
+   * resolves to the VPC's SageMaker runtime interface endpoint (private DNS). At most one of
+   * `inferenceApi` and `inferenceEndpoint`.
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html
+   * @default - no inference check straight to an endpoint
+   */
+  readonly inferenceEndpoint?: IHealthCheckedEndpoint;
+  /**
+   * The golden request's JSON body. Required with `inferenceApi` or `inferenceEndpoint`.
    * @default - none
    */
   readonly goldenRequest?: unknown;
@@ -155,6 +179,10 @@ const schema = z.strictObject({
     'invocationsUrl',
     'grantInvoke',
   ]).optional(),
+  inferenceEndpoint: shaped<IHealthCheckedEndpoint>('IHealthCheckedEndpoint (an IsolatedEndpoint)', [
+    'endpointName',
+    'grantInvoke',
+  ]).optional(),
   goldenRequest: z.unknown().optional(),
   expectedResponseFields: z
     .record(z.string().min(1), z.enum(['array', 'boolean', 'number', 'object', 'string']))
@@ -183,10 +211,37 @@ const schema = z.strictObject({
 /** Problems across fields: a check without the value it needs, or nothing to check. */
 function crossFieldProblems(p: z.output<typeof schema>): PropsProblem[] {
   const problems: PropsProblem[] = [];
-  if (p.inferenceApi && p.goldenRequest === undefined)
+  if (p.inferenceApi && p.inferenceEndpoint)
+    problems.push({
+      field: 'inferenceEndpoint',
+      problem: 'cannot be given with inferenceApi',
+      got: 'both',
+      expected: 'exactly one of inferenceApi and inferenceEndpoint',
+    });
+  // An AsyncEndpoint has endpointName and grantInvoke too, but takes InvokeEndpointAsync: a
+  // direct InvokeEndpoint on it fails every run.
+  if (p.inferenceEndpoint && 'inputS3Uri' in p.inferenceEndpoint)
+    problems.push({
+      field: 'inferenceEndpoint',
+      problem: 'is an asynchronous endpoint',
+      got: 'an endpoint with an async inference input location',
+      expected: 'a real-time endpoint (InvokeEndpoint), e.g. an IsolatedEndpoint',
+    });
+  // The default subnets are the private ones with egress, else the isolated ones: a public API
+  // is unreachable from those, and the canary would fail and alarm forever.
+  if (p.inferenceApi && p.vpcSubnets === undefined && p.vpc.privateSubnets.length === 0)
+    problems.push({
+      field: 'inferenceApi',
+      problem: 'is unreachable from the default subnets: the vpc has no subnets with egress',
+      got: 'only isolated subnets',
+      expected:
+        'inferenceEndpoint (through the vpc sagemaker runtime endpoint), vpcSubnets with egress, or no inferenceApi',
+    });
+  const inference = p.inferenceApi ? 'inferenceApi' : p.inferenceEndpoint ? 'inferenceEndpoint' : undefined;
+  if (inference && p.goldenRequest === undefined)
     problems.push({
       field: 'goldenRequest',
-      problem: 'is required with inferenceApi',
+      problem: `is required with ${inference}`,
       got: 'undefined',
       expected: 'the json body of a request the model must answer',
     });
@@ -197,11 +252,11 @@ function crossFieldProblems(p: z.output<typeof schema>): PropsProblem[] {
       got: 'undefined',
       expected: 'the identifier of a record the online store holds',
     });
-  if (!p.inferenceApi && !p.featureGroup && (p.dependencies ?? []).length === 0)
+  if (!inference && !p.featureGroup && (p.dependencies ?? []).length === 0)
     problems.push({
       field: '(props)',
       problem: 'has nothing to check',
-      got: 'no inferenceApi, featureGroup or dependencies',
+      got: 'no inferenceApi, inferenceEndpoint, featureGroup or dependencies',
       expected: 'at least one of them',
     });
   const names = (p.dependencies ?? []).map((d) => d.name);
@@ -218,7 +273,7 @@ function crossFieldProblems(p: z.output<typeof schema>): PropsProblem[] {
 
 /**
  * A CloudWatch Synthetics canary that checks a model is healthy end to end, on a schedule: a
- * golden request through the inference API (status 200, the expected response shape, under a
+ * golden request through the inference API or straight to the endpoint (status 200, the expected response shape, under a
  * latency threshold), a known record of the online feature store (GetRecord), and the
  * reachability of declared dependencies (HTTPS URLs or VPC endpoint DNS names).
  *
@@ -288,14 +343,15 @@ export class ModelHealthCheck extends Construct {
         : { subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
 
     const timeout = p.latencyThreshold ?? Duration.seconds(2);
+    const target = inferenceTarget(stack, p);
     const config = (name: string): CanaryConfig => ({
       healthCheck: name,
       // A request is abandoned at 5x the latency threshold (at least 5 s): slow fails the check,
       // hung fails it too, and the run still ends well inside the canary timeout.
       timeoutMs: Math.min(60_000, Math.max(5000, timeout.toMilliseconds() * 5)),
-      inference: p.inferenceApi
+      inference: target
         ? {
-            url: p.inferenceApi.invocationsUrl,
+            ...target,
             body: p.goldenRequest,
             expectedFields: p.expectedResponseFields ?? {},
             maxLatencyMs: timeout.toMilliseconds(),
@@ -356,7 +412,7 @@ export class ModelHealthCheck extends Construct {
 
     const alarms: Record<string, cloudwatch.Alarm> = {};
     const checks = [
-      ...(p.inferenceApi ? [INFERENCE_CHECK] : []),
+      ...(p.inferenceApi || p.inferenceEndpoint ? [INFERENCE_CHECK] : []),
       ...(p.featureGroup ? [FEATURE_STORE_CHECK] : []),
       ...(p.dependencies ?? []).map((d) => dependencyCheck(d.name)),
     ];
@@ -413,6 +469,7 @@ export class ModelHealthCheck extends Construct {
       ['*'],
     );
     p.inferenceApi?.grantInvoke(this.role);
+    p.inferenceEndpoint?.grantInvoke(this.role);
     p.featureGroup?.grantReadOnline(this.role);
     acknowledge(this.role.policy, `AwsSolutions-IAM5[Resource::${flattenedArn(this, logGroups)}]`, {
       reason:
@@ -468,6 +525,28 @@ function canaryNameOf(scope: Construct): string {
     .replace(/[^0-9a-z_-]/g, '-');
   if (name.length <= 21) return name;
   return name.slice(0, 15) + createHash('sha256').update(name).digest('hex').slice(0, 6);
+}
+
+/**
+ * Where the golden request goes and what it is signed for: the API's URL (`execute-api`), or the
+ * endpoint's `InvokeEndpoint` URL on the regional SageMaker runtime host (signing name
+ * `sagemaker`), which a VPC with the runtime's interface endpoint and private DNS resolves to it.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html
+ */
+function inferenceTarget(
+  stack: Stack,
+  p: {
+    inferenceApi?: IHealthCheckedApi;
+    inferenceEndpoint?: IHealthCheckedEndpoint;
+  },
+): { url: string; signingService: SigningService } | undefined {
+  if (p.inferenceApi) return { url: p.inferenceApi.invocationsUrl, signingService: 'execute-api' };
+  if (p.inferenceEndpoint)
+    return {
+      url: `https://runtime.sagemaker.${stack.region}.${stack.urlSuffix}/endpoints/${p.inferenceEndpoint.endpointName}/invocations`,
+      signingService: 'sagemaker',
+    };
+  return undefined;
 }
 
 /** A construct id from a check name (`dependency-pypi` → `DependencyPypi`). */

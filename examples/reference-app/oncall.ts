@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { AlertIntegrationProps } from '../../constructs/monitoring/alert-integrations';
 import { IAlertDestination } from '../../constructs/monitoring/alert-topic';
-import { IHealthCheckedApi, ModelHealthCheck } from '../../constructs/monitoring/model-health-check';
+import { IHealthCheckedEndpoint, ModelHealthCheck } from '../../constructs/monitoring/model-health-check';
 import { ISecureBucket } from '../../constructs/storage/secure-bucket';
 
 // On-call wiring of the reference app (issue 19). Every id and URL below is a PLACEHOLDER that
@@ -41,7 +41,8 @@ export function onCallIntegrations(prefix: string): AlertIntegrationProps {
 
 /** Options of {@link addInferenceHealthCheck}. */
 export interface InferenceHealthCheckOptions {
-  readonly api: IHealthCheckedApi;
+  /** The real-time endpoint the golden request goes to (InvokeEndpoint). */
+  readonly endpoint: IHealthCheckedEndpoint;
   readonly vpc: ec2.IVpc;
   readonly artifactsBucket: ISecureBucket;
   readonly alerts: IAlertDestination;
@@ -49,16 +50,19 @@ export interface InferenceHealthCheckOptions {
 }
 
 /**
- * A health check on the served model: a golden request through its inference API and the
+ * A health check on the served model: a golden request straight to its real-time endpoint and the
  * reachability of the SageMaker runtime and CloudWatch endpoints the serving path depends on
  * (the regional names resolve to the inference network's interface endpoints: private DNS).
+ * The canary runs in the inference network's isolated subnets, from which the public REGIONAL API
+ * is unreachable; InvokeEndpoint on runtime.sagemaker.<region> goes through the VPC's runtime
+ * interface endpoint instead (issue 19). The API itself is exercised by its own callers and alarms.
  */
 export function addInferenceHealthCheck(scope: Construct, o: InferenceHealthCheckOptions): ModelHealthCheck {
   return new ModelHealthCheck(scope, 'HealthCheck', {
     vpc: o.vpc,
     artifactsBucket: o.artifactsBucket,
     alerts: o.alerts,
-    inferenceApi: o.api,
+    inferenceEndpoint: o.endpoint,
     // One row of the demo contract (DEMO_INPUT_CONTRACT): a batch of numeric feature rows.
     goldenRequest: { instances: [[0.5, 1.0, 2.0, 0.0]] },
     expectedResponseFields: { predictions: 'array' },

@@ -186,7 +186,7 @@ export class ServingStack extends Stack {
     }
 
     this.healthCheck = addInferenceHealthCheck(this, {
-      api: this.api,
+      endpoint: this.endpoint,
       vpc: network.vpc,
       artifactsBucket: this.capture,
       alerts,

@@ -27,6 +27,7 @@ const CONFIG: CanaryConfig = {
     expectedFields: { predictions: 'array', 'model.version': 'string' },
     maxLatencyMs: 500,
     signed: true,
+    signingService: 'execute-api',
   },
   featureStore: { featureGroupName: 'churn', recordIdentifier: 'customer-1', expectedFeatures: ['tenure'] },
   dependencies: [
@@ -156,6 +157,10 @@ describe('model-health canary checks (logic)', () => {
       /^MODEL_HEALTH_CONFIG: dependencies\.0\.url: is not an https url \(got "http:\/\/plain\.example\.com"/,
     );
     expect(parseConfig({ [CONFIG_ENV]: JSON.stringify(CONFIG) })).toEqual(CONFIG);
+    const unsigned = { ...CONFIG, inference: { ...CONFIG.inference, signingService: 'lambda' } };
+    expect(() => parseConfig({ [CONFIG_ENV]: JSON.stringify(unsigned) })).toThrow(
+      /^MODEL_HEALTH_CONFIG: inference\.signingService: is not a signing service \(got "lambda"; expected execute-api, sagemaker\)$/,
+    );
   });
 });
 
@@ -256,6 +261,46 @@ describe('model-health canary HTTP (SigV4 for execute-api)', () => {
     expect(String(seen[0].headers.authorization)).toMatch(
       /^AWS4-HMAC-SHA256 Credential=AKIAFAKE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=[^,]*host/,
     );
+  });
+
+  // InvokeEndpoint is POST /endpoints/<name>/invocations on the SageMaker runtime, authenticated
+  // with SigV4; the runtime's signing name is `sagemaker` (not `runtime.sagemaker`).
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html
+  it('signs a golden request to the SageMaker runtime for the sagemaker service', async () => {
+    const featureStore = new SageMakerFeatureStoreRuntimeClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' },
+    });
+    const endpointUrl = url.replace('/prod/invocations', '/endpoints/churn-endpoint/invocations');
+    const res = await fetchRequest(
+      {
+        url: endpointUrl,
+        method: 'POST',
+        body: '{"instances":[[1]]}',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        signed: true,
+        signingService: 'sagemaker',
+        timeoutMs: 2000,
+      },
+      { featureStore, cloudwatch: new CloudWatchClient({ region: 'eu-west-1' }) },
+    );
+    expect(res).toEqual({ status: 200, body: GOOD_BODY });
+    expect(seen[0]).toMatchObject({ method: 'POST', body: '{"instances":[[1]]}' });
+    expect(String(seen[0].headers.authorization)).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAFAKE\/\d{8}\/eu-west-1\/sagemaker\/aws4_request, SignedHeaders=[^,]*host/,
+    );
+  });
+
+  it('passes the signing service of the configuration to the request', async () => {
+    const sent: HttpRequest[] = [];
+    const config: CanaryConfig = {
+      ...CONFIG,
+      inference: { ...CONFIG.inference!, signingService: 'sagemaker' },
+      featureStore: undefined,
+      dependencies: [],
+    };
+    await runChecks(config, deps({ http: async (r) => (sent.push(r), { status: 200, body: GOOD_BODY }) }));
+    expect(sent).toEqual([expect.objectContaining({ signed: true, signingService: 'sagemaker' })]);
   });
 
   it('sends dependency probes unsigned', async () => {

@@ -11,6 +11,7 @@ import {
   ModelHealthCheck,
   ModelHealthCheckProps,
 } from '../../constructs/monitoring/model-health-check';
+import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import { CONFIG_ENV } from '../../lib/handlers/model-health-canary/contract';
 import { findingLines, testStack } from '../support/nag';
@@ -51,6 +52,9 @@ function base(stack: Stack, overrides: Partial<ModelHealthCheckProps> = {}): Mod
   });
   return {
     vpc,
+    // Explicit: an API reachable from these isolated subnets (e.g. a private API through an
+    // execute-api interface endpoint); without them an isolated-only VPC refuses inferenceApi.
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     artifactsBucket: new SecureBucket(stack, 'Artifacts', { encryptionKey: keys.data }),
     alerts: new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs }),
     inferenceApi: fakeApi(),
@@ -69,7 +73,15 @@ function base(stack: Stack, overrides: Partial<ModelHealthCheckProps> = {}): Mod
 function canaryConfig(t: Template): Record<string, unknown> {
   const canary = Object.values(t.findResources('AWS::Synthetics::Canary'))[0];
   const raw = canary.Properties.RunConfig.EnvironmentVariables[CONFIG_ENV];
-  return JSON.parse(typeof raw === 'string' ? raw : JSON.stringify(raw)) as Record<string, unknown>;
+  if (typeof raw === 'string') return JSON.parse(raw) as Record<string, unknown>;
+  // A partition-dependent URL is a join with the URL suffix (amazonaws.com in the aws partition).
+  const [sep, parts] = (raw as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  const text = parts.map((x) => {
+    if (typeof x === 'string') return x;
+    if (JSON.stringify(x) === JSON.stringify({ Ref: 'AWS::URLSuffix' })) return 'amazonaws.com';
+    throw new Error(`unexpected token in the configuration: ${JSON.stringify(x)}`);
+  });
+  return JSON.parse(text.join(sep)) as Record<string, unknown>;
 }
 
 describe('ModelHealthCheck', () => {
@@ -271,5 +283,126 @@ describe('ModelHealthCheck', () => {
     const stack = testStack();
     new ModelHealthCheck(stack, 'Health', base(stack));
     expect(findingLines(stack)).toEqual([]);
+  });
+});
+
+const ENDPOINT_ARN = 'arn:aws:sagemaker:eu-west-1:111111111111:endpoint/churn-endpoint';
+
+/** The base props with the golden request sent straight to an endpoint, default subnets. */
+function viaEndpoint(stack: Stack, overrides: Partial<ModelHealthCheckProps> = {}): ModelHealthCheckProps {
+  return base(stack, {
+    vpcSubnets: undefined,
+    inferenceApi: undefined,
+    inferenceEndpoint: IsolatedEndpoint.fromEndpointAttributes(stack, 'Endpoint', {
+      endpointArn: ENDPOINT_ARN,
+    }),
+    ...overrides,
+  });
+}
+
+describe('ModelHealthCheck golden request straight to the endpoint (inferenceEndpoint)', () => {
+  // InvokeEndpoint: POST /endpoints/<EndpointName>/invocations on runtime.sagemaker.<region>,
+  // SigV4 with the signing name `sagemaker`; inside the VPC the regional name resolves to the
+  // runtime's interface endpoint (private DNS), so isolated subnets reach it.
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html
+  it('sends the signed golden request to the runtime InvokeEndpoint URL of the endpoint, from the isolated subnets', () => {
+    const stack = testStack();
+    new ModelHealthCheck(stack, 'Health', viaEndpoint(stack));
+    const t = Template.fromStack(stack);
+    expect(canaryConfig(t)).toMatchObject({
+      inference: {
+        url: 'https://runtime.sagemaker.eu-west-1.amazonaws.com/endpoints/churn-endpoint/invocations',
+        body: { instances: [[1, 2, 3]] },
+        expectedFields: { predictions: 'array' },
+        maxLatencyMs: 800,
+        signed: true,
+        signingService: 'sagemaker',
+      },
+    });
+    t.hasResourceProperties('AWS::Synthetics::Canary', {
+      VPCConfig: Match.objectLike({ SubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'] }),
+    });
+  });
+
+  // sagemaker:InvokeEndpoint is authorized on the endpoint ARN (resource type endpoint).
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
+  it('may InvokeEndpoint on that endpoint only, and no longer execute-api:Invoke', () => {
+    const stack = testStack();
+    const check = new ModelHealthCheck(stack, 'Health', viaEndpoint(stack));
+    expect(Object.keys(check.checkAlarms)).toContain('inference');
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'))
+      .filter((r) => JSON.stringify(r.Properties.Roles).includes('HealthRole'))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
+    const invoke = statements.filter((s) => JSON.stringify(s.Action).includes('sagemaker:Invoke'));
+    expect(invoke).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sagemaker:InvokeEndpoint',
+        Resource: ENDPOINT_ARN,
+      }),
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('execute-api');
+  });
+
+  it('passes every pack', () => {
+    const stack = testStack();
+    new ModelHealthCheck(stack, 'Health', viaEndpoint(stack));
+    expect(findingLines(stack)).toEqual([]);
+  });
+
+  it('refuses both inferenceApi and inferenceEndpoint, and an asynchronous endpoint', () => {
+    const stack = testStack();
+    expect(
+      () => new ModelHealthCheck(stack, 'Health', viaEndpoint(stack, { inferenceApi: fakeApi() })),
+    ).toThrow(
+      'Test/Health: inferenceEndpoint: cannot be given with inferenceApi (got both; expected exactly one of inferenceApi and inferenceEndpoint)',
+    );
+    const other = testStack();
+    const asyncLike = {
+      endpointName: 'churn-async',
+      inputS3Uri: 's3://io/async/input/',
+      grantInvoke: (grantee: iam.IGrantable) =>
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['sagemaker:InvokeEndpointAsync'],
+          resourceArns: ['*'],
+        }),
+    };
+    expect(
+      () => new ModelHealthCheck(other, 'Health', viaEndpoint(other, { inferenceEndpoint: asyncLike })),
+    ).toThrow(
+      /^Test\/Health: inferenceEndpoint: is an asynchronous endpoint \(got .*; expected a real-time endpoint \(InvokeEndpoint\)/,
+    );
+    const noBody = testStack();
+    expect(
+      () => new ModelHealthCheck(noBody, 'Health', viaEndpoint(noBody, { goldenRequest: undefined })),
+    ).toThrow(/Test\/Health: goldenRequest: is required with inferenceEndpoint \(got undefined/);
+  });
+});
+
+describe('ModelHealthCheck inferenceApi and the subnets the canary lands in', () => {
+  // A Lambda function (a canary is one) in a VPC reaches the internet only through a NAT: in
+  // isolated subnets a public REGIONAL API is unreachable.
+  // https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html
+  it('refuses inferenceApi with default subnets in a vpc without subnets with egress, naming the ways out', () => {
+    const stack = testStack();
+    expect(() => new ModelHealthCheck(stack, 'Health', base(stack, { vpcSubnets: undefined }))).toThrow(
+      'Test/Health: inferenceApi: is unreachable from the default subnets: the vpc has no subnets with egress (got only isolated subnets; expected inferenceEndpoint (through the vpc sagemaker runtime endpoint), vpcSubnets with egress, or no inferenceApi)',
+    );
+  });
+
+  it('accepts inferenceApi from the private subnets with egress the vpc has, and lands there by default', () => {
+    const stack = testStack();
+    const props = base(stack, { vpcSubnets: undefined });
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'EgressVpc', {
+      vpcId: 'vpc-0123456789abcdef1',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      privateSubnetIds: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'],
+      isolatedSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+    });
+    new ModelHealthCheck(stack, 'Health', { ...props, vpc });
+    Template.fromStack(stack).hasResourceProperties('AWS::Synthetics::Canary', {
+      VPCConfig: Match.objectLike({ SubnetIds: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'] }),
+    });
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
+import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import {
   addInferenceHealthCheck,
@@ -11,6 +11,8 @@ import {
   RUNBOOK_BASE_URL,
 } from '../../examples/reference-app/oncall';
 import { findingLines, testStack } from '../support/nag';
+
+const ENDPOINT_ARN = 'arn:aws:sagemaker:eu-west-1:111111111111:endpoint/churn-endpoint';
 
 function build() {
   const stack = testStack('Serving');
@@ -21,17 +23,9 @@ function build() {
     ...onCallIntegrations('mlops'),
   });
   const models = new SecureBucket(stack, 'Models', { encryptionKey: keys.models });
-  const api = {
-    invocationsUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/invocations',
-    grantInvoke: (grantee: iam.IGrantable) =>
-      iam.Grant.addToPrincipal({
-        grantee,
-        actions: ['execute-api:Invoke'],
-        resourceArns: ['arn:aws:execute-api:eu-west-1:111111111111:abc123/prod/POST/invocations'],
-      }),
-  };
+  const endpoint = IsolatedEndpoint.fromEndpointAttributes(stack, 'Endpoint', { endpointArn: ENDPOINT_ARN });
   const check = addInferenceHealthCheck(stack, {
-    api,
+    endpoint,
     vpc: network.vpc,
     artifactsBucket: models,
     alerts,
@@ -57,7 +51,32 @@ describe('reference app on-call wiring', () => {
     });
   });
 
-  it('checks the inference API and the serving dependencies from the isolated subnets, high severity with a runbook', () => {
+  // From the isolated subnets the golden request reaches the model only through the VPC's
+  // sagemaker.runtime interface endpoint (private DNS): InvokeEndpoint, signed for sagemaker.
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html
+  it('sends the golden request to the endpoint through the runtime interface endpoint, not to the public API', () => {
+    const { stack } = build();
+    const t = Template.fromStack(stack);
+    const canary = Object.values(t.findResources('AWS::Synthetics::Canary'))[0];
+    const config = JSON.stringify(canary.Properties.RunConfig.EnvironmentVariables);
+    expect(config).toContain('runtime.sagemaker.eu-west-1.');
+    expect(config).toContain('/endpoints/churn-endpoint/invocations');
+    expect(config).toContain('\\"signingService\\":\\"sagemaker\\"');
+    expect(config).not.toContain('execute-api');
+    t.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: 'com.amazonaws.eu-west-1.sagemaker.runtime',
+      PrivateDnsEnabled: true,
+    });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sagemaker:InvokeEndpoint', Resource: ENDPOINT_ARN }),
+        ]),
+      }),
+    });
+  });
+
+  it('checks the inference endpoint and the serving dependencies from the isolated subnets, high severity with a runbook', () => {
     const { stack, check } = build();
     expect(Object.keys(check.checkAlarms)).toEqual([
       'inference',

@@ -7,6 +7,7 @@ import {
   METRICS,
   type CanaryConfig,
   type FieldType,
+  type SigningService,
 } from './contract';
 
 /** One HTTP request of a check. */
@@ -15,8 +16,13 @@ export interface HttpRequest {
   readonly method: 'GET' | 'POST';
   readonly body?: string;
   readonly headers: Readonly<Record<string, string>>;
-  /** Sign with SigV4 for `execute-api`. */
+  /** Sign with SigV4. */
   readonly signed: boolean;
+  /**
+   * The service a signed request is signed for.
+   * @default 'execute-api'
+   */
+  readonly signingService?: SigningService;
   readonly timeoutMs: number;
 }
 
@@ -113,6 +119,7 @@ export async function runChecks(config: CanaryConfig, deps: CheckDeps): Promise<
             body: JSON.stringify(inference.body),
             headers: { 'content-type': 'application/json', accept: 'application/json' },
             signed: inference.signed,
+            signingService: inference.signingService,
             timeoutMs: config.timeoutMs,
           }),
         );

@@ -1,5 +1,5 @@
 import { ConfigError, type Env } from '../shared/env';
-import { CONFIG_ENV, type CanaryConfig, type FieldType } from './contract';
+import { CONFIG_ENV, SIGNING_SERVICES, type CanaryConfig, type FieldType } from './contract';
 
 const FIELD_TYPES: readonly FieldType[] = ['array', 'boolean', 'number', 'object', 'string'];
 
@@ -42,6 +42,13 @@ export function parseConfig(env: Env): CanaryConfig {
     httpsUrl('inference.url', inf.url);
     if (typeof inf.maxLatencyMs !== 'number' || inf.maxLatencyMs <= 0)
       fail('inference.maxLatencyMs', 'is not a positive number', inf.maxLatencyMs, 'milliseconds > 0');
+    if (!SIGNING_SERVICES.includes(inf.signingService as never))
+      fail(
+        'inference.signingService',
+        'is not a signing service',
+        inf.signingService,
+        SIGNING_SERVICES.join(', '),
+      );
     const fields = inf.expectedFields as Record<string, unknown> | undefined;
     for (const [k, t] of Object.entries(fields ?? {}))
       if (!FIELD_TYPES.includes(t as FieldType))

@@ -36,9 +36,22 @@ export function dependencyCheck(name: string): string {
 /** JSON types a response field can be required to have. */
 export type FieldType = 'array' | 'boolean' | 'number' | 'object' | 'string';
 
-/** The golden request sent through the inference API. */
+/**
+ * The SigV4 service a golden request is signed for: `execute-api` for an IAM-authorised API
+ * Gateway method, `sagemaker` (the signing name of the SageMaker runtime) for a direct
+ * `InvokeEndpoint`.
+ */
+export type SigningService = 'execute-api' | 'sagemaker';
+
+/** Signing services the script accepts. */
+export const SIGNING_SERVICES: readonly SigningService[] = ['execute-api', 'sagemaker'];
+
+/** The golden request sent through the inference API, or straight to the endpoint. */
 export interface InferenceCheckConfig {
-  /** Full URL of the request (`https://<api>/<stage>/<path>`). */
+  /**
+   * Full URL of the request: `https://<api>/<stage>/<path>`, or the SageMaker runtime's
+   * `https://runtime.sagemaker.<region>.amazonaws.com/endpoints/<name>/invocations`.
+   */
   readonly url: string;
   /** The JSON body sent with `POST`. */
   readonly body: unknown;
@@ -46,8 +59,10 @@ export interface InferenceCheckConfig {
   readonly expectedFields: Readonly<Record<string, FieldType>>;
   /** Slower than this fails the check, in milliseconds. */
   readonly maxLatencyMs: number;
-  /** Sign the request with SigV4 for `execute-api` (the API's IAM authorisation). */
+  /** Sign the request with SigV4 (the API's IAM authorisation, or InvokeEndpoint's). */
   readonly signed: boolean;
+  /** The service the signature is for. */
+  readonly signingService: SigningService;
 }
 
 /** A record of the online feature store that must be readable. */

@@ -66,9 +66,13 @@ class Sha256 {
 }
 
 /**
- * Sends a check's request with fetch and an abort timeout; an `execute-api` request is signed
- * with the canary role's credentials (the same provider chain the SDK clients use).
+ * Sends a check's request with fetch and an abort timeout; a signed request is signed with the
+ * canary role's credentials (the same provider chain the SDK clients use) for its service:
+ * `execute-api` for an IAM-authorised API, `sagemaker` (the SageMaker runtime's signing name) for
+ * `POST /endpoints/<name>/invocations`, which inside the VPC resolves to the runtime's interface
+ * endpoint (private DNS).
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-using-iam-policies-to-invoke-api.html
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html
  */
 export async function fetchRequest(request: HttpRequest, clients: CanaryClients): Promise<HttpResponse> {
   const url = new URL(request.url);
@@ -76,7 +80,7 @@ export async function fetchRequest(request: HttpRequest, clients: CanaryClients)
   if (request.signed) {
     const region = await clients.featureStore.config.region();
     const signer = new SignatureV4({
-      service: 'execute-api',
+      service: request.signingService ?? 'execute-api',
       region,
       credentials: clients.featureStore.config.credentials,
       sha256: Sha256,

@@ -17,6 +17,8 @@ const SYNTHETICS_PERMISSIONS =
   'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Canaries_CanaryPermissions.html';
 const EXECUTE_API =
   'https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html';
+const INVOKE_ENDPOINT =
+  'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html';
 const CHATBOT_PERMISSIONS =
   'https://docs.aws.amazon.com/chatbot/latest/adminguide/understanding-permissions.html';
 
@@ -29,6 +31,8 @@ const logStream = (m: ReferenceModel, canary: string) =>
   `arn:aws:logs:${m.region}:${m.account}:log-group:/aws/lambda/cwsyn-${canary}-0123abcd:log-stream:2026/12/01/[$LATEST]0123`;
 const viaS3Gateway = { via: ['NetworkS3'] };
 const viaMonitoring = { via: ['NetworkMonitoring'] };
+/** The golden request goes through the inference VPC's SageMaker runtime interface endpoint. */
+const viaRuntime = { via: ['NetworkSagemakerRuntime'] };
 
 /** The canary: each call of MODEL_HEALTH_CANARY_SDK_CALLS, what Synthetics does as it, what it must not do. */
 const canaryCases: AccessCase[] = [
@@ -43,20 +47,51 @@ const canaryCases: AccessCase[] = [
   },
   {
     actor: CANARY,
-    action: 'execute-api:Invoke',
-    resourceLabel: 'Api POST /invocations',
-    resource: (m) => invocations(m),
+    action: 'sagemaker:InvokeEndpoint',
+    resourceLabel: 'Endpoint (via NetworkSagemakerRuntime)',
+    resource: (m) => m.arn('Endpoint'),
+    options: () => viaRuntime,
     expect: 'allow',
-    why: 'sends the golden request (SigV4)',
-    doc: EXECUTE_API,
+    why: 'sends the golden request (SigV4, signing name sagemaker) through the VPC runtime endpoint',
+    doc: INVOKE_ENDPOINT,
+  },
+  {
+    actor: CANARY,
+    action: 'sagemaker:InvokeEndpoint',
+    resourceLabel: 'AsyncEndpoint',
+    resource: (m) => m.arn('AsyncEndpoint'),
+    options: () => viaRuntime,
+    expect: 'deny',
+    why: 'only the churn real-time endpoint',
+    doc: DOC.sagemakerActions,
+  },
+  {
+    actor: CANARY,
+    action: 'sagemaker:InvokeEndpointAsync',
+    resourceLabel: 'AsyncEndpoint',
+    resource: (m) => m.arn('AsyncEndpoint'),
+    options: () => viaRuntime,
+    expect: 'deny',
+    why: 'it queues no asynchronous requests',
+    doc: DOC.sagemakerActions,
+  },
+  {
+    actor: CANARY,
+    action: 'sagemaker:InvokeEndpoint',
+    resourceLabel: 'endpoint/other',
+    resource: (m) => `arn:aws:sagemaker:${m.region}:${m.account}:endpoint/other`,
+    options: () => viaRuntime,
+    expect: 'deny',
+    why: 'no other endpoint',
+    doc: DOC.sagemakerActions,
   },
   {
     actor: CANARY,
     action: 'execute-api:Invoke',
-    resourceLabel: 'Api GET /invocations',
-    resource: (m) => invocations(m, 'GET'),
+    resourceLabel: 'Api POST /invocations',
+    resource: (m) => invocations(m),
     expect: 'deny',
-    why: 'only the golden request, no other method',
+    why: 'the public API is unreachable from its isolated subnets: it goes to the endpoint directly',
     doc: EXECUTE_API,
   },
   ...['ML/ModelHealth', 'CloudWatchSynthetics'].map((ns): AccessCase => ({
@@ -140,15 +175,6 @@ const canaryCases: AccessCase[] = [
     why: 'it writes nothing outside its artifact prefix',
     doc: DOC.s3Actions,
   },
-  {
-    actor: CANARY,
-    action: 'sagemaker:InvokeEndpoint',
-    resourceLabel: 'Endpoint',
-    resource: (m) => m.arn('Endpoint'),
-    expect: 'deny',
-    why: 'it reaches the model only through the API, as callers do',
-    doc: EXECUTE_API,
-  },
 ];
 
 /** The Chatbot channel role: renders alarm graphs, nothing else. */
@@ -212,5 +238,14 @@ const chatCases: AccessCase[] = [
 /** Every on-call case. */
 export const ONCALL_CASES: readonly AccessCase[] = [...canaryCases, ...chatCases];
 
-/** The canary's declared SDK calls, for the coverage test. */
-export const ONCALL_HANDLER_CALLS = [{ role: CANARY.role, calls: MODEL_HEALTH_CANARY_SDK_CALLS }] as const;
+/**
+ * The canary's declared SDK calls, for the coverage test: the reference app's health check sends
+ * its golden request to the endpoint (InvokeEndpoint), so the API's execute-api:Invoke is declared
+ * by the script but not made here (its case above is a deny).
+ */
+export const ONCALL_HANDLER_CALLS = [
+  {
+    role: CANARY.role,
+    calls: MODEL_HEALTH_CANARY_SDK_CALLS.filter((c) => c.iamAction !== 'execute-api:Invoke'),
+  },
+] as const;
