@@ -18,7 +18,8 @@ describe('on-call proof inputs', () => {
   });
 
   // GetRecord is declared but the reference app's health check probes no feature group (the
-  // feature store lives in another stack); execute-api and PutMetricData must have allowed cases.
+  // feature store lives in another stack), nor the API (it sends the golden request to the endpoint);
+  // InvokeEndpoint and PutMetricData must have allowed cases.
   for (const { role, calls } of ONCALL_HANDLER_CALLS) {
     it(`${role}: every declared call the reference app makes has an allowed case`, () => {
       const covered = new Set(
