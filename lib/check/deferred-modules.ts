@@ -127,7 +127,7 @@ export function deferUnloadedModules(): DeferredModules {
 /** A function that stands in for an export until it is used for more than `instanceof`. */
 function standInFor(load: () => object, namespace: string): unknown {
   // A function target, so that `new` and calls can be trapped.
-  const target = function deferred() {} as unknown as object;
+  const target: object = function deferred() {};
   const hasInstance = (value: unknown): boolean => {
     if (!hasClassOf(value, namespace)) return false;
     return Function.prototype[Symbol.hasInstance].call(load(), value);

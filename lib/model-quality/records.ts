@@ -210,7 +210,14 @@ export function parsePrediction(event: unknown, spec: QualitySpec): Parsed<Predi
   const labels = spec.problemType === 'binaryClassification' && spec.classificationOutput === 'label';
   const v = payloadValue(output, labels ? [] : SCORE_KEYS, labels ? LABEL_KEYS : []);
   if (!v.ok) return v;
-  const ev = event as unknown as CaptureEvent;
+  const input = event.captureData.endpointInput;
+  const ev: CaptureEvent = {
+    captureData: { endpointInput: isObject(input) ? input : undefined, endpointOutput: output },
+    eventMetadata: {
+      eventId: typeof md?.eventId === 'string' ? md.eventId : undefined,
+      inferenceId: typeof md?.inferenceId === 'string' ? md.inferenceId : undefined,
+    },
+  };
   if (labels) {
     const label = labelText(v.value);
     return label === undefined ? reject('invalidValue') : { ok: true, value: { id, label, event: ev } };

@@ -161,6 +161,14 @@ describe('model-health canary checks (logic)', () => {
     expect(() => parseConfig({ [CONFIG_ENV]: JSON.stringify(unsigned) })).toThrow(
       /^MODEL_HEALTH_CONFIG: inference\.signingService: is not a signing service \(got "lambda"; expected execute-api, sagemaker\)$/,
     );
+    const unflagged = { ...CONFIG, inference: { ...CONFIG.inference, signed: 'yes' } };
+    expect(() => parseConfig({ [CONFIG_ENV]: JSON.stringify(unflagged) })).toThrow(
+      /^MODEL_HEALTH_CONFIG: inference\.signed: is not a boolean \(got "yes"; expected true or false\)$/,
+    );
+    const noName = { ...CONFIG, dependencies: [{ url: 'https://ok.example.com' }] };
+    expect(() => parseConfig({ [CONFIG_ENV]: JSON.stringify(noName) })).toThrow(
+      /^MODEL_HEALTH_CONFIG: dependencies\.0\.name: is not a name/,
+    );
   });
 });
 
