@@ -31,6 +31,7 @@ import {
 } from '../core/validate';
 import { acknowledgeIdentityPrefixGrant, flattenForNag } from '../serving/nag-ids';
 import { ISecureBucket } from '../storage/secure-bucket';
+import { alarmEntersAlarmPattern } from './alarm-events';
 import { IAlertDestination } from './alert-topic';
 import { DEAD_LETTER_KEY_ACTIONS, PUT_METRIC_DATA_ACTIONS } from './drift-monitor-perms';
 
@@ -504,14 +505,9 @@ export class DriftMonitor extends Construct {
    * in the platform stack while the monitor lives in a serving stack.
    */
   public static driftEventPattern(alarmNamePrefix: string): events.EventPattern {
-    return {
-      source: ['aws.cloudwatch'],
-      detailType: ['CloudWatch Alarm State Change'],
-      detail: {
-        alarmName: [`${alarmNamePrefix}-max-psi`, `${alarmNamePrefix}-drifted-share`],
-        state: { value: ['ALARM'] },
-      },
-    };
+    return alarmEntersAlarmPattern({
+      names: [`${alarmNamePrefix}-max-psi`, `${alarmNamePrefix}-drifted-share`],
+    });
   }
 
   /**
@@ -526,12 +522,9 @@ export class DriftMonitor extends Construct {
     if (!this.driftRule) {
       this.driftRule = new events.Rule(this, 'DriftEvents', {
         description: `Drift detected on ${this.node.path}`.slice(0, 512),
-        eventPattern: {
-          source: ['aws.cloudwatch'],
-          detailType: ['CloudWatch Alarm State Change'],
-          resources: [this.maxPsiAlarm.alarmArn, this.driftedShareAlarm.alarmArn],
-          detail: { state: { value: ['ALARM'] } },
-        },
+        eventPattern: alarmEntersAlarmPattern({
+          arns: [this.maxPsiAlarm.alarmArn, this.driftedShareAlarm.alarmArn],
+        }),
       });
     }
     this.driftRule.addTarget(target);

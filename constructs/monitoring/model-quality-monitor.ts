@@ -19,6 +19,7 @@ import { ScopedRole } from '../core/scoped-role';
 import { SecureFunction } from '../core/secure-function';
 import { PropsProblem, throwIfProblems, validateProps } from '../core/validate';
 import { acknowledgeIdentityPrefixGrant, flattenForNag } from '../serving/nag-ids';
+import { alarmEntersAlarmPattern } from './alarm-events';
 import { ratePeriod } from './drift-monitor';
 import { DEAD_LETTER_KEY_ACTIONS, PUT_METRIC_DATA_ACTIONS } from './drift-monitor-perms';
 import {
@@ -379,14 +380,7 @@ export class ModelQualityMonitor extends Construct {
     alarmNamePrefix: string,
     metrics: readonly ModelQualityMetricName[] = ALL,
   ): events.EventPattern {
-    return {
-      source: ['aws.cloudwatch'],
-      detailType: ['CloudWatch Alarm State Change'],
-      detail: {
-        alarmName: metrics.map((m) => `${alarmNamePrefix}-${m}`),
-        state: { value: ['ALARM'] },
-      },
-    };
+    return alarmEntersAlarmPattern({ names: metrics.map((m) => `${alarmNamePrefix}-${m}`) });
   }
 
   /**
@@ -400,12 +394,9 @@ export class ModelQualityMonitor extends Construct {
     if (!this.degradationRule) {
       this.degradationRule = new events.Rule(this, 'DegradationEvents', {
         description: `Model quality degraded on ${this.node.path}`.slice(0, 512),
-        eventPattern: {
-          source: ['aws.cloudwatch'],
-          detailType: ['CloudWatch Alarm State Change'],
-          resources: Object.values(this.degradationAlarms).map((a) => a.alarmArn),
-          detail: { state: { value: ['ALARM'] } },
-        },
+        eventPattern: alarmEntersAlarmPattern({
+          arns: Object.values(this.degradationAlarms).map((a) => a.alarmArn),
+        }),
       });
     }
     this.degradationRule.addTarget(target);
