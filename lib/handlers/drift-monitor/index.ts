@@ -2,26 +2,13 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { parseConfig, type DriftConfig } from './config';
 import { boundedClientConfig } from '../shared/http';
-import { jsonLogger, type Logger } from '../shared/log';
+import { scheduledRunHandler, type HandlerContext, type ScheduledRunDeps } from '../shared/scheduled-run';
 import { runDriftAnalysis, type DriftClients, type DriftRunResult } from './run';
 
-/** The Lambda context members the handler uses. */
-export interface HandlerContext {
-  readonly awsRequestId?: string;
-  readonly getRemainingTimeInMillis?: () => number;
-}
+export type { HandlerContext } from '../shared/scheduled-run';
 
 /** What the handler needs from outside; tests inject clients, the environment and a clock. */
-export interface HandlerDeps {
-  /** Builds the clients (once per configuration). */
-  readonly clients: (config: DriftConfig) => DriftClients;
-  /** @default process.env */
-  readonly env?: Record<string, string | undefined>;
-  /** @default - the current time */
-  readonly now?: () => Date;
-  /** @default jsonLogger */
-  readonly log?: (correlationId: string) => Logger;
-}
+export type HandlerDeps = ScheduledRunDeps<DriftConfig, DriftClients>;
 
 /**
  * The production clients: SDK v3 with the standard retry strategy (backoff with jitter),
@@ -42,21 +29,7 @@ export function defaultClients(config: DriftConfig): DriftClients {
 export function createHandler(
   deps: HandlerDeps,
 ): (event?: unknown, context?: HandlerContext) => Promise<DriftRunResult> {
-  let cached: { key: string; clients: DriftClients } | undefined;
-  return async (_event, context) => {
-    const correlationId = context?.awsRequestId ?? `local-${Date.now()}`;
-    const log = (deps.log ?? jsonLogger)(correlationId);
-    const config = parseConfig(deps.env ?? process.env);
-    const key = `${config.maxAttempts}/${config.requestTimeoutMs}`;
-    if (!cached || cached.key !== key) cached = { key, clients: deps.clients(config) };
-    const remaining = context?.getRemainingTimeInMillis;
-    return runDriftAnalysis(cached.clients, config, {
-      correlationId,
-      log,
-      now: deps.now?.(),
-      remainingTimeMs: remaining ? () => remaining.call(context) : undefined,
-    });
-  };
+  return scheduledRunHandler(parseConfig, runDriftAnalysis, deps);
 }
 
 /** The Lambda entry point (`index.handler`). */

@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { boundedClientConfig } from '../shared/http';
-import { jsonLogger, type Logger } from '../shared/log';
+import { scheduledRunHandler, type HandlerContext, type ScheduledRunDeps } from '../shared/scheduled-run';
 import { parseConfig, type QualityConfig } from './config';
 import {
   runQualityAnalysis,
@@ -10,22 +10,10 @@ import {
   type QualityRunResult,
 } from './run';
 
-/** The Lambda context members the handler uses. */
-export interface HandlerContext {
-  readonly awsRequestId?: string;
-  readonly getRemainingTimeInMillis?: () => number;
-}
+export type { HandlerContext } from '../shared/scheduled-run';
 
 /** What the handler needs from outside; tests inject clients, the environment and a clock. */
-export interface HandlerDeps {
-  /** Builds the clients (once per configuration). */
-  readonly clients: (config: QualityConfig) => QualityClients;
-  /** @default process.env */
-  readonly env?: Record<string, string | undefined>;
-  /** @default - the current time */
-  readonly now?: () => Date;
-  /** @default jsonLogger */
-  readonly log?: (correlationId: string) => Logger;
+export interface HandlerDeps extends ScheduledRunDeps<QualityConfig, QualityClients> {
   /** Post-training metrics over the joined pairs (the fairness extension point). @default - none */
   readonly extensions?: QualityRunContext['extensions'];
 }
@@ -48,22 +36,12 @@ export function defaultClients(config: QualityConfig): QualityClients {
 export function createHandler(
   deps: HandlerDeps,
 ): (event?: unknown, context?: HandlerContext) => Promise<QualityRunResult> {
-  let cached: { key: string; clients: QualityClients } | undefined;
-  return async (_event, context) => {
-    const correlationId = context?.awsRequestId ?? `local-${Date.now()}`;
-    const log = (deps.log ?? jsonLogger)(correlationId);
-    const config = parseConfig(deps.env ?? process.env);
-    const key = `${config.maxAttempts}/${config.requestTimeoutMs}`;
-    if (!cached || cached.key !== key) cached = { key, clients: deps.clients(config) };
-    const remaining = context?.getRemainingTimeInMillis;
-    return runQualityAnalysis(cached.clients, config, {
-      correlationId,
-      log,
-      now: deps.now?.(),
-      remainingTimeMs: remaining ? () => remaining.call(context) : undefined,
-      extensions: deps.extensions,
-    });
-  };
+  return scheduledRunHandler(
+    parseConfig,
+    (clients, config: QualityConfig, invocation) =>
+      runQualityAnalysis(clients, config, { ...invocation, extensions: deps.extensions }),
+    deps,
+  );
 }
 
 /** The Lambda entry point (`index.handler`). */
