@@ -8,6 +8,7 @@ import tseslint from 'typescript-eslint';
 //     handler contracts (lib/handlers/<handler>/contract.ts)
 //   lib/handlers (Lambda handlers) → lib/drift (statistics), lib/handlers/shared
 //   lib/cli → lib/fairness (bias statistics) → lib/drift (its CSV, line and cell readers), never back
+//   lib/cli → lib/lineage, lib/cost, lib/rollback (read-only SDK readers, CDK-free)
 //
 // The handlers, the statistics, lib/shared and lib/aws-facts are bundled into Lambda assets or used by
 // the CLI without CDK, so they never import aws-cdk-lib, constructs, cdk-nag or the constructs/ folder.
@@ -135,6 +136,9 @@ export default tseslint.config(
       'lib/drift/**/*.ts',
       'lib/fairness/**/*.ts',
       'lib/model-quality/**/*.ts',
+      'lib/lineage/**/*.ts',
+      'lib/cost/**/*.ts',
+      'lib/rollback/**/*.ts',
       'lib/shared/**/*.ts',
       'lib/aws-facts/**/*.ts',
     ],

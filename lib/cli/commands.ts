@@ -51,4 +51,10 @@ export const COMMANDS: readonly LazyCommand[] = [
       'read-only lineage of an endpoint: model, package approval, training job, dataset manifest, captured inference',
     load: async () => (await import('./commands/lineage.js')).lineageCommand,
   },
+  {
+    name: 'rollback',
+    summary:
+      'read-only plan to serve an earlier approved model package again, with its image, artifact and feature contract',
+    load: async () => (await import('./commands/rollback.js')).rollbackCommand,
+  },
 ];
