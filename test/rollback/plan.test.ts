@@ -232,6 +232,24 @@ describe('compliant-mlops rollback', () => {
     expect(md.out).toContain('| target | READY |');
   });
 
+  test('no region, a bad region and an unwritable --output are usage errors', async () => {
+    const command = createRollbackCommand({ clientFactory: () => clients() });
+    const noRegion = fakeIO();
+    expect(await main(['rollback', 'churn-model'], noRegion, [command])).toBe(2);
+    expect(noRegion.errLines()).toEqual([
+      'compliant-mlops: rollback: --region: no region (pass --region or set AWS_REGION)',
+    ]);
+    expect((await cli('churn-model', '--region', 'europe')).err[0]).toMatch(
+      /--region: "europe" is not a region name/,
+    );
+    group(HISTORY);
+    const unwritable = await cli('churn-model', '--output', 'no/such/dir/plan.txt');
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.err).toEqual([
+      'compliant-mlops: rollback: --output: cannot write no/such/dir/plan.txt (ENOENT)',
+    ]);
+  });
+
   test('a blocked step exits 1', async () => {
     group(HISTORY);
     expect((await cli('churn-model', '--from', '1')).code).toBe(1);

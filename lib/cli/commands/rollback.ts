@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 // Type imports only: the AWS SDK loads when a plan is made, so `rollback --help` and usage errors
 // answer in node's start-up time.
 import type { RollbackClients } from '../../rollback/plan';
 import { CliIO, Command, EXIT, UsageError } from '../command';
 import { parseCommandArgs } from '../args';
+import { resolveFormat, resolveRegion, sageMakerS3Clients, writeReport } from '../command-options';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 
@@ -75,21 +74,6 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
 } as const;
 
-async function defaultClients(o: { region: string; profile?: string }): Promise<RollbackClients> {
-  const [{ SageMakerClient }, { S3Client }, { boundedHttpOptions }] = await Promise.all([
-    import('@aws-sdk/client-sagemaker'),
-    import('@aws-sdk/client-s3'),
-    import('../../handlers/shared/http.js'),
-  ]);
-  const config = {
-    region: o.region,
-    maxAttempts: 6,
-    requestHandler: boundedHttpOptions(20_000),
-    ...(o.profile !== undefined ? { profile: o.profile } : {}),
-  };
-  return { sagemaker: new SageMakerClient(config), s3: new S3Client(config) };
-}
-
 function version(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -138,19 +122,8 @@ async function run(args: readonly string[], io: CliIO, options: RollbackCommandO
       `rollback: --contract: ${JSON.stringify(values.contract)} is not <contract name>@<version> (e.g. customer-churn@1.2.0)`,
     );
   }
-  const format = values.format ?? 'text';
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(
-      `rollback: --format: unknown format ${JSON.stringify(format)} (expected one of ${FORMATS.join(', ')})`,
-    );
-  }
-  const region = values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
-  if (!region) throw new UsageError('rollback: --region: no region (pass --region or set AWS_REGION)');
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new UsageError(
-      `rollback: --region: ${JSON.stringify(region)} is not a region name (expected e.g. eu-west-1)`,
-    );
-  }
+  const format = resolveFormat('rollback', values.format, FORMATS);
+  const region = resolveRegion('rollback', values.region, io);
 
   const [rollback, { LineageAbort }] = await Promise.all([
     import('../../rollback/index.js'),
@@ -158,7 +131,7 @@ async function run(args: readonly string[], io: CliIO, options: RollbackCommandO
   ]);
   const clients = options.clientFactory
     ? options.clientFactory({ region, profile: values.profile })
-    : await defaultClients({ region, profile: values.profile });
+    : await sageMakerS3Clients({ region, profile: values.profile });
   let plan;
   try {
     plan = await rollback.planRollback(clients, {
@@ -184,18 +157,7 @@ async function run(args: readonly string[], io: CliIO, options: RollbackCommandO
     const more = plan.errors.length > 1 ? ` (+${plan.errors.length - 1} more)` : '';
     io.stderr(`compliant-mlops: rollback: ${plan.errors[0]}${more}\n`);
   }
-  const text = rollback.renderRollback(plan, format as (typeof FORMATS)[number]);
-  if (values.output !== undefined) {
-    try {
-      writeFileSync(resolve(io.cwd, values.output), text);
-    } catch (e) {
-      throw new UsageError(
-        `rollback: --output: cannot write ${values.output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      );
-    }
-  } else {
-    io.stdout(text);
-  }
+  writeReport('rollback', io, values.output, rollback.renderRollback(plan, format));
   const code = rollback.rollbackExitCode(plan);
   return code === 2 ? EXIT.usage : code === 1 ? EXIT.findings : EXIT.ok;
 }
