@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 // Type imports only of the SDK side: the Cost Explorer client loads when a report runs, so
 // `cost --help` and usage errors answer in node's start-up time.
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
@@ -14,6 +12,7 @@ import { COST_FORMATS, isCostFormat } from '../../cost/format';
 import { isIsoDay, lastFullMonths, type CostWindow } from '../../cost/window';
 import { CliIO, Command, EXIT, UsageError } from '../command';
 import { parseCommandArgs } from '../args';
+import { resolveRegion, writeReport } from '../command-options';
 
 const TERMS: Record<string, SavingsPlansTerm> = { '1': 'ONE_YEAR', '3': 'THREE_YEARS' };
 const PAYMENTS: Record<string, SavingsPlansPayment> = {
@@ -173,12 +172,8 @@ async function runCostCommand(
   const term = choice('sp-term', values['sp-term'], TERMS, '1');
   const payment = choice('sp-payment', values['sp-payment'], PAYMENTS, 'no-upfront');
   const lookback = choice('sp-lookback', values['sp-lookback'], LOOKBACKS, '30');
-  const region = values.region ?? 'us-east-1';
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new UsageError(
-      `cost: --region: ${JSON.stringify(region)} is not a region name (expected e.g. us-east-1)`,
-    );
-  }
+  // Cost Explorer answers from us-east-1 whatever the region of the usage.
+  const region = resolveRegion('cost', values.region ?? 'us-east-1', io, 'us-east-1');
   if (values.profile !== undefined && !/^[A-Za-z0-9._+=,@-]+$/.test(values.profile)) {
     throw new UsageError(`cost: --profile: ${JSON.stringify(values.profile)} is not a profile name`);
   }
@@ -205,18 +200,7 @@ async function runCostCommand(
   for (const e of report.errors)
     io.stderr(`compliant-mlops: cost: ${e.operation}: ${e.code}: ${e.message}\n`);
   const { formatCostReport } = await import('../../cost/format.js');
-  const text = formatCostReport(report, format);
-  if (values.output !== undefined) {
-    try {
-      writeFileSync(resolve(io.cwd, values.output), text);
-    } catch (e) {
-      throw new UsageError(
-        `cost: --output: cannot write ${values.output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      );
-    }
-  } else {
-    io.stdout(text);
-  }
+  writeReport('cost', io, values.output, formatCostReport(report, format));
   return report.errors.length > 0 ? EXIT.usage : EXIT.ok;
 }
 
