@@ -70,7 +70,7 @@ export const FAIRNESS_CHECK_CASES: readonly AccessCase[] = [
     resource: (m) => m.object('ModelArtifacts', REPORT),
     options: (m) => ({ ...viaS3Gateway, context: sseKms(m.arn('KeysModelsKey')) }),
     expect: 'allow',
-    why: 'writes the post-training report beside the pre-training one, with the models key',
+    why: 'writes the post-training report (beside pre-training.json), models key',
     doc: DOC.s3Sse,
   },
   {
