@@ -28,6 +28,7 @@ import { ARGUMENTS, OUTPUTS } from '../../lib/handlers/bias-check/contract';
 import {
   evaluationEnvironment,
   fairnessCheckStep,
+  fairnessModelMetrics,
   registrationWithFairness,
 } from './spot-training-pipeline-fairness';
 
@@ -307,6 +308,7 @@ class StepContext {
                     S3Uri: this.artifactUri(r.evaluationPrefix, this.reportFile),
                   },
                 },
+                ...fairnessModelMetrics(p.fairnessCheck),
               },
             }
           : {}),

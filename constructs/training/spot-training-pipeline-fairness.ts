@@ -253,6 +253,20 @@ export function evaluationEnvironment(o: FairnessCheckOptions | undefined): {
     : {};
 }
 
+/**
+ * The RegisterModel step's bias metrics with a fairness check: the post-training report (the
+ * check's `reportUri` output) as the model package's bias report, so the registry shows reviewers
+ * the fairness evidence of each version. `Report`, not `PostTrainingReport`: the published
+ * pipeline definition schema knows only `Report` under `ModelMetrics.Bias`.
+ *
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Bias.html
+ */
+export function fairnessModelMetrics(o: FairnessCheckOptions | undefined): {
+  Bias?: { Report: { ContentType: string; S3Uri: ArgumentValue } };
+} {
+  return o ? { Bias: { Report: { ContentType: 'application/json', S3Uri: reportValue } } } : {};
+}
+
 /** What the check function is built against. */
 export interface FairnessCheckTargets {
   readonly options: FairnessCheckOptions;

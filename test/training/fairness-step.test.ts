@@ -162,11 +162,23 @@ describe('SpotTrainingPipeline fairnessCheck: the definition', () => {
     expect(all.filter((s) => s.Type === 'RegisterModel')).toEqual([]);
   });
 
+  it('registers the post-training report as the model package bias report (ModelMetrics.Bias.Report, https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Bias.html)', () => {
+    const { pipeline } = withFairness();
+    const gate = byName(steps(pipeline), 'CheckMetric');
+    const [register] = gate.Arguments.IfSteps as Json[];
+    expect(register.Arguments.ModelMetrics.Bias).toEqual({
+      Report: { ContentType: 'application/json', S3Uri: REPORT_URI },
+    });
+    // The evaluation report stays the model quality statistics.
+    expect(register.Arguments.ModelMetrics.ModelQuality.Statistics.ContentType).toBe('application/json');
+  });
+
   it('leaves CheckMetric with its one condition without fairnessCheck', () => {
     const f = trainingFixture();
     const { pipeline } = pipelineWith({ evaluation: evaluation(f), registrationGate: GATE }, f);
     const gate = byName(steps(pipeline), 'CheckMetric');
     expect(gate.Arguments.Conditions).toHaveLength(1);
+    expect(gate.Arguments.IfSteps[0].Arguments.ModelMetrics.Bias).toBeUndefined();
     expect(gate.Arguments.ElseSteps[0].Arguments.ErrorMessage).toBe(
       'metrics.auc.value did not satisfy GreaterThanOrEqualTo 0.8; the model was not registered',
     );
