@@ -329,6 +329,38 @@ describe('SpotTrainingPipeline fairnessCheck: the function and its grants', () =
     const { f } = withFairness();
     expect(findingLines(f.stack)).toEqual([]);
   });
+
+  it('with an imported artifact bucket, grants in the identity policy (the file and report patterns) and zero findings', () => {
+    const f = trainingFixture();
+    const imported = SecureBucket.fromBucketAttributes(f.stack, 'Imported', {
+      bucket: new SecureBucket(f.stack, 'Elsewhere', { encryptionKey: f.keys.models }).bucket,
+      encryptionKey: f.keys.models,
+    });
+    const { pipeline } = pipelineWith(
+      {
+        artifactBucket: imported,
+        evaluation: evaluation(f),
+        registrationGate: GATE,
+        fairnessCheck: fairnessCheck(f),
+      },
+      f,
+    );
+    const stack = Stack.of(pipeline);
+    const policy = stack.resolve(pipeline.fairnessCheckFunction!.role.policy.document) as Json;
+    const resources = (policy.Statement as Json[]).flatMap((st) => [st.Resource].flat());
+    expect(resources).toContainEqual(
+      stack.resolve(
+        imported.bucket.arnForObjects(`evaluation/${pipeline.pipelineName}/*/predictions.jsonl*`),
+      ),
+    );
+    expect(resources).toContainEqual(
+      stack.resolve(imported.bucket.arnForObjects('bias-reports/churn/*/post-training.json*')),
+    );
+    // The check's own grants are acknowledged (the execution id is known only at run time). The
+    // pipeline's execution and pipeline roles have findings of their own with an imported artifact
+    // bucket (a gap outside this check, reported to the lead); only the check's are asserted here.
+    expect(findingLines(f.stack).filter((l) => l.includes('Test/Pipeline/FairnessCheck'))).toEqual([]);
+  });
 });
 
 describe('SpotTrainingPipeline fairnessCheck: validation', () => {
@@ -355,6 +387,15 @@ describe('SpotTrainingPipeline fairnessCheck: validation', () => {
     expect(e.message).toContain('fairnessCheck.failOn.XYZ: is not a post-training bias metric');
     expect(e.message).toContain(
       'fairnessCheck.failOn.DI: is not a threshold of this metric (got 1.25; expected a number in (0, 1])',
+    );
+  });
+
+  it('refuses no facet, and a facet that is not a column spec', () => {
+    expect(errorOf(() => withFairness({ facets: [] })).message).toContain(
+      'Test/Pipeline: fairnessCheck.facets:',
+    );
+    expect(errorOf(() => withFairness({ facets: ['age:~40'] })).message).toContain(
+      'fairnessCheck.facets.0: is not a column spec',
     );
   });
 
