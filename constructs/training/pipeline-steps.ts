@@ -29,6 +29,7 @@ import {
   evaluationEnvironment,
   fairnessCheckStep,
   fairnessModelMetrics,
+  MetricGateDescription,
   registrationWithFairness,
 } from './spot-training-pipeline-fairness';
 
@@ -87,10 +88,11 @@ export function pipelineDefinition(
       : [c.trainingStep()];
   if (p.evaluation) steps.push(c.evaluationStep(p.evaluation));
   const register = c.registerStep();
-  const gate = p.registrationGate ? c.gateStep(p.registrationGate, register) : undefined;
+  const g = p.registrationGate;
+  const gate = g ? c.gateStep(g, register) : undefined;
   if (p.evaluation && p.fairnessCheck && r.fairnessCheckFunctionArn) {
     steps.push(c.fairnessStep(p.fairnessCheck, r.fairnessCheckFunctionArn));
-    steps.push(registrationWithFairness(register, gate && c.gateDescription(gate)));
+    steps.push(registrationWithFairness(register, g && gate && c.gateDescription(g, gate)));
   } else steps.push(gate ?? register);
   return { Version: '2020-12-01', Metadata: {}, Parameters: c.parameters(), Steps: steps };
 }
@@ -391,14 +393,15 @@ class StepContext {
   }
 
   /** The metric gate step with what its Fail message names. */
-  public gateDescription(step: StepDefinition) {
-    const g = this.p.registrationGate!;
-    const gate = {
-      metric: g.metric,
-      comparison: g.comparison ?? 'GreaterThanOrEqualTo',
-      threshold: g.threshold,
+  public gateDescription(
+    g: NonNullable<ParsedPipelineProps['registrationGate']>,
+    step: StepDefinition,
+  ): { step: StepDefinition; gate: MetricGateDescription } {
+    const comparison = g.comparison ?? 'GreaterThanOrEqualTo';
+    return {
+      step,
+      gate: { metric: g.metric, comparison, threshold: g.threshold, failStepName: STEP_NAMES.fail },
     };
-    return { step, gate: { ...gate, failStepName: STEP_NAMES.fail } };
   }
 
   private hyperparameters(): [string, string | number | boolean][] {

@@ -126,7 +126,7 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
    * the prefix a `ModelReviewGate` on the same registry expects reviewers to cite.
    */
   public readonly biasReportsPrefix?: string;
-  /** The bucket of the bias reports (`biasCheck.reportsBucket`, else {@link artifactBucket}), when `biasCheck` or `fairnessCheck` is set. */
+  /** The bucket of the bias reports (`biasCheck.reportsBucket`, else `fairnessCheck.reportsBucket`, else {@link artifactBucket}), when `biasCheck` or `fairnessCheck` is set. */
   public readonly biasReportsBucket?: ISecureBucket;
   /** The function of the pre-training bias check (the `CheckBias` Lambda step), when `biasCheck` is set. */
   public readonly biasCheckFunction?: SecureFunction;
