@@ -22,6 +22,9 @@ export type {
   TrainingMetricDefinition,
 } from './spot-training-pipeline-props';
 export type { BiasCheckOptions } from './spot-training-pipeline-bias';
+export type { FairnessCheckOptions } from './spot-training-pipeline-fairness';
+export { FAIRNESS_STEP_NAMES } from './spot-training-pipeline-fairness';
+export type { PostTrainingMetric } from '../../lib/fairness/metrics';
 export type { PreTrainingMetric } from '../../lib/fairness/metrics';
 export type {
   ArgumentValue,

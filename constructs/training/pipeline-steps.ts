@@ -25,6 +25,13 @@ import {
 } from './pipeline-definition';
 import { ParsedPipelineProps, PipelineSettings } from './pipeline-settings';
 import { ARGUMENTS, OUTPUTS } from '../../lib/handlers/bias-check/contract';
+import {
+  evaluationEnvironment,
+  fairnessCheckStep,
+  fairnessModelMetrics,
+  MetricGateDescription,
+  registrationWithFairness,
+} from './spot-training-pipeline-fairness';
 
 /** Step names of the generated definition (public: other steps and alarms refer to them). */
 export const STEP_NAMES = {
@@ -58,6 +65,8 @@ export interface StepResources {
   readonly subnetIds: readonly string[];
   /** The bias check function, when `biasCheck` is set. */
   readonly biasCheckFunctionArn?: string;
+  /** The fairness check function, when `fairnessCheck` is set. */
+  readonly fairnessCheckFunctionArn?: string;
 }
 
 /**
@@ -79,7 +88,12 @@ export function pipelineDefinition(
       : [c.trainingStep()];
   if (p.evaluation) steps.push(c.evaluationStep(p.evaluation));
   const register = c.registerStep();
-  steps.push(p.registrationGate ? c.gateStep(p.registrationGate, register) : register);
+  const g = p.registrationGate;
+  const gate = g ? c.gateStep(g, register) : undefined;
+  if (p.evaluation && p.fairnessCheck && r.fairnessCheckFunctionArn) {
+    steps.push(c.fairnessStep(p.fairnessCheck, r.fairnessCheckFunctionArn));
+    steps.push(registrationWithFairness(register, g && gate && c.gateDescription(g, gate)));
+  } else steps.push(gate ?? register);
   return { Version: '2020-12-01', Metadata: {}, Parameters: c.parameters(), Steps: steps };
 }
 
@@ -204,6 +218,7 @@ class StepContext {
       ],
       Arguments: {
         AppSpecification: { ImageUri: pinnedImageUri(e.image), ContainerEntrypoint: e.entrypoint },
+        ...evaluationEnvironment(this.p.fairnessCheck),
         RoleArn: r.executionRole.roleArn,
         ProcessingInputs: [
           {
@@ -295,6 +310,7 @@ class StepContext {
                     S3Uri: this.artifactUri(r.evaluationPrefix, this.reportFile),
                   },
                 },
+                ...fairnessModelMetrics(p.fairnessCheck),
               },
             }
           : {}),
@@ -359,6 +375,33 @@ class StepContext {
         ),
       ],
     );
+  }
+
+  /** `CheckFairness`, after `Evaluate`: see spot-training-pipeline-fairness.ts. */
+  public fairnessStep(
+    o: NonNullable<ParsedPipelineProps['fairnessCheck']>,
+    functionArn: string,
+  ): StepDefinition {
+    const r = this.r;
+    return fairnessCheckStep(
+      STEP_NAMES.evaluation,
+      r.artifactBucket.bucket.bucketName,
+      r.evaluationPrefix,
+      o,
+      functionArn,
+    );
+  }
+
+  /** The metric gate step with what its Fail message names. */
+  public gateDescription(
+    g: NonNullable<ParsedPipelineProps['registrationGate']>,
+    step: StepDefinition,
+  ): { step: StepDefinition; gate: MetricGateDescription } {
+    const comparison = g.comparison ?? 'GreaterThanOrEqualTo';
+    return {
+      step,
+      gate: { metric: g.metric, comparison, threshold: g.threshold, failStepName: STEP_NAMES.fail },
+    };
   }
 
   private hyperparameters(): [string, string | number | boolean][] {

@@ -14,6 +14,7 @@ import { IModelRegistry } from './model-registry';
 import { riskTierOf } from './review-gate-registry';
 import { MetricComparison } from './pipeline-definition';
 import { BiasCheckOptions, biasCheckSchema } from './spot-training-pipeline-bias';
+import { FairnessCheckOptions, fairnessCheckSchema } from './spot-training-pipeline-fairness';
 
 /** A metric the training container prints, captured from its logs by a regular expression. */
 export interface TrainingMetricDefinition {
@@ -260,6 +261,14 @@ export interface SpotTrainingPipelineProps {
    */
   readonly biasCheck?: BiasCheckOptions;
   /**
+   * A post-training fairness check (needs `evaluation`): the Evaluate container also writes a
+   * predictions file; a Lambda step measures the post-training bias metrics on it, writes
+   * `<bias reports prefix><execution id>/post-training.json`, and the model is registered only
+   * when no `failOn` threshold was crossed (and the `registrationGate` metric, if any, holds).
+   * @default - no fairness check
+   */
+  readonly fairnessCheck?: FairnessCheckOptions;
+  /**
    * When EventBridge Scheduler starts the pipeline, in the expression's time zone (`Etc/UTC` when
    * it names none), e.g. `scheduler.ScheduleExpression.expression('cron(0 3 ? * MON *)')` or
    * `scheduler.ScheduleExpression.cron({ weekDay: 'MON', hour: '3', minute: '0', timeZone })`.
@@ -396,6 +405,7 @@ const propsShape = z.strictObject({
     })
     .optional(),
   biasCheck: biasCheckSchema.optional(),
+  fairnessCheck: fairnessCheckSchema.optional(),
   schedule: z
     .custom<scheduler.ScheduleExpression>((v) => v instanceof scheduler.ScheduleExpression, {
       message: 'is not a scheduler.ScheduleExpression',

@@ -20,6 +20,11 @@ import { crossFieldProblems, pipelineSettings } from './pipeline-settings';
 import { datasetVersionsPrefix, pipelineDefinition, StepResources } from './pipeline-steps';
 import { PipelineStartTarget, pipelineEventRole, pipelineSchedule } from './pipeline-triggers';
 import { biasCheckFunction } from './spot-training-pipeline-bias';
+import {
+  biasReportsLocation,
+  fairnessCheckFunction,
+  fairnessCheckProblems,
+} from './spot-training-pipeline-fairness';
 import { spotTrainingPipelineSchema, SpotTrainingPipelineProps } from './spot-training-pipeline-props';
 
 export { DATASET_VERSION_PARAMETER, EVALUATION_PROPERTY_FILE, STEP_NAMES } from './pipeline-steps';
@@ -117,14 +122,16 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
   public readonly evaluationPrefix: string;
   /**
    * Key prefix of the bias reports in {@link biasReportsBucket} (by default `bias-reports/<model
-   * package group>/`, one sub-prefix per execution), when `biasCheck` is set: the prefix a
-   * `ModelReviewGate` on the same registry expects reviewers to cite.
+   * package group>/`, one sub-prefix per execution), when `biasCheck` or `fairnessCheck` is set:
+   * the prefix a `ModelReviewGate` on the same registry expects reviewers to cite.
    */
   public readonly biasReportsPrefix?: string;
-  /** The bucket of the bias reports (`biasCheck.reportsBucket`, else {@link artifactBucket}), when `biasCheck` is set. */
+  /** The bucket of the bias reports (`biasCheck.reportsBucket`, else `fairnessCheck.reportsBucket`, else {@link artifactBucket}), when `biasCheck` or `fairnessCheck` is set. */
   public readonly biasReportsBucket?: ISecureBucket;
   /** The function of the pre-training bias check (the `CheckBias` Lambda step), when `biasCheck` is set. */
   public readonly biasCheckFunction?: SecureFunction;
+  /** The function of the post-training fairness check (the `CheckFairness` Lambda step), when `fairnessCheck` is set. */
+  public readonly fairnessCheckFunction?: SecureFunction;
 
   private triggerRole?: ScopedRole;
 
@@ -132,7 +139,7 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
     super(scope, id);
     const p = validateProps(this, spotTrainingPipelineSchema, props);
     const settings = pipelineSettings(p);
-    throwIfProblems(this, crossFieldProblems(p, settings));
+    throwIfProblems(this, [...crossFieldProblems(p, settings), ...fairnessCheckProblems(p)]);
 
     this.pipelineName =
       p.pipelineName ??
@@ -162,16 +169,28 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
     grantExecutionRole(this, this.executionRole, this, repositories);
     grantPipelineRole(this, this.role, this, p.modelRegistry, p.evaluation !== undefined);
 
-    if (p.biasCheck) {
-      this.biasReportsPrefix =
-        p.biasCheck.reportsPrefix ?? `bias-reports/${p.modelRegistry.modelPackageGroupName}/`;
-      this.biasReportsBucket = p.biasCheck.reportsBucket ?? this.artifactBucket;
+    const reports = biasReportsLocation(p, this.artifactBucket);
+    this.biasReportsPrefix = reports?.prefix;
+    this.biasReportsBucket = reports?.bucket;
+    if (p.biasCheck && reports) {
       this.biasCheckFunction = biasCheckFunction(this, 'BiasCheck', {
         options: p.biasCheck,
         datasetBucket: p.datasetBucket,
         datasetPrefix: datasetVersionsPrefix(p),
-        reportsBucket: this.biasReportsBucket,
-        reportsPrefix: this.biasReportsPrefix,
+        reportsBucket: reports.bucket,
+        reportsPrefix: reports.prefix,
+        vpc: p.vpc,
+        vpcSubnets: p.vpcSubnets,
+        pipelineRole: this.role,
+      });
+    }
+    if (p.fairnessCheck && reports) {
+      this.fairnessCheckFunction = fairnessCheckFunction(this, 'FairnessCheck', {
+        options: p.fairnessCheck,
+        artifactBucket: this.artifactBucket,
+        evaluationPrefix: this.evaluationPrefix,
+        reportsBucket: reports.bucket,
+        reportsPrefix: reports.prefix,
         vpc: p.vpc,
         vpcSubnets: p.vpcSubnets,
         pipelineRole: this.role,
@@ -182,6 +201,7 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
       ...this.stepResources(),
       subnetIds,
       biasCheckFunctionArn: this.biasCheckFunction?.function.functionArn,
+      fairnessCheckFunctionArn: this.fairnessCheckFunction?.function.functionArn,
     });
     this.resource = new sagemaker.CfnPipeline(this, 'Resource', {
       pipelineName: this.pipelineName,

@@ -35,7 +35,8 @@ export const REFERENCE_RISK_TIER = 'high';
  * risk: an approval without a review record citing a bias report under
  * `s3://<model artifacts>/bias-reports/churn-model/` is set back to pending), and a weekly
  * managed-spot training pipeline with a pre-training bias check (its report under the review gate's
- * prefix), evaluation and a registration gate.
+ * prefix), evaluation, a post-training fairness check, and a registration gate on the metric and
+ * fairness together.
  */
 export function addTraining(stack: PlatformStack): PlatformTraining {
   const images = new ModelImageRepository(stack, 'ModelImages', { encryptionKey: stack.keys.models });
@@ -86,6 +87,17 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
       failOn: { DPL: 0.2, CI: 0.8 },
       reportsBucket: stack.modelArtifacts,
       reportsPrefix: reviewGate.reportsPrefix,
+      encryptionKey: stack.keys.logs,
+    },
+    // Post-training fairness check: evaluate.py also writes predictions.jsonl (label, churn_score,
+    // gender, age); the model is not registered when the predicted churn rate of women differs by
+    // more than 0.1 (DPPL) or their disparate impact is below 0.8 (the four-fifths rule). The
+    // report goes beside the pre-training one.
+    fairnessCheck: {
+      label: 'churned=1',
+      prediction: 'churn_score:>=0.5',
+      facets: ['gender=female', 'age:>=65'],
+      failOn: { DPPL: 0.1, DI: 0.8 },
       encryptionKey: stack.keys.logs,
     },
     schedule: scheduler.ScheduleExpression.expression('cron(0 3 ? * MON *)'),

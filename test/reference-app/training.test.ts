@@ -33,13 +33,16 @@ describe('addTraining', () => {
     t.resourceCountIs('AWS::SageMaker::Pipeline', 1);
     t.resourceCountIs('AWS::Scheduler::Schedule', 1);
     const definition = synthesizedDefinition(training.pipeline.resource);
-    // CheckBias (Lambda), BiasGate (Condition holding Train), Evaluate, CheckMetric.
+    // CheckBias (Lambda), BiasGate (Condition holding Train), Evaluate, CheckFairness (Lambda),
+    // CheckMetric (metric AND fairness).
     expect((definition.Steps as { Type: string }[]).map((s) => s.Type)).toEqual([
       'Lambda',
       'Condition',
       'Processing',
+      'Lambda',
       'Condition',
     ]);
+    expect(training.pipeline.fairnessCheckFunction).toBeDefined();
     // The bias check writes where the review gate requires the cited report to be.
     const p = training.pipeline;
     expect(Stack.of(p).resolve(p.biasReportsBucket!.s3UriForPrefix(p.biasReportsPrefix))).toEqual(

@@ -4,6 +4,7 @@ import { MODEL_QUALITY_MONITOR_SDK_CALLS } from '../../../lib/handlers/model-qua
 import { RESTRICT_DEFAULT_SG_SDK_CALLS } from '../../../lib/handlers/restrict-default-sg/sdk-calls';
 import { REVIEW_GATE_CASES, REVIEW_GATE_HANDLER_CALLS, REVIEW_GATE_ROLE } from './review-gate';
 import { BIAS_CHECK_CASES, BIAS_CHECK_HANDLER_CALLS, BIAS_CHECK_ROLE } from './bias-check';
+import { FAIRNESS_CHECK_CASES, FAIRNESS_CHECK_HANDLER_CALLS, FAIRNESS_CHECK_ROLE } from './fairness-check';
 import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';
@@ -526,6 +527,13 @@ export const LAMBDA_CASES: readonly AccessCase[] = [
     'ChurnTrainingBiasCheckDeadLetters',
     '2026/12/01/[$LATEST]0123456789abcdef',
   ),
+  ...FAIRNESS_CHECK_CASES,
+  ...platformCalls(
+    FAIRNESS_CHECK_ROLE,
+    'ChurnTrainingFairnessCheckLogs',
+    'ChurnTrainingFairnessCheckDeadLetters',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
   ...platformCalls(
     REVIEW_GATE_ROLE,
     'ModelReviewGateFunctionLogs',
@@ -617,4 +625,5 @@ export const HANDLER_CALLS = [
   { role: 'NetworkDefaultSecurityGroupCloserFunctionRole', calls: RESTRICT_DEFAULT_SG_SDK_CALLS },
   REVIEW_GATE_HANDLER_CALLS,
   BIAS_CHECK_HANDLER_CALLS,
+  FAIRNESS_CHECK_HANDLER_CALLS,
 ] as const;

@@ -1,0 +1,87 @@
+import { ConfigError, envInt, type Env } from '../shared/env';
+import { ENV, PREDICTIONS_FILE_PATTERN, type FairnessCheckSpec } from './contract';
+
+export { ConfigError } from '../shared/env';
+
+/** The check's settings, read from the environment the construct sets. */
+export interface FairnessCheckConfig {
+  readonly spec: FairnessCheckSpec;
+  readonly evaluationBucket: string;
+  /** Ends in `/`: `evaluation/<pipeline name>/`. */
+  readonly evaluationPrefix: string;
+  readonly reportsBucket: string;
+  /** Ends in `/`. */
+  readonly reportsPrefix: string;
+  readonly reportsKeyArn: string;
+  readonly maxAttempts: number;
+  readonly requestTimeoutMs: number;
+}
+
+function required(env: Env, name: string): string {
+  const v = env[name];
+  if (v === undefined || v.trim() === '') {
+    throw new ConfigError(
+      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
+    );
+  }
+  return v;
+}
+
+function folder(env: Env, name: string): string {
+  const v = required(env, name);
+  if (!v.endsWith('/') || v.startsWith('/')) {
+    throw new ConfigError(
+      `${name}: is not a key prefix (got ${JSON.stringify(v)}; expected a prefix ending in "/" and not starting with "/")`,
+    );
+  }
+  return v;
+}
+
+const isStrings = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.length > 0 && v.every((f) => typeof f === 'string');
+
+function parseSpec(text: string): FairnessCheckSpec {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError(
+      `${ENV.spec}: is not JSON (got ${JSON.stringify(text.slice(0, 80))}; expected a fairness check spec)`,
+    );
+  }
+  const v = value as Partial<FairnessCheckSpec> | null;
+  if (
+    v === null ||
+    typeof v !== 'object' ||
+    typeof v.predictionsFile !== 'string' ||
+    !PREDICTIONS_FILE_PATTERN.test(v.predictionsFile) ||
+    (v.format !== 'csv' && v.format !== 'jsonl') ||
+    typeof v.label !== 'string' ||
+    typeof v.prediction !== 'string' ||
+    !isStrings(v.facets) ||
+    typeof v.failOn !== 'object' ||
+    v.failOn === null
+  ) {
+    throw new ConfigError(
+      `${ENV.spec}: is not a fairness check spec (got ${JSON.stringify(text.slice(0, 80))}; expected {"predictionsFile","format","label","prediction","facets":[...],"failOn":{...}})`,
+    );
+  }
+  return v as FairnessCheckSpec;
+}
+
+/**
+ * Reads the configuration.
+ * @throws ConfigError when a variable is missing or malformed (a deployment error)
+ */
+export function parseConfig(env: Env): FairnessCheckConfig {
+  return {
+    spec: parseSpec(required(env, ENV.spec)),
+    evaluationBucket: required(env, ENV.evaluationBucket),
+    evaluationPrefix: folder(env, ENV.evaluationPrefix),
+    reportsBucket: required(env, ENV.reportsBucket),
+    reportsPrefix: folder(env, ENV.reportsPrefix),
+    reportsKeyArn: required(env, ENV.reportsKeyArn),
+    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
+    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 30_000, 100, 300_000),
+  };
+}
