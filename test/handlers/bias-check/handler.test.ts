@@ -98,6 +98,23 @@ describe('bias check through the real SDK', () => {
     expect((await check({ DPL: 0.9 })(EVENT)).crossed).toBe(false);
   });
 
+  // BiasCheckOptions.proxyThreshold: a proxy is reported (for the reviewer), not failing; only the
+  // failOn metric thresholds hold training back.
+  it('a flagged proxy column is in the report but does not make crossed true', async () => {
+    const withRegion = rows(0, 100)
+      .split('\n')
+      .map((r) => `${r},${r.startsWith('female') ? 'north' : 'south'}`)
+      .join('\n');
+    fake.s3.putObject(DATA, `${CHANNEL}part-0.csv`, `gender,churned,region\n${withRegion}\n`);
+    const result = await check({ DPL: 0.9 })(EVENT);
+    const report = JSON.parse(
+      fake.s3.getText(ARTIFACTS, 'bias-reports/churn/abc123def456/pre-training.json')!,
+    );
+    expect(report.summary.flaggedProxies).toBeGreaterThan(0);
+    expect(report.summary.crossed).toEqual([]);
+    expect(result.crossed).toBe(false);
+  });
+
   it('survives throttling of GetObject, ListObjectsV2 and PutObject (SDK retries)', async () => {
     fake.s3.putObject(DATA, `${CHANNEL}part-0.csv.gz`, gzipSync(`gender,churned\n${rows(0, 100)}\n`));
     fake.failNext('s3', 'ListObjectsV2', { status: 503, code: 'SlowDown', times: 2 });
