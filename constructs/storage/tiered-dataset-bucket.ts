@@ -58,7 +58,8 @@ export interface TieredDatasetBucketProps {
    * Create-time only: CloudFormation replaces a bucket whose `ObjectLockEnabled` changes, and
    * the old bucket is retained with its data, so flipping this on a deployed bucket moves the
    * datasets' home to a new, empty bucket. Keep `false` for a bucket deployed without Object Lock
-   * and enable Object Lock on it outside CloudFormation
+   * (it then trips Control Tower's proactive control CT.S3.PR.9 where that is on) and enable
+   * Object Lock on it outside CloudFormation
    * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html#object-lock-configure-existing-bucket).
    *
    * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
