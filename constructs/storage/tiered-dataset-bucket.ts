@@ -49,6 +49,24 @@ export interface TieredDatasetBucketProps {
    * @default Duration.days(30)
    */
   readonly noncurrentVersionRetention?: Duration;
+  /**
+   * Activate S3 Object Lock (`ObjectLockEnabled`) on the bucket and its replica, **without a
+   * default retention**: nothing is locked until a legal hold is placed on an object version
+   * (`ModelDataLegalHold` holds the versions behind approved models), so erasure requests stay
+   * possible for every other version. No retention option is offered here on purpose.
+   *
+   * Create-time only: CloudFormation replaces a bucket whose `ObjectLockEnabled` changes, and
+   * the old bucket is retained with its data, so flipping this on a deployed bucket moves the
+   * datasets' home to a new, empty bucket. Keep `false` for a bucket deployed without Object Lock
+   * (it then trips Control Tower's proactive control CT.S3.PR.9 where that is on) and enable
+   * Object Lock on it outside CloudFormation
+   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html#object-lock-configure-existing-bucket).
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-objectlockenabled
+   * @default true
+   */
+  readonly objectLockEnabled?: boolean;
 }
 
 const day = (n: number) => Duration.days(n);
@@ -67,6 +85,7 @@ const schema = z.strictObject({
   deepArchiveAfter: durationBetween(day(0), day(36500), { unit: 'days' }).optional(),
   expireAfter: durationBetween(day(1), day(36500), { unit: 'days' }).optional(),
   noncurrentVersionRetention: durationBetween(day(1), day(3650), { unit: 'days' }).optional(),
+  objectLockEnabled: z.boolean().optional(),
 });
 
 /**
@@ -130,6 +149,7 @@ export class TieredDatasetBucket extends Construct implements ISecureBucket {
 
     this.secureBucket = new SecureBucket(this, 'Resource', {
       encryptionKey: p.encryptionKey,
+      objectLockEnabled: p.objectLockEnabled ?? true,
       noncurrentVersionRetention: p.noncurrentVersionRetention ?? day(30),
       lifecycleRules: [
         {

@@ -12,6 +12,7 @@ export {
 export * from './model-image-repository';
 export * from './model-registry';
 export * from './review-gate';
+export * from './model-data-legal-hold';
 export * from './spot-training-pipeline';
 // Types only: the module's values are the props schema and the image-uri check the construct uses.
 export type {

@@ -10,6 +10,7 @@ import { addAutoShutdown } from './auto-shutdown';
 import { addFeatureStore } from './feature-store';
 import { ServingStack } from './serving';
 import { addTraining } from './training';
+import { addLegalHold } from './legal-hold';
 import { REGISTERED_CHURN_METRICS } from './quality';
 import { PlatformStack } from './platform-stack';
 
@@ -39,6 +40,7 @@ export function buildPlatform(
   const training = addTraining(platform);
   Tags.of(training.pipeline).add('model-id', 'churn');
   Tags.of(training.registry).add('model-id', 'churn');
+  addLegalHold(platform, training);
   addAutoShutdown(platform);
   // Drift on the served churn model (alarms named by its serving stack) starts retraining.
   training.pipeline.onEvent('RetrainOnDrift', {

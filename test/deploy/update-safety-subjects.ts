@@ -45,6 +45,7 @@ import {
   ModelImageRepositoryProps,
 } from '../../constructs/training/model-image-repository';
 import { ModelRegistry, ModelRegistryProps } from '../../constructs/training/model-registry';
+import { ModelDataLegalHold, ModelDataLegalHoldProps } from '../../constructs/training/model-data-legal-hold';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
 import { SpotTrainingPipelineProps } from '../../constructs/training/spot-training-pipeline-props';
 import { DEFAULT_CONFIG, PlatformConfig } from '../../examples/reference-app/config';
@@ -258,6 +259,30 @@ export function constructSubjects(): Subject[] {
         // A risk tier is a tag: declaring one never replaces the group (and its versions).
         riskTier: { riskTier: 'limited' },
         modelPackageGroupName: { modelPackageGroupName: 'churn-v2' },
+      },
+      {},
+    ),
+    subject<Partial<Pick<ModelDataLegalHoldProps, 'datasetsPrefix' | 'manifestPrefix' | 'maxAttempts'>>>(
+      'ModelDataLegalHold',
+      (stack, o) => {
+        const keys = new EncryptionKeys(stack, 'Keys');
+        const alerts = new AlertTopic(stack, 'Alerts', { encryptionKey: keys.logs });
+        const network = new InferenceNetwork(stack, 'Network', { encryptionKey: keys.logs });
+        const registry = new ModelRegistry(stack, 'Registry', { alerts, modelPackageGroupName: 'churn' });
+        new ModelDataLegalHold(stack, 'Holds', {
+          registry,
+          datasetBucket: new TieredDatasetBucket(stack, 'Datasets', { encryptionKey: keys.data }),
+          manifestBucket: new SecureBucket(stack, 'Artifacts', { encryptionKey: keys.models }),
+          alerts,
+          vpc: network.vpc,
+          encryptionKey: keys.logs,
+          ...o,
+        });
+      },
+      {
+        datasetsPrefix: { datasetsPrefix: 'datasets/' },
+        manifestPrefix: { manifestPrefix: 'lineage/churn-training/' },
+        maxAttempts: { maxAttempts: 4 },
       },
       {},
     ),

@@ -20,6 +20,7 @@ import {
   ModelImageRepositoryProps,
 } from '../../constructs/training/model-image-repository';
 import { ModelRegistry, ModelRegistryProps } from '../../constructs/training/model-registry';
+import { ModelDataLegalHold, ModelDataLegalHoldProps } from '../../constructs/training/model-data-legal-hold';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
 import { SpotTrainingPipelineProps } from '../../constructs/training/spot-training-pipeline-props';
 import { DIGEST } from '../training/fixtures';
@@ -222,6 +223,7 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       deepArchiveAfter: daysField(0, 36500),
       expireAfter: daysField(1, 36500),
       noncurrentVersionRetention: daysField(1, 3650),
+      objectLockEnabled: boolField(),
     },
     build: (stack, props) => new TieredDatasetBucket(stack, 'Subject', as<TieredDatasetBucketProps>(props)),
   },
@@ -431,6 +433,22 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       ),
     },
     build: (stack, props) => new ModelRegistry(stack, 'Subject', as<ModelRegistryProps>(props)),
+  },
+  {
+    name: 'ModelDataLegalHold',
+    runsFactor: 0.4,
+    spec: {
+      registry: req(refField('registry')),
+      datasetBucket: req(refField('datasets')),
+      datasetsPrefix: prefixField,
+      manifestBucket: req(refField('secureBucket')),
+      manifestPrefix: prefixField,
+      alerts: req(refField('alertTopic')),
+      vpc: req(refField('vpc')),
+      encryptionKey: req(refField('key')),
+      maxAttempts: intField(1, 20),
+    },
+    build: (stack, props) => new ModelDataLegalHold(stack, 'Subject', as<ModelDataLegalHoldProps>(props)),
   },
   {
     name: 'SpotTrainingPipeline',

@@ -18,6 +18,7 @@ import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import { TieredDatasetBucket } from '../../constructs/storage/tiered-dataset-bucket';
 import { ModelImageRepository } from '../../constructs/training/model-image-repository';
+import { ModelDataLegalHold } from '../../constructs/training/model-data-legal-hold';
 import { ModelRegistry } from '../../constructs/training/model-registry';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
 import { churn } from '../feature-store/fixtures';
@@ -213,6 +214,18 @@ export const MUTATION_SUBJECTS: readonly MutationSubject[] = [
         captureBucket: fx.bucket,
         capturePrefix: 'data-capture/churn/',
         baselineKey: 'baselines/churn/baseline.json',
+        alerts: fx.alerts,
+        vpc: fx.network.vpc,
+        encryptionKey: fx.keys.logs,
+      }),
+  },
+  {
+    name: 'ModelDataLegalHold',
+    build: (stack, fx) =>
+      new ModelDataLegalHold(stack, 'Subject', {
+        registry: fx.registry,
+        datasetBucket: fx.datasets,
+        manifestBucket: fx.modelBucket,
         alerts: fx.alerts,
         vpc: fx.network.vpc,
         encryptionKey: fx.keys.logs,

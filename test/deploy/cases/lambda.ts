@@ -3,6 +3,7 @@ import { DRIFT_MONITOR_SDK_CALLS } from '../../../lib/handlers/drift-monitor/sdk
 import { MODEL_QUALITY_MONITOR_SDK_CALLS } from '../../../lib/handlers/model-quality-monitor/sdk-calls';
 import { RESTRICT_DEFAULT_SG_SDK_CALLS } from '../../../lib/handlers/restrict-default-sg/sdk-calls';
 import { REVIEW_GATE_CASES, REVIEW_GATE_HANDLER_CALLS, REVIEW_GATE_ROLE } from './review-gate';
+import { LEGAL_HOLD_CASES, LEGAL_HOLD_HANDLER_CALLS, LEGAL_HOLD_ROLE } from './legal-hold';
 import { BIAS_CHECK_CASES, BIAS_CHECK_HANDLER_CALLS, BIAS_CHECK_ROLE } from './bias-check';
 import { FAIRNESS_CHECK_CASES, FAIRNESS_CHECK_HANDLER_CALLS, FAIRNESS_CHECK_ROLE } from './fairness-check';
 import { type AccessCase, sseKms, via, viaS3 } from '../cases';
@@ -540,6 +541,13 @@ export const LAMBDA_CASES: readonly AccessCase[] = [
     'ModelReviewGateFunctionDeadLetters',
     '2026/12/01/[$LATEST]0123456789abcdef',
   ),
+  ...LEGAL_HOLD_CASES,
+  ...platformCalls(
+    LEGAL_HOLD_ROLE,
+    'ModelDataLegalHoldFunctionLogs',
+    'ModelDataLegalHoldFunctionDeadLetters',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
   ...platformCalls(
     'AutoShutdownFunctionRole',
     'AutoShutdownFunctionLogs',
@@ -624,6 +632,7 @@ export const HANDLER_CALLS = [
   { role: 'QualityMonitorFunctionRole', calls: MODEL_QUALITY_MONITOR_SDK_CALLS },
   { role: 'NetworkDefaultSecurityGroupCloserFunctionRole', calls: RESTRICT_DEFAULT_SG_SDK_CALLS },
   REVIEW_GATE_HANDLER_CALLS,
+  LEGAL_HOLD_HANDLER_CALLS,
   BIAS_CHECK_HANDLER_CALLS,
   FAIRNESS_CHECK_HANDLER_CALLS,
 ] as const;

@@ -288,6 +288,13 @@ export function s3Input(operation: string, req: S3Request): Record<string, unkno
     const maxKeys = req.query.get('max-keys');
     if (maxKeys !== null) input.MaxKeys = Number(maxKeys);
   }
+  // The object version an operation targets (legal holds, tagging, GetObject of a version), so a
+  // handler registered with `on` can keep per-version state.
+  q('versionId', 'VersionId');
+  if (operation === 'PutObjectLegalHold') {
+    const status = /<Status>([^<]*)<\/Status>/.exec(decodeUploadBody(req).toString('utf8'));
+    if (status !== null) input.LegalHold = { Status: status[1] };
+  }
   if (operation === 'PutObject') {
     input.Body = decodeUploadBody(req);
     const ct = header(req, 'content-type');
