@@ -34,9 +34,9 @@ export interface ParallelCheckOptions extends CheckOptions {
    */
   readonly minResourcesForWorkers?: number;
   /**
-   * When threads hand their work over to fresh workers so that memory stays flat.
-   * @internal tests and the bench tune it; the defaults are for real corpora.
-   * @default - see {@link RecycleOptions}
+   * When threads hand their work over to fresh workers so that memory stays flat. Tests and the
+   * bench set small budgets; the defaults are for real corpora.
+   * @default - the defaults of each {@link RecycleOptions} field
    */
   readonly recycle?: RecycleOptions;
 }
