@@ -5,6 +5,6 @@
 export { checkPaths, exitCodeOf } from './check';
 export type { CheckOptions, FailOn } from './check';
 export { checkPathsInParallel } from './parallel';
-export type { ParallelCheckOptions } from './parallel';
+export type { HeapSample, ParallelCheckOptions, RecycleOptions } from './parallel';
 export { loadAcknowledgmentsFile } from './acknowledgments';
 export * from '../report';

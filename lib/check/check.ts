@@ -16,6 +16,7 @@ import {
   toFindingAcknowledgment,
 } from './acknowledgments';
 import { deferUnloadedModules } from './deferred-modules';
+import { holdSelfResolutionCache } from './resolve-cache';
 import { CheckUsageError } from './errors';
 import {
   AssemblyStackMetadata,
@@ -190,6 +191,7 @@ export function createTemplateChecker(options: CheckOptions): TemplateChecker {
   const packs = createPacks(options.packs ?? defaultPacks(), { today });
   packs.forEach((p) => catalog.observe(p));
   const deferred = deferUnloadedModules();
+  const resolutions = holdSelfResolutionCache();
   const app = new App({ stackTraces: false, context: { [DISABLE_CREATION_STACK_TRACES]: true } });
   let scratch: string | undefined;
   let count = 0;
@@ -229,6 +231,7 @@ export function createTemplateChecker(options: CheckOptions): TemplateChecker {
     },
     close() {
       deferred.restore();
+      resolutions.release();
       if (scratch) rmSync(scratch, { recursive: true, force: true });
       scratch = undefined;
     },
