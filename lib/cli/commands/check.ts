@@ -27,7 +27,9 @@ options:
   --fail-on L            error | warning | none: the lowest unacknowledged level that fails (default: error)
   --acknowledgments FILE YAML/JSON list of {rule | id, resource, reason, owner, expires}
   --category NAME        SARIF runAutomationDetails.id prefix for GitHub code scanning (default: compliant-mlops)
-  --jobs N               threads: main + N-1 workers (default: available cores, workers only past 10,000 resources)
+  --jobs N               threads: main + N-1 workers (default: available cores, workers only past
+                         10,000 resources; past 1,000 templates a fresh thread takes over, one at a
+                         time with --jobs 1, so memory stays flat)
   --quiet                no progress on stderr
 
 exit codes: 0 no unacknowledged finding at or above --fail-on; 1 findings; 2 usage or input error
