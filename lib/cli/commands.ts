@@ -51,4 +51,10 @@ export const COMMANDS: readonly LazyCommand[] = [
       'read-only lineage of an endpoint: model, package approval, training job, dataset manifest, captured inference',
     load: async () => (await import('./commands/lineage.js')).lineageCommand,
   },
+  {
+    name: 'rightsize',
+    summary:
+      'right-sizing and retirement candidates of SageMaker endpoints and training jobs, priced from the AWS Price List',
+    load: async () => (await import('./commands/rightsize.js')).rightsizeCommand,
+  },
 ];

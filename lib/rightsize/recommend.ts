@@ -162,3 +162,24 @@ export function formatPeaks(p: Peaks): string {
     ...(p.gpuMemory !== undefined ? [`gpu memory ${pct(p.gpuMemory)}`] : []),
   ].join(', ');
 }
+
+/**
+ * p50/p90/p99 of each metric with data, as shares of capacity (CPU over vCPUs, GPU and GPU memory
+ * over GPUs): `cpu 10/18/20%, memory 20/20/21%, disk 4/4/5%`. DiskUtilization is shown, not used:
+ * the volume is sized apart from the instance type.
+ */
+export function formatPercentiles(u: Utilization, capacity: InstancePrice): string {
+  const parts: string[] = [];
+  const add = (label: string, metric: UtilizationMetric, divisor: number | undefined) => {
+    const p = u[metric];
+    if (!p || divisor === undefined || divisor <= 0) return;
+    const pct = (x: number) => Math.round(x / divisor);
+    parts.push(`${label} ${pct(p.p50)}/${pct(p.p90)}/${pct(p.p99)}%`);
+  };
+  add('cpu', 'CPUUtilization', capacity.vcpus);
+  add('memory', 'MemoryUtilization', 1);
+  add('gpu', 'GPUUtilization', capacity.gpus);
+  add('gpu memory', 'GPUMemoryUtilization', capacity.gpus);
+  add('disk', 'DiskUtilization', 1);
+  return parts.join(', ');
+}

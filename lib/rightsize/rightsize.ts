@@ -27,8 +27,14 @@ import { Finding, InputError, Report } from '../report/finding';
 import { instanceFamily } from '../aws-facts/instance-storage';
 import { InstanceUse, smallerSizes } from './instance-sizes';
 import { formatMonthly, InstancePrice, monthlyUsd, PriceBook, pricingRegionFor } from './pricing';
-import { formatPeaks, recommendSize, Sizing, Utilization } from './recommend';
-import { RIGHTSIZE_CHECKS, RIGHTSIZE_RULE_IDS as R, RIGHTSIZE_RULES, RightsizeCheckName } from './rules';
+import { formatPercentiles, recommendSize, Sizing, Utilization } from './recommend';
+import {
+  RIGHTSIZE_CHECKS,
+  RIGHTSIZE_DEFAULTS,
+  RIGHTSIZE_RULE_IDS as R,
+  RIGHTSIZE_RULES,
+  RightsizeCheckName,
+} from './rules';
 import {
   ENDPOINT_NAMESPACE,
   percentilesOf,
@@ -87,17 +93,6 @@ export const createRightsizeClients: RightsizeClientFactory = (options) => {
     }),
   };
 };
-
-/** Defaults of {@link RightsizeOptions}. */
-export const RIGHTSIZE_DEFAULTS = {
-  windowDays: 14,
-  targetUtilizationPercent: 70,
-  lowTrafficInvocations: 100,
-  staleModelDays: 180,
-  alarmDays: 7,
-  /** Training jobs: at least 10 one-minute points per metric. */
-  minTrainingPoints: 10,
-} as const;
 
 /** Options of {@link runRightsize}. */
 export interface RightsizeOptions extends RightsizeClientOptions {
@@ -391,19 +386,20 @@ async function rightsizing(ctx: Context): Promise<Finding[]> {
   const endpoints = await ctx.inventory.endpoints();
   // At least a day of points per metric at the series' period.
   const minPoints = Math.ceil(86_400 / periodFor(ctx.o.windowDays));
-  await mapLimited(ctx.limit, endpoints, async (e) => {
+  const perEndpoint = await mapLimited(ctx.limit, endpoints, async (e) => {
+    const found: Finding[] = [];
     let data: EndpointData;
     try {
       data = await endpointData(ctx, e);
     } catch (err) {
       if (isFatal(err)) throw err;
       ctx.problems.push(`endpoint ${e.EndpointName}: ${messageOf(err)}`);
-      return;
+      return found;
     }
     for (const v of data.variants) {
       const where = { name: `${v.endpoint}/${v.variant}`, type: 'AWS::SageMaker::Endpoint' };
       if (!v.instanceType) {
-        out.push(
+        found.push(
           finding(
             ctx,
             R.notEvaluated,
@@ -423,7 +419,7 @@ async function rightsizing(ctx: Context): Promise<Finding[]> {
       );
       const what = `${v.count} × ${v.instanceType}`;
       if (s.kind === 'not-evaluated') {
-        out.push(
+        found.push(
           finding(
             ctx,
             R.notEvaluated,
@@ -438,18 +434,21 @@ async function rightsizing(ctx: Context): Promise<Finding[]> {
           s.monthlySavingUsd === undefined
             ? 'saving: price unknown'
             : `saves about ${formatMonthly(s.monthlySavingUsd)}`;
-        out.push(
+        found.push(
           finding(
             ctx,
             R.endpointVariant,
             where,
-            `Variant ${v.variant} of ${v.endpoint}: ${what} (${now}) peaks at p99 ${formatPeaks(s.peaks)} over ${ctx.o.windowDays} days; ${to} keeps it under ${ctx.o.targetUtilizationPercent}% and ${saving}.`,
+            `Variant ${v.variant} of ${v.endpoint}: ${what} (${now}), p50/p90/p99 over ${ctx.o.windowDays} days ${formatPercentiles(data.utilization.get(v.variant) ?? {}, current)}; ${to} keeps p99 under ${ctx.o.targetUtilizationPercent}% and ${saving}.`,
             v.variant,
           ),
         );
       }
     }
+    return found;
   });
+  // In the order of the endpoints, whatever order the reads finished in.
+  out.push(...perEndpoint.flat());
   out.push(...(await trainingJobs(ctx)));
   return out;
 }
@@ -458,12 +457,8 @@ async function trainingJobs(ctx: Context): Promise<Finding[]> {
   const jobs = (await ctx.inventory.trainingJobs()).filter(
     (j) => j.TrainingJobStatus === 'Completed' || j.TrainingJobStatus === 'Stopped',
   );
-  const out: Finding[] = [];
-  await mapLimited(ctx.limit, jobs, async (j) => {
-    const f = await trainingJob(ctx, j);
-    if (f) out.push(f);
-  });
-  return out;
+  const found = await mapLimited(ctx.limit, jobs, (j) => trainingJob(ctx, j));
+  return found.filter((f): f is Finding => f !== undefined);
 }
 
 async function trainingJob(ctx: Context, j: DescribeTrainingJobCommandOutput): Promise<Finding | undefined> {
@@ -509,7 +504,14 @@ async function trainingJob(ctx: Context, j: DescribeTrainingJobCommandOutput): P
     const values = Array.from({ length: count }, (_, h) => series.get(`h${h}_${k}`) ?? []).flat();
     if (values.length > 0) u[m] = percentilesOf(values);
   });
-  const { sizing: s } = await sizing(ctx, type, count, u, 'training', RIGHTSIZE_DEFAULTS.minTrainingPoints);
+  const { sizing: s, current } = await sizing(
+    ctx,
+    type,
+    count,
+    u,
+    'training',
+    RIGHTSIZE_DEFAULTS.minTrainingPoints,
+  );
   const what = `${count} × ${type}`;
   if (s.kind === 'not-evaluated') {
     return finding(ctx, R.notEvaluated, where, `Training job ${name} (${what}) not evaluated: ${s.reason}.`);
@@ -525,7 +527,7 @@ async function trainingJob(ctx: Context, j: DescribeTrainingJobCommandOutput): P
     ctx,
     R.trainingJob,
     where,
-    `Training job ${name}: ${what} peaked at p99 ${formatPeaks(s.peaks)}; ${s.count} × ${s.instanceType} keeps it under ${ctx.o.targetUtilizationPercent}% and ${saving}.`,
+    `Training job ${name}: ${what}, p50/p90/p99 ${formatPercentiles(u, current)}; ${s.count} × ${s.instanceType} keeps p99 under ${ctx.o.targetUtilizationPercent}% and ${saving}.`,
   );
 }
 
@@ -568,7 +570,7 @@ async function retirement(ctx: Context): Promise<Finding[]> {
       finding(
         ctx,
         R.lowTraffic,
-        { name: e.EndpointArn ?? name, type: 'AWS::SageMaker::Endpoint' },
+        { name, type: 'AWS::SageMaker::Endpoint' },
         `Endpoint ${name}: ${total} invocations in ${ctx.o.windowDays} days (threshold ${ctx.o.lowTrafficInvocations}); costs ${cost} on demand.`,
       ),
     );
@@ -607,7 +609,7 @@ async function retirement(ctx: Context): Promise<Finding[]> {
     for (const g of page.ModelPackageGroupSummaryList ?? [])
       if (g.ModelPackageGroupName) groups.push(g.ModelPackageGroupName);
   }
-  await mapLimited(ctx.limit, groups, async (g) => {
+  const stale = await mapLimited(ctx.limit, groups, async (g): Promise<Finding | undefined> => {
     const res = await ctx.clients.sagemaker.send(
       new ListModelPackagesCommand({
         ModelPackageGroupName: g,
@@ -617,19 +619,18 @@ async function retirement(ctx: Context): Promise<Finding[]> {
       }),
     );
     const newest = res.ModelPackageSummaryList?.[0]?.CreationTime;
-    if (newest && newest > staleBefore) return;
+    if (newest && newest > staleBefore) return undefined;
     const age = newest
       ? `its newest version is ${Math.floor((ctx.now.getTime() - newest.getTime()) / DAY_MS)} days old`
       : 'it has no version';
-    out.push(
-      finding(
-        ctx,
-        R.stalePackageGroup,
-        { name: g, type: 'AWS::SageMaker::ModelPackageGroup' },
-        `Model package group ${g}: ${age} (threshold ${ctx.o.staleModelDays} days).`,
-      ),
+    return finding(
+      ctx,
+      R.stalePackageGroup,
+      { name: g, type: 'AWS::SageMaker::ModelPackageGroup' },
+      `Model package group ${g}: ${age} (threshold ${ctx.o.staleModelDays} days).`,
     );
   });
+  out.push(...stale.filter((f): f is Finding => f !== undefined));
 
   out.push(...(await longAlarms(ctx, byName)));
   return out;

@@ -11,6 +11,17 @@ export function isRightsizeCheckName(value: string): value is RightsizeCheckName
   return (RIGHTSIZE_CHECKS as readonly string[]).includes(value);
 }
 
+/** Defaults of the options of `rightsize` (the CLI shows them without loading the SDK). */
+export const RIGHTSIZE_DEFAULTS = {
+  windowDays: 14,
+  targetUtilizationPercent: 70,
+  lowTrafficInvocations: 100,
+  staleModelDays: 180,
+  alarmDays: 7,
+  /** Training jobs: at least 10 one-minute points per metric. */
+  minTrainingPoints: 10,
+} as const;
+
 /**
  * Rule ids of `rightsize`: findings of operations (cost and capacity), not of security, so none is
  * an error and none maps to a NIST control. Like the audit's own rules they are live only: no

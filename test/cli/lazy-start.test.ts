@@ -27,6 +27,7 @@ describe('lazy start-up', () => {
     [['bias', '--help'], 0, /^Usage: compliant-mlops bias /],
     [['cost', '--help'], 0, /^usage: compliant-mlops cost /],
     [['lineage', '--help'], 0, /^usage: compliant-mlops lineage /],
+    [['rightsize', '--help'], 0, /^usage: compliant-mlops rightsize /],
   ])('%j loads none of aws-cdk-lib, cdk-nag, the AWS SDK', (args, code, out) => {
     const r = cliWithoutHeavyModules(...args);
     expect(r.stderr).toBe('');

@@ -28,7 +28,7 @@ describe('rightsize on the loopback fake (real SageMaker, CloudWatch and Pricing
     const r = await run({ checks: ['rightsizing'] });
     expect(r.errors).toEqual([]);
     expect(messages(r, 'Rightsize-EndpointVariant')).toEqual([
-      'big/AllTraffic: Variant AllTraffic of big: 4 × ml.m5.4xlarge ($2,990.08/month) peaks at p99 cpu 20%, memory 20% over 14 days; 2 × ml.m5.4xlarge keeps it under 70% and saves about $1,495.04/month.',
+      'big/AllTraffic: Variant AllTraffic of big: 4 × ml.m5.4xlarge ($2,990.08/month), p50/p90/p99 over 14 days cpu 5/10/20%, memory 20/20/20%, disk 4/4/4%; 2 × ml.m5.4xlarge keeps p99 under 70% and saves about $1,495.04/month.',
     ]);
     // Every GetMetricData answer came in two pages: both were read (the p99 needs 576 points).
     const pages = fake
@@ -52,7 +52,7 @@ describe('rightsize on the loopback fake (real SageMaker, CloudWatch and Pricing
   test('only allowed families get a smaller type; others still get fewer instances', async () => {
     serve(fake, standardWorld());
     const r = await run({ checks: ['rightsizing'], allowedFamilies: ['c5'], targetUtilizationPercent: 50 });
-    expect(messages(r, 'Rightsize-EndpointVariant')[0]).toMatch(/; 2 × ml\.m5\.4xlarge keeps it under 50%/);
+    expect(messages(r, 'Rightsize-EndpointVariant')[0]).toMatch(/; 2 × ml\.m5\.4xlarge keeps p99 under 50%/);
     expect(messages(r, 'Rightsize-TrainingJob')).toEqual([]);
   });
 
@@ -60,7 +60,7 @@ describe('rightsize on the loopback fake (real SageMaker, CloudWatch and Pricing
     serve(fake, standardWorld());
     const r = await run({ checks: ['rightsizing'] });
     expect(messages(r, 'Rightsize-TrainingJob')).toEqual([
-      'train-1: Training job train-1: 1 × ml.m5.4xlarge peaked at p99 cpu 13%, memory 15%; 1 × ml.m5.xlarge keeps it under 70% and would have saved about $1.69 on this run (2.0 billable h, on-demand prices).',
+      'train-1: Training job train-1: 1 × ml.m5.4xlarge, p50/p90/p99 cpu 13/13/13%, memory 15/15/15%; 1 × ml.m5.xlarge keeps p99 under 70% and would have saved about $1.69 on this run (2.0 billable h, on-demand prices).',
     ]);
     const hosts = fake
       .callsTo('cloudwatch', 'GetMetricData')
@@ -105,7 +105,7 @@ describe('rightsize on the loopback fake (real SageMaker, CloudWatch and Pricing
     const r = await run({ checks: ['retirement'] });
     expect(r.errors).toEqual([]);
     expect(messages(r, 'Retire-EndpointLowTraffic')).toEqual([
-      'arn:aws:sagemaker:eu-west-1:111111111111:endpoint/quiet: Endpoint quiet: 7 invocations in 14 days (threshold 100); costs $186.88/month on demand.',
+      'quiet: Endpoint quiet: 7 invocations in 14 days (threshold 100); costs $186.88/month on demand.',
     ]);
     expect(messages(r, 'Retire-ModelNotUpdated')).toEqual([
       'big/AllTraffic: Endpoint big variant AllTraffic serves model churn-v1, created 200 days ago (threshold 180); the variant costs $2,990.08/month.',

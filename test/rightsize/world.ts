@@ -252,7 +252,9 @@ export function standardWorld(): RightsizeWorld {
       { instanceType: 'ml.g5.2xlarge', usage: 'Host', usd: 1.52, vcpus: 8, memoryGib: 32, gpus: 1 },
     ],
     series: {
-      [`${E}|CPUUtilization|big/AllTraffic`]: flat(320, day * 2),
+      // p50 80 %, p90 160 %, p99 320 % of 16 vCPUs: 5 / 10 / 20 %.
+      [`${E}|CPUUtilization|big/AllTraffic`]: [...flat(80, 300), ...flat(160, 230), ...flat(320, 46)],
+      [`${E}|DiskUtilization|big/AllTraffic`]: flat(4, day * 2),
       [`${E}|MemoryUtilization|big/AllTraffic`]: flat(20, day * 2),
       [`${E}|CPUUtilization|quiet/AllTraffic`]: flat(100, day * 2),
       [`${E}|MemoryUtilization|quiet/AllTraffic`]: flat(60, day * 2),
