@@ -178,6 +178,51 @@ describe('rightsize on the loopback fake (real SageMaker, CloudWatch and Pricing
     expect(messages(r, 'Rightsize-EndpointVariant')).toHaveLength(1);
   });
 
+  test('rejected credentials stop the run with one message', async () => {
+    serve(fake, standardWorld());
+    fake.failNext('sagemaker', 'ListEndpoints', { code: 'UnrecognizedClientException', status: 400 });
+    await expect(run({ checks: ['rightsizing'] })).rejects.toThrow(
+      /^no usable AWS credentials for region eu-west-1/,
+    );
+  });
+
+  test('one request slot is enough: nested reads never wait on the slot their caller holds', async () => {
+    serve(fake, standardWorld());
+    const r = await run({ concurrency: 1 });
+    expect(r.errors).toEqual([]);
+    expect(r.findings.filter((f) => f.level === 'warning')).toHaveLength(5);
+  });
+
+  // GetMetricData takes at most 500 queries per request:
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
+  test('a training job of 101 hosts is read in requests of at most 500 queries', async () => {
+    const w = standardWorld();
+    w.trainingJobs = [
+      {
+        ...w.trainingJobs[0],
+        ResourceConfig: { InstanceType: 'ml.m5.4xlarge', InstanceCount: 101, VolumeSizeInGB: 30 },
+      },
+    ];
+    serve(fake, w);
+    await run({ checks: ['rightsizing'] });
+    const sizes = fake
+      .callsTo('cloudwatch', 'GetMetricData')
+      .map(
+        (c) =>
+          c.input as {
+            MetricDataQueries: { MetricStat: { Metric: { Namespace: string } } }[];
+            NextToken?: string;
+          },
+      )
+      .filter(
+        (i) =>
+          i.MetricDataQueries[0].MetricStat.Metric.Namespace === '/aws/sagemaker/TrainingJobs' &&
+          !i.NextToken,
+      )
+      .map((i) => i.MetricDataQueries.length);
+    expect(sizes).toEqual([500, 5]);
+  });
+
   test('a clean run exits 0; the report lists the rules of the groups that ran', async () => {
     const w = standardWorld();
     serve(fake, { ...w, endpoints: [], trainingJobs: [], packageGroups: {}, alarms: [] });
