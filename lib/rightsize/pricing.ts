@@ -40,6 +40,9 @@ const USAGE_TYPE: Readonly<Record<InstanceUse, RegExp>> = {
   training: /(^|-)Train:ml\./,
 };
 
+/** The `component` attribute of the same products. */
+const COMPONENT: Readonly<Record<InstanceUse, string>> = { hosting: 'Hosting', training: 'Training' };
+
 interface PriceListProduct {
   readonly product?: { readonly attributes?: Readonly<Record<string, string>> };
   readonly terms?: {
@@ -82,8 +85,13 @@ export function parsePriceListItem(
     return undefined;
   }
   const attrs = doc.product?.attributes ?? {};
-  const usageType = attrs.usagetype ?? '';
-  if (!USAGE_TYPE[use].test(usageType) || !usageType.endsWith(`:${instanceType}`)) return undefined;
+  const usageType = attrs.usagetype;
+  if (usageType !== undefined) {
+    if (!USAGE_TYPE[use].test(usageType) || !usageType.endsWith(`:${instanceType}`)) return undefined;
+  } else if (attrs.component !== COMPONENT[use] || attrs.instanceName !== instanceType) {
+    // Without a usage type, the product's component (Hosting, Training) says what it bills.
+    return undefined;
+  }
   let usd: number | undefined;
   for (const term of Object.values(doc.terms?.OnDemand ?? {})) {
     for (const dim of Object.values(term.priceDimensions ?? {})) {

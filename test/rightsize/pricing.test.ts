@@ -89,6 +89,29 @@ describe('parsePriceListItem', () => {
     expect(parsePriceListItem(item, 'ml.m5.large', 'hosting')).toBeUndefined();
   });
 
+  test('without a usage type, the component attribute decides (Hosting, Training)', () => {
+    const doc = (component: string) =>
+      JSON.stringify({
+        product: { attributes: { instanceName: 'ml.m5.large', component } },
+        terms: {
+          OnDemand: { t: { priceDimensions: { d: { unit: 'Hrs', pricePerUnit: { USD: '0.115' } } } } },
+        },
+      });
+    expect(parsePriceListItem(doc('Hosting'), 'ml.m5.large', 'hosting')?.usdPerHour).toBe(0.115);
+    expect(parsePriceListItem(doc('Hosting'), 'ml.m5.large', 'training')).toBeUndefined();
+    expect(parsePriceListItem(doc('Studio Notebook'), 'ml.m5.large', 'hosting')).toBeUndefined();
+  });
+
+  test('a per-quantity fee (a training plan upfront fee) is not an hourly price', () => {
+    const fee = JSON.stringify({
+      product: { attributes: { instanceName: 'ml.p4d.24xlarge', usagetype: 'USE1-Train:ml.p4d.24xlarge' } },
+      terms: {
+        OnDemand: { t: { priceDimensions: { d: { unit: 'Quantity', pricePerUnit: { USD: '13.57' } } } } },
+      },
+    });
+    expect(parsePriceListItem(fee, 'ml.p4d.24xlarge', 'training')).toBeUndefined();
+  });
+
   test('another instance type or an unparsable document is no match', () => {
     const item = priceListItem({ instanceType: 'ml.m5.large', usage: 'Host', usd: 0.1 });
     expect(parsePriceListItem(item, 'ml.m5.xlarge', 'hosting')).toBeUndefined();
