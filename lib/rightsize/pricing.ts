@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { paginateGetProducts, PricingClient } from '@aws-sdk/client-pricing';
 import { InstanceUse } from './instance-sizes';
 
@@ -124,14 +125,22 @@ export class PriceBook {
     private readonly client: PricingClient,
     /** The region whose prices are read (`regionCode`), not the API endpoint's. */
     private readonly region: string,
+    /** Prices kept across runs, asked before the Price List. */
+    private readonly cache?: PriceCache,
   ) {}
 
   /** The price of an instance type; `usdPerHour` is absent when the Price List has none. */
   public price(instanceType: string, use: InstanceUse): Promise<InstancePrice> {
-    const key = `${use}:${instanceType}`;
+    const key = `${this.region}|${use}|${instanceType}`;
     let p = this.memo.get(key);
     if (!p) {
-      p = this.fetch(instanceType, use);
+      const cached = this.cache?.get(key);
+      p = cached
+        ? Promise.resolve(cached)
+        : this.fetch(instanceType, use).then((price) => {
+            this.cache?.set(key, price);
+            return price;
+          });
       // A failure is seen by whoever awaits; do not let Node flag the memoised copy as orphaned.
       p.catch(() => undefined);
       this.memo.set(key, p);
@@ -174,4 +183,82 @@ export function formatMonthly(usd: number | undefined): string {
   return usd === undefined
     ? 'price unknown'
     : `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}/month`;
+}
+
+/** Prices kept across runs, by `<regionCode>|<use>|<instance type>`. */
+export interface PriceCache {
+  /** A price still fresh, else `undefined`. */
+  get(key: string): InstancePrice | undefined;
+  set(key: string, price: InstancePrice): void;
+}
+
+interface CacheEntry {
+  readonly savedAt: string;
+  readonly price: InstancePrice;
+}
+
+function isInstancePrice(value: unknown): value is InstancePrice {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const optionalNumber = (k: string) =>
+    v[k] === undefined || (typeof v[k] === 'number' && Number.isFinite(v[k]));
+  return (
+    typeof v.instanceType === 'string' &&
+    optionalNumber('usdPerHour') &&
+    (v.usdPerHour === undefined || (v.usdPerHour as number) > 0) &&
+    optionalNumber('vcpus') &&
+    optionalNumber('memoryGib') &&
+    optionalNumber('gpus')
+  );
+}
+
+/**
+ * Prices in a JSON file, each valid for `ttlMs` after it was read from the Price List (prices
+ * change rarely; a day spares the API on repeated runs). A missing, unreadable or malformed file,
+ * or a malformed entry, is no cache: the price is read again, never trusted.
+ */
+export class FilePriceCache implements PriceCache {
+  private readonly entries: Record<string, CacheEntry> = {};
+  private dirty = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly now: Date,
+    private readonly ttlMs: number,
+  ) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+      return;
+    }
+    const entries = (doc as { version?: unknown; entries?: unknown } | null)?.entries;
+    if ((doc as { version?: unknown }).version !== 1 || typeof entries !== 'object' || entries === null)
+      return;
+    for (const [key, e] of Object.entries(entries as Record<string, unknown>)) {
+      const entry = e as Partial<CacheEntry> | null;
+      if (entry && typeof entry.savedAt === 'string' && isInstancePrice(entry.price)) {
+        this.entries[key] = { savedAt: entry.savedAt, price: entry.price };
+      }
+    }
+  }
+
+  public get(key: string): InstancePrice | undefined {
+    const e = this.entries[key];
+    if (!e) return undefined;
+    const age = this.now.getTime() - Date.parse(e.savedAt);
+    return age >= 0 && age < this.ttlMs ? e.price : undefined;
+  }
+
+  public set(key: string, price: InstancePrice): void {
+    this.entries[key] = { savedAt: this.now.toISOString(), price };
+    this.dirty = true;
+  }
+
+  /** Writes the file when a price was added; throws the file system's error. */
+  public save(): void {
+    if (!this.dirty) return;
+    writeFileSync(this.path, `${JSON.stringify({ version: 1, entries: this.entries }, null, 2)}\n`);
+    this.dirty = false;
+  }
 }

@@ -26,7 +26,14 @@ import { boundedHttpOptions } from '../handlers/shared/http';
 import { Finding, InputError, Report } from '../report/finding';
 import { instanceFamily } from '../aws-facts/instance-storage';
 import { InstanceUse, smallerSizes } from './instance-sizes';
-import { formatMonthly, InstancePrice, monthlyUsd, PriceBook, pricingRegionFor } from './pricing';
+import {
+  FilePriceCache,
+  formatMonthly,
+  InstancePrice,
+  monthlyUsd,
+  PriceBook,
+  pricingRegionFor,
+} from './pricing';
 import { formatPercentiles, recommendSize, Sizing, Utilization } from './recommend';
 import {
   RIGHTSIZE_CHECKS,
@@ -115,6 +122,13 @@ export interface RightsizeOptions extends RightsizeClientOptions {
   readonly alarmDays?: number;
   /** Requests in flight at once. @default 4 */
   readonly concurrency?: number;
+  /**
+   * A JSON file that keeps Price List prices across runs.
+   * @default - none: every run asks the Price List
+   */
+  readonly priceCacheFile?: string;
+  /** Hours a cached price stays valid. @default 24 */
+  readonly priceCacheTtlHours?: number;
   /** @default createRightsizeClients */
   readonly clientFactory?: RightsizeClientFactory;
   /** @default - now */
@@ -174,10 +188,13 @@ export async function runRightsize(options: RightsizeOptions): Promise<Report> {
   const errors: InputError[] = [];
   const findings: Finding[] = [];
   const groups = RIGHTSIZE_CHECKS.filter((c) => checks.includes(c));
+  const cache = options.priceCacheFile
+    ? new FilePriceCache(options.priceCacheFile, now, (options.priceCacheTtlHours ?? 24) * 3_600_000)
+    : undefined;
   const ctxBase = {
     clients,
     inventory: new SageMakerInventory(clients.sagemaker, limit, now, windowDays),
-    prices: new PriceBook(clients.pricing, options.region),
+    prices: new PriceBook(clients.pricing, options.region, cache),
     limit,
     now,
     windowStart: new Date(now.getTime() - windowDays * DAY_MS),
@@ -215,6 +232,14 @@ export async function runRightsize(options: RightsizeOptions): Promise<Report> {
         const what = isAccessDenied(err) ? 'access denied, not checked' : 'failed, not checked';
         errors.push({ input: `check ${group}`, message: `${what} (${messageOf(err)})`, pack: group });
       }
+    }
+    try {
+      cache?.save();
+    } catch (err) {
+      errors.push({
+        input: `price cache ${options.priceCacheFile}`,
+        message: `not written (${messageOf(err)})`,
+      });
     }
   } finally {
     clients.sagemaker.destroy();

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createRightsizeCommand } from '../../lib/cli/commands/rightsize';
 import { UsageError } from '../../lib/cli/command';
@@ -86,6 +89,20 @@ describe('compliant-mlops rightsize', () => {
     expect(messages.some((f) => f.ruleId === 'Retire-EndpointLowTraffic')).toBe(false);
   });
 
+  test('--price-cache keeps prices across runs; an unwritable cache is an error (exit 2)', async () => {
+    serve(fake, standardWorld());
+    const dir = mkdtempSync(join(tmpdir(), 'rightsize-cli-'));
+    const args = ['--region', 'eu-west-1', '--price-cache', 'prices.json', '--format', 'json'];
+    expect(await command().run(args, fakeIO({ cwd: dir }))).toBe(0);
+    expect(fake.count('pricing')).toBeGreaterThan(0);
+    fake.clearCalls();
+    expect(await command().run(args, fakeIO({ cwd: dir }))).toBe(0);
+    expect(fake.count('pricing')).toBe(0);
+    const io = fakeIO({ cwd: dir });
+    expect(await command().run(['--region', 'eu-west-1', '--price-cache', 'missing/dir/p.json'], io)).toBe(2);
+    expect(io.errLines()).toEqual([expect.stringMatching(/price cache .*p\.json: not written \(ENOENT/)]);
+  });
+
   test.each([
     [
       ['--region', 'eu-west-1', '--pricing-region', 'eu-west-1'],
@@ -99,6 +116,10 @@ describe('compliant-mlops rightsize', () => {
     ],
     [['--region', 'eu-west-1', '--families', 'M5!'], /--families: "M5!" is not a list of instance families/],
     [['--region', 'eu-west-1', '--format', 'xml'], /--format: unknown format "xml"/],
+    [
+      ['--region', 'eu-west-1', '--price-cache-ttl', '0'],
+      /--price-cache-ttl: "0" is not an integer from 1 to 720/,
+    ],
     [[], /--region: no region/],
   ])('usage error %j', async (args, message) => {
     await expect(command().run(args, fakeIO())).rejects.toThrow(UsageError);

@@ -1,6 +1,10 @@
 import { PricingClient } from '@aws-sdk/client-pricing';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import {
+  FilePriceCache,
   formatMonthly,
   monthlyUsd,
   parsePriceListItem,
@@ -132,5 +136,59 @@ describe('pricingRegionFor', () => {
   ])('%s reads prices from %s', (region, endpoint) => {
     expect(pricingRegionFor(region)).toBe(endpoint);
     expect(PRICING_API_REGIONS).toContain(pricingRegionFor(region));
+  });
+});
+
+describe('FilePriceCache', () => {
+  const HOUR = 3_600_000;
+  const t0 = new Date('2026-03-01T00:00:00Z');
+  const later = (h: number) => new Date(t0.getTime() + h * HOUR);
+  const file = () => join(mkdtempSync(join(tmpdir(), 'price-cache-')), 'prices.json');
+
+  test('a second run within the TTL asks the Price List nothing; after it, again', async () => {
+    serve(PRODUCTS, 100);
+    const path = file();
+    const client = () => new PricingClient(fake.clientConfig({ region: 'us-east-1' }));
+    const first = new FilePriceCache(path, t0, 24 * HOUR);
+    await new PriceBook(client(), 'eu-west-1', first).price('ml.m5.xlarge', 'hosting');
+    first.save();
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+      version: 1,
+      entries: {
+        'eu-west-1|hosting|ml.m5.xlarge': { savedAt: t0.toISOString(), price: { usdPerHour: 0.258 } },
+      },
+    });
+    fake.clearCalls();
+    const fresh = new PriceBook(client(), 'eu-west-1', new FilePriceCache(path, later(23), 24 * HOUR));
+    expect((await fresh.price('ml.m5.xlarge', 'hosting')).usdPerHour).toBe(0.258);
+    expect(fake.count('pricing')).toBe(0);
+    const stale = new PriceBook(client(), 'eu-west-1', new FilePriceCache(path, later(25), 24 * HOUR));
+    await stale.price('ml.m5.xlarge', 'hosting');
+    expect(fake.count('pricing')).toBe(1);
+    // Another region's prices are other entries.
+    await new PriceBook(client(), 'us-west-2', new FilePriceCache(path, later(1), 24 * HOUR)).price(
+      'ml.m5.xlarge',
+      'hosting',
+    );
+    expect(fake.count('pricing')).toBe(2);
+  });
+
+  test('a malformed file or entry is no cache (a price of 0 is never trusted)', () => {
+    const path = file();
+    writeFileSync(path, 'not json');
+    expect(new FilePriceCache(path, t0, HOUR).get('k')).toBeUndefined();
+    writeFileSync(
+      path,
+      JSON.stringify({
+        version: 1,
+        entries: {
+          zero: { savedAt: t0.toISOString(), price: { instanceType: 'ml.m5.large', usdPerHour: 0 } },
+          text: { savedAt: t0.toISOString(), price: { instanceType: 'ml.m5.large', usdPerHour: '0.1' } },
+          ok: { savedAt: t0.toISOString(), price: { instanceType: 'ml.m5.large', usdPerHour: 0.1 } },
+        },
+      }),
+    );
+    const c = new FilePriceCache(path, t0, HOUR);
+    expect([c.get('zero'), c.get('text'), c.get('ok')?.usdPerHour]).toEqual([undefined, undefined, 0.1]);
   });
 });

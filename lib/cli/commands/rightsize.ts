@@ -50,6 +50,8 @@ options:
   --low-traffic N          invocations over the window below which an endpoint is a candidate (default: ${D.lowTrafficInvocations})
   --stale-days N           days after which a served model or a package group is not updated (default: ${D.staleModelDays})
   --alarm-days N           days a drift or quality alarm may stay in ALARM (default: ${D.alarmDays})
+  --price-cache FILE       keep Price List prices in FILE (JSON) across runs (default: none)
+  --price-cache-ttl H      hours a cached price stays valid, 1-720 (default: 24)
   --format F               text | json | sarif | junit | markdown (default: text)
   --output FILE            write the report to FILE instead of stdout
   --fail-on L              error | warning | none: the lowest level that fails (default: none)
@@ -100,6 +102,8 @@ const OPTIONS = {
   'low-traffic': { type: 'string' },
   'stale-days': { type: 'string' },
   'alarm-days': { type: 'string' },
+  'price-cache': { type: 'string' },
+  'price-cache-ttl': { type: 'string' },
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
   'fail-on': { type: 'string' },
@@ -193,6 +197,7 @@ async function runRightsizeCommand(
   const staleDays = integer('stale-days', values['stale-days'], D.staleModelDays, 1, 3650);
   const alarmDays = integer('alarm-days', values['alarm-days'], D.alarmDays, 1, 3650);
   const concurrency = integer('concurrency', values.concurrency, 4, 1, 16);
+  const cacheTtl = integer('price-cache-ttl', values['price-cache-ttl'], 24, 1, 720);
   if (values.profile !== undefined && !/^[A-Za-z0-9._+=,@-]+$/.test(values.profile)) {
     throw new UsageError(`rightsize: --profile: ${JSON.stringify(values.profile)} is not a profile name`);
   }
@@ -212,6 +217,9 @@ async function runRightsizeCommand(
       staleModelDays: staleDays,
       alarmDays,
       concurrency,
+      priceCacheFile:
+        values['price-cache'] === undefined ? undefined : resolve(io.cwd, values['price-cache']),
+      priceCacheTtlHours: cacheTtl,
       clientFactory: options.clientFactory,
       now: options.now?.(),
     });
