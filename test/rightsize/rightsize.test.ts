@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { iamActionKnown } from '../../lib/aws-facts/iam-actions';
 import { auditExitCode } from '../../lib/audit/audit';
@@ -242,6 +243,12 @@ describe('permissions', () => {
     fake.assertAllHandled();
     const called = [...new Set(fake.calls.map((c) => `${c.service}:${c.operation}`))].sort();
     expect([...RIGHTSIZE_IAM_ACTIONS].sort()).toEqual(called);
+  });
+
+  test('README names every action the rightsize policy needs', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('- `rightsize --region'), readme.indexOf('## Policy packs'));
+    expect(RIGHTSIZE_IAM_ACTIONS.filter((a) => !section.includes(`\`${a}\``))).toEqual([]);
   });
 
   test('every action exists in the Service Authorization Reference, none is a wildcard or a write', () => {
