@@ -464,7 +464,7 @@ async function rightsizing(ctx: Context): Promise<Finding[]> {
             ctx,
             R.endpointVariant,
             where,
-            `Variant ${v.variant} of ${v.endpoint}: ${what} (${now}), p50/p90/p99 over ${ctx.o.windowDays} days ${formatPercentiles(data.utilization.get(v.variant) ?? {}, current)}; ${to} keeps p99 under ${ctx.o.targetUtilizationPercent}% and ${saving}.`,
+            `Variant ${v.variant} of ${v.endpoint}: ${what} (${now}), ${(data.invocations.get(v.variant) ?? 0).toLocaleString('en-US')} invocations and p50/p90/p99 over ${ctx.o.windowDays} days ${formatPercentiles(data.utilization.get(v.variant) ?? {}, current)}; ${to} keeps p99 under ${ctx.o.targetUtilizationPercent}% and ${saving}.`,
             v.variant,
           ),
         );

@@ -29,7 +29,7 @@ describe('rightsize on the loopback fake (real SageMaker, CloudWatch and Pricing
     const r = await run({ checks: ['rightsizing'] });
     expect(r.errors).toEqual([]);
     expect(messages(r, 'Rightsize-EndpointVariant')).toEqual([
-      'big/AllTraffic: Variant AllTraffic of big: 4 × ml.m5.4xlarge ($2,990.08/month), p50/p90/p99 over 14 days cpu 5/10/20%, memory 20/20/20%, disk 4/4/4%; 2 × ml.m5.4xlarge keeps p99 under 70% and saves about $1,495.04/month.',
+      'big/AllTraffic: Variant AllTraffic of big: 4 × ml.m5.4xlarge ($2,990.08/month), 700,000 invocations and p50/p90/p99 over 14 days cpu 5/10/20%, memory 20/20/20%, disk 4/4/4%; 2 × ml.m5.4xlarge keeps p99 under 70% and saves about $1,495.04/month.',
     ]);
     // Every GetMetricData answer came in two pages: both were read (the p99 needs 576 points).
     const pages = fake
