@@ -57,4 +57,10 @@ export const COMMANDS: readonly LazyCommand[] = [
       'read-only plan to serve an earlier approved model package again, with its image, artifact and feature contract',
     load: async () => (await import('./commands/rollback.js')).rollbackCommand,
   },
+  {
+    name: 'rightsize',
+    summary:
+      'right-sizing and retirement candidates of SageMaker endpoints and training jobs, priced from the AWS Price List',
+    load: async () => (await import('./commands/rightsize.js')).rightsizeCommand,
+  },
 ];

@@ -28,6 +28,7 @@ describe('lazy start-up', () => {
     [['cost', '--help'], 0, /^usage: compliant-mlops cost /],
     [['lineage', '--help'], 0, /^usage: compliant-mlops lineage /],
     [['rollback', '--help'], 0, /^usage: compliant-mlops rollback /],
+    [['rightsize', '--help'], 0, /^usage: compliant-mlops rightsize /],
   ])('%j loads none of aws-cdk-lib, cdk-nag, the AWS SDK', (args, code, out) => {
     const r = cliWithoutHeavyModules(...args);
     expect(r.stderr).toBe('');

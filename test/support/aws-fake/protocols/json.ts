@@ -7,6 +7,7 @@ export const JSON_TARGETS = {
   TrentService: { service: 'kms', version: '1.1' },
   GraniteServiceVersion20100801: { service: 'cloudwatch', version: '1.0' },
   AWSInsightsIndexService: { service: 'ce', version: '1.1' },
+  AWSPriceListService: { service: 'pricing', version: '1.1' },
 } as const;
 
 /** Service names served over the AWS JSON protocols. */
