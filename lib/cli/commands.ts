@@ -51,4 +51,10 @@ export const COMMANDS: readonly LazyCommand[] = [
       'read-only lineage of an endpoint: model, package approval, training job, dataset manifest, captured inference',
     load: async () => (await import('./commands/lineage.js')).lineageCommand,
   },
+  {
+    name: 'model-doc',
+    summary:
+      'read-only documentation of a model version: Markdown hand-off or model card JSON from the package and its reports',
+    load: async () => (await import('./commands/model-doc.js')).modelDocCommand,
+  },
 ];
