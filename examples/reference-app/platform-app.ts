@@ -10,6 +10,7 @@ import { addAutoShutdown } from './auto-shutdown';
 import { addFeatureStore } from './feature-store';
 import { ServingStack } from './serving';
 import { addTraining } from './training';
+import { addModelDocumentation } from './model-docs';
 import { REGISTERED_CHURN_METRICS } from './quality';
 import { PlatformStack } from './platform-stack';
 
@@ -37,6 +38,7 @@ export function buildPlatform(
   addAuditTrail(platform, { objectLockMode: config.environment === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE' });
   addFeatureStore(platform);
   const training = addTraining(platform);
+  addModelDocumentation(platform, training);
   Tags.of(training.pipeline).add('model-id', 'churn');
   Tags.of(training.registry).add('model-id', 'churn');
   addAutoShutdown(platform);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import {
@@ -298,6 +300,11 @@ describe('Markdown hand-off', () => {
       '`aws sagemaker list-model-packages --model-package-group-name churn-model --model-approval-status Approved --sort-by CreationTime --sort-order Descending`',
     );
     expect(rollback).toContain('feature contract version and endpoint configuration it was registered with');
+  });
+
+  it('is the example README shows', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme).toContain(`\`\`\`\`markdown\n${md.trimEnd()}\n\`\`\`\``);
   });
 
   it('escapes table cells', () => {

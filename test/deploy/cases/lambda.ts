@@ -3,6 +3,7 @@ import { DRIFT_MONITOR_SDK_CALLS } from '../../../lib/handlers/drift-monitor/sdk
 import { MODEL_QUALITY_MONITOR_SDK_CALLS } from '../../../lib/handlers/model-quality-monitor/sdk-calls';
 import { RESTRICT_DEFAULT_SG_SDK_CALLS } from '../../../lib/handlers/restrict-default-sg/sdk-calls';
 import { REVIEW_GATE_CASES, REVIEW_GATE_HANDLER_CALLS, REVIEW_GATE_ROLE } from './review-gate';
+import { MODEL_DOCS_CASES, MODEL_DOCS_HANDLER_CALLS, MODEL_DOCS_ROLE } from './model-docs';
 import { BIAS_CHECK_CASES, BIAS_CHECK_HANDLER_CALLS, BIAS_CHECK_ROLE } from './bias-check';
 import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
@@ -532,6 +533,13 @@ export const LAMBDA_CASES: readonly AccessCase[] = [
     'ModelReviewGateFunctionDeadLetters',
     '2026/12/01/[$LATEST]0123456789abcdef',
   ),
+  ...MODEL_DOCS_CASES,
+  ...platformCalls(
+    MODEL_DOCS_ROLE,
+    'ModelDocumentationFunctionLogs',
+    'ModelDocumentationFunctionDeadLetters',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
   ...platformCalls(
     'AutoShutdownFunctionRole',
     'AutoShutdownFunctionLogs',
@@ -617,4 +625,5 @@ export const HANDLER_CALLS = [
   { role: 'NetworkDefaultSecurityGroupCloserFunctionRole', calls: RESTRICT_DEFAULT_SG_SDK_CALLS },
   REVIEW_GATE_HANDLER_CALLS,
   BIAS_CHECK_HANDLER_CALLS,
+  MODEL_DOCS_HANDLER_CALLS,
 ] as const;
