@@ -229,6 +229,24 @@ describe('model documentation through the real SDK', () => {
     );
   });
 
+  it('sets the card back to Draft when the approval is withdrawn (a review gate revert)', async () => {
+    world('Approved');
+    const run = documenter();
+    expect((await run(stateChange('Approved'))).modelCardStatus).toBe('Approved');
+    pkg.status = 'PendingManualApproval';
+    const result = await run(stateChange('PendingManualApproval'));
+    expect(result.outcome).toBe('updated');
+    expect(card().versions.map((v) => v.status)).toEqual(['Approved', 'Approved', 'Draft']);
+  });
+
+  it('throws on a concurrent create (ConflictException), so the retry finds the card and updates it', async () => {
+    world();
+    fake.failNext('sagemaker', 'CreateModelCard', { status: 400, code: 'ConflictException' });
+    const run = documenter();
+    await expect(run(stateChange('PendingManualApproval'))).rejects.toThrow();
+    expect((await run(stateChange('PendingManualApproval'))).outcome).toBe('created');
+  });
+
   it('leaves an archived card alone (SageMaker takes no more updates)', async () => {
     world('Approved');
     cards.set(`${GROUP}-3`, {
