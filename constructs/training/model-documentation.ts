@@ -94,6 +94,8 @@ export interface ModelDocumentationProps {
 const PREFIX = /^[^/].*\/$/;
 /** `<group>-<version>` must stay a model card name (63 characters) up to version 999999. */
 const MAX_GROUP_CHARS = 56;
+/** Of Lambda's 4 KB of environment variables, what the contract facts may take. */
+const MAX_CONTRACT_ENV_CHARS = 3000;
 const schema = z.strictObject({
   registry: z.custom<IModelRegistry>(
     (v) =>
@@ -219,6 +221,22 @@ export class ModelDocumentation extends Construct {
           features: p.contract.features.map((f) => ({ name: f.name, type: f.type, pii: f.pii })),
         }
       : {};
+    const contractJson = JSON.stringify({
+      ...contract,
+      ...(p.intendedUse ? { intendedUse: p.intendedUse } : {}),
+    });
+    // Lambda allows 4 KB of environment variables in all; the contract facts get at most 3 KB.
+    // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+    if (contractJson.length > MAX_CONTRACT_ENV_CHARS) {
+      throwIfProblems(this, [
+        {
+          field: 'contract',
+          problem: 'has too many features (with the intended use) for the function environment',
+          got: `${contractJson.length} characters`,
+          expected: `at most ${MAX_CONTRACT_ENV_CHARS} characters of name, version, owner, risk tier, intended use and features`,
+        },
+      ]);
+    }
     this.function = new SecureFunction(this, 'Function', {
       handler: 'model-docs',
       vpc: p.vpc,
@@ -232,10 +250,7 @@ export class ModelDocumentation extends Construct {
         [ENV.cardKeyId]: p.cardEncryptionKey.keyArn,
         [ENV.reportsBucket]: p.reportsBucket.bucketName,
         [ENV.reportsPrefixes]: stack.toJsonString(this.reportsPrefixes),
-        [ENV.contract]: JSON.stringify({
-          ...contract,
-          ...(p.intendedUse ? { intendedUse: p.intendedUse } : {}),
-        }),
+        [ENV.contract]: contractJson,
         [ENV.runbooks]: JSON.stringify(p.runbooks ?? []),
         [ENV.maxAttempts]: String(p.maxAttempts ?? 8),
       },

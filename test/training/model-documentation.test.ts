@@ -30,6 +30,28 @@ const CONTRACT = FeatureContract.define({
   ],
 });
 
+/** A contract with many features. */
+function big(): FeatureContract {
+  return FeatureContract.define({
+    domain: 'marketing',
+    name: 'customer-churn',
+    version: '1.2.0',
+    description: 'churn features',
+    owner: 'churn-analytics',
+    recordIdentifier: 'customer_id',
+    eventTime: 'event_time',
+    features: [
+      { name: 'customer_id', type: 'String', description: 'id' },
+      { name: 'event_time', type: 'String', description: 'time' },
+      ...Array.from({ length: 40 }, (_, i) => ({
+        name: `signal_number_${i}`,
+        type: 'Fractional' as const,
+        description: 'a signal',
+      })),
+    ],
+  });
+}
+
 function fixture(groupName = 'churn-model') {
   const stack = testStack();
   const logsKey = createDomainKey(stack, 'LogsKey', 'logs');
@@ -210,6 +232,22 @@ describe('ModelDocumentation', () => {
         }),
     );
     expect(e.message).toContain('runbooks.0.url:');
+  });
+
+  // Lambda: "The total size of all environment variables doesn't exceed 4 KB".
+  // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+  it('rejects a contract too large for the function environment', () => {
+    const f = fixture();
+    const e = propsError(
+      () =>
+        new ModelDocumentation(f.stack, 'Docs', {
+          ...f.props,
+          intendedUse: 'x'.repeat(2048),
+          contract: big(),
+        }),
+    );
+    expect(e.message).toMatch(/^Test\/Docs: /);
+    expect(e.message).toContain('contract: has too many features');
   });
 
   // ModelCardName: at most 63 characters, so <group>-<version> needs a group of at most 56.
