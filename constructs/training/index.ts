@@ -9,6 +9,7 @@ export {
   DEFAULT_TRAINING_INSTANCE_TYPE,
   MAX_TRAINING_DURATION,
 } from './defaults';
+export * from './model-documentation';
 export * from './model-image-repository';
 export * from './model-registry';
 export * from './review-gate';

@@ -11,6 +11,7 @@ import { addFeatureStore } from './feature-store';
 import { ServingStack } from './serving';
 import { addTraining } from './training';
 import { addLegalHold } from './legal-hold';
+import { addModelDocumentation } from './model-docs';
 import { REGISTERED_CHURN_METRICS } from './quality';
 import { PlatformStack } from './platform-stack';
 
@@ -38,6 +39,7 @@ export function buildPlatform(
   addAuditTrail(platform, { objectLockMode: config.environment === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE' });
   addFeatureStore(platform);
   const training = addTraining(platform);
+  addModelDocumentation(platform, training);
   Tags.of(training.pipeline).add('model-id', 'churn');
   Tags.of(training.registry).add('model-id', 'churn');
   addLegalHold(platform, training);

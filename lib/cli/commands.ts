@@ -63,4 +63,10 @@ export const COMMANDS: readonly LazyCommand[] = [
       'right-sizing and retirement candidates of SageMaker endpoints and training jobs, priced from the AWS Price List',
     load: async () => (await import('./commands/rightsize.js')).rightsizeCommand,
   },
+  {
+    name: 'model-doc',
+    summary:
+      'read-only documentation of a model version: Markdown hand-off or model card JSON from the package and its reports',
+    load: async () => (await import('./commands/model-doc.js')).modelDocCommand,
+  },
 ];

@@ -29,6 +29,7 @@ describe('lazy start-up', () => {
     [['lineage', '--help'], 0, /^usage: compliant-mlops lineage /],
     [['rollback', '--help'], 0, /^usage: compliant-mlops rollback /],
     [['rightsize', '--help'], 0, /^usage: compliant-mlops rightsize /],
+    [['model-doc', '--help'], 0, /^usage: compliant-mlops model-doc /],
   ])('%j loads none of aws-cdk-lib, cdk-nag, the AWS SDK', (args, code, out) => {
     const r = cliWithoutHeavyModules(...args);
     expect(r.stderr).toBe('');
@@ -40,6 +41,14 @@ describe('lazy start-up', () => {
     const r = cliWithoutHeavyModules('check', 'x.json', '--format', 'nope');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^compliant-mlops: check: --format: unknown format "nope"/);
+  });
+
+  test('usage errors of model-doc answer before the SDK loads', () => {
+    const r = cliWithoutHeavyModules('model-doc', 'not-an-arn');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^compliant-mlops: model-doc: <model-package-arn>: "not-an-arn" is not a versioned model package ARN/,
+    );
   });
 
   test('the guard works: a real check needs aws-cdk-lib and is refused under it', () => {

@@ -4,6 +4,7 @@ import { MODEL_QUALITY_MONITOR_SDK_CALLS } from '../../../lib/handlers/model-qua
 import { RESTRICT_DEFAULT_SG_SDK_CALLS } from '../../../lib/handlers/restrict-default-sg/sdk-calls';
 import { REVIEW_GATE_CASES, REVIEW_GATE_HANDLER_CALLS, REVIEW_GATE_ROLE } from './review-gate';
 import { LEGAL_HOLD_CASES, LEGAL_HOLD_HANDLER_CALLS, LEGAL_HOLD_ROLE } from './legal-hold';
+import { MODEL_DOCS_CASES, MODEL_DOCS_HANDLER_CALLS, MODEL_DOCS_ROLE } from './model-docs';
 import { BIAS_CHECK_CASES, BIAS_CHECK_HANDLER_CALLS, BIAS_CHECK_ROLE } from './bias-check';
 import { FAIRNESS_CHECK_CASES, FAIRNESS_CHECK_HANDLER_CALLS, FAIRNESS_CHECK_ROLE } from './fairness-check';
 import { type AccessCase, sseKms, via, viaS3 } from '../cases';
@@ -548,6 +549,13 @@ export const LAMBDA_CASES: readonly AccessCase[] = [
     'ModelDataLegalHoldFunctionDeadLetters',
     '2026/12/01/[$LATEST]0123456789abcdef',
   ),
+  ...MODEL_DOCS_CASES,
+  ...platformCalls(
+    MODEL_DOCS_ROLE,
+    'ModelDocumentationFunctionLogs',
+    'ModelDocumentationFunctionDeadLetters',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
   ...platformCalls(
     'AutoShutdownFunctionRole',
     'AutoShutdownFunctionLogs',
@@ -635,4 +643,5 @@ export const HANDLER_CALLS = [
   LEGAL_HOLD_HANDLER_CALLS,
   BIAS_CHECK_HANDLER_CALLS,
   FAIRNESS_CHECK_HANDLER_CALLS,
+  MODEL_DOCS_HANDLER_CALLS,
 ] as const;

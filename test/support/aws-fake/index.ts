@@ -17,3 +17,5 @@ export type { PaginateOptions, Page } from './paginate';
 export { S3Store, toXml } from './protocols/s3';
 export type { S3Object, PutObjectOptions } from './protocols/s3';
 export { JSON_TARGETS } from './protocols/json';
+export { installModelCards } from './model-cards';
+export type { FakeModelCard } from './model-cards';
