@@ -115,16 +115,8 @@ export function datasetDigest(objects: readonly DatasetObject[], versionPrefix: 
 }
 
 /**
- * A provenance document stored with a third-party dataset version: one
- * {@link ProvenanceRecordSchema} record, or a non-empty array of them (one per source).
- */
-export const ProvenanceDocumentSchema = z.union([
-  ProvenanceRecordSchema.transform((r) => [r]),
-  z.array(ProvenanceRecordSchema).min(1),
-]);
-
-/**
- * Parses a provenance document; on failure the problems, one per line, as `<field.path>: <problem>`.
+ * Parses a provenance document stored with a third-party dataset version: one
+ * {@link ProvenanceRecordSchema} record, or a non-empty array of them (one per source). On failure the problems, one per line, as `<field.path>: <problem>`.
  */
 export function parseProvenanceDocument(
   text: string,
