@@ -5,6 +5,7 @@ import { ModelImageRepository } from '../../constructs/training/model-image-repo
 import { ModelRegistry } from '../../constructs/training/model-registry';
 import { ModelReviewGate } from '../../constructs/training/review-gate';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
+import { CUSTOMER_CHURN_CONTRACT } from './feature-store';
 import { PlatformStack } from './platform-stack';
 
 /**
@@ -87,6 +88,13 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
       reportsBucket: stack.modelArtifacts,
       reportsPrefix: reviewGate.reportsPrefix,
       encryptionKey: stack.keys.logs,
+    },
+    // Lineage: the dataset manifest before training, the lineage keys on each registered version.
+    // The churn data is first-party unless the config says otherwise.
+    lineage: {
+      encryptionKey: stack.keys.logs,
+      featureContract: CUSTOMER_CHURN_CONTRACT,
+      dataProvenance: { thirdParty: stack.config.datasets.thirdParty ?? false },
     },
     schedule: scheduler.ScheduleExpression.expression('cron(0 3 ? * MON *)'),
   });

@@ -4,6 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENV as MANIFEST_ENV } from '../../lib/handlers/dataset-manifest/contract';
 import { ENV as RECORD_ENV } from '../../lib/handlers/record-lineage/contract';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
+import type { LineageOptions } from '../../constructs/training/spot-training-pipeline-lineage';
 import { findingLines } from '../support/nag';
 import { propsError as errorOf } from '../support/props';
 import { DIGEST, EVAL_DIGEST, pipelineWith, TrainingFixture, trainingFixture } from './fixtures';
@@ -17,7 +18,7 @@ const PROPERTIES = 'https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-ma
 const UPDATE_MODEL_PACKAGE =
   'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateModelPackage.html';
 
-function lineage(f: TrainingFixture, extra: Json = {}): Json {
+function lineage(f: TrainingFixture, extra: Json = {}): LineageOptions {
   return { encryptionKey: f.keys.logs, ...extra };
 }
 function withLineage(extra: Json = {}, more: Json = {}) {

@@ -4,6 +4,7 @@ import { MODEL_QUALITY_MONITOR_SDK_CALLS } from '../../../lib/handlers/model-qua
 import { RESTRICT_DEFAULT_SG_SDK_CALLS } from '../../../lib/handlers/restrict-default-sg/sdk-calls';
 import { REVIEW_GATE_CASES, REVIEW_GATE_HANDLER_CALLS, REVIEW_GATE_ROLE } from './review-gate';
 import { BIAS_CHECK_CASES, BIAS_CHECK_HANDLER_CALLS, BIAS_CHECK_ROLE } from './bias-check';
+import { LINEAGE_CASES, LINEAGE_HANDLER_CALLS, RECORD_LINEAGE_ROLE, WRITE_MANIFEST_ROLE } from './lineage';
 import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';
@@ -520,6 +521,19 @@ export const LAMBDA_CASES: readonly AccessCase[] = [
   ...autoShutdownCalls,
   ...REVIEW_GATE_CASES,
   ...BIAS_CHECK_CASES,
+  ...LINEAGE_CASES,
+  ...platformCalls(
+    WRITE_MANIFEST_ROLE,
+    'ChurnTrainingWriteManifestLogs',
+    'ChurnTrainingWriteManifestDeadLetters',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
+  ...platformCalls(
+    RECORD_LINEAGE_ROLE,
+    'ChurnTrainingRecordLineageLogs',
+    'ChurnTrainingRecordLineageDeadLetters',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
   ...platformCalls(
     BIAS_CHECK_ROLE,
     'ChurnTrainingBiasCheckLogs',
@@ -617,4 +631,5 @@ export const HANDLER_CALLS = [
   { role: 'NetworkDefaultSecurityGroupCloserFunctionRole', calls: RESTRICT_DEFAULT_SG_SDK_CALLS },
   REVIEW_GATE_HANDLER_CALLS,
   BIAS_CHECK_HANDLER_CALLS,
+  ...LINEAGE_HANDLER_CALLS,
 ] as const;
