@@ -22,6 +22,13 @@ export type {
   TrainingMetricDefinition,
 } from './spot-training-pipeline-props';
 export type { BiasCheckOptions } from './spot-training-pipeline-bias';
+export type {
+  DataProvenanceOptions,
+  LineageFeatureContract,
+  LineageFunctions,
+  LineageOptions,
+} from './spot-training-pipeline-lineage';
+export { LINEAGE_STEP_NAMES } from './spot-training-pipeline-lineage';
 export type { PreTrainingMetric } from '../../lib/fairness/metrics';
 export type {
   ArgumentValue,
