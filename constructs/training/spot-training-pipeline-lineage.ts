@@ -111,7 +111,8 @@ export interface LineageOptions {
   readonly maxDatasetSize?: Size;
   /**
    * How long `WriteManifest` may take to hash the dataset; the execution fails when it runs out.
-   * @default Duration.minutes(15)
+   * (As the bias check's default: a pipeline's Lambda step is meant for short work.)
+   * @default Duration.minutes(10)
    */
   readonly timeout?: Duration;
   /**
@@ -229,7 +230,7 @@ export function lineageFunctions(scope: Construct, t: LineageTargets): LineageFu
     vpcSubnets: t.vpcSubnets,
     encryptionKey: o.encryptionKey,
     description: 'Writes the dataset manifest of a training execution (pipeline Lambda step)',
-    timeout: o.timeout ?? Duration.minutes(15),
+    timeout: o.timeout ?? Duration.minutes(10),
     memorySize: o.memorySize ?? 1024,
     // SageMaker invokes the step synchronously and fails the step on an error: no async retries.
     retryAttempts: 0,

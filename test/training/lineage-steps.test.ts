@@ -193,7 +193,7 @@ describe('SpotTrainingPipeline lineage: functions and grants', () => {
     const { f, pipeline } = withLineage({ maxDatasetSize: Size.gibibytes(2) }, { inputChannels: ['train'] });
     expect(pipeline.lineagePrefix).toBe(`lineage/${pipeline.pipelineName}/`);
     Template.fromStack(f.stack).hasResourceProperties('AWS::Lambda::Function', {
-      Timeout: 900,
+      Timeout: 600,
       MemorySize: 1024,
       Environment: {
         Variables: Match.objectLike({
