@@ -67,6 +67,13 @@ beforeEach(() => {
   fake.s3.createBucket(ARTIFACTS);
 });
 
+// GetObject answers the version id of the bytes it serves (x-amz-version-id), so the step reads the
+// current version and records exactly that one:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+// A bucket whose versioning was never enabled answers no version id (objects have version null):
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/versioning-workflows.html
+// ListObjectsV2 returns at most 1,000 keys a page, with NextContinuationToken while IsTruncated:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
 describe('dataset-manifest handler (WriteManifest step), through the S3 SDK', () => {
   it('lists every training channel object, pins its version and sha256, writes the manifest SSE-KMS and returns its uri and hash', async () => {
     seedChannels();
