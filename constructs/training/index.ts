@@ -27,6 +27,13 @@ export type { BiasCheckOptions } from './spot-training-pipeline-bias';
 export type { FairnessCheckOptions } from './spot-training-pipeline-fairness';
 export { FAIRNESS_STEP_NAMES } from './spot-training-pipeline-fairness';
 export type { PostTrainingMetric } from '../../lib/fairness/metrics';
+export type {
+  DataProvenanceOptions,
+  LineageFeatureContract,
+  LineageFunctions,
+  LineageOptions,
+} from './spot-training-pipeline-lineage';
+export { LINEAGE_STEP_NAMES } from './spot-training-pipeline-lineage';
 export type { PreTrainingMetric } from '../../lib/fairness/metrics';
 export type {
   ArgumentValue,

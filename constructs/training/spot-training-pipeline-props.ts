@@ -15,6 +15,7 @@ import { riskTierOf } from './review-gate-registry';
 import { MetricComparison } from './pipeline-definition';
 import { BiasCheckOptions, biasCheckSchema } from './spot-training-pipeline-bias';
 import { FairnessCheckOptions, fairnessCheckSchema } from './spot-training-pipeline-fairness';
+import { LineageOptions, lineageSchema } from './spot-training-pipeline-lineage';
 
 /** A metric the training container prints, captured from its logs by a regular expression. */
 export interface TrainingMetricDefinition {
@@ -269,6 +270,16 @@ export interface SpotTrainingPipelineProps {
    */
   readonly fairnessCheck?: FairnessCheckOptions;
   /**
+   * Lineage (issue 18): a `WriteManifest` Lambda step before any job writes the dataset manifest
+   * (key, version id, size and sha256 of every training object; the provenance records of
+   * third-party data, without which the execution fails) to
+   * `<artifact bucket>/lineage/<pipeline>/<execution id>/dataset-manifest.json`, and a
+   * `RecordLineage` step after `RegisterModel` records the `lineage:*` keys in the version's
+   * CustomerMetadataProperties.
+   * @default - no manifest, no lineage metadata
+   */
+  readonly lineage?: LineageOptions;
+  /**
    * When EventBridge Scheduler starts the pipeline, in the expression's time zone (`Etc/UTC` when
    * it names none), e.g. `scheduler.ScheduleExpression.expression('cron(0 3 ? * MON *)')` or
    * `scheduler.ScheduleExpression.cron({ weekDay: 'MON', hour: '3', minute: '0', timeZone })`.
@@ -406,6 +417,7 @@ const propsShape = z.strictObject({
     .optional(),
   biasCheck: biasCheckSchema.optional(),
   fairnessCheck: fairnessCheckSchema.optional(),
+  lineage: lineageSchema.optional(),
   schedule: z
     .custom<scheduler.ScheduleExpression>((v) => v instanceof scheduler.ScheduleExpression, {
       message: 'is not a scheduler.ScheduleExpression',

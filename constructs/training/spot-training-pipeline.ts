@@ -17,14 +17,22 @@ import { grantExecutionRole, grantPipelineRole, grantStart, uniqueRepositories }
 import { importPipelineByArn, importPipelineByName, pipelineArnFor } from './pipeline-import';
 import { defaultSecurityGroup, defaultSubnets } from './pipeline-network';
 import { crossFieldProblems, pipelineSettings } from './pipeline-settings';
-import { datasetVersionsPrefix, pipelineDefinition, StepResources } from './pipeline-steps';
+import { datasetVersionsPrefix, pipelineDefinition, STEP_NAMES, StepResources } from './pipeline-steps';
 import { PipelineStartTarget, pipelineEventRole, pipelineSchedule } from './pipeline-triggers';
 import { biasCheckFunction } from './spot-training-pipeline-bias';
 import {
   biasReportsLocation,
+  FAIRNESS_STEP_NAMES,
   fairnessCheckFunction,
   fairnessCheckProblems,
 } from './spot-training-pipeline-fairness';
+import {
+  datasetVersionUri,
+  definitionVersion,
+  lineageFunctions,
+  LineageFunctions,
+  withLineage,
+} from './spot-training-pipeline-lineage';
 import { spotTrainingPipelineSchema, SpotTrainingPipelineProps } from './spot-training-pipeline-props';
 
 export { DATASET_VERSION_PARAMETER, EVALUATION_PROPERTY_FILE, STEP_NAMES } from './pipeline-steps';
@@ -132,6 +140,10 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
   public readonly biasCheckFunction?: SecureFunction;
   /** The function of the post-training fairness check (the `CheckFairness` Lambda step), when `fairnessCheck` is set. */
   public readonly fairnessCheckFunction?: SecureFunction;
+  /** Key prefix of the dataset manifests (`lineage/<pipeline>/`, one per execution), when `lineage` is set. */
+  public readonly lineagePrefix?: string;
+  /** The `WriteManifest` and `RecordLineage` step functions, when `lineage` is set. */
+  public readonly lineageFunctions?: LineageFunctions;
 
   private triggerRole?: ScopedRole;
 
@@ -197,12 +209,49 @@ export class SpotTrainingPipeline extends Resource implements ISpotTrainingPipel
       });
     }
 
-    this.definition = pipelineDefinition(p, settings, {
+    if (p.lineage) {
+      this.lineagePrefix = `lineage/${this.pipelineName}/`;
+      this.lineageFunctions = lineageFunctions(this, {
+        options: p.lineage,
+        datasetBucket: p.datasetBucket,
+        datasetPrefix: datasetVersionsPrefix(p),
+        channels: p.inputChannels ?? ['train', 'validation'],
+        artifactBucket: this.artifactBucket,
+        manifestPrefix: this.lineagePrefix,
+        registry: p.modelRegistry,
+        vpc: p.vpc,
+        vpcSubnets: p.vpcSubnets,
+        pipelineRole: this.role,
+      });
+    }
+
+    const definition = pipelineDefinition(p, settings, {
       ...this.stepResources(),
       subnetIds,
       biasCheckFunctionArn: this.biasCheckFunction?.function.functionArn,
       fairnessCheckFunctionArn: this.fairnessCheckFunction?.function.functionArn,
     });
+    this.definition =
+      p.lineage && this.lineageFunctions
+        ? withLineage(
+            definition,
+            {
+              manifestFunctionArn: this.lineageFunctions.manifest.function.functionArn,
+              recordFunctionArn: this.lineageFunctions.record.function.functionArn,
+              datasetVersionUri: datasetVersionUri(p.datasetBucket, p.datasetName),
+              datasetBucketName: p.datasetBucket.bucket.bucketName,
+              trainingImageDigest: p.trainingImage.digest,
+              codeVersion: p.lineage.codeVersion ?? definitionVersion(Stack.of(this), definition),
+              featureContract: p.lineage.featureContract,
+            },
+            {
+              training: STEP_NAMES.training,
+              register: STEP_NAMES.register,
+              biasCheck: STEP_NAMES.biasCheck,
+              fairnessCheck: FAIRNESS_STEP_NAMES.fairnessCheck,
+            },
+          )
+        : definition;
     this.resource = new sagemaker.CfnPipeline(this, 'Resource', {
       pipelineName: this.pipelineName,
       pipelineDescription:

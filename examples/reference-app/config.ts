@@ -78,6 +78,12 @@ export const platformConfigSchema = z.strictObject({
     glacierInstantRetrievalAfterDays: z.number().int().min(1),
     deepArchiveAfterDays: z.number().int().min(1),
     expireAfterDays: z.number().int().min(1),
+    /**
+     * The churn training data was acquired from a third party: training then requires a
+     * provenance record with each dataset version (`<version prefix>/provenance.json`).
+     * Absent: first-party data.
+     */
+    thirdParty: z.boolean().optional(),
   }),
 });
 

@@ -5,6 +5,7 @@ import { ModelImageRepository } from '../../constructs/training/model-image-repo
 import { ModelRegistry } from '../../constructs/training/model-registry';
 import { ModelReviewGate } from '../../constructs/training/review-gate';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
+import { CUSTOMER_CHURN_CONTRACT } from './feature-store';
 import { PlatformStack } from './platform-stack';
 
 /**
@@ -99,6 +100,13 @@ export function addTraining(stack: PlatformStack): PlatformTraining {
       facets: ['gender=female', 'age:>=65'],
       failOn: { DPPL: 0.1, DI: 0.8 },
       encryptionKey: stack.keys.logs,
+    },
+    // Lineage: the dataset manifest before training, the lineage keys on each registered version.
+    // The churn data is first-party unless the config says otherwise.
+    lineage: {
+      encryptionKey: stack.keys.logs,
+      featureContract: CUSTOMER_CHURN_CONTRACT,
+      dataProvenance: { thirdParty: stack.config.datasets.thirdParty ?? false },
     },
     schedule: scheduler.ScheduleExpression.expression('cron(0 3 ? * MON *)'),
   });

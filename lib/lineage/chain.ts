@@ -1,4 +1,5 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
@@ -10,18 +11,26 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { classifyError, type NotReadReason } from './errors';
-import { DATASET_MANIFEST_KEY, parseDatasetManifest, TRAINING_JOB_KEY } from './manifest';
+import { DATASET_MANIFEST_KEY, parseDatasetManifest, TRAINING_JOB_KEY, type DatasetObject } from './manifest';
+import { LINEAGE_METADATA_KEYS } from './metadata-keys';
 
 /** The kinds of link, in chain order. */
 export type LinkKind =
-  'endpoint' | 'endpoint-config' | 'model' | 'model-package' | 'training-job' | 'dataset-manifest';
+  | 'endpoint'
+  | 'endpoint-config'
+  | 'model'
+  | 'model-package'
+  | 'training-job'
+  | 'dataset-manifest'
+  | 'dataset-object';
 
 /**
  * `read`: described and consistent. `not-read`: could not be read (see `reason`).
  * `not-approved`: a model package whose ModelApprovalStatus is not `Approved`.
  * `inconsistent`: read, but it contradicts the link before it (a training job whose model
  * artifacts are not the deployed model data; a manifest listing objects outside the training
- * job's S3 inputs).
+ * job's S3 inputs, or whose bytes do not have the sha-256 the package recorded; a dataset object
+ * whose version, size or sha-256 is not the manifest's).
  */
 export type LinkStatus = 'read' | 'not-read' | 'not-approved' | 'inconsistent';
 
@@ -69,8 +78,23 @@ export const LINEAGE_IAM_ACTIONS = [
   'sagemaker:DescribeModelPackage',
   'sagemaker:DescribeTrainingJob',
   's3:GetObject',
+  // HeadObject (and, with --verify-hashes, GetObject) of a dataset object's recorded version:
+  // "to return a different version, use the versionId subresource ... you need the
+  // s3:GetObjectVersion permission" (API_HeadObject.html).
+  's3:GetObjectVersion',
   's3:ListBucket',
 ] as const;
+
+/** Options of {@link readLineage}. */
+export interface ReadLineageOptions {
+  /**
+   * Reads and hashes every dataset object version whose sha-256 S3 cannot tell (no full-object
+   * SHA-256 checksum stored with it); otherwise those are reported as not verifiable without
+   * reading.
+   * @default false
+   */
+  readonly verifyHashes?: boolean;
+}
 
 /** The ARN form of a training job, as SageMaker Pipelines write it into GeneratedBy. */
 const TRAINING_JOB_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:training-job\/([A-Za-z0-9-]{1,63})$/;
@@ -157,7 +181,11 @@ async function attempt<T>(call: () => Promise<T>): Promise<Described<T>> {
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html
  * @throws LineageAbort when credentials are missing or AWS does not answer
  */
-export async function readLineage(clients: LineageClients, endpointName: string): Promise<LineageChain> {
+export async function readLineage(
+  clients: LineageClients,
+  endpointName: string,
+  options: ReadLineageOptions = {},
+): Promise<LineageChain> {
   const links: LineageLink[] = [];
   const { sagemaker, s3 } = clients;
   const notRead = (
@@ -316,7 +344,7 @@ export async function readLineage(clients: LineageClients, endpointName: string)
         packageData ?? container.ModelDataUrl,
       );
       const manifestUri = customer[DATASET_MANIFEST_KEY];
-      if (manifestUri !== undefined) await manifest(manifestUri, packageId, inputs);
+      if (manifestUri !== undefined) await manifest(manifestUri, packageId, inputs, customer);
     }
   }
   return { endpointName, links };
@@ -380,7 +408,12 @@ export async function readLineage(clients: LineageClients, endpointName: string)
    *   describe that job's data and the link is `inconsistent`
    * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html
    */
-  async function manifest(uri: string, parent: string, inputs: readonly string[] | undefined): Promise<void> {
+  async function manifest(
+    uri: string,
+    parent: string,
+    inputs: readonly string[] | undefined,
+    customer: Readonly<Record<string, string>>,
+  ): Promise<void> {
     const via = `CustomerMetadataProperties.${DATASET_MANIFEST_KEY}`;
     const loc = parseS3Uri(uri);
     if (!loc || loc.key === '') {
@@ -395,13 +428,13 @@ export async function readLineage(clients: LineageClients, endpointName: string)
     }
     const got = await attempt(async () => {
       const out = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
-      return (await out.Body?.transformToString('utf-8')) ?? '';
+      return Buffer.from((await out.Body?.transformToByteArray()) ?? new Uint8Array());
     });
     if (!got.ok) {
       notRead('dataset-manifest', uri, parent, got, via);
       return;
     }
-    const parsed = parseDatasetManifest(got.value);
+    const parsed = parseDatasetManifest(got.value.toString('utf8'));
     if (!parsed.ok) {
       notRead(
         'dataset-manifest',
@@ -413,22 +446,42 @@ export async function readLineage(clients: LineageClients, endpointName: string)
       return;
     }
     const m = parsed.manifest;
+    // Keys are relative to the dataset bucket the package names (the manifest lives with the
+    // model artifacts); older manifests sat in the dataset bucket itself.
+    const datasetBucket = customer[LINEAGE_METADATA_KEYS.datasetBucket] ?? loc.bucket;
+    const objectUri = (o: DatasetObject): string =>
+      o.key.startsWith('s3://') ? o.key : `s3://${datasetBucket}/${o.key}`;
     const outside =
       inputs === undefined || inputs.length === 0
         ? []
-        : m.objects
-            .map((o) => (o.key.startsWith('s3://') ? o.key : `s3://${loc.bucket}/${o.key}`))
-            .filter((o) => !inputs.some((i) => o.startsWith(i)));
+        : m.objects.map(objectUri).filter((o) => !inputs.some((i) => o.startsWith(i)));
+    const recordedSha = customer[LINEAGE_METADATA_KEYS.datasetManifestSha256];
+    const sha = createHash('sha256').update(got.value).digest('hex');
+    const problems = [
+      ...(outside.length
+        ? [
+            `${outside.length} object(s) not under the training job's inputs (${inputs?.join(', ')}): ${outside[0]}`,
+          ]
+        : []),
+      ...(recordedSha !== undefined && recordedSha !== sha
+        ? [
+            `its sha256 ${sha} is not the ${LINEAGE_METADATA_KEYS.datasetManifestSha256} the package recorded (${recordedSha}): the manifest changed after registration`,
+          ]
+        : []),
+    ];
     links.push({
       kind: 'dataset-manifest',
       name: uri,
       parent,
-      status: outside.length ? 'inconsistent' : 'read',
-      detail: outside.length
-        ? `${outside.length} object(s) not under the training job's inputs (${inputs?.join(', ')}): ${outside[0]}`
-        : undefined,
+      status: problems.length ? 'inconsistent' : 'read',
+      detail: problems.length ? problems.join('; ') : undefined,
       via,
       facts: clean({
+        sha256:
+          recordedSha === undefined
+            ? `${sha} (not verified: the package records no ${LINEAGE_METADATA_KEYS.datasetManifestSha256})`
+            : sha,
+        datasetBucket,
         objects: m.objects.map(
           (o) => `${o.key}${o.versionId ? `?versionId=${o.versionId}` : ''} ${o.size} B sha256:${o.sha256}`,
         ),
@@ -440,6 +493,87 @@ export async function readLineage(clients: LineageClients, endpointName: string)
           : undefined,
       }),
     });
+    const manifestId = `dataset-manifest ${uri}`;
+    for (const o of m.objects) await datasetObject(o, objectUri(o), manifestId);
+  }
+
+  /**
+   * Checks one manifest object against S3: HeadObject of the recorded version (the current one
+   * when the manifest records `null`), then its size, then its sha-256 from the full-object
+   * SHA-256 checksum S3 stored with it (returned with ChecksumMode ENABLED), else by reading the
+   * version when `verifyHashes` is set. A version is immutable, so a matching version id and
+   * size with no checksum is reported as read with the hash not verified.
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+   */
+  async function datasetObject(o: DatasetObject, uri: string, parent: string): Promise<void> {
+    const loc = parseS3Uri(uri);
+    const name = `${uri}${o.versionId ? `?versionId=${o.versionId}` : ''}`;
+    const via = 'manifest objects[]';
+    if (!loc) {
+      notRead(
+        'dataset-object',
+        name,
+        parent,
+        { reason: 'invalid', message: 'not an s3://bucket/key uri' },
+        via,
+      );
+      return;
+    }
+    const target = { Bucket: loc.bucket, Key: loc.key, ...(o.versionId ? { VersionId: o.versionId } : {}) };
+    const head = await attempt(() => s3.send(new HeadObjectCommand({ ...target, ChecksumMode: 'ENABLED' })));
+    if (!head.ok) {
+      notRead('dataset-object', name, parent, head, via);
+      return;
+    }
+    const h = head.value;
+    const push = (status: LinkStatus, detail: string | undefined, sha256: string): void => {
+      links.push({
+        kind: 'dataset-object',
+        name,
+        parent,
+        status,
+        detail,
+        via,
+        facts: clean({ size: h.ContentLength, versionId: h.VersionId, sha256 }),
+      });
+    };
+    if (h.ContentLength !== undefined && h.ContentLength !== o.size) {
+      push('inconsistent', `its size is ${h.ContentLength} B, the manifest says ${o.size} B`, 'not checked');
+      return;
+    }
+    // A composite checksum (multipart upload, `<base64>-<parts>`) is not the object's sha-256.
+    const stored =
+      h.ChecksumSHA256 && h.ChecksumType !== 'COMPOSITE' && !h.ChecksumSHA256.includes('-')
+        ? Buffer.from(h.ChecksumSHA256, 'base64').toString('hex')
+        : undefined;
+    if (stored !== undefined) {
+      if (stored !== o.sha256)
+        push('inconsistent', `S3's SHA-256 checksum ${stored} is not the manifest's ${o.sha256}`, stored);
+      else push('read', undefined, `${stored} (S3 checksum)`);
+      return;
+    }
+    if (!options.verifyHashes) {
+      push(
+        'read',
+        undefined,
+        'not verifiable without reading (no full-object SHA-256 checksum; pass --verify-hashes)',
+      );
+      return;
+    }
+    const read = await attempt(async () => {
+      const out = await s3.send(new GetObjectCommand(target));
+      const hash = createHash('sha256');
+      for await (const chunk of (out.Body as AsyncIterable<Uint8Array> | undefined) ?? []) hash.update(chunk);
+      return hash.digest('hex');
+    });
+    if (!read.ok) {
+      notRead('dataset-object', name, parent, read, via);
+      return;
+    }
+    if (read.value !== o.sha256)
+      push('inconsistent', `its bytes hash to ${read.value}, the manifest says ${o.sha256}`, read.value);
+    else push('read', undefined, `${read.value} (read and hashed)`);
   }
 }
 

@@ -46,6 +46,7 @@ export function classifyError(err: unknown): { reason: NotReadReason; message: s
   if (
     name === 'ResourceNotFound' ||
     name === 'NoSuchKey' ||
+    name === 'NoSuchVersion' ||
     name === 'NoSuchBucket' ||
     name === 'NotFound' ||
     (name === 'ValidationException' && /could not find|does not exist|not found/i.test(message))

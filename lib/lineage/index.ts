@@ -3,4 +3,5 @@ export * from './capture-search';
 export * from './chain';
 export * from './errors';
 export * from './manifest';
+export * from './metadata-keys';
 export * from './report';

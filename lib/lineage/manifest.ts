@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { LINEAGE_METADATA_KEYS } from './metadata-keys';
 
 /**
  * The `CustomerMetadataProperties` key of a model package that names its dataset manifest (an
@@ -6,13 +8,13 @@ import { z } from 'zod';
  * returned by DescribeModelPackage.
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeModelPackage.html
  */
-export const DATASET_MANIFEST_KEY = 'lineage:dataset-manifest';
+export const DATASET_MANIFEST_KEY = LINEAGE_METADATA_KEYS.datasetManifest;
 
 /**
  * The `CustomerMetadataProperties` key that names the training job of a model package, when its
  * `MetadataProperties.GeneratedBy` does not hold a training job ARN.
  */
-export const TRAINING_JOB_KEY = 'lineage:training-job';
+export const TRAINING_JOB_KEY = LINEAGE_METADATA_KEYS.trainingJob;
 
 const SHA256 = z
   .string()
@@ -91,4 +93,63 @@ export function parseDatasetManifest(
     ok: false,
     problems: r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(document)'}: ${i.message}`),
   };
+}
+
+/**
+ * The digest of a dataset version as a whole: the sha-256 of its objects' `sha256sum` listing
+ * (`<sha256>  <key relative to the version prefix>\n` per object, sorted by that key in UTF-8
+ * byte order). A supplier or an ingestion job computes it with
+ * `find . -type f | sort | xargs sha256sum | sed 's| \./| |' | sha256sum` over the files as
+ * received, so a provenance record's checksum can name a multi-file delivery.
+ */
+export function datasetDigest(objects: readonly DatasetObject[], versionPrefix: string): string {
+  const lines = objects
+    .map((o) => ({
+      rel: o.key.startsWith(versionPrefix) ? o.key.slice(versionPrefix.length) : o.key,
+      sha: o.sha256,
+    }))
+    .sort((a, b) => Buffer.compare(Buffer.from(a.rel, 'utf8'), Buffer.from(b.rel, 'utf8')))
+    .map((o) => `${o.sha}  ${o.rel}\n`)
+    .join('');
+  return createHash('sha256').update(lines, 'utf8').digest('hex');
+}
+
+/**
+ * Parses a provenance document stored with a third-party dataset version: one
+ * {@link ProvenanceRecordSchema} record, or a non-empty array of them (one per source). On failure the problems, one per line, as `<field.path>: <problem>`.
+ */
+export function parseProvenanceDocument(
+  text: string,
+): { ok: true; records: ProvenanceRecord[] } | { ok: false; problems: string[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problems: [`(document): not json (${(e as Error).message.split('\n')[0]})`] };
+  }
+  // Report against the shape the document tries to have, so the problems name its fields.
+  const schema = Array.isArray(json) ? z.array(ProvenanceRecordSchema).min(1) : ProvenanceRecordSchema;
+  const r = schema.safeParse(json);
+  if (r.success) return { ok: true, records: Array.isArray(r.data) ? r.data : [r.data as ProvenanceRecord] };
+  return {
+    ok: false,
+    problems: r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(document)'}: ${i.message}`),
+  };
+}
+
+/**
+ * The records whose checksum matches neither the digest of the whole version
+ * ({@link datasetDigest}) nor the sha-256 of one of its objects: the data trained on is not the
+ * data the record describes. Empty when every record matches.
+ */
+export function unmatchedProvenance(
+  records: readonly ProvenanceRecord[],
+  objects: readonly DatasetObject[],
+  versionPrefix: string,
+): { index: number; record: ProvenanceRecord }[] {
+  const digest = datasetDigest(objects, versionPrefix);
+  const objectDigests = new Set(objects.map((o) => o.sha256));
+  return records
+    .map((record, index) => ({ index, record }))
+    .filter(({ record }) => record.checksum.value !== digest && !objectDigests.has(record.checksum.value));
 }

@@ -57,6 +57,7 @@ function depth(l: LineageLink): number {
     'model-package',
     'training-job',
     'dataset-manifest',
+    'dataset-object',
   ].indexOf(l.kind);
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -23,6 +24,9 @@ const MODEL_DATA = 's3://models/churn/train-1/output/model.tar.gz';
 const IMAGE = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/xgb:1.7`;
 const DIGEST = `sha256:${'b'.repeat(64)}`;
 const SHA = 'c'.repeat(64);
+/** The 10-byte training object and its sha256. */
+const TRAIN_OBJECT = 'a,b\n1,2\n3\n';
+const TRAIN_OBJECT_SHA = createHash('sha256').update(TRAIN_OBJECT).digest('hex');
 
 function clients(): LineageClients {
   const config = fake.clientConfig();
@@ -135,12 +139,17 @@ function serve(world: World = {}): void {
       RoleArn: `arn:aws:iam::${ACCOUNT}:role/r`,
     };
   });
+  // The training object, in a versioned bucket: the manifest pins its version, size and sha256.
+  fake.s3.enableVersioning('data');
+  const object = fake.s3.putObject('data', 'churn/train/part-0.csv', TRAIN_OBJECT);
   fake.s3.putObject(
     'data',
     'churn/manifest.json',
     JSON.stringify({
       schemaVersion: 1,
-      objects: [{ key: 'churn/train/part-0.csv', versionId: 'v1', size: 10, sha256: SHA }],
+      objects: [
+        { key: 'churn/train/part-0.csv', versionId: object.versionId, size: 10, sha256: TRAIN_OBJECT_SHA },
+      ],
       provenance: [
         {
           source: 'Acme',
@@ -173,6 +182,7 @@ describe('lineage chain through the SDK', () => {
       ['model-package', 'read'],
       ['training-job', 'read'],
       ['dataset-manifest', 'read'],
+      ['dataset-object', 'read'],
     ]);
     const [, , model, pkg, job, manifest] = chain.links;
     // The digest SageMaker resolved at deployment, not just the tag the model names.
@@ -184,7 +194,10 @@ describe('lineage chain through the SDK', () => {
     expect(job.via).toBe('MetadataProperties.GeneratedBy');
     expect(job.facts.inputs).toEqual(['train: s3://data/churn/train/']);
     expect(job.facts.hyperparameters).toEqual({ max_depth: '5' });
-    expect(manifest.facts.objects).toEqual([`churn/train/part-0.csv?versionId=v1 10 B sha256:${SHA}`]);
+    const version = fake.s3.getObject('data', 'churn/train/part-0.csv')!.versionId;
+    expect(manifest.facts.objects).toEqual([
+      `churn/train/part-0.csv?versionId=${version} 10 B sha256:${TRAIN_OBJECT_SHA}`,
+    ]);
     expect(fake.count('sagemaker', 'DescribeModel')).toBe(1);
     fake.assertAllHandled();
 
@@ -346,8 +359,16 @@ describe('lineage chain through the SDK', () => {
   test('LINEAGE_IAM_ACTIONS covers every request a full chain sends', async () => {
     serve();
     await readLineage(clients(), 'churn');
+    // GetObject/HeadObject of a given version is authorized as s3:GetObjectVersion:
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
     const sent = new Set(
-      fake.calls.map((c) => (c.service === 's3' ? 's3:GetObject' : `sagemaker:${c.operation}`)),
+      fake.calls.map((c) =>
+        c.service === 's3'
+          ? c.input.VersionId !== undefined
+            ? 's3:GetObjectVersion'
+            : 's3:GetObject'
+          : `sagemaker:${c.operation}`,
+      ),
     );
     expect([...sent].sort()).toEqual(LINEAGE_IAM_ACTIONS.filter((a) => a !== 's3:ListBucket').sort());
   });
@@ -386,5 +407,191 @@ describe('lineage chain through the SDK', () => {
     const code = await main(['lineage', 'churn', '--region', 'eu-west-1'], io, [command]);
     expect(code).toBe(2);
     expect(io.errLines()).toEqual([expect.stringMatching(/^compliant-mlops: lineage: TimeoutError: /)]);
+  });
+});
+
+// HeadObject with VersionId returns that version's size and, with ChecksumMode ENABLED, the
+// SHA-256 checksum S3 stored with it: https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+describe('lineage verifies the manifest and every dataset object version', () => {
+  const MANIFEST_URI = 's3://data/churn/manifest.json';
+  const manifestSha = (): string =>
+    createHash('sha256').update(fake.s3.getObject('data', 'churn/manifest.json')!.body).digest('hex');
+  const objectLink = (links: readonly { kind: string }[]) => links.find((l) => l.kind === 'dataset-object');
+
+  test('the manifest sha256 the package recorded is checked: equal reads, different is inconsistent (exit 1)', async () => {
+    // The package's metadata is read when DescribeModelPackage is called: set after seeding.
+    const customer: Record<string, string> = { 'lineage:dataset-manifest': MANIFEST_URI };
+    serve({ customer });
+    const sha = manifestSha();
+    customer['lineage:dataset-manifest-sha256'] = sha;
+    let chain = await readLineage(clients(), 'churn');
+    expect(chain.links.find((l) => l.kind === 'dataset-manifest')).toMatchObject({
+      status: 'read',
+      facts: expect.objectContaining({ sha256: sha }),
+    });
+    customer['lineage:dataset-manifest-sha256'] = 'd'.repeat(64);
+    chain = await readLineage(clients(), 'churn');
+    const link = chain.links.find((l) => l.kind === 'dataset-manifest');
+    expect(link?.status).toBe('inconsistent');
+    expect(link?.detail).toContain('the manifest changed after registration');
+    const r = await cli(['churn', '--region', 'eu-west-1']);
+    expect(r.code).toBe(1);
+  });
+
+  test('HeadObject asks for the recorded version with checksum mode; no checksum: read, hash not verifiable without reading', async () => {
+    serve();
+    const chain = await readLineage(clients(), 'churn');
+    const version = fake.s3.getObject('data', 'churn/train/part-0.csv')!.versionId;
+    expect(objectLink(chain.links)).toMatchObject({
+      kind: 'dataset-object',
+      name: `s3://data/churn/train/part-0.csv?versionId=${version}`,
+      status: 'read',
+      facts: {
+        size: 10,
+        versionId: version,
+        sha256: expect.stringContaining('not verifiable without reading'),
+      },
+    });
+    expect(fake.callsTo('s3', 'HeadObject')[0].input).toMatchObject({
+      Bucket: 'data',
+      Key: 'churn/train/part-0.csv',
+      VersionId: version,
+      ChecksumMode: 'ENABLED',
+    });
+    expect(fake.callsTo('s3', 'GetObject').every((c) => c.input.Key === 'churn/manifest.json')).toBe(true);
+  });
+
+  test('a recorded version that no longer exists is not read (missing), and exits 1', async () => {
+    serve();
+    // A new upload replaces the current version; the recorded one is deleted.
+    const v = fake.s3.getObject('data', 'churn/train/part-0.csv')!.versionId!;
+    fake.on('s3', 'HeadObject', (input: { VersionId?: string }) => {
+      if (input.VersionId === v)
+        throw awsError(404, 'NoSuchVersion', 'The specified version does not exist.');
+      return { status: 200 };
+    });
+    const chain = await readLineage(clients(), 'churn');
+    expect(objectLink(chain.links)).toMatchObject({ status: 'not-read', reason: 'missing' });
+    expect((await cli(['churn', '--region', 'eu-west-1'])).code).toBe(1);
+  });
+
+  test("a size other than the manifest's is inconsistent", async () => {
+    serve();
+    const v = fake.s3.getObject('data', 'churn/train/part-0.csv')!.versionId!;
+    fake.on('s3', 'HeadObject', () => ({
+      status: 200,
+      headers: { 'content-length': '11', 'x-amz-version-id': v, etag: '"x"' },
+    }));
+    const chain = await readLineage(clients(), 'churn');
+    expect(objectLink(chain.links)).toMatchObject({
+      status: 'inconsistent',
+      detail: 'its size is 11 B, the manifest says 10 B',
+    });
+  });
+
+  test("S3's full-object SHA-256 checksum verifies the hash without reading; a different one is inconsistent", async () => {
+    serve();
+    // Re-upload the same bytes with a stored checksum and point the manifest at that version.
+    const withChecksum = fake.s3.putObject('data', 'churn/train/part-0.csv', TRAIN_OBJECT, {
+      checksumSha256: true,
+    });
+    const manifest = JSON.parse(fake.s3.getText('data', 'churn/manifest.json')!);
+    manifest.objects[0].versionId = withChecksum.versionId;
+    fake.s3.putObject('data', 'churn/manifest.json', JSON.stringify(manifest));
+    let chain = await readLineage(clients(), 'churn');
+    expect(objectLink(chain.links)).toMatchObject({
+      status: 'read',
+      facts: expect.objectContaining({ sha256: `${TRAIN_OBJECT_SHA} (S3 checksum)` }),
+    });
+    expect(fake.callsTo('s3', 'GetObject').every((c) => c.input.Key === 'churn/manifest.json')).toBe(true);
+
+    const other = fake.s3.putObject('data', 'churn/train/part-0.csv', 'x,y\n9,9\n9\n', {
+      checksumSha256: true,
+    });
+    manifest.objects[0].versionId = other.versionId;
+    fake.s3.putObject('data', 'churn/manifest.json', JSON.stringify(manifest));
+    chain = await readLineage(clients(), 'churn');
+    expect(objectLink(chain.links)).toMatchObject({ status: 'inconsistent' });
+    expect(objectLink(chain.links)).toHaveProperty(
+      'detail',
+      expect.stringMatching(/^S3's SHA-256 checksum [0-9a-f]{64} is not the manifest's/),
+    );
+  });
+
+  test('a composite (multipart) checksum is not the object sha256: not verifiable without reading', async () => {
+    serve();
+    const composite = fake.s3.putObject('data', 'churn/train/part-0.csv', TRAIN_OBJECT, {
+      checksumSha256: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=-2',
+    });
+    const manifest = JSON.parse(fake.s3.getText('data', 'churn/manifest.json')!);
+    manifest.objects[0].versionId = composite.versionId;
+    fake.s3.putObject('data', 'churn/manifest.json', JSON.stringify(manifest));
+    const chain = await readLineage(clients(), 'churn');
+    expect(objectLink(chain.links)).toMatchObject({
+      status: 'read',
+      facts: expect.objectContaining({ sha256: expect.stringContaining('not verifiable without reading') }),
+    });
+  });
+
+  test('--verify-hashes reads and hashes the version: equal reads, rewritten bytes of the same size are inconsistent', async () => {
+    serve();
+    let r = await cli(['churn', '--region', 'eu-west-1', '--verify-hashes', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const version = fake.s3.getObject('data', 'churn/train/part-0.csv')!.versionId;
+    expect(fake.callsTo('s3', 'GetObject').some((c) => c.input.VersionId === version)).toBe(true);
+    expect(objectLink(JSON.parse(r.out).chain.links)).toMatchObject({
+      facts: expect.objectContaining({ sha256: `${TRAIN_OBJECT_SHA} (read and hashed)` }),
+    });
+
+    // An unversioned bucket: the manifest records versionId null and the bytes can be overwritten.
+    fake.reset();
+    serve();
+    const manifest = JSON.parse(fake.s3.getText('data', 'churn/manifest.json')!);
+    manifest.objects[0].versionId = null;
+    fake.s3.putObject('unversioned', 'churn/train/part-0.csv', 'a,b\n1,2\n4\n');
+    fake.s3.putObject('unversioned', 'churn/manifest.json', JSON.stringify(manifest));
+    fake.on('sagemaker', 'DescribeModelPackage', () => ({
+      ModelPackageName: 'churn',
+      ModelPackageArn: PACKAGE_ARN,
+      ModelApprovalStatus: 'Approved',
+      CreationTime: new Date(0),
+      ModelPackageStatus: 'Completed',
+      MetadataProperties: { GeneratedBy: JOB_ARN },
+      InferenceSpecification: {
+        Containers: [{ Image: IMAGE, ModelDataUrl: MODEL_DATA }],
+        SupportedContentTypes: [],
+        SupportedResponseMIMETypes: [],
+      },
+      CustomerMetadataProperties: {
+        'lineage:dataset-manifest': 's3://unversioned/churn/manifest.json',
+        'lineage:dataset-bucket': 'unversioned',
+      },
+    }));
+    fake.on('sagemaker', 'DescribeTrainingJob', () => ({
+      TrainingJobName: 'train-1',
+      TrainingJobArn: JOB_ARN,
+      TrainingJobStatus: 'Completed',
+      SecondaryStatus: 'Completed',
+      CreationTime: new Date(0),
+      AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
+      InputDataConfig: [
+        {
+          ChannelName: 'train',
+          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://unversioned/churn/train/' } },
+        },
+      ],
+      ModelArtifacts: { S3ModelArtifacts: MODEL_DATA },
+      ResourceConfig: { VolumeSizeInGB: 10 },
+      StoppingCondition: {},
+      RoleArn: `arn:aws:iam::${ACCOUNT}:role/r`,
+    }));
+    const chain = await readLineage(clients(), 'churn', { verifyHashes: true });
+    const link = objectLink(chain.links);
+    expect(link).toMatchObject({ name: 's3://unversioned/churn/train/part-0.csv', status: 'inconsistent' });
+    expect(fake.callsTo('s3', 'HeadObject')[0].input.VersionId).toBeUndefined();
+    r = await cli(['churn', '--region', 'eu-west-1', '--verify-hashes']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('dataset-object s3://unversioned/churn/train/part-0.csv: INCONSISTENT');
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { createHash } from 'node:crypto';
 import {
+  datasetDigest,
   DatasetManifestSchema,
+  parseProvenanceDocument,
   parseDatasetManifest,
   ProvenanceRecordSchema,
 } from '../../lib/lineage/manifest';
@@ -124,5 +127,31 @@ describe('training job reference', () => {
     });
     expect(trainingJobReference({ modelDataUrl: 's3://b/models/model.tar.gz' })).toBeUndefined();
     expect(trainingJobReference({ customer: { 'lineage:training-job': 'not a name!' } })).toBeUndefined();
+  });
+});
+
+describe('provenance documents and the dataset digest', () => {
+  test('datasetDigest is the sha256 of the sorted sha256sum listing, keys relative to the version prefix', () => {
+    const objects = [
+      { key: 'd/v1/train/b.csv', versionId: null, size: 1, sha256: 'b'.repeat(64) },
+      { key: 'd/v1/train/a.csv', versionId: 'x', size: 1, sha256: 'a'.repeat(64) },
+    ];
+    const listing = `${'a'.repeat(64)}  train/a.csv\n${'b'.repeat(64)}  train/b.csv\n`;
+    expect(datasetDigest(objects, 'd/v1/')).toBe(createHash('sha256').update(listing).digest('hex'));
+  });
+
+  test('parseProvenanceDocument takes one record or a non-empty array, and names the failing field', () => {
+    expect(parseProvenanceDocument(JSON.stringify(record))).toEqual({ ok: true, records: [record] });
+    expect(parseProvenanceDocument(JSON.stringify([record, record]))).toMatchObject({ ok: true });
+    expect(parseProvenanceDocument('[]')).toMatchObject({ ok: false });
+    const { acquisitionDate: _a, ...noDate } = record;
+    expect(parseProvenanceDocument(JSON.stringify([record, noDate]))).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^1\.acquisitionDate: /)],
+    });
+    expect(parseProvenanceDocument('{')).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^\(document\): not json/)],
+    });
   });
 });

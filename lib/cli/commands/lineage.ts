@@ -14,19 +14,25 @@ const USAGE = `usage: compliant-mlops lineage <endpoint-name> [options]
 Read-only lineage of a deployed model: endpoint -> endpoint config (variants) -> model (images and
 their deployed digests) -> model package (approval, metadata, metric reports) -> training job
 (input channels, image, hyperparameters, output) -> dataset manifest (the package's
-CustomerMetadataProperties "lineage:dataset-manifest"). The training job is taken from the
+CustomerMetadataProperties "lineage:dataset-manifest", whose sha256 must be the package's
+"lineage:dataset-manifest-sha256") -> every dataset object of the manifest, checked with
+HeadObject of its recorded version: size, and sha256 from S3's full-object SHA-256 checksum when
+one is stored, else reported "not verifiable without reading" (or read and hashed with
+--verify-hashes). The training job is taken from the
 package's MetadataProperties.GeneratedBy (a training job ARN), else CustomerMetadataProperties
 "lineage:training-job", else the model data URL (.../<job>/output/model.tar.gz). Every link that
 cannot be read is reported as NOT READ with its reason, never dropped.
 With --inference-id, finds the captured request and response of that InferenceId in the data
 capture JSON lines under --capture (gzip files too).
 Needs sagemaker:DescribeEndpoint, DescribeEndpointConfig, DescribeModel, DescribeModelPackage,
-DescribeTrainingJob, s3:GetObject and (for --capture) s3:ListBucket.
+DescribeTrainingJob, s3:GetObject, s3:GetObjectVersion (dataset object versions), kms:Decrypt on
+the keys of SSE-KMS manifests (and objects, with --verify-hashes) and (for --capture) s3:ListBucket.
 
 options:
   --inference-id ID      the InferenceId to find in data capture (needs --capture)
   --capture URI          s3://bucket/prefix of the data capture files
   --max-objects N        capture objects read at most, 1-100000 (default: 1000)
+  --verify-hashes        read and hash each dataset object version S3 holds no SHA-256 checksum for
   --region R             region (default: AWS_REGION, then AWS_DEFAULT_REGION)
   --profile P            profile of the shared AWS config/credentials files
   --format F             text | json | markdown (default: text)
@@ -64,6 +70,7 @@ const OPTIONS = {
   'inference-id': { type: 'string' },
   capture: { type: 'string' },
   'max-objects': { type: 'string' },
+  'verify-hashes': { type: 'boolean' },
   region: { type: 'string' },
   profile: { type: 'string' },
   format: { type: 'string', short: 'f' },
@@ -142,7 +149,10 @@ async function run(args: readonly string[], io: CliIO, options: LineageCommandOp
   let chain;
   let inference;
   try {
-    if (endpointName !== undefined) chain = await lineage.readLineage(clients, endpointName);
+    if (endpointName !== undefined)
+      chain = await lineage.readLineage(clients, endpointName, {
+        verifyHashes: values['verify-hashes'] === true,
+      });
     if (capture !== undefined && inferenceId !== undefined) {
       inference = await lineage.findInference(clients.s3, capture, inferenceId, { maxObjects });
     }

@@ -7,6 +7,7 @@ import { LEGAL_HOLD_CASES, LEGAL_HOLD_HANDLER_CALLS, LEGAL_HOLD_ROLE } from './l
 import { MODEL_DOCS_CASES, MODEL_DOCS_HANDLER_CALLS, MODEL_DOCS_ROLE } from './model-docs';
 import { BIAS_CHECK_CASES, BIAS_CHECK_HANDLER_CALLS, BIAS_CHECK_ROLE } from './bias-check';
 import { FAIRNESS_CHECK_CASES, FAIRNESS_CHECK_HANDLER_CALLS, FAIRNESS_CHECK_ROLE } from './fairness-check';
+import { LINEAGE_CASES, LINEAGE_HANDLER_CALLS, RECORD_LINEAGE_ROLE, WRITE_MANIFEST_ROLE } from './lineage';
 import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';
@@ -523,6 +524,19 @@ export const LAMBDA_CASES: readonly AccessCase[] = [
   ...autoShutdownCalls,
   ...REVIEW_GATE_CASES,
   ...BIAS_CHECK_CASES,
+  ...LINEAGE_CASES,
+  ...platformCalls(
+    WRITE_MANIFEST_ROLE,
+    'ChurnTrainingWriteManifestLogs',
+    'ChurnTrainingWriteManifestDeadLetters',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
+  ...platformCalls(
+    RECORD_LINEAGE_ROLE,
+    'ChurnTrainingRecordLineageLogs',
+    'ChurnTrainingRecordLineageDeadLetters',
+    '2026/12/01/[$LATEST]0123456789abcdef',
+  ),
   ...platformCalls(
     BIAS_CHECK_ROLE,
     'ChurnTrainingBiasCheckLogs',
@@ -644,4 +658,5 @@ export const HANDLER_CALLS = [
   BIAS_CHECK_HANDLER_CALLS,
   FAIRNESS_CHECK_HANDLER_CALLS,
   MODEL_DOCS_HANDLER_CALLS,
+  ...LINEAGE_HANDLER_CALLS,
 ] as const;

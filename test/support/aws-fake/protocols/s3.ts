@@ -14,6 +14,13 @@ export interface S3Object {
   readonly etag: string;
   /** Upload time. */
   readonly lastModified: Date;
+  /** Version id, in a bucket with versioning enabled ({@link S3Store.enableVersioning}). */
+  readonly versionId?: string;
+  /**
+   * Stored SHA-256 checksum, base64 (a composite checksum of a multipart upload ends in `-<parts>`),
+   * returned by GetObject/HeadObject with `x-amz-checksum-mode: ENABLED`.
+   */
+  readonly checksumSha256?: string;
 }
 
 /** Options for seeding an object. */
@@ -33,6 +40,12 @@ export interface PutObjectOptions {
    * @default - now
    */
   readonly lastModified?: Date;
+  /**
+   * Store a SHA-256 checksum with the object: `true` computes the full-object checksum of the
+   * body; a string is stored as given (e.g. a composite `<base64>-3` of a multipart upload).
+   * @default - no checksum stored
+   */
+  readonly checksumSha256?: boolean | string;
 }
 
 /**
@@ -41,6 +54,32 @@ export interface PutObjectOptions {
  */
 export class S3Store {
   private readonly buckets = new Map<string, Map<string, S3Object>>();
+  /** Every version of every object, oldest first, in buckets with versioning enabled. */
+  private readonly versions = new Map<string, Map<string, S3Object[]>>();
+  private versionCounter = 0;
+
+  /**
+   * Turns versioning on for a bucket (creating it if needed): later uploads get a version id,
+   * earlier versions stay readable with `VersionId`.
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/versioning-workflows.html
+   */
+  public enableVersioning(bucket: string): void {
+    this.createBucket(bucket);
+    if (!this.versions.has(bucket)) this.versions.set(bucket, new Map());
+  }
+
+  /** True when the bucket has versioning enabled. */
+  public isVersioned(bucket: string): boolean {
+    return this.versions.has(bucket);
+  }
+
+  /** One version of an object (`undefined` when the bucket, key or version does not exist). */
+  public getObjectVersion(bucket: string, key: string, versionId: string): S3Object | undefined {
+    return this.versions
+      .get(bucket)
+      ?.get(key)
+      ?.find((o) => o.versionId === versionId);
+  }
 
   /** Creates a bucket (idempotent). SDK requests to a bucket that does not exist get `NoSuchBucket`. */
   public createBucket(bucket: string): void {
@@ -69,8 +108,18 @@ export class S3Store {
       metadata: { ...(options.metadata ?? {}) },
       etag: `"${createHash('md5').update(bytes).digest('hex')}"`,
       lastModified: options.lastModified ?? new Date(),
+      ...(this.versions.has(bucket)
+        ? { versionId: `v${String(++this.versionCounter).padStart(6, '0')}.${key.length}` }
+        : {}),
+      ...(options.checksumSha256 === true
+        ? { checksumSha256: createHash('sha256').update(bytes).digest('base64') }
+        : typeof options.checksumSha256 === 'string'
+          ? { checksumSha256: options.checksumSha256 }
+          : {}),
     };
     this.buckets.get(bucket)?.set(key, obj);
+    const history = this.versions.get(bucket);
+    if (history) history.set(key, [...(history.get(key) ?? []), obj]);
     return obj;
   }
 
@@ -97,6 +146,7 @@ export class S3Store {
   /** Removes every bucket and object. */
   public clear(): void {
     this.buckets.clear();
+    this.versions.clear();
   }
 
   /** Names of all buckets, sorted. */
@@ -295,6 +345,10 @@ export function s3Input(operation: string, req: S3Request): Record<string, unkno
     const status = /<Status>([^<]*)<\/Status>/.exec(decodeUploadBody(req).toString('utf8'));
     if (status !== null) input.LegalHold = { Status: status[1] };
   }
+  if (operation === 'GetObject' || operation === 'HeadObject') {
+    const mode = header(req, 'x-amz-checksum-mode');
+    if (mode !== undefined) input.ChecksumMode = mode;
+  }
   if (operation === 'PutObject') {
     input.Body = decodeUploadBody(req);
     const ct = header(req, 'content-type');
@@ -415,6 +469,36 @@ function requireBucket(store: S3Store, req: S3Request): string {
   return bucket;
 }
 
+/**
+ * The object a GetObject/HeadObject names: the current one, or the `versionId` asked for. S3
+ * answers an unknown version `NoSuchVersion` (404) in a versioned bucket; in an unversioned one
+ * only the version id `null` exists.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+ */
+function objectOf(store: S3Store, bucket: string, req: S3Request): S3Object {
+  const key = req.key ?? '';
+  const versionId = req.query.get('versionId');
+  if (versionId !== null && versionId !== 'null' && store.isVersioned(bucket)) {
+    const v = store.getObjectVersion(bucket, key, versionId);
+    if (v === undefined) {
+      throw new AwsFakeError(404, 'NoSuchVersion', 'The specified version does not exist.', {
+        Key: key,
+        VersionId: versionId,
+      });
+    }
+    return v;
+  }
+  if (versionId !== null && versionId !== 'null') {
+    throw new AwsFakeError(400, 'InvalidArgument', 'Invalid version id specified');
+  }
+  const obj = store.getObject(bucket, key);
+  if (obj === undefined) {
+    throw new AwsFakeError(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
+  }
+  return obj;
+}
+
 function objectHeaders(obj: S3Object, requestId: string): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': obj.contentType,
@@ -427,6 +511,7 @@ function objectHeaders(obj: S3Object, requestId: string): Record<string, string>
   for (const [k, v] of Object.entries(obj.metadata)) {
     headers[`x-amz-meta-${k}`] = v;
   }
+  if (obj.versionId !== undefined) headers['x-amz-version-id'] = obj.versionId;
   return headers;
 }
 
@@ -449,11 +534,13 @@ export function s3Builtin(
     case 'GetObject':
     case 'HeadObject': {
       const bucket = requireBucket(store, req);
-      const obj = store.getObject(bucket, req.key ?? '');
-      if (obj === undefined) {
-        throw new AwsFakeError(404, 'NoSuchKey', 'The specified key does not exist.', { Key: req.key ?? '' });
-      }
+      const obj = objectOf(store, bucket, req);
       const headers = objectHeaders(obj, requestId);
+      // S3 returns the stored checksum only when asked (x-amz-checksum-mode: ENABLED).
+      if (header(req, 'x-amz-checksum-mode') === 'ENABLED' && obj.checksumSha256 !== undefined) {
+        headers['x-amz-checksum-sha256'] = obj.checksumSha256;
+        headers['x-amz-checksum-type'] = obj.checksumSha256.includes('-') ? 'COMPOSITE' : 'FULL_OBJECT';
+      }
       if (operation === 'HeadObject') {
         return { status: 200, headers };
       }
@@ -468,7 +555,12 @@ export function s3Builtin(
       });
       return {
         status: 200,
-        headers: { etag: obj.etag, 'x-amz-request-id': requestId, 'content-length': '0' },
+        headers: {
+          etag: obj.etag,
+          'x-amz-request-id': requestId,
+          'content-length': '0',
+          ...(obj.versionId !== undefined ? { 'x-amz-version-id': obj.versionId } : {}),
+        },
       };
     }
     case 'DeleteObject': {

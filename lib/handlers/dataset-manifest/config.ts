@@ -1,0 +1,80 @@
+import { ConfigError, envInt, envNumber, type Env } from '../shared/env';
+import { ENV } from './contract';
+
+export { ConfigError } from '../shared/env';
+
+/** The step's settings, read from the environment the construct sets. */
+export interface DatasetManifestConfig {
+  readonly datasetBucket: string;
+  /** Every version of the dataset (`<tier>/<dataset>/v`). */
+  readonly datasetPrefix: string;
+  /** The training channels, in order. */
+  readonly channels: readonly string[];
+  readonly manifestBucket: string;
+  /** Ends in `/`. */
+  readonly manifestPrefix: string;
+  readonly manifestKeyArn: string;
+  /** Third-party data: the provenance document's key relative to the version prefix. */
+  readonly provenanceKey?: string;
+  readonly maxBytes: number;
+  readonly maxAttempts: number;
+  readonly requestTimeoutMs: number;
+}
+
+function required(env: Env, name: string): string {
+  const v = env[name];
+  if (v === undefined || v.trim() === '') {
+    throw new ConfigError(
+      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
+    );
+  }
+  return v;
+}
+
+const CHANNEL = /^[A-Za-z0-9.\-_]{1,64}$/;
+
+/**
+ * Reads the configuration.
+ * @throws ConfigError when a variable is missing or malformed (a deployment error)
+ */
+export function parseConfig(env: Env): DatasetManifestConfig {
+  const datasetPrefix = required(env, ENV.datasetPrefix);
+  if (datasetPrefix.startsWith('/')) {
+    throw new ConfigError(
+      `${ENV.datasetPrefix}: is not a key prefix (got ${JSON.stringify(datasetPrefix)}; expected a prefix not starting with "/")`,
+    );
+  }
+  const manifestPrefix = required(env, ENV.manifestPrefix);
+  if (!manifestPrefix.endsWith('/') || manifestPrefix.startsWith('/')) {
+    throw new ConfigError(
+      `${ENV.manifestPrefix}: is not a key prefix (got ${JSON.stringify(manifestPrefix)}; expected a prefix ending in "/" and not starting with "/")`,
+    );
+  }
+  const channels = required(env, ENV.channels).split(',');
+  if (!channels.every((c) => CHANNEL.test(c))) {
+    throw new ConfigError(
+      `${ENV.channels}: is not a channel list (got ${JSON.stringify(env[ENV.channels])}; expected comma-separated channel names)`,
+    );
+  }
+  const provenanceKey = env[ENV.provenanceKey];
+  if (
+    provenanceKey !== undefined &&
+    (provenanceKey === '' || provenanceKey.startsWith('/') || provenanceKey.split('/').includes('..'))
+  ) {
+    throw new ConfigError(
+      `${ENV.provenanceKey}: is not a relative key (got ${JSON.stringify(provenanceKey)}; expected a key under the dataset version prefix)`,
+    );
+  }
+  return {
+    datasetBucket: required(env, ENV.datasetBucket),
+    datasetPrefix,
+    channels,
+    manifestBucket: required(env, ENV.manifestBucket),
+    manifestPrefix,
+    manifestKeyArn: required(env, ENV.manifestKeyArn),
+    ...(provenanceKey !== undefined ? { provenanceKey } : {}),
+    maxBytes: envNumber(env, ENV.maxBytes, 10 * 1024 ** 3, 1, 5 * 1024 ** 4, { integer: true }),
+    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
+    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 30_000, 100, 300_000),
+  };
+}
