@@ -1,8 +1,16 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** Builds the Lambda handler bundles once per test run: constructs reference them as assets. */
-export default function setup(): void {
+/**
+ * Builds the Lambda handler bundles once per test run (constructs reference them as assets), and
+ * gives the run a temporary directory of its own: every `App` without an `outdir` stages its
+ * assembly and assets in a fresh `cdk.out*` directory under the system one and never removes it
+ * (about 0.5 MB each, thousands per run), so the run's directory is removed when it ends.
+ * Workers inherit `TMPDIR`, which `os.tmpdir()` reads on every call.
+ */
+export default function setup(): () => void {
   execFileSync(
     process.execPath,
     [path.join(__dirname, '..', '..', 'scripts', 'bundle-handlers.mjs'), '--quiet'],
@@ -10,4 +18,12 @@ export default function setup(): void {
       stdio: 'inherit',
     },
   );
+  const previous = process.env.TMPDIR;
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'compliant-mlops-test-'));
+  process.env.TMPDIR = runDir;
+  return () => {
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
+    rmSync(runDir, { recursive: true, force: true });
+  };
 }
