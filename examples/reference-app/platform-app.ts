@@ -35,7 +35,7 @@ export function buildPlatform(
     config: { ...config, servedModels: models },
   });
   addAuditTrail(platform, { objectLockMode: config.environment === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE' });
-  addFeatureStore(platform);
+  const features = addFeatureStore(platform);
   const training = addTraining(platform);
   Tags.of(training.pipeline).add('model-id', 'churn');
   Tags.of(training.registry).add('model-id', 'churn');
@@ -63,6 +63,7 @@ export function buildPlatform(
         imageDigest: model.imageDigest,
         modelVersion: model.modelVersion,
         environment: config.environment,
+        onlineFeatures: features,
       }),
   );
 

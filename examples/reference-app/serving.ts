@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
 import { addDriftMonitor } from './drift';
 import { addQualityMonitor } from './quality';
-import { ModelHealthCheck } from '../../constructs/monitoring/model-health-check';
+import { IHealthCheckedFeatureGroup, ModelHealthCheck } from '../../constructs/monitoring/model-health-check';
 import { addInferenceHealthCheck } from './oncall';
 import { z } from 'zod';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
@@ -62,6 +62,12 @@ export interface ServingStackProps extends StackProps {
    * @default 'realtime+async'
    */
   readonly mode?: ServingMode;
+  /**
+   * The online feature group the model reads (`addFeatureStore`'s group): the health check reads
+   * its probe record.
+   * @default - the health check probes no feature store
+   */
+  readonly onlineFeatures?: IHealthCheckedFeatureGroup;
 }
 
 /** The digest the default config serves until a real image is pushed (re-exported from the config). */
@@ -94,7 +100,7 @@ export class ServingStack extends Stack {
   public readonly drift: DriftMonitor;
   /** The asynchronous endpoint of the same model (`mode: 'realtime+async'`). */
   public readonly asyncEndpoint?: AsyncEndpoint;
-  /** The synthetic health check of the served model (golden request, dependencies). */
+  /** The synthetic health check of the served model (golden request, probe record of its online features, dependencies). */
   public readonly healthCheck: ModelHealthCheck;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
@@ -111,6 +117,7 @@ export class ServingStack extends Stack {
       modelVersion,
       inputContract,
       mode,
+      onlineFeatures,
       ...stackProps
     } = props;
     super(scope, id, stackProps);
@@ -191,6 +198,7 @@ export class ServingStack extends Stack {
       artifactsBucket: this.capture,
       alerts,
       modelName,
+      featureGroup: onlineFeatures,
     });
 
     new CfnOutput(this, 'EndpointName', { value: this.endpoint.endpointName });
