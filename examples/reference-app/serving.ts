@@ -5,6 +5,8 @@ import { addDriftMonitor } from './drift';
 import { addQualityMonitor } from './quality';
 import { IHealthCheckedFeatureGroup, ModelHealthCheck } from '../../constructs/monitoring/model-health-check';
 import { addInferenceHealthCheck } from './oncall';
+import { addBatchInference } from './batch';
+import { BatchInference } from '../../constructs/serving/batch-inference';
 import { z } from 'zod';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
@@ -100,6 +102,8 @@ export class ServingStack extends Stack {
   public readonly drift: DriftMonitor;
   /** The asynchronous endpoint of the same model (`mode: 'realtime+async'`). */
   public readonly asyncEndpoint?: AsyncEndpoint;
+  /** The same model in batch mode: a nightly transform job over the records under its input prefix. */
+  public readonly batch: BatchInference;
   /** The synthetic health check of the served model (golden request, probe record of its online features, dependencies). */
   public readonly healthCheck: ModelHealthCheck;
 
@@ -191,6 +195,21 @@ export class ServingStack extends Stack {
         value: this.asyncEndpoint.inputS3Uri,
       });
     }
+
+    // Batch mode, whatever the mode: records and predictions in this stack's bucket, as async's.
+    this.batch = addBatchInference(this, {
+      vpc: network.vpc,
+      imageRepository: imageRepository.repository,
+      imageDigest,
+      modelBucket: modelArtifacts,
+      modelDataKey: `models/${modelName}/${modelVersion}/model.tar.gz`,
+      ioBucket: this.capture,
+      encryptionKey: keys.models,
+    });
+    new CfnOutput(this, 'BatchInputUri', {
+      description: 'Land CSV records (record id first) here; the nightly batch job scores them',
+      value: this.batch.inputS3Uri,
+    });
 
     this.healthCheck = addInferenceHealthCheck(this, {
       endpoint: this.endpoint,
