@@ -216,7 +216,8 @@ const schema = z.strictObject({
   expectedResponseFields: z
     .record(z.string().min(1), z.enum(['array', 'boolean', 'number', 'object', 'string']))
     .optional(),
-  latencyThreshold: durationBetween(Duration.millis(1), Duration.seconds(60)).optional(),
+  // Literal: the request timeout (5x) and the check's threshold are computed from it at synth.
+  latencyThreshold: durationBetween(Duration.millis(1), Duration.seconds(60), { literal: true }).optional(),
   featureStoreProbe: z
     .strictObject({
       featureGroup: shaped<IHealthCheckedFeatureGroup>('IHealthCheckedFeatureGroup (a SecureFeatureGroup)', [
@@ -240,7 +241,8 @@ const schema = z.strictObject({
     )
     .max(20)
     .optional(),
-  interval: durationBetween(Duration.minutes(1), Duration.hours(1)).optional(),
+  // Synthetics rate expressions count whole minutes (Schedule.rate throws on 61 seconds).
+  interval: durationBetween(Duration.minutes(1), Duration.hours(1), { unit: 'minutes' }).optional(),
   severity: z.enum(['critical', 'high', 'low']).optional(),
   runbookUrl: tokenOr(httpsUrl).optional(),
 });

@@ -562,3 +562,24 @@ describe('ModelHealthCheck feature-store probe (featureStoreProbe)', () => {
     });
   });
 });
+
+describe('ModelHealthCheck durations (found by props fuzzing)', () => {
+  // Synthetics schedules are rate(<n> minute(s)|hour(s)): aws-cdk-lib's Schedule.rate throws an
+  // UnscopedValidationError for 61 seconds instead of our props error.
+  // https://docs.aws.amazon.com/AmazonSynthetics/latest/APIReference/API_CanaryScheduleInput.html
+  it('refuses an interval that is not a whole number of minutes, naming the field', () => {
+    const stack = testStack();
+    expect(
+      () => new ModelHealthCheck(stack, 'Health', base(stack, { interval: Duration.seconds(61) })),
+    ).toThrow(/^Test\/Health: interval: must be a whole number of minutes \(got .*; expected /);
+  });
+
+  it('refuses a token latency threshold: the request timeout and the check threshold are computed at synth', () => {
+    const stack = testStack();
+    const seconds = new CfnParameter(stack, 'Latency', { type: 'Number' }).valueAsNumber;
+    expect(
+      () =>
+        new ModelHealthCheck(stack, 'Health', base(stack, { latencyThreshold: Duration.seconds(seconds) })),
+    ).toThrow(/^Test\/Health: latencyThreshold: must be a literal duration/);
+  });
+});
