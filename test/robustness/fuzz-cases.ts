@@ -11,6 +11,8 @@ import {
   SecureFeatureGroupProps,
 } from '../../constructs/feature-store/secure-feature-group';
 import { DriftMonitor, DriftMonitorProps } from '../../constructs/monitoring/drift-monitor';
+import { ModelHealthCheck, ModelHealthCheckProps } from '../../constructs/monitoring/model-health-check';
+import { BatchInference, BatchInferenceProps } from '../../constructs/serving/batch-inference';
 import { InferenceApi } from '../../constructs/serving/inference-api';
 import { InferenceApiProps } from '../../constructs/serving/inference-api-props';
 import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
@@ -49,6 +51,7 @@ import {
   subnetSelectionField,
   DurationMarker,
   FieldSpec,
+  RefMarker,
 } from './arbitraries';
 
 /**
@@ -517,6 +520,117 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       timeout: durationField(60, 900),
     },
     build: (stack, props) => new DriftMonitor(stack, 'Subject', as<DriftMonitorProps>(props)),
+  },
+  {
+    name: 'ModelHealthCheck',
+    runsFactor: 0.5,
+    spec: {
+      vpc: req(refField('vpc')),
+      vpcSubnets: subnetSelectionField,
+      artifactsBucket: req(refField('secureBucket')),
+      artifactsPrefix: prefixField,
+      alerts: req(refField('alertTopic')),
+      inferenceEndpoint: refField('endpointRef'),
+      goldenRequest: {
+        valid: fc.constantFrom<Recipe>({ instances: [[1, 2, 3]] }, [1], 'text', 0),
+        invalid: fc.constantFrom<Recipe>(null),
+      },
+      expectedResponseFields: {
+        valid: fc.dictionary(
+          fc.stringMatching(/^[a-z]{1,8}(\.[a-z0-9]{1,8})?$/),
+          fc.constantFrom('array', 'boolean', 'number', 'object', 'string'),
+          { maxKeys: 3 },
+        ),
+        invalid: fc.constantFrom<Recipe>({ predictions: 'list' }, { '': 'array' }, ['predictions'], 'array'),
+      },
+      latencyThreshold: durationField(0.001, 60),
+      featureStoreProbe: objectField({
+        featureGroup: req({
+          valid: fc.constant<Recipe>({
+            featureGroupName: 'churn',
+            featureGroupArn: 'arn:aws:sagemaker:eu-west-1:111111111111:feature-group/churn',
+          }),
+          invalid: fc.constantFrom<Recipe>({ featureGroupName: 'churn' }, 'churn', new RefMarker('vpc')),
+        }),
+        recordIdentifier: req(
+          stringField(fc.string({ minLength: 1, maxLength: 40 }), fc.constantFrom('', 'x'.repeat(358_401))),
+        ),
+        expectedFeatures: arrayField(
+          stringField(
+            fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/),
+            fc.constantFrom('', 'a b', '_x', 'x'.repeat(65)),
+          ),
+          { maxLength: 4 },
+        ),
+      }),
+      dependencies: arrayField(
+        objectField({
+          name: req(
+            stringField(fc.stringMatching(/^[a-z0-9-]{1,20}$/), fc.constantFrom('', 'A', 'x'.repeat(41))),
+          ),
+          url: req(
+            stringField(
+              fc.constantFrom(
+                'https://mirror.example.com/simple/',
+                'runtime.sagemaker.eu-west-1.amazonaws.com',
+              ),
+              fc.constantFrom('http://mirror.example.com', 'ftp://x', 'not a url', ''),
+            ),
+          ),
+        }),
+        { maxLength: 3 },
+      ),
+      interval: durationField(60, 3600),
+      severity: enumField(['critical', 'high', 'low'], fc.constantFrom<Recipe>('HIGH', 'sev1', '')),
+      runbookUrl: stringField(
+        fc.constantFrom('https://runbooks.example.com/churn-health'),
+        fc.constantFrom('http://runbooks.example.com', 'wiki', ''),
+      ),
+    },
+    build: (stack, props) => new ModelHealthCheck(stack, 'Subject', as<ModelHealthCheckProps>(props)),
+  },
+  {
+    name: 'BatchInference',
+    runsFactor: 0.5,
+    spec: {
+      vpc: req(refField('vpc')),
+      imageRepository: req(refField('imageRepository')),
+      imageDigest: req(
+        stringField(
+          fc.constant(DIGEST),
+          fc.constantFrom('latest', 'sha256:abc', `sha256:${'G'.repeat(64)}`, ''),
+        ),
+      ),
+      modelBucket: req(refField('secureBucket')),
+      modelDataKey: req(s3KeyField),
+      networkIsolation: boolField(),
+      ioBucket: refField('secureBucket'),
+      inputPrefix: prefixField,
+      outputPrefix: prefixField,
+      instanceType: stringField(
+        fc.constantFrom('ml.m5.large', 'ml.c5.xlarge', 'ml.g4dn.xlarge'),
+        fc.constantFrom('m5.large', 'ml.m5', 'ML.M5.LARGE', ''),
+      ),
+      instanceCount: intField(1, 100),
+      contentType: enumField(
+        ['text/csv', 'application/jsonlines'],
+        fc.constantFrom<Recipe>('csv', 'text/plain', ''),
+      ),
+      inputFilter: stringField(
+        fc.constantFrom('$[1:]', '$', '$.features'),
+        fc.constantFrom('', '[1:]', `$${'x'.repeat(63)}`),
+      ),
+      outputFilter: stringField(fc.constantFrom('$[0,-1]', '$'), fc.constantFrom('', '0,-1')),
+      schedule: refField('scheduleExpression'),
+      runOnNewInput: boolField(),
+      pipelineName: stringField(
+        fc.stringMatching(/^[a-zA-Z0-9]{1,20}(-[a-zA-Z0-9]{1,10})?$/),
+        fc.constantFrom('', '-a', 'a_b', 'x'.repeat(257)),
+      ),
+    },
+    build: (stack, props) => new BatchInference(stack, 'Subject', as<BatchInferenceProps>(props)),
+    escapeHatches: (props) =>
+      propsRecord(props).networkIsolation === false ? ['SageMakerModelNetworkIsolation'] : [],
   },
   scopedRoleCase(),
 ];
