@@ -225,5 +225,44 @@ const starters: AccessCase[] = [
   },
 ];
 
+// The role EventBridge rules start the pipeline with (`runOnNewInput`, or a rule of the app's own
+// through `eventRole`): the reference app wires no such rule, but the role exists and may only start
+// this pipeline.
+const events: AccessCase[] = [
+  {
+    actor: { service: 'events.amazonaws.com' },
+    action: 'sts:AssumeRole',
+    resourceLabel: 'BatchInferenceEventRole',
+    resource: (m) => m.att('BatchInferenceEventRole', 'Arn'),
+    options: (m) => ({ context: { 'aws:SourceAccount': m.account } }),
+    expect: 'allow',
+    why: 'a rule of this account starts the batch pipeline',
+    doc: DOC.eventsRole,
+  },
+  {
+    actor: { role: 'BatchInferenceEventRole' },
+    action: 'sagemaker:StartPipelineExecution',
+    resourceLabel: 'pipeline/<batch pipeline>',
+    resource: (m) => sm(m, `pipeline/${pipelineName(m).toLowerCase()}`),
+    expect: 'allow',
+    why: 'starts the batch pipeline on an event',
+    doc: DOC.eventsRole,
+  },
+  {
+    actor: { role: 'BatchInferenceEventRole' },
+    action: 'sagemaker:StartPipelineExecution',
+    resourceLabel: 'pipeline/churn-training',
+    resource: (m) => sm(m, 'pipeline/churn-training'),
+    expect: 'deny',
+    why: 'starts only the batch pipeline',
+    doc: DOC.eventsRole,
+  },
+];
+
 /** The batch inference actors of the serving stack. */
-export const BATCH_INFERENCE_CASES: readonly AccessCase[] = [...execution, ...pipeline, ...starters];
+export const BATCH_INFERENCE_CASES: readonly AccessCase[] = [
+  ...execution,
+  ...pipeline,
+  ...starters,
+  ...events,
+];
