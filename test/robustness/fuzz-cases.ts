@@ -13,6 +13,8 @@ import {
 import { DriftMonitor, DriftMonitorProps } from '../../constructs/monitoring/drift-monitor';
 import { ModelHealthCheck, ModelHealthCheckProps } from '../../constructs/monitoring/model-health-check';
 import { BatchInference, BatchInferenceProps } from '../../constructs/serving/batch-inference';
+import { AsyncEndpoint } from '../../constructs/serving/async-endpoint';
+import { AsyncEndpointProps } from '../../constructs/serving/async-endpoint-props';
 import { InferenceApi } from '../../constructs/serving/inference-api';
 import { InferenceApiProps } from '../../constructs/serving/inference-api-props';
 import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
@@ -588,6 +590,42 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       ),
     },
     build: (stack, props) => new ModelHealthCheck(stack, 'Subject', as<ModelHealthCheckProps>(props)),
+  },
+  {
+    name: 'AsyncEndpoint',
+    runsFactor: 0.5,
+    spec: {
+      environment: req(
+        enumField(['dev', 'staging', 'prod'], fc.constantFrom<Recipe>('production', 'Prod', '')),
+      ),
+      vpc: req(refField('vpc')),
+      imageRepository: req(refField('imageRepository')),
+      imageDigest: req(
+        stringField(
+          fc.constant(DIGEST),
+          fc.constantFrom('latest', 'sha256:abc', `sha256:${'G'.repeat(64)}`, ''),
+        ),
+      ),
+      modelBucket: req(refField('secureBucket')),
+      modelDataKey: req(s3KeyField),
+      ioBucket: refField('secureBucket'),
+      inputPrefix: prefixField,
+      outputPrefix: prefixField,
+      failurePrefix: prefixField,
+      logRetention: retentionField,
+      networkIsolation: boolField(),
+      maxConcurrentInvocationsPerInstance: intField(1, 1000),
+      includeResponseInNotifications: boolField(),
+      minCapacity: intField(0, 1000),
+      maxCapacity: intField(1, 1000),
+      targetBacklogPerInstance: numberField(0, 1000, true),
+      alerts: req(refField('alertTopic')),
+      oldestRequestAgeThreshold: durationField(60, 6 * 3600),
+      errorThreshold: intField(0, 1000),
+    },
+    build: (stack, props) => new AsyncEndpoint(stack, 'Subject', as<AsyncEndpointProps>(props)),
+    escapeHatches: (props) =>
+      propsRecord(props).networkIsolation === false ? ['SageMakerModelNetworkIsolation'] : [],
   },
   {
     name: 'BatchInference',
