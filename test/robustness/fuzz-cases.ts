@@ -12,6 +12,8 @@ import {
 } from '../../constructs/feature-store/secure-feature-group';
 import { DriftMonitor, DriftMonitorProps } from '../../constructs/monitoring/drift-monitor';
 import { ModelHealthCheck, ModelHealthCheckProps } from '../../constructs/monitoring/model-health-check';
+import { ModelQualityMonitor } from '../../constructs/monitoring/model-quality-monitor';
+import { ModelQualityMonitorProps } from '../../constructs/monitoring/model-quality-monitor-props';
 import { BatchInference, BatchInferenceProps } from '../../constructs/serving/batch-inference';
 import { AsyncEndpoint } from '../../constructs/serving/async-endpoint';
 import { AsyncEndpointProps } from '../../constructs/serving/async-endpoint-props';
@@ -670,6 +672,41 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
     build: (stack, props) => new BatchInference(stack, 'Subject', as<BatchInferenceProps>(props)),
     escapeHatches: (props) =>
       propsRecord(props).networkIsolation === false ? ['SageMakerModelNetworkIsolation'] : [],
+  },
+  {
+    name: 'ModelQualityMonitor',
+    runsFactor: 0.5,
+    spec: {
+      endpoint: req(objectField({ endpointName: req(nameField) })),
+      captureBucket: req(refField('secureBucket')),
+      capturePrefix: req(prefixSlashField),
+      groundTruthBucket: refField('secureBucket'),
+      groundTruthPrefix: req(prefixSlashField),
+      problemType: req(
+        enumField(
+          ['binaryClassification', 'regression'],
+          fc.constantFrom<Recipe>('binary', 'Regression', ''),
+        ),
+      ),
+      positiveLabel: textField(256),
+      classificationOutput: enumField(['probability', 'label'], fc.constantFrom<Recipe>('score', '')),
+      probabilityThreshold: numberField(0, 0.999, true),
+      baseline: req({
+        valid: fc.constantFrom<Recipe>({ auc: 0.8 }, { accuracy: 0.9, f1: 0.7 }, { rmse: 1.5, mae: 0.4 }),
+        invalid: fc.constantFrom<Recipe>({ auc: 2 }, { rmse: -1 }, { gini: 0.5 }, 'auc', null),
+      }),
+      maxDrop: numberField(0, 0.999, true),
+      maxIncrease: numberField(0, 100, true),
+      minSamples: intField(1, 10_000_000),
+      maxPendingLabels: intField(1, 10_000_000),
+      alerts: req(refField('alertTopic')),
+      vpc: req(refField('vpc')),
+      encryptionKey: req(refField('key')),
+      schedule: refField('rateSchedule'),
+      memorySize: intField(256, 10240),
+      timeout: durationField(60, 900),
+    },
+    build: (stack, props) => new ModelQualityMonitor(stack, 'Subject', as<ModelQualityMonitorProps>(props)),
   },
   {
     name: 'ModelReviewGate',
