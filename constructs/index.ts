@@ -44,6 +44,7 @@ export type {
 } from './monitoring/alert-integrations';
 export { ModelHealthCheck } from './monitoring/model-health-check';
 export type {
+  FeatureStoreProbe,
   HealthCheckDependency,
   IHealthCheckedApi,
   IHealthCheckedEndpoint,

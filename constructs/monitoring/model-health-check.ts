@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
 import { z } from 'zod';
@@ -32,6 +33,7 @@ import {
   tokenOr,
   validateProps,
 } from '../core/validate';
+import { FEATURE_STORE_RUNTIME_ENDPOINT_SERVICE, InferenceNetwork } from '../serving/inference-network';
 import type { ISecureBucket } from '../storage/secure-bucket';
 import { AlertSeverity, httpsUrl } from './alert-integrations';
 import { IAlertDestination, requireAlertPublishers } from './alert-topic';
@@ -56,11 +58,38 @@ export interface IHealthCheckedEndpoint {
   grantInvoke(grantee: iam.IGrantable): iam.Grant;
 }
 
-/** A feature group the health check reads a known record from: {@link SecureFeatureGroup} is one. */
+/**
+ * A feature group the health check reads a known record from: {@link SecureFeatureGroup} (and any
+ * `ISecureFeatureGroup`, imports included) is one. The canary is granted `sagemaker:GetRecord` on
+ * `featureGroupArn` only, and `kms:Decrypt` on `encryptionKey` when there is one.
+ */
 export interface IHealthCheckedFeatureGroup {
+  /** The name GetRecord is sent for. */
   readonly featureGroupName: string;
-  /** Lets a principal read records from the online store (`sagemaker:GetRecord`). */
-  grantReadOnline(grantee: iam.IGrantable): iam.Grant;
+  /** The ARN `sagemaker:GetRecord` is granted on. */
+  readonly featureGroupArn: string;
+  /**
+   * The online store's customer managed key: every GetRecord caller needs `kms:Decrypt` on it.
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OnlineStoreSecurityConfig.html
+   * @default - no key grant (an AWS owned key, or one granted separately)
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** The feature-store probe of a {@link ModelHealthCheck}: a known record of an online store. */
+export interface FeatureStoreProbe {
+  /** The feature group whose online store must return `recordIdentifier`. */
+  readonly featureGroup: IHealthCheckedFeatureGroup;
+  /**
+   * The record identifier read: a record kept in the online store for the probe (ingest one and
+   * keep it fresh, e.g. a synthetic `health-check` customer).
+   */
+  readonly recordIdentifier: string;
+  /**
+   * Features the record must carry.
+   * @default [] (any record passes)
+   */
+  readonly expectedFeatures?: string[];
 }
 
 /** An external dependency the canary checks is reachable. */
@@ -121,20 +150,15 @@ export interface ModelHealthCheckProps {
    */
   readonly latencyThreshold?: Duration;
   /**
-   * The feature group whose online store must return `knownRecordIdentifier`.
+   * Reads a known record of an online feature store (`GetRecord`, SigV4 for the signing name
+   * `sagemaker`, on `featurestore-runtime.sagemaker.<region>.<url suffix>`, which private DNS
+   * resolves to the VPC's `sagemaker.featurestore-runtime` interface endpoint) and checks it exists
+   * and carries `expectedFeatures`. From isolated subnets of a VPC defined in the app, that
+   * endpoint must exist (`InferenceNetwork` creates it by default): synth fails otherwise.
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_feature_store_GetRecord.html
    * @default - no feature-store check
    */
-  readonly featureGroup?: IHealthCheckedFeatureGroup;
-  /**
-   * The record identifier read. Required with `featureGroup`.
-   * @default - none
-   */
-  readonly knownRecordIdentifier?: string;
-  /**
-   * Features the record must carry.
-   * @default [] (any record passes)
-   */
-  readonly expectedFeatures?: string[];
+  readonly featureStoreProbe?: FeatureStoreProbe;
   /**
    * External dependencies checked for reachability.
    * @default []
@@ -156,6 +180,11 @@ export interface ModelHealthCheckProps {
    */
   readonly runbookUrl?: string;
 }
+
+/** What the feature-store probe calls: GetRecord only. */
+export const PROBE_RECORD_ACTIONS = ['sagemaker:GetRecord'] as const;
+/** What GetRecord needs on the online store key (the API reference names kms:Decrypt only). */
+export const PROBE_KEY_ACTIONS = ['kms:Decrypt'] as const;
 
 const NAME = /^[a-z0-9-]{1,40}$/;
 /** A VPC endpoint or other DNS name, probed over HTTPS. */
@@ -187,13 +216,22 @@ const schema = z.strictObject({
   expectedResponseFields: z
     .record(z.string().min(1), z.enum(['array', 'boolean', 'number', 'object', 'string']))
     .optional(),
-  latencyThreshold: durationBetween(Duration.millis(1), Duration.seconds(60)).optional(),
-  featureGroup: shaped<IHealthCheckedFeatureGroup>('IHealthCheckedFeatureGroup (a SecureFeatureGroup)', [
-    'featureGroupName',
-    'grantReadOnline',
-  ]).optional(),
-  knownRecordIdentifier: tokenOr(z.string().min(1).max(2048)).optional(),
-  expectedFeatures: z.array(z.string().min(1)).optional(),
+  // Literal: the request timeout (5x) and the check's threshold are computed from it at synth.
+  latencyThreshold: durationBetween(Duration.millis(1), Duration.seconds(60), { literal: true }).optional(),
+  featureStoreProbe: z
+    .strictObject({
+      featureGroup: shaped<IHealthCheckedFeatureGroup>('IHealthCheckedFeatureGroup (a SecureFeatureGroup)', [
+        'featureGroupName',
+        'featureGroupArn',
+      ]),
+      // GetRecord's RecordIdentifierValueAsString: at most 358,400 characters (and not empty: the
+      // query parameter is required).
+      // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_feature_store_GetRecord.html
+      recordIdentifier: tokenOr(z.string().min(1).max(358_400)),
+      // GetRecord's FeatureName pattern: a name that cannot match is a probe that always fails.
+      expectedFeatures: z.array(z.string().regex(/^[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,63}$/)).optional(),
+    })
+    .optional(),
   dependencies: z
     .array(
       z.strictObject({
@@ -203,7 +241,8 @@ const schema = z.strictObject({
     )
     .max(20)
     .optional(),
-  interval: durationBetween(Duration.minutes(1), Duration.hours(1)).optional(),
+  // Synthetics rate expressions count whole minutes (Schedule.rate throws on 61 seconds).
+  interval: durationBetween(Duration.minutes(1), Duration.hours(1), { unit: 'minutes' }).optional(),
   severity: z.enum(['critical', 'high', 'low']).optional(),
   runbookUrl: tokenOr(httpsUrl).optional(),
 });
@@ -245,18 +284,11 @@ function crossFieldProblems(p: z.output<typeof schema>): PropsProblem[] {
       got: 'undefined',
       expected: 'the json body of a request the model must answer',
     });
-  if (p.featureGroup && p.knownRecordIdentifier === undefined)
-    problems.push({
-      field: 'knownRecordIdentifier',
-      problem: 'is required with featureGroup',
-      got: 'undefined',
-      expected: 'the identifier of a record the online store holds',
-    });
-  if (!inference && !p.featureGroup && (p.dependencies ?? []).length === 0)
+  if (!inference && !p.featureStoreProbe && (p.dependencies ?? []).length === 0)
     problems.push({
       field: '(props)',
       problem: 'has nothing to check',
-      got: 'no inferenceApi, inferenceEndpoint, featureGroup or dependencies',
+      got: 'no inferenceApi, inferenceEndpoint, featureStoreProbe or dependencies',
       expected: 'at least one of them',
     });
   const names = (p.dependencies ?? []).map((d) => d.name);
@@ -342,6 +374,16 @@ export class ModelHealthCheck extends Construct {
         ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }
         : { subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
 
+    // From isolated subnets, GetRecord has only the Feature Store runtime's interface endpoint to go
+    // through: without one the probe times out on every run. A VPC of the app is checked at synth
+    // (an imported one cannot be, offline).
+    if (
+      p.featureStoreProbe &&
+      p.vpc instanceof ec2.Vpc &&
+      subnets.subnetType === ec2.SubnetType.PRIVATE_ISOLATED
+    )
+      InferenceNetwork.requireEndpoints(p.vpc, [FEATURE_STORE_RUNTIME_ENDPOINT_SERVICE]);
+
     const timeout = p.latencyThreshold ?? Duration.seconds(2);
     const target = inferenceTarget(stack, p);
     const config = (name: string): CanaryConfig => ({
@@ -358,11 +400,11 @@ export class ModelHealthCheck extends Construct {
             signed: true,
           }
         : undefined,
-      featureStore: p.featureGroup
+      featureStore: p.featureStoreProbe
         ? {
-            featureGroupName: p.featureGroup.featureGroupName,
-            recordIdentifier: p.knownRecordIdentifier ?? '',
-            expectedFeatures: p.expectedFeatures ?? [],
+            featureGroupName: p.featureStoreProbe.featureGroup.featureGroupName,
+            recordIdentifier: p.featureStoreProbe.recordIdentifier,
+            expectedFeatures: p.featureStoreProbe.expectedFeatures ?? [],
           }
         : undefined,
       dependencies: (p.dependencies ?? []).map((d) => ({
@@ -413,7 +455,7 @@ export class ModelHealthCheck extends Construct {
     const alarms: Record<string, cloudwatch.Alarm> = {};
     const checks = [
       ...(p.inferenceApi || p.inferenceEndpoint ? [INFERENCE_CHECK] : []),
-      ...(p.featureGroup ? [FEATURE_STORE_CHECK] : []),
+      ...(p.featureStoreProbe ? [FEATURE_STORE_CHECK] : []),
       ...(p.dependencies ?? []).map((d) => dependencyCheck(d.name)),
     ];
     const severity = p.severity ?? 'high';
@@ -470,7 +512,15 @@ export class ModelHealthCheck extends Construct {
     );
     p.inferenceApi?.grantInvoke(this.role);
     p.inferenceEndpoint?.grantInvoke(this.role);
-    p.featureGroup?.grantReadOnline(this.role);
+    const probe = p.featureStoreProbe;
+    if (probe) {
+      // GetRecord and nothing else (no BatchGetRecord, no DescribeFeatureGroup): the probe's one call.
+      add('ReadProbeRecord', [...PROBE_RECORD_ACTIONS], [probe.featureGroup.featureGroupArn]);
+      // Every caller of GetRecord needs kms:Decrypt on the online store's key.
+      // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OnlineStoreSecurityConfig.html
+      if (probe.featureGroup.encryptionKey)
+        add('DecryptProbeRecord', [...PROBE_KEY_ACTIONS], [probe.featureGroup.encryptionKey.keyArn]);
+    }
     acknowledge(this.role.policy, `AwsSolutions-IAM5[Resource::${flattenedArn(this, logGroups)}]`, {
       reason:
         'Synthetics names the canary log group /aws/lambda/cwsyn-<canary name>-<id> at run time: the prefix is all that is known',

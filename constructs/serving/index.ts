@@ -24,6 +24,8 @@ export {
   InferenceNetwork,
   REQUIRED_INTERFACE_ENDPOINTS,
 } from './inference-network';
+// The Feature Store runtime's endpoint service, for requireEndpoints on a team VPC that reads online stores.
+export { FEATURE_STORE_RUNTIME_ENDPOINT_SERVICE } from './inference-network';
 export type { InferenceNetworkProps } from './inference-network';
 export { IsolatedEndpoint } from './isolated-endpoint';
 export type { EndpointAlarms, IIsolatedEndpoint, IsolatedEndpointAttributes } from './isolated-endpoint';

@@ -3,7 +3,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { AlertIntegrationProps } from '../../constructs/monitoring/alert-integrations';
 import { IAlertDestination } from '../../constructs/monitoring/alert-topic';
-import { IHealthCheckedEndpoint, ModelHealthCheck } from '../../constructs/monitoring/model-health-check';
+import {
+  IHealthCheckedEndpoint,
+  IHealthCheckedFeatureGroup,
+  ModelHealthCheck,
+} from '../../constructs/monitoring/model-health-check';
 import { ISecureBucket } from '../../constructs/storage/secure-bucket';
 
 // On-call wiring of the reference app (issue 19). Every id and URL below is a PLACEHOLDER that
@@ -47,10 +51,23 @@ export interface InferenceHealthCheckOptions {
   readonly artifactsBucket: ISecureBucket;
   readonly alerts: IAlertDestination;
   readonly modelName: string;
+  /**
+   * The online feature group the model reads (the churn contract's standard group): the canary
+   * reads the probe record {@link HEALTH_CHECK_RECORD_ID} from it.
+   * @default - no feature-store probe
+   */
+  readonly featureGroup?: IHealthCheckedFeatureGroup;
 }
 
 /**
- * A health check on the served model: a golden request straight to its real-time endpoint and the
+ * The record the canary reads from the online store: a synthetic customer the churn feature
+ * pipeline keeps fresh for the probe, so the probe reads no real customer's features.
+ */
+export const HEALTH_CHECK_RECORD_ID = 'health-check';
+
+/**
+ * A health check on the served model: a golden request straight to its real-time endpoint, the
+ * probe record of the online features it reads (when given), and the
  * reachability of the SageMaker runtime and CloudWatch endpoints the serving path depends on
  * (the regional names resolve to the inference network's interface endpoints: private DNS).
  * The canary runs in the inference network's isolated subnets, from which the public REGIONAL API
@@ -67,6 +84,15 @@ export function addInferenceHealthCheck(scope: Construct, o: InferenceHealthChec
     goldenRequest: { instances: [[0.5, 1.0, 2.0, 0.0]] },
     expectedResponseFields: { predictions: 'array' },
     latencyThreshold: Duration.seconds(2),
+    // GetRecord through the inference network's featurestore-runtime endpoint (private DNS); the
+    // standard group's required features (the PII ones live in the restricted group, not probed).
+    featureStoreProbe: o.featureGroup
+      ? {
+          featureGroup: o.featureGroup,
+          recordIdentifier: HEALTH_CHECK_RECORD_ID,
+          expectedFeatures: ['tenure_months', 'monthly_spend_eur', 'support_tickets_90d'],
+        }
+      : undefined,
     dependencies: [
       { name: 'sagemaker-runtime', url: Fn.join('.', ['runtime.sagemaker', Aws.REGION, 'amazonaws.com']) },
       { name: 'cloudwatch', url: Fn.join('.', ['monitoring', Aws.REGION, 'amazonaws.com']) },

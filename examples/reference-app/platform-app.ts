@@ -37,7 +37,7 @@ export function buildPlatform(
     config: { ...config, servedModels: models },
   });
   addAuditTrail(platform, { objectLockMode: config.environment === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE' });
-  addFeatureStore(platform);
+  const features = addFeatureStore(platform);
   const training = addTraining(platform);
   addModelDocumentation(platform, training);
   Tags.of(training.pipeline).add('model-id', 'churn');
@@ -67,6 +67,7 @@ export function buildPlatform(
         imageDigest: model.imageDigest,
         modelVersion: model.modelVersion,
         environment: config.environment,
+        onlineFeatures: features,
       }),
   );
 

@@ -3,8 +3,10 @@ import { Construct } from 'constructs';
 import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
 import { addDriftMonitor } from './drift';
 import { addQualityMonitor } from './quality';
-import { ModelHealthCheck } from '../../constructs/monitoring/model-health-check';
+import { IHealthCheckedFeatureGroup, ModelHealthCheck } from '../../constructs/monitoring/model-health-check';
 import { addInferenceHealthCheck } from './oncall';
+import { addBatchInference } from './batch';
+import { BatchInference } from '../../constructs/serving/batch-inference';
 import { z } from 'zod';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
@@ -62,6 +64,12 @@ export interface ServingStackProps extends StackProps {
    * @default 'realtime+async'
    */
   readonly mode?: ServingMode;
+  /**
+   * The online feature group the model reads (`addFeatureStore`'s group): the health check reads
+   * its probe record.
+   * @default - the health check probes no feature store
+   */
+  readonly onlineFeatures?: IHealthCheckedFeatureGroup;
 }
 
 /** The digest the default config serves until a real image is pushed (re-exported from the config). */
@@ -94,7 +102,9 @@ export class ServingStack extends Stack {
   public readonly drift: DriftMonitor;
   /** The asynchronous endpoint of the same model (`mode: 'realtime+async'`). */
   public readonly asyncEndpoint?: AsyncEndpoint;
-  /** The synthetic health check of the served model (golden request, dependencies). */
+  /** The same model in batch mode: a nightly transform job over the records under its input prefix. */
+  public readonly batch: BatchInference;
+  /** The synthetic health check of the served model (golden request, probe record of its online features, dependencies). */
   public readonly healthCheck: ModelHealthCheck;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
@@ -111,6 +121,7 @@ export class ServingStack extends Stack {
       modelVersion,
       inputContract,
       mode,
+      onlineFeatures,
       ...stackProps
     } = props;
     super(scope, id, stackProps);
@@ -185,12 +196,28 @@ export class ServingStack extends Stack {
       });
     }
 
+    // Batch mode, whatever the mode: records and predictions in this stack's bucket, as async's.
+    this.batch = addBatchInference(this, {
+      vpc: network.vpc,
+      imageRepository: imageRepository.repository,
+      imageDigest,
+      modelBucket: modelArtifacts,
+      modelDataKey: `models/${modelName}/${modelVersion}/model.tar.gz`,
+      ioBucket: this.capture,
+      encryptionKey: keys.models,
+    });
+    new CfnOutput(this, 'BatchInputUri', {
+      description: 'Land CSV records (record id first) here; the nightly batch job scores them',
+      value: this.batch.inputS3Uri,
+    });
+
     this.healthCheck = addInferenceHealthCheck(this, {
       endpoint: this.endpoint,
       vpc: network.vpc,
       artifactsBucket: this.capture,
       alerts,
       modelName,
+      featureGroup: onlineFeatures,
     });
 
     new CfnOutput(this, 'EndpointName', { value: this.endpoint.endpointName });

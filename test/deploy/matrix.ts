@@ -1,6 +1,7 @@
 import { format, resolveConfig } from 'prettier';
 import { type AccessCase, caseName, evaluate, type Evaluated } from './cases';
 import { ASYNC_INFERENCE_CASES } from './cases/async-inference';
+import { BATCH_INFERENCE_CASES } from './cases/batch-inference';
 import { LAMBDA_CASES } from './cases/lambda';
 import { NEGATIVE_CASES } from './cases/negative';
 import { ONCALL_CASES } from './cases/oncall';
@@ -16,6 +17,7 @@ export const SECTIONS: readonly { title: string; cases: readonly AccessCase[] }[
   { title: 'Lambda handlers and their schedules', cases: LAMBDA_CASES },
   { title: 'SageMaker roles', cases: SAGEMAKER_CASES },
   { title: 'Asynchronous inference', cases: ASYNC_INFERENCE_CASES },
+  { title: 'Batch inference', cases: BATCH_INFERENCE_CASES },
   { title: 'AWS services', cases: SERVICE_CASES },
   { title: 'Negative cases and uploads', cases: NEGATIVE_CASES },
   { title: 'On-call: model-health canary and chat channel role', cases: ONCALL_CASES },

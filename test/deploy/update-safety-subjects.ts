@@ -321,6 +321,7 @@ export function constructSubjects(): Subject[] {
       {
         cidr: { cidr: '10.65.0.0/16' },
         flowLogRetention: { flowLogRetention: logs.RetentionDays.SIX_MONTHS },
+        featureStoreRuntimeEndpoint: { featureStoreRuntimeEndpoint: false },
       },
       {},
     ),
@@ -687,6 +688,17 @@ export function constructSubjects(): Subject[] {
         },
         severity: { severity: 'critical' },
         runbookUrl: { runbookUrl: 'https://runbooks.example.com/health' },
+        featureStoreProbe: {
+          featureStoreProbe: {
+            featureGroup: {
+              featureGroupName: 'marketing-customer-churn-v1',
+              featureGroupArn:
+                'arn:aws:sagemaker:eu-west-1:111111111111:feature-group/marketing-customer-churn-v1',
+            },
+            recordIdentifier: 'health-check',
+            expectedFeatures: ['tenure_months'],
+          },
+        },
       },
       {},
     ),

@@ -13,7 +13,7 @@ import {
 } from '../../lib/handlers/model-health-canary/checks';
 import { parseConfig } from '../../lib/handlers/model-health-canary/config';
 import { CONFIG_ENV, type CanaryConfig } from '../../lib/handlers/model-health-canary/contract';
-import { fetchRequest, runCanary } from '../../lib/handlers/model-health-canary/index';
+import { defaultClients, fetchRequest, runCanary } from '../../lib/handlers/model-health-canary/index';
 import { MODEL_HEALTH_CANARY_SDK_CALLS } from '../../lib/handlers/model-health-canary/sdk-calls';
 import { silentLogger } from '../../lib/handlers/shared/log';
 import { AwsFake, awsError, startAwsFake } from '../support/aws-fake';
@@ -210,6 +210,39 @@ describe('model-health canary through the real SDK clients (loopback fake)', () 
     const declared = MODEL_HEALTH_CANARY_SDK_CALLS.map((c) => `${c.service}.${c.operation}`);
     for (const op of fake.operationsReceived()) expect(declared).toContain(op);
     fake.assertAllHandled();
+  });
+
+  // GetRecord is GET /FeatureGroup/<name>?RecordIdentifierValueAsString=..., SigV4-signed for the
+  // signing name `sagemaker` (the featurestore-runtime's), as the golden request to the runtime is.
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_feature_store_GetRecord.html
+  it('sends GetRecord SigV4-signed for the sagemaker signing name, with the known record identifier', async () => {
+    let authorization = '';
+    fake.on('featurestore', 'GetRecord', (input: Record<string, unknown>, ctx) => {
+      authorization = String(ctx.headers.authorization);
+      expect(input).toEqual({ FeatureGroupName: 'churn', RecordIdentifierValueAsString: 'customer-1' });
+      return { Record: [{ FeatureName: 'tenure', ValueAsString: '12' }] };
+    });
+    fake.on('cloudwatch', 'PutMetricData', () => ({}));
+    await runCanary({ clients, env, log: silentLogger });
+    expect(authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/sagemaker\/aws4_request,/,
+    );
+  });
+
+  // Inside the VPC the client's regional host is what the featurestore-runtime interface endpoint's
+  // private DNS answers for, so the probe needs no endpoint URL of its own.
+  // https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-storage-configurations-online-store.html
+  it('sends GetRecord to the regional featurestore-runtime host the VPC endpoint resolves', async () => {
+    const previous = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'eu-west-1';
+    try {
+      const { featureStore } = defaultClients(CONFIG);
+      const endpoint = featureStore.config.endpointProvider({ Region: 'eu-west-1' });
+      expect(endpoint.url.href).toBe('https://featurestore-runtime.sagemaker.eu-west-1.amazonaws.com/');
+    } finally {
+      if (previous === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = previous;
+    }
   });
 
   it('fails the run when the feature group does not exist, after publishing the failure metric', async () => {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
+import { FeatureContract } from '../../constructs/feature-store/feature-contract';
+import { SecureFeatureGroup } from '../../constructs/feature-store/secure-feature-group';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import {
   IHealthCheckedApi,
@@ -11,6 +13,7 @@ import {
   ModelHealthCheck,
   ModelHealthCheckProps,
 } from '../../constructs/monitoring/model-health-check';
+import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import { CONFIG_ENV } from '../../lib/handlers/model-health-canary/contract';
@@ -30,16 +33,10 @@ function fakeApi(): IHealthCheckedApi {
   };
 }
 
+const FEATURE_GROUP_ARN = 'arn:aws:sagemaker:eu-west-1:111111111111:feature-group/churn';
+
 function fakeFeatureGroup(): IHealthCheckedFeatureGroup {
-  return {
-    featureGroupName: 'churn',
-    grantReadOnline: (grantee) =>
-      iam.Grant.addToPrincipal({
-        grantee,
-        actions: ['sagemaker:GetRecord'],
-        resourceArns: ['arn:aws:sagemaker:eu-west-1:111111111111:feature-group/churn'],
-      }),
-  };
+  return { featureGroupName: 'churn', featureGroupArn: FEATURE_GROUP_ARN };
 }
 
 function base(stack: Stack, overrides: Partial<ModelHealthCheckProps> = {}): ModelHealthCheckProps {
@@ -61,9 +58,11 @@ function base(stack: Stack, overrides: Partial<ModelHealthCheckProps> = {}): Mod
     goldenRequest: { instances: [[1, 2, 3]] },
     expectedResponseFields: { predictions: 'array' },
     latencyThreshold: Duration.millis(800),
-    featureGroup: fakeFeatureGroup(),
-    knownRecordIdentifier: 'customer-1',
-    expectedFeatures: ['tenure'],
+    featureStoreProbe: {
+      featureGroup: fakeFeatureGroup(),
+      recordIdentifier: 'customer-1',
+      expectedFeatures: ['tenure'],
+    },
     dependencies: [{ name: 'sagemaker-runtime', url: 'runtime.sagemaker.eu-west-1.amazonaws.com' }],
     runbookUrl: 'https://runbooks.example.com/model-health',
     ...overrides,
@@ -235,27 +234,27 @@ describe('ModelHealthCheck', () => {
 
   it('refuses a check without the value it needs, and nothing to check, naming path and field', () => {
     const stack = testStack();
-    let message = '';
-    try {
-      new ModelHealthCheck(
-        stack,
-        'Health',
-        base(stack, { goldenRequest: undefined, knownRecordIdentifier: undefined }),
-      );
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message).toMatch(/Test\/Health: goldenRequest: is required with inferenceApi \(got undefined/);
-    expect(message).toMatch(
-      /Test\/Health: knownRecordIdentifier: is required with featureGroup \(got undefined/,
+    expect(() => new ModelHealthCheck(stack, 'Health', base(stack, { goldenRequest: undefined }))).toThrow(
+      /Test\/Health: goldenRequest: is required with inferenceApi \(got undefined/,
     );
+    // The probe's record identifier is required by its type, and an empty one (no such GetRecord
+    // query) is refused.
+    const empty = testStack();
+    expect(
+      () =>
+        new ModelHealthCheck(
+          empty,
+          'Health',
+          base(empty, { featureStoreProbe: { featureGroup: fakeFeatureGroup(), recordIdentifier: '' } }),
+        ),
+    ).toThrow(/Test\/Health: featureStoreProbe\.recordIdentifier: .*\(got ""/);
     const other = testStack();
     expect(
       () =>
         new ModelHealthCheck(
           other,
           'Health',
-          base(other, { inferenceApi: undefined, featureGroup: undefined, dependencies: [] }),
+          base(other, { inferenceApi: undefined, featureStoreProbe: undefined, dependencies: [] }),
         ),
     ).toThrow(/Test\/Health: \(props\): has nothing to check/);
   });
@@ -404,5 +403,183 @@ describe('ModelHealthCheck inferenceApi and the subnets the canary lands in', ()
     Template.fromStack(stack).hasResourceProperties('AWS::Synthetics::Canary', {
       VPCConfig: Match.objectLike({ SubnetIds: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'] }),
     });
+  });
+});
+
+/** The canary role's identity statements. */
+function canaryStatements(stack: Stack): Record<string, unknown>[] {
+  return Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'))
+    .filter((r) => JSON.stringify(r.Properties.Roles).includes('HealthRole'))
+    .flatMap((r) => r.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
+}
+
+describe('ModelHealthCheck feature-store probe (featureStoreProbe)', () => {
+  // GetRecord is authorized as sagemaker:GetRecord on the feature group ARN; the probe makes no
+  // other Feature Store call, so it gets no BatchGetRecord, DescribeFeatureGroup or PutRecord.
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
+  it('may GetRecord on that feature group only, and nothing else of the feature store', () => {
+    const stack = testStack();
+    new ModelHealthCheck(stack, 'Health', base(stack));
+    const statements = canaryStatements(stack);
+    const featureStore = statements.filter((s) =>
+      /sagemaker:(Get|Put|Batch|Delete|Describe)/.test(JSON.stringify(s.Action)),
+    );
+    expect(featureStore).toEqual([
+      expect.objectContaining({
+        Sid: 'ReadProbeRecord',
+        Effect: 'Allow',
+        Action: 'sagemaker:GetRecord',
+        Resource: FEATURE_GROUP_ARN,
+      }),
+    ]);
+    // The fake group has no customer managed key: no KMS grant for it.
+    expect(statements.find((s) => s.Sid === 'DecryptProbeRecord')).toBeUndefined();
+  });
+
+  // Every caller of PutRecord, GetRecord and DeleteRecord needs kms:Decrypt on the online store's
+  // KmsKeyId, and the API reference names nothing else for them.
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OnlineStoreSecurityConfig.html
+  it('may kms:Decrypt with the online store key of the group, and only that', () => {
+    const stack = testStack();
+    const onlineKey = new EncryptionKeys(stack, 'OnlineKeys').data;
+    new ModelHealthCheck(
+      stack,
+      'Health',
+      base(stack, {
+        featureStoreProbe: {
+          featureGroup: { ...fakeFeatureGroup(), encryptionKey: onlineKey },
+          recordIdentifier: 'customer-1',
+        },
+      }),
+    );
+    expect(canaryStatements(stack).find((s) => s.Sid === 'DecryptProbeRecord')).toEqual({
+      Sid: 'DecryptProbeRecord',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^OnlineKeysData/), 'Arn'] },
+    });
+    expect(findingLines(stack)).toEqual([]);
+  });
+
+  it('accepts a SecureFeatureGroup and reads the probe record of its standard group', () => {
+    const stack = testStack();
+    const keys = new EncryptionKeys(stack, 'GroupKeys');
+    const props = base(stack);
+    const group = new SecureFeatureGroup(stack, 'Group', {
+      alerts: props.alerts,
+      contract: FeatureContract.define({
+        domain: 'marketing',
+        name: 'probe-test',
+        version: '1.0.0',
+        description: 'A contract for the probe test',
+        owner: 'ml-platform-team',
+        classification: 'internal',
+        recordIdentifier: 'customer_id',
+        eventTime: 'event_time',
+        features: [
+          { name: 'customer_id', type: 'String', description: 'Customer key' },
+          { name: 'event_time', type: 'String', description: 'Computed at' },
+          { name: 'tenure', type: 'Integral', description: 'Months' },
+        ],
+      }),
+      encryptionKey: keys.data,
+    });
+    new ModelHealthCheck(stack, 'Health', {
+      ...props,
+      featureStoreProbe: {
+        featureGroup: group,
+        recordIdentifier: 'health-check',
+        expectedFeatures: ['tenure'],
+      },
+    });
+    expect(canaryConfig(Template.fromStack(stack))).toMatchObject({
+      featureStore: { recordIdentifier: 'health-check', expectedFeatures: ['tenure'] },
+    });
+    const statements = canaryStatements(stack);
+    expect(statements.find((s) => s.Sid === 'DecryptProbeRecord')).toMatchObject({
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GroupKeysData/), 'Arn'] },
+    });
+    expect(JSON.stringify(statements)).not.toMatch(/BatchGetRecord|DescribeFeatureGroup|PutRecord/);
+  });
+
+  it('refuses a feature group that is not one, and feature names GetRecord cannot return', () => {
+    const stack = testStack();
+    let message = '';
+    try {
+      new ModelHealthCheck(
+        stack,
+        'Health',
+        base(stack, {
+          featureStoreProbe: {
+            featureGroup: { featureGroupName: 'churn' } as unknown as IHealthCheckedFeatureGroup,
+            recordIdentifier: 'customer-1',
+            expectedFeatures: ['tenure months'],
+          },
+        }),
+      );
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(
+      /Test\/Health: featureStoreProbe\.featureGroup: is not an IHealthCheckedFeatureGroup/,
+    );
+    expect(message).toMatch(/Test\/Health: featureStoreProbe\.expectedFeatures\.0: .*\(got "tenure months"/);
+  });
+
+  it('lets a token record identifier through validation', () => {
+    const stack = testStack();
+    const id = new CfnParameter(stack, 'RecordId').valueAsString;
+    new ModelHealthCheck(
+      stack,
+      'Health',
+      base(stack, { featureStoreProbe: { featureGroup: fakeFeatureGroup(), recordIdentifier: id } }),
+    );
+    Template.fromStack(stack).resourceCountIs('AWS::Synthetics::Canary', 1);
+  });
+
+  describe('from isolated subnets of a VPC of the app', () => {
+    // Without the featurestore-runtime interface endpoint, GetRecord from isolated subnets has no
+    // path: https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-storage-configurations-online-store.html
+    function synthWith(featureStoreRuntimeEndpoint: boolean): () => void {
+      const stack = testStack();
+      const network = new InferenceNetwork(stack, 'Network', { featureStoreRuntimeEndpoint });
+      new ModelHealthCheck(stack, 'Health', {
+        ...base(stack, { inferenceApi: undefined, goldenRequest: undefined }),
+        vpc: network.vpc,
+        vpcSubnets: undefined,
+      });
+      return () => (stack.node.root as App).synth();
+    }
+
+    it('fails synth when the VPC has no Feature Store runtime endpoint', () => {
+      expect(synthWith(false)).toThrow(
+        /Test\/Network\/Resource: interfaceEndpoints: lacks endpoints .*\(got none for sagemaker\.featurestore-runtime;/,
+      );
+    });
+
+    it("passes with the InferenceNetwork's default endpoint", () => {
+      expect(synthWith(true)).not.toThrow();
+    });
+  });
+});
+
+describe('ModelHealthCheck durations (found by props fuzzing)', () => {
+  // Synthetics schedules are rate(<n> minute(s)|hour(s)): aws-cdk-lib's Schedule.rate throws an
+  // UnscopedValidationError for 61 seconds instead of our props error.
+  // https://docs.aws.amazon.com/AmazonSynthetics/latest/APIReference/API_CanaryScheduleInput.html
+  it('refuses an interval that is not a whole number of minutes, naming the field', () => {
+    const stack = testStack();
+    expect(
+      () => new ModelHealthCheck(stack, 'Health', base(stack, { interval: Duration.seconds(61) })),
+    ).toThrow(/^Test\/Health: interval: must be a whole number of minutes \(got .*; expected /);
+  });
+
+  it('refuses a token latency threshold: the request timeout and the check threshold are computed at synth', () => {
+    const stack = testStack();
+    const seconds = new CfnParameter(stack, 'Latency', { type: 'Number' }).valueAsNumber;
+    expect(
+      () =>
+        new ModelHealthCheck(stack, 'Health', base(stack, { latencyThreshold: Duration.seconds(seconds) })),
+    ).toThrow(/^Test\/Health: latencyThreshold: must be a literal duration/);
   });
 });

@@ -5,8 +5,11 @@ import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { SecureFeatureGroup } from '../../constructs/feature-store/secure-feature-group';
+import { CUSTOMER_CHURN_CONTRACT } from '../../examples/reference-app/feature-store';
 import {
   addInferenceHealthCheck,
+  HEALTH_CHECK_RECORD_ID,
   onCallIntegrations,
   RUNBOOK_BASE_URL,
 } from '../../examples/reference-app/oncall';
@@ -14,7 +17,7 @@ import { findingLines, testStack } from '../support/nag';
 
 const ENDPOINT_ARN = 'arn:aws:sagemaker:eu-west-1:111111111111:endpoint/churn-endpoint';
 
-function build() {
+function build(withFeatures = false) {
   const stack = testStack('Serving');
   const keys = new EncryptionKeys(stack, 'Keys');
   const network = new InferenceNetwork(stack, 'Network', { encryptionKey: keys.logs });
@@ -24,14 +27,22 @@ function build() {
   });
   const models = new SecureBucket(stack, 'Models', { encryptionKey: keys.models });
   const endpoint = IsolatedEndpoint.fromEndpointAttributes(stack, 'Endpoint', { endpointArn: ENDPOINT_ARN });
+  const featureGroup = withFeatures
+    ? new SecureFeatureGroup(stack, 'Features', {
+        contract: CUSTOMER_CHURN_CONTRACT,
+        alerts,
+        encryptionKey: keys.data,
+      })
+    : undefined;
   const check = addInferenceHealthCheck(stack, {
     endpoint,
     vpc: network.vpc,
     artifactsBucket: models,
     alerts,
     modelName: 'churn',
+    featureGroup,
   });
-  return { stack, check };
+  return { stack, check, featureGroup };
 }
 
 describe('reference app on-call wiring', () => {
@@ -93,6 +104,36 @@ describe('reference app on-call wiring', () => {
       AlarmDescription: Match.stringLikeRegexp(
         `^\\[HIGH\\] .*\\| runbook: ${RUNBOOK_BASE_URL}/churn-health$`,
       ),
+    });
+  });
+
+  describe('with the churn feature group (as the reference app wires it)', () => {
+    it('passes every pack', () => {
+      expect(findingLines(build(true).stack)).toEqual([]);
+    });
+
+    // GetRecord from the isolated subnets goes through the featurestore-runtime interface
+    // endpoint: https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-storage-configurations-online-store.html
+    it('reads the probe record of the standard group (not the restricted one) with a feature-store alarm', () => {
+      const { stack, check, featureGroup } = build(true);
+      expect(Object.keys(check.checkAlarms)).toContain('feature-store');
+      const t = Template.fromStack(stack);
+      const canary = Object.values(t.findResources('AWS::Synthetics::Canary'))[0];
+      const config = JSON.parse(
+        canary.Properties.RunConfig.EnvironmentVariables.MODEL_HEALTH_CONFIG['Fn::Join'][1]
+          .map((x: unknown) => (typeof x === 'string' ? x : 'amazonaws.com'))
+          .join(''),
+      ) as { featureStore: unknown };
+      expect(config.featureStore).toEqual({
+        featureGroupName: featureGroup!.featureGroupName,
+        recordIdentifier: HEALTH_CHECK_RECORD_ID,
+        expectedFeatures: ['tenure_months', 'monthly_spend_eur', 'support_tickets_90d'],
+      });
+      expect(featureGroup!.featureGroupName).not.toBe(featureGroup!.restricted!.featureGroupName);
+      t.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        ServiceName: 'com.amazonaws.eu-west-1.sagemaker.featurestore-runtime',
+        PrivateDnsEnabled: true,
+      });
     });
   });
 });

@@ -11,6 +11,12 @@ import {
   SecureFeatureGroupProps,
 } from '../../constructs/feature-store/secure-feature-group';
 import { DriftMonitor, DriftMonitorProps } from '../../constructs/monitoring/drift-monitor';
+import { ModelHealthCheck, ModelHealthCheckProps } from '../../constructs/monitoring/model-health-check';
+import { ModelQualityMonitor } from '../../constructs/monitoring/model-quality-monitor';
+import { ModelQualityMonitorProps } from '../../constructs/monitoring/model-quality-monitor-props';
+import { BatchInference, BatchInferenceProps } from '../../constructs/serving/batch-inference';
+import { AsyncEndpoint } from '../../constructs/serving/async-endpoint';
+import { AsyncEndpointProps } from '../../constructs/serving/async-endpoint-props';
 import { InferenceApi } from '../../constructs/serving/inference-api';
 import { InferenceApiProps } from '../../constructs/serving/inference-api-props';
 import { IsolatedEndpoint } from '../../constructs/serving/isolated-endpoint';
@@ -21,6 +27,7 @@ import {
 } from '../../constructs/training/model-image-repository';
 import { ModelRegistry, ModelRegistryProps } from '../../constructs/training/model-registry';
 import { ModelDataLegalHold, ModelDataLegalHoldProps } from '../../constructs/training/model-data-legal-hold';
+import { ModelReviewGate, ModelReviewGateProps } from '../../constructs/training/review-gate';
 import { SpotTrainingPipeline } from '../../constructs/training/spot-training-pipeline';
 import { SpotTrainingPipelineProps } from '../../constructs/training/spot-training-pipeline-props';
 import { DIGEST } from '../training/fixtures';
@@ -50,6 +57,7 @@ import {
   subnetSelectionField,
   DurationMarker,
   FieldSpec,
+  RefMarker,
 } from './arbitraries';
 
 /**
@@ -535,6 +543,205 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       timeout: durationField(60, 900),
     },
     build: (stack, props) => new DriftMonitor(stack, 'Subject', as<DriftMonitorProps>(props)),
+  },
+  {
+    name: 'ModelHealthCheck',
+    runsFactor: 0.5,
+    spec: {
+      vpc: req(refField('vpc')),
+      vpcSubnets: subnetSelectionField,
+      artifactsBucket: req(refField('secureBucket')),
+      artifactsPrefix: prefixField,
+      alerts: req(refField('alertTopic')),
+      inferenceEndpoint: refField('endpointRef'),
+      goldenRequest: {
+        valid: fc.constantFrom<Recipe>({ instances: [[1, 2, 3]] }, [1], 'text', 0),
+        invalid: fc.constantFrom<Recipe>(null),
+      },
+      expectedResponseFields: {
+        valid: fc.dictionary(
+          fc.stringMatching(/^[a-z]{1,8}(\.[a-z0-9]{1,8})?$/),
+          fc.constantFrom('array', 'boolean', 'number', 'object', 'string'),
+          { maxKeys: 3 },
+        ),
+        invalid: fc.constantFrom<Recipe>({ predictions: 'list' }, { '': 'array' }, ['predictions'], 'array'),
+      },
+      latencyThreshold: durationField(0.001, 60),
+      featureStoreProbe: objectField({
+        featureGroup: req({
+          valid: fc.constant<Recipe>({
+            featureGroupName: 'churn',
+            featureGroupArn: 'arn:aws:sagemaker:eu-west-1:111111111111:feature-group/churn',
+          }),
+          invalid: fc.constantFrom<Recipe>({ featureGroupName: 'churn' }, 'churn', new RefMarker('vpc')),
+        }),
+        recordIdentifier: req(
+          stringField(fc.string({ minLength: 1, maxLength: 40 }), fc.constantFrom('', 'x'.repeat(358_401))),
+        ),
+        expectedFeatures: arrayField(
+          stringField(
+            fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/),
+            fc.constantFrom('', 'a b', '_x', 'x'.repeat(65)),
+          ),
+          { maxLength: 4 },
+        ),
+      }),
+      dependencies: arrayField(
+        objectField({
+          name: req(
+            stringField(fc.stringMatching(/^[a-z0-9-]{1,20}$/), fc.constantFrom('', 'A', 'x'.repeat(41))),
+          ),
+          url: req(
+            stringField(
+              fc.constantFrom(
+                'https://mirror.example.com/simple/',
+                'runtime.sagemaker.eu-west-1.amazonaws.com',
+              ),
+              fc.constantFrom('http://mirror.example.com', 'ftp://x', 'not a url', ''),
+            ),
+          ),
+        }),
+        { maxLength: 3 },
+      ),
+      interval: durationField(60, 3600),
+      severity: enumField(['critical', 'high', 'low'], fc.constantFrom<Recipe>('HIGH', 'sev1', '')),
+      runbookUrl: stringField(
+        fc.constantFrom('https://runbooks.example.com/churn-health'),
+        fc.constantFrom('http://runbooks.example.com', 'wiki', ''),
+      ),
+    },
+    build: (stack, props) => new ModelHealthCheck(stack, 'Subject', as<ModelHealthCheckProps>(props)),
+  },
+  {
+    name: 'AsyncEndpoint',
+    runsFactor: 0.5,
+    spec: {
+      environment: req(
+        enumField(['dev', 'staging', 'prod'], fc.constantFrom<Recipe>('production', 'Prod', '')),
+      ),
+      vpc: req(refField('vpc')),
+      imageRepository: req(refField('imageRepository')),
+      imageDigest: req(
+        stringField(
+          fc.constant(DIGEST),
+          fc.constantFrom('latest', 'sha256:abc', `sha256:${'G'.repeat(64)}`, ''),
+        ),
+      ),
+      modelBucket: req(refField('secureBucket')),
+      modelDataKey: req(s3KeyField),
+      ioBucket: refField('secureBucket'),
+      inputPrefix: prefixField,
+      outputPrefix: prefixField,
+      failurePrefix: prefixField,
+      logRetention: retentionField,
+      networkIsolation: boolField(),
+      maxConcurrentInvocationsPerInstance: intField(1, 1000),
+      includeResponseInNotifications: boolField(),
+      minCapacity: intField(0, 1000),
+      maxCapacity: intField(1, 1000),
+      targetBacklogPerInstance: numberField(0, 1000, true),
+      alerts: req(refField('alertTopic')),
+      oldestRequestAgeThreshold: durationField(60, 6 * 3600),
+      errorThreshold: intField(0, 1000),
+    },
+    build: (stack, props) => new AsyncEndpoint(stack, 'Subject', as<AsyncEndpointProps>(props)),
+    escapeHatches: (props) =>
+      propsRecord(props).networkIsolation === false ? ['SageMakerModelNetworkIsolation'] : [],
+  },
+  {
+    name: 'BatchInference',
+    runsFactor: 0.5,
+    spec: {
+      vpc: req(refField('vpc')),
+      imageRepository: req(refField('imageRepository')),
+      imageDigest: req(
+        stringField(
+          fc.constant(DIGEST),
+          fc.constantFrom('latest', 'sha256:abc', `sha256:${'G'.repeat(64)}`, ''),
+        ),
+      ),
+      modelBucket: req(refField('secureBucket')),
+      modelDataKey: req(s3KeyField),
+      networkIsolation: boolField(),
+      ioBucket: refField('secureBucket'),
+      inputPrefix: prefixField,
+      outputPrefix: prefixField,
+      instanceType: stringField(
+        fc.constantFrom('ml.m5.large', 'ml.c5.xlarge', 'ml.g4dn.xlarge'),
+        fc.constantFrom('m5.large', 'ml.m5', 'ML.M5.LARGE', ''),
+      ),
+      instanceCount: intField(1, 100),
+      contentType: enumField(
+        ['text/csv', 'application/jsonlines'],
+        fc.constantFrom<Recipe>('csv', 'text/plain', ''),
+      ),
+      inputFilter: stringField(
+        fc.constantFrom('$[1:]', '$', '$.features'),
+        fc.constantFrom('', '[1:]', `$${'x'.repeat(63)}`),
+      ),
+      outputFilter: stringField(fc.constantFrom('$[0,-1]', '$'), fc.constantFrom('', '0,-1')),
+      schedule: refField('scheduleExpression'),
+      runOnNewInput: boolField(),
+      pipelineName: stringField(
+        fc.stringMatching(/^[a-zA-Z0-9]{1,20}(-[a-zA-Z0-9]{1,10})?$/),
+        fc.constantFrom('', '-a', 'a_b', 'x'.repeat(257)),
+      ),
+    },
+    build: (stack, props) => new BatchInference(stack, 'Subject', as<BatchInferenceProps>(props)),
+    escapeHatches: (props) =>
+      propsRecord(props).networkIsolation === false ? ['SageMakerModelNetworkIsolation'] : [],
+  },
+  {
+    name: 'ModelQualityMonitor',
+    runsFactor: 0.5,
+    spec: {
+      endpoint: req(objectField({ endpointName: req(nameField) })),
+      captureBucket: req(refField('secureBucket')),
+      capturePrefix: req(prefixSlashField),
+      groundTruthBucket: refField('secureBucket'),
+      groundTruthPrefix: req(prefixSlashField),
+      problemType: req(
+        enumField(
+          ['binaryClassification', 'regression'],
+          fc.constantFrom<Recipe>('binary', 'Regression', ''),
+        ),
+      ),
+      positiveLabel: textField(256),
+      classificationOutput: enumField(['probability', 'label'], fc.constantFrom<Recipe>('score', '')),
+      probabilityThreshold: numberField(0, 0.999, true),
+      baseline: req({
+        valid: fc.constantFrom<Recipe>({ auc: 0.8 }, { accuracy: 0.9, f1: 0.7 }, { rmse: 1.5, mae: 0.4 }),
+        invalid: fc.constantFrom<Recipe>({ auc: 2 }, { rmse: -1 }, { gini: 0.5 }, 'auc', null),
+      }),
+      maxDrop: numberField(0, 0.999, true),
+      maxIncrease: numberField(0, 100, true),
+      minSamples: intField(1, 10_000_000),
+      maxPendingLabels: intField(1, 10_000_000),
+      alerts: req(refField('alertTopic')),
+      vpc: req(refField('vpc')),
+      encryptionKey: req(refField('key')),
+      schedule: refField('rateSchedule'),
+      memorySize: intField(256, 10240),
+      timeout: durationField(60, 900),
+    },
+    build: (stack, props) => new ModelQualityMonitor(stack, 'Subject', as<ModelQualityMonitorProps>(props)),
+  },
+  {
+    name: 'ModelReviewGate',
+    runsFactor: 0.5,
+    spec: {
+      registry: req(refField('registry')),
+      reportsBucket: req(refField('secureBucket')),
+      reportsPrefix: prefixField,
+      alerts: req(refField('alertTopic')),
+      vpc: req(refField('vpc')),
+      // vpcSubnets left out for now: a selection the VPC lacks (Public in an isolated VPC) is
+      // refused by the gate's SecureFunction under Test/Subject/Function, not at the gate's own
+      // path (found by this fuzzer; review-gate.ts is another area's, reported to the lead).
+      encryptionKey: req(refField('key')),
+      maxAttempts: intField(1, 20),
+    },
+    build: (stack, props) => new ModelReviewGate(stack, 'Subject', as<ModelReviewGateProps>(props)),
   },
   scopedRoleCase(),
 ];

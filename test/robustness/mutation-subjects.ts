@@ -10,6 +10,10 @@ import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
 import { SecureFeatureGroup } from '../../constructs/feature-store/secure-feature-group';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
 import { DriftMonitor } from '../../constructs/monitoring/drift-monitor';
+import { ModelHealthCheck } from '../../constructs/monitoring/model-health-check';
+import { ModelQualityMonitor } from '../../constructs/monitoring/model-quality-monitor';
+import { ModelReviewGate } from '../../constructs/training/review-gate';
+import { onCallIntegrations } from '../../examples/reference-app/oncall';
 import { AsyncEndpoint } from '../../constructs/serving/async-endpoint';
 import { BatchInference } from '../../constructs/serving/batch-inference';
 import { InferenceApi } from '../../constructs/serving/inference-api';
@@ -226,6 +230,58 @@ export const MUTATION_SUBJECTS: readonly MutationSubject[] = [
         registry: fx.registry,
         datasetBucket: fx.datasets,
         manifestBucket: fx.modelBucket,
+        alerts: fx.alerts,
+        vpc: fx.network.vpc,
+        encryptionKey: fx.keys.logs,
+      }),
+  },
+  {
+    // The integrations (chat channels and their guardrail role, the pager subscription and its
+    // dead-letter queue, the Incident Manager response plan) as the reference app wires them.
+    name: 'AlertTopic integrations',
+    build: (stack) => new AlertTopic(stack, 'Subject', onCallIntegrations('mlops')),
+  },
+  {
+    name: 'ModelHealthCheck',
+    build: (stack, fx) =>
+      new ModelHealthCheck(stack, 'Subject', {
+        vpc: fx.network.vpc,
+        artifactsBucket: fx.bucket,
+        alerts: fx.alerts,
+        inferenceEndpoint: IsolatedEndpoint.fromEndpointName(fx.scope, 'Endpoint', 'churn-prod'),
+        goldenRequest: { instances: [[1, 2, 3]] },
+        featureStoreProbe: {
+          featureGroup: {
+            featureGroupName: 'churn',
+            featureGroupArn: 'arn:aws:sagemaker:eu-west-1:111111111111:feature-group/churn',
+            encryptionKey: fx.keys.data,
+          },
+          recordIdentifier: 'health-check',
+        },
+        dependencies: [{ name: 'sagemaker-runtime', url: 'runtime.sagemaker.eu-west-1.amazonaws.com' }],
+      }),
+  },
+  {
+    name: 'ModelQualityMonitor',
+    build: (stack, fx) =>
+      new ModelQualityMonitor(stack, 'Subject', {
+        endpoint: { endpointName: 'churn-prod' },
+        captureBucket: fx.bucket,
+        capturePrefix: 'data-capture/churn-prod/',
+        groundTruthPrefix: 'ground-truth/churn-prod/',
+        problemType: 'binaryClassification',
+        baseline: { auc: 0.8 },
+        alerts: fx.alerts,
+        vpc: fx.network.vpc,
+        encryptionKey: fx.keys.logs,
+      }),
+  },
+  {
+    name: 'ModelReviewGate',
+    build: (stack, fx) =>
+      new ModelReviewGate(stack, 'Subject', {
+        registry: fx.registry,
+        reportsBucket: fx.modelBucket,
         alerts: fx.alerts,
         vpc: fx.network.vpc,
         encryptionKey: fx.keys.logs,

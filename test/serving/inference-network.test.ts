@@ -5,7 +5,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { createDomainKey } from '../../constructs/encryption/domain-key';
 import { EncryptionKeys } from '../../constructs/encryption/encryption-keys';
-import { INTERFACE_ENDPOINT_SERVICES, InferenceNetwork } from '../../constructs/serving/inference-network';
+import {
+  FEATURE_STORE_RUNTIME_ENDPOINT_SERVICE,
+  INTERFACE_ENDPOINT_SERVICES,
+  InferenceNetwork,
+} from '../../constructs/serving/inference-network';
 import { InferenceNetworkProps } from '../../constructs/serving/inference-network';
 import { findingLines, testStack } from '../support/nag';
 
@@ -50,7 +54,8 @@ describe('InferenceNetwork', () => {
 
   it('has an interface endpoint with private DNS for each AWS API the platform calls, and an S3 gateway', () => {
     const { template, network } = build();
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', INTERFACE_ENDPOINT_SERVICES.length + 1);
+    // The required services, the Feature Store runtime (on by default) and the S3 gateway.
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', INTERFACE_ENDPOINT_SERVICES.length + 2);
     for (const service of [
       'sagemaker.api',
       'sagemaker.runtime',
@@ -60,6 +65,7 @@ describe('InferenceNetwork', () => {
       'kms',
       'ecr.api',
       'ecr.dkr',
+      'sagemaker.featurestore-runtime',
     ]) {
       template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
         ServiceName: `com.amazonaws.eu-west-1.${service}`,
@@ -85,7 +91,7 @@ describe('InferenceNetwork', () => {
         PolicyDocument: { Statement: { Condition: unknown; Principal: unknown }[] };
       };
     }[];
-    expect(endpoints).toHaveLength(INTERFACE_ENDPOINT_SERVICES.length + 1);
+    expect(endpoints).toHaveLength(INTERFACE_ENDPOINT_SERVICES.length + 2);
     for (const e of endpoints) {
       expect(e.Properties.PolicyDocument.Statement).toEqual(
         expect.arrayContaining([
@@ -105,6 +111,70 @@ describe('InferenceNetwork', () => {
           : [],
       );
     }
+  });
+
+  describe('the Feature Store runtime endpoint', () => {
+    // Online-store calls from inside a VPC go through the featurestore-runtime interface endpoint;
+    // with private DNS the SDK's regional host resolves to it. The service name is
+    // com.amazonaws.<region>.sagemaker.featurestore-runtime:
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-storage-configurations-online-store.html
+    it('is created by default with private DNS, the endpoint security group and the account-only policy', () => {
+      const { template, network } = build();
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        ServiceName: 'com.amazonaws.eu-west-1.sagemaker.featurestore-runtime',
+        VpcEndpointType: 'Interface',
+        PrivateDnsEnabled: true,
+        SecurityGroupIds: [
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetEndpointSecurityGroup'), 'GroupId'] },
+        ],
+        PolicyDocument: {
+          Statement: [
+            {
+              Action: '*',
+              Effect: 'Allow',
+              Principal: { AWS: '*' },
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' } },
+            },
+          ],
+        },
+      });
+      expect(network.interfaceEndpoints[FEATURE_STORE_RUNTIME_ENDPOINT_SERVICE]).toBeDefined();
+      // Its logical id has no '-' (the service name's hyphen is dropped like its dots).
+      expect(
+        Object.keys(template.findResources('AWS::EC2::VPCEndpoint')).filter((id) =>
+          id.startsWith('NetSagemakerFeaturestoreRuntime'),
+        ),
+      ).toHaveLength(1);
+    });
+
+    it('is left out with featureStoreRuntimeEndpoint: false, and the required ones stay', () => {
+      const { template, network } = build({ featureStoreRuntimeEndpoint: false });
+      template.resourceCountIs('AWS::EC2::VPCEndpoint', INTERFACE_ENDPOINT_SERVICES.length + 1);
+      template.resourcePropertiesCountIs(
+        'AWS::EC2::VPCEndpoint',
+        { ServiceName: 'com.amazonaws.eu-west-1.sagemaker.featurestore-runtime' },
+        0,
+      );
+      expect(network.interfaceEndpoints[FEATURE_STORE_RUNTIME_ENDPOINT_SERVICE]).toBeUndefined();
+    });
+
+    it('refuses a non-boolean featureStoreRuntimeEndpoint, naming the field', () => {
+      expect(buildError({ featureStoreRuntimeEndpoint: 'yes' as unknown as boolean })).toMatch(
+        /Test\/Net: featureStoreRuntimeEndpoint: .*\(got "yes"; expected/,
+      );
+    });
+
+    it('is not one of the endpoints requireEndpoints demands of a product team VPC by default', () => {
+      expect(INTERFACE_ENDPOINT_SERVICES as readonly string[]).not.toContain(
+        FEATURE_STORE_RUNTIME_ENDPOINT_SERVICE,
+      );
+    });
+
+    it('has zero findings without it', () => {
+      const { stack } = build({ featureStoreRuntimeEndpoint: false });
+      expect(findingLines(stack)).toEqual([]);
+    });
   });
 
   describe('the default security group', () => {

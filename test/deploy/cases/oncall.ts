@@ -1,5 +1,5 @@
 import { MODEL_HEALTH_CANARY_SDK_CALLS } from '../../../lib/handlers/model-health-canary/sdk-calls';
-import { type AccessCase, sseKms, viaS3 } from '../cases';
+import { type AccessCase, sseKms, via, viaS3 } from '../cases';
 import type { ReferenceModel } from '../harness';
 import { DOC } from './docs';
 
@@ -33,6 +33,15 @@ const viaS3Gateway = { via: ['NetworkS3'] };
 const viaMonitoring = { via: ['NetworkMonitoring'] };
 /** The golden request goes through the inference VPC's SageMaker runtime interface endpoint. */
 const viaRuntime = { via: ['NetworkSagemakerRuntime'] };
+/** GetRecord goes through the inference VPC's Feature Store runtime interface endpoint. */
+const viaFeatureStore = { via: ['NetworkSagemakerFeaturestoreRuntime'] };
+const GET_RECORD =
+  'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_feature_store_GetRecord.html';
+const ONLINE_STORE_KEY =
+  'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OnlineStoreSecurityConfig.html';
+/** A feature group's ARN, `arn:aws:sagemaker:<region>:<account>:feature-group/<name>`. */
+const featureGroup = (m: ReferenceModel, name: string) =>
+  `arn:aws:sagemaker:${m.region}:${m.account}:feature-group/${m.ref(name).toLowerCase()}`;
 
 /** The canary: each call of MODEL_HEALTH_CANARY_SDK_CALLS, what Synthetics does as it, what it must not do. */
 const canaryCases: AccessCase[] = [
@@ -85,6 +94,81 @@ const canaryCases: AccessCase[] = [
     why: 'no other endpoint',
     doc: DOC.sagemakerActions,
   },
+  {
+    actor: CANARY,
+    action: 'sagemaker:GetRecord',
+    resourceLabel: 'CustomerChurnFeatures (via NetworkSagemakerFeaturestoreRuntime)',
+    resource: (m) => featureGroup(m, 'CustomerChurnFeatures'),
+    options: () => viaFeatureStore,
+    expect: 'allow',
+    why: 'reads the probe record of the churn online store through the VPC featurestore-runtime endpoint',
+    doc: GET_RECORD,
+  },
+  {
+    actor: CANARY,
+    action: 'kms:Decrypt',
+    resourceLabel: 'KeysDataKey (via SageMaker)',
+    resource: (m) => m.arn('KeysDataKey'),
+    // Feature Store decrypts the record with the caller's permissions, as the SageMaker service.
+    options: (m) => ({ context: via(m, 'sagemaker') }),
+    expect: 'allow',
+    why: 'every GetRecord caller needs kms:Decrypt on the online store key',
+    doc: ONLINE_STORE_KEY,
+  },
+  {
+    actor: CANARY,
+    action: 'kms:Decrypt',
+    resourceLabel: 'KeysDataKey (direct)',
+    resource: (m) => m.arn('KeysDataKey'),
+    expect: 'deny',
+    why: 'the data key decrypts only through its services, not for a direct call',
+    doc: DOC.kmsViaService,
+  },
+  {
+    actor: CANARY,
+    action: 'kms:GenerateDataKey',
+    resourceLabel: 'KeysDataKey (via SageMaker)',
+    resource: (m) => m.arn('KeysDataKey'),
+    options: (m) => ({ context: via(m, 'sagemaker') }),
+    expect: 'deny',
+    why: 'it encrypts nothing with the feature store key',
+    doc: ONLINE_STORE_KEY,
+  },
+  {
+    actor: CANARY,
+    action: 'sagemaker:GetRecord',
+    resourceLabel: 'CustomerChurnFeaturesRestricted',
+    resource: (m) => featureGroup(m, 'CustomerChurnFeaturesRestricted'),
+    options: () => viaFeatureStore,
+    expect: 'deny',
+    why: 'not the restricted (PII) group',
+    doc: DOC.featureStore,
+  },
+  {
+    actor: CANARY,
+    action: 'sagemaker:GetRecord',
+    resourceLabel: 'feature-group/other',
+    resource: (m) => `arn:aws:sagemaker:${m.region}:${m.account}:feature-group/other`,
+    options: () => viaFeatureStore,
+    expect: 'deny',
+    why: 'no other feature group',
+    doc: DOC.featureStore,
+  },
+  ...['sagemaker:PutRecord', 'sagemaker:DeleteRecord', 'sagemaker:BatchGetRecord'].map(
+    (action): AccessCase => ({
+      actor: CANARY,
+      action,
+      resourceLabel: 'CustomerChurnFeatures',
+      resource: (m) => featureGroup(m, 'CustomerChurnFeatures'),
+      options: () => viaFeatureStore,
+      expect: 'deny',
+      why:
+        action === 'sagemaker:BatchGetRecord'
+          ? 'it reads one record, with GetRecord'
+          : 'it writes no records',
+      doc: DOC.featureStore,
+    }),
+  ),
   {
     actor: CANARY,
     action: 'execute-api:Invoke',
