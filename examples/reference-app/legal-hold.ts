@@ -11,12 +11,17 @@ import { PlatformTraining } from './training';
  * nothing is replaced.
  */
 export function addLegalHold(stack: PlatformStack, training: PlatformTraining): ModelDataLegalHold {
+  // The manifests the pipeline's WriteManifest step writes: holds follow exactly those.
+  const manifestPrefix = training.pipeline.lineagePrefix;
+  if (manifestPrefix === undefined) {
+    throw new Error('the churn pipeline writes no dataset manifest (lineage is off): legal holds need it');
+  }
   return new ModelDataLegalHold(stack, 'ModelDataLegalHold', {
     registry: training.registry,
     datasetBucket: stack.datasets,
     datasetsPrefix: stack.datasets.datasetsPrefix,
     manifestBucket: training.pipeline.artifactBucket,
-    manifestPrefix: 'lineage/churn-training/',
+    manifestPrefix,
     alerts: stack.alerts,
     vpc: stack.network.vpc,
     vpcSubnets: stack.network.subnets,
