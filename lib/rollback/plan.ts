@@ -8,6 +8,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { classifyError, type NotReadReason } from '../lineage/errors';
+import { LINEAGE_METADATA_KEYS } from '../lineage/metadata-keys';
 
 /** The SDK clients a plan reads with. */
 export interface RollbackClients {
@@ -220,7 +221,7 @@ function targetOf(d: DescribeModelPackageCommandOutput, version: number): Rollba
     image,
     imageDigest,
     modelDataUrl: container?.ModelDataUrl,
-    featureContract: d.CustomerMetadataProperties?.['lineage:feature-contract'],
+    featureContract: d.CustomerMetadataProperties?.[LINEAGE_METADATA_KEYS.featureContract],
     instanceTypes: d.InferenceSpecification?.SupportedRealtimeInferenceInstanceTypes ?? [],
     contentTypes: d.InferenceSpecification?.SupportedContentTypes ?? [],
   };

@@ -1,3 +1,5 @@
+import { LINEAGE_METADATA_KEYS } from '../../lineage/metadata-keys';
+
 /**
  * Names shared by the legal-hold handler and the `ModelDataLegalHold` construct: the lineage keys
  * it reads, the metric namespace and the environment variables the construct sets. No
@@ -10,14 +12,13 @@
  *
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModelPackage.html
  */
-// TODO(lead): import from lib/lineage/metadata-keys.ts
 export const LINEAGE_KEYS = {
   /** `s3://bucket/key` of the dataset manifest JSON (lib/lineage/manifest.ts `DatasetManifestSchema`). */
-  datasetManifest: 'lineage:dataset-manifest',
+  datasetManifest: LINEAGE_METADATA_KEYS.datasetManifest,
   /** Hex sha-256 of the manifest object's bytes. */
-  datasetManifestSha256: 'lineage:dataset-manifest-sha256',
+  datasetManifestSha256: LINEAGE_METADATA_KEYS.datasetManifestSha256,
   /** The dataset bucket the manifest's keys are relative to. */
-  datasetBucket: 'lineage:dataset-bucket',
+  datasetBucket: LINEAGE_METADATA_KEYS.datasetBucket,
 } as const;
 
 /** CloudWatch namespace of the handler's metrics. */
