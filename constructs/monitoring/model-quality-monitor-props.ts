@@ -14,8 +14,10 @@ export type ModelQualityMonitoredEndpoint = DriftMonitoredEndpoint;
 /**
  * The quality the model was registered with (its evaluation metrics, e.g. from the model package's
  * `ModelQuality` statistics): each metric given here gets a degradation alarm. Binary classifiers
- * take `accuracy`, `precision`, `recall`, `f1` and `auc` (in [0, 1]); regression models `rmse` and
- * `mae` (≥ 0).
+ * take `accuracy`, `precision`, `recall`, `f1` and `auc`; multiclass classifiers `accuracy` and the
+ * macro- and weighted-averaged precision, recall and F1 (all in [0, 1]); regression models `rmse`
+ * and `mae` (≥ 0).
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-metrics.html
  */
 export interface ModelQualityBaseline {
   /** @default - no accuracy alarm */
@@ -28,6 +30,18 @@ export interface ModelQualityBaseline {
   readonly f1?: number;
   /** Needs `classificationOutput: 'probability'`. @default - no AUC alarm */
   readonly auc?: number;
+  /** Multiclass: unweighted mean of the per-class precisions. @default - no alarm */
+  readonly macroPrecision?: number;
+  /** Multiclass: unweighted mean of the per-class recalls. @default - no alarm */
+  readonly macroRecall?: number;
+  /** Multiclass: unweighted mean of the per-class F1 scores. @default - no alarm */
+  readonly macroF1?: number;
+  /** Multiclass: per-class precisions weighted by support. @default - no alarm */
+  readonly weightedPrecision?: number;
+  /** Multiclass: per-class recalls weighted by support. @default - no alarm */
+  readonly weightedRecall?: number;
+  /** Multiclass: per-class F1 scores weighted by support. @default - no alarm */
+  readonly weightedF1?: number;
   /** @default - no RMSE alarm */
   readonly rmse?: number;
   /** @default - no MAE alarm */
@@ -58,8 +72,12 @@ export interface ModelQualityMonitorProps {
    * @see https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-merge.html
    */
   readonly groundTruthPrefix: string;
-  /** What the model predicts: a binary label (with or without a score) or a number. */
-  readonly problemType: 'binaryClassification' | 'regression';
+  /**
+   * What the model predicts: a binary label (with or without a score), one of several labels
+   * (`multiclassClassification`: the captured output is the predicted label, compared as text with
+   * the ground truth) or a number.
+   */
+  readonly problemType: 'binaryClassification' | 'multiclassClassification' | 'regression';
   /**
    * The label that counts as positive, compared as text with the ground truth (and with predicted
    * labels). Binary classification only.
@@ -80,7 +98,7 @@ export interface ModelQualityMonitorProps {
   /** The registered model's quality; each metric given gets a degradation alarm. */
   readonly baseline: ModelQualityBaseline;
   /**
-   * Binary classification: a metric alarms when it falls below `baseline − maxDrop` (absolute).
+   * Classification: a metric alarms when it falls below `baseline − maxDrop` (absolute).
    * @default 0.05
    */
   readonly maxDrop?: number;
@@ -182,7 +200,7 @@ export const modelQualityMonitorSchema = z.strictObject({
       .max(512)
       .regex(/^[^/].*\/$/),
   ),
-  problemType: z.enum(['binaryClassification', 'regression']),
+  problemType: z.enum(['binaryClassification', 'multiclassClassification', 'regression']),
   positiveLabel: z.string().min(1).max(256).optional(),
   classificationOutput: z.enum(['probability', 'label']).optional(),
   probabilityThreshold: z.number().gt(0).lt(1).optional(),
@@ -192,6 +210,12 @@ export const modelQualityMonitorSchema = z.strictObject({
     recall: unit.optional(),
     f1: unit.optional(),
     auc: unit.optional(),
+    macroPrecision: unit.optional(),
+    macroRecall: unit.optional(),
+    macroF1: unit.optional(),
+    weightedPrecision: unit.optional(),
+    weightedRecall: unit.optional(),
+    weightedF1: unit.optional(),
     rmse: z.number().gt(0).optional(),
     mae: z.number().gt(0).optional(),
   }),

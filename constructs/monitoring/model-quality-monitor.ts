@@ -38,8 +38,21 @@ export type {
 export type ModelQualityMetricName = keyof ModelQualityBaseline;
 
 const CLASSIFICATION: readonly ModelQualityMetricName[] = ['accuracy', 'precision', 'recall', 'f1', 'auc'];
+const MULTICLASS: readonly ModelQualityMetricName[] = [
+  'accuracy',
+  'macroPrecision',
+  'macroRecall',
+  'macroF1',
+  'weightedPrecision',
+  'weightedRecall',
+  'weightedF1',
+];
 const REGRESSION: readonly ModelQualityMetricName[] = ['rmse', 'mae'];
-const ALL: readonly ModelQualityMetricName[] = [...CLASSIFICATION, ...REGRESSION];
+const ALL: readonly ModelQualityMetricName[] = [
+  ...CLASSIFICATION,
+  ...MULTICLASS.filter((m) => !CLASSIFICATION.includes(m)),
+  ...REGRESSION,
+];
 
 const METRIC_NAME: Record<ModelQualityMetricName, string> = {
   accuracy: METRICS.accuracy,
@@ -47,6 +60,12 @@ const METRIC_NAME: Record<ModelQualityMetricName, string> = {
   recall: METRICS.recall,
   f1: METRICS.f1,
   auc: METRICS.auc,
+  macroPrecision: METRICS.macroPrecision,
+  macroRecall: METRICS.macroRecall,
+  macroF1: METRICS.macroF1,
+  weightedPrecision: METRICS.weightedPrecision,
+  weightedRecall: METRICS.weightedRecall,
+  weightedF1: METRICS.weightedF1,
   rmse: METRICS.rmse,
   mae: METRICS.mae,
 };
@@ -58,6 +77,12 @@ const ALARM_ID: Record<ModelQualityMetricName, string> = {
   recall: 'RecallAlarm',
   f1: 'F1Alarm',
   auc: 'AucAlarm',
+  macroPrecision: 'MacroPrecisionAlarm',
+  macroRecall: 'MacroRecallAlarm',
+  macroF1: 'MacroF1Alarm',
+  weightedPrecision: 'WeightedPrecisionAlarm',
+  weightedRecall: 'WeightedRecallAlarm',
+  weightedF1: 'WeightedF1Alarm',
   rmse: 'RmseAlarm',
   mae: 'MaeAlarm',
 };
@@ -72,7 +97,8 @@ export type ModelQualityMetricOptions = cloudwatch.MetricOptions;
  * Model quality monitoring without SageMaker Model Monitor: a scheduled Lambda function joins the
  * ground-truth labels uploaded in the last window with the endpoint's captured predictions (by the
  * inference id the `InferenceApi` passes to SageMaker), computes accuracy, precision, recall, F1 and
- * AUC (binary classification) or RMSE and MAE (regression), and publishes them in `ML/ModelQuality`.
+ * AUC (binary classification), accuracy and macro/weighted precision, recall and F1 (multiclass) or
+ * RMSE and MAE (regression), and publishes them in `ML/ModelQuality`.
  * One alarm per metric of the registered `baseline` fires when the metric degrades beyond
  * `maxDrop` / `maxIncrease`; alarms on runs that found no input or did not run at all notify the
  * alert topic too. {@link onDegradation} starts retraining, the same way `DriftMonitor.onDrift` does:
@@ -114,9 +140,11 @@ export class ModelQualityMonitor extends Construct {
     const scheduleExpression = p.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(6));
     const schedule = ratePeriod(scheduleExpression) ?? Duration.hours(6);
     const window = p.window ?? schedule;
-    const classification = p.problemType === 'binaryClassification';
+    // Higher is better for every classification metric; regression metrics are errors.
+    const classification = p.problemType !== 'regression';
+    const binary = p.problemType === 'binaryClassification';
     const problems: PropsProblem[] = [];
-    const own = classification ? CLASSIFICATION : REGRESSION;
+    const own = binary ? CLASSIFICATION : classification ? MULTICLASS : REGRESSION;
     const given = ALL.filter((m) => p.baseline[m] !== undefined);
     if (given.length === 0) {
       problems.push({
@@ -142,13 +170,13 @@ export class ModelQualityMonitor extends Construct {
         expected: "no auc, or classificationOutput 'probability'",
       });
     }
-    const classificationOnly = [
-      'positiveLabel',
-      'classificationOutput',
-      'probabilityThreshold',
-      'maxDrop',
-    ] as const;
-    for (const f of classification ? (['maxIncrease'] as const) : classificationOnly) {
+    const binaryOnly = ['positiveLabel', 'classificationOutput', 'probabilityThreshold'] as const;
+    const notApplicable = binary
+      ? (['maxIncrease'] as const)
+      : classification
+        ? ([...binaryOnly, 'maxIncrease'] as const)
+        : ([...binaryOnly, 'maxDrop'] as const);
+    for (const f of notApplicable) {
       if (p[f] !== undefined) {
         problems.push({
           field: f,
@@ -234,7 +262,7 @@ export class ModelQualityMonitor extends Construct {
         [ENV.groundTruthBucket]: groundTruthBucket.bucketName,
         [ENV.groundTruthPrefix]: p.groundTruthPrefix,
         [ENV.problemType]: p.problemType,
-        ...(classification
+        ...(binary
           ? {
               [ENV.positiveLabel]: p.positiveLabel ?? QUALITY_DEFAULTS.positiveLabel,
               [ENV.classificationOutput]: p.classificationOutput ?? 'probability',
@@ -374,7 +402,7 @@ export class ModelQualityMonitor extends Construct {
    * with `alarmNamePrefix` entering ALARM, for a rule where the monitor is out of reach, e.g.
    * `pipeline.onEvent('RetrainOnQuality', { eventPattern: ModelQualityMonitor.degradationEventPattern('churn-quality', ['auc']) })`.
    * @param metrics the baseline's metrics (the alarms that exist)
-   * @default metrics - all seven (names of metrics without an alarm match nothing)
+   * @default metrics - every metric name (names of metrics without an alarm match nothing)
    */
   public static degradationEventPattern(
     alarmNamePrefix: string,

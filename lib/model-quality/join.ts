@@ -1,5 +1,10 @@
 import { toLines, type TextSource } from '../drift/lines';
-import { BinaryClassificationAccumulator, RegressionAccumulator, type QualityMetrics } from './metrics';
+import {
+  BinaryClassificationAccumulator,
+  MulticlassAccumulator,
+  RegressionAccumulator,
+  type QualityMetrics,
+} from './metrics';
 import {
   parseGroundTruth,
   parsePrediction,
@@ -50,6 +55,12 @@ export interface QualityJoinOptions {
   readonly maxPendingLabels?: number;
   /** @default - none */
   readonly extensions?: readonly JoinedPairMetrics[];
+  /**
+   * Multiclass: distinct labels kept; a pair that would add one more is counted as
+   * `tooManyClasses` and not evaluated, which bounds memory.
+   * @default 1000
+   */
+  readonly maxClasses?: number;
 }
 
 /** Counters of one side of the join. */
@@ -106,6 +117,7 @@ export class QualityJoin {
   private readonly extensions: readonly JoinedPairMetrics[];
   private readonly classification = new BinaryClassificationAccumulator();
   private readonly regression = new RegressionAccumulator();
+  private readonly multiclass: MulticlassAccumulator;
   private readonly gt = emptyStats();
   private readonly cap = emptyStats();
   private duplicates = 0;
@@ -122,6 +134,7 @@ export class QualityJoin {
     };
     this.maxPending = options.maxPendingLabels ?? 1_000_000;
     this.extensions = options.extensions ?? [];
+    this.multiclass = new MulticlassAccumulator(options.maxClasses);
   }
 
   /** Labels waiting for their prediction. */
@@ -193,7 +206,11 @@ export class QualityJoin {
   /** The metrics and counters so far. */
   report(): QualityJoinReport {
     const metrics =
-      this.spec.problemType === 'regression' ? this.regression.result() : this.classification.result();
+      this.spec.problemType === 'regression'
+        ? this.regression.result()
+        : this.spec.problemType === 'multiclassClassification'
+          ? this.multiclass.result()
+          : this.classification.result();
     return {
       kind: 'compliant-mlops/model-quality',
       metrics,
@@ -210,6 +227,17 @@ export class QualityJoin {
   }
 
   private evaluate(prediction: Prediction, groundTruth: GroundTruth): void {
+    if (this.spec.problemType === 'multiclassClassification') {
+      // parsePrediction gives multiclass predictions as labels, parseGroundTruth labels as text.
+      if (!this.multiclass.add(prediction.label ?? '', String(groundTruth.label))) {
+        this.cap.rejected.tooManyClasses++;
+        return;
+      }
+      this.matched++;
+      for (const e of this.extensions)
+        e.add({ problemType: 'multiclassClassification', prediction, groundTruth });
+      return;
+    }
     this.matched++;
     if (this.spec.problemType === 'regression') {
       // parseGroundTruth gives regression labels as numbers and parsePrediction a value: always true.

@@ -17,8 +17,11 @@ import { CsvSyntaxError, parseCsv } from '../drift/csv';
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture-endpoint.html
  */
 
-/** The kind of model the monitor evaluates. */
-export type ProblemType = 'binaryClassification' | 'regression';
+/**
+ * The kind of model the monitor evaluates: a binary classifier (a score or a label), a multiclass
+ * classifier (the predicted label) or a regression model (a number).
+ */
+export type ProblemType = 'binaryClassification' | 'multiclassClassification' | 'regression';
 
 /** How the monitor reads predictions and labels. */
 export interface QualitySpec {
@@ -59,6 +62,8 @@ export const QUALITY_REJECT_REASONS = [
   'invalidPayload',
   /** A probability outside [0, 1], a regression value that is not a finite number. */
   'invalidValue',
+  /** A multiclass pair whose label would exceed the distinct classes the join keeps. */
+  'tooManyClasses',
 ] as const;
 
 /** One of {@link QUALITY_REJECT_REASONS}. */
@@ -207,7 +212,10 @@ export function parsePrediction(event: unknown, spec: QualitySpec): Parsed<Predi
   if (id === undefined) return reject('missingId');
   const output = event.captureData.endpointOutput;
   if (!isObject(output) || typeof output.data !== 'string') return reject('missingOutput');
-  const labels = spec.problemType === 'binaryClassification' && spec.classificationOutput === 'label';
+  // A multiclass model returns its predicted label; a binary one a label only when told so.
+  const labels =
+    spec.problemType === 'multiclassClassification' ||
+    (spec.problemType === 'binaryClassification' && spec.classificationOutput === 'label');
   const v = payloadValue(output, labels ? [] : SCORE_KEYS, labels ? LABEL_KEYS : []);
   if (!v.ok) return v;
   const input = event.captureData.endpointInput;

@@ -212,6 +212,38 @@ describe('ModelQualityMonitor', () => {
     });
   });
 
+  it('alarms on multiclass accuracy and macro/weighted metrics below baseline − maxDrop, with no binary settings', () => {
+    const { t, monitor, f } = build({
+      problemType: 'multiclassClassification',
+      baseline: { accuracy: 0.8, macroF1: 0.7, weightedPrecision: 0.75 },
+      alarmNamePrefix: 'segment-quality',
+    });
+    for (const [name, threshold, alarmName] of [
+      ['Accuracy', 0.75, 'segment-quality-accuracy'],
+      ['MacroF1', 0.65, 'segment-quality-macroF1'],
+      ['WeightedPrecision', 0.7, 'segment-quality-weightedPrecision'],
+    ] as const) {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: name,
+        Threshold: threshold,
+        ComparisonOperator: 'LessThanThreshold',
+        Statistic: 'Minimum',
+        AlarmName: alarmName,
+      });
+    }
+    expect(Object.keys(monitor.degradationAlarms)).toEqual(['accuracy', 'macroF1', 'weightedPrecision']);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.problemType]: 'multiclassClassification',
+          [ENV.positiveLabel]: Match.absent(),
+          [ENV.classificationOutput]: Match.absent(),
+        }),
+      },
+    });
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
   // Retraining as for drift: CloudWatch emits a "CloudWatch Alarm State Change" event on the default
   // bus for each state change, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
   it('sends degradation alarm transitions to ALARM to the onDegradation targets through one rule', () => {
@@ -244,6 +276,12 @@ describe('ModelQualityMonitor', () => {
         'churn-quality-recall',
         'churn-quality-f1',
         'churn-quality-auc',
+        'churn-quality-macroPrecision',
+        'churn-quality-macroRecall',
+        'churn-quality-macroF1',
+        'churn-quality-weightedPrecision',
+        'churn-quality-weightedRecall',
+        'churn-quality-weightedF1',
         'churn-quality-rmse',
         'churn-quality-mae',
       ],
@@ -321,6 +359,19 @@ describe('ModelQualityMonitor', () => {
       ).toEqual([
         'Test/Quality: positiveLabel: does not apply to regression models (got yes; expected no positiveLabel)',
         'Test/Quality: maxDrop: does not apply to regression models (got 0.1; expected no maxDrop)',
+      ]);
+    });
+
+    it('refuses binary metrics and binary settings for a multiclass model', () => {
+      expect(
+        errorOf({
+          problemType: 'multiclassClassification',
+          baseline: { auc: 0.9, weightedF1: 0.7 },
+          positiveLabel: 'cat',
+        }).split('\n'),
+      ).toEqual([
+        'Test/Quality: baseline.auc: is not a metric of multiclassClassification models (got 0.9; expected one of accuracy, macroPrecision, macroRecall, macroF1, weightedPrecision, weightedRecall, weightedF1)',
+        'Test/Quality: positiveLabel: does not apply to multiclassClassification models (got cat; expected no positiveLabel)',
       ]);
     });
 

@@ -71,7 +71,11 @@ export function parseConfig(env: Env): QualityConfig {
     capturePrefix: prefix(env, ENV.capturePrefix, ''),
     groundTruthBucket: env[ENV.groundTruthBucket] || required(env, ENV.captureBucket),
     groundTruthPrefix: prefix(env, ENV.groundTruthPrefix),
-    problemType: oneOf(env, ENV.problemType, ['binaryClassification', 'regression']),
+    problemType: oneOf(env, ENV.problemType, [
+      'binaryClassification',
+      'multiclassClassification',
+      'regression',
+    ]),
     positiveLabel: env[ENV.positiveLabel] || QUALITY_DEFAULTS.positiveLabel,
     classificationOutput: oneOf(env, ENV.classificationOutput, ['probability', 'label'], 'probability'),
     probabilityThreshold: envNumber(

@@ -22,6 +22,18 @@ export const METRICS = {
   f1: 'F1',
   /** Binary classification with scores: area under the ROC curve. */
   auc: 'AUC',
+  /** Multiclass classification: unweighted mean of the per-class precisions. */
+  macroPrecision: 'MacroPrecision',
+  /** Multiclass classification: unweighted mean of the per-class recalls. */
+  macroRecall: 'MacroRecall',
+  /** Multiclass classification: unweighted mean of the per-class F1 scores. */
+  macroF1: 'MacroF1',
+  /** Multiclass classification: per-class precisions weighted by support. */
+  weightedPrecision: 'WeightedPrecision',
+  /** Multiclass classification: per-class recalls weighted by support. */
+  weightedRecall: 'WeightedRecall',
+  /** Multiclass classification: per-class F1 scores weighted by support. */
+  weightedF1: 'WeightedF1',
   /** Regression: root mean squared error. */
   rmse: 'RMSE',
   /** Regression: mean absolute error. */

@@ -22,6 +22,12 @@ const METRIC_BY_NAME = {
   recall: METRICS.recall,
   f1: METRICS.f1,
   auc: METRICS.auc,
+  macroPrecision: METRICS.macroPrecision,
+  macroRecall: METRICS.macroRecall,
+  macroF1: METRICS.macroF1,
+  weightedPrecision: METRICS.weightedPrecision,
+  weightedRecall: METRICS.weightedRecall,
+  weightedF1: METRICS.weightedF1,
   rmse: METRICS.rmse,
   mae: METRICS.mae,
 } as const;

@@ -240,6 +240,31 @@ describe('model-quality-monitor handler through the real SDK', () => {
     expect(metric('F1')).toBeUndefined();
   });
 
+  it('publishes multiclass accuracy and macro/weighted metrics of predicted labels', async () => {
+    // The ten pairs of test/model-quality/metrics.test.ts: accuracy 0.6, macro precision 11/18.
+    const ten = ['aa', 'aa', 'ba', 'ab', 'bb', 'bb', 'cb', 'cc', 'ac', 'cc'];
+    fake.s3.putObject(
+      'capture',
+      `${CAPTURE_HOUR}c.jsonl`,
+      ten.map((pl, i) => captureLine(`m${i}`, pl[0])).join('\n'),
+      { lastModified: new Date('2025-01-01T20:05:00Z') },
+    );
+    fake.s3.putObject(
+      'capture',
+      `${LABEL_HOUR}l.jsonl`,
+      ten.map((pl, i) => groundTruthLine(`m${i}`, pl[1])).join('\n'),
+      { lastModified: new Date('2025-01-02T09:30:00Z') },
+    );
+    const result = await run({ [ENV.problemType]: 'multiclassClassification' });
+    expect(result.status).toBe('ok');
+    expect(metric('Accuracy')).toBe(0.6);
+    expect(metric('MacroPrecision')).toBeCloseTo(11 / 18, 12);
+    expect(metric('MacroF1')).toBeCloseTo(38 / 63, 12);
+    expect(metric('WeightedPrecision')).toBeCloseTo(37 / 60, 12);
+    expect(metric('WeightedRecall')).toBeCloseTo(0.6, 12);
+    expect(metric('AUC')).toBeUndefined();
+  });
+
   it('computes RMSE and MAE for a regression model', async () => {
     const pairs: [string, string, string][] = [
       ['a', '3', '2.5'],

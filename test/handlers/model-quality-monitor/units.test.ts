@@ -36,7 +36,7 @@ describe('config', () => {
   it('refuses a malformed environment with the variable, the value and what was expected', () => {
     expect(() => parseConfig({ ...BASE, [ENV.problemType]: 'multiclass' })).toThrow(
       new ConfigError(
-        `${ENV.problemType}: is not supported (got "multiclass"; expected one of binaryClassification, regression)`,
+        `${ENV.problemType}: is not supported (got "multiclass"; expected one of binaryClassification, multiclassClassification, regression)`,
       ),
     );
     expect(() => parseConfig({ ...BASE, [ENV.groundTruthPrefix]: 'no-slash' })).toThrow(
