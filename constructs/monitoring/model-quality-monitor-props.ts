@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { z } from 'zod';
+import type { PostTrainingMetric } from '../../lib/fairness/metrics';
 import { durationBetween, refs, tokenOr } from '../core/validate';
 import { ISecureBucket } from '../storage/secure-bucket';
 import { IAlertDestination } from './alert-topic';
@@ -125,6 +126,43 @@ export interface ModelQualityMonitorProps {
    * @default 1000000
    */
   readonly maxPendingLabels?: number;
+  /**
+   * Post-training fairness (binary classification): facets as `column=value` or
+   * `column:>=number` (`gender=female`, `age:>=40`; facet d is the pairs the condition selects, the
+   * other pairs with a value facet a), one per column. Each run computes Clarify's post-training
+   * metrics per facet over the joined pairs (`lib/fairness`) and publishes {@link fairnessMetrics}
+   * in `ML/ModelQuality` with the dimensions `EndpointName` and `Facet`. A facet's value is read
+   * from the captured request (a JSON object's member, or the CSV cell {@link requestColumns}
+   * names), else from the ground-truth record (`groundTruthData` holding a JSON object such as
+   * `{"label": 1, "gender": "female"}`).
+   * @see https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-measure-post-training-bias.html
+   * @default - no fairness metrics
+   */
+  readonly fairnessFacets?: readonly string[];
+  /**
+   * The group attribute CDDPL conditions on (a request or ground-truth field, e.g. `region`).
+   * @default - no CDDPL
+   */
+  readonly fairnessGroup?: string;
+  /**
+   * Names of the cells of a CSV request, in order (SageMaker CSV requests have no header), so a
+   * facet can name a CSV column.
+   * @default - facets are read from JSON requests or the ground truth only
+   */
+  readonly requestColumns?: readonly string[];
+  /**
+   * Alarm thresholds by post-training metric, one alarm per facet and metric, named
+   * `<alarmNamePrefix>-<metric>-<facet column>` (`churn-quality-DPPL-gender`): a signed metric
+   * alarms when |value| > x; `DI`, whose parity value is 1, when it is below x or above 1/x
+   * (x in (0, 1], e.g. 0.8, the four-fifths rule).
+   * @default - no fairness alarm
+   */
+  readonly fairnessThresholds?: Readonly<Partial<Record<PostTrainingMetric, number>>>;
+  /**
+   * The post-training metrics published per facet (each is a custom metric, billed per month).
+   * @default - DPPL, DI and the metrics of fairnessThresholds
+   */
+  readonly fairnessMetrics?: readonly PostTrainingMetric[];
   /** Where every alarm sends its ALARM and OK transitions. */
   readonly alerts: IAlertDestination;
   /** The VPC the analysis function runs in (it reaches S3 and CloudWatch through VPC endpoints). */
@@ -162,6 +200,22 @@ export interface ModelQualityMonitorProps {
 }
 
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+/** A facet, group or CSV column: it becomes part of alarm names, construct ids and a dimension. */
+const COLUMN = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const POST_TRAINING = [
+  'DPPL',
+  'DI',
+  'DCAcc',
+  'DCR',
+  'SD',
+  'RD',
+  'DAR',
+  'DRR',
+  'AD',
+  'TE',
+  'CDDPL',
+  'GE',
+] as const satisfies readonly PostTrainingMetric[];
 const PREFIX = /^([^/].*\/)?$/;
 const unit = z.number().min(0).max(1);
 
@@ -183,6 +237,9 @@ const rateSchedule = z
       });
     }
   });
+
+/** Facet, group and CSV column names the schema accepts (letters, digits, `_ . -`, ≤ 64). */
+export const FAIRNESS_COLUMN = COLUMN;
 
 /** The props' schema; cross-field rules are in the construct. */
 export const modelQualityMonitorSchema = z.strictObject({
@@ -227,6 +284,11 @@ export const modelQualityMonitorSchema = z.strictObject({
     unit: 'minutes',
   }).optional(),
   maxPendingLabels: z.number().int().min(1).max(10_000_000).optional(),
+  fairnessFacets: z.array(z.string().min(1).max(200)).min(1).max(20).optional(),
+  fairnessGroup: z.string().regex(COLUMN).optional(),
+  requestColumns: z.array(z.string().regex(COLUMN)).min(1).max(10_000).optional(),
+  fairnessThresholds: z.partialRecord(z.enum(POST_TRAINING), z.number().min(0).max(100)).optional(),
+  fairnessMetrics: z.array(z.enum(POST_TRAINING)).min(1).optional(),
   alerts: refs.alerts,
   vpc: refs.vpc,
   encryptionKey: refs.key,

@@ -13,6 +13,8 @@ import {
   METRICS,
   QUALITY_DEFAULTS,
 } from '../../lib/handlers/model-quality-monitor/contract';
+import { metricInfo, type PostTrainingMetric } from '../../lib/fairness/metrics';
+import { facetName } from '../../lib/model-quality/fairness';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { ScopedRole } from '../core/scoped-role';
@@ -23,6 +25,7 @@ import { alarmEntersAlarmPattern } from './alarm-events';
 import { ratePeriod } from './drift-monitor';
 import { DEAD_LETTER_KEY_ACTIONS, PUT_METRIC_DATA_ACTIONS } from './drift-monitor-perms';
 import {
+  FAIRNESS_COLUMN,
   ModelQualityBaseline,
   ModelQualityMonitorProps,
   modelQualityMonitorSchema,
@@ -90,6 +93,17 @@ const ALARM_ID: Record<ModelQualityMetricName, string> = {
 /** The oldest a run's event may be, at Scheduler and again at Lambda (as in DriftMonitor). */
 const RUN_EVENT_AGE = Duration.seconds(60);
 
+/** A fairness alarm: a post-training metric of one facet (by its column). */
+export interface ModelQualityFairnessAlarm {
+  /** The post-training metric (Clarify abbreviation). */
+  readonly metric: PostTrainingMetric;
+  /** The facet's column (`gender` for `gender=female`). */
+  readonly column: string;
+}
+
+/** `column=value` or `column:<op><number>`, the facet forms a monitor accepts. */
+const FACET = /^([^=:]+)(=.+|:(>=|<=|>|<)\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*)$/;
+
 /** Options of the monitor's metric helpers. */
 export type ModelQualityMetricOptions = cloudwatch.MetricOptions;
 
@@ -118,6 +132,8 @@ export class ModelQualityMonitor extends Construct {
   public readonly metricsPolicy: iam.ManagedPolicy;
   /** One alarm per baseline metric, by metric name. */
   public readonly degradationAlarms: Readonly<Partial<Record<ModelQualityMetricName, cloudwatch.Alarm>>>;
+  /** One alarm per fairness facet and threshold metric, in facet then threshold order. */
+  public readonly fairnessAlarms: readonly cloudwatch.Alarm[];
   /** A run found no ground truth or no capture, or failed. */
   public readonly analysisErrorAlarm: cloudwatch.Alarm;
   /** No run reported for two schedule periods. */
@@ -233,6 +249,77 @@ export class ModelQualityMonitor extends Construct {
         expected: `at most the schedule minus ${latestStart.toMinutes()} minutes (${longestTimeout.toString()})`,
       });
     }
+    const facets = p.fairnessFacets ?? [];
+    const facetColumns: string[] = [];
+    if (facets.length > 0 && !binary) {
+      problems.push({
+        field: 'fairnessFacets',
+        problem: `needs predicted and observed binary outcomes, and ${p.problemType} models have none`,
+        got: facets.join(', '),
+        expected: "no fairnessFacets, or problemType 'binaryClassification'",
+      });
+    }
+    facets.forEach((f, i) => {
+      const m = FACET.exec(f);
+      const column = m?.[1].trim();
+      if (!m || column === undefined || !FAIRNESS_COLUMN.test(column)) {
+        problems.push({
+          field: `fairnessFacets.${i}`,
+          problem: 'is not a facet with a sensitive group',
+          got: f,
+          expected: 'column=value or column:>=number, the column of letters, digits and _ . - (at most 64)',
+        });
+      } else if (facetColumns.includes(column)) {
+        problems.push({
+          field: `fairnessFacets.${i}`,
+          problem: 'repeats a facet column: its alarms and metrics would collide',
+          got: f,
+          expected: 'one facet per column',
+        });
+      } else facetColumns.push(column);
+    });
+    const thresholdsGiven = Object.entries(p.fairnessThresholds ?? {}) as [PostTrainingMetric, number][];
+    for (const f of ['fairnessGroup', 'requestColumns', 'fairnessThresholds', 'fairnessMetrics'] as const) {
+      if (p[f] !== undefined && facets.length === 0) {
+        problems.push({
+          field: f,
+          problem: 'applies to fairness facets, and none is given',
+          got: JSON.stringify(p[f]),
+          expected: `no ${f}, or fairnessFacets`,
+        });
+      }
+    }
+    for (const [metric, x] of thresholdsGiven) {
+      if (metricInfo(metric).threshold === 'ratio' && !(x > 0 && x <= 1)) {
+        problems.push({
+          field: `fairnessThresholds.${metric}`,
+          problem: 'is a ratio bound: the alarm fires outside [x, 1/x]',
+          got: String(x),
+          expected: 'a number in (0, 1], e.g. 0.8',
+        });
+      }
+    }
+    const fairnessMetrics = [
+      ...new Set<PostTrainingMetric>(p.fairnessMetrics ?? ['DPPL', 'DI', ...thresholdsGiven.map(([m]) => m)]),
+    ];
+    for (const [metric] of thresholdsGiven) {
+      if (!fairnessMetrics.includes(metric)) {
+        problems.push({
+          field: `fairnessThresholds.${metric}`,
+          problem: 'names a metric that fairnessMetrics does not publish, so its alarm could never fire',
+          got: String(p.fairnessThresholds?.[metric]),
+          expected: `one of ${fairnessMetrics.join(', ')}, or ${metric} in fairnessMetrics`,
+        });
+      }
+    }
+    if (fairnessMetrics.includes('CDDPL') && facets.length > 0 && p.fairnessGroup === undefined) {
+      problems.push({
+        field: 'fairnessGroup',
+        problem: 'is needed for CDDPL, which conditions on a group attribute',
+        got: 'undefined',
+        expected: 'a request or ground-truth column, or no CDDPL',
+      });
+    }
     throwIfProblems(this, problems);
 
     this.endpointName = p.endpoint.endpointName;
@@ -275,6 +362,16 @@ export class ModelQualityMonitor extends Construct {
         [ENV.maxLabelDelayMinutes]: String(maxLabelDelay.toMinutes()),
         [ENV.minSamples]: String(p.minSamples ?? QUALITY_DEFAULTS.minSamples),
         [ENV.maxPendingLabels]: String(p.maxPendingLabels ?? QUALITY_DEFAULTS.maxPendingLabels),
+        ...(facets.length > 0
+          ? {
+              [ENV.fairness]: JSON.stringify({
+                facets,
+                metrics: fairnessMetrics,
+                ...(p.fairnessGroup !== undefined ? { group: p.fairnessGroup } : {}),
+                ...(p.requestColumns !== undefined ? { requestColumns: p.requestColumns } : {}),
+              }),
+            }
+          : {}),
       },
     });
     const role = this.function.role;
@@ -374,6 +471,46 @@ export class ModelQualityMonitor extends Construct {
       });
     }
     this.degradationAlarms = alarms;
+    const fairnessAlarms: cloudwatch.Alarm[] = [];
+    facets.forEach((spec, i) => {
+      const facet = facetName(spec);
+      const column = facetColumns[i];
+      for (const [metric, x] of thresholdsGiven) {
+        const value = this.metric(metric, {
+          statistic: cloudwatch.Stats.MAXIMUM,
+          dimensionsMap: { [DIMENSIONS.facet]: facet },
+        });
+        const ratio = metricInfo(metric).threshold === 'ratio';
+        const upper = Math.round((1 / x) * 1e9) / 1e9;
+        // Metric math: a signed metric breaches at |value| > x; DI, whose parity is 1, outside
+        // [x, 1/x] (two IF terms, each 1 when its bound is crossed).
+        // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+        const expression = new cloudwatch.MathExpression({
+          expression: ratio ? `IF(m < ${x}, 1, 0) + IF(m > ${upper}, 1, 0)` : 'ABS(m)',
+          usingMetrics: { m: value },
+          period: this.period,
+          label: `${metric} of ${facet}`,
+        });
+        fairnessAlarms.push(
+          expression.createAlarm(this, `FairnessAlarm-${metric}-${column}`, {
+            alarmName: p.alarmNamePrefix
+              ? ModelQualityMonitor.fairnessAlarmName(p.alarmNamePrefix, { metric, column })
+              : undefined,
+            alarmDescription: ratio
+              ? `Model fairness: ${metric} of ${facet} left [${x}, ${upper}] on ${name}`
+              : `Model fairness: |${metric}| of ${facet} rose above ${x} on ${name}`,
+            threshold: ratio ? 1 : x,
+            comparisonOperator: ratio
+              ? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+              : cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 1,
+            // As for degradation: a window without the metric (too few pairs, an empty facet) keeps the state.
+            treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+          }),
+        );
+      }
+    });
+    this.fairnessAlarms = fairnessAlarms;
     this.analysisErrorAlarm = this.metricAnalysisErrors().createAlarm(this, 'AnalysisErrorAlarm', {
       alarmDescription: `Model quality analysis of ${name} evaluated nothing: no ground truth under ${this.groundTruthS3Uri} in the window, no capture, or a failed run (reason in the function's logs)`,
       threshold: 1,
@@ -391,6 +528,7 @@ export class ModelQualityMonitor extends Construct {
     });
     this.alarms = [
       ...own.flatMap((m) => alarms[m] ?? []),
+      ...fairnessAlarms,
       this.analysisErrorAlarm,
       this.analysisMissingAlarm,
     ];
@@ -402,13 +540,25 @@ export class ModelQualityMonitor extends Construct {
    * with `alarmNamePrefix` entering ALARM, for a rule where the monitor is out of reach, e.g.
    * `pipeline.onEvent('RetrainOnQuality', { eventPattern: ModelQualityMonitor.degradationEventPattern('churn-quality', ['auc']) })`.
    * @param metrics the baseline's metrics (the alarms that exist)
+   * @param fairness the fairness alarms to include (facet column and metric of each threshold)
    * @default metrics - every metric name (names of metrics without an alarm match nothing)
    */
   public static degradationEventPattern(
     alarmNamePrefix: string,
     metrics: readonly ModelQualityMetricName[] = ALL,
+    fairness: readonly ModelQualityFairnessAlarm[] = [],
   ): events.EventPattern {
-    return alarmEntersAlarmPattern({ names: metrics.map((m) => `${alarmNamePrefix}-${m}`) });
+    return alarmEntersAlarmPattern({
+      names: [
+        ...metrics.map((m) => `${alarmNamePrefix}-${m}`),
+        ...fairness.map((f) => ModelQualityMonitor.fairnessAlarmName(alarmNamePrefix, f)),
+      ],
+    });
+  }
+
+  /** The name of a fairness alarm of a monitor created with `alarmNamePrefix`: `<prefix>-<metric>-<column>`. */
+  public static fairnessAlarmName(alarmNamePrefix: string, alarm: ModelQualityFairnessAlarm): string {
+    return `${alarmNamePrefix}-${alarm.metric}-${alarm.column}`;
   }
 
   /**
@@ -422,8 +572,9 @@ export class ModelQualityMonitor extends Construct {
     if (!this.degradationRule) {
       this.degradationRule = new events.Rule(this, 'DegradationEvents', {
         description: `Model quality degraded on ${this.node.path}`.slice(0, 512),
+        // An unfair model is retrained like a degraded one: both are reasons not to keep serving it.
         eventPattern: alarmEntersAlarmPattern({
-          arns: Object.values(this.degradationAlarms).map((a) => a.alarmArn),
+          arns: [...Object.values(this.degradationAlarms), ...this.fairnessAlarms].map((a) => a.alarmArn),
         }),
       });
     }
@@ -462,6 +613,22 @@ export class ModelQualityMonitor extends Construct {
   /** RMSE of each run. Default: Maximum over the schedule period. */
   public metricRmse(options?: ModelQualityMetricOptions): cloudwatch.Metric {
     return this.metric(METRICS.rmse, { statistic: cloudwatch.Stats.MAXIMUM, ...options });
+  }
+
+  /**
+   * A post-training fairness metric of one facet, as `fairnessFacets` names it
+   * (`metricFairness('DPPL', 'gender=female')`). Default: Maximum over the schedule period.
+   */
+  public metricFairness(
+    metric: PostTrainingMetric,
+    facet: string,
+    options: ModelQualityMetricOptions = {},
+  ): cloudwatch.Metric {
+    return this.metric(metric, {
+      statistic: cloudwatch.Stats.MAXIMUM,
+      ...options,
+      dimensionsMap: { [DIMENSIONS.facet]: facetName(facet), ...options.dimensionsMap },
+    });
   }
 
   /** Joined pairs per run (the sample size). Default: Sum over the schedule period. */

@@ -1,4 +1,5 @@
 import { toLines, type TextSource } from '../drift/lines';
+import { FairnessAccumulator, type FacetFairness, type QualityFairnessSpec } from './fairness';
 import {
   BinaryClassificationAccumulator,
   MulticlassAccumulator,
@@ -61,6 +62,11 @@ export interface QualityJoinOptions {
    * @default 1000
    */
   readonly maxClasses?: number;
+  /**
+   * Binary classification: post-training fairness metrics per facet over the same pairs.
+   * @default - none
+   */
+  readonly fairness?: QualityFairnessSpec;
 }
 
 /** Counters of one side of the join. */
@@ -91,6 +97,8 @@ export interface QualityJoinReport {
     /** Predictions without a ground-truth label (usually most: labels are a sample). */
     readonly unmatchedPredictions: number;
   };
+  /** Post-training fairness per facet (binary classification with `fairness` only; else empty). */
+  readonly fairness: readonly FacetFairness[];
   /** Results of the {@link JoinedPairMetrics} extensions, by name. */
   readonly extensions: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
 }
@@ -111,13 +119,14 @@ function emptyStats(): SideStats {
  * or counted under one {@link QualityRejectReason}.
  */
 export class QualityJoin {
-  private readonly spec: Required<QualitySpec>;
+  private spec: Required<QualitySpec>;
   private readonly pending = new Map<string, GroundTruth>();
   private readonly maxPending: number;
   private readonly extensions: readonly JoinedPairMetrics[];
   private readonly classification = new BinaryClassificationAccumulator();
   private readonly regression = new RegressionAccumulator();
   private readonly multiclass: MulticlassAccumulator;
+  private readonly fairness?: FairnessAccumulator;
   private readonly gt = emptyStats();
   private readonly cap = emptyStats();
   private duplicates = 0;
@@ -131,7 +140,18 @@ export class QualityJoin {
       positiveLabel: spec.positiveLabel ?? '1',
       classificationOutput: spec.classificationOutput ?? 'probability',
       probabilityThreshold: spec.probabilityThreshold ?? 0.5,
+      groundTruthAttributes: spec.groundTruthAttributes ?? [],
     };
+    if (options.fairness && spec.problemType === 'binaryClassification') {
+      this.fairness = new FairnessAccumulator(options.fairness);
+      // The facets may be in the ground-truth record: keep those fields with each held label.
+      this.spec = {
+        ...this.spec,
+        groundTruthAttributes: [
+          ...new Set([...this.spec.groundTruthAttributes, ...this.fairness.attributes]),
+        ],
+      };
+    }
     this.maxPending = options.maxPendingLabels ?? 1_000_000;
     this.extensions = options.extensions ?? [];
     this.multiclass = new MulticlassAccumulator(options.maxClasses);
@@ -222,6 +242,7 @@ export class QualityJoin {
         unmatchedLabels: this.pending.size,
       },
       captures: { ...this.cap, unmatchedPredictions: this.unmatchedPredictions },
+      fairness: this.fairness?.result() ?? [],
       extensions: Object.fromEntries(this.extensions.map((e) => [e.name, e.result()])),
     };
   }
@@ -253,6 +274,7 @@ export class QualityJoin {
         ? score >= this.spec.probabilityThreshold
         : prediction.label === this.spec.positiveLabel;
     this.classification.add(predictedPositive, labelPositive, score);
+    this.fairness?.add(prediction, groundTruth, predictedPositive, labelPositive);
     for (const e of this.extensions) {
       e.add({
         problemType: 'binaryClassification',

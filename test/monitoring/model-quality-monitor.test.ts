@@ -244,8 +244,112 @@ describe('ModelQualityMonitor', () => {
     expect(findingLines(f.stack)).toEqual([]);
   });
 
+  // Post-training metrics per facet: https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-measure-post-training-bias.html
+  // Alarm expressions (ABS, IF): https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+  it('publishes fairness per facet and alarms on |DPPL| > x and DI outside [x, 1/x], by retraining-pattern names', () => {
+    const f0 = fixture();
+    const monitor = new ModelQualityMonitor(f0.stack, 'Quality', {
+      ...f0.props,
+      fairnessFacets: ['gender=female', 'age:>=40'],
+      fairnessGroup: 'region',
+      requestColumns: ['age', 'tenure', 'region'],
+      fairnessThresholds: { DPPL: 0.1, DI: 0.8 },
+      alarmNamePrefix: 'churn-quality',
+    });
+    const f = f0;
+    const t = Template.fromStack(f.stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.fairness]: JSON.stringify({
+            facets: ['gender=female', 'age:>=40'],
+            metrics: ['DPPL', 'DI'],
+            group: 'region',
+            requestColumns: ['age', 'tenure', 'region'],
+          }),
+        }),
+      },
+    });
+    const facetMetric = (metric: string, facet: string) =>
+      Match.arrayWith([
+        Match.objectLike({
+          Id: 'm',
+          MetricStat: Match.objectLike({
+            Metric: {
+              Namespace: 'ML/ModelQuality',
+              MetricName: metric,
+              Dimensions: [
+                { Name: 'EndpointName', Value: 'churn' },
+                { Name: 'Facet', Value: facet },
+              ],
+            },
+            Stat: 'Maximum',
+          }),
+          ReturnData: false,
+        }),
+      ]);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-quality-DPPL-gender',
+      Threshold: 0.1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'ignore',
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'ABS(m)', ReturnData: true })]),
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-quality-DPPL-gender',
+      Metrics: facetMetric('DPPL', 'gender=female'),
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-quality-DI-age',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(m < 0.8, 1, 0) + IF(m > 1.25, 1, 0)', ReturnData: true }),
+      ]),
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-quality-DI-age',
+      Metrics: facetMetric('DI', 'age:>=40'),
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+    });
+    expect(monitor.fairnessAlarms).toHaveLength(4);
+    // 2 degradation, 4 fairness, the analysis-error and the missing-run alarm.
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    expect(
+      ModelQualityMonitor.degradationEventPattern(
+        'churn-quality',
+        ['auc'],
+        [{ metric: 'DPPL', column: 'gender' }],
+      ).detail,
+    ).toEqual({ alarmName: ['churn-quality-auc', 'churn-quality-DPPL-gender'], state: { value: ['ALARM'] } });
+    expect(monitor.metricFairness('DI', 'age:>=40').dimensions).toEqual({
+      EndpointName: 'churn',
+      Facet: 'age:>=40',
+    });
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
   // Retraining as for drift: CloudWatch emits a "CloudWatch Alarm State Change" event on the default
   // bus for each state change, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
+  it('retrains an unfair model like a degraded one: onDegradation matches the fairness alarms too', () => {
+    const f = fixture();
+    const monitor = new ModelQualityMonitor(f.stack, 'Quality', {
+      ...f.props,
+      fairnessFacets: ['gender=female'],
+      fairnessThresholds: { DPPL: 0.1 },
+    });
+    monitor.onDegradation(new targets.SqsQueue(new sqs.Queue(f.stack, 'Retrain', { enforceSSL: true })));
+    Template.fromStack(f.stack).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        resources: [
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^QualityF1Alarm'), 'Arn'] },
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^QualityAucAlarm'), 'Arn'] },
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^QualityFairnessAlarmDPPLgender'), 'Arn'] },
+        ],
+      }),
+    });
+  });
+
   it('sends degradation alarm transitions to ALARM to the onDegradation targets through one rule', () => {
     const f = fixture();
     const monitor = new ModelQualityMonitor(f.stack, 'Quality', f.props);
@@ -373,6 +477,33 @@ describe('ModelQualityMonitor', () => {
         'Test/Quality: baseline.auc: is not a metric of multiclassClassification models (got 0.9; expected one of accuracy, macroPrecision, macroRecall, macroF1, weightedPrecision, weightedRecall, weightedF1)',
         'Test/Quality: positiveLabel: does not apply to multiclassClassification models (got cat; expected no positiveLabel)',
       ]);
+    });
+
+    it('refuses fairness settings that could not work, each with its field', () => {
+      expect(
+        errorOf({
+          fairnessFacets: ['gender', 'age:>=40', 'age:<20', 'bad col=1'],
+          fairnessThresholds: { DI: 1.5, CDDPL: 0.1 },
+          fairnessMetrics: ['DI', 'CDDPL'],
+        }).split('\n'),
+      ).toEqual([
+        'Test/Quality: fairnessFacets.0: is not a facet with a sensitive group (got gender; expected column=value or column:>=number, the column of letters, digits and _ . - (at most 64))',
+        'Test/Quality: fairnessFacets.2: repeats a facet column: its alarms and metrics would collide (got age:<20; expected one facet per column)',
+        'Test/Quality: fairnessFacets.3: is not a facet with a sensitive group (got bad col=1; expected column=value or column:>=number, the column of letters, digits and _ . - (at most 64))',
+        'Test/Quality: fairnessThresholds.DI: is a ratio bound: the alarm fires outside [x, 1/x] (got 1.5; expected a number in (0, 1], e.g. 0.8)',
+        'Test/Quality: fairnessGroup: is needed for CDDPL, which conditions on a group attribute (got undefined; expected a request or ground-truth column, or no CDDPL)',
+      ]);
+      expect(errorOf({ fairnessThresholds: { DPPL: 0.1 } })).toBe(
+        'Test/Quality: fairnessThresholds: applies to fairness facets, and none is given (got {"DPPL":0.1}; expected no fairnessThresholds, or fairnessFacets)',
+      );
+      expect(
+        errorOf({ fairnessFacets: ['gender=f'], fairnessThresholds: { RD: 0.1 }, fairnessMetrics: ['DPPL'] }),
+      ).toBe(
+        'Test/Quality: fairnessThresholds.RD: names a metric that fairnessMetrics does not publish, so its alarm could never fire (got 0.1; expected one of DPPL, or RD in fairnessMetrics)',
+      );
+      expect(errorOf({ problemType: 'regression', baseline: { mae: 1 }, fairnessFacets: ['gender=f'] })).toBe(
+        "Test/Quality: fairnessFacets: needs predicted and observed binary outcomes, and regression models have none (got gender=f; expected no fairnessFacets, or problemType 'binaryClassification')",
+      );
     });
 
     it('refuses a maxDrop that leaves no threshold', () => {

@@ -1,6 +1,8 @@
 import type { ProblemType } from '../../model-quality';
 import { ConfigError, envNumber, type Env } from '../shared/env';
-import { DEFAULT_VARIANT_NAME, ENV, QUALITY_DEFAULTS } from './contract';
+import { parseQualityFacets } from '../../model-quality/fairness';
+import { METRICS as BIAS_METRICS } from '../../fairness/metrics';
+import { DEFAULT_VARIANT_NAME, ENV, QUALITY_DEFAULTS, type FairnessSettings } from './contract';
 
 export { ConfigError } from '../shared/env';
 
@@ -30,6 +32,52 @@ export interface QualityConfig {
   readonly maxAttempts: number;
   /** Milliseconds each API request may take before it fails with a `TimeoutError` and is retried. */
   readonly requestTimeoutMs: number;
+  /** Post-training fairness per facet; absent: none. */
+  readonly fairness?: FairnessSettings;
+}
+
+const POST_TRAINING = BIAS_METRICS.filter((m) => m.stage === 'postTraining').map((m) => m.metric as string);
+
+function stringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '');
+}
+
+/** Reads `QUALITY_FAIRNESS`: facets (each with a condition, one per column) and known metric names. */
+function fairness(env: Env): FairnessSettings | undefined {
+  const raw = env[ENV.fairness];
+  if (raw === undefined || raw === '') return undefined;
+  const bad = (problem: string): never => {
+    throw new ConfigError(
+      `${ENV.fairness}: ${problem} (got ${JSON.stringify(raw)}; expected {"facets": ["column=value"], "metrics": ["DPPL"], "group"?: "column", "requestColumns"?: ["column"]})`,
+    );
+  };
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return bad('is not JSON');
+  }
+  if (typeof v !== 'object' || v === null) return bad('is not an object');
+  const o = v as Record<string, unknown>;
+  if (!stringArray(o.facets) || o.facets.length === 0)
+    return bad('facets is not a non-empty list of strings');
+  try {
+    parseQualityFacets(o.facets);
+  } catch (e) {
+    return bad(e instanceof Error ? e.message : String(e));
+  }
+  if (!stringArray(o.metrics) || o.metrics.some((m) => !POST_TRAINING.includes(m)))
+    return bad(`metrics is not a list of ${POST_TRAINING.join(', ')}`);
+  if (o.group !== undefined && (typeof o.group !== 'string' || o.group === ''))
+    return bad('group is not a column');
+  if (o.requestColumns !== undefined && !stringArray(o.requestColumns))
+    return bad('requestColumns is not a list of column names');
+  return {
+    facets: o.facets,
+    metrics: o.metrics,
+    ...(o.group !== undefined ? { group: o.group as string } : {}),
+    ...(o.requestColumns !== undefined ? { requestColumns: o.requestColumns as string[] } : {}),
+  };
 }
 
 function required(env: Env, name: string): string {
@@ -64,6 +112,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 
 /** Reads and checks the run settings. */
 export function parseConfig(env: Env): QualityConfig {
+  const fairnessSettings = fairness(env);
   return {
     endpointName: required(env, ENV.endpointName),
     variantName: env[ENV.variantName] || DEFAULT_VARIANT_NAME,
@@ -100,5 +149,6 @@ export function parseConfig(env: Env): QualityConfig {
     }),
     maxAttempts: envNumber(env, ENV.maxAttempts, 8, 1, 20, { integer: true }),
     requestTimeoutMs: envNumber(env, ENV.requestTimeoutMs, 10_000, 100, 60_000, { integer: true }),
+    ...(fairnessSettings ? { fairness: fairnessSettings } : {}),
   };
 }

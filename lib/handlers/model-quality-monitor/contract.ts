@@ -7,8 +7,11 @@
 /** CloudWatch namespace of every model quality metric. */
 export const METRIC_NAMESPACE = 'ML/ModelQuality';
 
-/** Dimension names (every metric has `EndpointName`). */
-export const DIMENSIONS = { endpointName: 'EndpointName' } as const;
+/**
+ * Dimension names (every metric has `EndpointName`; the fairness metrics, named by their Clarify
+ * abbreviation, `DPPL`, `DI`…, also `Facet`, e.g. `gender=female`).
+ */
+export const DIMENSIONS = { endpointName: 'EndpointName', facet: 'Facet' } as const;
 
 /** Metric names, all per endpoint. */
 export const METRICS = {
@@ -74,7 +77,21 @@ export const ENV = {
   maxPendingLabels: 'QUALITY_MAX_PENDING_LABELS',
   maxAttempts: 'QUALITY_MAX_ATTEMPTS',
   requestTimeoutMs: 'QUALITY_REQUEST_TIMEOUT_MS',
+  /** JSON of {@link FairnessSettings}; absent: no fairness metrics. */
+  fairness: 'QUALITY_FAIRNESS',
 } as const;
+
+/** The fairness settings the construct passes as JSON in `QUALITY_FAIRNESS`. */
+export interface FairnessSettings {
+  /** Facet specs, `gender=female`, `age:>=40`, one per column. */
+  readonly facets: readonly string[];
+  /** The group attribute of CDDPL. */
+  readonly group?: string;
+  /** Names of the cells of a CSV request, in order. */
+  readonly requestColumns?: readonly string[];
+  /** The post-training metrics published per facet (Clarify abbreviations). */
+  readonly metrics: readonly string[];
+}
 
 /** Default variant name, the one `IsolatedEndpoint` uses. */
 export const DEFAULT_VARIANT_NAME = 'primary';

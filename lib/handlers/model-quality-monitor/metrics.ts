@@ -38,10 +38,14 @@ function datum(
   endpointName: string,
   timestamp: Date,
   unit: StandardUnit = 'None',
+  facet?: string,
 ): MetricDatum {
   return {
     MetricName: name,
-    Dimensions: [{ Name: DIMENSIONS.endpointName, Value: endpointName }],
+    Dimensions: [
+      { Name: DIMENSIONS.endpointName, Value: endpointName },
+      ...(facet !== undefined ? [{ Name: DIMENSIONS.facet, Value: facet }] : []),
+    ],
     Timestamp: timestamp,
     Value: metricValue(value),
     Unit: unit,
@@ -81,7 +85,8 @@ function countMetrics(endpointName: string, counts: QualityCounts, timestamp: Da
 /**
  * The metrics of a run that joined records: every defined quality metric (only when at least
  * `minSamples` pairs were joined: a handful of labels says nothing, and a missing point leaves the
- * degradation alarms as they are), each extension's non-null values as `<name>.<key>`, the counts,
+ * degradation alarms as they are), the configured fairness metrics per facet (dimension `Facet`),
+ * each extension's non-null values as `<name>.<key>`, the counts,
  * `InsufficientSamples`, `AnalysisErrors` = 0, `DataMissing` = 0 and the `AnalysisRuns` heartbeat.
  */
 export function reportMetrics(
@@ -89,6 +94,7 @@ export function reportMetrics(
   report: QualityJoinReport,
   minSamples: number,
   timestamp: Date,
+  fairnessMetrics: readonly string[] = [],
 ): MetricDatum[] {
   const out: MetricDatum[] = [];
   const enough = report.matched >= minSamples;
@@ -96,6 +102,15 @@ export function reportMetrics(
     for (const name of QUALITY_METRIC_NAMES) {
       const v = metricOf(report.metrics, name);
       if (v !== null) out.push(datum(METRIC_BY_NAME[name], v, endpointName, timestamp));
+    }
+    // Per facet, the configured post-training metrics that are defined for this window's pairs: an
+    // undefined one (an empty facet, DI with no positive prediction in facet a) publishes nothing,
+    // so its alarm keeps its state instead of reading a made-up 0.
+    for (const f of report.fairness) {
+      for (const m of f.metrics) {
+        if (m.value !== null && fairnessMetrics.includes(m.metric))
+          out.push(datum(m.metric, m.value, endpointName, timestamp, 'None', f.facet));
+      }
     }
     for (const [ext, values] of Object.entries(report.extensions)) {
       for (const [key, v] of Object.entries(values)) {

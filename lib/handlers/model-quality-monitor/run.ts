@@ -65,6 +65,8 @@ export interface QualityRunResult {
   readonly metrics?: QualityMetrics;
   readonly counts: QualityCounts;
   readonly extensions?: QualityJoinReport['extensions'];
+  /** Post-training fairness per facet (when configured). */
+  readonly fairness?: QualityJoinReport['fairness'];
   readonly metricsPublished: number;
   readonly metricRequests: number;
 }
@@ -142,7 +144,11 @@ export async function runQualityAnalysis(
         classificationOutput: config.classificationOutput,
         probabilityThreshold: config.probabilityThreshold,
       },
-      { maxPendingLabels: config.maxPendingLabels, extensions: ctx.extensions?.() },
+      {
+        maxPendingLabels: config.maxPendingLabels,
+        extensions: ctx.extensions?.(),
+        fairness: config.fairness,
+      },
     );
     const labels = await listCaptureObjects(
       clients.s3,
@@ -187,7 +193,13 @@ export async function runQualityAnalysis(
     captureObjects = read;
     const report = join.report();
     counts = countsOf(report);
-    const metrics = reportMetrics(config.endpointName, report, config.minSamples, now);
+    const metrics = reportMetrics(
+      config.endpointName,
+      report,
+      config.minSamples,
+      now,
+      config.fairness?.metrics,
+    );
     const requests = await putMetrics(clients.cloudwatch, metrics);
     const result: QualityRunResult = {
       ...base,
@@ -198,6 +210,7 @@ export async function runQualityAnalysis(
       metrics: report.metrics,
       counts,
       extensions: report.extensions,
+      ...(config.fairness ? { fairness: report.fairness } : {}),
       metricsPublished: metrics.length,
       metricRequests: requests,
     };

@@ -265,6 +265,58 @@ describe('model-quality-monitor handler through the real SDK', () => {
     expect(metric('AUC')).toBeUndefined();
   });
 
+  it('publishes the configured post-training fairness metrics per facet, with a Facet dimension', async () => {
+    // EIGHT with r0–r3 from women: d predicted positive r0, r1, r2, r3 (scores ≥ 0.5) → q'd = 1;
+    // a (r4–r7) predicted positive r4 only → q'a = 1/4. DPPL = q'a − q'd = −3/4, DI = q'd/q'a = 4.
+    const line = (id: string, score: number, gender: string): string =>
+      JSON.stringify({
+        captureData: {
+          endpointInput: {
+            observedContentType: 'application/json',
+            data: JSON.stringify({ gender }),
+            encoding: 'JSON',
+          },
+          endpointOutput: { observedContentType: 'text/csv', data: String(score), encoding: 'CSV' },
+        },
+        eventMetadata: { eventId: `e-${id}`, inferenceId: id },
+      });
+    fake.s3.putObject(
+      'capture',
+      `${CAPTURE_HOUR}c.jsonl`,
+      EIGHT.map(([id, sc], i) => line(id, sc, i < 4 ? 'female' : 'male')).join('\n'),
+      { lastModified: new Date('2025-01-01T20:05:00Z') },
+    );
+    fake.s3.putObject(
+      'capture',
+      `${LABEL_HOUR}l.jsonl`,
+      EIGHT.map(([id, , y]) => groundTruthLine(id, y)).join('\n'),
+      {
+        lastModified: new Date('2025-01-02T09:30:00Z'),
+      },
+    );
+    const result = await run({
+      [ENV.fairness]: JSON.stringify({ facets: ['gender=female'], metrics: ['DPPL', 'DI'] }),
+    });
+    expect(result.status).toBe('ok');
+    const facet = [
+      { Name: 'EndpointName', Value: 'churn' },
+      { Name: 'Facet', Value: 'gender=female' },
+    ];
+    expect(metrics.filter((m) => m.MetricName === 'DPPL')).toEqual([
+      expect.objectContaining({ Value: -0.75, Dimensions: facet }),
+    ]);
+    expect(metrics.find((m) => m.MetricName === 'DI')).toMatchObject({ Value: 4, Dimensions: facet });
+    // Only the configured metrics are published (each is a custom metric, billed).
+    expect(metric('RD')).toBeUndefined();
+    expect(result.fairness?.[0]).toMatchObject({ facet: 'gender=female', rows: { a: 4, d: 4 } });
+  });
+
+  it('refuses a fairness setting with a facet that names no group', async () => {
+    await expect(
+      run({ [ENV.fairness]: JSON.stringify({ facets: ['gender'], metrics: ['DPPL'] }) }),
+    ).rejects.toThrow(/QUALITY_FAIRNESS: facet "gender" names no sensitive group/);
+  });
+
   it('computes RMSE and MAE for a regression model', async () => {
     const pairs: [string, string, string][] = [
       ['a', '3', '2.5'],
