@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { PostTrainingMetric } from '../../lib/fairness/metrics';
 import { durationBetween, refs, tokenOr } from '../core/validate';
 import { ISecureBucket } from '../storage/secure-bucket';
+import type { IModelRegistry } from '../training/model-registry';
 import { IAlertDestination } from './alert-topic';
 import { DriftMonitoredEndpoint, ratePeriod } from './drift-monitor';
 
@@ -47,6 +48,30 @@ export interface ModelQualityBaseline {
   readonly rmse?: number;
   /** @default - no MAE alarm */
   readonly mae?: number;
+}
+
+/**
+ * Alarm baselines read at run time from a registered model version: the package's
+ * `ModelMetrics.ModelQuality.Statistics` (a JSON document in SageMaker Model Monitor's statistics
+ * format, e.g. `binary_classification_metrics.auc.value`). Each run publishes, per metric,
+ * `<Metric>Degradation` (classification: baseline − value; regression: (value − baseline) /
+ * baseline), and each metric's alarm fires above `maxDrop` / `maxIncrease`: the threshold is the
+ * tolerated degradation, whatever version is registered. A run that cannot read the statistics
+ * publishes `BaselineNotRead` = 1 (the baseline alarm), never a silent pass.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeModelPackage.html
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-metrics.html
+ */
+export interface ModelQualityPackageBaseline {
+  /** The model package group; the role may describe its versions only. */
+  readonly registry: IModelRegistry;
+  /** The served version (the package `<group>/<version>`). */
+  readonly modelVersion: number;
+  /** The bucket the statistics are in (any `ISecureBucket`). Read-only, `statisticsPrefix` only. */
+  readonly statisticsBucket: ISecureBucket;
+  /** The prefix the statistics are under, ending in `/`; statistics elsewhere are not read. */
+  readonly statisticsPrefix: string;
+  /** The metrics that get a degradation alarm (of the problem type). */
+  readonly metrics: readonly (keyof ModelQualityBaseline)[];
 }
 
 /** Props for {@link ModelQualityMonitor}. */
@@ -96,8 +121,16 @@ export interface ModelQualityMonitorProps {
    * @default 0.5
    */
   readonly probabilityThreshold?: number;
-  /** The registered model's quality; each metric given gets a degradation alarm. */
-  readonly baseline: ModelQualityBaseline;
+  /**
+   * The registered model's quality; each metric given gets a degradation alarm.
+   * @default - none: `packageBaseline` names the metrics (one of the two is required)
+   */
+  readonly baseline?: ModelQualityBaseline;
+  /**
+   * Take the baselines from the registered model package at run time instead of `baseline`.
+   * @default - the static `baseline`
+   */
+  readonly packageBaseline?: ModelQualityPackageBaseline;
   /**
    * Classification: a metric alarms when it falls below `baseline − maxDrop` (absolute).
    * @default 0.05
@@ -261,21 +294,63 @@ export const modelQualityMonitorSchema = z.strictObject({
   positiveLabel: z.string().min(1).max(256).optional(),
   classificationOutput: z.enum(['probability', 'label']).optional(),
   probabilityThreshold: z.number().gt(0).lt(1).optional(),
-  baseline: z.strictObject({
-    accuracy: unit.optional(),
-    precision: unit.optional(),
-    recall: unit.optional(),
-    f1: unit.optional(),
-    auc: unit.optional(),
-    macroPrecision: unit.optional(),
-    macroRecall: unit.optional(),
-    macroF1: unit.optional(),
-    weightedPrecision: unit.optional(),
-    weightedRecall: unit.optional(),
-    weightedF1: unit.optional(),
-    rmse: z.number().gt(0).optional(),
-    mae: z.number().gt(0).optional(),
-  }),
+  baseline: z
+    .strictObject({
+      accuracy: unit.optional(),
+      precision: unit.optional(),
+      recall: unit.optional(),
+      f1: unit.optional(),
+      auc: unit.optional(),
+      macroPrecision: unit.optional(),
+      macroRecall: unit.optional(),
+      macroF1: unit.optional(),
+      weightedPrecision: unit.optional(),
+      weightedRecall: unit.optional(),
+      weightedF1: unit.optional(),
+      rmse: z.number().gt(0).optional(),
+      mae: z.number().gt(0).optional(),
+    })
+    .optional(),
+  packageBaseline: z
+    .strictObject({
+      registry: z.custom<IModelRegistry>(
+        (v) =>
+          typeof v === 'object' &&
+          v !== null &&
+          'modelPackageGroupName' in v &&
+          'modelPackageArnPattern' in v,
+        { params: { expected: 'an IModelRegistry' }, message: 'is not a model registry' },
+      ),
+      modelVersion: z.number().int().min(1),
+      statisticsBucket: refs.secureBucket,
+      statisticsPrefix: tokenOr(
+        z
+          .string()
+          .min(2)
+          .max(512)
+          .regex(/^[^/].*\/$/),
+      ),
+      metrics: z
+        .array(
+          z.enum([
+            'accuracy',
+            'precision',
+            'recall',
+            'f1',
+            'auc',
+            'macroPrecision',
+            'macroRecall',
+            'macroF1',
+            'weightedPrecision',
+            'weightedRecall',
+            'weightedF1',
+            'rmse',
+            'mae',
+          ]),
+        )
+        .min(1),
+    })
+    .optional(),
   maxDrop: z.number().gt(0).lt(1).optional(),
   maxIncrease: z.number().gt(0).max(100).optional(),
   minSamples: z.number().int().min(1).max(10_000_000).optional(),

@@ -7,6 +7,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import {
   DEFAULT_VARIANT_NAME,
+  degradationMetricName,
   DIMENSIONS,
   ENV,
   METRIC_NAMESPACE,
@@ -134,6 +135,8 @@ export class ModelQualityMonitor extends Construct {
   public readonly degradationAlarms: Readonly<Partial<Record<ModelQualityMetricName, cloudwatch.Alarm>>>;
   /** One alarm per fairness facet and threshold metric, in facet then threshold order. */
   public readonly fairnessAlarms: readonly cloudwatch.Alarm[];
+  /** With `packageBaseline`: a run could not read the registered statistics. */
+  public readonly baselineAlarm?: cloudwatch.Alarm;
   /** A run found no ground truth or no capture, or failed. */
   public readonly analysisErrorAlarm: cloudwatch.Alarm;
   /** No run reported for two schedule periods. */
@@ -161,7 +164,21 @@ export class ModelQualityMonitor extends Construct {
     const binary = p.problemType === 'binaryClassification';
     const problems: PropsProblem[] = [];
     const own = binary ? CLASSIFICATION : classification ? MULTICLASS : REGRESSION;
-    const given = ALL.filter((m) => p.baseline[m] !== undefined);
+    const staticBaseline: ModelQualityBaseline = p.baseline ?? {};
+    const pkg = p.packageBaseline;
+    const given = pkg
+      ? ALL.filter((m) => pkg.metrics.includes(m))
+      : ALL.filter((m) => staticBaseline[m] !== undefined);
+    if (pkg && p.baseline !== undefined) {
+      problems.push({
+        field: 'baseline',
+        problem: 'is given with packageBaseline, which replaces it: one of them must go',
+        got: JSON.stringify(p.baseline),
+        expected: 'baseline or packageBaseline',
+      });
+    }
+    const field = pkg ? 'packageBaseline.metrics' : 'baseline';
+    const shown = (m: ModelQualityMetricName): string => (pkg ? m : String(staticBaseline[m]));
     if (given.length === 0) {
       problems.push({
         field: 'baseline',
@@ -172,17 +189,17 @@ export class ModelQualityMonitor extends Construct {
     }
     for (const m of given.filter((g) => !own.includes(g))) {
       problems.push({
-        field: `baseline.${m}`,
-        problem: `is not a metric of ${p.problemType} models`,
-        got: String(p.baseline[m]),
+        field: pkg ? field : `baseline.${m}`,
+        problem: `${pkg ? `${m} ` : ''}is not a metric of ${p.problemType} models`,
+        got: shown(m),
         expected: `one of ${own.join(', ')}`,
       });
     }
-    if (p.baseline.auc !== undefined && p.classificationOutput === 'label') {
+    if (given.includes('auc') && p.classificationOutput === 'label') {
       problems.push({
-        field: 'baseline.auc',
-        problem: 'needs scores, and the model returns labels',
-        got: String(p.baseline.auc),
+        field: pkg ? field : 'baseline.auc',
+        problem: `${pkg ? 'auc ' : ''}needs scores, and the model returns labels`,
+        got: shown('auc'),
         expected: "no auc, or classificationOutput 'probability'",
       });
     }
@@ -213,8 +230,8 @@ export class ModelQualityMonitor extends Construct {
     const maxDrop = p.maxDrop ?? 0.05;
     const maxIncrease = p.maxIncrease ?? 0.2;
     const thresholds: Partial<Record<ModelQualityMetricName, number>> = {};
-    for (const m of given.filter((g) => own.includes(g))) {
-      const base = p.baseline[m] as number;
+    for (const m of pkg ? [] : given.filter((g) => own.includes(g))) {
+      const base = staticBaseline[m] as number;
       // Rounded so a threshold reads as it was meant (0.85 − 0.05 = 0.7999999999999999).
       const t = classification ? base - maxDrop : base * (1 + maxIncrease);
       thresholds[m] = Math.round(t * 1e9) / 1e9;
@@ -329,6 +346,15 @@ export class ModelQualityMonitor extends Construct {
     this.groundTruthS3Uri = groundTruthBucket.s3UriForPrefix(p.groundTruthPrefix);
     const maxLabelDelay = p.maxLabelDelay ?? Duration.minutes(QUALITY_DEFAULTS.maxLabelDelayMinutes);
 
+    // The version ARN SageMaker assigns: model-package/<group>/<version>.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
+    const packageArn = pkg
+      ? Stack.of(this).formatArn({
+          service: 'sagemaker',
+          resource: 'model-package',
+          resourceName: `${pkg.registry.modelPackageGroupName}/${pkg.modelVersion}`,
+        })
+      : undefined;
     this.function = new SecureFunction(this, 'Function', {
       handler: 'model-quality-monitor',
       vpc: p.vpc,
@@ -362,6 +388,16 @@ export class ModelQualityMonitor extends Construct {
         [ENV.maxLabelDelayMinutes]: String(maxLabelDelay.toMinutes()),
         [ENV.minSamples]: String(p.minSamples ?? QUALITY_DEFAULTS.minSamples),
         [ENV.maxPendingLabels]: String(p.maxPendingLabels ?? QUALITY_DEFAULTS.maxPendingLabels),
+        ...(pkg
+          ? {
+              [ENV.packageBaseline]: Stack.of(this).toJsonString({
+                modelPackageArn: packageArn,
+                statisticsBucket: pkg.statisticsBucket.bucketName,
+                statisticsPrefix: pkg.statisticsPrefix,
+                metrics: given,
+              }),
+            }
+          : {}),
         ...(facets.length > 0
           ? {
               [ENV.fairness]: JSON.stringify({
@@ -392,6 +428,26 @@ export class ModelQualityMonitor extends Construct {
       p.groundTruthPrefix,
       'labelling jobs name the ground-truth objects (yyyy/mm/dd/hh/<name>.jsonl) when they upload them',
     );
+
+    if (pkg && packageArn !== undefined) {
+      // The served version's statistics: DescribeModelPackage on that one version of the group (no
+      // wildcard), GetObject on the statistics prefix only (the S3 URI the package names is checked
+      // against it at run time).
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DescribeRegisteredModel',
+          actions: ['sagemaker:DescribeModelPackage'],
+          resources: [packageArn],
+        }),
+      );
+      pkg.statisticsBucket.grantReadPrefix(role, pkg.statisticsPrefix);
+      acknowledgeIdentityPrefixGrant(
+        role,
+        pkg.statisticsBucket,
+        pkg.statisticsPrefix,
+        'the training pipeline names the statistics object of each registered version at run time',
+      );
+    }
 
     this.metricsPolicy = new iam.ManagedPolicy(this, 'MetricsPolicy', {
       description: `Model quality metrics of ${this.node.path} (namespace ${METRIC_NAMESPACE} only)`,
@@ -451,14 +507,31 @@ export class ModelQualityMonitor extends Construct {
     const alarms: Partial<Record<ModelQualityMetricName, cloudwatch.Alarm>> = {};
     for (const m of own) {
       const threshold = thresholds[m];
+      if (pkg && given.includes(m)) {
+        // The baseline is read at run time, so the alarm reads how far the metric fell from it.
+        const tolerated = classification ? maxDrop : maxIncrease;
+        alarms[m] = this.metric(degradationMetricName(METRIC_NAME[m]), {
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }).createAlarm(this, ALARM_ID[m], {
+          alarmName: p.alarmNamePrefix ? `${p.alarmNamePrefix}-${m}` : undefined,
+          alarmDescription: classification
+            ? `Model quality: ${METRIC_NAME[m]} fell more than ${maxDrop} below the registered baseline of version ${pkg.modelVersion} on ${name}`
+            : `Model quality: ${METRIC_NAME[m]} rose more than ${maxIncrease * 100}% above the registered baseline of version ${pkg.modelVersion} on ${name}`,
+          threshold: tolerated,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+        });
+        continue;
+      }
       if (threshold === undefined) continue;
       alarms[m] = this.metric(METRIC_NAME[m], {
         statistic: classification ? cloudwatch.Stats.MINIMUM : cloudwatch.Stats.MAXIMUM,
       }).createAlarm(this, ALARM_ID[m], {
         alarmName: p.alarmNamePrefix ? `${p.alarmNamePrefix}-${m}` : undefined,
         alarmDescription: classification
-          ? `Model quality: ${METRIC_NAME[m]} fell below ${threshold} (baseline ${p.baseline[m]} − ${maxDrop}) on ${name}`
-          : `Model quality: ${METRIC_NAME[m]} rose above ${threshold} (baseline ${p.baseline[m]} + ${maxIncrease * 100}%) on ${name}`,
+          ? `Model quality: ${METRIC_NAME[m]} fell below ${threshold} (baseline ${staticBaseline[m]} − ${maxDrop}) on ${name}`
+          : `Model quality: ${METRIC_NAME[m]} rose above ${threshold} (baseline ${staticBaseline[m]} + ${maxIncrease * 100}%) on ${name}`,
         threshold,
         comparisonOperator: classification
           ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
@@ -511,6 +584,19 @@ export class ModelQualityMonitor extends Construct {
       }
     });
     this.fairnessAlarms = fairnessAlarms;
+    this.baselineAlarm = pkg
+      ? this.metric(METRICS.baselineNotRead, { statistic: cloudwatch.Stats.MAXIMUM }).createAlarm(
+          this,
+          'BaselineAlarm',
+          {
+            alarmDescription: `Model quality of ${name}: the registered statistics of ${pkg.registry.modelPackageGroupName}/${pkg.modelVersion} could not be read, so the degradation alarms were not evaluated (reason in the function's logs)`,
+            threshold: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluationPeriods: 1,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          },
+        )
+      : undefined;
     this.analysisErrorAlarm = this.metricAnalysisErrors().createAlarm(this, 'AnalysisErrorAlarm', {
       alarmDescription: `Model quality analysis of ${name} evaluated nothing: no ground truth under ${this.groundTruthS3Uri} in the window, no capture, or a failed run (reason in the function's logs)`,
       threshold: 1,
@@ -529,6 +615,7 @@ export class ModelQualityMonitor extends Construct {
     this.alarms = [
       ...own.flatMap((m) => alarms[m] ?? []),
       ...fairnessAlarms,
+      ...(this.baselineAlarm ? [this.baselineAlarm] : []),
       this.analysisErrorAlarm,
       this.analysisMissingAlarm,
     ];

@@ -14,6 +14,7 @@ import {
 } from '../../constructs/monitoring/model-quality-monitor';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { ModelRegistry } from '../../constructs/training/model-registry';
 import { ENV } from '../../lib/handlers/model-quality-monitor/contract';
 import { findingLines, testStack } from '../support/nag';
 
@@ -329,6 +330,73 @@ describe('ModelQualityMonitor', () => {
     expect(findingLines(f.stack)).toEqual([]);
   });
 
+  // DescribeModelPackage returns ModelMetrics.ModelQuality.Statistics.S3Uri:
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeModelPackage.html
+  it('takes the baselines from the registered package: alarms on the degradation, reads only that group and prefix', () => {
+    const f = fixture();
+    const artifacts = new SecureBucket(f.stack, 'Artifacts');
+    const registry = ModelRegistry.fromModelPackageGroupName(f.stack, 'Registry', 'churn-model');
+    const monitor = new ModelQualityMonitor(f.stack, 'Quality', {
+      ...f.props,
+      baseline: undefined,
+      packageBaseline: {
+        registry,
+        modelVersion: 3,
+        statisticsBucket: artifacts,
+        statisticsPrefix: 'evaluation/churn-model/',
+        metrics: ['auc', 'f1'],
+      },
+      maxDrop: 0.04,
+      alarmNamePrefix: 'churn-quality',
+    });
+    const t = Template.fromStack(f.stack);
+    for (const [m, name] of [
+      ['auc', 'AUCDegradation'],
+      ['f1', 'F1Degradation'],
+    ] as const) {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `churn-quality-${m}`,
+        MetricName: name,
+        Statistic: 'Maximum',
+        Threshold: 0.04,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'ignore',
+      });
+    }
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'BaselineNotRead',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+    });
+    expect(monitor.baselineAlarm).toBeDefined();
+    const env = Object.values(t.findResources('AWS::Lambda::Function'))
+      .map((r) => (r as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties)
+      .find((p) => p.Environment?.Variables?.[ENV.packageBaseline] !== undefined)!.Environment!.Variables!;
+    const resolved = JSON.stringify(f.stack.resolve(env[ENV.packageBaseline]));
+    expect(resolved).toContain(':model-package/churn-model/3');
+    expect(resolved).toContain('\\"statisticsPrefix\\":\\"evaluation/churn-model/\\"');
+    const statements = [
+      ...Object.values(t.findResources('AWS::IAM::Policy')),
+      ...Object.values(t.findResources('AWS::IAM::ManagedPolicy')),
+      // A SecureBucket of the same stack grants through its bucket policy.
+      ...Object.values(t.findResources('AWS::S3::BucketPolicy')),
+    ].flatMap(
+      (r) =>
+        (r as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties
+          .PolicyDocument.Statement,
+    );
+    const describe = statements.filter((s) => [s.Action].flat().includes('sagemaker:DescribeModelPackage'));
+    expect(describe).toHaveLength(1);
+    // That one version, no wildcard.
+    expect(JSON.stringify(describe[0].Resource)).toContain(':model-package/churn-model/3"');
+    const reads = statements.filter((s) => JSON.stringify(s).includes('evaluation/churn-model/'));
+    expect(JSON.stringify(reads.map((s) => s.Action))).toContain('s3:GetObject');
+    expect(JSON.stringify(reads)).toContain('QualityFunctionRole');
+    expect(JSON.stringify(reads.map((s) => s.Action))).not.toMatch(/PutObject|DeleteObject/);
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
   // Retraining as for drift: CloudWatch emits a "CloudWatch Alarm State Change" event on the default
   // bus for each state change, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
   it('retrains an unfair model like a degraded one: onDegradation matches the fairness alarms too', () => {
@@ -504,6 +572,32 @@ describe('ModelQualityMonitor', () => {
       expect(errorOf({ problemType: 'regression', baseline: { mae: 1 }, fairnessFacets: ['gender=f'] })).toBe(
         "Test/Quality: fairnessFacets: needs predicted and observed binary outcomes, and regression models have none (got gender=f; expected no fairnessFacets, or problemType 'binaryClassification')",
       );
+    });
+
+    it('refuses a package baseline given with a static one, or with metrics of the other problem type', () => {
+      const f = fixture();
+      const registry = ModelRegistry.fromModelPackageGroupName(f.stack, 'Registry', 'churn-model');
+      let message = '';
+      try {
+        new ModelQualityMonitor(f.stack, 'Quality', {
+          ...f.props,
+          classificationOutput: 'label',
+          packageBaseline: {
+            registry,
+            modelVersion: 1,
+            statisticsBucket: f.capture,
+            statisticsPrefix: 'evaluation/',
+            metrics: ['auc', 'rmse'],
+          },
+        });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message.split('\n')).toEqual([
+        'Test/Quality: baseline: is given with packageBaseline, which replaces it: one of them must go (got {"f1":0.8,"auc":0.9}; expected baseline or packageBaseline)',
+        'Test/Quality: packageBaseline.metrics: rmse is not a metric of binaryClassification models (got rmse; expected one of accuracy, precision, recall, f1, auc)',
+        "Test/Quality: packageBaseline.metrics: auc needs scores, and the model returns labels (got auc; expected no auc, or classificationOutput 'probability')",
+      ]);
     });
 
     it('refuses a maxDrop that leaves no threshold', () => {

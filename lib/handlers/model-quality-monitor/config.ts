@@ -1,4 +1,5 @@
-import type { ProblemType } from '../../model-quality';
+import { QUALITY_METRIC_NAMES, type ProblemType, type QualityMetricName } from '../../model-quality';
+import type { PackageBaselineSettings } from './baseline';
 import { ConfigError, envNumber, type Env } from '../shared/env';
 import { parseQualityFacets } from '../../model-quality/fairness';
 import { METRICS as BIAS_METRICS } from '../../fairness/metrics';
@@ -34,6 +35,47 @@ export interface QualityConfig {
   readonly requestTimeoutMs: number;
   /** Post-training fairness per facet; absent: none. */
   readonly fairness?: FairnessSettings;
+  /** The registered baseline to read per run; absent: the construct's static thresholds. */
+  readonly packageBaseline?: PackageBaselineSettings;
+}
+
+/** Reads `QUALITY_PACKAGE_BASELINE`. */
+function packageBaseline(env: Env): PackageBaselineSettings | undefined {
+  const raw = env[ENV.packageBaseline];
+  if (raw === undefined || raw === '') return undefined;
+  const bad = (problem: string): never => {
+    throw new ConfigError(
+      `${ENV.packageBaseline}: ${problem} (got ${JSON.stringify(raw)}; expected {"modelPackageArn": "arn:…:model-package/<group>/<version>", "statisticsBucket": "bucket", "statisticsPrefix": "prefix/", "metrics": ["auc"]})`,
+    );
+  };
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return bad('is not JSON');
+  }
+  const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  if (
+    typeof o.modelPackageArn !== 'string' ||
+    !/^arn:[^:]+:sagemaker:[^:]*:\d{12}:model-package\/.+\/\d+$/.test(o.modelPackageArn)
+  )
+    return bad('modelPackageArn is not a model package version ARN');
+  if (typeof o.statisticsBucket !== 'string' || o.statisticsBucket === '')
+    return bad('statisticsBucket is not a bucket');
+  if (
+    typeof o.statisticsPrefix !== 'string' ||
+    (o.statisticsPrefix !== '' && !o.statisticsPrefix.endsWith('/'))
+  )
+    return bad('statisticsPrefix is not a prefix ending in "/"');
+  const known = QUALITY_METRIC_NAMES as readonly string[];
+  if (!stringArray(o.metrics) || o.metrics.length === 0 || o.metrics.some((m) => !known.includes(m)))
+    return bad(`metrics is not a non-empty list of ${known.join(', ')}`);
+  return {
+    modelPackageArn: o.modelPackageArn,
+    statisticsBucket: o.statisticsBucket,
+    statisticsPrefix: o.statisticsPrefix,
+    metrics: o.metrics as QualityMetricName[],
+  };
 }
 
 const POST_TRAINING = BIAS_METRICS.filter((m) => m.stage === 'postTraining').map((m) => m.metric as string);
@@ -113,6 +155,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 /** Reads and checks the run settings. */
 export function parseConfig(env: Env): QualityConfig {
   const fairnessSettings = fairness(env);
+  const baselineSettings = packageBaseline(env);
   return {
     endpointName: required(env, ENV.endpointName),
     variantName: env[ENV.variantName] || DEFAULT_VARIANT_NAME,
@@ -150,5 +193,6 @@ export function parseConfig(env: Env): QualityConfig {
     maxAttempts: envNumber(env, ENV.maxAttempts, 8, 1, 20, { integer: true }),
     requestTimeoutMs: envNumber(env, ENV.requestTimeoutMs, 10_000, 100, 60_000, { integer: true }),
     ...(fairnessSettings ? { fairness: fairnessSettings } : {}),
+    ...(baselineSettings ? { packageBaseline: baselineSettings } : {}),
   };
 }

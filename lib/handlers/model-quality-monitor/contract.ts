@@ -55,6 +55,12 @@ export const METRICS = {
   analysisErrors: 'AnalysisErrors',
   /** 1 when the window held no ground truth or no capture object, else 0. */
   dataMissing: 'DataMissing',
+  /**
+   * With a package baseline: 1 when the run could not read the registered statistics (no
+   * statistics, outside the readable prefix, malformed, a metric missing), so no `<Metric>Degradation`
+   * was published; else 0.
+   */
+  baselineNotRead: 'BaselineNotRead',
   /** 1 per run (a heartbeat: missing means the analysis did not run). */
   analysisRuns: 'AnalysisRuns',
 } as const;
@@ -77,6 +83,8 @@ export const ENV = {
   maxPendingLabels: 'QUALITY_MAX_PENDING_LABELS',
   maxAttempts: 'QUALITY_MAX_ATTEMPTS',
   requestTimeoutMs: 'QUALITY_REQUEST_TIMEOUT_MS',
+  /** JSON of the package baseline settings (`PackageBaselineSettings`); absent: static baselines. */
+  packageBaseline: 'QUALITY_PACKAGE_BASELINE',
   /** JSON of {@link FairnessSettings}; absent: no fairness metrics. */
   fairness: 'QUALITY_FAIRNESS',
 } as const;
@@ -91,6 +99,15 @@ export interface FairnessSettings {
   readonly requestColumns?: readonly string[];
   /** The post-training metrics published per facet (Clarify abbreviations). */
   readonly metrics: readonly string[];
+}
+
+/**
+ * The metric a package-baseline alarm reads: `<Metric>Degradation` (`AUCDegradation`), the
+ * baseline minus the value (classification) or the relative increase (regression): worse is
+ * positive.
+ */
+export function degradationMetricName(metricName: string): string {
+  return `${metricName}Degradation`;
 }
 
 /** Default variant name, the one `IsolatedEndpoint` uses. */

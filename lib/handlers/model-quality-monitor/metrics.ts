@@ -6,7 +6,15 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { metricOf, QUALITY_METRIC_NAMES, type QualityJoinReport } from '../../model-quality';
 import { metricValue } from '../drift-monitor/metrics';
-import { DIMENSIONS, MAX_METRICS_PER_REQUEST, METRIC_NAMESPACE, METRICS } from './contract';
+import type { ProblemType } from '../../model-quality';
+import { degradation, type PackageBaseline } from './baseline';
+import {
+  degradationMetricName,
+  DIMENSIONS,
+  MAX_METRICS_PER_REQUEST,
+  METRIC_NAMESPACE,
+  METRICS,
+} from './contract';
 
 /** The endpoint-level counts of a run, whether or not it produced metrics. */
 export interface QualityCounts {
@@ -125,6 +133,37 @@ export function reportMetrics(
     datum(METRICS.dataMissing, 0, endpointName, timestamp, 'Count'),
     datum(METRICS.analysisRuns, 1, endpointName, timestamp, 'Count'),
   );
+  return out;
+}
+
+/**
+ * The package-baseline metrics of a run that published quality metrics: `BaselineNotRead` (1 when
+ * the registered statistics could not be read: no degradation metric then, and the construct's
+ * baseline alarm fires instead of the degradation alarms silently not evaluating), and per
+ * baseline metric with a value this window `<Metric>Degradation`, worse being positive.
+ */
+export function baselineMetrics(
+  endpointName: string,
+  problemType: ProblemType,
+  report: QualityJoinReport,
+  baseline: PackageBaseline,
+  timestamp: Date,
+): MetricDatum[] {
+  if (!baseline.ok) return [datum(METRICS.baselineNotRead, 1, endpointName, timestamp, 'Count')];
+  const out: MetricDatum[] = [];
+  for (const [name, base] of Object.entries(baseline.values) as [keyof typeof METRIC_BY_NAME, number][]) {
+    const v = metricOf(report.metrics, name);
+    if (v !== null)
+      out.push(
+        datum(
+          degradationMetricName(METRIC_BY_NAME[name]),
+          degradation(problemType, base, v),
+          endpointName,
+          timestamp,
+        ),
+      );
+  }
+  out.push(datum(METRICS.baselineNotRead, 0, endpointName, timestamp, 'Count'));
   return out;
 }
 
