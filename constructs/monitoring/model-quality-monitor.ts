@@ -36,6 +36,7 @@ export type {
   ModelQualityBaseline,
   ModelQualityMonitoredEndpoint,
   ModelQualityMonitorProps,
+  ModelQualityPackageBaseline,
 } from './model-quality-monitor-props';
 
 /** A metric a baseline and a degradation alarm may name. */

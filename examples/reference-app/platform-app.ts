@@ -10,7 +10,7 @@ import { addAutoShutdown } from './auto-shutdown';
 import { addFeatureStore } from './feature-store';
 import { ServingStack } from './serving';
 import { addTraining } from './training';
-import { REGISTERED_CHURN_METRICS } from './quality';
+import { CHURN_FAIRNESS_ALARMS, REGISTERED_CHURN_METRICS } from './quality';
 import { PlatformStack } from './platform-stack';
 
 /** Options of {@link buildPlatform} used by tests and benchmarks. */
@@ -46,7 +46,11 @@ export function buildPlatform(
   });
   // So does degraded quality (alarms named by the same serving stack).
   training.pipeline.onEvent('RetrainOnQualityDegradation', {
-    eventPattern: ModelQualityMonitor.degradationEventPattern('churn-quality', REGISTERED_CHURN_METRICS),
+    eventPattern: ModelQualityMonitor.degradationEventPattern(
+      'churn-quality',
+      REGISTERED_CHURN_METRICS,
+      CHURN_FAIRNESS_ALARMS,
+    ),
   });
 
   const serving = models.map(

@@ -53,12 +53,14 @@ export function baselineFromStatistics(
   problemType: ProblemType,
   metrics: readonly QualityMetricName[],
 ): PackageBaseline | { ok: true; values: Partial<Record<QualityMetricName, number>> } {
-  const section =
-    typeof statistics === 'object' && statistics !== null
-      ? (statistics as Record<string, unknown>)[SECTION[problemType]]
-      : undefined;
+  const doc =
+    typeof statistics === 'object' && statistics !== null ? (statistics as Record<string, unknown>) : {};
+  // Model Monitor's section of the problem type, else a pipeline evaluation report's `metrics`
+  // (the shape SpotTrainingPipeline's registration gate reads, `metrics.auc.value`).
+  const name = doc[SECTION[problemType]] !== undefined ? SECTION[problemType] : 'metrics';
+  const section = doc[name];
   if (typeof section !== 'object' || section === null)
-    return { ok: false, reason: `the statistics have no ${SECTION[problemType]}` };
+    return { ok: false, reason: `the statistics have no ${SECTION[problemType]} (nor metrics)` };
   const values: Partial<Record<QualityMetricName, number>> = {};
   for (const m of metrics) {
     const entry = (section as Record<string, unknown>)[statisticsKey(m)];

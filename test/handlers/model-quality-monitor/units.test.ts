@@ -103,6 +103,19 @@ describe('package baseline', () => {
     });
   });
 
+  it('reads a pipeline evaluation report (metrics.auc.value) when there is no Model Monitor section', () => {
+    expect(
+      baselineFromStatistics({ metrics: { auc: { value: 0.8 } } }, 'binaryClassification', ['auc']),
+    ).toEqual({
+      ok: true,
+      values: { auc: 0.8 },
+    });
+    expect(baselineFromStatistics({}, 'binaryClassification', ['auc'])).toEqual({
+      ok: false,
+      reason: 'the statistics have no binary_classification_metrics (nor metrics)',
+    });
+  });
+
   it('measures degradation so that worse is positive: absolute for classification, relative for regression', () => {
     expect(degradation('binaryClassification', 0.9, 0.8)).toBeCloseTo(0.1, 12);
     expect(degradation('regression', 2, 2.5)).toBe(0.25);
