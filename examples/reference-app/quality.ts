@@ -8,7 +8,8 @@ import {
   ModelQualityMetricName,
   ModelQualityMonitor,
 } from '../../constructs/monitoring/model-quality-monitor';
-import { ISecureBucket } from '../../constructs/storage/secure-bucket';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ISecureBucket, SecureBucket } from '../../constructs/storage/secure-bucket';
 import { ModelRegistry } from '../../constructs/training/model-registry';
 
 /**
@@ -101,7 +102,16 @@ export function addQualityMonitor(stack: Stack, options: AddQualityMonitorOption
           packageBaseline: {
             registry: ModelRegistry.fromModelPackageGroupName(stack, 'ChurnModelRegistry', 'churn-model'),
             modelVersion: registered.modelVersion,
-            statisticsBucket: registered.artifactsBucket,
+            // Imported by name: the grant lands in the monitor's identity policy, so the platform's
+            // bucket policy (another stack, deployed first) never names a serving-stack role.
+            statisticsBucket: SecureBucket.fromBucketAttributes(stack, 'RegisteredStatisticsBucket', {
+              bucket: s3.Bucket.fromBucketName(
+                stack,
+                'RegisteredStatisticsBucketRef',
+                registered.artifactsBucket.bucketName,
+              ),
+              encryptionKey: registered.artifactsBucket.encryptionKey,
+            }),
             statisticsPrefix: 'evaluation/churn-training/',
             metrics: REGISTERED_CHURN_METRICS,
           },
