@@ -102,13 +102,17 @@ export function addQualityMonitor(stack: Stack, options: AddQualityMonitorOption
           packageBaseline: {
             registry: ModelRegistry.fromModelPackageGroupName(stack, 'ChurnModelRegistry', 'churn-model'),
             modelVersion: registered.modelVersion,
-            // Imported by name: the grant lands in the monitor's identity policy, so the platform's
-            // bucket policy (another stack, deployed first) never names a serving-stack role.
+            // Imported by an explicit export: the grant lands in the monitor's identity policy, so
+            // the platform's bucket policy (another stack, deployed first) never names a serving
+            // role, and the import is named before synthesis, so the prefix grant's acknowledgment
+            // names the same resource as the synthesized policy.
             statisticsBucket: SecureBucket.fromBucketAttributes(stack, 'RegisteredStatisticsBucket', {
               bucket: s3.Bucket.fromBucketName(
                 stack,
                 'RegisteredStatisticsBucketRef',
-                registered.artifactsBucket.bucketName,
+                Stack.of(registered.artifactsBucket).exportValue(registered.artifactsBucket.bucketName, {
+                  name: `${Stack.of(registered.artifactsBucket).stackName}-model-artifacts-bucket`,
+                }),
               ),
               encryptionKey: registered.artifactsBucket.encryptionKey,
             }),
