@@ -55,6 +55,8 @@ export { DriftMonitor } from './monitoring/drift-monitor';
 export { ModelQualityMonitor } from './monitoring/model-quality-monitor';
 export type {
   ModelQualityBaseline,
+  ModelQualityFairnessAlarm,
+  ModelQualityPackageBaseline,
   ModelQualityMetricName,
   ModelQualityMetricOptions,
   ModelQualityMonitoredEndpoint,

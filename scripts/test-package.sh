@@ -24,6 +24,7 @@ need 'package/dist/constructs/index.d.ts'
 need 'package/dist/lib/policy/index.d.ts'
 need 'package/dist/lib/check/api.d.ts'
 need 'package/dist/constructs/contracts.d.ts'
+need 'package/dist/lib/fairness/index.d.ts'
 need 'package/dist/bin/cli.js'
 for h in "$repo"/lib/handlers/*/index.ts; do
   name=$(basename "$(dirname "$h")")
@@ -176,6 +177,16 @@ node -e '
     console.error("compliant-mlops/check lacks checkPaths"); process.exit(1);
   }
   console.log(`require("compliant-mlops"): ${ms.toFixed(0)} ms`);
+'
+echo "== compliant-mlops/fairness computes bias metrics without loading aws-cdk-lib"
+node -e '
+  const { BiasAccumulator } = require("compliant-mlops/fairness");
+  const acc = new BiasAccumulator({ label: "y", facets: ["g=f"], predictions: "p" });
+  for (const [g, y, p] of [["f", "1", "1"], ["f", "0", "0"], ["m", "1", "1"], ["m", "0", "1"]]) acc.addRecord({ g, y, p });
+  const dppl = acc.report().facets[0].postTraining.find((m) => m.metric === "DPPL").value;
+  if (dppl !== 0.5) { console.error(`compliant-mlops/fairness DPPL ${dppl}, expected 0.5`); process.exit(1); }
+  const cdk = Object.keys(require.cache).filter((k) => /node_modules\/(aws-cdk-lib|constructs|cdk-nag)\//.test(k));
+  if (cdk.length > 0) { console.error(`compliant-mlops/fairness loads ${cdk[0]}`); process.exit(1); }
 '
 node --input-type=module -e '
   import { SecureBucket, FeatureContract } from "compliant-mlops";

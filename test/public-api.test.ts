@@ -169,7 +169,7 @@ describe('public entry points', () => {
     const entries = Object.entries(pkg.exports).filter(
       (e): e is [string, { types: string; default: string }] => typeof e[1] === 'object',
     );
-    expect(entries.map(([k]) => k).sort()).toEqual(['.', './check', './contracts', './policy']);
+    expect(entries.map(([k]) => k).sort()).toEqual(['.', './check', './contracts', './fairness', './policy']);
     for (const [name, { types, default: js }] of entries) {
       const source = js.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts');
       expect(existsSync(path.join(ROOT, source)), `${name}: ${source}`).toBe(true);

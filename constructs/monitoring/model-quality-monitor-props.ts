@@ -3,8 +3,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { z } from 'zod';
+import type { PostTrainingMetric } from '../../lib/fairness/metrics';
 import { durationBetween, refs, tokenOr } from '../core/validate';
 import { ISecureBucket } from '../storage/secure-bucket';
+import type { IModelRegistry } from '../training/model-registry';
 import { IAlertDestination } from './alert-topic';
 import { DriftMonitoredEndpoint, ratePeriod } from './drift-monitor';
 
@@ -14,8 +16,10 @@ export type ModelQualityMonitoredEndpoint = DriftMonitoredEndpoint;
 /**
  * The quality the model was registered with (its evaluation metrics, e.g. from the model package's
  * `ModelQuality` statistics): each metric given here gets a degradation alarm. Binary classifiers
- * take `accuracy`, `precision`, `recall`, `f1` and `auc` (in [0, 1]); regression models `rmse` and
- * `mae` (≥ 0).
+ * take `accuracy`, `precision`, `recall`, `f1` and `auc`; multiclass classifiers `accuracy` and the
+ * macro- and weighted-averaged precision, recall and F1 (all in [0, 1]); regression models `rmse`
+ * and `mae` (≥ 0).
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-metrics.html
  */
 export interface ModelQualityBaseline {
   /** @default - no accuracy alarm */
@@ -28,10 +32,46 @@ export interface ModelQualityBaseline {
   readonly f1?: number;
   /** Needs `classificationOutput: 'probability'`. @default - no AUC alarm */
   readonly auc?: number;
+  /** Multiclass: unweighted mean of the per-class precisions. @default - no alarm */
+  readonly macroPrecision?: number;
+  /** Multiclass: unweighted mean of the per-class recalls. @default - no alarm */
+  readonly macroRecall?: number;
+  /** Multiclass: unweighted mean of the per-class F1 scores. @default - no alarm */
+  readonly macroF1?: number;
+  /** Multiclass: per-class precisions weighted by support. @default - no alarm */
+  readonly weightedPrecision?: number;
+  /** Multiclass: per-class recalls weighted by support. @default - no alarm */
+  readonly weightedRecall?: number;
+  /** Multiclass: per-class F1 scores weighted by support. @default - no alarm */
+  readonly weightedF1?: number;
   /** @default - no RMSE alarm */
   readonly rmse?: number;
   /** @default - no MAE alarm */
   readonly mae?: number;
+}
+
+/**
+ * Alarm baselines read at run time from a registered model version: the package's
+ * `ModelMetrics.ModelQuality.Statistics` (a JSON document in SageMaker Model Monitor's statistics
+ * format, e.g. `binary_classification_metrics.auc.value`). Each run publishes, per metric,
+ * `<Metric>Degradation` (classification: baseline − value; regression: (value − baseline) /
+ * baseline), and each metric's alarm fires above `maxDrop` / `maxIncrease`: the threshold is the
+ * tolerated degradation, whatever version is registered. A run that cannot read the statistics
+ * publishes `BaselineNotRead` = 1 (the baseline alarm), never a silent pass.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeModelPackage.html
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-metrics.html
+ */
+export interface ModelQualityPackageBaseline {
+  /** The model package group; the role may describe its versions only. */
+  readonly registry: IModelRegistry;
+  /** The served version (the package `<group>/<version>`). */
+  readonly modelVersion: number;
+  /** The bucket the statistics are in (any `ISecureBucket`). Read-only, `statisticsPrefix` only. */
+  readonly statisticsBucket: ISecureBucket;
+  /** The prefix the statistics are under, ending in `/`; statistics elsewhere are not read. */
+  readonly statisticsPrefix: string;
+  /** The metrics that get a degradation alarm (of the problem type). */
+  readonly metrics: readonly (keyof ModelQualityBaseline)[];
 }
 
 /** Props for {@link ModelQualityMonitor}. */
@@ -58,8 +98,12 @@ export interface ModelQualityMonitorProps {
    * @see https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-merge.html
    */
   readonly groundTruthPrefix: string;
-  /** What the model predicts: a binary label (with or without a score) or a number. */
-  readonly problemType: 'binaryClassification' | 'regression';
+  /**
+   * What the model predicts: a binary label (with or without a score), one of several labels
+   * (`multiclassClassification`: the captured output is the predicted label, compared as text with
+   * the ground truth) or a number.
+   */
+  readonly problemType: 'binaryClassification' | 'multiclassClassification' | 'regression';
   /**
    * The label that counts as positive, compared as text with the ground truth (and with predicted
    * labels). Binary classification only.
@@ -77,10 +121,18 @@ export interface ModelQualityMonitorProps {
    * @default 0.5
    */
   readonly probabilityThreshold?: number;
-  /** The registered model's quality; each metric given gets a degradation alarm. */
-  readonly baseline: ModelQualityBaseline;
   /**
-   * Binary classification: a metric alarms when it falls below `baseline − maxDrop` (absolute).
+   * The registered model's quality; each metric given gets a degradation alarm.
+   * @default - none: `packageBaseline` names the metrics (one of the two is required)
+   */
+  readonly baseline?: ModelQualityBaseline;
+  /**
+   * Take the baselines from the registered model package at run time instead of `baseline`.
+   * @default - the static `baseline`
+   */
+  readonly packageBaseline?: ModelQualityPackageBaseline;
+  /**
+   * Classification: a metric alarms when it falls below `baseline − maxDrop` (absolute).
    * @default 0.05
    */
   readonly maxDrop?: number;
@@ -107,6 +159,43 @@ export interface ModelQualityMonitorProps {
    * @default 1000000
    */
   readonly maxPendingLabels?: number;
+  /**
+   * Post-training fairness (binary classification): facets as `column=value` or
+   * `column:>=number` (`gender=female`, `age:>=40`; facet d is the pairs the condition selects, the
+   * other pairs with a value facet a), one per column. Each run computes Clarify's post-training
+   * metrics per facet over the joined pairs (`lib/fairness`) and publishes {@link fairnessMetrics}
+   * in `ML/ModelQuality` with the dimensions `EndpointName` and `Facet`. A facet's value is read
+   * from the captured request (a JSON object's member, or the CSV cell {@link requestColumns}
+   * names), else from the ground-truth record (`groundTruthData` holding a JSON object such as
+   * `{"label": 1, "gender": "female"}`).
+   * @see https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-measure-post-training-bias.html
+   * @default - no fairness metrics
+   */
+  readonly fairnessFacets?: readonly string[];
+  /**
+   * The group attribute CDDPL conditions on (a request or ground-truth field, e.g. `region`).
+   * @default - no CDDPL
+   */
+  readonly fairnessGroup?: string;
+  /**
+   * Names of the cells of a CSV request, in order (SageMaker CSV requests have no header), so a
+   * facet can name a CSV column.
+   * @default - facets are read from JSON requests or the ground truth only
+   */
+  readonly requestColumns?: readonly string[];
+  /**
+   * Alarm thresholds by post-training metric, one alarm per facet and metric, named
+   * `<alarmNamePrefix>-<metric>-<facet column>` (`churn-quality-DPPL-gender`): a signed metric
+   * alarms when |value| > x; `DI`, whose parity value is 1, when it is below x or above 1/x
+   * (x in (0, 1], e.g. 0.8, the four-fifths rule).
+   * @default - no fairness alarm
+   */
+  readonly fairnessThresholds?: Readonly<Partial<Record<PostTrainingMetric, number>>>;
+  /**
+   * The post-training metrics published per facet (each is a custom metric, billed per month).
+   * @default - DPPL, DI and the metrics of fairnessThresholds
+   */
+  readonly fairnessMetrics?: readonly PostTrainingMetric[];
   /** Where every alarm sends its ALARM and OK transitions. */
   readonly alerts: IAlertDestination;
   /** The VPC the analysis function runs in (it reaches S3 and CloudWatch through VPC endpoints). */
@@ -144,6 +233,22 @@ export interface ModelQualityMonitorProps {
 }
 
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+/** A facet, group or CSV column: it becomes part of alarm names, construct ids and a dimension. */
+const COLUMN = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const POST_TRAINING = [
+  'DPPL',
+  'DI',
+  'DCAcc',
+  'DCR',
+  'SD',
+  'RD',
+  'DAR',
+  'DRR',
+  'AD',
+  'TE',
+  'CDDPL',
+  'GE',
+] as const satisfies readonly PostTrainingMetric[];
 const PREFIX = /^([^/].*\/)?$/;
 const unit = z.number().min(0).max(1);
 
@@ -166,6 +271,9 @@ const rateSchedule = z
     }
   });
 
+/** Facet, group and CSV column names the schema accepts (letters, digits, `_ . -`, ≤ 64). */
+export const FAIRNESS_COLUMN = COLUMN;
+
 /** The props' schema; cross-field rules are in the construct. */
 export const modelQualityMonitorSchema = z.strictObject({
   endpoint: z.object({
@@ -182,19 +290,67 @@ export const modelQualityMonitorSchema = z.strictObject({
       .max(512)
       .regex(/^[^/].*\/$/),
   ),
-  problemType: z.enum(['binaryClassification', 'regression']),
+  problemType: z.enum(['binaryClassification', 'multiclassClassification', 'regression']),
   positiveLabel: z.string().min(1).max(256).optional(),
   classificationOutput: z.enum(['probability', 'label']).optional(),
   probabilityThreshold: z.number().gt(0).lt(1).optional(),
-  baseline: z.strictObject({
-    accuracy: unit.optional(),
-    precision: unit.optional(),
-    recall: unit.optional(),
-    f1: unit.optional(),
-    auc: unit.optional(),
-    rmse: z.number().gt(0).optional(),
-    mae: z.number().gt(0).optional(),
-  }),
+  baseline: z
+    .strictObject({
+      accuracy: unit.optional(),
+      precision: unit.optional(),
+      recall: unit.optional(),
+      f1: unit.optional(),
+      auc: unit.optional(),
+      macroPrecision: unit.optional(),
+      macroRecall: unit.optional(),
+      macroF1: unit.optional(),
+      weightedPrecision: unit.optional(),
+      weightedRecall: unit.optional(),
+      weightedF1: unit.optional(),
+      rmse: z.number().gt(0).optional(),
+      mae: z.number().gt(0).optional(),
+    })
+    .optional(),
+  packageBaseline: z
+    .strictObject({
+      registry: z.custom<IModelRegistry>(
+        (v) =>
+          typeof v === 'object' &&
+          v !== null &&
+          'modelPackageGroupName' in v &&
+          'modelPackageArnPattern' in v,
+        { params: { expected: 'an IModelRegistry' }, message: 'is not a model registry' },
+      ),
+      modelVersion: z.number().int().min(1),
+      statisticsBucket: refs.secureBucket,
+      statisticsPrefix: tokenOr(
+        z
+          .string()
+          .min(2)
+          .max(512)
+          .regex(/^[^/].*\/$/),
+      ),
+      metrics: z
+        .array(
+          z.enum([
+            'accuracy',
+            'precision',
+            'recall',
+            'f1',
+            'auc',
+            'macroPrecision',
+            'macroRecall',
+            'macroF1',
+            'weightedPrecision',
+            'weightedRecall',
+            'weightedF1',
+            'rmse',
+            'mae',
+          ]),
+        )
+        .min(1),
+    })
+    .optional(),
   maxDrop: z.number().gt(0).lt(1).optional(),
   maxIncrease: z.number().gt(0).max(100).optional(),
   minSamples: z.number().int().min(1).max(10_000_000).optional(),
@@ -203,6 +359,11 @@ export const modelQualityMonitorSchema = z.strictObject({
     unit: 'minutes',
   }).optional(),
   maxPendingLabels: z.number().int().min(1).max(10_000_000).optional(),
+  fairnessFacets: z.array(z.string().min(1).max(200)).min(1).max(20).optional(),
+  fairnessGroup: z.string().regex(COLUMN).optional(),
+  requestColumns: z.array(z.string().regex(COLUMN)).min(1).max(10_000).optional(),
+  fairnessThresholds: z.partialRecord(z.enum(POST_TRAINING), z.number().min(0).max(100)).optional(),
+  fairnessMetrics: z.array(z.enum(POST_TRAINING)).min(1).optional(),
   alerts: refs.alerts,
   vpc: refs.vpc,
   encryptionKey: refs.key,

@@ -12,7 +12,7 @@ import { ServingStack } from './serving';
 import { addTraining } from './training';
 import { addLegalHold } from './legal-hold';
 import { addModelDocumentation } from './model-docs';
-import { REGISTERED_CHURN_METRICS } from './quality';
+import { CHURN_FAIRNESS_ALARMS, REGISTERED_CHURN_METRICS } from './quality';
 import { PlatformStack } from './platform-stack';
 
 /** Options of {@link buildPlatform} used by tests and benchmarks. */
@@ -50,7 +50,11 @@ export function buildPlatform(
   });
   // So does degraded quality (alarms named by the same serving stack).
   training.pipeline.onEvent('RetrainOnQualityDegradation', {
-    eventPattern: ModelQualityMonitor.degradationEventPattern('churn-quality', REGISTERED_CHURN_METRICS),
+    eventPattern: ModelQualityMonitor.degradationEventPattern(
+      'churn-quality',
+      REGISTERED_CHURN_METRICS,
+      CHURN_FAIRNESS_ALARMS,
+    ),
   });
 
   const serving = models.map(

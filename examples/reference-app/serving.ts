@@ -172,6 +172,10 @@ export class ServingStack extends Stack {
       vpc: network.vpc,
       encryptionKey: keys.logs,
       alarmNamePrefix: `${modelName}-quality`,
+      // A numbered version is a package of the churn-model group: alarm against its statistics.
+      registeredVersion: /^[1-9]\d*$/.test(modelVersion)
+        ? { modelVersion: Number(modelVersion), artifactsBucket: modelArtifacts }
+        : undefined,
     });
 
     if ((mode ?? 'realtime+async') === 'realtime+async') {

@@ -1,5 +1,11 @@
 import { toLines, type TextSource } from '../drift/lines';
-import { BinaryClassificationAccumulator, RegressionAccumulator, type QualityMetrics } from './metrics';
+import { FairnessAccumulator, type FacetFairness, type QualityFairnessSpec } from './fairness';
+import {
+  BinaryClassificationAccumulator,
+  MulticlassAccumulator,
+  RegressionAccumulator,
+  type QualityMetrics,
+} from './metrics';
 import {
   parseGroundTruth,
   parsePrediction,
@@ -50,6 +56,17 @@ export interface QualityJoinOptions {
   readonly maxPendingLabels?: number;
   /** @default - none */
   readonly extensions?: readonly JoinedPairMetrics[];
+  /**
+   * Multiclass: distinct labels kept; a pair that would add one more is counted as
+   * `tooManyClasses` and not evaluated, which bounds memory.
+   * @default 1000
+   */
+  readonly maxClasses?: number;
+  /**
+   * Binary classification: post-training fairness metrics per facet over the same pairs.
+   * @default - none
+   */
+  readonly fairness?: QualityFairnessSpec;
 }
 
 /** Counters of one side of the join. */
@@ -80,6 +97,8 @@ export interface QualityJoinReport {
     /** Predictions without a ground-truth label (usually most: labels are a sample). */
     readonly unmatchedPredictions: number;
   };
+  /** Post-training fairness per facet (binary classification with `fairness` only; else empty). */
+  readonly fairness: readonly FacetFairness[];
   /** Results of the {@link JoinedPairMetrics} extensions, by name. */
   readonly extensions: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
 }
@@ -100,12 +119,14 @@ function emptyStats(): SideStats {
  * or counted under one {@link QualityRejectReason}.
  */
 export class QualityJoin {
-  private readonly spec: Required<QualitySpec>;
+  private spec: Required<QualitySpec>;
   private readonly pending = new Map<string, GroundTruth>();
   private readonly maxPending: number;
   private readonly extensions: readonly JoinedPairMetrics[];
   private readonly classification = new BinaryClassificationAccumulator();
   private readonly regression = new RegressionAccumulator();
+  private readonly multiclass: MulticlassAccumulator;
+  private readonly fairness?: FairnessAccumulator;
   private readonly gt = emptyStats();
   private readonly cap = emptyStats();
   private duplicates = 0;
@@ -119,9 +140,21 @@ export class QualityJoin {
       positiveLabel: spec.positiveLabel ?? '1',
       classificationOutput: spec.classificationOutput ?? 'probability',
       probabilityThreshold: spec.probabilityThreshold ?? 0.5,
+      groundTruthAttributes: spec.groundTruthAttributes ?? [],
     };
+    if (options.fairness && spec.problemType === 'binaryClassification') {
+      this.fairness = new FairnessAccumulator(options.fairness);
+      // The facets may be in the ground-truth record: keep those fields with each held label.
+      this.spec = {
+        ...this.spec,
+        groundTruthAttributes: [
+          ...new Set([...this.spec.groundTruthAttributes, ...this.fairness.attributes]),
+        ],
+      };
+    }
     this.maxPending = options.maxPendingLabels ?? 1_000_000;
     this.extensions = options.extensions ?? [];
+    this.multiclass = new MulticlassAccumulator(options.maxClasses);
   }
 
   /** Labels waiting for their prediction. */
@@ -193,7 +226,11 @@ export class QualityJoin {
   /** The metrics and counters so far. */
   report(): QualityJoinReport {
     const metrics =
-      this.spec.problemType === 'regression' ? this.regression.result() : this.classification.result();
+      this.spec.problemType === 'regression'
+        ? this.regression.result()
+        : this.spec.problemType === 'multiclassClassification'
+          ? this.multiclass.result()
+          : this.classification.result();
     return {
       kind: 'compliant-mlops/model-quality',
       metrics,
@@ -205,11 +242,23 @@ export class QualityJoin {
         unmatchedLabels: this.pending.size,
       },
       captures: { ...this.cap, unmatchedPredictions: this.unmatchedPredictions },
+      fairness: this.fairness?.result() ?? [],
       extensions: Object.fromEntries(this.extensions.map((e) => [e.name, e.result()])),
     };
   }
 
   private evaluate(prediction: Prediction, groundTruth: GroundTruth): void {
+    if (this.spec.problemType === 'multiclassClassification') {
+      // parsePrediction gives multiclass predictions as labels, parseGroundTruth labels as text.
+      if (!this.multiclass.add(prediction.label ?? '', String(groundTruth.label))) {
+        this.cap.rejected.tooManyClasses++;
+        return;
+      }
+      this.matched++;
+      for (const e of this.extensions)
+        e.add({ problemType: 'multiclassClassification', prediction, groundTruth });
+      return;
+    }
     this.matched++;
     if (this.spec.problemType === 'regression') {
       // parseGroundTruth gives regression labels as numbers and parsePrediction a value: always true.
@@ -225,6 +274,7 @@ export class QualityJoin {
         ? score >= this.spec.probabilityThreshold
         : prediction.label === this.spec.positiveLabel;
     this.classification.add(predictedPositive, labelPositive, score);
+    this.fairness?.add(prediction, groundTruth, predictedPositive, labelPositive);
     for (const e of this.extensions) {
       e.add({
         problemType: 'binaryClassification',

@@ -58,11 +58,66 @@ export interface RegressionMetrics {
   readonly mae: number | null;
 }
 
-/** Either kind of metrics. */
-export type QualityMetrics = BinaryClassificationMetrics | RegressionMetrics;
+/** Precision, recall and F1 of one class of a multiclass classifier (one-vs-rest). */
+export interface ClassMetrics {
+  /** The label, as text. */
+  readonly label: string;
+  /** Pairs whose ground truth is this label. */
+  readonly support: number;
+  /** Pairs predicted as this label. */
+  readonly predicted: number;
+  /** Pairs predicted as this label whose ground truth is this label. */
+  readonly truePositives: number;
+  /** TP / predicted; 0 when never predicted (as scikit-learn's `zero_division=0`). */
+  readonly precision: number;
+  /** TP / support; 0 when never labelled. */
+  readonly recall: number;
+  /** 2·P·R / (P + R); 0 when both are 0. */
+  readonly f1: number;
+}
+
+/**
+ * Multiclass classification metrics of one window: accuracy, and precision, recall and F1 averaged
+ * over the classes (every label seen as ground truth or prediction), unweighted (`macro`) and
+ * weighted by each class's support (`weighted`, Model Monitor's `weighted_precision`,
+ * `weighted_recall`, `weighted_f1`). Null without pairs.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-metrics.html
+ */
+export interface MulticlassClassificationMetrics {
+  readonly problemType: 'multiclassClassification';
+  readonly count: number;
+  /** Pairs whose predicted label is the ground truth / count. */
+  readonly accuracy: number | null;
+  readonly macroPrecision: number | null;
+  readonly macroRecall: number | null;
+  readonly macroF1: number | null;
+  readonly weightedPrecision: number | null;
+  readonly weightedRecall: number | null;
+  readonly weightedF1: number | null;
+  /** Per class, by label. */
+  readonly classes: readonly ClassMetrics[];
+}
+
+/** Any kind of metrics. */
+export type QualityMetrics =
+  BinaryClassificationMetrics | MulticlassClassificationMetrics | RegressionMetrics;
 
 /** The metric names a baseline and an alarm may refer to. */
-export const QUALITY_METRIC_NAMES = ['accuracy', 'precision', 'recall', 'f1', 'auc', 'rmse', 'mae'] as const;
+export const QUALITY_METRIC_NAMES = [
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'auc',
+  'macroPrecision',
+  'macroRecall',
+  'macroF1',
+  'weightedPrecision',
+  'weightedRecall',
+  'weightedF1',
+  'rmse',
+  'mae',
+] as const;
 
 /** One of {@link QUALITY_METRIC_NAMES}. */
 export type QualityMetricName = (typeof QUALITY_METRIC_NAMES)[number];
@@ -74,6 +129,17 @@ export const CLASSIFICATION_METRICS: readonly QualityMetricName[] = [
   'recall',
   'f1',
   'auc',
+];
+
+/** Multiclass classification metrics: higher is better. */
+export const MULTICLASS_METRICS: readonly QualityMetricName[] = [
+  'accuracy',
+  'macroPrecision',
+  'macroRecall',
+  'macroF1',
+  'weightedPrecision',
+  'weightedRecall',
+  'weightedF1',
 ];
 
 /** Regression metrics (errors: lower is better). */
@@ -165,6 +231,90 @@ export class BinaryClassificationAccumulator {
   }
 }
 
+/** Distinct labels a multiclass accumulator keeps by default (more are rejected). */
+export const DEFAULT_MAX_CLASSES = 1000;
+
+/**
+ * Per-class counts of a multiclass classifier, fed one pair at a time: memory grows with the number
+ * of distinct labels (capped), never with the number of pairs.
+ */
+export class MulticlassAccumulator {
+  private readonly counts = new Map<string, { support: number; predicted: number; tp: number }>();
+  private n = 0;
+  private correct = 0;
+
+  constructor(private readonly maxClasses: number = DEFAULT_MAX_CLASSES) {}
+
+  /**
+   * Adds one pair; `false` (and nothing counted) when it would add a class past `maxClasses`.
+   * @param predicted the predicted label
+   * @param label the ground-truth label
+   */
+  add(predicted: string, label: string): boolean {
+    const newClasses =
+      (this.counts.has(predicted) ? 0 : 1) + (predicted !== label && !this.counts.has(label) ? 1 : 0);
+    if (this.counts.size + newClasses > this.maxClasses) return false;
+    const of = (l: string): { support: number; predicted: number; tp: number } => {
+      let c = this.counts.get(l);
+      if (!c) {
+        c = { support: 0, predicted: 0, tp: 0 };
+        this.counts.set(l, c);
+      }
+      return c;
+    };
+    of(label).support++;
+    of(predicted).predicted++;
+    if (predicted === label) {
+      of(label).tp++;
+      this.correct++;
+    }
+    this.n++;
+    return true;
+  }
+
+  /** Pairs added so far. */
+  get count(): number {
+    return this.n;
+  }
+
+  /** The metrics of the pairs added so far. */
+  result(): MulticlassClassificationMetrics {
+    const classes: ClassMetrics[] = [...this.counts.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([label, c]) => {
+        const precision = c.predicted === 0 ? 0 : c.tp / c.predicted;
+        const recall = c.support === 0 ? 0 : c.tp / c.support;
+        const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+        return {
+          label,
+          support: c.support,
+          predicted: c.predicted,
+          truePositives: c.tp,
+          precision,
+          recall,
+          f1,
+        };
+      });
+    const k = classes.length;
+    const mean = (f: (c: ClassMetrics) => number): number | null =>
+      k === 0 ? null : classes.reduce((s, c) => s + f(c), 0) / k;
+    const weighted = (f: (c: ClassMetrics) => number): number | null =>
+      this.n === 0 ? null : classes.reduce((s, c) => s + c.support * f(c), 0) / this.n;
+    return {
+      problemType: 'multiclassClassification',
+      count: this.n,
+      accuracy: this.n === 0 ? null : this.correct / this.n,
+      macroPrecision: mean((c) => c.precision),
+      macroRecall: mean((c) => c.recall),
+      macroF1: mean((c) => c.f1),
+      weightedPrecision: weighted((c) => c.precision),
+      weightedRecall: weighted((c) => c.recall),
+      weightedF1: weighted((c) => c.f1),
+      classes,
+    };
+  }
+}
+
 /** Running sums of a regression model's errors. */
 export class RegressionAccumulator {
   private n = 0;
@@ -199,6 +349,20 @@ export class RegressionAccumulator {
 export function metricOf(metrics: QualityMetrics, name: QualityMetricName): number | null {
   if (metrics.problemType === 'regression') {
     return name === 'rmse' ? metrics.rmse : name === 'mae' ? metrics.mae : null;
+  }
+  if (metrics.problemType === 'multiclassClassification') {
+    switch (name) {
+      case 'accuracy':
+      case 'macroPrecision':
+      case 'macroRecall':
+      case 'macroF1':
+      case 'weightedPrecision':
+      case 'weightedRecall':
+      case 'weightedF1':
+        return metrics[name];
+      default:
+        return null;
+    }
   }
   switch (name) {
     case 'accuracy':

@@ -17,8 +17,11 @@ import { CsvSyntaxError, parseCsv } from '../drift/csv';
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture-endpoint.html
  */
 
-/** The kind of model the monitor evaluates. */
-export type ProblemType = 'binaryClassification' | 'regression';
+/**
+ * The kind of model the monitor evaluates: a binary classifier (a score or a label), a multiclass
+ * classifier (the predicted label) or a regression model (a number).
+ */
+export type ProblemType = 'binaryClassification' | 'multiclassClassification' | 'regression';
 
 /** How the monitor reads predictions and labels. */
 export interface QualitySpec {
@@ -41,6 +44,13 @@ export interface QualitySpec {
    * @default 0.5
    */
   readonly probabilityThreshold?: number;
+  /**
+   * Fields of a JSON ground-truth record (`groundTruthData` holding an object, e.g.
+   * `{"label": 1, "gender": "female"}`) kept with the label: the facets the fairness metrics read
+   * when the request does not carry them.
+   * @default - none
+   */
+  readonly groundTruthAttributes?: readonly string[];
 }
 
 /** Why a capture event or a ground-truth record was not used. */
@@ -59,6 +69,8 @@ export const QUALITY_REJECT_REASONS = [
   'invalidPayload',
   /** A probability outside [0, 1], a regression value that is not a finite number. */
   'invalidValue',
+  /** A multiclass pair whose label would exceed the distinct classes the join keeps. */
+  'tooManyClasses',
 ] as const;
 
 /** One of {@link QUALITY_REJECT_REASONS}. */
@@ -97,6 +109,8 @@ export interface GroundTruth {
   readonly id: string;
   /** The label: text for classification, a number for regression. */
   readonly label: string | number;
+  /** The {@link QualitySpec.groundTruthAttributes} the record has. */
+  readonly attributes?: Readonly<Record<string, unknown>>;
 }
 
 /** A parse result: a value or the reason it was rejected. */
@@ -130,6 +144,39 @@ function decode(p: Payload): Parsed<{ kind: 'csv' | 'json'; text: string }> {
   if (!byType || (encoding !== undefined && encoding !== 'BASE64')) return reject('unsupportedEncoding');
   const text = encoding === 'BASE64' ? Buffer.from(p.data, 'base64').toString('utf8') : p.data;
   return { ok: true, value: { kind: byType, text } };
+}
+
+/**
+ * The fields of a payload: a JSON object's members, or a one-row CSV's cells named by `columns`
+ * (SageMaker CSV requests have no header). `undefined` when the payload is neither.
+ */
+export function payloadRecord(
+  p: Payload | undefined,
+  columns: readonly string[] = [],
+): Readonly<Record<string, unknown>> | undefined {
+  if (p === undefined) return undefined;
+  const d = decode(p);
+  if (!d.ok) return undefined;
+  if (d.value.kind === 'json') {
+    let v: unknown;
+    try {
+      v = JSON.parse(d.value.text);
+    } catch {
+      return undefined;
+    }
+    return isObject(v) ? v : undefined;
+  }
+  let rows: string[][];
+  try {
+    rows = parseCsv(d.value.text);
+  } catch (e) {
+    if (e instanceof CsvSyntaxError) return undefined;
+    throw e;
+  }
+  if (rows.length !== 1) return undefined;
+  const out: Record<string, string> = {};
+  for (let i = 0; i < columns.length && i < rows[0].length; i++) out[columns[i]] = rows[0][i];
+  return out;
 }
 
 /** The single value of a CSV or JSON payload (first cell of a one-row CSV; see {@link jsonValue}). */
@@ -207,7 +254,10 @@ export function parsePrediction(event: unknown, spec: QualitySpec): Parsed<Predi
   if (id === undefined) return reject('missingId');
   const output = event.captureData.endpointOutput;
   if (!isObject(output) || typeof output.data !== 'string') return reject('missingOutput');
-  const labels = spec.problemType === 'binaryClassification' && spec.classificationOutput === 'label';
+  // A multiclass model returns its predicted label; a binary one a label only when told so.
+  const labels =
+    spec.problemType === 'multiclassClassification' ||
+    (spec.problemType === 'binaryClassification' && spec.classificationOutput === 'label');
   const v = payloadValue(output, labels ? [] : SCORE_KEYS, labels ? LABEL_KEYS : []);
   if (!v.ok) return v;
   const input = event.captureData.endpointInput;
@@ -249,5 +299,12 @@ export function parseGroundTruth(record: unknown, spec: QualitySpec): Parsed<Gro
     return n === undefined ? reject('invalidValue') : { ok: true, value: { id, label: n } };
   }
   const label = labelText(v.value);
-  return label === undefined || label === '' ? reject('invalidValue') : { ok: true, value: { id, label } };
+  if (label === undefined || label === '') return reject('invalidValue');
+  const wanted = spec.groundTruthAttributes ?? [];
+  if (wanted.length === 0) return { ok: true, value: { id, label } };
+  // Only the named fields are kept: a held label costs the same whatever else the record carries.
+  const fields = payloadRecord(gt);
+  const attributes: Record<string, unknown> = {};
+  for (const k of wanted) if (fields && k in fields) attributes[k] = fields[k];
+  return { ok: true, value: { id, label, attributes } };
 }

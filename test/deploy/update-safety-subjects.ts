@@ -517,6 +517,8 @@ export function constructSubjects(): Subject[] {
         minSamples: { minSamples: 500 },
         memorySize: { memorySize: 2048 },
         alarmNamePrefix: { alarmNamePrefix: 'churn-v2-quality' },
+        fairnessFacets: { fairnessFacets: ['gender=female', 'age:>=65'] },
+        fairnessThresholds: { fairnessFacets: ['gender=female'], fairnessThresholds: { DPPL: 0.1, DI: 0.8 } },
       },
       {},
     ),

@@ -171,6 +171,27 @@ describe('QualityJoin', () => {
     });
   });
 
+  it('joins a multiclass model by its predicted label (CSV or JSON predicted_label), and caps the classes', () => {
+    const join = new QualityJoin({ problemType: 'multiclassClassification' }, { maxClasses: 2 });
+    for (const [id, y] of [
+      ['a', 'cat'],
+      ['b', 'dog'],
+      ['c', 'dog'],
+      ['d', 'fox'],
+    ])
+      join.addGroundTruthLine(groundTruthLine(id, y));
+    join.addCaptureLine(captureLine('a', 'cat'));
+    join.addCaptureLine(
+      captureLine('b', '{"predicted_label": "cat"}', { encoding: 'JSON', contentType: 'application/json' }),
+    );
+    join.addCaptureLine(captureLine('c', 'dog'));
+    join.addCaptureLine(captureLine('d', 'fox')); // a third class past the cap of two
+    const r = join.report();
+    expect(r.matched).toBe(3);
+    expect(r.captures.rejected.tooManyClasses).toBe(1);
+    expect(r.metrics).toMatchObject({ problemType: 'multiclassClassification', count: 3, accuracy: 2 / 3 });
+  });
+
   it('hands every joined pair to the post-training extensions and reports their results', () => {
     const seen: JoinedPair[] = [];
     const ext: JoinedPairMetrics = {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BinaryClassificationAccumulator, metricOf, RegressionAccumulator } from '../../lib/model-quality';
+import {
+  BinaryClassificationAccumulator,
+  metricOf,
+  MulticlassAccumulator,
+  RegressionAccumulator,
+} from '../../lib/model-quality';
 import { mulberry32 } from '../../lib/drift/random';
 
 // Definitions: https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-metrics.html
@@ -118,5 +123,74 @@ describe('regression metrics', () => {
 
   it('is null without pairs', () => {
     expect(new RegressionAccumulator().result()).toMatchObject({ count: 0, rmse: null, mae: null });
+  });
+});
+
+// Multiclass: Model Monitor's multiclass_classification_metrics (accuracy, weighted_precision,
+// weighted_recall, weighted_f1) and their unweighted (macro) means, one-vs-rest per class:
+// https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-metrics.html
+describe('multiclass classification metrics', () => {
+  /** predicted, label. */
+  const TEN: readonly [string, string][] = [
+    ['a', 'a'],
+    ['a', 'a'],
+    ['b', 'a'],
+    ['a', 'b'],
+    ['b', 'b'],
+    ['b', 'b'],
+    ['c', 'b'],
+    ['c', 'c'],
+    ['a', 'c'],
+    ['c', 'c'],
+  ];
+
+  it('match hand-computed accuracy and macro/weighted precision, recall and F1 on ten pairs', () => {
+    const acc = new MulticlassAccumulator();
+    for (const [p, y] of TEN) expect(acc.add(p, y)).toBe(true);
+    const m = acc.result();
+    // Support a 3, b 4, c 3; predicted a 4, b 3, c 3; correct a 2, b 2, c 2 → accuracy 6/10.
+    expect(m.count).toBe(10);
+    expect(m.accuracy).toBe(0.6);
+    // Precision a 2/4, b 2/3, c 2/3; recall a 2/3, b 2/4, c 2/3; F1 a 4/7, b 4/7, c 2/3.
+    expect(m.classes.map((c) => [c.label, c.support, c.precision, c.recall])).toEqual([
+      ['a', 3, 0.5, 2 / 3],
+      ['b', 4, 2 / 3, 0.5],
+      ['c', 3, 2 / 3, 2 / 3],
+    ]);
+    expect(m.classes[0].f1).toBeCloseTo(4 / 7, 12);
+    expect(m.classes[2].f1).toBeCloseTo(2 / 3, 12);
+    // Macro: (1/2 + 2/3 + 2/3)/3 = 11/18 for both; F1 (4/7 + 4/7 + 2/3)/3 = 38/63.
+    expect(m.macroPrecision).toBeCloseTo(11 / 18, 12);
+    expect(m.macroRecall).toBeCloseTo(11 / 18, 12);
+    expect(m.macroF1).toBeCloseTo(38 / 63, 12);
+    // Weighted by support: (3·1/2 + 4·2/3 + 3·2/3)/10 = 37/60; recall (2 + 2 + 2)/10 = accuracy;
+    // F1 (3·4/7 + 4·4/7 + 3·2/3)/10 = (4 + 2)/10.
+    expect(m.weightedPrecision).toBeCloseTo(37 / 60, 12);
+    expect(m.weightedRecall).toBeCloseTo(0.6, 12);
+    expect(m.weightedF1).toBeCloseTo(0.6, 12);
+    expect(metricOf(m, 'weightedPrecision')).toBe(m.weightedPrecision);
+    expect(metricOf(m, 'auc')).toBeNull();
+  });
+
+  it('counts a class only ever predicted with precision 0 and recall 0 in the macro means, and weight 0', () => {
+    const acc = new MulticlassAccumulator();
+    acc.add('a', 'a');
+    acc.add('z', 'a');
+    const m = acc.result();
+    // a: precision 1, recall 1/2; z: precision 0, recall 0 (never labelled).
+    expect(m.macroPrecision).toBe(0.5);
+    expect(m.macroRecall).toBe(0.25);
+    expect(m.weightedPrecision).toBe(1);
+    expect(m.weightedRecall).toBe(0.5);
+  });
+
+  it('is null without pairs, and refuses a pair that would add a class past the cap', () => {
+    expect(new MulticlassAccumulator().result()).toMatchObject({ count: 0, accuracy: null, macroF1: null });
+    const acc = new MulticlassAccumulator(2);
+    expect(acc.add('a', 'b')).toBe(true);
+    expect(acc.add('a', 'a')).toBe(true);
+    expect(acc.add('c', 'a')).toBe(false);
+    expect(acc.add('a', 'c')).toBe(false);
+    expect(acc.count).toBe(2);
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '../../constructs/monitoring/model-quality-monitor';
 import { InferenceNetwork } from '../../constructs/serving/inference-network';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
+import { ModelRegistry } from '../../constructs/training/model-registry';
 import { ENV } from '../../lib/handlers/model-quality-monitor/contract';
 import { findingLines, testStack } from '../support/nag';
 
@@ -212,8 +213,211 @@ describe('ModelQualityMonitor', () => {
     });
   });
 
+  it('alarms on multiclass accuracy and macro/weighted metrics below baseline − maxDrop, with no binary settings', () => {
+    const { t, monitor, f } = build({
+      problemType: 'multiclassClassification',
+      baseline: { accuracy: 0.8, macroF1: 0.7, weightedPrecision: 0.75 },
+      alarmNamePrefix: 'segment-quality',
+    });
+    for (const [name, threshold, alarmName] of [
+      ['Accuracy', 0.75, 'segment-quality-accuracy'],
+      ['MacroF1', 0.65, 'segment-quality-macroF1'],
+      ['WeightedPrecision', 0.7, 'segment-quality-weightedPrecision'],
+    ] as const) {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: name,
+        Threshold: threshold,
+        ComparisonOperator: 'LessThanThreshold',
+        Statistic: 'Minimum',
+        AlarmName: alarmName,
+      });
+    }
+    expect(Object.keys(monitor.degradationAlarms)).toEqual(['accuracy', 'macroF1', 'weightedPrecision']);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.problemType]: 'multiclassClassification',
+          [ENV.positiveLabel]: Match.absent(),
+          [ENV.classificationOutput]: Match.absent(),
+        }),
+      },
+    });
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  // Post-training metrics per facet: https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-measure-post-training-bias.html
+  // Alarm expressions (ABS, IF): https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+  it('publishes fairness per facet and alarms on |DPPL| > x and DI outside [x, 1/x], by retraining-pattern names', () => {
+    const f0 = fixture();
+    const monitor = new ModelQualityMonitor(f0.stack, 'Quality', {
+      ...f0.props,
+      fairnessFacets: ['gender=female', 'age:>=40'],
+      fairnessGroup: 'region',
+      requestColumns: ['age', 'tenure', 'region'],
+      fairnessThresholds: { DPPL: 0.1, DI: 0.8 },
+      alarmNamePrefix: 'churn-quality',
+    });
+    const f = f0;
+    const t = Template.fromStack(f.stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.fairness]: JSON.stringify({
+            facets: ['gender=female', 'age:>=40'],
+            metrics: ['DPPL', 'DI'],
+            group: 'region',
+            requestColumns: ['age', 'tenure', 'region'],
+          }),
+        }),
+      },
+    });
+    const facetMetric = (metric: string, facet: string) =>
+      Match.arrayWith([
+        Match.objectLike({
+          Id: 'm',
+          MetricStat: Match.objectLike({
+            Metric: {
+              Namespace: 'ML/ModelQuality',
+              MetricName: metric,
+              Dimensions: [
+                { Name: 'EndpointName', Value: 'churn' },
+                { Name: 'Facet', Value: facet },
+              ],
+            },
+            Stat: 'Maximum',
+          }),
+          ReturnData: false,
+        }),
+      ]);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-quality-DPPL-gender',
+      Threshold: 0.1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'ignore',
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'ABS(m)', ReturnData: true })]),
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-quality-DPPL-gender',
+      Metrics: facetMetric('DPPL', 'gender=female'),
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-quality-DI-age',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(m < 0.8, 1, 0) + IF(m > 1.25, 1, 0)', ReturnData: true }),
+      ]),
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-quality-DI-age',
+      Metrics: facetMetric('DI', 'age:>=40'),
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+    });
+    expect(monitor.fairnessAlarms).toHaveLength(4);
+    // 2 degradation, 4 fairness, the analysis-error and the missing-run alarm.
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    expect(
+      ModelQualityMonitor.degradationEventPattern(
+        'churn-quality',
+        ['auc'],
+        [{ metric: 'DPPL', column: 'gender' }],
+      ).detail,
+    ).toEqual({ alarmName: ['churn-quality-auc', 'churn-quality-DPPL-gender'], state: { value: ['ALARM'] } });
+    expect(monitor.metricFairness('DI', 'age:>=40').dimensions).toEqual({
+      EndpointName: 'churn',
+      Facet: 'age:>=40',
+    });
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
+  // DescribeModelPackage returns ModelMetrics.ModelQuality.Statistics.S3Uri:
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeModelPackage.html
+  it('takes the baselines from the registered package: alarms on the degradation, reads only that group and prefix', () => {
+    const f = fixture();
+    const artifacts = new SecureBucket(f.stack, 'Artifacts');
+    const registry = ModelRegistry.fromModelPackageGroupName(f.stack, 'Registry', 'churn-model');
+    const monitor = new ModelQualityMonitor(f.stack, 'Quality', {
+      ...f.props,
+      baseline: undefined,
+      packageBaseline: {
+        registry,
+        modelVersion: 3,
+        statisticsBucket: artifacts,
+        statisticsPrefix: 'evaluation/churn-model/',
+        metrics: ['auc', 'f1'],
+      },
+      maxDrop: 0.04,
+      alarmNamePrefix: 'churn-quality',
+    });
+    const t = Template.fromStack(f.stack);
+    for (const [m, name] of [
+      ['auc', 'AUCDegradation'],
+      ['f1', 'F1Degradation'],
+    ] as const) {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `churn-quality-${m}`,
+        MetricName: name,
+        Statistic: 'Maximum',
+        Threshold: 0.04,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'ignore',
+      });
+    }
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'BaselineNotRead',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+    });
+    expect(monitor.baselineAlarm).toBeDefined();
+    const env = Object.values(t.findResources('AWS::Lambda::Function'))
+      .map((r) => (r as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties)
+      .find((p) => p.Environment?.Variables?.[ENV.packageBaseline] !== undefined)!.Environment!.Variables!;
+    const resolved = JSON.stringify(f.stack.resolve(env[ENV.packageBaseline]));
+    expect(resolved).toContain(':model-package/churn-model/3');
+    expect(resolved).toContain('\\"statisticsPrefix\\":\\"evaluation/churn-model/\\"');
+    const statements = [
+      ...Object.values(t.findResources('AWS::IAM::Policy')),
+      ...Object.values(t.findResources('AWS::IAM::ManagedPolicy')),
+      // A SecureBucket of the same stack grants through its bucket policy.
+      ...Object.values(t.findResources('AWS::S3::BucketPolicy')),
+    ].flatMap(
+      (r) =>
+        (r as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties
+          .PolicyDocument.Statement,
+    );
+    const describe = statements.filter((s) => [s.Action].flat().includes('sagemaker:DescribeModelPackage'));
+    expect(describe).toHaveLength(1);
+    // That one version, no wildcard.
+    expect(JSON.stringify(describe[0].Resource)).toContain(':model-package/churn-model/3"');
+    const reads = statements.filter((s) => JSON.stringify(s).includes('evaluation/churn-model/'));
+    expect(JSON.stringify(reads.map((s) => s.Action))).toContain('s3:GetObject');
+    expect(JSON.stringify(reads)).toContain('QualityFunctionRole');
+    expect(JSON.stringify(reads.map((s) => s.Action))).not.toMatch(/PutObject|DeleteObject/);
+    expect(findingLines(f.stack)).toEqual([]);
+  });
+
   // Retraining as for drift: CloudWatch emits a "CloudWatch Alarm State Change" event on the default
   // bus for each state change, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
+  it('retrains an unfair model like a degraded one: onDegradation matches the fairness alarms too', () => {
+    const f = fixture();
+    const monitor = new ModelQualityMonitor(f.stack, 'Quality', {
+      ...f.props,
+      fairnessFacets: ['gender=female'],
+      fairnessThresholds: { DPPL: 0.1 },
+    });
+    monitor.onDegradation(new targets.SqsQueue(new sqs.Queue(f.stack, 'Retrain', { enforceSSL: true })));
+    Template.fromStack(f.stack).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        resources: [
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^QualityF1Alarm'), 'Arn'] },
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^QualityAucAlarm'), 'Arn'] },
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^QualityFairnessAlarmDPPLgender'), 'Arn'] },
+        ],
+      }),
+    });
+  });
+
   it('sends degradation alarm transitions to ALARM to the onDegradation targets through one rule', () => {
     const f = fixture();
     const monitor = new ModelQualityMonitor(f.stack, 'Quality', f.props);
@@ -244,6 +448,12 @@ describe('ModelQualityMonitor', () => {
         'churn-quality-recall',
         'churn-quality-f1',
         'churn-quality-auc',
+        'churn-quality-macroPrecision',
+        'churn-quality-macroRecall',
+        'churn-quality-macroF1',
+        'churn-quality-weightedPrecision',
+        'churn-quality-weightedRecall',
+        'churn-quality-weightedF1',
         'churn-quality-rmse',
         'churn-quality-mae',
       ],
@@ -321,6 +531,72 @@ describe('ModelQualityMonitor', () => {
       ).toEqual([
         'Test/Quality: positiveLabel: does not apply to regression models (got yes; expected no positiveLabel)',
         'Test/Quality: maxDrop: does not apply to regression models (got 0.1; expected no maxDrop)',
+      ]);
+    });
+
+    it('refuses binary metrics and binary settings for a multiclass model', () => {
+      expect(
+        errorOf({
+          problemType: 'multiclassClassification',
+          baseline: { auc: 0.9, weightedF1: 0.7 },
+          positiveLabel: 'cat',
+        }).split('\n'),
+      ).toEqual([
+        'Test/Quality: baseline.auc: is not a metric of multiclassClassification models (got 0.9; expected one of accuracy, macroPrecision, macroRecall, macroF1, weightedPrecision, weightedRecall, weightedF1)',
+        'Test/Quality: positiveLabel: does not apply to multiclassClassification models (got cat; expected no positiveLabel)',
+      ]);
+    });
+
+    it('refuses fairness settings that could not work, each with its field', () => {
+      expect(
+        errorOf({
+          fairnessFacets: ['gender', 'age:>=40', 'age:<20', 'bad col=1'],
+          fairnessThresholds: { DI: 1.5, CDDPL: 0.1 },
+          fairnessMetrics: ['DI', 'CDDPL'],
+        }).split('\n'),
+      ).toEqual([
+        'Test/Quality: fairnessFacets.0: is not a facet with a sensitive group (got gender; expected column=value or column:>=number, the column of letters, digits and _ . - (at most 64))',
+        'Test/Quality: fairnessFacets.2: repeats a facet column: its alarms and metrics would collide (got age:<20; expected one facet per column)',
+        'Test/Quality: fairnessFacets.3: is not a facet with a sensitive group (got bad col=1; expected column=value or column:>=number, the column of letters, digits and _ . - (at most 64))',
+        'Test/Quality: fairnessThresholds.DI: is a ratio bound: the alarm fires outside [x, 1/x] (got 1.5; expected a number in (0, 1], e.g. 0.8)',
+        'Test/Quality: fairnessGroup: is needed for CDDPL, which conditions on a group attribute (got undefined; expected a request or ground-truth column, or no CDDPL)',
+      ]);
+      expect(errorOf({ fairnessThresholds: { DPPL: 0.1 } })).toBe(
+        'Test/Quality: fairnessThresholds: applies to fairness facets, and none is given (got {"DPPL":0.1}; expected no fairnessThresholds, or fairnessFacets)',
+      );
+      expect(
+        errorOf({ fairnessFacets: ['gender=f'], fairnessThresholds: { RD: 0.1 }, fairnessMetrics: ['DPPL'] }),
+      ).toBe(
+        'Test/Quality: fairnessThresholds.RD: names a metric that fairnessMetrics does not publish, so its alarm could never fire (got 0.1; expected one of DPPL, or RD in fairnessMetrics)',
+      );
+      expect(errorOf({ problemType: 'regression', baseline: { mae: 1 }, fairnessFacets: ['gender=f'] })).toBe(
+        "Test/Quality: fairnessFacets: needs predicted and observed binary outcomes, and regression models have none (got gender=f; expected no fairnessFacets, or problemType 'binaryClassification')",
+      );
+    });
+
+    it('refuses a package baseline given with a static one, or with metrics of the other problem type', () => {
+      const f = fixture();
+      const registry = ModelRegistry.fromModelPackageGroupName(f.stack, 'Registry', 'churn-model');
+      let message = '';
+      try {
+        new ModelQualityMonitor(f.stack, 'Quality', {
+          ...f.props,
+          classificationOutput: 'label',
+          packageBaseline: {
+            registry,
+            modelVersion: 1,
+            statisticsBucket: f.capture,
+            statisticsPrefix: 'evaluation/',
+            metrics: ['auc', 'rmse'],
+          },
+        });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message.split('\n')).toEqual([
+        'Test/Quality: baseline: is given with packageBaseline, which replaces it: one of them must go (got {"f1":0.8,"auc":0.9}; expected baseline or packageBaseline)',
+        'Test/Quality: packageBaseline.metrics: rmse is not a metric of binaryClassification models (got rmse; expected one of accuracy, precision, recall, f1, auc)',
+        "Test/Quality: packageBaseline.metrics: auc needs scores, and the model returns labels (got auc; expected no auc, or classificationOutput 'probability')",
       ]);
     });
 

@@ -1,6 +1,9 @@
-import type { ProblemType } from '../../model-quality';
+import { QUALITY_METRIC_NAMES, type ProblemType, type QualityMetricName } from '../../model-quality';
+import type { PackageBaselineSettings } from './baseline';
 import { ConfigError, envNumber, type Env } from '../shared/env';
-import { DEFAULT_VARIANT_NAME, ENV, QUALITY_DEFAULTS } from './contract';
+import { parseQualityFacets } from '../../model-quality/fairness';
+import { METRICS as BIAS_METRICS } from '../../fairness/metrics';
+import { DEFAULT_VARIANT_NAME, ENV, QUALITY_DEFAULTS, type FairnessSettings } from './contract';
 
 export { ConfigError } from '../shared/env';
 
@@ -30,6 +33,93 @@ export interface QualityConfig {
   readonly maxAttempts: number;
   /** Milliseconds each API request may take before it fails with a `TimeoutError` and is retried. */
   readonly requestTimeoutMs: number;
+  /** Post-training fairness per facet; absent: none. */
+  readonly fairness?: FairnessSettings;
+  /** The registered baseline to read per run; absent: the construct's static thresholds. */
+  readonly packageBaseline?: PackageBaselineSettings;
+}
+
+/** Reads `QUALITY_PACKAGE_BASELINE`. */
+function packageBaseline(env: Env): PackageBaselineSettings | undefined {
+  const raw = env[ENV.packageBaseline];
+  if (raw === undefined || raw === '') return undefined;
+  const bad = (problem: string): never => {
+    throw new ConfigError(
+      `${ENV.packageBaseline}: ${problem} (got ${JSON.stringify(raw)}; expected {"modelPackageArn": "arn:…:model-package/<group>/<version>", "statisticsBucket": "bucket", "statisticsPrefix": "prefix/", "metrics": ["auc"]})`,
+    );
+  };
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return bad('is not JSON');
+  }
+  const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  if (
+    typeof o.modelPackageArn !== 'string' ||
+    !/^arn:[^:]+:sagemaker:[^:]*:\d{12}:model-package\/.+\/\d+$/.test(o.modelPackageArn)
+  )
+    return bad('modelPackageArn is not a model package version ARN');
+  if (typeof o.statisticsBucket !== 'string' || o.statisticsBucket === '')
+    return bad('statisticsBucket is not a bucket');
+  if (
+    typeof o.statisticsPrefix !== 'string' ||
+    (o.statisticsPrefix !== '' && !o.statisticsPrefix.endsWith('/'))
+  )
+    return bad('statisticsPrefix is not a prefix ending in "/"');
+  const known = QUALITY_METRIC_NAMES as readonly string[];
+  if (!stringArray(o.metrics) || o.metrics.length === 0 || o.metrics.some((m) => !known.includes(m)))
+    return bad(`metrics is not a non-empty list of ${known.join(', ')}`);
+  return {
+    modelPackageArn: o.modelPackageArn,
+    statisticsBucket: o.statisticsBucket,
+    statisticsPrefix: o.statisticsPrefix,
+    metrics: o.metrics as QualityMetricName[],
+  };
+}
+
+const POST_TRAINING = BIAS_METRICS.filter((m) => m.stage === 'postTraining').map((m) => m.metric as string);
+
+function stringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '');
+}
+
+/** Reads `QUALITY_FAIRNESS`: facets (each with a condition, one per column) and known metric names. */
+function fairness(env: Env): FairnessSettings | undefined {
+  const raw = env[ENV.fairness];
+  if (raw === undefined || raw === '') return undefined;
+  const bad = (problem: string): never => {
+    throw new ConfigError(
+      `${ENV.fairness}: ${problem} (got ${JSON.stringify(raw)}; expected {"facets": ["column=value"], "metrics": ["DPPL"], "group"?: "column", "requestColumns"?: ["column"]})`,
+    );
+  };
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return bad('is not JSON');
+  }
+  if (typeof v !== 'object' || v === null) return bad('is not an object');
+  const o = v as Record<string, unknown>;
+  if (!stringArray(o.facets) || o.facets.length === 0)
+    return bad('facets is not a non-empty list of strings');
+  try {
+    parseQualityFacets(o.facets);
+  } catch (e) {
+    return bad(e instanceof Error ? e.message : String(e));
+  }
+  if (!stringArray(o.metrics) || o.metrics.some((m) => !POST_TRAINING.includes(m)))
+    return bad(`metrics is not a list of ${POST_TRAINING.join(', ')}`);
+  if (o.group !== undefined && (typeof o.group !== 'string' || o.group === ''))
+    return bad('group is not a column');
+  if (o.requestColumns !== undefined && !stringArray(o.requestColumns))
+    return bad('requestColumns is not a list of column names');
+  return {
+    facets: o.facets,
+    metrics: o.metrics,
+    ...(o.group !== undefined ? { group: o.group as string } : {}),
+    ...(o.requestColumns !== undefined ? { requestColumns: o.requestColumns as string[] } : {}),
+  };
 }
 
 function required(env: Env, name: string): string {
@@ -64,6 +154,8 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 
 /** Reads and checks the run settings. */
 export function parseConfig(env: Env): QualityConfig {
+  const fairnessSettings = fairness(env);
+  const baselineSettings = packageBaseline(env);
   return {
     endpointName: required(env, ENV.endpointName),
     variantName: env[ENV.variantName] || DEFAULT_VARIANT_NAME,
@@ -71,7 +163,11 @@ export function parseConfig(env: Env): QualityConfig {
     capturePrefix: prefix(env, ENV.capturePrefix, ''),
     groundTruthBucket: env[ENV.groundTruthBucket] || required(env, ENV.captureBucket),
     groundTruthPrefix: prefix(env, ENV.groundTruthPrefix),
-    problemType: oneOf(env, ENV.problemType, ['binaryClassification', 'regression']),
+    problemType: oneOf(env, ENV.problemType, [
+      'binaryClassification',
+      'multiclassClassification',
+      'regression',
+    ]),
     positiveLabel: env[ENV.positiveLabel] || QUALITY_DEFAULTS.positiveLabel,
     classificationOutput: oneOf(env, ENV.classificationOutput, ['probability', 'label'], 'probability'),
     probabilityThreshold: envNumber(
@@ -96,5 +192,7 @@ export function parseConfig(env: Env): QualityConfig {
     }),
     maxAttempts: envNumber(env, ENV.maxAttempts, 8, 1, 20, { integer: true }),
     requestTimeoutMs: envNumber(env, ENV.requestTimeoutMs, 10_000, 100, 60_000, { integer: true }),
+    ...(fairnessSettings ? { fairness: fairnessSettings } : {}),
+    ...(baselineSettings ? { packageBaseline: baselineSettings } : {}),
   };
 }

@@ -7,8 +7,11 @@
 /** CloudWatch namespace of every model quality metric. */
 export const METRIC_NAMESPACE = 'ML/ModelQuality';
 
-/** Dimension names (every metric has `EndpointName`). */
-export const DIMENSIONS = { endpointName: 'EndpointName' } as const;
+/**
+ * Dimension names (every metric has `EndpointName`; the fairness metrics, named by their Clarify
+ * abbreviation, `DPPL`, `DI`…, also `Facet`, e.g. `gender=female`).
+ */
+export const DIMENSIONS = { endpointName: 'EndpointName', facet: 'Facet' } as const;
 
 /** Metric names, all per endpoint. */
 export const METRICS = {
@@ -22,6 +25,18 @@ export const METRICS = {
   f1: 'F1',
   /** Binary classification with scores: area under the ROC curve. */
   auc: 'AUC',
+  /** Multiclass classification: unweighted mean of the per-class precisions. */
+  macroPrecision: 'MacroPrecision',
+  /** Multiclass classification: unweighted mean of the per-class recalls. */
+  macroRecall: 'MacroRecall',
+  /** Multiclass classification: unweighted mean of the per-class F1 scores. */
+  macroF1: 'MacroF1',
+  /** Multiclass classification: per-class precisions weighted by support. */
+  weightedPrecision: 'WeightedPrecision',
+  /** Multiclass classification: per-class recalls weighted by support. */
+  weightedRecall: 'WeightedRecall',
+  /** Multiclass classification: per-class F1 scores weighted by support. */
+  weightedF1: 'WeightedF1',
   /** Regression: root mean squared error. */
   rmse: 'RMSE',
   /** Regression: mean absolute error. */
@@ -40,6 +55,12 @@ export const METRICS = {
   analysisErrors: 'AnalysisErrors',
   /** 1 when the window held no ground truth or no capture object, else 0. */
   dataMissing: 'DataMissing',
+  /**
+   * With a package baseline: 1 when the run could not read the registered statistics (no
+   * statistics, outside the readable prefix, malformed, a metric missing), so no `<Metric>Degradation`
+   * was published; else 0.
+   */
+  baselineNotRead: 'BaselineNotRead',
   /** 1 per run (a heartbeat: missing means the analysis did not run). */
   analysisRuns: 'AnalysisRuns',
 } as const;
@@ -62,7 +83,32 @@ export const ENV = {
   maxPendingLabels: 'QUALITY_MAX_PENDING_LABELS',
   maxAttempts: 'QUALITY_MAX_ATTEMPTS',
   requestTimeoutMs: 'QUALITY_REQUEST_TIMEOUT_MS',
+  /** JSON of the package baseline settings (`PackageBaselineSettings`); absent: static baselines. */
+  packageBaseline: 'QUALITY_PACKAGE_BASELINE',
+  /** JSON of {@link FairnessSettings}; absent: no fairness metrics. */
+  fairness: 'QUALITY_FAIRNESS',
 } as const;
+
+/** The fairness settings the construct passes as JSON in `QUALITY_FAIRNESS`. */
+export interface FairnessSettings {
+  /** Facet specs, `gender=female`, `age:>=40`, one per column. */
+  readonly facets: readonly string[];
+  /** The group attribute of CDDPL. */
+  readonly group?: string;
+  /** Names of the cells of a CSV request, in order. */
+  readonly requestColumns?: readonly string[];
+  /** The post-training metrics published per facet (Clarify abbreviations). */
+  readonly metrics: readonly string[];
+}
+
+/**
+ * The metric a package-baseline alarm reads: `<Metric>Degradation` (`AUCDegradation`), the
+ * baseline minus the value (classification) or the relative increase (regression): worse is
+ * positive.
+ */
+export function degradationMetricName(metricName: string): string {
+  return `${metricName}Degradation`;
+}
 
 /** Default variant name, the one `IsolatedEndpoint` uses. */
 export const DEFAULT_VARIANT_NAME = 'primary';

@@ -1,5 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { boundedClientConfig } from '../shared/http';
 import { scheduledRunHandler, type HandlerContext, type ScheduledRunDeps } from '../shared/scheduled-run';
 import { parseConfig, type QualityConfig } from './config';
@@ -25,7 +26,12 @@ export interface HandlerDeps extends ScheduledRunDeps<QualityConfig, QualityClie
  */
 export function defaultClients(config: QualityConfig): QualityClients {
   const common = boundedClientConfig(config.maxAttempts, config.requestTimeoutMs);
-  return { s3: new S3Client(common), cloudwatch: new CloudWatchClient(common) };
+  return {
+    s3: new S3Client(common),
+    cloudwatch: new CloudWatchClient(common),
+    // Only a monitor with a package baseline calls SageMaker.
+    ...(config.packageBaseline ? { sagemaker: new SageMakerClient(common) } : {}),
+  };
 }
 
 /**

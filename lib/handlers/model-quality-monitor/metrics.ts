@@ -6,7 +6,15 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { metricOf, QUALITY_METRIC_NAMES, type QualityJoinReport } from '../../model-quality';
 import { metricValue } from '../drift-monitor/metrics';
-import { DIMENSIONS, MAX_METRICS_PER_REQUEST, METRIC_NAMESPACE, METRICS } from './contract';
+import type { ProblemType } from '../../model-quality';
+import { degradation, type PackageBaseline } from './baseline';
+import {
+  degradationMetricName,
+  DIMENSIONS,
+  MAX_METRICS_PER_REQUEST,
+  METRIC_NAMESPACE,
+  METRICS,
+} from './contract';
 
 /** The endpoint-level counts of a run, whether or not it produced metrics. */
 export interface QualityCounts {
@@ -22,6 +30,12 @@ const METRIC_BY_NAME = {
   recall: METRICS.recall,
   f1: METRICS.f1,
   auc: METRICS.auc,
+  macroPrecision: METRICS.macroPrecision,
+  macroRecall: METRICS.macroRecall,
+  macroF1: METRICS.macroF1,
+  weightedPrecision: METRICS.weightedPrecision,
+  weightedRecall: METRICS.weightedRecall,
+  weightedF1: METRICS.weightedF1,
   rmse: METRICS.rmse,
   mae: METRICS.mae,
 } as const;
@@ -32,10 +46,14 @@ function datum(
   endpointName: string,
   timestamp: Date,
   unit: StandardUnit = 'None',
+  facet?: string,
 ): MetricDatum {
   return {
     MetricName: name,
-    Dimensions: [{ Name: DIMENSIONS.endpointName, Value: endpointName }],
+    Dimensions: [
+      { Name: DIMENSIONS.endpointName, Value: endpointName },
+      ...(facet !== undefined ? [{ Name: DIMENSIONS.facet, Value: facet }] : []),
+    ],
     Timestamp: timestamp,
     Value: metricValue(value),
     Unit: unit,
@@ -75,7 +93,8 @@ function countMetrics(endpointName: string, counts: QualityCounts, timestamp: Da
 /**
  * The metrics of a run that joined records: every defined quality metric (only when at least
  * `minSamples` pairs were joined: a handful of labels says nothing, and a missing point leaves the
- * degradation alarms as they are), each extension's non-null values as `<name>.<key>`, the counts,
+ * degradation alarms as they are), the configured fairness metrics per facet (dimension `Facet`),
+ * each extension's non-null values as `<name>.<key>`, the counts,
  * `InsufficientSamples`, `AnalysisErrors` = 0, `DataMissing` = 0 and the `AnalysisRuns` heartbeat.
  */
 export function reportMetrics(
@@ -83,6 +102,7 @@ export function reportMetrics(
   report: QualityJoinReport,
   minSamples: number,
   timestamp: Date,
+  fairnessMetrics: readonly string[] = [],
 ): MetricDatum[] {
   const out: MetricDatum[] = [];
   const enough = report.matched >= minSamples;
@@ -90,6 +110,15 @@ export function reportMetrics(
     for (const name of QUALITY_METRIC_NAMES) {
       const v = metricOf(report.metrics, name);
       if (v !== null) out.push(datum(METRIC_BY_NAME[name], v, endpointName, timestamp));
+    }
+    // Per facet, the configured post-training metrics that are defined for this window's pairs: an
+    // undefined one (an empty facet, DI with no positive prediction in facet a) publishes nothing,
+    // so its alarm keeps its state instead of reading a made-up 0.
+    for (const f of report.fairness) {
+      for (const m of f.metrics) {
+        if (m.value !== null && fairnessMetrics.includes(m.metric))
+          out.push(datum(m.metric, m.value, endpointName, timestamp, 'None', f.facet));
+      }
     }
     for (const [ext, values] of Object.entries(report.extensions)) {
       for (const [key, v] of Object.entries(values)) {
@@ -104,6 +133,37 @@ export function reportMetrics(
     datum(METRICS.dataMissing, 0, endpointName, timestamp, 'Count'),
     datum(METRICS.analysisRuns, 1, endpointName, timestamp, 'Count'),
   );
+  return out;
+}
+
+/**
+ * The package-baseline metrics of a run that published quality metrics: `BaselineNotRead` (1 when
+ * the registered statistics could not be read: no degradation metric then, and the construct's
+ * baseline alarm fires instead of the degradation alarms silently not evaluating), and per
+ * baseline metric with a value this window `<Metric>Degradation`, worse being positive.
+ */
+export function baselineMetrics(
+  endpointName: string,
+  problemType: ProblemType,
+  report: QualityJoinReport,
+  baseline: PackageBaseline,
+  timestamp: Date,
+): MetricDatum[] {
+  if (!baseline.ok) return [datum(METRICS.baselineNotRead, 1, endpointName, timestamp, 'Count')];
+  const out: MetricDatum[] = [];
+  for (const [name, base] of Object.entries(baseline.values) as [keyof typeof METRIC_BY_NAME, number][]) {
+    const v = metricOf(report.metrics, name);
+    if (v !== null)
+      out.push(
+        datum(
+          degradationMetricName(METRIC_BY_NAME[name]),
+          degradation(problemType, base, v),
+          endpointName,
+          timestamp,
+        ),
+      );
+  }
+  out.push(datum(METRICS.baselineNotRead, 0, endpointName, timestamp, 'Count'));
   return out;
 }
 

@@ -1,5 +1,6 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import {
   QualityJoin,
   type JoinedPairMetrics,
@@ -10,13 +11,23 @@ import { listCaptureObjects, type CaptureObject } from '../drift-monitor/store';
 import { capturePrefixes, hourPath, windowEndingAt, type AnalysisWindow } from '../drift-monitor/window';
 import type { Logger } from '../shared/log';
 import type { QualityConfig } from './config';
-import { countsOf, errorMetrics, putMetrics, reportMetrics, type QualityCounts } from './metrics';
+import { readPackageBaseline, type PackageBaseline } from './baseline';
+import {
+  baselineMetrics,
+  countsOf,
+  errorMetrics,
+  putMetrics,
+  reportMetrics,
+  type QualityCounts,
+} from './metrics';
 import { openText } from './store';
 
 /** The clients a run uses; tests pass clients pointed at the loopback fake. */
 export interface QualityClients {
   readonly s3: S3Client;
   readonly cloudwatch: CloudWatchClient;
+  /** Needed with a package baseline (DescribeModelPackage). @default - none */
+  readonly sagemaker?: SageMakerClient;
 }
 
 /** Per-run context. */
@@ -65,6 +76,10 @@ export interface QualityRunResult {
   readonly metrics?: QualityMetrics;
   readonly counts: QualityCounts;
   readonly extensions?: QualityJoinReport['extensions'];
+  /** The registered baseline (with a package baseline, in runs with enough pairs). */
+  readonly baseline?: PackageBaseline;
+  /** Post-training fairness per facet (when configured). */
+  readonly fairness?: QualityJoinReport['fairness'];
   readonly metricsPublished: number;
   readonly metricRequests: number;
 }
@@ -142,7 +157,11 @@ export async function runQualityAnalysis(
         classificationOutput: config.classificationOutput,
         probabilityThreshold: config.probabilityThreshold,
       },
-      { maxPendingLabels: config.maxPendingLabels, extensions: ctx.extensions?.() },
+      {
+        maxPendingLabels: config.maxPendingLabels,
+        extensions: ctx.extensions?.(),
+        fairness: config.fairness,
+      },
     );
     const labels = await listCaptureObjects(
       clients.s3,
@@ -187,17 +206,35 @@ export async function runQualityAnalysis(
     captureObjects = read;
     const report = join.report();
     counts = countsOf(report);
-    const metrics = reportMetrics(config.endpointName, report, config.minSamples, now);
+    const enough = report.matched >= config.minSamples;
+    let baseline: PackageBaseline | undefined;
+    if (config.packageBaseline && enough) {
+      if (!clients.sagemaker) throw new Error('a package baseline needs a SageMaker client');
+      // Read once per run, after the join: a run without enough pairs needs no baseline.
+      baseline = await readPackageBaseline(
+        { sagemaker: clients.sagemaker, s3: clients.s3 },
+        config.packageBaseline,
+        config.problemType,
+      );
+      if (baseline.ok) log.info('baseline read', { s3Uri: baseline.s3Uri, values: baseline.values });
+      else log.warn('baseline not read', { reason: baseline.reason });
+    }
+    const metrics = [
+      ...reportMetrics(config.endpointName, report, config.minSamples, now, config.fairness?.metrics),
+      ...(baseline ? baselineMetrics(config.endpointName, config.problemType, report, baseline, now) : []),
+    ];
     const requests = await putMetrics(clients.cloudwatch, metrics);
     const result: QualityRunResult = {
       ...base,
-      status: report.matched >= config.minSamples ? 'ok' : 'insufficientSamples',
+      status: enough ? 'ok' : 'insufficientSamples',
       groundTruthObjects,
       captureObjects,
       skippedObjects: skipped,
       metrics: report.metrics,
       counts,
       extensions: report.extensions,
+      ...(config.fairness ? { fairness: report.fairness } : {}),
+      ...(baseline ? { baseline } : {}),
       metricsPublished: metrics.length,
       metricRequests: requests,
     };

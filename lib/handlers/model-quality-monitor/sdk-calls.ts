@@ -13,4 +13,6 @@ export const MODEL_QUALITY_MONITOR_SDK_CALLS: readonly SdkCall[] = [
   { service: 's3', operation: 'ListObjectsV2', iamAction: 's3:ListBucket' },
   { service: 's3', operation: 'GetObject', iamAction: 's3:GetObject' },
   { service: 'cloudwatch', operation: 'PutMetricData', iamAction: 'cloudwatch:PutMetricData' },
+  // With a package baseline: the registered version's ModelQuality statistics (then GetObject).
+  { service: 'sagemaker', operation: 'DescribeModelPackage', iamAction: 'sagemaker:DescribeModelPackage' },
 ];

@@ -13,9 +13,62 @@ const ENDPOINT = 'mlops-serving-churn-endpoint-7f2fd576';
 const CAPTURE_HOUR = `data-capture/${ENDPOINT}/${ENDPOINT}/primary/2026/12/01/10/`;
 const LABEL_HOUR = `ground-truth/${ENDPOINT}/2026/12/02/09/`;
 const viaS3Gateway = { via: ['NetworkS3'] };
+const viaSageMaker = { via: ['NetworkSagemakerApi'] };
+/** The served version's registered statistics (SpotTrainingPipeline's evaluation report). */
+const STATISTICS = 'evaluation/churn-training/exec-1/evaluation.json';
 
 /** The quality monitor's cases. */
 export const QUALITY_CASES: readonly AccessCase[] = [
+  {
+    actor: QUALITY,
+    action: 'sagemaker:DescribeModelPackage',
+    resourceLabel: 'model-package/churn-model/1',
+    resource: (m) => `arn:aws:sagemaker:${m.region}:${m.account}:model-package/churn-model/1`,
+    options: () => viaSageMaker,
+    expect: 'allow',
+    why: 'reads the served version’s ModelQuality statistics location (package baseline)',
+    doc: DOC.sagemakerActions,
+  },
+  {
+    actor: QUALITY,
+    action: 'sagemaker:DescribeModelPackage',
+    resourceLabel: 'model-package/churn-model/2',
+    resource: (m) => `arn:aws:sagemaker:${m.region}:${m.account}:model-package/churn-model/2`,
+    options: () => viaSageMaker,
+    expect: 'deny',
+    why: 'it describes the served version only, not the others of the group',
+    doc: DOC.sagemakerActions,
+  },
+  {
+    actor: QUALITY,
+    action: 'sagemaker:UpdateModelPackage',
+    resourceLabel: 'model-package/churn-model/1',
+    resource: (m) => `arn:aws:sagemaker:${m.region}:${m.account}:model-package/churn-model/1`,
+    options: () => viaSageMaker,
+    expect: 'deny',
+    why: 'it reads the registry, it cannot approve or change a version',
+    doc: DOC.sagemakerActions,
+  },
+  {
+    actor: QUALITY,
+    action: 's3:GetObject',
+    resourceLabel: `ModelArtifacts/${STATISTICS}`,
+    resource: (m) => m.object('ModelArtifacts', STATISTICS),
+    options: () => viaS3Gateway,
+    expect: 'allow',
+    why: 'reads the registered statistics the degradation is measured against',
+    doc: DOC.s3Actions,
+  },
+  {
+    actor: QUALITY,
+    action: 'kms:Decrypt',
+    resourceLabel: 'KeysModelsKey (via S3, ModelArtifacts)',
+    resource: (m) => m.arn('KeysModelsKey'),
+    options: (m) => ({ context: viaS3(m, 'ModelArtifacts') }),
+    expect: 'allow',
+    why: 'S3 decrypts the statistics object for it',
+    doc: DOC.s3KmsContext,
+  },
   {
     actor: QUALITY,
     action: 's3:ListBucket',

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler, type QualityRunResult } from '../../../lib/handlers/model-quality-monitor';
 import { ENV, METRIC_NAMESPACE } from '../../../lib/handlers/model-quality-monitor/contract';
@@ -66,6 +67,7 @@ function run(
     clients: () => ({
       s3: new S3Client(fake.clientConfig({ maxAttempts: options.maxAttempts ?? 8 })),
       cloudwatch: new CloudWatchClient(fake.clientConfig({ maxAttempts: options.maxAttempts ?? 8 })),
+      sagemaker: new SageMakerClient(fake.clientConfig({ maxAttempts: options.maxAttempts ?? 8 })),
     }),
     env: { ...ENVIRONMENT, ...env },
     now: () => NOW,
@@ -238,6 +240,185 @@ describe('model-quality-monitor handler through the real SDK', () => {
     expect(metric('MatchedRecords')).toBe(8);
     expect(metric('AUC')).toBeUndefined();
     expect(metric('F1')).toBeUndefined();
+  });
+
+  it('publishes multiclass accuracy and macro/weighted metrics of predicted labels', async () => {
+    // The ten pairs of test/model-quality/metrics.test.ts: accuracy 0.6, macro precision 11/18.
+    const ten = ['aa', 'aa', 'ba', 'ab', 'bb', 'bb', 'cb', 'cc', 'ac', 'cc'];
+    fake.s3.putObject(
+      'capture',
+      `${CAPTURE_HOUR}c.jsonl`,
+      ten.map((pl, i) => captureLine(`m${i}`, pl[0])).join('\n'),
+      { lastModified: new Date('2025-01-01T20:05:00Z') },
+    );
+    fake.s3.putObject(
+      'capture',
+      `${LABEL_HOUR}l.jsonl`,
+      ten.map((pl, i) => groundTruthLine(`m${i}`, pl[1])).join('\n'),
+      { lastModified: new Date('2025-01-02T09:30:00Z') },
+    );
+    const result = await run({ [ENV.problemType]: 'multiclassClassification' });
+    expect(result.status).toBe('ok');
+    expect(metric('Accuracy')).toBe(0.6);
+    expect(metric('MacroPrecision')).toBeCloseTo(11 / 18, 12);
+    expect(metric('MacroF1')).toBeCloseTo(38 / 63, 12);
+    expect(metric('WeightedPrecision')).toBeCloseTo(37 / 60, 12);
+    expect(metric('WeightedRecall')).toBeCloseTo(0.6, 12);
+    expect(metric('AUC')).toBeUndefined();
+  });
+
+  it('publishes the configured post-training fairness metrics per facet, with a Facet dimension', async () => {
+    // EIGHT with r0–r3 from women: d predicted positive r0, r1, r2, r3 (scores ≥ 0.5) → q'd = 1;
+    // a (r4–r7) predicted positive r4 only → q'a = 1/4. DPPL = q'a − q'd = −3/4, DI = q'd/q'a = 4.
+    const line = (id: string, score: number, gender: string): string =>
+      JSON.stringify({
+        captureData: {
+          endpointInput: {
+            observedContentType: 'application/json',
+            data: JSON.stringify({ gender }),
+            encoding: 'JSON',
+          },
+          endpointOutput: { observedContentType: 'text/csv', data: String(score), encoding: 'CSV' },
+        },
+        eventMetadata: { eventId: `e-${id}`, inferenceId: id },
+      });
+    fake.s3.putObject(
+      'capture',
+      `${CAPTURE_HOUR}c.jsonl`,
+      EIGHT.map(([id, sc], i) => line(id, sc, i < 4 ? 'female' : 'male')).join('\n'),
+      { lastModified: new Date('2025-01-01T20:05:00Z') },
+    );
+    fake.s3.putObject(
+      'capture',
+      `${LABEL_HOUR}l.jsonl`,
+      EIGHT.map(([id, , y]) => groundTruthLine(id, y)).join('\n'),
+      {
+        lastModified: new Date('2025-01-02T09:30:00Z'),
+      },
+    );
+    const result = await run({
+      [ENV.fairness]: JSON.stringify({ facets: ['gender=female'], metrics: ['DPPL', 'DI'] }),
+    });
+    expect(result.status).toBe('ok');
+    const facet = [
+      { Name: 'EndpointName', Value: 'churn' },
+      { Name: 'Facet', Value: 'gender=female' },
+    ];
+    expect(metrics.filter((m) => m.MetricName === 'DPPL')).toEqual([
+      expect.objectContaining({ Value: -0.75, Dimensions: facet }),
+    ]);
+    expect(metrics.find((m) => m.MetricName === 'DI')).toMatchObject({ Value: 4, Dimensions: facet });
+    // Only the configured metrics are published (each is a custom metric, billed).
+    expect(metric('RD')).toBeUndefined();
+    expect(result.fairness?.[0]).toMatchObject({ facet: 'gender=female', rows: { a: 4, d: 4 } });
+  });
+
+  it('refuses a fairness setting with a facet that names no group', async () => {
+    await expect(
+      run({ [ENV.fairness]: JSON.stringify({ facets: ['gender'], metrics: ['DPPL'] }) }),
+    ).rejects.toThrow(/QUALITY_FAIRNESS: facet "gender" names no sensitive group/);
+  });
+
+  describe('with the baseline of the registered model package', () => {
+    const ARN = 'arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-model/3';
+    const BASELINE = JSON.stringify({
+      modelPackageArn: ARN,
+      statisticsBucket: 'capture',
+      statisticsPrefix: 'evaluation/',
+      metrics: ['auc', 'f1'],
+    });
+    // Model Monitor's statistics format: https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-metrics.html
+    const STATISTICS = JSON.stringify({
+      version: 0.0,
+      dataset: { item_count: 1000 },
+      binary_classification_metrics: {
+        auc: { value: 0.9, standard_deviation: 0.01 },
+        f1: { value: 0.75, standard_deviation: 0.02 },
+        accuracy: { value: 0.8, standard_deviation: 0.01 },
+      },
+    });
+    function registered(
+      statistics: string | undefined,
+      s3Uri = 's3://capture/evaluation/churn/3/statistics.json',
+    ): void {
+      fake.on('sagemaker', 'DescribeModelPackage', (input: { ModelPackageName: string }) => {
+        expect(input.ModelPackageName).toBe(ARN);
+        return {
+          ModelPackageArn: ARN,
+          ModelPackageStatus: 'Completed',
+          ...(statistics === undefined
+            ? {}
+            : {
+                ModelMetrics: {
+                  ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: s3Uri } },
+                },
+              }),
+        };
+      });
+      if (statistics !== undefined)
+        fake.s3.putObject('capture', 'evaluation/churn/3/statistics.json', statistics);
+    }
+
+    it('publishes each metric’s degradation from the package statistics (baseline − value), read once per run', async () => {
+      seedEight();
+      registered(STATISTICS);
+      const result = await run({ [ENV.packageBaseline]: BASELINE });
+      expect(result.status).toBe('ok');
+      // AUC 11/16 against 0.9; F1 2/3 against 0.75.
+      expect(metric('AUCDegradation')).toBeCloseTo(0.9 - 11 / 16, 12);
+      expect(metric('F1Degradation')).toBeCloseTo(0.75 - 2 / 3, 12);
+      expect(metric('AccuracyDegradation')).toBeUndefined();
+      expect(metric('BaselineNotRead')).toBe(0);
+      expect(result.baseline).toMatchObject({ ok: true, values: { auc: 0.9, f1: 0.75 } });
+      expect(fake.count('sagemaker', 'DescribeModelPackage')).toBe(1);
+      expect(
+        fake.callsTo('s3', 'GetObject').filter((c) => c.input.Key === 'evaluation/churn/3/statistics.json'),
+      ).toHaveLength(1);
+    });
+
+    it('reports "baseline not read" (metric and log) for a package without statistics, never a silent pass', async () => {
+      seedEight();
+      registered(undefined);
+      const result = await run({ [ENV.packageBaseline]: BASELINE });
+      expect(metric('BaselineNotRead')).toBe(1);
+      expect(metric('AUCDegradation')).toBeUndefined();
+      expect(result.baseline).toEqual({
+        ok: false,
+        reason: `${ARN} has no ModelMetrics.ModelQuality.Statistics`,
+      });
+      expect(logLines).toContainEqual(
+        expect.objectContaining({
+          level: 'WARN',
+          message: 'baseline not read',
+          reason: expect.stringContaining('no ModelMetrics'),
+        }),
+      );
+      // The quality metrics themselves are still published.
+      expect(metric('AUC')).toBe(11 / 16);
+    });
+
+    it('does not read statistics outside the granted prefix', async () => {
+      seedEight();
+      registered(STATISTICS, 's3://other-bucket/evaluation/statistics.json');
+      const result = await run({ [ENV.packageBaseline]: BASELINE });
+      expect(result.baseline).toMatchObject({
+        ok: false,
+        reason: expect.stringContaining('outside s3://capture/evaluation/'),
+      });
+      expect(metric('BaselineNotRead')).toBe(1);
+    });
+
+    it('does not accept a statistics document missing a metric', async () => {
+      seedEight();
+      registered(JSON.stringify({ binary_classification_metrics: { auc: { value: 0.9 } } }));
+      const result = await run({ [ENV.packageBaseline]: BASELINE });
+      expect(result.baseline).toEqual({
+        ok: false,
+        reason: 'the statistics have no binary_classification_metrics.f1.value',
+      });
+      expect(metric('BaselineNotRead')).toBe(1);
+      expect(metric('AUCDegradation')).toBeUndefined();
+    });
   });
 
   it('computes RMSE and MAE for a regression model', async () => {

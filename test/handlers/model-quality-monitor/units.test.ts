@@ -2,6 +2,11 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../../lib/handlers/model-quality-monitor';
+import {
+  baselineFromStatistics,
+  degradation,
+  statisticsKey,
+} from '../../../lib/handlers/model-quality-monitor/baseline';
 import { ENV } from '../../../lib/handlers/model-quality-monitor/contract';
 import { groundTruthPrefixes } from '../../../lib/handlers/model-quality-monitor/run';
 import { gunzipIfGzip } from '../../../lib/handlers/model-quality-monitor/store';
@@ -36,7 +41,7 @@ describe('config', () => {
   it('refuses a malformed environment with the variable, the value and what was expected', () => {
     expect(() => parseConfig({ ...BASE, [ENV.problemType]: 'multiclass' })).toThrow(
       new ConfigError(
-        `${ENV.problemType}: is not supported (got "multiclass"; expected one of binaryClassification, regression)`,
+        `${ENV.problemType}: is not supported (got "multiclass"; expected one of binaryClassification, multiclassClassification, regression)`,
       ),
     );
     expect(() => parseConfig({ ...BASE, [ENV.groundTruthPrefix]: 'no-slash' })).toThrow(
@@ -74,5 +79,45 @@ describe('groundTruthPrefixes', () => {
       'gt/2025/01/02/09/',
       'gt/2025/01/02/10/',
     ]);
+  });
+});
+
+describe('package baseline', () => {
+  // Model Monitor's statistics names: https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-metrics.html
+  it('reads each problem type’s section by Model Monitor’s snake_case names', () => {
+    expect(
+      (['f1', 'auc', 'weightedF1', 'macroPrecision', 'rmse'] as const).map((m) => statisticsKey(m)),
+    ).toEqual(['f1', 'auc', 'weighted_f1', 'macro_precision', 'rmse']);
+    expect(
+      baselineFromStatistics(
+        { multiclass_classification_metrics: { weighted_f1: { value: 0.7 }, accuracy: { value: 0.8 } } },
+        'multiclassClassification',
+        ['weightedF1', 'accuracy'],
+      ),
+    ).toEqual({ ok: true, values: { weightedF1: 0.7, accuracy: 0.8 } });
+    expect(
+      baselineFromStatistics({ regression_metrics: { rmse: { value: 'NaN' } } }, 'regression', ['rmse']),
+    ).toEqual({
+      ok: false,
+      reason: 'the statistics have no regression_metrics.rmse.value',
+    });
+  });
+
+  it('reads a pipeline evaluation report (metrics.auc.value) when there is no Model Monitor section', () => {
+    expect(
+      baselineFromStatistics({ metrics: { auc: { value: 0.8 } } }, 'binaryClassification', ['auc']),
+    ).toEqual({
+      ok: true,
+      values: { auc: 0.8 },
+    });
+    expect(baselineFromStatistics({}, 'binaryClassification', ['auc'])).toEqual({
+      ok: false,
+      reason: 'the statistics have no binary_classification_metrics (nor metrics)',
+    });
+  });
+
+  it('measures degradation so that worse is positive: absolute for classification, relative for regression', () => {
+    expect(degradation('binaryClassification', 0.9, 0.8)).toBeCloseTo(0.1, 12);
+    expect(degradation('regression', 2, 2.5)).toBe(0.25);
   });
 });
