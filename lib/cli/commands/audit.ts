@@ -1,14 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 // Type imports only of the auditor and its clients: the AWS SDK loads when an audit runs, so
 // `audit --help` and usage errors answer in node's start-up time.
 import type { AuditFailOn } from '../../audit/audit';
 import type { AuditClientFactory } from '../../audit/clients';
 import { AuditAbort } from '../../audit/errors';
 import { AUDIT_CHECKS, AuditCheckName, isAuditCheckName } from '../../audit/rules';
-import { isReportFormat, REPORT_FORMATS, writeReport } from '../../report/writers';
+import { REPORT_FORMATS, writeReport as renderReport } from '../../report/writers';
 import { CliIO, Command, EXIT, UsageError } from '../command';
 import { parseCommandArgs } from '../args';
+import { resolveFormat, resolveRegion, writeReport } from '../command-options';
 
 const FAIL_ON: readonly AuditFailOn[] = ['error', 'warning', 'none'];
 
@@ -92,19 +91,8 @@ async function runAuditCommand(
   options: AuditCommandOptions,
 ): Promise<number> {
   const { values } = parseCommandArgs('audit', args, OPTIONS, false);
-  const region = values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
-  if (!region) throw new UsageError('audit: --region: no region (pass --region or set AWS_REGION)');
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new UsageError(
-      `audit: --region: ${JSON.stringify(region)} is not a region name (expected e.g. eu-west-1)`,
-    );
-  }
-  const format = values.format ?? 'text';
-  if (!isReportFormat(format)) {
-    throw new UsageError(
-      `audit: --format: unknown format ${JSON.stringify(format)} (expected one of ${REPORT_FORMATS.join(', ')})`,
-    );
-  }
+  const region = resolveRegion('audit', values.region, io);
+  const format = resolveFormat('audit', values.format, REPORT_FORMATS);
   const failOn = (values['fail-on'] ?? 'error') as AuditFailOn;
   if (!FAIL_ON.includes(failOn)) {
     throw new UsageError(
@@ -173,18 +161,8 @@ async function runAuditCommand(
   }
   for (const error of report.errors) io.stderr(`compliant-mlops: audit: ${error.input}: ${error.message}\n`);
   const color = format === 'text' && values.output === undefined && io.isTTY && !io.env.NO_COLOR;
-  const text = writeReport(report, format, { color, category: values.category });
-  if (values.output !== undefined) {
-    try {
-      writeFileSync(resolve(io.cwd, values.output), text);
-    } catch (e) {
-      throw new UsageError(
-        `audit: --output: cannot write ${values.output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      );
-    }
-  } else {
-    io.stdout(text);
-  }
+  const text = renderReport(report, format, { color, category: values.category });
+  writeReport('audit', io, values.output, text);
   const { auditExitCode } = await import('../../audit/audit.js');
   const code = auditExitCode(report, failOn);
   return code === 2 ? EXIT.usage : code === 1 ? EXIT.findings : EXIT.ok;

@@ -1,14 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 // Only type imports of the checker: aws-cdk-lib, cdk-nag, yaml and zod load when a check runs,
 // so `check --help` and usage errors answer in node's start-up time (see bench `check/start-up`).
 import type { AcknowledgmentsFile } from '../../check/acknowledgments';
 import type { FailOn } from '../../check/check';
 import { CheckUsageError } from '../../check/errors';
 import { PACK_PREFIXES } from '../../shared/packs';
-import { isReportFormat, REPORT_FORMATS, writeReport } from '../../report/writers';
+import { REPORT_FORMATS, writeReport as renderReport } from '../../report/writers';
 import { CliIO, Command, EXIT, UsageError } from '../command';
 import { parseCommandArgs } from '../args';
+import { resolveFormat, writeReport } from '../command-options';
 
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'none'];
 
@@ -78,12 +77,7 @@ async function runCheck(args: readonly string[], io: CliIO, options: CheckComman
     throw new UsageError(
       'check: missing path (usage: compliant-mlops check <path...> [options]; see --help)',
     );
-  const format = values.format ?? 'text';
-  if (!isReportFormat(format)) {
-    throw new UsageError(
-      `check: --format: unknown format ${JSON.stringify(format)} (expected one of ${REPORT_FORMATS.join(', ')})`,
-    );
-  }
+  const format = resolveFormat('check', values.format, REPORT_FORMATS);
   const failOn = (values['fail-on'] ?? 'error') as FailOn;
   if (!FAIL_ON.includes(failOn)) {
     throw new UsageError(
@@ -142,19 +136,8 @@ async function runCheck(args: readonly string[], io: CliIO, options: CheckComman
   // text report of a run that checked nothing would only repeat the stderr lines.
   if (report.inputs.length > 0 || format !== 'text' || values.output !== undefined) {
     const color = format === 'text' && values.output === undefined && io.isTTY && !io.env.NO_COLOR;
-    const text = writeReport(report, format, { color, category: values.category });
-    if (values.output !== undefined) {
-      const file = resolve(io.cwd, values.output);
-      try {
-        writeFileSync(file, text);
-      } catch (e) {
-        throw new UsageError(
-          `check: --output: cannot write ${values.output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-        );
-      }
-    } else {
-      io.stdout(text);
-    }
+    const text = renderReport(report, format, { color, category: values.category });
+    writeReport('check', io, values.output, text);
   }
   const code = exitCodeOf(report, failOn);
   return code === 2 ? EXIT.usage : code === 1 ? EXIT.findings : EXIT.ok;

@@ -8,11 +8,11 @@ import type {
   SavingsPlansTerm,
 } from '../../cost/cost';
 import { DEFAULT_STEADY_MAX_CV } from '../../cost/analysis';
-import { COST_FORMATS, isCostFormat } from '../../cost/format';
+import { COST_FORMATS } from '../../cost/format';
 import { isIsoDay, lastFullMonths, type CostWindow } from '../../cost/window';
 import { CliIO, Command, EXIT, UsageError } from '../command';
 import { parseCommandArgs } from '../args';
-import { resolveRegion, writeReport } from '../command-options';
+import { resolveFormat, resolveRegion, writeReport } from '../command-options';
 
 const TERMS: Record<string, SavingsPlansTerm> = { '1': 'ONE_YEAR', '3': 'THREE_YEARS' };
 const PAYMENTS: Record<string, SavingsPlansPayment> = {
@@ -143,12 +143,7 @@ async function runCostCommand(
   options: CostCommandOptions,
 ): Promise<number> {
   const { values } = parseCommandArgs('cost', args, OPTIONS, false);
-  const format = values.format ?? 'text';
-  if (!isCostFormat(format)) {
-    throw new UsageError(
-      `cost: --format: unknown format ${JSON.stringify(format)} (expected one of ${COST_FORMATS.join(', ')})`,
-    );
-  }
+  const format = resolveFormat('cost', values.format, COST_FORMATS);
   const window = windowOf(values, options.now?.() ?? new Date());
   const granularity = choice<CostGranularity>(
     'granularity',

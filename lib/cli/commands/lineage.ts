@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 // Type imports only: the AWS SDK loads when a lineage is read, so `lineage --help` and usage
 // errors answer in node's start-up time.
 import type { LineageClients } from '../../lineage/chain';
 import { CliIO, Command, EXIT, UsageError } from '../command';
 import { parseCommandArgs } from '../args';
+import { resolveFormat, resolveRegion, sageMakerS3Clients, writeReport } from '../command-options';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 
@@ -77,21 +76,6 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
 } as const;
 
-async function defaultClients(o: { region: string; profile?: string }): Promise<LineageClients> {
-  const [{ SageMakerClient }, { S3Client }, { boundedHttpOptions }] = await Promise.all([
-    import('@aws-sdk/client-sagemaker'),
-    import('@aws-sdk/client-s3'),
-    import('../../handlers/shared/http.js'),
-  ]);
-  const config = {
-    region: o.region,
-    maxAttempts: 6,
-    requestHandler: boundedHttpOptions(20_000),
-    ...(o.profile !== undefined ? { profile: o.profile } : {}),
-  };
-  return { sagemaker: new SageMakerClient(config), s3: new S3Client(config) };
-}
-
 async function run(args: readonly string[], io: CliIO, options: LineageCommandOptions): Promise<number> {
   const { values, positionals } = parseCommandArgs('lineage', args, OPTIONS, true);
   if (positionals.length > 1) {
@@ -128,24 +112,13 @@ async function run(args: readonly string[], io: CliIO, options: LineageCommandOp
       `lineage: --max-objects: ${JSON.stringify(values['max-objects'])} is not an integer from 1 to 100000`,
     );
   }
-  const format = values.format ?? 'text';
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(
-      `lineage: --format: unknown format ${JSON.stringify(format)} (expected one of ${FORMATS.join(', ')})`,
-    );
-  }
-  const region = values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
-  if (!region) throw new UsageError('lineage: --region: no region (pass --region or set AWS_REGION)');
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new UsageError(
-      `lineage: --region: ${JSON.stringify(region)} is not a region name (expected e.g. eu-west-1)`,
-    );
-  }
+  const format = resolveFormat('lineage', values.format, FORMATS);
+  const region = resolveRegion('lineage', values.region, io);
 
   const lineage = await import('../../lineage/index.js');
   const clients = options.clientFactory
     ? options.clientFactory({ region, profile: values.profile })
-    : await defaultClients({ region, profile: values.profile });
+    : await sageMakerS3Clients({ region, profile: values.profile });
   let chain;
   let inference;
   try {
@@ -173,18 +146,7 @@ async function run(args: readonly string[], io: CliIO, options: LineageCommandOp
       `compliant-mlops: lineage: access denied on ${errors.length} link(s): ${errors[0]}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}\n`,
     );
   }
-  const text = lineage.renderLineage(report, format as (typeof FORMATS)[number]);
-  if (values.output !== undefined) {
-    try {
-      writeFileSync(resolve(io.cwd, values.output), text);
-    } catch (e) {
-      throw new UsageError(
-        `lineage: --output: cannot write ${values.output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      );
-    }
-  } else {
-    io.stdout(text);
-  }
+  writeReport('lineage', io, values.output, lineage.renderLineage(report, format));
   const code = lineage.lineageExitCode(report);
   return code === 2 ? EXIT.usage : code === 1 ? EXIT.findings : EXIT.ok;
 }

@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 // Type imports only: the AWS SDK loads when a package is read, so `model-doc --help` and usage
 // errors answer in node's start-up time.
 import type { ModelDocClients } from '../../model-docs/gather';
 import { CliIO, Command, EXIT, UsageError } from '../command';
 import { parseCommandArgs } from '../args';
+import { resolveFormat, resolveRegion, sageMakerS3Clients, writeReport } from '../command-options';
 
 const FORMATS = ['markdown', 'json'] as const;
 
@@ -68,21 +67,6 @@ const OPTIONS = {
 const PACKAGE_ARN =
   /^arn:aws[a-z-]*:sagemaker:([a-z]{2}(?:-[a-z]+)+-\d+):\d{12}:model-package\/[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62}\/\d+$/;
 
-async function defaultClients(o: { region: string; profile?: string }): Promise<ModelDocClients> {
-  const [{ SageMakerClient }, { S3Client }, { boundedHttpOptions }] = await Promise.all([
-    import('@aws-sdk/client-sagemaker'),
-    import('@aws-sdk/client-s3'),
-    import('../../handlers/shared/http.js'),
-  ]);
-  const config = {
-    region: o.region,
-    maxAttempts: 6,
-    requestHandler: boundedHttpOptions(20_000),
-    ...(o.profile !== undefined ? { profile: o.profile } : {}),
-  };
-  return { sagemaker: new SageMakerClient(config), s3: new S3Client(config) };
-}
-
 async function run(args: readonly string[], io: CliIO, options: ModelDocCommandOptions): Promise<number> {
   const { values, positionals } = parseCommandArgs('model-doc', args, OPTIONS, true);
   if (positionals.length !== 1) {
@@ -97,18 +81,9 @@ async function run(args: readonly string[], io: CliIO, options: ModelDocCommandO
       `model-doc: <model-package-arn>: ${JSON.stringify(arn)} is not a versioned model package ARN (expected arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>)`,
     );
   }
-  const format = values.format ?? 'markdown';
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(
-      `model-doc: --format: unknown format ${JSON.stringify(format)} (expected one of ${FORMATS.join(', ')})`,
-    );
-  }
-  const region = values.region ?? m[1]!;
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new UsageError(
-      `model-doc: --region: ${JSON.stringify(region)} is not a region name (expected e.g. eu-west-1)`,
-    );
-  }
+  const format = resolveFormat('model-doc', values.format, FORMATS);
+  // The ARN's region when --region is not given (never the environment's): the package lives there.
+  const region = resolveRegion('model-doc', values.region ?? m[1]!, io);
 
   const [docs, gather, lineageErrors, sdk] = await Promise.all([
     import('../../model-docs/index.js'),
@@ -118,7 +93,7 @@ async function run(args: readonly string[], io: CliIO, options: ModelDocCommandO
   ]);
   const clients = options.clientFactory
     ? options.clientFactory({ region, profile: values.profile })
-    : await defaultClients({ region, profile: values.profile });
+    : await sageMakerS3Clients({ region, profile: values.profile });
   let input;
   let card: unknown;
   try {
@@ -156,17 +131,7 @@ async function run(args: readonly string[], io: CliIO, options: ModelDocCommandO
     format === 'json'
       ? `${JSON.stringify(docs.buildModelCardContent(input), null, 2)}\n`
       : docs.renderModelDocMarkdown(input);
-  if (values.output !== undefined) {
-    try {
-      writeFileSync(resolve(io.cwd, values.output), text);
-    } catch (e) {
-      throw new UsageError(
-        `model-doc: --output: cannot write ${values.output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      );
-    }
-  } else {
-    io.stdout(text);
-  }
+  writeReport('model-doc', io, values.output, text);
   const notRead = [input.quality.status, input.bias.status, input.fairness.status].filter(
     (s) => s.state === 'not-read',
   );

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 // Type imports only of the SDK side: the clients load when a run starts, so `rightsize --help`
 // and usage errors answer in node's start-up time.
@@ -11,9 +10,10 @@ import {
   RIGHTSIZE_DEFAULTS as D,
   RightsizeCheckName,
 } from '../../rightsize/rules';
-import { isReportFormat, REPORT_FORMATS, writeReport } from '../../report/writers';
+import { REPORT_FORMATS, writeReport as renderReport } from '../../report/writers';
 import { CliIO, Command, EXIT, UsageError } from '../command';
 import { parseCommandArgs } from '../args';
+import { resolveFormat, resolveRegion, writeReport } from '../command-options';
 
 const FAIL_ON: readonly AuditFailOn[] = ['error', 'warning', 'none'];
 
@@ -129,13 +129,7 @@ async function runRightsizeCommand(
   options: RightsizeCommandOptions,
 ): Promise<number> {
   const { values } = parseCommandArgs('rightsize', args, OPTIONS, false);
-  const region = values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
-  if (!region) throw new UsageError('rightsize: --region: no region (pass --region or set AWS_REGION)');
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new UsageError(
-      `rightsize: --region: ${JSON.stringify(region)} is not a region name (expected e.g. eu-west-1)`,
-    );
-  }
+  const region = resolveRegion('rightsize', values.region, io);
   const pricingRegion = values['pricing-region'];
   // The Price List Query API answers only in these regions:
   // https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-price-list-query-api.html
@@ -144,12 +138,7 @@ async function runRightsizeCommand(
       `rightsize: --pricing-region: ${JSON.stringify(pricingRegion)} has no Price List endpoint (expected one of ${PRICING_REGIONS.join(', ')})`,
     );
   }
-  const format = values.format ?? 'text';
-  if (!isReportFormat(format)) {
-    throw new UsageError(
-      `rightsize: --format: unknown format ${JSON.stringify(format)} (expected one of ${REPORT_FORMATS.join(', ')})`,
-    );
-  }
+  const format = resolveFormat('rightsize', values.format, REPORT_FORMATS);
   const failOn = (values['fail-on'] ?? 'none') as AuditFailOn;
   if (!FAIL_ON.includes(failOn)) {
     throw new UsageError(
@@ -230,18 +219,8 @@ async function runRightsizeCommand(
   for (const error of report.errors)
     io.stderr(`compliant-mlops: rightsize: ${error.input}: ${error.message}\n`);
   const color = format === 'text' && values.output === undefined && io.isTTY && !io.env.NO_COLOR;
-  const text = writeReport(report, format, { color });
-  if (values.output !== undefined) {
-    try {
-      writeFileSync(resolve(io.cwd, values.output), text);
-    } catch (e) {
-      throw new UsageError(
-        `rightsize: --output: cannot write ${values.output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      );
-    }
-  } else {
-    io.stdout(text);
-  }
+  const text = renderReport(report, format, { color });
+  writeReport('rightsize', io, values.output, text);
   const { auditExitCode } = await import('../../audit/audit.js');
   const code = auditExitCode(report, failOn);
   return code === 2 ? EXIT.usage : code === 1 ? EXIT.findings : EXIT.ok;
