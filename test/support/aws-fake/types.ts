@@ -3,7 +3,8 @@ import type { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsFake } from './server';
 
 /** Services the fake speaks. */
-export type ServiceName = 'sagemaker' | 'kms' | 'cloudwatch' | 's3' | 'ec2' | 'iam' | 'featurestore' | 'ce' | 'pricing';
+export type ServiceName =
+  'sagemaker' | 'kms' | 'cloudwatch' | 's3' | 'ec2' | 'iam' | 'featurestore' | 'ce' | 'pricing';
 
 /** What a handler learns about the request besides its input. */
 export interface HandlerContext {
