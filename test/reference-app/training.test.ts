@@ -33,14 +33,16 @@ describe('addTraining', () => {
     t.resourceCountIs('AWS::SageMaker::Pipeline', 1);
     t.resourceCountIs('AWS::Scheduler::Schedule', 1);
     const definition = synthesizedDefinition(training.pipeline.resource);
-    // CheckBias (Lambda), BiasGate (Condition holding Train), Evaluate, CheckFairness (Lambda),
-    // CheckMetric (metric AND fairness).
-    expect((definition.Steps as { Type: string }[]).map((s) => s.Type)).toEqual([
-      'Lambda',
-      'Condition',
-      'Processing',
-      'Lambda',
-      'Condition',
+    // WriteManifest (Lambda), CheckBias (Lambda), BiasGate (Condition holding Train), Evaluate,
+    // CheckFairness (Lambda), CheckMetric (metric AND fairness, holding RegisterModel), RecordLineage.
+    expect((definition.Steps as { Name: string; Type: string }[]).map((s) => [s.Name, s.Type])).toEqual([
+      ['WriteManifest', 'Lambda'],
+      ['CheckBias', 'Lambda'],
+      ['BiasGate', 'Condition'],
+      ['Evaluate', 'Processing'],
+      ['CheckFairness', 'Lambda'],
+      ['CheckMetric', 'Condition'],
+      ['RecordLineage', 'Lambda'],
     ]);
     expect(training.pipeline.fairnessCheckFunction).toBeDefined();
     // The bias check writes where the review gate requires the cited report to be.

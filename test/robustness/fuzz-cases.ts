@@ -693,7 +693,7 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
   },
   {
     name: 'ModelQualityMonitor',
-    runsFactor: 0.5,
+    runsFactor: 1,
     spec: {
       endpoint: req(objectField({ endpointName: req(nameField) })),
       captureBucket: req(refField('secureBucket')),

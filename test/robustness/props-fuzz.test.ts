@@ -80,15 +80,26 @@ function runOne(c: FuzzCase, recipe: Recipe, s: Stats): void {
   }
 }
 
+/**
+ * A construct's seed offset, from its name: adding or reordering cases leaves every other
+ * construct's generated props as they were (an index-based seed changed them all, and a case with
+ * few runs could then draw no valid props at all).
+ */
+function seedOf(name: string): number {
+  let h = 0;
+  for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) | 0;
+  return Math.abs(h) % 1_000_003;
+}
+
 describe('props fuzzing', () => {
-  FUZZ_CASES.forEach((c, i) => {
+  FUZZ_CASES.forEach((c) => {
     it(`${c.name}: random props synthesize clean or raise PropsValidationError naming path and field`, () => {
       const s: Stats = { valid: 0, guarded: 0, invalid: 0, nagChecked: 0, ms: 0 };
       stats.set(c.name, s);
       const t0 = Date.now();
       fc.assert(
         fc.property(propsArbitrary(c.spec), (recipe) => runOne(c, recipe, s)),
-        { seed: SEED + i, numRuns: Math.max(20, Math.round(RUNS * (c.runsFactor ?? 1))) },
+        { seed: SEED + seedOf(c.name), numRuns: Math.max(20, Math.round(RUNS * (c.runsFactor ?? 1))) },
       );
       s.ms = Date.now() - t0;
       // Both outcomes must occur, or the generators are not exercising the construct.
