@@ -108,22 +108,26 @@ export interface SecureFunctionProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
+/**
+ * The subnet selections a {@link SecureFunction} accepts, for constructs that take one for their
+ * function: validating it at their own path names their field, not their function's. These are the
+ * forms SecureFunction can check against the VPC before ec2 does (subnet groups by name and filters
+ * are not offered): public subnets would give the function no route and trip Lambda's checks.
+ */
+export const functionSubnetsSchema = z.strictObject({
+  subnetType: z.enum([ec2.SubnetType.PRIVATE_ISOLATED, ec2.SubnetType.PRIVATE_WITH_EGRESS]).optional(),
+  availabilityZones: z.array(z.string().min(1)).min(1).optional(),
+  onePerAz: z.boolean().optional(),
+  subnets: z
+    .array(constructRef<ec2.ISubnet>('ec2.ISubnet', ['subnetId', 'availabilityZone']))
+    .min(1)
+    .optional(),
+});
+
 const schema = z.strictObject({
   handler: z.string().regex(/^[a-z0-9-]+$/),
   vpc: refs.vpc,
-  // The forms SecureFunction can check against the VPC before ec2 does (subnet groups by name and
-  // filters are not offered): public subnets would give the function no route and trip Lambda's checks.
-  vpcSubnets: z
-    .strictObject({
-      subnetType: z.enum([ec2.SubnetType.PRIVATE_ISOLATED, ec2.SubnetType.PRIVATE_WITH_EGRESS]).optional(),
-      availabilityZones: z.array(z.string().min(1)).min(1).optional(),
-      onePerAz: z.boolean().optional(),
-      subnets: z
-        .array(constructRef<ec2.ISubnet>('ec2.ISubnet', ['subnetId', 'availabilityZone']))
-        .min(1)
-        .optional(),
-    })
-    .optional(),
+  vpcSubnets: functionSubnetsSchema.optional(),
   encryptionKey: refs.key,
   description: z.string().max(256).optional(),
   environment: z.record(z.string(), z.string()).optional(),
@@ -327,8 +331,11 @@ function handlerProblems(handler: string, asset: string | undefined): PropsProbl
   ];
 }
 
-/** A selection that matches no subnet of the VPC would throw from ec2 and Lambda: say so first. */
-function subnetProblems(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): PropsProblem[] {
+/**
+ * A selection that matches no subnet of the VPC would throw from ec2 and Lambda: say so first.
+ * Constructs that pass a selection on to their {@link SecureFunction} call it at their own path.
+ */
+export function subnetProblems(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): PropsProblem[] {
   if (selection === undefined || selection.subnets !== undefined) return [];
   const type = selection.subnetType ?? defaultSubnets(vpc).subnetType;
   const candidates = type === ec2.SubnetType.PRIVATE_WITH_EGRESS ? vpc.privateSubnets : vpc.isolatedSubnets;

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { z } from 'zod';
 import { PROPERTIES, RESOURCE_TYPE } from '../../lib/handlers/restrict-default-sg/contract';
-import { SecureFunction } from '../core/secure-function';
+import { functionSubnetsSchema, SecureFunction, subnetProblems } from '../core/secure-function';
 import { constructRef, PropsProblem, refs, throwIfProblems, validateProps } from '../core/validate';
 
 /** Props for {@link DefaultSecurityGroupCloser}. */
@@ -35,7 +35,7 @@ export interface DefaultSecurityGroupCloserProps {
 const schema = z.strictObject({
   vpc: constructRef<ec2.Vpc>('ec2.Vpc', ['vpcDefaultSecurityGroup', 'vpcId', 'selectSubnets']),
   encryptionKey: refs.key,
-  vpcSubnets: z.custom<ec2.SubnetSelection>((v) => typeof v === 'object' && v !== null).optional(),
+  vpcSubnets: functionSubnetsSchema.optional(),
   dependsOn: z.array(z.custom<IDependable>((v) => typeof v === 'object' && v !== null)).optional(),
 });
 
@@ -91,6 +91,7 @@ export class DefaultSecurityGroupCloser extends Construct {
   constructor(scope: Construct, id: string, props: DefaultSecurityGroupCloserProps) {
     super(scope, id);
     const p = validateProps(this, schema, props);
+    throwIfProblems(this, subnetProblems(p.vpc, p.vpcSubnets));
     throwIfProblems(this, vpcProblems(p.vpc));
     const stack = Stack.of(this);
 

@@ -17,8 +17,8 @@ import {
 } from '../../lib/handlers/legal-hold/contract';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
-import { SecureFunction } from '../core/secure-function';
-import { refs, tokenOr, validateProps } from '../core/validate';
+import { functionSubnetsSchema, SecureFunction, subnetProblems } from '../core/secure-function';
+import { refs, throwIfProblems, tokenOr, validateProps } from '../core/validate';
 import { IAlertDestination, requireAlertPublishers } from '../monitoring/alert-topic';
 import { acknowledgeIdentityPrefixGrant } from '../serving/nag-ids';
 import { ISecureBucket } from '../storage/secure-bucket';
@@ -91,7 +91,7 @@ const schema = z.strictObject({
   manifestPrefix: tokenOr(z.string().min(2).max(512).regex(PREFIX)).optional(),
   alerts: refs.alerts,
   vpc: refs.vpc,
-  vpcSubnets: z.custom<ec2.SubnetSelection>((v) => typeof v === 'object' && v !== null).optional(),
+  vpcSubnets: functionSubnetsSchema.optional(),
   encryptionKey: refs.key,
   maxAttempts: z.number().int().min(1).max(20).optional(),
 });
@@ -155,6 +155,7 @@ export class ModelDataLegalHold extends Construct {
   constructor(scope: Construct, id: string, props: ModelDataLegalHoldProps) {
     super(scope, id);
     const p = validateProps(this, schema, props);
+    throwIfProblems(this, subnetProblems(p.vpc, p.vpcSubnets));
     requireAlertPublishers(this, p.alerts);
     this.groupName = p.registry.modelPackageGroupName;
     this.datasetsPrefix = p.datasetsPrefix ?? '';

@@ -17,7 +17,7 @@ import {
 } from '../../lib/handlers/model-docs/contract';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
-import { SecureFunction } from '../core/secure-function';
+import { functionSubnetsSchema, SecureFunction, subnetProblems } from '../core/secure-function';
 import { refs, throwIfProblems, tokenOr, validateProps } from '../core/validate';
 import { FeatureContract } from '../feature-store/feature-contract';
 import { IAlertDestination, requireAlertPublishers } from '../monitoring/alert-topic';
@@ -130,7 +130,7 @@ const schema = z.strictObject({
     .optional(),
   alerts: refs.alerts,
   vpc: refs.vpc,
-  vpcSubnets: z.custom<ec2.SubnetSelection>((v) => typeof v === 'object' && v !== null).optional(),
+  vpcSubnets: functionSubnetsSchema.optional(),
   encryptionKey: refs.key,
   maxAttempts: z.number().int().min(1).max(20).optional(),
 });
@@ -189,6 +189,7 @@ export class ModelDocumentation extends Construct {
   constructor(scope: Construct, id: string, props: ModelDocumentationProps) {
     super(scope, id);
     const p = validateProps(this, schema, props);
+    throwIfProblems(this, subnetProblems(p.vpc, p.vpcSubnets));
     this.groupName = p.registry.modelPackageGroupName;
     if (!Token.isUnresolved(this.groupName) && this.groupName.length > MAX_GROUP_CHARS) {
       throwIfProblems(this, [

@@ -735,9 +735,7 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
       reportsPrefix: prefixField,
       alerts: req(refField('alertTopic')),
       vpc: req(refField('vpc')),
-      // vpcSubnets left out for now: a selection the VPC lacks (Public in an isolated VPC) is
-      // refused by the gate's SecureFunction under Test/Subject/Function, not at the gate's own
-      // path (found by this fuzzer; review-gate.ts is another area's, reported to the lead).
+      vpcSubnets: subnetSelectionField,
       encryptionKey: req(refField('key')),
       maxAttempts: intField(1, 20),
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { App, Lazy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { createDomainKey } from '../../constructs/encryption/domain-key';
 import { FeatureContract } from '../../constructs/feature-store/feature-contract';
 import { AlertTopic } from '../../constructs/monitoring/alert-topic';
@@ -197,6 +198,19 @@ describe('ModelReviewGate', () => {
     const e = propsError(() => new ModelReviewGate(f.stack, 'Gate', { ...f.props, reportsPrefix: 'bias' }));
     expect(e.message).toMatch(/^Test\/Gate: /);
     expect(e.message).toContain('reportsPrefix:');
+  });
+
+  it('rejects a subnet selection the VPC lacks, or public subnets, at the gate path, not its function path', () => {
+    const f = fixture();
+    const gate = (vpcSubnets: ec2.SubnetSelection, id: string) =>
+      propsError(() => new ModelReviewGate(f.stack, id, { ...f.props, vpcSubnets }));
+    // The inference network has isolated subnets only.
+    expect(gate({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, 'Egress').message).toMatch(
+      /^Test\/Egress: vpcSubnets: matches no subnet of the VPC/,
+    );
+    expect(gate({ subnetType: ec2.SubnetType.PUBLIC }, 'Public').message).toMatch(
+      /^Test\/Public: vpcSubnets\.subnetType: /,
+    );
   });
 });
 
