@@ -2,19 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import {
-  DETAIL_TYPE,
-  DIMENSIONS,
-  ENV,
-  METRIC_NAMESPACE,
-  METRICS,
-} from '../../lib/handlers/legal-hold/contract';
+import { DIMENSIONS, ENV, METRIC_NAMESPACE, METRICS } from '../../lib/handlers/legal-hold/contract';
 import { acknowledge } from '../core/acknowledge';
 import { INHERENT } from '../core/inherent';
 import { functionSubnetsSchema, SecureFunction, subnetProblems } from '../core/secure-function';
@@ -22,8 +15,8 @@ import { refs, throwIfProblems, tokenOr, validateProps } from '../core/validate'
 import { IAlertDestination, requireAlertPublishers } from '../monitoring/alert-topic';
 import { acknowledgeIdentityPrefixGrant } from '../serving/nag-ids';
 import { ISecureBucket } from '../storage/secure-bucket';
-import { triggerDeadLetterQueue } from './dead-letters';
 import { IModelRegistry } from './model-registry';
+import { modelPackageStateChanges } from './model-package-events';
 import { flattenedArn } from './nag-ids';
 
 export { LINEAGE_KEYS as LEGAL_HOLD_LINEAGE_KEYS } from '../../lib/handlers/legal-hold/contract';
@@ -240,21 +233,16 @@ export class ModelDataLegalHold extends Construct {
       'the pipeline writes one dataset manifest per execution under the manifest prefix',
     );
 
-    this.deadLetterQueue = triggerDeadLetterQueue(this, 'DeadLetters', p.encryptionKey);
-    this.rule = new events.Rule(this, 'StateChanges', {
-      description: `Approval changes of ${this.groupName} versions: legal holds placed or released`,
-      eventPattern: {
-        source: ['aws.sagemaker'],
-        detailType: [DETAIL_TYPE],
-        detail: { ModelPackageGroupName: [this.groupName] },
+    ({ rule: this.rule, deadLetterQueue: this.deadLetterQueue } = modelPackageStateChanges(
+      this,
+      'StateChanges',
+      {
+        groupName: this.groupName,
+        description: `Approval changes of ${this.groupName} versions: legal holds placed or released`,
+        handler: this.function.function,
+        encryptionKey: p.encryptionKey,
       },
-      targets: [
-        new targets.LambdaFunction(this.function.function, {
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: 10,
-        }),
-      ],
-    });
+    ));
 
     const group = `model package group ${this.groupName}`;
     const alarmOf = (metric: cloudwatch.Metric, alarmId: string, description: string) =>

@@ -2,14 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import {
-  DETAIL_TYPE,
   DIMENSIONS,
   ENV,
   METRIC_NAMESPACE,
@@ -23,8 +21,8 @@ import { refs, throwIfProblems, tokenOr, validateProps } from '../core/validate'
 import { IAlertDestination, requireAlertPublishers } from '../monitoring/alert-topic';
 import { acknowledgeIdentityPrefixGrant } from '../serving/nag-ids';
 import { ISecureBucket } from '../storage/secure-bucket';
-import { triggerDeadLetterQueue } from './dead-letters';
 import { IModelRegistry } from './model-registry';
+import { modelPackageStateChanges } from './model-package-events';
 import { markReviewGated } from './review-gate-registry';
 import { flattenedArn } from './nag-ids';
 
@@ -210,24 +208,17 @@ export class ModelReviewGate extends Construct {
       'reviewers name the bias report of each version under the reports prefix at review time',
     );
 
-    this.deadLetterQueue = triggerDeadLetterQueue(this, 'DeadLetters', p.encryptionKey);
-    this.rule = new events.Rule(this, 'Approvals', {
-      description: `Approvals of ${this.groupName} versions, checked for a review record`,
-      eventPattern: {
-        source: ['aws.sagemaker'],
-        detailType: [DETAIL_TYPE],
-        detail: {
-          ModelPackageGroupName: [this.groupName],
-          ModelApprovalStatus: ['Approved'],
-        },
+    ({ rule: this.rule, deadLetterQueue: this.deadLetterQueue } = modelPackageStateChanges(
+      this,
+      'Approvals',
+      {
+        groupName: this.groupName,
+        description: `Approvals of ${this.groupName} versions, checked for a review record`,
+        handler: this.function.function,
+        encryptionKey: p.encryptionKey,
+        approvalStatus: 'Approved',
       },
-      targets: [
-        new targets.LambdaFunction(this.function.function, {
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: 10,
-        }),
-      ],
-    });
+    ));
 
     const group = `model package group ${this.groupName}`;
     this.revertedAlarm = this.metricApprovalsReverted().createAlarm(this, 'RevertedAlarm', {
