@@ -2,7 +2,8 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { boundedClientConfig } from '../shared/http';
-import { jsonLogger, type Logger } from '../shared/log';
+import { eventHandler } from '../shared/event-handler';
+import type { Logger } from '../shared/log';
 import { parseConfig, type LegalHoldConfig } from './config';
 import { handleStateChange, type HoldResult, type LegalHoldClients } from './run';
 
@@ -43,17 +44,7 @@ export function defaultClients(config: LegalHoldConfig): LegalHoldClients {
 export function createHandler(
   deps: HandlerDeps,
 ): (event?: unknown, context?: HandlerContext) => Promise<HoldResult> {
-  let cached: { key: string; clients: LegalHoldClients } | undefined;
-  return async (event, context) => {
-    const correlationId = context?.awsRequestId ?? `local-${Date.now()}`;
-    const log = (deps.log ?? jsonLogger)(correlationId);
-    const config = parseConfig(deps.env ?? process.env);
-    const key = `${config.maxAttempts}/${config.requestTimeoutMs}`;
-    if (!cached || cached.key !== key) cached = { key, clients: deps.clients(config) };
-    const result = await handleStateChange(cached.clients, config, event, { log });
-    log.info('legal hold result', { ...result });
-    return result;
-  };
+  return eventHandler(parseConfig, handleStateChange, 'legal hold result', deps);
 }
 
 /** The Lambda entry point (`index.handler`). */

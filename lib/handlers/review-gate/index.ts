@@ -2,7 +2,8 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { boundedClientConfig } from '../shared/http';
-import { jsonLogger, type Logger } from '../shared/log';
+import { eventHandler } from '../shared/event-handler';
+import type { Logger } from '../shared/log';
 import { parseConfig, type ReviewGateConfig } from './config';
 import { handleApprovalEvent, type GateResult, type ReviewGateClients } from './run';
 
@@ -45,17 +46,7 @@ export function defaultClients(config: ReviewGateConfig): ReviewGateClients {
 export function createHandler(
   deps: HandlerDeps,
 ): (event?: unknown, context?: HandlerContext) => Promise<GateResult> {
-  let cached: { key: string; clients: ReviewGateClients } | undefined;
-  return async (event, context) => {
-    const correlationId = context?.awsRequestId ?? `local-${Date.now()}`;
-    const log = (deps.log ?? jsonLogger)(correlationId);
-    const config = parseConfig(deps.env ?? process.env);
-    const key = `${config.maxAttempts}/${config.requestTimeoutMs}`;
-    if (!cached || cached.key !== key) cached = { key, clients: deps.clients(config) };
-    const result = await handleApprovalEvent(cached.clients, config, event, { log, now: deps.now?.() });
-    log.info('review gate result', { ...result });
-    return result;
-  };
+  return eventHandler(parseConfig, handleApprovalEvent, 'review gate result', deps);
 }
 
 /** The Lambda entry point (`index.handler`). */
