@@ -87,6 +87,51 @@ export interface BiasCheckOptions {
 
 const PRE_TRAINING = METRICS.filter((m) => m.stage === 'preTraining');
 
+/**
+ * The `failOn` map of a bias check: at least one threshold, each of a metric of this check's stage
+ * (a metric of the other stage is named as such), with a threshold the metric can cross (ratio
+ * metrics in (0, 1], difference metrics >= 0). Shared by the pre-training `biasCheck` and the
+ * post-training `fairnessCheck`.
+ */
+export function failOnSchema(
+  stage: readonly (typeof METRICS)[number][],
+  messages: { neverFails: string; otherStage: string; unknown: string },
+) {
+  const expected = `one of ${stage.map((m) => m.metric).join(', ')}`;
+  return z.record(z.string(), z.number()).superRefine((value, ctx) => {
+    const entries = Object.entries(value);
+    if (entries.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: messages.neverFails,
+        input: value,
+        params: { expected: `at least ${expected}` },
+      });
+    for (const [metric, x] of entries) {
+      const known = stage.find((m) => m.metric === metric);
+      if (!known) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [metric],
+          message: METRICS.some((m) => m.metric === metric) ? messages.otherStage : messages.unknown,
+          input: metric,
+          params: { expected },
+        });
+        continue;
+      }
+      const ratio = known.threshold === 'ratio';
+      if (!Number.isFinite(x) || x < 0 || (ratio && (x <= 0 || x > 1)))
+        ctx.addIssue({
+          code: 'custom',
+          path: [metric],
+          message: 'is not a threshold of this metric',
+          input: x,
+          params: { expected: ratio ? 'a number in (0, 1]' : 'a number >= 0' },
+        });
+    }
+  });
+}
+
 /** A spec string checked with the same parser the function uses. */
 function spec(parse: (s: string) => unknown, expected: string) {
   return z.string().superRefine((value, ctx) => {
@@ -107,39 +152,10 @@ export const biasCheckSchema = z.strictObject({
     .string()
     .regex(/^[^=:]+$/)
     .optional(),
-  failOn: z.record(z.string(), z.number()).superRefine((value, ctx) => {
-    const entries = Object.entries(value);
-    if (entries.length === 0)
-      ctx.addIssue({
-        code: 'custom',
-        message: 'names no threshold: the check could never fail',
-        input: value,
-        params: { expected: `at least one of ${PRE_TRAINING.map((m) => m.metric).join(', ')}` },
-      });
-    for (const [metric, x] of entries) {
-      const known = PRE_TRAINING.find((m) => m.metric === metric);
-      if (!known) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [metric],
-          message: METRICS.some((m) => m.metric === metric)
-            ? 'is a post-training metric (the pre-training check has no predictions)'
-            : 'is not a pre-training bias metric',
-          input: metric,
-          params: { expected: `one of ${PRE_TRAINING.map((m) => m.metric).join(', ')}` },
-        });
-        continue;
-      }
-      const ratio = known.threshold === 'ratio';
-      if (!Number.isFinite(x) || x < 0 || (ratio && (x <= 0 || x > 1)))
-        ctx.addIssue({
-          code: 'custom',
-          path: [metric],
-          message: 'is not a threshold of this metric',
-          input: x,
-          params: { expected: ratio ? 'a number in (0, 1]' : 'a number >= 0' },
-        });
-    }
+  failOn: failOnSchema(PRE_TRAINING, {
+    neverFails: 'names no threshold: the check could never fail',
+    otherStage: 'is a post-training metric (the pre-training check has no predictions)',
+    unknown: 'is not a pre-training bias metric',
   }),
   proxyThreshold: z.number().min(0).max(1).optional(),
   format: z.enum(['csv', 'jsonl']).optional(),

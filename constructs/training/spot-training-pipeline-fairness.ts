@@ -31,7 +31,7 @@ import {
   StepDefinition,
 } from './pipeline-definition';
 import type { ParsedPipelineProps } from './pipeline-settings';
-import { biasCheckSchema } from './spot-training-pipeline-bias';
+import { biasCheckSchema, failOnSchema } from './spot-training-pipeline-bias';
 
 /**
  * The post-training fairness check of a {@link SpotTrainingPipeline}: a Lambda step after
@@ -130,39 +130,10 @@ export const fairnessCheckSchema = z
     }),
     facets: shape.facets,
     group: shape.group,
-    failOn: z.record(z.string(), z.number()).superRefine((value, ctx) => {
-      const entries = Object.entries(value);
-      if (entries.length === 0)
-        ctx.addIssue({
-          code: 'custom',
-          message: 'names no threshold: the check could never block registration',
-          input: value,
-          params: { expected: `at least one of ${POST_TRAINING.map((m) => m.metric).join(', ')}` },
-        });
-      for (const [metric, x] of entries) {
-        const known = POST_TRAINING.find((m) => m.metric === metric);
-        if (!known) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [metric],
-            message: METRICS.some((m) => m.metric === metric)
-              ? 'is a pre-training metric (set it in biasCheck.failOn)'
-              : 'is not a post-training bias metric',
-            input: metric,
-            params: { expected: `one of ${POST_TRAINING.map((m) => m.metric).join(', ')}` },
-          });
-          continue;
-        }
-        const ratio = known.threshold === 'ratio';
-        if (!Number.isFinite(x) || x < 0 || (ratio && (x <= 0 || x > 1)))
-          ctx.addIssue({
-            code: 'custom',
-            path: [metric],
-            message: 'is not a threshold of this metric',
-            input: x,
-            params: { expected: ratio ? 'a number in (0, 1]' : 'a number >= 0' },
-          });
-      }
+    failOn: failOnSchema(POST_TRAINING, {
+      neverFails: 'names no threshold: the check could never block registration',
+      otherStage: 'is a pre-training metric (set it in biasCheck.failOn)',
+      unknown: 'is not a post-training bias metric',
     }),
     predictionsFileName: z.string().regex(PREDICTIONS_FILE_PATTERN).optional(),
     reportsBucket: shape.reportsBucket,
