@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
@@ -17,6 +15,7 @@ import {
 } from './acknowledgments';
 import { deferUnloadedModules } from './deferred-modules';
 import { holdSelfResolutionCache } from './resolve-cache';
+import { holdTemplateSource } from './template-source';
 import { CheckUsageError } from './errors';
 import {
   AssemblyStackMetadata,
@@ -170,7 +169,7 @@ export interface TemplateChecker {
   check(input: TemplateInput): { readonly findings: Finding[]; readonly errors: InputError[] };
   /** The descriptors of the rules the given findings name, sorted by id. */
   rulesOf(findings: readonly Finding[]): RuleInfo[];
-  /** Removes the scratch files. */
+  /** Releases what the checker holds (aws-cdk-lib's template reader, scratch files). */
   close(): void;
 }
 
@@ -192,25 +191,18 @@ export function createTemplateChecker(options: CheckOptions): TemplateChecker {
   packs.forEach((p) => catalog.observe(p));
   const deferred = deferUnloadedModules();
   const resolutions = holdSelfResolutionCache();
+  const templates = holdTemplateSource();
   const app = new App({ stackTraces: false, context: { [DISABLE_CREATION_STACK_TRACES]: true } });
-  let scratch: string | undefined;
-  let count = 0;
   return {
     check(input) {
-      const index = count++;
       const variants = branchVariants(input.template);
       const perVariant: Finding[][] = [];
       const errors: InputError[] = [];
-      for (const [v, variant] of variants.entries()) {
-        let file = input.file;
-        if (input.format !== 'json' || variants.length > 1) {
-          // CfnInclude reads a file; give it the template exactly as this checker parsed it.
-          scratch ??= mkdtempSync(join(tmpdir(), 'compliant-mlops-check-'));
-          file = join(scratch, `${index}-${v}.json`);
-          writeFileSync(file, JSON.stringify(variant.template));
-        }
+      for (const variant of variants) {
+        // The template exactly as this checker parsed and expanded it, never the file again.
+        const source = templates.fileFor(variant.template);
         const variantInput = variants.length > 1 ? { ...input, template: variant.template } : input;
-        const included = include(app, variantInput, file);
+        const included = include(app, variantInput, source.file);
         try {
           if ('error' in included) {
             errors.push({ input: input.displayPath, message: included.error });
@@ -220,7 +212,7 @@ export function createTemplateChecker(options: CheckOptions): TemplateChecker {
           perVariant.push(checkStack(included.stack, variantInput, packs, catalog, options, today));
         } finally {
           app.node.tryRemoveChild(STACK_ID);
-          if (file !== input.file) rmSync(file, { force: true });
+          source.done();
         }
       }
       return { findings: mergeVariants(perVariant, variants, input), errors };
@@ -232,8 +224,7 @@ export function createTemplateChecker(options: CheckOptions): TemplateChecker {
     close() {
       deferred.restore();
       resolutions.release();
-      if (scratch) rmSync(scratch, { recursive: true, force: true });
-      scratch = undefined;
+      templates.close();
     },
   };
 }

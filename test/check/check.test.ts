@@ -105,6 +105,21 @@ describe('checkPaths over templates', () => {
     expect(report.findings.find((f) => f.logicalId === 'Model')?.templateLine).toBe(35);
   });
 
+  // The packs must see the template the checker expanded, not the file: CfnInclude reading the
+  // original JSON again refused both ("Unexpected IResolvable", "The `type` property is required").
+  test.each([
+    ['AWS::Include', 'include-local'],
+    ['Fn::ForEach', 'foreach-models'],
+  ])('a JSON template with %s is checked as expanded, exactly like its YAML twin', (_what, name) => {
+    const check = (file: string) =>
+      checkPaths([`test/fixtures/corpus/${file}`], { cwd, packs: ['MLOps'], today: TODAY });
+    const json = check(`${name}-json.json`);
+    const yaml = check(`${name}.yaml`);
+    expect(json.errors).toEqual([]);
+    expect(json.findings.length).toBeGreaterThan(0);
+    expect(lines(json.findings)).toEqual(lines(yaml.findings));
+  });
+
   test('rejects an unknown pack before reading anything', () => {
     expect(() => checkPaths([`${fixtures}/templates/clean.json`], { cwd, packs: ['Nope'] })).toThrow(
       CheckUsageError,
