@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { ACKNOWLEDGMENT_METADATA_KEY, ACKNOWLEDGMENT_TEMPLATE_KEY } from '../shared/acknowledgment';
 import {
@@ -106,7 +105,8 @@ export function loadAcknowledgmentsFile(path: string, cwd: string): Acknowledgme
   let raw: unknown;
   try {
     // YAML 1.2 core schema: JSON is valid YAML, and dates stay strings.
-    raw = parse(text, { prettyErrors: true });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- yaml loads only with an acknowledgments file (start-up, issue 15)
+    raw = (require('yaml') as typeof import('yaml')).parse(text, { prettyErrors: true });
   } catch (e) {
     throw new AcknowledgmentsFileError(
       `${label}: malformed YAML/JSON: ${String((e as Error).message).split('\n')[0]}`,

@@ -1,15 +1,14 @@
-import {
-  isMap,
-  isScalar,
-  LineCounter,
-  parseDocument,
-  ScalarTag,
-  CollectionTag,
-  YAMLMap,
-  YAMLSeq,
-  Tags,
-} from 'yaml';
+import type { CollectionTag, ScalarTag, Tags, YAMLMap, YAMLSeq } from 'yaml';
 import type { TextPosition } from './positions';
+
+/**
+ * The `yaml` package (72 modules), loaded on the first YAML template: a run over JSON templates
+ * (cdk.out, most CI inputs) never needs it, and start-up is most of a small run (issue 15).
+ */
+function yaml(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml') as typeof import('yaml');
+}
 
 /**
  * CloudFormation short-form intrinsic tags and the long-form key each maps to. `!Ref` and
@@ -110,6 +109,7 @@ export function parseCfnYamlWithPositions(text: string): {
   // parseDocument, not parse: parse prints warnings (an unknown tag such as `!NotAFunction`, read
   // as a plain string) on process stderr and carries on. CloudFormation rejects unknown tags, so
   // errors and warnings alike are one input error here; logLevel 'silent' keeps the yaml package quiet.
+  const { isMap, isScalar, LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     customTags: cfnTags,
