@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { ACKNOWLEDGMENT_METADATA_KEY, ACKNOWLEDGMENT_TEMPLATE_KEY } from '../shared/acknowledgment';
 import {
   ACK_RULE_IDS,
@@ -61,23 +60,28 @@ export class AcknowledgmentsFileError extends CheckUsageError {
   }
 }
 
-const dateLike = z.union([z.string(), z.date().transform((d) => d.toISOString().slice(0, 10))]);
-const fileEntrySchema = z
-  .object({
-    rule: z.string().min(1).optional(),
-    id: z.string().min(1).optional(),
-    resource: z.string().min(1),
-    stack: z.string().min(1).optional(),
-    reason: z.string().optional(),
-    owner: z.string().optional(),
-    expires: dateLike.optional(),
-  })
-  .strict()
-  .refine((e) => e.rule !== undefined || e.id !== undefined, { message: 'needs rule or id' });
-const fileSchema = z.union([
-  z.array(fileEntrySchema),
-  z.object({ acknowledgments: z.array(fileEntrySchema) }).strict(),
-]);
+/** The `--acknowledgments` file's schema; zod loads with the first such file (start-up, issue 15). */
+function fileSchema() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { z } = require('zod') as typeof import('zod');
+  const dateLike = z.union([z.string(), z.date().transform((d) => d.toISOString().slice(0, 10))]);
+  const fileEntrySchema = z
+    .object({
+      rule: z.string().min(1).optional(),
+      id: z.string().min(1).optional(),
+      resource: z.string().min(1),
+      stack: z.string().min(1).optional(),
+      reason: z.string().optional(),
+      owner: z.string().optional(),
+      expires: dateLike.optional(),
+    })
+    .strict()
+    .refine((e) => e.rule !== undefined || e.id !== undefined, { message: 'needs rule or id' });
+  return z.union([
+    z.array(fileEntrySchema),
+    z.object({ acknowledgments: z.array(fileEntrySchema) }).strict(),
+  ]);
+}
 
 /** A parsed `--acknowledgments` file, with the label findings cite as their source. */
 export interface AcknowledgmentsFile {
@@ -112,7 +116,7 @@ export function loadAcknowledgmentsFile(path: string, cwd: string): Acknowledgme
       `${label}: malformed YAML/JSON: ${String((e as Error).message).split('\n')[0]}`,
     );
   }
-  const result = fileSchema.safeParse(raw);
+  const result = fileSchema().safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue.path.length > 0 ? issue.path.join('.') : '(root)';

@@ -15,7 +15,7 @@
  *   does not hold: it is reported as `MLOps-AckOwner` and `MLOps-AckExpired`. Use `acknowledge()`
  *   from `compliant-mlops`, which records both.
  */
-import { z } from 'zod';
+import type { z as zod } from 'zod';
 
 /** Construct metadata key under which each acknowledgment's owner and expiry are recorded. */
 export const ACKNOWLEDGMENT_METADATA_KEY = 'compliant-mlops:acknowledgment';
@@ -52,21 +52,53 @@ export function isIsoDate(value: unknown): value is string {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
-const reasonSchema = z.string().trim().min(MIN_ACK_REASON_LENGTH);
-const ownerSchema = z.string().trim().min(1);
-const expiresSchema = z.string().refine(isIsoDate, { message: 'not a YYYY-MM-DD date' });
+/**
+ * The schemas, built on first use: zod (95 modules, 1 MB) loads only when an acknowledgment is
+ * read or judged, not when the packs load; start-up is most of a small `check` run (issue 15).
+ */
+function buildSchemas() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { z } = require('zod') as typeof import('zod');
+  const reason = z.string().trim().min(MIN_ACK_REASON_LENGTH);
+  const owner = z.string().trim().min(1);
+  const expires = z.string().refine(isIsoDate, { message: 'not a YYYY-MM-DD date' });
+  /** A complete, well-formed acknowledgment: what `acknowledge()` records and every form should carry. */
+  const acknowledgment = z.object({
+    /** The acknowledged finding id, e.g. `AwsSolutions-IAM5[Resource::*]`. */
+    id: z.string().min(1),
+    reason,
+    owner,
+    expires,
+  });
+  /** Reads one recorded entry (template metadata, construct metadata, cdk-nag v2) into the model. */
+  const recorded = z
+    .object({
+      id: z.string().min(1),
+      reason: z.unknown().optional(),
+      owner: z.unknown().optional(),
+      // YAML and hand-written JSON sometimes carry a Date; the model compares strings.
+      expires: z.unknown().optional().transform(normalizeExpires),
+    })
+    .loose()
+    .transform((r): RecordedAcknowledgment => ({
+      id: r.id,
+      reason: r.reason,
+      owner: r.owner,
+      expires: r.expires,
+    }));
+  return { reason, owner, expires, acknowledgment, recorded };
+}
 
-/** A complete, well-formed acknowledgment: what `acknowledge()` records and every form should carry. */
-export const acknowledgmentSchema = z.object({
-  /** The acknowledged finding id, e.g. `AwsSolutions-IAM5[Resource::*]`. */
-  id: z.string().min(1),
-  reason: reasonSchema,
-  owner: ownerSchema,
-  expires: expiresSchema,
-});
+let built: ReturnType<typeof buildSchemas> | undefined;
+const schemas = (): ReturnType<typeof buildSchemas> => (built ??= buildSchemas());
+
+/** The schema of a complete, well-formed acknowledgment: what `acknowledge()` records and every form should carry. */
+export function acknowledgmentSchema(): ReturnType<typeof buildSchemas>['acknowledgment'] {
+  return schemas().acknowledgment;
+}
 
 /** A complete, well-formed acknowledgment. */
-export type Acknowledgment = z.infer<typeof acknowledgmentSchema>;
+export type Acknowledgment = zod.infer<ReturnType<typeof acknowledgmentSchema>>;
 
 /**
  * An acknowledgment as read back from any form, before it is judged: only the id is known to be
@@ -79,28 +111,11 @@ export interface RecordedAcknowledgment {
   readonly expires?: unknown;
 }
 
-/** Reads one recorded entry (template metadata, construct metadata, cdk-nag v2) into the model. */
-export const recordedAcknowledgmentSchema = z
-  .object({
-    id: z.string().min(1),
-    reason: z.unknown().optional(),
-    owner: z.unknown().optional(),
-    // YAML and hand-written JSON sometimes carry a Date; the model compares strings.
-    expires: z.unknown().optional().transform(normalizeExpires),
-  })
-  .loose()
-  .transform((r): RecordedAcknowledgment => ({
-    id: r.id,
-    reason: r.reason,
-    owner: r.owner,
-    expires: r.expires,
-  }));
-
 /** Entries that do not have a string id are not acknowledgments of anything and are skipped. */
 export function parseRecordedAcknowledgments(raw: readonly unknown[]): RecordedAcknowledgment[] {
   const out: RecordedAcknowledgment[] = [];
   for (const entry of raw) {
-    const parsed = recordedAcknowledgmentSchema.safeParse(entry);
+    const parsed = schemas().recorded.safeParse(entry);
     if (parsed.success) out.push(parsed.data);
   }
   return out;
@@ -187,7 +202,7 @@ export function judgeAcknowledgment(
       ruleId: ACK_RULE_IDS.expired,
       message: `${of} has no expiry date (expected expires: YYYY-MM-DD, the last day it holds)${from}.`,
     });
-  } else if (!expiresSchema.safeParse(expires).success) {
+  } else if (!schemas().expires.safeParse(expires).success) {
     problems.push({
       kind: 'invalid-expiry',
       ruleId: ACK_RULE_IDS.expired,
@@ -200,14 +215,14 @@ export function judgeAcknowledgment(
       message: `${of} expired on ${expires as string}${from}.`,
     });
   }
-  if (!ownerSchema.safeParse(ack.owner).success) {
+  if (!schemas().owner.safeParse(ack.owner).success) {
     problems.push({
       kind: 'missing-owner',
       ruleId: ACK_RULE_IDS.owner,
       message: `${of} has no owner${from}.`,
     });
   }
-  if (!reasonSchema.safeParse(ack.reason).success) {
+  if (!schemas().reason.safeParse(ack.reason).success) {
     const length = typeof ack.reason === 'string' ? ack.reason.trim().length : 0;
     problems.push({
       kind: 'short-reason',

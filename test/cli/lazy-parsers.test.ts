@@ -16,7 +16,8 @@ function checkRefusing(refused: string, ...args: string[]) {
 }
 
 // Start-up is most of a small run (issue 15): the yaml package (72 modules) loads only for what
-// needs it, a YAML template or an acknowledgments file.
+// needs it, a YAML template or an acknowledgments file, and zod (95 modules) only with an
+// acknowledgment to read.
 describe('the YAML parser loads only when a YAML input needs it', () => {
   test('a JSON template is checked without the yaml package', () => {
     const r = checkRefusing(
@@ -40,5 +41,21 @@ describe('the YAML parser loads only when a YAML input needs it', () => {
     expect(r.status).not.toBe(0);
     expect(r.status).not.toBe(1);
     expect(r.stderr).toMatch(/refused module yaml/);
+  });
+});
+
+describe('zod loads only when there is an acknowledgment to read', () => {
+  test('a JSON template without acknowledgments is checked by every pack without zod', () => {
+    const r = checkRefusing('^zod$', 'test/fixtures/check/templates/violations.template.json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/AwsSolutions-S1/);
+  });
+
+  test('the guard works: a template that records acknowledgments needs zod and is refused under it', () => {
+    const r = checkRefusing('^zod$', 'test/fixtures/check/templates/acknowledged.template.json');
+    expect(r.status).not.toBe(0);
+    expect(r.status).not.toBe(1);
+    expect(r.stderr).toMatch(/refused module zod/);
   });
 });

@@ -61,8 +61,8 @@ describe('judgeAcknowledgment', () => {
   });
 
   it('agrees with the schema of a complete acknowledgment', () => {
-    expect(acknowledgmentSchema.safeParse(full).success).toBe(true);
-    expect(acknowledgmentSchema.safeParse({ ...full, expires: undefined }).success).toBe(false);
+    expect(acknowledgmentSchema().safeParse(full).success).toBe(true);
+    expect(acknowledgmentSchema().safeParse({ ...full, expires: undefined }).success).toBe(false);
   });
 });
 
