@@ -234,7 +234,7 @@ function install(
       stats.skipped++;
       return original.call(this, content, filename);
     }
-    const hash = createHash('sha1').update(content).digest('base64');
+    const hash = createHash('sha256').update(content).digest('base64');
     const entry = store.get(filename);
     const cachedData = entry?.hash === hash ? entry.data : undefined;
     let script: vm.Script;
