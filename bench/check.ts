@@ -12,6 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkPaths } from '../lib/check/check';
 import { loadInputs } from '../lib/check/inputs';
+import { COMPILE_CACHE_ENV } from '../lib/shared/compile-cache';
 import type { BenchRow } from './stats';
 
 /** One measured workload of `compliant-mlops check`. */
@@ -280,6 +281,11 @@ export function smallTemplate(variant: number): object {
   return { AWSTemplateFormatVersion: '2010-09-09', Resources: resources };
 }
 
+/** The median, or undefined when any value is (CPU time off Linux). */
+function medianOf(values: readonly (number | undefined)[]): number | undefined {
+  return values.every((v): v is number => v !== undefined) ? median([...values]) : undefined;
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -394,13 +400,28 @@ export function benchSmallTemplates(options: SmallBenchOptions): SmallBenchRow[]
     // Wall time, and on Linux the CPU time of the process (user + system, from /proc/self/stat
     // after the child is reaped): on a shared machine wall time also counts waits for a core,
     // CPU time is what the run costs (and its wall time on an idle core for one thread).
-    const measure = (args: readonly string[], runs = options.runs): { wall: number; cpu?: number } => {
+    // Every CLI run uses a compile cache inside the bench's temporary directory (never the
+    // user's ~/.cache): the cold row gives each run an empty one, the others share one that the
+    // first run fills (lib/shared/compile-cache.ts).
+    const cacheDir = join(dir, 'compile-cache');
+    const warmCache = (): NodeJS.ProcessEnv => ({ ...process.env, [COMPILE_CACHE_ENV]: cacheDir });
+    const coldCache = (): NodeJS.ProcessEnv => ({
+      ...process.env,
+      [COMPILE_CACHE_ENV]: mkdtempSync(join(dir, 'cold-cache-')),
+    });
+    const measure = (
+      args: readonly string[],
+      runs = options.runs,
+      env: () => NodeJS.ProcessEnv = warmCache,
+    ): { wall: number; cpu?: number } => {
       const samples = Array.from({ length: runs }, () => {
+        const runEnv = env();
         const c0 = childCpuMs();
         const t0 = performance.now();
         const r = spawnSync(process.execPath, args, {
           stdio: ['ignore', 'ignore', 'pipe'],
           encoding: 'utf8',
+          env: runEnv,
         });
         const ms = performance.now() - t0;
         const c1 = childCpuMs();
@@ -418,9 +439,11 @@ export function benchSmallTemplates(options: SmallBenchOptions): SmallBenchRow[]
     const wall = (args: readonly string[], runs = options.runs): number => measure(args, runs).wall;
     const rows: SmallBenchRow[] = [];
     const node = wall(['-e', '0']);
+    // The first run fills the cache for the runs measured.
+    wall([cli, 'check', '--help'], 1);
     const help = wall([cli, 'check', '--help']);
     rows.push({
-      case: 'start-up: check --help (process wall time)',
+      case: 'start-up: check --help (process wall time, warm compile cache)',
       value: help,
       unit: 'ms',
       baseline: node,
@@ -431,26 +454,46 @@ export function benchSmallTemplates(options: SmallBenchOptions): SmallBenchRow[]
     });
     const one = join(dir, 'one.template.json');
     writeFileSync(one, JSON.stringify({ Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } }));
-    const oneRun = measure([cli, 'check', one, '--quiet', '--jobs', '1']);
-    const oneMs = oneRun.wall;
+    const oneArgs = [cli, 'check', one, '--quiet', '--jobs', '1'];
+    // Cold and warm alternate, so both see the same load.
+    wall(oneArgs, 1);
+    const coldRuns: { wall: number; cpu?: number }[] = [];
+    const warmRuns: { wall: number; cpu?: number }[] = [];
+    for (let i = 0; i < options.runs; i++) {
+      coldRuns.push(measure(oneArgs, 1, coldCache));
+      warmRuns.push(measure(oneArgs, 1));
+    }
+    const cold = { wall: median(coldRuns.map((r) => r.wall)), cpu: medianOf(coldRuns.map((r) => r.cpu)) };
+    const warm = { wall: median(warmRuns.map((r) => r.wall)), cpu: medianOf(warmRuns.map((r) => r.cpu)) };
+    const loadNow = `load average ${loadavg()[0].toFixed(1)}`;
     rows.push({
-      case: 'start-up: check of a one-resource template (process wall time)',
-      value: oneMs,
+      case: 'start-up: check of a one-resource template, cold (empty compile cache; process wall time)',
+      value: cold.wall,
       unit: 'ms',
       baseline: node,
-      ratio: oneMs / node,
+      ratio: cold.wall / node,
       budget: '≤ 500 ms',
-      met: oneMs <= 500,
-      note: `baseline: node -e 0; load average ${loadavg()[0].toFixed(1)}`,
+      met: cold.wall <= 500,
+      note: `a fresh empty cache directory per run (the run compiles every module and writes the cache)${cpuNote(cold.cpu)}; baseline: node -e 0; ${loadNow}`,
     });
-    if (oneRun.cpu !== undefined) {
+    rows.push({
+      case: 'start-up: check of a one-resource template, warm (compile cache filled; process wall time)',
+      value: warm.wall,
+      unit: 'ms',
+      baseline: node,
+      ratio: warm.wall / node,
+      budget: '≤ 500 ms',
+      met: warm.wall <= 500,
+      note: `the cache an earlier run filled; alternating with the cold row${cpuNote(warm.cpu)}; baseline: node -e 0; ${loadNow}`,
+    });
+    if (warm.cpu !== undefined) {
       const nodeCpu = measure(['-e', '0']).cpu ?? 0;
       rows.push({
-        case: 'start-up: check of a one-resource template (process CPU time)',
-        value: oneRun.cpu,
+        case: 'start-up: check of a one-resource template, warm (process CPU time)',
+        value: warm.cpu,
         unit: 'ms',
         baseline: nodeCpu,
-        ratio: nodeCpu > 0 ? oneRun.cpu / nodeCpu : undefined,
+        ratio: nodeCpu > 0 ? warm.cpu / nodeCpu : undefined,
         note: 'user + system CPU of the process: its wall time on an idle core; baseline: node -e 0',
       });
     }

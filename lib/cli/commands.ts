@@ -11,62 +11,84 @@ export const COMMANDS: readonly LazyCommand[] = [
     name: 'check',
     summary:
       'check cloud assemblies and CloudFormation templates with cdk-nag packs (text, JSON, SARIF, JUnit, Markdown)',
-    load: async () => (await import('./commands/check.js')).checkCommand,
+    load: async () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./commands/check') as typeof import('./commands/check')).checkCommand,
   },
   {
     name: 'rules',
     summary: 'list the MLOps pack rules with their levels and NIST 800-53 r5 controls',
-    load: async () => (await import('./commands/rules.js')).rulesCommand,
+    load: async () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./commands/rules') as typeof import('./commands/rules')).rulesCommand,
   },
   {
     name: 'audit',
     summary: 'read-only audit of the SageMaker resources and KMS keys of a deployed account and region',
-    load: async () => (await import('./commands/audit.js')).auditCommand,
+    load: async () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./commands/audit') as typeof import('./commands/audit')).auditCommand,
   },
   {
     name: 'baseline',
     summary: 'build a drift baseline (bins, moments, samples, frequencies) from training data',
-    load: async () => (await import('./commands/baseline.js')).baselineCommand,
+    load: async () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./commands/baseline') as typeof import('./commands/baseline')).baselineCommand,
   },
   {
     name: 'drift',
     summary: 'compare SageMaker data capture with a baseline (PSI, KS, chi-square per feature)',
-    load: async () => (await import('./commands/drift.js')).driftCommand,
+    load: async () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./commands/drift') as typeof import('./commands/drift')).driftCommand,
   },
   {
     name: 'bias',
     summary:
       'measure data and model bias (Clarify metrics CI, DPL, DI, DPPL…) and facet proxies in CSV or JSON lines',
-    load: async () => (await import('./commands/bias.js')).biasCommand,
+    load: async () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./commands/bias') as typeof import('./commands/bias')).biasCommand,
   },
   {
     name: 'cost',
     summary:
       'SageMaker cost per model from Cost Explorer (model-id tag), trend and Savings Plans recommendation',
-    load: async () => (await import('./commands/cost.js')).costCommand,
+    load: async () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./commands/cost') as typeof import('./commands/cost')).costCommand,
   },
   {
     name: 'lineage',
     summary:
       'read-only lineage of an endpoint: model, package approval, training job, dataset manifest, captured inference',
-    load: async () => (await import('./commands/lineage.js')).lineageCommand,
+    load: async () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./commands/lineage') as typeof import('./commands/lineage')).lineageCommand,
   },
   {
     name: 'rollback',
     summary:
       'read-only plan to serve an earlier approved model package again, with its image, artifact and feature contract',
-    load: async () => (await import('./commands/rollback.js')).rollbackCommand,
+    load: async () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./commands/rollback') as typeof import('./commands/rollback')).rollbackCommand,
   },
   {
     name: 'rightsize',
     summary:
       'right-sizing and retirement candidates of SageMaker endpoints and training jobs, priced from the AWS Price List',
-    load: async () => (await import('./commands/rightsize.js')).rightsizeCommand,
+    load: async () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./commands/rightsize') as typeof import('./commands/rightsize')).rightsizeCommand,
   },
   {
     name: 'model-doc',
     summary:
       'read-only documentation of a model version: Markdown hand-off or model card JSON from the package and its reports',
-    load: async () => (await import('./commands/model-doc.js')).modelDocCommand,
+    load: async () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./commands/model-doc') as typeof import('./commands/model-doc')).modelDocCommand,
   },
 ];

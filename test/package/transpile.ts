@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 
@@ -69,4 +69,40 @@ export function traceRequire(file: string, touch = false): LoadTrace {
     builtins: trace.builtins,
     exports: trace.exports,
   };
+}
+
+function files(dir: string, ext: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? files(full, ext) : e.name.endsWith(ext) ? [full] : [];
+  });
+}
+
+/**
+ * Transpiles `bin/`, `constructs/` and `lib/` into `.tmp/<name>/` as the bench's CLI build does,
+ * with the JSON tables `lib/` reads at run time and the package.json `--version` reads: the
+ * compiled CLI (`<dir>/bin/cli.js`), which is what the compile cache hooks.
+ * @returns the CLI entry
+ */
+export async function transpileCli(name: string): Promise<string> {
+  const out = path.join(ROOT, '.tmp', name);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  await build({
+    entryPoints: ['bin', 'constructs', 'lib'].flatMap((d) => sources(path.join(ROOT, d))),
+    outdir: out,
+    outbase: ROOT,
+    bundle: false,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
+  for (const file of files(path.join(ROOT, 'lib'), '.json')) {
+    const target = path.join(out, path.relative(ROOT, file));
+    mkdirSync(path.dirname(target), { recursive: true });
+    copyFileSync(file, target);
+  }
+  copyFileSync(path.join(ROOT, 'package.json'), path.join(out, 'package.json'));
+  return path.join(out, 'bin', 'cli.js');
 }
