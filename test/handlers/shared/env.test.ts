@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envInt, envNumber } from '../../../lib/handlers/shared/env';
+import { ConfigError, envInt, envNumber, envPrefix, envRequired } from '../../../lib/handlers/shared/env';
 
 describe('envNumber / envInt', () => {
   it('falls back when the variable is unset or empty', () => {
@@ -26,5 +26,94 @@ describe('envNumber / envInt', () => {
     expect(() => envNumber({ X: '0' }, 'X', 1, 0, 1, { exclusiveMin: true })).toThrow(
       'X: is out of range (got "0"; expected a number > 0 and <= 1)',
     );
+  });
+});
+
+describe('envRequired', () => {
+  it('returns the value as it is, white space included', () => {
+    expect(envRequired({ X: 'bucket' }, 'X')).toBe('bucket');
+    expect(envRequired({ X: ' bucket ' }, 'X')).toBe(' bucket ');
+  });
+
+  it.each([
+    [{}, 'X: is required (got null; expected a non-empty string)'],
+    [{ X: undefined }, 'X: is required (got null; expected a non-empty string)'],
+    [{ X: '' }, 'X: is required (got ""; expected a non-empty string)'],
+    [{ X: ' \t' }, 'X: is required (got " \\t"; expected a non-empty string)'],
+  ])('refuses %j with one ConfigError naming the variable', (env, message) => {
+    expect(() => envRequired(env, 'X')).toThrow(new ConfigError(message));
+    expect(() => envRequired(env, 'X')).toThrow(ConfigError);
+  });
+});
+
+describe('envPrefix', () => {
+  const folder = 'expected a prefix ending in "/" and not starting with "/"';
+  const orEmpty = 'expected "" or a prefix ending in "/" and not starting with "/"';
+
+  describe('required, a folder (the default)', () => {
+    it('reads a prefix ending in "/"', () => {
+      expect(envPrefix({ X: 'reports/' }, 'X')).toBe('reports/');
+      expect(envPrefix({ X: 'a/b/' }, 'X', { folder: true })).toBe('a/b/');
+    });
+
+    it.each([
+      [{}, 'X: is required (got null; expected a non-empty string)'],
+      [{ X: '' }, 'X: is required (got ""; expected a non-empty string)'],
+      [{ X: '  ' }, 'X: is required (got "  "; expected a non-empty string)'],
+      [{ X: 'reports' }, `X: is not a key prefix (got "reports"; ${folder})`],
+      [{ X: '/reports/' }, `X: is not a key prefix (got "/reports/"; ${folder})`],
+    ])('refuses %j', (env, message) => {
+      expect(() => envPrefix(env, 'X')).toThrow(new ConfigError(message));
+    });
+  });
+
+  describe('required, not a folder', () => {
+    it('reads a prefix without the trailing "/" (every version: `<tier>/<dataset>/v`)', () => {
+      expect(envPrefix({ X: 'raw/sales/v' }, 'X', { folder: false })).toBe('raw/sales/v');
+      expect(envPrefix({ X: 'raw/sales/' }, 'X', { folder: false })).toBe('raw/sales/');
+    });
+
+    it.each([
+      [{}, 'X: is required (got null; expected a non-empty string)'],
+      [{ X: '' }, 'X: is required (got ""; expected a non-empty string)'],
+      [{ X: ' ' }, 'X: is required (got " "; expected a non-empty string)'],
+      [
+        { X: '/raw/sales/v' },
+        'X: is not a key prefix (got "/raw/sales/v"; expected a prefix not starting with "/")',
+      ],
+    ])('refuses %j', (env, message) => {
+      expect(() => envPrefix(env, 'X', { folder: false })).toThrow(new ConfigError(message));
+    });
+  });
+
+  describe('empty allowed', () => {
+    it('reads "" and prefixes ending in "/"', () => {
+      expect(envPrefix({ X: '' }, 'X', { emptyAllowed: true })).toBe('');
+      expect(envPrefix({ X: 'labels/' }, 'X', { emptyAllowed: true })).toBe('labels/');
+    });
+
+    it('uses the fallback only when the variable is unset, not when it is ""', () => {
+      expect(envPrefix({}, 'X', { emptyAllowed: true, fallback: 'drift-reports/' })).toBe('drift-reports/');
+      expect(envPrefix({}, 'X', { emptyAllowed: true, fallback: '' })).toBe('');
+      expect(envPrefix({ X: '' }, 'X', { emptyAllowed: true, fallback: 'drift-reports/' })).toBe('');
+      expect(envPrefix({ X: 'mine/' }, 'X', { emptyAllowed: true, fallback: 'drift-reports/' })).toBe(
+        'mine/',
+      );
+    });
+
+    it('checks the fallback like a value', () => {
+      expect(() => envPrefix({}, 'X', { emptyAllowed: true, fallback: 'reports' })).toThrow(
+        new ConfigError(`X: is not a key prefix (got "reports"; ${orEmpty})`),
+      );
+    });
+
+    it.each([
+      [{}, `X: is not a key prefix (got null; ${orEmpty})`],
+      [{ X: ' ' }, `X: is not a key prefix (got " "; ${orEmpty})`],
+      [{ X: 'labels' }, `X: is not a key prefix (got "labels"; ${orEmpty})`],
+      [{ X: '/labels/' }, `X: is not a key prefix (got "/labels/"; ${orEmpty})`],
+    ])('refuses %j without a fallback', (env, message) => {
+      expect(() => envPrefix(env, 'X', { emptyAllowed: true })).toThrow(new ConfigError(message));
+    });
   });
 });
