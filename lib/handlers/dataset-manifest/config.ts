@@ -1,4 +1,12 @@
-import { ConfigError, envInt, envNumber, envPrefix, envRequired, type Env } from '../shared/env';
+import {
+  ConfigError,
+  envNumber,
+  envPrefix,
+  envRequired,
+  envRetry,
+  STREAMING_REQUEST_TIMEOUT,
+  type Env,
+} from '../shared/env';
 import { ENV } from './contract';
 
 export { ConfigError } from '../shared/env';
@@ -54,7 +62,6 @@ export function parseConfig(env: Env): DatasetManifestConfig {
     manifestKeyArn: envRequired(env, ENV.manifestKeyArn),
     ...(provenanceKey !== undefined ? { provenanceKey } : {}),
     maxBytes: envNumber(env, ENV.maxBytes, 10 * 1024 ** 3, 1, 5 * 1024 ** 4, { integer: true }),
-    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 30_000, 100, 300_000),
+    ...envRetry(env, ENV, STREAMING_REQUEST_TIMEOUT),
   };
 }

@@ -1,4 +1,4 @@
-import { ConfigError, envNumber, envPrefix, envRequired, type Env } from '../shared/env';
+import { ConfigError, envNumber, envPrefix, envRequired, envRetry, type Env } from '../shared/env';
 import { DEFAULT_DRIFT_THRESHOLDS, DEFAULT_REPORT_PREFIX, DEFAULT_VARIANT_NAME, ENV } from './contract';
 
 export { ConfigError } from '../shared/env';
@@ -80,7 +80,6 @@ export function parseConfig(env: Env): DriftConfig {
       },
     ),
     observedSampleSize: envNumber(env, ENV.observedSampleSize, 100_000, 100, 1_000_000, { integer: true }),
-    maxAttempts: envNumber(env, ENV.maxAttempts, 8, 1, 20, { integer: true }),
-    requestTimeoutMs: envNumber(env, ENV.requestTimeoutMs, 10_000, 100, 60_000, { integer: true }),
+    ...envRetry(env, ENV),
   };
 }

@@ -1,4 +1,11 @@
-import { ConfigError, envInt, envPrefix, envRequired, type Env } from '../shared/env';
+import {
+  ConfigError,
+  envPrefix,
+  envRequired,
+  envRetry,
+  STREAMING_REQUEST_TIMEOUT,
+  type Env,
+} from '../shared/env';
 import { ENV, PREDICTIONS_FILE_PATTERN, type FairnessCheckSpec } from './contract';
 
 export { ConfigError } from '../shared/env';
@@ -61,7 +68,6 @@ export function parseConfig(env: Env): FairnessCheckConfig {
     reportsBucket: envRequired(env, ENV.reportsBucket),
     reportsPrefix: envPrefix(env, ENV.reportsPrefix),
     reportsKeyArn: envRequired(env, ENV.reportsKeyArn),
-    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 30_000, 100, 300_000),
+    ...envRetry(env, ENV, STREAMING_REQUEST_TIMEOUT),
   };
 }

@@ -1,4 +1,4 @@
-import { envInt, envPrefix, envRequired, type Env } from '../shared/env';
+import { envPrefix, envRequired, envRetry, type Env } from '../shared/env';
 import { ENV } from './contract';
 
 export { ConfigError } from '../shared/env';
@@ -32,7 +32,6 @@ export function parseConfig(env: Env): LegalHoldConfig {
     datasetsPrefix: envPrefix(env, ENV.datasetsPrefix, { emptyAllowed: true, fallback: '' }),
     manifestBucket: envRequired(env, ENV.manifestBucket),
     manifestPrefix: envPrefix(env, ENV.manifestPrefix, { emptyAllowed: true, fallback: '' }),
-    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 10_000, 100, 60_000),
+    ...envRetry(env, ENV),
   };
 }

@@ -1,5 +1,5 @@
 import type { ContractFacts } from '../../model-docs/input';
-import { ConfigError, envInt, envRequired, type Env } from '../shared/env';
+import { ConfigError, envRequired, envRetry, type Env } from '../shared/env';
 import { ENV } from './contract';
 
 export { ConfigError } from '../shared/env';
@@ -106,7 +106,6 @@ export function parseConfig(env: Env): ModelDocsConfig {
     reportsPrefixes: prefixes as string[],
     contract: contractOf(json(env, ENV.contract, {})),
     runbooks: runbooks as { title: string; url: string }[],
-    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 10_000, 100, 60_000),
+    ...envRetry(env, ENV),
   };
 }

@@ -1,6 +1,6 @@
 import { QUALITY_METRIC_NAMES, type ProblemType, type QualityMetricName } from '../../model-quality';
 import type { PackageBaselineSettings } from './baseline';
-import { ConfigError, envNumber, envPrefix, envRequired, type Env } from '../shared/env';
+import { ConfigError, envNumber, envPrefix, envRequired, envRetry, type Env } from '../shared/env';
 import { parseQualityFacets } from '../../model-quality/fairness';
 import { METRICS as BIAS_METRICS } from '../../fairness/metrics';
 import { DEFAULT_VARIANT_NAME, ENV, QUALITY_DEFAULTS, type FairnessSettings } from './contract';
@@ -170,8 +170,7 @@ export function parseConfig(env: Env): QualityConfig {
     maxPendingLabels: envNumber(env, ENV.maxPendingLabels, QUALITY_DEFAULTS.maxPendingLabels, 1, 10_000_000, {
       integer: true,
     }),
-    maxAttempts: envNumber(env, ENV.maxAttempts, 8, 1, 20, { integer: true }),
-    requestTimeoutMs: envNumber(env, ENV.requestTimeoutMs, 10_000, 100, 60_000, { integer: true }),
+    ...envRetry(env, ENV),
     ...(fairnessSettings ? { fairness: fairnessSettings } : {}),
     ...(baselineSettings ? { packageBaseline: baselineSettings } : {}),
   };

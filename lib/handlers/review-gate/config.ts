@@ -1,4 +1,4 @@
-import { envInt, envPrefix, envRequired, type Env } from '../shared/env';
+import { envPrefix, envRequired, envRetry, type Env } from '../shared/env';
 import { ENV } from './contract';
 
 export { ConfigError } from '../shared/env';
@@ -27,7 +27,6 @@ export function parseConfig(env: Env): ReviewGateConfig {
     groupName: envRequired(env, ENV.groupName),
     reportsBucket: envRequired(env, ENV.reportsBucket),
     reportsPrefix,
-    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 10_000, 100, 60_000),
+    ...envRetry(env, ENV),
   };
 }

@@ -122,3 +122,50 @@ export function envPrefix(env: Env, name: string, options: PrefixOptions = {}): 
   }
   return v;
 }
+
+/** The environment variables of a handler's retry settings (its `ENV` has both). */
+export interface RetryEnvNames {
+  readonly maxAttempts: string;
+  readonly requestTimeoutMs: string;
+}
+
+/** How long one API request may take, in milliseconds: when unset, and at the most. */
+export interface RequestTimeoutBounds {
+  readonly fallbackMs: number;
+  readonly maxMs: number;
+}
+
+/** Control-plane and small-object calls: 10 s each, at most 60 s. */
+export const API_REQUEST_TIMEOUT: RequestTimeoutBounds = { fallbackMs: 10_000, maxMs: 60_000 };
+
+/**
+ * Steps that stream dataset objects from S3 (bias check, fairness check, dataset manifest): one
+ * `GetObject` answer of a large object takes longer than a control-plane call, so 30 s each, at
+ * most 300 s.
+ */
+export const STREAMING_REQUEST_TIMEOUT: RequestTimeoutBounds = { fallbackMs: 30_000, maxMs: 300_000 };
+
+/** What {@link envRetry} reads: the SDK's attempts per request and each attempt's timeout. */
+export interface RetrySettings {
+  /** Attempts per API request (throttling and 5xx are retried with backoff by the SDK). */
+  readonly maxAttempts: number;
+  /** Milliseconds each API request may take before it fails with a `TimeoutError` and is retried. */
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * The retry settings of a handler's SDK clients: 8 attempts (1 to 20) and a request timeout of
+ * `timeout` (at least 100 ms). One reader, so every handler bounds a stalled call the same way:
+ * a call waits at most about `maxAttempts × requestTimeoutMs` plus backoff.
+ * @throws ConfigError when either is not a whole number within its bounds (see {@link envInt})
+ */
+export function envRetry(
+  env: Env,
+  names: RetryEnvNames,
+  timeout: RequestTimeoutBounds = API_REQUEST_TIMEOUT,
+): RetrySettings {
+  return {
+    maxAttempts: envInt(env, names.maxAttempts, 8, 1, 20),
+    requestTimeoutMs: envInt(env, names.requestTimeoutMs, timeout.fallbackMs, 100, timeout.maxMs),
+  };
+}

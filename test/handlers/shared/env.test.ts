@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envInt, envNumber, envPrefix, envRequired } from '../../../lib/handlers/shared/env';
+import {
+  API_REQUEST_TIMEOUT,
+  ConfigError,
+  envInt,
+  envNumber,
+  envPrefix,
+  envRequired,
+  envRetry,
+  STREAMING_REQUEST_TIMEOUT,
+} from '../../../lib/handlers/shared/env';
 
 describe('envNumber / envInt', () => {
   it('falls back when the variable is unset or empty', () => {
@@ -115,5 +124,78 @@ describe('envPrefix', () => {
     ])('refuses %j without a fallback', (env, message) => {
       expect(() => envPrefix(env, 'X', { emptyAllowed: true })).toThrow(new ConfigError(message));
     });
+  });
+});
+
+describe('envRetry', () => {
+  const names = { maxAttempts: 'H_MAX_ATTEMPTS', requestTimeoutMs: 'H_REQUEST_TIMEOUT_MS' };
+
+  it('falls back to 8 attempts of 10 s when both are unset or empty', () => {
+    expect(envRetry({}, names)).toEqual({ maxAttempts: 8, requestTimeoutMs: 10_000 });
+    expect(envRetry({ H_MAX_ATTEMPTS: '', H_REQUEST_TIMEOUT_MS: '' }, names)).toEqual({
+      maxAttempts: 8,
+      requestTimeoutMs: 10_000,
+    });
+    expect(envRetry({}, names, API_REQUEST_TIMEOUT)).toEqual({ maxAttempts: 8, requestTimeoutMs: 10_000 });
+  });
+
+  it('reads both at their bounds, inclusive', () => {
+    expect(envRetry({ H_MAX_ATTEMPTS: '1', H_REQUEST_TIMEOUT_MS: '100' }, names)).toEqual({
+      maxAttempts: 1,
+      requestTimeoutMs: 100,
+    });
+    expect(envRetry({ H_MAX_ATTEMPTS: '20', H_REQUEST_TIMEOUT_MS: '60000' }, names)).toEqual({
+      maxAttempts: 20,
+      requestTimeoutMs: 60_000,
+    });
+  });
+
+  it.each([
+    [
+      { H_MAX_ATTEMPTS: '0' },
+      'H_MAX_ATTEMPTS: is out of range (got "0"; expected an integer >= 1 and <= 20)',
+    ],
+    [
+      { H_MAX_ATTEMPTS: '21' },
+      'H_MAX_ATTEMPTS: is out of range (got "21"; expected an integer >= 1 and <= 20)',
+    ],
+    [
+      { H_MAX_ATTEMPTS: '2.5' },
+      'H_MAX_ATTEMPTS: is out of range (got "2.5"; expected an integer >= 1 and <= 20)',
+    ],
+    [
+      { H_REQUEST_TIMEOUT_MS: '99' },
+      'H_REQUEST_TIMEOUT_MS: is out of range (got "99"; expected an integer >= 100 and <= 60000)',
+    ],
+    [
+      { H_REQUEST_TIMEOUT_MS: '60001' },
+      'H_REQUEST_TIMEOUT_MS: is out of range (got "60001"; expected an integer >= 100 and <= 60000)',
+    ],
+  ])('refuses %j with one ConfigError naming the variable', (env, message) => {
+    expect(() => envRetry(env, names)).toThrow(new ConfigError(message));
+  });
+
+  it('gives streaming steps 30 s per request, at most 300 s', () => {
+    expect(envRetry({}, names, STREAMING_REQUEST_TIMEOUT)).toEqual({
+      maxAttempts: 8,
+      requestTimeoutMs: 30_000,
+    });
+    expect(
+      envRetry({ H_REQUEST_TIMEOUT_MS: '300000' }, names, STREAMING_REQUEST_TIMEOUT).requestTimeoutMs,
+    ).toBe(300_000);
+    expect(() => envRetry({ H_REQUEST_TIMEOUT_MS: '300001' }, names, STREAMING_REQUEST_TIMEOUT)).toThrow(
+      new ConfigError(
+        'H_REQUEST_TIMEOUT_MS: is out of range (got "300001"; expected an integer >= 100 and <= 300000)',
+      ),
+    );
+  });
+
+  it('takes other timeout bounds; the attempts stay 8 (1 to 20)', () => {
+    const timeout = { fallbackMs: 10_000, maxMs: 120_000 };
+    expect(envRetry({}, names, timeout)).toEqual({ maxAttempts: 8, requestTimeoutMs: 10_000 });
+    expect(envRetry({ H_REQUEST_TIMEOUT_MS: '120000' }, names, timeout).requestTimeoutMs).toBe(120_000);
+    expect(() => envRetry({ H_MAX_ATTEMPTS: '21' }, names, timeout)).toThrow(
+      'H_MAX_ATTEMPTS: is out of range (got "21"; expected an integer >= 1 and <= 20)',
+    );
   });
 });
