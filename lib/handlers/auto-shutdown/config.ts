@@ -7,7 +7,7 @@ import {
   Target,
   TARGETS,
 } from './contract';
-import { ConfigError, envInt, type Env } from '../shared/env';
+import { ConfigError, envInt, envRetry, type Env } from '../shared/env';
 
 export { ConfigError } from '../shared/env';
 
@@ -107,8 +107,7 @@ export function parseConfig(env: Env, event: unknown): SweepConfig {
     productionValues,
     targets: targets as Target[],
     studioAppTypes: list(env, ENV.studioAppTypes, DEFAULT_STUDIO_APP_TYPES),
-    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 10_000, 100, 60_000),
+    ...envRetry(env, ENV),
     concurrency: envInt(env, ENV.concurrency, 8, 1, 64),
   };
 }

@@ -1,4 +1,11 @@
-import { ConfigError, envInt, type Env } from '../shared/env';
+import {
+  ConfigError,
+  envPrefix,
+  envRequired,
+  envRetry,
+  STREAMING_REQUEST_TIMEOUT,
+  type Env,
+} from '../shared/env';
 import { ENV, type BiasCheckSpec } from './contract';
 
 export { ConfigError } from '../shared/env';
@@ -15,31 +22,6 @@ export interface BiasCheckConfig {
   readonly reportsKeyArn: string;
   readonly maxAttempts: number;
   readonly requestTimeoutMs: number;
-}
-
-function required(env: Env, name: string): string {
-  const v = env[name];
-  if (v === undefined || v.trim() === '') {
-    throw new ConfigError(
-      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
-    );
-  }
-  return v;
-}
-
-/**
- * A key prefix; `folder` requires the trailing `/`. The dataset prefix need not end in one: a
- * `TieredDatasetBucket` names versions `<tier>/<dataset>/v<version>/`, so the prefix of every
- * version is `<tier>/<dataset>/v`, exactly what the function's read grant covers.
- */
-function prefix(env: Env, name: string, folder = true): string {
-  const v = required(env, name);
-  if ((folder && !v.endsWith('/')) || v.startsWith('/')) {
-    throw new ConfigError(
-      `${name}: is not a key prefix (got ${JSON.stringify(v)}; expected a prefix ${folder ? 'ending in "/" and ' : ''}not starting with "/")`,
-    );
-  }
-  return v;
 }
 
 function parseSpec(text: string): BiasCheckSpec {
@@ -74,13 +56,14 @@ function parseSpec(text: string): BiasCheckSpec {
  */
 export function parseConfig(env: Env): BiasCheckConfig {
   return {
-    spec: parseSpec(required(env, ENV.spec)),
-    datasetBucket: required(env, ENV.datasetBucket),
-    datasetPrefix: prefix(env, ENV.datasetPrefix, false),
-    reportsBucket: required(env, ENV.reportsBucket),
-    reportsPrefix: prefix(env, ENV.reportsPrefix),
-    reportsKeyArn: required(env, ENV.reportsKeyArn),
-    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 30_000, 100, 300_000),
+    spec: parseSpec(envRequired(env, ENV.spec)),
+    datasetBucket: envRequired(env, ENV.datasetBucket),
+    // Need not end in `/`: a `TieredDatasetBucket` names versions `<tier>/<dataset>/v<version>/`,
+    // so the prefix of every version is `<tier>/<dataset>/v`, exactly what the read grant covers.
+    datasetPrefix: envPrefix(env, ENV.datasetPrefix, { folder: false }),
+    reportsBucket: envRequired(env, ENV.reportsBucket),
+    reportsPrefix: envPrefix(env, ENV.reportsPrefix),
+    reportsKeyArn: envRequired(env, ENV.reportsKeyArn),
+    ...envRetry(env, ENV, STREAMING_REQUEST_TIMEOUT),
   };
 }

@@ -1,4 +1,12 @@
-import { ConfigError, envInt, envNumber, type Env } from '../shared/env';
+import {
+  ConfigError,
+  envNumber,
+  envPrefix,
+  envRequired,
+  envRetry,
+  STREAMING_REQUEST_TIMEOUT,
+  type Env,
+} from '../shared/env';
 import { ENV } from './contract';
 
 export { ConfigError } from '../shared/env';
@@ -21,16 +29,6 @@ export interface DatasetManifestConfig {
   readonly requestTimeoutMs: number;
 }
 
-function required(env: Env, name: string): string {
-  const v = env[name];
-  if (v === undefined || v.trim() === '') {
-    throw new ConfigError(
-      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
-    );
-  }
-  return v;
-}
-
 const CHANNEL = /^[A-Za-z0-9.\-_]{1,64}$/;
 
 /**
@@ -38,19 +36,9 @@ const CHANNEL = /^[A-Za-z0-9.\-_]{1,64}$/;
  * @throws ConfigError when a variable is missing or malformed (a deployment error)
  */
 export function parseConfig(env: Env): DatasetManifestConfig {
-  const datasetPrefix = required(env, ENV.datasetPrefix);
-  if (datasetPrefix.startsWith('/')) {
-    throw new ConfigError(
-      `${ENV.datasetPrefix}: is not a key prefix (got ${JSON.stringify(datasetPrefix)}; expected a prefix not starting with "/")`,
-    );
-  }
-  const manifestPrefix = required(env, ENV.manifestPrefix);
-  if (!manifestPrefix.endsWith('/') || manifestPrefix.startsWith('/')) {
-    throw new ConfigError(
-      `${ENV.manifestPrefix}: is not a key prefix (got ${JSON.stringify(manifestPrefix)}; expected a prefix ending in "/" and not starting with "/")`,
-    );
-  }
-  const channels = required(env, ENV.channels).split(',');
+  const datasetPrefix = envPrefix(env, ENV.datasetPrefix, { folder: false });
+  const manifestPrefix = envPrefix(env, ENV.manifestPrefix);
+  const channels = envRequired(env, ENV.channels).split(',');
   if (!channels.every((c) => CHANNEL.test(c))) {
     throw new ConfigError(
       `${ENV.channels}: is not a channel list (got ${JSON.stringify(env[ENV.channels])}; expected comma-separated channel names)`,
@@ -66,15 +54,14 @@ export function parseConfig(env: Env): DatasetManifestConfig {
     );
   }
   return {
-    datasetBucket: required(env, ENV.datasetBucket),
+    datasetBucket: envRequired(env, ENV.datasetBucket),
     datasetPrefix,
     channels,
-    manifestBucket: required(env, ENV.manifestBucket),
+    manifestBucket: envRequired(env, ENV.manifestBucket),
     manifestPrefix,
-    manifestKeyArn: required(env, ENV.manifestKeyArn),
+    manifestKeyArn: envRequired(env, ENV.manifestKeyArn),
     ...(provenanceKey !== undefined ? { provenanceKey } : {}),
     maxBytes: envNumber(env, ENV.maxBytes, 10 * 1024 ** 3, 1, 5 * 1024 ** 4, { integer: true }),
-    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 30_000, 100, 300_000),
+    ...envRetry(env, ENV, STREAMING_REQUEST_TIMEOUT),
   };
 }

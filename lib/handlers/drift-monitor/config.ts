@@ -1,4 +1,4 @@
-import { ConfigError, envNumber, type Env } from '../shared/env';
+import { ConfigError, envNumber, envPrefix, envRequired, envRetry, type Env } from '../shared/env';
 import { DEFAULT_DRIFT_THRESHOLDS, DEFAULT_REPORT_PREFIX, DEFAULT_VARIANT_NAME, ENV } from './contract';
 
 export { ConfigError } from '../shared/env';
@@ -38,26 +38,6 @@ export interface DriftConfig {
   readonly requestTimeoutMs: number;
 }
 
-function required(env: Env, name: string): string {
-  const v = env[name];
-  if (v === undefined || v.trim() === '') {
-    throw new ConfigError(
-      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
-    );
-  }
-  return v;
-}
-
-function prefix(env: Env, name: string, fallback: string): string {
-  const v = env[name] ?? fallback;
-  if (v !== '' && (!v.endsWith('/') || v.startsWith('/'))) {
-    throw new ConfigError(
-      `${name}: is not a key prefix (got ${JSON.stringify(v)}; expected "" or a prefix ending in "/" and not starting with "/")`,
-    );
-  }
-  return v;
-}
-
 /** Reads and checks the run settings. */
 export function parseConfig(env: Env): DriftConfig {
   const expectedSchemaHash = env[ENV.expectedSchemaHash];
@@ -71,16 +51,16 @@ export function parseConfig(env: Env): DriftConfig {
     );
   }
   return {
-    endpointName: required(env, ENV.endpointName),
+    endpointName: envRequired(env, ENV.endpointName),
     variantName: env[ENV.variantName] || DEFAULT_VARIANT_NAME,
-    captureBucket: required(env, ENV.captureBucket),
-    capturePrefix: prefix(env, ENV.capturePrefix, ''),
-    baselineBucket: env[ENV.baselineBucket] || required(env, ENV.captureBucket),
-    baselineKey: required(env, ENV.baselineKey),
+    captureBucket: envRequired(env, ENV.captureBucket),
+    capturePrefix: envPrefix(env, ENV.capturePrefix, { emptyAllowed: true, fallback: '' }),
+    baselineBucket: env[ENV.baselineBucket] || envRequired(env, ENV.captureBucket),
+    baselineKey: envRequired(env, ENV.baselineKey),
     expectedSchemaHash: expectedSchemaHash || undefined,
-    reportBucket: env[ENV.reportBucket] || required(env, ENV.captureBucket),
-    reportPrefix: prefix(env, ENV.reportPrefix, DEFAULT_REPORT_PREFIX),
-    reportKmsKeyId: required(env, ENV.reportKmsKeyId),
+    reportBucket: env[ENV.reportBucket] || envRequired(env, ENV.captureBucket),
+    reportPrefix: envPrefix(env, ENV.reportPrefix, { emptyAllowed: true, fallback: DEFAULT_REPORT_PREFIX }),
+    reportKmsKeyId: envRequired(env, ENV.reportKmsKeyId),
     windowMinutes: envNumber(env, ENV.windowMinutes, 60, 1, 7 * 24 * 60, { integer: true }),
     psiThreshold: envNumber(env, ENV.psiThreshold, DEFAULT_DRIFT_THRESHOLDS.psi, 0, 100, {
       exclusiveMin: true,
@@ -100,7 +80,6 @@ export function parseConfig(env: Env): DriftConfig {
       },
     ),
     observedSampleSize: envNumber(env, ENV.observedSampleSize, 100_000, 100, 1_000_000, { integer: true }),
-    maxAttempts: envNumber(env, ENV.maxAttempts, 8, 1, 20, { integer: true }),
-    requestTimeoutMs: envNumber(env, ENV.requestTimeoutMs, 10_000, 100, 60_000, { integer: true }),
+    ...envRetry(env, ENV),
   };
 }

@@ -1,4 +1,11 @@
-import { ConfigError, envInt, type Env } from '../shared/env';
+import {
+  ConfigError,
+  envPrefix,
+  envRequired,
+  envRetry,
+  STREAMING_REQUEST_TIMEOUT,
+  type Env,
+} from '../shared/env';
 import { ENV, PREDICTIONS_FILE_PATTERN, type FairnessCheckSpec } from './contract';
 
 export { ConfigError } from '../shared/env';
@@ -15,26 +22,6 @@ export interface FairnessCheckConfig {
   readonly reportsKeyArn: string;
   readonly maxAttempts: number;
   readonly requestTimeoutMs: number;
-}
-
-function required(env: Env, name: string): string {
-  const v = env[name];
-  if (v === undefined || v.trim() === '') {
-    throw new ConfigError(
-      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
-    );
-  }
-  return v;
-}
-
-function folder(env: Env, name: string): string {
-  const v = required(env, name);
-  if (!v.endsWith('/') || v.startsWith('/')) {
-    throw new ConfigError(
-      `${name}: is not a key prefix (got ${JSON.stringify(v)}; expected a prefix ending in "/" and not starting with "/")`,
-    );
-  }
-  return v;
 }
 
 const isStrings = (v: unknown): v is string[] =>
@@ -75,13 +62,12 @@ function parseSpec(text: string): FairnessCheckSpec {
  */
 export function parseConfig(env: Env): FairnessCheckConfig {
   return {
-    spec: parseSpec(required(env, ENV.spec)),
-    evaluationBucket: required(env, ENV.evaluationBucket),
-    evaluationPrefix: folder(env, ENV.evaluationPrefix),
-    reportsBucket: required(env, ENV.reportsBucket),
-    reportsPrefix: folder(env, ENV.reportsPrefix),
-    reportsKeyArn: required(env, ENV.reportsKeyArn),
-    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 30_000, 100, 300_000),
+    spec: parseSpec(envRequired(env, ENV.spec)),
+    evaluationBucket: envRequired(env, ENV.evaluationBucket),
+    evaluationPrefix: envPrefix(env, ENV.evaluationPrefix),
+    reportsBucket: envRequired(env, ENV.reportsBucket),
+    reportsPrefix: envPrefix(env, ENV.reportsPrefix),
+    reportsKeyArn: envRequired(env, ENV.reportsKeyArn),
+    ...envRetry(env, ENV, STREAMING_REQUEST_TIMEOUT),
   };
 }

@@ -1,4 +1,4 @@
-import { ConfigError, envInt, type Env } from '../shared/env';
+import { envPrefix, envRequired, envRetry, type Env } from '../shared/env';
 import { ENV } from './contract';
 
 export { ConfigError } from '../shared/env';
@@ -21,38 +21,17 @@ export interface LegalHoldConfig {
   readonly requestTimeoutMs: number;
 }
 
-function required(env: Env, name: string): string {
-  const v = env[name];
-  if (v === undefined || v.trim() === '') {
-    throw new ConfigError(
-      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
-    );
-  }
-  return v;
-}
-
-function prefix(env: Env, name: string): string {
-  const v = env[name] ?? '';
-  if (v !== '' && (!v.endsWith('/') || v.startsWith('/'))) {
-    throw new ConfigError(
-      `${name}: is not a key prefix (got ${JSON.stringify(v)}; expected "" or a prefix ending in "/" and not starting with "/")`,
-    );
-  }
-  return v;
-}
-
 /**
  * Reads the configuration.
  * @throws ConfigError when a variable is missing or malformed (a deployment error)
  */
 export function parseConfig(env: Env): LegalHoldConfig {
   return {
-    groupName: required(env, ENV.groupName),
-    datasetBucket: required(env, ENV.datasetBucket),
-    datasetsPrefix: prefix(env, ENV.datasetsPrefix),
-    manifestBucket: required(env, ENV.manifestBucket),
-    manifestPrefix: prefix(env, ENV.manifestPrefix),
-    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 10_000, 100, 60_000),
+    groupName: envRequired(env, ENV.groupName),
+    datasetBucket: envRequired(env, ENV.datasetBucket),
+    datasetsPrefix: envPrefix(env, ENV.datasetsPrefix, { emptyAllowed: true, fallback: '' }),
+    manifestBucket: envRequired(env, ENV.manifestBucket),
+    manifestPrefix: envPrefix(env, ENV.manifestPrefix, { emptyAllowed: true, fallback: '' }),
+    ...envRetry(env, ENV),
   };
 }

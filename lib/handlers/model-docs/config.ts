@@ -1,5 +1,5 @@
 import type { ContractFacts } from '../../model-docs/input';
-import { ConfigError, envInt, type Env } from '../shared/env';
+import { ConfigError, envRequired, envRetry, type Env } from '../shared/env';
 import { ENV } from './contract';
 
 export { ConfigError } from '../shared/env';
@@ -22,16 +22,6 @@ export interface ModelDocsConfig {
   readonly maxAttempts: number;
   /** Milliseconds each API request may take before it fails with a `TimeoutError` and is retried. */
   readonly requestTimeoutMs: number;
-}
-
-function required(env: Env, name: string): string {
-  const v = env[name];
-  if (v === undefined || v.trim() === '') {
-    throw new ConfigError(
-      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
-    );
-  }
-  return v;
 }
 
 function json(env: Env, name: string, fallback: unknown): unknown {
@@ -110,13 +100,12 @@ export function parseConfig(env: Env): ModelDocsConfig {
     );
   }
   return {
-    groupName: required(env, ENV.groupName),
-    cardKeyId: required(env, ENV.cardKeyId),
-    reportsBucket: required(env, ENV.reportsBucket),
+    groupName: envRequired(env, ENV.groupName),
+    cardKeyId: envRequired(env, ENV.cardKeyId),
+    reportsBucket: envRequired(env, ENV.reportsBucket),
     reportsPrefixes: prefixes as string[],
     contract: contractOf(json(env, ENV.contract, {})),
     runbooks: runbooks as { title: string; url: string }[],
-    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 10_000, 100, 60_000),
+    ...envRetry(env, ENV),
   };
 }

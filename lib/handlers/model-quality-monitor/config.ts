@@ -1,6 +1,6 @@
 import { QUALITY_METRIC_NAMES, type ProblemType, type QualityMetricName } from '../../model-quality';
 import type { PackageBaselineSettings } from './baseline';
-import { ConfigError, envNumber, type Env } from '../shared/env';
+import { ConfigError, envNumber, envPrefix, envRequired, envRetry, type Env } from '../shared/env';
 import { parseQualityFacets } from '../../model-quality/fairness';
 import { METRICS as BIAS_METRICS } from '../../fairness/metrics';
 import { DEFAULT_VARIANT_NAME, ENV, QUALITY_DEFAULTS, type FairnessSettings } from './contract';
@@ -122,26 +122,6 @@ function fairness(env: Env): FairnessSettings | undefined {
   };
 }
 
-function required(env: Env, name: string): string {
-  const v = env[name];
-  if (v === undefined || v.trim() === '') {
-    throw new ConfigError(
-      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
-    );
-  }
-  return v;
-}
-
-function prefix(env: Env, name: string, fallback?: string): string {
-  const v = env[name] ?? fallback;
-  if (v === undefined || (v !== '' && (!v.endsWith('/') || v.startsWith('/')))) {
-    throw new ConfigError(
-      `${name}: is not a key prefix (got ${JSON.stringify(v ?? null)}; expected "" or a prefix ending in "/" and not starting with "/")`,
-    );
-  }
-  return v;
-}
-
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback?: T): T {
   const v = env[name] || fallback;
   if (v === undefined || !(allowed as readonly string[]).includes(v)) {
@@ -157,12 +137,12 @@ export function parseConfig(env: Env): QualityConfig {
   const fairnessSettings = fairness(env);
   const baselineSettings = packageBaseline(env);
   return {
-    endpointName: required(env, ENV.endpointName),
+    endpointName: envRequired(env, ENV.endpointName),
     variantName: env[ENV.variantName] || DEFAULT_VARIANT_NAME,
-    captureBucket: required(env, ENV.captureBucket),
-    capturePrefix: prefix(env, ENV.capturePrefix, ''),
-    groundTruthBucket: env[ENV.groundTruthBucket] || required(env, ENV.captureBucket),
-    groundTruthPrefix: prefix(env, ENV.groundTruthPrefix),
+    captureBucket: envRequired(env, ENV.captureBucket),
+    capturePrefix: envPrefix(env, ENV.capturePrefix, { emptyAllowed: true, fallback: '' }),
+    groundTruthBucket: env[ENV.groundTruthBucket] || envRequired(env, ENV.captureBucket),
+    groundTruthPrefix: envPrefix(env, ENV.groundTruthPrefix, { emptyAllowed: true }),
     problemType: oneOf(env, ENV.problemType, [
       'binaryClassification',
       'multiclassClassification',
@@ -190,8 +170,7 @@ export function parseConfig(env: Env): QualityConfig {
     maxPendingLabels: envNumber(env, ENV.maxPendingLabels, QUALITY_DEFAULTS.maxPendingLabels, 1, 10_000_000, {
       integer: true,
     }),
-    maxAttempts: envNumber(env, ENV.maxAttempts, 8, 1, 20, { integer: true }),
-    requestTimeoutMs: envNumber(env, ENV.requestTimeoutMs, 10_000, 100, 60_000, { integer: true }),
+    ...envRetry(env, ENV),
     ...(fairnessSettings ? { fairness: fairnessSettings } : {}),
     ...(baselineSettings ? { packageBaseline: baselineSettings } : {}),
   };

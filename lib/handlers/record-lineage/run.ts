@@ -5,7 +5,7 @@ import {
   METADATA_VALUE_MAX_LENGTH,
   METADATA_VALUE_PATTERN,
 } from '../../lineage/metadata-keys';
-import { ConfigError, envInt, type Env } from '../shared/env';
+import { ConfigError, envRetry, type Env } from '../shared/env';
 import { ENV, MODEL_PACKAGE_ARGUMENT, OUTPUTS, REQUIRED_ARGUMENTS, type LineageArgument } from './contract';
 
 /** The settings the construct sets. */
@@ -46,8 +46,7 @@ export function parseConfig(env: Env): RecordLineageConfig {
   }
   return {
     groupName,
-    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 10_000, 100, 120_000),
+    ...envRetry(env, ENV, { fallbackMs: 10_000, maxMs: 120_000 }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError, envInt, type Env } from '../shared/env';
+import { envPrefix, envRequired, envRetry, type Env } from '../shared/env';
 import { ENV } from './contract';
 
 export { ConfigError } from '../shared/env';
@@ -17,32 +17,16 @@ export interface ReviewGateConfig {
   readonly requestTimeoutMs: number;
 }
 
-function required(env: Env, name: string): string {
-  const v = env[name];
-  if (v === undefined || v.trim() === '') {
-    throw new ConfigError(
-      `${name}: is required (got ${JSON.stringify(v ?? null)}; expected a non-empty string)`,
-    );
-  }
-  return v;
-}
-
 /**
  * Reads the configuration.
  * @throws ConfigError when a variable is missing or malformed (a deployment error)
  */
 export function parseConfig(env: Env): ReviewGateConfig {
-  const reportsPrefix = env[ENV.reportsPrefix] ?? '';
-  if (reportsPrefix !== '' && (!reportsPrefix.endsWith('/') || reportsPrefix.startsWith('/'))) {
-    throw new ConfigError(
-      `${ENV.reportsPrefix}: is not a key prefix (got ${JSON.stringify(reportsPrefix)}; expected "" or a prefix ending in "/" and not starting with "/")`,
-    );
-  }
+  const reportsPrefix = envPrefix(env, ENV.reportsPrefix, { emptyAllowed: true, fallback: '' });
   return {
-    groupName: required(env, ENV.groupName),
-    reportsBucket: required(env, ENV.reportsBucket),
+    groupName: envRequired(env, ENV.groupName),
+    reportsBucket: envRequired(env, ENV.reportsBucket),
     reportsPrefix,
-    maxAttempts: envInt(env, ENV.maxAttempts, 8, 1, 20),
-    requestTimeoutMs: envInt(env, ENV.requestTimeoutMs, 10_000, 100, 60_000),
+    ...envRetry(env, ENV),
   };
 }
