@@ -21,11 +21,16 @@ function sources(dir: string): string[] {
  * possibly stale `dist/`. The tree sits in the repository, so packages resolve to its node_modules.
  */
 export async function transpileSources(name: string): Promise<string> {
+  return transpile(name, ['constructs', 'lib']);
+}
+
+/** Transpiles the `.ts` sources of `dirs` (file by file, no bundling) into `.tmp/<name>`. */
+async function transpile(name: string, dirs: readonly string[]): Promise<string> {
   const out = path.join(ROOT, '.tmp', name);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   await build({
-    entryPoints: [...sources(path.join(ROOT, 'constructs')), ...sources(path.join(ROOT, 'lib'))],
+    entryPoints: dirs.flatMap((d) => sources(path.join(ROOT, d))),
     outdir: out,
     outbase: ROOT,
     bundle: false,
@@ -85,19 +90,7 @@ function files(dir: string, ext: string): string[] {
  * @returns the CLI entry
  */
 export async function transpileCli(name: string): Promise<string> {
-  const out = path.join(ROOT, '.tmp', name);
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  await build({
-    entryPoints: ['bin', 'constructs', 'lib'].flatMap((d) => sources(path.join(ROOT, d))),
-    outdir: out,
-    outbase: ROOT,
-    bundle: false,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-  });
+  const out = await transpile(name, ['bin', 'constructs', 'lib']);
   for (const file of files(path.join(ROOT, 'lib'), '.json')) {
     const target = path.join(out, path.relative(ROOT, file));
     mkdirSync(path.dirname(target), { recursive: true });
