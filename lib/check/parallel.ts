@@ -4,7 +4,6 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { Finding, InputError, Report, RuleInfo } from '../report/finding';
-import { compileCacheWorkerPrelude } from '../shared/compile-cache';
 import {
   CheckOptions,
   checkTemplates,
@@ -264,12 +263,9 @@ function runWorker(
   return new Promise<void>((resolve, reject) => {
     const file = workerFile();
     // From source (tsx, vitest) the worker registers tsx's CommonJS hook before loading the .ts entry.
-    // Compiled, a worker reads the main thread's compile cache when the CLI enabled one.
-    const prelude = file.endsWith('.ts') ? `require('tsx/cjs');` : compileCacheWorkerPrelude();
-    const worker =
-      prelude !== undefined
-        ? new Worker(`${prelude} require(${JSON.stringify(file)});`, { eval: true, workerData: data })
-        : new Worker(file, { workerData: data });
+    const worker = file.endsWith('.ts')
+      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { eval: true, workerData: data })
+      : new Worker(file, { workerData: data });
     worker.on('message', (m: WorkerMessage) => {
       if (m.kind === 'result') record(m.index, m.result);
       else heap(m.templates, m.heapUsed);

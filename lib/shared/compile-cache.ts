@@ -97,16 +97,6 @@ export function compileCacheFile(): string | undefined {
 }
 
 /**
- * The code a worker thread runs before its entry so it reads this thread's cache (read-only), or
- * undefined when this thread has none.
- */
-export function compileCacheWorkerPrelude(): string | undefined {
-  if (!enabled) return undefined;
-  const options: CompileCacheOptions = { file: enabled.file, readOnly: true };
-  return `require(${JSON.stringify(__filename)}).enableCompileCache(${JSON.stringify(options)});`;
-}
-
-/**
  * Compiles the CommonJS `.js` modules loaded after this call with a V8 code cache, so a second
  * run of the CLI skips most of V8's compilation. Only the CLI entry calls it (library users are
  * never hooked), and only compiled JavaScript is hooked: from the TypeScript sources (tsx,

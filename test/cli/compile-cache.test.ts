@@ -105,22 +105,8 @@ describe('the compiled CLI with the compile cache', () => {
     expect(r.status).toBe(0);
     expect(readdirSync(path.join(home, '.cache', 'compliant-mlops'))).toEqual([CACHE_FILE]);
   });
-
-  test('worker threads read the main thread cache, read-only, with the same report', () => {
-    const dir = mkdtempSync(path.join(work, 'workers-'));
-    const args = [...FIXTURES, '--format', 'json', '--jobs', '2', '--quiet'];
-    const off = runCli({ [COMPILE_CACHE_ENV]: 'off' }, 'check', ...args);
-    runCli({ [COMPILE_CACHE_ENV]: dir }, 'check', ...args);
-    const warm = runCli({ [COMPILE_CACHE_ENV]: dir, [COMPILE_CACHE_DEBUG_ENV]: '1' }, 'check', ...args);
-    expect(warm.stdout).toBe(off.stdout);
-    const counts = countsOf(warm.stderr);
-    expect(counts).toHaveLength(2);
-    const [worker, main] = counts;
-    expect(worker.readOnly).toBe(true);
-    expect(worker.hits).toBeGreaterThan(300);
-    expect(worker.written).toBe(0);
-    expect(main).toMatchObject({ readOnly: false, misses: 0 });
-  });
+  // Worker threads compile the normal way: reading the cache in a worker (an eval entry enabling
+  // it read-only) measured no gain on 1,000 small templates with --jobs 2, so it was not kept.
 });
 
 describe('the CLI from source', () => {
