@@ -528,6 +528,25 @@ export function benchSmallTemplates(options: SmallBenchOptions): SmallBenchRow[]
       unit: 'resources/s',
       note: `process wall ${largeMs.toFixed(0)} ms`,
     });
+    // Linear in the size of one template: the marginal time per resource from 1,000 to 4,000
+    // resources against the marginal time per resource up to 1,000 (past the start-up of a
+    // one-resource check). cdk-nag's rules that walk the whole stack per resource made this ~3×.
+    const big = join(dir, 'merged-4x.template.json');
+    writeFileSync(big, JSON.stringify(mergedTemplate(4 * mergedCount), null, 1));
+    const bigResources = resourcesOf(4 * mergedCount);
+    const bigMs = wall([cli, 'check', big, '--quiet', '--jobs', '1'], caseRuns);
+    const early = (largeMs - warm.wall) / (mergedResources - 1);
+    const late = (bigMs - largeMs) / (bigResources - mergedResources);
+    rows.push({
+      case: `1 template of ${bigResources} resources against ${mergedResources}: marginal ms per resource, late/early`,
+      value: late / early,
+      unit: '×',
+      baseline: early,
+      ratio: late / early,
+      budget: '≤ 1.25× (linear)',
+      met: late / early <= 1.25,
+      note: `process wall ${bigMs.toFixed(0)} ms; early: ${early.toFixed(2)} ms per resource up to ${mergedResources} (past the one-resource start-up), late: ${late.toFixed(2)} ms per resource beyond`,
+    });
     for (const n of options.counts) {
       const subset = join(dir, `n${n}`);
       mkdirSync(subset);

@@ -14,6 +14,7 @@ import {
   toFindingAcknowledgment,
 } from './acknowledgments';
 import { deferUnloadedModules } from './deferred-modules';
+import { holdFindAllMemo } from './find-all-memo';
 import { holdSelfResolutionCache } from './resolve-cache';
 import { holdTemplateSource } from './template-source';
 import { CheckUsageError } from './errors';
@@ -182,6 +183,8 @@ export interface TemplateChecker {
  * with an App per template, so construct paths and findings are unchanged. Construct stack traces
  * are off: findings take their locations from the template and the assembly, never from the
  * included constructs, and capturing a trace per included resource is a tenth of the time.
+ * While it is open, `findAll` walks are remembered until a tree changes (see find-all-memo.ts),
+ * as many rules walk the whole stack once per resource.
  */
 export function createTemplateChecker(options: CheckOptions): TemplateChecker {
   const catalog = new RuleCatalog();
@@ -191,6 +194,7 @@ export function createTemplateChecker(options: CheckOptions): TemplateChecker {
   packs.forEach((p) => catalog.observe(p));
   const deferred = deferUnloadedModules();
   const resolutions = holdSelfResolutionCache();
+  const walks = holdFindAllMemo();
   const templates = holdTemplateSource();
   const app = new App({ stackTraces: false, context: { [DISABLE_CREATION_STACK_TRACES]: true } });
   return {
@@ -224,6 +228,7 @@ export function createTemplateChecker(options: CheckOptions): TemplateChecker {
     close() {
       deferred.restore();
       resolutions.release();
+      walks.release();
       templates.close();
     },
   };
