@@ -1,4 +1,5 @@
 import { ConstructOrder, IConstruct, Node } from 'constructs';
+import { SharedPatch } from './shared-patch';
 
 /** The methods of `Node` this file wraps, as the prototype has them at run time. */
 interface NodeMethods {
@@ -22,12 +23,50 @@ function define(proto: NodeMethods, name: keyof NodeMethods, value: NodeMethods[
   Object.defineProperty(proto, name, { value, writable: true, configurable: true, enumerable: false });
 }
 
-let holders = 0;
-let installed: { readonly original: NodeMethods; readonly wrapped: NodeMethods } | undefined;
 let hitCount = 0;
 /** Bumped by every change to any construct tree: a remembered walk is valid only in its generation. */
 let generation = 0;
 const walks = new WeakMap<Node, { generation: number; byOrder: Map<ConstructOrder, IConstruct[]> }>();
+
+const memo = new SharedPatch(() => {
+  const proto = Node.prototype as unknown as NodeMethods;
+  const original: NodeMethods = {
+    findAll: proto.findAll,
+    addChild: proto.addChild,
+    tryRemoveChild: proto.tryRemoveChild,
+  };
+  const wrapped: NodeMethods = {
+    findAll(order = ConstructOrder.PREORDER) {
+      let entry = walks.get(this);
+      if (entry?.generation !== generation) {
+        entry = { generation, byOrder: new Map() };
+        walks.set(this, entry);
+      }
+      let walk = entry.byOrder.get(order);
+      if (walk === undefined) {
+        walk = original.findAll.call(this, order);
+        entry.byOrder.set(order, walk);
+      } else {
+        hitCount += 1;
+      }
+      return walk.slice();
+    },
+    addChild(child, childName) {
+      generation += 1;
+      return original.addChild.call(this, child, childName);
+    },
+    tryRemoveChild(childName) {
+      generation += 1;
+      return original.tryRemoveChild.call(this, childName);
+    },
+  };
+  for (const name of METHODS) define(proto, name, wrapped[name]);
+  return () => {
+    // A method someone replaced after us keeps their replacement.
+    for (const name of METHODS) if (proto[name] === wrapped[name]) define(proto, name, original[name]);
+    generation += 1;
+  };
+});
 
 /**
  * Remembers `node.findAll()` while a check runs, until any construct tree changes.
@@ -44,56 +83,5 @@ const walks = new WeakMap<Node, { generation: number; byOrder: Map<ConstructOrde
  * the methods are restored when the last check that holds the memo releases it.
  */
 export function holdFindAllMemo(): FindAllMemo {
-  const proto = Node.prototype as unknown as NodeMethods;
-  if (holders === 0) {
-    const original: NodeMethods = {
-      findAll: proto.findAll,
-      addChild: proto.addChild,
-      tryRemoveChild: proto.tryRemoveChild,
-    };
-    const wrapped: NodeMethods = {
-      findAll(order = ConstructOrder.PREORDER) {
-        let entry = walks.get(this);
-        if (entry?.generation !== generation) {
-          entry = { generation, byOrder: new Map() };
-          walks.set(this, entry);
-        }
-        let walk = entry.byOrder.get(order);
-        if (walk === undefined) {
-          walk = original.findAll.call(this, order);
-          entry.byOrder.set(order, walk);
-        } else {
-          hitCount += 1;
-        }
-        return walk.slice();
-      },
-      addChild(child, childName) {
-        generation += 1;
-        return original.addChild.call(this, child, childName);
-      },
-      tryRemoveChild(childName) {
-        generation += 1;
-        return original.tryRemoveChild.call(this, childName);
-      },
-    };
-    for (const name of METHODS) define(proto, name, wrapped[name]);
-    installed = { original, wrapped };
-  }
-  holders += 1;
-  let held = true;
-  return {
-    hits: () => hitCount,
-    release() {
-      if (!held) return;
-      held = false;
-      holders -= 1;
-      if (holders > 0 || !installed) return;
-      // A method someone replaced after us keeps their replacement.
-      for (const name of METHODS) {
-        if (proto[name] === installed.wrapped[name]) define(proto, name, installed.original[name]);
-      }
-      generation += 1;
-      installed = undefined;
-    },
-  };
+  return { hits: () => hitCount, release: memo.hold() };
 }

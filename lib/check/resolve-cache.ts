@@ -1,5 +1,6 @@
 import * as nodeModule from 'node:module';
 import { dirname, join, sep } from 'node:path';
+import { SharedPatch } from './shared-patch';
 
 /** Node's CommonJS resolver (`Module._resolveFilename`), which tools such as tsx also wrap. */
 type ResolveFilename = (request: string, parent: unknown, isMain: boolean, options?: unknown) => string;
@@ -17,9 +18,41 @@ export interface SelfResolutionCache {
   release(): void;
 }
 
-let holders = 0;
-let installed: { readonly original: ResolveFilename; readonly memo: ResolveFilename } | undefined;
 let hitCount = 0;
+
+const cache = new SharedPatch(() => {
+  const loader = nodeModule.Module as unknown as CommonJsLoader;
+  if (typeof loader._resolveFilename !== 'function') return undefined;
+  const original = loader._resolveFilename;
+  const includeDir =
+    join(dirname(require.resolve('aws-cdk-lib/package.json')), 'cloudformation-include') + sep;
+  const known = new Map<string, string>();
+  const memo: ResolveFilename = function (this: unknown, request, parent, isMain, options) {
+    const from = (parent as { filename?: unknown } | undefined)?.filename;
+    if (
+      options !== undefined ||
+      isMain ||
+      typeof from !== 'string' ||
+      !from.startsWith(includeDir) ||
+      !request.startsWith('aws-cdk-lib/')
+    ) {
+      return original.call(this, request, parent, isMain, options);
+    }
+    const hit = known.get(request);
+    if (hit !== undefined) {
+      hitCount += 1;
+      return hit;
+    }
+    const resolved = original.call(this, request, parent, isMain, options);
+    known.set(request, resolved);
+    return resolved;
+  };
+  loader._resolveFilename = memo;
+  return () => {
+    // Someone who wrapped the resolver after us keeps their wrapper; ours stays inside it, harmless.
+    if (loader._resolveFilename === memo) loader._resolveFilename = original;
+  };
+});
 
 /**
  * Caches how CfnInclude's `require('aws-cdk-lib/aws-…')` resolves, while a check runs.
@@ -37,47 +70,5 @@ let hitCount = 0;
  * restored when the last check that holds the cache releases it.
  */
 export function holdSelfResolutionCache(): SelfResolutionCache {
-  const loader = nodeModule.Module as unknown as CommonJsLoader;
-  if (holders === 0 && typeof loader._resolveFilename === 'function') {
-    const original = loader._resolveFilename;
-    const includeDir =
-      join(dirname(require.resolve('aws-cdk-lib/package.json')), 'cloudformation-include') + sep;
-    const cache = new Map<string, string>();
-    const memo: ResolveFilename = function (this: unknown, request, parent, isMain, options) {
-      const from = (parent as { filename?: unknown } | undefined)?.filename;
-      if (
-        options !== undefined ||
-        isMain ||
-        typeof from !== 'string' ||
-        !from.startsWith(includeDir) ||
-        !request.startsWith('aws-cdk-lib/')
-      ) {
-        return original.call(this, request, parent, isMain, options);
-      }
-      const known = cache.get(request);
-      if (known !== undefined) {
-        hitCount += 1;
-        return known;
-      }
-      const resolved = original.call(this, request, parent, isMain, options);
-      cache.set(request, resolved);
-      return resolved;
-    };
-    loader._resolveFilename = memo;
-    installed = { original, memo };
-  }
-  holders += 1;
-  let held = true;
-  return {
-    hits: () => hitCount,
-    release() {
-      if (!held) return;
-      held = false;
-      holders -= 1;
-      if (holders > 0 || !installed) return;
-      // Someone who wrapped the resolver after us keeps their wrapper; ours stays inside it, harmless.
-      if (loader._resolveFilename === installed.memo) loader._resolveFilename = installed.original;
-      installed = undefined;
-    },
-  };
+  return { hits: () => hitCount, release: cache.hold() };
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { SharedPatch } from './shared-patch';
 
 /** aws-cdk-lib's `cloudformation-include/lib/file-utils`, as far as this file touches it. */
 interface FileUtils {
@@ -34,17 +35,22 @@ export interface TemplateSource {
   close(): void;
 }
 
-let holders = 0;
-let installed:
-  | {
-      readonly utils: FileUtils;
-      readonly original: FileUtils['readYamlSync'];
-      readonly ours: FileUtils['readYamlSync'];
-    }
-  | undefined;
 /** The templates being included right now, by the path CfnInclude is given. */
 const pending = new Map<string, unknown>();
 let sequence = 0;
+
+const reader = new SharedPatch(() => {
+  const utils = loadFileUtils();
+  if (!utils) return undefined;
+  const original = utils.readYamlSync;
+  const ours = (file: string): unknown =>
+    pending.has(file) ? JSON.parse(JSON.stringify(pending.get(file))) : original(file);
+  utils.readYamlSync = ours;
+  return () => {
+    // Someone who wrapped the reader after us keeps their wrapper; ours stays inside it, harmless.
+    if (utils.readYamlSync === ours) utils.readYamlSync = original;
+  };
+});
 
 /** aws-cdk-lib's file-utils module, or undefined when this aws-cdk-lib does not have it. */
 function loadFileUtils(): FileUtils | undefined {
@@ -80,18 +86,8 @@ function loadFileUtils(): FileUtils | undefined {
  * Ref-counted like {@link holdSelfResolutionCache}: the reader is restored when the last holder closes.
  */
 export function holdTemplateSource(options: TemplateSourceOptions = {}): TemplateSource {
-  if (holders === 0 && options.inMemory !== false) {
-    const utils = loadFileUtils();
-    if (utils) {
-      const original = utils.readYamlSync;
-      const ours = (file: string): unknown =>
-        pending.has(file) ? JSON.parse(JSON.stringify(pending.get(file))) : original(file);
-      utils.readYamlSync = ours;
-      installed = { utils, original, ours };
-    }
-  }
-  holders += 1;
-  const inMemory = installed !== undefined && options.inMemory !== false;
+  const release = reader.hold(options.inMemory !== false);
+  const inMemory = reader.applied && options.inMemory !== false;
   let scratch: string | undefined;
   let open = true;
   return {
@@ -113,16 +109,12 @@ export function holdTemplateSource(options: TemplateSourceOptions = {}): Templat
       if (!open) return;
       open = false;
       if (scratch) rmSync(scratch, { recursive: true, force: true });
-      holders -= 1;
-      if (holders > 0 || !installed) return;
-      // Someone who wrapped the reader after us keeps their wrapper; ours stays inside it, harmless.
-      if (installed.utils.readYamlSync === installed.ours) installed.utils.readYamlSync = installed.original;
-      installed = undefined;
+      release();
     },
   };
 }
 
 /** For tests: whether aws-cdk-lib's reader is replaced right now. */
 export function templateSourceInstalled(): boolean {
-  return installed !== undefined;
+  return reader.applied;
 }
