@@ -26,7 +26,9 @@ function define(proto: NodeMethods, name: keyof NodeMethods, value: NodeMethods[
 let hitCount = 0;
 /** Bumped by every change to any construct tree: a remembered walk is valid only in its generation. */
 let generation = 0;
-const walks = new WeakMap<Node, { generation: number; byOrder: Map<ConstructOrder, IConstruct[]> }>();
+/** The walks of {@link walksGeneration}, per node and order; dropped whole when the trees change. */
+let walks = new WeakMap<Node, Map<ConstructOrder, IConstruct[]>>();
+let walksGeneration = 0;
 
 const memo = new SharedPatch(() => {
   const proto = Node.prototype as unknown as NodeMethods;
@@ -37,15 +39,17 @@ const memo = new SharedPatch(() => {
   };
   const wrapped: NodeMethods = {
     findAll(order = ConstructOrder.PREORDER) {
-      let entry = walks.get(this);
-      if (entry?.generation !== generation) {
-        entry = { generation, byOrder: new Map() };
-        walks.set(this, entry);
+      if (walksGeneration !== generation) {
+        // Nothing of a finished template stays reachable from a walk remembered before it ended.
+        walks = new WeakMap();
+        walksGeneration = generation;
       }
-      let walk = entry.byOrder.get(order);
+      let byOrder = walks.get(this);
+      if (byOrder === undefined) walks.set(this, (byOrder = new Map()));
+      let walk = byOrder.get(order);
       if (walk === undefined) {
         walk = original.findAll.call(this, order);
-        entry.byOrder.set(order, walk);
+        byOrder.set(order, walk);
       } else {
         hitCount += 1;
       }
