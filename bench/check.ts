@@ -534,7 +534,11 @@ export function benchSmallTemplates(options: SmallBenchOptions): SmallBenchRow[]
     const big = join(dir, 'merged-4x.template.json');
     writeFileSync(big, JSON.stringify(mergedTemplate(4 * mergedCount), null, 1));
     const bigResources = resourcesOf(4 * mergedCount);
-    const bigMs = wall([cli, 'check', big, '--quiet', '--jobs', '1'], caseRuns);
+    const bigMs = wall(
+      [cli, 'check', big, '--quiet', '--jobs', '1', '--format', 'json', '--output', join(dir, 'out-4x.json')],
+      caseRuns,
+    );
+    assertNoRuleThrew(join(dir, 'out-4x.json'));
     const early = (largeMs - warm.wall) / (mergedResources - 1);
     const late = (bigMs - largeMs) / (bigResources - mergedResources);
     rows.push({

@@ -10,8 +10,6 @@ interface NodeMethods {
 
 /** A held memo; {@link FindAllMemo.release} removes it when no check holds it any more. */
 export interface FindAllMemo {
-  /** The `findAll` calls answered without walking the tree so far, in this process (for tests). */
-  readonly hits: () => number;
   /** Drops this hold; the last one puts `Node`'s methods back. */
   release(): void;
 }
@@ -23,7 +21,6 @@ function define(proto: NodeMethods, name: keyof NodeMethods, value: NodeMethods[
   Object.defineProperty(proto, name, { value, writable: true, configurable: true, enumerable: false });
 }
 
-let hitCount = 0;
 /** Bumped by every change to any construct tree: a remembered walk is valid only in its generation. */
 let generation = 0;
 /** The walks of {@link walksGeneration}, per node and order; dropped whole when the trees change. */
@@ -47,12 +44,7 @@ const memo = new SharedPatch(() => {
       let byOrder = walks.get(this);
       if (byOrder === undefined) walks.set(this, (byOrder = new Map()));
       let walk = byOrder.get(order);
-      if (walk === undefined) {
-        walk = original.findAll.call(this, order);
-        byOrder.set(order, walk);
-      } else {
-        hitCount += 1;
-      }
+      if (walk === undefined) byOrder.set(order, (walk = original.findAll.call(this, order)));
       return walk.slice();
     },
     addChild(child, childName) {
@@ -87,5 +79,5 @@ const memo = new SharedPatch(() => {
  * the methods are restored when the last check that holds the memo releases it.
  */
 export function holdFindAllMemo(): FindAllMemo {
-  return { hits: () => hitCount, release: memo.hold() };
+  return { release: memo.hold() };
 }
