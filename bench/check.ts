@@ -386,7 +386,8 @@ export interface SmallBenchOptions {
  * and of a one-resource template against `node -e 0`; N small templates (the shapes of
  * {@link smallTemplate}) in resources/s against one template holding the same kinds of resource
  * (200 small templates merged, 1,000 resources) checked the same way; memory kept per template;
- * and cfn-lint on the same templates when it is on PATH (cfn-guard is not packaged here).
+ * and the peers on the same templates: cfn-lint when it is on PATH, cfn-guard with Control Tower's
+ * rules (see {@link cfnGuardRows}).
  */
 export function benchSmallTemplates(options: SmallBenchOptions): SmallBenchRow[] {
   const dir = mkdtempSync(join(tmpdir(), 'bench-small-'));
@@ -550,6 +551,7 @@ export function benchSmallTemplates(options: SmallBenchOptions): SmallBenchRow[]
       met: late / early <= 1.25,
       note: `process wall ${bigMs.toFixed(0)} ms; early: ${early.toFixed(2)} ms per resource up to ${mergedResources} (past the one-resource start-up), late: ${late.toFixed(2)} ms per resource beyond`,
     });
+    let largestRun: { resources: number; rate: number } | undefined;
     for (const n of options.counts) {
       const subset = join(dir, `n${n}`);
       mkdirSync(subset);
@@ -609,6 +611,7 @@ export function benchSmallTemplates(options: SmallBenchOptions): SmallBenchRow[]
       const s1 = summary(one);
       const s2 = summary(two);
       const rate1 = (resources / s1.wall) * 1000;
+      largestRun = { resources, rate: rate1 };
       const rate2 = (resources / s2.wall) * 1000;
       const after = loadavg()[0];
       const loadNote = `load average ${load.toFixed(1)} before, ${after.toFixed(1)} after`;
@@ -637,6 +640,7 @@ export function benchSmallTemplates(options: SmallBenchOptions): SmallBenchRow[]
     rows.push(
       ...peerRows(corpus, Math.min(30, largest), resourcesOf(Math.min(30, largest)), dir, options.runs),
     );
+    rows.push(...cfnGuardRows(options.root, corpus, resourcesOf, largest, largestRun, options.runs));
     return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -779,7 +783,7 @@ export function memoryRows(cli: string, corpus: string, count: number, dir: stri
   ];
 }
 
-/** cfn-lint on the same small templates, one process, when it is on PATH; cfn-guard noted as absent. */
+/** cfn-lint on the same small templates, one process, when it is on PATH. */
 function peerRows(corpus: string, n: number, resources: number, dir: string, runs: number): SmallBenchRow[] {
   const rows: SmallBenchRow[] = [];
   const files = readdirSync(corpus)
@@ -804,12 +808,91 @@ function peerRows(corpus: string, n: number, resources: number, dir: string, run
   } else {
     rows.push({ case: 'peer: cfn-lint', value: 0, unit: '', note: 'skipped: cfn-lint is not on PATH' });
   }
-  if (!found('cfn-guard'))
-    rows.push({
-      case: 'peer: cfn-guard',
-      value: 0,
-      unit: '',
-      note: 'skipped: cfn-guard is not on this machine',
-    });
   return rows;
+}
+
+/**
+ * cfn-guard, the peer the issue names, running AWS Control Tower's proactive controls: the
+ * `cfn-guard` on PATH or the one `@cdklabs/cdk-validator-cfnguard` (a dev dependency) ships, with
+ * that package's Control Tower rules. On the first 30 small templates and on the largest corpus,
+ * whose `check --jobs 1` rate of this run is then judged against it. One process per run, like
+ * `check`; its JSON report goes to a file, as ours does.
+ */
+function cfnGuardRows(
+  root: string,
+  corpus: string,
+  resourcesOf: (n: number) => number,
+  largest: number,
+  largestRun: { resources: number; rate: number } | undefined,
+  runs: number,
+): SmallBenchRow[] {
+  const guard = findCfnGuard(root);
+  if (!guard)
+    return [
+      {
+        case: 'peer: cfn-guard',
+        value: 0,
+        unit: '',
+        note: 'skipped: neither a cfn-guard on PATH nor the one of @cdklabs/cdk-validator-cfnguard runs here',
+      },
+    ];
+  const files = readdirSync(corpus).sort();
+  const timed = (n: number, times: number): number =>
+    median(
+      Array.from({ length: times }, () => {
+        const data = files.slice(0, n).flatMap((f) => ['--data', join(corpus, f)]);
+        const t0 = performance.now();
+        const r = spawnSync(
+          guard.bin,
+          ['validate', ...data, '--rules', guard.rules, '--output-format', 'json', '--show-summary', 'none'],
+          { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        );
+        const ms = performance.now() - t0;
+        // 0: every template passes, 19: some do not; anything else is a failure to measure.
+        if (r.status !== 0 && r.status !== 19)
+          throw new Error(`bench: cfn-guard exited ${r.status}: ${r.stderr.split('\n')[0]}`);
+        return ms;
+      }),
+    );
+  const rows: SmallBenchRow[] = [];
+  const few = Math.min(30, largest);
+  const fewMs = timed(few, Math.max(1, Math.min(3, runs)));
+  rows.push({
+    case: `peer: cfn-guard on ${few} small templates (${resourcesOf(few)} resources)`,
+    value: (resourcesOf(few) / fewMs) * 1000,
+    unit: 'resources/s',
+    note: `${guard.version}, ${guard.ruleCount} Control Tower rules; process wall ${fewMs.toFixed(0)} ms`,
+  });
+  if (largestRun && largest > few) {
+    // One run: on 1,000 templates cfn-guard takes well over a minute.
+    const ms = timed(largest, 1);
+    const rate = (largestRun.resources / ms) * 1000;
+    rows.push({
+      case: `${largest} small templates: check --jobs 1 against cfn-guard (Control Tower rules)`,
+      value: largestRun.rate,
+      unit: 'resources/s',
+      baseline: rate,
+      ratio: largestRun.rate / rate,
+      note: `cfn-guard: one run, process wall ${ms.toFixed(0)} ms; check: the --jobs 1 row above`,
+    });
+  }
+  return rows;
+}
+
+/** The cfn-guard binary and Control Tower rules to bench with, or undefined when there are none. */
+function findCfnGuard(
+  root: string,
+): { bin: string; rules: string; version: string; ruleCount: number } | undefined {
+  const pkg = join(root, 'node_modules', '@cdklabs', 'cdk-validator-cfnguard');
+  const rules = join(pkg, 'rules', 'control-tower', 'cfn-guard');
+  if (!existsSync(rules)) return undefined;
+  const os = process.platform === 'darwin' ? 'macos' : process.platform === 'linux' ? 'ubuntu' : undefined;
+  const arch = process.arch === 'arm64' ? 'aarch64' : process.arch === 'x64' ? 'x86_64' : undefined;
+  const candidates = ['cfn-guard', ...(os && arch ? [join(pkg, 'bin', os, arch, 'cfn-guard')] : [])];
+  for (const bin of candidates) {
+    const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    if (r.status === 0)
+      return { bin, rules, version: r.stdout.trim(), ruleCount: listFiles(rules, '.guard').length };
+  }
+  return undefined;
 }
