@@ -83,7 +83,7 @@ function loadFileUtils(): FileUtils | undefined {
  * inputs (a YAML timestamp becomes its ISO string), and no object the packs could change is shared
  * with the checker. Every other path goes to aws-cdk-lib's reader unchanged. When this aws-cdk-lib
  * has no such reader, each template is written to a scratch file instead, with the same result.
- * Ref-counted like {@link holdSelfResolutionCache}: the reader is restored when the last holder closes.
+ * Held through a {@link SharedPatch}, like {@link holdSelfResolutionCache}: the reader is restored when the last holder closes.
  */
 export function holdTemplateSource(options: TemplateSourceOptions = {}): TemplateSource {
   const release = reader.hold(options.inMemory !== false);
